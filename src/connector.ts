@@ -1,0 +1,100 @@
+// The CrmConnector contract. It lives in the core (not in connectors/) so that pipeline/
+// can depend on the contract while connectors depend on the core, never the reverse.
+// Only the composition root (cli.ts / app factory) knows which connectors exist.
+import type { CrmName, RecordRef } from './lead/index.js';
+import type { ErrorCode } from './errors.js';
+
+export interface InboundRequest {
+  method: string;
+  /** Full URL as the CRM called it (scheme, host, path and query), for URL-signed webhooks. */
+  url: string;
+  rawBody: string;
+  headers: Record<string, string | string[] | undefined>;
+  /** Route params (e.g. the secret path token of a Salesforce outbound message). */
+  params?: Record<string, string>;
+}
+
+interface EventBase {
+  /** The CRM's own id for this delivery/event; unique per source. Redeliveries repeat it. */
+  sourceEventId: string;
+  record: RecordRef;
+  /** When the change happened in the CRM (ISO 8601). */
+  occurredAt: string;
+}
+
+export type InboundEvent =
+  | (EventBase & {
+      kind: 'created';
+      /** Field values the trigger already carried (Salesforce outbound messages, CDC); may be partial. */
+      fields?: Record<string, unknown>;
+    })
+  | (EventBase & {
+      kind: 'ownerChanged';
+      newOwnerId: string | null;
+      /** Who made the change: a user id, or an integration/app id. */
+      changedBy?: string;
+      /** CRM-specific origin hints used for echo detection (HubSpot changeSource/sourceId, SF changeOrigin). */
+      changeSource?: string;
+      sourceId?: string;
+      transactionKey?: string;
+    })
+  | (EventBase & {
+      kind: 'updated';
+      changedFields: string[];
+      fields?: Record<string, unknown>;
+    });
+
+export interface CrmRecord {
+  ref: RecordRef;
+  fields: Record<string, unknown>;
+}
+
+export interface OwnerWrite {
+  /** Our id for this write (the outbox row id); echoes are matched back to it. */
+  writeId: string;
+  ref: RecordRef;
+  ownerId: string;
+  /** Extra fields to set with the owner (e.g. a route-reason property the config names). */
+  extraFields?: Record<string, string>;
+}
+
+export type CrmErrorCode = Extract<ErrorCode, 'CRM_RATE_LIMITED' | 'CRM_AUTH' | 'CRM_TEMPORARY' | 'CRM_REJECTED' | 'CRM_NOT_FOUND'>;
+
+export type WriteResult =
+  | { writeId: string; ok: true }
+  | { writeId: string; ok: false; code: CrmErrorCode; message: string; retryable: boolean; retryAfterMs?: number };
+
+export interface CrmOwner {
+  id: string;
+  kind: 'user' | 'queue';
+  email?: string;
+  name?: string;
+  active: boolean;
+}
+
+export interface FieldInfo {
+  name: string;
+  label?: string;
+  type: string;
+}
+
+/** What the HTTP layer answers once the events are stored (Salesforce wants a SOAP ack). */
+export interface AckResponse {
+  status: number;
+  contentType: string;
+  body: string;
+}
+
+export interface CrmConnector {
+  readonly name: CrmName;
+  /** Throws an AppError SIGNATURE_* (401) or UNAUTHORIZED when the request is not from the CRM. */
+  verifyRequest(req: InboundRequest, now: Date): void;
+  /** Throws an AppError VALIDATION_FAILED naming the path when the payload is malformed. */
+  parseEvents(req: InboundRequest): InboundEvent[];
+  /** Answer sent after the events are durably stored. Defaults to 200 `{ ok: true }`. */
+  ackResponse?(events: InboundEvent[]): AckResponse;
+  fetchRecords(objectType: string, ids: string[], fields: string[]): Promise<CrmRecord[]>;
+  writeOwners(writes: OwnerWrite[]): Promise<WriteResult[]>;
+  listOwners(): Promise<CrmOwner[]>;
+  describeFields(objectType: string): Promise<FieldInfo[]>;
+}

@@ -1,0 +1,88 @@
+// The one catalogue of error codes. A code is stable: clients and dashboards key on it.
+// Every code here is listed in docs/errors.md (a unit test keeps the two in step).
+
+export type ErrorCode =
+  | 'VALIDATION_FAILED'
+  | 'BODY_TOO_LARGE'
+  | 'UNSUPPORTED_MEDIA_TYPE'
+  | 'MALFORMED_JSON'
+  | 'UNAUTHORIZED'
+  | 'FORBIDDEN'
+  | 'NOT_FOUND'
+  | 'CONFLICT'
+  | 'SIGNATURE_MISSING'
+  | 'SIGNATURE_INVALID'
+  | 'SIGNATURE_STALE'
+  | 'CONFIG_INVALID'
+  | 'CONFIG_REFERENCE_MISSING'
+  | 'CONFIG_NOT_FOUND'
+  | 'MAPPING_FAILED'
+  | 'CRM_RATE_LIMITED'
+  | 'CRM_AUTH'
+  | 'CRM_TEMPORARY'
+  | 'CRM_REJECTED'
+  | 'CRM_NOT_FOUND'
+  | 'CONNECTOR_NOT_CONFIGURED'
+  | 'NOT_READY'
+  | 'INTERNAL';
+
+export interface FieldIssue {
+  path: string;
+  message: string;
+}
+
+export class AppError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    readonly status: number,
+    message: string,
+    readonly details?: { errors?: FieldIssue[]; [k: string]: unknown },
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'AppError';
+  }
+}
+
+// "Do not retry" is a class, not a string match: queue/ maps it to BullMQ's UnrecoverableError.
+export class PermanentError extends AppError {
+  constructor(code: ErrorCode, message: string, details?: Record<string, unknown>, options?: { cause?: unknown }) {
+    super(code, 422, message, details, options);
+    this.name = 'PermanentError';
+  }
+}
+
+export const errors = {
+  validation: (issues: FieldIssue[]) =>
+    new AppError('VALIDATION_FAILED', 400, issues.map((i) => `${i.path}: ${i.message}`).join('; '), { errors: issues }),
+  bodyTooLarge: (limitBytes: number) =>
+    new AppError('BODY_TOO_LARGE', 413, `request body is larger than ${limitBytes} bytes`, { errors: [{ path: 'body', message: `larger than ${limitBytes} bytes` }] }),
+  unsupportedMediaType: (contentType: string) =>
+    new AppError('UNSUPPORTED_MEDIA_TYPE', 415, `content-type "${contentType}" is not accepted; send application/json`, { errors: [{ path: 'headers.content-type', message: `"${contentType}" is not accepted` }] }),
+  malformedJson: (reason: string) =>
+    new AppError('MALFORMED_JSON', 400, `body is not valid JSON: ${reason}`, { errors: [{ path: 'body', message: `not valid JSON: ${reason}` }] }),
+  unauthorized: (reason: string) => new AppError('UNAUTHORIZED', 401, reason),
+  forbidden: (reason: string) => new AppError('FORBIDDEN', 403, reason),
+  notFound: (what: string) => new AppError('NOT_FOUND', 404, `${what} was not found`),
+  conflict: (reason: string) => new AppError('CONFLICT', 409, reason),
+  signatureMissing: (header: string) =>
+    new AppError('SIGNATURE_MISSING', 401, `header ${header} is missing`, { errors: [{ path: `headers.${header.toLowerCase()}`, message: 'missing' }] }),
+  signatureInvalid: (header: string) =>
+    new AppError('SIGNATURE_INVALID', 401, `header ${header} does not match the request`, { errors: [{ path: `headers.${header.toLowerCase()}`, message: 'does not match' }] }),
+  signatureStale: (ageMs: number, limitMs: number) =>
+    new AppError('SIGNATURE_STALE', 401, `signature is ${ageMs} ms old (limit ${limitMs})`),
+  configInvalid: (issues: FieldIssue[]) =>
+    new AppError('CONFIG_INVALID', 422, `config is invalid: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, { errors: issues }),
+  configRefMissing: (path: string, kind: string, name: string) =>
+    new AppError('CONFIG_REFERENCE_MISSING', 422, `${path} names ${kind} "${name}", which does not exist`, { errors: [{ path, message: `${kind} "${name}" does not exist` }] }),
+  configNotFound: (version: string | number) => new AppError('CONFIG_NOT_FOUND', 404, `config version ${version} was not found`),
+  mappingFailed: (issues: FieldIssue[]) =>
+    new PermanentError('MAPPING_FAILED', `record could not be mapped: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, { errors: issues }),
+  connectorNotConfigured: (crm: string) =>
+    new AppError('CONNECTOR_NOT_CONFIGURED', 404, `connector "${crm}" is not configured`),
+  notReady: (what: string) => new AppError('NOT_READY', 503, `${what} is not reachable`),
+};
+
+export function isAppError(e: unknown): e is AppError {
+  return e instanceof AppError;
+}
