@@ -34,6 +34,6 @@ export function decide(lead: Lead, config: RoutingConfig, state: RoutingState, _
 }
 
 /** Which state rows decide() may read for this config: the caller loads and locks these. */
-export function stateKeys(config: RoutingConfig): { pools: string[]; counters: string[] } {
+export function stateKeys(config: RoutingConfig, _now: Date): { pools: string[]; counters: string[] } {
   return { pools: config.pools.map((p) => p.id), counters: config.reps.map((r) => `rep:${r.id}:open`) };
 }

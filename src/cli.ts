@@ -1,0 +1,132 @@
+// The composition root: `lead-router serve | worker | migrate`.
+import { pathToFileURL } from 'node:url';
+import { devApiKey, parseEnv, Secret, type Env } from './config/index.js';
+import { buildApp } from './http/index.js';
+import { createLogger, type Logger } from './logger.js';
+import { ensureConfig, openDatabase, openRuntime, type Runtime } from './runtime.js';
+
+const usage = `usage: lead-router <command>
+
+commands:
+  serve     HTTP intake, admin and health; also runs jobs in-process when REDIS_URL is unset
+  worker    runs route and write-back jobs from Redis (REDIS_URL required); scale by running more
+  migrate   applies database migrations and publishes CONFIG_FILE if no config is active`;
+
+export async function main(argv: string[], source: Record<string, string | undefined> = process.env): Promise<void> {
+  const [command] = argv;
+  if (!command || command === '--help' || command === '-h') {
+    console.log(usage);
+    return;
+  }
+  const env = parseEnv(source);
+  const logger = createLogger({ level: env.LOG_LEVEL });
+  switch (command) {
+    case 'serve':
+      return serve(env, logger);
+    case 'worker':
+      return worker(env, logger);
+    case 'migrate':
+      return migrate(env, logger);
+    default:
+      console.error(`unknown command "${command}"\n\n${usage}`);
+      process.exitCode = 2;
+  }
+}
+
+async function migrate(env: Env, logger: Logger): Promise<void> {
+  const db = await openDatabase(env);
+  try {
+    await db.migrate();
+    await ensureConfig(db, env, logger);
+    logger.info({ database: db.kind }, 'migrations applied');
+  } finally {
+    await db.close();
+  }
+}
+
+function intakeKeys(env: Env, logger: Logger): readonly Secret[] {
+  if (env.INTAKE_API_KEYS.length > 0) return env.INTAKE_API_KEYS;
+  if (!env.DATABASE_URL) {
+    logger.warn(`INTAKE_API_KEYS is not set: the embedded default accepts the development key "${devApiKey}"`);
+    return [new Secret(devApiKey)];
+  }
+  throw new Error('INTAKE_API_KEYS must be set when DATABASE_URL is (no development key outside the embedded default)');
+}
+
+async function serve(env: Env, logger: Logger): Promise<void> {
+  const apiKeys = intakeKeys(env, logger);
+  const rt = await openRuntime(env, { logger });
+  let shuttingDown = false;
+  const app = buildApp({
+    logger,
+    metrics: rt.deps.metrics,
+    bodyLimitBytes: env.BODY_LIMIT_BYTES,
+    checks: readiness(rt),
+    isShuttingDown: () => shuttingDown,
+    intake: { pipeline: rt.deps, apiKeys },
+  });
+  // Without Redis the jobs run here, in-process; with Redis, `worker` processes run them.
+  if (rt.queue.kind === 'in-process') rt.startWorking();
+  await app.listen({ port: env.PORT, host: env.HOST });
+  logger.info({ port: env.PORT, database: rt.dbHandle.kind, queue: rt.queue.kind }, 'lead-router serving');
+  onShutdown(logger, env.SHUTDOWN_TIMEOUT_MS, async () => {
+    shuttingDown = true;
+    await app.close(); // stops accepting, lets in-flight requests finish
+    await rt.close(); // drains running jobs, closes the database
+  });
+}
+
+async function worker(env: Env, logger: Logger): Promise<void> {
+  if (!env.REDIS_URL) throw new Error('worker needs REDIS_URL; without Redis, `serve` runs the jobs in-process');
+  const rt = await openRuntime(env, { logger });
+  let shuttingDown = false;
+  const app = buildApp({ logger, metrics: rt.deps.metrics, bodyLimitBytes: 1024, checks: readiness(rt), isShuttingDown: () => shuttingDown });
+  rt.startWorking();
+  if (env.WORKER_PORT > 0) await app.listen({ port: env.WORKER_PORT, host: env.HOST });
+  logger.info({ concurrency: env.WORKER_CONCURRENCY, database: rt.dbHandle.kind }, 'lead-router worker running');
+  onShutdown(logger, env.SHUTDOWN_TIMEOUT_MS, async () => {
+    shuttingDown = true;
+    await rt.close();
+    await app.close();
+  });
+}
+
+function readiness(rt: Runtime) {
+  return [
+    { name: 'database', check: () => rt.dbHandle.ping() },
+    { name: 'queue', check: () => rt.queue.ping() },
+  ];
+}
+
+function onShutdown(logger: Logger, timeoutMs: number, stop: () => Promise<void>): void {
+  let stopping = false;
+  const handler = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down: no new work, draining what is running');
+    const timer = setTimeout(() => {
+      logger.error({ timeoutMs }, 'shutdown timed out');
+      process.exit(1);
+    }, timeoutMs);
+    timer.unref();
+    stop().then(
+      () => {
+        logger.info('shutdown complete');
+        process.exit(0);
+      },
+      (err: Error) => {
+        logger.error({ err: err.message }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', handler);
+  process.on('SIGINT', handler);
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  main(process.argv.slice(2)).catch((err: Error) => {
+    console.error(err.message);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,62 @@
+// Parses process.env once, at the composition root. Nothing reads env elsewhere.
+import { z } from 'zod';
+import { Secret } from './secret.js';
+
+const int = (def: number) => z.coerce.number().int().nonnegative().default(def);
+const secrets = z
+  .string()
+  .optional()
+  .transform((s) => (s ? s.split(',').map((k) => k.trim()).filter(Boolean).map((k) => new Secret(k)) : []));
+
+export const envSchema = z.object({
+  /** HTTP port for `serve` (and the embedded default). */
+  PORT: int(3000),
+  /** Interface to listen on; the container image sets 0.0.0.0. */
+  HOST: z.string().default('127.0.0.1'),
+  /** Postgres URL. Unset: embedded PGlite under DATA_DIR. */
+  DATABASE_URL: z.string().url().optional(),
+  /** Folder for the embedded PGlite database. */
+  DATA_DIR: z.string().default('./data'),
+  /** Connections in the Postgres pool per process. */
+  DB_POOL_SIZE: int(20),
+  /** Redis URL for BullMQ. Unset: in-process jobs inside `serve`. */
+  REDIS_URL: z.string().url().optional(),
+  /** Key prefix for BullMQ queues, so several deployments (or tests) can share one Redis. */
+  QUEUE_PREFIX: z.string().min(1).default('lead-router'),
+  /** Comma-separated API keys accepted on POST /v1/leads (x-api-key or Bearer). */
+  INTAKE_API_KEYS: secrets,
+  /** Config file published as version 1 when the database has no active config yet. */
+  CONFIG_FILE: z.string().default('fixtures/config/default.yaml'),
+  /** Jobs run at once per process and queue. */
+  WORKER_CONCURRENCY: int(8),
+  /** Tries per job, including the first. */
+  JOB_ATTEMPTS: int(8),
+  RETRY_BASE_MS: int(500),
+  RETRY_MAX_MS: int(60_000),
+  /** A job held this long by a dead worker is handed to another. */
+  JOB_LOCK_MS: int(30_000),
+  /** How often the sweeper looks for stored-but-unfinished work, and how old it must be. */
+  SWEEP_INTERVAL_MS: int(5_000),
+  SWEEP_AFTER_MS: int(30_000),
+  /** Largest accepted request body. */
+  BODY_LIMIT_BYTES: int(256 * 1024),
+  /** Port for the worker's /healthz, /readyz and /metrics; 0 turns it off. */
+  WORKER_PORT: int(3001),
+  /** Longest a graceful shutdown waits for in-flight requests and jobs. */
+  SHUTDOWN_TIMEOUT_MS: int(25_000),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type Env = Readonly<z.infer<typeof envSchema>>;
+
+/** Development key accepted only by the embedded default when no key is configured. */
+export const devApiKey = 'dev-local-key';
+
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const parsed = envSchema.safeParse(source);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n');
+    throw new Error(`invalid environment:\n${lines}`);
+  }
+  return Object.freeze(parsed.data);
+}

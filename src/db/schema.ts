@@ -1,0 +1,128 @@
+// The source of truth for the database. drizzle-kit generates migrations/ from this file.
+import { sql } from 'drizzle-orm';
+import { bigint, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+
+const createdAt = () => timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow();
+
+/** Every trigger we acknowledged. Stored before the 2xx; Postgres is the record, Redis only the transport. */
+export const inboundEvents = pgTable(
+  'inbound_events',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    /** Who sent it: 'hubspot', 'salesforce', or 'api:<source>' for POST /v1/leads. */
+    source: text('source').notNull(),
+    /** The sender's id for this event (webhook event id, notification id, idempotency key). */
+    sourceEventId: text('source_event_id').notNull(),
+    kind: text('kind').notNull(),
+    crm: text('crm').notNull(),
+    objectType: text('object_type').notNull(),
+    recordId: text('record_id').notNull(),
+    payload: jsonb('payload').notNull(),
+    /** received -> done | failed */
+    status: text('status').notNull().default('received'),
+    attempts: integer('attempts').notNull().default(0),
+    lastError: text('last_error'),
+    receivedAt: timestamp('received_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    processedAt: timestamp('processed_at', { withTimezone: true, mode: 'date' }),
+  },
+  (t) => [
+    uniqueIndex('inbound_events_source_event_uq').on(t.source, t.sourceEventId),
+    index('inbound_events_pending_idx').on(t.receivedAt).where(sql`status = 'received'`),
+  ],
+);
+
+/** One row per CRM record (or API lead): the canonical lead and its current owner. */
+export const leads = pgTable(
+  'leads',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    crm: text('crm').notNull(),
+    objectType: text('object_type').notNull(),
+    recordId: text('record_id').notNull(),
+    data: jsonb('data').notNull(),
+    ownerRepId: text('owner_rep_id'),
+    crmOwnerId: text('crm_owner_id'),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('leads_record_uq').on(t.crm, t.objectType, t.recordId)],
+);
+
+/** A routing decision. Unique per triggering event: a redelivery or retry can never make a second one. */
+export const assignments = pgTable(
+  'assignments',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    eventId: uuid('event_id').notNull().references(() => inboundEvents.id),
+    leadId: uuid('lead_id').notNull().references(() => leads.id),
+    outcome: text('outcome').notNull(),
+    repId: text('rep_id'),
+    crmOwnerId: text('crm_owner_id'),
+    poolId: text('pool_id'),
+    ruleId: text('rule_id'),
+    reasonCode: text('reason_code').notNull(),
+    decision: jsonb('decision').notNull(),
+    configVersion: integer('config_version').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('assignments_event_uq').on(t.eventId), index('assignments_lead_idx').on(t.leadId)],
+);
+
+/** Owner writes still to deliver to the CRM. Written in the routing transaction (transactional outbox). */
+export const outbox = pgTable(
+  'outbox',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    assignmentId: uuid('assignment_id').notNull().references(() => assignments.id),
+    leadId: uuid('lead_id').notNull().references(() => leads.id),
+    crm: text('crm').notNull(),
+    objectType: text('object_type').notNull(),
+    recordId: text('record_id').notNull(),
+    ownerId: text('owner_id').notNull(),
+    extraFields: jsonb('extra_fields'),
+    /** pending -> done | failed */
+    status: text('status').notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    lastError: text('last_error'),
+    createdAt: createdAt(),
+    doneAt: timestamp('done_at', { withTimezone: true, mode: 'date' }),
+  },
+  (t) => [
+    uniqueIndex('outbox_assignment_uq').on(t.assignmentId),
+    index('outbox_pending_idx').on(t.createdAt).where(sql`status = 'pending'`),
+  ],
+);
+
+/** Round-robin position per pool; read and advanced under a row lock in the routing transaction. */
+export const rotationCursors = pgTable('rotation_cursors', {
+  poolId: text('pool_id').primaryKey(),
+  position: integer('position').notNull(),
+  updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+});
+
+/** Named routing counters (open leads, per-day and per-week caps, weighted credits). */
+export const routingCounters = pgTable('routing_counters', {
+  key: text('key').primaryKey(),
+  value: bigint('value', { mode: 'number' }).notNull(),
+});
+
+/** Published config versions: immutable; the active one is a pointer in config_active. */
+export const configVersions = pgTable('config_versions', {
+  version: integer('version').primaryKey(),
+  document: jsonb('document').notNull(),
+  author: text('author').notNull(),
+  message: text('message').notNull(),
+  diff: jsonb('diff').notNull(),
+  createdAt: createdAt(),
+});
+
+export const configActive = pgTable(
+  'config_active',
+  {
+    id: integer('id').primaryKey().default(1),
+    version: integer('version').notNull().references(() => configVersions.version),
+    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+);
+
+export const schema = { inboundEvents, leads, assignments, outbox, rotationCursors, routingCounters, configVersions, configActive };

@@ -1,0 +1,49 @@
+import { z } from 'zod';
+import type { FastifyInstance } from 'fastify';
+import { ingestApiLead, type PipelineDeps } from '../../pipeline/index.js';
+import { parseInput } from '../parse.js';
+
+const text = z.string().trim().min(1).max(500);
+const scalar = z.union([z.string().max(2000), z.number(), z.boolean(), z.null()]);
+
+// Known fields are typed; any other scalar is accepted and reported by the mapping as unused.
+export const leadInput = z
+  .object({
+    externalId: z.string().min(1).max(200).optional(),
+    email: z.string().trim().email().max(320).optional(),
+    firstName: text.optional(),
+    lastName: text.optional(),
+    phone: text.optional(),
+    company: text.optional(),
+    website: text.optional(),
+    country: text.optional(),
+    region: text.optional(),
+    postalCode: text.optional(),
+    city: text.optional(),
+    industry: text.optional(),
+    employeeCount: z.number().int().nonnegative().optional(),
+    annualRevenue: z.number().nonnegative().optional(),
+    leadSource: text.optional(),
+    campaign: text.optional(),
+    productInterest: z.array(text).max(50).optional(),
+    score: z.number().finite().optional(),
+    priority: text.optional(),
+    language: text.optional(),
+    custom: z.record(z.string(), scalar).optional(),
+  })
+  .catchall(scalar)
+  .refine((l) => l.email !== undefined || l.phone !== undefined, { message: 'a lead needs an email or a phone', path: ['email'] });
+
+export const postLeadBody = z.object({
+  source: z.string().trim().min(1).max(100),
+  idempotencyKey: z.string().min(8).max(200),
+  lead: leadInput,
+});
+
+export function postLead(app: FastifyInstance, deps: { pipeline: PipelineDeps; checkApiKey: (h: Record<string, unknown>) => void }): void {
+  app.post('/v1/leads', { onRequest: async (req) => deps.checkApiKey(req.headers) }, async (req, reply) => {
+    const body = parseInput(postLeadBody, req.body, 'body');
+    const { eventId, duplicate } = await ingestApiLead(deps.pipeline, body); // stored before we answer
+    return reply.code(duplicate ? 200 : 202).send({ eventId, status: duplicate ? 'duplicate' : 'accepted' });
+  });
+}

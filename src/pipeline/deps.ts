@@ -1,0 +1,18 @@
+import type { CrmConnector } from '../connector.js';
+import type { Db } from '../db/index.js';
+import type { CrmName } from '../lead/index.js';
+import type { Logger } from '../logger.js';
+import type { JobQueue } from '../queue/index.js';
+import type { ConfigStore } from './config-store.js';
+import type { Metrics } from './metrics.js';
+
+export interface PipelineDeps {
+  db: Db;
+  queue: JobQueue;
+  configs: ConfigStore;
+  connectors: Partial<Record<CrmName, CrmConnector>>;
+  logger: Logger;
+  metrics: Metrics;
+  /** The only clock the pipeline reads; routing gets `now` from here. */
+  now: () => Date;
+}

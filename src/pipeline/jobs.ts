@@ -1,0 +1,8 @@
+// Job payloads are versioned and parsed: a worker of the next release must read what this one queued.
+import { z } from 'zod';
+
+export const routeJob = z.object({ v: z.literal(1), eventId: z.string().uuid() });
+export type RouteJob = z.infer<typeof routeJob>;
+
+export const writebackJob = z.object({ v: z.literal(1), outboxId: z.string().uuid() });
+export type WritebackJob = z.infer<typeof writebackJob>;

@@ -1,0 +1,35 @@
+// Prometheus metrics for one process. A registry per process (not the global default) so
+// tests can build several apps side by side.
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export function createMetrics() {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const m = {
+    registry,
+    httpRequests: new Counter({ name: 'http_requests_total', help: 'HTTP requests answered', labelNames: ['method', 'route', 'status'] as const, registers: [registry] }),
+    httpDuration: new Histogram({
+      name: 'http_request_duration_seconds',
+      help: 'HTTP request latency',
+      labelNames: ['method', 'route'] as const,
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers: [registry],
+    }),
+    eventsReceived: new Counter({ name: 'inbound_events_total', help: 'Inbound events by source and outcome', labelNames: ['source', 'outcome'] as const, registers: [registry] }),
+    jobs: new Counter({ name: 'jobs_total', help: 'Job tries by queue and outcome', labelNames: ['queue', 'outcome'] as const, registers: [registry] }),
+    jobDuration: new Histogram({
+      name: 'job_duration_seconds',
+      help: 'Job handler time',
+      labelNames: ['queue'] as const,
+      buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5],
+      registers: [registry],
+    }),
+    leadsRouted: new Counter({ name: 'leads_routed_total', help: 'Routing decisions by outcome and reason', labelNames: ['outcome', 'reason'] as const, registers: [registry] }),
+    writebacks: new Counter({ name: 'writebacks_total', help: 'Owner write-backs by CRM and outcome', labelNames: ['crm', 'outcome'] as const, registers: [registry] }),
+    swept: new Counter({ name: 'sweeper_requeued_total', help: 'Stored work re-enqueued by the sweeper', labelNames: ['queue'] as const, registers: [registry] }),
+    signatureFailures: new Counter({ name: 'webhook_signature_failures_total', help: 'Webhooks refused for their signature', labelNames: ['crm', 'code'] as const, registers: [registry] }),
+  };
+  return m;
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;

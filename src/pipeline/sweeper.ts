@@ -1,0 +1,32 @@
+// Postgres is the record, the queue only the transport: anything stored but unfinished past
+// a grace period (lost job, Redis flushed, worker killed) is enqueued again. Enqueueing is
+// deduplicated by jobId and every handler is idempotent, so sweeping twice is harmless.
+import { listStaleInboundEvents, listStaleOutbox } from '../db/index.js';
+import type { PipelineDeps } from './deps.js';
+
+export async function sweepOnce(deps: PipelineDeps, opts: { olderThanMs: number; limit?: number }): Promise<{ events: number; writes: number }> {
+  const cutoff = new Date(deps.now().getTime() - opts.olderThanMs);
+  const limit = opts.limit ?? 1000;
+  const [events, writes] = await Promise.all([listStaleInboundEvents(deps.db, cutoff, limit), listStaleOutbox(deps.db, cutoff, limit)]);
+  for (const e of events) await deps.queue.enqueue('route', { v: 1, eventId: e.id }, { jobId: e.id });
+  for (const w of writes) await deps.queue.enqueue('writeback', { v: 1, outboxId: w.id }, { jobId: w.id });
+  if (events.length) deps.metrics.swept.inc({ queue: 'route' }, events.length);
+  if (writes.length) deps.metrics.swept.inc({ queue: 'writeback' }, writes.length);
+  return { events: events.length, writes: writes.length };
+}
+
+export function startSweeper(deps: PipelineDeps, opts: { intervalMs: number; olderThanMs: number }): () => void {
+  let running = false;
+  const timer = setInterval(() => {
+    if (running) return;
+    running = true;
+    sweepOnce(deps, opts)
+      .then((n) => {
+        if (n.events || n.writes) deps.logger.info(n, 'sweeper re-enqueued stored work');
+      })
+      .catch((err: Error) => deps.logger.warn({ err: err.message }, 'sweep failed; will try again'))
+      .finally(() => (running = false));
+  }, opts.intervalMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}

@@ -1,0 +1,82 @@
+import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
+import { Redis as IORedis } from 'ioredis';
+import type { JobEvents, JobHandler, JobName, JobQueue, RetryPolicy } from './types.js';
+
+const names: JobName[] = ['route', 'writeback'];
+
+export interface BullQueueOptions {
+  redisUrl: string;
+  prefix: string;
+  retry: RetryPolicy;
+  /** How long a worker holds a job before others may consider it stalled (a killed worker). */
+  lockDurationMs: number;
+}
+
+export function createBullQueue(opts: BullQueueOptions): JobQueue {
+  // Producer connection fails fast when Redis is down: the event is already in Postgres and the
+  // sweeper re-enqueues it, so the webhook ack must not hang on Redis.
+  const producer = new IORedis(opts.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false });
+  producer.on('error', () => {});
+  const queues = new Map(names.map((n) => [n, new Queue(n, { connection: producer, prefix: opts.prefix })]));
+  const workers: Worker[] = [];
+  const workerConnections: IORedis[] = [];
+
+  return {
+    kind: 'bullmq',
+    async enqueue(name, payload, { jobId, delayMs }) {
+      await queues.get(name)!.add(name, payload, {
+        jobId,
+        delay: delayMs,
+        attempts: opts.retry.attempts,
+        backoff: { type: 'lead-router' },
+        // Removed when finished so a later enqueue with the same jobId (sweeper) is not swallowed.
+        removeOnComplete: true,
+        removeOnFail: true,
+      });
+    },
+    startWorkers(handlers, { concurrency, onOutcome, onFinalFailure }: { concurrency: number } & JobEvents) {
+      for (const name of names) {
+        const connection = new IORedis(opts.redisUrl, { maxRetriesPerRequest: null });
+        connection.on('error', () => {});
+        workerConnections.push(connection);
+        const processor = async (job: Job) => {
+          const started = performance.now();
+          const attempt = job.attemptsMade + 1;
+          try {
+            await handlers[name](job.data, { attempt, jobId: job.id! });
+            onOutcome?.(name, 'completed', performance.now() - started);
+          } catch (err) {
+            const final = opts.retry.isPermanent(err) || attempt >= opts.retry.attempts;
+            onOutcome?.(name, final ? 'failed' : 'retry', performance.now() - started);
+            if (final) {
+              await onFinalFailure?.(name, job.data, err);
+              throw new UnrecoverableError(err instanceof Error ? err.message : String(err));
+            }
+            throw err;
+          }
+        };
+        const worker = new Worker(name, processor, {
+          connection,
+          prefix: opts.prefix,
+          concurrency,
+          lockDuration: opts.lockDurationMs,
+          stalledInterval: Math.max(1000, Math.floor(opts.lockDurationMs / 2)),
+          settings: { backoffStrategy: (attemptsMade: number, _type?: string, err?: Error) => opts.retry.delayMs(attemptsMade, err) },
+        });
+        worker.on('error', () => {});
+        workers.push(worker);
+      }
+    },
+    async ping() {
+      await producer.ping();
+    },
+    async close() {
+      await Promise.all(workers.map((w) => w.close()));
+      await Promise.all([...queues.values()].map((q) => q.close()));
+      producer.disconnect();
+      for (const c of workerConnections) c.disconnect();
+    },
+  };
+}
+
+export type { JobHandler };

@@ -1,0 +1,32 @@
+// The transport for jobs. Postgres is the record of what must happen; a queue only carries
+// the nudge. Two bindings with the same semantics: BullMQ (Redis) and an in-process runner.
+
+export type JobName = 'route' | 'writeback';
+
+export type JobHandler = (payload: unknown, ctx: { attempt: number; jobId: string }) => Promise<void>;
+
+export interface RetryPolicy {
+  /** Total tries including the first. */
+  attempts: number;
+  /** Delay before try `attempt + 1`, after try `attempt` failed with `error`. */
+  delayMs(attempt: number, error: unknown): number;
+  /** True when the error must not be retried (a PermanentError). */
+  isPermanent(error: unknown): boolean;
+}
+
+export interface JobEvents {
+  /** Called once per job outcome; `final` is set when no more tries will follow. */
+  onOutcome?(name: JobName, outcome: 'completed' | 'retry' | 'failed', durationMs: number): void;
+  /** The last try failed (or the error was permanent): the caller records it in Postgres. */
+  onFinalFailure?(name: JobName, payload: unknown, error: unknown): Promise<void>;
+}
+
+export interface JobQueue {
+  readonly kind: 'bullmq' | 'in-process';
+  /** Adds a job unless one with the same jobId is already waiting, delayed or running. */
+  enqueue(name: JobName, payload: unknown, opts: { jobId: string; delayMs?: number }): Promise<void>;
+  startWorkers(handlers: Record<JobName, JobHandler>, opts: { concurrency: number } & JobEvents): void;
+  ping(): Promise<void>;
+  /** Stops taking jobs and waits for the running ones to finish. */
+  close(): Promise<void>;
+}

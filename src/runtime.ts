@@ -1,0 +1,75 @@
+// Wires one process from its env: database, queue, connectors, pipeline. Used by cli.ts and
+// by tests that need the real thing in-process. The only place that knows which connectors exist.
+import { createLogOnlyConnector } from '../connectors/log-only/index.js';
+import { parseConfigDocument, readConfigFile, type Env } from './config/index.js';
+import type { CrmConnector } from './connector.js';
+import { bootstrapConfig, getActiveVersionNumber, openPglite, openPostgres, type DbHandle } from './db/index.js';
+import type { CrmName } from './lead/index.js';
+import { createLogger, type Logger } from './logger.js';
+import { createConfigStore, createMetrics, jobEvents, jobHandlers, retryPolicy, startSweeper, type PipelineDeps } from './pipeline/index.js';
+import { createBullQueue, createInProcessQueue, type JobQueue } from './queue/index.js';
+
+export interface Runtime {
+  env: Env;
+  deps: PipelineDeps;
+  dbHandle: DbHandle;
+  queue: JobQueue;
+  logger: Logger;
+  /** Starts job handlers and the sweeper in this process. */
+  startWorking(): void;
+  close(): Promise<void>;
+}
+
+export async function openDatabase(env: Env): Promise<DbHandle> {
+  return env.DATABASE_URL ? openPostgres(env.DATABASE_URL, { poolSize: env.DB_POOL_SIZE }) : openPglite(env.DATA_DIR);
+}
+
+/** Publishes CONFIG_FILE as version 1 when the database has no active config. */
+export async function ensureConfig(dbHandle: DbHandle, env: Env, logger: Logger): Promise<void> {
+  if ((await getActiveVersionNumber(dbHandle.db)) !== undefined) return;
+  const parsed = parseConfigDocument(await readConfigFile(env.CONFIG_FILE));
+  if (!parsed.ok) throw new Error(`${env.CONFIG_FILE} is not a valid config:\n${parsed.errors.map((e) => `  ${e.path}: ${e.message}`).join('\n')}`);
+  await bootstrapConfig(dbHandle.db, parsed.doc, 'bootstrap', `initial config from ${env.CONFIG_FILE}`);
+  logger.info({ file: env.CONFIG_FILE }, 'published the config file as version 1');
+}
+
+export async function openRuntime(env: Env, opts: { logger?: Logger; now?: () => Date; connectors?: Partial<Record<CrmName, CrmConnector>> } = {}): Promise<Runtime> {
+  const logger = opts.logger ?? createLogger({ level: env.LOG_LEVEL });
+  const now = opts.now ?? (() => new Date());
+  const dbHandle = await openDatabase(env);
+  if (dbHandle.kind === 'pglite') await dbHandle.migrate(); // the embedded default needs no setup step
+  await ensureConfig(dbHandle, env, logger);
+
+  const retry = retryPolicy(env.JOB_ATTEMPTS, { baseMs: env.RETRY_BASE_MS, maxMs: env.RETRY_MAX_MS, jitter: 0.2 });
+  const queue = env.REDIS_URL
+    ? createBullQueue({ redisUrl: env.REDIS_URL, prefix: env.QUEUE_PREFIX, retry, lockDurationMs: env.JOB_LOCK_MS })
+    : createInProcessQueue({ retry });
+  const metrics = createMetrics();
+  const deps: PipelineDeps = {
+    db: dbHandle.db,
+    queue,
+    configs: createConfigStore(dbHandle.db, { refreshMs: 1000, now: () => now().getTime() }),
+    connectors: { api: createLogOnlyConnector(logger), ...opts.connectors },
+    logger,
+    metrics,
+    now,
+  };
+
+  let stopSweeper: (() => void) | undefined;
+  return {
+    env,
+    deps,
+    dbHandle,
+    queue,
+    logger,
+    startWorking() {
+      queue.startWorkers(jobHandlers(deps), { concurrency: env.WORKER_CONCURRENCY, ...jobEvents(deps) });
+      stopSweeper = startSweeper(deps, { intervalMs: env.SWEEP_INTERVAL_MS, olderThanMs: env.SWEEP_AFTER_MS });
+    },
+    async close() {
+      stopSweeper?.();
+      await queue.close();
+      await dbHandle.close();
+    },
+  };
+}

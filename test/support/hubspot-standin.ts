@@ -1,0 +1,200 @@
+// A small local stand-in for HubSpot's CRM v3 API on node:http, speaking the same paths and JSON
+// as the real thing (shapes: /work/shared/crm/hubspot-api.md), for tests and benchmarks:
+//   POST /crm/v3/objects/{type}/batch/read     200, or 207 + OBJECT_NOT_FOUND for unknown ids
+//   POST /crm/v3/objects/{type}/batch/update   200, or 207 + OBJECT_NOT_FOUND (with the input's
+//                                              objectWriteTraceId); 400 for >100 inputs, a repeated id,
+//                                              or an owner id that is not an owner (whole batch, like HubSpot)
+//   GET  /crm/v3/owners[/]?after&limit&archived  cursor-paged
+//   GET  /crm/v3/properties/{type}
+//   POST /oauth/v1/token                       refresh_token grant -> a new access token
+// A rolling-window rate limit (N requests / windowMs) answers 429 with HubSpot's body and headers;
+// every write is recorded so a test can assert "the owner was set once".
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+type Props = Record<string, string | null>;
+
+export interface StandInOwner {
+  id: string;
+  email?: string;
+  firstName?: string;
+  lastName?: string;
+  type?: 'PERSON' | 'QUEUE';
+  archived?: boolean;
+}
+
+export interface StandInOptions {
+  /** 0 (default) = any free port on 127.0.0.1. */
+  port?: number;
+  /** Bearer tokens accepted; empty/unset = any Authorization is accepted. */
+  tokens?: string[];
+  rateLimit?: { requests: number; windowMs: number; sendRetryAfter?: boolean };
+  /** Seed records per object type (plural API name, e.g. "contacts"): id -> properties. */
+  records?: Record<string, Record<string, Props>>;
+  owners?: StandInOwner[];
+  properties?: Record<string, Array<{ name: string; label: string; type: string; fieldType: string }>>;
+  /** Epoch ms for the rate-limit window; share a fake clock with the connector under test. */
+  now?: () => number;
+}
+
+export interface RecordedWrite {
+  objectType: string;
+  id: string;
+  properties: Record<string, string>;
+  objectWriteTraceId?: string;
+}
+
+export interface HubSpotStandIn {
+  /** Base URL to use as the connector's baseUrl, e.g. http://127.0.0.1:43817 (no trailing slash). */
+  url: string;
+  port: number;
+  writes: RecordedWrite[];
+  requests: Array<{ method: string; path: string; status: number }>;
+  record(objectType: string, id: string): Props | undefined;
+  deleteRecord(objectType: string, id: string): void;
+  /** The next `count` API requests answer `status` with `body` (a 5xx storm, say). */
+  failNext(count: number, status: number, body?: unknown): void;
+  close(): Promise<void>;
+}
+
+const aliases: Record<string, string> = { contact: 'contacts', '0-1': 'contacts', company: 'companies', '0-2': 'companies', deal: 'deals', '0-3': 'deals', lead: 'leads', '0-136': 'leads' };
+
+export async function startHubSpotStandIn(opts: StandInOptions = {}): Promise<HubSpotStandIn> {
+  const now = opts.now ?? (() => Date.now());
+  const store = new Map<string, Map<string, Props>>();
+  for (const [type, recs] of Object.entries(opts.records ?? {})) store.set(aliases[type] ?? type, new Map(Object.entries(recs)));
+  const owners = opts.owners ?? [];
+  const writes: RecordedWrite[] = [];
+  const requests: HubSpotStandIn['requests'] = [];
+  const sent: number[] = [];
+  let failures: Array<{ status: number; body: unknown }> = [];
+
+  const server = createServer((req, res) => {
+    void readBody(req).then((raw) => {
+      const url = new URL(req.url ?? '/', 'http://standin');
+      const answer = (status: number, body: unknown, headers: Record<string, string> = {}) => {
+        requests.push({ method: req.method ?? '', path: url.pathname, status });
+        send(res, status, body, { ...rateHeaders(), ...headers });
+      };
+      const limit = opts.rateLimit;
+      const rateHeaders = (): Record<string, string> =>
+        limit ? { 'X-HubSpot-RateLimit-Max': String(limit.requests), 'X-HubSpot-RateLimit-Remaining': String(Math.max(0, limit.requests - sent.length)), 'X-HubSpot-RateLimit-Interval-Milliseconds': String(limit.windowMs) } : {};
+      if (url.pathname === '/oauth/v1/token') return answer(200, { token_type: 'bearer', access_token: `standin-at-${now()}`, refresh_token: new URLSearchParams(raw).get('refresh_token') ?? 'rt', expires_in: 1800 });
+      if (opts.tokens?.length && !opts.tokens.includes((req.headers.authorization ?? '').replace(/^Bearer /, ''))) {
+        return answer(401, { status: 'error', message: 'Authentication credentials not found.', correlationId: cid(), category: 'INVALID_AUTHENTICATION' });
+      }
+      if (limit) {
+        while (sent.length > 0 && sent[0]! <= now() - limit.windowMs) sent.shift();
+        if (sent.length >= limit.requests) {
+          // 429s do not count here (they do at HubSpot): keeps the window easy to reason about in tests.
+          const waitMs = sent[0]! + limit.windowMs - now();
+          return answer(429, { status: 'error', message: 'You have reached your ten_secondly_rolling limit.', errorType: 'RATE_LIMIT', correlationId: cid(), policyName: 'TEN_SECONDLY_ROLLING', groupName: 'publicapi:private_app-api-calls-ten-secondly:1:62515' },
+            limit.sendRetryAfter === false ? {} : { 'Retry-After': String(Math.max(1, Math.ceil(waitMs / 1000))) });
+        }
+        sent.push(now());
+      }
+      const failure = failures.shift();
+      if (failure) return answer(failure.status, failure.body ?? { status: 'error', message: 'internal error', correlationId: cid(), category: 'INTERNAL_ERROR' });
+      route(req.method ?? 'GET', url, raw, answer);
+    });
+  });
+
+  function route(method: string, url: URL, raw: string, answer: (status: number, body: unknown) => void): void {
+    const batch = /^\/crm\/v3\/objects\/([^/]+)\/batch\/(read|update)$/.exec(url.pathname);
+    if (method === 'POST' && batch) {
+      const type = aliases[batch[1]!] ?? batch[1]!;
+      const recs = store.get(type) ?? new Map<string, Props>();
+      store.set(type, recs);
+      const body = JSON.parse(raw || '{}') as { inputs?: Array<{ id: string; properties?: Record<string, string>; objectWriteTraceId?: string }>; properties?: string[] };
+      const inputs = body.inputs ?? [];
+      if (inputs.length > 100) return answer(400, validation('The maximum number of inputs supported in a batch is 100. Please reduce the number of items and try again'));
+      if (new Set(inputs.map((i) => i.id)).size !== inputs.length) return answer(400, validation('Duplicate IDs found in batch input'));
+      const missing = inputs.filter((i) => !recs.has(i.id));
+      const found = inputs.filter((i) => recs.has(i.id));
+      if (batch[2] === 'update') {
+        for (const i of found) {
+          const owner = i.properties?.hubspot_owner_id;
+          if (owner && !owners.some((o) => o.id === owner && !o.archived)) {
+            return answer(400, validation(`Property values were not valid: [{"isValid":false,"message":"${owner} was not one of the allowed options","error":"INVALID_OPTION","name":"hubspot_owner_id"}]`));
+          }
+        }
+        for (const i of found) {
+          writes.push({ objectType: type, id: i.id, properties: { ...i.properties }, ...(i.objectWriteTraceId && { objectWriteTraceId: i.objectWriteTraceId }) });
+          Object.assign(recs.get(i.id)!, i.properties);
+        }
+      }
+      const results = found.map((i) => toObject(i.id, batch[2] === 'read' ? pick(recs.get(i.id)!, body.properties ?? []) : { ...i.properties }));
+      const stamp = new Date(now()).toISOString();
+      if (missing.length === 0) return answer(200, { status: 'COMPLETE', results, startedAt: stamp, completedAt: stamp });
+      const context: Record<string, string[]> = { ids: missing.map((i) => i.id) };
+      const traces = missing.flatMap((i) => i.objectWriteTraceId ?? []);
+      if (traces.length) context.objectWriteTraceId = traces;
+      return answer(207, { status: 'COMPLETE', results, numErrors: 1, errors: [{ status: 'error', category: 'OBJECT_NOT_FOUND', message: `Could not get some ${type.toUpperCase()} objects, they may be deleted or not exist. Check that ids are valid.`, context }], startedAt: stamp, completedAt: stamp });
+    }
+    if (method === 'GET' && /^\/crm\/v3\/owners\/?$/.test(url.pathname)) {
+      const archived = url.searchParams.get('archived') === 'true';
+      const limit = Number(url.searchParams.get('limit') ?? 100);
+      const list = owners.filter((o) => (o.archived ?? false) === archived);
+      const start = url.searchParams.has('after') ? list.findIndex((o) => o.id === url.searchParams.get('after')) + 1 : 0;
+      const page = list.slice(start, start + limit);
+      const last = page.at(-1);
+      const more = start + limit < list.length && last;
+      return answer(200, { results: page.map((o) => ({ type: 'PERSON', archived: false, createdAt: '2020-01-01T00:00:00.000Z', updatedAt: '2020-01-01T00:00:00.000Z', ...o })), ...(more && { paging: { next: { after: last.id } } }) });
+    }
+    const props = /^\/crm\/v3\/properties\/([^/]+)$/.exec(url.pathname);
+    if (method === 'GET' && props) {
+      const list = opts.properties?.[aliases[props[1]!] ?? props[1]!];
+      if (!list) return answer(404, { status: 'error', message: `Unable to infer object type from: ${props[1]}`, correlationId: cid(), category: 'OBJECT_NOT_FOUND' });
+      return answer(200, { results: list.map((p) => ({ description: '', groupName: 'contactinformation', options: [], ...p })) });
+    }
+    answer(404, { status: 'error', message: `no stand-in route for ${method} ${url.pathname}`, correlationId: cid(), category: 'OBJECT_NOT_FOUND' });
+  }
+
+  await new Promise<void>((resolve) => server.listen(opts.port ?? 0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    writes,
+    requests,
+    record: (type, id) => store.get(aliases[type] ?? type)?.get(id),
+    deleteRecord: (type, id) => void store.get(aliases[type] ?? type)?.delete(id),
+    failNext: (count, status, body) => {
+      failures = [...failures, ...Array.from({ length: count }, () => ({ status, body }))];
+    },
+    close: () => new Promise<void>((resolve, reject) => server.close((e) => (e ? reject(e) : resolve()))),
+  };
+}
+
+function toObject(id: string, properties: Props) {
+  const at = '2026-03-02T10:00:00.000Z';
+  return { id, properties: { ...properties, hs_object_id: id }, createdAt: at, updatedAt: at, archived: false };
+}
+
+function pick(props: Props, names: string[]): Props {
+  return Object.fromEntries(names.map((n) => [n, props[n] ?? null]));
+}
+
+function validation(message: string) {
+  return { status: 'error', message, correlationId: cid(), category: 'VALIDATION_ERROR' };
+}
+
+let seq = 0;
+function cid(): string {
+  seq += 1;
+  return `00000000-0000-4000-8000-${String(seq).padStart(12, '0')}`;
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const parts: Buffer[] = [];
+    req.on('data', (c: Buffer) => parts.push(c));
+    req.on('end', () => resolve(Buffer.concat(parts).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string>): void {
+  res.writeHead(status, { 'Content-Type': 'application/json;charset=utf-8', ...headers });
+  res.end(JSON.stringify(body));
+}
