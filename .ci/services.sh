@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Brings up throwaway Postgres 15 and Redis on loopback for the tests, from nothing, and
 # prints the env lines to use them. Idempotent: a second call reuses what is running.
-# Source it (`. .ci/services.sh`) to get DATABASE_URL and REDIS_URL exported.
-set -euo pipefail
+# Source it (`. .ci/services.sh`) to get DATABASE_URL and REDIS_URL exported. No `set -e`
+# here: sourced, it would leak into the caller's shell (.ci/test sets its own).
 
 PG_PORT="${PG_PORT:-55432}"
 REDIS_PORT="${REDIS_PORT:-56379}"
