@@ -78,6 +78,8 @@ export const errors = {
   configNotFound: (version: string | number) => new AppError('CONFIG_NOT_FOUND', 404, `config version ${version} was not found`),
   mappingFailed: (issues: FieldIssue[]) =>
     new PermanentError('MAPPING_FAILED', `record could not be mapped: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, { errors: issues }),
+  crmRecordGone: (crm: string, objectType: string, id: string) =>
+    new PermanentError('CRM_NOT_FOUND', `${crm} ${objectType} ${id} no longer exists in the CRM`),
   connectorNotConfigured: (crm: string) =>
     new AppError('CONNECTOR_NOT_CONFIGURED', 404, `connector "${crm}" is not configured`),
   notReady: (what: string) => new AppError('NOT_READY', 503, `${what} is not reachable`),

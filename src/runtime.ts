@@ -63,7 +63,7 @@ export async function openRuntime(env: Env, opts: { logger?: Logger; now?: () =>
     queue,
     logger,
     startWorking() {
-      queue.startWorkers(jobHandlers(deps), { concurrency: env.WORKER_CONCURRENCY, ...jobEvents(deps) });
+      queue.startWorkers(jobHandlers(deps, { routeBatch: env.ROUTE_BATCH_MAX, writeBatch: env.WRITE_BATCH_MAX, concurrentBatches: 2 }), { concurrency: env.WORKER_CONCURRENCY, ...jobEvents(deps) });
       stopSweeper = startSweeper(deps, { intervalMs: env.SWEEP_INTERVAL_MS, olderThanMs: env.SWEEP_AFTER_MS });
     },
     async close() {

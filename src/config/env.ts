@@ -29,6 +29,10 @@ export const envSchema = z.object({
   CONFIG_FILE: z.string().default('fixtures/config/default.yaml'),
   /** Jobs run at once per process and queue. */
   WORKER_CONCURRENCY: int(8),
+  /** Most leads routed in one transaction (jobs waiting together are routed together). */
+  ROUTE_BATCH_MAX: int(50),
+  /** Most owners written in one CRM call (HubSpot takes 100, Salesforce 200). */
+  WRITE_BATCH_MAX: int(100),
   /** Tries per job, including the first. */
   JOB_ATTEMPTS: int(8),
   RETRY_BASE_MS: int(500),

@@ -5,9 +5,11 @@ import { assignments } from './schema.js';
 export type NewAssignment = typeof assignments.$inferInsert;
 export type AssignmentRow = typeof assignments.$inferSelect;
 
-export async function insertAssignment(tx: DbOrTx, a: NewAssignment): Promise<string> {
-  const [row] = await tx.insert(assignments).values(a).returning({ id: assignments.id });
-  return row!.id;
+/** Returns the new assignment id per event id. */
+export async function insertAssignments(tx: DbOrTx, rows: NewAssignment[]): Promise<Map<string, string>> {
+  if (rows.length === 0) return new Map();
+  const out = await tx.insert(assignments).values(rows).returning({ id: assignments.id, eventId: assignments.eventId });
+  return new Map(out.map((r) => [r.eventId, r.id]));
 }
 
 export async function latestAssignmentForLead(db: DbOrTx, leadId: string): Promise<AssignmentRow | undefined> {

@@ -1,4 +1,4 @@
-import { and, asc, eq, lt, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, lt, sql } from 'drizzle-orm';
 import type { DbOrTx } from './client.js';
 import { inboundEvents } from './schema.js';
 
@@ -13,6 +13,9 @@ export interface NewInboundEvent {
 }
 
 export type InboundEventRow = typeof inboundEvents.$inferSelect;
+
+/** Statuses that still need routing: stored and not yet decided, or held by a full pool. */
+export const routableStatuses = ['received', 'queued'] as const;
 
 /** Stores the event once per (source, sourceEventId). A redelivery returns the first row's id. */
 export async function insertInboundEvent(db: DbOrTx, ev: NewInboundEvent): Promise<{ id: string; duplicate: boolean }> {
@@ -44,14 +47,38 @@ export async function getInboundEvent(db: DbOrTx, id: string): Promise<InboundEv
   return row;
 }
 
-/** Locks the event row for the routing transaction; the status read under the lock decides whether to route. */
-export async function lockInboundEvent(tx: DbOrTx, id: string): Promise<InboundEventRow | undefined> {
-  const [row] = await tx.select().from(inboundEvents).where(eq(inboundEvents.id, id)).for('update');
-  return row;
+/** The events of a batch that still need routing. */
+export async function getRoutableInboundEvents(db: DbOrTx, ids: string[]): Promise<InboundEventRow[]> {
+  if (ids.length === 0) return [];
+  return db
+    .select()
+    .from(inboundEvents)
+    .where(and(inArray(inboundEvents.id, ids), inArray(inboundEvents.status, [...routableStatuses])));
 }
 
-export async function markInboundEventDone(tx: DbOrTx, id: string, now: Date): Promise<void> {
-  await tx.update(inboundEvents).set({ status: 'done', processedAt: now, lastError: null }).where(eq(inboundEvents.id, id));
+/**
+ * Locks the batch's event rows (in id order, so concurrent batches never deadlock) and returns
+ * the ids still routable: the status read under the lock decides, so a second worker or a
+ * retry finds them done and writes nothing.
+ */
+export async function lockRoutableInboundEvents(tx: DbOrTx, ids: string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const rows = await tx
+    .select({ id: inboundEvents.id, status: inboundEvents.status })
+    .from(inboundEvents)
+    .where(inArray(inboundEvents.id, ids))
+    .orderBy(inboundEvents.id)
+    .for('update');
+  return new Set(rows.filter((r) => (routableStatuses as readonly string[]).includes(r.status)).map((r) => r.id));
+}
+
+export async function markInboundEventsDone(tx: DbOrTx, ids: string[], now: Date): Promise<void> {
+  if (ids.length === 0) return;
+  await tx.update(inboundEvents).set({ status: 'done', processedAt: now, lastError: null }).where(inArray(inboundEvents.id, ids));
+}
+
+export async function markInboundEventsQueued(tx: DbOrTx, rows: { id: string; score: number | null }[]): Promise<void> {
+  for (const r of rows) await tx.update(inboundEvents).set({ status: 'queued', leadScore: r.score }).where(eq(inboundEvents.id, r.id));
 }
 
 export async function markInboundEventFailed(db: DbOrTx, id: string, error: string, now: Date): Promise<void> {
@@ -74,3 +101,14 @@ export async function listStaleInboundEvents(db: DbOrTx, receivedBefore: Date, l
     .orderBy(asc(inboundEvents.receivedAt))
     .limit(limit);
 }
+
+/** Leads a full pool is holding: highest score first, then oldest, as the pool promises. */
+export async function listQueuedInboundEvents(db: DbOrTx, limit: number): Promise<{ id: string }[]> {
+  return db
+    .select({ id: inboundEvents.id })
+    .from(inboundEvents)
+    .where(eq(inboundEvents.status, 'queued'))
+    .orderBy(sql`${inboundEvents.leadScore} desc nulls last`, asc(inboundEvents.receivedAt))
+    .limit(limit);
+}
+

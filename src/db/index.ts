@@ -6,3 +6,4 @@ export * from './outbox.js';
 export * from './routing-state.js';
 export { schema } from './schema.js';
 export * from './config-versions.js';
+export * from './stats.js';

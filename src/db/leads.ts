@@ -5,38 +5,48 @@ import { leads } from './schema.js';
 
 export type LeadRow = typeof leads.$inferSelect;
 
-/** One row per source record: a later trigger for the same record updates it. */
-export async function upsertLead(
-  tx: DbOrTx,
-  lead: Lead,
-  owner: { repId: string | null; crmOwnerId: string | null },
-  now: Date,
-): Promise<string> {
-  const values = {
-    crm: lead.source.crm,
-    objectType: lead.source.objectType,
-    recordId: lead.source.id,
-    data: lead,
-    ownerRepId: owner.repId,
-    crmOwnerId: owner.crmOwnerId,
-    updatedAt: now,
-  };
-  const [row] = await tx
+export interface LeadUpsert {
+  lead: Lead;
+  /** Null keeps whatever owner the lead already had (an unassigned outcome). */
+  ownerRepId: string | null;
+  crmOwnerId: string | null;
+}
+
+const recordKey = (l: Lead) => `${l.source.crm}\u0000${l.source.objectType}\u0000${l.source.id}`;
+
+/**
+ * One row per source record: a later trigger for the same record updates it. Returns the lead
+ * id per record key. The caller passes each record once (one statement cannot update a row twice).
+ */
+export async function upsertLeads(tx: DbOrTx, rows: LeadUpsert[], now: Date): Promise<Map<string, string>> {
+  if (rows.length === 0) return new Map();
+  const out = await tx
     .insert(leads)
-    .values(values)
+    .values(
+      rows.map((r) => ({
+        crm: r.lead.source.crm,
+        objectType: r.lead.source.objectType,
+        recordId: r.lead.source.id,
+        data: r.lead,
+        ownerRepId: r.ownerRepId,
+        crmOwnerId: r.crmOwnerId,
+        updatedAt: now,
+      })),
+    )
     .onConflictDoUpdate({
       target: [leads.crm, leads.objectType, leads.recordId],
       set: {
-        data: values.data,
-        // An unassigned outcome keeps whatever owner the lead already had.
+        data: sql`excluded.data`,
         ownerRepId: sql`coalesce(excluded.owner_rep_id, ${leads.ownerRepId})`,
         crmOwnerId: sql`coalesce(excluded.crm_owner_id, ${leads.crmOwnerId})`,
         updatedAt: now,
       },
     })
-    .returning({ id: leads.id });
-  return row!.id;
+    .returning({ id: leads.id, crm: leads.crm, objectType: leads.objectType, recordId: leads.recordId });
+  return new Map(out.map((r) => [`${r.crm}\u0000${r.objectType}\u0000${r.recordId}`, r.id]));
 }
+
+export { recordKey as leadRecordKey };
 
 export async function getLead(db: DbOrTx, id: string): Promise<LeadRow | undefined> {
   const [row] = await db.select().from(leads).where(eq(leads.id, id));

@@ -2,7 +2,7 @@
 // as the assignment, so parallel workers never lose an update or pick the same rep twice.
 import { inArray, sql } from 'drizzle-orm';
 import type { RoutingState, StateChange } from '../routing/index.js';
-import type { Tx } from './client.js';
+import type { DbOrTx, Tx } from './client.js';
 import { rotationCursors, routingCounters } from './schema.js';
 
 export async function loadRoutingStateForUpdate(tx: Tx, keys: { pools: string[]; counters: string[] }): Promise<RoutingState> {
@@ -48,7 +48,7 @@ export async function applyStateChange(tx: Tx, change: StateChange, now: Date): 
   }
 }
 
-export async function readCounters(db: Tx | import('./client.js').Db, keys: string[]): Promise<Record<string, number>> {
+export async function readCounters(db: DbOrTx, keys: string[]): Promise<Record<string, number>> {
   if (keys.length === 0) return {};
   const rows = await db.select().from(routingCounters).where(inArray(routingCounters.key, keys));
   return Object.fromEntries(rows.map((r) => [r.key, r.value]));

@@ -1,6 +1,6 @@
 // The source of truth for the database. drizzle-kit generates migrations/ from this file.
 import { sql } from 'drizzle-orm';
-import { bigint, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigint, doublePrecision, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
 const createdAt = () => timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow();
 
@@ -18,8 +18,10 @@ export const inboundEvents = pgTable(
     objectType: text('object_type').notNull(),
     recordId: text('record_id').notNull(),
     payload: jsonb('payload').notNull(),
-    /** received -> done | failed */
+    /** received -> done | failed; or received -> queued (a full pool holds it) -> done */
     status: text('status').notNull().default('received'),
+    /** Score of a queued lead: waiting leads are placed highest score first, then oldest. */
+    leadScore: doublePrecision('lead_score'),
     attempts: integer('attempts').notNull().default(0),
     lastError: text('last_error'),
     receivedAt: timestamp('received_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
@@ -27,7 +29,7 @@ export const inboundEvents = pgTable(
   },
   (t) => [
     uniqueIndex('inbound_events_source_event_uq').on(t.source, t.sourceEventId),
-    index('inbound_events_pending_idx').on(t.receivedAt).where(sql`status = 'received'`),
+    index('inbound_events_pending_idx').on(t.receivedAt).where(sql`status in ('received', 'queued')`),
   ],
 );
 

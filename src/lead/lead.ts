@@ -14,7 +14,7 @@ export const recordRef = z.object({
 export type RecordRef = z.infer<typeof recordRef>;
 
 const trimmed = z.string().trim().min(1);
-const customValue = z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(z.string())]);
+export const customValue = z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(z.string())]);
 export type CustomValue = z.infer<typeof customValue>;
 
 export const leadSchema = z.object({
@@ -31,7 +31,7 @@ export const leadSchema = z.object({
   /** True when the email domain is a free provider (gmail, outlook, ...): skip account matching. */
   freeEmail: z.boolean().optional(),
   /** ISO 3166-1 alpha-2, upper-case. */
-  country: z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code').optional(),
+  country: z.string().trim().toUpperCase().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code').optional(),
   region: trimmed.optional(),
   postalCode: trimmed.optional(),
   city: trimmed.optional(),

@@ -3,13 +3,24 @@ import { PermanentError, isAppError } from '../errors.js';
 import { retryDelayMs, type JobEvents, type JobHandler, type JobName, type RetryPolicy, type RetrySchedule } from '../queue/index.js';
 import type { PipelineDeps } from './deps.js';
 import { routeJob, writebackJob } from './jobs.js';
-import { routeEvent } from './route-event.js';
-import { RetryableWriteError, writeBack } from './write-back.js';
+import { createGroupCommit } from './group-commit.js';
+import { routeBatch } from './route-batch.js';
+import { RetryableWriteError, writeBackBatch } from './write-back.js';
 
-export function jobHandlers(deps: PipelineDeps): Record<JobName, JobHandler> {
+/** Batch sizes: HubSpot takes 100 records per batch call, Salesforce 200; a routing batch is one transaction. */
+export interface BatchLimits {
+  routeBatch: number;
+  writeBatch: number;
+  /** Batches of one kind in flight at once per process (CRM reads overlap; the transactions queue on the locks). */
+  concurrentBatches: number;
+}
+
+export function jobHandlers(deps: PipelineDeps, limits: BatchLimits): Record<JobName, JobHandler> {
+  const router = createGroupCommit((ids) => routeBatch(deps, ids), { maxBatch: limits.routeBatch, maxConcurrent: limits.concurrentBatches });
+  const writer = createGroupCommit((ids) => writeBackBatch(deps, ids), { maxBatch: limits.writeBatch, maxConcurrent: limits.concurrentBatches });
   return {
-    route: (payload) => routeEvent(deps, payload),
-    writeback: (payload) => writeBack(deps, payload),
+    route: (payload) => router.submit(routeJob.parse(payload).eventId),
+    writeback: (payload) => writer.submit(writebackJob.parse(payload).outboxId),
   };
 }
 

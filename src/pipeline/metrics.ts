@@ -26,6 +26,12 @@ export function createMetrics() {
     }),
     leadsRouted: new Counter({ name: 'leads_routed_total', help: 'Routing decisions by outcome and reason', labelNames: ['outcome', 'reason'] as const, registers: [registry] }),
     writebacks: new Counter({ name: 'writebacks_total', help: 'Owner write-backs by CRM and outcome', labelNames: ['crm', 'outcome'] as const, registers: [registry] }),
+    leadTimeToOwner: new Histogram({
+      name: 'lead_time_to_owner_seconds',
+      help: 'From the event stored at intake to the owner written in the CRM',
+      buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+      registers: [registry],
+    }),
     swept: new Counter({ name: 'sweeper_requeued_total', help: 'Stored work re-enqueued by the sweeper', labelNames: ['queue'] as const, registers: [registry] }),
     signatureFailures: new Counter({ name: 'webhook_signature_failures_total', help: 'Webhooks refused for their signature', labelNames: ['crm', 'code'] as const, registers: [registry] }),
   };

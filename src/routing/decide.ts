@@ -1,39 +1,77 @@
+// decide(): one lead in, one decision out. Pure: the config, the routing state the caller
+// loaded (and locked, see stateKeys) and the time are passed in; the result says who owns the
+// lead, why, and the state change to persist in the same transaction. Same inputs, same output.
 import type { Lead } from '../lead/index.js';
+import { resolveAction, stickyOwner } from './actions.js';
+import { compileConfig, type CompiledRule } from './compile.js';
 import type { RoutingConfig } from './config-schema.js';
-import { pickRoundRobin } from './round-robin.js';
-import type { Decision, Reason, RoutingState, StateChange } from './types.js';
+import { crmOwnerIdOf, makeContext, mergeNeeds, noNeeds, type DecideContext } from './context.js';
+import type { Outcome } from './outcome.js';
+import type { Decision, DecideOptions, Reason, RoutingState, RuleTrace, StateChange } from './types.js';
 
 const noChange = (): StateChange => ({ cursors: {}, counterDeltas: {} });
 
-/** Pure: the owner for one lead, with the reasons and the state change to persist. */
-export function decide(lead: Lead, config: RoutingConfig, state: RoutingState, _now: Date): Decision {
-  const reasons: Reason[] = [];
-  const rule = config.rules.find((r) => r.when.match === 'always');
-  const action = rule?.action ?? config.default;
-  const ruleId = rule?.id ?? 'default';
-  if (!action) return { kind: 'unassigned', code: 'NO_RULE_MATCHED', reasons: [{ code: 'NO_RULE_MATCHED' }], stateChange: noChange() };
-  reasons.push({ code: rule ? 'RULE_MATCHED' : 'DEFAULT_ACTION', ruleId });
-
-  const pool = config.pools.find((p) => p.id === action.pool);
-  if (!pool) return { kind: 'unassigned', code: 'POOL_EXHAUSTED', ruleId, poolId: action.pool, reasons, stateChange: noChange() };
-  const reps = new Map(config.reps.map((r) => [r.id, r]));
-  const crm = lead.source.crm;
-  const picked = pickRoundRobin(pool, reps, state.cursors[pool.id] ?? -1, (rep) => Boolean(rep.crmIds[crm] ?? crm === 'api'), reasons);
-  if (!picked) return { kind: 'unassigned', code: 'POOL_EXHAUSTED', ruleId, poolId: pool.id, reasons, stateChange: noChange() };
-  const rep = reps.get(picked.repId)!;
-  reasons.push({ code: 'ROUND_ROBIN_NEXT', repId: rep.id, poolId: pool.id });
-  return {
-    kind: 'assigned',
-    ownerId: rep.id,
-    crmOwnerId: rep.crmIds[crm] ?? rep.id,
-    poolId: pool.id,
-    ruleId,
-    reasons,
-    stateChange: { cursors: { [pool.id]: picked.index }, counterDeltas: { [`rep:${rep.id}:open`]: 1 } },
-  };
+function firstMatch(rules: readonly CompiledRule[], lead: Lead, trace: RuleTrace[]): CompiledRule | undefined {
+  for (const r of rules) {
+    if (!r.rule.enabled) {
+      trace.push({ ruleId: r.rule.id, matched: false, checks: [], disabled: true });
+      continue;
+    }
+    const checks: RuleTrace['checks'] = [];
+    const matched = r.test(lead, checks);
+    trace.push({ ruleId: r.rule.id, matched, checks });
+    if (matched) return r;
+  }
+  return undefined;
 }
 
-/** Which state rows decide() may read for this config: the caller loads and locks these. */
-export function stateKeys(config: RoutingConfig, _now: Date): { pools: string[]; counters: string[] } {
-  return { pools: config.pools.map((p) => p.id), counters: config.reps.map((r) => `rep:${r.id}:open`) };
+/** Pure: the owner for one lead, with the reasons and the state change to persist. */
+export function decide(lead: Lead, config: RoutingConfig, state: RoutingState, now: Date, options: DecideOptions = {}): Decision {
+  const compiled = compileConfig(config);
+  const ctx = makeContext(lead, compiled, state, now, options);
+  const reasons: Reason[] = [];
+  const trace = { rules: [] as RuleTrace[] };
+
+  const matched = firstMatch(compiled.rules, lead, trace.rules);
+  const action = matched ? matched.rule.action : config.default;
+  const ruleId = matched ? matched.rule.id : 'default';
+  if (!action) {
+    reasons.push({ code: 'NO_RULE_MATCHED' });
+    return { kind: 'unassigned', code: 'NO_RULE_MATCHED', reasons, trace, stateChange: noChange() };
+  }
+  reasons.push(matched ? { code: 'RULE_MATCHED', ruleId } : { code: 'DEFAULT_ACTION', ruleId });
+
+  const needs = matched ? mergeNeeds(noNeeds, matched.requiredSkills, matched.rule.requireLanguage) : noNeeds;
+  const outcome = (matched?.rule.stickyOwner ? stickyOwner(ctx, needs, reasons) : undefined) ?? resolveAction(action, ctx, needs, reasons);
+  return toDecision(outcome, ruleId, ctx, reasons, trace);
+}
+
+// Built without object spread: this runs once per lead and spreads showed up in the profile.
+function toDecision(o: Outcome, ruleId: string, ctx: DecideContext, reasons: Reason[], trace: Decision['trace']): Decision {
+  let d: Decision;
+  switch (o.kind) {
+    case 'none':
+      d = { kind: 'unassigned', code: o.code, ruleId, reasons, trace, stateChange: noChange() };
+      break;
+    case 'queued':
+      return { kind: 'queued', code: 'QUEUED', ruleId, poolId: o.poolId, queuedUntil: o.queuedUntil, reasons, trace, stateChange: noChange() };
+    case 'queue':
+      d = { kind: 'assigned', ownerId: o.queue.id, ownerKind: 'queue', crmOwnerId: o.crmOwnerId, code: 'CRM_QUEUE', ruleId, reasons, trace, stateChange: noChange() };
+      break;
+    case 'rep': {
+      const rep = o.rep;
+      const keys = rep.periodKeys(rep.clock!.at(ctx.now)); // checkRep already refused reps without a valid zone
+      const counterDeltas: Record<string, number> = o.counterDeltas ?? {};
+      counterDeltas[rep.openKey] = (counterDeltas[rep.openKey] ?? 0) + 1;
+      counterDeltas[keys.day] = 1;
+      counterDeltas[keys.week] = 1;
+      const cursors: Record<string, number> = {};
+      if (o.cursor !== undefined) cursors[o.poolId!] = o.cursor;
+      const crmOwnerId = crmOwnerIdOf(rep, ctx.crm)!;
+      d = { kind: 'assigned', ownerId: rep.id, ownerKind: 'rep', crmOwnerId, code: o.code, ruleId, reasons, trace, stateChange: { cursors, counterDeltas } };
+      break;
+    }
+  }
+  if (o.poolId !== undefined) d.poolId = o.poolId;
+  return d;
 }

@@ -1,3 +1,43 @@
-export { decide, stateKeys } from './decide.js';
-export { routingConfigSchema, type RoutingConfig, type Rep, type Pool, type Rule } from './config-schema.js';
-export type { Decision, Reason, RoutingState, StateChange } from './types.js';
+// The routing module's public surface. Everything here is pure: no I/O, no clock, no randomness.
+export { decide } from './decide.js';
+export { stateKeys } from './state-keys.js';
+export { explainDecision } from './explain.js';
+export { validateRoutingConfig, type ConfigIssue } from './validate.js';
+export { dayKey, weekKey, openKey, creditKey } from './counter-keys.js';
+export {
+  routingConfigSchema,
+  poolSchema,
+  ruleSchema,
+  actionSchema,
+  strategies,
+  type RoutingConfig,
+  type RoutingConfigInput,
+  type Pool,
+  type Rule,
+  type Strategy,
+  type Action,
+  type OverflowTarget,
+  type Condition,
+  type LeafCondition,
+  type Operator,
+  type When,
+  type Account,
+  type CrmQueue,
+  type Rep,
+} from './config-schema.js';
+export { repSchema, type RepInput } from './rep-schema.js';
+export { operators } from './condition-schema.js';
+export type {
+  Decision,
+  DecideOptions,
+  DecisionTrace,
+  RuleTrace,
+  CheckTrace,
+  Reason,
+  ReasonCode,
+  SkipCode,
+  ChoiceCode,
+  UnassignedCode,
+  RoutingState,
+  StateChange,
+} from './types.js';

@@ -1,24 +1,25 @@
-import type { Pool, Rep } from './config-schema.js';
+// Round robin over the full member list. The cursor is the index of the member chosen last;
+// the next lead goes to the first member after it who can take one. Members who cannot are
+// skipped and keep their place: they are not owed the leads they missed, and a rep added to
+// the list simply joins the rotation at their position (no flood, nothing reset).
+import type { CompiledPool } from './compile.js';
+import type { DecideContext, Needs } from './context.js';
+import type { Outcome } from './outcome.js';
+import { checkMember } from './pool-members.js';
 import type { Reason } from './types.js';
 
-/**
- * Next member after the cursor who can take a lead. Rotation runs over the full member list;
- * the unavailable are skipped and keep their place in line.
- */
-export function pickRoundRobin(
-  pool: Pool,
-  reps: ReadonlyMap<string, Rep>,
-  cursor: number,
-  canTake: (rep: Rep) => boolean,
-  reasons: Reason[],
-): { repId: string; index: number } | undefined {
+export function pickRoundRobin(pool: CompiledPool, ctx: DecideContext, needs: Needs, reasons: Reason[]): Outcome | undefined {
   const n = pool.members.length;
+  const cursor = ctx.state.cursors[pool.id] ?? -1;
   for (let step = 1; step <= n; step++) {
     const index = (((cursor + step) % n) + n) % n;
-    const repId = pool.members[index]!;
-    const rep = reps.get(repId);
-    if (rep && rep.active && canTake(rep)) return { repId, index };
-    reasons.push({ code: rep && !rep.active ? 'REP_INACTIVE' : 'REP_UNAVAILABLE', repId, poolId: pool.id });
+    const m = checkMember(pool, index, ctx, needs);
+    if (m.skip) {
+      reasons.push(m.skip);
+      continue;
+    }
+    reasons.push({ code: 'ROUND_ROBIN_NEXT', repId: m.rep.id, poolId: pool.id, detail: `position ${index + 1} of ${n}, after ${cursor < 0 ? 'start' : `position ${(((cursor % n) + n) % n) + 1}`}` });
+    return { kind: 'rep', rep: m.rep, code: 'ROUND_ROBIN_NEXT', poolId: pool.id, cursor: index };
   }
   return undefined;
 }

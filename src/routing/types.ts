@@ -1,10 +1,12 @@
+// What decide() reads and returns. State is loaded (and locked) by the caller before decide and
+// the stateChange is applied in the same transaction, so rotation stays exact across workers.
 import type { RecordRef } from '../lead/index.js';
 
 /** Routing state the caller loads before decide() and persists after, in one transaction. */
 export interface RoutingState {
   /** Rotation position per pool: index into pool.members of the rep chosen last (-1: none yet). */
   cursors: Record<string, number>;
-  /** Named counters (e.g. open leads per rep); a missing key reads as 0. */
+  /** Named counters (see docs/routing.md for the keys); a missing key reads as 0. */
   counters: Record<string, number>;
 }
 
@@ -15,26 +17,112 @@ export interface StateChange {
   counterDeltas: Record<string, number>;
 }
 
-export type Reason = { code: string; repId?: string; poolId?: string; ruleId?: string; detail?: string };
+/** Why a rep was passed over. */
+export type SkipCode =
+  | 'REP_INACTIVE'
+  | 'REP_UNKNOWN'
+  | 'REP_NO_CRM_ID'
+  | 'REP_AWAY'
+  | 'REP_OFF_HOURS'
+  | 'REP_MISSING_SKILL'
+  | 'REP_CAP_DAY'
+  | 'REP_CAP_WEEK'
+  | 'REP_OPEN_CEILING'
+  | 'REP_WEIGHT_ZERO'
+  | 'REP_RESERVED_TOP_TIER'
+  | 'REP_NOT_TOP_TIER';
+
+/** Why the owner won. */
+export type ChoiceCode =
+  | 'ROUND_ROBIN_NEXT'
+  | 'WEIGHTED_HIGHEST_CREDIT'
+  | 'LEAST_LOADED'
+  | 'STICKY_OWNER'
+  | 'ACCOUNT_OWNER'
+  | 'NAMED_REP'
+  | 'CRM_QUEUE';
+
+/** Steps of the route taken. */
+export type StepCode =
+  | 'RULE_MATCHED'
+  | 'DEFAULT_ACTION'
+  | 'STICKY_OWNER_UNKNOWN'
+  | 'ACCOUNT_MATCHED'
+  | 'NO_ACCOUNT_MATCH'
+  | 'FALLBACK'
+  | 'POOL_EMPTY_HANDED'
+  | 'POOL_UNKNOWN'
+  | 'OVERFLOW'
+  | 'QUEUE_EXPIRED';
+
+export type UnassignedCode =
+  | 'NO_RULE_MATCHED'
+  | 'POOL_EXHAUSTED'
+  | 'ACCOUNT_OWNER_AWAY'
+  | 'NO_ACCOUNT_MATCH'
+  | 'REP_UNAVAILABLE'
+  | 'NO_CRM_OWNER';
+
+export type ReasonCode = SkipCode | ChoiceCode | StepCode | UnassignedCode | 'QUEUED';
+
+export type Reason = { code: ReasonCode; repId?: string; poolId?: string; ruleId?: string; detail?: string };
+
+/** One leaf test as evaluated: the value the lead had and whether the test held. */
+export interface CheckTrace {
+  field: string;
+  op: string;
+  expected?: unknown;
+  saw: unknown;
+  result: boolean;
+}
+
+/** Every rule tested, in order, up to and including the one that matched. */
+export interface RuleTrace {
+  ruleId: string;
+  matched: boolean;
+  /** Leaves evaluated (short-circuited leaves are absent); empty for match: always. */
+  checks: CheckTrace[];
+  disabled?: true;
+}
+
+export interface DecisionTrace {
+  rules: RuleTrace[];
+}
+
+interface DecisionBase {
+  ruleId?: string;
+  poolId?: string;
+  /** Skips, choices and route steps in the order they happened: "why did X get it" is answered here. */
+  reasons: Reason[];
+  trace: DecisionTrace;
+  stateChange: StateChange;
+}
 
 export type Decision =
-  | {
+  | (DecisionBase & {
       kind: 'assigned';
+      /** Our id of the owner: a rep id, or a queue id when ownerKind is 'queue'. */
       ownerId: string;
+      ownerKind: 'rep' | 'queue';
       /** The owner's id in the lead's CRM, which is what gets written back. */
       crmOwnerId: string;
-      poolId?: string;
       ruleId: string;
-      reasons: Reason[];
-      stateChange: StateChange;
-    }
-  | {
-      kind: 'unassigned';
-      code: 'NO_RULE_MATCHED' | 'POOL_EXHAUSTED' | 'NO_CRM_OWNER';
-      ruleId?: string;
-      poolId?: string;
-      reasons: Reason[];
-      stateChange: StateChange;
-    };
+      /** Why this owner won. */
+      code: ChoiceCode;
+    })
+  | (DecisionBase & { kind: 'unassigned'; code: UnassignedCode })
+  | (DecisionBase & {
+      kind: 'queued';
+      code: 'QUEUED';
+      poolId: string;
+      ruleId: string;
+      /** Re-run decide until then (with options.queuedSince); after it, the pool's overflow applies. */
+      queuedUntil: string;
+    });
+
+export interface DecideOptions {
+  /** When this lead was first queued by a pool with queueWhenFull; absent on the first run. */
+  queuedSince?: Date;
+}
 
 export type { RecordRef };

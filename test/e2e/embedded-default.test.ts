@@ -36,7 +36,8 @@ it('starts with no Postgres or Redis configured, routes a posted lead, and exits
   const base = `http://127.0.0.1:${port}`;
   proc = spawnCli(['serve'], childEnv({ PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'info', SWEEP_INTERVAL_MS: '500' }), { compiled: true });
   await until(() => fetch(`${base}/healthz`).then((r) => r.ok, () => false), { timeoutMs: 60_000, what: `${base}/healthz (output: ${proc.output()})` });
-  expect(proc.output()).toContain('"database":"pglite","queue":"in-process"');
+  // The log line follows listen(): wait for it rather than race it.
+  await until(() => proc!.output().includes('"database":"pglite","queue":"in-process"'), { what: 'the serving log line' });
 
   const res = await fetch(`${base}/v1/leads`, {
     method: 'POST',
@@ -46,8 +47,8 @@ it('starts with no Postgres or Redis configured, routes a posted lead, and exits
   expect(res.status).toBe(202);
 
   const metrics = () => fetch(`${base}/metrics`).then((r) => r.text());
-  await until(async () => /writebacks_total\{crm="api",outcome="done"\} 1/.test(await metrics()), { timeoutMs: 15_000, what: 'the write-back' });
-  expect(await metrics()).toMatch(/leads_routed_total\{outcome="assigned",reason="ASSIGNED"\} 1/);
+  await until(async () => /writebacks_total\{crm="api",outcome="done"\} 1/.test(await metrics()), { timeoutMs: 30_000, what: 'the write-back' });
+  expect(await metrics()).toMatch(/leads_routed_total\{outcome="assigned",reason="ROUND_ROBIN_NEXT"\} 1/);
   expect(proc.output()).toMatch(/"ownerId":"ana".*owner written \(log-only connector\)/);
   // The development key is named in the warning, but no request's key is ever logged.
   expect(proc.output()).not.toMatch(/x-api-key/i);

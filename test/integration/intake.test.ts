@@ -100,7 +100,7 @@ describe('health and metrics', () => {
     expect((await sys.app.inject({ url: '/readyz' })).json()).toEqual({ status: 'ok', checks: { database: 'ok' } });
     const text = (await sys.app.inject({ url: '/metrics' })).body;
     expect(text).toMatch(/http_requests_total\{method="POST",route="\/v1\/leads",status="202"\} \d+/);
-    expect(text).toMatch(/leads_routed_total\{outcome="assigned",reason="ASSIGNED"\} \d+/);
+    expect(text).toMatch(/leads_routed_total\{outcome="assigned",reason="ROUND_ROBIN_NEXT"\} \d+/);
     expect(text).toMatch(/writebacks_total\{crm="api",outcome="done"\} \d+/);
     expect(text).toMatch(/http_request_duration_seconds_bucket/);
   });

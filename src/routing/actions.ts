@@ -1,0 +1,72 @@
+// Following a rule's action: a pool, a named rep, the account owner or a CRM queue. A rep or
+// account owner who cannot take the lead hands it to the action's fallback; with no fallback
+// the lead is unassigned with a code saying why (REP_UNAVAILABLE, ACCOUNT_OWNER_AWAY, ...).
+import { findAccount } from './accounts.js';
+import { checkRep } from './availability.js';
+import type { CompiledRep } from './compile.js';
+import type { Action } from './config-schema.js';
+import type { DecideContext, Needs } from './context.js';
+import type { Outcome } from './outcome.js';
+import { queueOutcome, routeToPool } from './pool.js';
+import type { Reason, UnassignedCode } from './types.js';
+
+function orFallback(action: Action, code: UnassignedCode, ctx: DecideContext, needs: Needs, reasons: Reason[]): Outcome {
+  if ('fallback' in action && action.fallback) {
+    reasons.push({ code: 'FALLBACK', detail: describeAction(action.fallback) });
+    return resolveAction(action.fallback, ctx, needs, reasons);
+  }
+  return { kind: 'none', code };
+}
+
+function tryRep(rep: CompiledRep | undefined, repId: string, ctx: DecideContext, needs: Needs, reasons: Reason[]): boolean {
+  const skip = rep ? checkRep(rep, ctx, needs) : { code: 'REP_UNKNOWN' as const, repId };
+  if (skip) reasons.push(skip);
+  return !skip;
+}
+
+export function resolveAction(action: Action, ctx: DecideContext, needs: Needs, reasons: Reason[]): Outcome {
+  if ('pool' in action) return routeToPool(action.pool, ctx, needs, reasons, new Set());
+  if ('queue' in action) return queueOutcome(action.queue, ctx, reasons) ?? { kind: 'none', code: 'NO_CRM_OWNER' };
+  if ('rep' in action) {
+    const rep = ctx.compiled.reps.get(action.rep);
+    if (tryRep(rep, action.rep, ctx, needs, reasons) && rep) {
+      reasons.push({ code: 'NAMED_REP', repId: rep.id });
+      return { kind: 'rep', rep, code: 'NAMED_REP' };
+    }
+    return orFallback(action, 'REP_UNAVAILABLE', ctx, needs, reasons);
+  }
+  const match = findAccount(ctx.lead, ctx.compiled);
+  if (!match) {
+    reasons.push({ code: 'NO_ACCOUNT_MATCH' });
+    return orFallback(action, 'NO_ACCOUNT_MATCH', ctx, needs, reasons);
+  }
+  const { account, domain } = match;
+  reasons.push({ code: 'ACCOUNT_MATCHED', repId: account.owner, detail: `account ${account.id} by domain ${domain}` });
+  const owner = ctx.compiled.reps.get(account.owner);
+  if (tryRep(owner, account.owner, ctx, needs, reasons) && owner) {
+    reasons.push({ code: 'ACCOUNT_OWNER', repId: owner.id, detail: `owns account ${account.id}` });
+    return { kind: 'rep', rep: owner, code: 'ACCOUNT_OWNER' };
+  }
+  return orFallback(action, 'ACCOUNT_OWNER_AWAY', ctx, needs, reasons);
+}
+
+/** Sticky routing: the CRM's current owner, if they are our rep and can take the lead, keeps it. */
+export function stickyOwner(ctx: DecideContext, needs: Needs, reasons: Reason[]): Outcome | undefined {
+  const current = ctx.lead.currentOwnerId;
+  if (current === undefined) return undefined;
+  const rep = ctx.compiled.repsByCrmId[ctx.crm].get(current);
+  if (!rep) {
+    reasons.push({ code: 'STICKY_OWNER_UNKNOWN', detail: `current owner ${current} is not a routed rep` });
+    return undefined;
+  }
+  if (!tryRep(rep, rep.id, ctx, needs, reasons)) return undefined;
+  reasons.push({ code: 'STICKY_OWNER', repId: rep.id, detail: `already owns the record in ${ctx.crm}` });
+  return { kind: 'rep', rep, code: 'STICKY_OWNER' };
+}
+
+export function describeAction(action: Action): string {
+  if ('pool' in action) return `pool ${action.pool}`;
+  if ('queue' in action) return `queue ${action.queue}`;
+  if ('rep' in action) return `rep ${action.rep}`;
+  return 'account owner';
+}

@@ -1,0 +1,64 @@
+// Rule conditions: all / any / not over leaf tests { field, op, value }. The shape of `value`
+// depends on the operator, so a wrong value is reported at rules[i].when...value, not later.
+import { z } from 'zod';
+import { isKnownField } from './fields.js';
+import { keyedUnion } from './keyed-union.js';
+
+export const operators = [
+  'eq', 'neq', 'in', 'not_in', 'contains', 'starts_with', 'ends_with', 'matches',
+  'exists', 'empty', 'gt', 'gte', 'lt', 'lte', 'between',
+] as const;
+export type Operator = (typeof operators)[number];
+
+const field = z.string().refine(isKnownField, { message: 'unknown field: use a canonical lead field, source.crm or custom.<name>' });
+/** String compares ignore case unless a leaf says otherwise (admins type "germany", CRMs send "Germany"). */
+const caseSensitive = z.boolean().optional();
+const scalar = z.union([z.string(), z.number().finite(), z.boolean()]);
+const num = z.number().finite();
+
+const leafSchemas = {
+  eq: z.strictObject({ field, op: z.literal('eq'), value: scalar, caseSensitive }),
+  neq: z.strictObject({ field, op: z.literal('neq'), value: scalar, caseSensitive }),
+  in: z.strictObject({ field, op: z.literal('in'), value: z.array(z.union([z.string(), num])).min(1), caseSensitive }),
+  not_in: z.strictObject({ field, op: z.literal('not_in'), value: z.array(z.union([z.string(), num])).min(1), caseSensitive }),
+  contains: z.strictObject({ field, op: z.literal('contains'), value: z.union([z.string().min(1), num]), caseSensitive }),
+  starts_with: z.strictObject({ field, op: z.literal('starts_with'), value: z.string().min(1), caseSensitive }),
+  ends_with: z.strictObject({ field, op: z.literal('ends_with'), value: z.string().min(1), caseSensitive }),
+  /** A regular expression (JavaScript syntax); validateRoutingConfig compiles it before publish. */
+  matches: z.strictObject({ field, op: z.literal('matches'), value: z.string().min(1), caseSensitive }),
+  exists: z.strictObject({ field, op: z.literal('exists') }),
+  empty: z.strictObject({ field, op: z.literal('empty') }),
+  gt: z.strictObject({ field, op: z.literal('gt'), value: num }),
+  gte: z.strictObject({ field, op: z.literal('gte'), value: num }),
+  lt: z.strictObject({ field, op: z.literal('lt'), value: num }),
+  lte: z.strictObject({ field, op: z.literal('lte'), value: num }),
+  /** Inclusive at both ends: [min, max]. */
+  between: z
+    .strictObject({ field, op: z.literal('between'), value: z.tuple([num, num]) })
+    .refine((c) => c.value[0] <= c.value[1], { message: 'between needs [min, max] with min <= max', path: ['value'] }),
+} satisfies Record<Operator, z.ZodType>;
+
+export type LeafCondition = { [K in Operator]: z.infer<(typeof leafSchemas)[K]> }[Operator];
+export type Condition = LeafCondition | { all: Condition[] } | { any: Condition[] } | { not: Condition };
+
+const operatorList = operators.join(', ');
+
+export const conditionSchema: z.ZodType<Condition> = z.lazy(() =>
+  keyedUnion<Condition>((v) => {
+    if ('all' in v) return z.strictObject({ all: z.array(conditionSchema).min(1, 'all needs at least one condition') });
+    if ('any' in v) return z.strictObject({ any: z.array(conditionSchema).min(1, 'any needs at least one condition') });
+    if ('not' in v) return z.strictObject({ not: conditionSchema });
+    if ('op' in v) {
+      const schema = typeof v.op === 'string' ? leafSchemas[v.op as Operator] : undefined;
+      return schema ?? z.object({ op: z.enum(operators, { message: `op must be one of ${operatorList}` }) });
+    }
+    if ('match' in v) return 'match: "always" belongs directly under when, not inside all/any/not';
+    return 'a condition is { all: [...] }, { any: [...] }, { not: ... } or { field, op, value }';
+  }),
+);
+
+/** `when` is a condition, or the explicit catch-all. An empty `when` is an error, never "match everything". */
+export type When = Condition | { match: 'always' };
+export const whenSchema: z.ZodType<When> = keyedUnion<When>((v) =>
+  'match' in v ? z.strictObject({ match: z.literal('always', { message: 'match only takes "always"' }) }) : conditionSchema,
+);

@@ -1,0 +1,56 @@
+// Per-decision inputs bundled once, so helpers take one argument instead of six.
+import type { CrmName, Lead } from '../lead/index.js';
+import { primaryLanguage, type CompiledConfig, type CompiledRep } from './compile.js';
+import type { LocalTime } from './local-time.js';
+import type { DecideOptions, RoutingState } from './types.js';
+
+export interface DecideContext {
+  lead: Lead;
+  crm: CrmName;
+  now: Date;
+  nowMs: number;
+  state: RoutingState;
+  compiled: CompiledConfig;
+  options: DecideOptions;
+  /** The lead's primary language subtag, if it has one. */
+  language: string | undefined;
+}
+
+/** What a candidate must offer: skills named by the rule and pool, and the lead's language if asked. */
+export interface Needs {
+  skills: readonly string[];
+  language: boolean;
+}
+
+export const noNeeds: Needs = { skills: [], language: false };
+
+export function mergeNeeds(a: Needs, skills: readonly string[], language: boolean): Needs {
+  if (skills.length === 0 && !language) return a;
+  return { skills: a.skills.length === 0 ? skills : [...a.skills, ...skills], language: a.language || language };
+}
+
+export function makeContext(lead: Lead, compiled: CompiledConfig, state: RoutingState, now: Date, options: DecideOptions): DecideContext {
+  return {
+    lead,
+    crm: lead.source.crm,
+    now,
+    nowMs: now.getTime(),
+    state,
+    compiled,
+    options,
+    language: lead.language ? primaryLanguage(lead.language) : undefined,
+  };
+}
+
+export function counter(ctx: DecideContext, key: string): number {
+  return ctx.state.counters[key] ?? 0;
+}
+
+export function localTime(rep: CompiledRep, ctx: DecideContext): LocalTime | undefined {
+  return rep.clock?.at(ctx.now);
+}
+
+/** The id written back to the CRM; leads from the API fall back to our rep id. */
+export function crmOwnerIdOf(rep: CompiledRep, crm: CrmName): string | undefined {
+  return rep.rep.crmIds[crm] ?? (crm === 'api' ? rep.id : undefined);
+}

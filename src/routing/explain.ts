@@ -1,0 +1,42 @@
+// A decision as text for GET /v1/leads/:id/decision and the simulator: what was tested, who
+// was passed over and why, who won and why. Built only from the Decision value.
+import type { CheckTrace, Decision, Reason } from './types.js';
+
+const show = (v: unknown) => (v === undefined ? '(missing)' : JSON.stringify(v));
+
+function check(c: CheckTrace): string {
+  const expected = c.expected === undefined ? '' : ` ${show(c.expected)}`;
+  return `${c.field} ${c.op}${expected}: saw ${show(c.saw)} -> ${c.result ? 'yes' : 'no'}`;
+}
+
+function reason(r: Reason): string {
+  const who = [r.repId && `rep ${r.repId}`, r.poolId && `pool ${r.poolId}`, r.ruleId && `rule ${r.ruleId}`].filter(Boolean).join(', ');
+  return `${r.code}${who ? ` (${who})` : ''}${r.detail ? `: ${r.detail}` : ''}`;
+}
+
+function headline(d: Decision): string {
+  switch (d.kind) {
+    case 'assigned':
+      return `Assigned to ${d.ownerKind} ${d.ownerId} (CRM owner ${d.crmOwnerId}) by rule ${d.ruleId}${d.poolId ? ` via pool ${d.poolId}` : ''}: ${d.code}.`;
+    case 'queued':
+      return `Queued in pool ${d.poolId} by rule ${d.ruleId} until ${d.queuedUntil}: nobody can take it yet.`;
+    case 'unassigned':
+      return `Unassigned: ${d.code}${d.ruleId ? ` (rule ${d.ruleId})` : ''}${d.poolId ? ` in pool ${d.poolId}` : ''}.`;
+  }
+}
+
+export function explainDecision(d: Decision): string {
+  const lines = [headline(d), '', 'Rules tested:'];
+  if (d.trace.rules.length === 0) lines.push('  (none)');
+  for (const r of d.trace.rules) {
+    if (r.disabled) {
+      lines.push(`  - ${r.ruleId}: disabled, skipped`);
+      continue;
+    }
+    lines.push(`  - ${r.ruleId}: ${r.matched ? 'MATCHED' : 'no match'}${r.checks.length === 0 && r.matched ? ' (always)' : ''}`);
+    for (const c of r.checks) lines.push(`      ${check(c)}`);
+  }
+  lines.push('', 'Steps:');
+  for (const r of d.reasons) lines.push(`  - ${reason(r)}`);
+  return lines.join('\n');
+}

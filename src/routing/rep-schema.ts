@@ -1,0 +1,68 @@
+// A rep as an admin writes them: CRM ids, availability (hours, time off, holidays in the
+// rep's own time zone), what they can handle (skills, languages) and how much (caps).
+import { z } from 'zod';
+
+export const id = z.string().min(1).max(100).regex(/^[A-Za-z0-9_.:-]+$/, 'use letters, digits, _ . : -');
+
+/** The owner id in each CRM (HubSpot owner id, Salesforce user or queue id). */
+export const crmIdsSchema = z
+  .strictObject({ hubspot: z.string().min(1).optional(), salesforce: z.string().min(1).optional(), api: z.string().min(1).optional() })
+  .default({});
+
+export const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'use YYYY-MM-DD');
+/** A local date (whole day in the rep's zone) or an instant with an offset (2026-11-24T13:00:00Z). */
+const dateOrInstant = z.union([isoDate, z.iso.datetime({ offset: true })], { message: 'use YYYY-MM-DD or an ISO 8601 time with offset' });
+
+const span = z
+  .string()
+  .regex(/^([01]\d|2[0-3]):[0-5]\d-(([01]\d|2[0-3]):[0-5]\d|24:00)$/, 'use HH:MM-HH:MM (24h, end may be 24:00)')
+  .refine((s) => s.slice(0, 5) < s.slice(6), { message: 'end must be after start (split a night shift into two days)' });
+
+export const weekdays = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+export type Weekday = (typeof weekdays)[number];
+
+/** Spans per weekday in the rep's zone; a weekday left out is a day off. */
+export const workingHoursSchema = z.strictObject(
+  Object.fromEntries(weekdays.map((d) => [d, z.array(span).optional()])) as Record<Weekday, z.ZodOptional<z.ZodArray<typeof span>>>,
+);
+
+export const repSchema = z.strictObject({
+  id,
+  name: z.string().min(1).optional(),
+  email: z.string().email().optional(),
+  crmIds: crmIdsSchema,
+  active: z.boolean().default(true),
+  /** IANA zone; working hours, holidays, time off and day/week caps are all read in it. */
+  timeZone: z.string().min(1).default('UTC'),
+  /** Absent: available around the clock (still subject to holidays and time off). */
+  workingHours: workingHoursSchema.optional(),
+  holidays: z.array(isoDate).default([]),
+  /** Out of office; both ends inclusive. */
+  away: z.array(z.strictObject({ from: dateOrInstant, to: dateOrInstant, note: z.string().optional() })).default([]),
+  skills: z.array(z.string().min(1)).default([]),
+  /** Language codes the rep speaks ("de", "en"); compared by primary subtag, so "de-AT" matches "de". */
+  languages: z.array(z.string().min(2)).default([]),
+  /** Share in weighted_round_robin pools (a pool's `weights` overrides it). 0 = never picked there. */
+  weight: z.number().int().min(0).max(1000).default(1),
+  capPerDay: z.number().int().nonnegative().optional(),
+  capPerWeek: z.number().int().nonnegative().optional(),
+  /** Ceiling of open leads (counter rep:<id>:open, which the caller decrements when a lead closes). */
+  maxOpen: z.number().int().nonnegative().optional(),
+});
+export type Rep = z.infer<typeof repSchema>;
+export type RepInput = z.input<typeof repSchema>;
+
+/** A CRM queue (Salesforce queue, HubSpot team inbox user) that can own a lead when no rep can. */
+export const queueSchema = z.strictObject({ id, name: z.string().min(1).optional(), crmIds: crmIdsSchema });
+export type CrmQueue = z.infer<typeof queueSchema>;
+
+export const accountSchema = z.strictObject({
+  id,
+  name: z.string().min(1).optional(),
+  domains: z
+    .array(z.string().min(3).regex(/^[a-z0-9.-]+\.[a-z]{2,}$/i, 'a bare domain like acme.com').transform((d) => d.toLowerCase()))
+    .min(1),
+  /** Rep id of the account owner. */
+  owner: id,
+});
+export type Account = z.infer<typeof accountSchema>;
