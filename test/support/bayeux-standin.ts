@@ -13,16 +13,16 @@ import type { AddressInfo } from 'node:net';
 type Message = { channel: string; clientId?: string; subscription?: string; successful?: boolean; error?: string; ext?: Record<string, unknown>; data?: unknown };
 type Next = (m: Message) => void;
 interface Extension {
-  incoming?(m: Message, req: IncomingMessage, cb: Next): void;
-  outgoing?(m: Message, req: IncomingMessage, cb: Next): void;
+  incoming?(m: Message, req: IncomingMessage | null, cb: Next): void;
+  outgoing?(m: Message, req: IncomingMessage | null, cb: Next): void;
 }
 interface MemoryEngine { _messages: Map<string, Message[]>; emptyQueue(clientId: string): void }
+interface EngineProxy { publish(message: Message): void; _engine: MemoryEngine }
 interface NodeAdapter {
   attach(server: Server): void;
   addExtension(ext: Extension): void;
-  getClient(): { publish(channel: string, data: unknown): unknown };
   close(): void;
-  _server: { _engine: { _engine: MemoryEngine } };
+  _server: { _engine: EngineProxy };
 }
 // faye ships no TypeScript types; load it through require and type the few members used above.
 const faye = createRequire(import.meta.url)('faye') as { NodeAdapter: new (o: { mount: string; timeout: number }) => NodeAdapter };
@@ -63,7 +63,8 @@ export async function startBayeuxStandin(opts: BayeuxStandinOptions = {}): Promi
   let handshakes = 0;
 
   const adapter = new faye.NodeAdapter({ mount: `/cometd/${version}`, timeout: 2 });
-  const memory = adapter._server._engine._engine;
+  const engine = adapter._server._engine;
+  const memory = engine._engine;
 
   const replayTo = (clientId: string, channel: string, from: number | undefined) => {
     if (from === undefined || from === -1) return;
@@ -78,7 +79,8 @@ export async function startBayeuxStandin(opts: BayeuxStandinOptions = {}): Promi
 
   adapter.addExtension({
     incoming(m, req, cb) {
-      if (m.channel === '/meta/handshake') {
+      // req is null for the stand-in's own in-process publisher, which needs no auth.
+      if (m.channel === '/meta/handshake' && req) {
         handshakes++;
         if (req.headers.authorization !== `OAuth ${token}`) m.error = '401::Authentication invalid';
       }
@@ -123,7 +125,9 @@ export async function startBayeuxStandin(opts: BayeuxStandinOptions = {}): Promi
       nextReplayId += 3;
       const data = { schema: 'standin-schema', payload, event: { replayId } };
       log.push({ channel, replayId, data });
-      adapter.getClient().publish(channel, data);
+      // Straight into the engine, synchronously: faye's in-process client publishes asynchronously
+      // and can reorder back-to-back messages, while Salesforce delivers in commit order.
+      engine.publish({ channel, data });
       return replayId;
     },
     expireBefore(replayId) {

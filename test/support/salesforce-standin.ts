@@ -2,6 +2,9 @@
 // end to end with jsforce's real HTTP: OAuth token endpoint, SOQL query (a small subset),
 // sObject Collections PATCH, sObject describe. Every collections write is recorded so tests can
 // assert what reached "Salesforce" (e.g. OwnerId set exactly once). Failures can be injected.
+// Why not nock for bodies: with nock 15, jsforce 3's streamed request bodies (PATCH/POST, incl.
+// the OAuth token POST) never get their mocked response, so those calls are asserted here on a
+// real socket; GET calls (SOQL, describe) are asserted with nock.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -23,14 +26,25 @@ export interface RecordedWrite {
   headers: Record<string, string | undefined>;
 }
 
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
 export interface SalesforceStandin {
   url: string;
+  /** Every request as it arrived on the wire (raw headers and body). */
+  requests: RecordedRequest[];
   records: Map<string, Map<string, Record<string, unknown>>>;
   writes: RecordedWrite[];
   queries: string[];
   tokenRequests: Array<Record<string, string>>;
   /** The next `times` writes to `id` fail with this SaveResult error. */
   failWrite(id: string, statusCode: string, message: string, times?: number): void;
+  /** The next API (non-token) request is answered with this status and JSON body. */
+  failNextRequest(status: number, body: unknown): void;
   close(): Promise<void>;
 }
 
@@ -45,6 +59,8 @@ export async function startSalesforceStandin(opts: StandinOptions = {}): Promise
   const queries: string[] = [];
   const tokenRequests: Array<Record<string, string>> = [];
   const failures = new Map<string, { statusCode: string; message: string; times: number }>();
+  const requests: RecordedRequest[] = [];
+  let nextFailure: { status: number; body: unknown } | undefined;
   let apiUsed = 0;
   let url = '';
 
@@ -56,6 +72,7 @@ export async function startSalesforceStandin(opts: StandinOptions = {}): Promise
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const body = await readBody(req);
     const u = new URL(req.url ?? '/', url);
+    requests.push({ method: req.method ?? 'GET', path: u.pathname + u.search, headers: { ...req.headers }, body });
     if (req.method === 'POST' && u.pathname === '/services/oauth2/token') {
       const params = Object.fromEntries(new URLSearchParams(body));
       tokenRequests.push(params);
@@ -72,6 +89,11 @@ export async function startSalesforceStandin(opts: StandinOptions = {}): Promise
       return send(res, 401, [{ message: 'Session expired or invalid', errorCode: 'INVALID_SESSION_ID' }]);
     }
     apiUsed++;
+    if (nextFailure) {
+      const f = nextFailure;
+      nextFailure = undefined;
+      return send(res, f.status, f.body);
+    }
     const m = /^\/services\/data\/v\d+\.\d+(\/.*)$/.exec(u.pathname);
     const path = m?.[1] ?? '';
     if (req.method === 'GET' && path === '/query') {
@@ -100,7 +122,10 @@ export async function startSalesforceStandin(opts: StandinOptions = {}): Promise
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   return {
-    url, records, writes, queries, tokenRequests,
+    url, requests, records, writes, queries, tokenRequests,
+    failNextRequest(status, body) {
+      nextFailure = { status, body };
+    },
     failWrite(id, statusCode, message, times = 1) {
       failures.set(id, { statusCode, message, times });
     },

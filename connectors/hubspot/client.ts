@@ -1,0 +1,64 @@
+// Builds the @hubspot/api-client SDK objects one connector uses. Choices, and why:
+// - basePath = config.baseUrl, so tests and benchmarks point the real SDK at nock or the stand-in.
+// - No numberOfApiCallRetries and no limiterOptions: the SDK's retry sleeps with real timers,
+//   ignores Retry-After and logs with console.error; its Bottleneck limiter is not per portal.
+//   Our TokenBucket + request runner do both, with an injected clock, so they are testable.
+// - The SDK keeps its decorators in a process-wide singleton that each `new Client()` overwrites
+//   and that is applied when an API object is first touched. We touch ours right away, so another
+//   Client built elsewhere with retries cannot sneak its decorators onto our calls.
+// - No accessToken in the SDK config: a middleware sets Authorization per request from the
+//   TokenProvider, so an OAuth refresh needs no client rebuild. The same middleware hands every
+//   response's headers (429s included) to the bucket.
+import { Client } from '@hubspot/api-client';
+import type { RefreshTokenFn, TokenProvider } from './auth.js';
+
+type Crm = Client['crm'];
+
+export interface HubSpotApis {
+  contactsBatch: Crm['contacts']['batchApi'];
+  objectsBatch: Crm['objects']['batchApi'];
+  owners: Crm['owners']['ownersApi'];
+  properties: Crm['properties']['coreApi'];
+}
+
+interface RequestCtx {
+  setHeaderParam(key: string, value: string): void;
+}
+interface ResponseCtx {
+  headers: Record<string, string>;
+}
+
+export function createApis(opts: { baseUrl: string; tokens: TokenProvider; onResponseHeaders: (h: Record<string, string>) => void }): HubSpotApis {
+  const client = new Client({
+    basePath: opts.baseUrl,
+    numberOfApiCallRetries: 0,
+    middleware: [
+      {
+        pre: async (ctx: unknown) => {
+          const token = await opts.tokens.accessToken();
+          (ctx as RequestCtx).setHeaderParam('Authorization', `Bearer ${token.reveal()}`);
+          return ctx;
+        },
+        post: (ctx: unknown) => {
+          opts.onResponseHeaders((ctx as ResponseCtx).headers ?? {});
+          return ctx;
+        },
+      },
+    ],
+  });
+  return {
+    contactsBatch: client.crm.contacts.batchApi,
+    objectsBatch: client.crm.objects.batchApi,
+    owners: client.crm.owners.ownersApi,
+    properties: client.crm.properties.coreApi,
+  };
+}
+
+/** POST {baseUrl}/oauth/v1/token with grant_type=refresh_token, through the SDK. */
+export function createTokenRefresher(baseUrl: string): RefreshTokenFn {
+  const tokensApi = new Client({ basePath: baseUrl, numberOfApiCallRetries: 0 }).oauth.tokensApi;
+  return async (req) => {
+    const res = await tokensApi.create('refresh_token', undefined, undefined, req.clientId, req.clientSecret.reveal(), req.refreshToken.reveal());
+    return { accessToken: res.accessToken, refreshToken: res.refreshToken, expiresInSeconds: res.expiresIn };
+  };
+}

@@ -1,0 +1,60 @@
+// Configuration of one HubSpot connector = one HubSpot portal (account). Parsed once by the
+// composition root; every secret becomes a Secret that prints "[redacted]".
+import { z } from 'zod';
+import { Secret } from './secret.js';
+
+// Accepts a plain string (from env/YAML) or an already-wrapped Secret, so parsing is idempotent.
+const secret = z.union([z.instanceof(Secret), z.string().min(1).transform((s) => new Secret(s))]);
+
+export const signatureVersions = ['v1', 'v2', 'v3'] as const;
+export type SignatureVersion = (typeof signatureVersions)[number];
+
+const privateAppAuth = z.object({
+  kind: z.literal('private_app'),
+  /** Private app access token ("pat-na1-..."), sent as Authorization: Bearer. */
+  token: secret,
+});
+
+const oauthAuth = z.object({
+  kind: z.literal('oauth'),
+  clientId: z.string().min(1),
+  clientSecret: secret,
+  /** Long-lived refresh token from the install flow; access tokens are minted from it. */
+  refreshToken: secret,
+  /** Refresh this long before the access token expires (HubSpot tokens live 30 min). Default 5 min. */
+  refreshBeforeExpiryMs: z.number().int().nonnegative().default(300_000),
+});
+
+export const hubSpotConfigSchema = z.object({
+  /** API base URL without a trailing slash; point it at nock or the stand-in in tests. */
+  baseUrl: z
+    .url()
+    .transform((u) => u.replace(/\/+$/, ''))
+    .default('https://api.hubapi.com'),
+  auth: z.discriminatedUnion('kind', [privateAppAuth, oauthAuth]),
+  /** The app's client secret, used to verify webhook signatures (v3 HMAC key, v1/v2 hash prefix). */
+  clientSecret: secret,
+  /** Signature versions accepted on webhooks. v1/v2 have no timestamp (replayable): opt in only. */
+  acceptSignatureVersions: z.array(z.enum(signatureVersions)).min(1).default(['v3']),
+  /** HubSpot object types whose creation/changes we route: names (contact, company, deal, ticket, lead) or ids ("2-123"). */
+  objectTypes: z.array(z.string().min(1)).min(1).default(['contact']),
+  /** HubSpot property that receives extraFields.routeReason on owner writes; unset = the reason is not written. */
+  ownerReasonProperty: z.string().min(1).optional(),
+  /** Client-side token bucket per portal. HubSpot's private-app burst limit is 190-200 / 10 s. */
+  rateLimit: z
+    .object({
+      requests: z.number().int().positive().default(190),
+      windowMs: z.number().int().positive().default(10_000),
+    })
+    .default({ requests: 190, windowMs: 10_000 }),
+  /** Retries of one API call after a 429, 5xx or network error (0 = try once). Default 3. */
+  maxRetries: z.number().int().min(0).max(10).default(3),
+  /** First backoff delay after a 5xx/network error; doubles per attempt, with jitter. Default 500 ms. */
+  retryBaseDelayMs: z.number().int().positive().default(500),
+  /** Longest wait we do in-process (Retry-After, backoff); longer waits fail the call as retryable with retryAfterMs, so the queue reschedules it. Default 30 s. */
+  maxRetryWaitMs: z.number().int().positive().default(30_000),
+});
+
+export type HubSpotConfigInput = z.input<typeof hubSpotConfigSchema>;
+export type HubSpotConfig = z.output<typeof hubSpotConfigSchema>;
+export type HubSpotAuthConfig = HubSpotConfig['auth'];

@@ -1,0 +1,61 @@
+// The HubSpot connector: webhooks (v3 signatures), batch read, batch owner write-back, owners and
+// properties, over @hubspot/api-client with our own per-portal rate limit and retries.
+// Nothing happens at import: the SDK client, token bucket and token provider are built here, per
+// call of createHubSpotConnector, from config and deps. See docs/connectors-hubspot.md.
+import type { CrmConnector } from '../../src/connector.js';
+import { errors } from '../../src/errors.js';
+import { createTokenProvider, type RefreshTokenFn } from './auth.js';
+import { createApis, createTokenRefresher } from './client.js';
+import { hubSpotConfigSchema, type HubSpotConfigInput } from './config.js';
+import { describeFields } from './describe-fields.js';
+import { fetchRecords } from './fetch-records.js';
+import { listOwners } from './list-owners.js';
+import { parseEvents } from './parse-events.js';
+import { TokenBucket, type Clock } from './rate-limit.js';
+import { createRequestRunner } from './request.js';
+import { verifySignature } from './verify-signature.js';
+import { writeOwners } from './write-owners.js';
+
+export { hubSpotConfigSchema, signatureVersions } from './config.js';
+export type { HubSpotConfig, HubSpotConfigInput, SignatureVersion } from './config.js';
+
+export interface HubSpotDeps {
+  /** Epoch milliseconds; drives token expiry, Retry-After dates and the bucket. Default Date.now. */
+  now?: () => number;
+  /** How the connector waits (bucket, backoff). Tests pass one that advances a fake clock. */
+  sleep?: (ms: number) => Promise<void>;
+  /** [0, 1) for retry jitter. Default Math.random. */
+  random?: () => number;
+  /** OAuth token refresh; default POSTs {baseUrl}/oauth/v1/token through the SDK. */
+  refreshToken?: RefreshTokenFn;
+}
+
+export function createHubSpotConnector(input: HubSpotConfigInput, deps: HubSpotDeps = {}): CrmConnector {
+  const parsed = hubSpotConfigSchema.safeParse(input);
+  if (!parsed.success) {
+    throw errors.configInvalid(parsed.error.issues.map((i) => ({ path: ['hubspot', ...i.path.map(String)].join('.'), message: i.message })));
+  }
+  const config = parsed.data;
+  const clock: Clock = {
+    now: deps.now ?? (() => Date.now()),
+    sleep: deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
+  };
+  const random = deps.random ?? Math.random;
+  const bucket = new TokenBucket({ ...config.rateLimit, clock });
+  const tokens = createTokenProvider(config.auth, { now: clock.now, refresh: deps.refreshToken ?? createTokenRefresher(config.baseUrl) });
+  const apis = createApis({ baseUrl: config.baseUrl, tokens, onResponseHeaders: (h) => bucket.observe(h) });
+  const call = createRequestRunner({ bucket, tokens, clock, random, secrets: [config.clientSecret], ...config });
+  const io = { apis, call };
+
+  return {
+    name: 'hubspot',
+    verifyRequest: (req, now) => {
+      verifySignature(req, { clientSecret: config.clientSecret, acceptVersions: config.acceptSignatureVersions, now });
+    },
+    parseEvents: (req) => parseEvents(req, { objectTypes: config.objectTypes }),
+    fetchRecords: (objectType, ids, fields) => fetchRecords(io, objectType, ids, fields),
+    writeOwners: (writes) => writeOwners({ ...io, clock, random, ...config, secrets: () => [config.clientSecret, ...tokens.secrets()] }, writes),
+    listOwners: () => listOwners(io),
+    describeFields: (objectType) => describeFields(io, objectType),
+  };
+}

@@ -1,0 +1,102 @@
+// Client-side rate limit for one HubSpot portal. HubSpot counts requests per app per portal in a
+// ROLLING window (private apps: 190-200 per 10 s, plus a daily cap), and 429s count too, so we
+// pace ourselves instead of bursting into 429s.
+// It is a token bucket whose tokens come back exactly windowMs after they were spent (a sliding
+// window log), not one that refills at a steady rate: a steady-rate bucket lets a full burst plus
+// a window's refill through inside one rolling window, i.e. up to 2x HubSpot's limit.
+// - Callers wait for a token (FIFO) instead of failing; waits use the injected clock/sleep.
+// - X-HubSpot-RateLimit-Remaining / -Secondly-Remaining lower our count when the server knows
+//   better (other processes or apps share the portal); -Max / -Interval-Milliseconds can only
+//   slow us down, never speed us past the configured rate.
+// - pauseFor() stops all callers for a while: after a 429 (Retry-After) or a 5xx (backoff).
+
+export interface Clock {
+  /** Epoch milliseconds. */
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+export interface TokenBucketOptions {
+  requests: number;
+  windowMs: number;
+  clock: Clock;
+}
+
+export class TokenBucket {
+  #capacity: number;
+  #windowMs: number;
+  /** When each token in use was spent, oldest first; it returns at spentAt + windowMs. */
+  #spent: number[] = [];
+  #pausedUntil = 0;
+  #turn: Promise<void> = Promise.resolve();
+  readonly #clock: Clock;
+
+  constructor(opts: TokenBucketOptions) {
+    this.#clock = opts.clock;
+    this.#capacity = opts.requests;
+    this.#windowMs = opts.windowMs;
+  }
+
+  /** Resolves when the caller may send one request. Callers are served in arrival order. */
+  acquire(): Promise<void> {
+    const mine = this.#turn.then(() => this.#take());
+    this.#turn = mine.catch(() => undefined);
+    return mine;
+  }
+
+  /** Stop every caller until now + ms (never shortens an existing pause). */
+  pauseFor(ms: number): void {
+    const until = this.#clock.now() + Math.max(0, ms);
+    if (until > this.#pausedUntil) this.#pausedUntil = until;
+  }
+
+  /** Learn from HubSpot's X-HubSpot-RateLimit-* response headers (names lower-cased). */
+  observe(headers: Record<string, string | undefined>): void {
+    const max = num(headers['x-hubspot-ratelimit-max']);
+    const intervalMs = num(headers['x-hubspot-ratelimit-interval-milliseconds']);
+    if (max !== undefined && max > 0 && intervalMs !== undefined && intervalMs > 0 && max / intervalMs < this.#capacity / this.#windowMs) {
+      this.#capacity = Math.min(this.#capacity, max);
+      this.#windowMs = Math.max(this.#windowMs, intervalMs);
+    }
+    const remaining = [num(headers['x-hubspot-ratelimit-remaining']), num(headers['x-hubspot-ratelimit-secondly-remaining'])].filter(
+      (n): n is number => n !== undefined,
+    );
+    if (remaining.length === 0) return;
+    // Spend the difference now, as if we had sent those requests ourselves.
+    const now = this.#clock.now();
+    for (let extra = this.available() - Math.min(...remaining); extra > 0; extra--) this.#spent.push(now);
+  }
+
+  /** Tokens available now (for tests and metrics). */
+  available(): number {
+    this.#expire(this.#clock.now());
+    return Math.max(0, this.#capacity - this.#spent.length);
+  }
+
+  async #take(): Promise<void> {
+    for (;;) {
+      const now = this.#clock.now();
+      if (now < this.#pausedUntil) {
+        await this.#clock.sleep(this.#pausedUntil - now);
+        continue;
+      }
+      this.#expire(now);
+      if (this.#spent.length < this.#capacity) {
+        this.#spent.push(now);
+        return;
+      }
+      const oldest = this.#spent[this.#spent.length - this.#capacity]!;
+      await this.#clock.sleep(Math.max(1, oldest + this.#windowMs - now));
+    }
+  }
+
+  #expire(now: number): void {
+    while (this.#spent.length > 0 && this.#spent[0]! + this.#windowMs <= now) this.#spent.shift();
+  }
+}
+
+function num(v: string | undefined): number | undefined {
+  if (v === undefined || v.trim() === '') return undefined;
+  const n = Number(v);
+  return Number.isFinite(n) && n >= 0 ? n : undefined;
+}

@@ -1,0 +1,89 @@
+// Salesforce connector config. Parsed once by the composition root and passed down frozen;
+// secrets become Secret values that print "[redacted]".
+import { z } from 'zod';
+import { errors } from '../../src/errors.js';
+import { Secret } from './secret.js';
+
+const secret = z.union([z.instanceof(Secret), z.string().min(1).transform((v) => new Secret(v))]);
+/** sObject API names: letters, digits, underscores (custom objects end in __c). Used verbatim in SOQL. */
+export const sobjectName = z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/, 'must be an sObject API name');
+/** 15- or 18-character Salesforce org id (prefix 00D). */
+const orgId = z.string().regex(/^00D[A-Za-z0-9]{12}(?:[A-Za-z0-9]{3})?$/, 'must be a 15 or 18 character org id (00D...)');
+
+const authSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('refresh_token'), clientId: z.string().min(1), clientSecret: secret, refreshToken: secret }),
+  z.object({
+    kind: z.literal('jwt'),
+    clientId: z.string().min(1),
+    username: z.string().min(1),
+    /** PEM private key of the certificate uploaded to the connected app. */
+    privateKey: secret,
+  }),
+  /** A ready session (tests, stand-ins, or a token minted elsewhere). Never refreshed. */
+  z.object({ kind: z.literal('access_token'), accessToken: secret }),
+]);
+
+export const salesforceConfigSchema = z
+  .object({
+    /** OAuth host: 'production' (login.salesforce.com), 'sandbox' (test.salesforce.com) or a My Domain / stand-in URL. */
+    loginUrl: z.union([z.enum(['production', 'sandbox']), z.url()]).default('production'),
+    /** REST/CometD base. Optional for OAuth flows (the token response names it); required for access_token. */
+    instanceUrl: z.url().optional(),
+    /** REST API version, e.g. '62.0'. sObject Collections need 42.0 or later. */
+    apiVersion: z.string().regex(/^\d{2,3}\.0$/, "must look like '62.0'").default('62.0'),
+    auth: authSchema,
+    /** The org we serve; outbound messages from any other org are refused. */
+    organizationId: orgId,
+    /** Secret path segment of the outbound-message URL (Salesforce cannot sign its messages). */
+    outboundToken: secret.refine((s) => s.reveal().length >= 16, 'must be at least 16 characters'),
+    /** Objects routed; each gets a /data/<Object>ChangeEvent channel and a poller query. */
+    objectTypes: z.array(sobjectName).min(1).default(['Lead', 'Contact']),
+    /** Objects whose outbound message fires on an owner change (it carries OwnerId) rather than on create. */
+    ownerChangeOutboundObjects: z.array(sobjectName).default([]),
+    requestBudget: z
+      .object({
+        /** Most REST calls this process makes per rolling minute; further calls wait. */
+        maxRequestsPerMinute: z.int().positive().default(600),
+        /** Daily API calls left untouched for other integrations; below it calls fail CRM_RATE_LIMITED. */
+        reserveApiCalls: z.int().nonnegative().default(1000),
+      })
+      .default({ maxRequestsPerMinute: 600, reserveApiCalls: 1000 }),
+    /** Retries inside one writeOwners call for transient record errors (UNABLE_TO_LOCK_ROW, 5xx). */
+    maxRetries: z.int().min(0).max(10).default(3),
+    /** First retry delay; doubles per attempt, with +-20% jitter. */
+    retryBaseDelayMs: z.int().nonnegative().default(500),
+    /** Sforce-Call-Options client id; shows up in CDC changeOrigin so our own writes are recognisable. */
+    callOptionsClient: z.string().regex(/^[A-Za-z0-9_.\-/]+$/).default('lead-router'),
+  })
+  .refine((c) => c.auth.kind !== 'access_token' || c.instanceUrl !== undefined, {
+    path: ['instanceUrl'],
+    message: 'is required when auth.kind is access_token',
+  });
+
+export type SalesforceConfig = z.output<typeof salesforceConfigSchema>;
+export type SalesforceConfigInput = z.input<typeof salesforceConfigSchema>;
+export type SalesforceAuth = SalesforceConfig['auth'];
+
+/** Parses raw config; throws CONFIG_INVALID naming each path (e.g. "auth.clientId"). */
+export function parseSalesforceConfig(input: unknown): SalesforceConfig {
+  const r = salesforceConfigSchema.safeParse(input);
+  if (!r.success) {
+    throw errors.configInvalid(r.error.issues.map((i) => ({ path: i.path.join('.') || '(root)', message: i.message })));
+  }
+  return Object.freeze(r.data);
+}
+
+export function resolveLoginUrl(loginUrl: SalesforceConfig['loginUrl']): string {
+  if (loginUrl === 'production') return 'https://login.salesforce.com';
+  if (loginUrl === 'sandbox') return 'https://test.salesforce.com';
+  return loginUrl.replace(/\/+$/, '');
+}
+
+/** Every secret in the config, so error text from the wire can be scrubbed of them. */
+export function configSecrets(c: SalesforceConfig): Secret[] {
+  const out: Secret[] = [c.outboundToken];
+  if (c.auth.kind === 'refresh_token') out.push(c.auth.clientSecret, c.auth.refreshToken);
+  if (c.auth.kind === 'jwt') out.push(c.auth.privateKey);
+  if (c.auth.kind === 'access_token') out.push(c.auth.accessToken);
+  return out;
+}

@@ -1,0 +1,78 @@
+// Public surface of the Salesforce connector. Nothing is built at import: the composition root
+// calls createSalesforceConnector(config, deps) and the jsforce Connection is made then, with its
+// session obtained on first use.
+import type { CrmConnector, InboundEvent, InboundRequest } from '../../src/connector.js';
+import { createSession } from './auth.js';
+import type { ApiContext, Logger } from './api-context.js';
+import { createCdcSubscriber, type CdcSubscriber, type CdcSubscriberOptions } from './cdc-subscriber.js';
+import { configSecrets, parseSalesforceConfig, type SalesforceConfig, type SalesforceConfigInput } from './config.js';
+import { describeFields } from './describe-fields.js';
+import { fetchRecords } from './fetch-records.js';
+import { createRequestBudget, type ApiUsage } from './limits.js';
+import { listOwners } from './list-owners.js';
+import { outboundToEvents, parseOutboundXml } from './parse-outbound.js';
+import { createPoller, type Poller, type PollerOptions } from './poller.js';
+import { soapAck } from './soap-ack.js';
+import { verifyOutboundRequest } from './verify-request.js';
+import { writeOwners } from './write-owners.js';
+
+export { salesforceConfigSchema, parseSalesforceConfig, type SalesforceConfig, type SalesforceConfigInput } from './config.js';
+export { Secret } from './secret.js';
+export { soapAck, soapFault, ACK_TRUE, SOAP_CONTENT_TYPE } from './soap-ack.js';
+export { parseChangeEvent, type ChangeEventMessage, type ChangeEventHeader } from './parse-change-event.js';
+export { parseLimitInfo, type ApiUsage } from './limits.js';
+export { changeEventChannel, type ReplayStore, type CdcSubscriber, type CdcSubscriberOptions } from './cdc-subscriber.js';
+export type { WatermarkStore, Poller, PollerOptions } from './poller.js';
+export type { Logger } from './api-context.js';
+
+export interface SalesforceDeps {
+  logger?: Logger;
+  /** Sforce-Limit-Info api-usage after each call that changed it (for a metrics gauge). */
+  onLimitInfo?: (usage: ApiUsage) => void;
+  now?: () => Date;
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+}
+
+export interface SalesforceConnector extends CrmConnector {
+  readonly name: 'salesforce';
+  /** CDC subscriber on /data/<Object>ChangeEvent, sharing this connector's session. */
+  createChangeSubscriber(opts: CdcSubscriberOptions): CdcSubscriber;
+  /** SOQL polling fallback on CreatedDate / SystemModstamp. */
+  createPoller(opts: PollerOptions): Poller;
+}
+
+/** `config` may be raw (it is parsed; CONFIG_INVALID names the path) or already parsed. */
+export function createSalesforceConnector(config: SalesforceConfigInput | SalesforceConfig, deps: SalesforceDeps = {}): SalesforceConnector {
+  const cfg = parseSalesforceConfig(config);
+  const now = deps.now ?? (() => new Date());
+  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const session = createSession(cfg, { now });
+  const ctx: ApiContext = {
+    config: cfg,
+    session,
+    budget: createRequestBudget(cfg.requestBudget, { nowMs: () => now().getTime(), sleep, onLimitInfo: deps.onLimitInfo }),
+    secrets: configSecrets(cfg),
+    logger: deps.logger,
+    sleep,
+    random: deps.random ?? Math.random,
+  };
+  const parse = (req: InboundRequest): InboundEvent[] =>
+    outboundToEvents(parseOutboundXml(req.rawBody), {
+      ownerChangeOutboundObjects: cfg.ownerChangeOutboundObjects,
+      receivedAt: now().toISOString(),
+    });
+
+  return {
+    name: 'salesforce',
+    verifyRequest: (req) => verifyOutboundRequest(req, { token: cfg.outboundToken, organizationId: cfg.organizationId }),
+    parseEvents: parse,
+    ackResponse: () => soapAck(),
+    fetchRecords: (objectType, ids, fields) => fetchRecords(ctx, objectType, ids, fields),
+    writeOwners: (writes) => writeOwners(ctx, writes),
+    listOwners: () => listOwners(ctx),
+    describeFields: (objectType) => describeFields(ctx, objectType),
+    createChangeSubscriber: (opts) => createCdcSubscriber({ session, objectTypes: cfg.objectTypes, logger: deps.logger }, opts),
+    createPoller: (opts) => createPoller({ ...ctx, now }, opts),
+  };
+}

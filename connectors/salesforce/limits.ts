@@ -1,0 +1,86 @@
+// The connector's API budget. Salesforce counts every REST call against a 24-hour org allowance
+// shared with every other integration, and reports usage on each response in the
+// Sforce-Limit-Info header (`api-usage=18/5000`). jsforce parses that header into
+// conn.limitInfo.apiUsage after each request; we read it there, hand it to deps.onLimitInfo
+// (metrics), and stop calling once only `reserveApiCalls` remain, so a routing burst can never
+// starve the org's other integrations. A rolling per-minute cap smooths our own bursts.
+import { AppError } from '../../src/errors.js';
+
+export interface ApiUsage {
+  used: number;
+  limit: number;
+}
+
+export interface BudgetOptions {
+  maxRequestsPerMinute: number;
+  reserveApiCalls: number;
+}
+
+export interface BudgetDeps {
+  nowMs: () => number;
+  sleep: (ms: number) => Promise<void>;
+  onLimitInfo?: (usage: ApiUsage) => void;
+}
+
+export interface RequestBudget {
+  /** Runs one API call inside the budget and reports the usage the response carried. */
+  run<T>(call: () => Promise<T>, usageAfter: () => ApiUsage | undefined): Promise<T>;
+  /** Last usage Salesforce reported, if any. */
+  lastUsage(): ApiUsage | undefined;
+}
+
+const WINDOW_MS = 60_000;
+
+export function createRequestBudget(opts: BudgetOptions, deps: BudgetDeps): RequestBudget {
+  const started: number[] = [];
+  let usage: ApiUsage | undefined;
+
+  const waitForSlot = async () => {
+    for (;;) {
+      const now = deps.nowMs();
+      while (started.length > 0 && started[0]! <= now - WINDOW_MS) started.shift();
+      if (started.length < opts.maxRequestsPerMinute) {
+        started.push(now);
+        return;
+      }
+      await deps.sleep(started[0]! + WINDOW_MS - now);
+    }
+  };
+
+  return {
+    async run(call, usageAfter) {
+      if (usage && usage.limit - usage.used <= opts.reserveApiCalls) {
+        throw new AppError(
+          'CRM_RATE_LIMITED',
+          503,
+          `Salesforce API usage ${usage.used}/${usage.limit} leaves no more than the reserved ${opts.reserveApiCalls} calls`,
+          { retryable: true, retryAfterMs: 15 * WINDOW_MS },
+        );
+      }
+      await waitForSlot();
+      try {
+        return await call();
+      } finally {
+        const u = usageAfter();
+        if (u && (u.used !== usage?.used || u.limit !== usage?.limit)) {
+          usage = { used: u.used, limit: u.limit };
+          deps.onLimitInfo?.(usage);
+        }
+      }
+    },
+    lastUsage: () => usage,
+  };
+}
+
+/**
+ * Parses a Sforce-Limit-Info value (`api-usage=18/5000; api-bursts=1/750`) into its items.
+ * jsforce keeps only api-usage; this is for callers holding the raw header (the stand-in, logs).
+ */
+export function parseLimitInfo(header: string): Record<string, ApiUsage> {
+  const out: Record<string, ApiUsage> = {};
+  for (const part of header.split(/[;,]\s*/)) {
+    const m = /^\s*([a-z-]+)=(\d+)\/(\d+)/.exec(part);
+    if (m) out[m[1]!] = { used: Number(m[2]), limit: Number(m[3]) };
+  }
+  return out;
+}

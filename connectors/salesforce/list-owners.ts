@@ -1,0 +1,26 @@
+// Who can own a record: active users (matched to reps by id or email) and lead queues.
+// Queues are Group rows of Type 'Queue'; their ids (00G...) are valid OwnerId values.
+import type { CrmOwner } from '../../src/connector.js';
+import { callApi, type ApiContext } from './api-context.js';
+import { queryAll } from './soql.js';
+
+// Standard users only: portal/community and automated users cannot own leads.
+export const USERS_SOQL = "SELECT Id, Name, Email, IsActive FROM User WHERE IsActive = true AND UserType = 'Standard'";
+export const QUEUES_SOQL = "SELECT Id, Name, Email FROM Group WHERE Type = 'Queue'";
+
+const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+
+export async function listOwners(ctx: ApiContext): Promise<CrmOwner[]> {
+  const users = await callApi(ctx, 'query User', (conn) => queryAll(conn, USERS_SOQL));
+  const queues = await callApi(ctx, 'query Group', (conn) => queryAll(conn, QUEUES_SOQL));
+  return [
+    ...users.map((u) => owner(u, 'user', u['IsActive'] !== false)),
+    ...queues.map((q) => owner(q, 'queue', true)),
+  ];
+}
+
+function owner(row: Record<string, unknown> & { Id: string }, kind: CrmOwner['kind'], active: boolean): CrmOwner {
+  const email = str(row['Email']);
+  const name = str(row['Name']);
+  return { id: row.Id, kind, active, ...(email ? { email } : {}), ...(name ? { name } : {}) };
+}

@@ -1,0 +1,1 @@
+export { Secret, scrubSecrets } from '../../src/config/index.js';

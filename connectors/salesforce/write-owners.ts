@@ -1,0 +1,81 @@
+// Owner write-back through sObject Collections:
+//   PATCH /services/data/vXX.X/composite/sobjects  { allOrNone: false, records: [...] }
+// Contract:
+// - up to 200 records per call (the collections limit); larger batches are split;
+// - allOrNone:false, so one bad record never rolls back the others; results come back in
+//   request order and are matched to writes by position, then reported by writeId;
+// - Sforce-Auto-Assign: FALSE on every call: without it Salesforce runs the org's lead assignment
+//   rules on the update and can overwrite the owner we just chose;
+// - Sforce-Call-Options: client=<callOptionsClient> comes from the connection (jsforce lets a
+//   connection-level callOptions override a per-request header), so CDC changeOrigin names us;
+// - transient failures (UNABLE_TO_LOCK_ROW, 5xx, network) are retried here with backoff, only for
+//   the records that hit them, up to config.maxRetries; everything else is returned as is, once.
+import type { OwnerWrite, WriteResult } from '../../src/connector.js';
+import { backoffMs, callApi, failureOf, type ApiContext } from './api-context.js';
+import { classifyRecordError } from './classify-error.js';
+
+export const WRITE_CHUNK = 200;
+
+interface SaveResult {
+  id?: string;
+  success: boolean;
+  errors?: Array<{ statusCode?: string; message?: string; fields?: string[] }>;
+}
+
+export async function writeOwners(ctx: ApiContext, writes: readonly OwnerWrite[]): Promise<WriteResult[]> {
+  const results = new Map<string, WriteResult>();
+  for (let i = 0; i < writes.length; i += WRITE_CHUNK) {
+    await writeChunk(ctx, writes.slice(i, i + WRITE_CHUNK), results);
+  }
+  return writes.map((w) => results.get(w.writeId)!);
+}
+
+async function writeChunk(ctx: ApiContext, chunk: readonly OwnerWrite[], results: Map<string, WriteResult>) {
+  // Same-type records contiguous: Salesforce processes a collection in at most 10 type chunks.
+  let pending = [...chunk].sort((a, b) => (a.ref.objectType < b.ref.objectType ? -1 : a.ref.objectType > b.ref.objectType ? 1 : 0));
+  for (let attempt = 0; ; attempt++) {
+    const outcome = await sendOnce(ctx, pending);
+    const again = outcome.filter((r) => !r.ok && r.retryable && r.code === 'CRM_TEMPORARY');
+    if (again.length === 0 || attempt >= ctx.config.maxRetries) {
+      for (const r of outcome) results.set(r.writeId, r);
+      return;
+    }
+    for (const r of outcome) if (!again.includes(r)) results.set(r.writeId, r);
+    const retryIds = new Set(again.map((r) => r.writeId));
+    ctx.logger?.info({ op: 'update owners', attempt: attempt + 1, retrying: retryIds.size }, 'retrying transient Salesforce write failures');
+    await ctx.sleep(backoffMs(ctx, attempt));
+    pending = pending.filter((w) => retryIds.has(w.writeId));
+  }
+}
+
+async function sendOnce(ctx: ApiContext, writes: readonly OwnerWrite[]): Promise<WriteResult[]> {
+  const body = {
+    allOrNone: false,
+    records: writes.map((w) => ({ attributes: { type: w.ref.objectType }, id: w.ref.id, ...w.extraFields, OwnerId: w.ownerId })),
+  };
+  try {
+    const saved = await callApi(ctx, 'update owners', (conn) =>
+      conn.request<SaveResult[]>({
+        method: 'PATCH',
+        url: '/composite/sobjects',
+        body: JSON.stringify(body),
+        headers: { 'content-type': 'application/json', 'Sforce-Auto-Assign': 'FALSE' },
+      }),
+    );
+    return writes.map((w, i) => toWriteResult(w, saved[i]));
+  } catch (err) {
+    // The whole call failed (HTTP error, network, budget): every record shares the outcome.
+    const f = failureOf(ctx, 'update owners', err);
+    return writes.map((w) => ({ writeId: w.writeId, ok: false as const, ...f }));
+  }
+}
+
+function toWriteResult(w: OwnerWrite, r: SaveResult | undefined): WriteResult {
+  if (r?.success) return { writeId: w.writeId, ok: true };
+  if (!r) {
+    return { writeId: w.writeId, ok: false, code: 'CRM_TEMPORARY', message: 'Salesforce returned no result for this record', retryable: true };
+  }
+  const first = r.errors?.[0];
+  const f = classifyRecordError(first?.statusCode ?? 'UNKNOWN_EXCEPTION', first?.message ?? 'no error detail');
+  return { writeId: w.writeId, ok: false, ...f };
+}

@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { TokenBucket } from '../../../../connectors/hubspot/rate-limit.js';
+import { fakeClock } from './support.js';
+
+describe('TokenBucket (per-portal rate limit, injected clock)', () => {
+  it('lets a full window through at once, then each token returns one window after it was spent', async () => {
+    const clock = fakeClock();
+    const bucket = new TokenBucket({ requests: 10, windowMs: 1_000, clock });
+    for (let i = 0; i < 10; i++) await bucket.acquire();
+    expect(clock.slept).toEqual([]);
+    await bucket.acquire();
+    expect(clock.slept).toEqual([1_000]);
+  });
+
+  it('never lets more than `requests` through in any window', async () => {
+    const clock = fakeClock();
+    const bucket = new TokenBucket({ requests: 190, windowMs: 10_000, clock });
+    const times: number[] = [];
+    for (let i = 0; i < 1_000; i++) {
+      await bucket.acquire();
+      times.push(clock.now());
+    }
+    // HubSpot's window is rolling: request i and request i-190 must be a full window apart.
+    for (let i = 190; i < times.length; i++) expect(times[i]! - times[i - 190]!).toBeGreaterThanOrEqual(10_000);
+    // ...and it is not needlessly slow: 1,000 requests fit in ceil(1000 / 190) - 1 = 5 windows.
+    expect(clock.now() - times[0]!).toBe(50_000);
+  });
+
+  it('serves concurrent callers in arrival order', async () => {
+    const clock = fakeClock();
+    const bucket = new TokenBucket({ requests: 1, windowMs: 1_000, clock });
+    const order: number[] = [];
+    await Promise.all([1, 2, 3].map((n) => bucket.acquire().then(() => order.push(n))));
+    expect(order).toEqual([1, 2, 3]);
+    expect(clock.slept).toEqual([1_000, 1_000]);
+  });
+
+  it('pauseFor (429 Retry-After, 5xx backoff) holds every caller, and nothing accrues meanwhile', async () => {
+    const clock = fakeClock();
+    const bucket = new TokenBucket({ requests: 10, windowMs: 1_000, clock });
+    bucket.pauseFor(3_000);
+    const start = clock.now();
+    await bucket.acquire();
+    expect(clock.now() - start).toBe(3_000);
+  });
+
+  it('takes the server\'s X-HubSpot-RateLimit-Remaining when it is lower than ours', async () => {
+    const clock = fakeClock();
+    const bucket = new TokenBucket({ requests: 100, windowMs: 10_000, clock });
+    bucket.observe({ 'x-hubspot-ratelimit-remaining': '2' });
+    expect(bucket.available()).toBe(2);
+    bucket.observe({ 'x-hubspot-ratelimit-remaining': '50' });
+    expect(bucket.available()).toBe(2);
+  });
+
+  it('slows down to the server\'s Max / Interval-Milliseconds, never speeds up', () => {
+    const clock = fakeClock();
+    const bucket = new TokenBucket({ requests: 190, windowMs: 10_000, clock });
+    bucket.observe({ 'x-hubspot-ratelimit-max': '110', 'x-hubspot-ratelimit-interval-milliseconds': '10000' });
+    expect(bucket.available()).toBe(110);
+    bucket.observe({ 'x-hubspot-ratelimit-max': '1000', 'x-hubspot-ratelimit-interval-milliseconds': '1000' });
+    expect(bucket.available()).toBe(110);
+  });
+
+  it('gives back tokens the server said were spent once the window has passed', () => {
+    const clock = fakeClock();
+    const bucket = new TokenBucket({ requests: 100, windowMs: 10_000, clock });
+    bucket.observe({ 'x-hubspot-ratelimit-remaining': '0' });
+    expect(bucket.available()).toBe(0);
+    clock.advance(10_000);
+    expect(bucket.available()).toBe(100);
+  });
+});
