@@ -63,7 +63,7 @@ async function serve(env: Env, logger: Logger): Promise<void> {
     bodyLimitBytes: env.BODY_LIMIT_BYTES,
     checks: readiness(rt),
     isShuttingDown: () => shuttingDown,
-    intake: { pipeline: rt.deps, apiKeys },
+    intake: { pipeline: rt.deps, apiKeys, env },
   });
   // Without Redis the jobs run here, in-process; with Redis, `worker` processes run them.
   if (rt.queue.kind === 'in-process') rt.startWorking();

@@ -46,8 +46,8 @@ export class AppError extends Error {
 
 // "Do not retry" is a class, not a string match: queue/ maps it to BullMQ's UnrecoverableError.
 export class PermanentError extends AppError {
-  constructor(code: ErrorCode, message: string, details?: Record<string, unknown>, options?: { cause?: unknown }) {
-    super(code, 422, message, details, options);
+  constructor(code: ErrorCode, message: string, details?: Record<string, unknown>, options?: { cause?: unknown; status?: number }) {
+    super(code, options?.status ?? 422, message, details, options);
     this.name = 'PermanentError';
   }
 }
@@ -79,7 +79,7 @@ export const errors = {
   mappingFailed: (issues: FieldIssue[]) =>
     new PermanentError('MAPPING_FAILED', `record could not be mapped: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, { errors: issues }),
   crmRecordGone: (crm: string, objectType: string, id: string) =>
-    new PermanentError('CRM_NOT_FOUND', `${crm} ${objectType} ${id} no longer exists in the CRM`),
+    new PermanentError('CRM_NOT_FOUND', `${crm} ${objectType} ${id} no longer exists in the CRM`, undefined, { status: 404 }),
   connectorNotConfigured: (crm: string) =>
     new AppError('CONNECTOR_NOT_CONFIGURED', 404, `connector "${crm}" is not configured`),
   notReady: (what: string) => new AppError('NOT_READY', 503, `${what} is not reachable`),

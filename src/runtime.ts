@@ -1,7 +1,9 @@
 // Wires one process from its env: database, queue, connectors, pipeline. Used by cli.ts and
 // by tests that need the real thing in-process. The only place that knows which connectors exist.
+import { createHubSpotConnector } from '../connectors/hubspot/index.js';
 import { createLogOnlyConnector } from '../connectors/log-only/index.js';
-import { parseConfigDocument, readConfigFile, type Env } from './config/index.js';
+import { createSalesforceConnector, type SalesforceConnector } from '../connectors/salesforce/index.js';
+import { parseConfigDocument, readConfigFile, readConnectorConfig, type Env } from './config/index.js';
 import type { CrmConnector } from './connector.js';
 import { bootstrapConfig, getActiveVersionNumber, openPglite, openPostgres, type DbHandle } from './db/index.js';
 import type { CrmName } from './lead/index.js';
@@ -11,6 +13,8 @@ import { createBullQueue, createInProcessQueue, type JobQueue } from './queue/in
 
 export interface Runtime {
   env: Env;
+  /** The Salesforce connector with its streaming and polling entry points, when configured. */
+  salesforce?: SalesforceConnector;
   deps: PipelineDeps;
   dbHandle: DbHandle;
   queue: JobQueue;
@@ -45,11 +49,20 @@ export async function openRuntime(env: Env, opts: { logger?: Logger; now?: () =>
     ? createBullQueue({ redisUrl: env.REDIS_URL, prefix: env.QUEUE_PREFIX, retry, lockDurationMs: env.JOB_LOCK_MS })
     : createInProcessQueue({ retry });
   const metrics = createMetrics();
+  const hubspotConfig = readConnectorConfig('HUBSPOT_CONFIG', env.HUBSPOT_CONFIG);
+  const salesforceConfig = readConnectorConfig('SALESFORCE_CONFIG', env.SALESFORCE_CONFIG);
+  const salesforce = salesforceConfig ? createSalesforceConnector(salesforceConfig as never, { logger }) : undefined;
+  const connectors: Partial<Record<CrmName, CrmConnector>> = {
+    api: createLogOnlyConnector(logger),
+    ...(hubspotConfig ? { hubspot: createHubSpotConnector(hubspotConfig as never) } : {}),
+    ...(salesforce ? { salesforce } : {}),
+    ...opts.connectors,
+  };
   const deps: PipelineDeps = {
     db: dbHandle.db,
     queue,
     configs: createConfigStore(dbHandle.db, { refreshMs: 1000, now: () => now().getTime() }),
-    connectors: { api: createLogOnlyConnector(logger), ...opts.connectors },
+    connectors,
     logger,
     metrics,
     now,
@@ -58,6 +71,7 @@ export async function openRuntime(env: Env, opts: { logger?: Logger; now?: () =>
   let stopSweeper: (() => void) | undefined;
   return {
     env,
+    salesforce,
     deps,
     dbHandle,
     queue,

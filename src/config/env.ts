@@ -25,6 +25,28 @@ export const envSchema = z.object({
   QUEUE_PREFIX: z.string().min(1).default('lead-router'),
   /** Comma-separated API keys accepted on POST /v1/leads (x-api-key or Bearer). */
   INTAKE_API_KEYS: secrets,
+  /** Admin API tokens, comma-separated `role:token` with role viewer or editor. */
+  ADMIN_TOKENS: z
+    .string()
+    .optional()
+    .transform((s, ctx) => {
+      const out: { role: 'viewer' | 'editor'; token: Secret }[] = [];
+      for (const item of (s ?? '').split(',').map((x) => x.trim()).filter(Boolean)) {
+        const [role, ...rest] = item.split(':');
+        if ((role !== 'viewer' && role !== 'editor') || rest.join(':').length < 16) {
+          ctx.addIssue({ code: 'custom', message: 'each entry is viewer:<token> or editor:<token>, tokens of 16+ characters' });
+          return z.NEVER;
+        }
+        out.push({ role, token: new Secret(rest.join(':')) });
+      }
+      return out;
+    }),
+  /** HubSpot connector config as JSON, or @path to a JSON/YAML file (see docs/connectors-hubspot.md). Unset: no HubSpot. */
+  HUBSPOT_CONFIG: z.string().optional(),
+  /** Salesforce connector config as JSON, or @path to a JSON/YAML file (see docs/connectors-salesforce.md). Unset: no Salesforce. */
+  SALESFORCE_CONFIG: z.string().optional(),
+  /** Public base URL the CRMs call (used to check URL-signed webhooks behind a proxy). Default: from the request. */
+  PUBLIC_BASE_URL: z.string().url().optional(),
   /** Config file published as version 1 when the database has no active config yet. */
   CONFIG_FILE: z.string().default('fixtures/config/default.yaml'),
   /** Jobs run at once per process and queue. */

@@ -2,3 +2,4 @@ export { parseEnv, envSchema, devApiKey, type Env } from './env.js';
 export { Secret, scrubSecrets } from './secret.js';
 export { configDocumentSchema, parseConfigDocument, zodIssues, type ConfigDocument } from './document.js';
 export { readConfigFile } from './load-file.js';
+export { readConnectorConfig } from './connector-config.js';

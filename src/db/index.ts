@@ -7,3 +7,4 @@ export * from './routing-state.js';
 export { schema } from './schema.js';
 export * from './config-versions.js';
 export * from './stats.js';
+export * from './connector-state.js';

@@ -127,4 +127,24 @@ export const configActive = pgTable(
   },
 );
 
-export const schema = { inboundEvents, leads, assignments, outbox, rotationCursors, routingCounters, configVersions, configActive };
+
+/** Config drafts an admin edits before publishing; a draft is never active. */
+export const configDrafts = pgTable('config_drafts', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  name: text('name').notNull(),
+  document: jsonb('document').notNull(),
+  /** The version this draft started from, for the diff shown before publish. */
+  baseVersion: integer('base_version'),
+  author: text('author').notNull(),
+  createdAt: createdAt(),
+  updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+});
+
+/** Small durable state of connectors: Salesforce replay ids per channel, polling watermarks. */
+export const connectorState = pgTable('connector_state', {
+  key: text('key').primaryKey(),
+  value: jsonb('value').notNull(),
+  updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+});
+
+export const schema = { inboundEvents, leads, assignments, outbox, rotationCursors, routingCounters, configVersions, configActive, configDrafts, connectorState };

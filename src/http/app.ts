@@ -1,7 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { Logger } from '../logger.js';
-import type { Secret } from '../config/index.js';
+import type { Env, Secret } from '../config/index.js';
+import type { HttpDeps } from './deps.js';
+import { adminRoutes } from './routes/admin/index.js';
+import { leadRoutes } from './routes/leads/index.js';
+import { webhookRoutes } from './routes/webhooks/index.js';
 import type { Metrics, PipelineDeps } from '../pipeline/index.js';
 import { apiKeyChecker } from './api-key.js';
 import { installErrorHandler } from './error-handler.js';
@@ -16,7 +20,7 @@ export interface AppOptions {
   checks: ReadinessCheck[];
   isShuttingDown: () => boolean;
   /** Absent on the worker's small health/metrics server. */
-  intake?: { pipeline: PipelineDeps; apiKeys: readonly Secret[] };
+  intake?: { pipeline: PipelineDeps; apiKeys: readonly Secret[]; env: Env };
 }
 
 const requestIdPattern = /^[A-Za-z0-9._:-]{8,128}$/;
@@ -49,6 +53,12 @@ export function buildApp(opts: AppOptions): FastifyInstance {
 
   healthRoutes(app, { checks: opts.checks, isShuttingDown: opts.isShuttingDown });
   metricsRoute(app, opts.metrics);
-  if (opts.intake) postLead(app, { pipeline: opts.intake.pipeline, checkApiKey: apiKeyChecker(opts.intake.apiKeys) });
+  if (opts.intake) {
+    const deps: HttpDeps = { pipeline: opts.intake.pipeline, env: opts.intake.env, checkApiKey: apiKeyChecker(opts.intake.apiKeys) };
+    postLead(app, deps);
+    leadRoutes(app, deps);
+    webhookRoutes(app, deps);
+    adminRoutes(app, deps);
+  }
   return app;
 }

@@ -1,4 +1,6 @@
 // The real service in-process: real Postgres, real BullMQ, the real fastify app.
+import type { CrmConnector } from '../../src/connector.js';
+import type { CrmName } from '../../src/lead/index.js';
 import { parseEnv, Secret, type Env } from '../../src/config/index.js';
 import { buildApp } from '../../src/http/index.js';
 import { createLogger } from '../../src/logger.js';
@@ -31,7 +33,7 @@ export interface TestSystem {
 }
 
 /** A serving process; `working` also runs the job handlers and the sweeper in it. */
-export async function startSystem(env: Env, opts: { working?: boolean; migrate?: boolean } = {}): Promise<TestSystem> {
+export async function startSystem(env: Env, opts: { working?: boolean; migrate?: boolean; connectors?: Partial<Record<CrmName, CrmConnector>> } = {}): Promise<TestSystem> {
   const logger = createLogger({ level: env.LOG_LEVEL });
   if (opts.migrate) {
     const { openDatabase } = await import('../../src/runtime.js');
@@ -39,14 +41,14 @@ export async function startSystem(env: Env, opts: { working?: boolean; migrate?:
     await db.migrate();
     await db.close();
   }
-  const rt = await openRuntime(env, { logger });
+  const rt = await openRuntime(env, { logger, connectors: opts.connectors });
   const app = buildApp({
     logger,
     metrics: rt.deps.metrics,
     bodyLimitBytes: env.BODY_LIMIT_BYTES,
     checks: [{ name: 'database', check: () => rt.dbHandle.ping() }],
     isShuttingDown: () => false,
-    intake: { pipeline: rt.deps, apiKeys: env.INTAKE_API_KEYS.length ? env.INTAKE_API_KEYS : [new Secret(testApiKey)] },
+    intake: { pipeline: rt.deps, env, apiKeys: env.INTAKE_API_KEYS.length ? env.INTAKE_API_KEYS : [new Secret(testApiKey)] },
   });
   await app.ready();
   if (opts.working) rt.startWorking();

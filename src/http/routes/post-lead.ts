@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { FastifyInstance } from 'fastify';
-import { ingestApiLead, type PipelineDeps } from '../../pipeline/index.js';
+import { ingestApiLead } from '../../pipeline/index.js';
+import type { HttpDeps } from '../deps.js';
 import { parseInput } from '../parse.js';
 
 const text = z.string().trim().min(1).max(500);
@@ -40,7 +41,7 @@ export const postLeadBody = z.object({
   lead: leadInput,
 });
 
-export function postLead(app: FastifyInstance, deps: { pipeline: PipelineDeps; checkApiKey: (h: Record<string, unknown>) => void }): void {
+export function postLead(app: FastifyInstance, deps: HttpDeps): void {
   app.post('/v1/leads', { onRequest: async (req) => deps.checkApiKey(req.headers) }, async (req, reply) => {
     const body = parseInput(postLeadBody, req.body, 'body');
     const { eventId, duplicate } = await ingestApiLead(deps.pipeline, body); // stored before we answer
