@@ -7,3 +7,4 @@ export { writeBackBatch, RetryableWriteError } from './write-back.js';
 export { createGroupCommit, type GroupCommit, type BatchOutcome } from './group-commit.js';
 export { sweepOnce, startSweeper } from './sweeper.js';
 export { jobHandlers, jobEvents, retryPolicy, type BatchLimits } from './handlers.js';
+export { startConnectorStreams } from './connector-streams.js';

@@ -1,0 +1,27 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { Secret } from '../config/index.js';
+import { errors } from '../errors.js';
+
+export type AdminRole = 'viewer' | 'editor';
+
+const digest = (s: string) => createHash('sha256').update(s).digest();
+
+/**
+ * Admin tokens are separate from intake API keys. A viewer reads; an editor also writes.
+ * Returns the caller's role, or throws 401 (no/unknown token) or 403 (viewer asking to write).
+ */
+export function adminAuthChecker(tokens: ReadonlyArray<{ role: AdminRole; token: Secret }>) {
+  const known = tokens.map((t) => ({ role: t.role, digest: digest(t.token.reveal()) }));
+  return (headers: Record<string, unknown>, needs: AdminRole): { role: AdminRole; who: string } => {
+    const auth = typeof headers.authorization === 'string' ? headers.authorization : undefined;
+    const presented = typeof headers['x-admin-token'] === 'string' ? headers['x-admin-token'] : auth?.startsWith('Bearer ') ? auth.slice(7) : undefined;
+    if (!presented) throw errors.unauthorized('missing admin token: send it in the x-admin-token header or as a Bearer token');
+    const d = digest(presented);
+    let role: AdminRole | undefined;
+    for (const k of known) if (timingSafeEqual(d, k.digest)) role = role === 'editor' ? role : k.role;
+    if (!role) throw errors.unauthorized('admin token is not valid');
+    if (needs === 'editor' && role !== 'editor') throw errors.forbidden('this needs an editor token; yours is a viewer token');
+    // Who did it, for the audit trail, without the token itself.
+    return { role, who: `${role}:${d.toString('hex').slice(0, 8)}` };
+  };
+}
