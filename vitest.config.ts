@@ -7,7 +7,7 @@ export default defineConfig({
     // Integration files each get their own schema / queue prefix, so they may run in parallel;
     // two cores make more forks slower, not faster.
     maxWorkers: 2,
-    testTimeout: 20_000,
+    testTimeout: 90_000,
     hookTimeout: 60_000,
   },
 });

@@ -12,7 +12,7 @@ import pg from 'pg';
 import { intakeToWritebackMs, openPglite, openPostgres } from '../src/db/index.js';
 import { freePort, percentile, startCli, waitHealthy } from './support.js';
 
-const { values } = parseArgs({ options: { embedded: { type: 'boolean', default: false }, rate: { type: 'string' }, seconds: { type: 'string', default: '15' }, connections: { type: 'string', default: '64' } } });
+const { values } = parseArgs({ options: { embedded: { type: 'boolean', default: false }, rate: { type: 'string' }, seconds: { type: 'string', default: '15' }, connections: { type: 'string', default: '64' }, workers: { type: 'string', default: '1' } } });
 const embedded = values.embedded!;
 const rate = Number(values.rate ?? (embedded ? 200 : 1000));
 const seconds = Number(values.seconds);
@@ -44,7 +44,7 @@ async function main() {
     if ((await migrate.exited) !== 0) throw new Error(`migrate failed:\n${migrate.output()}`);
   }
   const procs = [startCli(['serve'], env)];
-  if (!embedded) procs.push(startCli(['worker'], { ...env, WORKER_CONCURRENCY: '16' }));
+  if (!embedded) for (let i = 0; i < Number(values.workers); i++) procs.push(startCli(['worker'], { ...env, WORKER_CONCURRENCY: '16' }));
   await waitHealthy(`${base}/healthz`);
 
   let n = 0;
@@ -79,7 +79,7 @@ async function main() {
     }
   };
   const deadline = Date.now() + 60_000;
-  while (!embedded && Date.now() < deadline) {
+  while (!embedded && Number(values.workers) > 0 && Date.now() < deadline) {
     const s = await stats();
     if (s && s.done >= s.acked) break;
     await new Promise((r) => setTimeout(r, 250));

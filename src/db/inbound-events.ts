@@ -33,13 +33,13 @@ export async function insertInboundEvent(db: DbOrTx, ev: NewInboundEvent): Promi
 }
 
 /** Many events in one statement (a CRM batch); returns the ids of the new ones only. */
-export async function insertInboundEvents(db: DbOrTx, evs: NewInboundEvent[]): Promise<{ id: string; sourceEventId: string }[]> {
+export async function insertInboundEvents(db: DbOrTx, evs: NewInboundEvent[]): Promise<{ id: string; source: string; sourceEventId: string }[]> {
   if (evs.length === 0) return [];
   return db
     .insert(inboundEvents)
     .values(evs)
     .onConflictDoNothing({ target: [inboundEvents.source, inboundEvents.sourceEventId] })
-    .returning({ id: inboundEvents.id, sourceEventId: inboundEvents.sourceEventId });
+    .returning({ id: inboundEvents.id, source: inboundEvents.source, sourceEventId: inboundEvents.sourceEventId });
 }
 
 export async function getInboundEvent(db: DbOrTx, id: string): Promise<InboundEventRow | undefined> {
@@ -112,3 +112,31 @@ export async function listQueuedInboundEvents(db: DbOrTx, limit: number): Promis
     .limit(limit);
 }
 
+
+/**
+ * Stores many events in one statement and answers, per input (same order), its row id and
+ * whether it was already stored (a redelivery, or an earlier twin in the same batch).
+ */
+export async function storeInboundEvents(db: DbOrTx, evs: NewInboundEvent[]): Promise<{ id: string; duplicate: boolean }[]> {
+  if (evs.length === 0) return [];
+  const key = (source: string, sourceEventId: string) => `${source}\u0000${sourceEventId}`;
+  const inserted = await insertInboundEvents(db, evs);
+  const fresh = new Map(inserted.map((r) => [key(r.source, r.sourceEventId), r.id]));
+  const ids = new Map(fresh);
+  const missing = evs.filter((e) => !ids.has(key(e.source, e.sourceEventId)));
+  if (missing.length > 0) {
+    const rows = await db
+      .select({ id: inboundEvents.id, source: inboundEvents.source, sourceEventId: inboundEvents.sourceEventId })
+      .from(inboundEvents)
+      .where(inArray(inboundEvents.sourceEventId, [...new Set(missing.map((m) => m.sourceEventId))]));
+    for (const r of rows) if (!ids.has(key(r.source, r.sourceEventId))) ids.set(key(r.source, r.sourceEventId), r.id);
+  }
+  const claimed = new Set<string>();
+  return evs.map((ev) => {
+    const k = key(ev.source, ev.sourceEventId);
+    const id = ids.get(k)!;
+    const duplicate = fresh.get(k) !== id || claimed.has(k);
+    claimed.add(k);
+    return { id, duplicate };
+  });
+}

@@ -1,33 +1,41 @@
-// Group commit: jobs that arrive while a batch is being handled wait and go together in the
-// next one. Idle, a job runs at once (no timer, no added latency); busy, one transaction and
-// one CRM call serve many leads. Each job still gets its own outcome.
+// Group commit: items that arrive while a batch is being handled wait and go together in the
+// next one. Idle, an item runs at once (no timer, no added latency); busy, one statement, one
+// transaction or one CRM call serves many. Each item still gets its own outcome.
 
-export type BatchOutcome = Map<string, Error | undefined>;
+export type BatchOutcome<R = void> = Map<string, Error | undefined> & { results?: Map<string, R> };
 
-export interface GroupCommit {
-  submit(id: string): Promise<void>;
+export interface GroupCommit<T = string, R = void> {
+  submit(item: T): Promise<R>;
 }
 
-export function createGroupCommit(handle: (ids: string[]) => Promise<BatchOutcome>, opts: { maxBatch: number; maxConcurrent: number }): GroupCommit {
-  const waiting: Array<{ id: string; resolve: () => void; reject: (e: Error) => void }> = [];
+interface Waiting<T, R> {
+  item: T;
+  resolve: (r: R) => void;
+  reject: (e: Error) => void;
+}
+
+/**
+ * `handle` gets the batch and answers, per item (same order), a result or an Error.
+ * If it throws, each item is retried alone, so one bad item cannot fail its neighbours.
+ */
+export function createBatcher<T, R>(handle: (items: T[]) => Promise<Array<R | Error>>, opts: { maxBatch: number; maxConcurrent: number }): GroupCommit<T, R> {
+  const waiting: Waiting<T, R>[] = [];
   let active = 0;
 
-  function settle(batch: typeof waiting, outcome: BatchOutcome): void {
-    for (const job of batch) {
-      const err = outcome.get(job.id);
-      if (err) job.reject(err);
-      else job.resolve();
-    }
-  }
-
-  async function runOne(batch: typeof waiting): Promise<void> {
+  async function runOne(batch: Waiting<T, R>[]): Promise<void> {
+    let answers: Array<R | Error>;
     try {
-      settle(batch, await handle(batch.map((j) => j.id)));
+      answers = await handle(batch.map((w) => w.item));
     } catch (err) {
-      if (batch.length === 1) return settle(batch, new Map([[batch[0]!.id, err as Error]]));
-      // One bad item must not fail its neighbours: retry each alone, so only it fails.
-      for (const job of batch) await runOne([job]);
+      if (batch.length === 1) return batch[0]!.reject(err as Error);
+      for (const w of batch) await runOne([w]);
+      return;
     }
+    batch.forEach((w, i) => {
+      const a = answers[i];
+      if (a instanceof Error) w.reject(a);
+      else w.resolve(a as R);
+    });
   }
 
   function pump(): void {
@@ -42,11 +50,19 @@ export function createGroupCommit(handle: (ids: string[]) => Promise<BatchOutcom
   }
 
   return {
-    submit(id) {
-      return new Promise<void>((resolve, reject) => {
-        waiting.push({ id, resolve, reject });
+    submit(item) {
+      return new Promise<R>((resolve, reject) => {
+        waiting.push({ item, resolve, reject });
         pump();
       });
     },
   };
+}
+
+/** Jobs by id whose handler answers an outcome per id (route and write-back batches). */
+export function createGroupCommit(handle: (ids: string[]) => Promise<Map<string, Error | undefined>>, opts: { maxBatch: number; maxConcurrent: number }): GroupCommit<string, void> {
+  return createBatcher<string, void>(async (ids) => {
+    const outcome = await handle(ids);
+    return ids.map((id) => outcome.get(id) ?? undefined);
+  }, opts);
 }

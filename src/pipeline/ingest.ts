@@ -1,8 +1,11 @@
-// Intake contract: an event is committed to Postgres before the caller gets its 2xx. The
-// queue is only a nudge; if Redis is down the ack still stands and the sweeper enqueues later.
+// Intake contract: an event is committed to Postgres before the caller gets its 2xx. Requests
+// arriving together are stored in one multi-row INSERT (group commit), so a burst costs one
+// round trip and one commit, not one each. The queue is only a nudge, sent after the ack is
+// decided: if Redis is down the ack still stands and the sweeper enqueues the event later.
 import type { InboundEvent } from '../connector.js';
-import { insertInboundEvent, insertInboundEvents, type NewInboundEvent } from '../db/index.js';
+import { insertInboundEvents, storeInboundEvents, type NewInboundEvent } from '../db/index.js';
 import type { PipelineDeps } from './deps.js';
+import { createBatcher, type GroupCommit } from './group-commit.js';
 
 export interface ApiLeadInput {
   source: string;
@@ -10,11 +13,24 @@ export interface ApiLeadInput {
   lead: Record<string, unknown> & { externalId?: string };
 }
 
+type Stored = { id: string; duplicate: boolean };
+
+// One batcher per pipeline (per process), made on first use.
+const batchers = new WeakMap<PipelineDeps, GroupCommit<NewInboundEvent, Stored>>();
+
+function intakeBatcher(deps: PipelineDeps): GroupCommit<NewInboundEvent, Stored> {
+  let b = batchers.get(deps);
+  if (!b) {
+    b = createBatcher((evs) => storeInboundEvents(deps.db, evs), { maxBatch: 200, maxConcurrent: 4 });
+    batchers.set(deps, b);
+  }
+  return b;
+}
+
 export async function ingestApiLead(deps: PipelineDeps, input: ApiLeadInput): Promise<{ eventId: string; duplicate: boolean }> {
   const { externalId, ...fields } = input.lead;
-  const source = `api:${input.source}`;
-  const { id, duplicate } = await insertInboundEvent(deps.db, {
-    source,
+  const { id, duplicate } = await intakeBatcher(deps).submit({
+    source: `api:${input.source}`,
     sourceEventId: input.idempotencyKey,
     kind: 'created',
     crm: 'api',
@@ -23,7 +39,7 @@ export async function ingestApiLead(deps: PipelineDeps, input: ApiLeadInput): Pr
     payload: { fields },
   });
   deps.metrics.eventsReceived.inc({ source: 'api', outcome: duplicate ? 'duplicate' : 'stored' });
-  if (!duplicate) await nudge(deps, id);
+  if (!duplicate) nudge(deps, id);
   return { eventId: id, duplicate };
 }
 
@@ -41,14 +57,13 @@ export async function ingestCrmEvents(deps: PipelineDeps, source: string, events
   const inserted = await insertInboundEvents(deps.db, rows);
   deps.metrics.eventsReceived.inc({ source, outcome: 'stored' }, inserted.length);
   deps.metrics.eventsReceived.inc({ source, outcome: 'duplicate' }, events.length - inserted.length);
-  await Promise.all(inserted.map((r) => nudge(deps, r.id)));
+  for (const r of inserted) nudge(deps, r.id);
   return { stored: inserted.length, duplicates: events.length - inserted.length };
 }
 
-async function nudge(deps: PipelineDeps, eventId: string): Promise<void> {
-  try {
-    await deps.queue.enqueue('route', { v: 1, eventId }, { jobId: eventId });
-  } catch (err) {
-    deps.logger.warn({ eventId, err: (err as Error).message }, 'route job not enqueued; the sweeper will pick the stored event up');
-  }
+/** Not awaited by the ack: the event is already durable, and Redis latency is not the caller's. */
+function nudge(deps: PipelineDeps, eventId: string): void {
+  deps.queue.enqueue('route', { v: 1, eventId }, { jobId: eventId }).catch((err: Error) => {
+    deps.logger.warn({ eventId, err: err.message }, 'route job not enqueued; the sweeper will pick the stored event up');
+  });
 }

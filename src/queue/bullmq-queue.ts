@@ -17,6 +17,13 @@ export function createBullQueue(opts: BullQueueOptions): JobQueue {
   // sweeper re-enqueues it, so the webhook ack must not hang on Redis.
   const producer = new IORedis(opts.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false });
   producer.on('error', () => {});
+  // Without the offline queue a command sent before the first connect fails at once, so the
+  // first enqueues wait for the connection (bounded: a dead Redis must not hold the ack).
+  const connected = new Promise<void>((resolve) => {
+    if (producer.status === 'ready') resolve();
+    else producer.once('ready', () => resolve());
+  });
+  const whenConnected = () => (producer.status === 'ready' ? undefined : Promise.race([connected, new Promise<void>((r) => setTimeout(r, 2000).unref())]));
   const queues = new Map(names.map((n) => [n, new Queue(n, { connection: producer, prefix: opts.prefix })]));
   const workers: Worker[] = [];
   const workerConnections: IORedis[] = [];
@@ -24,6 +31,7 @@ export function createBullQueue(opts: BullQueueOptions): JobQueue {
   return {
     kind: 'bullmq',
     async enqueue(name, payload, { jobId, delayMs }) {
+      await whenConnected();
       await queues.get(name)!.add(name, payload, {
         jobId,
         delay: delayMs,
@@ -68,6 +76,7 @@ export function createBullQueue(opts: BullQueueOptions): JobQueue {
       }
     },
     async ping() {
+      await whenConnected();
       await producer.ping();
     },
     async close() {

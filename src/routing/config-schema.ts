@@ -3,10 +3,54 @@
 import { z } from 'zod';
 import { actionSchema, overflowTargetSchema } from './action-schema.js';
 import { whenSchema } from './condition-schema.js';
+import { keyedUnion } from './keyed-union.js';
 import { accountSchema, id, queueSchema, repSchema } from './rep-schema.js';
 
 export const strategies = ['round_robin', 'weighted_round_robin', 'least_loaded'] as const;
 export type Strategy = (typeof strategies)[number];
+
+/** Who wins when a person changes an owner we wrote (docs/sync.md). crm_wins never overwrites a person. */
+export const conflictPolicySchema = z.discriminatedUnion('policy', [
+  z.strictObject({ policy: z.literal('crm_wins') }),
+  /** Write our owner back at most maxReverts times per lead, then adopt theirs: two systems never loop. */
+  z.strictObject({ policy: z.literal('router_wins'), maxReverts: z.number().int().min(1).max(10).default(1) }),
+  /** Adopt every change; one within `minutes` of our write corrects our routing, a later one is a handover. */
+  z.strictObject({ policy: z.literal('lock_window'), minutes: z.number().int().min(1).max(10_080) }),
+]);
+export type ConflictPolicy = z.infer<typeof conflictPolicySchema>;
+
+/** A CRM field change (CRM field names, values compared trimmed and case-insensitively) that means the rep took the lead. */
+export type ClaimCondition = { field: string; notIn: string[] } | { field: string; in: string[] } | { field: string; changedFrom: string };
+const claimValue = z.union([z.string(), z.number(), z.boolean()]).transform(String);
+const claimConditionSchema = keyedUnion<ClaimCondition>((v) => {
+  const field = z.string().min(1);
+  if ('notIn' in v) return z.strictObject({ field, notIn: z.array(claimValue).min(1) });
+  if ('in' in v) return z.strictObject({ field, in: z.array(claimValue).min(1) });
+  if ('changedFrom' in v) return z.strictObject({ field, changedFrom: claimValue });
+  return 'a claim condition is { field, notIn: [...] }, { field, in: [...] } or { field, changedFrom }';
+});
+
+export const slaSchema = z.strictObject({
+  /** Time the assigned rep has to claim the lead. */
+  minutes: z.number().int().min(1).max(43_200),
+  /** Count only the rep's working minutes (their zone, hours and holidays); false = wall-clock minutes. */
+  workingHours: z.boolean().default(false),
+  /** Any one of these field changes claims the lead; an explicit claim (POST /v1/leads/:id/claim) always does. */
+  claimedWhen: z.array(claimConditionSchema).default([]),
+  /** Breaches that reassign through the pool before escalating (K). */
+  maxReassignments: z.number().int().min(0).max(20).default(1),
+  /** Rep who gets the lead after K reassignments; absent = the lead stays where it is. */
+  managerRepId: id.optional(),
+});
+export type Sla = z.infer<typeof slaSchema>;
+
+export const syncSettingsSchema = z.strictObject({
+  /** Policy when neither the rule nor the pool names one. */
+  conflictPolicy: conflictPolicySchema.default({ policy: 'crm_wins' }),
+  /** An owner change equal to an owner we wrote this close in time is our echo, even without an origin. */
+  echoWindowSeconds: z.number().int().min(1).max(3_600).default(120),
+});
+export type SyncSettings = z.infer<typeof syncSettingsSchema>;
 
 const requirement = {
   /** Every listed skill must be on the rep (case-insensitive). */
@@ -34,6 +78,10 @@ export const poolSchema = z.strictObject({
   /** weighted_round_robin only: a rep who was unavailable keeps earning credit and catches up on return.
    *  Off by default: time off is not a debt the pool pays back in a burst. */
   catchUpAfterAway: z.boolean().default(false),
+  /** What to do when a person changes the owner of a lead this pool routed (docs/sync.md). Absent: sync.conflictPolicy. */
+  conflictPolicy: conflictPolicySchema.optional(),
+  /** Reassign a lead its rep has not claimed in time; absent = no SLA (docs/sync.md). */
+  sla: slaSchema.optional(),
 });
 export type Pool = z.infer<typeof poolSchema>;
 
@@ -48,6 +96,8 @@ export const ruleSchema = z.strictObject({
   /** If the lead already has an owner in its CRM who is one of our reps and can take it, keep them. */
   stickyOwner: z.boolean().default(false),
   ...requirement,
+  /** Overrides the pool's and the global conflict policy for leads this rule routed (docs/sync.md). */
+  conflictPolicy: conflictPolicySchema.optional(),
 });
 export type Rule = z.infer<typeof ruleSchema>;
 
@@ -59,6 +109,8 @@ export const routingConfigSchema = z.strictObject({
   rules: z.array(ruleSchema),
   /** Used when no rule matches; without it such a lead is unassigned with NO_RULE_MATCHED. */
   default: actionSchema.optional(),
+  /** Two-way ownership sync settings; absent = crm_wins and a 120 s echo window (docs/sync.md). */
+  sync: syncSettingsSchema.optional(),
 });
 export type RoutingConfig = z.infer<typeof routingConfigSchema>;
 export type RoutingConfigInput = z.input<typeof routingConfigSchema>;

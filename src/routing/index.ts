@@ -9,6 +9,9 @@ export {
   poolSchema,
   ruleSchema,
   actionSchema,
+  conflictPolicySchema,
+  slaSchema,
+  syncSettingsSchema,
   strategies,
   type RoutingConfig,
   type RoutingConfigInput,
@@ -24,7 +27,13 @@ export {
   type Account,
   type CrmQueue,
   type Rep,
+  type ClaimCondition,
+  type ConflictPolicy,
+  type Sla,
+  type SyncSettings,
 } from './config-schema.js';
+export { slaDeadline } from './sla-deadline.js';
+export { ZoneClock, isValidTimeZone, type LocalTime } from './local-time.js';
 export { repSchema, type RepInput } from './rep-schema.js';
 export { operators } from './condition-schema.js';
 export type {

@@ -1,6 +1,6 @@
 /** Waits for a condition without fixed sleeps; fails with the last value seen. */
 export async function until<T>(fn: () => Promise<T> | T, opts: { timeoutMs?: number; intervalMs?: number; what?: string } = {}): Promise<NonNullable<T>> {
-  const deadline = Date.now() + (opts.timeoutMs ?? 10_000);
+  const deadline = Date.now() + (opts.timeoutMs ?? 30_000);
   let last: T | undefined;
   for (;;) {
     last = await fn();

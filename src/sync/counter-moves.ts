@@ -1,0 +1,41 @@
+// When a lead changes hands outside routing, the routing counters follow it, with routing's own
+// keys (docs/routing.md "Counter keys"): the previous rep gives back the open lead and the day and
+// week charge made when they got it; the new rep takes on the open lead and is charged on the day
+// and week of the change, each in their own zone. Without these moves a rep who had leads taken
+// away would look full to least_loaded and the caps, and one handed leads would look empty.
+import { dayKey, openKey, weekKey, ZoneClock, isValidTimeZone, type Rep } from '../routing/index.js';
+
+export interface CounterMove {
+  /** The rep losing the lead, and when they got it (their day/week charge); since absent = open only. */
+  from?: { rep: Rep; since?: Date | null } | undefined;
+  /** The rep taking the lead, and when. */
+  to?: { rep: Rep; at: Date } | undefined;
+  /** false: only open loads move; the day/week caps charged stay where they are. */
+  periods: boolean;
+}
+
+function periodKeys(rep: Rep, at: Date): string[] {
+  if (!isValidTimeZone(rep.timeZone)) return [];
+  const local = new ZoneClock(rep.timeZone).at(at);
+  return [dayKey(rep.id, local.date), weekKey(rep.id, local.isoWeek)];
+}
+
+function add(deltas: Record<string, number>, key: string, by: number) {
+  const next = (deltas[key] ?? 0) + by;
+  if (next === 0) delete deltas[key];
+  else deltas[key] = next;
+}
+
+/** Increments to apply to routing counters (missing key = 0; the caller may clamp at 0). */
+export function counterDeltasForMove(move: CounterMove): Record<string, number> {
+  const deltas: Record<string, number> = {};
+  if (move.from) {
+    add(deltas, openKey(move.from.rep.id), -1);
+    if (move.periods && move.from.since) for (const k of periodKeys(move.from.rep, move.from.since)) add(deltas, k, -1);
+  }
+  if (move.to) {
+    add(deltas, openKey(move.to.rep.id), 1);
+    if (move.periods) for (const k of periodKeys(move.to.rep, move.to.at)) add(deltas, k, 1);
+  }
+  return deltas;
+}

@@ -1,0 +1,73 @@
+// What sync/ reads and returns. Everything here is plain data: the caller loads the ledger of one
+// record from Postgres (outbox rows, the lead, the last applied ownership fact), calls the pure
+// functions, and persists what they return in the same transaction.
+import type { RecordRef } from '../lead/index.js';
+
+/**
+ * An owner change reported by a CRM. An InboundEvent of kind 'ownerChanged' (src/connector.ts)
+ * is one as it is: HubSpot propertyChange on hubspot_owner_id (sourceId = changedBy, changeSource),
+ * Salesforce CDC (changeSource = the header's changeOrigin, changedBy = commitUser, transactionKey),
+ * Salesforce outbound message or poll (changedBy = LastModifiedById only).
+ */
+export interface OwnershipChange {
+  record: RecordRef;
+  newOwnerId: string | null;
+  changedBy?: string;
+  changeSource?: string;
+  sourceId?: string;
+  transactionKey?: string;
+  /** When the change happened in the CRM (ISO 8601). */
+  occurredAt: string;
+}
+
+/** One owner write-back we made for the record (an outbox row). */
+export interface LedgerWrite {
+  writeId: string;
+  /** The CRM owner id we wrote. */
+  ownerId: string;
+  /** When the CRM accepted it (outbox done_at); for a pending write, its last attempt or creation. */
+  writtenAt: Date;
+  /** Outbox status. A failed write was rejected by the CRM, so it can have no echo by value. */
+  status: 'pending' | 'done' | 'failed';
+  /** Set once the write's echo came back; a confirmed write is not matched by value again. */
+  confirmedAt?: Date | null;
+}
+
+/** How our own writes show up in CRM events. Comes from connector config, not from the admin's routing config. */
+export interface IntegrationIdentity {
+  /** HubSpot app ids: a propertyChange with changeSource INTEGRATION carries the app id as sourceId. */
+  hubspotAppIds?: readonly string[];
+  /** Salesforce Sforce-Call-Options client ids (callOptionsClient, default "lead-router"): CDC changeOrigin ends ";client=<id>". */
+  salesforceClientIds?: readonly string[];
+  /**
+   * Salesforce users that only lead-router writes as (commitUser / LastModifiedById). Used only when
+   * an event has no changeOrigin (outbound messages, polls); list a dedicated integration user only.
+   */
+  salesforceUserIds?: readonly string[];
+}
+
+/** What we know of one record's ownership. */
+export interface OwnershipLedger {
+  /** Our recent writes for this record, any order. */
+  writes: readonly LedgerWrite[];
+  /** The CRM owner id known here (leads.crm_owner_id); null = no owner, undefined = record unknown here. */
+  currentOwnerId: string | null | undefined;
+  /** occurredAt of the last ownership fact applied to the record (an echo, an adoption, our routing). */
+  lastAppliedAt?: Date | null;
+  identity: IntegrationIdentity;
+}
+
+export interface ClassifyOptions {
+  /** Value + time matching window for echoes without an origin. Default 120 (config routing.sync.echoWindowSeconds). */
+  echoWindowSeconds?: number;
+}
+
+export type Classification =
+  /** Our own write came back: mark writeId confirmed. writeId null: our integration, but no write of ours has that owner. */
+  | { kind: 'echo'; writeId: string | null; matchedBy: 'origin' | 'value' }
+  /** A person or another system changed the owner: the conflict policy decides. */
+  | { kind: 'manual'; by: string | null; source: string | null }
+  /** Older than the last ownership fact applied (out of order): record it and ignore it. */
+  | { kind: 'stale'; lastAppliedAt: Date }
+  /** The owner we already know, not from us (a poll, a re-save): nothing to do. */
+  | { kind: 'noop' };
