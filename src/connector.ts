@@ -93,6 +93,8 @@ export interface CrmConnector {
   parseEvents(req: InboundRequest): InboundEvent[];
   /** Answer sent after the events are durably stored. Defaults to 200 `{ ok: true }`. */
   ackResponse?(events: InboundEvent[]): AckResponse;
+  /** Answer for a refused or failed delivery, in the CRM's own protocol (a SOAP fault); default JSON. */
+  errorResponse?(err: unknown): AckResponse;
   fetchRecords(objectType: string, ids: string[], fields: string[]): Promise<CrmRecord[]>;
   writeOwners(writes: OwnerWrite[]): Promise<WriteResult[]>;
   listOwners(): Promise<CrmOwner[]>;

@@ -8,9 +8,8 @@ import type { CrmConnector } from './connector.js';
 import { bootstrapConfig, getActiveVersionNumber, openPglite, openPostgres, type DbHandle } from './db/index.js';
 import type { CrmName } from './lead/index.js';
 import { createLogger, type Logger } from './logger.js';
-import { createConfigStore, createMetrics, jobEvents, jobHandlers, retryPolicy, startSweeper, type PipelineDeps } from './pipeline/index.js';
+import { createConfigStore, createMetrics, jobEvents, jobHandlers, retryPolicy, startConnectorStreams, startSweeper, type PipelineDeps } from './pipeline/index.js';
 import { createBullQueue, createInProcessQueue, type JobQueue } from './queue/index.js';
-
 export interface Runtime {
   env: Env;
   /** The Salesforce connector with its streaming and polling entry points, when configured. */
@@ -19,8 +18,12 @@ export interface Runtime {
   dbHandle: DbHandle;
   queue: JobQueue;
   logger: Logger;
-  /** Starts job handlers and the sweeper in this process. */
-  startWorking(): void;
+  /**
+   * Starts job handlers and the sweeper in this process at once, and the connector streams
+   * (Salesforce CDC / polling, as configured); resolves when the streams made their first start.
+   * Never rejects: a stream that fails is logged and retried, so callers may leave it unawaited.
+   */
+  startWorking(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -69,6 +72,7 @@ export async function openRuntime(env: Env, opts: { logger?: Logger; now?: () =>
   };
 
   let stopSweeper: (() => void) | undefined;
+  let stopStreams: Promise<() => Promise<void>> | undefined;
   return {
     env,
     salesforce,
@@ -77,11 +81,14 @@ export async function openRuntime(env: Env, opts: { logger?: Logger; now?: () =>
     queue,
     logger,
     startWorking() {
-      queue.startWorkers(jobHandlers(deps, { routeBatch: env.ROUTE_BATCH_MAX, writeBatch: env.WRITE_BATCH_MAX, concurrentBatches: 2 }), { concurrency: env.WORKER_CONCURRENCY, ...jobEvents(deps) });
+      queue.startWorkers(jobHandlers(deps, { routeBatch: env.ROUTE_BATCH_MAX, writeBatch: env.WRITE_BATCH_MAX, concurrentBatches: 2, writeLingerMs: env.WRITE_LINGER_MS }), { concurrency: env.WORKER_CONCURRENCY, ...jobEvents(deps) });
       stopSweeper = startSweeper(deps, { intervalMs: env.SWEEP_INTERVAL_MS, olderThanMs: env.SWEEP_AFTER_MS });
+      stopStreams = startConnectorStreams(deps, { connectors: salesforce ? [salesforce] : [] });
+      return stopStreams.then(() => undefined);
     },
     async close() {
       stopSweeper?.();
+      await (await stopStreams)?.(); // no new events before the queue and database close
       await queue.close();
       await dbHandle.close();
     },

@@ -54,6 +54,28 @@ export const salesforceConfigSchema = z
     retryBaseDelayMs: z.int().nonnegative().default(500),
     /** Sforce-Call-Options client id; shows up in CDC changeOrigin so our own writes are recognisable. */
     callOptionsClient: z.string().regex(/^[A-Za-z0-9_.\-/]+$/).default('lead-router'),
+    /**
+     * Inbound streams run by worker processes, besides outbound messages (which need no worker).
+     * Both are off by default: an org without CDC on these objects refuses the subscription, and
+     * a poller spends API calls every interval.
+     */
+    streams: z
+      .strictObject({
+        /** Subscribe to /data/<Object>ChangeEvent with a durable replay id. */
+        cdc: z.boolean().default(false),
+        /** Where CDC starts when no replay id is stored yet: -1 = new events only, -2 = all retained (72 h). */
+        cdcInitialReplayId: z.union([z.literal(-1), z.literal(-2)]).default(-1),
+        /** SOQL polling fallback on SystemModstamp with a durable watermark; absent = off. */
+        poll: z
+          .strictObject({
+            /** Time between polls. */
+            intervalMs: z.int().min(1000).default(30_000),
+            /** How far back the first poll looks when no watermark is stored. */
+            initialLookbackMs: z.int().nonnegative().default(3_600_000),
+          })
+          .optional(),
+      })
+      .default({ cdc: false, cdcInitialReplayId: -1 }),
   })
   .refine((c) => c.auth.kind !== 'access_token' || c.instanceUrl !== undefined, {
     path: ['instanceUrl'],

@@ -12,7 +12,7 @@ import { createRequestBudget, type ApiUsage } from './limits.js';
 import { listOwners } from './list-owners.js';
 import { outboundToEvents, parseOutboundXml } from './parse-outbound.js';
 import { createPoller, type Poller, type PollerOptions } from './poller.js';
-import { soapAck } from './soap-ack.js';
+import { soapAck, soapFault } from './soap-ack.js';
 import { verifyOutboundRequest } from './verify-request.js';
 import { writeOwners } from './write-owners.js';
 
@@ -36,6 +36,8 @@ export interface SalesforceDeps {
 
 export interface SalesforceConnector extends CrmConnector {
   readonly name: 'salesforce';
+  /** Which inbound streams (CDC, polling) worker processes run for this org, from config. */
+  readonly streams: SalesforceConfig['streams'];
   /** CDC subscriber on /data/<Object>ChangeEvent, sharing this connector's session. */
   createChangeSubscriber(opts: CdcSubscriberOptions): CdcSubscriber;
   /** SOQL polling fallback on CreatedDate / SystemModstamp. */
@@ -65,9 +67,11 @@ export function createSalesforceConnector(config: SalesforceConfigInput | Salesf
 
   return {
     name: 'salesforce',
+    streams: cfg.streams,
     verifyRequest: (req) => verifyOutboundRequest(req, { token: cfg.outboundToken, organizationId: cfg.organizationId }),
     parseEvents: parse,
     ackResponse: () => soapAck(),
+    errorResponse: (err) => soapFault(err),
     fetchRecords: (objectType, ids, fields) => fetchRecords(ctx, objectType, ids, fields),
     writeOwners: (writes) => writeOwners(ctx, writes),
     listOwners: () => listOwners(ctx),

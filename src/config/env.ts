@@ -55,6 +55,8 @@ export const envSchema = z.object({
   ROUTE_BATCH_MAX: int(50),
   /** Most owners written in one CRM call (HubSpot takes 100, Salesforce 200). */
   WRITE_BATCH_MAX: int(100),
+  /** How long a short owner-write batch waits to fill; raise it where API calls are scarce (Salesforce daily limits). */
+  WRITE_LINGER_MS: int(0),
   /** Tries per job, including the first. */
   JOB_ATTEMPTS: int(8),
   RETRY_BASE_MS: int(500),

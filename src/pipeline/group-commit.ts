@@ -18,9 +18,13 @@ interface Waiting<T, R> {
  * `handle` gets the batch and answers, per item (same order), a result or an Error.
  * If it throws, each item is retried alone, so one bad item cannot fail its neighbours.
  */
-export function createBatcher<T, R>(handle: (items: T[]) => Promise<Array<R | Error>>, opts: { maxBatch: number; maxConcurrent: number }): GroupCommit<T, R> {
+export function createBatcher<T, R>(
+  handle: (items: T[]) => Promise<Array<R | Error>>,
+  opts: { maxBatch: number; maxConcurrent: number; /** Wait this long for a short batch to fill (Kafka's linger.ms); 0: never. */ lingerMs?: number },
+): GroupCommit<T, R> {
   const waiting: Waiting<T, R>[] = [];
   let active = 0;
+  let lingering: NodeJS.Timeout | undefined;
 
   async function runOne(batch: Waiting<T, R>[]): Promise<void> {
     let answers: Array<R | Error>;
@@ -39,6 +43,21 @@ export function createBatcher<T, R>(handle: (items: T[]) => Promise<Array<R | Er
   }
 
   function pump(): void {
+    if (lingering) {
+      if (waiting.length < opts.maxBatch) return;
+      clearTimeout(lingering);
+      lingering = undefined;
+    } else if (opts.lingerMs && waiting.length > 0 && waiting.length < opts.maxBatch && active < opts.maxConcurrent) {
+      lingering = setTimeout(() => {
+        lingering = undefined;
+        dispatch();
+      }, opts.lingerMs);
+      return;
+    }
+    dispatch();
+  }
+
+  function dispatch(): void {
     while (active < opts.maxConcurrent && waiting.length > 0) {
       const batch = waiting.splice(0, opts.maxBatch);
       active++;
@@ -60,7 +79,7 @@ export function createBatcher<T, R>(handle: (items: T[]) => Promise<Array<R | Er
 }
 
 /** Jobs by id whose handler answers an outcome per id (route and write-back batches). */
-export function createGroupCommit(handle: (ids: string[]) => Promise<Map<string, Error | undefined>>, opts: { maxBatch: number; maxConcurrent: number }): GroupCommit<string, void> {
+export function createGroupCommit(handle: (ids: string[]) => Promise<Map<string, Error | undefined>>, opts: { maxBatch: number; maxConcurrent: number; lingerMs?: number }): GroupCommit<string, void> {
   return createBatcher<string, void>(async (ids) => {
     const outcome = await handle(ids);
     return ids.map((id) => outcome.get(id) ?? undefined);

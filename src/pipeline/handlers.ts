@@ -13,11 +13,13 @@ export interface BatchLimits {
   writeBatch: number;
   /** Batches of one kind in flight at once per process (CRM reads overlap; the transactions queue on the locks). */
   concurrentBatches: number;
+  /** How long a short write batch waits to fill before the CRM call (fewer API calls, more latency). */
+  writeLingerMs: number;
 }
 
 export function jobHandlers(deps: PipelineDeps, limits: BatchLimits): Record<JobName, JobHandler> {
   const router = createGroupCommit((ids) => routeBatch(deps, ids), { maxBatch: limits.routeBatch, maxConcurrent: limits.concurrentBatches });
-  const writer = createGroupCommit((ids) => writeBackBatch(deps, ids), { maxBatch: limits.writeBatch, maxConcurrent: limits.concurrentBatches });
+  const writer = createGroupCommit((ids) => writeBackBatch(deps, ids), { maxBatch: limits.writeBatch, maxConcurrent: limits.concurrentBatches, lingerMs: limits.writeLingerMs });
   return {
     route: (payload) => router.submit(routeJob.parse(payload).eventId),
     writeback: (payload) => writer.submit(writebackJob.parse(payload).outboxId),

@@ -7,6 +7,9 @@ import type { PipelineDeps } from './deps.js';
 /**
  * The record to map per event: an API lead's own fields, or the CRM record read with exactly
  * the mapped fields, one batch read per CRM object type. A failed read fails only its events.
+ * An event that already carries every mapped field (a Salesforce outbound message selecting
+ * them) is mapped as carried: Salesforce sends the record's latest values, so a read moments
+ * later would cost an API call for the same data.
  */
 export async function loadRecords(
   deps: PipelineDeps,
@@ -19,6 +22,7 @@ export async function loadRecords(
     const ref = { crm: ev.crm as CrmName, objectType: ev.objectType, id: ev.recordId };
     const carried = (ev.payload as { fields?: Record<string, unknown> }).fields;
     if (ev.crm === 'api') out.set(ev.id, { ref, fields: carried ?? {} });
+    else if (carried && fieldsFor(`${ev.crm}/${ev.objectType}`).every((f) => f in carried)) out.set(ev.id, { ref, fields: carried });
     else groups.set(`${ev.crm}/${ev.objectType}`, [...(groups.get(`${ev.crm}/${ev.objectType}`) ?? []), ev]);
   }
   await Promise.all(

@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { createBatcher } from '../../../src/pipeline/group-commit.js';
+
+describe('createBatcher (group commit)', () => {
+  it('runs an item at once when idle, and batches what arrives while a batch runs', async () => {
+    const batches: number[][] = [];
+    let release!: () => void;
+    let gate = new Promise<void>((r) => (release = r));
+    const b = createBatcher<number, number>(async (items) => {
+      batches.push(items);
+      await gate;
+      return items.map((i) => i * 10);
+    }, { maxBatch: 3, maxConcurrent: 1 });
+    const first = b.submit(1);
+    const rest = [2, 3, 4, 5].map((i) => b.submit(i));
+    expect(batches).toEqual([[1]]);
+    const r1 = release;
+    gate = new Promise<void>((r) => (release = r));
+    r1();
+    expect(await first).toBe(10);
+    release();
+    expect(await Promise.all(rest)).toEqual([20, 30, 40, 50]);
+    expect(batches).toEqual([[1], [2, 3, 4], [5]]);
+  });
+
+  it('retries each item alone when a batch fails as a whole, so only the bad one fails', async () => {
+    const b = createBatcher<number, string>(async (items) => {
+      if (items.includes(13) && items.length > 1) throw new Error('batch failed');
+      if (items[0] === 13) throw new Error('13 is bad');
+      return items.map(String);
+    }, { maxBatch: 10, maxConcurrent: 1 });
+    const block = b.submit(0);
+    const results = await Promise.allSettled([12, 13, 14].map((i) => b.submit(i)));
+    await block;
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect((results[1] as PromiseRejectedResult).reason.message).toBe('13 is bad');
+  });
+
+  it('with lingerMs, lets a short batch fill before it goes', async () => {
+    const batches: number[][] = [];
+    const b = createBatcher<number, void>(async (items) => {
+      batches.push(items);
+      return items.map(() => undefined);
+    }, { maxBatch: 100, maxConcurrent: 1, lingerMs: 20 });
+    const all = [1, 2, 3].map((i) => b.submit(i));
+    await new Promise((r) => setTimeout(r, 5));
+    all.push(b.submit(4));
+    await Promise.all(all);
+    expect(batches).toEqual([[1, 2, 3, 4]]);
+  });
+});
