@@ -37,11 +37,28 @@ export class TokenBucket {
     this.#windowMs = opts.windowMs;
   }
 
-  /** Resolves when the caller may send one request. Callers are served in arrival order. */
-  acquire(): Promise<void> {
+  /** Resolves when the caller may send one request, with the token's spend time. Callers are served in arrival order. */
+  acquire(): Promise<number> {
     const mine = this.#turn.then(() => this.#take());
-    this.#turn = mine.catch(() => undefined);
+    this.#turn = mine.then(
+      () => undefined,
+      () => undefined,
+    );
     return mine;
+  }
+
+  /**
+   * The request sent with the token spent at `spentAt` got its answer: the token now returns
+   * windowMs after this moment. HubSpot counts a request when it arrives, which is after we sent
+   * it, so a token stamped at send time came back a few ms before HubSpot's window let the
+   * request go, and the next one got a 429 (seen end to end against the stand-in).
+   */
+  settle(spentAt: number): void {
+    const i = this.#spent.indexOf(spentAt);
+    if (i === -1) return; // already returned: the request took longer than a window
+    this.#spent.splice(i, 1);
+    // now >= every stamp in the list, so appending keeps it oldest first.
+    this.#spent.push(this.#clock.now());
   }
 
   /** Stop every caller until now + ms (never shortens an existing pause). */
@@ -73,7 +90,7 @@ export class TokenBucket {
     return Math.max(0, this.#capacity - this.#spent.length);
   }
 
-  async #take(): Promise<void> {
+  async #take(): Promise<number> {
     for (;;) {
       const now = this.#clock.now();
       if (now < this.#pausedUntil) {
@@ -83,7 +100,7 @@ export class TokenBucket {
       this.#expire(now);
       if (this.#spent.length < this.#capacity) {
         this.#spent.push(now);
-        return;
+        return now;
       }
       const oldest = this.#spent[this.#spent.length - this.#capacity]!;
       await this.#clock.sleep(Math.max(1, oldest + this.#windowMs - now));

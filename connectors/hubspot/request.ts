@@ -29,7 +29,7 @@ export function createRequestRunner(opts: RunnerOptions): CallHubSpot {
   return async <T>(what: string, fn: () => Promise<T>): Promise<T> => {
     let refreshedAfter401 = false;
     for (let attempt = 0; ; attempt++) {
-      await opts.bucket.acquire();
+      const spentAt = await opts.bucket.acquire();
       try {
         return await fn();
       } catch (e) {
@@ -45,6 +45,8 @@ export function createRequestRunner(opts: RunnerOptions): CallHubSpot {
         // Pausing the bucket (not just this call) makes concurrent callers wait too: the portal's
         // window is spent (429) or HubSpot is struggling (5xx) for everyone.
         opts.bucket.pauseFor(waitMs);
+      } finally {
+        opts.bucket.settle(spentAt);
       }
     }
   };

@@ -49,7 +49,8 @@ export interface HubSpotStandIn {
   url: string;
   port: number;
   writes: RecordedWrite[];
-  requests: Array<{ method: string; path: string; status: number }>;
+  /** Every request answered; `body` is the parsed JSON request body (batch reads: ids and properties asked). */
+  requests: Array<{ method: string; path: string; status: number; body?: unknown }>;
   record(objectType: string, id: string): Props | undefined;
   deleteRecord(objectType: string, id: string): void;
   /** The next `count` API requests answer `status` with `body` (a 5xx storm, say). */
@@ -73,7 +74,7 @@ export async function startHubSpotStandIn(opts: StandInOptions = {}): Promise<Hu
     void readBody(req).then((raw) => {
       const url = new URL(req.url ?? '/', 'http://standin');
       const answer = (status: number, body: unknown, headers: Record<string, string> = {}) => {
-        requests.push({ method: req.method ?? '', path: url.pathname, status });
+        requests.push({ method: req.method ?? '', path: url.pathname, status, ...(raw && { body: parseJson(raw) }) });
         send(res, status, body, { ...rateHeaders(), ...headers });
       };
       const limit = opts.rateLimit;
@@ -183,6 +184,14 @@ let seq = 0;
 function cid(): string {
   seq += 1;
   return `00000000-0000-4000-8000-${String(seq).padStart(12, '0')}`;
+}
+
+function parseJson(raw: string): unknown {
+  try {
+    return JSON.parse(raw) as unknown;
+  } catch {
+    return raw;
+  }
 }
 
 function readBody(req: IncomingMessage): Promise<string> {

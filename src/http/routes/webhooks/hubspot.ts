@@ -1,5 +1,57 @@
-import type { FastifyInstance } from 'fastify';
+// POST /webhooks/hubspot: HubSpot's webhook batches (a JSON array of events).
+// Contract: verify the v3 signature over the RAW body, parse, store every event in one statement,
+// then 200. Nothing is written on a bad signature (401) or a malformed batch (400). The ack never
+// waits on routing or on HubSpot: ingestCrmEvents only inserts and enqueues. A redelivery (same
+// eventId) is a 200 no-op, so HubSpot's retries are harmless.
+//
+// The signature covers the full URL HubSpot called (scheme, host, path, query). Behind a proxy or
+// TLS terminator the URL we see differs, so PUBLIC_BASE_URL (e.g. https://leads.example.com) is
+// the prefix HubSpot sees and req.url (path + query as received) follows it. Without it, the URL
+// is rebuilt from the request's protocol and Host header, which is right only when HubSpot calls
+// this process directly.
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { CrmConnector, InboundRequest } from '../../../connector.js';
+import { isAppError } from '../../../errors.js';
+import { ingestCrmEvents } from '../../../pipeline/index.js';
 import type { HttpDeps } from '../../deps.js';
 
-/** POST /webhooks/hubspot */
-export function hubspotWebhook(_app: FastifyInstance, _deps: HttpDeps): void {}
+export function hubspotWebhook(app: FastifyInstance, deps: HttpDeps): void {
+  const connector = deps.pipeline.connectors.hubspot;
+  if (!connector) return;
+  // Encapsulated: only this route gets the raw-string JSON parser; every other route keeps fastify's.
+  app.register(async (scope) => {
+    scope.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => done(null, body));
+    scope.post('/webhooks/hubspot', async (req, reply) => {
+      const inbound = toInboundRequest(req, deps.env.PUBLIC_BASE_URL);
+      verify(connector, inbound, deps);
+      const events = connector.parseEvents(inbound); // 400 VALIDATION_FAILED naming body.<i>.<field>
+      const { stored, duplicates } = await ingestCrmEvents(deps.pipeline, 'hubspot', events); // durable before the ack
+      return reply.code(200).send({ ok: true, stored, duplicates });
+    });
+  });
+}
+
+function verify(connector: CrmConnector, inbound: InboundRequest, deps: HttpDeps): void {
+  try {
+    connector.verifyRequest(inbound, deps.pipeline.now());
+  } catch (err) {
+    if (isAppError(err)) deps.pipeline.metrics.signatureFailures.inc({ crm: 'hubspot', code: err.code });
+    throw err;
+  }
+}
+
+/** The URL HubSpot signed: PUBLIC_BASE_URL + path and query, else rebuilt from protocol and Host. */
+export function signedUrl(req: Pick<FastifyRequest, 'url' | 'protocol' | 'host'>, publicBaseUrl: string | undefined): string {
+  const base = publicBaseUrl ? publicBaseUrl.replace(/\/+$/, '') : `${req.protocol}://${req.host}`;
+  return base + req.url;
+}
+
+function toInboundRequest(req: FastifyRequest, publicBaseUrl: string | undefined): InboundRequest {
+  return {
+    method: req.method,
+    url: signedUrl(req, publicBaseUrl),
+    // No body or a body fastify left unparsed (our parser keeps JSON as a string).
+    rawBody: typeof req.body === 'string' ? req.body : '',
+    headers: req.headers,
+  };
+}
