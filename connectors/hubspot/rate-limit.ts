@@ -9,6 +9,9 @@
 //   better (other processes or apps share the portal); -Max / -Interval-Milliseconds can only
 //   slow us down, never speed us past the configured rate.
 // - pauseFor() stops all callers for a while: after a 429 (Retry-After) or a 5xx (backoff).
+// - Past a small burst, requests are paced one per windowMs/requests. Spending the whole window
+//   at once and then waiting ~10 s makes every lead behind the burst wait 10 s, and the batches
+//   sent during the burst are tiny; paced, batches fill between slots (bench: owners/s doubled).
 
 export interface Clock {
   /** Epoch milliseconds. */
@@ -20,6 +23,8 @@ export interface TokenBucketOptions {
   requests: number;
   windowMs: number;
   clock: Clock;
+  /** Requests that may go back to back before pacing starts; default a tenth of `requests`. */
+  burst?: number;
 }
 
 export class TokenBucket {
@@ -28,13 +33,16 @@ export class TokenBucket {
   /** When each token in use was spent, oldest first; it returns at spentAt + windowMs. */
   #spent: number[] = [];
   #pausedUntil = 0;
+  #lastTake = -Infinity;
   #turn: Promise<void> = Promise.resolve();
   readonly #clock: Clock;
+  readonly #burst: number;
 
   constructor(opts: TokenBucketOptions) {
     this.#clock = opts.clock;
     this.#capacity = opts.requests;
     this.#windowMs = opts.windowMs;
+    this.#burst = opts.burst ?? Math.max(1, Math.floor(opts.requests / 10));
   }
 
   /** Resolves when the caller may send one request, with the token's spend time. Callers are served in arrival order. */
@@ -98,9 +106,15 @@ export class TokenBucket {
         continue;
       }
       this.#expire(now);
-      if (this.#spent.length < this.#capacity) {
+      const paceAt = this.#spent.length >= this.#burst ? this.#lastTake + this.#windowMs / this.#capacity : now;
+      if (this.#spent.length < this.#capacity && paceAt <= now) {
         this.#spent.push(now);
+        this.#lastTake = now;
         return now;
+      }
+      if (this.#spent.length < this.#capacity) {
+        await this.#clock.sleep(Math.max(1, Math.ceil(paceAt - now)));
+        continue;
       }
       const oldest = this.#spent[this.#spent.length - this.#capacity]!;
       await this.#clock.sleep(Math.max(1, oldest + this.#windowMs - now));
