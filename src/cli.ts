@@ -3,6 +3,7 @@ import { pathToFileURL } from 'node:url';
 import { devApiKey, parseEnv, Secret, type Env } from './config/index.js';
 import { buildApp } from './http/index.js';
 import { createLogger, type Logger } from './logger.js';
+import { configCommand } from './cli-config.js';
 import { ensureConfig, openDatabase, openRuntime, type Runtime } from './runtime.js';
 
 const usage = `usage: lead-router <command>
@@ -10,7 +11,8 @@ const usage = `usage: lead-router <command>
 commands:
   serve     HTTP intake, admin and health; also runs jobs in-process when REDIS_URL is unset
   worker    runs route and write-back jobs from Redis (REDIS_URL required); scale by running more
-  migrate   applies database migrations and publishes CONFIG_FILE if no config is active`;
+  migrate   applies database migrations and publishes CONFIG_FILE if no config is active
+  config    validate | publish | export | diff | rollback (see \`lead-router config --help\`)`;
 
 export async function main(argv: string[], source: Record<string, string | undefined> = process.env): Promise<void> {
   const [command] = argv;
@@ -27,6 +29,9 @@ export async function main(argv: string[], source: Record<string, string | undef
       return worker(env, logger);
     case 'migrate':
       return migrate(env, logger);
+    case 'config':
+      process.exitCode = await configCommand(argv.slice(1), env, logger);
+      return;
     default:
       console.error(`unknown command "${command}"\n\n${usage}`);
       process.exitCode = 2;

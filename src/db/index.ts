@@ -8,3 +8,4 @@ export { schema } from './schema.js';
 export * from './config-versions.js';
 export * from './stats.js';
 export * from './connector-state.js';
+export * from './config-drafts.js';

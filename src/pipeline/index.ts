@@ -8,3 +8,4 @@ export { createBatcher, createGroupCommit, type GroupCommit, type BatchOutcome }
 export { sweepOnce, startSweeper } from './sweeper.js';
 export { jobHandlers, jobEvents, retryPolicy, type BatchLimits } from './handlers.js';
 export { startConnectorStreams } from './connector-streams.js';
+export * as configAdmin from './config-admin.js';
