@@ -3,3 +3,4 @@ export { Secret, scrubSecrets } from './secret.js';
 export { configDocumentSchema, parseConfigDocument, zodIssues, type ConfigDocument } from './document.js';
 export { readConfigFile } from './load-file.js';
 export { readConnectorConfig } from './connector-config.js';
+export { diffConfig, formatChange, jsonEqual, type ConfigChange } from './diff.js';

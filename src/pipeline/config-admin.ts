@@ -7,8 +7,7 @@
 // unique, ordered version numbers. After either, this process's ConfigStore is invalidated;
 // other processes see the new pointer within their refresh interval (1 s).
 import { stringify as toYaml } from 'yaml';
-import { parseConfigDocument, type ConfigDocument } from '../config/index.js';
-import { diffConfig, jsonEqual, type ConfigChange } from '../config/diff.js';
+import { diffConfig, jsonEqual, parseConfigDocument, type ConfigChange, type ConfigDocument } from '../config/index.js';
 import type { CrmConnector, FieldInfo } from '../connector.js';
 import * as db from '../db/index.js';
 import { errors, type FieldIssue } from '../errors.js';
