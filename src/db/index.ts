@@ -9,3 +9,4 @@ export * from './config-versions.js';
 export * from './stats.js';
 export * from './connector-state.js';
 export * from './config-drafts.js';
+export * from './lead-queries.js';

@@ -9,3 +9,5 @@ export { sweepOnce, startSweeper } from './sweeper.js';
 export { jobHandlers, jobEvents, retryPolicy, type BatchLimits } from './handlers.js';
 export { startConnectorStreams } from './connector-streams.js';
 export * as configAdmin from './config-admin.js';
+export { getLeadView, getLeadDecision, explainDecisionView, type LeadView, type DecisionView, type LeadOwner } from './lead-views.js';
+export { previewRoutes, previewMappingKey, type PreviewInput, type PreviewOutput, type PreviewResult, type DecisionSummary } from './route-preview.js';

@@ -1,5 +1,17 @@
 import type { FastifyInstance } from 'fastify';
 import type { HttpDeps } from '../../deps.js';
+import { getLeadDecisionRoute } from './get-lead-decision.js';
+import { getLeadRoute } from './get-lead.js';
+import { postRoutePreview } from './post-route-preview.js';
+import { viewerAuth } from './viewer-auth.js';
 
-/** Lead read APIs: decisions and their explanation, route preview. */
-export function leadRoutes(_app: FastifyInstance, _deps: HttpDeps): void {}
+/**
+ * Lead read APIs (a lead and its history, its decision explained) and route preview. They show
+ * lead data and routing config, so they take an admin token; viewer is enough, none writes.
+ */
+export function leadRoutes(app: FastifyInstance, deps: HttpDeps): void {
+  const auth = viewerAuth(deps);
+  getLeadRoute(app, deps, auth);
+  getLeadDecisionRoute(app, deps, auth);
+  postRoutePreview(app, deps, auth);
+}

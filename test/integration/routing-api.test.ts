@@ -1,0 +1,259 @@
+// GET /v1/leads/:id, GET /v1/leads/:id/decision and POST /v1/route/preview against real
+// Postgres and Redis, with the default config (ana, bo, cy in one round-robin pool).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, sqlClient, type TestDatabase } from '../support/services.js';
+import { cleanupQueue, leadBody, startSystem, testApiKey, testEnv, type TestSystem } from '../support/system.js';
+import { until } from '../support/until.js';
+
+const viewerToken = 'viewer-token-0123456789';
+const editorToken = 'editor-token-0123456789';
+const viewer = { 'x-admin-token': viewerToken };
+
+let tdb: TestDatabase;
+let sys: TestSystem;
+let sql: Awaited<ReturnType<typeof sqlClient>>;
+const leadIds: string[] = [];
+
+beforeAll(async () => {
+  tdb = await createTestDatabase();
+  sys = await startSystem(testEnv(tdb.url, { ADMIN_TOKENS: `viewer:${viewerToken},editor:${editorToken}` }), { working: true, migrate: true });
+  sql = await sqlClient(tdb.url);
+  // Three leads through the real path: ana, bo, cy in rotation order.
+  for (const key of ['api-lead-0001', 'api-lead-0002', 'api-lead-0003']) {
+    const res = await sys.app.inject({ method: 'POST', url: '/v1/leads', headers: { 'x-api-key': testApiKey }, payload: leadBody(key, { firstName: 'Kim' }) });
+    expect(res.statusCode).toBe(202);
+    const { eventId } = res.json();
+    const row = await until(async () => (await sql.rows<{ lead_id: string }>(`select lead_id from assignments where event_id = $1`, [eventId]))[0], { what: `assignment of ${key}` });
+    leadIds.push(row.lead_id);
+  }
+});
+
+afterAll(async () => {
+  await sys?.close();
+  if (sys) await cleanupQueue(sys.rt.env);
+  await sql?.end();
+  await tdb?.drop();
+});
+
+const get = (url: string, headers: Record<string, string> = viewer) => sys.app.inject({ method: 'GET', url, headers });
+const preview = (payload: unknown, headers: Record<string, string> = viewer) => sys.app.inject({ method: 'POST', url: '/v1/route/preview', headers, payload: payload as object });
+
+/** Every row of every table routing writes to: a preview must leave all of it as it was. */
+async function everything() {
+  return {
+    events: await sql.rows(`select id, status from inbound_events order by id`),
+    leads: await sql.rows(`select id, owner_rep_id, updated_at from leads order by id`),
+    assignments: await sql.rows(`select id from assignments order by id`),
+    outbox: await sql.rows(`select id from outbox order by id`),
+    cursors: await sql.rows(`select pool_id, position, updated_at from rotation_cursors order by pool_id`),
+    counters: await sql.rows(`select key, value from routing_counters order by key`),
+  };
+}
+
+describe('GET /v1/leads/:id/decision', () => {
+  it('returns the stored decision with its trace, config version, event and time', async () => {
+    const res = await get(`/v1/leads/${leadIds[1]}/decision`);
+    expect(res.statusCode).toBe(200);
+    const [a] = await sql.rows<{ id: string; event_id: string; created_at: Date }>(`select id, event_id, created_at from assignments where lead_id = $1`, [leadIds[1]]);
+    const body = res.json();
+    expect(body).toMatchObject({
+      leadId: leadIds[1],
+      assignmentId: a!.id,
+      eventId: a!.event_id,
+      eventSource: 'api:web-form',
+      configVersion: 1,
+      createdAt: a!.created_at.toISOString(),
+      outcome: 'assigned',
+      reasonCode: 'ROUND_ROBIN_NEXT',
+      decision: {
+        kind: 'assigned',
+        ownerId: 'bo',
+        ownerKind: 'rep',
+        crmOwnerId: 'bo',
+        ruleId: 'everyone',
+        poolId: 'inbound',
+        code: 'ROUND_ROBIN_NEXT',
+        trace: { rules: [{ ruleId: 'everyone', matched: true, checks: [] }] },
+        mappingWarnings: [],
+      },
+    });
+    expect(body.decision.reasons).toContainEqual(expect.objectContaining({ code: 'ROUND_ROBIN_NEXT', repId: 'bo' }));
+  });
+
+  it('explains it as text for Accept: text/plain and for ?format=text', async () => {
+    const byHeader = await get(`/v1/leads/${leadIds[2]}/decision`, { ...viewer, accept: 'text/plain' });
+    const byQuery = await get(`/v1/leads/${leadIds[2]}/decision?format=text`);
+    for (const res of [byHeader, byQuery]) {
+      expect(res.statusCode).toBe(200);
+      expect(res.headers['content-type']).toMatch(/^text\/plain/);
+      expect(res.body).toContain(`Lead ${leadIds[2]}`);
+      expect(res.body).toMatch(/under config version 1 \(event [0-9a-f-]{36} from api:web-form\)/);
+      expect(res.body).toContain('Assigned to rep cy (CRM owner cy) by rule everyone via pool inbound: ROUND_ROBIN_NEXT.');
+      expect(res.body).toContain('- everyone: MATCHED (always)');
+    }
+    expect(byHeader.body).toBe(byQuery.body);
+  });
+
+  it('answers 404 NOT_FOUND for an unknown lead and 400 naming params.id for a non-uuid', async () => {
+    const unknown = await get('/v1/leads/00000000-0000-4000-8000-000000000000/decision');
+    expect(unknown.statusCode).toBe(404);
+    expect(unknown.json()).toEqual({ code: 'NOT_FOUND', message: 'lead 00000000-0000-4000-8000-000000000000 was not found' });
+    const bad = await get('/v1/leads/not-a-uuid/decision');
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json()).toEqual({ code: 'VALIDATION_FAILED', message: 'params.id: must be a lead id (uuid)', errors: [{ path: 'params.id', message: 'must be a lead id (uuid)' }] });
+    const badFormat = await get(`/v1/leads/${leadIds[0]}/decision?format=xml`);
+    expect(badFormat.statusCode).toBe(400);
+    expect(badFormat.json().errors[0].path).toBe('query.format');
+  });
+});
+
+describe('GET /v1/leads/:id', () => {
+  it('returns the lead, its owner with the rep name from the config, and its assignments', async () => {
+    const res = await get(`/v1/leads/${leadIds[0]}`);
+    expect(res.statusCode).toBe(200);
+    const body = res.json();
+    expect(body).toMatchObject({
+      id: leadIds[0],
+      source: { crm: 'api', objectType: 'lead', recordId: 'api-lead-0001' },
+      lead: { email: 'api-lead-0001@acme.example', firstName: 'Kim', country: 'DE' },
+      owner: { repId: 'ana', crmOwnerId: 'ana', name: 'Ana Lopez', email: 'ana@example.com' },
+    });
+    expect(body.assignments).toEqual([
+      expect.objectContaining({ outcome: 'assigned', repId: 'ana', poolId: 'inbound', ruleId: 'everyone', reasonCode: 'ROUND_ROBIN_NEXT', configVersion: 1, eventSource: 'api:web-form' }),
+    ]);
+    expect((await get('/v1/leads/00000000-0000-4000-8000-000000000000')).statusCode).toBe(404);
+    expect((await get('/v1/leads/123')).json().errors).toEqual([{ path: 'params.id', message: 'must be a lead id (uuid)' }]);
+  });
+});
+
+describe('admin token', () => {
+  const routes = () => [
+    { method: 'GET' as const, url: `/v1/leads/${leadIds[0]}` },
+    { method: 'GET' as const, url: `/v1/leads/${leadIds[0]}/decision` },
+    { method: 'POST' as const, url: '/v1/route/preview', payload: { lead: { email: 'auth@acme.example' } } },
+  ];
+
+  it('refuses a missing or wrong token with 401, and an intake API key is not an admin token', async () => {
+    for (const r of routes()) {
+      for (const headers of [{}, { 'x-admin-token': 'wrong-token-0123456789' }, { authorization: 'Bearer wrong-token-0123456789' }, { 'x-api-key': testApiKey }]) {
+        const res = await sys.app.inject({ ...r, headers });
+        expect(res.statusCode, `${r.method} ${r.url} ${JSON.stringify(headers)}`).toBe(401);
+        expect(res.json().code).toBe('UNAUTHORIZED');
+      }
+    }
+  });
+
+  it('lets viewer and editor tokens read, in either header form', async () => {
+    for (const r of routes()) {
+      for (const headers of [viewer, { authorization: `Bearer ${viewerToken}` }, { 'x-admin-token': editorToken }]) {
+        expect((await sys.app.inject({ ...r, headers })).statusCode, `${r.method} ${r.url}`).toBe(200);
+      }
+    }
+  });
+});
+
+describe('POST /v1/route/preview', () => {
+  it('previews a batch against the active config in rotation order and writes nothing', async () => {
+    const before = await everything();
+    const res = await preview({ leads: ['p1', 'p2', 'p3', 'p4'].map((k) => ({ externalId: k, email: `${k}@acme.example`, country: 'DE' })) });
+    expect(res.statusCode).toBe(200);
+    const body = res.json();
+    expect(body.config).toEqual({ kind: 'active', version: 1 });
+    // Three leads routed so far (ana, bo, cy): the preview continues the rotation from there.
+    expect(body.results.map((r: { externalId: string; decision: { ownerId: string; poolId: string; ruleId: string; code: string } }) => [r.externalId, r.decision.ownerId, r.decision.poolId, r.decision.ruleId, r.decision.code])).toEqual([
+      ['p1', 'ana', 'inbound', 'everyone', 'ROUND_ROBIN_NEXT'],
+      ['p2', 'bo', 'inbound', 'everyone', 'ROUND_ROBIN_NEXT'],
+      ['p3', 'cy', 'inbound', 'everyone', 'ROUND_ROBIN_NEXT'],
+      ['p4', 'ana', 'inbound', 'everyone', 'ROUND_ROBIN_NEXT'],
+    ]);
+    expect(body.results[0].decision.reasons).toContainEqual(expect.objectContaining({ code: 'ROUND_ROBIN_NEXT', repId: 'ana' }));
+    expect(body.summary).toEqual({ leads: 4, assigned: 4, unassigned: 0, queued: 0, byOwner: { ana: 2, bo: 1, cy: 1 } });
+    expect(await everything()).toEqual(before);
+    // And the next real lead still goes where it would have without the preview: ana.
+  });
+
+  it('reports who changes under a draft, against the active config, and writes nothing', async () => {
+    const before = await everything();
+    const draft = {
+      mappings: { 'api/lead': { fields: [{ from: 'email', to: 'email' }, { from: 'country', to: 'country' }] } },
+      routing: {
+        reps: [
+          { id: 'ana', crmIds: { hubspot: '101' } },
+          { id: 'bo', crmIds: { hubspot: '102' } },
+          { id: 'cy', crmIds: { hubspot: '103' } },
+          { id: 'dee', crmIds: { hubspot: '104' } },
+        ],
+        pools: [
+          { id: 'inbound', strategy: 'round_robin', members: ['ana', 'bo', 'cy'] },
+          { id: 'us', strategy: 'round_robin', members: ['dee'] },
+        ],
+        rules: [
+          { id: 'us', when: { field: 'country', op: 'eq', value: 'US' }, action: { pool: 'us' } },
+          { id: 'everyone', when: { match: 'always' }, action: { pool: 'inbound' } },
+        ],
+      },
+    };
+    const leads = [
+      { externalId: 'd1', email: 'd1@acme.example', country: 'DE' },
+      { externalId: 'd2', email: 'd2@acme.example', country: 'US' },
+      { externalId: 'd3', email: 'd3@acme.example', country: 'DE' },
+    ];
+    const res = await preview({ leads, config: draft, at: '2026-11-25T10:00:00Z' });
+    expect(res.statusCode).toBe(200);
+    const body = res.json();
+    expect(body.at).toBe('2026-11-25T10:00:00.000Z');
+    expect(body.config).toEqual({ kind: 'draft', comparedWithVersion: 1 });
+    const rows = body.results.map((r: { externalId: string; decision: { ownerId: string; ruleId: string }; active: { ownerId: string }; changed: boolean }) => ({
+      id: r.externalId,
+      draft: r.decision.ownerId,
+      rule: r.decision.ruleId,
+      active: r.active.ownerId,
+      changed: r.changed,
+    }));
+    // The US lead leaves the rotation, so the lead after it moves up one place too.
+    expect(rows).toEqual([
+      { id: 'd1', draft: 'ana', rule: 'everyone', active: 'ana', changed: false },
+      { id: 'd2', draft: 'dee', rule: 'us', active: 'bo', changed: true },
+      { id: 'd3', draft: 'bo', rule: 'everyone', active: 'cy', changed: true },
+    ]);
+    expect(body.summary).toMatchObject({ leads: 3, assigned: 3, changed: 2, byOwner: { ana: 1, dee: 1, bo: 1 } });
+    // Not even a cursor row for the draft's new pool.
+    expect(await everything()).toEqual(before);
+  });
+
+  it('takes 1,000 leads and refuses 1,001 with 400 naming body.leads', async () => {
+    const many = (n: number) => Array.from({ length: n }, (_, i) => ({ email: `m${i}@acme.example`, country: 'DE' }));
+    const ok = await preview({ leads: many(1000) });
+    expect(ok.statusCode).toBe(200);
+    expect(ok.json().summary).toMatchObject({ leads: 1000, assigned: 1000 });
+    const tooMany = await preview({ leads: many(1001) });
+    expect(tooMany.statusCode).toBe(400);
+    expect(tooMany.json()).toMatchObject({ code: 'VALIDATION_FAILED', errors: [{ path: 'body.leads', message: 'at most 1000 leads per preview' }] });
+  });
+
+  it('refuses a bad lead or a body without leads with 400 naming the field', async () => {
+    const bad = await preview({ leads: [{ email: 'ok@acme.example' }, { email: 'nope' }] });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().errors).toEqual([{ path: 'body.leads[1].email', message: expect.any(String) }]);
+    const none = await preview({});
+    expect(none.statusCode).toBe(400);
+    expect(none.json().errors).toEqual([{ path: 'body.leads', message: 'send either `lead` or `leads`' }]);
+  });
+
+  it('refuses an invalid draft with 422 CONFIG_INVALID and the path of each problem', async () => {
+    const before = await everything();
+    const res = await preview({
+      lead: { email: 'x@acme.example' },
+      config: {
+        mappings: { 'api/lead': { fields: [{ from: 'email', to: 'email' }] } },
+        routing: { reps: [{ id: 'ana', crmIds: { hubspot: '1' } }], pools: [], rules: [{ id: 'r1', when: { match: 'always' }, action: { pool: 'nowhere' } }] },
+      },
+    });
+    expect(res.statusCode).toBe(422);
+    expect(res.json()).toMatchObject({ code: 'CONFIG_INVALID', errors: [{ path: 'body.config.routing.rules[0].action.pool', message: 'pool "nowhere" does not exist' }] });
+    const notAConfig = await preview({ lead: { email: 'x@acme.example' }, config: { routing: {} } });
+    expect(notAConfig.statusCode).toBe(422);
+    expect(notAConfig.json().errors.map((e: { path: string }) => e.path)).toContain('body.config.mappings');
+    expect(await everything()).toEqual(before);
+  });
+});
