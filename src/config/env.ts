@@ -49,8 +49,8 @@ export const envSchema = z.object({
   PUBLIC_BASE_URL: z.string().url().optional(),
   /** Config file published as version 1 when the database has no active config yet. */
   CONFIG_FILE: z.string().default('fixtures/config/default.yaml'),
-  /** Jobs run at once per process and queue. */
-  WORKER_CONCURRENCY: int(8),
+  /** Jobs held at once per process and queue. A routing batch can only hold jobs in hand, so keep it above ROUTE_BATCH_MAX. */
+  WORKER_CONCURRENCY: int(100),
   /** Most leads routed in one transaction (jobs waiting together are routed together). */
   ROUTE_BATCH_MAX: int(50),
   /** Most owners written in one CRM call (HubSpot takes 100, Salesforce 200). */

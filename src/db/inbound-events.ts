@@ -78,7 +78,11 @@ export async function markInboundEventsDone(tx: DbOrTx, ids: string[], now: Date
 }
 
 export async function markInboundEventsQueued(tx: DbOrTx, rows: { id: string; score: number | null }[]): Promise<void> {
-  for (const r of rows) await tx.update(inboundEvents).set({ status: 'queued', leadScore: r.score }).where(eq(inboundEvents.id, r.id));
+  if (rows.length === 0) return;
+  await tx.execute(sql`
+    update inbound_events e set status = 'queued', lead_score = v.score
+    from (values ${sql.join(rows.map((r) => sql`(${r.id}::uuid, ${r.score}::float8)`), sql`, `)}) as v(id, score)
+    where e.id = v.id`);
 }
 
 export async function markInboundEventFailed(db: DbOrTx, id: string, error: string, now: Date): Promise<void> {

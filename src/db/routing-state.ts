@@ -9,17 +9,23 @@ export async function loadRoutingStateForUpdate(tx: Tx, keys: { pools: string[];
   const state: RoutingState = { cursors: {}, counters: {} };
   const pools = [...new Set(keys.pools)].sort();
   if (pools.length > 0) {
-    await tx
-      .insert(rotationCursors)
-      .values(pools.map((poolId) => ({ poolId, position: -1 })))
-      .onConflictDoNothing();
     // Sorted lock order: two transactions locking overlapping pools never deadlock.
-    const rows = await tx
-      .select({ poolId: rotationCursors.poolId, position: rotationCursors.position })
-      .from(rotationCursors)
-      .where(inArray(rotationCursors.poolId, pools))
-      .orderBy(rotationCursors.poolId)
-      .for('update');
+    const lock = () =>
+      tx
+        .select({ poolId: rotationCursors.poolId, position: rotationCursors.position })
+        .from(rotationCursors)
+        .where(inArray(rotationCursors.poolId, pools))
+        .orderBy(rotationCursors.poolId)
+        .for('update');
+    let rows = await lock();
+    // A pool's first lead: create its row, then lock again (one extra round trip, once per pool).
+    if (rows.length < pools.length) {
+      await tx
+        .insert(rotationCursors)
+        .values(pools.map((poolId) => ({ poolId, position: -1 })))
+        .onConflictDoNothing();
+      rows = await lock();
+    }
     for (const r of rows) state.cursors[r.poolId] = r.position;
   }
   if (keys.counters.length > 0) {
@@ -33,11 +39,12 @@ export async function loadRoutingStateForUpdate(tx: Tx, keys: { pools: string[];
 }
 
 export async function applyStateChange(tx: Tx, change: StateChange, now: Date): Promise<void> {
-  for (const [poolId, position] of Object.entries(change.cursors)) {
+  const cursors = Object.entries(change.cursors);
+  if (cursors.length > 0) {
     await tx
       .insert(rotationCursors)
-      .values({ poolId, position, updatedAt: now })
-      .onConflictDoUpdate({ target: rotationCursors.poolId, set: { position, updatedAt: now } });
+      .values(cursors.map(([poolId, position]) => ({ poolId, position, updatedAt: now })))
+      .onConflictDoUpdate({ target: rotationCursors.poolId, set: { position: sql`excluded.position`, updatedAt: now } });
   }
   const deltas = Object.entries(change.counterDeltas).filter(([, d]) => d !== 0);
   if (deltas.length > 0) {

@@ -11,14 +11,16 @@ import { RetryableWriteError, writeBackBatch } from './write-back.js';
 export interface BatchLimits {
   routeBatch: number;
   writeBatch: number;
-  /** Batches of one kind in flight at once per process (CRM reads overlap; the transactions queue on the locks). */
+  /** Write batches in flight at once per process (CRM calls overlap). */
   concurrentBatches: number;
   /** How long a short write batch waits to fill before the CRM call (fewer API calls, more latency). */
   writeLingerMs: number;
 }
 
 export function jobHandlers(deps: PipelineDeps, limits: BatchLimits): Record<JobName, JobHandler> {
-  const router = createGroupCommit((ids) => routeBatch(deps, ids), { maxBatch: limits.routeBatch, maxConcurrent: limits.concurrentBatches });
+  // One routing batch at a time per process: routing transactions queue on the same locks
+  // anyway, and a second one only splits what would have been one bigger batch.
+  const router = createGroupCommit((ids) => routeBatch(deps, ids), { maxBatch: limits.routeBatch, maxConcurrent: 1 });
   const writer = createGroupCommit((ids) => writeBackBatch(deps, ids), { maxBatch: limits.writeBatch, maxConcurrent: limits.concurrentBatches, lingerMs: limits.writeLingerMs });
   return {
     route: (payload) => router.submit(routeJob.parse(payload).eventId),
