@@ -12,7 +12,7 @@ import pg from 'pg';
 import { intakeToWritebackMs, openPglite, openPostgres } from '../src/db/index.js';
 import { freePort, percentile, startCli, waitHealthy } from './support.js';
 
-const { values } = parseArgs({ options: { embedded: { type: 'boolean', default: false }, rate: { type: 'string' }, seconds: { type: 'string', default: '15' }, connections: { type: 'string', default: '64' }, workers: { type: 'string', default: '1' } } });
+const { values } = parseArgs({ options: { embedded: { type: 'boolean', default: false }, rate: { type: 'string' }, seconds: { type: 'string', default: '15' }, connections: { type: 'string', default: '16' }, workers: { type: 'string', default: '1' } } });
 const embedded = values.embedded!;
 const rate = Number(values.rate ?? (embedded ? 200 : 1000));
 const seconds = Number(values.seconds);
