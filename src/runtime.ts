@@ -10,6 +10,18 @@ import type { CrmName } from './lead/index.js';
 import { createLogger, type Logger } from './logger.js';
 import { createConfigStore, createMetrics, jobEvents, jobHandlers, retryPolicy, startConnectorStreams, startSweeper, type PipelineDeps } from './pipeline/index.js';
 import { createBullQueue, createInProcessQueue, type JobQueue } from './queue/index.js';
+import type { IntegrationIdentity } from './sync/index.js';
+
+/** How our own owner writes show up in CRM events (docs/sync.md): the HubSpot app id, the Salesforce call-options client. */
+function syncIdentity(hubspot: unknown, salesforce: unknown): IntegrationIdentity {
+  const appId = (hubspot as { appId?: unknown } | undefined)?.appId;
+  const client = (salesforce as { callOptionsClient?: unknown } | undefined)?.callOptionsClient;
+  return {
+    hubspotAppIds: appId === undefined || appId === null ? [] : [String(appId)],
+    salesforceClientIds: salesforce ? [typeof client === 'string' ? client : 'lead-router'] : [],
+  };
+}
+
 export interface Runtime {
   env: Env;
   /** The Salesforce connector with its streaming and polling entry points, when configured. */
@@ -69,6 +81,7 @@ export async function openRuntime(env: Env, opts: { logger?: Logger; now?: () =>
     logger,
     metrics,
     now,
+    identity: syncIdentity(hubspotConfig, salesforceConfig),
   };
 
   let stopSweeper: (() => void) | undefined;

@@ -38,6 +38,8 @@ export const hubSpotConfigSchema = z.object({
   acceptSignatureVersions: z.array(z.enum(signatureVersions)).min(1).default(['v3']),
   /** HubSpot object types whose creation/changes we route: names (contact, company, deal, ticket, lead) or ids ("2-123"). */
   objectTypes: z.array(z.string().min(1)).min(1).default(['contact']),
+  /** The app's id: HubSpot reports our own owner writes with changeSource INTEGRATION and this as sourceId (echo detection, docs/sync.md). */
+  appId: z.union([z.string().regex(/^\d+$/), z.number().int().nonnegative().transform(String)]).optional(),
   /** HubSpot property that receives extraFields.routeReason on owner writes; unset = the reason is not written. */
   ownerReasonProperty: z.string().min(1).optional(),
   /** Client-side token bucket per portal. HubSpot's private-app burst limit is 190-200 / 10 s. */

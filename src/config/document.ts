@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { mappingSetSchema, validateMapping } from '../mapping/index.js';
 import { routingConfigSchema, validateRoutingConfig } from '../routing/index.js';
+import { validateSyncConfig } from '../sync/index.js';
 import type { FieldIssue } from '../errors.js';
 
 export const configDocumentSchema = z.strictObject({
@@ -30,6 +31,7 @@ export function parseConfigDocument(input: unknown): { ok: true; doc: ConfigDocu
   const errors: FieldIssue[] = [
     ...Object.entries(doc.mappings).flatMap(([key, m]) => validateMapping(m, `mappings["${key}"]`)),
     ...validateRoutingConfig(doc.routing, 'routing'),
+    ...validateSyncConfig(doc.routing, 'routing'),
   ];
   return errors.length ? { ok: false, errors } : { ok: true, doc };
 }

@@ -10,3 +10,5 @@ export * from './stats.js';
 export * from './connector-state.js';
 export * from './config-drafts.js';
 export * from './lead-queries.js';
+export * from './ownership.js';
+export * from './sla-timers.js';

@@ -44,6 +44,13 @@ export const leads = pgTable(
     data: jsonb('data').notNull(),
     ownerRepId: text('owner_rep_id'),
     crmOwnerId: text('crm_owner_id'),
+    /** When the current owner got the lead (routed, adopted, reassigned): their day/week charge is given back for that date. */
+    ownerSince: timestamp('owner_since', { withTimezone: true, mode: 'date' }),
+    /** occurredAt of the last ownership fact applied (our routing, an echo, an adoption): older CRM events are stale. */
+    lastOwnerChangeAt: timestamp('last_owner_change_at', { withTimezone: true, mode: 'date' }),
+    /** Set by an explicit claim (POST /v1/leads/:id/claim) or a claiming field change. */
+    claimedAt: timestamp('claimed_at', { withTimezone: true, mode: 'date' }),
+    claimedBy: text('claimed_by'),
     createdAt: createdAt(),
     updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
   },
@@ -88,9 +95,15 @@ export const outbox = pgTable(
     lastError: text('last_error'),
     createdAt: createdAt(),
     doneAt: timestamp('done_at', { withTimezone: true, mode: 'date' }),
+    /** When the CRM's own owner-change event for this write came back (echo): the write is confirmed. */
+    confirmedAt: timestamp('confirmed_at', { withTimezone: true, mode: 'date' }),
+    /** What the CRM answered to the write: { ok, code?, message?, retryable?, at }. */
+    crmResponse: jsonb('crm_response'),
   },
   (t) => [
     uniqueIndex('outbox_assignment_uq').on(t.assignmentId),
+    // The ownership ledger of a record is its lead's outbox rows.
+    index('outbox_lead_idx').on(t.leadId),
     index('outbox_pending_idx').on(t.createdAt).where(sql`status = 'pending'`),
   ],
 );
@@ -147,4 +160,108 @@ export const connectorState = pgTable('connector_state', {
   updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
 });
 
-export const schema = { inboundEvents, leads, assignments, outbox, rotationCursors, routingCounters, configVersions, configActive, configDrafts, connectorState };
+/**
+ * Every owner change a CRM reported (ownerChanged events), with how it was classified. Unique per
+ * event, so a redelivered event is recorded once and applied once.
+ */
+export const ownershipChanges = pgTable(
+  'ownership_changes',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    eventId: uuid('event_id').notNull().references(() => inboundEvents.id),
+    /** Null when the record was never routed here. */
+    leadId: uuid('lead_id').references(() => leads.id),
+    crm: text('crm').notNull(),
+    objectType: text('object_type').notNull(),
+    recordId: text('record_id').notNull(),
+    newOwnerId: text('new_owner_id'),
+    /** The CRM owner id we knew before the change. */
+    previousOwnerId: text('previous_owner_id'),
+    changedBy: text('changed_by'),
+    changeSource: text('change_source'),
+    /** echo | manual | stale | noop | unknown_record */
+    classification: text('classification').notNull(),
+    /** origin | value, for echoes. */
+    matchedBy: text('matched_by'),
+    /** Our outbox row the echo confirmed. */
+    matchedWriteId: uuid('matched_write_id').references(() => outbox.id),
+    occurredAt: timestamp('occurred_at', { withTimezone: true, mode: 'date' }).notNull(),
+    recordedAt: createdAt(),
+  },
+  (t) => [uniqueIndex('ownership_changes_event_uq').on(t.eventId), index('ownership_changes_lead_idx').on(t.leadId, t.occurredAt)],
+);
+
+/** A person's (or another system's) reassignment of a lead we routed, and what the policy did about it. */
+export const conflicts = pgTable(
+  'conflicts',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    eventId: uuid('event_id').notNull().references(() => inboundEvents.id),
+    leadId: uuid('lead_id').notNull().references(() => leads.id),
+    crm: text('crm').notNull(),
+    objectType: text('object_type').notNull(),
+    recordId: text('record_id').notNull(),
+    /** The owner routing chose (our latest write). */
+    routerOwnerId: text('router_owner_id'),
+    routerRepId: text('router_rep_id'),
+    /** The owner the person set. */
+    crmOwnerId: text('crm_owner_id'),
+    crmRepId: text('crm_rep_id'),
+    previousOwnerId: text('previous_owner_id'),
+    changedBy: text('changed_by'),
+    changeSource: text('change_source'),
+    /** crm_wins | router_wins | lock_window, and where it came from (rule | pool | sync | default). */
+    policy: text('policy').notNull(),
+    policyFrom: text('policy_from').notNull(),
+    /** adopted | adopted_after_window | reverted | gave_up_adopted */
+    outcome: text('outcome').notNull(),
+    /** The revert number for 'reverted' (1 = first). */
+    attempt: integer('attempt'),
+    /** The outbox row that writes our owner back, for 'reverted'. */
+    revertWriteId: uuid('revert_write_id').references(() => outbox.id),
+    reason: text('reason').notNull(),
+    occurredAt: timestamp('occurred_at', { withTimezone: true, mode: 'date' }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('conflicts_event_uq').on(t.eventId),
+    index('conflicts_lead_idx').on(t.leadId),
+    index('conflicts_created_idx').on(t.createdAt, t.id),
+  ],
+);
+
+/**
+ * A rep's time to claim a lead (pool sla). The durable half of the timer: a delayed job is the
+ * fast path, and the sweeper fires pending rows past due_at, so a Redis loss cannot lose one.
+ * pending -> claimed | cancelled | breached; firing locks the row and checks the status.
+ */
+export const slaTimers = pgTable(
+  'sla_timers',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    leadId: uuid('lead_id').notNull().references(() => leads.id),
+    /** The assignment that armed it (one timer per assignment). */
+    assignmentId: uuid('assignment_id').notNull().references(() => assignments.id),
+    poolId: text('pool_id').notNull(),
+    repId: text('rep_id').notNull(),
+    dueAt: timestamp('due_at', { withTimezone: true, mode: 'date' }).notNull(),
+    status: text('status').notNull().default('pending'),
+    /** SLA reassignments of the lead before this timer was armed (0 for the first routing). */
+    reassignments: integer('reassignments').notNull().default(0),
+    /** On breach: reassign | escalate | stop; and what it led to. */
+    breachAction: text('breach_action'),
+    /** Why it ended: CLAIMED, OWNER_CHANGED, REASSIGNED, MAX_REASSIGNMENTS, NO_REP_AVAILABLE... */
+    closedReason: text('closed_reason'),
+    /** The rep the lead went to on breach. */
+    nextRepId: text('next_rep_id'),
+    closedAt: timestamp('closed_at', { withTimezone: true, mode: 'date' }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('sla_timers_assignment_uq').on(t.assignmentId),
+    index('sla_timers_due_idx').on(t.dueAt).where(sql`status = 'pending'`),
+    index('sla_timers_lead_idx').on(t.leadId),
+  ],
+);
+
+export const schema = { inboundEvents, leads, assignments, outbox, rotationCursors, routingCounters, configVersions, configActive, configDrafts, connectorState, ownershipChanges, conflicts, slaTimers };

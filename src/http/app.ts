@@ -6,6 +6,7 @@ import type { HttpDeps } from './deps.js';
 import { adminRoutes } from './routes/admin/index.js';
 import { leadRoutes } from './routes/leads/index.js';
 import { webhookRoutes } from './routes/webhooks/index.js';
+import { syncRoutes } from './routes/sync/index.js';
 import type { Metrics, PipelineDeps } from '../pipeline/index.js';
 import { apiKeyChecker } from './api-key.js';
 import { installErrorHandler } from './error-handler.js';
@@ -59,6 +60,7 @@ export function buildApp(opts: AppOptions): FastifyInstance {
     leadRoutes(app, deps);
     webhookRoutes(app, deps);
     adminRoutes(app, deps);
+    syncRoutes(app, deps);
   }
   return app;
 }

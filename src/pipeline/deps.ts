@@ -5,6 +5,7 @@ import type { Logger } from '../logger.js';
 import type { JobQueue } from '../queue/index.js';
 import type { ConfigStore } from './config-store.js';
 import type { Metrics } from './metrics.js';
+import type { IntegrationIdentity } from '../sync/index.js';
 
 export interface PipelineDeps {
   db: Db;
@@ -15,4 +16,6 @@ export interface PipelineDeps {
   metrics: Metrics;
   /** The only clock the pipeline reads; routing gets `now` from here. */
   now: () => Date;
+  /** How our own owner writes show up in CRM events (echo by origin, docs/sync.md); absent = echoes match by value only. */
+  identity?: IntegrationIdentity;
 }

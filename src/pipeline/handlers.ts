@@ -2,7 +2,8 @@ import { markInboundEventFailed, markOutboxFailed } from '../db/index.js';
 import { PermanentError, isAppError } from '../errors.js';
 import { retryDelayMs, type JobEvents, type JobHandler, type JobName, type RetryPolicy, type RetrySchedule } from '../queue/index.js';
 import type { PipelineDeps } from './deps.js';
-import { routeJob, writebackJob } from './jobs.js';
+import { routeJob, slaTimerJob, writebackJob } from './jobs.js';
+import { fireSlaTimer } from './sla-timers.js';
 import { createGroupCommit } from './group-commit.js';
 import { routeBatch } from './route-batch.js';
 import { RetryableWriteError, writeBackBatch } from './write-back.js';
@@ -23,7 +24,11 @@ export function jobHandlers(deps: PipelineDeps, limits: BatchLimits): Record<Job
   const router = createGroupCommit((ids) => routeBatch(deps, ids), { maxBatch: limits.routeBatch, maxConcurrent: 1 });
   const writer = createGroupCommit((ids) => writeBackBatch(deps, ids), { maxBatch: limits.writeBatch, maxConcurrent: limits.concurrentBatches, lingerMs: limits.writeLingerMs });
   return {
-    route: (payload) => router.submit(routeJob.parse(payload).eventId),
+    route: async (payload) => {
+      const sla = slaTimerJob.safeParse(payload);
+      if (sla.success) await fireSlaTimer(deps, sla.data.slaTimerId);
+      else await router.submit(routeJob.parse(payload).eventId);
+    },
     writeback: (payload) => writer.submit(writebackJob.parse(payload).outboxId),
   };
 }

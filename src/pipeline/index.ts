@@ -11,3 +11,6 @@ export { startConnectorStreams } from './connector-streams.js';
 export * as configAdmin from './config-admin.js';
 export { getLeadView, getLeadDecision, explainDecisionView, type LeadView, type DecisionView, type LeadOwner } from './lead-views.js';
 export { previewRoutes, previewMappingKey, type PreviewInput, type PreviewOutput, type PreviewResult, type DecisionSummary } from './route-preview.js';
+export { syncOwnershipBatch } from './sync-ownership.js';
+export { armSlaTimers, scheduleSlaTimers, fireSlaTimer, fireDueSlaTimers, claimFromFieldChanges, claimLead, slaTimerJobId, type ClaimResult, type SlaFireResult } from './sla-timers.js';
+export { listConflictsView, getLeadHistory, type ConflictView, type ConflictPage, type LeadHistory, type HistoryEntry } from './sync-views.js';

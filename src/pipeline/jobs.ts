@@ -4,5 +4,9 @@ import { z } from 'zod';
 export const routeJob = z.object({ v: z.literal(1), eventId: z.string().uuid() });
 export type RouteJob = z.infer<typeof routeJob>;
 
+/** A due SLA timer, on the 'route' queue (delayed until due; the sweeper fires it too if it is lost). */
+export const slaTimerJob = z.object({ v: z.literal(1), slaTimerId: z.string().uuid() });
+export type SlaTimerJob = z.infer<typeof slaTimerJob>;
+
 export const writebackJob = z.object({ v: z.literal(1), outboxId: z.string().uuid() });
 export type WritebackJob = z.infer<typeof writebackJob>;

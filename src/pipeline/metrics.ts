@@ -33,6 +33,9 @@ export function createMetrics() {
       registers: [registry],
     }),
     swept: new Counter({ name: 'sweeper_requeued_total', help: 'Stored work re-enqueued by the sweeper', labelNames: ['queue'] as const, registers: [registry] }),
+    ownershipChanges: new Counter({ name: 'ownership_changes_total', help: 'CRM owner changes by classification (echo, manual, stale, noop, unknown_record)', labelNames: ['crm', 'classification'] as const, registers: [registry] }),
+    conflicts: new Counter({ name: 'ownership_conflicts_total', help: "A person's reassignments by policy and outcome", labelNames: ['policy', 'outcome'] as const, registers: [registry] }),
+    slaBreaches: new Counter({ name: 'sla_breaches_total', help: 'SLA timers that ran out, by what the breach did (reassign, escalate, stop)', labelNames: ['action'] as const, registers: [registry] }),
     signatureFailures: new Counter({ name: 'webhook_signature_failures_total', help: 'Webhooks refused for their signature', labelNames: ['crm', 'code'] as const, registers: [registry] }),
   };
   return m;

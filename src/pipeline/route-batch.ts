@@ -17,6 +17,7 @@ import {
   type InboundEventRow,
   type NewAssignment,
   type NewOutboxRow,
+  type SlaTimerRow,
 } from '../db/index.js';
 import { errors } from '../errors.js';
 import type { Lead } from '../lead/index.js';
@@ -25,9 +26,9 @@ import type { PipelineDeps } from './deps.js';
 import type { BatchOutcome } from './group-commit.js';
 import { loadRecords } from './load-records.js';
 import { mergeStateChanges, applyToState } from './state-change.js';
-
-/** Every decision locks this row too, so configs without pools still serialise caps and counters. */
-const globalLockKey = '$routing';
+import { routingLockKey as globalLockKey } from './routing-lock.js';
+import { armSlaTimers, claimFromFieldChanges, scheduleSlaTimers } from './sla-timers.js';
+import { syncOwnershipBatch } from './sync-ownership.js';
 
 interface Routable {
   ev: InboundEventRow;
@@ -39,9 +40,12 @@ export async function routeBatch(deps: PipelineDeps, eventIds: string[]): Promis
   const outcome: BatchOutcome = new Map(eventIds.map((id) => [id, undefined]));
   const events = await getRoutableInboundEvents(deps.db, eventIds);
   const created = events.filter((e) => e.kind === 'created');
-  // Ownership changes and updates are stored for the sync module; nothing to route.
-  const other = events.filter((e) => e.kind !== 'created').map((e) => e.id);
+  // Owner changes go to the ownership sync, field updates to the SLA claim check (docs/sync.md).
+  const owners = events.filter((e) => e.kind === 'ownerChanged');
+  const updates = events.filter((e) => e.kind === 'updated');
+  const other = events.filter((e) => e.kind !== 'created' && e.kind !== 'ownerChanged' && e.kind !== 'updated').map((e) => e.id);
   if (other.length) await markInboundEventsDone(deps.db, other, deps.now());
+  for (const part of [await syncOwnershipBatch(deps, owners), await claimFromFieldChanges(deps, updates)]) for (const [id, r] of part) outcome.set(id, r);
   if (created.length === 0) return outcome;
 
   const { version, doc } = await deps.configs.get();
@@ -65,7 +69,7 @@ export async function routeBatch(deps: PipelineDeps, eventIds: string[]): Promis
   const decided = await deps.db.transaction(async (tx) => {
     const open = await lockRoutableInboundEvents(tx, routable.map((r) => r.ev.id));
     const todo = routable.filter((r) => open.has(r.ev.id));
-    if (todo.length === 0) return { results: [], outboxIds: [] as string[] };
+    if (todo.length === 0) return { results: [], outboxIds: [] as string[], timers: [] as SlaTimerRow[] };
     const keys = stateKeys(doc.routing, now);
     const state: RoutingState = await loadRoutingStateForUpdate(tx, { pools: [globalLockKey, ...keys.pools], counters: keys.counters });
 
@@ -107,6 +111,7 @@ export async function routeBatch(deps: PipelineDeps, eventIds: string[]): Promis
       configVersion: version,
     }));
     const assignmentIds = await insertAssignments(tx, assignmentRows);
+    const timers = await armSlaTimers(tx, doc.routing, placed.map(({ ev, lead, decision }) => ({ leadId: leadIds.get(leadRecordKey(lead))!, assignmentId: assignmentIds.get(ev.id)!, decision })), now);
     await applyStateChange(tx, mergeStateChanges(results.map((r) => r.decision.stateChange)), now);
     const outboxRows: NewOutboxRow[] = placed.flatMap(({ ev, lead, decision: d }) =>
       d.kind === 'assigned'
@@ -116,8 +121,9 @@ export async function routeBatch(deps: PipelineDeps, eventIds: string[]): Promis
     const outboxIds = await insertOutboxRows(tx, outboxRows);
     await markInboundEventsDone(tx, placed.map((r) => r.ev.id), now);
     await markInboundEventsQueued(tx, results.filter((r) => r.decision.kind === 'queued').map((r) => ({ id: r.ev.id, score: r.lead.score ?? null })));
-    return { results, outboxIds };
+    return { results, outboxIds, timers };
   });
+  await scheduleSlaTimers(deps, decided.timers);
 
   for (const id of decided.outboxIds) {
     await deps.queue.enqueue('writeback', { v: 1, outboxId: id }, { jobId: id }).catch((err: Error) => {

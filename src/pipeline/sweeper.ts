@@ -4,8 +4,9 @@
 // Leads a full pool holds (status queued) are offered again each sweep, highest score first.
 import { listQueuedInboundEvents, listStaleInboundEvents, listStaleOutbox } from '../db/index.js';
 import type { PipelineDeps } from './deps.js';
+import { fireDueSlaTimers } from './sla-timers.js';
 
-export async function sweepOnce(deps: PipelineDeps, opts: { olderThanMs: number; limit?: number }): Promise<{ events: number; writes: number; queued: number }> {
+export async function sweepOnce(deps: PipelineDeps, opts: { olderThanMs: number; limit?: number }): Promise<{ events: number; writes: number; queued: number; slaFired: number }> {
   const cutoff = new Date(deps.now().getTime() - opts.olderThanMs);
   const limit = opts.limit ?? 1000;
   const [events, writes, queued] = await Promise.all([
@@ -17,7 +18,9 @@ export async function sweepOnce(deps: PipelineDeps, opts: { olderThanMs: number;
   for (const w of writes) await deps.queue.enqueue('writeback', { v: 1, outboxId: w.id }, { jobId: w.id });
   if (events.length) deps.metrics.swept.inc({ queue: 'route' }, events.length);
   if (writes.length) deps.metrics.swept.inc({ queue: 'writeback' }, writes.length);
-  return { events: events.length, writes: writes.length, queued: queued.length };
+  // SLA timers past due by the grace period fire from Postgres: their delayed job may be gone with Redis.
+  const slaFired = await fireDueSlaTimers(deps, { dueBy: cutoff, limit });
+  return { events: events.length, writes: writes.length, queued: queued.length, slaFired };
 }
 
 export function startSweeper(deps: PipelineDeps, opts: { intervalMs: number; olderThanMs: number }): () => void {
@@ -27,7 +30,7 @@ export function startSweeper(deps: PipelineDeps, opts: { intervalMs: number; old
     running = true;
     sweepOnce(deps, opts)
       .then((n) => {
-        if (n.events || n.writes) deps.logger.info(n, 'sweeper re-enqueued stored work');
+        if (n.events || n.writes || n.slaFired) deps.logger.info(n, 'sweeper re-enqueued stored work');
       })
       .catch((err: Error) => deps.logger.warn({ err: err.message }, 'sweep failed; will try again'))
       .finally(() => (running = false));

@@ -1,0 +1,105 @@
+// Shared by the sync-*.test.ts files: an in-process node (runtime + app) on a settable clock,
+// a CRM connector that accepts every owner write and remembers it, and CRM event builders.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import type { CrmConnector, InboundEvent, OwnerWrite } from '../../src/connector.js';
+import { Secret, type Env } from '../../src/config/index.js';
+import { buildApp } from '../../src/http/index.js';
+import { createLogger } from '../../src/logger.js';
+import { openRuntime, type Runtime } from '../../src/runtime.js';
+import type { CrmName } from '../../src/lead/index.js';
+import { testApiKey } from '../support/system.js';
+
+export const viewerToken = 'viewer-token-0123456789';
+export const editorToken = 'editor-token-0123456789';
+export const appId = '777';
+
+/** HUBSPOT_CONFIG for the runtime: only its appId matters here (the connector itself is the stand-in below). */
+export const hubspotConfigEnv = JSON.stringify({ auth: { kind: 'private_app', token: 'pat-test-0000' }, clientSecret: 'client-secret-test', appId });
+
+export function writeConfigFile(doc: unknown): string {
+  const dir = mkdtempSync(join(tmpdir(), 'lr-sync-'));
+  const path = join(dir, 'config.json');
+  writeFileSync(path, JSON.stringify(doc));
+  return path;
+}
+
+export const contactMapping = {
+  fields: [
+    { from: 'email', to: 'email' },
+    { from: 'country', to: 'country' },
+    { from: 'employeeCount', to: 'employeeCount' },
+  ],
+};
+
+export function fakeHubSpot(): CrmConnector & { writes: OwnerWrite[] } {
+  const writes: OwnerWrite[] = [];
+  return {
+    name: 'hubspot',
+    writes,
+    verifyRequest() {},
+    parseEvents: () => [],
+    fetchRecords: async () => [],
+    writeOwners: async (w) => {
+      writes.push(...w);
+      return w.map((x) => ({ writeId: x.writeId, ok: true as const }));
+    },
+    listOwners: async () => [],
+    describeFields: async () => [],
+  };
+}
+
+export interface Clock {
+  at: Date;
+}
+
+export interface Node {
+  rt: Runtime;
+  app: FastifyInstance;
+  close(): Promise<void>;
+}
+
+/** One process: the runtime on `clock` (real time when absent), the app, and, if `working`, the workers and sweeper. */
+export async function startNode(env: Env, opts: { clock?: Clock; connectors?: Partial<Record<CrmName, CrmConnector>>; working?: boolean } = {}): Promise<Node> {
+  const logger = createLogger({ level: env.LOG_LEVEL });
+  const clock = opts.clock;
+  const rt = await openRuntime(env, { logger, connectors: opts.connectors, ...(clock ? { now: () => new Date(clock.at.getTime()) } : {}) });
+  const app = buildApp({
+    logger,
+    metrics: rt.deps.metrics,
+    bodyLimitBytes: env.BODY_LIMIT_BYTES,
+    checks: [],
+    isShuttingDown: () => false,
+    intake: { pipeline: rt.deps, env, apiKeys: [new Secret(testApiKey)] },
+  });
+  await app.ready();
+  if (opts.working) void rt.startWorking();
+  return {
+    rt,
+    app,
+    async close() {
+      await app.close();
+      await rt.close();
+    },
+  };
+}
+
+let seq = 0;
+const nextId = () => `${Date.now()}${String(++seq).padStart(4, '0')}`;
+
+export function created(recordId: string, fields: Record<string, unknown>, occurredAt = new Date()): InboundEvent {
+  return { kind: 'created', sourceEventId: `c-${nextId()}`, record: { crm: 'hubspot', objectType: 'contact', id: recordId }, occurredAt: occurredAt.toISOString(), fields: { email: `${recordId}@acme.example`, country: 'US', employeeCount: 10, ...fields } };
+}
+
+/** A HubSpot propertyChange on hubspot_owner_id as the connector parses it: a person in the UI, or our app. */
+export function ownerChanged(recordId: string, newOwnerId: string | null, opts: { at: Date; by?: 'app' | string; eventId?: string }): InboundEvent {
+  const by = opts.by ?? 'user:9001';
+  const origin = by === 'app' ? { changedBy: appId, sourceId: appId, changeSource: 'INTEGRATION' } : by === 'none' ? {} : { changedBy: by, sourceId: by, changeSource: 'CRM_UI' };
+  return { kind: 'ownerChanged', sourceEventId: opts.eventId ?? `o-${nextId()}`, record: { crm: 'hubspot', objectType: 'contact', id: recordId }, occurredAt: opts.at.toISOString(), newOwnerId, ...origin };
+}
+
+export function updated(recordId: string, fields: Record<string, unknown>, at = new Date()): InboundEvent {
+  return { kind: 'updated', sourceEventId: `u-${nextId()}`, record: { crm: 'hubspot', objectType: 'contact', id: recordId }, occurredAt: at.toISOString(), changedFields: Object.keys(fields), fields };
+}
