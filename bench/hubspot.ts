@@ -15,7 +15,7 @@ import { createHmac } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { startHubSpotStandIn, type RecordedWrite } from '../test/support/hubspot-standin.js';
-import { freePort, percentile, startCli, waitHealthy } from './support.js';
+import { freePort, percentile, startCli, waitHealthy, freshDatabase } from './support.js';
 
 const { values } = parseArgs({
   options: {
@@ -34,17 +34,6 @@ const routeBatchMax = 100;
 const writeBatchMax = 100;
 const clientSecret = 'bench-client-secret';
 const ceilingPerS = ((limit.requests / (limit.windowMs / 1000)) * writeBatchMax) / (1 + writeBatchMax / routeBatchMax);
-
-async function freshDatabase(baseUrl: string): Promise<string> {
-  const name = `lr_bench_hs_${Date.now()}`;
-  const c = new pg.Client({ connectionString: baseUrl });
-  await c.connect();
-  await c.query(`create database ${name}`);
-  await c.end();
-  const u = new URL(baseUrl);
-  u.pathname = `/${name}`;
-  return u.toString();
-}
 
 async function dropDatabase(baseUrl: string, url: string): Promise<void> {
   const c = new pg.Client({ connectionString: baseUrl });
@@ -84,7 +73,7 @@ async function main() {
 
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const databaseUrl = await freshDatabase(process.env.DATABASE_URL);
+  const databaseUrl = (await freshDatabase(process.env.DATABASE_URL, 'hubspot')).url;
   const env: Record<string, string> = {
     PORT: String(port),
     PUBLIC_BASE_URL: base,

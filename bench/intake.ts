@@ -8,9 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import pg from 'pg';
 import { intakeToWritebackMs, openPglite, openPostgres } from '../src/db/index.js';
-import { freePort, percentile, startCli, waitHealthy } from './support.js';
+import { freePort, percentile, startCli, waitHealthy, freshDatabase } from './support.js';
 
 const { values } = parseArgs({ options: { embedded: { type: 'boolean', default: false }, rate: { type: 'string' }, seconds: { type: 'string', default: '15' }, connections: { type: 'string', default: '16' }, workers: { type: 'string', default: '1' } } });
 const embedded = values.embedded!;
@@ -18,16 +17,6 @@ const rate = Number(values.rate ?? (embedded ? 200 : 1000));
 const seconds = Number(values.seconds);
 const key = 'bench-key-0123456789';
 
-async function freshDatabase(baseUrl: string): Promise<string> {
-  const name = `lr_bench_${Date.now()}`;
-  const c = new pg.Client({ connectionString: baseUrl });
-  await c.connect();
-  await c.query(`create database ${name}`);
-  await c.end();
-  const u = new URL(baseUrl);
-  u.pathname = `/${name}`;
-  return u.toString();
-}
 
 async function main() {
   const port = await freePort();
@@ -38,7 +27,7 @@ async function main() {
   if (embedded) env = { ...env, DATA_DIR: dataDir };
   else {
     if (!process.env.DATABASE_URL || !process.env.REDIS_URL) throw new Error('set DATABASE_URL and REDIS_URL (`. .ci/services.sh`), or pass --embedded');
-    databaseUrl = await freshDatabase(process.env.DATABASE_URL);
+    databaseUrl = (await freshDatabase(process.env.DATABASE_URL, 'intake')).url;
     env = { ...env, DATABASE_URL: databaseUrl, REDIS_URL: process.env.REDIS_URL, QUEUE_PREFIX: `lr-bench-${Date.now()}` };
     const migrate = startCli(['migrate'], env);
     if ((await migrate.exited) !== 0) throw new Error(`migrate failed:\n${migrate.output()}`);

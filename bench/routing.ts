@@ -16,7 +16,7 @@ import { parseEnv } from '../src/config/index.js';
 import type { InboundEvent } from '../src/connector.js';
 import { ingestCrmEvents } from '../src/pipeline/index.js';
 import { openRuntime } from '../src/runtime.js';
-import { percentile, root, startCli } from './support.js';
+import { percentile, root, startCli, freshDatabase } from './support.js';
 
 const { values } = parseArgs({
   options: {
@@ -39,19 +39,6 @@ async function decideBench(): Promise<Record<string, unknown>> {
   return JSON.parse(out.trim().split('\n').pop()!) as Record<string, unknown>;
 }
 
-async function freshDatabase(baseUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `lr_bench_routing_${Date.now()}`;
-  const admin = async (q: string) => {
-    const c = new pg.Client({ connectionString: baseUrl });
-    await c.connect();
-    await c.query(q);
-    await c.end();
-  };
-  await admin(`create database ${name}`);
-  const u = new URL(baseUrl);
-  u.pathname = `/${name}`;
-  return { url: u.toString(), drop: () => admin(`drop database if exists ${name} with (force)`) };
-}
 
 function events(from: number, n: number): InboundEvent[] {
   return Array.from({ length: n }, (_, j) => {
@@ -64,7 +51,7 @@ function events(from: number, n: number): InboundEvent[] {
 
 async function e2eBench() {
   if (!process.env.DATABASE_URL || !process.env.REDIS_URL) throw new Error('set DATABASE_URL and REDIS_URL (`. .ci/services.sh`)');
-  const db = await freshDatabase(process.env.DATABASE_URL);
+  const db = await freshDatabase(process.env.DATABASE_URL, 'routing');
   const prefix = `lr-bench-routing-${Date.now()}`;
   const env: Record<string, string> = {
     DATABASE_URL: db.url,

@@ -11,11 +11,10 @@
 // selection), so the worker must read the records; by default every mapped field is carried.
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
 import { startSalesforceInstance } from '../test/support/salesforce-instance.js';
 import { startSalesforceStandin, type RecordedWrite } from '../test/support/salesforce-standin.js';
 import { aLeadRecord, outboundMessage, SF_ACCESS_TOKEN, SF_ORG_ID, SF_OUTBOUND_TOKEN, sfId, someFields, type Notification } from '../test/support/salesforce-outbound.js';
-import { freePort, percentile, root, startCli, waitHealthy } from './support.js';
+import { freePort, percentile, root, startCli, waitHealthy, freshDatabase } from './support.js';
 
 const { values } = parseArgs({
   options: {
@@ -31,16 +30,6 @@ const latencyMs = Number(values['latency-ms']);
 const PER_MESSAGE = 100;
 const WARMUP = 1;
 
-async function freshDatabase(baseUrl: string): Promise<string> {
-  const name = `lr_bench_sf_${Date.now()}`;
-  const c = new pg.Client({ connectionString: baseUrl });
-  await c.connect();
-  await c.query(`create database ${name}`);
-  await c.end();
-  const u = new URL(baseUrl);
-  u.pathname = `/${name}`;
-  return u.toString();
-}
 
 async function main() {
   if (!process.env.DATABASE_URL || !process.env.REDIS_URL) throw new Error('set DATABASE_URL and REDIS_URL (`. .ci/services.sh`)');
@@ -66,7 +55,7 @@ async function main() {
     INTAKE_API_KEYS: 'bench-key-0123456789',
     WORKER_PORT: '0',
     SWEEP_AFTER_MS: '30000',
-    DATABASE_URL: await freshDatabase(process.env.DATABASE_URL),
+    DATABASE_URL: (await freshDatabase(process.env.DATABASE_URL, 'salesforce')).url,
     REDIS_URL: process.env.REDIS_URL,
     QUEUE_PREFIX: `lr-bench-sf-${Date.now()}`,
     CONFIG_FILE: `${root}fixtures/config/salesforce-e2e.yaml`,

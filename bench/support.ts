@@ -40,3 +40,19 @@ export async function waitHealthy(url: string, timeoutMs = 60_000): Promise<void
   }
   throw new Error(`${url} did not become healthy`);
 }
+
+/** A fresh database on the server at baseUrl, named for the bench, and a way to drop it. */
+export async function freshDatabase(baseUrl: string, bench = 'bench'): Promise<{ url: string; drop(): Promise<void> }> {
+  const { default: pg } = await import('pg');
+  const name = `lr_${bench}_${Date.now()}`;
+  const admin = async (q: string) => {
+    const c = new pg.Client({ connectionString: baseUrl });
+    await c.connect();
+    await c.query(q);
+    await c.end();
+  };
+  await admin(`create database ${name}`);
+  const u = new URL(baseUrl);
+  u.pathname = `/${name}`;
+  return { url: u.toString(), drop: () => admin(`drop database if exists ${name} with (force)`) };
+}

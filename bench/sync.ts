@@ -14,25 +14,13 @@ import type { CrmConnector, InboundEvent } from '../src/connector.js';
 import { createLogger } from '../src/logger.js';
 import { ingestCrmEvents } from '../src/pipeline/index.js';
 import { openDatabase, openRuntime } from '../src/runtime.js';
+import { freshDatabase } from './support.js';
 
 const { values } = parseArgs({ options: { events: { type: 'string', default: '10000' }, batch: { type: 'string', default: '1000' }, concurrency: { type: 'string', default: '1000' } } });
 const n = Number(values.events);
 const appId = '777';
 const reps = Array.from({ length: 10 }, (_, i) => ({ id: `rep${i}`, crmIds: { hubspot: String(100 + i) } }));
 
-async function freshDatabase(baseUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `lr_bench_sync_${Date.now()}`;
-  const admin = async (q: string) => {
-    const c = new pg.Client({ connectionString: baseUrl });
-    await c.connect();
-    await c.query(q);
-    await c.end();
-  };
-  await admin(`create database ${name}`);
-  const u = new URL(baseUrl);
-  u.pathname = `/${name}`;
-  return { url: u.toString(), drop: () => admin(`drop database if exists ${name} with (force)`) };
-}
 
 const acceptAll: CrmConnector = {
   name: 'hubspot',
@@ -60,7 +48,7 @@ async function waitFor(db: pg.Client, query: string, want: number, timeoutMs = 1
 
 async function main() {
   if (!process.env.DATABASE_URL || !process.env.REDIS_URL) throw new Error('set DATABASE_URL and REDIS_URL (`. .ci/services.sh`)');
-  const database = await freshDatabase(process.env.DATABASE_URL);
+  const database = await freshDatabase(process.env.DATABASE_URL, 'sync');
   const dir = mkdtempSync(join(tmpdir(), 'lr-bench-sync-'));
   const configFile = join(dir, 'config.json');
   writeFileSync(
