@@ -7,6 +7,7 @@
 //  - fairness_spread: max - min leads per rep of the round-robin pool `inbound` in that run.
 // Also what explains the figure: transactions and leads per transaction (each routing
 // transaction stamps one created_at on all its rows), and the p50/p99 gap between them.
+import { envSchema } from '../src/config/index.js';
 import { spawn } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { Queue } from 'bullmq';
@@ -110,8 +111,8 @@ async function e2eBench() {
     return {
       e2e_leads: total,
       e2e_workers: Number(values.workers),
-      e2e_worker_concurrency: Number(values.concurrency ?? 8),
-      e2e_route_batch_max: Number(values.batch ?? 50),
+      e2e_worker_concurrency: Number(values.concurrency ?? envSchema.shape.WORKER_CONCURRENCY.parse(undefined)),
+      e2e_route_batch_max: Number(values.batch ?? envSchema.shape.ROUTE_BATCH_MAX.parse(undefined)),
       e2e_leads_per_s: Math.round(total / routedSeconds),
       e2e_seconds: Number(routedSeconds.toFixed(2)),
       e2e_seconds_incl_worker_start: Number(((doneAt - started) / 1000).toFixed(2)),

@@ -86,6 +86,7 @@ export async function openRuntime(env: Env, opts: { logger?: Logger; now?: () =>
 
   let stopSweeper: (() => void) | undefined;
   let stopStreams: Promise<() => Promise<void>> | undefined;
+  let drainWrites: (() => Promise<void>) | undefined;
   return {
     env,
     salesforce,
@@ -94,7 +95,9 @@ export async function openRuntime(env: Env, opts: { logger?: Logger; now?: () =>
     queue,
     logger,
     startWorking() {
-      queue.startWorkers(jobHandlers(deps, { routeBatch: env.ROUTE_BATCH_MAX, writeBatch: env.WRITE_BATCH_MAX, concurrentBatches: 2, writeLingerMs: env.WRITE_LINGER_MS }), { concurrency: env.WORKER_CONCURRENCY, ...jobEvents(deps) });
+      const jobs = jobHandlers(deps, { routeBatch: env.ROUTE_BATCH_MAX, writeBatch: env.WRITE_BATCH_MAX, concurrentBatches: 2, writeLingerMs: env.WRITE_LINGER_MS }, retry);
+      drainWrites = jobs.drain;
+      queue.startWorkers(jobs.handlers, { concurrency: env.WORKER_CONCURRENCY, ...jobEvents(deps) });
       stopSweeper = startSweeper(deps, { intervalMs: env.SWEEP_INTERVAL_MS, olderThanMs: env.SWEEP_AFTER_MS });
       stopStreams = startConnectorStreams(deps, { connectors: salesforce ? [salesforce] : [] });
       return stopStreams.then(() => undefined);
@@ -103,6 +106,7 @@ export async function openRuntime(env: Env, opts: { logger?: Logger; now?: () =>
       stopSweeper?.();
       await (await stopStreams)?.(); // no new events before the queue and database close
       await queue.close();
+      await drainWrites?.(); // owner writes handed over by routing jobs that just finished
       await dbHandle.close();
     },
   };

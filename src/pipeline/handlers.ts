@@ -18,18 +18,40 @@ export interface BatchLimits {
   writeLingerMs: number;
 }
 
-export function jobHandlers(deps: PipelineDeps, limits: BatchLimits): Record<JobName, JobHandler> {
+/** The job handlers, and drain(): resolves when the owner writes handed over without a job are done. */
+export function jobHandlers(deps: PipelineDeps, limits: BatchLimits, retry: RetryPolicy): { handlers: Record<JobName, JobHandler>; drain(): Promise<void> } {
+  const writer = createGroupCommit((ids) => writeBackBatch(deps, ids), { maxBatch: limits.writeBatch, maxConcurrent: limits.concurrentBatches, lingerMs: limits.writeLingerMs });
+  // The happy path writes owners from the worker that routed them, with no queue hop (no job
+  // to add, fetch and finish per lead). A failed first try becomes a write-back job, which
+  // carries the retries; a worker that dies first leaves the row pending for the sweeper.
+  const inFlight = new Set<Promise<unknown>>();
+  const deliver = (outboxIds: string[]) => {
+    for (const outboxId of outboxIds) {
+      const p = writer.submit(outboxId).catch((err: unknown) =>
+        deps.queue.enqueue('writeback', { v: 1, outboxId }, { jobId: outboxId, delayMs: retry.isPermanent(err) ? 0 : retry.delayMs(1, err) }).catch((e: Error) => {
+          deps.logger.warn({ outboxId, err: e.message }, 'write-back job not enqueued; the sweeper will pick the outbox row up');
+        }),
+      );
+      inFlight.add(p);
+      void p.finally(() => inFlight.delete(p));
+    }
+  };
   // One routing batch at a time per process: routing transactions queue on the same locks
   // anyway, and a second one only splits what would have been one bigger batch.
-  const router = createGroupCommit((ids) => routeBatch(deps, ids), { maxBatch: limits.routeBatch, maxConcurrent: 1 });
-  const writer = createGroupCommit((ids) => writeBackBatch(deps, ids), { maxBatch: limits.writeBatch, maxConcurrent: limits.concurrentBatches, lingerMs: limits.writeLingerMs });
+  const router = createGroupCommit((ids) => routeBatch(deps, ids, deliver), { maxBatch: limits.routeBatch, maxConcurrent: 1 });
+
   return {
-    route: async (payload) => {
-      const sla = slaTimerJob.safeParse(payload);
-      if (sla.success) await fireSlaTimer(deps, sla.data.slaTimerId);
-      else await router.submit(routeJob.parse(payload).eventId);
+    handlers: {
+      route: async (payload) => {
+        const sla = slaTimerJob.safeParse(payload);
+        if (sla.success) await fireSlaTimer(deps, sla.data.slaTimerId);
+        else await router.submit(routeJob.parse(payload).eventId);
+      },
+      writeback: (payload) => writer.submit(writebackJob.parse(payload).outboxId),
     },
-    writeback: (payload) => writer.submit(writebackJob.parse(payload).outboxId),
+    drain: async () => {
+      while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+    },
   };
 }
 

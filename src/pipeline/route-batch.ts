@@ -36,7 +36,11 @@ interface Routable {
   warnings: MappingWarning[];
 }
 
-export async function routeBatch(deps: PipelineDeps, eventIds: string[]): Promise<BatchOutcome> {
+/**
+ * `deliver` takes the new outbox rows once the transaction has committed (the worker hands them
+ * straight to its own write-back batcher); without it each row gets a write-back job.
+ */
+export async function routeBatch(deps: PipelineDeps, eventIds: string[], deliver?: (outboxIds: string[]) => void): Promise<BatchOutcome> {
   const outcome: BatchOutcome = new Map(eventIds.map((id) => [id, undefined]));
   const events = await getRoutableInboundEvents(deps.db, eventIds);
   const created = events.filter((e) => e.kind === 'created');
@@ -125,7 +129,8 @@ export async function routeBatch(deps: PipelineDeps, eventIds: string[]): Promis
   });
   await scheduleSlaTimers(deps, decided.timers);
 
-  for (const id of decided.outboxIds) {
+  if (deliver) deliver(decided.outboxIds);
+  else for (const id of decided.outboxIds) {
     await deps.queue.enqueue('writeback', { v: 1, outboxId: id }, { jobId: id }).catch((err: Error) => {
       deps.logger.warn({ outboxId: id, err: err.message }, 'write-back job not enqueued; the sweeper will pick the outbox row up');
     });
