@@ -1,4 +1,4 @@
-// npm run bench:salesforce [-- --messages 20] [--concurrency 4] [--latency-ms 0] [--partial]
+// npm run bench:salesforce [-- --messages 20] [--concurrency 4] [--latency-ms 0] [--partial] [--linger-ms 0]
 // Salesforce outbound messages of 100 notifications each against the real CLI processes (`serve`
 // + 1 `worker` on DATABASE_URL/REDIS_URL, a fresh database per run), with the Salesforce REST
 // stand-in running in this process as the org. Measures, at the stand-in:
@@ -18,6 +18,7 @@ import { freePort, percentile, root, startCli, waitHealthy, freshDatabase } from
 
 const { values } = parseArgs({
   options: {
+    'linger-ms': { type: 'string' },
     messages: { type: 'string', default: '20' },
     concurrency: { type: 'string', default: '4' },
     partial: { type: 'boolean', default: false },
@@ -62,7 +63,8 @@ async function main() {
     SALESFORCE_CONFIG: JSON.stringify(salesforce),
     // Salesforce collections take 200 records a call; jobs must be pulled in parallel to meet in one batch.
     WRITE_BATCH_MAX: '200',
-    ROUTE_BATCH_MAX: '100',
+    ROUTE_BATCH_MAX: '200',
+    WRITE_LINGER_MS: String(values['linger-ms'] ?? 0),
   };
   const migrate = startCli(['migrate'], env);
   if ((await migrate.exited) !== 0) throw new Error(`migrate failed:\n${migrate.output()}`);
