@@ -20,6 +20,7 @@ import { freePort, percentile, startCli, waitHealthy, freshDatabase } from './su
 const { values } = parseArgs({
   options: {
     rate: { type: 'string', default: '200' },
+    'linger-ms': { type: 'string' },
     seconds: { type: 'string', default: '10' },
     'burst-rate': { type: 'string', default: '1200' },
     'burst-seconds': { type: 'string', default: '20' },
@@ -85,6 +86,7 @@ async function main() {
     HUBSPOT_CONFIG: JSON.stringify({ baseUrl: standIn.url, auth: { kind: 'private_app', token: 'pat-bench' }, clientSecret, rateLimit: limit, ownerReasonProperty: 'lr_route_reason' }),
     ROUTE_BATCH_MAX: String(routeBatchMax),
     WRITE_BATCH_MAX: String(writeBatchMax),
+    WRITE_LINGER_MS: String(values['linger-ms'] ?? 0),
     WORKER_PORT: '0',
     SWEEP_AFTER_MS: '60000',
   };
