@@ -11,7 +11,7 @@ import autocannon from 'autocannon';
 import { intakeToWritebackMs, openPglite, openPostgres } from '../src/db/index.js';
 import { freePort, percentile, startCli, waitHealthy, freshDatabase } from './support.js';
 
-const { values } = parseArgs({ options: { embedded: { type: 'boolean', default: false }, rate: { type: 'string' }, seconds: { type: 'string', default: '15' }, connections: { type: 'string', default: '16' }, workers: { type: 'string', default: '1' } } });
+const { values } = parseArgs({ options: { embedded: { type: 'boolean', default: false }, rate: { type: 'string' }, seconds: { type: 'string', default: '15' }, connections: { type: 'string', default: '16' }, workers: { type: 'string', default: '1' }, 'route-linger-ms': { type: 'string' } } });
 const embedded = values.embedded!;
 const rate = Number(values.rate ?? (embedded ? 200 : 1000));
 const seconds = Number(values.seconds);
@@ -24,6 +24,7 @@ async function main() {
   const dataDir = mkdtempSync(join(tmpdir(), 'lr-bench-'));
   let env: Record<string, string> = { PORT: String(port), INTAKE_API_KEYS: key, WORKER_PORT: '0', SWEEP_AFTER_MS: '30000' };
   let databaseUrl: string | undefined;
+  if (values['route-linger-ms']) env.ROUTE_LINGER_MS = values['route-linger-ms'];
   if (embedded) env = { ...env, DATA_DIR: dataDir };
   else {
     if (!process.env.DATABASE_URL || !process.env.REDIS_URL) throw new Error('set DATABASE_URL and REDIS_URL (`. .ci/services.sh`), or pass --embedded');

@@ -16,6 +16,8 @@ export interface BatchLimits {
   concurrentBatches: number;
   /** How long a short write batch waits to fill before the CRM call (fewer API calls, more latency). */
   writeLingerMs: number;
+  /** How long a short routing batch waits to fill (fewer transactions, more latency). */
+  routeLingerMs: number;
 }
 
 /** The job handlers, and drain(): resolves when the owner writes handed over without a job are done. */
@@ -38,7 +40,7 @@ export function jobHandlers(deps: PipelineDeps, limits: BatchLimits, retry: Retr
   };
   // One routing batch at a time per process: routing transactions queue on the same locks
   // anyway, and a second one only splits what would have been one bigger batch.
-  const router = createGroupCommit((ids) => routeBatch(deps, ids, deliver), { maxBatch: limits.routeBatch, maxConcurrent: 1 });
+  const router = createGroupCommit((ids) => routeBatch(deps, ids, deliver), { maxBatch: limits.routeBatch, maxConcurrent: 1, lingerMs: limits.routeLingerMs });
 
   return {
     handlers: {

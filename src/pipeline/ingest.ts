@@ -21,7 +21,7 @@ const batchers = new WeakMap<PipelineDeps, GroupCommit<NewInboundEvent, Stored>>
 function intakeBatcher(deps: PipelineDeps): GroupCommit<NewInboundEvent, Stored> {
   let b = batchers.get(deps);
   if (!b) {
-    b = createBatcher((evs) => storeInboundEvents(deps.db, evs), { maxBatch: 200, maxConcurrent: 4 });
+    b = createBatcher((evs) => storeInboundEvents(deps.db, evs), { maxBatch: 200, maxConcurrent: 1 });
     batchers.set(deps, b);
   }
   return b;
