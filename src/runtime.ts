@@ -66,7 +66,15 @@ export async function openRuntime(env: Env, opts: { logger?: Logger; now?: () =>
   const metrics = createMetrics();
   const hubspotConfig = readConnectorConfig('HUBSPOT_CONFIG', env.HUBSPOT_CONFIG);
   const salesforceConfig = readConnectorConfig('SALESFORCE_CONFIG', env.SALESFORCE_CONFIG);
-  const salesforce = salesforceConfig ? createSalesforceConnector(salesforceConfig as never, { logger }) : undefined;
+  const salesforce = salesforceConfig
+    ? createSalesforceConnector(salesforceConfig as never, {
+        logger,
+        onLimitInfo: (u) => {
+          metrics.crmApiUsage.set({ crm: 'salesforce', kind: 'used' }, u.used);
+          metrics.crmApiUsage.set({ crm: 'salesforce', kind: 'limit' }, u.limit);
+        },
+      })
+    : undefined;
   const connectors: Partial<Record<CrmName, CrmConnector>> = {
     api: createLogOnlyConnector(logger),
     ...(hubspotConfig ? { hubspot: createHubSpotConnector(hubspotConfig as never) } : {}),

@@ -1,6 +1,6 @@
 // Prometheus metrics for one process. A registry per process (not the global default) so
 // tests can build several apps side by side.
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 export function createMetrics() {
   const registry = new Registry();
@@ -36,6 +36,7 @@ export function createMetrics() {
     ownershipChanges: new Counter({ name: 'ownership_changes_total', help: 'CRM owner changes by classification (echo, manual, stale, noop, unknown_record)', labelNames: ['crm', 'classification'] as const, registers: [registry] }),
     conflicts: new Counter({ name: 'ownership_conflicts_total', help: "A person's reassignments by policy and outcome", labelNames: ['policy', 'outcome'] as const, registers: [registry] }),
     slaBreaches: new Counter({ name: 'sla_breaches_total', help: 'SLA timers that ran out, by what the breach did (reassign, escalate, stop)', labelNames: ['action'] as const, registers: [registry] }),
+    crmApiUsage: new Gauge({ name: 'crm_api_usage', help: "The CRM's own count of API calls used and allowed today (Salesforce Sforce-Limit-Info)", labelNames: ['crm', 'kind'] as const, registers: [registry] }),
     signatureFailures: new Counter({ name: 'webhook_signature_failures_total', help: 'Webhooks refused for their signature', labelNames: ['crm', 'code'] as const, registers: [registry] }),
   };
   return m;

@@ -81,6 +81,10 @@ describe('POST /webhooks/salesforce/:token', () => {
     // The stand-in saw the write before the outbox row was marked done: wait for the row.
     await until(async () => (await count(`outbox where status = 'done'`)) === N, { what: 'outbox rows done' });
     expect(await count('assignments')).toBe(N);
+    // The org's own API count (Sforce-Limit-Info on every answer) is in the metrics.
+    const usage = await sys.rt.deps.metrics.registry.getSingleMetricAsString('crm_api_usage');
+    expect(usage).toMatch(/crm_api_usage\{crm="salesforce",kind="used"\} [1-9]\d*/);
+    expect(usage).toContain('crm_api_usage{crm="salesforce",kind="limit"} 15000');
   });
 
   it('acks a redelivered message again and writes nothing more', async () => {
