@@ -1,4 +1,4 @@
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Lead } from '../lead/index.js';
 import type { DbOrTx } from './client.js';
 import { leads } from './schema.js';
@@ -51,4 +51,14 @@ export { recordKey as leadRecordKey };
 export async function getLead(db: DbOrTx, id: string): Promise<LeadRow | undefined> {
   const [row] = await db.select().from(leads).where(eq(leads.id, id));
   return row;
+}
+
+/** Marks leads closed, once: answers only those closed now, with the rep whose open count drops. */
+export async function closeLeads(tx: DbOrTx, ids: string[], now: Date): Promise<{ id: string; ownerRepId: string | null }[]> {
+  if (ids.length === 0) return [];
+  return tx
+    .update(leads)
+    .set({ closedAt: now, updatedAt: now })
+    .where(and(inArray(leads.id, ids), isNull(leads.closedAt)))
+    .returning({ id: leads.id, ownerRepId: leads.ownerRepId });
 }

@@ -51,6 +51,8 @@ export const leads = pgTable(
     /** Set by an explicit claim (POST /v1/leads/:id/claim) or a claiming field change. */
     claimedAt: timestamp('claimed_at', { withTimezone: true, mode: 'date' }),
     claimedBy: text('claimed_by'),
+    /** When a CRM field change said the lead is closed (routing.sync.closedWhen); frees its rep's open-lead count once. */
+    closedAt: timestamp('closed_at', { withTimezone: true, mode: 'date' }),
     createdAt: createdAt(),
     updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
   },

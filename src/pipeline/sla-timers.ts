@@ -14,6 +14,7 @@ import { randomUUID } from 'node:crypto';
 import type { InboundEvent } from '../connector.js';
 import {
   applyStateChange,
+  closeLeads,
   closePendingSlaTimers,
   closeSlaTimer,
   getSlaTimer,
@@ -39,10 +40,11 @@ import {
 } from '../db/index.js';
 import { errors } from '../errors.js';
 import type { CrmName, Lead } from '../lead/index.js';
-import { decide, stateKeys, type Decision, type RoutingConfig, type StateChange } from '../routing/index.js';
+import { decide, openKey, stateKeys, type Decision, type RoutingConfig, type StateChange } from '../routing/index.js';
 import { counterDeltasForMove, excludeReps, isClaimed, onSlaBreach, slaDeadlineFor, slaFor } from '../sync/index.js';
 import type { PipelineDeps } from './deps.js';
 import type { BatchOutcome } from './group-commit.js';
+import { offerQueuedLeads } from './queued-leads.js';
 import { routingLockKey } from './routing-lock.js';
 import { mergeStateChanges } from './state-change.js';
 
@@ -218,17 +220,21 @@ export async function claimFromFieldChanges(deps: PipelineDeps, events: InboundE
   if (events.length === 0) return outcome;
   const { doc } = await deps.configs.get();
   const now = deps.now();
+  const freed: Record<string, number> = {};
   await deps.db.transaction(async (tx) => {
     const open = await lockRoutableInboundEvents(tx, events.map((e) => e.id));
     const todo = events.filter((e) => open.has(e.id));
     if (todo.length === 0) return;
     const leads = new Map((await lockLeadsByRecord(tx, todo.map((e) => ({ crm: e.crm, objectType: e.objectType, recordId: e.recordId })))).map((l) => [recordKeyOf(l), l]));
     const pending = await listPendingSlaTimers(tx, [...leads.values()].map((l) => l.id));
+    const closedWhen = doc.routing.sync?.closedWhen ?? [];
+    const toClose: string[] = [];
     for (const ev of todo) {
       const lead = leads.get(recordKeyOf(ev));
       if (!lead) continue;
       const p = ev.payload as Partial<UpdatedEvent>;
       const change = { fields: p.fields ?? {}, changedFields: p.changedFields ?? [] };
+      if (closedWhen.length > 0 && isClaimed(change, { claimedWhen: closedWhen })) toClose.push(lead.id);
       const claimedBy = pending.filter((t) => t.leadId === lead.id && t.status === 'pending').find((t) => {
         const sla = slaFor(doc.routing, t.poolId);
         return sla !== undefined && isClaimed(change, sla);
@@ -240,8 +246,14 @@ export async function claimFromFieldChanges(deps: PipelineDeps, events: InboundE
       for (const t of pending) if (t.leadId === lead.id) t.status = 'claimed';
       await markLeadClaimed(tx, lead.id, now, by);
     }
+    // A closed lead no longer counts against its rep's open-lead ceiling (once per lead).
+    const closed = await closeLeads(tx, toClose, now);
+    for (const c of closed) if (c.ownerRepId) freed[openKey(c.ownerRepId)] = (freed[openKey(c.ownerRepId)] ?? 0) - 1;
+    await applyStateChange(tx, { cursors: {}, counterDeltas: freed }, now);
     await markInboundEventsDone(tx, todo.map((e) => e.id), now);
   });
+  // Capacity freed: the leads full pools hold get their turn now, not at the next sweep.
+  if (Object.keys(freed).length > 0) await offerQueuedLeads(deps);
   return outcome;
 }
 

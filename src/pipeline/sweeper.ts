@@ -2,25 +2,26 @@
 // a grace period (lost job, Redis flushed, worker killed) is enqueued again. Enqueueing is
 // deduplicated by jobId and every handler is idempotent, so sweeping twice is harmless.
 // Leads a full pool holds (status queued) are offered again each sweep, highest score first.
-import { listQueuedInboundEvents, listStaleInboundEvents, listStaleOutbox } from '../db/index.js';
+import { listStaleInboundEvents, listStaleOutbox } from '../db/index.js';
 import type { PipelineDeps } from './deps.js';
+import { offerQueuedLeads } from './queued-leads.js';
 import { fireDueSlaTimers } from './sla-timers.js';
 
 export async function sweepOnce(deps: PipelineDeps, opts: { olderThanMs: number; limit?: number }): Promise<{ events: number; writes: number; queued: number; slaFired: number }> {
   const cutoff = new Date(deps.now().getTime() - opts.olderThanMs);
   const limit = opts.limit ?? 1000;
-  const [events, writes, queued] = await Promise.all([
+  const [events, writes, queuedCount] = await Promise.all([
     listStaleInboundEvents(deps.db, cutoff, limit),
     listStaleOutbox(deps.db, cutoff, limit),
-    listQueuedInboundEvents(deps.db, limit),
+    offerQueuedLeads(deps, limit),
   ]);
-  for (const e of [...queued, ...events]) await deps.queue.enqueue('route', { v: 1, eventId: e.id }, { jobId: e.id });
+  for (const e of events) await deps.queue.enqueue('route', { v: 1, eventId: e.id }, { jobId: e.id });
   for (const w of writes) await deps.queue.enqueue('writeback', { v: 1, outboxId: w.id }, { jobId: w.id });
   if (events.length) deps.metrics.swept.inc({ queue: 'route' }, events.length);
   if (writes.length) deps.metrics.swept.inc({ queue: 'writeback' }, writes.length);
   // SLA timers past due by the grace period fire from Postgres: their delayed job may be gone with Redis.
   const slaFired = await fireDueSlaTimers(deps, { dueBy: cutoff, limit });
-  return { events: events.length, writes: writes.length, queued: queued.length, slaFired };
+  return { events: events.length, writes: writes.length, queued: queuedCount, slaFired };
 }
 
 export function startSweeper(deps: PipelineDeps, opts: { intervalMs: number; olderThanMs: number }): () => void {

@@ -49,6 +49,8 @@ export const syncSettingsSchema = z.strictObject({
   conflictPolicy: conflictPolicySchema.default({ policy: 'crm_wins' }),
   /** An owner change equal to an owner we wrote this close in time is our echo, even without an origin. */
   echoWindowSeconds: z.number().int().min(1).max(3_600).default(120),
+  /** CRM field changes that mean the lead is closed (e.g. status moved to Converted): its rep's open-lead count drops, freeing capacity. */
+  closedWhen: z.array(claimConditionSchema).default([]),
 });
 export type SyncSettings = z.infer<typeof syncSettingsSchema>;
 

@@ -21,7 +21,7 @@ describe('config additions for sync', () => {
 
   it('fills defaults: sync -> crm_wins and 120 s, router_wins -> one revert', () => {
     const c = routingConfigSchema.parse({ ...base, pools: [pool({ conflictPolicy: { policy: 'router_wins' } })], sync: {} });
-    expect(c.sync).toEqual({ conflictPolicy: { policy: 'crm_wins' }, echoWindowSeconds: 120 });
+    expect(c.sync).toEqual({ conflictPolicy: { policy: 'crm_wins' }, echoWindowSeconds: 120, closedWhen: [] });
     expect(c.pools[0]!.conflictPolicy).toEqual({ policy: 'router_wins', maxReverts: 1 });
   });
 
