@@ -23,7 +23,8 @@ export interface AssignmentSummary {
   createdAt: Date;
 }
 
-const summaryColumns = {
+/** An assignment as lead views list it, with the source of the event that triggered it. */
+export const assignmentSummaryColumns = {
   id: assignments.id,
   eventId: assignments.eventId,
   eventSource: inboundEvents.source,
@@ -45,7 +46,7 @@ export async function findLead(db: DbOrTx, id: string): Promise<LeadRecord | und
 /** Every assignment of a lead, oldest first (the lead's routing history). */
 export async function listLeadAssignments(db: DbOrTx, leadId: string): Promise<AssignmentSummary[]> {
   return db
-    .select(summaryColumns)
+    .select(assignmentSummaryColumns)
     .from(assignments)
     .innerJoin(inboundEvents, eq(inboundEvents.id, assignments.eventId))
     .where(eq(assignments.leadId, leadId))
@@ -58,7 +59,7 @@ export async function listLeadAssignments(db: DbOrTx, leadId: string): Promise<A
  */
 export async function latestLeadDecision(db: DbOrTx, leadId: string): Promise<(AssignmentSummary & { decision: unknown }) | undefined> {
   const [row] = await db
-    .select({ ...summaryColumns, decision: assignments.decision })
+    .select({ ...assignmentSummaryColumns, decision: assignments.decision })
     .from(assignments)
     .innerJoin(inboundEvents, eq(inboundEvents.id, assignments.eventId))
     .where(eq(assignments.leadId, leadId))

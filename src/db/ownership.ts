@@ -3,6 +3,7 @@
 // The sync transaction locks the lead rows first (in id order), then reads and writes here.
 import { and, desc, eq, gte, inArray, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from './client.js';
+import { assignmentSummaryColumns } from './lead-queries.js';
 import { assignments, conflicts, inboundEvents, leads, outbox, ownershipChanges } from './schema.js';
 
 export type LeadRowForSync = typeof leads.$inferSelect;
@@ -251,20 +252,7 @@ export async function listLeadWrites(db: DbOrTx, leadId: string) {
 /** Every assignment of the lead with the kind of event that triggered it (created, ownerChanged, slaBreach). */
 export async function listLeadAssignmentsWithTrigger(db: DbOrTx, leadId: string) {
   return db
-    .select({
-      id: assignments.id,
-      eventId: assignments.eventId,
-      eventKind: inboundEvents.kind,
-      eventSource: inboundEvents.source,
-      outcome: assignments.outcome,
-      repId: assignments.repId,
-      crmOwnerId: assignments.crmOwnerId,
-      poolId: assignments.poolId,
-      ruleId: assignments.ruleId,
-      reasonCode: assignments.reasonCode,
-      configVersion: assignments.configVersion,
-      createdAt: assignments.createdAt,
-    })
+    .select({ ...assignmentSummaryColumns, eventKind: inboundEvents.kind })
     .from(assignments)
     .innerJoin(inboundEvents, eq(inboundEvents.id, assignments.eventId))
     .where(eq(assignments.leadId, leadId))
