@@ -13,7 +13,7 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { startSalesforceInstance } from '../test/support/salesforce-instance.js';
 import { startSalesforceStandin, type RecordedWrite } from '../test/support/salesforce-standin.js';
-import { aLeadRecord, outboundMessage, SF_ACCESS_TOKEN, SF_ORG_ID, SF_OUTBOUND_TOKEN, sfId, someFields, type Notification } from '../test/support/salesforce-outbound.js';
+import { aLeadRecord, outboundMessage, SF_ACCESS_TOKEN, SF_ORG_ID, SF_OUTBOUND_TOKEN, sfId, someFields, standinSalesforceConfig, type Notification } from '../test/support/salesforce-outbound.js';
 import { freePort, percentile, root, startCli, waitHealthy, freshDatabase } from './support.js';
 
 const { values } = parseArgs({
@@ -50,7 +50,6 @@ async function main() {
   const org = latencyMs > 0 ? await startSalesforceInstance({ restUrl: rest.url, restDelayMs: latencyMs }) : undefined;
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const salesforce = { instanceUrl: org?.url ?? rest.url, auth: { kind: 'access_token', accessToken: SF_ACCESS_TOKEN }, organizationId: SF_ORG_ID, outboundToken: SF_OUTBOUND_TOKEN, objectTypes: ['Lead'] };
   const env: Record<string, string> = {
     PORT: String(port),
     INTAKE_API_KEYS: 'bench-key-0123456789',
@@ -60,7 +59,7 @@ async function main() {
     REDIS_URL: process.env.REDIS_URL,
     QUEUE_PREFIX: `lr-bench-sf-${Date.now()}`,
     CONFIG_FILE: `${root}fixtures/config/salesforce-e2e.yaml`,
-    SALESFORCE_CONFIG: JSON.stringify(salesforce),
+    SALESFORCE_CONFIG: standinSalesforceConfig(org?.url ?? rest.url),
     // Salesforce collections take 200 records a call; jobs must be pulled in parallel to meet in one batch.
     WRITE_BATCH_MAX: '200',
     ROUTE_BATCH_MAX: '200',

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACK_TRUE } from '../../connectors/salesforce/index.js';
 import { root } from '../support/cli.js';
 import { startSalesforceStandin, type SalesforceStandin } from '../support/salesforce-standin.js';
-import { aLeadRecord, outboundMessage, SF_ACCESS_TOKEN, SF_ORG_ID, SF_OUTBOUND_TOKEN, sfId, someFields, type Notification } from '../support/salesforce-outbound.js';
+import { aLeadRecord, outboundMessage, SF_ACCESS_TOKEN, SF_ORG_ID, SF_OUTBOUND_TOKEN, sfId, someFields, type Notification, standinSalesforceConfig } from '../support/salesforce-outbound.js';
 import { createTestDatabase, sqlClient, type TestDatabase } from '../support/services.js';
 import { cleanupQueue, leadBody, startSystem, testApiKey, testEnv, type TestSystem } from '../support/system.js';
 import { until } from '../support/until.js';
@@ -23,15 +23,7 @@ let sql: Awaited<ReturnType<typeof sqlClient>>;
 beforeAll(async () => {
   tdb = await createTestDatabase();
   rest = await startSalesforceStandin({ accessToken: SF_ACCESS_TOKEN, organizationId: SF_ORG_ID, records: { Lead: records } });
-  const salesforce = {
-    instanceUrl: rest.url,
-    auth: { kind: 'access_token', accessToken: SF_ACCESS_TOKEN },
-    organizationId: SF_ORG_ID,
-    outboundToken: SF_OUTBOUND_TOKEN,
-    objectTypes: ['Lead'],
-    retryBaseDelayMs: 10,
-  };
-  const env = testEnv(tdb.url, { SALESFORCE_CONFIG: JSON.stringify(salesforce), CONFIG_FILE: `${root}fixtures/config/salesforce-e2e.yaml` });
+  const env = testEnv(tdb.url, { SALESFORCE_CONFIG: standinSalesforceConfig(rest.url, { retryBaseDelayMs: 10 }), CONFIG_FILE: `${root}fixtures/config/salesforce-e2e.yaml` });
   sys = await startSystem(env, { working: true, migrate: true });
   sql = await sqlClient(tdb.url);
 });

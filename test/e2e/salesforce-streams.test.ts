@@ -7,7 +7,7 @@ import type { Env } from '../../src/config/index.js';
 import { startBayeuxStandin, type BayeuxStandin } from '../support/bayeux-standin.js';
 import { root } from '../support/cli.js';
 import { startSalesforceInstance, type SalesforceInstance } from '../support/salesforce-instance.js';
-import { aLeadRecord, SF_ACCESS_TOKEN, SF_ORG_ID, SF_OUTBOUND_TOKEN } from '../support/salesforce-outbound.js';
+import { aLeadRecord, SF_ACCESS_TOKEN, SF_ORG_ID, standinSalesforceConfig } from '../support/salesforce-outbound.js';
 import { startSalesforceStandin, type SalesforceStandin } from '../support/salesforce-standin.js';
 import { createTestDatabase, sqlClient, type TestDatabase } from '../support/services.js';
 import { cleanupQueue, startSystem, testEnv, type TestSystem } from '../support/system.js';
@@ -65,15 +65,7 @@ beforeAll(async () => {
   rest = await startSalesforceStandin({ accessToken: SF_ACCESS_TOKEN, organizationId: SF_ORG_ID, records: { Lead: records } });
   bayeux = await startBayeuxStandin({ accessToken: SF_ACCESS_TOKEN });
   instance = await startSalesforceInstance({ restUrl: rest.url, cometdUrl: bayeux.url });
-  const salesforce = {
-    instanceUrl: instance.url,
-    auth: { kind: 'access_token', accessToken: SF_ACCESS_TOKEN },
-    organizationId: SF_ORG_ID,
-    outboundToken: SF_OUTBOUND_TOKEN,
-    objectTypes: ['Lead'],
-    streams: { cdc: true },
-  };
-  env = testEnv(tdb.url, { SALESFORCE_CONFIG: JSON.stringify(salesforce), CONFIG_FILE: `${root}fixtures/config/salesforce-e2e.yaml` });
+  env = testEnv(tdb.url, { SALESFORCE_CONFIG: standinSalesforceConfig(instance.url, { streams: { cdc: true } }), CONFIG_FILE: `${root}fixtures/config/salesforce-e2e.yaml` });
   sql = await sqlClient(tdb.url);
 });
 

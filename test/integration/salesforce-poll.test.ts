@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Env } from '../../src/config/index.js';
 import { root } from '../support/cli.js';
-import { aLeadRecord, SF_ACCESS_TOKEN, SF_ORG_ID, SF_OUTBOUND_TOKEN } from '../support/salesforce-outbound.js';
+import { aLeadRecord, SF_ACCESS_TOKEN, SF_ORG_ID, standinSalesforceConfig } from '../support/salesforce-outbound.js';
 import { startSalesforceStandin, type SalesforceStandin } from '../support/salesforce-standin.js';
 import { createTestDatabase, sqlClient, type TestDatabase } from '../support/services.js';
 import { cleanupQueue, startSystem, testEnv, type TestSystem } from '../support/system.js';
@@ -26,15 +26,7 @@ let sql: Awaited<ReturnType<typeof sqlClient>>;
 beforeAll(async () => {
   tdb = await createTestDatabase();
   rest = await startSalesforceStandin({ accessToken: SF_ACCESS_TOKEN, organizationId: SF_ORG_ID, records: { Lead: records } });
-  const salesforce = {
-    instanceUrl: rest.url,
-    auth: { kind: 'access_token', accessToken: SF_ACCESS_TOKEN },
-    organizationId: SF_ORG_ID,
-    outboundToken: SF_OUTBOUND_TOKEN,
-    objectTypes: ['Lead'],
-    streams: { poll: { intervalMs: 1000 } },
-  };
-  env = testEnv(tdb.url, { SALESFORCE_CONFIG: JSON.stringify(salesforce), CONFIG_FILE: `${root}fixtures/config/salesforce-e2e.yaml` });
+  env = testEnv(tdb.url, { SALESFORCE_CONFIG: standinSalesforceConfig(rest.url, { streams: { poll: { intervalMs: 1000 } } }), CONFIG_FILE: `${root}fixtures/config/salesforce-e2e.yaml` });
   sql = await sqlClient(tdb.url);
 });
 

@@ -81,3 +81,15 @@ export function someFields(rec: Record<string, unknown>): Notification['fields']
   const pick = ['Id', 'Company', 'Country', 'Email', 'FirstName', 'LastName', 'LeadSource', 'OwnerId', 'Status'];
   return Object.fromEntries(pick.map((k) => [k, rec[k] as string]));
 }
+
+/** SALESFORCE_CONFIG for the stand-in org at `instanceUrl` (Lead only), plus what a test adds. */
+export function standinSalesforceConfig(instanceUrl: string, extra: Record<string, unknown> = {}): string {
+  return JSON.stringify({
+    instanceUrl,
+    auth: { kind: 'access_token', accessToken: SF_ACCESS_TOKEN },
+    organizationId: SF_ORG_ID,
+    outboundToken: SF_OUTBOUND_TOKEN,
+    objectTypes: ['Lead'],
+    ...extra,
+  });
+}
