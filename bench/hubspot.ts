@@ -11,10 +11,9 @@
 //    full: 190 requests are free in the first 10 s, which no steady state has).
 // Ceiling: per 100 owners one update (100 per batch) + 100 / ROUTE_BATCH_MAX reads, so
 // 19 req/s / (1 + 100/100) * 100 = 950 owners/s with ROUTE_BATCH_MAX=100 (633/s at the default 50).
-import { createHmac } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { startHubSpotStandIn, type RecordedWrite } from '../test/support/hubspot-standin.js';
+import { hubspotV3Signature, startHubSpotStandIn, type RecordedWrite } from '../test/support/hubspot-standin.js';
 import { freePort, percentile, startCli, waitHealthy, freshDatabase } from './support.js';
 
 const { values } = parseArgs({
@@ -104,7 +103,7 @@ async function main() {
   const deliver = (batch: number[]) => {
     const body = JSON.stringify(batch.map((id) => ({ eventId: id, subscriptionId: 1, portalId: 62515, attemptNumber: 0, occurredAt: Date.now(), subscriptionType: 'contact.creation', objectId: id, changeSource: 'FORM' })));
     const timestamp = String(Date.now());
-    const signature = createHmac('sha256', clientSecret).update(`POST${url}${body}${timestamp}`, 'utf8').digest('base64');
+    const signature = hubspotV3Signature(clientSecret, 'POST', url, body, timestamp);
     const t = performance.now();
     for (const id of batch) sentAt.set(String(id), t);
     const p = fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hubspot-request-timestamp': timestamp, 'x-hubspot-signature-v3': signature }, body }).then(

@@ -3,13 +3,12 @@
 // webhook goes in; the contact's hubspot_owner_id comes out at the stand-in, once, with the route
 // reason. Signatures are computed over the real URL the service listens on (Host header), as
 // HubSpot would sign the URL it calls.
-import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mappedCrmFields } from '../../src/mapping/index.js';
 import { readConfigFile, parseConfigDocument } from '../../src/config/index.js';
-import { startHubSpotStandIn, type HubSpotStandIn } from '../support/hubspot-standin.js';
+import { hubspotV3Signature, startHubSpotStandIn, type HubSpotStandIn } from '../support/hubspot-standin.js';
 import { createTestDatabase, sqlClient, type TestDatabase } from '../support/services.js';
 import { cleanupQueue, leadBody, startSystem, testApiKey, testEnv, type TestSystem } from '../support/system.js';
 import { until } from '../support/until.js';
@@ -49,7 +48,7 @@ afterAll(async () => {
 });
 
 function sign(method: string, signedUrl: string, body: string, timestamp: string, secret = clientSecret): string {
-  return createHmac('sha256', secret).update(method + signedUrl + body + timestamp, 'utf8').digest('base64');
+  return hubspotV3Signature(secret, method, signedUrl, body, timestamp);
 }
 
 /** POSTs a batch signed as HubSpot signs it; `tamper` changes one thing after signing. */

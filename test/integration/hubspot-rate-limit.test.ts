@@ -3,9 +3,8 @@
 // rolling second, a burst of 150 leads gets every owner written exactly once and HubSpot never
 // has to say 429. Reads and writes share the connector's one bucket; when it is empty the
 // batches wait (and grow) instead of failing.
-import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startHubSpotStandIn, type HubSpotStandIn } from '../support/hubspot-standin.js';
+import { hubspotV3Signature, startHubSpotStandIn, type HubSpotStandIn } from '../support/hubspot-standin.js';
 import { createTestDatabase, sqlClient, type TestDatabase } from '../support/services.js';
 import { cleanupQueue, startSystem, testEnv, type TestSystem } from '../support/system.js';
 import { until } from '../support/until.js';
@@ -51,7 +50,7 @@ function signed(events: unknown[]) {
   const body = JSON.stringify(events);
   const timestamp = String(Date.now());
   const url = 'http://localhost:80/webhooks/hubspot'; // app.inject's default Host
-  const signature = createHmac('sha256', clientSecret).update(`POST${url}${body}${timestamp}`, 'utf8').digest('base64');
+  const signature = hubspotV3Signature(clientSecret, 'POST', url, body, timestamp);
   return { method: 'POST' as const, url: '/webhooks/hubspot', payload: body, headers: { 'content-type': 'application/json', 'x-hubspot-request-timestamp': timestamp, 'x-hubspot-signature-v3': signature } };
 }
 

@@ -9,6 +9,7 @@
 //   POST /oauth/v1/token                       refresh_token grant -> a new access token
 // A rolling-window rate limit (N requests / windowMs) answers 429 with HubSpot's body and headers;
 // every write is recorded so a test can assert "the owner was set once".
+import { createHmac } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -206,4 +207,9 @@ function readBody(req: IncomingMessage): Promise<string> {
 function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string>): void {
   res.writeHead(status, { 'Content-Type': 'application/json;charset=utf-8', ...headers });
   res.end(JSON.stringify(body));
+}
+
+/** X-HubSpot-Signature-v3 as HubSpot computes it (written here from the docs, not from our verifier). */
+export function hubspotV3Signature(secret: string, method: string, url: string, body: string, timestamp: string): string {
+  return createHmac('sha256', secret).update(method + url + body + timestamp, 'utf8').digest('base64');
 }
