@@ -3,14 +3,12 @@
 // Exit codes: 0 done, 1 invalid config or failed command, 2 wrong usage.
 import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
-import { createHubSpotConnector } from '../connectors/hubspot/index.js';
-import { createSalesforceConnector } from '../connectors/salesforce/index.js';
-import { formatChange, readConfigFile, readConnectorConfig, type Env } from './config/index.js';
+import { formatChange, readConfigFile, type Env } from './config/index.js';
 import type { CrmConnector } from './connector.js';
 import { isAppError, type FieldIssue } from './errors.js';
 import type { Logger } from './logger.js';
 import { configAdmin } from './pipeline/index.js';
-import { openDatabase } from './runtime.js';
+import { crmConnectorsFromEnv, openDatabase } from './runtime.js';
 
 export const configUsage = `usage: lead-router config <command>
 
@@ -29,14 +27,10 @@ const consoleOutput: CliOutput = { out: (l) => process.stdout.write(`${l}\n`), e
 
 class UsageError extends Error {}
 
-/** Connectors named in env, for the CRM schema check. Built here because the CLI is a composition root. */
+/** Connectors named in env, for the CRM schema check. */
 function connectorsFrom(env: Env, logger: Logger): Partial<Record<'hubspot' | 'salesforce', CrmConnector>> {
-  const hubspot = readConnectorConfig('HUBSPOT_CONFIG', env.HUBSPOT_CONFIG);
-  const salesforce = readConnectorConfig('SALESFORCE_CONFIG', env.SALESFORCE_CONFIG);
-  return {
-    ...(hubspot ? { hubspot: createHubSpotConnector(hubspot as never) } : {}),
-    ...(salesforce ? { salesforce: createSalesforceConnector(salesforce as never, { logger }) } : {}),
-  };
+  const { hubspot, salesforce } = crmConnectorsFromEnv(env, logger);
+  return { ...(hubspot ? { hubspot } : {}), ...(salesforce ? { salesforce } : {}) };
 }
 
 function versionArg(value: string | undefined, name: string): number {

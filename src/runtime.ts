@@ -39,6 +39,18 @@ export interface Runtime {
   close(): Promise<void>;
 }
 
+/** The CRM connectors HUBSPOT_CONFIG / SALESFORCE_CONFIG name (the CLI's config commands use them too). */
+export function crmConnectorsFromEnv(env: Env, logger: Logger, onSalesforceLimit?: (u: { used: number; limit: number }) => void) {
+  const hubspotConfig = readConnectorConfig('HUBSPOT_CONFIG', env.HUBSPOT_CONFIG);
+  const salesforceConfig = readConnectorConfig('SALESFORCE_CONFIG', env.SALESFORCE_CONFIG);
+  return {
+    hubspotConfig,
+    salesforceConfig,
+    hubspot: hubspotConfig ? createHubSpotConnector(hubspotConfig as never) : undefined,
+    salesforce: salesforceConfig ? createSalesforceConnector(salesforceConfig as never, { logger, onLimitInfo: onSalesforceLimit }) : undefined,
+  };
+}
+
 export async function openDatabase(env: Env): Promise<DbHandle> {
   return env.DATABASE_URL ? openPostgres(env.DATABASE_URL, { poolSize: env.DB_POOL_SIZE }) : openPglite(env.DATA_DIR);
 }
@@ -64,20 +76,13 @@ export async function openRuntime(env: Env, opts: { logger?: Logger; now?: () =>
     ? createBullQueue({ redisUrl: env.REDIS_URL, prefix: env.QUEUE_PREFIX, retry, lockDurationMs: env.JOB_LOCK_MS })
     : createInProcessQueue({ retry });
   const metrics = createMetrics();
-  const hubspotConfig = readConnectorConfig('HUBSPOT_CONFIG', env.HUBSPOT_CONFIG);
-  const salesforceConfig = readConnectorConfig('SALESFORCE_CONFIG', env.SALESFORCE_CONFIG);
-  const salesforce = salesforceConfig
-    ? createSalesforceConnector(salesforceConfig as never, {
-        logger,
-        onLimitInfo: (u) => {
-          metrics.crmApiUsage.set({ crm: 'salesforce', kind: 'used' }, u.used);
-          metrics.crmApiUsage.set({ crm: 'salesforce', kind: 'limit' }, u.limit);
-        },
-      })
-    : undefined;
+  const { hubspot, salesforce, hubspotConfig, salesforceConfig } = crmConnectorsFromEnv(env, logger, (u) => {
+    metrics.crmApiUsage.set({ crm: 'salesforce', kind: 'used' }, u.used);
+    metrics.crmApiUsage.set({ crm: 'salesforce', kind: 'limit' }, u.limit);
+  });
   const connectors: Partial<Record<CrmName, CrmConnector>> = {
     api: createLogOnlyConnector(logger),
-    ...(hubspotConfig ? { hubspot: createHubSpotConnector(hubspotConfig as never) } : {}),
+    ...(hubspot ? { hubspot } : {}),
     ...(salesforce ? { salesforce } : {}),
     ...opts.connectors,
   };
