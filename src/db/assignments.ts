@@ -1,4 +1,3 @@
-import { desc, eq } from 'drizzle-orm';
 import type { DbOrTx } from './client.js';
 import { assignments } from './schema.js';
 
@@ -12,7 +11,3 @@ export async function insertAssignments(tx: DbOrTx, rows: NewAssignment[]): Prom
   return new Map(out.map((r) => [r.eventId, r.id]));
 }
 
-export async function latestAssignmentForLead(db: DbOrTx, leadId: string): Promise<AssignmentRow | undefined> {
-  const [row] = await db.select().from(assignments).where(eq(assignments.leadId, leadId)).orderBy(desc(assignments.createdAt)).limit(1);
-  return row;
-}

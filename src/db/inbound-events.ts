@@ -42,11 +42,6 @@ export async function insertInboundEvents(db: DbOrTx, evs: NewInboundEvent[]): P
     .returning({ id: inboundEvents.id, source: inboundEvents.source, sourceEventId: inboundEvents.sourceEventId });
 }
 
-export async function getInboundEvent(db: DbOrTx, id: string): Promise<InboundEventRow | undefined> {
-  const [row] = await db.select().from(inboundEvents).where(eq(inboundEvents.id, id));
-  return row;
-}
-
 /** The events of a batch that still need routing. */
 export async function getRoutableInboundEvents(db: DbOrTx, ids: string[]): Promise<InboundEventRow[]> {
   if (ids.length === 0) return [];
@@ -89,13 +84,6 @@ export async function markInboundEventFailed(db: DbOrTx, id: string, error: stri
   await db.update(inboundEvents).set({ status: 'failed', processedAt: now, lastError: error }).where(eq(inboundEvents.id, id));
 }
 
-export async function recordInboundEventAttempt(db: DbOrTx, id: string, error: string): Promise<void> {
-  await db
-    .update(inboundEvents)
-    .set({ attempts: sql`${inboundEvents.attempts} + 1`, lastError: error })
-    .where(eq(inboundEvents.id, id));
-}
-
 /** Events stored but not yet handled, older than the cutoff: their job may be lost (Redis flushed, worker killed). */
 export async function listStaleInboundEvents(db: DbOrTx, receivedBefore: Date, limit: number): Promise<{ id: string }[]> {
   return db
@@ -115,7 +103,6 @@ export async function listQueuedInboundEvents(db: DbOrTx, limit: number): Promis
     .orderBy(sql`${inboundEvents.leadScore} desc nulls last`, asc(inboundEvents.receivedAt))
     .limit(limit);
 }
-
 
 /**
  * Stores many events in one statement and answers, per input (same order), its row id and

@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, inArray, isNull, sql } from 'drizzle-orm';
 import type { Lead } from '../lead/index.js';
 import type { DbOrTx } from './client.js';
 import { leads } from './schema.js';
@@ -47,11 +47,6 @@ export async function upsertLeads(tx: DbOrTx, rows: LeadUpsert[], now: Date): Pr
 }
 
 export { recordKey as leadRecordKey };
-
-export async function getLead(db: DbOrTx, id: string): Promise<LeadRow | undefined> {
-  const [row] = await db.select().from(leads).where(eq(leads.id, id));
-  return row;
-}
 
 /** Marks leads closed, once: answers only those closed now, with the rep whose open count drops. */
 export async function closeLeads(tx: DbOrTx, ids: string[], now: Date): Promise<{ id: string; ownerRepId: string | null }[]> {

@@ -23,11 +23,6 @@ export async function getPendingOutboxRows(db: DbOrTx, ids: string[]): Promise<A
   return rows.map((r) => ({ ...r.row, receivedAt: r.receivedAt }));
 }
 
-export async function getOutbox(db: DbOrTx, id: string): Promise<OutboxRow | undefined> {
-  const [row] = await db.select().from(outbox).where(eq(outbox.id, id));
-  return row;
-}
-
 export async function markOutboxRowsDone(db: DbOrTx, ids: string[], now: Date): Promise<void> {
   if (ids.length === 0) return;
   await db
