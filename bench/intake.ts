@@ -1,5 +1,5 @@
-// npm run bench:intake [-- --embedded] [--rate N] [--seconds S]
-// POST /v1/leads at a fixed rate against the real CLI processes, then measure from the
+// npm run bench:intake [-- --embedded] [--rate N] [--seconds S] [--workers N]
+// POST /v1/leads at a fixed rate (open loop, bench/open-loop.ts) against the real CLI processes, then measure from the
 // database: every acked lead must reach "owner written" (lost = acked but never written back).
 // Postgres mode: `serve` + 1 `worker` on DATABASE_URL/REDIS_URL (a fresh database per run).
 // Embedded mode: one `serve` on PGlite with in-process jobs.
@@ -7,11 +7,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import autocannon from 'autocannon';
-import { intakeToWritebackMs, openPglite, openPostgres } from '../src/db/index.js';
+import { intakeProgress, intakeToWritebackMs, openPglite, openPostgres } from '../src/db/index.js';
+import { openLoop } from './open-loop.js';
 import { freePort, percentile, startCli, waitHealthy, freshDatabase } from './support.js';
 
-const { values } = parseArgs({ options: { embedded: { type: 'boolean', default: false }, rate: { type: 'string' }, seconds: { type: 'string', default: '15' }, connections: { type: 'string', default: '16' }, workers: { type: 'string', default: '1' }, 'route-linger-ms': { type: 'string' } } });
+const { values } = parseArgs({ options: { embedded: { type: 'boolean', default: false }, rate: { type: 'string' }, seconds: { type: 'string', default: '15' }, workers: { type: 'string', default: '1' }, 'route-linger-ms': { type: 'string' } } });
 const embedded = values.embedded!;
 const rate = Number(values.rate ?? (embedded ? 200 : 1000));
 const seconds = Number(values.seconds);
@@ -34,50 +34,40 @@ async function main() {
     if ((await migrate.exited) !== 0) throw new Error(`migrate failed:\n${migrate.output()}`);
   }
   const procs = [startCli(['serve'], env)];
-  if (!embedded) for (let i = 0; i < Number(values.workers); i++) procs.push(startCli(['worker'], { ...env, WORKER_CONCURRENCY: '16' }));
+  if (!embedded) for (let i = 0; i < Number(values.workers); i++) procs.push(startCli(['worker'], env));
   await waitHealthy(`${base}/healthz`);
 
-  let n = 0;
-  const run = (duration: number, r: number) =>
-    autocannon({
-      url: `${base}/v1/leads`,
-      method: 'POST',
-      connections: Number(values.connections),
-      overallRate: r,
-      duration,
+  const run = (seconds: number, r: number) =>
+    openLoop({
+      origin: base,
+      path: '/v1/leads',
+      rate: r,
+      seconds,
       headers: { 'content-type': 'application/json', 'x-api-key': key },
-      requests: [
-        {
-          setupRequest: (req) => {
-            n++;
-            return { ...req, body: JSON.stringify({ source: 'bench', idempotencyKey: `bench-${process.pid}-${n}`, lead: { email: `lead${n}@acme.example`, country: 'DE', score: n % 100 } }) };
-          },
-        },
-      ],
+      body: (n) => JSON.stringify({ source: 'bench', idempotencyKey: `bench-${r}-${n}`, lead: { email: `lead${n}@acme.example`, country: 'DE', score: n % 100 } }),
     });
   await run(2, rate / 2); // warm-up: JIT, pools, prepared paths
   const result = await run(seconds, rate);
 
-  // Let the pipeline drain, then read every lead's intake -> owner-written time.
-  const stats = async () => {
-    if (embedded) return undefined;
+  // Let the pipeline drain (counting only), then read every lead's intake -> owner-written time.
+  const withPostgres = async <T>(f: (db: Awaited<ReturnType<typeof openPostgres>>['db']) => Promise<T>) => {
     const h = await openPostgres(databaseUrl!, { poolSize: 1 });
     try {
-      return await intakeToWritebackMs(h.db);
+      return await f(h.db);
     } finally {
       await h.close();
     }
   };
   const deadline = Date.now() + 60_000;
   while (!embedded && Number(values.workers) > 0 && Date.now() < deadline) {
-    const s = await stats();
-    if (s && s.done >= s.acked) break;
+    const p = await withPostgres(intakeProgress);
+    if (p.done >= p.acked) break;
     await new Promise((r) => setTimeout(r, 250));
   }
   if (embedded) await new Promise((r) => setTimeout(r, 3000));
   for (const p of procs) p.child.kill('SIGTERM');
   await Promise.all(procs.map((p) => p.exited));
-  let s = await stats();
+  let s = embedded ? undefined : await withPostgres(intakeToWritebackMs);
   if (embedded) {
     const h = await openPglite(dataDir);
     s = await intakeToWritebackMs(h.db);
@@ -85,7 +75,7 @@ async function main() {
   }
   rmSync(dataDir, { recursive: true, force: true });
   const lat = [...s!.latenciesMs].sort((a, b) => a - b);
-  const acked = result['2xx'];
+  const acked = Object.entries(result.byStatus).reduce((sum, [code, count]) => sum + (code.startsWith('2') ? count : 0), 0);
   console.log(
     JSON.stringify({
       bench: 'intake',
@@ -93,11 +83,12 @@ async function main() {
       target_rate_per_s: rate,
       seconds,
       acks_per_s: Math.round(acked / seconds),
-      non_2xx: result.non2xx,
+      non_2xx: result.sent - result.errors - acked,
       errors: result.errors,
-      ack_p50_ms: result.latency.p50,
-      ack_p99_ms: result.latency.p99,
-      ack_max_ms: result.latency.max,
+      ack_p50_ms: percentile(result.latenciesMs, 50),
+      ack_p99_ms: percentile(result.latenciesMs, 99),
+      ack_max_ms: percentile(result.latenciesMs, 100),
+      client_send_lag_p99_ms: Math.round(result.sendLagP99Ms * 100) / 100,
       e2e_p50_ms: percentile(lat, 50),
       e2e_p99_ms: percentile(lat, 99),
       stored_events: s!.acked,

@@ -21,7 +21,9 @@ export async function freePort(): Promise<number> {
 }
 
 export function startCli(args: string[], env: Record<string, string>): { child: ChildProcess; exited: Promise<number | null>; output: () => string } {
-  const child = spawn(`${root}node_modules/.bin/node`, ['--import', 'tsx', `${root}src/cli.ts`, ...args], {
+  // BENCH_CHILD_NODE_OPTIONS reaches the service processes only (e.g. --cpu-prof), not the load generator.
+  const nodeOptions = process.env.BENCH_CHILD_NODE_OPTIONS?.split(' ').filter(Boolean) ?? [];
+  const child = spawn(`${root}node_modules/.bin/node`, [...nodeOptions, '--import', 'tsx', `${root}src/cli.ts`, ...args], {
     cwd: root,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -108,7 +108,12 @@ export async function openRuntime(env: Env, opts: { logger?: Logger; now?: () =>
     queue,
     logger,
     startWorking() {
-      const jobs = jobHandlers(deps, { routeBatch: env.ROUTE_BATCH_MAX, writeBatch: env.WRITE_BATCH_MAX, concurrentBatches: 2, writeLingerMs: env.WRITE_LINGER_MS, routeLingerMs: env.ROUTE_LINGER_MS ?? (dbHandle.kind === 'pglite' ? 50 : 0) }, retry);
+      const embedded = dbHandle.kind === 'pglite';
+      const jobs = jobHandlers(
+        deps,
+        { routeBatch: env.ROUTE_BATCH_MAX ?? (embedded ? 8 : 50), writeBatch: env.WRITE_BATCH_MAX, concurrentBatches: 2, writeLingerMs: env.WRITE_LINGER_MS, routeLingerMs: env.ROUTE_LINGER_MS ?? (embedded ? 50 : 0) },
+        retry,
+      );
       drainWrites = jobs.drain;
       queue.startWorkers(jobs.handlers, { concurrency: env.WORKER_CONCURRENCY, ...jobEvents(deps) });
       stopSweeper = startSweeper(deps, { intervalMs: env.SWEEP_INTERVAL_MS, olderThanMs: env.SWEEP_AFTER_MS });

@@ -51,8 +51,11 @@ export const envSchema = z.object({
   CONFIG_FILE: z.string().default('fixtures/config/default.yaml'),
   /** Jobs held at once per process and queue. A routing batch can only hold jobs in hand, so keep it above ROUTE_BATCH_MAX. */
   WORKER_CONCURRENCY: int(100),
-  /** Most leads routed in one transaction (jobs waiting together are routed together). */
-  ROUTE_BATCH_MAX: int(50),
+  /**
+   * Most leads routed in one transaction (jobs waiting together are routed together). Unset: 50
+   * on Postgres; 8 on PGlite, whose one connection intake waits on while a routing transaction runs.
+   */
+  ROUTE_BATCH_MAX: z.coerce.number().int().positive().optional(),
   /** Most owners written in one CRM call (HubSpot takes 100, Salesforce 200). */
   WRITE_BATCH_MAX: int(100),
   /**

@@ -63,3 +63,11 @@ export async function openPglite(dataDir: string): Promise<DbHandle> {
     close: () => client.close(),
   };
 }
+
+/** The rows of a raw `execute`: node-postgres answers a QueryResult, PGlite a Results; both carry `rows`. */
+export function rowsOf<T>(result: unknown): T[] {
+  return (result as { rows?: T[] }).rows ?? (result as T[]);
+}
+
+/** A value as one jsonb parameter (for jsonb_to_recordset / jsonb_array_elements_text inputs). */
+export const jsonParam = (v: unknown) => sql`${JSON.stringify(v)}::jsonb`;

@@ -1,5 +1,5 @@
 import { and, asc, eq, inArray, lt, sql } from 'drizzle-orm';
-import type { DbOrTx } from './client.js';
+import { jsonParam, rowsOf, type DbOrTx } from './client.js';
 import { inboundEvents } from './schema.js';
 
 export interface NewInboundEvent {
@@ -32,14 +32,20 @@ export async function insertInboundEvent(db: DbOrTx, ev: NewInboundEvent): Promi
   return { id: existing!.id, duplicate: true };
 }
 
-/** Many events in one statement (a CRM batch); returns the ids of the new ones only. */
+/** Many events in one statement (an intake group commit, a CRM batch); returns the ids of the new ones only. */
 export async function insertInboundEvents(db: DbOrTx, evs: NewInboundEvent[]): Promise<{ id: string; source: string; sourceEventId: string }[]> {
   if (evs.length === 0) return [];
-  return db
-    .insert(inboundEvents)
-    .values(evs)
-    .onConflictDoNothing({ target: [inboundEvents.source, inboundEvents.sourceEventId] })
-    .returning({ id: inboundEvents.id, source: inboundEvents.source, sourceEventId: inboundEvents.sourceEventId });
+  // One JSON parameter, not a VALUES list built per column: this is the intake hot path.
+  const rows = rowsOf<{ id: string; source: string; source_event_id: string }>(
+    await db.execute(sql`
+      insert into inbound_events (source, source_event_id, kind, crm, object_type, record_id, payload)
+      select source, source_event_id, kind, crm, object_type, record_id, payload
+      from jsonb_to_recordset(${jsonParam(evs.map((e) => ({ source: e.source, source_event_id: e.sourceEventId, kind: e.kind, crm: e.crm, object_type: e.objectType, record_id: e.recordId, payload: e.payload })))})
+        as x(source text, source_event_id text, kind text, crm text, object_type text, record_id text, payload jsonb)
+      on conflict (source, source_event_id) do nothing
+      returning id, source, source_event_id`),
+  );
+  return rows.map((r) => ({ id: r.id, source: r.source, sourceEventId: r.source_event_id }));
 }
 
 /** The events of a batch that still need routing. */
@@ -70,14 +76,6 @@ export async function lockRoutableInboundEvents(tx: DbOrTx, ids: string[]): Prom
 export async function markInboundEventsDone(tx: DbOrTx, ids: string[], now: Date): Promise<void> {
   if (ids.length === 0) return;
   await tx.update(inboundEvents).set({ status: 'done', processedAt: now, lastError: null }).where(inArray(inboundEvents.id, ids));
-}
-
-export async function markInboundEventsQueued(tx: DbOrTx, rows: { id: string; score: number | null }[]): Promise<void> {
-  if (rows.length === 0) return;
-  await tx.execute(sql`
-    update inbound_events e set status = 'queued', lead_score = v.score
-    from (values ${sql.join(rows.map((r) => sql`(${r.id}::uuid, ${r.score}::float8)`), sql`, `)}) as v(id, score)
-    where e.id = v.id`);
 }
 
 export async function markInboundEventFailed(db: DbOrTx, id: string, error: string, now: Date): Promise<void> {

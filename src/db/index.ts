@@ -4,6 +4,7 @@ export * from './leads.js';
 export * from './assignments.js';
 export * from './outbox.js';
 export * from './routing-state.js';
+export * from './routing-writes.js';
 export { schema } from './schema.js';
 export * from './config-versions.js';
 export * from './stats.js';

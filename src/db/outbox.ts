@@ -1,5 +1,5 @@
 import { and, asc, eq, inArray, lt, sql } from 'drizzle-orm';
-import type { DbOrTx } from './client.js';
+import { jsonParam, type DbOrTx } from './client.js';
 import { assignments, inboundEvents, outbox } from './schema.js';
 
 export type NewOutboxRow = typeof outbox.$inferInsert;
@@ -23,12 +23,22 @@ export async function getPendingOutboxRows(db: DbOrTx, ids: string[]): Promise<A
   return rows.map((r) => ({ ...r.row, receivedAt: r.receivedAt }));
 }
 
-export async function markOutboxRowsDone(db: DbOrTx, ids: string[], now: Date): Promise<void> {
-  if (ids.length === 0) return;
-  await db
-    .update(outbox)
-    .set({ status: 'done', doneAt: now, lastError: null, attempts: sql`${outbox.attempts} + 1` })
-    .where(and(inArray(outbox.id, ids), eq(outbox.status, 'pending')));
+/**
+ * What the CRM answered to each write (the ledger keeps it, retries included: the last answer
+ * wins), and the rows it accepted marked done, in one statement. Rows no longer pending keep
+ * their status.
+ */
+export async function recordWriteResults(db: DbOrTx, rows: Array<{ id: string; response: Record<string, unknown>; done: boolean }>, now: Date): Promise<void> {
+  if (rows.length === 0) return;
+  await db.execute(sql`
+    update outbox o set
+      crm_response = x.response,
+      status = case when x.done and o.status = 'pending' then 'done' else o.status end,
+      done_at = case when x.done and o.status = 'pending' then ${now.toISOString()}::timestamptz else o.done_at end,
+      last_error = case when x.done and o.status = 'pending' then null else o.last_error end,
+      attempts = o.attempts + case when x.done and o.status = 'pending' then 1 else 0 end
+    from jsonb_to_recordset(${jsonParam(rows)}) as x(id uuid, response jsonb, done boolean)
+    where o.id = x.id`);
 }
 
 export async function markOutboxFailed(db: DbOrTx, id: string, error: string, now: Date): Promise<void> {

@@ -172,15 +172,6 @@ export async function markLeadClaimed(tx: DbOrTx, id: string, at: Date, by: stri
 }
 
 /** What the CRM answered to each write, kept on the outbox row (the ledger's "what the CRM said"). */
-export async function recordCrmResponses(db: DbOrTx, rows: Array<{ id: string; response: Record<string, unknown> }>): Promise<void> {
-  if (rows.length === 0) return;
-  const values = sql.join(
-    rows.map((r) => sql`(${r.id}::uuid, ${JSON.stringify(r.response)}::jsonb)`),
-    sql`, `,
-  );
-  await db.execute(sql`update outbox o set crm_response = v.response from (values ${values}) as v(id, response) where o.id = v.id`);
-}
-
 // ---- reads behind GET /v1/conflicts and GET /v1/leads/:id/history (no locks) ----
 
 export interface ConflictFilter {

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import type { DbOrTx } from './client.js';
+import { rowsOf, type DbOrTx } from './client.js';
 
 /** Per lead: ms from intake (event stored) to owner written (outbox done), for benches and ops. */
 export async function intakeToWritebackMs(db: DbOrTx): Promise<{ acked: number; done: number; latenciesMs: number[] }> {
@@ -8,7 +8,15 @@ export async function intakeToWritebackMs(db: DbOrTx): Promise<{ acked: number; 
     from inbound_events e
     left join assignments a on a.event_id = e.id
     left join outbox o on o.assignment_id = a.id and o.status = 'done'`);
-  const list = ((rows as unknown as { rows?: { ms: number | null }[] }).rows ?? (rows as unknown as { ms: number | null }[])).map((r) => r.ms);
+  const list = rowsOf<{ ms: number | null }>(rows).map((r) => r.ms);
   const latenciesMs = list.filter((m): m is number => m !== null).map(Number);
   return { acked: list.length, done: latenciesMs.length, latenciesMs };
+}
+
+/** Events stored and owner writes done, counted (cheap enough to poll while a bench drains). */
+export async function intakeProgress(db: DbOrTx): Promise<{ acked: number; done: number }> {
+  const [row] = rowsOf<{ acked: string | number; done: string | number }>(
+    await db.execute(sql`select (select count(*) from inbound_events) as acked, (select count(*) from outbox where status = 'done') as done`),
+  );
+  return { acked: Number(row!.acked), done: Number(row!.done) };
 }

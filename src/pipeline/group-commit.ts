@@ -1,6 +1,10 @@
 // Group commit: items that arrive while a batch is being handled wait and go together in the
-// next one. Idle, an item runs at once (no timer, no added latency); busy, one statement, one
-// transaction or one CRM call serves many. Each item still gets its own outcome.
+// next one. Idle, an item goes on the next turn of the event loop (setImmediate: no timer, so
+// no added latency beyond what is already queued), with whatever else arrived in that turn;
+// busy, one statement, one transaction or one CRM call serves many. Each item still gets its
+// own outcome. The turn also lets pending I/O (HTTP requests) in between batches: on PGlite,
+// where a query runs on this thread, back-to-back routing and write-back batches would
+// otherwise hold the event loop for their whole chain.
 
 export type BatchOutcome<R = void> = Map<string, Error | undefined> & { results?: Map<string, R> };
 
@@ -25,6 +29,7 @@ export function createBatcher<T, R>(
   const waiting: Waiting<T, R>[] = [];
   let active = 0;
   let lingering: NodeJS.Timeout | undefined;
+  let scheduled = false;
 
   async function runOne(batch: Waiting<T, R>[]): Promise<void> {
     let answers: Array<R | Error>;
@@ -54,7 +59,12 @@ export function createBatcher<T, R>(
       }, opts.lingerMs);
       return;
     }
-    dispatch();
+    if (scheduled || active >= opts.maxConcurrent || waiting.length === 0) return;
+    scheduled = true;
+    setImmediate(() => {
+      scheduled = false;
+      dispatch();
+    });
   }
 
   function dispatch(): void {

@@ -2,23 +2,8 @@
 // re-read inside the one transaction that writes the leads, assignments, routing state and
 // outbox rows, so a retry, a redelivery or a second worker finds them done and writes nothing.
 import { applyMapping, mappedCrmFields, type SourceRecord } from '../mapping/index.js';
-import { decide, stateKeys, type Decision, type RoutingState } from '../routing/index.js';
-import {
-  applyStateChange,
-  getRoutableInboundEvents,
-  insertAssignments,
-  insertOutboxRows,
-  leadRecordKey,
-  loadRoutingStateForUpdate,
-  lockRoutableInboundEvents,
-  markInboundEventsDone,
-  markInboundEventsQueued,
-  upsertLeads,
-  type InboundEventRow,
-  type NewAssignment,
-  type NewOutboxRow,
-  type SlaTimerRow,
-} from '../db/index.js';
+import { decide, stateKeys, type Decision } from '../routing/index.js';
+import { getRoutableInboundEvents, leadRecordKey, lockForRouting, markInboundEventsDone, writeRoutingBatch, type InboundEventRow, type SlaTimerRow } from '../db/index.js';
 import { errors } from '../errors.js';
 import type { Lead } from '../lead/index.js';
 import type { MappingWarning } from '../mapping/index.js';
@@ -27,7 +12,7 @@ import type { BatchOutcome } from './group-commit.js';
 import { loadRecords } from './load-records.js';
 import { mergeStateChanges, applyToState } from './state-change.js';
 import { routingLockKey as globalLockKey } from './routing-lock.js';
-import { armSlaTimers, claimFromFieldChanges, scheduleSlaTimers } from './sla-timers.js';
+import { claimFromFieldChanges, scheduleSlaTimers, slaTimerSpec } from './sla-timers.js';
 import { syncOwnershipBatch } from './sync-ownership.js';
 
 interface Routable {
@@ -69,13 +54,15 @@ export async function routeBatch(deps: PipelineDeps, eventIds: string[], deliver
   // Waiting leads first (highest score, then oldest), then new ones oldest first.
   routable.sort((a, b) => rank(a) - rank(b) || (b.lead.score ?? -Infinity) - (a.lead.score ?? -Infinity) || a.ev.receivedAt.getTime() - b.ev.receivedAt.getTime());
 
+  // On PGlite queries run on this thread: let requests that arrived meanwhile store their events
+  // before the routing transaction takes the one connection (a turn of the loop on Postgres).
+  await new Promise((resolve) => setImmediate(resolve));
   const now = deps.now();
   const decided = await deps.db.transaction(async (tx) => {
-    const open = await lockRoutableInboundEvents(tx, routable.map((r) => r.ev.id));
+    const keys = stateKeys(doc.routing, now);
+    const { routable: open, state } = await lockForRouting(tx, { eventIds: routable.map((r) => r.ev.id), pools: [globalLockKey, ...keys.pools], counters: keys.counters });
     const todo = routable.filter((r) => open.has(r.ev.id));
     if (todo.length === 0) return { results: [], outboxIds: [] as string[], timers: [] as SlaTimerRow[] };
-    const keys = stateKeys(doc.routing, now);
-    const state: RoutingState = await loadRoutingStateForUpdate(tx, { pools: [globalLockKey, ...keys.pools], counters: keys.counters });
 
     // Two triggers for one record in a batch: route the first now, the rest in a later batch.
     const seen = new Set<string>();
@@ -93,39 +80,44 @@ export async function routeBatch(deps: PipelineDeps, eventIds: string[], deliver
     }
 
     const placed = results.filter((r) => r.decision.kind !== 'queued');
-    const leadIds = await upsertLeads(
+    const assigned = placed.filter((r) => r.decision.kind === 'assigned');
+    const record = (lead: Lead) => ({ crm: lead.source.crm, object_type: lead.source.objectType, record_id: lead.source.id });
+    const change = mergeStateChanges(results.map((r) => r.decision.stateChange));
+    const written = await writeRoutingBatch(
       tx,
-      placed.map(({ lead, decision: d }) => ({
-        lead,
-        ownerRepId: d.kind === 'assigned' && d.ownerKind === 'rep' ? d.ownerId : null,
-        crmOwnerId: d.kind === 'assigned' ? d.crmOwnerId : null,
-      })),
+      {
+        leads: placed.map(({ lead, decision: d }) => ({
+          ...record(lead),
+          data: lead,
+          owner_rep_id: d.kind === 'assigned' && d.ownerKind === 'rep' ? d.ownerId : null,
+          crm_owner_id: d.kind === 'assigned' ? d.crmOwnerId : null,
+        })),
+        assignments: placed.map(({ ev, lead, warnings, decision: d }) => ({
+          event_id: ev.id,
+          ...record(lead),
+          outcome: d.kind,
+          rep_id: d.kind === 'assigned' && d.ownerKind === 'rep' ? d.ownerId : null,
+          crm_owner_id: d.kind === 'assigned' ? d.crmOwnerId : null,
+          pool_id: d.poolId ?? null,
+          rule_id: d.ruleId ?? null,
+          reason_code: d.code,
+          decision: { ...d, mappingWarnings: warnings },
+          config_version: version,
+        })),
+        outbox: assigned.flatMap(({ ev, decision: d }) => (d.kind === 'assigned' ? [{ event_id: ev.id, owner_id: d.crmOwnerId, extra_fields: { routeReason: `${d.ruleId}: ${d.code}` } }] : [])),
+        reassignedEventIds: assigned.map((r) => r.ev.id),
+        timers: assigned.flatMap(({ ev, decision }) => {
+          const t = slaTimerSpec(doc.routing, decision, now);
+          return t ? [{ event_id: ev.id, pool_id: t.poolId, rep_id: t.repId, due_at: t.dueAt.toISOString(), reassignments: 0 }] : [];
+        }),
+        cursors: change.cursors,
+        counterDeltas: Object.fromEntries(Object.entries(change.counterDeltas).filter(([, d]) => d !== 0)),
+        doneEventIds: placed.map((r) => r.ev.id),
+        queued: results.filter((r) => r.decision.kind === 'queued').map((r) => ({ id: r.ev.id, score: r.lead.score ?? null })),
+      },
       now,
     );
-    const assignmentRows: NewAssignment[] = placed.map(({ ev, lead, warnings, decision: d }) => ({
-      eventId: ev.id,
-      leadId: leadIds.get(leadRecordKey(lead))!,
-      outcome: d.kind,
-      repId: d.kind === 'assigned' && d.ownerKind === 'rep' ? d.ownerId : null,
-      crmOwnerId: d.kind === 'assigned' ? d.crmOwnerId : null,
-      poolId: d.poolId ?? null,
-      ruleId: d.ruleId ?? null,
-      reasonCode: d.code,
-      decision: { ...d, mappingWarnings: warnings },
-      configVersion: version,
-    }));
-    const assignmentIds = await insertAssignments(tx, assignmentRows);
-    const timers = await armSlaTimers(tx, doc.routing, placed.map(({ ev, lead, decision }) => ({ leadId: leadIds.get(leadRecordKey(lead))!, assignmentId: assignmentIds.get(ev.id)!, decision })), now);
-    await applyStateChange(tx, mergeStateChanges(results.map((r) => r.decision.stateChange)), now);
-    const outboxRows: NewOutboxRow[] = placed.flatMap(({ ev, lead, decision: d }) =>
-      d.kind === 'assigned'
-        ? [{ assignmentId: assignmentIds.get(ev.id)!, leadId: leadIds.get(leadRecordKey(lead))!, crm: lead.source.crm, objectType: lead.source.objectType, recordId: lead.source.id, ownerId: d.crmOwnerId, extraFields: { routeReason: `${d.ruleId}: ${d.code}` } }]
-        : [],
-    );
-    const outboxIds = await insertOutboxRows(tx, outboxRows);
-    await markInboundEventsDone(tx, placed.map((r) => r.ev.id), now);
-    await markInboundEventsQueued(tx, results.filter((r) => r.decision.kind === 'queued').map((r) => ({ id: r.ev.id, score: r.lead.score ?? null })));
-    return { results, outboxIds, timers };
+    return { results, ...written };
   });
   await scheduleSlaTimers(deps, decided.timers);
 

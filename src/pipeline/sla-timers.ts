@@ -56,20 +56,27 @@ export interface PlacedAssignment {
   decision: Decision;
 }
 
+/** The timer an assignment arms: one per assignment to a rep of a pool with an SLA. */
+export function slaTimerSpec(config: RoutingConfig, d: Decision, now: Date): { poolId: string; repId: string; dueAt: Date } | undefined {
+  if (d.kind !== 'assigned' || d.ownerKind !== 'rep' || !d.poolId) return undefined;
+  const sla = slaFor(config, d.poolId);
+  const rep = config.reps.find((r) => r.id === d.ownerId);
+  if (!sla || !rep) return undefined;
+  return { poolId: d.poolId, repId: rep.id, dueAt: slaDeadlineFor(now, sla, rep) };
+}
+
 /**
- * In the routing transaction: ends the leads' earlier pending timers (a new owner) and arms one
+ * In a reassigning transaction: ends the leads' earlier pending timers (a new owner) and arms one
  * for each assignment to a rep of a pool with an SLA. Returns the timers to schedule after commit.
+ * (A routing batch does the same inside writeRoutingBatch's one statement.)
  */
 export async function armSlaTimers(tx: DbOrTx, config: RoutingConfig, placed: PlacedAssignment[], now: Date, reassignments = 0): Promise<SlaTimerRow[]> {
   const assigned = placed.filter((p) => p.decision.kind === 'assigned');
   if (assigned.length === 0) return [];
   await closePendingSlaTimers(tx, [...new Set(assigned.map((p) => p.leadId))], { status: 'cancelled', reason: 'REASSIGNED', at: now, exceptAssignmentIds: assigned.map((p) => p.assignmentId) });
-  const rows = assigned.flatMap(({ leadId, assignmentId, decision: d }) => {
-    if (d.kind !== 'assigned' || d.ownerKind !== 'rep' || !d.poolId) return [];
-    const sla = slaFor(config, d.poolId);
-    const rep = config.reps.find((r) => r.id === d.ownerId);
-    if (!sla || !rep) return [];
-    return [{ leadId, assignmentId, poolId: d.poolId, repId: rep.id, dueAt: slaDeadlineFor(now, sla, rep), reassignments }];
+  const rows = assigned.flatMap(({ leadId, assignmentId, decision }) => {
+    const t = slaTimerSpec(config, decision, now);
+    return t ? [{ leadId, assignmentId, ...t, reassignments }] : [];
   });
   return insertSlaTimers(tx, rows);
 }

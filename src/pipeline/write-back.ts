@@ -2,7 +2,7 @@
 // are skipped, so a repeated job never writes twice; a permanent CRM refusal is stored with its
 // reason and not retried; a retryable one fails only its own job, with the CRM's Retry-After.
 import type { OwnerWrite } from '../connector.js';
-import { getPendingOutboxRows, markOutboxFailed, markOutboxRowsDone, recordCrmResponses, recordOutboxAttempt, type OutboxRow } from '../db/index.js';
+import { getPendingOutboxRows, markOutboxFailed, recordOutboxAttempt, recordWriteResults, type OutboxRow } from '../db/index.js';
 import { AppError, errors } from '../errors.js';
 import type { CrmName } from '../lead/index.js';
 import type { PipelineDeps } from './deps.js';
@@ -45,14 +45,6 @@ async function writeGroup(deps: PipelineDeps, crm: CrmName, rows: Array<OutboxRo
   }
   const now = deps.now();
   const byId = new Map(results.map((x) => [x.writeId, x]));
-  // The ledger keeps what the CRM answered to each write (docs/sync.md), retries included: the last answer wins.
-  await recordCrmResponses(
-    deps.db,
-    rows.map((r) => {
-      const res = byId.get(r.id);
-      return { id: r.id, response: res ? { ...res, at: now.toISOString() } : { ok: true, note: 'no per-record result', at: now.toISOString() } };
-    }),
-  );
   const done: string[] = [];
   for (const r of rows) {
     const res = byId.get(r.id);
@@ -69,6 +61,15 @@ async function writeGroup(deps: PipelineDeps, crm: CrmName, rows: Array<OutboxRo
       outcome.set(r.id, new RetryableWriteError(`${res.code}: ${res.message}`, res.retryAfterMs));
     }
   }
-  await markOutboxRowsDone(deps.db, done, now);
+  // The ledger keeps what the CRM answered to each write (docs/sync.md), retries included.
+  const accepted = new Set(done);
+  await recordWriteResults(
+    deps.db,
+    rows.map((r) => {
+      const res = byId.get(r.id);
+      return { id: r.id, done: accepted.has(r.id), response: res ? { ...res, at: now.toISOString() } : { ok: true, note: 'no per-record result', at: now.toISOString() } };
+    }),
+    now,
+  );
   deps.metrics.writebacks.inc({ crm, outcome: 'done' }, done.length);
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createBatcher } from '../../../src/pipeline/group-commit.js';
 
 describe('createBatcher (group commit)', () => {
-  it('runs an item at once when idle, and batches what arrives while a batch runs', async () => {
+  it('runs on the next turn with what arrived in that turn, and batches what arrives while a batch runs', async () => {
     const batches: number[][] = [];
     let release!: () => void;
     let gate = new Promise<void>((r) => (release = r));
@@ -11,16 +11,18 @@ describe('createBatcher (group commit)', () => {
       await gate;
       return items.map((i) => i * 10);
     }, { maxBatch: 3, maxConcurrent: 1 });
-    const first = b.submit(1);
-    const rest = [2, 3, 4, 5].map((i) => b.submit(i));
-    expect(batches).toEqual([[1]]);
+    const first = [1, 2].map((i) => b.submit(i));
+    expect(batches).toEqual([]);
+    await new Promise((r) => setImmediate(r));
+    expect(batches).toEqual([[1, 2]]);
+    const rest = [3, 4, 5, 6].map((i) => b.submit(i));
     const r1 = release;
     gate = new Promise<void>((r) => (release = r));
     r1();
-    expect(await first).toBe(10);
+    expect(await Promise.all(first)).toEqual([10, 20]);
     release();
-    expect(await Promise.all(rest)).toEqual([20, 30, 40, 50]);
-    expect(batches).toEqual([[1], [2, 3, 4], [5]]);
+    expect(await Promise.all(rest)).toEqual([30, 40, 50, 60]);
+    expect(batches).toEqual([[1, 2], [3, 4, 5], [6]]);
   });
 
   it('retries each item alone when a batch fails as a whole, so only the bad one fails', async () => {

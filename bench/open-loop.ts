@@ -1,0 +1,72 @@
+// A fixed-rate (open-loop) HTTP load: request i is due at start + i/rate, whether or not earlier
+// ones have answered, and its latency is counted from when it was due, so a stall shows up in
+// every request it delayed (no coordinated omission). autocannon was dropped: its rate limit
+// lets each connection send its whole per-second quota at once, so "1,000 req/s" arrived as a
+// burst every second, and it then filled in synthetic samples at a 1 ms expected interval.
+import { Pool } from 'undici';
+
+export interface OpenLoopResult {
+  sent: number;
+  byStatus: Record<string, number>;
+  errors: number;
+  /** Due time -> response body read, per answered request, sorted. */
+  latenciesMs: number[];
+  /** How late the generator itself sent (its own event loop), p99: large values mean the figure is the client's. */
+  sendLagP99Ms: number;
+}
+
+export async function openLoop(opts: {
+  origin: string;
+  path: string;
+  rate: number;
+  seconds: number;
+  /** Upper bound on sockets; only as many open as requests overlap. */
+  connections?: number;
+  headers: Record<string, string>;
+  body: (n: number) => string;
+}): Promise<OpenLoopResult> {
+  const pool = new Pool(opts.origin, { connections: opts.connections ?? 64, pipelining: 1, keepAliveTimeout: 30_000 });
+  const total = Math.round(opts.rate * opts.seconds);
+  const interval = 1000 / opts.rate;
+  const latencies: number[] = [];
+  const lags: number[] = [];
+  const byStatus: Record<string, number> = {};
+  let errors = 0;
+  const inFlight = new Set<Promise<void>>();
+
+  const send = (n: number, due: number) => {
+    lags.push(performance.now() - due);
+    const p = pool
+      .request({ path: opts.path, method: 'POST', headers: opts.headers, body: opts.body(n) })
+      .then(async (res) => {
+        await res.body.dump();
+        latencies.push(performance.now() - due);
+        byStatus[res.statusCode] = (byStatus[res.statusCode] ?? 0) + 1;
+      })
+      .catch(() => {
+        errors++;
+      })
+      .finally(() => inFlight.delete(p));
+    inFlight.add(p);
+  };
+
+  const start = performance.now();
+  let next = 0;
+  await new Promise<void>((resolve) => {
+    const tick = () => {
+      const now = performance.now();
+      while (next < total && start + next * interval <= now) {
+        send(next, start + next * interval);
+        next++;
+      }
+      if (next >= total) return resolve();
+      setTimeout(tick, Math.max(0, start + next * interval - performance.now()));
+    };
+    tick();
+  });
+  while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+  await pool.close();
+  latencies.sort((a, b) => a - b);
+  lags.sort((a, b) => a - b);
+  return { sent: total, byStatus, errors, latenciesMs: latencies, sendLagP99Ms: lags[Math.floor(lags.length * 0.99)] ?? 0 };
+}
