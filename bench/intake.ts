@@ -24,11 +24,14 @@ async function main() {
   const dataDir = mkdtempSync(join(tmpdir(), 'lr-bench-'));
   let env: Record<string, string> = { PORT: String(port), INTAKE_API_KEYS: key, WORKER_PORT: '0', SWEEP_AFTER_MS: '30000' };
   let databaseUrl: string | undefined;
+  let dropDatabase = async () => {};
   if (values['route-linger-ms']) env.ROUTE_LINGER_MS = values['route-linger-ms'];
   if (embedded) env = { ...env, DATA_DIR: dataDir };
   else {
     if (!process.env.DATABASE_URL || !process.env.REDIS_URL) throw new Error('set DATABASE_URL and REDIS_URL (`. .ci/services.sh`), or pass --embedded');
-    databaseUrl = (await freshDatabase(process.env.DATABASE_URL, 'intake')).url;
+    const fresh = await freshDatabase(process.env.DATABASE_URL, 'intake');
+    databaseUrl = fresh.url;
+    dropDatabase = fresh.drop;
     env = { ...env, DATABASE_URL: databaseUrl, REDIS_URL: process.env.REDIS_URL, QUEUE_PREFIX: `lr-bench-${Date.now()}` };
     const migrate = startCli(['migrate'], env);
     if ((await migrate.exited) !== 0) throw new Error(`migrate failed:\n${migrate.output()}`);
@@ -74,6 +77,7 @@ async function main() {
     await h.close();
   }
   rmSync(dataDir, { recursive: true, force: true });
+  await dropDatabase();
   const lat = [...s!.latenciesMs].sort((a, b) => a - b);
   const acked = Object.entries(result.byStatus).reduce((sum, [code, count]) => sum + (code.startsWith('2') ? count : 0), 0);
   console.log(
@@ -88,6 +92,7 @@ async function main() {
       ack_p50_ms: percentile(result.latenciesMs, 50),
       ack_p99_ms: percentile(result.latenciesMs, 99),
       ack_max_ms: percentile(result.latenciesMs, 100),
+      ack_p99_from_due_ms: percentile(result.fromDueMs, 99),
       client_send_lag_p99_ms: Math.round(result.sendLagP99Ms * 100) / 100,
       e2e_p50_ms: percentile(lat, 50),
       e2e_p99_ms: percentile(lat, 99),

@@ -1,16 +1,20 @@
-// A fixed-rate (open-loop) HTTP load: request i is due at start + i/rate, whether or not earlier
-// ones have answered, and its latency is counted from when it was due, so a stall shows up in
-// every request it delayed (no coordinated omission). autocannon was dropped: its rate limit
-// lets each connection send its whole per-second quota at once, so "1,000 req/s" arrived as a
-// burst every second, and it then filled in synthetic samples at a 1 ms expected interval.
+// A fixed-rate (open-loop) HTTP load: request i is due at start + i/rate and is sent then,
+// whether or not earlier ones have answered, so a server stall delays every request sent into
+// it (no coordinated omission). Latency is counted from the send (what a client sees) and,
+// separately, from the due time (adds the generator's own lateness: on a shared 2-core box it
+// competes for the CPU with the service). autocannon was dropped: its rate limit lets each
+// connection send its whole per-second quota at once, so "1,000 req/s" arrived as a burst
+// every second, and it then filled in synthetic samples at a 1 ms expected interval.
 import { Pool } from 'undici';
 
 export interface OpenLoopResult {
   sent: number;
   byStatus: Record<string, number>;
   errors: number;
-  /** Due time -> response body read, per answered request, sorted. */
+  /** Send -> response body read, per answered request, sorted. */
   latenciesMs: number[];
+  /** Due time -> response body read, sorted. */
+  fromDueMs: number[];
   /** How late the generator itself sent (its own event loop), p99: large values mean the figure is the client's. */
   sendLagP99Ms: number;
 }
@@ -29,18 +33,22 @@ export async function openLoop(opts: {
   const total = Math.round(opts.rate * opts.seconds);
   const interval = 1000 / opts.rate;
   const latencies: number[] = [];
+  const fromDue: number[] = [];
   const lags: number[] = [];
   const byStatus: Record<string, number> = {};
   let errors = 0;
   const inFlight = new Set<Promise<void>>();
 
   const send = (n: number, due: number) => {
-    lags.push(performance.now() - due);
+    const sent = performance.now();
+    lags.push(sent - due);
     const p = pool
       .request({ path: opts.path, method: 'POST', headers: opts.headers, body: opts.body(n) })
       .then(async (res) => {
         await res.body.dump();
-        latencies.push(performance.now() - due);
+        const end = performance.now();
+        latencies.push(end - sent);
+        fromDue.push(end - due);
         byStatus[res.statusCode] = (byStatus[res.statusCode] ?? 0) + 1;
       })
       .catch(() => {
@@ -66,7 +74,6 @@ export async function openLoop(opts: {
   });
   while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
   await pool.close();
-  latencies.sort((a, b) => a - b);
-  lags.sort((a, b) => a - b);
-  return { sent: total, byStatus, errors, latenciesMs: latencies, sendLagP99Ms: lags[Math.floor(lags.length * 0.99)] ?? 0 };
+  for (const a of [latencies, fromDue, lags]) a.sort((x, y) => x - y);
+  return { sent: total, byStatus, errors, latenciesMs: latencies, fromDueMs: fromDue, sendLagP99Ms: lags[Math.floor(lags.length * 0.99)] ?? 0 };
 }
