@@ -5,7 +5,7 @@ import type { CrmName } from '../lead/index.js';
 import { compileWhen, type CompiledCondition } from './conditions.js';
 import type { Account, CrmQueue, Pool, Rep, RoutingConfig, Rule } from './config-schema.js';
 import { creditKey, dayKey, openKey, weekKey } from './counter-keys.js';
-import { isValidTimeZone, ZoneClock, type LocalTime } from './local-time.js';
+import { zoneClock, type LocalTime, type ZoneClock } from './local-time.js';
 import { compileSchedule, type Schedule } from './working-hours.js';
 
 export interface CompiledRep {
@@ -61,16 +61,11 @@ export const primaryLanguage = (tag: string) => tag.toLowerCase().split(/[-_]/)[
 export function compileConfig(config: RoutingConfig): CompiledConfig {
   const hit = cache.get(config);
   if (hit) return hit;
-  const clocks = new Map<string, ZoneClock | undefined>();
-  const clockFor = (tz: string) => {
-    if (!clocks.has(tz)) clocks.set(tz, isValidTimeZone(tz) ? new ZoneClock(tz) : undefined);
-    return clocks.get(tz);
-  };
   const repList = config.reps.map(
     (rep): CompiledRep => ({
       rep,
       id: rep.id,
-      clock: clockFor(rep.timeZone),
+      clock: zoneClock(rep.timeZone),
       schedule: compileSchedule(rep),
       skills: new Set(lower(rep.skills)),
       languages: new Set(rep.languages.map(primaryLanguage)),

@@ -33,7 +33,7 @@ export {
   type SyncSettings,
 } from './config-schema.js';
 export { slaDeadline } from './sla-deadline.js';
-export { ZoneClock, isValidTimeZone, type LocalTime } from './local-time.js';
+export { ZoneClock, zoneClock, isValidTimeZone, type LocalTime } from './local-time.js';
 export { repSchema, type RepInput } from './rep-schema.js';
 export { operators } from './condition-schema.js';
 export type {

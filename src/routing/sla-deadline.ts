@@ -10,7 +10,7 @@
 // left with a rep who is out should move on, not wait for their return.
 // Resolution is one minute; seconds of assignedAt are carried when it falls in working time.
 import type { Rep } from './rep-schema.js';
-import { isValidTimeZone, ZoneClock, type LocalTime } from './local-time.js';
+import { zoneClock, type LocalTime, type ZoneClock } from './local-time.js';
 import { compileSchedule, type Schedule } from './working-hours.js';
 
 const minuteMs = 60_000;
@@ -98,8 +98,8 @@ function nextSpanStart(s: Schedule, local: LocalTime): number | undefined {
  */
 export function slaDeadline(assignedAt: Date, minutes: number, rep: Rep, workingHours = false): Date {
   const elapsed = new Date(assignedAt.getTime() + minutes * minuteMs);
-  if (!workingHours || minutes <= 0 || !isValidTimeZone(rep.timeZone)) return elapsed;
-  const clock = new ZoneClock(rep.timeZone);
+  const clock = workingHours && minutes > 0 ? zoneClock(rep.timeZone) : undefined;
+  if (!clock) return elapsed;
   const schedule = compileSchedule(rep);
   const start = assignedAt.getTime();
   let t = start - (start % minuteMs);

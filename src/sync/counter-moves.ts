@@ -3,7 +3,7 @@
 // week charge made when they got it; the new rep takes on the open lead and is charged on the day
 // and week of the change, each in their own zone. Without these moves a rep who had leads taken
 // away would look full to least_loaded and the caps, and one handed leads would look empty.
-import { dayKey, openKey, weekKey, ZoneClock, isValidTimeZone, type Rep } from '../routing/index.js';
+import { dayKey, openKey, weekKey, zoneClock, type Rep } from '../routing/index.js';
 
 export interface CounterMove {
   /** The rep losing the lead, and when they got it (their day/week charge); since absent = open only. */
@@ -15,8 +15,8 @@ export interface CounterMove {
 }
 
 function periodKeys(rep: Rep, at: Date): string[] {
-  if (!isValidTimeZone(rep.timeZone)) return [];
-  const local = new ZoneClock(rep.timeZone).at(at);
+  const local = zoneClock(rep.timeZone)?.at(at);
+  if (!local) return [];
   return [dayKey(rep.id, local.date), weekKey(rep.id, local.isoWeek)];
 }
 
