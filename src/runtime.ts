@@ -8,7 +8,7 @@ import type { CrmConnector } from './connector.js';
 import { bootstrapConfig, getActiveVersionNumber, openPglite, openPostgres, type DbHandle } from './db/index.js';
 import type { CrmName } from './lead/index.js';
 import { createLogger, type Logger } from './logger.js';
-import { createConfigStore, createMetrics, jobEvents, jobHandlers, retryPolicy, startConnectorStreams, startSweeper, type PipelineDeps } from './pipeline/index.js';
+import { createConfigStore, createMetrics, jobEvents, jobHandlers, retryPolicy, runWhileLeader, startConnectorStreams, startSweeper, type PipelineDeps } from './pipeline/index.js';
 import { createBullQueue, createInProcessQueue, type JobQueue } from './queue/index.js';
 import type { IntegrationIdentity } from './sync/index.js';
 
@@ -22,6 +22,9 @@ function syncIdentity(hubspot: unknown, salesforce: unknown): IntegrationIdentit
   };
 }
 
+/** The Postgres advisory lock the connector streams' leader holds ("LR" 0001). */
+const streamsLeaseKey = 0x4c520001;
+
 export interface Runtime {
   env: Env;
   /** The Salesforce connector with its streaming and polling entry points, when configured. */
@@ -32,7 +35,8 @@ export interface Runtime {
   logger: Logger;
   /**
    * Starts job handlers and the sweeper in this process at once, and the connector streams
-   * (Salesforce CDC / polling, as configured); resolves when the streams made their first start.
+   * (Salesforce CDC / polling, as configured) if this process leads (one per database); resolves
+   * when the streams made their first start, or another process was found leading.
    * Never rejects: a stream that fails is logged and retried, so callers may leave it unawaited.
    */
   startWorking(): Promise<void>;
@@ -117,8 +121,18 @@ export async function openRuntime(env: Env, opts: { logger?: Logger; now?: () =>
       drainWrites = jobs.drain;
       queue.startWorkers(jobs.handlers, { concurrency: env.WORKER_CONCURRENCY, ...jobEvents(deps) });
       stopSweeper = startSweeper(deps, { intervalMs: env.SWEEP_INTERVAL_MS, olderThanMs: env.SWEEP_AFTER_MS });
-      stopStreams = startConnectorStreams(deps, { connectors: salesforce ? [salesforce] : [] });
-      return stopStreams.then(() => undefined);
+      // One worker of the fleet runs the streams (docs/architecture.md "Leadership").
+      const streaming = salesforce && (salesforce.streams.cdc || salesforce.streams.poll) ? [salesforce] : [];
+      if (streaming.length === 0) return Promise.resolve();
+      const leader = runWhileLeader({
+        name: 'connector-streams',
+        tryLease: () => dbHandle.tryLease(streamsLeaseKey),
+        start: () => startConnectorStreams(deps, { connectors: streaming }),
+        retryMs: 5_000,
+        logger,
+      });
+      stopStreams = leader.ready.then(() => () => leader.stop());
+      return leader.ready;
     },
     async close() {
       stopSweeper?.();

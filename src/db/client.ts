@@ -13,11 +13,22 @@ export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 export type DbOrTx = Db | Tx;
 
+/** A held session lock: `lost` resolves if its connection goes (the lock went with it). */
+export interface Lease {
+  lost: Promise<void>;
+  release(): Promise<void>;
+}
+
 export interface DbHandle {
   db: Db;
   kind: 'postgres' | 'pglite';
   migrate(): Promise<void>;
   ping(): Promise<void>;
+  /**
+   * A Postgres session advisory lock on a connection of its own, or undefined when another
+   * session holds it. PGlite has one process by construction: always granted.
+   */
+  tryLease(key: number): Promise<Lease | undefined>;
   close(): Promise<void>;
 }
 
@@ -40,6 +51,31 @@ export async function openPostgres(url: string, opts: { poolSize?: number } = {}
     ping: async () => {
       await db.execute(sql`select 1`);
     },
+    tryLease: async (key) => {
+      const client = await pool.connect();
+      let granted = false;
+      try {
+        granted = (await client.query<{ ok: boolean }>('select pg_try_advisory_lock($1) as ok', [key])).rows[0]!.ok;
+      } finally {
+        if (!granted) client.release();
+      }
+      if (!granted) return undefined;
+      let gone!: () => void;
+      const lost = new Promise<void>((resolve) => (gone = resolve));
+      client.on('error', () => gone());
+      client.on('end', () => gone());
+      return {
+        lost,
+        release: async () => {
+          try {
+            await client.query('select pg_advisory_unlock($1)', [key]);
+            client.release();
+          } catch (err) {
+            client.release(err as Error); // a broken connection is dropped, and the lock with it
+          }
+        },
+      };
+    },
     close: () => pool.end(),
   };
 }
@@ -60,6 +96,7 @@ export async function openPglite(dataDir: string): Promise<DbHandle> {
     ping: async () => {
       await db.execute(sql`select 1`);
     },
+    tryLease: async () => ({ lost: new Promise<void>(() => {}), release: async () => {} }),
     close: () => client.close(),
   };
 }

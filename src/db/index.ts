@@ -1,4 +1,4 @@
-export { openPostgres, openPglite, type Db, type Tx, type DbOrTx, type DbHandle } from './client.js';
+export { openPostgres, openPglite, type Db, type Tx, type DbOrTx, type DbHandle, type Lease } from './client.js';
 export * from './inbound-events.js';
 export * from './leads.js';
 export * from './assignments.js';

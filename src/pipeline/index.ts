@@ -8,6 +8,7 @@ export { createBatcher, createGroupCommit, type GroupCommit, type BatchOutcome }
 export { sweepOnce, startSweeper } from './sweeper.js';
 export { jobHandlers, jobEvents, retryPolicy, type BatchLimits } from './handlers.js';
 export { startConnectorStreams } from './connector-streams.js';
+export { runWhileLeader, type Leadership } from './leadership.js';
 export * as configAdmin from './config-admin.js';
 export { getLeadView, getLeadDecision, explainDecisionView, type LeadView, type DecisionView, type LeadOwner } from './lead-views.js';
 export { previewRoutes, previewMappingKey, type PreviewInput, type PreviewOutput, type PreviewResult, type DecisionSummary } from './route-preview.js';
