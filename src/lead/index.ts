@@ -4,3 +4,4 @@ export { isFreeEmailDomain } from './free-email.js';
 export { toCountryCode, isCountryCode } from './country.js';
 export { toUsCaRegionCode } from './region.js';
 export { usCaRegions } from './us-ca-regions.js';
+export { backtracksCatastrophically, unsafeRegexMessage } from './regex-safety.js';

@@ -1,6 +1,6 @@
 // Semantic checks on a parsed mapping that zod's shape cannot express. Paths use the same
 // dotted form as zod errors, under the caller's prefix (e.g. "mappings.hubspot/contact").
-import { canonicalFields, type CanonicalField } from '../lead/index.js';
+import { backtracksCatastrophically, canonicalFields, unsafeRegexMessage, type CanonicalField } from '../lead/index.js';
 import { canonicalCoercers, coerceCustom } from './canonical-coercers.js';
 import { Fail, isEmpty, type Step } from './fail.js';
 import { sourcesOf } from './mapped-fields.js';
@@ -34,6 +34,7 @@ function checkTransform(t: TransformSpec, path: string, issues: MappingIssue[]):
       issues.push({ path: `${path}.pattern`, message: `does not compile: ${(e as Error).message}` });
       return;
     }
+    if (backtracksCatastrophically(t.pattern)) issues.push({ path: `${path}.pattern`, message: unsafeRegexMessage });
     const count = groups!.length - 1;
     if (typeof t.group === 'number' && t.group > count) issues.push({ path: `${path}.group`, message: `the pattern has ${count} capture group(s)` });
     if (typeof t.group === 'string' && !(groups!.groups && t.group in groups!.groups)) {

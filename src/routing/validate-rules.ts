@@ -1,5 +1,7 @@
-// Semantic checks on rules: regexes that do not compile, actions that name nothing, rules that
-// can never fire because an earlier enabled rule matches everything.
+// Semantic checks on rules: regexes that do not compile or could backtrack catastrophically,
+// actions that name nothing, rules that can never fire because an earlier enabled rule matches
+// everything.
+import { backtracksCatastrophically, unsafeRegexMessage } from '../lead/index.js';
 import type { Action, RoutingConfig } from './config-schema.js';
 import type { Condition } from './condition-schema.js';
 import { compileRegex } from './operators.js';
@@ -28,6 +30,8 @@ export function checkCondition(c: Condition, path: string, out: ConfigIssue[]): 
       why = (e as Error).message;
     }
     out.push({ path: `${path}.value`, message: `regular expression does not compile: ${why}` });
+  } else if (c.op === 'matches' && backtracksCatastrophically(c.value)) {
+    out.push({ path: `${path}.value`, message: unsafeRegexMessage });
   }
 }
 

@@ -46,6 +46,16 @@ describe('validateMapping', () => {
     expect(found[1]!.message).toBe('the pattern has 1 capture group(s)');
   });
 
+  it('refuses a regex transform that can backtrack catastrophically', () => {
+    const found = issues({
+      fields: [
+        { from: 'a', to: 'custom.a', transforms: [{ op: 'regex', pattern: '^(a+)+$' }] },
+        { from: 'b', to: 'custom.b', transforms: [{ op: 'regex', pattern: '^(\\d{3})-\\d+$', group: 1 }] },
+      ],
+    });
+    expect(found).toEqual([{ path: 'mappings.salesforce/Lead.fields.0.transforms.0.pattern', message: expect.stringMatching(/^regular expression may take exponential time/) }]);
+  });
+
   it('checks value maps: not empty, no keys that collide once case and spaces are ignored', () => {
     expect(issues({ fields: [{ from: 'a', to: 'custom.a', transforms: [{ op: 'map', values: {} }] }] })).toEqual([
       { path: 'mappings.salesforce/Lead.fields.0.transforms.0.values', message: 'list at least one value' },

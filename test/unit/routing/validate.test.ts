@@ -87,6 +87,17 @@ describe('validateRoutingConfig', () => {
     expect(issues[1]!.message).toMatch(/^regular expression does not compile/);
   });
 
+  it('refuses regexes that can backtrack catastrophically, and keeps ordinary ones', () => {
+    const c = base();
+    c.rules = [
+      { id: 'nested', when: { field: 'company', op: 'matches', value: '^(\\w+\\s?)*$' }, action: { pool: 'p' } },
+      { id: 'plain', when: { field: 'email', op: 'matches', value: '@(acme|globex)\\.com$' }, action: { pool: 'p' } },
+    ];
+    const issues = semantic(c);
+    expect(issues.map((i) => i.path)).toEqual(['routing.rules[0].when.value']);
+    expect(issues[0]!.message).toMatch(/^regular expression may take exponential time/);
+  });
+
   it('reports rules that can never fire after a catch-all, and overflow cycles', () => {
     const c = base();
     c.pools!.push({ id: 'q', strategy: 'round_robin', members: ['bo'], overflow: [{ pool: 'p' }] });
