@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { intakeProgress, intakeToWritebackMs, openPglite, openPostgres } from '../src/db/index.js';
-import { openLoop } from './open-loop.js';
+import { ackFigures, openLoop } from './open-loop.js';
 import { freePort, percentile, startCli, waitHealthy, freshDatabase } from './support.js';
 
 const { values } = parseArgs({ options: { embedded: { type: 'boolean', default: false }, rate: { type: 'string' }, seconds: { type: 'string', default: '15' }, workers: { type: 'string', default: '1' }, 'route-linger-ms': { type: 'string' } } });
@@ -89,11 +89,7 @@ async function main() {
       acks_per_s: Math.round(acked / seconds),
       non_2xx: result.sent - result.errors - acked,
       errors: result.errors,
-      ack_p50_ms: percentile(result.latenciesMs, 50),
-      ack_p99_ms: percentile(result.latenciesMs, 99),
-      ack_max_ms: percentile(result.latenciesMs, 100),
-      ack_p99_from_due_ms: percentile(result.fromDueMs, 99),
-      client_send_lag_p99_ms: Math.round(result.sendLagP99Ms * 100) / 100,
+      ...ackFigures(result, percentile),
       e2e_p50_ms: percentile(lat, 50),
       e2e_p99_ms: percentile(lat, 99),
       stored_events: s!.acked,

@@ -77,3 +77,14 @@ export async function openLoop(opts: {
   for (const a of [latencies, fromDue, lags]) a.sort((x, y) => x - y);
   return { sent: total, byStatus, errors, latenciesMs: latencies, fromDueMs: fromDue, sendLagP99Ms: lags[Math.floor(lags.length * 0.99)] ?? 0 };
 }
+
+/** The ack figures both intake benches print. */
+export function ackFigures(r: OpenLoopResult, percentile: (sorted: number[], p: number) => number) {
+  return {
+    ack_p50_ms: percentile(r.latenciesMs, 50),
+    ack_p99_ms: percentile(r.latenciesMs, 99),
+    ack_max_ms: percentile(r.latenciesMs, 100),
+    ack_p99_from_due_ms: percentile(r.fromDueMs, 99),
+    client_send_lag_p99_ms: Math.round(r.sendLagP99Ms * 100) / 100,
+  };
+}
