@@ -3,10 +3,16 @@
 // serialised: version numbers stay unique and gap-free, and the pointer moves in order.
 import { desc, eq, sql } from 'drizzle-orm';
 import type { DbOrTx, Tx } from './client.js';
-import { configActive, configVersions } from './schema.js';
+import { configActivations, configActive, configVersions } from './schema.js';
 
 export type ConfigVersionRow = typeof configVersions.$inferSelect;
 export type ConfigVersionSummary = Omit<ConfigVersionRow, 'document'>;
+export type ConfigActivationRow = typeof configActivations.$inferSelect;
+export interface Activation {
+  kind: 'bootstrap' | 'publish' | 'rollback';
+  by: string;
+  message?: string | undefined;
+}
 
 // Any constant works; it only has to be the same for every process that publishes.
 const publishLockKey = 0x4c52_0c0f;
@@ -34,7 +40,8 @@ export async function getActivePointer(db: DbOrTx): Promise<{ version: number; a
 /** Makes version 1 active when nothing is yet; safe when several processes start at once. */
 export async function bootstrapConfig(db: DbOrTx, document: unknown, author: string, message: string): Promise<void> {
   await db.insert(configVersions).values({ version: 1, document, author, message, diff: [] }).onConflictDoNothing();
-  await db.insert(configActive).values({ id: 1, version: 1 }).onConflictDoNothing();
+  const activated = await db.insert(configActive).values({ id: 1, version: 1 }).onConflictDoNothing().returning({ version: configActive.version });
+  if (activated.length > 0) await db.insert(configActivations).values({ version: 1, kind: 'bootstrap', by: author, message });
 }
 
 export async function latestConfigVersion(db: DbOrTx): Promise<number> {
@@ -67,12 +74,19 @@ export async function insertConfigVersion(tx: Tx, row: { document: unknown; auth
   return inserted!;
 }
 
-/** Moves the pointer (creating it on an empty database). */
-export async function setActiveConfigVersion(tx: DbOrTx, version: number): Promise<{ version: number; activatedAt: Date }> {
+/** Moves the pointer (creating it on an empty database) and records who moved it and why. Call under lockConfigLifecycle. */
+export async function setActiveConfigVersion(tx: DbOrTx, version: number, by: Activation): Promise<{ version: number; activatedAt: Date }> {
+  const before = await getActiveVersionNumber(tx);
   const [row] = await tx
     .insert(configActive)
     .values({ id: 1, version })
     .onConflictDoUpdate({ target: configActive.id, set: { version, updatedAt: sql`now()` } })
     .returning({ version: configActive.version, activatedAt: configActive.updatedAt });
+  await tx.insert(configActivations).values({ version, previousVersion: before ?? null, kind: by.kind, by: by.by, message: by.message ?? null, at: row!.activatedAt });
   return row!;
+}
+
+/** The pointer's history, newest first. */
+export async function listConfigActivations(db: DbOrTx, limit = 100): Promise<ConfigActivationRow[]> {
+  return db.select().from(configActivations).orderBy(desc(configActivations.at), desc(configActivations.id)).limit(limit);
 }

@@ -142,6 +142,21 @@ export const configActive = pgTable(
   },
 );
 
+/** Every move of the pointer (bootstrap, publish, rollback): who made which version active, when and why. Append-only. */
+export const configActivations = pgTable(
+  'config_activations',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    version: integer('version').notNull().references(() => configVersions.version),
+    previousVersion: integer('previous_version'),
+    /** bootstrap | publish | rollback */
+    kind: text('kind').notNull(),
+    by: text('by').notNull(),
+    message: text('message'),
+    at: timestamp('at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (t) => [index('config_activations_at_idx').on(t.at)],
+);
 
 /** Config drafts an admin edits before publishing; a draft is never active. */
 export const configDrafts = pgTable('config_drafts', {
@@ -266,4 +281,4 @@ export const slaTimers = pgTable(
   ],
 );
 
-export const schema = { inboundEvents, leads, assignments, outbox, rotationCursors, routingCounters, configVersions, configActive, configDrafts, connectorState, ownershipChanges, conflicts, slaTimers };
+export const schema = { inboundEvents, leads, assignments, outbox, rotationCursors, routingCounters, configVersions, configActive, configActivations, configDrafts, connectorState, ownershipChanges, conflicts, slaTimers };

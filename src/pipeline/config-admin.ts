@@ -116,7 +116,7 @@ export async function publishConfig(deps: ConfigAdminDeps, input: PublishInput) 
     const active = await db.getActiveConfig(tx);
     const diff: StoredDiff = { against: active?.version ?? null, changes: diffConfig(active?.document ?? {}, document) };
     const row = await db.insertConfigVersion(tx, { document, author: input.author, message: input.message, diff });
-    const pointer = await db.setActiveConfigVersion(tx, row.version);
+    const pointer = await db.setActiveConfigVersion(tx, row.version, { kind: 'publish', by: input.author, message: input.message });
     return { version: row.version, author: row.author, message: row.message, createdAt: row.createdAt, activatedAt: pointer.activatedAt, diff };
   });
   deps.configs?.invalidate();
@@ -136,7 +136,7 @@ export async function rollbackConfig(deps: ConfigAdminDeps, input: { version: nu
     if (!parsed.ok) throw errors.configInvalid(parsed.errors);
     const before = await db.getActivePointer(tx);
     if (before?.version === input.version) return { version: input.version, previousVersion: before.version, activatedAt: before.activatedAt, changed: false };
-    const pointer = await db.setActiveConfigVersion(tx, input.version);
+    const pointer = await db.setActiveConfigVersion(tx, input.version, { kind: 'rollback', by: input.who, message: input.message });
     return { version: pointer.version, previousVersion: before?.version ?? null, activatedAt: pointer.activatedAt, changed: true };
   });
   deps.configs?.invalidate();
@@ -164,6 +164,12 @@ export async function getActiveConfigVersion(deps: Pick<ConfigAdminDeps, 'db'>) 
 export async function listVersions(deps: Pick<ConfigAdminDeps, 'db'>, limit?: number) {
   const [rows, active] = await Promise.all([db.listConfigVersions(deps.db, limit), db.getActiveVersionNumber(deps.db)]);
   return { active: active ?? null, versions: rows.map((r) => ({ version: r.version, author: r.author, message: r.message, createdAt: r.createdAt, active: r.version === active, changes: storedDiff(r.diff).changes.length })) };
+}
+
+/** Who made which version active, when and why (bootstrap, publish, rollback), newest first. */
+export async function listActivations(deps: Pick<ConfigAdminDeps, 'db'>, limit?: number) {
+  const rows = await db.listConfigActivations(deps.db, limit);
+  return { activations: rows.map((r) => ({ version: r.version, previousVersion: r.previousVersion, kind: r.kind, by: r.by, message: r.message, at: r.at })) };
 }
 
 export async function getVersion(deps: Pick<ConfigAdminDeps, 'db'>, version: number) {

@@ -147,6 +147,20 @@ describe('publish, rollback, diff, export', () => {
     expect((await call('POST', '/v1/admin/config/rollback', asEditor, { version: 1 })).json()).toMatchObject({ version: 1, changed: false });
   });
 
+  it('keeps who moved the pointer, when and why: bootstrap, publish, rollback, newest first (a no-op rollback is not a move)', async () => {
+    const res = await call('GET', '/v1/admin/config/activations', asViewer);
+    expect(res.statusCode).toBe(200);
+    const { activations } = res.json();
+    expect(activations).toEqual([
+      { version: 1, previousVersion: 2, kind: 'rollback', by: expect.stringMatching(/^editor:[0-9a-f]{8}$/), message: 'dee is not ready', at: expect.any(String) },
+      { version: 2, previousVersion: 1, kind: 'publish', by: expect.stringMatching(/^Ana via editor:/), message: 'add dee', at: expect.any(String) },
+      { version: 1, previousVersion: null, kind: 'bootstrap', by: 'bootstrap', message: expect.stringMatching(/^initial config from /), at: expect.any(String) },
+    ]);
+    const [pointer] = await sql.rows<{ updated_at: Date }>(`select updated_at from config_active`);
+    expect(new Date(activations[0].at).getTime()).toBe(pointer!.updated_at.getTime());
+    expect((await call('GET', '/v1/admin/config/activations?limit=1', asViewer)).json().activations).toHaveLength(1);
+  });
+
   it('diffs any two versions, in both directions, and against the active one by default', async () => {
     const forward = (await call('GET', '/v1/admin/config/diff?from=1&to=2', asViewer)).json();
     expect(forward.changes.map((c: { op: string; path: string }) => `${c.op} ${c.path}`)).toEqual(['add routing.reps[id=dee]', 'change routing.pools[id=inbound].members']);

@@ -1,4 +1,5 @@
-// Reading the config lifecycle: the active version, the version list, one version, a diff, an export.
+// Reading the config lifecycle: the active version, the version list, who activated what, one
+// version, a diff, an export.
 import type { FastifyInstance } from 'fastify';
 import { configAdmin } from '../../../pipeline/index.js';
 import type { HttpDeps } from '../../deps.js';
@@ -18,6 +19,11 @@ export function configReadRoutes(app: FastifyInstance, deps: HttpDeps, guard: Gu
   app.get('/v1/admin/config/versions', { ...viewer, schema: { tags, summary: 'Published versions, newest first', querystring: jsonSchema(listQuery) } }, async (req) => {
     const q = parseInput(listQuery, req.query, 'query');
     return configAdmin.listVersions(pipeline, q.limit);
+  });
+
+  app.get('/v1/admin/config/activations', { ...viewer, schema: { tags, summary: 'Who made which version active, when and why (bootstrap, publish, rollback), newest first', querystring: jsonSchema(listQuery) } }, async (req) => {
+    const q = parseInput(listQuery, req.query, 'query');
+    return configAdmin.listActivations(pipeline, q.limit);
   });
 
   app.get('/v1/admin/config/versions/:version', { ...viewer, schema: { tags, summary: 'One version: document, author, message, diff', params: jsonSchema(versionParams) } }, async (req) => {
