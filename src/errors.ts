@@ -26,6 +26,22 @@ export type ErrorCode =
   | 'NOT_READY'
   | 'INTERNAL';
 
+const identifier = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+
+/**
+ * The one spelling of a path in every error: `mappings["hubspot/contact"].fields[1].transforms[0].pattern`,
+ * `routing.rules[3].action.pool`, `body.lead.email`. Indexes in brackets; a key that is not an
+ * identifier (a slash, a space) quoted in brackets. `prefix` is an already formatted path.
+ */
+export function fieldPath(parts: ReadonlyArray<PropertyKey>, prefix = ''): string {
+  return parts.reduce<string>((acc, p) => {
+    if (typeof p === 'number') return `${acc}[${p}]`;
+    const key = String(p);
+    if (!identifier.test(key)) return `${acc}[${JSON.stringify(key)}]`;
+    return acc ? `${acc}.${key}` : key;
+  }, prefix);
+}
+
 export interface FieldIssue {
   path: string;
   message: string;

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { mappingSetSchema, validateMapping } from '../mapping/index.js';
 import { routingConfigSchema, validateRoutingConfig } from '../routing/index.js';
 import { validateSyncConfig } from '../sync/index.js';
-import type { FieldIssue } from '../errors.js';
+import { fieldPath, type FieldIssue } from '../errors.js';
 
 export const configDocumentSchema = z.strictObject({
   mappings: mappingSetSchema,
@@ -13,14 +13,8 @@ export const configDocumentSchema = z.strictObject({
 });
 export type ConfigDocument = z.infer<typeof configDocumentSchema>;
 
-/** `routing.rules[3].action.pool` style paths. */
-export function issuePath(path: ReadonlyArray<PropertyKey>, prefix = ''): string {
-  const s = path.reduce<string>((acc, p) => (typeof p === 'number' ? `${acc}[${p}]` : acc ? `${acc}.${String(p)}` : String(p)), prefix);
-  return s || '(root)';
-}
-
 export function zodIssues(error: z.ZodError, prefix = ''): FieldIssue[] {
-  return error.issues.map((i) => ({ path: issuePath(i.path, prefix), message: i.message }));
+  return error.issues.map((i) => ({ path: fieldPath(i.path, prefix) || '(root)', message: i.message }));
 }
 
 /** Schema, then references, duplicates, regexes and rules that can never fire. Never throws. */
@@ -29,7 +23,7 @@ export function parseConfigDocument(input: unknown): { ok: true; doc: ConfigDocu
   if (!parsed.success) return { ok: false, errors: zodIssues(parsed.error) };
   const doc = parsed.data;
   const errors: FieldIssue[] = [
-    ...Object.entries(doc.mappings).flatMap(([key, m]) => validateMapping(m, `mappings["${key}"]`)),
+    ...Object.entries(doc.mappings).flatMap(([key, m]) => validateMapping(m, fieldPath(['mappings', key]))),
     ...validateRoutingConfig(doc.routing, 'routing'),
     ...validateSyncConfig(doc.routing, 'routing'),
   ];

@@ -1,5 +1,5 @@
 // The transforms an admin can chain on a field. A bare name ("trim") is shorthand for
-// { op: trim }; parsing turns both into the object form so errors point at `...transforms.2.op`.
+// { op: trim }; parsing turns both into the object form so errors point at `...transforms[2].op`.
 import { z } from 'zod';
 
 const scalar = z.union([z.string(), z.number(), z.boolean()]);

@@ -1,6 +1,7 @@
-// Semantic checks on a parsed mapping that zod's shape cannot express. Paths use the same
-// dotted form as zod errors, under the caller's prefix (e.g. "mappings.hubspot/contact").
+// Semantic checks on a parsed mapping that zod's shape cannot express. Paths are spelled as
+// everywhere (errors.ts fieldPath), under the caller's prefix (e.g. `mappings["hubspot/contact"]`).
 import { backtracksCatastrophically, canonicalFields, unsafeRegexMessage, type CanonicalField } from '../lead/index.js';
+import { fieldPath } from '../errors.js';
 import { canonicalCoercers, coerceCustom } from './canonical-coercers.js';
 import { Fail, isEmpty, type Step } from './fail.js';
 import { sourcesOf } from './mapped-fields.js';
@@ -18,7 +19,7 @@ const canonical = new Set<string>(canonicalFields);
 // Derived from the email domain after mapping; a mapped value would contradict it.
 const derivedOnly = new Set(['freeEmail']);
 
-const join = (prefix: string, ...parts: Array<string | number>) => [prefix, ...parts].filter((p) => p !== '').join('.');
+const join = (prefix: string, ...parts: Array<string | number>) => fieldPath(parts, prefix);
 
 /** The target's final type check: the canonical field's own, or custom's. */
 export function coercerFor(target: string): Step {
@@ -49,7 +50,7 @@ function checkTransform(t: TransformSpec, path: string, issues: MappingIssue[]):
       const folded = key.trim().toLowerCase();
       const other = seen.get(folded);
       // Keys match ignoring case and spaces, so "Open" and "open " are the same key.
-      if (other !== undefined) issues.push({ path: `${path}.values.${key}`, message: `is the same key as "${other}" (keys ignore case and surrounding spaces)` });
+      if (other !== undefined) issues.push({ path: join(path, 'values', key), message: `is the same key as "${other}" (keys ignore case and surrounding spaces)` });
       seen.set(folded, key);
     }
   }
@@ -79,7 +80,7 @@ export function validateMapping(mapping: Mapping, prefix = ''): MappingIssue[] {
       issues.push({ path: `${path}.to`, message: `"${f.to}" is not a canonical field (${canonicalFields.join(', ')}) or custom.<name>` });
     }
     const first = targets.get(f.to);
-    if (first !== undefined) issues.push({ path: `${path}.to`, message: `${f.to} is already mapped by fields.${first}; use firstOf for fallbacks` });
+    if (first !== undefined) issues.push({ path: `${path}.to`, message: `${f.to} is already mapped by fields[${first}]; use firstOf for fallbacks` });
     else targets.set(f.to, i);
     for (const name of sourcesOf(f)) if (!mapped.has(name)) mapped.set(name, i);
     const before = issues.length;
@@ -88,7 +89,7 @@ export function validateMapping(mapping: Mapping, prefix = ''): MappingIssue[] {
   });
   mapping.ignore.forEach((name, k) => {
     const by = mapped.get(name);
-    if (by !== undefined) issues.push({ path: join(prefix, 'ignore', k), message: `"${name}" is mapped by fields.${by}; remove it from ignore` });
+    if (by !== undefined) issues.push({ path: join(prefix, 'ignore', k), message: `"${name}" is mapped by fields[${by}]; remove it from ignore` });
   });
   return issues;
 }

@@ -53,7 +53,7 @@ describe('config validate (no database)', () => {
     expect(ok).toEqual({ code: 0, output: 'fixtures/config/sample.yaml is valid\n' });
     expect(invalid.code).toBe(1);
     expect(invalid.output.split('\n').filter(Boolean)).toEqual([
-      expect.stringMatching(/^mappings\["api\/lead"\]\.fields\.0\.to: "mail" is not a canonical field/),
+      expect.stringMatching(/^mappings\["api\/lead"\]\.fields\[0\]\.to: "mail" is not a canonical field/),
       'routing.rules[1]: rule "late" can never fire: rules[0] ("everyone") matches every lead first',
       'routing.rules[1].action.pool: pool "us-team" does not exist',
       `${invalidFile} is not valid: 3 error(s)`,

@@ -29,8 +29,8 @@ const cases: Array<{ name: string; change: (d: Doc) => void; errors: Array<{ pat
   { name: 'a wrong type in a rep', change: (d) => (d.routing.reps[0]!.weight = 'heavy'), errors: [{ path: 'routing.reps[0].weight', message: /expected number/ }] },
   { name: 'no reps at all', change: (d) => (d.routing.reps = []), errors: [{ path: 'routing.reps', message: /expected array to have >=1 items/ }] },
   { name: 'an unknown strategy', change: (d) => (d.routing.pools[0]!.strategy = 'random'), errors: [{ path: 'routing.pools[0].strategy', message: /Invalid option/ }] },
-  { name: 'a mapping key that names no CRM', change: (d) => (d.mappings['zoho/lead'] = { fields: [{ from: 'x', to: 'email' }] }), errors: [{ path: 'mappings.zoho/lead', message: 'Invalid key in record' }] },
-  { name: 'a CRM field that is not a string', change: (d) => (d.mappings['hubspot/contact']!.fields[1]!.from = 3), errors: [{ path: 'mappings.hubspot/contact.fields[1].from', message: /expected string/ }] },
+  { name: 'a mapping key that names no CRM', change: (d) => (d.mappings['zoho/lead'] = { fields: [{ from: 'x', to: 'email' }] }), errors: [{ path: 'mappings["zoho/lead"]', message: 'Invalid key in record' }] },
+  { name: 'a CRM field that is not a string', change: (d) => (d.mappings['hubspot/contact']!.fields[1]!.from = 3), errors: [{ path: 'mappings["hubspot/contact"].fields[1].from', message: /expected string/ }] },
   { name: 'a rule naming a pool that does not exist', change: (d) => (d.routing.rules[0]!.action = { pool: 'emea' }), errors: [{ path: 'routing.rules[0].action.pool', message: 'pool "emea" does not exist' }] },
   { name: 'a rule naming a rep that does not exist', change: (d) => (d.routing.rules[0]!.action = { rep: 'cy' }), errors: [{ path: 'routing.rules[0].action.rep', message: 'rep "cy" does not exist' }] },
   { name: 'a pool member that does not exist', change: (d) => (d.routing.pools[0]!.members = ['ana', 'zed']), errors: [{ path: 'routing.pools[0].members[1]', message: 'rep "zed" does not exist' }] },
@@ -53,10 +53,10 @@ const cases: Array<{ name: string; change: (d: Doc) => void; errors: Array<{ pat
   {
     name: 'a regex that does not compile in a mapping transform',
     change: (d) => (d.mappings['api/lead']!.fields[1]!.transforms = [{ op: 'regex', pattern: '([A-Z' }]),
-    errors: [{ path: 'mappings["api/lead"].fields.1.transforms.0.pattern', message: /^does not compile/ }],
+    errors: [{ path: 'mappings["api/lead"].fields[1].transforms[0].pattern', message: /^does not compile/ }],
   },
-  { name: 'a mapping target that is not a canonical field', change: (d) => (d.mappings['api/lead']!.fields[1]!.to = 'nation'), errors: [{ path: 'mappings["api/lead"].fields.1.to', message: /^"nation" is not a canonical field/ }] },
-  { name: 'two mappings of one canonical field', change: (d) => (d.mappings['api/lead']!.fields[1]!.to = 'email'), errors: [{ path: 'mappings["api/lead"].fields.1.to', message: /already mapped by fields.0/ }] },
+  { name: 'a mapping target that is not a canonical field', change: (d) => (d.mappings['api/lead']!.fields[1]!.to = 'nation'), errors: [{ path: 'mappings["api/lead"].fields[1].to', message: /^"nation" is not a canonical field/ }] },
+  { name: 'two mappings of one canonical field', change: (d) => (d.mappings['api/lead']!.fields[1]!.to = 'email'), errors: [{ path: 'mappings["api/lead"].fields[1].to', message: /already mapped by fields\[0\]/ }] },
 ];
 
 describe('invalid config documents', () => {

@@ -151,7 +151,7 @@ describe('applyMapping: canonical types', () => {
 describe('compileMapping', () => {
   it('throws CONFIG_INVALID with every path for a mapping validateMapping rejects', () => {
     const bad = aMapping({ fields: [{ from: 'x', to: 'nickname' }, { from: 'y', to: 'custom.y', transforms: [{ op: 'regex', pattern: '(' }] }] });
-    expect(() => compileMapping(bad)).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID', details: { errors: [expect.objectContaining({ path: 'fields.0.to' }), expect.objectContaining({ path: 'fields.1.transforms.0.pattern' })] } }));
+    expect(() => compileMapping(bad)).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID', details: { errors: [expect.objectContaining({ path: 'fields[0].to' }), expect.objectContaining({ path: 'fields[1].transforms[0].pattern' })] } }));
   });
 
   it('copies the record ref, so the lead never aliases connector data', () => {
