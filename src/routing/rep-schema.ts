@@ -16,12 +16,16 @@ const dateOrInstant = z.union([isoDate, z.iso.datetime({ offset: true })], { mes
 const span = z
   .string()
   .regex(/^([01]\d|2[0-3]):[0-5]\d-(([01]\d|2[0-3]):[0-5]\d|24:00)$/, 'use HH:MM-HH:MM (24h, end may be 24:00)')
-  .refine((s) => s.slice(0, 5) < s.slice(6), { message: 'end must be after start (split a night shift into two days)' });
+  .refine((s) => s.slice(0, 5) !== s.slice(6), { message: 'start and end are the same time (a whole day is 00:00-24:00)' });
 
 export const weekdays = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 export type Weekday = (typeof weekdays)[number];
 
-/** Spans per weekday in the rep's zone; a weekday left out is a day off. */
+/**
+ * Spans per weekday in the rep's zone; a weekday left out is a day off. An end before the start
+ * is a night shift: "22:00-06:00" on mon runs to 06:00 on tue (that part is Tuesday's: its
+ * holidays and time off apply).
+ */
 export const workingHoursSchema = z.strictObject(
   Object.fromEntries(weekdays.map((d) => [d, z.array(span).optional()])) as Record<Weekday, z.ZodOptional<z.ZodArray<typeof span>>>,
 );

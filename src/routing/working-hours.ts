@@ -21,10 +21,26 @@ function bound(value: string): Bound {
   return value.length === 10 ? { date: value } : { ms: Date.parse(value) };
 }
 
+/** A night shift (end before start) is split at midnight: the rest belongs to the next weekday. */
+function spansPerWeekday(hours: NonNullable<Rep['workingHours']>): Span[][] {
+  const days: Span[][] = weekdays.map(() => []);
+  weekdays.forEach((d, i) => {
+    for (const text of hours[d] ?? []) {
+      const [start, end] = [minutes(text.slice(0, 5)), minutes(text.slice(6))];
+      if (end > start) days[i]!.push([start, end]);
+      else {
+        days[i]!.push([start, 24 * 60]);
+        if (end > 0) days[(i + 1) % 7]!.push([0, end]);
+      }
+    }
+  });
+  return days.map((spans) => spans.sort((a, b) => a[0] - b[0]));
+}
+
 export function compileSchedule(rep: Rep): Schedule {
   const hours = rep.workingHours;
   return {
-    spans: hours && weekdays.map((d) => (hours[d] ?? []).map((s) => [minutes(s.slice(0, 5)), minutes(s.slice(6))] as const)),
+    spans: hours && spansPerWeekday(hours),
     holidays: new Set(rep.holidays),
     away: rep.away.map((a) => ({ from: bound(a.from), to: bound(a.to), label: `${a.from}..${a.to}${a.note ? ` (${a.note})` : ''}` })),
   };

@@ -11,6 +11,19 @@ function route(rep: Rep, now: Date, opts: { counters?: Record<string, number>; l
 }
 
 describe('rep availability', () => {
+  it('runs a night shift (end before start) past midnight into the next weekday', () => {
+    // Mon 23 Nov 2026, UTC: 22:00 Monday to 06:00 Tuesday; Tuesday 24 Nov is the rep's holiday in the second case.
+    const ana = aRep({ id: 'ana', timeZone: 'UTC', workingHours: { mon: ['22:00-06:00'] } });
+    expect(route(ana, at('2026-11-23T21:59Z'))).toEqual({ owner: 'backup', about: ['REP_OFF_HOURS'] });
+    expect(route(ana, at('2026-11-23T23:00Z')).owner).toBe('ana');
+    expect(route(ana, at('2026-11-24T03:00Z')).owner).toBe('ana');
+    expect(route(ana, at('2026-11-24T06:00Z'))).toEqual({ owner: 'backup', about: ['REP_OFF_HOURS'] }); // end exclusive
+    expect(route(ana, at('2026-11-29T23:00Z')).owner).toBe('backup'); // Sunday night is not Monday's
+    const offTuesday = aRep({ id: 'ana', timeZone: 'UTC', workingHours: { mon: ['22:00-06:00'] }, holidays: ['2026-11-24'] });
+    expect(route(offTuesday, at('2026-11-23T23:00Z')).owner).toBe('ana');
+    expect(route(offTuesday, at('2026-11-24T03:00Z')).owner).toBe('backup'); // the part after midnight is Tuesday's
+  });
+
   it('skips a rep who is out of office and says so', () => {
     const ana = aRep({ id: 'ana', away: [days('2026-11-24', '2026-11-26')] });
     expect(route(ana, at('2026-11-25T10:00Z'))).toEqual({ owner: 'backup', about: ['REP_AWAY'] });

@@ -39,7 +39,7 @@ describe('schema (zod) errors carry paths', () => {
   it('points into actions, fallbacks and rep fields', () => {
     const c = base();
     c.rules = [{ id: 'r', when: { match: 'always' }, action: { rep: 'ana', fallback: { team: 'x' } as never } }];
-    c.reps[0]!.workingHours = { mon: ['17:00-09:00'] };
+    c.reps[0]!.workingHours = { mon: ['09:00-09:00'] };
     expect(zodIssues(c).map((i) => i.path).sort()).toEqual(['reps.0.workingHours.mon.0', 'rules.0.action.fallback']);
   });
 });

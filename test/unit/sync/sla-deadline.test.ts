@@ -8,6 +8,14 @@ const berlin = aRep({ id: 'ana', timeZone: 'Europe/Berlin', workingHours: weekda
 const iso = (d: Date) => d.toISOString();
 
 describe('slaDeadline in working minutes', () => {
+  it('counts a night shift straight through midnight, and resumes at the next night', () => {
+    const nights = aRep({ id: 'nia', timeZone: 'UTC', workingHours: weekdaysHours('22:00-06:00') });
+    // Mon 23:30 + 60 working minutes: Tue 00:30, no break at midnight.
+    expect(iso(slaDeadline(at('2026-11-23T23:30:00Z'), 60, nights, true))).toBe('2026-11-24T00:30:00.000Z');
+    // Tue 05:30: 30 minutes to the end of the shift, the other 30 from Tue 22:00.
+    expect(iso(slaDeadline(at('2026-11-24T05:30:00Z'), 60, nights, true))).toBe('2026-11-24T22:30:00.000Z');
+  });
+
   it('carries Friday 16:30 Berlin + 60 working minutes over the weekend to Monday 09:30 local', () => {
     expect(iso(slaDeadline(at('2026-11-27T15:30:00Z'), 60, berlin, true))).toBe('2026-11-30T08:30:00.000Z');
   });
