@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { ackFigures, openLoop } from './open-loop.js';
-import { freePort, freshDatabase, percentile, root, waitHealthy } from './support.js';
+import { cpuMeter, freePort, freshDatabase, percentile, root, waitHealthy } from './support.js';
 
 const { values } = parseArgs({ options: { rate: { type: 'string', default: '1000' }, seconds: { type: 'string', default: '15' } } });
 const rate = Number(values.rate);
@@ -33,7 +33,14 @@ async function main() {
       body: (n) => JSON.stringify({ source: 'bench', idempotencyKey: `bench-${r}-${n}`, lead: { email: `lead${n}@acme.example`, country: 'DE', score: n % 100 } }),
     });
   await run(2, rate / 2);
+  const cpu = cpuMeter({
+    server: (pid) => pid === child.pid,
+    postgres: (_, cmd) => cmd.startsWith('postgres'),
+    redis: (_, cmd) => cmd.startsWith('redis-server'),
+    load_generator: (pid) => pid === process.pid,
+  });
   const result = await run(seconds, rate);
+  const cpuSeconds = cpu();
   child.kill('SIGTERM');
   await exited;
   await db.drop();
@@ -46,6 +53,7 @@ async function main() {
       acks_per_s: Math.round((result.byStatus['202'] ?? 0) / seconds),
       errors: result.errors,
       ...ackFigures(result, percentile),
+      cpu_s: cpuSeconds,
     }),
   );
 }

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { intakeProgress, intakeToWritebackMs, openPglite, openPostgres } from '../src/db/index.js';
 import { ackFigures, openLoop } from './open-loop.js';
-import { freePort, percentile, startCli, waitHealthy, freshDatabase } from './support.js';
+import { cpuMeter, freePort, percentile, startCli, waitHealthy, freshDatabase } from './support.js';
 
 const { values } = parseArgs({ options: { embedded: { type: 'boolean', default: false }, rate: { type: 'string' }, seconds: { type: 'string', default: '15' }, workers: { type: 'string', default: '1' }, 'route-linger-ms': { type: 'string' } } });
 const embedded = values.embedded!;
@@ -50,7 +50,16 @@ async function main() {
       body: (n) => JSON.stringify({ source: 'bench', idempotencyKey: `bench-${r}-${n}`, lead: { email: `lead${n}@acme.example`, country: 'DE', score: n % 100 } }),
     });
   await run(2, rate / 2); // warm-up: JIT, pools, prepared paths
+  const [servePid, ...workerPids] = procs.map((p) => p.child.pid);
+  const cpu = cpuMeter({
+    serve: (pid) => pid === servePid,
+    worker: (pid) => workerPids.includes(pid),
+    postgres: (_, cmd) => cmd.startsWith('postgres'),
+    redis: (_, cmd) => cmd.startsWith('redis-server'),
+    load_generator: (pid) => pid === process.pid,
+  });
   const result = await run(seconds, rate);
+  const cpuSeconds = cpu();
 
   // Let the pipeline drain (counting only), then read every lead's intake -> owner-written time.
   const withPostgres = async <T>(f: (db: Awaited<ReturnType<typeof openPostgres>>['db']) => Promise<T>) => {
@@ -90,6 +99,9 @@ async function main() {
       non_2xx: result.sent - result.errors - acked,
       errors: result.errors,
       ...ackFigures(result, percentile),
+      // CPU seconds per process during the measured run; the machine has 2 cores (2 x seconds).
+      cpu_s: cpuSeconds,
+      cpu_share_of_2_cores: Math.round((Object.values(cpuSeconds).reduce((a, b) => a + b, 0) / (2 * seconds)) * 100) / 100,
       e2e_p50_ms: percentile(lat, 50),
       e2e_p99_ms: percentile(lat, 99),
       stored_events: s!.acked,

@@ -1,5 +1,6 @@
 // Shared by the benches: child processes of the real CLI, fixed-rate load, percentiles.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
@@ -57,4 +58,39 @@ export async function freshDatabase(baseUrl: string, bench = 'bench'): Promise<{
   const u = new URL(baseUrl);
   u.pathname = `/${name}`;
   return { url: u.toString(), drop: () => admin(`drop database if exists ${name} with (force)`) };
+}
+
+/**
+ * CPU seconds used per process group over a window, read from /proc (Linux; empty elsewhere):
+ * on a shared 2-core box, where the time goes is the first question about a latency figure.
+ */
+export function cpuMeter(groups: Record<string, (pid: number, cmdline: string) => boolean>): () => Record<string, number> {
+  const tick = 100; // USER_HZ on Linux
+  const read = () => {
+    const out = new Map<number, { group: string; ticks: number }>();
+    let pids: string[] = [];
+    try {
+      pids = readdirSync('/proc').filter((p) => /^\d+$/.test(p));
+    } catch {
+      return out;
+    }
+    for (const p of pids) {
+      try {
+        const cmdline = readFileSync(`/proc/${p}/cmdline`, 'utf8').replaceAll('\0', ' ');
+        const group = Object.entries(groups).find(([, match]) => match(Number(p), cmdline))?.[0];
+        if (!group) continue;
+        const fields = readFileSync(`/proc/${p}/stat`, 'utf8').split(') ')[1]!.split(' ');
+        out.set(Number(p), { group, ticks: Number(fields[11]) + Number(fields[12]) });
+      } catch {
+        // the process ended between the listing and the read
+      }
+    }
+    return out;
+  };
+  const start = read();
+  return () => {
+    const used: Record<string, number> = {};
+    for (const [pid, { group, ticks }] of read()) used[group] = (used[group] ?? 0) + (ticks - (start.get(pid)?.ticks ?? 0)) / tick;
+    return Object.fromEntries(Object.entries(used).map(([g, s]) => [g, Math.round(s * 100) / 100]));
+  };
 }
