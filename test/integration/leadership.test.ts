@@ -42,14 +42,23 @@ function worker(name: string, log: string[]): Promise<Leadership> {
   });
 }
 
+/** a leads, then b asks; `body` runs with both, and both stop afterwards whatever happened. */
+async function aLeadsThenB(body: (a: Leadership, log: string[]) => Promise<void>): Promise<void> {
+  const log: string[] = [];
+  const a = await worker('a', log);
+  await a.ready;
+  const b = await worker('b', log);
+  try {
+    await b.ready;
+    await body(a, log);
+  } finally {
+    await Promise.all([a.stop(), b.stop()]);
+  }
+}
+
 describe('runWhileLeader', () => {
-  it('runs the work in one process only, and hands it over when the leader stops', async () => {
-    const log: string[] = [];
-    const a = await worker('a', log);
-    await a.ready;
-    const b = await worker('b', log);
-    try {
-      await b.ready;
+  it('runs the work in one process only, and hands it over when the leader stops', () =>
+    aLeadsThenB(async (a, log) => {
       await new Promise((r) => setTimeout(r, 300)); // b has asked a few times by now
       expect(log).toEqual(['a started']);
 
@@ -57,18 +66,10 @@ describe('runWhileLeader', () => {
       await until(() => log.includes('b started'), { what: 'b takes over' });
       expect(log).toEqual(['a started', 'a stopped', 'b started']);
       expect(mostAtOnce).toBe(1);
-    } finally {
-      await Promise.all([a.stop(), b.stop()]);
-    }
-  });
+    }));
 
-  it('stops the work when the leader loses its database session, then one process leads again', async () => {
-    const log: string[] = [];
-    const a = await worker('a', log);
-    await a.ready;
-    const b = await worker('b', log);
-    try {
-      await b.ready;
+  it('stops the work when the leader loses its database session, then one process leads again', () =>
+    aLeadsThenB(async (_a, log) => {
       expect(log).toEqual(['a started']);
 
       const admin = await sqlClient(database.url);
@@ -81,8 +82,5 @@ describe('runWhileLeader', () => {
       expect(log.slice(0, 2)).toEqual(['a started', 'a stopped']);
       expect(log[2]).toMatch(/^[ab] started$/);
       expect(mostAtOnce).toBe(1);
-    } finally {
-      await Promise.all([a.stop(), b.stop()]);
-    }
-  });
+    }));
 });
