@@ -36,8 +36,11 @@ export interface RoutingBatchWrites {
   queued: Array<{ id: string; score: number | null }>;
 }
 
+/** A new SLA timer, as much as scheduling its job needs. */
+export type ArmedTimer = Pick<SlaTimerRow, 'id' | 'dueAt' | 'reassignments'>;
+
 /** All of a routing batch's writes in one statement; answers the new outbox ids and SLA timers. */
-export async function writeRoutingBatch(tx: Tx, w: RoutingBatchWrites, now: Date): Promise<{ outboxIds: string[]; timers: SlaTimerRow[] }> {
+export async function writeRoutingBatch(tx: Tx, w: RoutingBatchWrites, now: Date): Promise<{ outboxIds: string[]; timers: ArmedTimer[] }> {
   const at = now.toISOString();
   // Data-modifying CTEs all run, referenced or not, against one snapshot: the timer update
   // cannot see the timers inserted beside it, which is what "end the earlier ones" needs.
@@ -75,7 +78,7 @@ export async function writeRoutingBatch(tx: Tx, w: RoutingBatchWrites, now: Date
         from jsonb_to_recordset(${json(w.timers)}) as x(event_id uuid, pool_id text, rep_id text, due_at timestamptz, reassignments integer)
         join a on a.event_id = x.event_id
         on conflict (assignment_id) do nothing
-        returning *
+        returning id, due_at, reassignments
       ), cursors as (
         insert into rotation_cursors (pool_id, position, updated_at)
         select key, value::integer, ${at}::timestamptz from jsonb_each_text(${json(w.cursors)})
@@ -95,31 +98,11 @@ export async function writeRoutingBatch(tx: Tx, w: RoutingBatchWrites, now: Date
       union all select 'timer', to_jsonb(t) from t`),
   );
   const outboxIds: string[] = [];
-  const timers: SlaTimerRow[] = [];
+  const timers: ArmedTimer[] = [];
   for (const r of rows) {
     const row = (typeof r.row === 'string' ? JSON.parse(r.row) : r.row) as Record<string, unknown>;
     if (r.kind === 'outbox') outboxIds.push(row.id as string);
-    else timers.push(timerFromJson(row));
+    else timers.push({ id: row.id as string, dueAt: new Date(row.due_at as string), reassignments: row.reassignments as number });
   }
   return { outboxIds, timers };
-}
-
-const date = (v: unknown) => (v === null || v === undefined ? null : new Date(v as string));
-
-function timerFromJson(r: Record<string, unknown>): SlaTimerRow {
-  return {
-    id: r.id as string,
-    leadId: r.lead_id as string,
-    assignmentId: r.assignment_id as string,
-    poolId: r.pool_id as string,
-    repId: r.rep_id as string,
-    dueAt: date(r.due_at)!,
-    status: r.status as string,
-    reassignments: r.reassignments as number,
-    breachAction: (r.breach_action as string | null) ?? null,
-    closedReason: (r.closed_reason as string | null) ?? null,
-    nextRepId: (r.next_rep_id as string | null) ?? null,
-    closedAt: date(r.closed_at),
-    createdAt: date(r.created_at)!,
-  };
 }

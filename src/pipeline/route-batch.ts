@@ -3,7 +3,7 @@
 // outbox rows, so a retry, a redelivery or a second worker finds them done and writes nothing.
 import { applyMapping, mappedCrmFields, type SourceRecord } from '../mapping/index.js';
 import { decide, stateKeys, type Decision } from '../routing/index.js';
-import { getRoutableInboundEvents, leadRecordKey, lockForRouting, markInboundEventsDone, writeRoutingBatch, type InboundEventRow, type SlaTimerRow } from '../db/index.js';
+import { getRoutableInboundEvents, leadRecordKey, lockForRouting, markInboundEventsDone, writeRoutingBatch, type ArmedTimer, type InboundEventRow } from '../db/index.js';
 import { errors } from '../errors.js';
 import type { Lead } from '../lead/index.js';
 import type { MappingWarning } from '../mapping/index.js';
@@ -62,7 +62,7 @@ export async function routeBatch(deps: PipelineDeps, eventIds: string[], deliver
     const keys = stateKeys(doc.routing, now);
     const { routable: open, state } = await lockForRouting(tx, { eventIds: routable.map((r) => r.ev.id), pools: [globalLockKey, ...keys.pools], counters: keys.counters });
     const todo = routable.filter((r) => open.has(r.ev.id));
-    if (todo.length === 0) return { results: [], outboxIds: [] as string[], timers: [] as SlaTimerRow[] };
+    if (todo.length === 0) return { results: [], outboxIds: [] as string[], timers: [] as ArmedTimer[] };
 
     // Two triggers for one record in a batch: route the first now, the rest in a later batch.
     const seen = new Set<string>();

@@ -36,6 +36,7 @@ import {
   updateLeadOwnership,
   type DbOrTx,
   type InboundEventRow,
+  type ArmedTimer,
   type SlaTimerRow,
 } from '../db/index.js';
 import { errors } from '../errors.js';
@@ -82,7 +83,7 @@ export async function armSlaTimers(tx: DbOrTx, config: RoutingConfig, placed: Pl
 }
 
 /** After commit: the fast path. If Redis is away the sweeper fires the row when due. */
-export async function scheduleSlaTimers(deps: PipelineDeps, timers: SlaTimerRow[]): Promise<void> {
+export async function scheduleSlaTimers(deps: PipelineDeps, timers: ArmedTimer[]): Promise<void> {
   for (const t of timers) {
     const delayMs = Math.max(0, t.dueAt.getTime() - deps.now().getTime());
     await deps.queue.enqueue('route', { v: 1, slaTimerId: t.id }, { jobId: slaTimerJobId(t), delayMs }).catch((err: Error) => {
