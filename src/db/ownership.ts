@@ -2,7 +2,7 @@
 // confirmed them), the owner changes CRMs reported, and the conflicts a person's change caused.
 // The sync transaction locks the lead rows first (in id order), then reads and writes here.
 import { and, desc, eq, gte, inArray, lte, or, sql, type SQL } from 'drizzle-orm';
-import type { DbOrTx } from './client.js';
+import { jsonParam, type DbOrTx } from './client.js';
 import { assignmentSummaryColumns } from './lead-queries.js';
 import { assignments, conflicts, inboundEvents, leads, outbox, ownershipChanges } from './schema.js';
 
@@ -114,11 +114,10 @@ export async function countReverts(tx: DbOrTx, leadIds: string[]): Promise<Map<s
 /** A batch as one jsonb parameter: one statement, whatever the batch size (the sync hot path). */
 export async function insertOwnershipChanges(tx: DbOrTx, rows: NewOwnershipChange[]): Promise<void> {
   if (rows.length === 0) return;
-  const json = JSON.stringify(rows.map((r) => ({ ...r, occurredAt: r.occurredAt instanceof Date ? r.occurredAt.toISOString() : r.occurredAt })));
   await tx.execute(sql`
     insert into ownership_changes (event_id, lead_id, crm, object_type, record_id, new_owner_id, previous_owner_id, changed_by, change_source, classification, matched_by, matched_write_id, occurred_at)
     select "eventId", "leadId", crm, "objectType", "recordId", "newOwnerId", "previousOwnerId", "changedBy", "changeSource", classification, "matchedBy", "matchedWriteId", "occurredAt"
-    from jsonb_to_recordset(${json}::jsonb) as x("eventId" uuid, "leadId" uuid, crm text, "objectType" text, "recordId" text, "newOwnerId" text, "previousOwnerId" text,
+    from jsonb_to_recordset(${jsonParam(rows)}) as x("eventId" uuid, "leadId" uuid, crm text, "objectType" text, "recordId" text, "newOwnerId" text, "previousOwnerId" text,
       "changedBy" text, "changeSource" text, classification text, "matchedBy" text, "matchedWriteId" uuid, "occurredAt" timestamptz)
     on conflict (event_id) do nothing`);
 }
