@@ -1,7 +1,7 @@
 // The composition root: `lead-router serve | worker | migrate`.
 import { pathToFileURL } from 'node:url';
 import { devApiKey, parseEnv, Secret, type Env } from './config/index.js';
-import { buildApp } from './http/index.js';
+import { buildApp, type HttpTimeouts } from './http/index.js';
 import { createLogger, type Logger } from './logger.js';
 import { configCommand } from './cli-config.js';
 import { ensureConfig, openDatabase, openRuntime, type Runtime } from './runtime.js';
@@ -66,6 +66,7 @@ async function serve(env: Env, logger: Logger): Promise<void> {
     logger,
     metrics: rt.deps.metrics,
     bodyLimitBytes: env.BODY_LIMIT_BYTES,
+    timeouts: httpTimeouts(env),
     checks: readiness(rt),
     isShuttingDown: () => shuttingDown,
     intake: { pipeline: rt.deps, apiKeys, env },
@@ -76,7 +77,8 @@ async function serve(env: Env, logger: Logger): Promise<void> {
   logger.info({ port: env.PORT, database: rt.dbHandle.kind, queue: rt.queue.kind }, 'lead-router serving');
   onShutdown(logger, env.SHUTDOWN_TIMEOUT_MS, async () => {
     shuttingDown = true;
-    await app.close(); // stops accepting, lets in-flight requests finish
+    // Stops accepting, answers the requests being handled, closes slow-body and idle sockets.
+    logger.info(await app.closeGracefully(), 'http server closed');
     await rt.close(); // drains running jobs, closes the database
   });
 }
@@ -85,15 +87,19 @@ async function worker(env: Env, logger: Logger): Promise<void> {
   if (!env.REDIS_URL) throw new Error('worker needs REDIS_URL; without Redis, `serve` runs the jobs in-process');
   const rt = await openRuntime(env, { logger });
   let shuttingDown = false;
-  const app = buildApp({ logger, metrics: rt.deps.metrics, bodyLimitBytes: 1024, checks: readiness(rt), isShuttingDown: () => shuttingDown });
+  const app = buildApp({ logger, metrics: rt.deps.metrics, bodyLimitBytes: 1024, timeouts: httpTimeouts(env), checks: readiness(rt), isShuttingDown: () => shuttingDown });
   rt.startWorking();
   if (env.WORKER_PORT > 0) await app.listen({ port: env.WORKER_PORT, host: env.HOST });
   logger.info({ concurrency: env.WORKER_CONCURRENCY, database: rt.dbHandle.kind }, 'lead-router worker running');
   onShutdown(logger, env.SHUTDOWN_TIMEOUT_MS, async () => {
     shuttingDown = true;
     await rt.close();
-    await app.close();
+    await app.closeGracefully();
   });
+}
+
+function httpTimeouts(env: Env): HttpTimeouts {
+  return { requestMs: env.REQUEST_TIMEOUT_MS, connectionMs: env.CONNECTION_TIMEOUT_MS, keepAliveMs: env.KEEP_ALIVE_TIMEOUT_MS };
 }
 
 function readiness(rt: Runtime) {

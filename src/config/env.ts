@@ -77,6 +77,15 @@ export const envSchema = z.object({
   SWEEP_AFTER_MS: int(30_000),
   /** Largest accepted request body. */
   BODY_LIMIT_BYTES: int(256 * 1024),
+  /**
+   * Longest a client may take to send a whole request, headers and body; then 408 and its socket
+   * is closed, so slow or stalled bodies (authenticated or not) cannot hold sockets. 0 turns it off.
+   */
+  REQUEST_TIMEOUT_MS: int(10_000),
+  /** A socket with no bytes either way for this long is closed; keep it above the slowest request. 0 turns it off. */
+  CONNECTION_TIMEOUT_MS: int(120_000),
+  /** Idle keep-alive sockets close after this; keep it above the load balancer's idle timeout (AWS ALB: 60 s). */
+  KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().positive().default(72_000),
   /** Port for the worker's /healthz, /readyz and /metrics; 0 turns it off. */
   WORKER_PORT: int(3001),
   /** Longest a graceful shutdown waits for in-flight requests and jobs. */

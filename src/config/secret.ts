@@ -2,6 +2,7 @@
 // interpolation, JSON.stringify, util.inspect and pino all print "[redacted]". Only reveal()
 // gives the value, called at the one place it goes on the wire.
 import { inspect } from 'node:util';
+import { registerSecret } from '../redact.js';
 
 const REDACTED = '[redacted]';
 
@@ -9,6 +10,7 @@ export class Secret {
   readonly #value: string;
   constructor(value: string) {
     this.#value = value;
+    registerSecret(value); // known to every log line, response and stored error from now on (src/redact.ts)
   }
   reveal(): string {
     return this.#value;

@@ -13,3 +13,4 @@ export * from './config-drafts.js';
 export * from './lead-queries.js';
 export * from './ownership.js';
 export * from './sla-timers.js';
+export { isDatabaseUnavailable } from './connection-errors.js';

@@ -9,15 +9,37 @@ import { webhookRoutes } from './routes/webhooks/index.js';
 import { syncRoutes } from './routes/sync/index.js';
 import type { Metrics, PipelineDeps } from '../pipeline/index.js';
 import { apiKeyChecker } from './api-key.js';
-import { installErrorHandler } from './error-handler.js';
+import { installErrorHandler, retryAfterSeconds } from './error-handler.js';
+import { installGracefulClose } from './graceful-close.js';
+import { redactSecrets } from '../redact.js';
 import { healthRoutes, type ReadinessCheck } from './routes/health.js';
 import { metricsRoute } from './routes/metrics.js';
 import { postLead } from './routes/post-lead.js';
+
+/** Socket and request limits (env REQUEST_TIMEOUT_MS, CONNECTION_TIMEOUT_MS, KEEP_ALIVE_TIMEOUT_MS). */
+export interface HttpTimeouts {
+  /** Whole request (headers and body) must arrive within this, else 408 and the socket closes. 0: no limit. */
+  requestMs: number;
+  /** A socket with no bytes either way for this long is closed. 0: no limit. */
+  connectionMs: number;
+  /** An idle keep-alive socket is closed after this. */
+  keepAliveMs: number;
+}
+
+export const defaultHttpTimeouts: HttpTimeouts = { requestMs: 10_000, connectionMs: 120_000, keepAliveMs: 72_000 };
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** SIGTERM's close: in-flight requests are answered, slow and idle sockets closed (graceful-close.ts). */
+    closeGracefully(): Promise<{ socketsClosed: number; unfinishedRequests: number }>;
+  }
+}
 
 export interface AppOptions {
   logger: Logger;
   metrics: Metrics;
   bodyLimitBytes: number;
+  timeouts?: HttpTimeouts;
   checks: ReadinessCheck[];
   isShuttingDown: () => boolean;
   /** Absent on the worker's small health/metrics server. */
@@ -27,9 +49,16 @@ export interface AppOptions {
 const requestIdPattern = /^[A-Za-z0-9._:-]{8,128}$/;
 
 export function buildApp(opts: AppOptions): FastifyInstance {
+  const timeouts = opts.timeouts ?? defaultHttpTimeouts;
   const app = Fastify({
     loggerInstance: opts.logger,
     bodyLimit: opts.bodyLimitBytes,
+    // A client that sends headers and then trickles (or never finishes) its body is cut off
+    // after requestMs, authenticated or not; node checks every second instead of every 30 s.
+    requestTimeout: timeouts.requestMs,
+    connectionTimeout: timeouts.connectionMs,
+    keepAliveTimeout: timeouts.keepAliveMs,
+    http: { headersTimeout: timeouts.requestMs > 0 ? timeouts.requestMs : 60_000, connectionsCheckingInterval: 1_000 },
     // One access line per request (onResponse below), not fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
     // A caller's x-request-id is kept when it looks like one, so logs join across systems.
@@ -40,8 +69,15 @@ export function buildApp(opts: AppOptions): FastifyInstance {
   }) as unknown as FastifyInstance;
 
   installErrorHandler(app, opts.bodyLimitBytes);
-  app.addHook('onSend', async (req, reply) => {
+  const graceful = installGracefulClose(app);
+  app.decorate('closeGracefully', () => graceful.close());
+  app.addHook('onSend', async (req, reply, payload) => {
     reply.header('x-request-id', req.id);
+    // Every 503 says when to come back (the error handler's, /readyz's).
+    if (reply.statusCode === 503 && !reply.hasHeader('retry-after')) reply.header('retry-after', String(retryAfterSeconds));
+    // No response body carries a credential we know, whatever the route put in it (a CRM error
+    // echoing a token in /v1/admin/config/validate, say): src/redact.ts.
+    return typeof payload === 'string' ? redactSecrets(payload) : payload;
   });
   app.addHook('onResponse', async (req, reply) => {
     const route = req.routeOptions.url ?? 'unmatched';

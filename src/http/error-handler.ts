@@ -1,5 +1,22 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { AppError, errors, isAppError } from '../errors.js';
+import { isDatabaseUnavailable } from '../db/index.js';
+import { redactUrl } from '../redact.js';
+
+/**
+ * Seconds a client is asked to wait on a 503 (Retry-After). A Postgres restart or failover takes
+ * seconds; a client that honours it comes back about when the pool has reconnected.
+ */
+export const retryAfterSeconds = 5;
+
+/**
+ * An error that means "not now" rather than "never": the database is restarting or unreachable.
+ * Answered 503 NOT_READY with Retry-After, never 500, so CRMs and API clients retry (exported so
+ * a route with its own error answers, such as the Salesforce SOAP faults, can map it the same way).
+ */
+export function asServiceUnavailable(err: unknown): AppError | undefined {
+  return isDatabaseUnavailable(err) ? errors.notReady('the database') : undefined;
+}
 
 /** Fastify's own 4xx (body parsing, size, media type) as our coded errors. */
 function fromFastify(err: FastifyError, contentType: string | undefined, bodyLimit: number): AppError | undefined {
@@ -19,20 +36,29 @@ function fromFastify(err: FastifyError, contentType: string | undefined, bodyLim
 
 export function installErrorHandler(app: FastifyInstance, bodyLimit: number): void {
   app.setErrorHandler((err: FastifyError, req, reply) => {
-    const known = isAppError(err) ? err : fromFastify(err, req.headers['content-type'], bodyLimit);
+    const known = isAppError(err) ? err : (asServiceUnavailable(err) ?? fromFastify(err, req.headers['content-type'], bodyLimit));
     if (known && known.status < 500) {
       req.log.info({ code: known.code, status: known.status }, known.message);
       return reply.code(known.status).send({ code: known.code, message: known.message, ...(known.details?.errors ? { errors: known.details.errors } : {}) });
     }
     if (known) {
-      req.log.warn({ code: known.code, status: known.status }, known.message);
+      req.log.warn({ code: known.code, status: known.status, cause: known === err ? undefined : causeOf(err) }, known.message);
+      if (known.status === 503) reply.header('retry-after', String(retryAfterSeconds));
       return reply.code(known.status).send({ code: known.code, message: known.message });
     }
     req.log.error({ err }, 'request failed');
     return reply.code(500).send({ code: 'INTERNAL', requestId: req.id });
   });
   app.setNotFoundHandler((req, reply) => {
-    const e = errors.notFound(`${req.method} ${req.url.split('?')[0]}`);
+    // The path may hold a token (a mistyped Salesforce outbound URL): never echo it.
+    const e = errors.notFound(`${req.method} ${redactUrl(req.url.split('?')[0]!)}`);
     return reply.code(404).send({ code: e.code, message: e.message });
   });
+}
+
+/** The innermost message of a wrapped error (drizzle wraps pg's), for the log line. */
+function causeOf(err: unknown): string | undefined {
+  let e = err as { message?: unknown; cause?: unknown } | undefined;
+  for (let i = 0; i < 5 && e && typeof e === 'object' && e.cause; i++) e = e.cause as typeof e;
+  return typeof e?.message === 'string' ? e.message : undefined;
 }
