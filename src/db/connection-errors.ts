@@ -23,12 +23,25 @@ const messages = [
   /PGlite is closed/i,
 ];
 
-/** True when `err` (or an error it wraps: drizzle's DrizzleQueryError, an AggregateError) is a connection-class failure. */
-export function isDatabaseUnavailable(err: unknown, depth = 0): boolean {
+/**
+ * True when `err` (or an error it wraps: drizzle's DrizzleQueryError, an AggregateError) is a
+ * connection-class failure of the database. A bare socket code (ECONNRESET) counts only under a
+ * failed query or on a connect attempt: a client aborting its own request body carries
+ * ECONNRESET too, and that is not the database's doing.
+ */
+export function isDatabaseUnavailable(err: unknown): boolean {
+  return check(err, false, 0);
+}
+
+function check(err: unknown, underQuery: boolean, depth: number): boolean {
   if (!err || typeof err !== 'object' || depth > 5) return false;
-  const e = err as { code?: unknown; message?: unknown; cause?: unknown; errors?: unknown };
-  if (typeof e.code === 'string' && (networkCodes.has(e.code) || serverCodes.has(e.code) || /^08[0-9A-Z]{3}$/.test(e.code))) return true;
+  const e = err as { code?: unknown; message?: unknown; cause?: unknown; errors?: unknown; query?: unknown; syscall?: unknown };
+  const inQuery = underQuery || typeof e.query === 'string'; // DrizzleQueryError carries the failed statement
+  if (typeof e.code === 'string') {
+    if (serverCodes.has(e.code) || /^08[0-9A-Z]{3}$/.test(e.code)) return true;
+    if (networkCodes.has(e.code) && (inQuery || e.syscall === 'connect')) return true;
+  }
   if (typeof e.message === 'string' && messages.some((m) => m.test(e.message as string))) return true;
-  if (Array.isArray(e.errors) && e.errors.some((x) => isDatabaseUnavailable(x, depth + 1))) return true;
-  return isDatabaseUnavailable(e.cause, depth + 1);
+  if (Array.isArray(e.errors) && e.errors.some((x) => check(x, inQuery, depth + 1))) return true;
+  return check(e.cause, inQuery, depth + 1);
 }

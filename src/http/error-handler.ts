@@ -30,6 +30,9 @@ function fromFastify(err: FastifyError, contentType: string | undefined, bodyLim
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
       return errors.malformedJson(err.message);
   }
+  // The connection closed while the body was arriving (the client left, or a shutdown closed a
+  // slow body): the caller's doing, logged at info; nobody is left to read the answer.
+  if (err.code === 'ECONNRESET' && err.message === 'aborted') return errors.validation([{ path: 'body', message: 'the connection closed before the body arrived' }]);
   if (err instanceof SyntaxError || (err.statusCode === 400 && /JSON/i.test(err.message))) return errors.malformedJson(err.message);
   return undefined;
 }

@@ -34,7 +34,7 @@ afterAll(() => {
 it('starts with no Postgres or Redis configured, routes a posted lead, and exits 0 on SIGTERM', async () => {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  proc = spawnCli(['serve'], childEnv({ PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'info', SWEEP_INTERVAL_MS: '500' }), { compiled: true });
+  proc = spawnCli(['serve'], childEnv({ PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'trace', SWEEP_INTERVAL_MS: '500' }), { compiled: true });
   await until(() => fetch(`${base}/healthz`).then((r) => r.ok, () => false), { timeoutMs: 60_000, what: `${base}/healthz (output: ${proc.output()})` });
   // The log line follows listen(): wait for it rather than race it.
   await until(() => proc!.output().includes('"database":"pglite","queue":"in-process"'), { what: 'the serving log line' });

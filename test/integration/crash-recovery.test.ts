@@ -34,7 +34,7 @@ function workerEnv(extra: Record<string, string> = {}) {
     REDIS_URL: env.REDIS_URL!,
     QUEUE_PREFIX: env.QUEUE_PREFIX,
     INTAKE_API_KEYS: testApiKey,
-    LOG_LEVEL: 'info',
+    LOG_LEVEL: 'trace',
     WORKER_PORT: '0',
     JOB_LOCK_MS: '1500',
     RETRY_BASE_MS: '50',

@@ -2,7 +2,7 @@
 // another takes over when the leader stops or its database session dies.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPostgres, type DbHandle } from '../../src/db/index.js';
-import { createLogger } from '../../src/logger.js';
+import { testLogger } from '../support/test-logs.js';
 import { runWhileLeader, type Leadership } from '../../src/pipeline/index.js';
 import { createTestDatabase, sqlClient, type TestDatabase } from '../support/services.js';
 import { until } from '../support/until.js';
@@ -37,7 +37,7 @@ function worker(name: string, log: string[]): Promise<Leadership> {
         };
       },
       retryMs: 100,
-      logger: createLogger({ level: 'silent' }),
+      logger: testLogger(),
     });
   });
 }

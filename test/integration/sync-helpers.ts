@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import type { CrmConnector, InboundEvent, OwnerWrite } from '../../src/connector.js';
 import { Secret, type Env } from '../../src/config/index.js';
 import { buildApp } from '../../src/http/index.js';
-import { createLogger } from '../../src/logger.js';
+import { testLogger } from '../support/test-logs.js';
 import { openRuntime, type Runtime } from '../../src/runtime.js';
 import type { CrmName } from '../../src/lead/index.js';
 import { testApiKey } from '../support/system.js';
@@ -63,7 +63,7 @@ export interface Node {
 
 /** One process: the runtime on `clock` (real time when absent), the app, and, if `working`, the workers and sweeper. */
 export async function startNode(env: Env, opts: { clock?: Clock; connectors?: Partial<Record<CrmName, CrmConnector>>; working?: boolean } = {}): Promise<Node> {
-  const logger = createLogger({ level: env.LOG_LEVEL });
+  const logger = testLogger();
   const clock = opts.clock;
   const rt = await openRuntime(env, { logger, connectors: opts.connectors, ...(clock ? { now: () => new Date(clock.at.getTime()) } : {}) });
   const app = buildApp({

@@ -1,6 +1,7 @@
 // Runs the real CLI as a child process, the way an operator would.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { childLogStream } from './test-logs.js';
 
 export const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -16,8 +17,11 @@ export function spawnCli(args: string[], env: Record<string, string | undefined>
   const argv = opts.compiled ? [`${root}bin/lead-router.js`, ...args] : ['--import', 'tsx', `${root}src/cli.ts`, ...args];
   const child = spawn(node, argv, { cwd: root, env: env as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
-  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  // Copied to .tmp/logs for the credential scan after the suite (test-logs.ts).
+  const log = childLogStream(args[0] ?? 'cli', child.pid);
+  child.stdout!.on('data', (d: Buffer) => ((out += d.toString()), log.write(d)));
+  child.stderr!.on('data', (d: Buffer) => ((out += d.toString()), log.write(d)));
+  child.on('close', () => log.end());
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   return { child, output: () => out, exited };
 }

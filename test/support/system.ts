@@ -3,7 +3,7 @@ import type { CrmConnector } from '../../src/connector.js';
 import type { CrmName } from '../../src/lead/index.js';
 import { parseEnv, Secret, type Env } from '../../src/config/index.js';
 import { buildApp } from '../../src/http/index.js';
-import { createLogger } from '../../src/logger.js';
+import { testLogger } from './test-logs.js';
 import { openRuntime, type Runtime } from '../../src/runtime.js';
 import type { FastifyInstance } from 'fastify';
 import { clearQueuePrefix, requireServices, uniquePrefix } from './services.js';
@@ -34,7 +34,8 @@ export interface TestSystem {
 
 /** A serving process; `working` also runs the job handlers and the sweeper in it. */
 export async function startSystem(env: Env, opts: { working?: boolean; migrate?: boolean; connectors?: Partial<Record<CrmName, CrmConnector>> } = {}): Promise<TestSystem> {
-  const logger = createLogger({ level: env.LOG_LEVEL });
+  // At trace, to this test file's log (scanned for credentials after the suite), whatever LOG_LEVEL says.
+  const logger = testLogger();
   if (opts.migrate) {
     const { openDatabase } = await import('../../src/runtime.js');
     const db = await openDatabase(env);

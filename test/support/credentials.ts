@@ -1,0 +1,58 @@
+// Every credential the tests use, in one list, for the log scan after the suite (scan-logs.ts):
+// none of them may appear in any log line at any level. Named, so a finding says which one
+// without printing it. Add a credential here when a test introduces one (a unit test checks the
+// obvious literals in test/ are listed). Includes the wrong ones tests send on purpose: what a
+// caller sent as a credential is not ours to log either.
+//
+// Left out on purpose: "dev-local-key", the embedded default's documented development key,
+// which the start-up warning names so a developer knows what to send.
+
+export interface TestCredential {
+  name: string;
+  /** A literal, or a pattern for tokens the stand-ins mint at run time. */
+  value: string | RegExp;
+}
+
+export const testCredentials: readonly TestCredential[] = [
+  // Our own API
+  { name: 'intake API key (support/system.ts)', value: 'test-key-0123456789' },
+  { name: 'admin viewer token', value: 'viewer-token-0123456789' },
+  { name: 'admin editor token', value: 'editor-token-0123456789' },
+  { name: 'intake key one (unit)', value: 'key-one-123456' },
+  { name: 'intake key two (unit)', value: 'key-two-654321' },
+  { name: 'wrong admin token', value: 'not-a-token-0000000' },
+  // HubSpot
+  { name: 'HubSpot private app token (unit)', value: 'pat-na1-11111111-2222-3333-4444-555555555555' },
+  { name: 'HubSpot webhook client secret (unit)', value: 'wh-client-secret-0f9e8d7c6b5a' },
+  { name: 'HubSpot private app token (e2e)', value: 'pat-na1-e2e-0001' },
+  { name: 'HubSpot client secret (e2e)', value: 'e2e-client-secret-0001' },
+  { name: 'HubSpot client secret (rate limit)', value: 'rate-limit-secret-0001' },
+  { name: 'HubSpot token (rate limit)', value: 'pat-rl' },
+  { name: 'HubSpot token (crm check)', value: 'pat-test-token' },
+  { name: 'HubSpot client secret (crm check)', value: 'client-secret-for-tests' },
+  { name: 'HubSpot token (sync)', value: 'pat-test-0000' },
+  { name: 'HubSpot client secret (sync)', value: 'client-secret-test' },
+  { name: 'HubSpot wrong token (stand-in)', value: 'pat-wrong' },
+  { name: 'HubSpot OAuth client secret (auth)', value: 'oauth-client-secret-456' },
+  { name: 'HubSpot OAuth refresh token (auth)', value: 'refresh-token-789' },
+  { name: 'HubSpot OAuth client secret (retries)', value: 'oauth-secret-xyz' },
+  { name: 'HubSpot OAuth refresh token (retries)', value: 'rt-abc-123' },
+  { name: 'HubSpot OAuth client secret (config)', value: 'oauth-secret-1' },
+  { name: 'HubSpot OAuth refresh token (config)', value: 'rt-secret-2' },
+  { name: 'HubSpot webhook secret (config)', value: 'hook-secret-3' },
+  { name: 'HubSpot client secret (config)', value: 's3cret' },
+  { name: 'HubSpot wrong webhook secret', value: 'someone-elses-secret' },
+  { name: 'HubSpot wrong signing secret (unit)', value: 'not-the-secret' },
+  { name: 'HubSpot refresh token (fixture)', value: 'rt-6f1c-refresh-token-fixture' },
+  { name: 'HubSpot access token (fixture)', value: 'at-fresh-access-token-fixture-1' },
+  { name: 'HubSpot access token minted by the stand-in', value: /standin-at-\d{6,}/ },
+  // Salesforce
+  { name: 'Salesforce access token (stand-in)', value: 'standin-access-token' },
+  { name: 'Salesforce access token minted by the stand-in', value: /standin-token-\d+/ },
+  { name: 'Salesforce outbound message path token', value: 'outbound-path-token-0123456789abcdef' },
+  { name: 'Salesforce wrong outbound path token', value: 'wrong-token-0123456789' },
+  { name: 'Salesforce access token (unit)', value: 'test-access-token-00000' },
+  { name: 'Salesforce OAuth client secret (auth)', value: 'client-secret-7f3a9c2e1d' },
+  { name: 'Salesforce OAuth refresh token (auth)', value: 'refresh-token-5b8e4d1a0c' },
+  { name: 'Salesforce other refresh token (auth)', value: 'some-other-refresh-token' },
+];
