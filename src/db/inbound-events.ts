@@ -1,6 +1,7 @@
 import { and, asc, eq, inArray, lt, sql } from 'drizzle-orm';
 import { jsonParam, rowsOf, type DbOrTx } from './client.js';
 import { inboundEvents } from './schema.js';
+import { storedError } from './stored-error.js';
 
 export interface NewInboundEvent {
   source: string;
@@ -79,7 +80,7 @@ export async function markInboundEventsDone(tx: DbOrTx, ids: string[], now: Date
 }
 
 export async function markInboundEventFailed(db: DbOrTx, id: string, error: string, now: Date): Promise<void> {
-  await db.update(inboundEvents).set({ status: 'failed', processedAt: now, lastError: error }).where(eq(inboundEvents.id, id));
+  await db.update(inboundEvents).set({ status: 'failed', processedAt: now, lastError: storedError(error) }).where(eq(inboundEvents.id, id));
 }
 
 /** Events stored but not yet handled, older than the cutoff: their job may be lost (Redis flushed, worker killed). */

@@ -14,3 +14,4 @@ export * from './lead-queries.js';
 export * from './ownership.js';
 export * from './sla-timers.js';
 export { isDatabaseUnavailable } from './connection-errors.js';
+export { storedError } from './stored-error.js';

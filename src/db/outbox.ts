@@ -1,6 +1,7 @@
 import { and, asc, eq, inArray, lt, sql } from 'drizzle-orm';
 import { jsonParam, type DbOrTx } from './client.js';
 import { assignments, inboundEvents, outbox } from './schema.js';
+import { storedError } from './stored-error.js';
 
 export type NewOutboxRow = typeof outbox.$inferInsert;
 export type OutboxRow = typeof outbox.$inferSelect;
@@ -44,12 +45,12 @@ export async function recordWriteResults(db: DbOrTx, rows: Array<{ id: string; r
 export async function markOutboxFailed(db: DbOrTx, id: string, error: string, now: Date): Promise<void> {
   await db
     .update(outbox)
-    .set({ status: 'failed', doneAt: now, lastError: error, attempts: sql`${outbox.attempts} + 1` })
+    .set({ status: 'failed', doneAt: now, lastError: storedError(error), attempts: sql`${outbox.attempts} + 1` })
     .where(and(eq(outbox.id, id), eq(outbox.status, 'pending')));
 }
 
 export async function recordOutboxAttempt(db: DbOrTx, id: string, error: string): Promise<void> {
-  await db.update(outbox).set({ attempts: sql`${outbox.attempts} + 1`, lastError: error }).where(eq(outbox.id, id));
+  await db.update(outbox).set({ attempts: sql`${outbox.attempts} + 1`, lastError: storedError(error) }).where(eq(outbox.id, id));
 }
 
 export async function listStaleOutbox(db: DbOrTx, createdBefore: Date, limit: number): Promise<{ id: string }[]> {

@@ -44,9 +44,14 @@ function destination(file: string) {
   return dest;
 }
 
+/** This test file's log (this process's part of it). */
+export function testLogPath(name = currentTestFile()): string {
+  return join(logDir, `${name}-${process.pid}.log`);
+}
+
 /** A logger of the service (same serializers, redaction and scrub) writing `trace` to this test file's log. */
 export function testLogger(name = currentTestFile()): Logger {
-  return createLogger({ level: 'trace' }, destination(join(logDir, `${name}-${process.pid}.log`)));
+  return createLogger({ level: 'trace' }, destination(testLogPath(name)));
 }
 
 /** A file a child process's output is copied to. */
