@@ -10,7 +10,7 @@ import { pino } from 'pino';
 import { expect } from 'vitest';
 import { createLogger, type Logger } from '../../src/logger.js';
 
-export const logDir = process.env.TEST_LOG_DIR ?? fileURLToPath(new URL('../../.tmp/logs', import.meta.url));
+export const logDir = fileURLToPath(new URL('../../.tmp/logs', import.meta.url));
 
 const destinations = new Map<string, pino.DestinationStream & { flushSync?: () => void }>();
 
