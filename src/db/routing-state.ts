@@ -1,5 +1,11 @@
 // Rotation cursors and counters are read under row locks and written in the same transaction
 // as the assignment, so parallel workers never lose an update or pick the same rep twice.
+// Invariant 8 (N workers decide as one would) rests on the order of two statements: under READ
+// COMMITTED a statement sees the database as it was when the statement began, so a statement
+// that waits for the lock and then reads an unlocked row (a day cap, a weighted credit, an open
+// count) reads it as it was BEFORE the lock holder committed. So the first statement only takes
+// the locks; the state decide() reads comes from a second statement, whose snapshot is taken
+// after the locks are held and so includes every commit that released them.
 import { inArray, sql } from 'drizzle-orm';
 import type { RoutingState, StateChange } from '../routing/index.js';
 import { jsonParam as json, rowsOf, type DbOrTx, type Tx } from './client.js';
@@ -8,44 +14,62 @@ import { rotationCursors, routingCounters } from './schema.js';
 
 /**
  * Locks the events (id order) and the pools' cursor rows (sorted: overlapping transactions
- * never deadlock), in that order, and reads the counters. Answers the events still routable
- * (the status read under the lock decides, so a retry or a second worker writes nothing).
+ * never deadlock), in that order, then reads the cursors and counters. Answers the events still
+ * routable (the status read under the lock decides, so a retry or a second worker writes
+ * nothing) and the routing state as the last transaction holding these locks left it.
  */
 export async function lockForRouting(tx: Tx, keys: { eventIds: string[]; pools: string[]; counters: string[] }): Promise<{ routable: Set<string>; state: RoutingState }> {
   const pools = [...new Set(keys.pools)].sort();
-  const read = async () =>
-    rowsOf<{ t: 'e' | 'c' | 'k'; k: string; s: string | null; n: string | number | null }>(
+  const routable = await lockRows(tx, keys.eventIds, pools);
+  return { routable, state: await readLockedState(tx, pools, keys.counters) };
+}
+
+/** The routing state under the same locks, for paths that lock their own events (SLA). */
+export async function loadRoutingStateForUpdate(tx: Tx, keys: { pools: string[]; counters: string[] }): Promise<RoutingState> {
+  return (await lockForRouting(tx, { eventIds: [], ...keys })).state;
+}
+
+/** Only the locks, for a path that decides nothing from cursors or counters it has not read after (sync). */
+export async function lockRoutingState(tx: Tx, pools: string[]): Promise<void> {
+  await lockRows(tx, [], [...new Set(pools)].sort());
+}
+
+/** One statement: the locks, and the events' statuses (FOR UPDATE reads a row it waited for at its newest version). */
+async function lockRows(tx: Tx, eventIds: string[], pools: string[]): Promise<Set<string>> {
+  const lock = async () =>
+    rowsOf<{ t: 'e' | 'c'; k: string; s: string | null }>(
       await tx.execute(sql`
         with ev as (
           select id::text as k, status as s from inbound_events
-          where id in (select jsonb_array_elements_text(${json(keys.eventIds)})::uuid) order by id for update
+          where id in (select jsonb_array_elements_text(${json(eventIds)})::uuid) order by id for update
         ), cur as (
-          select pool_id as k, position as n from rotation_cursors
+          select pool_id as k from rotation_cursors
           where pool_id in (select jsonb_array_elements_text(${json(pools)})) order by pool_id for update
         )
-        select 'e' as t, k, s, null::bigint as n from ev
-        union all select 'c', k, null, n from cur
-        union all select 'k', key, null, value from routing_counters where key in (select jsonb_array_elements_text(${json(keys.counters)}))`),
+        select 'e' as t, k, s from ev
+        union all select 'c', k, null from cur`),
     );
-  let rows = await read();
-  if (rows.filter((r) => r.t === 'c').length < pools.length) {
+  let locked = await lock();
+  if (locked.filter((r) => r.t === 'c').length < pools.length) {
     // A pool's first lead: create its row, then lock again (one extra round trip, once per pool).
     await tx.execute(sql`insert into rotation_cursors (pool_id, position) select jsonb_array_elements_text(${json(pools)}), -1 on conflict do nothing`);
-    rows = await read();
+    locked = await lock();
   }
   const routable = new Set<string>();
-  const state: RoutingState = { cursors: {}, counters: {} };
-  for (const r of rows) {
-    if (r.t === 'e' && (routableStatuses as readonly (string | null)[]).includes(r.s)) routable.add(r.k);
-    else if (r.t === 'c') state.cursors[r.k] = Number(r.n);
-    else if (r.t === 'k') state.counters[r.k] = Number(r.n);
-  }
-  return { routable, state };
+  for (const r of locked) if (r.t === 'e' && (routableStatuses as readonly (string | null)[]).includes(r.s)) routable.add(r.k);
+  return routable;
 }
 
-/** The routing state under the same locks, for paths that lock their own events (sync, SLA). */
-export async function loadRoutingStateForUpdate(tx: Tx, keys: { pools: string[]; counters: string[] }): Promise<RoutingState> {
-  return (await lockForRouting(tx, { eventIds: [], ...keys })).state;
+/** A new statement, so a new snapshot: taken after the locks are held (see the top of the file). */
+async function readLockedState(tx: Tx, pools: string[], counters: string[]): Promise<RoutingState> {
+  const state: RoutingState = { cursors: {}, counters: {} };
+  const rows = rowsOf<{ t: 'c' | 'k'; k: string; n: string | number }>(
+    await tx.execute(sql`
+      select 'c' as t, pool_id as k, position::bigint as n from rotation_cursors where pool_id in (select jsonb_array_elements_text(${json(pools)}))
+      union all select 'k', key, value from routing_counters where key in (select jsonb_array_elements_text(${json(counters)}))`),
+  );
+  for (const r of rows) (r.t === 'c' ? state.cursors : state.counters)[r.k] = Number(r.n);
+  return state;
 }
 
 export async function applyStateChange(tx: Tx, change: StateChange, now: Date): Promise<void> {

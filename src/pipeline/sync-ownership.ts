@@ -22,9 +22,9 @@ import {
   insertOwnershipChanges,
   latestRoutingAssignments,
   loadLedgerWrites,
-  loadRoutingStateForUpdate,
   lockLeadsByRecord,
   lockRoutableInboundEvents,
+  lockRoutingState,
   markInboundEventsDone,
   readCounters,
   recordKeyOf,
@@ -97,7 +97,8 @@ export async function syncOwnershipBatch(deps: PipelineDeps, events: InboundEven
       .map((ev) => ({ ev, change: toChange(ev) }))
       .sort((a, b) => Date.parse(a.change.occurredAt) - Date.parse(b.change.occurredAt) || a.ev.receivedAt.getTime() - b.ev.receivedAt.getTime());
     if (todo.length === 0) return { outboxIds: [], counts: [], conflicts: [] };
-    await loadRoutingStateForUpdate(tx, { pools: [routingLockKey], counters: [] });
+    // Counters move only under the routing lock; the ones this reads (clampAtZero) are read after it.
+    await lockRoutingState(tx, [routingLockKey]);
     const leadRows = await lockLeadsByRecord(tx, todo.map(({ ev }) => ({ crm: ev.crm, objectType: ev.objectType, recordId: ev.recordId })));
     const leadIds = leadRows.map((l) => l.id);
     // One connection per transaction: these run one after the other.

@@ -1,0 +1,114 @@
+// Invariant 8: N workers decide exactly as one would. Day caps and weighted credits are counters
+// (routing_counters), not cursors, so they are only exact if every decision reads them after the
+// routing lock is held: 1 serving runtime and 8 working runtimes (each its own connection pool
+// and BullMQ worker), many small routing transactions at once, and the result must be what one
+// worker routing the leads one by one would give.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, expect, it } from 'vitest';
+import type { InboundEvent } from '../../src/connector.js';
+import { ingestCrmEvents } from '../../src/pipeline/index.js';
+import { openRuntime, type Runtime } from '../../src/runtime.js';
+import { createTestDatabase, sqlClient, type TestDatabase } from '../support/services.js';
+import { cleanupQueue, startSystem, testEnv, type TestSystem } from '../support/system.js';
+import { until } from '../support/until.js';
+
+const workers = 8;
+const hour = 3_600_000;
+const mappings = { 'api/lead': { fields: [{ from: 'email', to: 'email' }] } };
+
+const cleanups: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+/** 1 serve + 8 workers on a fresh database with this routing config; `total` leads stored through the serving one. */
+async function routeThroughCluster(routing: unknown, total: number, prefix: string) {
+  const tdb: TestDatabase = await createTestDatabase();
+  const dir = mkdtempSync(join(tmpdir(), 'lr-exact-'));
+  cleanups.push(async () => {
+    await tdb.drop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  writeFileSync(join(dir, 'config.yaml'), JSON.stringify({ mappings, routing }));
+  // Small batches and many jobs in hand: hundreds of routing transactions queue on the lock at once.
+  const env = testEnv(tdb.url, { CONFIG_FILE: join(dir, 'config.yaml'), DB_POOL_SIZE: '4', WORKER_CONCURRENCY: '20', ROUTE_BATCH_MAX: '5', SWEEP_AFTER_MS: '30000' });
+  const serve: TestSystem = await startSystem(env, { migrate: true });
+  const working: Runtime[] = [];
+  cleanups.push(async () => {
+    await Promise.all([serve.close(), ...working.map((w) => w.close())]);
+    await cleanupQueue(env);
+  });
+  // The day caps are per local day: keep every decision on one day, clear of midnight UTC.
+  const offsetMs = new Date().getUTCHours() >= 22 ? 3 * hour : 0;
+  for (let i = 0; i < workers; i++) {
+    const w = await openRuntime(env, { now: () => new Date(Date.now() + offsetMs) });
+    working.push(w);
+    void w.startWorking();
+  }
+  for (let i = 0; i < total; i += 100) {
+    const events: InboundEvent[] = Array.from({ length: Math.min(100, total - i) }, (_, j) => {
+      const id = `${prefix}-${String(i + j).padStart(5, '0')}`;
+      return { kind: 'created', sourceEventId: id, record: { crm: 'api', objectType: 'lead', id }, occurredAt: new Date().toISOString(), fields: { email: `${id}@acme.example` } };
+    });
+    await ingestCrmEvents(serve.rt.deps, `api:${prefix}`, events);
+  }
+  const sql = await sqlClient(tdb.url);
+  cleanups.push(() => sql.end());
+  await until(async () => Number((await sql.rows<{ n: string }>(`select count(*) n from assignments`))[0]!.n) === total, { timeoutMs: 170_000, intervalMs: 250, what: `${total} assignments` });
+  // Every worker took part, so what follows was decided under real contention.
+  for (const w of working) {
+    const routed = (await w.deps.metrics.jobs.get()).values.find((v) => v.labels.queue === 'route' && v.labels.outcome === 'completed');
+    expect(routed?.value ?? 0).toBeGreaterThan(0);
+  }
+  return sql;
+}
+
+it(`never exceeds capPerDay with ${workers} workers: two reps capped at 50 get exactly 50 of 300 leads each, the overflow rep the other 200`, { timeout: 180_000 }, async () => {
+  const routing = {
+    reps: [
+      { id: 'ana', crmIds: { api: 'ana' }, capPerDay: 50 },
+      { id: 'bo', crmIds: { api: 'bo' }, capPerDay: 50 },
+      { id: 'reserve', crmIds: { api: 'reserve' } },
+    ],
+    pools: [{ id: 'capped', strategy: 'round_robin', members: ['ana', 'bo'], overflow: [{ rep: 'reserve' }] }],
+    rules: [{ id: 'all', when: { match: 'always' }, action: { pool: 'capped' } }],
+  };
+  const sql = await routeThroughCluster(routing, 300, 'cap');
+  const perRep = await sql.rows(`select rep_id, reason_code, count(*)::int n from assignments group by rep_id, reason_code order by rep_id`);
+  expect(perRep).toEqual([
+    { rep_id: 'ana', reason_code: 'ROUND_ROBIN_NEXT', n: 50 },
+    { rep_id: 'bo', reason_code: 'ROUND_ROBIN_NEXT', n: 50 },
+    { rep_id: 'reserve', reason_code: 'NAMED_REP', n: 200 },
+  ]);
+  // The day counters agree with the rows.
+  const day = await sql.rows<{ key: string; value: string }>(`select key, value from routing_counters where key like 'rep:%:day:%' order by key`);
+  expect(day.map((d) => [d.key.split(':')[1], Number(d.value)])).toEqual([
+    ['ana', 50],
+    ['bo', 50],
+    ['reserve', 200],
+  ]);
+});
+
+it(`keeps a 2:1:1 weighted pool exact with ${workers} workers: 2,000 leads split 1000/500/500 (within 1 per rep)`, { timeout: 180_000 }, async () => {
+  const routing = {
+    reps: [
+      { id: 'big', crmIds: { api: 'big' }, weight: 2 },
+      { id: 'one', crmIds: { api: 'one' } },
+      { id: 'two', crmIds: { api: 'two' } },
+    ],
+    pools: [{ id: 'weighted', strategy: 'weighted_round_robin', members: ['big', 'one', 'two'] }],
+    rules: [{ id: 'all', when: { match: 'always' }, action: { pool: 'weighted' } }],
+  };
+  const total = 2000;
+  const sql = await routeThroughCluster(routing, total, 'wrr');
+  const perRep = await sql.rows<{ rep_id: string; n: number }>(`select rep_id, count(*)::int n from assignments group by rep_id order by rep_id`);
+  expect(perRep.map((r) => r.rep_id)).toEqual(['big', 'one', 'two']);
+  const exact: Record<string, number> = { big: total / 2, one: total / 4, two: total / 4 };
+  for (const r of perRep) expect(Math.abs(r.n - exact[r.rep_id]!), `${r.rep_id}: ${JSON.stringify(perRep)} against exact shares ${JSON.stringify(exact)}`).toBeLessThanOrEqual(1);
+  // Smooth weighted round robin's credits sum to zero after every decision, and stay within one round of it.
+  const credits = await sql.rows<{ key: string; value: string }>(`select key, value from routing_counters where key like 'pool:weighted:wrr:%' order by key`);
+  expect(credits.reduce((s, c) => s + Number(c.value), 0)).toBe(0);
+  for (const c of credits) expect(Math.abs(Number(c.value))).toBeLessThanOrEqual(4);
+});
