@@ -82,7 +82,7 @@ async function main() {
     REDIS_URL: process.env.REDIS_URL,
     QUEUE_PREFIX: `lr-bench-hs-${Date.now()}`,
     CONFIG_FILE: 'fixtures/config/hubspot-e2e.yaml',
-    HUBSPOT_CONFIG: JSON.stringify({ baseUrl: standIn.url, auth: { kind: 'private_app', token: 'pat-bench' }, clientSecret, rateLimit: limit, ownerReasonProperty: 'lr_route_reason' }),
+    HUBSPOT_CONFIG: JSON.stringify({ baseUrl: standIn.url, auth: { kind: 'private_app', token: 'pat-bench' }, clientSecret, rateLimit: limit }),
     ROUTE_BATCH_MAX: String(routeBatchMax),
     WRITE_BATCH_MAX: String(writeBatchMax),
     WRITE_LINGER_MS: String(values['linger-ms'] ?? 0),

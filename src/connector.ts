@@ -54,7 +54,10 @@ export interface OwnerWrite {
   writeId: string;
   ref: RecordRef;
   ownerId: string;
-  /** Extra fields to set with the owner (e.g. a route-reason property the config names). */
+  /**
+   * Fields to set with the owner, sent verbatim (HubSpot properties, Salesforce record fields):
+   * the route-reason field a mapping names (reasonField), never anything no mapping named.
+   */
   extraFields?: Record<string, string>;
 }
 
@@ -76,6 +79,8 @@ export interface FieldInfo {
   name: string;
   label?: string;
   type: string;
+  /** Whether an API write may set it (false: read-only, formula, system). Absent: the CRM did not say. */
+  updateable?: boolean;
 }
 
 /** What the HTTP layer answers once the events are stored (Salesforce wants a SOAP ack). */

@@ -40,8 +40,14 @@ export const hubSpotConfigSchema = z.object({
   objectTypes: z.array(z.string().min(1)).min(1).default(['contact']),
   /** The app's id: HubSpot reports our own owner writes with changeSource INTEGRATION and this as sourceId (echo detection, docs/sync.md). */
   appId: z.union([z.string().regex(/^\d+$/), z.number().int().nonnegative().transform(String)]).optional(),
-  /** HubSpot property that receives extraFields.routeReason on owner writes; unset = the reason is not written. */
-  ownerReasonProperty: z.string().min(1).optional(),
+  /**
+   * Moved: the route-reason property is set per object type in the config document
+   * (mappings["hubspot/<type>"].reasonField), where publish checks it against the portal. A
+   * connector config that still sets it is refused, so the reason does not silently stop.
+   */
+  ownerReasonProperty: z
+    .never({ error: 'moved: set mappings["hubspot/<objectType>"].reasonField in the config document (YAML/JSON, published through the admin API or CONFIG_FILE) instead' })
+    .optional(),
   /** Client-side token bucket per portal. HubSpot's private-app burst limit is 190-200 / 10 s. */
   rateLimit: z
     .object({

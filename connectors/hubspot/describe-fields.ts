@@ -15,5 +15,7 @@ export async function describeFields(deps: { apis: HubSpotApis; call: CallHubSpo
     // HubSpot's storage type (string, number, enumeration, datetime, date, bool, phone_number);
     // fieldType (text, select, ...) is presentation only.
     type: p.type,
+    // readOnlyValue: HubSpot refuses a write of the value (calculated and system properties).
+    ...(p.modificationMetadata && { updateable: !p.modificationMetadata.readOnlyValue }),
   }));
 }

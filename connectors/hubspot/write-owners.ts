@@ -19,15 +19,11 @@ import type { Clock } from './rate-limit.js';
 import { backoffMs, type CallHubSpot } from './request.js';
 import { redact, type Secret } from './secret.js';
 
-/** The key in OwnerWrite.extraFields that carries the routing reason; written to config.ownerReasonProperty. */
-export const routeReasonKey = 'routeReason';
-
 export interface WriteOwnersDeps {
   apis: HubSpotApis;
   call: CallHubSpot;
   clock: Clock;
   random: () => number;
-  ownerReasonProperty?: string | undefined;
   maxRetries: number;
   retryBaseDelayMs: number;
   /** Secrets to redact from the messages in WriteResults. */
@@ -82,7 +78,7 @@ function planBatches(writes: OwnerWrite[]): OwnerWrite[][] {
 /** Sends one batch; adds to `multiStatus` the writes that failed inside a 207 (not the whole call). */
 async function sendBatch(deps: WriteOwnersDeps, batch: OwnerWrite[], multiStatus: Set<string>): Promise<Map<string, WriteResult>> {
   const type = canonicalObjectType(batch[0]!.ref.objectType);
-  const body = { inputs: batch.map((w) => ({ id: w.ref.id, properties: propertiesFor(w, deps.ownerReasonProperty), objectWriteTraceId: w.writeId })) };
+  const body = { inputs: batch.map((w) => ({ id: w.ref.id, properties: propertiesFor(w), objectWriteTraceId: w.writeId })) };
   const what = `set owner on ${batch.length} ${type}`;
   let res: { httpStatusCode: number; data: { results: Array<{ id: string }>; errors?: BatchError[] } };
   try {
@@ -125,10 +121,9 @@ async function sendBatch(deps: WriteOwnersDeps, batch: OwnerWrite[], multiStatus
   );
 }
 
-function propertiesFor(w: OwnerWrite, reasonProperty: string | undefined): Record<string, string> {
-  const { [routeReasonKey]: reason, ...extra } = w.extraFields ?? {};
-  // Without a configured reason property the reason is dropped: HubSpot rejects unknown properties.
-  return { ...extra, ...(reasonProperty && reason !== undefined && { [reasonProperty]: reason }), [ownerProperty]: w.ownerId };
+/** extraFields verbatim (property names the config's mapping chose, checked at publish), then the owner. */
+function propertiesFor(w: OwnerWrite): Record<string, string> {
+  return { ...w.extraFields, [ownerProperty]: w.ownerId };
 }
 
 function fail(deps: Pick<WriteOwnersDeps, 'secrets'>, w: OwnerWrite, f: CrmFailure): WriteResult {

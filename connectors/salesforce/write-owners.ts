@@ -4,6 +4,9 @@
 // - up to 200 records per call (the collections limit); larger batches are split;
 // - allOrNone:false, so one bad record never rolls back the others; results come back in
 //   request order and are matched to writes by position, then reported by writeId;
+// - a record is { attributes, id, ...extraFields, OwnerId }: extraFields verbatim (the reason field
+//   the config's mapping names, checked against describe at publish; nothing when it names none),
+//   since an org refuses a field it lacks (INVALID_FIELD) for that whole record;
 // - Sforce-Auto-Assign: FALSE on every call: without it Salesforce runs the org's lead assignment
 //   rules on the update and can overwrite the owner we just chose;
 // - Sforce-Call-Options: client=<callOptionsClient> comes from the connection (jsforce lets a

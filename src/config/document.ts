@@ -24,6 +24,10 @@ export function parseConfigDocument(input: unknown): { ok: true; doc: ConfigDocu
   const doc = parsed.data;
   const errors: FieldIssue[] = [
     ...Object.entries(doc.mappings).flatMap(([key, m]) => validateMapping(m, fieldPath(['mappings', key]))),
+    // API leads have no CRM record: their owner "write" is a log line, so there is no field to set.
+    ...Object.entries(doc.mappings).flatMap(([key, m]) =>
+      key.startsWith('api/') && m.reasonField !== undefined ? [{ path: fieldPath(['mappings', key, 'reasonField']), message: 'API leads have no CRM record to write a reason to; set reasonField on a hubspot/* or salesforce/* mapping' }] : [],
+    ),
     ...validateRoutingConfig(doc.routing, 'routing'),
     ...validateSyncConfig(doc.routing, 'routing'),
   ];

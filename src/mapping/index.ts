@@ -2,6 +2,7 @@ export { applyMapping } from './apply-mapping.js';
 export { compileMapping, type CompiledMapping } from './compile-mapping.js';
 export type { MappingResult, MappingWarning, MappingWarningCode, SourceRecord } from './mapping-result.js';
 export { mappedCrmFields } from './mapped-fields.js';
+export { ownerWriteFields } from './owner-write-fields.js';
 export {
   fieldMappingSchema,
   mappingKeyOf,

@@ -42,6 +42,12 @@ export const mappingSchema = z
     fields: z.array(fieldMappingSchema).min(1, 'map at least one field'),
     /** CRM fields a record may carry that are knowingly unused (no FIELD_UNMAPPED warning). */
     ignore: z.array(crmField).default([]),
+    /**
+     * The CRM field (Salesforce) or property (HubSpot) of this object type that receives the
+     * routing reason ("<rule>: <code>") with every owner write. Absent (the default): no reason is
+     * written, only the owner. Checked at publish: it must exist in the CRM and be updateable.
+     */
+    reasonField: crmField.optional(),
   })
   .strict();
 

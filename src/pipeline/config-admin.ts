@@ -53,7 +53,7 @@ async function checkMappingAgainstCrm(key: string, mapping: Mapping, connector: 
     return [{ path: base, message: `could not read the ${label} schema from the CRM: ${(err as Error).message}` }];
   }
   const known = new Set(fields.map((f) => f.name));
-  const issues: FieldIssue[] = [];
+  const issues: FieldIssue[] = checkReasonField(mapping.reasonField, fields, { crm, label, path: `${base}.reasonField` });
   for (const { name, path } of fieldSources(mapping)) {
     if (known.has(name)) continue;
     const dot = name.indexOf('.');
@@ -65,6 +65,21 @@ async function checkMappingAgainstCrm(key: string, mapping: Mapping, connector: 
     issues.push({ path: `${base}.${path}`, message: `${crm === 'hubspot' ? 'property' : 'field'} '${name}' does not exist in ${label}` });
   }
   return issues;
+}
+
+// The reason is free text: a text field takes it as is (HubSpot "string"; Salesforce string, textarea).
+const textTypes: Record<string, readonly string[]> = { hubspot: ['string'], salesforce: ['string', 'textarea'] };
+
+/** Owner writes set the reason field with every owner: it must exist, be writable and hold text. */
+function checkReasonField(name: string | undefined, fields: FieldInfo[], at: { crm: string; label: string; path: string }): FieldIssue[] {
+  if (name === undefined) return [];
+  const kind = at.crm === 'hubspot' ? 'property' : 'field';
+  const field = fields.find((f) => f.name === name);
+  if (!field) return [{ path: at.path, message: `${kind} '${name}' does not exist in ${at.label}` }];
+  if (field.updateable === false) return [{ path: at.path, message: `${kind} '${name}' of ${at.label} is read-only: owner writes cannot set it` }];
+  const text = textTypes[at.crm];
+  if (text && !text.includes(field.type)) return [{ path: at.path, message: `${kind} '${name}' of ${at.label} is of type ${field.type}; the reason is text (use a ${text.join(' or ')} ${kind})` }];
+  return [];
 }
 
 /** Each mapping of a configured CRM connector against that CRM's real fields (api/* has no CRM schema). */

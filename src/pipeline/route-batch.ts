@@ -1,7 +1,7 @@
 // Route a batch of stored events. Idempotent: the event rows are locked and their status
 // re-read inside the one transaction that writes the leads, assignments, routing state and
 // outbox rows, so a retry, a redelivery or a second worker finds them done and writes nothing.
-import { applyMapping, mappedCrmFields, type SourceRecord } from '../mapping/index.js';
+import { applyMapping, mappedCrmFields, ownerWriteFields, type SourceRecord } from '../mapping/index.js';
 import { decide, stateKeys, type Decision } from '../routing/index.js';
 import { getRoutableInboundEvents, leadRecordKey, lockForRouting, markInboundEventsDone, writeRoutingBatch, type ArmedTimer, type InboundEventRow } from '../db/index.js';
 import { errors } from '../errors.js';
@@ -104,7 +104,7 @@ export async function routeBatch(deps: PipelineDeps, eventIds: string[], deliver
           decision: { ...d, mappingWarnings: warnings },
           config_version: version,
         })),
-        outbox: assigned.flatMap(({ ev, decision: d }) => (d.kind === 'assigned' ? [{ event_id: ev.id, owner_id: d.crmOwnerId, extra_fields: { routeReason: `${d.ruleId}: ${d.code}` } }] : [])),
+        outbox: assigned.flatMap(({ ev, decision: d }) => (d.kind === 'assigned' ? [{ event_id: ev.id, owner_id: d.crmOwnerId, extra_fields: ownerWriteFields(doc.mappings, ev, `${d.ruleId}: ${d.code}`) }] : [])),
         reassignedEventIds: assigned.map((r) => r.ev.id),
         timers: assigned.flatMap(({ ev, decision }) => {
           const t = slaTimerSpec(doc.routing, decision, now);

@@ -41,6 +41,7 @@ import {
 } from '../db/index.js';
 import { errors } from '../errors.js';
 import type { CrmName, Lead } from '../lead/index.js';
+import { ownerWriteFields } from '../mapping/index.js';
 import { decide, openKey, stateKeys, type Decision, type RoutingConfig, type StateChange } from '../routing/index.js';
 import { counterDeltasForMove, excludeReps, isClaimed, onSlaBreach, slaDeadlineFor, slaFor } from '../sync/index.js';
 import type { PipelineDeps } from './deps.js';
@@ -176,7 +177,7 @@ export async function fireSlaTimer(deps: PipelineDeps, timerId: string): Promise
       { id: assignmentId, eventId: breach.id, leadId: lead.id, outcome: 'assigned', repId: owner.repId, crmOwnerId: owner.crmOwnerId, poolId: owner.poolId, ruleId: owner.ruleId, reasonCode: owner.code, decision: owner.decision, configVersion: version },
     ]);
     const [outboxId] = await insertOutboxRows(tx, [
-      { assignmentId, leadId: lead.id, crm: lead.crm, objectType: lead.objectType, recordId: lead.recordId, ownerId: owner.crmOwnerId, extraFields: { routeReason: `sla: ${breachAction} after ${timer.repId} did not claim` } },
+      { assignmentId, leadId: lead.id, crm: lead.crm, objectType: lead.objectType, recordId: lead.recordId, ownerId: owner.crmOwnerId, extraFields: ownerWriteFields(doc.mappings, lead, `sla: ${breachAction} after ${timer.repId} did not claim`) },
     ]);
     // The breached rep gives back the open lead; the day/week charge stays: they were handed it.
     const previous = lead.ownerRepId ? config.reps.find((r) => r.id === lead.ownerRepId) : undefined;

@@ -40,6 +40,7 @@ import {
   type NewOwnershipChange,
 } from '../db/index.js';
 import type { CrmName } from '../lead/index.js';
+import { ownerWriteFields, type MappingSet } from '../mapping/index.js';
 import {
   classifyOwnershipChange,
   counterDeltasForMove,
@@ -107,6 +108,7 @@ export async function syncOwnershipBatch(deps: PipelineDeps, events: InboundEven
     const reverts = await countReverts(tx, leadIds);
     const ctx: BatchContext = {
       config: doc.routing,
+      mappings: doc.mappings,
       version,
       now,
       identity: deps.identity ?? {},
@@ -158,6 +160,8 @@ async function clampAtZero(tx: Parameters<typeof readCounters>[0], deltas: Recor
 
 interface BatchContext {
   config: RoutingConfig;
+  /** Which field, if any, carries the reason of a revert (the mapping's reasonField). */
+  mappings: MappingSet;
   version: number;
   now: Date;
   identity: IntegrationIdentity;
@@ -293,7 +297,7 @@ function applyOne(ctx: BatchContext, ev: InboundEventRow, change: OwnershipChang
     decision: { kind: 'revert', policy: policy.policy, policyFrom: policy.from, attempt: d.attempt, reason: d.reason, replacedOwnerId: change.newOwnerId, changedBy: classification.by },
     configVersion: routedBy?.configVersion ?? ctx.version,
   });
-  o.outbox.push({ id: outboxId, assignmentId, leadId: lead.id, crm: ev.crm, objectType: ev.objectType, recordId: ev.recordId, ownerId: d.ownerId, extraFields: { routeReason: d.reason } });
+  o.outbox.push({ id: outboxId, assignmentId, leadId: lead.id, crm: ev.crm, objectType: ev.objectType, recordId: ev.recordId, ownerId: d.ownerId, extraFields: ownerWriteFields(ctx.mappings, ev, d.reason) });
   o.applied.outboxIds.push(outboxId);
   o.conflicts.push({ ...base, attempt: d.attempt, revertWriteId: outboxId });
   ctx.reverts.set(lead.id, (ctx.reverts.get(lead.id) ?? 0) + 1);

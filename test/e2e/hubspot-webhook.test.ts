@@ -1,7 +1,7 @@
 // HubSpot end to end: the service in-process (real Postgres, BullMQ, fastify listening on a real
 // port) with HUBSPOT_CONFIG pointing at the local stand-in HubSpot. A signed contact.creation
-// webhook goes in; the contact's hubspot_owner_id comes out at the stand-in, once, with the route
-// reason. Signatures are computed over the real URL the service listens on (Host header), as
+// webhook goes in; the contact's hubspot_owner_id comes out at the stand-in, once, and nothing
+// else unless the published mapping names a reason property (reasonField). Signatures are computed over the real URL the service listens on (Host header), as
 // HubSpot would sign the URL it calls.
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
@@ -17,6 +17,7 @@ const clientSecret = 'e2e-client-secret-0001';
 const token = 'pat-na1-e2e-0001';
 const reasonProperty = 'lr_route_reason';
 const configFile = 'fixtures/config/hubspot-e2e.yaml';
+const editorToken = 'e2e-editor-token-0123456789';
 const contact = (email: string) => ({ email, firstname: 'Ada', lastname: 'Keller', company: 'ACME Robotics GmbH', country: 'Germany', numemployees: '50-100', hubspot_owner_id: null });
 
 let tdb: TestDatabase;
@@ -27,13 +28,20 @@ let url: string;
 
 beforeAll(async () => {
   tdb = await createTestDatabase();
+  // The portal's contact properties, as publish asks for them: the mapped ones, the reason
+  // property, and hs_object_id, which HubSpot computes (read-only).
+  const parsed = parseConfigDocument(await readConfigFile(configFile));
+  if (!parsed.ok) throw new Error('fixture config is invalid');
+  const property = (name: string, readOnlyValue = false) => ({ name, label: name, type: 'string', fieldType: 'text', modificationMetadata: { archivable: true, readOnlyDefinition: false, readOnlyValue } });
+  const properties = [...mappedCrmFields(parsed.doc.mappings['hubspot/contact']!).filter((n) => n !== 'hs_object_id').map((n) => property(n)), property(reasonProperty), property('hs_object_id', true)];
   standIn = await startHubSpotStandIn({
     tokens: [token],
-    records: { contacts: { '5001': contact('ada@acme-robotics.de'), '5002': contact('bo@acme-robotics.de'), '5003': contact('cy@acme-robotics.de') } },
+    records: { contacts: { '5001': contact('ada@acme-robotics.de'), '5002': contact('bo@acme-robotics.de'), '5003': contact('cy@acme-robotics.de'), '5004': contact('di@acme-robotics.de') } },
     owners: [{ id: '101' }, { id: '102' }, { id: '103' }],
+    properties: { contacts: properties },
   });
-  const hubspot = { baseUrl: standIn.url, auth: { kind: 'private_app', token }, clientSecret, ownerReasonProperty: reasonProperty };
-  sys = await startSystem(testEnv(tdb.url, { HUBSPOT_CONFIG: JSON.stringify(hubspot), CONFIG_FILE: configFile }), { working: true, migrate: true });
+  const hubspot = { baseUrl: standIn.url, auth: { kind: 'private_app', token }, clientSecret };
+  sys = await startSystem(testEnv(tdb.url, { HUBSPOT_CONFIG: JSON.stringify(hubspot), CONFIG_FILE: configFile, ADMIN_TOKENS: `editor:${editorToken}` }), { working: true, migrate: true });
   const address = await sys.app.listen({ port: 0, host: '127.0.0.1' });
   url = `${address}/webhooks/hubspot`;
   sql = await sqlClient(tdb.url);
@@ -77,7 +85,7 @@ const counts = async () =>
   (await sql.rows<Record<string, string>>(`select (select count(*) from inbound_events) events, (select count(*) from assignments) assignments, (select count(*) from outbox) outbox`))[0];
 
 describe('POST /webhooks/hubspot', () => {
-  it('stores a signed contact.creation before the ack, reads exactly the mapped properties, and sets the owner once with the route reason', async () => {
+  it('stores a signed contact.creation before the ack, reads exactly the mapped properties, and sets the owner once, and nothing else (no reasonField)', async () => {
     const res = await deliver([creation(7001, 5001)]);
     expect(res).toEqual({ status: 200, json: { ok: true, stored: 1, duplicates: 0 } });
     // Acked means stored.
@@ -85,7 +93,7 @@ describe('POST /webhooks/hubspot', () => {
     expect(ev).toEqual({ source: 'hubspot', source_event_id: '7001', kind: 'created', crm: 'hubspot', object_type: 'contact', record_id: '5001' });
 
     await until(() => writesTo('5001').length > 0, { what: 'the owner write at the stand-in' });
-    expect(writesTo('5001')).toEqual([{ objectType: 'contacts', id: '5001', properties: { hubspot_owner_id: '101', [reasonProperty]: 'everyone: ROUND_ROBIN_NEXT' }, objectWriteTraceId: expect.any(String) }]);
+    expect(writesTo('5001')).toEqual([{ objectType: 'contacts', id: '5001', properties: { hubspot_owner_id: '101' }, objectWriteTraceId: expect.any(String) }]);
     expect(standIn.record('contact', '5001')?.hubspot_owner_id).toBe('101');
 
     const parsed = parseConfigDocument(await readConfigFile(configFile));
@@ -97,7 +105,7 @@ describe('POST /webhooks/hubspot', () => {
     expect([...readBody.properties].sort()).toEqual([...mappedCrmFields(parsed.doc.mappings['hubspot/contact']!)].sort());
 
     const outbox = await until(async () => (await sql.rows(`select status, owner_id, extra_fields from outbox where record_id = '5001' and status = 'done'`))[0]);
-    expect(outbox).toEqual({ status: 'done', owner_id: '101', extra_fields: { routeReason: 'everyone: ROUND_ROBIN_NEXT' } });
+    expect(outbox).toEqual({ status: 'done', owner_id: '101', extra_fields: null });
   });
 
   it('answers a redelivery of the same events 200 and changes nothing: the owner is still written once', async () => {
@@ -167,6 +175,33 @@ describe('POST /webhooks/hubspot', () => {
   it('keeps the default JSON parser on every other route', async () => {
     const res = await sys.app.inject({ method: 'POST', url: '/v1/leads', headers: { 'content-type': 'application/json', 'x-api-key': testApiKey }, payload: JSON.stringify(leadBody('hs-e2e-0001')) });
     expect(res.statusCode).toBe(202);
+  });
+});
+
+describe('the route-reason property (mappings["hubspot/contact"].reasonField)', () => {
+  const publish = async (reasonField: string) => {
+    const doc = structuredClone(await readConfigFile(configFile)) as { mappings: Record<string, Record<string, unknown>> };
+    doc.mappings['hubspot/contact']!.reasonField = reasonField;
+    return sys.app.inject({ method: 'POST', url: '/v1/admin/config/publish', headers: { 'x-admin-token': editorToken }, payload: { message: `reason in ${reasonField}`, document: doc } });
+  };
+
+  it.each([
+    { field: 'lr_missing', message: "property 'lr_missing' does not exist in HubSpot contact" },
+    { field: 'hs_object_id', message: "property 'hs_object_id' of HubSpot contact is read-only: owner writes cannot set it" },
+  ])('refuses to publish a reasonField the portal lacks or cannot update ($field): 422 naming the path', async ({ field, message }) => {
+    const res = await publish(field);
+    expect(res.statusCode).toBe(422);
+    expect(res.json()).toEqual({ code: 'CONFIG_INVALID', message: expect.any(String), errors: [{ path: 'mappings["hubspot/contact"].reasonField', message }] });
+    expect(await sql.rows(`select version from config_versions order by version`)).toEqual([{ version: 1 }]);
+  });
+
+  it('once published, writes the reason in that property beside the owner', async () => {
+    expect((await publish(reasonProperty)).statusCode).toBe(201);
+    expect((await deliver([creation(7010, 5004)])).status).toBe(200);
+    await until(() => writesTo('5004').length > 0, { what: 'the owner write with its reason' });
+    expect(writesTo('5004')).toEqual([{ objectType: 'contacts', id: '5004', properties: { hubspot_owner_id: expect.stringMatching(/^10[123]$/), [reasonProperty]: 'everyone: ROUND_ROBIN_NEXT' }, objectWriteTraceId: expect.any(String) }]);
+    const [row] = await sql.rows(`select extra_fields from outbox where record_id = '5004'`);
+    expect(row).toEqual({ extra_fields: { [reasonProperty]: 'everyone: ROUND_ROBIN_NEXT' } });
   });
 });
 

@@ -1,5 +1,6 @@
 // The service in-process (real Postgres, BullMQ, fastify) with the Salesforce connector pointed at
-// the local REST stand-in: outbound messages in, OwnerId out, exactly once per record.
+// the local REST stand-in: outbound messages in, OwnerId out, exactly once per record, and no
+// other field unless the published mapping names a reason field (reasonField) the org has.
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +15,7 @@ import { until } from '../support/until.js';
 const N = 40;
 const REPS = ['0055g00000AnaAAAA1', '0055g00000BoCAAAA2', '0055g00000CyOAAAA3'];
 const records = Array.from({ length: N + 10 }, (_, i) => aLeadRecord(i));
+const editorToken = 'sf-e2e-editor-token-0123456789';
 
 let tdb: TestDatabase;
 let rest: SalesforceStandin;
@@ -22,8 +24,9 @@ let sql: Awaited<ReturnType<typeof sqlClient>>;
 
 beforeAll(async () => {
   tdb = await createTestDatabase();
-  rest = await startSalesforceStandin({ accessToken: SF_ACCESS_TOKEN, organizationId: SF_ORG_ID, records: { Lead: records } });
-  const env = testEnv(tdb.url, { SALESFORCE_CONFIG: standinSalesforceConfig(rest.url, { retryBaseDelayMs: 10 }), CONFIG_FILE: `${root}fixtures/config/salesforce-e2e.yaml` });
+  // The org's Lead has a custom text field Route_Reason__c (the stand-in describes the fields its records carry).
+  rest = await startSalesforceStandin({ accessToken: SF_ACCESS_TOKEN, organizationId: SF_ORG_ID, records: { Lead: records.map((r) => ({ ...r, Route_Reason__c: null })) } });
+  const env = testEnv(tdb.url, { SALESFORCE_CONFIG: standinSalesforceConfig(rest.url, { retryBaseDelayMs: 10 }), CONFIG_FILE: `${root}fixtures/config/salesforce-e2e.yaml`, ADMIN_TOKENS: `editor:${editorToken}` });
   sys = await startSystem(env, { working: true, migrate: true });
   sql = await sqlClient(tdb.url);
 });
@@ -58,10 +61,15 @@ describe('POST /webhooks/salesforce/:token', () => {
     for (const i of ids) {
       const [w, ...more] = writesOf(records[i]!.Id as string);
       expect(more).toEqual([]);
-      expect(w!.fields).toMatchObject({ OwnerId: expect.stringMatching(new RegExp(`^(${REPS.join('|')})$`)) });
+      // Exactly the owner: the config names no reason field, so nothing else is sent.
+      expect(w!.fields).toEqual({ OwnerId: expect.stringMatching(new RegExp(`^(${REPS.join('|')})$`)) });
       expect(w!.headers).toEqual({ 'sforce-auto-assign': 'FALSE', 'sforce-call-options': 'client=lead-router' });
       expect(rest.records.get('Lead')!.get(records[i]!.Id as string)!['OwnerId']).toBe(w!.fields['OwnerId']);
     }
+    // On the wire too: every record of every collections PATCH is { attributes, id, OwnerId }.
+    const patched = rest.requests.filter((r) => r.method === 'PATCH').flatMap((r) => (JSON.parse(r.body) as { records: Array<Record<string, unknown>> }).records);
+    expect(patched.length).toBeGreaterThanOrEqual(N);
+    for (const rec of patched) expect(Object.keys(rec).sort()).toEqual(['OwnerId', 'attributes', 'id']);
     // Round robin over three reps: 40 leads split 14/13/13.
     const perRep = REPS.map((r) => rest.writes.filter((w) => w.fields['OwnerId'] === r).length).sort();
     expect(perRep).toEqual([13, 13, 14]);
@@ -130,6 +138,31 @@ describe('POST /webhooks/salesforce/:token', () => {
   it('keeps JSON on the other routes (the XML parser is scoped to this route)', async () => {
     const res = await sys.app.inject({ method: 'POST', url: '/v1/leads', headers: { 'content-type': 'application/json', 'x-api-key': testApiKey }, payload: JSON.stringify(leadBody('sf-json-0001')) });
     expect(res.statusCode).toBe(202);
+  });
+
+  describe('the reason field (mappings["salesforce/Lead"].reasonField)', () => {
+    const publish = (reasonField: string) => {
+      const doc = parseYaml(readFileSync(`${root}fixtures/config/salesforce-e2e.yaml`, 'utf8')) as { mappings: Record<string, Record<string, unknown>> };
+      doc.mappings['salesforce/Lead']!.reasonField = reasonField;
+      return sys.app.inject({ method: 'POST', url: '/v1/admin/config/publish', headers: { 'x-admin-token': editorToken }, payload: { message: `reason in ${reasonField}`, document: doc } });
+    };
+
+    it('refuses to publish a field the org\'s Lead lacks (what was sent before: routeReason): 422 naming the path', async () => {
+      const res = await publish('routeReason');
+      expect(res.statusCode).toBe(422);
+      expect(res.json()).toEqual({ code: 'CONFIG_INVALID', message: expect.any(String), errors: [{ path: 'mappings["salesforce/Lead"].reasonField', message: "field 'routeReason' does not exist in Salesforce Lead" }] });
+      expect(await sql.rows(`select version from config_versions order by version`)).toEqual([{ version: 1 }]);
+    });
+
+    it('once published, sets that field to the reason with the owner', async () => {
+      expect((await publish('Route_Reason__c')).statusCode).toBe(201);
+      const i = N + 3;
+      const Id = records[i]!.Id as string;
+      expect((await post(outboundMessage([note(i)]))).statusCode).toBe(200);
+      await until(() => writesOf(Id).length === 1, { what: 'the owner written with its reason' });
+      expect(writesOf(Id)[0]!.fields).toEqual({ OwnerId: expect.stringMatching(new RegExp(`^(${REPS.join('|')})$`)), Route_Reason__c: 'everyone: ROUND_ROBIN_NEXT' });
+      expect(rest.records.get('Lead')!.get(Id)!['Route_Reason__c']).toBe('everyone: ROUND_ROBIN_NEXT');
+    });
   });
 
   it('uses the same Lead mapping as fixtures/mappings/salesforce-lead.yaml', () => {

@@ -139,6 +139,8 @@ describe('a person reassigns a lead', () => {
     const writes = await sql.rows(`select owner_id, status from outbox where lead_id = $1 order by created_at`, [l.id]);
     expect(writes).toEqual([ours, ours, ours].map((o) => ({ owner_id: o, status: 'done' })));
     expect(hubspot.writes.filter((w) => w.ref.id === '7004').map((w) => w.ownerId)).toEqual([ours, ours, ours]);
+    // No reasonField in this config's mapping: the reverts, like the routing write, carry the owner alone.
+    expect(hubspot.writes.filter((w) => w.ref.id === '7004').map((w) => w.extraFields)).toEqual([undefined, undefined, undefined]);
     expect(await lead('7004')).toMatchObject({ owner_rep_id: theirs.rep, crm_owner_id: theirs.crm });
   });
 

@@ -11,7 +11,8 @@ import { contactMapping, created, fakeHubSpot, hubspotConfigEnv, ownerChanged, s
 
 const weekdays = { mon: ['09:00-17:00'], tue: ['09:00-17:00'], wed: ['09:00-17:00'], thu: ['09:00-17:00'], fri: ['09:00-17:00'] };
 const config = {
-  mappings: { 'hubspot/contact': contactMapping },
+  // The reason field set: the SLA's reassignment writes its reason there too.
+  mappings: { 'hubspot/contact': { ...contactMapping, reasonField: 'lr_route_reason' } },
   routing: {
     reps: [
       { id: 'ana', crmIds: { hubspot: '101' } },
@@ -130,8 +131,11 @@ describe('SLA timers', () => {
     expect(next!.rep_id).not.toBe(first);
     expect(next).toMatchObject({ status: 'pending', reassignments: 1 });
     expect(await breachCount(lead.id)).toBe(1);
-    const owners = await sql.rows(`select owner_id from outbox where lead_id = $1 order by created_at`, [lead.id]);
-    expect(owners).toHaveLength(2);
+    const owners = await sql.rows(`select owner_id, extra_fields from outbox where lead_id = $1 order by created_at`, [lead.id]);
+    expect(owners).toEqual([
+      { owner_id: expect.any(String), extra_fields: { lr_route_reason: 'everyone: ROUND_ROBIN_NEXT' } },
+      { owner_id: expect.any(String), extra_fields: { lr_route_reason: `sla: reassign after ${first} did not claim` } },
+    ]);
     const [now] = await sql.rows<{ owner_rep_id: string }>(`select owner_rep_id from leads where id = $1`, [lead.id]);
     expect(now!.owner_rep_id).toBe(next!.rep_id);
     expect(await openCount(first)).toBe(before.first - 1);

@@ -60,7 +60,7 @@ describe('fetchRecords', () => {
 });
 
 describe('writeOwners', () => {
-  it('batch-updates hubspot_owner_id (+ the reason property) with writeId as objectWriteTraceId', async () => {
+  it('batch-updates hubspot_owner_id (+ extraFields verbatim, e.g. the reason property) with writeId as objectWriteTraceId', async () => {
     const scope = nock(baseUrl, { reqheaders: auth })
       .post('/crm/v3/objects/contacts/batch/update', {
         inputs: [
@@ -69,10 +69,9 @@ describe('writeOwners', () => {
         ],
       })
       .reply(200, fixture('api/batch-update-contacts-200.json'));
-    const connector = aConnector({ ownerReasonProperty: 'lr_route_reason' });
-    const results = await connector.writeOwners([
-      { writeId: 'w-1', ref: { crm: 'hubspot', objectType: 'contact', id: '5001' }, ownerId: '41629779', extraFields: { routeReason: 'rule de-enterprise' } },
-      { writeId: 'w-2', ref: { crm: 'hubspot', objectType: 'contact', id: '5002' }, ownerId: '41629780', extraFields: { routeReason: 'default pool' } },
+    const results = await aConnector().writeOwners([
+      { writeId: 'w-1', ref: { crm: 'hubspot', objectType: 'contact', id: '5001' }, ownerId: '41629779', extraFields: { lr_route_reason: 'rule de-enterprise' } },
+      { writeId: 'w-2', ref: { crm: 'hubspot', objectType: 'contact', id: '5002' }, ownerId: '41629780', extraFields: { lr_route_reason: 'default pool' } },
     ]);
     expect(results).toEqual([
       { writeId: 'w-1', ok: true },
@@ -81,13 +80,11 @@ describe('writeOwners', () => {
     expect(scope.isDone()).toBe(true);
   });
 
-  it('drops the route reason when no reason property is configured (HubSpot rejects unknown properties)', async () => {
+  it('sends the owner alone when a write has no extraFields (no reason field configured)', async () => {
     const scope = nock(baseUrl)
-      .post('/crm/v3/objects/contacts/batch/update', { inputs: [{ id: '5001', properties: { hubspot_owner_id: '41629779', lead_tier: 'A' }, objectWriteTraceId: 'w-1' }] })
+      .post('/crm/v3/objects/contacts/batch/update', { inputs: [{ id: '5001', properties: { hubspot_owner_id: '41629779' }, objectWriteTraceId: 'w-1' }] })
       .reply(200, fixture('api/batch-update-contacts-200.json'));
-    const results = await aConnector().writeOwners([
-      { writeId: 'w-1', ref: { crm: 'hubspot', objectType: 'contact', id: '5001' }, ownerId: '41629779', extraFields: { routeReason: 'x', lead_tier: 'A' } },
-    ]);
+    const results = await aConnector().writeOwners([{ writeId: 'w-1', ref: { crm: 'hubspot', objectType: 'contact', id: '5001' }, ownerId: '41629779' }]);
     expect(results).toEqual([{ writeId: 'w-1', ok: true }]);
     expect(scope.isDone()).toBe(true);
   });
@@ -134,14 +131,18 @@ describe('listOwners', () => {
 });
 
 describe('describeFields', () => {
-  it('reads /crm/v3/properties/contacts and returns name, label, type', async () => {
-    const scope = nock(baseUrl, { reqheaders: auth }).get('/crm/v3/properties/contacts').query({ archived: 'false' }).reply(200, fixture('api/properties-contacts.json'));
+  it('reads /crm/v3/properties/contacts and returns name, label, type, and whether a write may set it', async () => {
+    // hs_object_id as HubSpot describes it: calculated, so its value is read-only.
+    const calculated = { name: 'hs_object_id', label: 'Record ID', type: 'number', fieldType: 'number', groupName: 'contactinformation', options: [], modificationMetadata: { archivable: false, readOnlyDefinition: true, readOnlyValue: true } };
+    const { results } = fixture<{ results: object[] }>('api/properties-contacts.json');
+    const scope = nock(baseUrl, { reqheaders: auth }).get('/crm/v3/properties/contacts').query({ archived: 'false' }).reply(200, { results: [...results, calculated] });
     expect(await aConnector().describeFields('contact')).toEqual([
-      { name: 'email', label: 'Email', type: 'string' },
-      { name: 'country', label: 'Country/Region', type: 'string' },
-      { name: 'hubspot_owner_id', label: 'Contact owner', type: 'enumeration' },
-      { name: 'numemployees', label: 'Number of Employees', type: 'enumeration' },
-      { name: 'createdate', label: 'Create Date', type: 'datetime' },
+      { name: 'email', label: 'Email', type: 'string', updateable: true },
+      { name: 'country', label: 'Country/Region', type: 'string', updateable: true },
+      { name: 'hubspot_owner_id', label: 'Contact owner', type: 'enumeration', updateable: true },
+      { name: 'numemployees', label: 'Number of Employees', type: 'enumeration', updateable: true },
+      { name: 'createdate', label: 'Create Date', type: 'datetime', updateable: true },
+      { name: 'hs_object_id', label: 'Record ID', type: 'number', updateable: false },
     ]);
     expect(scope.isDone()).toBe(true);
   });

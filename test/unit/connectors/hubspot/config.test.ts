@@ -11,7 +11,14 @@ describe('HubSpot connector config', () => {
       rateLimit: { requests: 190, windowMs: 10_000 },
       maxRetries: 3,
     });
-    expect(c.ownerReasonProperty).toBeUndefined();
+  });
+
+  it('refuses ownerReasonProperty, saying where the setting moved (the mapping\'s reasonField)', () => {
+    const r = hubSpotConfigSchema.safeParse({ auth: { kind: 'private_app', token: 'pat-x' }, clientSecret: 's3cret', ownerReasonProperty: 'lr_route_reason' });
+    expect(r.success).toBe(false);
+    expect(r.error!.issues.map((i) => ({ path: i.path, message: i.message }))).toEqual([
+      { path: ['ownerReasonProperty'], message: 'moved: set mappings["hubspot/<objectType>"].reasonField in the config document (YAML/JSON, published through the admin API or CONFIG_FILE) instead' },
+    ]);
   });
 
   it('strips a trailing slash from baseUrl (the SDK concatenates paths onto it)', () => {

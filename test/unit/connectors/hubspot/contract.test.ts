@@ -81,7 +81,7 @@ runCrmConnectorContract('hubspot', () => ({
   fields: {
     objectType: 'contact',
     mock: () => nock(baseUrl).get('/crm/v3/properties/contacts').query(true).reply(200, { results: [fixture<{ results: object[] }>('api/properties-contacts.json').results[0]] }),
-    expected: [{ name: 'email', label: 'Email', type: 'string' }],
+    expected: [{ name: 'email', label: 'Email', type: 'string', updateable: true }],
   },
   rateLimitedFetch: {
     mock: () =>

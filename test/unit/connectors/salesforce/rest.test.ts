@@ -70,13 +70,23 @@ describe('listOwners and describeFields', () => {
     ]);
   });
 
-  it('describes an sObject', async () => {
+  it('describes an sObject, with whether an update may set each field', async () => {
     nock(INSTANCE)
       .get(`${API}/sobjects/Lead/describe`)
-      .reply(200, { name: 'Lead', fields: [{ name: 'Email', label: 'Email', type: 'email' }, { name: 'NumberOfEmployees', label: 'Employees', type: 'int' }] });
+      .reply(200, {
+        name: 'Lead',
+        fields: [
+          { name: 'Email', label: 'Email', type: 'email', updateable: true },
+          { name: 'NumberOfEmployees', label: 'Employees', type: 'int', updateable: true },
+          { name: 'Route_Reason__c', label: 'Route Reason', type: 'string', updateable: true },
+          { name: 'Score__c', label: 'Score', type: 'double', calculated: true, updateable: false },
+        ],
+      });
     expect(await make().describeFields('Lead')).toEqual([
-      { name: 'Email', label: 'Email', type: 'email' },
-      { name: 'NumberOfEmployees', label: 'Employees', type: 'int' },
+      { name: 'Email', label: 'Email', type: 'email', updateable: true },
+      { name: 'NumberOfEmployees', label: 'Employees', type: 'int', updateable: true },
+      { name: 'Route_Reason__c', label: 'Route Reason', type: 'string', updateable: true },
+      { name: 'Score__c', label: 'Score', type: 'double', updateable: false },
     ]);
   });
 
