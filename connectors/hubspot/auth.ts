@@ -3,7 +3,7 @@
 // expiry (refreshBeforeExpiryMs) so a call never goes out with a token about to lapse, share one
 // refresh among concurrent callers, and refresh once more after a 401 (revoked or rotated early).
 // Tokens are Secrets end to end: they reach a header and nothing else, never a message or a log.
-import { AppError, PermanentError } from '../../src/errors.js';
+import { AppError } from '../../src/errors.js';
 import type { HubSpotAuthConfig } from './config.js';
 import { classifyError } from './classify-error.js';
 import { Secret, redact } from './secret.js';
@@ -30,6 +30,8 @@ export interface RefreshedToken {
   expiresInSeconds: number;
 }
 
+const maxRemembered = 100;
+
 export type RefreshTokenFn = (req: RefreshRequest) => Promise<RefreshedToken>;
 
 export function createTokenProvider(auth: HubSpotAuthConfig, deps: { now: () => number; refresh: RefreshTokenFn }): TokenProvider {
@@ -39,16 +41,27 @@ export function createTokenProvider(auth: HubSpotAuthConfig, deps: { now: () => 
   let refreshToken = auth.refreshToken;
   let current: { token: Secret; expiresAt: number } | undefined;
   let inflight: Promise<Secret> | undefined;
+  // Every token obtained stays redacted after it is replaced: an error that quotes an old token
+  // (a log line, a late answer) must not print it. Bounded: 30-minute tokens, ~50 a day.
+  const obtained: Secret[] = [];
+  const keep = (s: Secret) => {
+    obtained.push(s);
+    if (obtained.length > maxRemembered) obtained.shift();
+  };
 
   const refresh = async (): Promise<Secret> => {
     let got: RefreshedToken;
     try {
       got = await deps.refresh({ clientId: auth.clientId, clientSecret: auth.clientSecret, refreshToken });
     } catch (e) {
-      throw refreshFailed(e, deps.now(), [auth.clientSecret, refreshToken]);
+      throw refreshFailed(e, deps.now(), [auth.clientSecret, auth.refreshToken, ...obtained]);
     }
-    if (got.refreshToken) refreshToken = new Secret(got.refreshToken);
+    if (got.refreshToken && got.refreshToken !== refreshToken.reveal()) {
+      refreshToken = new Secret(got.refreshToken);
+      keep(refreshToken);
+    }
     current = { token: new Secret(got.accessToken), expiresAt: deps.now() + got.expiresInSeconds * 1000 };
+    keep(current.token);
     return current.token;
   };
 
@@ -64,15 +77,20 @@ export function createTokenProvider(auth: HubSpotAuthConfig, deps: { now: () => 
       current = undefined;
       return true;
     },
-    secrets: () => [auth.clientSecret, refreshToken, ...(current ? [current.token] : [])],
+    secrets: () => [auth.clientSecret, auth.refreshToken, ...obtained],
   };
 }
 
 // The token endpoint answers 400 BAD_REFRESH_TOKEN / BAD_CLIENT_ID for credentials that will not
-// start working on a retry: that is an auth failure, not a rejected write.
+// start working on a retry in this call: that is an auth failure, not a rejected write. It is
+// retryable for the durable layer all the same (no retryAfterMs: it backs off on its own), so the
+// leads wait for an operator to reconnect the app instead of dying. A 5xx or timeout of the token
+// endpoint keeps its own classification (CRM_TEMPORARY).
 function refreshFailed(e: unknown, nowMs: number, secrets: Secret[]): AppError {
   const f = classifyError(e, nowMs);
   const message = redact(`HubSpot OAuth token refresh failed: ${f.message}`, secrets);
-  if (f.retryable) return new AppError(f.code, 502, message, { retryable: true, ...(f.retryAfterMs !== undefined && { retryAfterMs: f.retryAfterMs }) });
-  return new PermanentError('CRM_AUTH', message, { retryable: false });
+  if (f.retryable && f.code !== 'CRM_REJECTED' && f.code !== 'CRM_NOT_FOUND') {
+    return new AppError(f.code, 502, message, { retryable: true, ...(f.retryAfterMs !== undefined && { retryAfterMs: f.retryAfterMs }) });
+  }
+  return new AppError('CRM_AUTH', 502, message, { retryable: true });
 }

@@ -6,9 +6,13 @@
 // - The SDK keeps its decorators in a process-wide singleton that each `new Client()` overwrites
 //   and that is applied when an API object is first touched. We touch ours right away, so another
 //   Client built elsewhere with retries cannot sneak its decorators onto our calls.
+// - httpAgent = our timeout agent (connectors/http): with an agent the SDK sends through
+//   node:http instead of fetch, and the agent aborts a request past requestTimeoutMs and a
+//   connect past connectTimeoutMs, freeing the socket. Without it a hung HubSpot call waits forever.
 // - No accessToken in the SDK config: a middleware sets Authorization per request from the
 //   TokenProvider, so an OAuth refresh needs no client rebuild. The same middleware hands every
 //   response's headers (429s included) to the bucket.
+import type { Agent } from 'node:http';
 import { Client } from '@hubspot/api-client';
 import type { RefreshTokenFn, TokenProvider } from './auth.js';
 
@@ -28,9 +32,10 @@ interface ResponseCtx {
   headers: Record<string, string>;
 }
 
-export function createApis(opts: { baseUrl: string; tokens: TokenProvider; onResponseHeaders: (h: Record<string, string>) => void }): HubSpotApis {
+export function createApis(opts: { baseUrl: string; httpAgent: Agent; tokens: TokenProvider; onResponseHeaders: (h: Record<string, string>) => void }): HubSpotApis {
   const client = new Client({
     basePath: opts.baseUrl,
+    httpAgent: opts.httpAgent,
     numberOfApiCallRetries: 0,
     middleware: [
       {
@@ -55,8 +60,8 @@ export function createApis(opts: { baseUrl: string; tokens: TokenProvider; onRes
 }
 
 /** POST {baseUrl}/oauth/v1/token with grant_type=refresh_token, through the SDK. */
-export function createTokenRefresher(baseUrl: string): RefreshTokenFn {
-  const tokensApi = new Client({ basePath: baseUrl, numberOfApiCallRetries: 0 }).oauth.tokensApi;
+export function createTokenRefresher(baseUrl: string, httpAgent: Agent): RefreshTokenFn {
+  const tokensApi = new Client({ basePath: baseUrl, httpAgent, numberOfApiCallRetries: 0 }).oauth.tokensApi;
   return async (req) => {
     const res = await tokensApi.create('refresh_token', undefined, undefined, req.clientId, req.clientSecret.reveal(), req.refreshToken.reveal());
     return { accessToken: res.accessToken, refreshToken: res.refreshToken, expiresInSeconds: res.expiresIn };

@@ -61,8 +61,26 @@ export const hubSpotConfigSchema = z.object({
   retryBaseDelayMs: z.number().int().positive().default(500),
   /** Longest wait we do in-process (Retry-After, backoff); longer waits fail the call as retryable with retryAfterMs, so the queue reschedules it. Default 30 s. */
   maxRetryWaitMs: z.number().int().positive().default(30_000),
+  /** A new connection to HubSpot (TCP + TLS) must be up within this long. Default 5 s. */
+  connectTimeoutMs: z.number().int().positive().default(5_000),
+  /** One API request must have its complete answer within this long, or it is aborted (retryable). Default 30 s. */
+  requestTimeoutMs: z.number().int().positive().default(30_000),
+  /** The portal's time zone (Settings > Account defaults): HubSpot's DAILY limit resets at its midnight. Default UTC. */
+  timeZone: z
+    .string()
+    .refine((tz) => isTimeZone(tz), 'must be an IANA time zone, e.g. Europe/Berlin')
+    .default('UTC'),
 });
 
 export type HubSpotConfigInput = z.input<typeof hubSpotConfigSchema>;
 export type HubSpotConfig = z.output<typeof hubSpotConfigSchema>;
 export type HubSpotAuthConfig = HubSpotConfig['auth'];
+
+function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}

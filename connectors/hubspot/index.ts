@@ -4,6 +4,7 @@
 // call of createHubSpotConnector, from config and deps. See docs/connectors-hubspot.md.
 import type { CrmConnector } from '../../src/connector.js';
 import { errors } from '../../src/errors.js';
+import { timeoutAgent } from '../http/index.js';
 import { createTokenProvider, type RefreshTokenFn } from './auth.js';
 import { createApis, createTokenRefresher } from './client.js';
 import { hubSpotConfigSchema, type HubSpotConfigInput } from './config.js';
@@ -42,8 +43,9 @@ export function createHubSpotConnector(input: HubSpotConfigInput, deps: HubSpotD
   };
   const random = deps.random ?? Math.random;
   const bucket = new TokenBucket({ ...config.rateLimit, clock });
-  const tokens = createTokenProvider(config.auth, { now: clock.now, refresh: deps.refreshToken ?? createTokenRefresher(config.baseUrl) });
-  const apis = createApis({ baseUrl: config.baseUrl, tokens, onResponseHeaders: (h) => bucket.observe(h) });
+  const httpAgent = timeoutAgent(config.baseUrl, config);
+  const tokens = createTokenProvider(config.auth, { now: clock.now, refresh: deps.refreshToken ?? createTokenRefresher(config.baseUrl, httpAgent) });
+  const apis = createApis({ baseUrl: config.baseUrl, httpAgent, tokens, onResponseHeaders: (h) => bucket.observe(h) });
   const call = createRequestRunner({ bucket, tokens, clock, random, secrets: [config.clientSecret], ...config });
   const io = { apis, call };
 

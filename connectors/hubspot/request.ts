@@ -21,6 +21,8 @@ export interface RunnerOptions {
   maxRetries: number;
   retryBaseDelayMs: number;
   maxRetryWaitMs: number;
+  /** The portal's time zone, for the DAILY limit's reset. */
+  timeZone: string;
 }
 
 export type CallHubSpot = <T>(what: string, fn: () => Promise<T>) => Promise<T>;
@@ -33,13 +35,15 @@ export function createRequestRunner(opts: RunnerOptions): CallHubSpot {
       try {
         return await fn();
       } catch (e) {
-        const f = classifyError(e, opts.clock.now());
+        const f = classifyError(e, opts.clock.now(), { timeZone: opts.timeZone });
         if (f.code === 'CRM_AUTH' && f.status === 401 && !refreshedAfter401 && opts.tokens.invalidate()) {
           refreshedAfter401 = true;
           attempt--; // the refresh is not a retry of HubSpot's failure
           continue;
         }
-        if (!f.retryable || attempt >= opts.maxRetries) throw toAppError(what, f, [...opts.secrets, ...opts.tokens.secrets()]);
+        // CRM_AUTH is retryable for the durable layer (an operator fixes the credentials), but
+        // hammering HubSpot with a refused token inside this call fixes nothing.
+        if (!f.retryable || f.code === 'CRM_AUTH' || attempt >= opts.maxRetries) throw toAppError(what, f, [...opts.secrets, ...opts.tokens.secrets()]);
         const waitMs = f.retryAfterMs ?? backoffMs(attempt, opts);
         if (waitMs > opts.maxRetryWaitMs) throw toAppError(what, { ...f, retryAfterMs: waitMs }, [...opts.secrets, ...opts.tokens.secrets()]);
         // Pausing the bucket (not just this call) makes concurrent callers wait too: the portal's

@@ -84,12 +84,13 @@ describe('OAuth tokens', () => {
     expect(scope.isDone()).toBe(true);
   });
 
-  it('a refused refresh token -> CRM_AUTH, permanent, and no secret in the error', async () => {
+  it('a refused refresh token -> CRM_AUTH, not retried in the call but retryable later (rows wait for an operator), no secret in the error', async () => {
     nock(baseUrl)
       .post('/oauth/v1/token')
       .reply(400, { status: 'BAD_REFRESH_TOKEN', message: `missing or unknown refresh token ${oauth.refreshToken} for client ${oauth.clientSecret}`, correlationId: 'c-1' });
     const err = await rejectionOf(oauthConnector(fakeClock()).fetchRecords('contact', ['5001'], ['email']));
-    expect(err).toMatchObject({ code: 'CRM_AUTH', name: 'PermanentError', details: { retryable: false } });
+    expect(err).toMatchObject({ code: 'CRM_AUTH', name: 'AppError', details: { retryable: true } });
+    expect(err.details).not.toHaveProperty('retryAfterMs');
     const seen = JSON.stringify({ m: err.message, d: err.details, s: err.stack });
     for (const s of [oauth.refreshToken, oauth.clientSecret, webhookSecret]) expect(seen).not.toContain(s);
   });

@@ -3,6 +3,7 @@ import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { classifyError } from '../../../../connectors/hubspot/classify-error.js';
+import { CrmTimeoutError } from '../../../../connectors/http/index.js';
 import { fixture, t0 } from './support.js';
 
 interface ErrorFixture {
@@ -12,6 +13,7 @@ interface ErrorFixture {
   body?: unknown;
   network?: { code: string };
   now?: string;
+  timeZone?: string;
   expected: { code: string; retryable: boolean; retryAfterMs?: number };
 }
 
@@ -34,7 +36,7 @@ describe('classifyError (from fixtures/hubspot/errors)', () => {
   for (const file of files) {
     const f = fixture<ErrorFixture>(`errors/${file}`);
     it(`${file}: ${f.description}`, () => {
-      const got = classifyError(asThrown(f), f.now ? Date.parse(f.now) : t0);
+      const got = classifyError(asThrown(f), f.now ? Date.parse(f.now) : t0, f.timeZone ? { timeZone: f.timeZone } : {});
       expect({ code: got.code, retryable: got.retryable, ...(got.retryAfterMs !== undefined && { retryAfterMs: got.retryAfterMs }) }).toEqual(f.expected);
       // The message comes from HubSpot's body, never from the SDK's header dump.
       expect(got.message).not.toContain('Headers:');
@@ -44,6 +46,15 @@ describe('classifyError (from fixtures/hubspot/errors)', () => {
   it('keeps HubSpot\'s category and correlation id for the log', () => {
     const f = fixture<ErrorFixture>('errors/400-invalid-owner.json');
     expect(classifyError(asThrown(f), t0)).toMatchObject({ status: 400, category: 'VALIDATION_ERROR', correlationId: 'c033cdaa-2c40-4a64-ae48-b4cec88dad10' });
+  });
+
+  it('our own timeout (a hung request aborted by the agent) is retryable', () => {
+    expect(classifyError(new CrmTimeoutError('request', 200), t0)).toMatchObject({ code: 'CRM_TEMPORARY', retryable: true, message: expect.stringContaining('200 ms') });
+    expect(classifyError(new CrmTimeoutError('connect', 50), t0)).toMatchObject({ code: 'CRM_TEMPORARY', retryable: true });
+  });
+
+  it('the reason of a refused property stays in the message', () => {
+    expect(classifyError(asThrown(fixture<ErrorFixture>('errors/400-property-doesnt-exist.json')), t0).message).toContain('PROPERTY_DOESNT_EXIST');
   });
 
   it('an unknown non-HTTP error is not retried blindly', () => {

@@ -53,7 +53,7 @@ describe('retries', () => {
     const clock = fakeClock();
     const scope = nock(baseUrl).post(readPath).query(true).once().reply(429, fixture<{ body: object }>('errors/429-daily.json').body);
     const err = await rejectionOf(aConnector({}, clock).fetchRecords('contact', ['5001'], ['email']));
-    expect(err).toMatchObject({ code: 'CRM_RATE_LIMITED', status: 429, details: { retryable: true, retryAfterMs: 3_600_000 } });
+    expect(err).toMatchObject({ code: 'CRM_RATE_LIMITED', status: 429, details: { retryable: true, retryAfterMs: 14 * 3_600_000 } }); // 10:00 UTC -> midnight UTC
     expect(clock.slept).toEqual([]);
     expect(scope.isDone()).toBe(true);
   });
@@ -65,9 +65,11 @@ describe('retries', () => {
     expect(scope.isDone()).toBe(true);
   });
 
-  it('a 401 with a private app token is not retried (a refresh cannot help) -> CRM_AUTH', async () => {
+  it('a 401 with a private app token is not retried in the call (a refresh cannot help) -> CRM_AUTH, retryable later, no retryAfterMs', async () => {
     const scope = nock(baseUrl).post(readPath).query(true).once().reply(401, fixture<{ body: object }>('errors/401-invalid-authentication.json').body);
-    await expect(aConnector().fetchRecords('contact', ['5001'], ['email'])).rejects.toMatchObject({ code: 'CRM_AUTH', details: { retryable: false } });
+    const err = await rejectionOf(aConnector().fetchRecords('contact', ['5001'], ['email']));
+    expect(err).toMatchObject({ code: 'CRM_AUTH', details: { retryable: true } });
+    expect(err.details).not.toHaveProperty('retryAfterMs');
     expect(scope.isDone()).toBe(true);
   });
 

@@ -83,8 +83,8 @@ describe('writeOwners: per-record results', () => {
     nock(baseUrl).post(updatePath).reply(429, fixture<{ body: object }>('errors/429-daily.json').body);
     const results = await aConnector().writeOwners([write(1, '5001'), write(2, '5002')]);
     expect(results).toEqual([
-      { writeId: 'w-1', ok: false, code: 'CRM_RATE_LIMITED', retryable: true, retryAfterMs: 3_600_000, message: expect.any(String) },
-      { writeId: 'w-2', ok: false, code: 'CRM_RATE_LIMITED', retryable: true, retryAfterMs: 3_600_000, message: expect.any(String) },
+      { writeId: 'w-1', ok: false, code: 'CRM_RATE_LIMITED', retryable: true, retryAfterMs: 14 * 3_600_000, message: expect.any(String) },
+      { writeId: 'w-2', ok: false, code: 'CRM_RATE_LIMITED', retryable: true, retryAfterMs: 14 * 3_600_000, message: expect.any(String) },
     ]);
   });
 
