@@ -14,6 +14,7 @@ import type { InboundEvent } from '../../src/connector.js';
 import { AppError } from '../../src/errors.js';
 import type { Logger } from './api-context.js';
 import type { Session } from './auth.js';
+import { scrubSecrets, type Secret } from './secret.js';
 import { parseChangeEvent } from './parse-change-event.js';
 
 export interface ReplayStore {
@@ -48,7 +49,7 @@ export const changeEventChannel = (objectType: string) => `/data/${objectType}Ch
 const INVALID_REPLAY = /replayId.*invalid/i;
 
 export function createCdcSubscriber(
-  ctx: { session: Session; objectTypes: readonly string[]; logger?: Logger },
+  ctx: { session: Session; objectTypes: readonly string[]; logger?: Logger | undefined; secrets?: () => readonly Secret[] },
   opts: CdcSubscriberOptions,
 ): CdcSubscriber {
   const channels = opts.channels ?? ctx.objectTypes.map(changeEventChannel);
@@ -58,8 +59,10 @@ export function createCdcSubscriber(
     clients.get(channel)?.disconnect();
     clients.delete(channel);
   };
+  // Faye and jsforce errors may quote the session id: scrub before anything is logged or stored.
+  const scrub = (text: string) => scrubSecrets(text, ctx.secrets?.() ?? []);
   const report = (err: Error, channel: string) => {
-    ctx.logger?.error({ channel, code: err instanceof AppError ? err.code : undefined }, err.message);
+    ctx.logger?.error({ channel, code: err instanceof AppError ? err.code : undefined }, scrub(err.message));
     opts.onError?.(err, channel);
   };
 
@@ -108,7 +111,7 @@ export function createCdcSubscriber(
         ctx.logger?.warn({ channel, replayFrom: from }, 'stored replay id expired; replaying all retained events');
         return subscribe(channel, -2);
       }
-      throw new AppError('CRM_TEMPORARY', 502, `subscribe to ${channel} failed: ${message}`);
+      throw new AppError('CRM_TEMPORARY', 502, scrub(`subscribe to ${channel} failed: ${message}`));
     }
   };
 

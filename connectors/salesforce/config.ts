@@ -52,6 +52,17 @@ export const salesforceConfigSchema = z
     maxRetries: z.int().min(0).max(10).default(3),
     /** First retry delay; doubles per attempt, with +-20% jitter. */
     retryBaseDelayMs: z.int().nonnegative().default(500),
+    /** Longest wait done inside one call (Retry-After, backoff); a longer one fails the call as retryable with retryAfterMs. */
+    maxRetryWaitMs: z.int().positive().default(30_000),
+    /** A new connection to Salesforce (TCP + TLS) must be up within this long. Default 5 s. */
+    connectTimeoutMs: z.int().positive().default(5_000),
+    /** One REST or token request must have its complete answer within this long, or it is aborted (retryable). Default 30 s. */
+    requestTimeoutMs: z.int().positive().default(30_000),
+    /**
+     * How long to wait after REQUEST_LIMIT_EXCEEDED (the org's rolling 24-hour API allowance is
+     * spent; Salesforce gives no reset time). Default 15 minutes.
+     */
+    requestLimitWaitMs: z.int().positive().default(900_000),
     /** Sforce-Call-Options client id; shows up in CDC changeOrigin so our own writes are recognisable. */
     callOptionsClient: z.string().regex(/^[A-Za-z0-9_.\-/]+$/).default('lead-router'),
     /**

@@ -50,12 +50,14 @@ export function createSalesforceConnector(config: SalesforceConfigInput | Salesf
   const now = deps.now ?? (() => new Date());
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const session = createSession(cfg, { now });
+  const fixedSecrets = configSecrets(cfg);
   const ctx: ApiContext = {
     config: cfg,
     session,
     budget: createRequestBudget(cfg.requestBudget, { nowMs: () => now().getTime(), sleep, onLimitInfo: deps.onLimitInfo }),
-    secrets: configSecrets(cfg),
+    secrets: () => [...fixedSecrets, ...session.obtainedSecrets()],
     logger: deps.logger,
+    now,
     sleep,
     random: deps.random ?? Math.random,
   };
@@ -76,7 +78,7 @@ export function createSalesforceConnector(config: SalesforceConfigInput | Salesf
     writeOwners: (writes) => writeOwners(ctx, writes),
     listOwners: () => listOwners(ctx),
     describeFields: (objectType) => describeFields(ctx, objectType),
-    createChangeSubscriber: (opts) => createCdcSubscriber({ session, objectTypes: cfg.objectTypes, logger: deps.logger }, opts),
+    createChangeSubscriber: (opts) => createCdcSubscriber({ session, objectTypes: cfg.objectTypes, logger: deps.logger, secrets: ctx.secrets }, opts),
     createPoller: (opts) => createPoller({ ...ctx, now }, opts),
   };
 }
