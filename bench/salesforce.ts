@@ -13,7 +13,7 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { startSalesforceInstance } from '../test/support/salesforce-instance.js';
 import { startSalesforceStandin, type RecordedWrite } from '../test/support/salesforce-standin.js';
-import { aLeadRecord, outboundMessage, SF_ACCESS_TOKEN, SF_ORG_ID, SF_OUTBOUND_TOKEN, sfId, someFields, standinSalesforceConfig, type Notification } from '../test/support/salesforce-outbound.js';
+import { aLeadRecord, standinOrg, outboundMessage, SF_ACCESS_TOKEN, SF_ORG_ID, SF_OUTBOUND_TOKEN, sfId, someFields, standinSalesforceConfig, type Notification } from '../test/support/salesforce-outbound.js';
 import { freePort, percentile, root, startCli, waitHealthy, freshDatabase } from './support.js';
 
 const { values } = parseArgs({
@@ -36,7 +36,7 @@ async function main() {
   if (!process.env.DATABASE_URL || !process.env.REDIS_URL) throw new Error('set DATABASE_URL and REDIS_URL (`. .ci/services.sh`)');
   const total = (WARMUP + messages) * PER_MESSAGE;
   const records = Array.from({ length: total }, (_, i) => aLeadRecord(i, 'B'));
-  const rest = await startSalesforceStandin({ accessToken: SF_ACCESS_TOKEN, organizationId: SF_ORG_ID, records: { Lead: records } });
+  const rest = await startSalesforceStandin(standinOrg(records));
   // The stand-in records writes in an array; stamping each push gives the owner-set time per record.
   const setAt = new Map<string, number>();
   const push = rest.writes.push.bind(rest.writes);

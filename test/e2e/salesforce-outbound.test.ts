@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACK_TRUE } from '../../connectors/salesforce/index.js';
 import { root } from '../support/cli.js';
 import { startSalesforceStandin, type SalesforceStandin } from '../support/salesforce-standin.js';
-import { aLeadRecord, outboundMessage, SF_ACCESS_TOKEN, SF_ORG_ID, SF_OUTBOUND_TOKEN, sfId, someFields, type Notification, standinSalesforceConfig } from '../support/salesforce-outbound.js';
+import { aLeadRecord, standinOrg, outboundMessage, SF_ACCESS_TOKEN, SF_ORG_ID, SF_OUTBOUND_TOKEN, sfId, someFields, type Notification, standinSalesforceConfig } from '../support/salesforce-outbound.js';
 import { createTestDatabase, sqlClient, type TestDatabase } from '../support/services.js';
 import { cleanupQueue, leadBody, startSystem, testApiKey, testEnv, type TestSystem } from '../support/system.js';
 import { until } from '../support/until.js';
@@ -24,8 +24,8 @@ let sql: Awaited<ReturnType<typeof sqlClient>>;
 
 beforeAll(async () => {
   tdb = await createTestDatabase();
-  // The org's Lead has a custom text field Route_Reason__c (the stand-in describes the fields its records carry).
-  rest = await startSalesforceStandin({ accessToken: SF_ACCESS_TOKEN, organizationId: SF_ORG_ID, records: { Lead: records.map((r) => ({ ...r, Route_Reason__c: null })) } });
+  // The org's Lead has a custom text field Route_Reason__c (the stand-in knows the fields its records carry).
+  rest = await startSalesforceStandin(standinOrg(records.map((r) => ({ ...r, Route_Reason__c: null }))));
   const env = testEnv(tdb.url, { SALESFORCE_CONFIG: standinSalesforceConfig(rest.url, { retryBaseDelayMs: 10 }), CONFIG_FILE: `${root}fixtures/config/salesforce-e2e.yaml`, ADMIN_TOKENS: `editor:${editorToken}` });
   sys = await startSystem(env, { working: true, migrate: true });
   sql = await sqlClient(tdb.url);

@@ -7,7 +7,7 @@ import type { Env } from '../../src/config/index.js';
 import { startBayeuxStandin, type BayeuxStandin } from '../support/bayeux-standin.js';
 import { root } from '../support/cli.js';
 import { startSalesforceInstance, type SalesforceInstance } from '../support/salesforce-instance.js';
-import { aLeadRecord, SF_ACCESS_TOKEN, SF_ORG_ID, standinSalesforceConfig } from '../support/salesforce-outbound.js';
+import { aLeadRecord, standinOrg, SF_ACCESS_TOKEN, SF_ORG_ID, standinSalesforceConfig } from '../support/salesforce-outbound.js';
 import { startSalesforceStandin, type SalesforceStandin } from '../support/salesforce-standin.js';
 import { createTestDatabase, sqlClient, type TestDatabase } from '../support/services.js';
 import { cleanupQueue, startSystem, testEnv, type TestSystem } from '../support/system.js';
@@ -62,7 +62,7 @@ const storedReplayId = async () => (await sql.rows<{ value: number }>(`select va
 
 beforeAll(async () => {
   tdb = await createTestDatabase();
-  rest = await startSalesforceStandin({ accessToken: SF_ACCESS_TOKEN, organizationId: SF_ORG_ID, records: { Lead: records } });
+  rest = await startSalesforceStandin(standinOrg(records));
   bayeux = await startBayeuxStandin({ accessToken: SF_ACCESS_TOKEN });
   instance = await startSalesforceInstance({ restUrl: rest.url, cometdUrl: bayeux.url });
   env = testEnv(tdb.url, { SALESFORCE_CONFIG: standinSalesforceConfig(instance.url, { streams: { cdc: true } }), CONFIG_FILE: `${root}fixtures/config/salesforce-e2e.yaml` });

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Env } from '../../src/config/index.js';
 import { root } from '../support/cli.js';
-import { aLeadRecord, SF_ACCESS_TOKEN, SF_ORG_ID, standinSalesforceConfig } from '../support/salesforce-outbound.js';
+import { aLeadRecord, standinOrg, SF_ACCESS_TOKEN, SF_ORG_ID, standinSalesforceConfig } from '../support/salesforce-outbound.js';
 import { startSalesforceStandin, type SalesforceStandin } from '../support/salesforce-standin.js';
 import { createTestDatabase, sqlClient, type TestDatabase } from '../support/services.js';
 import { cleanupQueue, startSystem, testEnv, type TestSystem } from '../support/system.js';
@@ -25,7 +25,7 @@ let sql: Awaited<ReturnType<typeof sqlClient>>;
 
 beforeAll(async () => {
   tdb = await createTestDatabase();
-  rest = await startSalesforceStandin({ accessToken: SF_ACCESS_TOKEN, organizationId: SF_ORG_ID, records: { Lead: records } });
+  rest = await startSalesforceStandin(standinOrg(records));
   env = testEnv(tdb.url, { SALESFORCE_CONFIG: standinSalesforceConfig(rest.url, { streams: { poll: { intervalMs: 1000 } } }), CONFIG_FILE: `${root}fixtures/config/salesforce-e2e.yaml` });
   sql = await sqlClient(tdb.url);
 });

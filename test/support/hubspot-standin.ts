@@ -3,15 +3,28 @@
 //   POST /crm/v3/objects/{type}/batch/read     200, or 207 + OBJECT_NOT_FOUND for unknown ids
 //   POST /crm/v3/objects/{type}/batch/update   200, or 207 + OBJECT_NOT_FOUND (with the input's
 //                                              objectWriteTraceId); 400 for >100 inputs, a repeated id,
-//                                              or an owner id that is not an owner (whole batch, like HubSpot)
+//                                              a property the portal does not have, or an owner id that
+//                                              is not an active owner (whole batch, like HubSpot)
 //   GET  /crm/v3/owners[/]?after&limit&archived  cursor-paged
 //   GET  /crm/v3/properties/{type}
 //   POST /oauth/v1/token                       refresh_token grant -> a new access token
-// A rolling-window rate limit (N requests / windowMs) answers 429 with HubSpot's body and headers;
-// every write is recorded so a test can assert "the owner was set once".
+// It is as strict as HubSpot where it matters to us:
+// - unknown properties: 400 VALIDATION_ERROR "Property values were not valid: [...]" with
+//   PROPERTY_DOESNT_EXIST per property, and the whole batch fails. Known = HubSpot's default
+//   contact properties, the `properties` option, and the keys of seeded records;
+// - owners: an id that is not an active owner (unknown or archived) fails the whole batch (400);
+// - tokens: with `tokens` set, only those and tokens it minted are accepted (401 INVALID_AUTHENTICATION);
+//   expireToken() makes every token issued so far answer 401 EXPIRED_AUTHENTICATION;
+//   revokeRefreshToken() makes the token endpoint answer 400 BAD_REFRESH_TOKEN;
+// - a rolling-window rate limit (N requests / windowMs) answers 429 with HubSpot's body and headers;
+// - faults (standin-faults.ts): status (hubspotFaults has the real bodies), reset, hang.
+// Every write is recorded so a test can assert "the owner was set once".
 import { createHmac } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createFaults, type Fault, type FaultInjector } from './standin-faults.js';
+
+export type { Fault, FaultInjector } from './standin-faults.js';
 
 type Props = Record<string, string | null>;
 
@@ -27,8 +40,10 @@ export interface StandInOwner {
 export interface StandInOptions {
   /** 0 (default) = any free port on 127.0.0.1. */
   port?: number;
-  /** Bearer tokens accepted; empty/unset = any Authorization is accepted. */
+  /** Bearer tokens accepted (plus any the token endpoint mints); empty/unset = any Authorization is accepted. */
   tokens?: string[];
+  /** Refresh tokens the token endpoint accepts; unset = any. */
+  refreshTokens?: string[];
   rateLimit?: { requests: number; windowMs: number; sendRetryAfter?: boolean };
   /** Seed records per object type (plural API name, e.g. "contacts"): id -> properties. */
   records?: Record<string, Record<string, Props>>;
@@ -54,10 +69,51 @@ export interface HubSpotStandIn {
   requests: Array<{ method: string; path: string; status: number; body?: unknown }>;
   record(objectType: string, id: string): Props | undefined;
   deleteRecord(objectType: string, id: string): void;
-  /** The next `count` API requests answer `status` with `body` (a 5xx storm, say). */
+  /** The next `count` API requests answer `status` with `body` (a 5xx storm, say). Same as faults.next. */
   failNext(count: number, status: number, body?: unknown): void;
+  /** Status, reset and hang faults on API requests (see standin-faults.ts). */
+  faults: FaultInjector;
+  /** Every access token issued so far (and every bearer seen) now answers 401 EXPIRED_AUTHENTICATION. */
+  expireToken(): void;
+  /** From now on the token endpoint refuses every refresh token (400 BAD_REFRESH_TOKEN). */
+  revokeRefreshToken(): void;
+  /** Access tokens the token endpoint minted, oldest first. */
+  issuedTokens: string[];
+  /** Form bodies of every token request. */
+  tokenRequests: Array<Record<string, string>>;
   close(): Promise<void>;
 }
+
+/** HubSpot's real error answers, ready for faults.next(). */
+export const hubspotFaults = {
+  /** 429 TEN_SECONDLY_ROLLING, with Retry-After (seconds) when given. */
+  tenSecondly: (retryAfterS?: number, times = 1): Fault => ({
+    kind: 'status', status: 429, times,
+    body: { status: 'error', message: 'You have reached your ten_secondly_rolling limit.', errorType: 'RATE_LIMIT', correlationId: cid(), policyName: 'TEN_SECONDLY_ROLLING', groupName: 'publicapi:private_app-api-calls-ten-secondly:1:62515' },
+    headers: retryAfterS === undefined ? {} : { 'Retry-After': String(retryAfterS) },
+  }),
+  /** 429 DAILY: no Retry-After; resets at midnight in the portal's time zone. */
+  daily: (times = 1): Fault => ({
+    kind: 'status', status: 429, times,
+    body: { status: 'error', message: 'You have reached your daily limit.', errorType: 'RATE_LIMIT', correlationId: cid(), policyName: 'DAILY', requestId: cid() },
+    headers: { 'X-HubSpot-RateLimit-Daily': '250000', 'X-HubSpot-RateLimit-Daily-Remaining': '0' },
+  }),
+  /** 500 with HubSpot's JSON error body (a category). */
+  internalError: (times = 1): Fault => ({ kind: 'status', status: 500, times, body: { status: 'error', message: 'internal error', correlationId: cid(), category: 'INTERNAL_ERROR' } }),
+  /** 502 from the edge, HTML body, no code. */
+  badGatewayHtml: (times = 1): Fault => ({ kind: 'status', status: 502, times, body: '<html><body><h1>502 Bad Gateway</h1></body></html>' }),
+  /** 503 from the edge, HTML body, no code, no Retry-After. */
+  unavailableHtml: (times = 1): Fault => ({ kind: 'status', status: 503, times, body: '<html><body><h1>503 Service Temporarily Unavailable</h1></body></html>' }),
+};
+
+/** HubSpot's default contact properties (a subset: what our mappings and tests write or read). */
+const defaultProperties: Record<string, string[]> = {
+  contacts: [
+    'email', 'firstname', 'lastname', 'company', 'country', 'state', 'city', 'zip', 'phone', 'mobilephone', 'website', 'industry',
+    'numemployees', 'annualrevenue', 'jobtitle', 'lifecyclestage', 'hs_lead_status', 'hs_analytics_source', 'hubspot_owner_id',
+    'hs_object_id', 'createdate', 'lastmodifieddate',
+  ],
+};
 
 const aliases: Record<string, string> = { contact: 'contacts', '0-1': 'contacts', company: 'companies', '0-2': 'companies', deal: 'deals', '0-3': 'deals', lead: 'leads', '0-136': 'leads' };
 
@@ -69,7 +125,12 @@ export async function startHubSpotStandIn(opts: StandInOptions = {}): Promise<Hu
   const writes: RecordedWrite[] = [];
   const requests: HubSpotStandIn['requests'] = [];
   const sent: number[] = [];
-  let failures: Array<{ status: number; body: unknown }> = [];
+  const faults = createFaults();
+  const issuedTokens: string[] = [];
+  const tokenRequests: Array<Record<string, string>> = [];
+  const seenTokens = new Set<string>();
+  const expired = new Set<string>();
+  let refreshRevoked = false;
 
   const server = createServer((req, res) => {
     void readBody(req).then((raw) => {
@@ -81,8 +142,28 @@ export async function startHubSpotStandIn(opts: StandInOptions = {}): Promise<Hu
       const limit = opts.rateLimit;
       const rateHeaders = (): Record<string, string> =>
         limit ? { 'X-HubSpot-RateLimit-Max': String(limit.requests), 'X-HubSpot-RateLimit-Remaining': String(Math.max(0, limit.requests - sent.length)), 'X-HubSpot-RateLimit-Interval-Milliseconds': String(limit.windowMs) } : {};
-      if (url.pathname === '/oauth/v1/token') return answer(200, { token_type: 'bearer', access_token: `standin-at-${now()}`, refresh_token: new URLSearchParams(raw).get('refresh_token') ?? 'rt', expires_in: 1800 });
-      if (opts.tokens?.length && !opts.tokens.includes((req.headers.authorization ?? '').replace(/^Bearer /, ''))) {
+      if (url.pathname === '/oauth/v1/token') {
+        const form = Object.fromEntries(new URLSearchParams(raw));
+        tokenRequests.push(form);
+        const rt = form['refresh_token'];
+        if (refreshRevoked || !rt || (opts.refreshTokens && !opts.refreshTokens.includes(rt))) {
+          // HubSpot's answer to a revoked or unknown refresh token.
+          return answer(400, { status: 'BAD_REFRESH_TOKEN', message: 'missing or unknown refresh token', correlationId: cid(), requestId: cid() });
+        }
+        const accessToken = `standin-at-${issuedTokens.length + 1}-${now()}`;
+        issuedTokens.push(accessToken);
+        return answer(200, { token_type: 'bearer', access_token: accessToken, refresh_token: rt, expires_in: 1800 });
+      }
+      if (faults.apply(req, res, url.pathname, defaultError)) {
+        requests.push({ method: req.method ?? '', path: url.pathname, status: res.headersSent ? res.statusCode : 0 });
+        return;
+      }
+      const bearer = (req.headers.authorization ?? '').replace(/^Bearer /, '');
+      if (bearer) seenTokens.add(bearer);
+      if (expired.has(bearer)) {
+        return answer(401, { status: 'error', message: 'The OAuth token used to make this call expired 0 hour(s) ago.', correlationId: cid(), category: 'EXPIRED_AUTHENTICATION' });
+      }
+      if (opts.tokens?.length && !opts.tokens.includes(bearer) && !issuedTokens.includes(bearer)) {
         return answer(401, { status: 'error', message: 'Authentication credentials not found.', correlationId: cid(), category: 'INVALID_AUTHENTICATION' });
       }
       if (limit) {
@@ -95,8 +176,6 @@ export async function startHubSpotStandIn(opts: StandInOptions = {}): Promise<Hu
         }
         sent.push(now());
       }
-      const failure = failures.shift();
-      if (failure) return answer(failure.status, failure.body ?? { status: 'error', message: 'internal error', correlationId: cid(), category: 'INTERNAL_ERROR' });
       route(req.method ?? 'GET', url, raw, answer);
     });
   });
@@ -114,6 +193,13 @@ export async function startHubSpotStandIn(opts: StandInOptions = {}): Promise<Hu
       const missing = inputs.filter((i) => !recs.has(i.id));
       const found = inputs.filter((i) => recs.has(i.id));
       if (batch[2] === 'update') {
+        // HubSpot validates property names before anything else; one unknown name fails the batch.
+        const known = knownProperties(type);
+        const unknown = [...new Set(inputs.flatMap((i) => Object.keys(i.properties ?? {})).filter((n) => !known.has(n)))];
+        if (unknown.length > 0) {
+          const details = unknown.map((name) => ({ isValid: false, message: `Property "${name}" does not exist`, error: 'PROPERTY_DOESNT_EXIST', name, localizedErrorMessage: `Property "${name}" does not exist` }));
+          return answer(400, validation(`Property values were not valid: ${JSON.stringify(details)}`));
+        }
         for (const i of found) {
           const owner = i.properties?.hubspot_owner_id;
           if (owner && !owners.some((o) => o.id === owner && !o.archived)) {
@@ -152,6 +238,12 @@ export async function startHubSpotStandIn(opts: StandInOptions = {}): Promise<Hu
     answer(404, { status: 'error', message: `no stand-in route for ${method} ${url.pathname}`, correlationId: cid(), category: 'OBJECT_NOT_FOUND' });
   }
 
+  function knownProperties(type: string): Set<string> {
+    const names = new Set([...(defaultProperties[type] ?? ['hubspot_owner_id', 'hs_object_id', 'createdate']), ...(opts.properties?.[type] ?? []).map((p) => p.name)]);
+    for (const props of store.get(type)?.values() ?? []) for (const k of Object.keys(props)) names.add(k);
+    return names;
+  }
+
   await new Promise<void>((resolve) => server.listen(opts.port ?? 0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
   return {
@@ -161,10 +253,22 @@ export async function startHubSpotStandIn(opts: StandInOptions = {}): Promise<Hu
     requests,
     record: (type, id) => store.get(aliases[type] ?? type)?.get(id),
     deleteRecord: (type, id) => void store.get(aliases[type] ?? type)?.delete(id),
-    failNext: (count, status, body) => {
-      failures = [...failures, ...Array.from({ length: count }, () => ({ status, body }))];
+    failNext: (count, status, body) => faults.next({ kind: 'status', status, body, times: count }),
+    faults,
+    expireToken: () => {
+      for (const t of [...seenTokens, ...issuedTokens, ...(opts.tokens ?? [])]) expired.add(t);
     },
-    close: () => new Promise<void>((resolve, reject) => server.close((e) => (e ? reject(e) : resolve()))),
+    revokeRefreshToken: () => {
+      refreshRevoked = true;
+    },
+    issuedTokens,
+    tokenRequests,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        // Hung requests would keep close() waiting for ever.
+        server.closeAllConnections();
+        server.close((e) => (e ? reject(e) : resolve()));
+      }),
   };
 }
 
@@ -175,6 +279,12 @@ function toObject(id: string, properties: Props) {
 
 function pick(props: Props, names: string[]): Props {
   return Object.fromEntries(names.map((n) => [n, props[n] ?? null]));
+}
+
+/** HubSpot's generic JSON error body for a status (what a fault without a body answers). */
+function defaultError(status: number) {
+  const category = status === 429 ? 'RATE_LIMITS' : status >= 500 ? 'INTERNAL_ERROR' : 'VALIDATION_ERROR';
+  return { status: 'error', message: status >= 500 ? 'internal error' : `error ${status}`, correlationId: cid(), category };
 }
 
 function validation(message: string) {

@@ -93,3 +93,15 @@ export function standinSalesforceConfig(instanceUrl: string, extra: Record<strin
     ...extra,
   });
 }
+
+/** The three reps of fixtures/config/salesforce-e2e.yaml as active users: the stand-in refuses any other OwnerId. */
+export const SF_REP_USERS = [
+  { Id: '0055g00000AnaAAAA1', Name: 'Ana Lopez', Email: 'ana@example.com', IsActive: true, UserType: 'Standard' },
+  { Id: '0055g00000BoCAAAA2', Name: 'Bo Chen', Email: 'bo@example.com', IsActive: true, UserType: 'Standard' },
+  { Id: '0055g00000CyOAAAA3', Name: 'Cy Okafor', Email: 'cy@example.com', IsActive: true, UserType: 'Standard' },
+];
+
+/** Stand-in options for an org holding `leads` and the e2e reps (as active users). */
+export function standinOrg(leads: Array<Record<string, unknown>>) {
+  return { accessToken: SF_ACCESS_TOKEN, organizationId: SF_ORG_ID, records: { Lead: leads, User: SF_REP_USERS } };
+}

@@ -2,11 +2,63 @@
 // end to end with jsforce's real HTTP: OAuth token endpoint, SOQL query (a small subset),
 // sObject Collections PATCH, sObject describe. Every collections write is recorded so tests can
 // assert what reached "Salesforce" (e.g. OwnerId set exactly once). Failures can be injected.
-// Why not nock for bodies: with nock 15, jsforce 3's streamed request bodies (PATCH/POST, incl.
-// the OAuth token POST) never get their mocked response, so those calls are asserted here on a
-// real socket; GET calls (SOQL, describe) are asserted with nock.
+// Why not nock for bodies: with nock 15, jsforce 3's own streamed request bodies never got their
+// mocked response; the connector now sends through its own transport (bodies whole), but the
+// stand-in stays the place where write and token calls are asserted, on a real socket.
+// It is as strict as an org where it matters to us:
+// - unknown fields: INVALID_FIELD "No such column '<F>' on sobject of type <Obj>", per record in
+//   the SaveResult (default) or as a 400 for the whole request (unknownFieldMode: 'request'; which
+//   one a real org uses is not confirmed, so both are served). Known = the object's standard
+//   fields, the `fields` option, and the keys of seeded records. A SOQL SELECT of an unknown
+//   field is a 400 INVALID_FIELD too;
+// - owners: OwnerId must be a seeded User (IsActive not false) or Group of Type 'Queue';
+//   otherwise per record INVALID_CROSS_REFERENCE_KEY (unknown id), INACTIVE_OWNER_OR_USER
+//   (inactive user) or MALFORMED_ID (not an id);
+// - deleted records (deleteRecord, or never seeded): per record ENTITY_IS_DELETED;
+// - sessions: a wrong or expired token answers 401 INVALID_SESSION_ID; expireToken() expires the
+//   current one; revokeRefreshToken() makes the token endpoint answer 400 invalid_grant;
+// - faults (standin-faults.ts): status (salesforceFaults has the real bodies), reset, hang.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createFaults, type Fault, type FaultInjector } from './standin-faults.js';
+
+export type { Fault, FaultInjector } from './standin-faults.js';
+
+/** Salesforce's real error answers, ready for faults.next(). */
+export const salesforceFaults = {
+  /** 500 with errorCode UNKNOWN_EXCEPTION: the platform failed, not the record. */
+  unknownException: (times = 1): Fault => ({
+    kind: 'status', status: 500, times,
+    body: [{ message: 'An unexpected error occurred. Please include this ErrorId if you contact support: 1181741063-37468 (-1260599914)', errorCode: 'UNKNOWN_EXCEPTION' }],
+  }),
+  /** 503 with errorCode SERVER_UNAVAILABLE. */
+  serverUnavailable: (times = 1): Fault => ({ kind: 'status', status: 503, times, body: [{ message: 'Server temporarily unavailable. Try again later.', errorCode: 'SERVER_UNAVAILABLE' }] }),
+  /** 503 from a proxy: HTML, no errorCode. */
+  unavailableHtml: (times = 1): Fault => ({ kind: 'status', status: 503, times, body: '<html><body><h1>503 Service Unavailable</h1></body></html>' }),
+  /** The org's 24-hour allowance is spent: a 403 with REQUEST_LIMIT_EXCEEDED (no reset time given). */
+  requestLimitExceeded: (times = 1): Fault => ({ kind: 'status', status: 403, times, body: [{ message: 'TotalRequests Limit exceeded.', errorCode: 'REQUEST_LIMIT_EXCEEDED' }] }),
+  /** A 429 (concurrency or burst limits), with Retry-After (seconds) when given. */
+  tooManyRequests: (retryAfterS?: number, times = 1): Fault => ({
+    kind: 'status', status: 429, times,
+    body: [{ message: 'Too many requests', errorCode: 'REQUEST_LIMIT_EXCEEDED_CONCURRENT' }],
+    headers: retryAfterS === undefined ? {} : { 'Retry-After': String(retryAfterS) },
+  }),
+};
+
+/** Standard fields of the objects we write (a subset: what our mappings and tests use). */
+const standardFields: Record<string, string[]> = {
+  Lead: [
+    'Id', 'OwnerId', 'FirstName', 'LastName', 'Name', 'Email', 'Phone', 'MobilePhone', 'Company', 'Title', 'Status', 'LeadSource', 'Industry',
+    'Rating', 'Website', 'Street', 'City', 'State', 'PostalCode', 'Country', 'NumberOfEmployees', 'AnnualRevenue', 'IsConverted', 'CreatedDate',
+    'LastModifiedDate', 'SystemModstamp', 'IsDeleted',
+  ],
+  Contact: [
+    'Id', 'OwnerId', 'FirstName', 'LastName', 'Name', 'Email', 'Phone', 'MobilePhone', 'AccountId', 'Title', 'LeadSource', 'MailingCountry',
+    'MailingCity', 'MailingState', 'MailingPostalCode', 'Department', 'CreatedDate', 'LastModifiedDate', 'SystemModstamp', 'IsDeleted',
+  ],
+  User: ['Id', 'Name', 'Email', 'IsActive', 'UserType', 'Username', 'FirstName', 'LastName'],
+  Group: ['Id', 'Name', 'Email', 'Type', 'DeveloperName'],
+};
 
 export interface StandinOptions {
   /** 0 (default) = an ephemeral port. */
@@ -15,8 +67,12 @@ export interface StandinOptions {
   /** Token endpoint accepts this refresh token (grant_type=refresh_token). */
   refreshToken?: string;
   organizationId?: string;
-  /** Initial records by sObject type; each needs Id. */
+  /** Initial records by sObject type; each needs Id. Users (005...) and queues (Group, Type 'Queue') are the valid owners. */
   records?: Record<string, Array<Record<string, unknown>>>;
+  /** Extra fields per sObject type the org has (custom fields such as Route_Reason__c). */
+  fields?: Record<string, string[]>;
+  /** How a write naming an unknown field is refused: per record (default) or the whole request (400). */
+  unknownFieldMode?: 'record' | 'request';
 }
 
 export interface RecordedWrite {
@@ -43,8 +99,19 @@ export interface SalesforceStandin {
   tokenRequests: Array<Record<string, string>>;
   /** The next `times` writes to `id` fail with this SaveResult error. */
   failWrite(id: string, statusCode: string, message: string, times?: number): void;
-  /** The next API (non-token) request is answered with this status and JSON body. */
+  /** The next API (non-token) request is answered with this status and JSON body. Same as faults.next. */
   failNextRequest(status: number, body: unknown): void;
+  /** Status, reset and hang faults on API requests (see standin-faults.ts). */
+  faults: FaultInjector;
+  /** The current access token stops working (401 INVALID_SESSION_ID) until a new one is issued. */
+  expireToken(): void;
+  /** From now on the token endpoint refuses every grant (400 invalid_grant). */
+  revokeRefreshToken(): void;
+  /** Access tokens the token endpoint issued, oldest first. */
+  issuedTokens: string[];
+  /** A record is deleted: writes answer ENTITY_IS_DELETED, queries no longer return it. */
+  deleteRecord(type: string, id: string): void;
+  unknownFieldMode: 'record' | 'request';
   close(): Promise<void>;
 }
 
@@ -60,9 +127,19 @@ export async function startSalesforceStandin(opts: StandinOptions = {}): Promise
   const tokenRequests: Array<Record<string, string>> = [];
   const failures = new Map<string, { statusCode: string; message: string; times: number }>();
   const requests: RecordedRequest[] = [];
-  let nextFailure: { status: number; body: unknown } | undefined;
+  const faults = createFaults();
+  const issuedTokens: string[] = [];
+  let accessTokenValid = true;
+  let grantsRevoked = false;
   let apiUsed = 0;
   let url = '';
+  const state = { unknownFieldMode: opts.unknownFieldMode ?? ('record' as 'record' | 'request') };
+  const knownFields = (type: string): Set<string> => {
+    const names = new Set([...(standardFields[type] ?? ['Id', 'OwnerId', 'Name']), ...(opts.fields?.[type] ?? [])]);
+    for (const row of records.get(type)?.values() ?? []) for (const k of Object.keys(row)) names.add(k);
+    return new Set([...names].map((n) => n.toLowerCase()));
+  };
+  const strict = { records, knownFields, state };
 
   const send = (res: ServerResponse, status: number, body: unknown) => {
     res.writeHead(status, { 'content-type': 'application/json', 'sforce-limit-info': `api-usage=${apiUsed}/15000` });
@@ -76,34 +153,40 @@ export async function startSalesforceStandin(opts: StandinOptions = {}): Promise
     if (req.method === 'POST' && u.pathname === '/services/oauth2/token') {
       const params = Object.fromEntries(new URLSearchParams(body));
       tokenRequests.push(params);
-      if (params['grant_type'] === 'refresh_token' && params['refresh_token'] !== opts.refreshToken) {
+      if (grantsRevoked || (params['grant_type'] === 'refresh_token' && params['refresh_token'] !== opts.refreshToken)) {
         return send(res, 400, { error: 'invalid_grant', error_description: 'expired access/refresh token' });
       }
       accessToken = `standin-token-${tokenRequests.length}`;
+      accessTokenValid = true;
+      issuedTokens.push(accessToken);
       return send(res, 200, {
         access_token: accessToken, token_type: 'Bearer', instance_url: url, issued_at: String(Date.now()),
         id: `${url}/id/${orgId}/0055g000003QrStAAK`, signature: 'standin', scope: 'api',
       });
     }
-    if (req.headers.authorization !== `Bearer ${accessToken}`) {
+    if (faults.apply(req, res, u.pathname, defaultError)) return;
+    if (!accessTokenValid || req.headers.authorization !== `Bearer ${accessToken}`) {
       return send(res, 401, [{ message: 'Session expired or invalid', errorCode: 'INVALID_SESSION_ID' }]);
     }
     apiUsed++;
-    if (nextFailure) {
-      const f = nextFailure;
-      nextFailure = undefined;
-      return send(res, f.status, f.body);
-    }
     const m = /^\/services\/data\/v\d+\.\d+(\/.*)$/.exec(u.pathname);
     const path = m?.[1] ?? '';
     if (req.method === 'GET' && path === '/query') {
       const soql = u.searchParams.get('q') ?? '';
       queries.push(soql);
+      const refused = unknownSelected(soql, knownFields);
+      if (refused) return send(res, 400, [{ message: refused, errorCode: 'INVALID_FIELD' }]);
       return send(res, 200, runQuery(soql, records));
     }
     if (req.method === 'PATCH' && path === '/composite/sobjects') {
       const parsed = JSON.parse(body) as { records: Array<Record<string, unknown>> };
-      const results = parsed.records.map((r) => applyWrite(r, req, records, writes, failures));
+      if (state.unknownFieldMode === 'request') {
+        for (const r of parsed.records) {
+          const bad = unknownFieldOf(r, knownFields);
+          if (bad) return send(res, 400, [{ message: `No such column '${bad.field}' on sobject of type ${bad.type}`, errorCode: 'INVALID_FIELD' }]);
+        }
+      }
+      const results = parsed.records.map((r) => applyWrite(r, req, strict, writes, failures));
       return send(res, 200, results);
     }
     const describe = /^\/sobjects\/(\w+)\/describe$/.exec(path);
@@ -122,39 +205,108 @@ export async function startSalesforceStandin(opts: StandinOptions = {}): Promise
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   return {
-    url, requests, records, writes, queries, tokenRequests,
+    url, requests, records, writes, queries, tokenRequests, faults, issuedTokens,
     failNextRequest(status, body) {
-      nextFailure = { status, body };
+      faults.next({ kind: 'status', status, body });
+    },
+    expireToken() {
+      accessTokenValid = false;
+    },
+    revokeRefreshToken() {
+      grantsRevoked = true;
+    },
+    deleteRecord(type, id) {
+      records.get(type)?.delete(id);
+    },
+    get unknownFieldMode() {
+      return state.unknownFieldMode;
+    },
+    set unknownFieldMode(mode) {
+      state.unknownFieldMode = mode;
     },
     failWrite(id, statusCode, message, times = 1) {
       failures.set(id, { statusCode, message, times });
     },
     close: () => new Promise<void>((resolve) => {
+      faults.clear();
       server.closeAllConnections();
       server.close(() => resolve());
     }),
   };
 }
 
+interface Strict {
+  records: Map<string, Map<string, Record<string, unknown>>>;
+  knownFields: (type: string) => Set<string>;
+  state: { unknownFieldMode: 'record' | 'request' };
+}
+
 function applyWrite(
   r: Record<string, unknown>,
   req: IncomingMessage,
-  records: Map<string, Map<string, Record<string, unknown>>>,
+  strict: Strict,
   writes: RecordedWrite[],
   failures: Map<string, { statusCode: string; message: string; times: number }>,
 ) {
+  const { records } = strict;
   const { attributes, id, ...fields } = r as { attributes: { type: string }; id: string };
   const f = failures.get(id);
   if (f && f.times > 0) {
     f.times--;
     return { id, success: false, errors: [{ statusCode: f.statusCode, message: f.message, fields: [] }] };
   }
+  const bad = unknownFieldOf(r, strict.knownFields);
+  if (bad) return { id, success: false, errors: [{ statusCode: 'INVALID_FIELD', message: `No such column '${bad.field}' on sobject of type ${bad.type}`, fields: [] }] };
   const row = records.get(attributes.type)?.get(id);
   if (!row) return { success: false, errors: [{ statusCode: 'ENTITY_IS_DELETED', message: 'entity is deleted', fields: [] }] };
+  if ('OwnerId' in fields) {
+    const refused = ownerRefusal(String(fields['OwnerId']), records);
+    if (refused) return { id, success: false, errors: [refused] };
+  }
   Object.assign(row, fields);
   const h = (n: string) => (req.headers[n] as string | undefined);
   writes.push({ type: attributes.type, id, fields, headers: { 'sforce-auto-assign': h('sforce-auto-assign'), 'sforce-call-options': h('sforce-call-options') } });
   return { id, success: true, errors: [] };
+}
+
+/** The first field of a collections record the object does not have (case-insensitive, like Salesforce). */
+function unknownFieldOf(r: Record<string, unknown>, knownFields: (type: string) => Set<string>): { type: string; field: string } | undefined {
+  const type = (r['attributes'] as { type?: string } | undefined)?.type ?? '';
+  const known = knownFields(type);
+  const field = Object.keys(r).find((k) => k !== 'attributes' && k !== 'id' && !known.has(k.toLowerCase()));
+  return field === undefined ? undefined : { type, field };
+}
+
+/** Why an OwnerId is refused, as a SaveResult error; undefined when it is an active user or a queue. */
+function ownerRefusal(ownerId: string, records: Map<string, Map<string, Record<string, unknown>>>) {
+  if (!/^[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?$/.test(ownerId)) {
+    return { statusCode: 'MALFORMED_ID', message: `Owner ID: id value of incorrect type: ${ownerId}`, fields: ['OwnerId'] };
+  }
+  const user = records.get('User')?.get(ownerId);
+  if (user && user['IsActive'] === false) {
+    return { statusCode: 'INACTIVE_OWNER_OR_USER', message: `operation performed with inactive user [${ownerId}] as owner of lead`, fields: [] };
+  }
+  if (user) return undefined;
+  const group = records.get('Group')?.get(ownerId);
+  if (group && group['Type'] === 'Queue') return undefined;
+  return { statusCode: 'INVALID_CROSS_REFERENCE_KEY', message: 'invalid cross reference id', fields: ['OwnerId'] };
+}
+
+/** A SOQL SELECT naming a field the object lacks -> Salesforce's INVALID_FIELD message; else undefined. */
+function unknownSelected(soql: string, knownFields: (type: string) => Set<string>): string | undefined {
+  const m = /^SELECT (.+?) FROM (\w+)/i.exec(soql.trim());
+  if (!m) return undefined;
+  const known = knownFields(m[2]!);
+  // Relationship paths (Owner.Email) and functions (COUNT()) are not checked here.
+  const bad = m[1]!.split(',').map((s) => s.trim()).find((f) => !/[.(]/.test(f) && !known.has(f.toLowerCase()));
+  return bad === undefined ? undefined : `\n${soql}\n^\nERROR at Row:1:Column:1\nNo such column '${bad}' on entity '${m[2]}'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name. Please reference your WSDL or the describe call for the appropriate names.`;
+}
+
+/** Salesforce's generic REST error body for a status (what a fault without a body answers). */
+function defaultError(status: number) {
+  if (status >= 500) return [{ message: 'An unexpected error occurred.', errorCode: 'UNKNOWN_EXCEPTION' }];
+  if (status === 401) return [{ message: 'Session expired or invalid', errorCode: 'INVALID_SESSION_ID' }];
+  return [{ message: `error ${status}`, errorCode: 'BAD_REQUEST' }];
 }
 
 /** SELECT a, b FROM Obj [WHERE Id IN ('x', ...) | WHERE F = 'v' AND G = true] — all the connector sends. */

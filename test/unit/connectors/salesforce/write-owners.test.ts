@@ -21,7 +21,10 @@ beforeEach(async () => {
     records: {
       Lead: [{ Id: L1, OwnerId: QUEUE, Email: 'pat@acme.example' }, { Id: L2, OwnerId: QUEUE }],
       Contact: [{ Id: C1, OwnerId: QUEUE }],
+      User: [{ Id: ANA, Name: 'Ana', IsActive: true }],
+      Group: [{ Id: QUEUE, Name: 'EMEA queue', Type: 'Queue' }],
     },
+    fields: { Lead: ['Route_Reason__c'] },
   });
 });
 afterEach(() => sf.close());
