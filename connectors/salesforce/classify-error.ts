@@ -88,11 +88,15 @@ export function classifyRequestError(err: unknown, seen: SeenAnswer = {}, opts: 
 
   if (err instanceof CrmTimeoutError) return { code: 'CRM_TEMPORARY', message: `timeout: ${message}`, retryable: true };
   if (transientNetwork.has(nodeCode)) return { code: 'CRM_TEMPORARY', message: `${nodeCode}: ${message}`, retryable: true };
+  // jsforce's session refresh failed (the token endpoint refused the grant, e.g. a revoked refresh
+  // token): the last answer seen is the token endpoint's 400, which must not read as a rejected record.
+  if (/Unable to refresh session/i.test(message) && !(seen.status !== undefined && (seen.status >= 500 || seen.status === 408 || seen.status === 429))) {
+    return { code: 'CRM_AUTH', message, retryable: true };
+  }
   // jsforce names errors without a body ERROR_HTTP_<status>.
   const http = /^ERROR_HTTP_(\d{3})$/.exec(errorCode);
   const status = seen.status !== undefined && seen.status >= 400 ? seen.status : http ? Number(http[1]) : undefined;
   if (status !== undefined) return classifyStatus(status, http ? message : `${errorCode ? `${errorCode}: ` : ''}${message}`, errorCode, seen.headers, opts);
-  if (/Unable to refresh session/i.test(message)) return { code: 'CRM_AUTH', message, retryable: true };
   if (errorCode) return classifyRecordError(errorCode, message, opts);
   return { code: 'CRM_TEMPORARY', message, retryable: true };
 }

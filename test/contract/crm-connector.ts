@@ -7,11 +7,18 @@
 // Rules the caller's setup must follow: the connector points at nock'd hosts; its sleep is fake
 // (the 429 case must not really wait); each `mock()` registers fresh interceptors and returns the
 // scopes that must all be consumed.
+//
+// The `strict` part runs against the CRM's strict stand-in (test/support/*-standin.ts, a real
+// server on 127.0.0.1) with its fault injection: unknown fields, invalid owners, deleted records,
+// 5xx with and without a body code, resets, hangs, 429s, daily limits, expired and revoked
+// credentials, and secrets that must never reach an error.
 import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { CrmConnector, CrmErrorCode, CrmOwner, CrmRecord, FieldInfo, InboundEvent, InboundRequest, OwnerWrite } from '../../src/connector.js';
+import type { CrmConnector, CrmErrorCode, CrmOwner, CrmRecord, FieldInfo, InboundEvent, InboundRequest, OwnerWrite, WriteResult } from '../../src/connector.js';
 import type { ErrorCode } from '../../src/errors.js';
 import type { CrmName } from '../../src/lead/index.js';
+import type { Fault, FaultInjector } from '../support/standin-faults.js';
+import { until } from '../support/until.js';
 
 export type ContractMock = () => nock.Scope | nock.Scope[];
 
@@ -40,6 +47,51 @@ export interface CrmConnectorContractSetup {
   rateLimitedFetch: { mock: ContractMock };
   /** The fetch case, but the CRM refuses the credentials. */
   authFailure: { mock: ContractMock };
+  /** The strict stand-in cases; a fresh stand-in per test, closed after it. */
+  strict: () => Promise<StrictContractSetup>;
+}
+
+/** What the suite needs of a strict stand-in (both stand-ins have it). */
+export interface StrictStandIn {
+  faults: FaultInjector;
+  expireToken(): void;
+  revokeRefreshToken(): void;
+  issuedTokens: string[];
+  tokenRequests: unknown[];
+  close(): Promise<void>;
+}
+
+export interface StrictContractSetup {
+  standIn: StrictStandIn;
+  /** A connector on the stand-in, with refreshable (OAuth) credentials, a fake sleep and maxRetries 1. */
+  connector(opts?: { requestTimeoutMs?: number }): CrmConnector;
+  /** The config's secrets; the suite adds every token the stand-in issued. */
+  secrets: string[];
+  fetch: { objectType: string; ids: string[]; fields: string[]; expected: CrmRecord[] };
+  /** Writes to existing records with active owners. */
+  writes: OwnerWrite[];
+  /** The owner id the CRM holds now for a record of `writes`. */
+  ownerOf(ref: OwnerWrite['ref']): string | null | undefined;
+  /** A write whose owner id is not an active user or queue of the CRM. */
+  invalidOwner: OwnerWrite;
+  /** `remove()` deletes the record `write` targets, in the CRM. */
+  deleted: { write: OwnerWrite; remove(): void };
+  /** Each way this CRM can be sent a field the object lacks (`field`); each must be refused for good. */
+  unknownField: Array<{ name: string; field: string; write: OwnerWrite; connector?: () => CrmConnector; arrange?: () => void }>;
+  faults: {
+    /** A 5xx whose body carries an error code. */
+    serverErrorWithCode: Fault;
+    /** A 5xx (503) without a body code. */
+    unavailableWithoutCode: Fault;
+    /** A 429 with a short Retry-After. */
+    rateLimited: Fault;
+    /** A 429 without Retry-After. */
+    rateLimitedNoRetryAfter: Fault;
+    /** The daily/org limit, and the wait the connector must report (until it resets). */
+    dailyLimit: { fault: Fault; retryAfterMs: number };
+    /** A failing answer (any status) whose body quotes `token`. */
+    quoting(token: string): Fault;
+  };
 }
 
 export function runCrmConnectorContract(name: CrmName, setup: () => CrmConnectorContractSetup | Promise<CrmConnectorContractSetup>): void {
@@ -135,7 +187,7 @@ export function runCrmConnectorContract(name: CrmName, setup: () => CrmConnector
       done(scopes);
     });
 
-    it('a refused credential is CRM_AUTH, not retried as if temporary, and names no secret', async () => {
+    it('a refused credential is CRM_AUTH: not retried inside the call, retryable for the durable layer (an operator fixes it), naming no secret', async () => {
       const scopes = s.authFailure.mock();
       let caught: unknown;
       try {
@@ -143,7 +195,8 @@ export function runCrmConnectorContract(name: CrmName, setup: () => CrmConnector
       } catch (e) {
         caught = e;
       }
-      expect(caught).toMatchObject({ code: 'CRM_AUTH' });
+      expect(caught).toMatchObject({ code: 'CRM_AUTH', details: { retryable: true } });
+      expect((caught as { details?: object }).details).not.toHaveProperty('retryAfterMs');
       expectNoSecrets(caught);
       done(scopes);
     });
@@ -175,6 +228,178 @@ export function runCrmConnectorContract(name: CrmName, setup: () => CrmConnector
       const scopes = s.fields.mock();
       expect(await connector.describeFields(s.fields.objectType)).toEqual(s.fields.expected);
       done(scopes);
+    });
+
+    runStrictCases(name, () => s);
+  });
+}
+
+type Caught = { code?: string; message?: string; details?: Record<string, unknown> };
+
+function runStrictCases(name: CrmName, base: () => CrmConnectorContractSetup): void {
+  describe(`strict stand-in: ${name}`, () => {
+    let t: StrictContractSetup;
+    let c: CrmConnector;
+    beforeEach(async () => {
+      nock.enableNetConnect(/^127\.0\.0\.1(:\d+)?$/);
+      t = await base().strict();
+      c = t.connector();
+    });
+    afterEach(async () => {
+      await t.standIn.close();
+    });
+
+    const fetch = (conn = c) => conn.fetchRecords(t.fetch.objectType, t.fetch.ids, t.fetch.fields);
+    const failure = async (p: Promise<unknown>): Promise<Caught> => {
+      try {
+        await p;
+      } catch (e) {
+        return e as Caught;
+      }
+      throw new Error('expected the call to fail');
+    };
+    // Config secrets and every token the stand-in handed out (access and refresh).
+    const expectNoSecrets = (e: unknown) => {
+      const err = e as Caught;
+      const seen = JSON.stringify({ message: err.message, details: err.details });
+      for (const secret of [...t.secrets, ...t.standIn.issuedTokens]) expect(seen).not.toContain(secret);
+    };
+    const failed = (r: WriteResult | undefined) => r as Extract<WriteResult, { ok: false }>;
+
+    it('reads and writes: every write lands, with the owner asked for', async () => {
+      expect(await fetch()).toEqual(t.fetch.expected);
+      const results = await c.writeOwners(t.writes);
+      expect(results).toEqual(t.writes.map((w) => ({ writeId: w.writeId, ok: true })));
+      for (const w of t.writes) expect(t.ownerOf(w.ref)).toBe(w.ownerId);
+    });
+
+    it('a field the object lacks is refused for good: CRM_REJECTED, not retryable, the reason kept, nothing written', async () => {
+      expect(t.unknownField.length).toBeGreaterThan(0);
+      for (const u of t.unknownField) {
+        u.arrange?.();
+        const before = t.ownerOf(u.write.ref);
+        const [r] = await (u.connector?.() ?? c).writeOwners([u.write]);
+        expect(r, u.name).toMatchObject({ writeId: u.write.writeId, ok: false, code: 'CRM_REJECTED', retryable: false });
+        expect(failed(r).message, u.name).toContain(u.field);
+        expect(t.ownerOf(u.write.ref), u.name).toBe(before);
+        expectNoSecrets(r);
+      }
+    });
+
+    it('an owner id that is not an active user or queue: that write CRM_REJECTED, not retryable; the rest of the batch written', async () => {
+      const results = await c.writeOwners([...t.writes, t.invalidOwner]);
+      expect(results.map((r) => r.writeId)).toEqual([...t.writes, t.invalidOwner].map((w) => w.writeId));
+      expect(results.at(-1)).toMatchObject({ ok: false, code: 'CRM_REJECTED', retryable: false });
+      for (const [i, w] of t.writes.entries()) {
+        expect(results[i]).toEqual({ writeId: w.writeId, ok: true });
+        expect(t.ownerOf(w.ref)).toBe(w.ownerId);
+      }
+    });
+
+    it('a record deleted in the CRM: CRM_NOT_FOUND, not retryable; the others written', async () => {
+      t.deleted.remove();
+      const results = await c.writeOwners([t.writes[0]!, t.deleted.write]);
+      expect(results[0]).toEqual({ writeId: t.writes[0]!.writeId, ok: true });
+      expect(results[1]).toMatchObject({ writeId: t.deleted.write.writeId, ok: false, code: 'CRM_NOT_FOUND', retryable: false });
+    });
+
+    for (const [label, pick] of [
+      ['a 5xx with a body code', () => t.faults.serverErrorWithCode],
+      ['a 503 without a body code', () => t.faults.unavailableWithoutCode],
+      ['a connection reset', (): Fault => ({ kind: 'reset' })],
+    ] as const) {
+      it(`${label} that persists is CRM_TEMPORARY and retryable, for reads and writes; the CRM back, the call works`, async () => {
+        t.standIn.faults.next({ ...pick(), times: Infinity });
+        const err = await failure(fetch());
+        expect(err).toMatchObject({ code: 'CRM_TEMPORARY', details: { retryable: true } });
+        expectNoSecrets(err);
+        const results = await c.writeOwners(t.writes);
+        for (const r of results) expect(r).toMatchObject({ ok: false, code: 'CRM_TEMPORARY', retryable: true });
+        t.standIn.faults.clear();
+        expect(await fetch()).toEqual(t.fetch.expected);
+      });
+
+      it(`${label} once is retried inside the call`, async () => {
+        t.standIn.faults.next({ ...pick(), times: 1 });
+        expect(await fetch()).toEqual(t.fetch.expected);
+        t.standIn.faults.next({ ...pick(), times: 1 });
+        expect(await c.writeOwners(t.writes)).toEqual(t.writes.map((w) => ({ writeId: w.writeId, ok: true })));
+      });
+    }
+
+    it('a hung request fails within the configured timeout as a retryable CRM_TEMPORARY, and its socket is freed', async () => {
+      const quick = t.connector({ requestTimeoutMs: 200 });
+      t.standIn.faults.next({ kind: 'hang', times: Infinity });
+      const err = await failure(fetch(quick));
+      expect(err).toMatchObject({ code: 'CRM_TEMPORARY', details: { retryable: true } });
+      expect(err.message).toMatch(/200 ms/);
+      expect(t.standIn.faults.applied.hang).toBeGreaterThan(0);
+      await until(() => t.standIn.faults.hanging() === 0, { timeoutMs: 5_000, what: 'hung sockets closed by the client' });
+      t.standIn.faults.clear();
+      expect(await fetch(quick)).toEqual(t.fetch.expected);
+    });
+
+    for (const [label, pick] of [
+      ['with Retry-After', () => t.faults.rateLimited],
+      ['without Retry-After', () => t.faults.rateLimitedNoRetryAfter],
+    ] as const) {
+      it(`a 429 ${label} is waited out (or handed back retryable with retryAfterMs)`, async () => {
+        t.standIn.faults.next({ ...pick(), times: 1 });
+        try {
+          expect(await fetch()).toEqual(t.fetch.expected);
+        } catch (e) {
+          expect(e).toMatchObject({ code: 'CRM_RATE_LIMITED', details: { retryable: true, retryAfterMs: expect.any(Number) } });
+        }
+        t.standIn.faults.next({ ...pick(), times: 1 });
+        for (const r of await c.writeOwners(t.writes)) {
+          if (!r.ok) expect(r).toMatchObject({ code: 'CRM_RATE_LIMITED', retryable: true, retryAfterMs: expect.any(Number) });
+        }
+      });
+    }
+
+    it('the daily limit: retryable CRM_RATE_LIMITED with retryAfterMs until it resets, not slept on', async () => {
+      t.standIn.faults.next({ ...t.faults.dailyLimit.fault, times: Infinity });
+      const err = await failure(fetch());
+      expect(err).toMatchObject({ code: 'CRM_RATE_LIMITED', details: { retryable: true, retryAfterMs: t.faults.dailyLimit.retryAfterMs } });
+      for (const r of await c.writeOwners(t.writes)) expect(r).toMatchObject({ ok: false, code: 'CRM_RATE_LIMITED', retryable: true, retryAfterMs: t.faults.dailyLimit.retryAfterMs });
+    });
+
+    it('an expired token: the connector refreshes once and the call succeeds', async () => {
+      expect(await fetch()).toEqual(t.fetch.expected);
+      const grants = t.standIn.tokenRequests.length;
+      t.standIn.expireToken();
+      expect(await fetch()).toEqual(t.fetch.expected);
+      expect(t.standIn.tokenRequests.length).toBe(grants + 1);
+      expect(await c.writeOwners(t.writes)).toEqual(t.writes.map((w) => ({ writeId: w.writeId, ok: true })));
+    });
+
+    it('a revoked credential (refresh refused): CRM_AUTH, one refresh attempt only, retryable for the durable layer, no retryAfterMs, no secret', async () => {
+      expect(await fetch()).toEqual(t.fetch.expected);
+      const grants = t.standIn.tokenRequests.length;
+      t.standIn.expireToken();
+      t.standIn.revokeRefreshToken();
+      const err = await failure(fetch());
+      expect(err).toMatchObject({ code: 'CRM_AUTH', details: { retryable: true } });
+      expect(err.details).not.toHaveProperty('retryAfterMs');
+      expect(t.standIn.tokenRequests.length).toBe(grants + 1);
+      expectNoSecrets(err);
+      const [r] = await c.writeOwners([t.writes[0]!]);
+      expect(r).toMatchObject({ ok: false, code: 'CRM_AUTH', retryable: true });
+      expectNoSecrets(r);
+    });
+
+    it('an error quoting a token obtained at run time never shows it (messages and details)', async () => {
+      expect(await fetch()).toEqual(t.fetch.expected);
+      const token = t.standIn.issuedTokens.at(-1);
+      expect(token).toBeDefined();
+      t.standIn.faults.next({ ...t.faults.quoting(token!), times: Infinity });
+      const err = await failure(fetch());
+      expect(JSON.stringify({ m: err.message, d: err.details })).toContain('[redacted]');
+      expectNoSecrets(err);
+      for (const r of await c.writeOwners(t.writes)) {
+        expect(r.ok).toBe(false);
+        expectNoSecrets(r);
+      }
     });
   });
 }

@@ -1,7 +1,10 @@
 // The HubSpot connector against the shared CrmConnector contract (test/contract/crm-connector.ts).
 import { createHmac } from 'node:crypto';
 import nock from 'nock';
-import { runCrmConnectorContract } from '../../../contract/crm-connector.js';
+import { createHubSpotConnector } from '../../../../connectors/hubspot/index.js';
+import type { OwnerWrite } from '../../../../src/connector.js';
+import { runCrmConnectorContract, type StrictContractSetup } from '../../../contract/crm-connector.js';
+import { hubspotFaults, startHubSpotStandIn } from '../../../support/hubspot-standin.js';
 import { aConnector, baseUrl, fakeClock, fixture, t0, token, webhookSecret } from './support.js';
 
 const url = 'https://router.example.com/webhooks/hubspot';
@@ -96,4 +99,56 @@ runCrmConnectorContract('hubspot', () => ({
   authFailure: {
     mock: () => nock(baseUrl).post(readPath).query(true).once().reply(401, fixture<{ body: object }>('errors/401-invalid-authentication.json').body),
   },
+  strict,
 }));
+
+// The strict part: an OAuth install against the stand-in (its token endpoint mints the tokens),
+// a portal in Europe/Berlin (the DAILY limit resets at its midnight: 10:00Z = 11:00 CET -> 13 h).
+const oauth = { kind: 'oauth' as const, clientId: 'client-id-123', clientSecret: 'oauth-client-secret-456', refreshToken: 'refresh-token-789' };
+const contact = (email: string, country: string) => ({ email, country, hubspot_owner_id: null });
+
+async function strict(): Promise<StrictContractSetup> {
+  const standIn = await startHubSpotStandIn({
+    tokens: ['pat-not-used'],
+    refreshTokens: [oauth.refreshToken],
+    records: { contacts: { '5001': contact('ana@acme.com', 'Germany'), '5002': contact('bo@globex.io', 'France'), '5003': contact('cy@initech.io', 'Spain') } },
+    owners: [{ id: '41629779' }, { id: '41629780' }, { id: '41629781', archived: true }],
+  });
+  const make = (over: Record<string, unknown> = {}) =>
+    createHubSpotConnector(
+      { baseUrl: standIn.url, auth: oauth, clientSecret: webhookSecret, maxRetries: 1, timeZone: 'Europe/Berlin', ...over },
+      { ...(({ now, sleep }) => ({ now, sleep }))(fakeClock()), random: () => 0.5 },
+    );
+  const write = (n: number, id: string, ownerId: string, extraFields?: Record<string, string>): OwnerWrite => ({ writeId: `w-${n}`, ref: ref(id), ownerId, ...(extraFields && { extraFields }) });
+  return {
+    standIn,
+    connector: (opts = {}) => make(opts),
+    secrets: [oauth.clientSecret, oauth.refreshToken, webhookSecret],
+    fetch: {
+      objectType: 'contact',
+      ids: ['5001', '5002'],
+      fields: ['email', 'country'],
+      expected: [
+        { ref: ref('5001'), fields: { email: 'ana@acme.com', country: 'Germany' } },
+        { ref: ref('5002'), fields: { email: 'bo@globex.io', country: 'France' } },
+      ],
+    },
+    writes: [write(1, '5001', '41629779'), write(2, '5002', '41629780')],
+    ownerOf: (r) => standIn.record('contacts', r.id)?.['hubspot_owner_id'],
+    // An archived owner (a deactivated user) is not an allowed option any more.
+    invalidOwner: write(3, '5003', '41629781'),
+    deleted: { write: write(4, '5003', '41629779'), remove: () => standIn.deleteRecord('contacts', '5003') },
+    unknownField: [
+      // The configured reason property was deleted in the portal after the config was published.
+      { name: 'reason property missing from the portal', field: 'lr_no_such_property', write: write(5, '5003', '41629779', { routeReason: 'rule emea' }), connector: () => make({ ownerReasonProperty: 'lr_no_such_property' }) },
+    ],
+    faults: {
+      serverErrorWithCode: hubspotFaults.internalError(),
+      unavailableWithoutCode: hubspotFaults.unavailableHtml(),
+      rateLimited: hubspotFaults.tenSecondly(1),
+      rateLimitedNoRetryAfter: hubspotFaults.tenSecondly(),
+      dailyLimit: { fault: hubspotFaults.daily(), retryAfterMs: 13 * 3_600_000 },
+      quoting: (tok) => ({ kind: 'status', status: 400, body: { status: 'error', message: `token ${tok} is not valid for this portal`, correlationId: 'c-q', category: 'VALIDATION_ERROR' } }),
+    },
+  };
+}

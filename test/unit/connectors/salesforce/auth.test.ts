@@ -70,6 +70,24 @@ describe('salesforce auth', () => {
     expect(JSON.stringify(cfg)).toContain('[redacted]');
   });
 
+  it('scrubs tokens obtained at run time from errors and logs, even when Salesforce quotes them', async () => {
+    sf = await startSalesforceStandin({ refreshToken: REFRESH, records: { Lead: [lead] } });
+    const logger = recordingLogger();
+    const conn = createSalesforceConnector(
+      aSalesforceConfig({ instanceUrl: undefined, loginUrl: sf.url, maxRetries: 1, auth: { kind: 'refresh_token', clientId: 'cid', clientSecret: CLIENT_SECRET, refreshToken: REFRESH } }),
+      { logger, sleep: async () => undefined },
+    );
+    expect(await conn.fetchRecords('Lead', [lead.Id], ['Email'])).toHaveLength(1);
+    const token = sf.issuedTokens[0]!;
+    sf.faults.next({ kind: 'status', status: 500, times: Infinity, body: [{ message: `bad session ${token}`, errorCode: 'UNKNOWN_EXCEPTION' }] });
+    const err = (await conn.fetchRecords('Lead', [lead.Id], ['Email']).catch((e: unknown) => e)) as AppError;
+    const [write] = await conn.writeOwners([{ writeId: 'w', ref: { crm: 'salesforce', objectType: 'Lead', id: lead.Id }, ownerId: '0055g000003QrStAAK' }]);
+    const surfaces = [err.message, JSON.stringify(err.details), inspect(err, { depth: 5 }), JSON.stringify(write), ...logger.lines].join('\n');
+    expect(err).toMatchObject({ code: 'CRM_TEMPORARY', details: { retryable: true } });
+    expect(surfaces).toContain('bad session [redacted]');
+    expect(surfaces).not.toContain(token);
+  });
+
   it('reports config errors with their paths', () => {
     try {
       parseSalesforceConfig({ ...aSalesforceConfig(), instanceUrl: undefined, outboundToken: 'short', auth: { kind: 'jwt', clientId: 'x' } });
