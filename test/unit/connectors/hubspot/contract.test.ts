@@ -139,8 +139,8 @@ async function strict(): Promise<StrictContractSetup> {
     invalidOwner: write(3, '5003', '41629781'),
     deleted: { write: write(4, '5003', '41629779'), remove: () => standIn.deleteRecord('contacts', '5003') },
     unknownField: [
-      // The configured reason property was deleted in the portal after the config was published.
-      { name: 'reason property missing from the portal', field: 'lr_no_such_property', write: write(5, '5003', '41629779', { routeReason: 'rule emea' }), connector: () => make({ ownerReasonProperty: 'lr_no_such_property' }) },
+      // The published reason property (mappings[...].reasonField) was deleted in the portal since.
+      { name: 'reason property missing from the portal', field: 'lr_no_such_property', write: write(5, '5003', '41629779', { lr_no_such_property: 'rule emea' }) },
     ],
     faults: {
       serverErrorWithCode: hubspotFaults.internalError(),

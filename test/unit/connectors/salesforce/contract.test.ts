@@ -162,7 +162,7 @@ async function strict(): Promise<StrictContractSetup> {
       ...over,
     });
   const write = (n: number, id: string, ownerId: string, extraFields?: Record<string, string>): OwnerWrite => ({ writeId: `w-${n}`, ref: lead(id), ownerId, ...(extraFields && { extraFields }) });
-  // A field the org lacks, sent the only way the connector sends extra fields today (OwnerWrite.extraFields).
+  // The published reason field (mappings[...].reasonField) was deleted in the org since: the connector sends extraFields verbatim.
   const unknown = (n: number) => write(n, L3, ANA, { Route_Reason__c: 'rule emea' });
   return {
     standIn: sf,
