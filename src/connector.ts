@@ -2,7 +2,7 @@
 // can depend on the contract while connectors depend on the core, never the reverse.
 // Only the composition root (cli.ts / app factory) knows which connectors exist.
 import type { CrmName, RecordRef } from './lead/index.js';
-import type { ErrorCode } from './errors.js';
+import type { ErrorCode, FieldIssue } from './errors.js';
 
 export interface InboundRequest {
   method: string;
@@ -43,6 +43,31 @@ export type InboundEvent =
       changedFields: string[];
       fields?: Record<string, unknown>;
     });
+
+/**
+ * One item of a CRM batch that cannot be accepted as sent: it breaks the CRM's own schema, or
+ * holds a string Postgres cannot store. It is stored escaped with status `refused` and its reason,
+ * never routed, while the rest of the batch is stored and acked (a 4xx or a fault would make the
+ * CRM drop or redeliver the whole batch, good events included).
+ */
+export interface RefusedEvent {
+  /** The item's own delivery id when it has a usable one; else intake derives one from its content. */
+  sourceEventId?: string;
+  /** created | ownerChanged | updated when known, else 'unknown'. */
+  kind: string;
+  /** What is known of the record; 'unknown' where the item did not say. */
+  record: { crm: CrmName; objectType: string; id: string };
+  /** Paths from the request body (`body[3].eventId`) and what is wrong there. */
+  errors: FieldIssue[];
+  /** The item as the CRM sent it (parsed JSON or XML), before any escaping. */
+  original: unknown;
+}
+
+/** A CRM batch read item by item: the events to route and the items refused. */
+export interface ParsedBatch {
+  events: InboundEvent[];
+  refused: RefusedEvent[];
+}
 
 export interface CrmRecord {
   ref: RecordRef;
@@ -96,6 +121,12 @@ export interface CrmConnector {
   verifyRequest(req: InboundRequest, now: Date): void;
   /** Throws an AppError VALIDATION_FAILED naming the path when the payload is malformed. */
   parseEvents(req: InboundRequest): InboundEvent[];
+  /**
+   * The same batch, item by item: an item that breaks the CRM's schema is returned in `refused`
+   * with its path instead of failing the batch. Throws only when the request as a whole is not
+   * a batch (not JSON/XML, wrong envelope). The webhook routes use this when a connector has it.
+   */
+  parseBatch?(req: InboundRequest): ParsedBatch;
   /** Answer sent after the events are durably stored. Defaults to 200 `{ ok: true }`. */
   ackResponse?(events: InboundEvent[]): AckResponse;
   /** Answer for a refused or failed delivery, in the CRM's own protocol (a SOAP fault); default JSON. */

@@ -11,7 +11,7 @@ import { hubSpotConfigSchema, type HubSpotConfigInput } from './config.js';
 import { describeFields } from './describe-fields.js';
 import { fetchRecords } from './fetch-records.js';
 import { listOwners } from './list-owners.js';
-import { parseEvents } from './parse-events.js';
+import { parseBatch, parseEvents } from './parse-events.js';
 import { TokenBucket, type Clock } from './rate-limit.js';
 import { createRequestRunner } from './request.js';
 import { verifySignature } from './verify-signature.js';
@@ -55,6 +55,7 @@ export function createHubSpotConnector(input: HubSpotConfigInput, deps: HubSpotD
       verifySignature(req, { clientSecret: config.clientSecret, acceptVersions: config.acceptSignatureVersions, now });
     },
     parseEvents: (req) => parseEvents(req, { objectTypes: config.objectTypes }),
+    parseBatch: (req) => parseBatch(req, { objectTypes: config.objectTypes }),
     fetchRecords: (objectType, ids, fields) => fetchRecords(io, objectType, ids, fields),
     writeOwners: (writes) => writeOwners({ ...io, clock, random, ...config, secrets: () => [config.clientSecret, ...tokens.secrets()] }, writes),
     listOwners: () => listOwners(io),

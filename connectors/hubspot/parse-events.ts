@@ -6,9 +6,13 @@
 //   property -> 'updated'.
 // - Other subscription types (deletion, merge, association...) and unconfigured object types are
 //   skipped, not rejected: a 4xx would make HubSpot drop the whole batch, including events we want.
+// - An item that breaks the event schema, or holds a string Postgres cannot store (NUL, a lone
+//   surrogate), is refused alone (parseBatch): the rest of the batch is stored and acked 200. Only
+//   a body that is not a JSON array of at most maxBatchEvents items is refused whole (400).
 import { z } from 'zod';
-import type { InboundEvent, InboundRequest } from '../../src/connector.js';
-import { errors } from '../../src/errors.js';
+import type { InboundEvent, InboundRequest, ParsedBatch, RefusedEvent } from '../../src/connector.js';
+import { errors, fieldPath, type FieldIssue } from '../../src/errors.js';
+import { findUnstorable } from '../../src/storable-text.js';
 import { canonicalObjectType, isConfiguredType } from './object-types.js';
 
 export const ownerProperty = 'hubspot_owner_id';
@@ -41,27 +45,68 @@ const webhookEvent = z
     }
   });
 
-const webhookBatch = z.array(webhookEvent);
+/** HubSpot sends under 100 events per request; far more is not a HubSpot batch. */
+export const maxBatchEvents = 1000;
+
 type WebhookEvent = z.infer<typeof webhookEvent>;
 
 export interface ParseOptions {
   objectTypes: readonly string[];
 }
 
+/** Strict: any refused item fails the whole batch with every path (the connector contract's parseEvents). */
 export function parseEvents(req: Pick<InboundRequest, 'rawBody'>, opts: ParseOptions): InboundEvent[] {
+  const { events, refused } = parseBatch(req, opts);
+  if (refused.length > 0) throw errors.validation(refused.flatMap((r) => r.errors));
+  return events;
+}
+
+/** Item by item: each bad item is refused with its paths (body[3].objectId); the rest are events. */
+export function parseBatch(req: Pick<InboundRequest, 'rawBody'>, opts: ParseOptions): ParsedBatch {
   let json: unknown;
   try {
     json = JSON.parse(req.rawBody);
   } catch (e) {
     throw errors.malformedJson(e instanceof Error ? e.message : 'unparseable');
   }
-  const parsed = webhookBatch.safeParse(json);
-  if (!parsed.success) {
-    throw errors.validation(
-      parsed.error.issues.map((i) => ({ path: ['body', ...i.path.map(String)].join('.'), message: i.message })),
-    );
+  if (!Array.isArray(json)) throw errors.validation([{ path: 'body', message: 'must be a JSON array of webhook events' }]);
+  if (json.length > maxBatchEvents) {
+    throw errors.validation([{ path: 'body', message: `has ${json.length} events; HubSpot sends under 100 per request (limit ${maxBatchEvents})` }]);
   }
-  return parsed.data.flatMap((e) => toEvent(e, opts) ?? []);
+  const events: InboundEvent[] = [];
+  const refused: RefusedEvent[] = [];
+  json.forEach((item: unknown, i) => {
+    const at = (path: PropertyKey[]) => fieldPath([i, ...path], 'body');
+    // Unstorable strings first: a zod message would quote the bad value back.
+    const unstorable = findUnstorable(item);
+    const parsed = unstorable.length === 0 ? webhookEvent.safeParse(item) : undefined;
+    if (parsed?.success) {
+      const e = toEvent(parsed.data, opts);
+      if (e) events.push(e);
+      return;
+    }
+    const issues: FieldIssue[] = parsed ? parsed.error.issues.map((x) => ({ path: at(x.path), message: x.message })) : unstorable.map((x) => ({ path: at(x.path), message: x.message }));
+    refused.push(refusedItem(item, issues));
+  });
+  return { events, refused };
+}
+
+/** What can be told of a refused item, leniently: its eventId when valid (so a redelivery is a no-op), type and object. */
+function refusedItem(item: unknown, issues: FieldIssue[]): RefusedEvent {
+  const o = (typeof item === 'object' && item !== null && !Array.isArray(item) ? item : {}) as Record<string, unknown>;
+  const str = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined);
+  const eventId = id.safeParse(o['eventId']);
+  const objectId = id.safeParse(o['objectId']);
+  const [prefix, action] = (str(o['subscriptionType']) ?? '').split('.');
+  const rawType = prefix === 'object' ? str(o['objectTypeId']) : str(prefix);
+  const kind = action === 'creation' ? 'created' : action === 'propertyChange' ? (o['propertyName'] === ownerProperty ? 'ownerChanged' : 'updated') : 'unknown';
+  return {
+    ...(eventId.success && { sourceEventId: String(eventId.data) }),
+    kind,
+    record: { crm: 'hubspot', objectType: rawType ? canonicalObjectType(rawType) : 'unknown', id: objectId.success ? String(objectId.data) : 'unknown' },
+    errors: issues,
+    original: item,
+  };
 }
 
 function toEvent(e: WebhookEvent, opts: ParseOptions): InboundEvent | undefined {

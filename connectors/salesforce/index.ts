@@ -1,7 +1,8 @@
 // Public surface of the Salesforce connector. Nothing is built at import: the composition root
 // calls createSalesforceConnector(config, deps) and the jsforce Connection is made then, with its
 // session obtained on first use.
-import type { CrmConnector, InboundEvent, InboundRequest } from '../../src/connector.js';
+import type { CrmConnector, InboundEvent, InboundRequest, ParsedBatch } from '../../src/connector.js';
+import { errors } from '../../src/errors.js';
 import { createSession } from './auth.js';
 import type { ApiContext, Logger } from './api-context.js';
 import { createCdcSubscriber, type CdcSubscriber, type CdcSubscriberOptions } from './cdc-subscriber.js';
@@ -61,17 +62,24 @@ export function createSalesforceConnector(config: SalesforceConfigInput | Salesf
     sleep,
     random: deps.random ?? Math.random,
   };
-  const parse = (req: InboundRequest): InboundEvent[] =>
+  const parseBatch = (req: InboundRequest): ParsedBatch =>
     outboundToEvents(parseOutboundXml(req.rawBody), {
       ownerChangeOutboundObjects: cfg.ownerChangeOutboundObjects,
       receivedAt: now().toISOString(),
     });
+  // Strict: one refused notification fails the message (the connector contract's parseEvents).
+  const parse = (req: InboundRequest): InboundEvent[] => {
+    const { events, refused } = parseBatch(req);
+    if (refused.length > 0) throw errors.validation(refused.flatMap((r) => r.errors));
+    return events;
+  };
 
   return {
     name: 'salesforce',
     streams: cfg.streams,
     verifyRequest: (req) => verifyOutboundRequest(req, { token: cfg.outboundToken, organizationId: cfg.organizationId }),
     parseEvents: parse,
+    parseBatch,
     ackResponse: () => soapAck(),
     errorResponse: (err) => soapFault(err),
     fetchRecords: (objectType, ids, fields) => fetchRecords(ctx, objectType, ids, fields),

@@ -11,6 +11,9 @@ export interface NewInboundEvent {
   objectType: string;
   recordId: string;
   payload: unknown;
+  /** Default 'received'. 'refused': stored for the record with its reason, never routed. */
+  status?: 'received' | 'refused';
+  lastError?: string;
 }
 
 export type InboundEventRow = typeof inboundEvents.$inferSelect;
@@ -34,19 +37,20 @@ export async function insertInboundEvent(db: DbOrTx, ev: NewInboundEvent): Promi
 }
 
 /** Many events in one statement (an intake group commit, a CRM batch); returns the ids of the new ones only. */
-export async function insertInboundEvents(db: DbOrTx, evs: NewInboundEvent[]): Promise<{ id: string; source: string; sourceEventId: string }[]> {
+export async function insertInboundEvents(db: DbOrTx, evs: NewInboundEvent[]): Promise<{ id: string; source: string; sourceEventId: string; status: string }[]> {
   if (evs.length === 0) return [];
   // One JSON parameter, not a VALUES list built per column: this is the intake hot path.
-  const rows = rowsOf<{ id: string; source: string; source_event_id: string }>(
+  const rows = rowsOf<{ id: string; source: string; source_event_id: string; status: string }>(
     await db.execute(sql`
-      insert into inbound_events (source, source_event_id, kind, crm, object_type, record_id, payload)
-      select source, source_event_id, kind, crm, object_type, record_id, payload
-      from jsonb_to_recordset(${jsonParam(evs.map((e) => ({ source: e.source, source_event_id: e.sourceEventId, kind: e.kind, crm: e.crm, object_type: e.objectType, record_id: e.recordId, payload: e.payload })))})
-        as x(source text, source_event_id text, kind text, crm text, object_type text, record_id text, payload jsonb)
+      insert into inbound_events (source, source_event_id, kind, crm, object_type, record_id, payload, status, last_error, processed_at)
+      select source, source_event_id, kind, crm, object_type, record_id, payload, coalesce(status, 'received'), last_error,
+        case when status = 'refused' then now() end
+      from jsonb_to_recordset(${jsonParam(evs.map((e) => ({ source: e.source, source_event_id: e.sourceEventId, kind: e.kind, crm: e.crm, object_type: e.objectType, record_id: e.recordId, payload: e.payload, status: e.status, last_error: e.lastError })))})
+        as x(source text, source_event_id text, kind text, crm text, object_type text, record_id text, payload jsonb, status text, last_error text)
       on conflict (source, source_event_id) do nothing
-      returning id, source, source_event_id`),
+      returning id, source, source_event_id, status`),
   );
-  return rows.map((r) => ({ id: r.id, source: r.source, sourceEventId: r.source_event_id }));
+  return rows.map((r) => ({ id: r.id, source: r.source, sourceEventId: r.source_event_id, status: r.status }));
 }
 
 /** The events of a batch that still need routing. */

@@ -2,8 +2,17 @@
 // arriving together are stored in one multi-row INSERT (group commit), so a burst costs one
 // round trip and one commit, not one each. The queue is only a nudge, sent after the ack is
 // decided: if Redis is down the ack still stands and the sweeper enqueues the event later.
-import type { InboundEvent } from '../connector.js';
+//
+// Poison: a CRM batch is never refused whole for one bad item. An item the connector refused
+// (its CRM's schema), or any event holding a string Postgres cannot store (NUL, lone surrogate;
+// checked here for every source: webhooks, CDC, polling), is stored escaped with status
+// 'refused' and its reason in last_error, counted in inbound_events_total{outcome="refused"},
+// and never routed; the rest of the batch is stored and acked as usual.
+import { createHash } from 'node:crypto';
+import type { InboundEvent, RefusedEvent } from '../connector.js';
 import { insertInboundEvents, storeInboundEvents, type NewInboundEvent } from '../db/index.js';
+import { fieldPath } from '../errors.js';
+import { escapeString, exactJson, findUnstorable, toStorable } from '../storable-text.js';
 import type { PipelineDeps } from './deps.js';
 import { createBatcher, type GroupCommit } from './group-commit.js';
 
@@ -43,22 +52,62 @@ export async function ingestApiLead(deps: PipelineDeps, input: ApiLeadInput): Pr
   return { eventId: id, duplicate };
 }
 
-/** A CRM's batch of events: stored in one statement, each new one enqueued for routing. */
-export async function ingestCrmEvents(deps: PipelineDeps, source: string, events: InboundEvent[]): Promise<{ stored: number; duplicates: number }> {
-  const rows: NewInboundEvent[] = events.map((e) => ({
-    source,
-    sourceEventId: e.sourceEventId,
-    kind: e.kind,
-    crm: e.record.crm,
-    objectType: e.record.objectType,
-    recordId: e.record.id,
-    payload: e,
-  }));
+export interface IngestResult {
+  /** New events stored for routing. */
+  stored: number;
+  /** Items already stored (a redelivery), refused or not. */
+  duplicates: number;
+  /** New items stored as refused. */
+  refused: number;
+}
+
+/** A CRM's batch: events and refused items stored in one statement, each new event enqueued for routing. */
+export async function ingestCrmEvents(deps: PipelineDeps, source: string, events: InboundEvent[], refused: RefusedEvent[] = []): Promise<IngestResult> {
+  const rows: NewInboundEvent[] = [];
+  for (const e of events) {
+    const unstorable = findUnstorable(e);
+    if (unstorable.length === 0) rows.push({ source, sourceEventId: e.sourceEventId, kind: e.kind, crm: e.record.crm, objectType: e.record.objectType, recordId: e.record.id, payload: e });
+    else rows.push(refusedRow(source, { sourceEventId: e.sourceEventId, kind: e.kind, record: e.record, errors: unstorable.map((u) => ({ path: fieldPath(u.path, 'event'), message: u.message })), original: e }));
+  }
+  for (const r of refused) rows.push(refusedRow(source, r));
   const inserted = await insertInboundEvents(deps.db, rows);
-  deps.metrics.eventsReceived.inc({ source, outcome: 'stored' }, inserted.length);
-  deps.metrics.eventsReceived.inc({ source, outcome: 'duplicate' }, events.length - inserted.length);
-  for (const r of inserted) nudge(deps, r.id);
-  return { stored: inserted.length, duplicates: events.length - inserted.length };
+  const newRefused = inserted.filter((r) => r.status === 'refused');
+  const stored = inserted.length - newRefused.length;
+  deps.metrics.eventsReceived.inc({ source, outcome: 'stored' }, stored);
+  deps.metrics.eventsReceived.inc({ source, outcome: 'refused' }, newRefused.length);
+  deps.metrics.eventsReceived.inc({ source, outcome: 'duplicate' }, rows.length - inserted.length);
+  if (newRefused.length > 0) {
+    const reasons = new Map(rows.map((r) => [r.sourceEventId, r.lastError]));
+    for (const r of newRefused) deps.logger.warn({ source, eventId: r.id, sourceEventId: r.sourceEventId, reason: reasons.get(r.sourceEventId) }, 'inbound event refused: stored, not routed');
+  }
+  for (const r of inserted) if (r.status !== 'refused') nudge(deps, r.id);
+  return { stored, duplicates: rows.length - inserted.length, refused: newRefused.length };
+}
+
+const maxErrorChars = 2000;
+
+/**
+ * A refused item as a row Postgres accepts: every string escaped (NUL -> the text "\u0000", lone
+ * surrogate -> U+FFFD), the exact original kept as escaped JSON text when escaping changed it.
+ * Without a usable delivery id, the id is a digest of the item, so a redelivery is still a no-op.
+ */
+function refusedRow(source: string, r: RefusedEvent): NewInboundEvent {
+  const original = toStorable(r.original);
+  const exact = exactJson(r.original);
+  const storableText = JSON.stringify(original) ?? 'null';
+  const sourceEventId = r.sourceEventId ?? `refused:${createHash('sha256').update(exact ?? storableText).digest('hex').slice(0, 32)}`;
+  const reason = escapeString(r.errors.map((i) => `${i.path}: ${i.message}`).join('; '));
+  return {
+    source,
+    sourceEventId: escapeString(sourceEventId),
+    kind: escapeString(r.kind),
+    crm: r.record.crm,
+    objectType: escapeString(r.record.objectType),
+    recordId: escapeString(r.record.id),
+    payload: { refused: { errors: toStorable(r.errors) }, original, ...(exact !== undefined && exact !== storableText && { originalJson: exact }) },
+    status: 'refused',
+    lastError: reason.length > maxErrorChars ? `${reason.slice(0, maxErrorChars)}…` : reason,
+  };
 }
 
 /** Not awaited by the ack: the event is already durable, and Redis latency is not the caller's. */

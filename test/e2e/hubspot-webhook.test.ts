@@ -87,7 +87,7 @@ const counts = async () =>
 describe('POST /webhooks/hubspot', () => {
   it('stores a signed contact.creation before the ack, reads exactly the mapped properties, and sets the owner once, and nothing else (no reasonField)', async () => {
     const res = await deliver([creation(7001, 5001)]);
-    expect(res).toEqual({ status: 200, json: { ok: true, stored: 1, duplicates: 0 } });
+    expect(res).toEqual({ status: 200, json: { ok: true, stored: 1, duplicates: 0, refused: 0 } });
     // Acked means stored.
     const [ev] = await sql.rows(`select source, source_event_id, kind, crm, object_type, record_id from inbound_events where source_event_id = '7001'`);
     expect(ev).toEqual({ source: 'hubspot', source_event_id: '7001', kind: 'created', crm: 'hubspot', object_type: 'contact', record_id: '5001' });
@@ -111,7 +111,7 @@ describe('POST /webhooks/hubspot', () => {
   it('answers a redelivery of the same events 200 and changes nothing: the owner is still written once', async () => {
     const before = await counts();
     const again = await deliver([creation(7001, 5001)]);
-    expect(again).toEqual({ status: 200, json: { ok: true, stored: 0, duplicates: 1 } });
+    expect(again).toEqual({ status: 200, json: { ok: true, stored: 0, duplicates: 1, refused: 0 } });
     expect(await counts()).toEqual(before);
     // A later lead flowing all the way through proves no stray job was left to write 5001 again.
     expect((await deliver([creation(7002, 5002)])).status).toBe(200);
@@ -140,14 +140,24 @@ describe('POST /webhooks/hubspot', () => {
     expect(await metric()).toBe(before.failures + 1);
   });
 
-  it('refuses a malformed batch with 400 naming the path, and stores nothing (not even its valid events)', async () => {
+  it('stores the good events of a batch with a malformed item, and the bad item as refused naming its path (HubSpot does not retry a 4xx)', async () => {
     const before = await counts();
-    const res = await deliver([creation(7004, 5003), { ...creation(7005, 5003), objectId: undefined }]);
-    expect(res.status).toBe(400);
-    expect(res.json).toMatchObject({ code: 'VALIDATION_FAILED', errors: [{ path: 'body.1.objectId', message: expect.any(String) }] });
+    const res = await deliver([creation(7004, 5004), { ...creation(7005, 5004), objectId: undefined }]);
+    expect(res).toEqual({ status: 200, json: { ok: true, stored: 1, duplicates: 0, refused: 1 } });
+    const rows = await sql.rows(`select source_event_id, status, last_error from inbound_events where source_event_id in ('7004', '7005') order by source_event_id`);
+    expect(rows).toEqual([
+      { source_event_id: '7004', status: expect.not.stringMatching(/^refused$/), last_error: null },
+      { source_event_id: '7005', status: 'refused', last_error: expect.stringMatching(/^body\[1\]\.objectId: /) },
+    ]);
+    // The good one is routed; the refused one never is.
+    await until(() => writesTo('5004').length > 0, { what: 'the good event of the batch written' });
+    const [refusedRow] = await sql.rows(`select status, (select count(*) from assignments a where a.event_id = e.id)::int assignments from inbound_events e where source_event_id = '7005'`);
+    expect(refusedRow).toEqual({ status: 'refused', assignments: 0 });
+    const notArray = await deliver({ eventId: 1 });
+    expect(notArray).toMatchObject({ status: 400, json: { code: 'VALIDATION_FAILED', errors: [{ path: 'body', message: 'must be a JSON array of webhook events' }] } });
     const notJson = await deliver([], { body: '[{"eventId": 1,' });
     expect(notJson).toMatchObject({ status: 401 }); // the signature covers the bytes: checked first
-    expect(await counts()).toEqual(before);
+    expect(Number((await counts())!.events)).toBe(Number(before!.events) + 2);
   });
 
   it('stores contact.propertyChange on hubspot_owner_id as ownerChanged with changeSource and sourceId, and routes nothing', async () => {
@@ -155,7 +165,7 @@ describe('POST /webhooks/hubspot', () => {
     const integration = JSON.parse(readFileSync('fixtures/hubspot/webhooks/owner-changed-by-integration.json', 'utf8')) as object[];
     const before = await counts();
     const res = await deliver([...integration, ...user, creation(7006, 5003)]);
-    expect(res).toEqual({ status: 200, json: { ok: true, stored: 3, duplicates: 0 } });
+    expect(res).toEqual({ status: 200, json: { ok: true, stored: 3, duplicates: 0, refused: 0 } });
     const rows = await until(async () => {
       const r = await sql.rows<{ source_event_id: string; kind: string; status: string; payload: Record<string, unknown> }>(
         `select source_event_id, kind, status, payload from inbound_events where source_event_id in ('1002', '1003') and status = 'done' order by source_event_id`,

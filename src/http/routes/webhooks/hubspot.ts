@@ -1,6 +1,9 @@
 // POST /webhooks/hubspot: HubSpot's webhook batches (a JSON array of events).
 // Contract: verify the v3 signature over the RAW body, parse, store every event in one statement,
-// then 200. Nothing is written on a bad signature (401) or a malformed batch (400). The ack never
+// then 200. Nothing is written on a bad signature (401) or a body that is not a batch (400: not
+// JSON, not an array). One bad item does not refuse the batch: it is stored as `refused` with its
+// path and the rest is stored and acked 200, because HubSpot does not retry a 4xx, so a 400
+// would lose every good event of the batch with it. The ack never
 // waits on routing or on HubSpot: ingestCrmEvents only inserts and enqueues. A redelivery (same
 // eventId) is a 200 no-op, so HubSpot's retries are harmless.
 //
@@ -24,9 +27,9 @@ export function hubspotWebhook(app: FastifyInstance, deps: HttpDeps): void {
     scope.post('/webhooks/hubspot', async (req, reply) => {
       const inbound = toInboundRequest(req, deps.env.PUBLIC_BASE_URL);
       verify(connector, inbound, deps);
-      const events = connector.parseEvents(inbound); // 400 VALIDATION_FAILED naming body.<i>.<field>
-      const { stored, duplicates } = await ingestCrmEvents(deps.pipeline, 'hubspot', events); // durable before the ack
-      return reply.code(200).send({ ok: true, stored, duplicates });
+      const { events, refused } = connector.parseBatch?.(inbound) ?? { events: connector.parseEvents(inbound), refused: [] };
+      const stored = await ingestCrmEvents(deps.pipeline, 'hubspot', events, refused); // durable before the ack
+      return reply.code(200).send({ ok: true, ...stored });
     });
   });
 }

@@ -2,7 +2,9 @@
 // Contract: every notification is stored (unique on its Notification Id) before the SOAP Ack goes
 // out, because only HTTP 200 with <Ack>true</Ack> ends Salesforce's redelivery (up to 24 h); a
 // redelivery of a stored message is acked again and writes nothing new. Anything refused (wrong
-// token or org, malformed XML) is answered with a SOAP fault and a 4xx, and nothing is written.
+// token or org, malformed or hostile XML) is answered with a SOAP Client fault and a 4xx, and
+// nothing is written; only our own failure (the database) is a Server fault. One bad
+// notification does not refuse the message: it is stored as `refused` and the rest is acked.
 // The route lives in its own plugin so its XML body parser and SOAP error answers stay here.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { CrmConnector } from '../../../connector.js';
@@ -41,9 +43,9 @@ async function receive(connector: CrmConnector, deps: HttpDeps, req: FastifyRequ
     if (isAppError(err) && err.code !== 'VALIDATION_FAILED') deps.pipeline.metrics.signatureFailures.inc({ crm: 'salesforce', code: err.code });
     throw err;
   }
-  const events = connector.parseEvents(inbound);
-  const { stored, duplicates } = await ingestCrmEvents(deps.pipeline, 'salesforce', events);
-  req.log.info({ notifications: events.length, stored, duplicates }, 'salesforce outbound message stored');
+  const { events, refused } = connector.parseBatch?.(inbound) ?? { events: connector.parseEvents(inbound), refused: [] };
+  const stored = await ingestCrmEvents(deps.pipeline, 'salesforce', events, refused);
+  req.log.info({ notifications: events.length + refused.length, ...stored }, 'salesforce outbound message stored');
   const ack = connector.ackResponse?.(events) ?? { status: 200, contentType: 'application/json', body: '{"ok":true}' };
   return reply.code(ack.status).type(ack.contentType).send(ack.body);
 }

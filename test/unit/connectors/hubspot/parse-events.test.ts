@@ -70,14 +70,14 @@ describe('parseEvents (HubSpot webhook batches)', () => {
       err = e as typeof err;
     }
     expect(err).toMatchObject({ code: 'VALIDATION_FAILED', status: 400 });
-    expect(err!.details!.errors!.map((e) => e.path).sort()).toEqual(['body.0.objectId', 'body.1.occurredAt']);
+    expect(err!.details!.errors!.map((e) => e.path).sort()).toEqual(['body[0].objectId', 'body[1].occurredAt']);
   });
 
   it('a propertyChange without propertyName, or object.creation without objectTypeId -> VALIDATION_FAILED', () => {
     const base = { eventId: 1, objectId: 5, occurredAt: 1 };
     const body = [{ ...base, subscriptionType: 'contact.propertyChange' }, { ...base, subscriptionType: 'object.creation' }];
     expect(() => aConnector().parseEvents(req(body))).toThrow(
-      expect.objectContaining({ details: { errors: [expect.objectContaining({ path: 'body.0.propertyName' }), expect.objectContaining({ path: 'body.1.objectTypeId' })] } }),
+      expect.objectContaining({ details: { errors: [expect.objectContaining({ path: 'body[0].propertyName' }), expect.objectContaining({ path: 'body[1].objectTypeId' })] } }),
     );
   });
 
