@@ -84,7 +84,7 @@ describe('a HubSpot batch: the bad item stored escaped as refused, the rest stor
     const res = await fz.sys.app.inject({ method: 'POST', url: '/webhooks/hubspot', headers: hubspotSigned(body), payload: body });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toEqual({ ok: true, stored: 2, duplicates: 0, refused: 1 });
-    const rows = await fz.sql.rows(`select source_event_id, kind, object_type, record_id, status, last_error, payload from inbound_events where source_event_id like '9000_' order by 1`);
+    const rows = await fz.sql.rows<{ source_event_id: string; status: string; payload: { originalJson: string } }>(`select source_event_id, kind, object_type, record_id, status, last_error, payload from inbound_events where source_event_id like '9000_' order by 1`);
     expect(rows.map((r) => [r.source_event_id, r.status])).toEqual([['90001', 'received'], ['90002', 'refused'], ['90003', 'received']]);
     expect(rows[1]).toEqual({
       source_event_id: '90002',
@@ -111,7 +111,7 @@ describe('a HubSpot batch: the bad item stored escaped as refused, the rest stor
     const body = JSON.stringify([bad, creation(90004, 9004)]);
     const res = await fz.sys.app.inject({ method: 'POST', url: '/webhooks/hubspot', headers: hubspotSigned(body), payload: body });
     expect(res.json()).toEqual({ ok: true, stored: 1, duplicates: 0, refused: 1 });
-    const [row] = await fz.sql.rows(`select source_event_id, status, last_error, payload from inbound_events where record_id = '9005'`);
+    const [row] = await fz.sql.rows<{ payload: { original: { note: string }; originalJson: string } }>(`select source_event_id, status, last_error, payload from inbound_events where record_id = '9005'`);
     expect(row).toMatchObject({ source_event_id: expect.stringMatching(/^refused:[0-9a-f]{32}$/), status: 'refused', last_error: `body[0].note: ${loneMessage}` });
     expect(row!.payload.original.note).toBe('x\ufffd');
     expect(JSON.parse(row!.payload.originalJson)).toEqual(bad);
