@@ -65,7 +65,7 @@ export interface IngestResult {
 export async function ingestCrmEvents(deps: PipelineDeps, source: string, events: InboundEvent[], refused: RefusedEvent[] = []): Promise<IngestResult> {
   const rows: NewInboundEvent[] = [];
   for (const e of events) {
-    const unstorable = findUnstorable(e);
+    const unstorable = [...findUnstorable(e), ...overlongIds(e)];
     if (unstorable.length === 0) rows.push({ source, sourceEventId: e.sourceEventId, kind: e.kind, crm: e.record.crm, objectType: e.record.objectType, recordId: e.record.id, payload: e });
     else rows.push(refusedRow(source, { sourceEventId: e.sourceEventId, kind: e.kind, record: e.record, errors: unstorable.map((u) => ({ path: fieldPath(u.path, 'event'), message: u.message })), original: e }));
   }
@@ -85,6 +85,18 @@ export async function ingestCrmEvents(deps: PipelineDeps, source: string, events
 }
 
 const maxErrorChars = 2000;
+/**
+ * Ids are indexed (inbound_events on source + source_event_id, leads on record id): a btree entry
+ * past ~2.7 kB fails the whole INSERT. No CRM id comes near 255 characters.
+ */
+export const maxIdChars = 255;
+
+function overlongIds(e: InboundEvent): Array<{ path: PropertyKey[]; message: string }> {
+  const ids: Array<[PropertyKey[], string]> = [[['sourceEventId'], e.sourceEventId], [['record', 'id'], e.record.id], [['record', 'objectType'], e.record.objectType]];
+  return ids.filter(([, v]) => v.length > maxIdChars).map(([path]) => ({ path, message: `is longer than ${maxIdChars} characters` }));
+}
+
+const clip = (s: string) => (s.length > maxIdChars ? `${s.slice(0, maxIdChars - 1)}…` : s);
 
 /**
  * A refused item as a row Postgres accepts: every string escaped (NUL -> the text "\u0000", lone
@@ -95,15 +107,16 @@ function refusedRow(source: string, r: RefusedEvent): NewInboundEvent {
   const original = toStorable(r.original);
   const exact = exactJson(r.original);
   const storableText = JSON.stringify(original) ?? 'null';
-  const sourceEventId = r.sourceEventId ?? `refused:${createHash('sha256').update(exact ?? storableText).digest('hex').slice(0, 32)}`;
+  const usableId = r.sourceEventId !== undefined && r.sourceEventId.length <= maxIdChars ? r.sourceEventId : undefined;
+  const sourceEventId = usableId ?? `refused:${createHash('sha256').update(exact ?? storableText).digest('hex').slice(0, 32)}`;
   const reason = escapeString(r.errors.map((i) => `${i.path}: ${i.message}`).join('; '));
   return {
     source,
     sourceEventId: escapeString(sourceEventId),
-    kind: escapeString(r.kind),
+    kind: clip(escapeString(r.kind)),
     crm: r.record.crm,
-    objectType: escapeString(r.record.objectType),
-    recordId: escapeString(r.record.id),
+    objectType: clip(escapeString(r.record.objectType)),
+    recordId: clip(escapeString(r.record.id)),
     payload: { refused: { errors: toStorable(r.errors) }, original, ...(exact !== undefined && exact !== storableText && { originalJson: exact }) },
     status: 'refused',
     lastError: reason.length > maxErrorChars ? `${reason.slice(0, maxErrorChars)}…` : reason,

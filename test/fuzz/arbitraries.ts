@@ -18,6 +18,8 @@ export const text = fc.oneof(
   { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 12 }) },
   { weight: 2, arbitrary: fc.tuple(fc.string({ maxLength: 6 }), nasty, fc.string({ maxLength: 6 })).map(([a, p, b]) => a + p + b) },
 );
+/** An id far past any index entry limit, random so Postgres cannot compress it under the limit. */
+export const hugeId = fc.stringMatching(/^[A-Za-z0-9]{3000,4000}$/);
 const number = fc.oneof(fc.integer(), fc.double(), fc.constantFrom(0, -0, 1e308, -1, 2 ** 53, Number.MAX_SAFE_INTEGER + 2, 0.1));
 
 /** Any JSON value, with nasty strings in values and keys. */
@@ -104,7 +106,7 @@ const validLead = fc.record(
   { email, firstName: mostly(word), company: mostly(word), country: fc.constantFrom('DE', 'US', 'Germany', 'xx'), employeeCount: fc.nat(), score: mostly(finite), custom: fc.dictionary(mostly(word), fc.oneof(mostly(word), finite, fc.boolean(), fc.constant(null)), { maxKeys: 3 }) },
   { requiredKeys: ['email'] },
 );
-const idempotencyKey = fc.oneof({ weight: 4, arbitrary: fc.stringMatching(/^[a-z0-9-]{8,40}$/) }, { weight: 1, arbitrary: text });
+const idempotencyKey = fc.oneof({ weight: 8, arbitrary: fc.stringMatching(/^[a-z0-9-]{8,40}$/) }, { weight: 2, arbitrary: text }, { weight: 1, arbitrary: hugeId });
 const postLeadBody = fc.record({ source: mostly(fc.constant('web-form')), idempotencyKey, lead: validLead });
 export const postLead: fc.Arbitrary<FuzzCase> = fc
   .tuple(jsonBody(mutated(postLeadBody)), fc.constantFrom<Auth>('api', 'api', 'api', 'api', 'api', 'api', 'api', 'bad', 'none'), contentType)
@@ -112,7 +114,12 @@ export const postLead: fc.Arbitrary<FuzzCase> = fc
 
 
 // ---- POST /webhooks/hubspot ----
-const hsId = fc.oneof({ weight: 6, arbitrary: fc.integer({ min: 1, max: 2 ** 31 }) }, { weight: 1, arbitrary: fc.stringMatching(/^\d{1,12}$/) }, { weight: 1, arbitrary: anyJson });
+const hsId = fc.oneof(
+  { weight: 12, arbitrary: fc.integer({ min: 1, max: 2 ** 31 }) },
+  { weight: 2, arbitrary: fc.stringMatching(/^\d{1,12}$/) },
+  { weight: 1, arbitrary: fc.stringMatching(/^[1-9]\d{2999,3999}$/) },
+  { weight: 2, arbitrary: anyJson },
+);
 const hsEvent = fc.record({
   eventId: hsId,
   subscriptionId: fc.nat(),
@@ -146,9 +153,9 @@ export const hubspotWebhook: fc.Arbitrary<FuzzCase> = fc
 // ---- POST /webhooks/salesforce/:token ----
 const fieldName = fc.oneof({ weight: 6, arbitrary: fc.constantFrom('Email', 'Company', 'Country', 'OwnerId', 'LastName', 'CreatedDate', 'LastModifiedDate', 'NumberOfEmployees') }, { weight: 1, arbitrary: fc.stringMatching(/^[A-Za-z][A-Za-z0-9_]{0,10}$/) }, { weight: 1, arbitrary: text });
 const notification = fc.record({
-  id: fc.oneof({ weight: 5, arbitrary: fc.nat(10_000_000).map((n) => sfId('04l', n, 'F')) }, { weight: 1, arbitrary: text }),
+  id: fc.oneof({ weight: 10, arbitrary: fc.nat(10_000_000).map((n) => sfId('04l', n, 'F')) }, { weight: 2, arbitrary: text }, { weight: 1, arbitrary: hugeId }),
   objectType: fc.oneof({ weight: 6, arbitrary: fc.constant('Lead') }, { weight: 1, arbitrary: fc.constantFrom('Contact', '__proto__', 'constructor', 'sf:Lead') }, { weight: 1, arbitrary: text }),
-  fields: fc.tuple(fc.oneof(fc.nat(10_000_000).map((n) => sfId('00Q', n, 'F')), text), fc.dictionary(fieldName, fc.oneof(text, fc.constant(null)), { maxKeys: 5 })).map(([Id, f]) => ({ Id, ...f })),
+  fields: fc.tuple(fc.oneof(fc.nat(10_000_000).map((n) => sfId('00Q', n, 'F')), text, hugeId), fc.dictionary(fieldName, fc.oneof(text, fc.constant(null)), { maxKeys: 5 })).map(([Id, f]) => ({ Id, ...f })),
 });
 const hostileXml = fc.oneof(
   { weight: 10, arbitrary: fc.constant((x: string) => x) },

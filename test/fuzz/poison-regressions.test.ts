@@ -120,6 +120,34 @@ describe('a HubSpot batch: the bad item stored escaped as refused, the rest stor
   });
 });
 
+describe('ids past what an index entry holds (found by the fuzz: the whole batch answered 500)', () => {
+  const randomDigits = (n: number) => Array.from({ length: n }, (_, i) => String((i * 7919 + n) % 10)).join('').replace(/^0/, '1');
+  const randomId = (n: number) => Buffer.from(Array.from({ length: n }, (_, i) => (i * 7919 + 13) % 251)).toString('base64').slice(0, n);
+
+  it('a HubSpot eventId of 3,000 digits: the event is refused under a content id, the rest stored', async () => {
+    const body = JSON.stringify([{ eventId: randomDigits(3000), subscriptionType: 'contact.creation', objectId: 9101, occurredAt: 1 }, { eventId: 91002, subscriptionType: 'contact.creation', objectId: 9102, occurredAt: 1 }]);
+    const res = await fz.sys.app.inject({ method: 'POST', url: '/webhooks/hubspot', headers: hubspotSigned(body), payload: body });
+    expect(res.json()).toEqual({ ok: true, stored: 1, duplicates: 0, refused: 1 });
+    const [row] = await fz.sql.rows(`select source_event_id, status, last_error from inbound_events where record_id = '9101'`);
+    expect(row).toEqual({ source_event_id: expect.stringMatching(/^refused:[0-9a-f]{32}$/), status: 'refused', last_error: 'event.sourceEventId: is longer than 255 characters' });
+  });
+
+  it('a Salesforce notification Id and record Id of 4,000 characters: refused alone, acked', async () => {
+    const res = await fz.sys.app.inject({
+      method: 'POST',
+      url: `/webhooks/salesforce/${SF_OUTBOUND_TOKEN}`,
+      headers: { 'content-type': 'text/xml; charset=utf-8' },
+      payload: outboundMessage([{ id: randomId(4000), fields: { Id: randomId(4000) } }, { id: sfId('04l', 20, 'P'), fields: { Id: sfId('00Q', 20, 'P') } }]),
+    });
+    expect(res.statusCode).toBe(200);
+    const rows = await fz.sql.rows(`select status, last_error, length(record_id) n from inbound_events where source = 'salesforce' and (source_event_id like 'refused:%' or source_event_id = $1) order by status`, [sfId('04l', 20, 'P')]);
+    expect(rows).toEqual([
+      { status: 'received', last_error: null, n: 18 },
+      { status: 'refused', last_error: 'event.sourceEventId: is longer than 255 characters; event.record.id: is longer than 255 characters', n: 255 },
+    ]);
+  });
+});
+
 describe('a Salesforce outbound message', () => {
   const post = (xml: string) => fz.sys.app.inject({ method: 'POST', url: `/webhooks/salesforce/${SF_OUTBOUND_TOKEN}`, headers: { 'content-type': 'text/xml; charset=utf-8' }, payload: xml });
   const note = (i: number, fields: Record<string, string> = {}) => ({ id: sfId('04l', i, 'P'), fields: { Id: sfId('00Q', i, 'P'), Email: `p${i}@acme.example`, ...fields } });
