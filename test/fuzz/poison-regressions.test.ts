@@ -3,6 +3,7 @@
 // item is stored escaped as `refused` with its path and the rest is stored and acked; hostile
 // SOAP is a Client fault. The random fuzz over every endpoint is public-endpoints.test.ts.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ingestCrmEvents } from '../../src/pipeline/index.js';
 import { outboundMessage, sfId } from '../support/salesforce-outbound.js';
 import { editorToken, hubspotSigned, SF_OUTBOUND_TOKEN, startFuzzSystem, testApiKey, viewerToken, type FuzzSystem } from './fuzz-system.js';
 
@@ -117,6 +118,19 @@ describe('a HubSpot batch: the bad item stored escaped as refused, the rest stor
     expect(JSON.parse(row!.payload.originalJson)).toEqual(bad);
     const again = await fz.sys.app.inject({ method: 'POST', url: '/webhooks/hubspot', headers: hubspotSigned(body), payload: body });
     expect(again.json()).toEqual({ ok: true, stored: 0, duplicates: 2, refused: 0 });
+  });
+});
+
+describe('any source (CDC, polling): ingest refuses an event Postgres cannot store, and stores the rest', () => {
+  it('a change event with a NUL in a field is refused with its path; its neighbour is stored', async () => {
+    const event = (id: string, company: string) => ({ sourceEventId: id, kind: 'created' as const, record: { crm: 'salesforce' as const, objectType: 'Lead', id: `00Q-${id}` }, occurredAt: '2026-01-01T00:00:00Z', fields: { Company: company } });
+    const result = await ingestCrmEvents(fz.sys.rt.deps, 'salesforce-cdc', [event('cdc-1', 'Acme\u0000'), event('cdc-2', 'Acme')]);
+    expect(result).toEqual({ stored: 1, duplicates: 0, refused: 1 });
+    const rows = await fz.sql.rows(`select source_event_id, status, last_error, payload->'original'->'fields'->>'Company' company from inbound_events where source = 'salesforce-cdc' order by 1`);
+    expect(rows).toEqual([
+      { source_event_id: 'cdc-1', status: 'refused', last_error: `event.fields.Company: ${nulMessage}`, company: 'Acme\\u0000' },
+      { source_event_id: 'cdc-2', status: 'received', last_error: null, company: null },
+    ]);
   });
 });
 
