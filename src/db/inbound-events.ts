@@ -45,7 +45,7 @@ export async function insertInboundEvents(db: DbOrTx, evs: NewInboundEvent[]): P
       insert into inbound_events (source, source_event_id, kind, crm, object_type, record_id, payload, status, last_error, processed_at)
       select source, source_event_id, kind, crm, object_type, record_id, payload, coalesce(status, 'received'), last_error,
         case when status = 'refused' then now() end
-      from jsonb_to_recordset(${jsonParam(evs.map((e) => ({ source: e.source, source_event_id: e.sourceEventId, kind: e.kind, crm: e.crm, object_type: e.objectType, record_id: e.recordId, payload: e.payload, status: e.status, last_error: e.lastError })))})
+      from jsonb_to_recordset(${jsonParam(evs.map((e) => ({ source: e.source, source_event_id: e.sourceEventId, kind: e.kind, crm: e.crm, object_type: e.objectType, record_id: e.recordId, payload: e.payload, status: e.status, last_error: e.lastError === undefined ? undefined : storedError(e.lastError) })))})
         as x(source text, source_event_id text, kind text, crm text, object_type text, record_id text, payload jsonb, status text, last_error text)
       on conflict (source, source_event_id) do nothing
       returning id, source, source_event_id, status`),

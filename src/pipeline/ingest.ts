@@ -84,7 +84,6 @@ export async function ingestCrmEvents(deps: PipelineDeps, source: string, events
   return { stored, duplicates: rows.length - inserted.length, refused: newRefused.length };
 }
 
-const maxErrorChars = 2000;
 /**
  * Ids are indexed (inbound_events on source + source_event_id, leads on record id): a btree entry
  * past ~2.7 kB fails the whole INSERT. No CRM id comes near 255 characters.
@@ -119,7 +118,7 @@ function refusedRow(source: string, r: RefusedEvent): NewInboundEvent {
     recordId: clip(escapeString(r.record.id)),
     payload: { refused: { errors: toStorable(r.errors) }, original, ...(exact !== undefined && exact !== storableText && { originalJson: exact }) },
     status: 'refused',
-    lastError: reason.length > maxErrorChars ? `${reason.slice(0, maxErrorChars)}…` : reason,
+    lastError: reason, // scrubbed and cut to length where it is stored (db storedError)
   };
 }
 
