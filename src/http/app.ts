@@ -9,7 +9,7 @@ import { webhookRoutes } from './routes/webhooks/index.js';
 import { syncRoutes } from './routes/sync/index.js';
 import type { Metrics, PipelineDeps } from '../pipeline/index.js';
 import { apiKeyChecker } from './api-key.js';
-import { installErrorHandler, retryAfterSeconds } from './error-handler.js';
+import { frameworkErrors, installErrorHandler, retryAfterSeconds } from './error-handler.js';
 import { installGracefulClose } from './graceful-close.js';
 import { redactSecrets } from '../redact.js';
 import { healthRoutes, type ReadinessCheck } from './routes/health.js';
@@ -53,6 +53,7 @@ export function buildApp(opts: AppOptions): FastifyInstance {
   const app = Fastify({
     loggerInstance: opts.logger,
     bodyLimit: opts.bodyLimitBytes,
+    frameworkErrors, // bad percent-escapes, over-long path segments: our 400, not fastify's body
     // A client that sends headers and then trickles (or never finishes) its body is cut off
     // after requestMs, authenticated or not; node checks every second instead of every 30 s.
     requestTimeout: timeouts.requestMs,

@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, errors, isAppError } from '../errors.js';
 import { isDatabaseUnavailable } from '../db/index.js';
 import { redactUrl } from '../redact.js';
@@ -35,6 +35,28 @@ function fromFastify(err: FastifyError, contentType: string | undefined, bodyLim
   if (err.code === 'ECONNRESET' && err.message === 'aborted') return errors.validation([{ path: 'body', message: 'the connection closed before the body arrived' }]);
   if (err instanceof SyntaxError || (err.statusCode === 400 && /JSON/i.test(err.message))) return errors.malformedJson(err.message);
   return undefined;
+}
+
+/**
+ * The router's own refusals, made before any route or error handler runs: a percent-escape that
+ * is not UTF-8 (`/v1/leads/%zz`), a path segment past fastify's 100 characters. Answered in our
+ * shape (fastify's default echoes the path, which may hold a Salesforce outbound token).
+ * Passed to Fastify as `frameworkErrors`.
+ */
+export function frameworkErrors(err: FastifyError, req: FastifyRequest, reply: FastifyReply): void {
+  const e =
+    err.code === 'FST_ERR_BAD_URL'
+      ? errors.validation([{ path: 'url', message: 'is not a valid URL: a percent-escape does not decode to UTF-8' }])
+      : err.code === 'FST_ERR_MAX_PARAM_LENGTH'
+        ? errors.validation([{ path: 'params', message: 'a path segment is longer than 100 characters' }])
+        : undefined;
+  if (!e) {
+    req.log.error({ err }, 'request failed');
+    void reply.code(500).send({ code: 'INTERNAL', requestId: req.id });
+    return;
+  }
+  req.log.info({ code: e.code, status: e.status, reason: err.code }, e.message);
+  void reply.code(e.status).send({ code: e.code, message: e.message, errors: e.details?.errors });
 }
 
 export function installErrorHandler(app: FastifyInstance, bodyLimit: number): void {

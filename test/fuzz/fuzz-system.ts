@@ -93,6 +93,7 @@ export async function startFuzzSystem(): Promise<FuzzSystem> {
       const what = () => `${c.name}: ${c.method} ${JSON.stringify(c.url)} headers=${JSON.stringify(c.headers)} payload=${JSON.stringify(c.payload?.slice(0, 2000))} -> ${status} ${res.body.slice(0, 500)}`;
       if (!((status >= 200 && status < 300) || (status >= 400 && status < 500))) throw new Error(`not 2xx/4xx: ${what()}`);
       if (status >= 400 && (await intakeWrites()) !== counted) throw new Error(`a ${status} stored intake events: ${what()}`);
+      if (status >= 400 && !answeredInOurShape(res.headers['content-type'], res.body, status)) throw new Error(`a ${status} not in our error shape: ${what()}`);
       if (c.writes === 'admin') {
         const now = (await fingerprint()).others;
         if (status >= 400 && now !== others) throw new Error(`a ${status} changed tables (${others} -> ${now}): ${what()}`);
@@ -123,6 +124,20 @@ export async function startFuzzSystem(): Promise<FuzzSystem> {
       rmSync(configFile, { force: true });
     },
   };
+}
+
+const catalogue = new Set([...readFileSync('docs/errors.md', 'utf8').matchAll(/^\| `([A-Z_]+)` \| (\d{3}) /gm)].map((m) => m[1]!));
+
+/** A refusal is `{ code, message }` with a catalogue code (docs/errors.md), or a SOAP Client fault; a HEAD has no body. */
+function answeredInOurShape(contentType: unknown, body: string, status: number): boolean {
+  if (body === '') return true;
+  if (String(contentType).startsWith('text/xml')) return body.includes('<faultcode>soapenv:Client</faultcode>');
+  try {
+    const b = JSON.parse(body) as { code?: unknown; message?: unknown };
+    return typeof b.code === 'string' && catalogue.has(b.code) && typeof b.message === 'string' && status >= 400;
+  } catch {
+    return false;
+  }
 }
 
 /** Headers of a HubSpot v3-signed POST of `body` to /webhooks/hubspot, as HubSpot signs it. */

@@ -66,6 +66,15 @@ describe('our JSON APIs: 400 VALIDATION_FAILED naming the field, nothing written
     expect(res.json().errors[0]).toEqual({ path: expect.stringMatching(/^body\.document\.mappings(\[0\]){62}$/), message: 'is nested deeper than 64 levels' });
   });
 
+  it('router refusals in our shape, the path not echoed: a bad percent-escape, a 300-character path segment', async () => {
+    const bad = await fz.sys.app.inject({ url: `/webhooks/salesforce/${SF_OUTBOUND_TOKEN}%zz`, method: 'POST', headers: { 'content-type': 'text/xml' }, payload: '<x/>' });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json()).toEqual({ code: 'VALIDATION_FAILED', message: 'url: is not a valid URL: a percent-escape does not decode to UTF-8', errors: [{ path: 'url', message: 'is not a valid URL: a percent-escape does not decode to UTF-8' }] });
+    const long = await fz.sys.app.inject({ url: `/v1/leads/${'a'.repeat(300)}`, headers: { 'x-admin-token': viewerToken } });
+    expect(long.statusCode).toBe(400);
+    expect(long.json()).toMatchObject({ code: 'VALIDATION_FAILED', errors: [{ path: 'params' }] });
+  });
+
   it('route preview, and query strings (GET /v1/conflicts?crm=%00)', async () => {
     const preview = await json('POST', '/v1/route/preview', { lead: { email: 'a@b.example', company: 'A\u0000' } }, { 'x-admin-token': viewerToken });
     expect(preview.json()).toEqual({ code: 'VALIDATION_FAILED', message: `body.lead.company: ${nulMessage}`, errors: [{ path: 'body.lead.company', message: nulMessage }] });
