@@ -36,7 +36,7 @@ beforeAll(async () => {
   const properties = [...mappedCrmFields(parsed.doc.mappings['hubspot/contact']!).filter((n) => n !== 'hs_object_id').map((n) => property(n)), property(reasonProperty), property('hs_object_id', true)];
   standIn = await startHubSpotStandIn({
     tokens: [token],
-    records: { contacts: { '5001': contact('ada@acme-robotics.de'), '5002': contact('bo@acme-robotics.de'), '5003': contact('cy@acme-robotics.de'), '5004': contact('di@acme-robotics.de') } },
+    records: { contacts: { '5001': contact('ada@acme-robotics.de'), '5002': contact('bo@acme-robotics.de'), '5003': contact('cy@acme-robotics.de'), '5004': contact('di@acme-robotics.de'), '5005': contact('ed@acme-robotics.de') } },
     owners: [{ id: '101' }, { id: '102' }, { id: '103' }],
     properties: { contacts: properties },
   });
@@ -142,7 +142,7 @@ describe('POST /webhooks/hubspot', () => {
 
   it('stores the good events of a batch with a malformed item, and the bad item as refused naming its path (HubSpot does not retry a 4xx)', async () => {
     const before = await counts();
-    const res = await deliver([creation(7004, 5004), { ...creation(7005, 5004), objectId: undefined }]);
+    const res = await deliver([creation(7004, 5005), { ...creation(7005, 5005), objectId: undefined }]);
     expect(res).toEqual({ status: 200, json: { ok: true, stored: 1, duplicates: 0, refused: 1 } });
     const rows = await sql.rows(`select source_event_id, status, last_error from inbound_events where source_event_id in ('7004', '7005') order by source_event_id`);
     expect(rows).toEqual([
@@ -150,7 +150,7 @@ describe('POST /webhooks/hubspot', () => {
       { source_event_id: '7005', status: 'refused', last_error: expect.stringMatching(/^body\[1\]\.objectId: /) },
     ]);
     // The good one is routed; the refused one never is.
-    await until(() => writesTo('5004').length > 0, { what: 'the good event of the batch written' });
+    await until(() => writesTo('5005').length > 0, { what: 'the good event of the batch written' });
     const [refusedRow] = await sql.rows(`select status, (select count(*) from assignments a where a.event_id = e.id)::int assignments from inbound_events e where source_event_id = '7005'`);
     expect(refusedRow).toEqual({ status: 'refused', assignments: 0 });
     const notArray = await deliver({ eventId: 1 });

@@ -21,7 +21,12 @@ export const testCredentials: readonly TestCredential[] = [
   { name: 'intake key one (unit)', value: 'key-one-123456' },
   { name: 'intake key two (unit)', value: 'key-two-654321' },
   { name: 'wrong admin token', value: 'not-a-token-0000000' },
+  { name: 'admin viewer token (fuzz)', value: 'fuzz-viewer-token-0123456789' },
+  { name: 'admin editor token (fuzz)', value: 'fuzz-editor-token-0123456789' },
+  { name: 'wrong intake key (fuzz)', value: 'not-a-key-0000000' },
   // HubSpot
+  { name: 'HubSpot private app token (fuzz)', value: 'pat-fuzz-0001' },
+  { name: 'HubSpot client secret (fuzz)', value: 'fuzz-hubspot-client-secret-01' },
   { name: 'HubSpot private app token (unit)', value: 'pat-na1-11111111-2222-3333-4444-555555555555' },
   { name: 'HubSpot webhook client secret (unit)', value: 'wh-client-secret-0f9e8d7c6b5a' },
   { name: 'HubSpot private app token (e2e)', value: 'pat-na1-e2e-0001' },
