@@ -59,7 +59,10 @@ const parser = new XMLParser({
   removeNSPrefix: true,
   parseTagValue: false,
   parseAttributeValue: false,
-  processEntities: false,
+  // The five predefined XML entities (Company `AT&amp;T` is `AT&T`); a DOCTYPE, and with it any
+  // declared entity, is refused before parsing (rejectHostileXml).
+  processEntities: true,
+  htmlEntities: false,
   maxNestedTags: maxXmlDepth,
   isArray: (name, jpath) => name === 'Notification' && String(jpath) === 'Envelope.Body.notifications.Notification',
 });

@@ -30,7 +30,9 @@ const escapeXml = (s: string) =>
 export function soapFault(err: unknown): AckResponse {
   const client = isAppError(err) && err.status < 500;
   const code = client ? 'soapenv:Client' : 'soapenv:Server';
-  const reason = client ? `${err.code}: ${err.message}` : 'INTERNAL: the message was not stored; please retry';
+  // A coded 503 (the database is down) keeps its status and says so: the CRM retries either way.
+  const unavailable = isAppError(err) && err.status === 503;
+  const reason = client || unavailable ? `${err.code}: ${err.message}${unavailable ? '; please retry' : ''}` : 'INTERNAL: the message was not stored; please retry';
   const body = `<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/">
  <soapenv:Body>
   <soapenv:Fault>
@@ -40,5 +42,5 @@ export function soapFault(err: unknown): AckResponse {
  </soapenv:Body>
 </soapenv:Envelope>
 `;
-  return { status: client ? err.status : 500, contentType: SOAP_CONTENT_TYPE, body };
+  return { status: client || unavailable ? err.status : 500, contentType: SOAP_CONTENT_TYPE, body };
 }

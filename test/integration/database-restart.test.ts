@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startPrivatePostgres, type PrivatePostgres } from '../support/private-postgres.js';
+import { outboundMessage, sfId, SF_OUTBOUND_TOKEN, standinSalesforceConfig } from '../support/salesforce-outbound.js';
 import { sqlClient } from '../support/services.js';
 import { cleanupQueue, leadBody, startSystem, testApiKey, testEnv, type TestSystem } from '../support/system.js';
 import { until } from '../support/until.js';
@@ -16,7 +17,8 @@ let sys: TestSystem;
 
 beforeAll(async () => {
   pgServer = await startPrivatePostgres({ port, dir: join(tmpdir(), `lead-router-restart-pg-${port}`) });
-  sys = await startSystem(testEnv(pgServer.url), { working: true, migrate: true });
+  // Salesforce configured for its outbound-message route only (nothing is routed through it here).
+  sys = await startSystem(testEnv(pgServer.url, { SALESFORCE_CONFIG: standinSalesforceConfig('http://127.0.0.1:9') }), { working: true, migrate: true });
 }, 120_000);
 
 afterAll(async () => {
@@ -50,6 +52,16 @@ it('answers 503 with Retry-After while Postgres is down, and 202 and routes once
   expect(down.statusCode).toBe(503);
   expect(down.headers['retry-after']).toBe('5');
   expect(down.json()).toEqual({ code: 'NOT_READY', message: 'the database is not reachable' });
+  const outbound = await sys.app.inject({
+    method: 'POST',
+    url: `/webhooks/salesforce/${SF_OUTBOUND_TOKEN}`,
+    headers: { 'content-type': 'text/xml; charset=utf-8' },
+    payload: outboundMessage([{ id: sfId('04l', 1), fields: { Id: sfId('00Q', 1), Email: 'pat@acme.example' } }]),
+  });
+  expect(outbound.statusCode).toBe(503);
+  expect(outbound.headers['retry-after']).toBe('5');
+  expect(outbound.body).toContain('<faultcode>soapenv:Server</faultcode>');
+  expect(outbound.body).toContain('NOT_READY');
   const ready = await sys.app.inject({ method: 'GET', url: '/readyz' });
   expect(ready.statusCode).toBe(503);
   expect(ready.headers['retry-after']).toBe('5');

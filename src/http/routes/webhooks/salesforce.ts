@@ -11,6 +11,7 @@ import type { CrmConnector } from '../../../connector.js';
 import { AppError, errors, isAppError } from '../../../errors.js';
 import { ingestCrmEvents } from '../../../pipeline/index.js';
 import type { HttpDeps } from '../../deps.js';
+import { asServiceUnavailable, retryAfterSeconds } from '../../error-handler.js';
 
 const XML_TYPES = ['text/xml', 'application/soap+xml'];
 
@@ -53,6 +54,8 @@ async function receive(connector: CrmConnector, deps: HttpDeps, req: FastifyRequ
 /** Fastify's own refusals (size, media type, framing) as coded 4xx errors, so they get a Client fault. */
 function asAppError(err: unknown, req: FastifyRequest, bodyLimitBytes: number): unknown {
   if (isAppError(err)) return err;
+  const unavailable = asServiceUnavailable(err);
+  if (unavailable) return unavailable;
   const { code, statusCode, message } = err as { code?: string; statusCode?: number; message?: string };
   if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') return errors.bodyTooLarge(bodyLimitBytes);
   if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
@@ -69,6 +72,9 @@ function sendFault(connector: CrmConnector, req: FastifyRequest, reply: FastifyR
   if (!connector.errorResponse) throw err; // the app's JSON error handler answers instead
   const fault = connector.errorResponse(err);
   if (fault.status < 500) req.log.info({ code: (err as AppError).code, status: fault.status }, (err as AppError).message);
-  else req.log.error({ err }, 'salesforce outbound message not stored');
+  else if (fault.status === 503) {
+    req.log.warn({ code: (err as AppError).code, status: fault.status }, (err as AppError).message);
+    reply.header('retry-after', String(retryAfterSeconds));
+  } else req.log.error({ err }, 'salesforce outbound message not stored');
   return reply.code(fault.status).type(fault.contentType).send(fault.body);
 }

@@ -42,6 +42,13 @@ describe('salesforce outbound messages', () => {
     ]);
   });
 
+  it('decodes the predefined XML entities in field values (Company AT&amp;T is AT&T)', () => {
+    const body = fixture('outbound/lead-single.xml').replace('<sf:Company>Acme Corp</sf:Company>', '<sf:Company>AT&amp;T &lt;Labs&gt; &quot;R&amp;D&quot; &apos;x&apos;</sf:Company>');
+    expect(body).toContain('AT&amp;T');
+    const [event] = connector().parseEvents({ ...req('lead-single.xml'), rawBody: body });
+    expect(event).toMatchObject({ fields: { Company: `AT&T <Labs> "R&D" 'x'` } });
+  });
+
   it('parses a batch of 100 notifications in order, one event each', () => {
     const events = connector().parseEvents(req('lead-batch-100.xml'));
     expect(events).toHaveLength(100);
@@ -121,5 +128,12 @@ describe('salesforce outbound messages', () => {
     expect(server.status).toBe(500);
     expect(server.body).toContain('<faultcode>soapenv:Server</faultcode>');
     expect(server.body).not.toContain('hunter2');
+  });
+
+  it('answers our database being down with a 503 Server fault that says to retry', () => {
+    const fault = soapFault(errors.notReady('the database'));
+    expect(fault.status).toBe(503);
+    expect(fault.body).toContain('<faultcode>soapenv:Server</faultcode>');
+    expect(fault.body).toContain('<faultstring>NOT_READY: the database is not reachable; please retry</faultstring>');
   });
 });
