@@ -5,10 +5,10 @@ import { createLogOnlyConnector } from '../connectors/log-only/index.js';
 import { createSalesforceConnector, type SalesforceConnector } from '../connectors/salesforce/index.js';
 import { parseConfigDocument, readConfigFile, readConnectorConfig, type Env } from './config/index.js';
 import type { CrmConnector } from './connector.js';
-import { bootstrapConfig, getActiveVersionNumber, openPglite, openPostgres, type DbHandle } from './db/index.js';
+import { bootstrapConfig, countBacklog, getActiveVersionNumber, openPglite, openPostgres, type DbHandle } from './db/index.js';
 import type { CrmName } from './lead/index.js';
 import { createLogger, type Logger } from './logger.js';
-import { createConfigStore, createMetrics, jobEvents, jobHandlers, retryPolicy, runWhileLeader, startConnectorStreams, startSweeper, type PipelineDeps } from './pipeline/index.js';
+import { createCircuits, createConfigStore, createMetrics, jobEvents, jobHandlers, retryPolicy, runWhileLeader, startConnectorStreams, startSweeper, type PipelineDeps } from './pipeline/index.js';
 import { createBullQueue, createInProcessQueue, type JobQueue } from './queue/index.js';
 import type { IntegrationIdentity } from './sync/index.js';
 
@@ -99,7 +99,13 @@ export async function openRuntime(env: Env, opts: { logger?: Logger; now?: () =>
     metrics,
     now,
     identity: syncIdentity(hubspotConfig, salesforceConfig),
+    durability: {
+      schedule: { baseMs: env.RETRY_BASE_MS, maxMs: env.RETRY_MAX_MS, horizonMs: env.RETRY_HORIZON_MS, jitter: 0.2 },
+      circuits: createCircuits({ failures: env.CIRCUIT_FAILURES, openMs: env.CIRCUIT_OPEN_MS }, () => now().getTime()),
+      random: Math.random,
+    },
   };
+  metrics.setBacklogSource(() => countBacklog(dbHandle.db));
 
   let stopSweeper: (() => void) | undefined;
   let stopStreams: Promise<() => Promise<void>> | undefined;

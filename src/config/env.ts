@@ -66,10 +66,21 @@ export const envSchema = z.object({
   ROUTE_LINGER_MS: z.coerce.number().int().nonnegative().optional(),
   /** How long a short owner-write batch waits to fill; raise it where API calls are scarce (Salesforce daily limits). */
   WRITE_LINGER_MS: int(0),
-  /** Tries per job, including the first. */
+  /**
+   * Tries per queue job when its handler throws as a whole (a database error), including the first.
+   * Not a give-up point for a lead: after it the row's own schedule in Postgres takes over (docs/failures.md).
+   */
   JOB_ATTEMPTS: int(8),
+  /** Milliseconds before the first retry of a failed route or owner write; doubles per failure, +-20% jitter. Default 500. */
   RETRY_BASE_MS: int(500),
+  /** Longest wait in milliseconds between two tries of one row (before a CRM's Retry-After, which may be longer). Default 60000 (1 min). */
   RETRY_MAX_MS: int(60_000),
+  /** Milliseconds a row keeps being retried after its first failure before it becomes a dead letter. Default 259200000 (72 h, like the CRMs' own webhook retries). */
+  RETRY_HORIZON_MS: int(259_200_000),
+  /** Consecutive whole-call retryable failures of one CRM that open its circuit (its writes wait). Default 5. */
+  CIRCUIT_FAILURES: z.coerce.number().int().positive().default(5),
+  /** Milliseconds an open circuit waits before one probe write is let through. Default 30000. */
+  CIRCUIT_OPEN_MS: int(30_000),
   /** A job held this long by a dead worker is handed to another. */
   JOB_LOCK_MS: int(30_000),
   /** How often the sweeper looks for stored-but-unfinished work, and how old it must be. */

@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, lt, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, lt, sql } from 'drizzle-orm';
 import { jsonParam, rowsOf, type DbOrTx } from './client.js';
 import { inboundEvents } from './schema.js';
 import { storedError } from './stored-error.js';
@@ -83,16 +83,12 @@ export async function markInboundEventsDone(tx: DbOrTx, ids: string[], now: Date
   await tx.update(inboundEvents).set({ status: 'done', processedAt: now, lastError: null }).where(inArray(inboundEvents.id, ids));
 }
 
-export async function markInboundEventFailed(db: DbOrTx, id: string, error: string, now: Date): Promise<void> {
-  await db.update(inboundEvents).set({ status: 'failed', processedAt: now, lastError: storedError(error) }).where(eq(inboundEvents.id, id));
-}
-
-/** Events stored but not yet handled, older than the cutoff: their job may be lost (Redis flushed, worker killed). */
+/** Events stored but not yet handled nor scheduled, older than the cutoff: their job may be lost (Redis flushed, worker killed). */
 export async function listStaleInboundEvents(db: DbOrTx, receivedBefore: Date, limit: number): Promise<{ id: string }[]> {
   return db
     .select({ id: inboundEvents.id })
     .from(inboundEvents)
-    .where(and(eq(inboundEvents.status, 'received'), lt(inboundEvents.receivedAt, receivedBefore)))
+    .where(and(eq(inboundEvents.status, 'received'), isNull(inboundEvents.nextAttemptAt), lt(inboundEvents.receivedAt, receivedBefore)))
     .orderBy(asc(inboundEvents.receivedAt))
     .limit(limit);
 }

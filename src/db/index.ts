@@ -15,3 +15,5 @@ export * from './ownership.js';
 export * from './sla-timers.js';
 export { isDatabaseUnavailable } from './connection-errors.js';
 export { storedError } from './stored-error.js';
+export * from './retries.js';
+export * from './dead-letters.js';

@@ -1,7 +1,6 @@
-import { and, asc, eq, inArray, lt, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import { jsonParam, type DbOrTx } from './client.js';
 import { assignments, inboundEvents, outbox } from './schema.js';
-import { storedError } from './stored-error.js';
 
 export type NewOutboxRow = typeof outbox.$inferInsert;
 export type OutboxRow = typeof outbox.$inferSelect;
@@ -12,15 +11,19 @@ export async function insertOutboxRows(tx: DbOrTx, rows: NewOutboxRow[]): Promis
   return out.map((r) => r.id);
 }
 
-/** Pending rows among `ids`, with when their lead came in (for the intake -> owner-written metric). */
-export async function getPendingOutboxRows(db: DbOrTx, ids: string[]): Promise<Array<OutboxRow & { receivedAt: Date }>> {
+/**
+ * Pending rows among `ids` that are due (never failed, or their next try has come: a stray or
+ * early job must not send a write an open circuit or a backoff holds back), with when their lead
+ * came in (for the intake -> owner-written metric).
+ */
+export async function getPendingOutboxRows(db: DbOrTx, ids: string[], now: Date): Promise<Array<OutboxRow & { receivedAt: Date }>> {
   if (ids.length === 0) return [];
   const rows = await db
     .select({ row: outbox, receivedAt: inboundEvents.receivedAt })
     .from(outbox)
     .innerJoin(assignments, eq(assignments.id, outbox.assignmentId))
     .innerJoin(inboundEvents, eq(inboundEvents.id, assignments.eventId))
-    .where(and(inArray(outbox.id, ids), eq(outbox.status, 'pending')));
+    .where(and(inArray(outbox.id, ids), eq(outbox.status, 'pending'), or(isNull(outbox.nextAttemptAt), lte(outbox.nextAttemptAt, now))));
   return rows.map((r) => ({ ...r.row, receivedAt: r.receivedAt }));
 }
 
@@ -37,27 +40,19 @@ export async function recordWriteResults(db: DbOrTx, rows: Array<{ id: string; r
       status = case when x.done and o.status = 'pending' then 'done' else o.status end,
       done_at = case when x.done and o.status = 'pending' then ${now.toISOString()}::timestamptz else o.done_at end,
       last_error = case when x.done and o.status = 'pending' then null else o.last_error end,
+      next_attempt_at = case when x.done and o.status = 'pending' then null else o.next_attempt_at end,
+      last_attempt_at = ${now.toISOString()}::timestamptz,
       attempts = o.attempts + case when x.done and o.status = 'pending' then 1 else 0 end
     from jsonb_to_recordset(${jsonParam(rows)}) as x(id uuid, response jsonb, done boolean)
     where o.id = x.id`);
 }
 
-export async function markOutboxFailed(db: DbOrTx, id: string, error: string, now: Date): Promise<void> {
-  await db
-    .update(outbox)
-    .set({ status: 'failed', doneAt: now, lastError: storedError(error), attempts: sql`${outbox.attempts} + 1` })
-    .where(and(eq(outbox.id, id), eq(outbox.status, 'pending')));
-}
-
-export async function recordOutboxAttempt(db: DbOrTx, id: string, error: string): Promise<void> {
-  await db.update(outbox).set({ attempts: sql`${outbox.attempts} + 1`, lastError: storedError(error) }).where(eq(outbox.id, id));
-}
-
+/** Rows stored but never tried nor scheduled, older than the cutoff: their job may be lost (Redis flushed, worker killed). */
 export async function listStaleOutbox(db: DbOrTx, createdBefore: Date, limit: number): Promise<{ id: string }[]> {
   return db
     .select({ id: outbox.id })
     .from(outbox)
-    .where(and(eq(outbox.status, 'pending'), lt(outbox.createdAt, createdBefore)))
+    .where(and(eq(outbox.status, 'pending'), isNull(outbox.nextAttemptAt), lt(outbox.createdAt, createdBefore)))
     .orderBy(asc(outbox.createdAt))
     .limit(limit);
 }

@@ -2,6 +2,21 @@
 import { sql } from 'drizzle-orm';
 import { bigint, doublePrecision, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
+/**
+ * The durable retry schedule of a row (docs/failures.md): Postgres, not Redis, holds when the next
+ * try is due, so a Redis flush or a restart loses no schedule. Null next_attempt_at = not failed
+ * yet (the sweeper's stale rule covers it); the horizon runs from first_failed_at.
+ */
+const retryColumns = () => ({
+  /** When the next try is due (backoff, a CRM's Retry-After, an open circuit); the sweeper enqueues it then. */
+  nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true, mode: 'date' }),
+  /** First retryable failure since the row was stored or replayed: the retry horizon counts from here. */
+  firstFailedAt: timestamp('first_failed_at', { withTimezone: true, mode: 'date' }),
+  lastAttemptAt: timestamp('last_attempt_at', { withTimezone: true, mode: 'date' }),
+  /** The error code of the last failure (docs/errors.md), so dead letters filter without parsing last_error. */
+  errorCode: text('error_code'),
+});
+
 const createdAt = () => timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow();
 
 /** Every trigger we acknowledged. Stored before the 2xx; Postgres is the record, Redis only the transport. */
@@ -18,18 +33,24 @@ export const inboundEvents = pgTable(
     objectType: text('object_type').notNull(),
     recordId: text('record_id').notNull(),
     payload: jsonb('payload').notNull(),
-    /** received -> done | failed; or received -> queued (a full pool holds it) -> done */
+    /**
+     * received -> done | failed; or received -> queued (a full pool holds it) -> done. failed is a
+     * dead letter (horizon exhausted or refused for good), replayable back to received.
+     */
     status: text('status').notNull().default('received'),
     /** Score of a queued lead: waiting leads are placed highest score first, then oldest. */
     leadScore: doublePrecision('lead_score'),
     attempts: integer('attempts').notNull().default(0),
     lastError: text('last_error'),
+    ...retryColumns(),
     receivedAt: timestamp('received_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
     processedAt: timestamp('processed_at', { withTimezone: true, mode: 'date' }),
   },
   (t) => [
     uniqueIndex('inbound_events_source_event_uq').on(t.source, t.sourceEventId),
     index('inbound_events_pending_idx').on(t.receivedAt).where(sql`status in ('received', 'queued')`),
+    index('inbound_events_due_idx').on(t.nextAttemptAt).where(sql`status = 'received' and next_attempt_at is not null`),
+    index('inbound_events_dead_idx').on(t.lastAttemptAt, t.id).where(sql`status in ('failed', 'refused')`),
   ],
 );
 
@@ -91,10 +112,11 @@ export const outbox = pgTable(
     recordId: text('record_id').notNull(),
     ownerId: text('owner_id').notNull(),
     extraFields: jsonb('extra_fields'),
-    /** pending -> done | failed */
+    /** pending -> done | failed (a dead letter: horizon exhausted or refused for good; replayable back to pending) */
     status: text('status').notNull().default('pending'),
     attempts: integer('attempts').notNull().default(0),
     lastError: text('last_error'),
+    ...retryColumns(),
     createdAt: createdAt(),
     doneAt: timestamp('done_at', { withTimezone: true, mode: 'date' }),
     /** When the CRM's own owner-change event for this write came back (echo): the write is confirmed. */
@@ -107,6 +129,8 @@ export const outbox = pgTable(
     // The ownership ledger of a record is its lead's outbox rows.
     index('outbox_lead_idx').on(t.leadId),
     index('outbox_pending_idx').on(t.createdAt).where(sql`status = 'pending'`),
+    index('outbox_due_idx').on(t.nextAttemptAt).where(sql`status = 'pending' and next_attempt_at is not null`),
+    index('outbox_dead_idx').on(t.lastAttemptAt, t.id).where(sql`status = 'failed'`),
   ],
 );
 

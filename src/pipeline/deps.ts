@@ -6,6 +6,15 @@ import type { JobQueue } from '../queue/index.js';
 import type { ConfigStore } from './config-store.js';
 import type { Metrics } from './metrics.js';
 import type { IntegrationIdentity } from '../sync/index.js';
+import type { Circuits } from './circuit.js';
+import type { RetrySchedule } from './retry-schedule.js';
+
+/** How failed tries are rescheduled and when a CRM is left alone (docs/failures.md). */
+export interface Durability {
+  schedule: RetrySchedule;
+  circuits: Circuits;
+  random: () => number;
+}
 
 export interface PipelineDeps {
   db: Db;
@@ -18,4 +27,6 @@ export interface PipelineDeps {
   now: () => Date;
   /** How our own owner writes show up in CRM events (echo by origin, docs/sync.md); absent = echoes match by value only. */
   identity?: IntegrationIdentity;
+  /** Retry schedule and CRM circuits; absent = the defaults (docs/failures.md). */
+  durability?: Durability;
 }

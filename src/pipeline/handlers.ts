@@ -1,10 +1,11 @@
-import { markInboundEventFailed, markOutboxFailed } from '../db/index.js';
 import { PermanentError, isAppError } from '../errors.js';
 import { retryDelayMs, type JobEvents, type JobHandler, type JobName, type RetryPolicy, type RetrySchedule } from '../queue/index.js';
 import type { PipelineDeps } from './deps.js';
+import { settleFailures } from './durability.js';
 import { routeJob, slaTimerJob, writebackJob } from './jobs.js';
 import { fireSlaTimer } from './sla-timers.js';
-import { createGroupCommit } from './group-commit.js';
+import { createGroupCommit, type BatchOutcome } from './group-commit.js';
+import { failureOf } from './retry-schedule.js';
 import { routeBatch } from './route-batch.js';
 import { RetryableWriteError, writeBackBatch } from './write-back.js';
 
@@ -21,26 +22,26 @@ export interface BatchLimits {
 }
 
 /** The job handlers, and drain(): resolves when the owner writes handed over without a job are done. */
-export function jobHandlers(deps: PipelineDeps, limits: BatchLimits, retry: RetryPolicy): { handlers: Record<JobName, JobHandler>; drain(): Promise<void> } {
+export function jobHandlers(deps: PipelineDeps, limits: BatchLimits, _retry?: RetryPolicy): { handlers: Record<JobName, JobHandler>; drain(): Promise<void> } {
   const writer = createGroupCommit((ids) => writeBackBatch(deps, ids), { maxBatch: limits.writeBatch, maxConcurrent: limits.concurrentBatches, lingerMs: limits.writeLingerMs });
   // The happy path writes owners from the worker that routed them, with no queue hop (no job
-  // to add, fetch and finish per lead). A failed first try becomes a write-back job, which
-  // carries the retries; a worker that dies first leaves the row pending for the sweeper.
+  // to add, fetch and finish per lead). A failed try schedules the row's next one in Postgres
+  // (write-back.ts); a worker that dies first, or a database error, leaves the row pending for
+  // the sweeper.
   const inFlight = new Set<Promise<unknown>>();
   const deliver = (outboxIds: string[]) => {
     for (const outboxId of outboxIds) {
-      const p = writer.submit(outboxId).catch((err: unknown) =>
-        deps.queue.enqueue('writeback', { v: 1, outboxId }, { jobId: outboxId, delayMs: retry.isPermanent(err) ? 0 : retry.delayMs(1, err) }).catch((e: Error) => {
-          deps.logger.warn({ outboxId, err: e.message }, 'write-back job not enqueued; the sweeper will pick the outbox row up');
-        }),
-      );
+      const p = writer.submit(outboxId).catch((err: Error) => {
+        deps.logger.warn({ outboxId, err: err.message }, 'owner write not settled; the sweeper will pick the outbox row up');
+      });
       inFlight.add(p);
       void p.finally(() => inFlight.delete(p));
     }
   };
   // One routing batch at a time per process: routing transactions queue on the same locks
-  // anyway, and a second one only splits what would have been one bigger batch.
-  const router = createGroupCommit((ids) => routeBatch(deps, ids, deliver), { maxBatch: limits.routeBatch, maxConcurrent: 1, lingerMs: limits.routeLingerMs });
+  // anyway, and a second one only splits what would have been one bigger batch. An event that
+  // failed gets its next try scheduled on its row; the job succeeds.
+  const router = createGroupCommit(async (ids) => settleRouting(deps, await routeBatch(deps, ids, deliver)), { maxBatch: limits.routeBatch, maxConcurrent: 1, lingerMs: limits.routeLingerMs });
 
   return {
     handlers: {
@@ -57,6 +58,13 @@ export function jobHandlers(deps: PipelineDeps, limits: BatchLimits, retry: Retr
   };
 }
 
+async function settleRouting(deps: PipelineDeps, outcome: BatchOutcome): Promise<BatchOutcome> {
+  const failed = [...outcome].flatMap(([id, err]) => (err ? [{ id, failure: failureOf(err) }] : []));
+  await settleFailures(deps, 'route', failed);
+  return new Map([...outcome.keys()].map((id) => [id, undefined]));
+}
+
+/** Retries of a job whose handler threw as a whole (a database error): BullMQ's, bounded by JOB_ATTEMPTS; then the row's schedule takes over. */
 export function retryPolicy(attempts: number, schedule: RetrySchedule, random: () => number = Math.random): RetryPolicy {
   return {
     attempts,
@@ -66,7 +74,10 @@ export function retryPolicy(attempts: number, schedule: RetrySchedule, random: (
   };
 }
 
-/** Job outcomes into metrics; the last failure into Postgres, where an operator can see and replay it. */
+/**
+ * Job outcomes into metrics. A job that failed JOB_ATTEMPTS times (or for good) is not the end of
+ * its row: the failure is recorded as a try, and the row's schedule (or dead letter) takes over.
+ */
 export function jobEvents(deps: PipelineDeps): JobEvents {
   return {
     onOutcome(name, outcome, durationMs) {
@@ -75,13 +86,14 @@ export function jobEvents(deps: PipelineDeps): JobEvents {
     },
     async onFinalFailure(name, payload, error) {
       const message = error instanceof Error ? `${isAppError(error) ? `${error.code}: ` : ''}${error.message}` : String(error);
-      deps.logger.error({ queue: name, payload, err: message }, 'job failed for good');
+      deps.logger.warn({ queue: name, payload, err: message }, 'job gave up; its row keeps its own schedule');
+      const failure = failureOf(error);
       if (name === 'route') {
         const p = routeJob.safeParse(payload);
-        if (p.success) await markInboundEventFailed(deps.db, p.data.eventId, message, deps.now());
+        if (p.success) await settleFailures(deps, 'route', [{ id: p.data.eventId, failure }]);
       } else {
         const p = writebackJob.safeParse(payload);
-        if (p.success) await markOutboxFailed(deps.db, p.data.outboxId, message, deps.now());
+        if (p.success) await settleFailures(deps, 'writeback', [{ id: p.data.outboxId, failure }]);
       }
     },
   };

@@ -15,3 +15,6 @@ export { previewRoutes, previewMappingKey, type PreviewInput, type PreviewOutput
 export { syncOwnershipBatch } from './sync-ownership.js';
 export { armSlaTimers, scheduleSlaTimers, fireSlaTimer, fireDueSlaTimers, claimFromFieldChanges, claimLead, slaTimerJobId, type ClaimResult, type SlaFireResult } from './sla-timers.js';
 export { listConflictsView, getLeadHistory, type ConflictView, type ConflictPage, type LeadHistory, type HistoryEntry } from './sync-views.js';
+export { createCircuit, createCircuits, type Circuit, type Circuits, type CircuitState } from './circuit.js';
+export { nextAttempt, failureOf, type RetrySchedule as RowRetrySchedule, type Failure } from './retry-schedule.js';
+export { listFailures, replayFailures, type FailureView, type FailurePage, type ReplayResult } from './failures.js';

@@ -2,8 +2,12 @@
 // tests can build several apps side by side.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
+/** Rows by kind (route = inbound events, writeback = outbox), CRM and state, as the backlog gauge reads them. */
+export type BacklogSource = () => Promise<Array<{ kind: string; crm: string; state: 'pending' | 'retrying' | 'dead'; count: number }>>;
+
 export function createMetrics() {
   const registry = new Registry();
+  let backlogSource: BacklogSource | undefined;
   collectDefaultMetrics({ register: registry });
   const m = {
     registry,
@@ -38,6 +42,30 @@ export function createMetrics() {
     slaBreaches: new Counter({ name: 'sla_breaches_total', help: 'SLA timers that ran out, by what the breach did (reassign, escalate, stop)', labelNames: ['action'] as const, registers: [registry] }),
     crmApiUsage: new Gauge({ name: 'crm_api_usage', help: "The CRM's own count of API calls used and allowed today (Salesforce Sforce-Limit-Info)", labelNames: ['crm', 'kind'] as const, registers: [registry] }),
     signatureFailures: new Counter({ name: 'webhook_signature_failures_total', help: 'Webhooks refused for their signature', labelNames: ['crm', 'code'] as const, registers: [registry] }),
+    retriesScheduled: new Counter({ name: 'retries_scheduled_total', help: 'Failed tries given a next attempt in Postgres, by kind (route, writeback), CRM and error code', labelNames: ['kind', 'crm', 'code'] as const, registers: [registry] }),
+    deadLetters: new Counter({ name: 'dead_letters_total', help: 'Rows given up (refused for good or retry horizon spent), by kind, CRM and error code', labelNames: ['kind', 'crm', 'code'] as const, registers: [registry] }),
+    circuitState: new Gauge({ name: 'crm_circuit_state', help: "This process's circuit per CRM: 0 closed, 1 half-open (probing), 2 open (writes wait)", labelNames: ['crm'] as const, registers: [registry] }),
+    // Read from Postgres at scrape time, so every process reports the same fleet-wide numbers.
+    backlog: new Gauge({
+      name: 'backlog_rows',
+      help: 'Inbound events (kind route) and owner writes (kind writeback) by CRM and state: pending (not failed yet), retrying (next try scheduled), dead (dead letters, docs/failures.md)',
+      labelNames: ['kind', 'crm', 'state'] as const,
+      registers: [registry],
+      async collect() {
+        if (!backlogSource) return;
+        try {
+          const rows = await backlogSource();
+          this.reset();
+          for (const r of rows) this.set({ kind: r.kind, crm: r.crm, state: r.state }, r.count);
+        } catch {
+          // The database is down: keep the last values; /readyz says why.
+        }
+      },
+    }),
+    /** Where the backlog gauge reads its rows (the runtime wires the database in). */
+    setBacklogSource(source: BacklogSource) {
+      backlogSource = source;
+    },
   };
   return m;
 }

@@ -1,34 +1,51 @@
 // Deliver outbox rows through their CRM connector, as many per call as are waiting. Done rows
-// are skipped, so a repeated job never writes twice; a permanent CRM refusal is stored with its
-// reason and not retried; a retryable one fails only its own job, with the CRM's Retry-After.
-import type { OwnerWrite } from '../connector.js';
-import { getPendingOutboxRows, markOutboxFailed, recordOutboxAttempt, recordWriteResults, type OutboxRow } from '../db/index.js';
+// are skipped, so a repeated job never writes twice; rows whose next try is not due yet are
+// skipped too (an open circuit or a backoff holds them). Every outcome is settled in Postgres
+// here (docs/failures.md): written rows done; a permanent refusal a dead letter with its code; a
+// retryable failure the row's next try. The job itself then succeeds: the schedule is the row's.
+import type { OwnerWrite, WriteResult } from '../connector.js';
+import { deferRows, getPendingOutboxRows, recordWriteResults, type OutboxRow } from '../db/index.js';
 import { AppError, errors } from '../errors.js';
 import type { CrmName } from '../lead/index.js';
 import type { PipelineDeps } from './deps.js';
+import { durabilityOf, settleFailures } from './durability.js';
 import type { BatchOutcome } from './group-commit.js';
+import { failureOf, type Failure } from './retry-schedule.js';
 
 /** A retryable CRM failure; carries the CRM's Retry-After for the backoff. */
 export class RetryableWriteError extends AppError {
   constructor(message: string, readonly retryAfterMs?: number) {
-    super('CRM_TEMPORARY', 502, message);
+    super('CRM_TEMPORARY', 502, message, { retryable: true, ...(retryAfterMs !== undefined && { retryAfterMs }) });
   }
 }
 
 export async function writeBackBatch(deps: PipelineDeps, outboxIds: string[]): Promise<BatchOutcome> {
   const outcome: BatchOutcome = new Map(outboxIds.map((id) => [id, undefined]));
-  const rows = await getPendingOutboxRows(deps.db, outboxIds);
+  const rows = await getPendingOutboxRows(deps.db, outboxIds, deps.now());
   const byCrm = new Map<string, typeof rows>();
   for (const r of rows) byCrm.set(r.crm, [...(byCrm.get(r.crm) ?? []), r]);
-  await Promise.all([...byCrm].map(([crm, group]) => writeGroup(deps, crm as CrmName, group, outcome)));
+  await Promise.all([...byCrm].map(([crm, group]) => writeGroup(deps, crm as CrmName, group)));
   return outcome;
 }
 
-async function writeGroup(deps: PipelineDeps, crm: CrmName, rows: Array<OutboxRow & { receivedAt: Date }>, outcome: BatchOutcome): Promise<void> {
+async function writeGroup(deps: PipelineDeps, crm: CrmName, rows: Array<OutboxRow & { receivedAt: Date }>): Promise<void> {
   const connector = deps.connectors[crm];
   if (!connector) {
-    for (const r of rows) outcome.set(r.id, errors.connectorNotConfigured(crm));
+    const failure = failureOf(errors.connectorNotConfigured(crm));
+    await settleFailures(deps, 'writeback', rows.map((r) => ({ id: r.id, failure })));
     return;
+  }
+  // While the CRM's circuit is open nothing is sent: the rows wait, their horizon untouched.
+  const circuit = durabilityOf(deps).circuits.get(crm);
+  const admission = circuit.admit();
+  if (!admission.ok) {
+    await deferRows(deps.db, 'writeback', rows.map((r) => r.id), new Date(admission.retryAt));
+    deps.metrics.writebacks.inc({ crm, outcome: 'held' }, rows.length);
+    return;
+  }
+  if (admission.probe) {
+    deps.metrics.circuitState.set({ crm }, 1);
+    deps.logger.info({ crm, writes: rows.length }, 'circuit half-open: one call goes as a probe');
   }
   const writes: OwnerWrite[] = rows.map((r) => ({
     writeId: r.id,
@@ -36,31 +53,32 @@ async function writeGroup(deps: PipelineDeps, crm: CrmName, rows: Array<OutboxRo
     ownerId: r.ownerId,
     extraFields: (r.extraFields as Record<string, string> | null) ?? undefined,
   }));
-  let results;
+  let results: WriteResult[];
   try {
     results = await connector.writeOwners(writes);
   } catch (err) {
-    for (const r of rows) outcome.set(r.id, err as Error);
+    const failure = failureOf(err);
+    observeCall(deps, crm, failure.retryable ? 'down' : 'answered');
+    deps.metrics.writebacks.inc({ crm, outcome: failure.retryable ? 'retry' : 'failed' }, rows.length);
+    await settleFailures(deps, 'writeback', rows.map((r) => ({ id: r.id, failure })));
     return;
   }
   const now = deps.now();
   const byId = new Map(results.map((x) => [x.writeId, x]));
   const done: string[] = [];
+  const failed: Array<{ id: string; failure: Failure }> = [];
   for (const r of rows) {
     const res = byId.get(r.id);
     if (!res || res.ok) {
       done.push(r.id);
       deps.metrics.leadTimeToOwner.observe((now.getTime() - r.receivedAt.getTime()) / 1000);
-    } else if (!res.retryable) {
-      await markOutboxFailed(deps.db, r.id, `${res.code}: ${res.message}`, now);
-      deps.metrics.writebacks.inc({ crm, outcome: 'failed' });
-      deps.logger.warn({ outboxId: r.id, code: res.code, reason: res.message }, 'write-back refused by the CRM; not retried');
     } else {
-      await recordOutboxAttempt(deps.db, r.id, `${res.code}: ${res.message}`);
-      deps.metrics.writebacks.inc({ crm, outcome: 'retry' });
-      outcome.set(r.id, new RetryableWriteError(`${res.code}: ${res.message}`, res.retryAfterMs));
+      failed.push({ id: r.id, failure: { code: res.code, message: res.message, retryable: res.retryable, ...(res.retryAfterMs !== undefined && { retryAfterMs: res.retryAfterMs }) } });
+      if (!res.retryable) deps.logger.warn({ outboxId: r.id, code: res.code, reason: res.message }, 'write-back refused by the CRM; a dead letter, not retried');
     }
   }
+  // Every write failing retryably is the CRM failing, not the records (a 5xx, a limit on the whole portal).
+  observeCall(deps, crm, failed.length === rows.length && failed.every((f) => f.failure.retryable) ? 'down' : 'answered');
   // The ledger keeps what the CRM answered to each write (docs/sync.md), retries included.
   const accepted = new Set(done);
   await recordWriteResults(
@@ -71,5 +89,21 @@ async function writeGroup(deps: PipelineDeps, crm: CrmName, rows: Array<OutboxRo
     }),
     now,
   );
+  await settleFailures(deps, 'writeback', failed);
   deps.metrics.writebacks.inc({ crm, outcome: 'done' }, done.length);
+  const retried = failed.filter((f) => f.failure.retryable).length;
+  if (retried) deps.metrics.writebacks.inc({ crm, outcome: 'retry' }, retried);
+  if (failed.length - retried) deps.metrics.writebacks.inc({ crm, outcome: 'failed' }, failed.length - retried);
+}
+
+function observeCall(deps: PipelineDeps, crm: CrmName, how: 'down' | 'answered'): void {
+  const circuit = durabilityOf(deps).circuits.get(crm);
+  const before = circuit.state();
+  if (how === 'down') circuit.failure();
+  else circuit.success();
+  const after = circuit.state();
+  if (after === before) return;
+  deps.metrics.circuitState.set({ crm }, after === 'closed' ? 0 : 2);
+  if (after === 'open') deps.logger.warn({ crm, from: before }, 'circuit opened: writes to this CRM wait');
+  else deps.logger.info({ crm, from: before }, 'circuit closed: writes to this CRM resume');
 }

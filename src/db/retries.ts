@@ -1,0 +1,111 @@
+// The durable retry schedule of inbound events (route) and outbox rows (write-back), and their
+// dead letters (docs/failures.md). A row waiting for its next try keeps its status (received /
+// pending) with next_attempt_at set; a dead letter is status failed (or refused, set at intake for
+// an event that cannot be parsed) with the code of its last failure.
+import { and, asc, eq, inArray, isNotNull, lte, sql } from 'drizzle-orm';
+import { jsonParam, rowsOf, type DbOrTx } from './client.js';
+import { inboundEvents, outbox } from './schema.js';
+import { storedError } from './stored-error.js';
+
+export type RetryKind = 'route' | 'writeback';
+
+/** Statuses a row can be retried from, per kind. */
+const live: Record<RetryKind, string[]> = { route: ['received', 'queued'], writeback: ['pending'] };
+
+export interface RetryState {
+  id: string;
+  crm: string;
+  attempts: number;
+  firstFailedAt: Date | null;
+}
+
+export async function getRetryStates(db: DbOrTx, kind: RetryKind, ids: string[]): Promise<RetryState[]> {
+  if (ids.length === 0) return [];
+  const t = kind === 'route' ? inboundEvents : outbox;
+  return db
+    .select({ id: t.id, crm: t.crm, attempts: t.attempts, firstFailedAt: t.firstFailedAt })
+    .from(t)
+    .where(and(inArray(t.id, ids), inArray(t.status, live[kind])));
+}
+
+export interface FailureRecord {
+  id: string;
+  code: string;
+  error: string;
+  /** Set: try again then. Unset: a dead letter (refused for good, or its horizon is spent). */
+  nextAttemptAt?: Date;
+}
+
+/**
+ * One failed try per row, in one statement: attempts + 1, the error and its code, first_failed_at
+ * kept (or set now), and either the next try or status failed. Rows no longer live (written or
+ * dead meanwhile) are left alone. Answers the rows changed with their new attempt count.
+ */
+export async function recordFailures(db: DbOrTx, kind: RetryKind, rows: FailureRecord[], now: Date): Promise<Array<{ id: string; attempts: number; dead: boolean }>> {
+  if (rows.length === 0) return [];
+  const table = sql.raw(kind === 'route' ? 'inbound_events' : 'outbox');
+  const statuses = sql.join(live[kind].map((s) => sql`${s}`), sql`, `);
+  // processed_at / done_at say when an event / write ended: for a dead letter, now.
+  const ended = sql.raw(kind === 'route' ? 'processed_at' : 'done_at');
+  const at = now.toISOString();
+  const out = rowsOf<{ id: string; attempts: number; status: string }>(
+    await db.execute(sql`
+      update ${table} t set
+        attempts = t.attempts + 1,
+        last_error = x.error,
+        error_code = x.code,
+        last_attempt_at = ${at}::timestamptz,
+        first_failed_at = coalesce(t.first_failed_at, ${at}::timestamptz),
+        next_attempt_at = x.next_attempt_at,
+        status = case when x.next_attempt_at is null then 'failed' else t.status end,
+        ${ended} = case when x.next_attempt_at is null then ${at}::timestamptz else t.${ended} end
+      from jsonb_to_recordset(${jsonParam(rows.map((r) => ({ id: r.id, code: r.code, error: storedError(r.error), next_attempt_at: r.nextAttemptAt?.toISOString() ?? null })))})
+        as x(id uuid, code text, error text, next_attempt_at timestamptz)
+      where t.id = x.id and t.status in (${statuses})
+      returning t.id, t.attempts, t.status`),
+  );
+  return out.map((r) => ({ id: r.id, attempts: Number(r.attempts), dead: r.status === 'failed' }));
+}
+
+/** Writes held back by an open circuit: not tried, so no attempt is counted and the horizon is untouched. */
+export async function deferRows(db: DbOrTx, kind: RetryKind, ids: string[], until: Date): Promise<void> {
+  if (ids.length === 0) return;
+  const t = kind === 'route' ? inboundEvents : outbox;
+  await db
+    .update(t)
+    .set({ nextAttemptAt: until })
+    .where(and(inArray(t.id, ids), inArray(t.status, live[kind])));
+}
+
+/** Rows whose next try is due, oldest due first, with their attempt count (it names the job). */
+export async function listDueRows(db: DbOrTx, kind: RetryKind, now: Date, limit: number): Promise<Array<{ id: string; attempts: number }>> {
+  const t = kind === 'route' ? inboundEvents : outbox;
+  const status = kind === 'route' ? 'received' : 'pending';
+  return db
+    .select({ id: t.id, attempts: t.attempts })
+    .from(t)
+    .where(and(eq(t.status, status), isNotNull(t.nextAttemptAt), lte(t.nextAttemptAt, now)))
+    .orderBy(asc(t.nextAttemptAt))
+    .limit(limit);
+}
+
+export interface BacklogCount {
+  kind: RetryKind;
+  crm: string;
+  /** pending: not failed yet; retrying: failed, next try scheduled; dead: a dead letter. */
+  state: 'pending' | 'retrying' | 'dead';
+  count: number;
+}
+
+/** Rows pending, retrying and dead by kind and CRM, for the gauges. */
+export async function countBacklog(db: DbOrTx): Promise<BacklogCount[]> {
+  const rows = rowsOf<{ kind: RetryKind; crm: string; state: BacklogCount['state']; n: string }>(
+    await db.execute(sql`
+      select 'route' as kind, crm, case when status in ('failed', 'refused') then 'dead' when first_failed_at is null then 'pending' else 'retrying' end as state, count(*) as n
+      from inbound_events where status in ('received', 'failed', 'refused') group by 1, 2, 3
+      union all
+      select 'writeback', crm, case when status = 'failed' then 'dead' when first_failed_at is null then 'pending' else 'retrying' end, count(*)
+      from outbox where status in ('pending', 'failed') group by 1, 2, 3`),
+  );
+  return rows.map((r) => ({ kind: r.kind, crm: r.crm, state: r.state, count: Number(r.n) }));
+}
