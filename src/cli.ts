@@ -4,6 +4,7 @@ import { devApiKey, parseEnv, Secret, type Env } from './config/index.js';
 import { buildApp, type HttpTimeouts } from './http/index.js';
 import { createLogger, type Logger } from './logger.js';
 import { configCommand } from './cli-config.js';
+import { replayCommand } from './cli-replay.js';
 import { ensureConfig, openDatabase, openRuntime, type Runtime } from './runtime.js';
 
 const usage = `usage: lead-router <command>
@@ -12,7 +13,8 @@ commands:
   serve     HTTP intake, admin and health; also runs jobs in-process when REDIS_URL is unset
   worker    runs route and write-back jobs from Redis (REDIS_URL required); scale by running more
   migrate   applies database migrations and publishes CONFIG_FILE if no config is active
-  config    validate | publish | export | diff | rollback (see \`lead-router config --help\`)`;
+  config    validate | publish | export | diff | rollback (see \`lead-router config --help\`)
+  replay    puts dead letters back to work (see \`lead-router replay --help\`, docs/failures.md)`;
 
 export async function main(argv: string[], source: Record<string, string | undefined> = process.env): Promise<void> {
   const [command] = argv;
@@ -31,6 +33,9 @@ export async function main(argv: string[], source: Record<string, string | undef
       return migrate(env, logger);
     case 'config':
       process.exitCode = await configCommand(argv.slice(1), env, logger);
+      return;
+    case 'replay':
+      process.exitCode = await replayCommand(argv.slice(1), env);
       return;
     default:
       console.error(`unknown command "${command}"\n\n${usage}`);
@@ -69,6 +74,7 @@ async function serve(env: Env, logger: Logger): Promise<void> {
     timeouts: httpTimeouts(env),
     checks: readiness(rt),
     isShuttingDown: () => shuttingDown,
+    crmStates: () => rt.deps.durability?.circuits.states() ?? {},
     intake: { pipeline: rt.deps, apiKeys, env },
   });
   // Without Redis the jobs run here, in-process; with Redis, `worker` processes run them.
@@ -87,7 +93,7 @@ async function worker(env: Env, logger: Logger): Promise<void> {
   if (!env.REDIS_URL) throw new Error('worker needs REDIS_URL; without Redis, `serve` runs the jobs in-process');
   const rt = await openRuntime(env, { logger });
   let shuttingDown = false;
-  const app = buildApp({ logger, metrics: rt.deps.metrics, bodyLimitBytes: 1024, timeouts: httpTimeouts(env), checks: readiness(rt), isShuttingDown: () => shuttingDown });
+  const app = buildApp({ logger, metrics: rt.deps.metrics, bodyLimitBytes: 1024, timeouts: httpTimeouts(env), checks: readiness(rt), isShuttingDown: () => shuttingDown, crmStates: () => rt.deps.durability?.circuits.states() ?? {} });
   rt.startWorking();
   if (env.WORKER_PORT > 0) await app.listen({ port: env.WORKER_PORT, host: env.HOST });
   logger.info({ concurrency: env.WORKER_CONCURRENCY, database: rt.dbHandle.kind }, 'lead-router worker running');

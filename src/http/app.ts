@@ -42,6 +42,8 @@ export interface AppOptions {
   timeouts?: HttpTimeouts;
   checks: ReadinessCheck[];
   isShuttingDown: () => boolean;
+  /** Circuit state per CRM for /readyz (reported, never failing it). */
+  crmStates?: () => Record<string, string>;
   /** Absent on the worker's small health/metrics server. */
   intake?: { pipeline: PipelineDeps; apiKeys: readonly Secret[]; env: Env };
 }
@@ -89,7 +91,7 @@ export function buildApp(opts: AppOptions): FastifyInstance {
     }
   });
 
-  healthRoutes(app, { checks: opts.checks, isShuttingDown: opts.isShuttingDown });
+  healthRoutes(app, { checks: opts.checks, isShuttingDown: opts.isShuttingDown, ...(opts.crmStates && { crms: opts.crmStates }) });
   metricsRoute(app, opts.metrics);
   if (opts.intake) {
     const deps: HttpDeps = { pipeline: opts.intake.pipeline, env: opts.intake.env, checkApiKey: apiKeyChecker(opts.intake.apiKeys) };

@@ -40,7 +40,7 @@ export function startSweeper(deps: PipelineDeps, opts: { intervalMs: number; old
     running = true;
     sweepOnce(deps, opts)
       .then((n) => {
-        if (n.events || n.writes || n.slaFired) deps.logger.info(n, 'sweeper enqueued stored work');
+        if (n.events || n.writes || n.slaFired) deps.logger.info(n, 'sweeper re-enqueued stored work');
       })
       .catch((err: Error) => deps.logger.warn({ err: err.message }, 'sweep failed; will try again'))
       .finally(() => (running = false));

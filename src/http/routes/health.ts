@@ -5,8 +5,12 @@ export interface ReadinessCheck {
   check(): Promise<void>;
 }
 
-/** /healthz: the process answers. /readyz: its database and queue answer too, and it is not shutting down. */
-export function healthRoutes(app: FastifyInstance, deps: { checks: ReadinessCheck[]; isShuttingDown: () => boolean; timeoutMs?: number }): void {
+/**
+ * /healthz: the process answers. /readyz: its database and queue answer too, and it is not
+ * shutting down. It also reports this process's circuit per CRM (`crms: { hubspot: 'open' }`)
+ * without failing on it: a CRM that is down stops writes, not intake or routing (docs/failures.md).
+ */
+export function healthRoutes(app: FastifyInstance, deps: { checks: ReadinessCheck[]; isShuttingDown: () => boolean; timeoutMs?: number; crms?: () => Record<string, string> }): void {
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_req, reply) => {
     if (deps.isShuttingDown()) return reply.code(503).send({ code: 'NOT_READY', message: 'shutting down' });
@@ -22,8 +26,8 @@ export function healthRoutes(app: FastifyInstance, deps: { checks: ReadinessChec
     );
     const failed = results.filter(([, s]) => s !== 'ok').map(([n]) => n);
     const checks = Object.fromEntries(results);
-    if (failed.length) return reply.code(503).send({ code: 'NOT_READY', message: `${failed.join(', ')} not reachable`, checks });
-    return { status: 'ok', checks };
+    if (failed.length) return reply.code(503).send({ code: 'NOT_READY', message: `${failed.join(', ')} not reachable`, checks, ...(deps.crms && { crms: deps.crms() }) });
+    return { status: 'ok', checks, ...(deps.crms && { crms: deps.crms() }) };
   });
 }
 

@@ -1,4 +1,4 @@
-// Admin API: config drafts, validation, publish, rollback, diff, export; OpenAPI at /docs.
+// Admin API: config drafts, validation, publish, rollback, diff, export; dead letters; OpenAPI at /docs.
 // Everything is registered in one encapsulated scope, so swagger documents only these routes
 // and its docs-only validator settings reach nothing else.
 import type { FastifyInstance } from 'fastify';
@@ -7,6 +7,7 @@ import type { HttpDeps } from '../../deps.js';
 import { configReadRoutes } from './config-read.js';
 import { configWriteRoutes } from './config-write.js';
 import { draftRoutes } from './drafts.js';
+import { failureRoutes } from './failures.js';
 import type { Guard } from './guard.js';
 import { registerOpenApi } from './openapi.js';
 
@@ -21,5 +22,6 @@ export function adminRoutes(app: FastifyInstance, deps: HttpDeps): void {
     configReadRoutes(scope, deps, guard);
     configWriteRoutes(scope, deps, guard);
     draftRoutes(scope, deps, guard);
+    failureRoutes(scope, deps, guard);
   });
 }
