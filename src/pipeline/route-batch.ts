@@ -9,6 +9,7 @@ import type { Lead } from '../lead/index.js';
 import type { MappingWarning } from '../mapping/index.js';
 import type { PipelineDeps } from './deps.js';
 import type { BatchOutcome } from './group-commit.js';
+import { enqueueWriteBacks } from './durability.js';
 import { loadRecords } from './load-records.js';
 import { mergeStateChanges, applyToState } from './state-change.js';
 import { routingLockKey as globalLockKey } from './routing-lock.js';
@@ -122,11 +123,7 @@ export async function routeBatch(deps: PipelineDeps, eventIds: string[], deliver
   await scheduleSlaTimers(deps, decided.timers);
 
   if (deliver) deliver(decided.outboxIds);
-  else for (const id of decided.outboxIds) {
-    await deps.queue.enqueue('writeback', { v: 1, outboxId: id }, { jobId: id }).catch((err: Error) => {
-      deps.logger.warn({ outboxId: id, err: err.message }, 'write-back job not enqueued; the sweeper will pick the outbox row up');
-    });
-  }
+  else await enqueueWriteBacks(deps, decided.outboxIds);
   for (const { ev, decision: d } of decided.results) {
     deps.metrics.leadsRouted.inc({ outcome: d.kind, reason: d.code });
     deps.logger.info({ eventId: ev.id, outcome: d.kind, code: d.code, owner: d.kind === 'assigned' ? d.ownerId : undefined, configVersion: version }, 'lead routed');

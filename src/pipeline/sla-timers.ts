@@ -12,6 +12,7 @@
 // - a claim (a configured CRM field change, or POST /v1/leads/:id/claim) or any new owner ends it.
 import { randomUUID } from 'node:crypto';
 import type { InboundEvent } from '../connector.js';
+import { enqueueWriteBacks } from './durability.js';
 import {
   applyStateChange,
   closeLeads,
@@ -193,9 +194,7 @@ export async function fireSlaTimer(deps: PipelineDeps, timerId: string): Promise
 
   if ('breach' in done && done.breach) deps.metrics.slaBreaches.inc({ action: done.breach });
   if ('outboxId' in done && done.outboxId) {
-    await deps.queue.enqueue('writeback', { v: 1, outboxId: done.outboxId }, { jobId: done.outboxId }).catch((err: Error) => {
-      deps.logger.warn({ outboxId: done.outboxId, err: err.message }, 'write-back job not enqueued; the sweeper will pick the outbox row up');
-    });
+    await enqueueWriteBacks(deps, [done.outboxId]);
     deps.logger.info({ timerId, leadId: seen.leadId, from: done.from, to: done.to, action: done.breach }, 'SLA breached: lead reassigned');
   }
   if ('next' in done && done.next) await scheduleSlaTimers(deps, done.next);

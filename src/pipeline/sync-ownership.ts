@@ -11,6 +11,7 @@
 // events of the batch left it, so a batch gives the same result as one event at a time.
 import { randomUUID } from 'node:crypto';
 import type { InboundEvent } from '../connector.js';
+import { enqueueWriteBacks } from './durability.js';
 import {
   applyStateChange,
   closePendingSlaTimers,
@@ -138,11 +139,7 @@ export async function syncOwnershipBatch(deps: PipelineDeps, events: InboundEven
     return o.applied;
   });
 
-  for (const id of applied.outboxIds) {
-    await deps.queue.enqueue('writeback', { v: 1, outboxId: id }, { jobId: id }).catch((err: Error) => {
-      deps.logger.warn({ outboxId: id, err: err.message }, 'revert write-back not enqueued; the sweeper will pick the outbox row up');
-    });
-  }
+  await enqueueWriteBacks(deps, applied.outboxIds, 'revert write-back');
   for (const c of applied.counts) deps.metrics.ownershipChanges.inc(c);
   for (const c of applied.conflicts) deps.metrics.conflicts.inc(c);
   return outcome;
