@@ -99,7 +99,10 @@ it('HubSpot writes down past the old 8-try window, Redis flushed meanwhile: rout
   expect(standIn.writes).toEqual([]);
 
   proxy.down = false;
-  await until(async () => (await outbox()).done === String(ids.length), { timeoutMs: 60_000, what: 'every owner written after the recovery' });
+  await until(async () => (await outbox()).done === String(ids.length), { timeoutMs: 60_000, what: 'every owner written after the recovery' }).catch(async (e: Error) => {
+    const rows = await sql.rows(`select status, attempts, next_attempt_at, last_attempt_at, now() as db_now from outbox where status <> 'done' order by next_attempt_at`);
+    throw new Error(`${e.message}; circuits ${JSON.stringify(sys.rt.deps.durability!.circuits.states())}; forwarded ${proxy.forwarded.length}, refused ${proxy.refused.length}; not done: ${JSON.stringify(rows)}`);
+  });
   const perRecord = new Map<string, number>();
   for (const w of standIn.writes) perRecord.set(w.id, (perRecord.get(w.id) ?? 0) + 1);
   expect([...perRecord.keys()].sort()).toEqual(ids);
