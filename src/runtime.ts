@@ -103,6 +103,8 @@ export async function openRuntime(env: Env, opts: { logger?: Logger; now?: () =>
       schedule: { baseMs: env.RETRY_BASE_MS, maxMs: env.RETRY_MAX_MS, horizonMs: env.RETRY_HORIZON_MS, jitter: 0.2 },
       circuits: createCircuits({ failures: env.CIRCUIT_FAILURES, openMs: env.CIRCUIT_OPEN_MS }, () => now().getTime()),
       random: Math.random,
+      // A write in flight longer than this is taken to be lost, as the sweeper's grace period says.
+      leaseMs: env.SWEEP_AFTER_MS,
     },
   };
   metrics.setBacklogSource(() => countBacklog(dbHandle.db));

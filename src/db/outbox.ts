@@ -1,6 +1,6 @@
-import { and, asc, eq, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
-import { jsonParam, type DbOrTx } from './client.js';
-import { assignments, inboundEvents, outbox } from './schema.js';
+import { and, asc, eq, isNull, lt, sql } from 'drizzle-orm';
+import { jsonParam, rowsOf, type DbOrTx } from './client.js';
+import { outbox } from './schema.js';
 
 export type NewOutboxRow = typeof outbox.$inferInsert;
 export type OutboxRow = typeof outbox.$inferSelect;
@@ -12,19 +12,48 @@ export async function insertOutboxRows(tx: DbOrTx, rows: NewOutboxRow[]): Promis
 }
 
 /**
- * Pending rows among `ids` that are due (never failed, or their next try has come: a stray or
- * early job must not send a write an open circuit or a backoff holds back), with when their lead
- * came in (for the intake -> owner-written metric).
+ * Claims the pending rows among `ids` that are due (never tried, or their next try has come),
+ * with when their lead came in (for the intake -> owner-written metric). A claim is a lease:
+ * next_attempt_at moves to `leaseUntil`, so a second job for the same row (a stalled job handed
+ * on, a sweep overlapping a nudge) finds it not due and sends nothing; the write's outcome then
+ * sets it (done, next try, dead). A worker that dies mid-call leaves the row due at `leaseUntil`.
  */
-export async function getPendingOutboxRows(db: DbOrTx, ids: string[], now: Date): Promise<Array<OutboxRow & { receivedAt: Date }>> {
+export async function claimDueOutboxRows(db: DbOrTx, ids: string[], now: Date, leaseUntil: Date): Promise<Array<OutboxRow & { receivedAt: Date }>> {
   if (ids.length === 0) return [];
-  const rows = await db
-    .select({ row: outbox, receivedAt: inboundEvents.receivedAt })
-    .from(outbox)
-    .innerJoin(assignments, eq(assignments.id, outbox.assignmentId))
-    .innerJoin(inboundEvents, eq(inboundEvents.id, assignments.eventId))
-    .where(and(inArray(outbox.id, ids), eq(outbox.status, 'pending'), or(isNull(outbox.nextAttemptAt), lte(outbox.nextAttemptAt, now))));
-  return rows.map((r) => ({ ...r.row, receivedAt: r.receivedAt }));
+  const rows = rowsOf<Record<string, unknown>>(
+    await db.execute(sql`
+      with claimed as (
+        update outbox o set next_attempt_at = ${leaseUntil.toISOString()}::timestamptz
+        where o.id in (${sql.join(ids.map((id) => sql`${id}::uuid`), sql`, `)})
+          and o.status = 'pending' and (o.next_attempt_at is null or o.next_attempt_at <= ${now.toISOString()}::timestamptz)
+        returning o.*
+      )
+      select c.*, e.received_at as lead_received_at
+      from claimed c join assignments a on a.id = c.assignment_id join inbound_events e on e.id = a.event_id`),
+  );
+  const at = (v: unknown) => (v === null || v === undefined ? null : new Date(v as string));
+  return rows.map((r) => ({
+    id: String(r.id),
+    assignmentId: String(r.assignment_id),
+    leadId: String(r.lead_id),
+    crm: String(r.crm),
+    objectType: String(r.object_type),
+    recordId: String(r.record_id),
+    ownerId: String(r.owner_id),
+    extraFields: (r.extra_fields as unknown) ?? null,
+    status: String(r.status),
+    attempts: Number(r.attempts),
+    lastError: (r.last_error as string | null) ?? null,
+    nextAttemptAt: at(r.next_attempt_at),
+    firstFailedAt: at(r.first_failed_at),
+    lastAttemptAt: at(r.last_attempt_at),
+    errorCode: (r.error_code as string | null) ?? null,
+    createdAt: at(r.created_at)!,
+    doneAt: at(r.done_at),
+    confirmedAt: at(r.confirmed_at),
+    crmResponse: (r.crm_response as unknown) ?? null,
+    receivedAt: at(r.lead_received_at)!,
+  }));
 }
 
 /**

@@ -78,11 +78,11 @@ export async function deferRows(db: DbOrTx, kind: RetryKind, ids: string[], unti
 }
 
 /** Rows whose next try is due, oldest due first, with their attempt count (it names the job). */
-export async function listDueRows(db: DbOrTx, kind: RetryKind, now: Date, limit: number): Promise<Array<{ id: string; attempts: number }>> {
+export async function listDueRows(db: DbOrTx, kind: RetryKind, now: Date, limit: number): Promise<Array<{ id: string; attempts: number; nextAttemptAt: Date | null }>> {
   const t = kind === 'route' ? inboundEvents : outbox;
   const status = kind === 'route' ? 'received' : 'pending';
   return db
-    .select({ id: t.id, attempts: t.attempts })
+    .select({ id: t.id, attempts: t.attempts, nextAttemptAt: t.nextAttemptAt })
     .from(t)
     .where(and(eq(t.status, status), isNotNull(t.nextAttemptAt), lte(t.nextAttemptAt, now)))
     .orderBy(asc(t.nextAttemptAt))

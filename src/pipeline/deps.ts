@@ -14,6 +14,8 @@ export interface Durability {
   schedule: RetrySchedule;
   circuits: Circuits;
   random: () => number;
+  /** How long a write-back job holds the rows it claimed before another may take them (a worker died mid-call). */
+  leaseMs: number;
 }
 
 export interface PipelineDeps {

@@ -18,7 +18,7 @@ const fallback = new WeakMap<PipelineDeps, Durability>();
 export function durabilityOf(deps: PipelineDeps): Durability {
   if (deps.durability) return deps.durability;
   let d = fallback.get(deps);
-  if (!d) fallback.set(deps, (d = { schedule: defaultSchedule, circuits: createCircuits({ failures: 5, openMs: 30_000 }, () => deps.now().getTime()), random: Math.random }));
+  if (!d) fallback.set(deps, (d = { schedule: defaultSchedule, circuits: createCircuits({ failures: 5, openMs: 30_000 }, () => deps.now().getTime()), random: Math.random, leaseMs: 30_000 }));
   return d;
 }
 
@@ -26,11 +26,12 @@ export function durabilityOf(deps: PipelineDeps): Durability {
  * The job id of a row's next try. Distinct per try (a job still finishing keeps its own id, and
  * BullMQ would drop an add under it), the same for the nudge and the sweeper (they deduplicate).
  */
-export const retryJobId = (id: string, attempts: number) => `${id}-r${attempts}`;
+export const retryJobId = (id: string, attempts: number, round?: number) => `${id}-r${attempts}${round === undefined ? '' : `-s${round}`}`;
 
-export function enqueueTry(queue: JobQueue, kind: RetryKind, id: string, attempts: number, delayMs = 0): Promise<void> {
+/** `round` names a sweep of a row overdue past the grace period: a job id lost in Redis (orphaned by a partial loss) cannot block it forever. */
+export function enqueueTry(queue: JobQueue, kind: RetryKind, id: string, attempts: number, delayMs = 0, round?: number): Promise<void> {
   const payload = kind === 'route' ? { v: 1, eventId: id } : { v: 1, outboxId: id };
-  return queue.enqueue(kind, payload, { jobId: retryJobId(id, attempts), delayMs: Math.max(0, delayMs) });
+  return queue.enqueue(kind, payload, { jobId: retryJobId(id, attempts, round), delayMs: Math.max(0, delayMs) });
 }
 
 /**

@@ -23,9 +23,13 @@ export async function sweepOnce(deps: PipelineDeps, opts: { olderThanMs: number;
   ]);
   for (const e of events) await deps.queue.enqueue('route', { v: 1, eventId: e.id }, { jobId: e.id });
   for (const w of writes) await deps.queue.enqueue('writeback', { v: 1, outboxId: w.id }, { jobId: w.id });
-  // A due row's job id names its try: the same id as its nudge, so the two deduplicate.
-  for (const e of dueEvents) await enqueueTry(deps.queue, 'route', e.id, e.attempts);
-  for (const w of dueWrites) await enqueueTry(deps.queue, 'writeback', w.id, w.attempts);
+  // A due row's job id names its try: the same id as its nudge, so the two deduplicate. A row
+  // still due a grace period later had its job lost (a partial Redis loss can leave an orphaned
+  // job id that swallows every add): it gets a new id per grace period. Rows are claimed before
+  // a write, so a second job for one row sends nothing.
+  const round = (r: { nextAttemptAt: Date | null }) => (r.nextAttemptAt && r.nextAttemptAt < cutoff ? Math.floor(now.getTime() / Math.max(1, opts.olderThanMs)) : undefined);
+  for (const e of dueEvents) await enqueueTry(deps.queue, 'route', e.id, e.attempts, 0, round(e));
+  for (const w of dueWrites) await enqueueTry(deps.queue, 'writeback', w.id, w.attempts, 0, round(w));
   if (events.length + dueEvents.length) deps.metrics.swept.inc({ queue: 'route' }, events.length + dueEvents.length);
   if (writes.length + dueWrites.length) deps.metrics.swept.inc({ queue: 'writeback' }, writes.length + dueWrites.length);
   // SLA timers past due by the grace period fire from Postgres: their delayed job may be gone with Redis.

@@ -1,10 +1,10 @@
-// Deliver outbox rows through their CRM connector, as many per call as are waiting. Done rows
-// are skipped, so a repeated job never writes twice; rows whose next try is not due yet are
-// skipped too (an open circuit or a backoff holds them). Every outcome is settled in Postgres
+// Deliver outbox rows through their CRM connector, as many per call as are waiting. Only due
+// pending rows are claimed (a lease on next_attempt_at), so done rows, rows another job is
+// writing and rows a backoff or an open circuit holds are skipped: a repeated job never writes twice. Every outcome is settled in Postgres
 // here (docs/failures.md): written rows done; a permanent refusal a dead letter with its code; a
 // retryable failure the row's next try. The job itself then succeeds: the schedule is the row's.
 import type { OwnerWrite, WriteResult } from '../connector.js';
-import { deferRows, getPendingOutboxRows, recordWriteResults, type OutboxRow } from '../db/index.js';
+import { claimDueOutboxRows, deferRows, recordWriteResults, type OutboxRow } from '../db/index.js';
 import { AppError, errors } from '../errors.js';
 import type { CrmName } from '../lead/index.js';
 import type { PipelineDeps } from './deps.js';
@@ -21,7 +21,8 @@ export class RetryableWriteError extends AppError {
 
 export async function writeBackBatch(deps: PipelineDeps, outboxIds: string[]): Promise<BatchOutcome> {
   const outcome: BatchOutcome = new Map(outboxIds.map((id) => [id, undefined]));
-  const rows = await getPendingOutboxRows(deps.db, outboxIds, deps.now());
+  const now = deps.now();
+  const rows = await claimDueOutboxRows(deps.db, outboxIds, now, new Date(now.getTime() + durabilityOf(deps).leaseMs));
   const byCrm = new Map<string, typeof rows>();
   for (const r of rows) byCrm.set(r.crm, [...(byCrm.get(r.crm) ?? []), r]);
   await Promise.all([...byCrm].map(([crm, group]) => writeGroup(deps, crm as CrmName, group)));
