@@ -74,8 +74,8 @@ async function writeGroup(deps: PipelineDeps, crm: CrmName, rows: Array<OutboxRo
       done.push(r.id);
       deps.metrics.leadTimeToOwner.observe((now.getTime() - r.receivedAt.getTime()) / 1000);
     } else {
-      // A refusal is logged once, as a dead letter, by settleFailures.
       failed.push({ id: r.id, failure: { code: res.code, message: res.message, retryable: res.retryable, ...(res.retryAfterMs !== undefined && { retryAfterMs: res.retryAfterMs }) } });
+      if (!res.retryable) deps.logger.warn({ outboxId: r.id, code: res.code, reason: res.message }, 'write-back refused by the CRM; a dead letter, not retried');
     }
   }
   // Every write failing retryably is the CRM failing, not the records (a 5xx, a limit on the whole portal).
