@@ -32,7 +32,7 @@ beforeAll(async () => {
   });
   proxy = await startFaultProxy(standIn.url, { match: /\/batch\/update$/ });
   // maxRetries 0: one HTTP request per connector call, so the proxy's log counts calls.
-  const hubspot = { baseUrl: proxy.url, auth: { kind: 'private_app', token: 'pat-durable' }, clientSecret, maxRetries: 0, retryBaseDelayMs: 1, ownerReasonProperty: 'lr_route_reason' };
+  const hubspot = { baseUrl: proxy.url, auth: { kind: 'private_app', token: 'pat-durable' }, clientSecret, maxRetries: 0, retryBaseDelayMs: 1 };
   const env = testEnv(tdb.url, {
     HUBSPOT_CONFIG: JSON.stringify(hubspot),
     CONFIG_FILE: 'fixtures/config/hubspot-e2e.yaml',
