@@ -41,7 +41,8 @@ export interface DeadLetterRow {
 // One shape for both tables; `at` is truncated to milliseconds, the precision of a JS Date (and so of a cursor).
 const deadRows = sql`(
   select 'route' as kind, e.id, e.status, e.id as event_id, null::uuid as outbox_id, l.id as lead_id, e.crm, e.object_type, e.record_id, null as owner_id,
-         e.error_code as code, e.last_error, e.attempts, e.first_failed_at,
+         -- an event refused at intake (not parseable) carries no code of its own: it failed validation
+         coalesce(e.error_code, case when e.status = 'refused' then 'VALIDATION_FAILED' end) as code, e.last_error, e.attempts, e.first_failed_at,
          date_trunc('milliseconds', coalesce(e.last_attempt_at, e.processed_at, e.received_at)) as at
   from inbound_events e
   left join leads l on l.crm = e.crm and l.object_type = e.object_type and l.record_id = e.record_id
