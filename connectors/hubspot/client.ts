@@ -29,7 +29,20 @@ interface RequestCtx {
   setHeaderParam(key: string, value: string): void;
 }
 interface ResponseCtx {
+  httpStatusCode: number;
   headers: Record<string, string>;
+}
+
+/**
+ * An error status whose body is not JSON (an empty 503, a gateway's HTML page) makes the SDK throw
+ * a plain "Cannot parse content" Error with no status, which would read as our own bug. Thrown
+ * here instead, shaped like the SDK's ApiException ({ code, headers }), so it is classified by status.
+ */
+function nonJsonErrorStatus(ctx: ResponseCtx): Error | undefined {
+  const status = ctx.httpStatusCode;
+  const type = Object.entries(ctx.headers ?? {}).find(([k]) => k.toLowerCase() === 'content-type')?.[1] ?? '';
+  if (status < 400 || /json/i.test(type)) return undefined;
+  return Object.assign(new Error(`HubSpot answered ${status} without a JSON body`), { code: status, headers: ctx.headers ?? {} });
 }
 
 export function createApis(opts: { baseUrl: string; httpAgent: Agent; tokens: TokenProvider; onResponseHeaders: (h: Record<string, string>) => void }): HubSpotApis {
@@ -44,8 +57,10 @@ export function createApis(opts: { baseUrl: string; httpAgent: Agent; tokens: To
           (ctx as RequestCtx).setHeaderParam('Authorization', `Bearer ${token.reveal()}`);
           return ctx;
         },
-        post: (ctx: unknown) => {
+        post: async (ctx: unknown) => {
           opts.onResponseHeaders((ctx as ResponseCtx).headers ?? {});
+          const err = nonJsonErrorStatus(ctx as ResponseCtx);
+          if (err) throw err;
           return ctx;
         },
       },

@@ -49,6 +49,22 @@ describe('retries', () => {
     expect(scope.isDone()).toBe(true);
   });
 
+  it('a 5xx with no body (a gateway page, an empty 503) is retried by its status, not refused for its body', async () => {
+    const clock = fakeClock();
+    const scope = nock(baseUrl).post(readPath).query(true).reply(503, '').post(readPath).query(true).reply(502, '<html>Bad Gateway</html>', { 'content-type': 'text/html' }).post(readPath).query(true).reply(200, ok);
+    const records = await aConnector({ maxRetries: 3 }, clock).fetchRecords('contact', ['5001', '5002'], ['email']);
+    expect(records.map((r) => r.ref.id)).toEqual(['5001', '5002']);
+    expect(clock.slept).toEqual([500, 1_000]);
+    expect(scope.isDone()).toBe(true);
+  });
+
+  it('an empty 503 past maxRetries is CRM_TEMPORARY and retryable, with its status', async () => {
+    const scope = nock(baseUrl).post(readPath).query(true).times(2).reply(503);
+    const err = await rejectionOf(aConnector({ maxRetries: 1 }).fetchRecords('contact', ['5001'], ['email']));
+    expect(err).toMatchObject({ code: 'CRM_TEMPORARY', details: { retryable: true, hubspotStatus: 503 } });
+    expect(scope.isDone()).toBe(true);
+  });
+
   it('a wait longer than maxRetryWaitMs (daily limit) is handed back: CRM_RATE_LIMITED with retryAfterMs, no sleep', async () => {
     const clock = fakeClock();
     const scope = nock(baseUrl).post(readPath).query(true).once().reply(429, fixture<{ body: object }>('errors/429-daily.json').body);
