@@ -4,7 +4,7 @@
 // here (docs/failures.md): written rows done; a permanent refusal a dead letter with its code; a
 // retryable failure the row's next try. The job itself then succeeds: the schedule is the row's.
 import type { OwnerWrite, WriteResult } from '../connector.js';
-import { claimDueOutboxRows, deferRows, recordWriteResults, type OutboxRow } from '../db/index.js';
+import { claimDueOutboxRows, deferRows, isDatabaseUnavailable, recordWriteResults, type OutboxRow } from '../db/index.js';
 import { AppError, errors } from '../errors.js';
 import type { CrmName } from '../lead/index.js';
 import type { PipelineDeps } from './deps.js';
@@ -82,15 +82,17 @@ async function writeGroup(deps: PipelineDeps, crm: CrmName, rows: Array<OutboxRo
   observeCall(deps, crm, failed.length === rows.length && failed.every((f) => f.failure.retryable) ? 'down' : 'answered');
   // The ledger keeps what the CRM answered to each write (docs/sync.md), retries included.
   const accepted = new Set(done);
-  await recordWriteResults(
-    deps.db,
-    rows.map((r) => {
-      const res = byId.get(r.id);
-      return { id: r.id, done: accepted.has(r.id), response: res ? { ...res, at: now.toISOString() } : { ok: true, note: 'no per-record result', at: now.toISOString() } };
-    }),
-    now,
-  );
-  await settleFailures(deps, 'writeback', failed);
+  await untilStored(deps, crm, async () => {
+    await recordWriteResults(
+      deps.db,
+      rows.map((r) => {
+        const res = byId.get(r.id);
+        return { id: r.id, done: accepted.has(r.id), response: res ? { ...res, at: now.toISOString() } : { ok: true, note: 'no per-record result', at: now.toISOString() } };
+      }),
+      now,
+    );
+    await settleFailures(deps, 'writeback', failed);
+  });
   deps.metrics.writebacks.inc({ crm, outcome: 'done' }, done.length);
   const retried = failed.filter((f) => f.failure.retryable).length;
   if (retried) deps.metrics.writebacks.inc({ crm, outcome: 'retry' }, retried);
@@ -108,3 +110,23 @@ function observeCall(deps: PipelineDeps, crm: CrmName, how: 'down' | 'answered')
   if (after === 'open') deps.logger.warn({ crm, from: before }, 'circuit opened: writes to this CRM wait');
   else deps.logger.info({ crm, from: before }, 'circuit closed: writes to this CRM resume');
 }
+
+/**
+ * What the CRM answered is stored, however long the database is away: the CRM has acted, so a
+ * failed store must not turn into a failed job, whose retry would send the same writes again.
+ * Only "database unreachable" is waited out; anything else is a bug and is thrown.
+ */
+async function untilStored(deps: PipelineDeps, crm: CrmName, store: () => Promise<void>): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await store();
+    } catch (err) {
+      if (!isDatabaseUnavailable(err) || attempt >= storeRetryDelaysMs.length) throw err;
+      if (attempt === 0) deps.logger.warn({ crm, err: (err as Error).message }, 'the CRM took the writes but the database is unreachable; holding the results until it is back');
+      await new Promise((resolve) => setTimeout(resolve, storeRetryDelaysMs[attempt]));
+    }
+  }
+}
+
+/** Every 100 ms for a minute (a refused connection costs nothing), then every 5 s for ten more. */
+const storeRetryDelaysMs = [...Array<number>(600).fill(100), ...Array<number>(120).fill(5_000)];
