@@ -27,24 +27,59 @@ export type ErrorCode =
   | 'INTERNAL';
 
 const identifier = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+/** What an item key may hold to be spelled bare in `[id=emea]`: rep/pool/rule ids, canonical field names. */
+const itemKey = /^[A-Za-z0-9_.:-]+$/;
+
+/** An item of a list named by a key it holds (`{ by: 'id', value: 'emea' }` is `[id=emea]`), not by position. */
+export interface ItemRef {
+  by: string;
+  value: string;
+}
+export type PathPart = PropertyKey | ItemRef;
+
+export const isItemRef = (p: PathPart): p is ItemRef => typeof p === 'object' && p !== null;
+export const canNameItem = (value: unknown): value is string => typeof value === 'string' && itemKey.test(value);
 
 /**
  * The one spelling of a path in every error: `mappings["hubspot/contact"].fields[1].transforms[0].pattern`,
- * `routing.rules[3].action.pool`, `body.lead.email`. Indexes in brackets; a key that is not an
- * identifier (a slash, a space) quoted in brackets. `prefix` is an already formatted path.
+ * `routing.rules[id=emea].action.pool`, `body.lead.email`. Indexes in brackets; an item named by
+ * its id as `[id=...]`; a key that is not an identifier (a slash, a space) quoted in brackets.
+ * `prefix` is an already formatted path.
  */
-export function fieldPath(parts: ReadonlyArray<PropertyKey>, prefix = ''): string {
+export function fieldPath(parts: ReadonlyArray<PathPart>, prefix = ''): string {
   return parts.reduce<string>((acc, p) => {
     if (typeof p === 'number') return `${acc}[${p}]`;
+    if (isItemRef(p)) return `${acc}[${p.by}=${p.value}]`;
     const key = String(p);
     if (!identifier.test(key)) return `${acc}[${JSON.stringify(key)}]`;
     return acc ? `${acc}.${key}` : key;
   }, prefix);
 }
 
+const segment = /\.([A-Za-z_$][A-Za-z0-9_$]*)|\[(\d+)\]|\[([A-Za-z_$][A-Za-z0-9_$]*)=([A-Za-z0-9_.:-]+)\]|\[("(?:[^"\\]|\\.)*")\]/y;
+
+/** The parts of a path `fieldPath` spelled (its inverse); undefined when `path` is not in that spelling. */
+export function parsePath(path: string): PathPart[] | undefined {
+  if (path === '' || path === '(root)') return [];
+  const head = /^[A-Za-z_$][A-Za-z0-9_$]*/.exec(path);
+  const parts: PathPart[] = head ? [head[0]] : [];
+  segment.lastIndex = head ? head[0].length : 0;
+  while (segment.lastIndex < path.length) {
+    const m = segment.exec(path);
+    if (!m) return undefined;
+    if (m[1] !== undefined) parts.push(m[1]);
+    else if (m[2] !== undefined) parts.push(Number(m[2]));
+    else if (m[3] !== undefined) parts.push({ by: m[3], value: m[4]! });
+    else parts.push(JSON.parse(m[5]!) as string);
+  }
+  return parts;
+}
+
 export interface FieldIssue {
   path: string;
   message: string;
+  /** The line of the input file the path points at, when the input was a file (YAML/JSON). */
+  line?: number;
 }
 
 export class AppError extends Error {

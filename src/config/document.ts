@@ -1,11 +1,17 @@
 // The document a RevOps admin edits: field mappings per CRM object type, and routing.
-// Validation gives every problem its JSON path and a plain reason; a document that fails it
-// can never be published, so it can never become active.
+// Validation gives every problem its path and a plain reason; a document that fails it can
+// never be published, so it can never become active.
+//
+// All problems in one pass: schema errors and the checks after the schema (references,
+// duplicates, regexes, values) are reported together. When the schema fails, the later checks
+// run on what did parse (each mapping on its own; routing item by item, see routing/salvage.ts).
+// Paths name list items by id (`routing.rules[id=emea].action.pool`, see item-paths.ts).
 import { z } from 'zod';
-import { mappingSetSchema, validateMapping } from '../mapping/index.js';
-import { routingConfigSchema, validateRoutingConfig } from '../routing/index.js';
+import { mappingSchema, mappingSetSchema, validateMapping, type Mapping } from '../mapping/index.js';
+import { routingConfigSchema, salvageRoutingConfig, validateRoutingConfig, type Known, type PartialRoutingConfig } from '../routing/index.js';
 import { validateSyncConfig } from '../sync/index.js';
 import { fieldPath, type FieldIssue } from '../errors.js';
+import { nameIssues } from './item-paths.js';
 
 export const configDocumentSchema = z.strictObject({
   mappings: mappingSetSchema,
@@ -13,23 +19,47 @@ export const configDocumentSchema = z.strictObject({
 });
 export type ConfigDocument = z.infer<typeof configDocumentSchema>;
 
+/** zod issues as `{ path, message }`; an unknown key is reported at its own path (`routing.rules[0].pool`), not its parent's. */
 export function zodIssues(error: z.ZodError, prefix = ''): FieldIssue[] {
-  return error.issues.map((i) => ({ path: fieldPath(i.path, prefix) || '(root)', message: i.message }));
+  return error.issues.flatMap((i) => {
+    if (i.code === 'unrecognized_keys') return i.keys.map((k) => ({ path: fieldPath([...i.path, k], prefix), message: `unknown key "${k}"` }));
+    return [{ path: fieldPath(i.path, prefix) || '(root)', message: i.message }];
+  });
 }
 
-/** Schema, then references, duplicates, regexes and rules that can never fire. Never throws. */
-export function parseConfigDocument(input: unknown): { ok: true; doc: ConfigDocument } | { ok: false; errors: FieldIssue[] } {
-  const parsed = configDocumentSchema.safeParse(input);
-  if (!parsed.success) return { ok: false, errors: zodIssues(parsed.error) };
-  const doc = parsed.data;
-  const errors: FieldIssue[] = [
-    ...Object.entries(doc.mappings).flatMap(([key, m]) => validateMapping(m, fieldPath(['mappings', key]))),
+function mappingIssues(mappings: Record<string, Mapping>): FieldIssue[] {
+  return [
+    ...Object.entries(mappings).flatMap(([key, m]) => validateMapping(m, fieldPath(['mappings', key]))),
     // API leads have no CRM record: their owner "write" is a log line, so there is no field to set.
-    ...Object.entries(doc.mappings).flatMap(([key, m]) =>
+    ...Object.entries(mappings).flatMap(([key, m]) =>
       key.startsWith('api/') && m.reasonField !== undefined ? [{ path: fieldPath(['mappings', key, 'reasonField']), message: 'API leads have no CRM record to write a reason to; set reasonField on a hubspot/* or salesforce/* mapping' }] : [],
     ),
-    ...validateRoutingConfig(doc.routing, 'routing'),
-    ...validateSyncConfig(doc.routing, 'routing'),
   ];
-  return errors.length ? { ok: false, errors } : { ok: true, doc };
+}
+
+const routingIssues = (routing: PartialRoutingConfig, known?: Known): FieldIssue[] => [...validateRoutingConfig(routing, 'routing', known), ...validateSyncConfig(routing, 'routing')];
+
+/** The checks after the schema, on the parts of a document that failed it which still parse. */
+function salvagedIssues(input: unknown): FieldIssue[] {
+  if (typeof input !== 'object' || input === null) return [];
+  const { mappings, routing } = input as Record<string, unknown>;
+  const parsedMappings: Record<string, Mapping> = {};
+  if (typeof mappings === 'object' && mappings !== null) {
+    for (const [key, m] of Object.entries(mappings)) {
+      const r = mappingSchema.safeParse(m);
+      if (r.success) parsedMappings[key] = r.data;
+    }
+  }
+  const salvaged = salvageRoutingConfig(routing);
+  return [...mappingIssues(parsedMappings), ...(salvaged ? routingIssues(salvaged.config, salvaged.known) : [])];
+}
+
+/** Schema, references, duplicates, regexes, values and rules that can never fire, all at once. Never throws. */
+export function parseConfigDocument(input: unknown): { ok: true; doc: ConfigDocument } | { ok: false; errors: FieldIssue[] } {
+  const parsed = configDocumentSchema.safeParse(input);
+  const errors = parsed.success
+    ? [...mappingIssues(parsed.data.mappings), ...routingIssues(parsed.data.routing)]
+    : [...zodIssues(parsed.error), ...salvagedIssues(input)];
+  if (parsed.success && errors.length === 0) return { ok: true, doc: parsed.data };
+  return { ok: false, errors: nameIssues(errors, input) };
 }

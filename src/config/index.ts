@@ -4,3 +4,4 @@ export { configDocumentSchema, parseConfigDocument, zodIssues, type ConfigDocume
 export { readConfigFile } from './load-file.js';
 export { readConnectorConfig } from './connector-config.js';
 export { diffConfig, formatChange, jsonEqual, type ConfigChange } from './diff.js';
+export { nameIssues, namePath, indexPath } from './item-paths.js';

@@ -5,3 +5,4 @@ export { toCountryCode, isCountryCode } from './country.js';
 export { toUsCaRegionCode } from './region.js';
 export { usCaRegions } from './us-ca-regions.js';
 export { backtracksCatastrophically, unsafeRegexMessage } from './regex-safety.js';
+export { closest, didYouMean, editDistance } from './did-you-mean.js';

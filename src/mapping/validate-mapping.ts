@@ -1,6 +1,6 @@
 // Semantic checks on a parsed mapping that zod's shape cannot express. Paths are spelled as
 // everywhere (errors.ts fieldPath), under the caller's prefix (e.g. `mappings["hubspot/contact"]`).
-import { backtracksCatastrophically, canonicalFields, unsafeRegexMessage, type CanonicalField } from '../lead/index.js';
+import { backtracksCatastrophically, canonicalFields, didYouMean, unsafeRegexMessage, type CanonicalField } from '../lead/index.js';
 import { fieldPath } from '../errors.js';
 import { canonicalCoercers, coerceCustom } from './canonical-coercers.js';
 import { Fail, isEmpty, type Step } from './fail.js';
@@ -77,7 +77,7 @@ export function validateMapping(mapping: Mapping, prefix = ''): MappingIssue[] {
     if (derivedOnly.has(f.to)) {
       issues.push({ path: `${path}.to`, message: `${f.to} is derived from the email domain; map email or emailDomain instead` });
     } else if (!canonical.has(f.to) && !customTarget.test(f.to)) {
-      issues.push({ path: `${path}.to`, message: `"${f.to}" is not a canonical field (${canonicalFields.join(', ')}) or custom.<name>` });
+      issues.push({ path: `${path}.to`, message: `"${f.to}" is not a canonical field (${canonicalFields.join(', ')}) or custom.<name>${didYouMean(f.to, canonicalFields)}` });
     }
     const first = targets.get(f.to);
     if (first !== undefined) issues.push({ path: `${path}.to`, message: `${f.to} is already mapped by fields[${first}]; use firstOf for fallbacks` });

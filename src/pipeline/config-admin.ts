@@ -7,10 +7,11 @@
 // unique, ordered version numbers. After either, this process's ConfigStore is invalidated;
 // other processes see the new pointer within their refresh interval (1 s).
 import { stringify as toYaml } from 'yaml';
-import { diffConfig, jsonEqual, parseConfigDocument, type ConfigChange, type ConfigDocument } from '../config/index.js';
+import { diffConfig, jsonEqual, nameIssues, parseConfigDocument, type ConfigChange, type ConfigDocument } from '../config/index.js';
 import type { CrmConnector, FieldInfo } from '../connector.js';
 import * as db from '../db/index.js';
 import { errors, type FieldIssue } from '../errors.js';
+import { didYouMean } from '../lead/index.js';
 import type { Mapping } from '../mapping/index.js';
 import type { PipelineDeps } from './deps.js';
 
@@ -62,7 +63,7 @@ async function checkMappingAgainstCrm(key: string, mapping: Mapping, connector: 
       if (!known.has(relationshipField(rel))) issues.push({ path: `${base}.${path}`, message: `relationship '${rel}' does not exist in ${label}` });
       continue;
     }
-    issues.push({ path: `${base}.${path}`, message: `${crm === 'hubspot' ? 'property' : 'field'} '${name}' does not exist in ${label}` });
+    issues.push({ path: `${base}.${path}`, message: `${crm === 'hubspot' ? 'property' : 'field'} '${name}' does not exist in ${label}${didYouMean(name, known)}` });
   }
   return issues;
 }
@@ -75,7 +76,7 @@ function checkReasonField(name: string | undefined, fields: FieldInfo[], at: { c
   if (name === undefined) return [];
   const kind = at.crm === 'hubspot' ? 'property' : 'field';
   const field = fields.find((f) => f.name === name);
-  if (!field) return [{ path: at.path, message: `${kind} '${name}' does not exist in ${at.label}` }];
+  if (!field) return [{ path: at.path, message: `${kind} '${name}' does not exist in ${at.label}${didYouMean(name, fields.map((f) => f.name))}` }];
   if (field.updateable === false) return [{ path: at.path, message: `${kind} '${name}' of ${at.label} is read-only: owner writes cannot set it` }];
   const text = textTypes[at.crm];
   if (text && !text.includes(field.type)) return [{ path: at.path, message: `${kind} '${name}' of ${at.label} is of type ${field.type}; the reason is text (use a ${text.join(' or ')} ${kind})` }];
@@ -97,7 +98,7 @@ export async function validateConfig(deps: ValidateDeps, input: unknown): Promis
   const parsed = parseConfigDocument(input);
   if (!parsed.ok) return parsed;
   const crmIssues = await checkCrmSchema(parsed.doc, deps.connectors);
-  return crmIssues.length ? { ok: false, errors: crmIssues } : parsed;
+  return crmIssues.length ? { ok: false, errors: nameIssues(crmIssues, input) } : parsed;
 }
 
 export function storedDiff(raw: unknown): StoredDiff {

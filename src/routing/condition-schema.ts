@@ -1,7 +1,8 @@
 // Rule conditions: all / any / not over leaf tests { field, op, value }. The shape of `value`
 // depends on the operator, so a wrong value is reported at rules[i].when...value, not later.
 import { z } from 'zod';
-import { isKnownField } from './fields.js';
+import { didYouMean } from '../lead/index.js';
+import { isKnownField, knownFieldNames } from './fields.js';
 import { keyedUnion } from './keyed-union.js';
 
 export const operators = [
@@ -10,7 +11,9 @@ export const operators = [
 ] as const;
 export type Operator = (typeof operators)[number];
 
-const field = z.string().refine(isKnownField, { message: 'unknown field: use a canonical lead field, source.crm or custom.<name>' });
+const field = z.string().superRefine((f, ctx) => {
+  if (!isKnownField(f)) ctx.addIssue({ code: 'custom', message: `unknown field "${f}": use a canonical lead field, source.crm or custom.<name>${didYouMean(f, knownFieldNames)}` });
+});
 /** String compares ignore case unless a leaf says otherwise (admins type "germany", CRMs send "Germany"). */
 const caseSensitive = z.boolean().optional();
 const scalar = z.union([z.string(), z.number().finite(), z.boolean()]);
@@ -42,6 +45,11 @@ export type LeafCondition = { [K in Operator]: z.infer<(typeof leafSchemas)[K]> 
 export type Condition = LeafCondition | { all: Condition[] } | { any: Condition[] } | { not: Condition };
 
 const operatorList = operators.join(', ');
+// What admins type from other tools' rule builders and SQL.
+const operatorAliases: Record<string, Operator> = {
+  '=': 'eq', '==': 'eq', equals: 'eq', is: 'eq', '!=': 'neq', '<>': 'neq', not_equals: 'neq',
+  '>': 'gt', '>=': 'gte', '<': 'lt', '<=': 'lte', one_of: 'in', regex: 'matches',
+};
 
 export const conditionSchema: z.ZodType<Condition> = z.lazy(() =>
   keyedUnion<Condition>((v) => {
@@ -50,7 +58,9 @@ export const conditionSchema: z.ZodType<Condition> = z.lazy(() =>
     if ('not' in v) return z.strictObject({ not: conditionSchema });
     if ('op' in v) {
       const schema = typeof v.op === 'string' ? leafSchemas[v.op as Operator] : undefined;
-      return schema ?? z.object({ op: z.enum(operators, { message: `op must be one of ${operatorList}` }) });
+      if (schema) return schema;
+      const hint = typeof v.op === 'string' ? (operatorAliases[v.op] ? `; did you mean "${operatorAliases[v.op]}"?` : didYouMean(v.op, operators)) : '';
+      return z.object({ op: z.enum(operators, { message: `op must be one of ${operatorList}${hint}` }) });
     }
     if ('match' in v) return 'match: "always" belongs directly under when, not inside all/any/not';
     return 'a condition is { all: [...] }, { any: [...] }, { not: ... } or { field, op, value }';

@@ -8,6 +8,9 @@ export type FieldGetter = (lead: Lead) => unknown;
 const canonical = new Set<string>(canonicalFields);
 const customPrefix = 'custom.';
 
+/** Every field a rule may name except custom.<name> (for "did you mean"). */
+export const knownFieldNames: readonly string[] = [...canonicalFields, 'source.crm', 'source.objectType'];
+
 export function isKnownField(field: string): boolean {
   if (canonical.has(field)) return true;
   if (field === 'source.crm' || field === 'source.objectType') return true;

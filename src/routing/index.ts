@@ -2,7 +2,9 @@
 export { decide } from './decide.js';
 export { stateKeys } from './state-keys.js';
 export { explainDecision } from './explain.js';
-export { validateRoutingConfig, type ConfigIssue } from './validate.js';
+export { validateRoutingConfig, knownOf, type ConfigIssue, type Known, type PartialRoutingConfig } from './validate.js';
+export { salvageRoutingConfig } from './salvage.js';
+export { isKnownField, knownFieldNames } from './fields.js';
 export { dayKey, weekKey, openKey, creditKey } from './counter-keys.js';
 export {
   routingConfigSchema,

@@ -1,12 +1,13 @@
 // The reference checks of the sync and SLA settings that zod cannot make; the config document
 // validation runs it next to validateRoutingConfig so a broken reference never becomes active.
-import type { ConfigIssue, RoutingConfig } from '../routing/index.js';
+import type { ConfigIssue, PartialRoutingConfig } from '../routing/index.js';
 
-export function validateSyncConfig(config: RoutingConfig, base = 'routing'): ConfigIssue[] {
+/** `config` may hold holes where items failed the schema (see routing/validate.ts): they are skipped. */
+export function validateSyncConfig(config: PartialRoutingConfig, base = 'routing'): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
-  const reps = new Map(config.reps.map((r) => [r.id, r]));
+  const reps = new Map(config.reps.flatMap((r) => (r ? [[r.id, r] as const] : [])));
   config.pools.forEach((pool, i) => {
-    const manager = pool.sla?.managerRepId;
+    const manager = pool?.sla?.managerRepId;
     if (manager === undefined) return;
     const path = `${base}.pools[${i}].sla.managerRepId`;
     const rep = reps.get(manager);

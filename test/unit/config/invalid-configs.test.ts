@@ -25,37 +25,42 @@ const valid = (): Doc => ({
 });
 
 const cases: Array<{ name: string; change: (d: Doc) => void; errors: Array<{ path: string; message: string | RegExp }> }> = [
-  { name: 'an unknown top-level key', change: (d) => Object.assign(d, { extra: 1 }), errors: [{ path: '(root)', message: 'Unrecognized key: "extra"' }] },
-  { name: 'a wrong type in a rep', change: (d) => (d.routing.reps[0]!.weight = 'heavy'), errors: [{ path: 'routing.reps[0].weight', message: /expected number/ }] },
-  { name: 'no reps at all', change: (d) => (d.routing.reps = []), errors: [{ path: 'routing.reps', message: /expected array to have >=1 items/ }] },
-  { name: 'an unknown strategy', change: (d) => (d.routing.pools[0]!.strategy = 'random'), errors: [{ path: 'routing.pools[0].strategy', message: /Invalid option/ }] },
+  { name: 'an unknown top-level key', change: (d) => Object.assign(d, { extra: 1 }), errors: [{ path: 'extra', message: 'unknown key "extra"' }] },
+  { name: 'a wrong type in a rep', change: (d) => (d.routing.reps[0]!.weight = 'heavy'), errors: [{ path: 'routing.reps[id=ana].weight', message: /expected number/ }] },
+  { name: 'no reps at all', change: (d) => (d.routing.reps = []), errors: [
+      { path: 'routing.reps', message: /expected array to have >=1 items/ },
+      // Schema and references in one pass: the pool still names reps the document no longer has.
+      { path: 'routing.pools[id=inbound].members[0]', message: 'rep "ana" does not exist' },
+      { path: 'routing.pools[id=inbound].members[1]', message: 'rep "bo" does not exist' },
+    ] },
+  { name: 'an unknown strategy', change: (d) => (d.routing.pools[0]!.strategy = 'random'), errors: [{ path: 'routing.pools[id=inbound].strategy', message: /Invalid option/ }] },
   { name: 'a mapping key that names no CRM', change: (d) => (d.mappings['zoho/lead'] = { fields: [{ from: 'x', to: 'email' }] }), errors: [{ path: 'mappings["zoho/lead"]', message: 'Invalid key in record' }] },
-  { name: 'a CRM field that is not a string', change: (d) => (d.mappings['hubspot/contact']!.fields[1]!.from = 3), errors: [{ path: 'mappings["hubspot/contact"].fields[1].from', message: /expected string/ }] },
-  { name: 'a rule naming a pool that does not exist', change: (d) => (d.routing.rules[0]!.action = { pool: 'emea' }), errors: [{ path: 'routing.rules[0].action.pool', message: 'pool "emea" does not exist' }] },
-  { name: 'a rule naming a rep that does not exist', change: (d) => (d.routing.rules[0]!.action = { rep: 'cy' }), errors: [{ path: 'routing.rules[0].action.rep', message: 'rep "cy" does not exist' }] },
-  { name: 'a pool member that does not exist', change: (d) => (d.routing.pools[0]!.members = ['ana', 'zed']), errors: [{ path: 'routing.pools[0].members[1]', message: 'rep "zed" does not exist' }] },
-  { name: 'two reps with the same HubSpot owner id', change: (d) => (d.routing.reps[1]!.crmIds = { hubspot: '101' }), errors: [{ path: 'routing.reps[1].crmIds.hubspot', message: 'duplicate hubspot owner id "101" (first at index 0)' }] },
+  { name: 'a CRM field that is not a string', change: (d) => (d.mappings['hubspot/contact']!.fields[1]!.from = 3), errors: [{ path: 'mappings["hubspot/contact"].fields[to=company].from', message: /expected string/ }] },
+  { name: 'a rule naming a pool that does not exist', change: (d) => (d.routing.rules[0]!.action = { pool: 'emea' }), errors: [{ path: 'routing.rules[id=dach].action.pool', message: 'pool "emea" does not exist' }] },
+  { name: 'a rule naming a rep that does not exist', change: (d) => (d.routing.rules[0]!.action = { rep: 'cy' }), errors: [{ path: 'routing.rules[id=dach].action.rep', message: 'rep "cy" does not exist' }] },
+  { name: 'a pool member that does not exist', change: (d) => (d.routing.pools[0]!.members = ['ana', 'zed']), errors: [{ path: 'routing.pools[id=inbound].members[1]', message: 'rep "zed" does not exist' }] },
+  { name: 'two reps with the same HubSpot owner id', change: (d) => (d.routing.reps[1]!.crmIds = { hubspot: '101' }), errors: [{ path: 'routing.reps[id=bo].crmIds.hubspot', message: 'duplicate hubspot owner id "101" (first at index 0)' }] },
   { name: 'two reps with the same id', change: (d) => (d.routing.reps[1]!.id = 'ana'), errors: [
       { path: 'routing.reps[1].id', message: 'duplicate rep id "ana" (first at index 0)' },
       // "bo" is gone now, so the pool that named it points at nothing.
-      { path: 'routing.pools[0].members[1]', message: 'rep "bo" does not exist' },
+      { path: 'routing.pools[id=inbound].members[1]', message: 'rep "bo" does not exist' },
     ] },
   {
     name: 'a rule after a catch-all',
     change: (d) => d.routing.rules.push({ id: 'late', when: { field: 'country', op: 'eq', value: 'US' }, action: { pool: 'inbound' } }),
-    errors: [{ path: 'routing.rules[2]', message: 'rule "late" can never fire: rules[1] ("rest") matches every lead first' }],
+    errors: [{ path: 'routing.rules[id=late]', message: 'rule "late" can never fire: rule "rest" before it matches every lead' }],
   },
   {
     name: 'a regex that does not compile in a rule',
     change: (d) => (d.routing.rules[0]!.when = { field: 'email', op: 'matches', value: '^(test' }),
-    errors: [{ path: 'routing.rules[0].when.value', message: /^regular expression does not compile/ }],
+    errors: [{ path: 'routing.rules[id=dach].when.value', message: /^regular expression does not compile/ }],
   },
   {
     name: 'a regex that does not compile in a mapping transform',
     change: (d) => (d.mappings['api/lead']!.fields[1]!.transforms = [{ op: 'regex', pattern: '([A-Z' }]),
-    errors: [{ path: 'mappings["api/lead"].fields[1].transforms[0].pattern', message: /^does not compile/ }],
+    errors: [{ path: 'mappings["api/lead"].fields[to=country].transforms[0].pattern', message: /^does not compile/ }],
   },
-  { name: 'a mapping target that is not a canonical field', change: (d) => (d.mappings['api/lead']!.fields[1]!.to = 'nation'), errors: [{ path: 'mappings["api/lead"].fields[1].to', message: /^"nation" is not a canonical field/ }] },
+  { name: 'a mapping target that is not a canonical field', change: (d) => (d.mappings['api/lead']!.fields[1]!.to = 'nation'), errors: [{ path: 'mappings["api/lead"].fields[to=nation].to', message: /^"nation" is not a canonical field/ }] },
   { name: 'two mappings of one canonical field', change: (d) => (d.mappings['api/lead']!.fields[1]!.to = 'email'), errors: [{ path: 'mappings["api/lead"].fields[1].to', message: /already mapped by fields\[0\]/ }] },
 ];
 

@@ -107,8 +107,8 @@ describe('validateRoutingConfig', () => {
     expect(semantic(c)).toEqual([
       { path: 'routing.pools[0].overflow', message: 'overflow chain from "p" leads back to it' },
       { path: 'routing.pools[1].overflow', message: 'overflow chain from "q" leads back to it' },
-      { path: 'routing.rules[1]', message: 'rule "late" can never fire: rules[0] ("all") matches every lead first' },
-      { path: 'routing.default', message: 'default is never used: rules[0] ("all") matches every lead' },
+      { path: 'routing.rules[1]', message: 'rule "late" can never fire: rule "all" before it matches every lead' },
+      { path: 'routing.default', message: 'default is never used: rule "all" matches every lead' },
     ]);
   });
 });
