@@ -19,12 +19,14 @@ export function editDistance(a: string, b: string): number {
 
 /**
  * The candidate closest to `word`, or undefined when none is close enough to be a typo: at most
- * a third of the word's letters wrong (at least 1, at most 3). Case is ignored for the distance,
- * so "Europe/berlin" finds "Europe/Berlin". Ties go to the earlier candidate.
+ * a third of the word's letters wrong, at most 3. A word of three letters or fewer gets no edit
+ * ("us" is not a typo of "uk", it is another name), only a difference of case: the distance
+ * ignores case, so "EMEA" finds "emea" and "Europe/berlin" finds "Europe/Berlin". Ties go to the
+ * earlier candidate.
  */
 export function closest(word: string, candidates: Iterable<string>): string | undefined {
   const w = word.toLowerCase();
-  const limit = Math.min(3, Math.max(1, Math.floor(w.length / 3)));
+  const limit = w.length <= 3 ? 0 : Math.min(3, Math.max(1, Math.floor(w.length / 3)));
   let best: { name: string; distance: number } | undefined;
   for (const name of candidates) {
     if (name === word) return undefined; // it exists: nothing to suggest

@@ -48,7 +48,7 @@ const operatorList = operators.join(', ');
 // What admins type from other tools' rule builders and SQL.
 const operatorAliases: Record<string, Operator> = {
   '=': 'eq', '==': 'eq', equals: 'eq', is: 'eq', '!=': 'neq', '<>': 'neq', not_equals: 'neq',
-  '>': 'gt', '>=': 'gte', '<': 'lt', '<=': 'lte', one_of: 'in', regex: 'matches',
+  '>': 'gt', '>=': 'gte', '<': 'lt', '<=': 'lte', one_of: 'in', like: 'contains', regex: 'matches',
 };
 
 export const conditionSchema: z.ZodType<Condition> = z.lazy(() =>

@@ -25,7 +25,8 @@ function countryProblem(value: string): string | undefined {
 
 function domainProblem(field: string, value: string): string | undefined {
   if (normaliseDomain(value) === value.trim().toLowerCase()) return undefined;
-  const guess = domainOf(value);
+  // "@acme.com", "*.acme.com", "jo@acme.com", "https://www.acme.com/" all mean acme.com.
+  const guess = normaliseDomain(value.replace(/^[@.*]+/, '')) ?? domainOf(value);
   return `"${value}" is not a domain (${field} holds e.g. "acme.com")${guess ? `; did you mean "${guess}"?` : ''}`;
 }
 

@@ -62,6 +62,40 @@ const cases: Array<{ name: string; change: (d: Doc) => void; errors: Array<{ pat
   },
   { name: 'a mapping target that is not a canonical field', change: (d) => (d.mappings['api/lead']!.fields[1]!.to = 'nation'), errors: [{ path: 'mappings["api/lead"].fields[to=nation].to', message: /^"nation" is not a canonical field/ }] },
   { name: 'two mappings of one canonical field', change: (d) => (d.mappings['api/lead']!.fields[1]!.to = 'email'), errors: [{ path: 'mappings["api/lead"].fields[1].to', message: /already mapped by fields\[0\]/ }] },
+  // All errors in one pass: a schema error in one rep does not hide a broken reference elsewhere,
+  // and the rep that failed the schema still counts as defined (no false "rep does not exist").
+  {
+    name: 'a schema error and a reference error together',
+    change: (d) => {
+      d.routing.reps[0]!.weight = 'heavy';
+      d.routing.rules[0]!.action = { pool: 'inbund' };
+    },
+    errors: [
+      { path: 'routing.reps[id=ana].weight', message: /expected number/ },
+      { path: 'routing.rules[id=dach].action.pool', message: 'pool "inbund" does not exist; did you mean "inbound"?' },
+    ],
+  },
+  {
+    name: 'a broken rule next to a rule naming a missing rep',
+    change: (d) => {
+      d.routing.rules[0]!.when = { field: 'country', op: 'like', value: 'DE' };
+      d.routing.rules[1]!.action = { rep: 'anna' };
+    },
+    errors: [
+      { path: 'routing.rules[id=dach].when.op', message: /^op must be one of eq, .*; did you mean "contains"\?$/ },
+      { path: 'routing.rules[id=rest].action.rep', message: 'rep "anna" does not exist; did you mean "ana"?' },
+    ],
+  },
+  { name: 'an operator spelled as in SQL', change: (d) => (d.routing.rules[0]!.when = { field: 'country', op: '!=', value: 'DE' }), errors: [{ path: 'routing.rules[id=dach].when.op', message: /; did you mean "neq"\?$/ }] },
+  { name: 'a misspelled rule field', change: (d) => (d.routing.rules[0]!.when = { field: 'contry', op: 'eq', value: 'DE' }), errors: [{ path: 'routing.rules[id=dach].when.field', message: 'unknown field "contry": use a canonical lead field, source.crm or custom.<name>; did you mean "country"?' }] },
+  { name: 'a misspelled time zone', change: (d) => (d.routing.reps[1]!.timeZone = 'Europe/Berln'), errors: [{ path: 'routing.reps[id=bo].timeZone', message: '"Europe/Berln" is not an IANA time zone; did you mean "Europe/Berlin"?' }] },
+  { name: 'a misspelled mapping target', change: (d) => (d.mappings['api/lead']!.fields[1]!.to = 'countyr'), errors: [{ path: 'mappings["api/lead"].fields[to=countyr].to', message: /^"countyr" is not a canonical field .*; did you mean "country"\?$/ }] },
+  { name: 'a country that is not an ISO code', change: (d) => (d.routing.rules[0]!.when = { field: 'country', op: 'in', value: ['DE', 'UK'] }), errors: [{ path: 'routing.rules[id=dach].when.value[1]', message: '"UK" is not an ISO 3166 country code; did you mean GB?' }] },
+  { name: 'a country name where a code belongs', change: (d) => (d.routing.rules[0]!.when = { field: 'country', op: 'eq', value: 'Germany' }), errors: [{ path: 'routing.rules[id=dach].when.value', message: '"Germany" is not an ISO 3166 country code; did you mean DE?' }] },
+  { name: 'an email domain that is not a domain', change: (d) => (d.routing.rules[0]!.when = { field: 'emailDomain', op: 'eq', value: '@acme.com' }), errors: [{ path: 'routing.rules[id=dach].when.value', message: '"@acme.com" is not a domain (emailDomain holds e.g. "acme.com"); did you mean "acme.com"?' }] },
+  { name: 'a number field compared with a string', change: (d) => (d.routing.rules[0]!.when = { field: 'employeeCount', op: 'eq', value: '500+' }), errors: [{ path: 'routing.rules[id=dach].when.value', message: 'employeeCount is a number; compare it with a number ("500+" is string)' }] },
+  { name: 'gt on a text field', change: (d) => (d.routing.rules[0]!.when = { field: 'industry', op: 'gt', value: 3 }), errors: [{ path: 'routing.rules[id=dach].when.op', message: 'gt compares numbers, and industry is not a number field (employeeCount, annualRevenue, score are)' }] },
+  { name: 'two rules with one id (named by index, the id cannot tell them apart)', change: (d) => (d.routing.rules[1]!.id = 'dach'), errors: [{ path: 'routing.rules[1].id', message: 'duplicate rule id "dach" (also rules[0])' }] },
 ];
 
 describe('invalid config documents', () => {
