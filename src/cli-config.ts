@@ -3,7 +3,7 @@
 // Exit codes: 0 done, 1 invalid config or failed command, 2 wrong usage.
 import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
-import { formatChange, readConfigFile, type Env } from './config/index.js';
+import { formatChange, readConfigFile, readConfigSource, withLines, type Env } from './config/index.js';
 import type { CrmConnector } from './connector.js';
 import { isAppError, type FieldIssue } from './errors.js';
 import type { Logger } from './logger.js';
@@ -39,8 +39,9 @@ function versionArg(value: string | undefined, name: string): number {
   return n;
 }
 
+/** `routing.rules[id=emea].action.pool (line 42): pool "emae" does not exist; did you mean "emea"?` */
 function printIssues(io: CliOutput, issues: FieldIssue[]): void {
-  for (const i of issues) io.err(`${i.path}: ${i.message}`);
+  for (const i of issues) io.err(`${i.path}${i.line === undefined ? '' : ` (line ${i.line})`}: ${i.message}`);
 }
 
 async function withDatabase<T>(env: Env, logger: Logger, run: (deps: configAdmin.ConfigAdminDeps) => Promise<T>): Promise<T> {
@@ -75,9 +76,10 @@ async function run(argv: string[], env: Env, logger: Logger, io: CliOutput): Pro
   switch (command) {
     case 'validate': {
       if (positionals.length !== 1) throw new UsageError('config validate takes one FILE');
-      const result = await configAdmin.validateConfig({ connectors: connectorsFrom(env, logger) }, await readConfigFile(positionals[0]!));
+      const source = await readConfigSource(positionals[0]!);
+      const result = await configAdmin.validateConfig({ connectors: connectorsFrom(env, logger) }, source.document);
       if (!result.ok) {
-        printIssues(io, result.errors);
+        printIssues(io, withLines(result.errors, source));
         io.err(`${positionals[0]} is not valid: ${result.errors.length} error(s)`);
         return 1;
       }

@@ -52,10 +52,12 @@ describe('config validate (no database)', () => {
     ]);
     expect(ok).toEqual({ code: 0, output: 'fixtures/config/sample.yaml is valid\n' });
     expect(invalid.code).toBe(1);
+    const text = await readFile(invalidFile, 'utf8');
+    const lineOf = (needle: string) => text.split('\n').findIndex((l) => l.includes(needle)) + 1;
     expect(invalid.output.split('\n').filter(Boolean)).toEqual([
-      expect.stringMatching(/^mappings\["api\/lead"\]\.fields\[0\]\.to: "mail" is not a canonical field/),
-      'routing.rules[1]: rule "late" can never fire: rules[0] ("everyone") matches every lead first',
-      'routing.rules[1].action.pool: pool "us-team" does not exist',
+      expect.stringMatching(new RegExp(`^mappings\\["api/lead"\\]\\.fields\\[to=mail\\]\\.to \\(line ${lineOf('to: mail')}\\): "mail" is not a canonical field .*; did you mean "email"\\?$`)),
+      `routing.rules[id=late] (line ${lineOf('id: late')}): rule "late" can never fire: rule "everyone" before it matches every lead`,
+      `routing.rules[id=late].action.pool (line ${lineOf('pool: us-team')}): pool "us-team" does not exist`,
       `${invalidFile} is not valid: 3 error(s)`,
     ]);
     expect(missing.code).toBe(1);
@@ -63,6 +65,43 @@ describe('config validate (no database)', () => {
     expect(usage.code).toBe(2);
     expect(usage.output).toContain('usage: lead-router config');
   }, 90_000);
+});
+
+describe('config validate speaks the admin\'s language', () => {
+  it('reports schema and reference errors together, by id, with the line of the file and a suggestion', async () => {
+    const file = join(dir, 'typos.yaml');
+    await writeFile(
+      file,
+      [
+        'mappings:',
+        '  api/lead:',
+        '    fields:',
+        '      - { from: email, to: email }',
+        'routing:',
+        '  reps:',
+        '    - id: ana',
+        '      weight: heavy',
+        '    - id: bo',
+        '      timeZone: Europe/Berln',
+        '  pools:',
+        '    - { id: emea, strategy: round_robin, members: [ana, bo] }',
+        '  rules:',
+        '    - id: uk',
+        '      when: { field: country, op: in, value: [UK, IE] }',
+        '      action: { pool: emae }',
+        '',
+      ].join('\n'),
+    );
+    const result = await cli(['validate', file]);
+    expect(result.code).toBe(1);
+    expect(result.output.split('\n').filter(Boolean)).toEqual([
+      'routing.reps[id=ana].weight (line 8): Invalid input: expected number, received string',
+      'routing.reps[id=bo].timeZone (line 10): "Europe/Berln" is not an IANA time zone; did you mean "Europe/Berlin"?',
+      'routing.rules[id=uk].when.value[0] (line 15): "UK" is not an ISO 3166 country code; did you mean GB?',
+      'routing.rules[id=uk].action.pool (line 16): pool "emae" does not exist; did you mean "emea"?',
+      `${file} is not valid: 4 error(s)`,
+    ]);
+  }, 60_000);
 });
 
 describe('config publish, export, diff, rollback (Postgres)', () => {
@@ -79,7 +118,7 @@ describe('config publish, export, diff, rollback (Postgres)', () => {
 
     const refused = await cli(['publish', invalidFile, '-m', 'nope'], env);
     expect(refused.code).toBe(1);
-    expect(refused.output).toContain('routing.rules[1].action.pool: pool "us-team" does not exist');
+    expect(refused.output).toContain('routing.rules[id=late].action.pool: pool "us-team" does not exist');
     expect(refused.output).toContain('not published: 3 error(s)');
     expect(await sql.rows(`select max(version) v from config_versions`)).toEqual([{ v: 2 }]);
 
