@@ -92,10 +92,12 @@ describe('bad input', () => {
     expect(await counts()).toEqual(before);
   });
 
-  it('refuses an invalid config with 422 CONFIG_INVALID and every error path, and writes nothing', async () => {
+  it('refuses an invalid config with 422 CONFIG_INVALID and every error in one pass, named by id, and writes nothing', async () => {
     const before = await counts();
     const doc = withRep('dee');
-    doc.routing.rules[0].action = { pool: 'nowhere' };
+    doc.routing.reps[3].weight = 'heavy'; // a schema error does not hide the reference errors below
+    doc.routing.rules[0].action = { pool: 'inbund' };
+    doc.routing.rules.unshift({ id: 'uk', when: { field: 'country', op: 'eq', value: 'UK' }, action: { pool: 'inbound' } });
     doc.routing.reps[1].crmIds = { hubspot: '101' };
     const res = await call('POST', '/v1/admin/config/publish', asEditor, { message: 'broken', document: doc });
     expect(res.statusCode).toBe(422);
@@ -103,8 +105,10 @@ describe('bad input', () => {
       code: 'CONFIG_INVALID',
       message: expect.stringContaining('config is invalid'),
       errors: [
-        { path: 'routing.reps[1].crmIds.hubspot', message: 'duplicate hubspot owner id "101" (first at index 0)' },
-        { path: 'routing.rules[0].action.pool', message: 'pool "nowhere" does not exist' },
+        { path: 'routing.reps[id=dee].weight', message: 'Invalid input: expected number, received string' },
+        { path: 'routing.reps[id=bo].crmIds.hubspot', message: 'duplicate hubspot owner id "101" (first at index 0)' },
+        { path: 'routing.rules[id=uk].when.value', message: '"UK" is not an ISO 3166 country code; did you mean GB?' },
+        { path: 'routing.rules[id=everyone].action.pool', message: 'pool "inbund" does not exist; did you mean "inbound"?' },
       ],
     });
     expect(await counts()).toEqual(before);

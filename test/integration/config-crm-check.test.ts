@@ -14,8 +14,8 @@ import { cleanupQueue, startSystem, testEnv, type TestSystem } from '../support/
 // Every property the sample hubspot/contact mapping reads, except mobilephone and hs_language.
 const portalProperties = ['email', 'firstname', 'lastname', 'phone', 'company', 'website', 'country', 'state', 'city', 'zip', 'industry', 'numemployees', 'annualrevenue', 'hs_analytics_source', 'hubspot_owner_id', 'createdate', 'hs_lead_status', 'hs_object_id', 'lastmodifieddate'];
 const expectedErrors = [
-  { path: 'mappings["hubspot/contact"].fields[3].firstOf[1]', message: "property 'mobilephone' does not exist in HubSpot contact" },
-  { path: 'mappings["hubspot/contact"].fields[14].from', message: "property 'hs_language' does not exist in HubSpot contact" },
+  { path: 'mappings["hubspot/contact"].fields[to=phone].firstOf[1]', message: "property 'mobilephone' does not exist in HubSpot contact", line: 14 },
+  { path: 'mappings["hubspot/contact"].fields[to=language].from', message: "property 'hs_language' does not exist in HubSpot contact", line: 42 },
 ];
 const editorToken = 'editor-token-0123456789';
 
@@ -45,7 +45,7 @@ afterAll(async () => {
 describe('the CRM schema check', () => {
   it('names every mapped HubSpot property the portal does not have', async () => {
     const result = await validateConfig({ connectors: { hubspot } }, sample);
-    expect(result).toEqual({ ok: false, errors: expectedErrors });
+    expect(result).toEqual({ ok: false, errors: expectedErrors.map(({ line: _, ...e }) => e) });
     expect(standIn.requests).toContainEqual({ method: 'GET', path: '/crm/v3/properties/contacts', status: 200 });
   });
 
@@ -61,10 +61,10 @@ describe('the CRM schema check', () => {
     try {
       const res = await sys.app.inject({ method: 'POST', url: '/v1/admin/config/publish', headers: { 'x-admin-token': editorToken }, payload: { message: 'sample', document: sample } });
       expect(res.statusCode).toBe(422);
-      expect(res.json()).toMatchObject({ code: 'CONFIG_INVALID', errors: expectedErrors });
+      expect(res.json()).toMatchObject({ code: 'CONFIG_INVALID', errors: expectedErrors.map(({ line: _, ...e }) => e) });
       expect(await sql.rows(`select version from config_versions`)).toEqual([{ version: 1 }]);
       const validate = await sys.app.inject({ method: 'POST', url: '/v1/admin/config/validate', headers: { 'x-admin-token': editorToken }, payload: { document: sample } });
-      expect(validate.json()).toEqual({ valid: false, errors: expectedErrors });
+      expect(validate.json()).toEqual({ valid: false, errors: expectedErrors.map(({ line: _, ...e }) => e) });
     } finally {
       await sql.end();
     }
@@ -73,6 +73,7 @@ describe('the CRM schema check', () => {
   it('makes `config validate` exit 1 with the paths when HUBSPOT_CONFIG points at the portal (no database)', async () => {
     const cli = spawnCli(['config', 'validate', 'fixtures/config/sample.yaml'], childEnv({ LOG_LEVEL: 'silent', HUBSPOT_CONFIG: JSON.stringify(hubspotConfig()) }));
     expect(await cli.exited).toBe(1);
-    for (const e of expectedErrors) expect(cli.output()).toContain(`${e.path}: ${e.message}`);
+    // The line of fixtures/config/sample.yaml that names the missing property.
+    for (const e of expectedErrors) expect(cli.output()).toContain(`${e.path} (line ${e.line}): ${e.message}`);
   }, 60_000);
 });

@@ -250,7 +250,7 @@ describe('POST /v1/route/preview', () => {
       },
     });
     expect(res.statusCode).toBe(422);
-    expect(res.json()).toMatchObject({ code: 'CONFIG_INVALID', errors: [{ path: 'body.config.routing.rules[0].action.pool', message: 'pool "nowhere" does not exist' }] });
+    expect(res.json()).toMatchObject({ code: 'CONFIG_INVALID', errors: [{ path: 'body.config.routing.rules[id=r1].action.pool', message: 'pool "nowhere" does not exist' }] });
     const notAConfig = await preview({ lead: { email: 'x@acme.example' }, config: { routing: {} } });
     expect(notAConfig.statusCode).toBe(422);
     expect(notAConfig.json().errors.map((e: { path: string }) => e.path)).toContain('body.config.mappings');
