@@ -38,6 +38,23 @@ export const assignmentSummaryColumns = {
   createdAt: assignments.createdAt,
 };
 
+/** A stored lead as the route preview re-routes it: its canonical lead and who owns it now. */
+export interface StoredLeadForPreview {
+  id: string;
+  data: unknown;
+  ownerRepId: string | null;
+  createdAt: Date;
+}
+
+/** The `limit` most recently stored leads, newest first (id breaks a tie stably). Reads only. */
+export async function listRecentLeads(db: DbOrTx, limit: number): Promise<StoredLeadForPreview[]> {
+  return db
+    .select({ id: leads.id, data: leads.data, ownerRepId: leads.ownerRepId, createdAt: leads.createdAt })
+    .from(leads)
+    .orderBy(desc(leads.createdAt), desc(leads.id))
+    .limit(limit);
+}
+
 export async function findLead(db: DbOrTx, id: string): Promise<LeadRecord | undefined> {
   const [row] = await db.select().from(leads).where(eq(leads.id, id));
   return row;

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
-import { errors, fieldPath, type FieldIssue } from '../errors.js';
+import { zodIssues } from '../config/index.js';
+import { errors, fieldPath } from '../errors.js';
 import { findUnstorable } from '../storable-text.js';
 
 /**
@@ -13,6 +14,6 @@ export function parseInput<T extends z.ZodType>(schema: T, value: unknown, prefi
   if (unstorable.length > 0) throw errors.validation(unstorable.map((i) => ({ path: fieldPath(i.path, prefix), message: i.message })));
   const r = schema.safeParse(value);
   if (r.success) return r.data;
-  const issues: FieldIssue[] = r.error.issues.map((i) => ({ path: fieldPath(i.path, prefix), message: i.message }));
-  throw errors.validation(issues);
+  // An unknown key is named at its own path (body.draftid), not at its parent's.
+  throw errors.validation(zodIssues(r.error, prefix));
 }

@@ -1,12 +1,16 @@
-// Route preview: who would get these leads, under the active config or a draft, right now.
+// Route preview: who would get these leads, under the active config, a stored draft or an
+// inline document, right now. The leads are API-shaped leads from the request (mapped through
+// the config's api/lead mapping), or the last N stored leads (their stored canonical lead,
+// re-routed as is: nothing is copied or kept).
 // Contract: it writes nothing. Routing state is read once in a read-only snapshot, and each
 // decision's state change is applied to an in-memory copy before the next lead, so a batch of
 // 10 leads into a round-robin pool of 3 previews the rotation it would really produce. For a
 // draft, the same leads also run against the active config (from its own copy of the state),
 // and each lead says whether its owner would change.
 import { parseConfigDocument, type ConfigDocument } from '../config/index.js';
-import { readRoutingState } from '../db/index.js';
+import { getConfigDraft, listRecentLeads, readRoutingState } from '../db/index.js';
 import { errors, type FieldIssue } from '../errors.js';
+import type { Lead } from '../lead/index.js';
 import { applyMapping, type MappingWarning } from '../mapping/index.js';
 import { decide, stateKeys, type Decision, type Reason, type RoutingState } from '../routing/index.js';
 import type { PipelineDeps } from './deps.js';
@@ -17,9 +21,13 @@ export const previewMappingKey = 'api/lead';
 
 export interface PreviewInput {
   /** API-shaped leads (as POST /v1/leads takes them), routed in this order. */
-  leads: Array<Record<string, unknown> & { externalId?: string }>;
-  /** A draft config document; absent: the active config. */
+  leads?: Array<Record<string, unknown> & { externalId?: string }>;
+  /** Instead of `leads`: the last N stored leads, routed oldest first. */
+  recent?: number;
+  /** An inline config document; absent (and no draftId): the active config. */
   config?: unknown;
+  /** A stored draft (POST /v1/admin/config/drafts) to preview instead of an inline document. */
+  draftId?: string;
   /** The moment to route at (working hours, caps); default: now. */
   at?: Date;
 }
@@ -40,6 +48,9 @@ export interface DecisionSummary {
 export interface PreviewResult {
   index: number;
   externalId?: string;
+  /** `recent` previews: the stored lead, and who owns it now. */
+  leadId?: string;
+  storedOwnerRepId?: string | null;
   decision: DecisionSummary;
   mappingWarnings: MappingWarning[];
   /** Draft previews only: the active config's decision for the same lead, and whether the owner differs. */
@@ -49,19 +60,27 @@ export interface PreviewResult {
 
 export interface PreviewOutput {
   at: string;
-  config: { kind: 'active'; version: number } | { kind: 'draft'; comparedWithVersion: number };
+  config: { kind: 'active'; version: number } | { kind: 'draft'; comparedWithVersion: number; draftId?: string };
   results: PreviewResult[];
   summary: { leads: number; assigned: number; unassigned: number; queued: number; byOwner: Record<string, number>; changed?: number };
 }
 
+/** A lead ready to route: what the request or the store gave, and how to make it canonical under a config. */
+interface PreviewLead {
+  shown: Pick<PreviewResult, 'externalId' | 'leadId' | 'storedOwnerRepId'>;
+  toLead(doc: ConfigDocument, index: number): { lead: Lead; warnings: MappingWarning[] };
+}
+
 export async function previewRoutes(deps: PipelineDeps, input: PreviewInput): Promise<PreviewOutput> {
   const active = await deps.configs.get();
-  const draft = input.config === undefined ? undefined : parseDraft(input.config);
+  const draft = input.draftId !== undefined ? await loadDraft(deps, input.draftId) : input.config === undefined ? undefined : parseDraft(input.config);
   const now = input.at ?? deps.now();
   const used = draft ?? active.doc;
-  if (!used.mappings[previewMappingKey]) {
-    const path = draft ? `body.config.mappings["${previewMappingKey}"]` : `mappings["${previewMappingKey}"]`;
-    throw errors.configInvalid([{ path, message: `${draft ? 'the draft' : `active config v${active.version}`} has no mapping for API leads, which preview needs` }]);
+  const leads = input.recent !== undefined ? await storedLeads(deps, input.recent) : apiLeads(input.leads ?? []);
+  if (input.recent === undefined && !used.mappings[previewMappingKey]) {
+    const path = input.config !== undefined ? `body.config.mappings["${previewMappingKey}"]` : `mappings["${previewMappingKey}"]`;
+    const whose = input.draftId !== undefined ? `draft ${input.draftId}` : draft ? 'the draft' : `active config v${active.version}`;
+    throw errors.configInvalid([{ path, message: `${whose} has no mapping for API leads, which preview needs` }]);
   }
 
   // One snapshot covering both configs' keys, so the comparison starts from the same state.
@@ -72,9 +91,10 @@ export async function previewRoutes(deps: PipelineDeps, input: PreviewInput): Pr
     counters: [...new Set([...keysUsed.counters, ...keysActive.counters])],
   });
 
-  const results = runAll(input.leads, used, structuredClone(snapshot), now).map((r, index) => ({ index, ...r }));
+  const results = runAll(leads, used, structuredClone(snapshot), now).map((r, index) => ({ index, ...r }));
   if (draft) {
-    const baseline = active.doc.mappings[previewMappingKey] ? runAll(input.leads, active.doc, structuredClone(snapshot), now) : [];
+    const canRun = input.recent !== undefined || active.doc.mappings[previewMappingKey] !== undefined;
+    const baseline = canRun ? runAll(leads, active.doc, structuredClone(snapshot), now) : [];
     results.forEach((r, i) => {
       const before = baseline[i]?.decision;
       r.active = before;
@@ -83,27 +103,54 @@ export async function previewRoutes(deps: PipelineDeps, input: PreviewInput): Pr
   }
   return {
     at: now.toISOString(),
-    config: draft ? { kind: 'draft', comparedWithVersion: active.version } : { kind: 'active', version: active.version },
+    config: draft ? { kind: 'draft', comparedWithVersion: active.version, ...(input.draftId !== undefined && { draftId: input.draftId }) } : { kind: 'active', version: active.version },
     results,
     summary: summarise(results, draft !== undefined),
   };
 }
 
+function apiLeads(leads: NonNullable<PreviewInput['leads']>): PreviewLead[] {
+  return leads.map((input, i) => {
+    const { externalId, ...fields } = input;
+    return {
+      shown: externalId ? { externalId } : {},
+      toLead: (doc) => applyMapping({ ref: { crm: 'api', objectType: 'lead', id: externalId ?? `preview-${i + 1}` }, fields }, doc.mappings[previewMappingKey]!),
+    };
+  });
+}
+
+/** The last `count` stored leads, oldest first: the order they arrived in is the order rotation saw them. */
+async function storedLeads(deps: PipelineDeps, count: number): Promise<PreviewLead[]> {
+  const rows = (await listRecentLeads(deps.db, count)).reverse();
+  return rows.map((row) => ({
+    shown: { leadId: row.id, storedOwnerRepId: row.ownerRepId },
+    // leads.data is the canonical lead routing stored (leadSchema-parsed when it was mapped).
+    toLead: () => ({ lead: row.data as Lead, warnings: [] }),
+  }));
+}
+
 function parseDraft(config: unknown): ConfigDocument {
   const parsed = parseConfigDocument(config);
   if (parsed.ok) return parsed.doc;
-  // Paths name the request field, as every other 4xx does: body.config.routing.rules[0].action.pool
-  throw errors.configInvalid(parsed.errors.map((e): FieldIssue => ({ path: e.path === '(root)' ? 'body.config' : `body.config.${e.path}`, message: e.message })));
+  // Paths name the request field, as every other 4xx does: body.config.routing.rules[id=r1].action.pool
+  throw errors.configInvalid(parsed.errors.map((e): FieldIssue => ({ path: e.path === '(root)' ? 'body.config' : e.path.startsWith('[') ? `body.config${e.path}` : `body.config.${e.path}`, message: e.message })));
 }
 
-function runAll(leads: PreviewInput['leads'], doc: ConfigDocument, state: RoutingState, now: Date): Array<Omit<PreviewResult, 'index'>> {
-  const mapping = doc.mappings[previewMappingKey]!;
-  return leads.map((input, i) => {
-    const { externalId, ...fields } = input;
-    const { lead, warnings } = applyMapping({ ref: { crm: 'api', objectType: 'lead', id: externalId ?? `preview-${i + 1}` }, fields }, mapping);
+async function loadDraft(deps: PipelineDeps, id: string): Promise<ConfigDocument> {
+  const row = await getConfigDraft(deps.db, id);
+  if (!row) throw errors.notFound(`draft ${id}`);
+  const parsed = parseConfigDocument(row.document);
+  // A draft may be invalid while it is edited; its errors use the document's own paths, as the draft's validate does.
+  if (!parsed.ok) throw errors.configInvalid(parsed.errors);
+  return parsed.doc;
+}
+
+function runAll(leads: PreviewLead[], doc: ConfigDocument, state: RoutingState, now: Date): Array<Omit<PreviewResult, 'index'>> {
+  return leads.map((item, i) => {
+    const { lead, warnings } = item.toLead(doc, i);
     const decision = decide(lead, doc.routing, state, now);
     applyToState(state, decision.stateChange);
-    return { ...(externalId ? { externalId } : {}), decision: summaryOf(decision), mappingWarnings: warnings };
+    return { ...item.shown, decision: summaryOf(decision), mappingWarnings: warnings };
   });
 }
 

@@ -5,7 +5,8 @@
 // format, so they are not checked.
 import { domainOf, normaliseDomain, normaliseEmail, toCountryCode, isCountryCode } from '../lead/index.js';
 import type { LeafCondition } from './condition-schema.js';
-import type { ConfigIssue } from './validate-rules.js';
+/** Same shape as validate-rules' ConfigIssue (not imported from there: that file imports this one). */
+type ConfigIssue = { path: string; message: string };
 
 const numberFields = new Set(['employeeCount', 'annualRevenue', 'score']);
 const domainFields = new Set(['emailDomain', 'websiteDomain']);

@@ -237,7 +237,65 @@ describe('POST /v1/route/preview', () => {
     expect(bad.json().errors).toEqual([{ path: 'body.leads[1].email', message: expect.any(String) }]);
     const none = await preview({});
     expect(none.statusCode).toBe(400);
-    expect(none.json().errors).toEqual([{ path: 'body.leads', message: 'send either `lead` or `leads`' }]);
+    expect(none.json().errors).toEqual([{ path: 'body.leads', message: 'send exactly one of `lead`, `leads` or `recent`' }]);
+  });
+
+  it('re-routes the last N stored leads (oldest first) under the active config, and writes nothing', async () => {
+    const before = await everything();
+    const res = await preview({ recent: 2 });
+    expect(res.statusCode).toBe(200);
+    const body = res.json();
+    expect(body.config).toEqual({ kind: 'active', version: 1 });
+    // The two newest of the three stored leads (bo's and cy's); the rotation continues at ana.
+    expect(body.results.map((r: { leadId: string; storedOwnerRepId: string; decision: { ownerId: string } }) => [r.leadId, r.storedOwnerRepId, r.decision.ownerId])).toEqual([
+      [leadIds[1], 'bo', 'ana'],
+      [leadIds[2], 'cy', 'bo'],
+    ]);
+    expect(body.summary).toEqual({ leads: 2, assigned: 2, unassigned: 0, queued: 0, byOwner: { ana: 1, bo: 1 } });
+    expect(await everything()).toEqual(before);
+  });
+
+  it('previews a stored draft by draftId against the active config, and writes nothing', async () => {
+    const document = {
+      mappings: { 'api/lead': { fields: [{ from: 'email', to: 'email' }] } },
+      routing: {
+        reps: [{ id: 'ana', crmIds: { hubspot: '101' } }, { id: 'dee', crmIds: { hubspot: '104' } }],
+        rules: [{ id: 'all-to-dee', when: { match: 'always' }, action: { rep: 'dee' } }],
+      },
+    };
+    const created = await sys.app.inject({ method: 'POST', url: '/v1/admin/config/drafts', headers: { 'x-admin-token': editorToken }, payload: { name: 'dee takes all', document } });
+    expect(created.statusCode).toBe(201);
+    const draftId = created.json().id as string;
+    const before = await everything();
+    const res = await preview({ recent: 3, draftId });
+    expect(res.statusCode).toBe(200);
+    const body = res.json();
+    expect(body.config).toEqual({ kind: 'draft', comparedWithVersion: 1, draftId });
+    expect(body.results.map((r: { leadId: string; decision: { ownerId: string }; active: { ownerId: string }; changed: boolean }) => [r.leadId, r.decision.ownerId, r.active.ownerId, r.changed])).toEqual([
+      [leadIds[0], 'dee', 'ana', true],
+      [leadIds[1], 'dee', 'bo', true],
+      [leadIds[2], 'dee', 'cy', true],
+    ]);
+    expect(body.summary).toMatchObject({ leads: 3, changed: 3, byOwner: { dee: 3 } });
+    expect(await everything()).toEqual(before);
+
+    const unknownDraft = await preview({ lead: { email: 'x@acme.example' }, draftId: '6f1c1f9e-34b4-4d6a-9d84-9f1f2b8e1a11' });
+    expect(unknownDraft.statusCode).toBe(404);
+    expect(unknownDraft.json()).toMatchObject({ code: 'NOT_FOUND', message: 'draft 6f1c1f9e-34b4-4d6a-9d84-9f1f2b8e1a11 was not found' });
+  });
+
+  it('is strict: an unknown key, two configs or too many recent leads are a 400 naming the key, and nothing is written', async () => {
+    const before = await everything();
+    const typo = await preview({ recent: 5, draftid: '6f1c1f9e-34b4-4d6a-9d84-9f1f2b8e1a11' });
+    expect(typo.statusCode).toBe(400);
+    expect(typo.json()).toEqual({ code: 'VALIDATION_FAILED', message: 'body.draftid: unknown key "draftid"', errors: [{ path: 'body.draftid', message: 'unknown key "draftid"' }] });
+    const both = await preview({ recent: 1, draftId: '6f1c1f9e-34b4-4d6a-9d84-9f1f2b8e1a11', config: {} });
+    expect(both.json().errors).toEqual([{ path: 'body.config', message: 'send `config` or `draftId`, not both' }]);
+    const tooMany = await preview({ recent: 1001 });
+    expect(tooMany.json().errors).toEqual([{ path: 'body.recent', message: 'at most the last 1000 leads per preview' }]);
+    const twoSources = await preview({ recent: 1, lead: { email: 'x@acme.example' } });
+    expect(twoSources.json().errors).toEqual([{ path: 'body.leads', message: 'send exactly one of `lead`, `leads` or `recent`' }]);
+    expect(await everything()).toEqual(before);
   });
 
   it('refuses an invalid draft with 422 CONFIG_INVALID and the path of each problem', async () => {
