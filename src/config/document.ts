@@ -7,7 +7,7 @@
 // run on what did parse (each mapping on its own; routing item by item, see routing/salvage.ts).
 // Paths name list items by id (`routing.rules[id=emea].action.pool`, see item-paths.ts).
 import { z } from 'zod';
-import { mappingSchema, mappingSetSchema, validateMapping, type Mapping } from '../mapping/index.js';
+import { fieldMappingSchema, mappingSchema, mappingSetSchema, validateMapping, type Mapping } from '../mapping/index.js';
 import { routingConfigSchema, salvageRoutingConfig, validateRoutingConfig, type Known, type PartialRoutingConfig } from '../routing/index.js';
 import { validateSyncConfig } from '../sync/index.js';
 import { fieldPath, type FieldIssue } from '../errors.js';
@@ -27,7 +27,25 @@ export function zodIssues(error: z.ZodError, prefix = ''): FieldIssue[] {
   });
 }
 
-function mappingIssues(mappings: Record<string, Mapping>): FieldIssue[] {
+type PartialMapping = Parameters<typeof validateMapping>[0] & Pick<Mapping, 'reasonField'>;
+
+/** A mapping that failed the schema, field by field (a failed field is a hole at its index). */
+function salvageMapping(raw: unknown): PartialMapping | undefined {
+  const whole = mappingSchema.safeParse(raw);
+  if (whole.success) return whole.data;
+  if (typeof raw !== 'object' || raw === null || !Array.isArray((raw as { fields?: unknown }).fields)) return undefined;
+  const { fields, ignore, reasonField } = raw as { fields: unknown[]; ignore?: unknown; reasonField?: unknown };
+  return {
+    fields: fields.map((f) => {
+      const r = fieldMappingSchema.safeParse(f);
+      return r.success ? r.data : undefined;
+    }),
+    ignore: Array.isArray(ignore) ? ignore.filter((x): x is string => typeof x === 'string') : [],
+    reasonField: typeof reasonField === 'string' ? reasonField : undefined,
+  };
+}
+
+function mappingIssues(mappings: Record<string, PartialMapping>): FieldIssue[] {
   return [
     ...Object.entries(mappings).flatMap(([key, m]) => validateMapping(m, fieldPath(['mappings', key]))),
     // API leads have no CRM record: their owner "write" is a log line, so there is no field to set.
@@ -43,11 +61,11 @@ const routingIssues = (routing: PartialRoutingConfig, known?: Known): FieldIssue
 function salvagedIssues(input: unknown): FieldIssue[] {
   if (typeof input !== 'object' || input === null) return [];
   const { mappings, routing } = input as Record<string, unknown>;
-  const parsedMappings: Record<string, Mapping> = {};
+  const parsedMappings: Record<string, PartialMapping> = {};
   if (typeof mappings === 'object' && mappings !== null) {
     for (const [key, m] of Object.entries(mappings)) {
-      const r = mappingSchema.safeParse(m);
-      if (r.success) parsedMappings[key] = r.data;
+      const salvaged = salvageMapping(m);
+      if (salvaged) parsedMappings[key] = salvaged;
     }
   }
   const salvaged = salvageRoutingConfig(routing);

@@ -67,12 +67,17 @@ function checkDefault(f: FieldMapping, path: string, issues: MappingIssue[]): vo
   }
 }
 
-/** Semantic problems in a parsed mapping; empty when it can be compiled and applied. */
-export function validateMapping(mapping: Mapping, prefix = ''): MappingIssue[] {
+/**
+ * Semantic problems in a parsed mapping; empty when it can be compiled and applied. `fields` may
+ * hold holes where a field failed the schema (reported there): the others are still checked at
+ * their own index, so one pass reports both.
+ */
+export function validateMapping(mapping: Pick<Mapping, 'ignore'> & { fields: ReadonlyArray<FieldMapping | undefined> }, prefix = ''): MappingIssue[] {
   const issues: MappingIssue[] = [];
   const targets = new Map<string, number>();
   const mapped = new Map<string, number>();
   mapping.fields.forEach((f, i) => {
+    if (!f) return;
     const path = join(prefix, 'fields', i);
     if (derivedOnly.has(f.to)) {
       issues.push({ path: `${path}.to`, message: `${f.to} is derived from the email domain; map email or emailDomain instead` });

@@ -86,6 +86,17 @@ const cases: Array<{ name: string; change: (d: Doc) => void; errors: Array<{ pat
       { path: 'routing.rules[id=rest].action.rep', message: 'rep "anna" does not exist; did you mean "ana"?' },
     ],
   },
+  {
+    name: 'a schema error in one mapped field next to a bad target in another',
+    change: (d) => {
+      d.mappings['api/lead']!.fields[0]!.from = 3;
+      d.mappings['api/lead']!.fields[1]!.to = 'countyr';
+    },
+    errors: [
+      { path: 'mappings["api/lead"].fields[to=email].from', message: /expected string/ },
+      { path: 'mappings["api/lead"].fields[to=countyr].to', message: /^"countyr" is not a canonical field .*; did you mean "country"\?$/ },
+    ],
+  },
   { name: 'an operator spelled as in SQL', change: (d) => (d.routing.rules[0]!.when = { field: 'country', op: '!=', value: 'DE' }), errors: [{ path: 'routing.rules[id=dach].when.op', message: /; did you mean "neq"\?$/ }] },
   { name: 'a misspelled rule field', change: (d) => (d.routing.rules[0]!.when = { field: 'contry', op: 'eq', value: 'DE' }), errors: [{ path: 'routing.rules[id=dach].when.field', message: 'unknown field "contry": use a canonical lead field, source.crm or custom.<name>; did you mean "country"?' }] },
   { name: 'a misspelled time zone', change: (d) => (d.routing.reps[1]!.timeZone = 'Europe/Berln'), errors: [{ path: 'routing.reps[id=bo].timeZone', message: '"Europe/Berln" is not an IANA time zone; did you mean "Europe/Berlin"?' }] },
