@@ -20,7 +20,11 @@ export function keyedUnion<T>(pick: BranchPicker): z.ZodType<T> {
     }
     const parsed = branch.safeParse(value);
     if (!parsed.success) {
-      for (const issue of parsed.error.issues) ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path });
+      for (const issue of parsed.error.issues) {
+        // An unknown key is named at its own path (rules[0].action.fallbak), as everywhere else.
+        if (issue.code === 'unrecognized_keys') for (const key of issue.keys) ctx.addIssue({ code: 'custom', message: `unknown key "${key}"`, path: [...issue.path, key] });
+        else ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path });
+      }
       return z.NEVER;
     }
     return parsed.data;

@@ -97,6 +97,7 @@ const cases: Array<{ name: string; change: (d: Doc) => void; errors: Array<{ pat
       { path: 'mappings["api/lead"].fields[to=countyr].to', message: /^"countyr" is not a canonical field .*; did you mean "country"\?$/ },
     ],
   },
+  { name: 'an unknown key inside an action', change: (d) => (d.routing.rules[0]!.action = { pool: 'inbound', fallbak: { rep: 'ana' } }), errors: [{ path: 'routing.rules[id=dach].action.fallbak', message: 'unknown key "fallbak"' }] },
   { name: 'an operator spelled as in SQL', change: (d) => (d.routing.rules[0]!.when = { field: 'country', op: '!=', value: 'DE' }), errors: [{ path: 'routing.rules[id=dach].when.op', message: /; did you mean "neq"\?$/ }] },
   { name: 'a misspelled rule field', change: (d) => (d.routing.rules[0]!.when = { field: 'contry', op: 'eq', value: 'DE' }), errors: [{ path: 'routing.rules[id=dach].when.field', message: 'unknown field "contry": use a canonical lead field, source.crm or custom.<name>; did you mean "country"?' }] },
   { name: 'a misspelled time zone', change: (d) => (d.routing.reps[1]!.timeZone = 'Europe/Berln'), errors: [{ path: 'routing.reps[id=bo].timeZone', message: '"Europe/Berln" is not an IANA time zone; did you mean "Europe/Berlin"?' }] },
