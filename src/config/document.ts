@@ -11,6 +11,8 @@ import { fieldMappingSchema, mappingSchema, mappingSetSchema, validateMapping, t
 import { routingConfigSchema, salvageRoutingConfig, validateRoutingConfig, type Known, type PartialRoutingConfig } from '../routing/index.js';
 import { validateSyncConfig } from '../sync/index.js';
 import { fieldPath, type FieldIssue } from '../errors.js';
+import { didYouMean } from '../lead/index.js';
+import { schemaKeysAt } from './schema-keys.js';
 import { nameIssues } from './item-paths.js';
 
 export const configDocumentSchema = z.strictObject({
@@ -19,10 +21,16 @@ export const configDocumentSchema = z.strictObject({
 });
 export type ConfigDocument = z.infer<typeof configDocumentSchema>;
 
-/** zod issues as `{ path, message }`; an unknown key is reported at its own path (`routing.rules[0].pool`), not its parent's. */
-export function zodIssues(error: z.ZodError, prefix = ''): FieldIssue[] {
+/**
+ * zod issues as `{ path, message }`. An unknown key is reported at its own path
+ * (`routing.rules[0].pool`), not its parent's, with the closest key `schema` accepts there.
+ */
+export function zodIssues(error: z.ZodError, prefix = '', schema?: z.ZodType): FieldIssue[] {
   return error.issues.flatMap((i) => {
-    if (i.code === 'unrecognized_keys') return i.keys.map((k) => ({ path: fieldPath([...i.path, k], prefix), message: `unknown key "${k}"` }));
+    if (i.code === 'unrecognized_keys') {
+      const accepted = schema ? schemaKeysAt(schema, i.path) : undefined;
+      return i.keys.map((k) => ({ path: fieldPath([...i.path, k], prefix), message: `unknown key "${k}"${accepted ? didYouMean(k, accepted) : ''}` }));
+    }
     return [{ path: fieldPath(i.path, prefix) || '(root)', message: i.message }];
   });
 }
@@ -77,7 +85,7 @@ export function parseConfigDocument(input: unknown): { ok: true; doc: ConfigDocu
   const parsed = configDocumentSchema.safeParse(input);
   const errors = parsed.success
     ? [...mappingIssues(parsed.data.mappings), ...routingIssues(parsed.data.routing)]
-    : [...zodIssues(parsed.error), ...salvagedIssues(input)];
+    : [...zodIssues(parsed.error, '', configDocumentSchema), ...salvagedIssues(input)];
   if (parsed.success && errors.length === 0) return { ok: true, doc: parsed.data };
   return { ok: false, errors: nameIssues(errors, input) };
 }

@@ -15,5 +15,5 @@ export function parseInput<T extends z.ZodType>(schema: T, value: unknown, prefi
   const r = schema.safeParse(value);
   if (r.success) return r.data;
   // An unknown key is named at its own path (body.draftid), not at its parent's.
-  throw errors.validation(zodIssues(r.error, prefix));
+  throw errors.validation(zodIssues(r.error, prefix, schema));
 }

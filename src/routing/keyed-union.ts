@@ -3,6 +3,7 @@
 // inside; an admin editing YAML needs the one path that is wrong. Picking the branch by key
 // first and re-reporting that branch's issues keeps paths like rules[3].when.all[0].value.
 import { z } from 'zod';
+import { didYouMean } from '../lead/index.js';
 
 /** Returns the branch's schema (its output must be a T; not checked, zod's recursive types defeat it) or an error message. */
 export type BranchPicker = (value: Record<string, unknown>) => z.ZodType | string;
@@ -22,7 +23,10 @@ export function keyedUnion<T>(pick: BranchPicker): z.ZodType<T> {
     if (!parsed.success) {
       for (const issue of parsed.error.issues) {
         // An unknown key is named at its own path (rules[0].action.fallbak), as everywhere else.
-        if (issue.code === 'unrecognized_keys') for (const key of issue.keys) ctx.addIssue({ code: 'custom', message: `unknown key "${key}"`, path: [...issue.path, key] });
+        if (issue.code === 'unrecognized_keys') {
+          const accepted = issue.path.length === 0 && branch instanceof z.ZodObject ? Object.keys(branch.shape) : [];
+          for (const key of issue.keys) ctx.addIssue({ code: 'custom', message: `unknown key "${key}"${didYouMean(key, accepted)}`, path: [...issue.path, key] });
+        }
         else ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path });
       }
       return z.NEVER;

@@ -288,7 +288,7 @@ describe('POST /v1/route/preview', () => {
     const before = await everything();
     const typo = await preview({ recent: 5, draftid: '6f1c1f9e-34b4-4d6a-9d84-9f1f2b8e1a11' });
     expect(typo.statusCode).toBe(400);
-    expect(typo.json()).toEqual({ code: 'VALIDATION_FAILED', message: 'body.draftid: unknown key "draftid"', errors: [{ path: 'body.draftid', message: 'unknown key "draftid"' }] });
+    expect(typo.json()).toEqual({ code: 'VALIDATION_FAILED', message: 'body.draftid: unknown key "draftid"; did you mean "draftId"?', errors: [{ path: 'body.draftid', message: 'unknown key "draftid"; did you mean "draftId"?' }] });
     const both = await preview({ recent: 1, draftId: '6f1c1f9e-34b4-4d6a-9d84-9f1f2b8e1a11', config: {} });
     expect(both.json().errors).toEqual([{ path: 'body.config', message: 'send `config` or `draftId`, not both' }]);
     const tooMany = await preview({ recent: 1001 });
