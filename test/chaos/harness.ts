@@ -109,6 +109,8 @@ export interface Scenario {
   send(leads: Lead[], opts?: { perWebhook?: number; spreadMs?: number }): Promise<void>;
   /** What HubSpot does with a webhook that was not acked: deliver it again, until it is (bounded). */
   redeliverUnacked(opts?: { timeoutMs?: number }): Promise<void>;
+  /** BullMQ jobs of both queues in Redis right now (throws while Redis is down). */
+  queueCounts(): Promise<{ wait: number; active: number; delayed: number }>;
   /** Marks the end of the fault: recover_s counts from here. */
   faultEnded(): void;
   /** Waits (bounded) until every acked lead is written and nothing is left in flight; never throws. */
@@ -161,6 +163,9 @@ export async function openScenario(cluster: ChaosCluster, opts: ScenarioOptions)
     HUBSPOT_CONFIG: JSON.stringify({ baseUrl: proxy.url, auth, clientSecret, ...compressedHubSpot, ...opts.hubspot }),
     LOG_LEVEL: process.env.CHAOS_LOG_LEVEL ?? 'warn',
     ...opts.env,
+    // CHAOS_ENV='{"SWEEP_AFTER_MS":"60000"}' changes every scenario's service env: to try a setting,
+    // or to watch a scenario fail without the mechanism it relies on.
+    ...(JSON.parse(process.env.CHAOS_ENV ?? '{}') as Record<string, string>),
   };
   const pool = new pg.Pool({ connectionString: db.url, max: 2 });
   pool.on('error', () => {}); // an idle client cut by a Postgres restart; the next query reconnects
@@ -249,20 +254,19 @@ export async function openScenario(cluster: ChaosCluster, opts: ScenarioOptions)
 
   const redis = new Redis(cluster.redisUrl, { maxRetriesPerRequest: 1, lazyConnect: true });
   redis.on('error', () => {});
-  const queueIdle = async () => {
-    try {
-      if (redis.status !== 'ready') await redis.connect().catch(() => undefined);
-      let n = 0;
-      for (const q of ['route', 'writeback']) {
-        const k = `${env.QUEUE_PREFIX}:${q}`;
-        const [wait, active, delayed, prioritized] = await Promise.all([redis.llen(`${k}:wait`), redis.llen(`${k}:active`), redis.zcard(`${k}:delayed`), redis.zcard(`${k}:prioritized`)]);
-        n += wait + active + delayed + prioritized;
-      }
-      return n === 0;
-    } catch {
-      return false;
+  const queueCounts: Scenario['queueCounts'] = async () => {
+    if (redis.status !== 'ready') await redis.connect().catch(() => undefined);
+    const total = { wait: 0, active: 0, delayed: 0 };
+    for (const q of ['route', 'writeback']) {
+      const k = `${env.QUEUE_PREFIX}:${q}`;
+      const [wait, active, delayed, prioritized] = await Promise.all([redis.llen(`${k}:wait`), redis.llen(`${k}:active`), redis.zcard(`${k}:delayed`), redis.zcard(`${k}:prioritized`)]);
+      total.wait += wait + prioritized;
+      total.active += active;
+      total.delayed += delayed;
     }
+    return total;
   };
+  const queueIdle = () => queueCounts().then((c) => c.wait + c.active + c.delayed === 0, () => false);
   const notDone = async () => {
     try {
       const [r] = await sql.rows<{ outbox: string; events: string }>(`select (select count(*) from outbox where status <> 'done') outbox, (select count(*) from inbound_events where status <> 'done') events`);
@@ -286,6 +290,7 @@ export async function openScenario(cluster: ChaosCluster, opts: ScenarioOptions)
     deliver,
     send,
     redeliverUnacked,
+    queueCounts,
     faultEnded: () => void (faultEndAt = Date.now()),
     async settle(o = {}) {
       const t = Date.now();

@@ -106,17 +106,21 @@ export const scenarios: ChaosScenario[] = [
   },
   {
     name: 'redis-flush',
-    what: 'FLUSHALL on Redis while jobs are queued, delayed and running',
-    expected: {},
+    what: 'FLUSHALL on Redis while owner writes wait in delayed retry jobs',
+    expected: { flushedDelayedJobs: true },
     run: (cluster) =>
       withScenario(cluster, { name: 'redis-flush', leads: 40 }, async (s) => {
         const [before, after] = halves(s.leads);
-        // Every other write fails once, so delayed retry jobs exist when the flush hits.
-        s.proxy.set({ kind: 'status', status: 500, body: hubspotError('internal error') }, { paths: writes, ratio: 0.5, times: 6 });
+        // The CRM refuses writes for a moment, so the first leads' writes wait in delayed retry jobs.
+        s.proxy.set({ kind: 'status', status: 500, body: hubspotError('internal error') }, { paths: writes });
         await s.send(before, { spreadMs: 500 });
+        const flushedDelayedJobs = await until(async () => (await s.queueCounts()).delayed >= 10, { timeoutMs: 20_000 }).then(() => true, () => false);
         await cluster.flushRedis();
+        await holdFault(1_000); // what a worker held at the flush fails too, and its retry has nowhere to go
+        s.proxy.pass();
         s.faultEnded();
         await s.send(after, { spreadMs: 500 });
+        return { flushedDelayedJobs };
       }),
   },
   {
