@@ -76,8 +76,8 @@ export interface Figures {
   written_once: number;
   lost: number;
   duplicated: number;
-  /** Seconds from the fault's end to the last owner write (0 when the writes were done before it ended). */
-  recover_s: number;
+  /** Seconds from the fault's end to the last owner write (0: all written before it ended; null: some never were). */
+  recover_s: number | null;
   /** Webhook answers that were not 200, by status ("error" = no answer at all). */
   refused: Record<string, number>;
   outbox_not_done: number;
@@ -189,8 +189,21 @@ export async function openScenario(cluster: ChaosCluster, opts: ScenarioOptions)
     return s;
   };
 
-  await migrate(env);
-  const [serve, ...workers] = await Promise.all([startServe(), startWorker(), startWorker()]);
+  let serve: CliProcess;
+  let workers: CliProcess[];
+  try {
+    await migrate(env);
+    [serve, ...workers] = await Promise.all([startServe(), startWorker(), startWorker()]);
+  } catch (err) {
+    // Nothing of a scenario that did not start may outlive it.
+    for (const p of procs) p.child.kill('SIGKILL');
+    await Promise.all(procs.map((p) => p.exited));
+    await pool.end().catch(() => undefined);
+    await proxy.close();
+    await standIn.close();
+    await db.drop().catch(() => undefined);
+    throw err;
+  }
   const startupS = (Date.now() - started) / 1000;
   let settleS = 0;
 
@@ -311,14 +324,15 @@ export async function openScenario(cluster: ChaosCluster, opts: ScenarioOptions)
       for (const a of answers) if (a.status !== 200) refused[a.status] = (refused[a.status] ?? 0) + 1;
       const left = await notDone();
       const from = faultEndAt ?? lastSendAt;
+      const lost = [...acked].filter((id) => !perRecord.has(id)).length;
       return {
         scenario: opts.name,
         sent: sentIds.size,
         acked: acked.size,
         written_once: [...acked].filter((id) => perRecord.get(id) === 1).length,
-        lost: [...acked].filter((id) => !perRecord.has(id)).length,
+        lost,
         duplicated: [...perRecord.values()].filter((n) => n > 1).length,
-        recover_s: Math.round(Math.max(0, lastWriteAt - from) / 100) / 10,
+        recover_s: lost > 0 ? null : Math.round(Math.max(0, lastWriteAt - from) / 100) / 10,
         refused,
         outbox_not_done: left.outbox,
         events_not_done: left.events,
