@@ -3,13 +3,10 @@
 // runs them anyway (and `npm run bench:chaos` always does). Remove an entry when its fix is on
 // main: the scenario then is the test of that fix.
 export const pendingOnMain: Record<string, string> = {
-  'postgres-restart':
-    'ops (503 on DB down): intake answers 500 while Postgres is down; statusesWhileDown is [500], not [503]. Once on main, 2 of 40 leads were also written twice.',
   'crm-5xx-storm':
     'crm (5xx always retryable) + durable (retries for days): a 503 without a JSON body is CRM_REJECTED "unexpected error calling HubSpot" (permanent), and rows past JOB_ATTEMPTS are marked failed: 29 of 40 lost.',
   'crm-down-past-attempts': 'durable (retries for days): after JOB_ATTEMPTS=8 the events are marked failed and never swept again: 40 of 40 lost.',
   'crm-hung-request': 'crm (requestTimeoutMs): a hung batch read holds the only routing batch of each worker for good: 40 of 40 lost.',
   'crm-429-storm':
     'durable (next_attempt_at): the sweeper re-enqueues outbox rows still waiting in a worker (bucket paused by 429) and a second worker writes them too: 3-5 of 40 written twice in 2 of 4 runs.',
-  'sigterm-under-load': 'ops (SIGTERM exits 0): serve waits for a half-sent request body and exits 1 after SHUTDOWN_TIMEOUT_MS.',
 };

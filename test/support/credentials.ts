@@ -55,6 +55,12 @@ export const testCredentials: readonly TestCredential[] = [
   { name: 'HubSpot refresh token (fixture)', value: 'rt-6f1c-refresh-token-fixture' },
   { name: 'HubSpot access token (fixture)', value: 'at-fresh-access-token-fixture-1' },
   { name: 'HubSpot access token minted by the stand-in', value: /standin-at-\d{6,}/ },
+  // The chaos suite (test/chaos/harness.ts)
+  { name: 'HubSpot client secret (chaos)', value: 'chaos-client-secret-0001' },
+  { name: 'HubSpot private app token (chaos)', value: 'pat-na1-chaos-0001' },
+  { name: 'HubSpot OAuth client secret (chaos)', value: 'chaos-oauth-secret-0001' },
+  { name: 'HubSpot OAuth refresh token (chaos)', value: 'chaos-refresh-token-0001' },
+  { name: 'intake API key (chaos)', value: 'chaos-intake-key-0123456789' },
   // Salesforce
   { name: 'Salesforce access token (stand-in)', value: 'standin-access-token' },
   { name: 'Salesforce access token minted by the stand-in', value: /standin-token-\d+/ },
