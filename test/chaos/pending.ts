@@ -1,12 +1,14 @@
 // Scenarios that cannot pass until another part of issue 12 lands on main, each with the fix it
-// waits for and what it showed on main. The suite skips them and prints why; CHAOS_RUN_PENDING=1
-// runs them anyway (and `npm run bench:chaos` always does). Remove an entry when its fix is on
-// main: the scenario then is the test of that fix.
+// waits for and what it showed. The suite skips them and prints why; CHAOS_RUN_PENDING=1 runs
+// them anyway (and `npm run bench:chaos` always does). Remove an entry when its fix is on main:
+// the scenario then is the test of that fix.
+// "Trial" = main at 7e319ff + ops + helper/crm at 0bc6390 + helper/durable at a77ae22, merged
+// locally and run with CHAOS_RUN_PENDING=1 (2026-12-04 19:20 UTC).
 export const pendingOnMain: Record<string, string> = {
   'crm-5xx-storm':
-    'crm (5xx always retryable) + durable (retries for days): a 503 without a JSON body is CRM_REJECTED "unexpected error calling HubSpot" (permanent), and rows past JOB_ATTEMPTS are marked failed: 29 of 40 lost.',
-  'crm-down-past-attempts': 'durable (retries for days): after JOB_ATTEMPTS=8 the events are marked failed and never swept again: 40 of 40 lost.',
-  'crm-hung-request': 'crm (requestTimeoutMs): a hung batch read holds the only routing batch of each worker for good: 40 of 40 lost.',
+    'crm + durable. On main: a 503 with an empty body makes the HubSpot SDK throw a plain Error("Cannot parse content. No Content-Type defined.") with no status, which classify-error.ts calls CRM_REJECTED (permanent); rows past JOB_ATTEMPTS are marked failed: 25-29 of 40 lost. Trial: still 27 of 40 dead-lettered for that first reason.',
+  'crm-down-past-attempts': 'durable (retries for days). On main: after JOB_ATTEMPTS=8 the events are marked failed and never swept again: 40 of 40 lost. Trial: passes (40/40 once, recover 1.1 s).',
+  'crm-hung-request': 'crm (requestTimeoutMs). On main: a hung batch read holds the only routing batch of each worker for good: 40 of 40 lost. Trial: passes (recover 0.1 s).',
   'crm-429-storm':
-    'durable (next_attempt_at): the sweeper re-enqueues outbox rows still waiting in a worker (bucket paused by 429) and a second worker writes them too: 3-5 of 40 written twice in 2 of 4 runs.',
+    'durable (a claim on outbox rows). On main: the sweeper re-enqueues outbox rows still waiting in a worker (bucket paused by the 429s) and a second worker writes them too: 3-5 of 40 written twice in 2 of 5 runs. Trial: 1 of 40 twice in 1 of 4 runs (the claim lasts SWEEP_AFTER_MS, shorter than a call that waits on Retry-After).',
 };
