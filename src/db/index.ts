@@ -17,3 +17,5 @@ export { isDatabaseUnavailable } from './connection-errors.js';
 export { storedError } from './stored-error.js';
 export * from './retries.js';
 export * from './dead-letters.js';
+export * from './lead-lookup.js';
+export * from './lead-list.js';

@@ -10,7 +10,7 @@
 // and never routed; the rest of the batch is stored and acked as usual.
 import { createHash } from 'node:crypto';
 import type { InboundEvent, RefusedEvent } from '../connector.js';
-import { insertInboundEvents, storeInboundEvents, type NewInboundEvent } from '../db/index.js';
+import { findInboundEventIds, insertInboundEvents, storeInboundEvents, type NewInboundEvent } from '../db/index.js';
 import { fieldPath } from '../errors.js';
 import { escapeString, exactJson, findUnstorable, toStorable } from '../storable-text.js';
 import type { PipelineDeps } from './deps.js';
@@ -59,6 +59,8 @@ export interface IngestResult {
   duplicates: number;
   /** New items stored as refused. */
   refused: number;
+  /** Every item of the batch, in order, with our event id (the first one's, for a redelivery): the id GET /v1/leads/:id takes. */
+  events: Array<{ sourceEventId: string; eventId: string }>;
 }
 
 /** A CRM's batch: events and refused items stored in one statement, each new event enqueued for routing. */
@@ -81,7 +83,15 @@ export async function ingestCrmEvents(deps: PipelineDeps, source: string, events
     for (const r of newRefused) deps.logger.warn({ source, eventId: r.id, sourceEventId: r.sourceEventId, reason: reasons.get(r.sourceEventId) }, 'inbound event refused: stored, not routed');
   }
   for (const r of inserted) if (r.status !== 'refused') nudge(deps, r.id);
-  return { stored, duplicates: rows.length - inserted.length, refused: newRefused.length };
+  return { stored, duplicates: rows.length - inserted.length, refused: newRefused.length, events: await eventIdsOf(deps, source, rows, inserted) };
+}
+
+/** Ids of the new rows from the insert; a redelivery's from the rows stored the first time (one read, only then). */
+async function eventIdsOf(deps: PipelineDeps, source: string, rows: NewInboundEvent[], inserted: Array<{ id: string; sourceEventId: string }>): Promise<IngestResult['events']> {
+  const ids = new Map(inserted.map((r) => [r.sourceEventId, r.id]));
+  const missing = rows.filter((r) => !ids.has(r.sourceEventId)).map((r) => r.sourceEventId);
+  if (missing.length) for (const [k, id] of await findInboundEventIds(deps.db, source, missing)) ids.set(k, id);
+  return rows.flatMap((r) => (ids.has(r.sourceEventId) ? [{ sourceEventId: r.sourceEventId, eventId: ids.get(r.sourceEventId)! }] : []));
 }
 
 /**

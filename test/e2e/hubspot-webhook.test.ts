@@ -87,7 +87,8 @@ const counts = async () =>
 describe('POST /webhooks/hubspot', () => {
   it('stores a signed contact.creation before the ack, reads exactly the mapped properties, and sets the owner once, and nothing else (no reasonField)', async () => {
     const res = await deliver([creation(7001, 5001)]);
-    expect(res).toEqual({ status: 200, json: { ok: true, stored: 1, duplicates: 0, refused: 0 } });
+    const eventId = (await sql.rows<{ id: string }>(`select id from inbound_events where source_event_id = '7001'`))[0]!.id;
+    expect(res).toEqual({ status: 200, json: { ok: true, stored: 1, duplicates: 0, refused: 0, events: [{ sourceEventId: '7001', eventId, leadUrl: `/v1/leads/${eventId}` }] } });
     // Acked means stored.
     const [ev] = await sql.rows(`select source, source_event_id, kind, crm, object_type, record_id from inbound_events where source_event_id = '7001'`);
     expect(ev).toEqual({ source: 'hubspot', source_event_id: '7001', kind: 'created', crm: 'hubspot', object_type: 'contact', record_id: '5001' });
@@ -106,12 +107,21 @@ describe('POST /webhooks/hubspot', () => {
 
     const outbox = await until(async () => (await sql.rows(`select status, owner_id, extra_fields from outbox where record_id = '5001' and status = 'done'`))[0]);
     expect(outbox).toEqual({ status: 'done', owner_id: '101', extra_fields: null });
+
+    // The ack's lead URL, HubSpot's own event id and the contact all name the routed lead.
+    const base = url.replace(/\/webhooks\/hubspot$/, '');
+    for (const path of [`/v1/leads/${eventId}`, '/v1/leads/hubspot:7001', '/v1/leads/hubspot:contact:5001']) {
+      const lead = await fetch(base + path, { headers: { 'x-admin-token': editorToken } });
+      expect(lead.status, path).toBe(200);
+      expect(await lead.json(), path).toMatchObject({ source: { crm: 'hubspot', objectType: 'contact', recordId: '5001' }, owner: { crmOwnerId: '101' } });
+    }
   });
 
   it('answers a redelivery of the same events 200 and changes nothing: the owner is still written once', async () => {
     const before = await counts();
     const again = await deliver([creation(7001, 5001)]);
-    expect(again).toEqual({ status: 200, json: { ok: true, stored: 0, duplicates: 1, refused: 0 } });
+    const eventId = (await sql.rows<{ id: string }>(`select id from inbound_events where source_event_id = '7001'`))[0]!.id;
+    expect(again).toEqual({ status: 200, json: { ok: true, stored: 0, duplicates: 1, refused: 0, events: [{ sourceEventId: '7001', eventId, leadUrl: `/v1/leads/${eventId}` }] } });
     expect(await counts()).toEqual(before);
     // A later lead flowing all the way through proves no stray job was left to write 5001 again.
     expect((await deliver([creation(7002, 5002)])).status).toBe(200);
@@ -143,7 +153,7 @@ describe('POST /webhooks/hubspot', () => {
   it('stores the good events of a batch with a malformed item, and the bad item as refused naming its path (HubSpot does not retry a 4xx)', async () => {
     const before = await counts();
     const res = await deliver([creation(7004, 5005), { ...creation(7005, 5005), objectId: undefined }]);
-    expect(res).toEqual({ status: 200, json: { ok: true, stored: 1, duplicates: 0, refused: 1 } });
+    expect(res).toMatchObject({ status: 200, json: { ok: true, stored: 1, duplicates: 0, refused: 1 } });
     const rows = await sql.rows(`select source_event_id, status, last_error from inbound_events where source_event_id in ('7004', '7005') order by source_event_id`);
     expect(rows).toEqual([
       { source_event_id: '7004', status: expect.not.stringMatching(/^refused$/), last_error: null },
@@ -165,7 +175,7 @@ describe('POST /webhooks/hubspot', () => {
     const integration = JSON.parse(readFileSync('fixtures/hubspot/webhooks/owner-changed-by-integration.json', 'utf8')) as object[];
     const before = await counts();
     const res = await deliver([...integration, ...user, creation(7006, 5003)]);
-    expect(res).toEqual({ status: 200, json: { ok: true, stored: 3, duplicates: 0, refused: 0 } });
+    expect(res).toMatchObject({ status: 200, json: { ok: true, stored: 3, duplicates: 0, refused: 0 } });
     const rows = await until(async () => {
       const r = await sql.rows<{ source_event_id: string; kind: string; status: string; payload: Record<string, unknown> }>(
         `select source_event_id, kind, status, payload from inbound_events where source_event_id in ('1002', '1003') and status = 'done' order by source_event_id`,

@@ -56,6 +56,11 @@ describe('POST /webhooks/salesforce/:token', () => {
     // Acked means stored: every notification has its row the moment the ack is out.
     const stored = await sql.rows<{ source_event_id: string }>(`select source_event_id from inbound_events where source = 'salesforce' order by source_event_id`);
     expect(stored.map((r) => r.source_event_id)).toEqual(ids.map((i) => sfId('04l', i)));
+    // Our event ids travel in a header only (the SOAP body above is exactly the Ack), in message order.
+    const eventIds = await sql.rows<{ id: string; source_event_id: string }>(`select id, source_event_id from inbound_events where source = 'salesforce'`);
+    const idOf = new Map(eventIds.map((r) => [r.source_event_id, r.id]));
+    expect(res.headers['x-event-ids']).toBe(ids.map((i) => idOf.get(sfId('04l', i))).join(','));
+    expect(res.headers.location).toBeUndefined(); // several notifications: no single lead URL
 
     await until(() => ids.every((i) => writesOf(records[i]!.Id as string).length > 0), { timeoutMs: 15_000, what: 'every owner written' });
     for (const i of ids) {
@@ -94,7 +99,11 @@ describe('POST /webhooks/salesforce/:token', () => {
     expect(res.body).toBe(ACK_TRUE);
     expect(await count('inbound_events')).toBe(before.events);
     // A later message is a barrier: once its owner is written, a second write of the first batch would have shown.
-    expect((await post(outboundMessage([note(N)]))).statusCode).toBe(200);
+    const barrier = await post(outboundMessage([note(N)]));
+    expect(barrier.statusCode).toBe(200);
+    expect(barrier.body).toBe(ACK_TRUE);
+    const barrierEvent = (await sql.rows<{ id: string }>(`select id from inbound_events where source_event_id = $1`, [sfId('04l', N)]))[0]!.id;
+    expect(barrier.headers).toMatchObject({ 'x-event-ids': barrierEvent, location: `/v1/leads/${barrierEvent}` });
     await until(() => writesOf(records[N]!.Id as string).length === 1, { what: 'the barrier lead written' });
     expect(rest.writes.length).toBe(before.writes + 1);
     expect(await count('assignments')).toBe(N + 1);

@@ -93,7 +93,7 @@ describe('a HubSpot batch: the bad item stored escaped as refused, the rest stor
     const body = JSON.stringify([creation(90001, 9001), bad, creation(90003, 9003)]);
     const res = await fz.sys.app.inject({ method: 'POST', url: '/webhooks/hubspot', headers: hubspotSigned(body), payload: body });
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toEqual({ ok: true, stored: 2, duplicates: 0, refused: 1 });
+    expect(res.json()).toMatchObject({ ok: true, stored: 2, duplicates: 0, refused: 1 });
     const rows = await fz.sql.rows<{ source_event_id: string; status: string; payload: { originalJson: string } }>(`select source_event_id, kind, object_type, record_id, status, last_error, payload from inbound_events where source_event_id like '9000_' order by 1`);
     expect(rows.map((r) => [r.source_event_id, r.status])).toEqual([['90001', 'received'], ['90002', 'refused'], ['90003', 'received']]);
     expect(rows[1]).toEqual({
@@ -113,20 +113,20 @@ describe('a HubSpot batch: the bad item stored escaped as refused, the rest stor
     expect(await refusedMetric('hubspot')).toBe(refusedBefore + 1);
 
     const again = await fz.sys.app.inject({ method: 'POST', url: '/webhooks/hubspot', headers: hubspotSigned(body), payload: body });
-    expect(again.json()).toEqual({ ok: true, stored: 0, duplicates: 3, refused: 0 });
+    expect(again.json()).toMatchObject({ ok: true, stored: 0, duplicates: 3, refused: 0 });
   });
 
   it('a lone surrogate becomes U+FFFD in the stored copy; an item without a valid eventId gets a content id, stable across redelivery', async () => {
     const bad = { eventId: 'not-a-number', subscriptionType: 'contact.creation', objectId: 9005, occurredAt: 1, note: 'x\ud800' };
     const body = JSON.stringify([bad, creation(90004, 9004)]);
     const res = await fz.sys.app.inject({ method: 'POST', url: '/webhooks/hubspot', headers: hubspotSigned(body), payload: body });
-    expect(res.json()).toEqual({ ok: true, stored: 1, duplicates: 0, refused: 1 });
+    expect(res.json()).toMatchObject({ ok: true, stored: 1, duplicates: 0, refused: 1 });
     const [row] = await fz.sql.rows<{ payload: { original: { note: string }; originalJson: string } }>(`select source_event_id, status, last_error, payload from inbound_events where record_id = '9005'`);
     expect(row).toMatchObject({ source_event_id: expect.stringMatching(/^refused:[0-9a-f]{32}$/), status: 'refused', last_error: `body[0].note: ${loneMessage}` });
     expect(row!.payload.original.note).toBe('x\ufffd');
     expect(JSON.parse(row!.payload.originalJson)).toEqual(bad);
     const again = await fz.sys.app.inject({ method: 'POST', url: '/webhooks/hubspot', headers: hubspotSigned(body), payload: body });
-    expect(again.json()).toEqual({ ok: true, stored: 0, duplicates: 2, refused: 0 });
+    expect(again.json()).toMatchObject({ ok: true, stored: 0, duplicates: 2, refused: 0 });
   });
 });
 
@@ -134,7 +134,7 @@ describe('any source (CDC, polling): ingest refuses an event Postgres cannot sto
   it('a change event with a NUL in a field is refused with its path; its neighbour is stored', async () => {
     const event = (id: string, company: string) => ({ sourceEventId: id, kind: 'created' as const, record: { crm: 'salesforce' as const, objectType: 'Lead', id: `00Q-${id}` }, occurredAt: '2026-01-01T00:00:00Z', fields: { Company: company } });
     const result = await ingestCrmEvents(fz.sys.rt.deps, 'salesforce-cdc', [event('cdc-1', 'Acme\u0000'), event('cdc-2', 'Acme')]);
-    expect(result).toEqual({ stored: 1, duplicates: 0, refused: 1 });
+    expect(result).toMatchObject({ stored: 1, duplicates: 0, refused: 1 });
     const rows = await fz.sql.rows(`select source_event_id, status, last_error, payload->'original'->'fields'->>'Company' company from inbound_events where source = 'salesforce-cdc' order by 1`);
     expect(rows).toEqual([
       { source_event_id: 'cdc-1', status: 'refused', last_error: `event.fields.Company: ${nulMessage}`, company: 'Acme\\u0000' },
@@ -150,7 +150,7 @@ describe('ids past what an index entry holds (found by the fuzz: the whole batch
   it('a HubSpot eventId of 3,000 digits: the event is refused under a content id, the rest stored', async () => {
     const body = JSON.stringify([{ eventId: randomDigits(3000), subscriptionType: 'contact.creation', objectId: 9101, occurredAt: 1 }, { eventId: 91002, subscriptionType: 'contact.creation', objectId: 9102, occurredAt: 1 }]);
     const res = await fz.sys.app.inject({ method: 'POST', url: '/webhooks/hubspot', headers: hubspotSigned(body), payload: body });
-    expect(res.json()).toEqual({ ok: true, stored: 1, duplicates: 0, refused: 1 });
+    expect(res.json()).toMatchObject({ ok: true, stored: 1, duplicates: 0, refused: 1 });
     const [row] = await fz.sql.rows(`select source_event_id, status, last_error from inbound_events where record_id = '9101'`);
     expect(row).toEqual({ source_event_id: expect.stringMatching(/^refused:[0-9a-f]{32}$/), status: 'refused', last_error: 'event.sourceEventId: is longer than 255 characters' });
   });

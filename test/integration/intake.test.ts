@@ -56,7 +56,7 @@ describe('POST /v1/leads', () => {
     const [eventId] = [...ids];
     await until(async () => (await sql.rows(`select 1 from outbox o join assignments a on a.id = o.assignment_id where a.event_id = $1 and o.status = 'done'`, [eventId])).length === 1);
     // A sixth delivery after routing is still a no-op.
-    expect((await post(leadBody('five-0001'))).json()).toEqual({ eventId, status: 'duplicate' });
+    expect((await post(leadBody('five-0001'))).json()).toEqual({ eventId, status: 'duplicate', leadUrl: `/v1/leads/${eventId}` });
     const [c] = await sql.rows<{ a: string; o: string }>(
       `select (select count(*) from assignments a join inbound_events e on e.id = a.event_id where e.source_event_id = 'five-0001') a,
               (select count(*) from outbox where record_id = 'five-0001') o`,

@@ -94,13 +94,13 @@ describe('GET /v1/leads/:id/decision', () => {
     expect(byHeader.body).toBe(byQuery.body);
   });
 
-  it('answers 404 NOT_FOUND for an unknown lead and 400 naming params.id for a non-uuid', async () => {
+  it('answers 404 NOT_FOUND naming what was looked up for an unknown lead, uuid or not', async () => {
     const unknown = await get('/v1/leads/00000000-0000-4000-8000-000000000000/decision');
     expect(unknown.statusCode).toBe(404);
-    expect(unknown.json()).toEqual({ code: 'NOT_FOUND', message: 'lead 00000000-0000-4000-8000-000000000000 was not found' });
+    expect(unknown.json()).toEqual({ code: 'NOT_FOUND', message: 'lead 00000000-0000-4000-8000-000000000000 was not found (looked up as a lead id and as an event id)' });
     const bad = await get('/v1/leads/not-a-uuid/decision');
-    expect(bad.statusCode).toBe(400);
-    expect(bad.json()).toEqual({ code: 'VALIDATION_FAILED', message: 'params.id: must be a lead id (uuid)', errors: [{ path: 'params.id', message: 'must be a lead id (uuid)' }] });
+    expect(bad.statusCode).toBe(404);
+    expect(bad.json().message).toMatch(/^lead not-a-uuid was not found \(looked up nowhere: it is not a uuid/);
     const badFormat = await get(`/v1/leads/${leadIds[0]}/decision?format=xml`);
     expect(badFormat.statusCode).toBe(400);
     expect(badFormat.json().errors[0].path).toBe('query.format');
@@ -122,7 +122,7 @@ describe('GET /v1/leads/:id', () => {
       expect.objectContaining({ outcome: 'assigned', repId: 'ana', poolId: 'inbound', ruleId: 'everyone', reasonCode: 'ROUND_ROBIN_NEXT', configVersion: 1, eventSource: 'api:web-form' }),
     ]);
     expect((await get('/v1/leads/00000000-0000-4000-8000-000000000000')).statusCode).toBe(404);
-    expect((await get('/v1/leads/123')).json().errors).toEqual([{ path: 'params.id', message: 'must be a lead id (uuid)' }]);
+    expect((await get('/v1/leads/123')).statusCode).toBe(404);
   });
 });
 

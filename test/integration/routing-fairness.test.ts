@@ -61,7 +61,7 @@ it(`keeps round robin exact with ${workers} parallel workers over ${total} leads
       const id = `fair-${String(i + j).padStart(5, '0')}`;
       return { kind: 'created', sourceEventId: id, record: { crm: 'api', objectType: 'lead', id }, occurredAt: new Date().toISOString(), fields: { email: `${id}@acme.example`, country: 'DE' } };
     });
-    expect(await ingestCrmEvents(intake.rt.deps, 'api:fairness', events)).toEqual({ stored: 1000, duplicates: 0, refused: 0 });
+    expect(await ingestCrmEvents(intake.rt.deps, 'api:fairness', events)).toMatchObject({ stored: 1000, duplicates: 0, refused: 0 });
   }
 
   const sql = await sqlClient(tdb.url);

@@ -45,6 +45,15 @@ export function postLead(app: FastifyInstance, deps: HttpDeps): void {
   app.post('/v1/leads', { onRequest: async (req) => deps.checkApiKey(req.headers) }, async (req, reply) => {
     const body = parseInput(postLeadBody, req.body, 'body');
     const { eventId, duplicate } = await ingestApiLead(deps.pipeline, body); // stored before we answer
-    return reply.code(duplicate ? 200 : 202).send({ eventId, status: duplicate ? 'duplicate' : 'accepted' });
+    // The lead row exists only once routing ran (asynchronously), so the id a client gets is the
+    // event's: GET /v1/leads/:id resolves it to the lead, or answers 202 with the event's status.
+    const leadUrl = leadUrlOf(eventId);
+    return reply
+      .code(duplicate ? 200 : 202)
+      .header('location', leadUrl)
+      .send({ eventId, status: duplicate ? 'duplicate' : 'accepted', leadUrl });
   });
 }
+
+/** Where GET /v1/leads/:id answers for an event (relative to this server, as Location allows). */
+export const leadUrlOf = (eventId: string) => `/v1/leads/${eventId}`;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { FastifyInstance } from 'fastify';
-import { explainDecisionView, getLeadDecision } from '../../../pipeline/index.js';
+import { explainDecisionView, explainPendingView, getLeadDecision, pendingLeadView, resolveLeadRef } from '../../../pipeline/index.js';
 import type { HttpDeps } from '../../deps.js';
 import { parseInput } from '../../parse.js';
 import type { AuthHook } from './viewer-auth.js';
@@ -17,14 +17,23 @@ function wantsText(format: 'json' | 'text' | undefined, accept: string | undefin
 
 /**
  * GET /v1/leads/:id/decision: the latest stored decision of a lead with its full trace (every
- * rule tested, every rep skipped and why, who won and why), as JSON or as readable text.
+ * rule tested, every rep skipped and why, who won and why), as JSON or as readable text. `:id` is
+ * any id form; whatever it names, this is the lead's latest decision. An event not routed yet is
+ * a 202 with its status, as GET /v1/leads/:id answers it.
  */
 export function getLeadDecisionRoute(app: FastifyInstance, deps: HttpDeps, auth: AuthHook): void {
   app.get('/v1/leads/:id/decision', { onRequest: auth }, async (req, reply) => {
     const { id } = parseInput(leadParams, req.params, 'params');
     const { format } = parseInput(query, req.query, 'query');
-    const view = await getLeadDecision(deps.pipeline, id);
-    if (wantsText(format, req.headers.accept)) return reply.type('text/plain; charset=utf-8').send(explainDecisionView(view));
+    const found = await resolveLeadRef(deps.pipeline, id);
+    const text = wantsText(format, req.headers.accept);
+    if (found.kind === 'pending') {
+      const pending = pendingLeadView(found.event);
+      return text ? reply.code(202).type('text/plain; charset=utf-8').send(explainPendingView(pending)) : reply.code(202).send(pending);
+    }
+    reply.header('content-location', `/v1/leads/${found.leadId}/decision`);
+    const view = await getLeadDecision(deps.pipeline, found.leadId);
+    if (text) return reply.type('text/plain; charset=utf-8').send(explainDecisionView(view));
     return view;
   });
 }

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { HttpDeps } from '../../deps.js';
 import { getLeadDecisionRoute } from './get-lead-decision.js';
 import { getLeadRoute } from './get-lead.js';
+import { listLeadsRoute } from './list-leads.js';
 import { postRoutePreview } from './post-route-preview.js';
 import { viewerAuth } from './viewer-auth.js';
 
@@ -11,6 +12,7 @@ import { viewerAuth } from './viewer-auth.js';
  */
 export function leadRoutes(app: FastifyInstance, deps: HttpDeps): void {
   const auth = viewerAuth(deps);
+  listLeadsRoute(app, deps, auth);
   getLeadRoute(app, deps, auth);
   getLeadDecisionRoute(app, deps, auth);
   postRoutePreview(app, deps, auth);

@@ -5,7 +5,8 @@
 // path and the rest is stored and acked 200, because HubSpot does not retry a 4xx, so a 400
 // would lose every good event of the batch with it. The ack never
 // waits on routing or on HubSpot: ingestCrmEvents only inserts and enqueues. A redelivery (same
-// eventId) is a 200 no-op, so HubSpot's retries are harmless.
+// eventId) is a 200 no-op, so HubSpot's retries are harmless. The ack lists every item's event id
+// and lead URL (the first delivery's ids for a redelivery), for people reading HubSpot's logs.
 //
 // The signature covers the full URL HubSpot called (scheme, host, path, query). Behind a proxy or
 // TLS terminator the URL we see differs, so PUBLIC_BASE_URL (e.g. https://leads.example.com) is
@@ -17,6 +18,8 @@ import type { CrmConnector, InboundRequest } from '../../../connector.js';
 import { isAppError } from '../../../errors.js';
 import { ingestCrmEvents } from '../../../pipeline/index.js';
 import type { HttpDeps } from '../../deps.js';
+import { leadUrlOf } from '../post-lead.js';
+import { ackIdHeaders } from './ack-ids.js';
 
 export function hubspotWebhook(app: FastifyInstance, deps: HttpDeps): void {
   const connector = deps.pipeline.connectors.hubspot;
@@ -28,8 +31,11 @@ export function hubspotWebhook(app: FastifyInstance, deps: HttpDeps): void {
       const inbound = toInboundRequest(req, deps.env.PUBLIC_BASE_URL);
       verify(connector, inbound, deps);
       const { events, refused } = connector.parseBatch?.(inbound) ?? { events: connector.parseEvents(inbound), refused: [] };
-      const stored = await ingestCrmEvents(deps.pipeline, 'hubspot', events, refused); // durable before the ack
-      return reply.code(200).send({ ok: true, ...stored });
+      const { events: ids, ...stored } = await ingestCrmEvents(deps.pipeline, 'hubspot', events, refused); // durable before the ack
+      return reply
+        .code(200)
+        .headers(ackIdHeaders(ids))
+        .send({ ok: true, ...stored, events: ids.map((e) => ({ ...e, leadUrl: leadUrlOf(e.eventId) })) });
     });
   });
 }

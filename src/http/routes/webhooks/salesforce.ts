@@ -12,6 +12,7 @@ import { AppError, errors, isAppError } from '../../../errors.js';
 import { ingestCrmEvents } from '../../../pipeline/index.js';
 import type { HttpDeps } from '../../deps.js';
 import { asServiceUnavailable, retryAfterSeconds } from '../../error-handler.js';
+import { ackIdHeaders } from './ack-ids.js';
 
 const XML_TYPES = ['text/xml', 'application/soap+xml'];
 
@@ -45,10 +46,11 @@ async function receive(connector: CrmConnector, deps: HttpDeps, req: FastifyRequ
     throw err;
   }
   const { events, refused } = connector.parseBatch?.(inbound) ?? { events: connector.parseEvents(inbound), refused: [] };
-  const stored = await ingestCrmEvents(deps.pipeline, 'salesforce', events, refused);
+  const { events: ids, ...stored } = await ingestCrmEvents(deps.pipeline, 'salesforce', events, refused);
   req.log.info({ notifications: events.length + refused.length, ...stored }, 'salesforce outbound message stored');
   const ack = connector.ackResponse?.(events) ?? { status: 200, contentType: 'application/json', body: '{"ok":true}' };
-  return reply.code(ack.status).type(ack.contentType).send(ack.body);
+  // The SOAP body is exactly what Salesforce expects; our ids travel in headers only.
+  return reply.code(ack.status).headers(ackIdHeaders(ids)).type(ack.contentType).send(ack.body);
 }
 
 /** Fastify's own refusals (size, media type, framing) as coded 4xx errors, so they get a Client fault. */

@@ -1,0 +1,63 @@
+import { z } from 'zod';
+import type { FastifyInstance } from 'fastify';
+import { decodeLeadCursor, listLeadsPage } from '../../../pipeline/index.js';
+import type { HttpDeps } from '../../deps.js';
+import { errors, isAppError, type FieldIssue } from '../../../errors.js';
+import { parseInput } from '../../parse.js';
+import type { AuthHook } from './viewer-auth.js';
+
+export const leadListMaxLimit = 200;
+
+const id = z.string().trim().min(1, { message: 'must not be empty' }).max(255);
+const time = z.iso.datetime({ offset: true, message: 'an ISO 8601 date-time with offset, e.g. 2026-11-25T10:00:00Z' }).transform((s) => new Date(s));
+
+// Strict: a misspelt filter (`pool_id=`) is a 400 naming it, never a silently unfiltered list.
+const query = z.object({
+  email: z.string().trim().min(1, { message: 'must not be empty' }).max(320).optional(),
+  domain: z.string().trim().min(1, { message: 'must not be empty' }).max(255).optional(),
+  owner: id.optional(),
+  pool: id.optional(),
+  rule: id.optional(),
+  outcome: z.enum(['assigned', 'unassigned']).optional(),
+  receivedFrom: time.optional(),
+  receivedTo: time.optional(),
+  routedFrom: time.optional(),
+  routedTo: time.optional(),
+  limit: z.coerce.number({ message: `a whole number from 1 to ${leadListMaxLimit}` }).int({ message: `a whole number from 1 to ${leadListMaxLimit}` }).min(1, { message: `a whole number from 1 to ${leadListMaxLimit}` }).max(leadListMaxLimit, { message: `at most ${leadListMaxLimit}` }).default(50),
+  cursor: z
+    .string()
+    .max(200)
+    .transform((s, ctx) => decodeLeadCursor(s) ?? (ctx.addIssue({ code: 'custom', message: 'not a cursor from a previous page (pass nextCursor as it was given)' }), z.NEVER))
+    .optional(),
+});
+
+/**
+ * GET /v1/leads: leads newest first (by when the lead was first stored), filtered by email,
+ * domain (email or website), owner (rep id or CRM owner id), pool, rule, outcome (of the latest
+ * decision) and time ranges on the latest decision's received/routed time (from inclusive, to
+ * exclusive). Pages follow `nextCursor`; every lead appears once across pages.
+ */
+export function listLeadsRoute(app: FastifyInstance, deps: HttpDeps, auth: AuthHook): void {
+  app.get('/v1/leads', { onRequest: auth }, async (req) => {
+    const { limit, cursor, ...filter } = parseStrict(req.query);
+    return listLeadsPage(deps.pipeline, filter, { after: cursor, limit });
+  });
+}
+
+/** Unknown parameters and bad values in one 400, each named (`query.pool_id`, `query.limit`). */
+function parseStrict(raw: unknown): z.infer<typeof query> {
+  const known = Object.keys(query.shape);
+  const unknown: FieldIssue[] = Object.keys((raw ?? {}) as object)
+    .filter((k) => !known.includes(k))
+    .map((k) => ({ path: `query.${k}`, message: `is not a parameter of this route (known: ${known.join(', ')})` }));
+  let issues = unknown;
+  let parsed: z.infer<typeof query> | undefined;
+  try {
+    parsed = parseInput(query, raw, 'query');
+  } catch (err) {
+    if (!isAppError(err) || err.code !== 'VALIDATION_FAILED') throw err;
+    issues = [...unknown, ...(err.details?.errors ?? [])];
+  }
+  if (issues.length || !parsed) throw errors.validation(issues);
+  return parsed;
+}
