@@ -18,6 +18,8 @@ export interface InboundEventSummary {
   status: string;
   attempts: number;
   lastError: string | null;
+  /** When the next routing try is due after a failure (null: not failing). */
+  nextAttemptAt: Date | null;
   receivedAt: Date;
   processedAt: Date | null;
 }
@@ -33,6 +35,7 @@ const eventSummaryColumns = {
   status: inboundEvents.status,
   attempts: inboundEvents.attempts,
   lastError: inboundEvents.lastError,
+  nextAttemptAt: inboundEvents.nextAttemptAt,
   receivedAt: inboundEvents.receivedAt,
   processedAt: inboundEvents.processedAt,
 };

@@ -31,6 +31,8 @@ export interface PendingLeadView {
     record: { crm: string; objectType: string; recordId: string };
     attempts: number;
     lastError: string | null;
+    /** Set while routing is retrying after a failure: when the next try is due. */
+    nextAttemptAt: string | null;
     receivedAt: string;
     processedAt: string | null;
   };
@@ -75,6 +77,7 @@ export function pendingLeadView(ev: InboundEventSummary): PendingLeadView {
       record: { crm: ev.crm, objectType: ev.objectType, recordId: ev.recordId },
       attempts: ev.attempts,
       lastError: ev.lastError,
+      nextAttemptAt: ev.nextAttemptAt?.toISOString() ?? null,
       receivedAt: ev.receivedAt.toISOString(),
       processedAt: ev.processedAt?.toISOString() ?? null,
     },

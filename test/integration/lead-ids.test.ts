@@ -72,7 +72,7 @@ describe('the id in the 202', () => {
       leadId: null,
       eventId,
       status: 'received',
-      event: { source: 'api:web-form', sourceEventId: 'ids-first-0001', kind: 'created', record: { crm: 'api', objectType: 'lead', recordId: 'ids-first-0001' }, attempts: 0, lastError: null, receivedAt: ev!.received_at.toISOString(), processedAt: null },
+      event: { source: 'api:web-form', sourceEventId: 'ids-first-0001', kind: 'created', record: { crm: 'api', objectType: 'lead', recordId: 'ids-first-0001' }, attempts: 0, lastError: null, nextAttemptAt: null, receivedAt: ev!.received_at.toISOString(), processedAt: null },
     });
     const decision = await get(`/v1/leads/${eventId}/decision?format=text`);
     expect(decision.statusCode).toBe(202);
