@@ -43,6 +43,9 @@ export async function openPostgres(url: string, opts: { poolSize?: number } = {}
   const pool = new pg.Pool({ connectionString: url, max: opts.poolSize ?? 20 });
   // An idle client's error (server restart) must not crash the process; the next query reconnects.
   pool.on('error', () => {});
+  // A client checked out between two statements (a transaction waiting on JS) gets the same error
+  // as an event with nobody listening, which would kill the process; its next query fails instead.
+  pool.on('connect', (client) => client.on('error', () => {}));
   const db = drizzlePg(pool, { schema }) as unknown as Db;
   return {
     db,
