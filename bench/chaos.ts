@@ -1,5 +1,5 @@
 // npm run bench:chaos [-- --only kill-9-worker,redis-flush]
-// Issue 12's chaos scenarios (test/chaos/scenarios.ts), every one of them, pending or not,
+// Issue 12's chaos scenarios (test/chaos/scenarios.ts), every one of them,
 // through the real compiled CLI (1 serve + 2 workers) on a Postgres and a Redis of its own, which
 // it stops, restarts and flushes. One JSON line per scenario: sent, acked, written_once, lost,
 // duplicated, recover_s (fault end -> last owner write), what intake refused, what the fault proxy
