@@ -5,6 +5,7 @@ import { buildApp, type HttpTimeouts } from './http/index.js';
 import { createLogger, type Logger } from './logger.js';
 import { configCommand } from './cli-config.js';
 import { replayCommand } from './cli-replay.js';
+import { devAdminToken, embeddedBanner } from './embedded-dev.js';
 import { ensureConfig, openDatabase, openRuntime, type Runtime } from './runtime.js';
 
 const usage = `usage: lead-router <command>
@@ -44,7 +45,7 @@ export async function main(argv: string[], source: Record<string, string | undef
 }
 
 async function migrate(env: Env, logger: Logger): Promise<void> {
-  const db = await openDatabase(env);
+  const db = await openDatabase(env, 'migrate');
   try {
     await db.migrate();
     await ensureConfig(db, env, logger);
@@ -63,9 +64,22 @@ function intakeKeys(env: Env, logger: Logger): readonly Secret[] {
   throw new Error('INTAKE_API_KEYS must be set when DATABASE_URL is (no development key outside the embedded default)');
 }
 
-async function serve(env: Env, logger: Logger): Promise<void> {
-  const apiKeys = intakeKeys(env, logger);
-  const rt = await openRuntime(env, { logger });
+/**
+ * The embedded default with no ADMIN_TOKENS gets the data folder's development editor token, so
+ * a newcomer can read decisions; with DATABASE_URL or ADMIN_TOKENS set there is none.
+ */
+function adminTokens(env: Env, logger: Logger): { env: Env; devToken?: string } {
+  if (env.DATABASE_URL || env.ADMIN_TOKENS.length > 0) return { env };
+  const token = devAdminToken(env.DATA_DIR);
+  logger.warn('ADMIN_TOKENS is not set: the embedded default accepts a development admin token (printed at start, kept in the data folder)');
+  return { env: { ...env, ADMIN_TOKENS: [{ role: 'editor', token: new Secret(token) }] }, devToken: token };
+}
+
+async function serve(source: Env, logger: Logger): Promise<void> {
+  const apiKeys = intakeKeys(source, logger);
+  const rt = await openRuntime(source, { logger, command: 'serve' });
+  // After the data folder's lock is ours: a second process refused there prints no credentials.
+  const { env, devToken } = adminTokens(source, logger);
   let shuttingDown = false;
   const app = buildApp({
     logger,
@@ -80,7 +94,14 @@ async function serve(env: Env, logger: Logger): Promise<void> {
   // Without Redis the jobs run here, in-process; with Redis, `worker` processes run them.
   if (rt.queue.kind === 'in-process') rt.startWorking();
   await app.listen({ port: env.PORT, host: env.HOST });
-  logger.info({ port: env.PORT, database: rt.dbHandle.kind, queue: rt.queue.kind }, 'lead-router serving');
+  const url = localUrl(env.HOST, app.server.address());
+  // The CLI finds a running embedded service here (`config publish` goes through its admin API).
+  rt.dbHandle.lock?.update({ url });
+  logger.info({ port: env.PORT, url, database: rt.dbHandle.kind, queue: rt.queue.kind }, 'lead-router serving');
+  if (rt.dbHandle.kind === 'pglite') {
+    const devIntakeKey = env.INTAKE_API_KEYS.length === 0 ? devApiKey : undefined;
+    process.stderr.write(embeddedBanner({ url, dataDir: env.DATA_DIR, ...(devIntakeKey && { devIntakeKey }), ...(devToken && { devAdminToken: devToken }) }));
+  }
   onShutdown(logger, env.SHUTDOWN_TIMEOUT_MS, async () => {
     shuttingDown = true;
     // Stops accepting, answers the requests being handled, closes slow-body and idle sockets.
@@ -91,7 +112,7 @@ async function serve(env: Env, logger: Logger): Promise<void> {
 
 async function worker(env: Env, logger: Logger): Promise<void> {
   if (!env.REDIS_URL) throw new Error('worker needs REDIS_URL; without Redis, `serve` runs the jobs in-process');
-  const rt = await openRuntime(env, { logger });
+  const rt = await openRuntime(env, { logger, command: 'worker' });
   let shuttingDown = false;
   const app = buildApp({ logger, metrics: rt.deps.metrics, bodyLimitBytes: 1024, timeouts: httpTimeouts(env), checks: readiness(rt), isShuttingDown: () => shuttingDown, crmStates: () => rt.deps.durability?.circuits.states() ?? {} });
   rt.startWorking();
@@ -102,6 +123,13 @@ async function worker(env: Env, logger: Logger): Promise<void> {
     await rt.close();
     await app.closeGracefully();
   });
+}
+
+/** The URL this machine reaches the server at: a wildcard host is reached on loopback. */
+function localUrl(host: string, address: ReturnType<import('node:http').Server['address']>): string {
+  const port = typeof address === 'object' && address ? address.port : 0;
+  const h = host === '0.0.0.0' || host === '::' || host === '' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+  return `http://${h}:${port}`;
 }
 
 function httpTimeouts(env: Env): HttpTimeouts {

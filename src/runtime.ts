@@ -55,8 +55,9 @@ export function crmConnectorsFromEnv(env: Env, logger: Logger, onSalesforceLimit
   };
 }
 
-export async function openDatabase(env: Env): Promise<DbHandle> {
-  return env.DATABASE_URL ? openPostgres(env.DATABASE_URL, { poolSize: env.DB_POOL_SIZE }) : openPglite(env.DATA_DIR);
+/** `command` names this process in the embedded data folder's lock, for the message a second process prints. */
+export async function openDatabase(env: Env, command?: string): Promise<DbHandle> {
+  return env.DATABASE_URL ? openPostgres(env.DATABASE_URL, { poolSize: env.DB_POOL_SIZE }) : openPglite(env.DATA_DIR, command);
 }
 
 /** Publishes CONFIG_FILE as version 1 when the database has no active config. */
@@ -68,10 +69,10 @@ export async function ensureConfig(dbHandle: DbHandle, env: Env, logger: Logger)
   logger.info({ file: env.CONFIG_FILE }, 'published the config file as version 1');
 }
 
-export async function openRuntime(env: Env, opts: { logger?: Logger; now?: () => Date; connectors?: Partial<Record<CrmName, CrmConnector>> } = {}): Promise<Runtime> {
+export async function openRuntime(env: Env, opts: { logger?: Logger; now?: () => Date; connectors?: Partial<Record<CrmName, CrmConnector>>; command?: string } = {}): Promise<Runtime> {
   const logger = opts.logger ?? createLogger({ level: env.LOG_LEVEL });
   const now = opts.now ?? (() => new Date());
-  const dbHandle = await openDatabase(env);
+  const dbHandle = await openDatabase(env, opts.command);
   if (dbHandle.kind === 'pglite') await dbHandle.migrate(); // the embedded default needs no setup step
   await ensureConfig(dbHandle, env, logger);
 

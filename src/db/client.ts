@@ -8,6 +8,7 @@ import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import { sql } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { schema } from './schema.js';
+import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.js';
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
@@ -29,6 +30,8 @@ export interface DbHandle {
    * session holds it. PGlite has one process by construction: always granted.
    */
   tryLease(key: number): Promise<Lease | undefined>;
+  /** PGlite only: this process's lock on the data folder (serve announces its URL there). */
+  lock?: DataDirLock;
   close(): Promise<void>;
 }
 
@@ -83,14 +86,25 @@ export async function openPostgres(url: string, opts: { poolSize?: number } = {}
   };
 }
 
-export async function openPglite(dataDir: string): Promise<DbHandle> {
+/**
+ * PGlite on disk. The folder is locked first (data-dir-lock.ts): a second process refuses with
+ * the folder and the holder's pid. `command` names this process in the lock ("serve", "config").
+ */
+export async function openPglite(dataDir: string, command = 'process'): Promise<DbHandle> {
   const [{ PGlite }, { drizzle: drizzleLite }, { migrate: migrateLite }] = await Promise.all([
     import('@electric-sql/pglite'),
     import('drizzle-orm/pglite'),
     import('drizzle-orm/pglite/migrator'),
   ]);
   mkdirSync(dataDir, { recursive: true });
-  const client = await PGlite.create(dataDir);
+  const lock = acquireDataDirLock(dataDir, command);
+  let client: Awaited<ReturnType<typeof PGlite.create>>;
+  try {
+    client = await PGlite.create(dataDir);
+  } catch (err) {
+    lock.release();
+    throw err;
+  }
   const db = drizzleLite(client, { schema }) as unknown as Db;
   return {
     db,
@@ -100,7 +114,14 @@ export async function openPglite(dataDir: string): Promise<DbHandle> {
       await db.execute(sql`select 1`);
     },
     tryLease: async () => ({ lost: new Promise<void>(() => {}), release: async () => {} }),
-    close: () => client.close(),
+    lock,
+    close: async () => {
+      try {
+        await client.close();
+      } finally {
+        lock.release();
+      }
+    },
   };
 }
 

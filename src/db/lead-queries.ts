@@ -86,6 +86,20 @@ export async function latestLeadDecision(db: DbOrTx, leadId: string): Promise<(A
 }
 
 /**
+ * The newest decision of any lead, with its lead id: what "show me the last decision" answers.
+ * A scan ordered by created_at (no index on it): meant for a person looking, not for polling.
+ */
+export async function latestDecision(db: DbOrTx): Promise<(AssignmentSummary & { leadId: string; decision: unknown }) | undefined> {
+  const [row] = await db
+    .select({ ...assignmentSummaryColumns, leadId: assignments.leadId, decision: assignments.decision })
+    .from(assignments)
+    .innerJoin(inboundEvents, eq(inboundEvents.id, assignments.eventId))
+    .orderBy(desc(assignments.createdAt), desc(assignments.id))
+    .limit(1);
+  return row;
+}
+
+/**
  * Routing state as it stands, in one read-only snapshot, without locks and without creating
  * missing cursor rows (the routing transaction inserts those; a preview must not). Missing rows
  * read as decide() expects: no cursor, counters at 0.

@@ -4,6 +4,9 @@ import { errors } from '../errors.js';
 
 export type AdminRole = 'viewer' | 'editor';
 
+export const noAdminTokens =
+  'no admin tokens are configured on this server: set ADMIN_TOKENS (viewer:<token>,editor:<token>); the embedded default (no DATABASE_URL) prints a development token at start';
+
 const digest = (s: string) => createHash('sha256').update(s).digest();
 
 /**
@@ -13,6 +16,8 @@ const digest = (s: string) => createHash('sha256').update(s).digest();
 export function adminAuthChecker(tokens: ReadonlyArray<{ role: AdminRole; token: Secret }>) {
   const known = tokens.map((t) => ({ role: t.role, digest: digest(t.token.reveal()) }));
   return (headers: Record<string, unknown>, needs: AdminRole): { role: AdminRole; who: string } => {
+    // Say so rather than "not valid": no token could ever pass, and the fix is on the server.
+    if (known.length === 0) throw errors.unauthorized(noAdminTokens);
     const auth = typeof headers.authorization === 'string' ? headers.authorization : undefined;
     const presented = typeof headers['x-admin-token'] === 'string' ? headers['x-admin-token'] : auth?.startsWith('Bearer ') ? auth.slice(7) : undefined;
     if (!presented) throw errors.unauthorized('missing admin token: send it in the x-admin-token header or as a Bearer token');

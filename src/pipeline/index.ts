@@ -12,7 +12,7 @@ export { runWhileLeader, type Leadership } from './leadership.js';
 export * as configAdmin from './config-admin.js';
 export { resolveLeadRef, pendingLeadView, explainPendingView, type ResolvedLead, type PendingLeadView } from './lead-resolve.js';
 export { listLeadsPage, decodeLeadCursor, encodeLeadCursor, type LeadListPage, type LeadListItem, type LeadListFilter } from './lead-list.js';
-export { getLeadView, getLeadDecision, explainDecisionView, type LeadView, type DecisionView, type LeadOwner } from './lead-views.js';
+export { getLeadView, getLeadDecision, getLatestDecision, explainDecisionView, type LeadView, type DecisionView, type LeadOwner } from './lead-views.js';
 export { previewRoutes, previewMappingKey, type PreviewInput, type PreviewOutput, type PreviewResult, type DecisionSummary } from './route-preview.js';
 export { syncOwnershipBatch } from './sync-ownership.js';
 export { armSlaTimers, scheduleSlaTimers, fireSlaTimer, fireDueSlaTimers, claimFromFieldChanges, claimLead, slaTimerJobId, type ClaimResult, type SlaFireResult } from './sla-timers.js';

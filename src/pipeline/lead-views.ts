@@ -1,7 +1,7 @@
 // What GET /v1/leads/:id and GET /v1/leads/:id/decision answer: a lead, its owner and its
 // routing history, and the stored decision that answers "why did X get this lead?". Read-only.
-import { findLead, latestLeadDecision, listLeadAssignments, type AssignmentSummary } from '../db/index.js';
-import { errors } from '../errors.js';
+import { findLead, latestDecision, latestLeadDecision, listLeadAssignments, type AssignmentSummary } from '../db/index.js';
+import { AppError, errors } from '../errors.js';
 import { explainDecision, type Decision } from '../routing/index.js';
 import type { PipelineDeps } from './deps.js';
 
@@ -55,6 +55,17 @@ export async function getLeadDecision(deps: PipelineDeps, id: string): Promise<D
   const row = await latestLeadDecision(deps.db, id);
   // Leads are only stored together with their first assignment, so no row means no such lead.
   if (!row) throw errors.notFound(`lead ${id}`);
+  return decisionView(id, row);
+}
+
+/** The newest decision of any lead (GET /v1/leads/latest/decision): the newcomer's "who got it?". */
+export async function getLatestDecision(deps: PipelineDeps): Promise<DecisionView> {
+  const row = await latestDecision(deps.db);
+  if (!row) throw new AppError('NOT_FOUND', 404, 'no lead has been routed yet: POST /v1/leads sends one');
+  return decisionView(row.leadId, row);
+}
+
+function decisionView(id: string, row: NonNullable<Awaited<ReturnType<typeof latestLeadDecision>>>): DecisionView {
   return {
     leadId: id,
     assignmentId: row.id,

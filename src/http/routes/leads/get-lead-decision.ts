@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import type { FastifyInstance } from 'fastify';
-import { explainDecisionView, explainPendingView, getLeadDecision, pendingLeadView, resolveLeadRef } from '../../../pipeline/index.js';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { explainDecisionView, explainPendingView, getLatestDecision, getLeadDecision, pendingLeadView, resolveLeadRef, type DecisionView } from '../../../pipeline/index.js';
 import type { HttpDeps } from '../../deps.js';
 import { parseInput } from '../../parse.js';
 import type { AuthHook } from './viewer-auth.js';
@@ -20,6 +20,7 @@ function wantsText(format: 'json' | 'text' | undefined, accept: string | undefin
  * rule tested, every rep skipped and why, who won and why), as JSON or as readable text. `:id` is
  * any id form; whatever it names, this is the lead's latest decision. An event not routed yet is
  * a 202 with its status, as GET /v1/leads/:id answers it.
+ * GET /v1/leads/latest/decision: the same for the lead routed last.
  */
 export function getLeadDecisionRoute(app: FastifyInstance, deps: HttpDeps, auth: AuthHook): void {
   app.get('/v1/leads/:id/decision', { onRequest: auth }, async (req, reply) => {
@@ -36,4 +37,18 @@ export function getLeadDecisionRoute(app: FastifyInstance, deps: HttpDeps, auth:
     if (text) return reply.type('text/plain; charset=utf-8').send(explainDecisionView(view));
     return view;
   });
+
+  // The newest decision of any lead: what `npm start` tells a newcomer to curl. A static segment,
+  // so fastify matches it before `:id`.
+  app.get('/v1/leads/latest/decision', { onRequest: auth }, async (req, reply) => {
+    const { format } = parseInput(query, req.query, 'query');
+    const view = await getLatestDecision(deps.pipeline);
+    reply.header('content-location', `/v1/leads/${view.leadId}/decision`);
+    return answer(view, format, req.headers.accept, reply);
+  });
+}
+
+function answer(view: DecisionView, format: 'json' | 'text' | undefined, accept: string | undefined, reply: FastifyReply): DecisionView | FastifyReply {
+  if (wantsText(format, accept)) return reply.type('text/plain; charset=utf-8').send(explainDecisionView(view));
+  return view;
 }
