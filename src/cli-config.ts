@@ -9,6 +9,7 @@ import { isAppError, type FieldIssue } from './errors.js';
 import type { Logger } from './logger.js';
 import { configAdmin } from './pipeline/index.js';
 import { crmConnectorsFromEnv, openDatabase } from './runtime.js';
+import { adminTarget, remoteConfigAdmin, type AdminTarget } from './cli-config-remote.js';
 
 export const configUsage = `usage: lead-router config <command>
 
@@ -16,7 +17,12 @@ export const configUsage = `usage: lead-router config <command>
   publish FILE -m MSG [--author NAME]    validate, store as a new version and make it active
   export [--version N] [--format yaml|json]   print a version (default: the active one)
   diff A B [--json]                      what changed from version A to version B
-  rollback VERSION [-m MSG] [--author NAME]   make an existing version active again`;
+  rollback VERSION [-m MSG] [--author NAME]   make an existing version active again
+
+  publish, rollback, export and diff go through a running service's admin API when there is one:
+  --url URL (or LEAD_ROUTER_URL) names it, with an editor token in LEAD_ROUTER_ADMIN_TOKEN; on the
+  embedded default a \`serve\` holding DATA_DIR is found by itself (its development token too).
+  Otherwise they write the database (DATABASE_URL, or DATA_DIR) directly.`;
 
 export interface CliOutput {
   out(line: string): void;
@@ -45,7 +51,7 @@ function printIssues(io: CliOutput, issues: FieldIssue[]): void {
 }
 
 async function withDatabase<T>(env: Env, logger: Logger, run: (deps: configAdmin.ConfigAdminDeps) => Promise<T>): Promise<T> {
-  const handle = await openDatabase(env);
+  const handle = await openDatabase(env, 'config');
   try {
     if (handle.kind === 'pglite') await handle.migrate(); // the embedded default needs no setup step
     return await run({ db: handle.db, connectors: connectorsFrom(env, logger) });
@@ -69,9 +75,14 @@ async function run(argv: string[], env: Env, logger: Logger, io: CliOutput): Pro
       version: { type: 'string' },
       format: { type: 'string', default: 'yaml' },
       json: { type: 'boolean', default: false },
+      url: { type: 'string' },
     },
   });
   const author = values.author ?? `cli:${userInfo().username}`;
+  // validate needs no database and no service; the others go where the config lives now.
+  const target: AdminTarget | undefined = command === 'validate' ? undefined : adminTarget(env, values.url);
+  const remote = target && remoteConfigAdmin(target);
+  const via = target ? ` (through ${target.url})` : '';
 
   switch (command) {
     case 'validate': {
@@ -90,21 +101,23 @@ async function run(argv: string[], env: Env, logger: Logger, io: CliOutput): Pro
       if (positionals.length !== 1) throw new UsageError('config publish takes one FILE');
       if (!values.message?.trim()) throw new UsageError('config publish needs -m MESSAGE');
       const document = await readConfigFile(positionals[0]!);
-      const v = await withDatabase(env, logger, (deps) => configAdmin.publishConfig(deps, { document, message: values.message!.trim(), author }));
-      io.out(`published version ${v.version} (${v.diff.changes.length} change(s) against ${v.diff.against === null ? 'nothing' : `version ${v.diff.against}`}); it is now active`);
+      const input = { document, message: values.message.trim(), author };
+      const v = remote ? await remote.publish(input) : await withDatabase(env, logger, (deps) => configAdmin.publishConfig(deps, input));
+      io.out(`published version ${v.version} (${v.diff.changes.length} change(s) against ${v.diff.against === null ? 'nothing' : `version ${v.diff.against}`}); it is now active${via}`);
       return 0;
     }
     case 'export': {
       if (values.format !== 'yaml' && values.format !== 'json') throw new UsageError('--format is yaml or json');
       const version = values.version === undefined ? undefined : versionArg(values.version, '--version');
-      const { text } = await withDatabase(env, logger, (deps) => configAdmin.exportConfig(deps, { ...(version !== undefined && { version }), format: values.format as 'yaml' | 'json' }));
+      const opts = { ...(version !== undefined && { version }), format: values.format as 'yaml' | 'json' };
+      const { text } = remote ? await remote.exportConfig(opts) : await withDatabase(env, logger, (deps) => configAdmin.exportConfig(deps, opts));
       process.stdout.write(text);
       return 0;
     }
     case 'diff': {
       if (positionals.length !== 2) throw new UsageError('config diff takes two versions: A B');
       const [a, b] = [versionArg(positionals[0], 'A'), versionArg(positionals[1], 'B')];
-      const d = await withDatabase(env, logger, (deps) => configAdmin.diffVersions(deps, a, b));
+      const d = remote ? await remote.diff(a, b) : await withDatabase(env, logger, (deps) => configAdmin.diffVersions(deps, a, b));
       if (values.json) io.out(JSON.stringify(d, null, 2));
       else if (d.changes.length === 0) io.out(`versions ${a} and ${b} are the same`);
       else for (const c of d.changes) io.out(formatChange(c));
@@ -113,10 +126,13 @@ async function run(argv: string[], env: Env, logger: Logger, io: CliOutput): Pro
     case 'rollback': {
       if (positionals.length !== 1) throw new UsageError('config rollback takes one VERSION');
       const version = versionArg(positionals[0], 'VERSION');
-      const moved = await withDatabase(env, logger, (deps) => configAdmin.rollbackConfig(deps, { version, who: author, ...(values.message && { message: values.message }) }));
+      // Through the API the service logs who (the token's identity); the author flag names the CLI user here.
+      const moved = remote
+        ? await remote.rollback({ version, ...(values.message && { message: values.message }) })
+        : await withDatabase(env, logger, (deps) => configAdmin.rollbackConfig(deps, { version, who: author, ...(values.message && { message: values.message }) }));
       // The pointer has no column for who moved it (yet): this line and the log are the record.
-      logger.info({ version: moved.version, previousVersion: moved.previousVersion, by: moved.by, message: moved.message }, 'config rolled back');
-      io.out(moved.changed ? `version ${moved.version} is active again (was ${moved.previousVersion})` : `version ${moved.version} was already active`);
+      logger.info({ version: moved.version, previousVersion: moved.previousVersion, by: author, message: values.message, via: target?.url }, 'config rolled back');
+      io.out(moved.changed ? `version ${moved.version} is active again (was ${moved.previousVersion})${via}` : `version ${moved.version} was already active${via}`);
       return 0;
     }
     default:

@@ -41,6 +41,13 @@ export const envSchema = z.object({
       }
       return out;
     }),
+  /** For `lead-router config`: the running service whose admin API takes the change (same as --url). */
+  LEAD_ROUTER_URL: z.preprocess((v) => (v === '' ? undefined : v), z.string().url().optional()),
+  /** For `lead-router config` through the admin API: an editor token (a viewer's is enough for export and diff). */
+  LEAD_ROUTER_ADMIN_TOKEN: z
+    .string()
+    .optional()
+    .transform((s) => (s ? new Secret(s) : undefined)),
   /** HubSpot connector config as JSON, or @path to a JSON/YAML file (see docs/connectors-hubspot.md). Unset: no HubSpot. */
   HUBSPOT_CONFIG: z.string().optional(),
   /** Salesforce connector config as JSON, or @path to a JSON/YAML file (see docs/connectors-salesforce.md). Unset: no Salesforce. */
