@@ -22,7 +22,7 @@ async function freePort(): Promise<number> {
 }
 
 beforeAll(() => {
-  if (!existsSync(join(root, 'dist/src/cli.js'))) execFileSync(join(root, 'node_modules/.bin/tsc'), ['-p', 'tsconfig.build.json'], { cwd: root });
+  if (!existsSync(join(root, 'dist/src/cli.js'))) execFileSync(join(root, 'node_modules/.bin/tsc'), ['-b', 'tsconfig.build.json'], { cwd: root });
   dataDir = mkdtempSync(join(tmpdir(), 'lead-router-e2e-'));
 }, 120_000);
 
