@@ -5,7 +5,7 @@ import { buildApp, type HttpTimeouts } from './http/index.js';
 import { createLogger, type Logger } from './logger.js';
 import { configCommand } from './cli-config.js';
 import { replayCommand } from './cli-replay.js';
-import { devAdminToken, embeddedBanner } from './embedded-dev.js';
+import { embeddedAdminTokens, embeddedBanner } from './embedded-dev.js';
 import { ensureConfig, openDatabase, openRuntime, type Runtime } from './runtime.js';
 
 const usage = `usage: lead-router <command>
@@ -64,22 +64,11 @@ function intakeKeys(env: Env, logger: Logger): readonly Secret[] {
   throw new Error('INTAKE_API_KEYS must be set when DATABASE_URL is (no development key outside the embedded default)');
 }
 
-/**
- * The embedded default with no ADMIN_TOKENS gets the data folder's development editor token, so
- * a newcomer can read decisions; with DATABASE_URL or ADMIN_TOKENS set there is none.
- */
-function adminTokens(env: Env, logger: Logger): { env: Env; devToken?: string } {
-  if (env.DATABASE_URL || env.ADMIN_TOKENS.length > 0) return { env };
-  const token = devAdminToken(env.DATA_DIR);
-  logger.warn('ADMIN_TOKENS is not set: the embedded default accepts a development admin token (printed at start, kept in the data folder)');
-  return { env: { ...env, ADMIN_TOKENS: [{ role: 'editor', token: new Secret(token) }] }, devToken: token };
-}
-
 async function serve(source: Env, logger: Logger): Promise<void> {
   const apiKeys = intakeKeys(source, logger);
   const rt = await openRuntime(source, { logger, command: 'serve' });
   // After the data folder's lock is ours: a second process refused there prints no credentials.
-  const { env, devToken } = adminTokens(source, logger);
+  const { env, devToken } = embeddedAdminTokens(source, logger);
   let shuttingDown = false;
   const app = buildApp({
     logger,

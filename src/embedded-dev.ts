@@ -4,6 +4,8 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { Secret, type Env } from './config/index.js';
+import type { Logger } from './logger.js';
 
 /** Next to the database in the data folder, readable by its owner only. */
 export const devAdminTokenFile = 'dev-admin-token';
@@ -30,6 +32,17 @@ export function devAdminToken(dataDir: string): string {
   const token = `dev-admin-${randomBytes(18).toString('base64url')}`;
   writeFileSync(join(dataDir, devAdminTokenFile), `${token}\n`, { mode: 0o600 });
   return token;
+}
+
+/**
+ * The admin tokens `serve` accepts: ADMIN_TOKENS, or, on the embedded default with none set, the
+ * data folder's development editor token. With DATABASE_URL or ADMIN_TOKENS set there is none.
+ */
+export function embeddedAdminTokens(env: Env, logger: Pick<Logger, 'warn'>): { env: Env; devToken?: string } {
+  if (env.DATABASE_URL || env.ADMIN_TOKENS.length > 0) return { env };
+  const token = devAdminToken(env.DATA_DIR);
+  logger.warn('ADMIN_TOKENS is not set: the embedded default accepts a development admin token (printed at start, kept in the data folder)');
+  return { env: { ...env, ADMIN_TOKENS: [{ role: 'editor', token: new Secret(token) }] }, devToken: token };
 }
 
 export interface BannerInput {
