@@ -63,7 +63,7 @@ export async function replayCommand(argv: string[], env: Env, io: Io = consoleIo
     const since = time(values.since, '--since');
     const until = time(values.until, '--until');
 
-    const handle = await openDatabase(env);
+    const handle = await openDatabase(env, 'replay');
     try {
       if (handle.kind === 'pglite') await handle.migrate();
       const result = await replayFailures(
