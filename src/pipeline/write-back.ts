@@ -55,6 +55,7 @@ async function writeGroup(deps: PipelineDeps, crm: CrmName, rows: Array<OutboxRo
     extraFields: (r.extraFields as Record<string, string> | null) ?? undefined,
   }));
   let results: WriteResult[];
+  const renewing = holdLease(deps, rows.map((r) => r.id));
   try {
     results = await connector.writeOwners(writes);
   } catch (err) {
@@ -63,6 +64,8 @@ async function writeGroup(deps: PipelineDeps, crm: CrmName, rows: Array<OutboxRo
     deps.metrics.writebacks.inc({ crm, outcome: failure.retryable ? 'retry' : 'failed' }, rows.length);
     await settleFailures(deps, 'writeback', rows.map((r) => ({ id: r.id, failure })));
     return;
+  } finally {
+    clearInterval(renewing);
   }
   const now = deps.now();
   const byId = new Map(results.map((x) => [x.writeId, x]));
@@ -130,3 +133,19 @@ async function untilStored(deps: PipelineDeps, crm: CrmName, store: () => Promis
 
 /** Every 100 ms for a minute (a refused connection costs nothing), then every 5 s for ten more. */
 const storeRetryDelaysMs = [...Array<number>(600).fill(100), ...Array<number>(120).fill(5_000)];
+
+/**
+ * Keeps the claim on rows whose CRM call is still running (a call may wait out 429s and time out
+ * and retry for longer than one lease): without it another worker would claim them as due and
+ * send the same writes. A worker that dies stops renewing, and its rows come due a lease later.
+ */
+function holdLease(deps: PipelineDeps, ids: string[]): NodeJS.Timeout {
+  const { leaseMs } = durabilityOf(deps);
+  const timer = setInterval(() => {
+    deferRows(deps.db, 'writeback', ids, new Date(deps.now().getTime() + leaseMs)).catch(() => {
+      // The database is away: the lease runs out, and the rows are due again once it is back.
+    });
+  }, Math.max(50, Math.floor(leaseMs / 3)));
+  timer.unref();
+  return timer;
+}
