@@ -116,8 +116,9 @@ export type Env = Readonly<z.infer<typeof envSchema>>;
 /** Development key accepted only by the embedded default when no key is configured. */
 export const devApiKey = 'dev-local-key';
 
+/** A blank value (`PORT=` in a compose or unit file) means unset, not "set to nothing". */
 export function parseEnv(source: Record<string, string | undefined>): Env {
-  const parsed = envSchema.safeParse(source);
+  const parsed = envSchema.safeParse(Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v.trim() !== '')));
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n');
     throw new Error(`invalid environment:\n${lines}`);
