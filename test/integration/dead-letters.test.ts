@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { replayCommand } from '../../src/cli-replay.js';
 import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.js';
-import { hubspotV3Signature, startHubSpotStandIn, type HubSpotStandIn, type StandInOwner } from '../support/hubspot-standin.js';
+import { signedHubSpotWebhook, startHubSpotStandIn, type HubSpotStandIn, type StandInOwner } from '../support/hubspot-standin.js';
 import { createTestDatabase, sqlClient, type TestDatabase } from '../support/services.js';
 import { cleanupQueue, startSystem, testEnv, type TestSystem } from '../support/system.js';
 import { until } from '../support/until.js';
@@ -62,10 +62,7 @@ afterAll(async () => {
 });
 
 function created(objectIds: string[]) {
-  const body = JSON.stringify(objectIds.map((id) => ({ eventId: eventSeq++, subscriptionType: 'contact.creation', objectId: Number(id), occurredAt: Date.now(), portalId: 62515 })));
-  const timestamp = String(Date.now());
-  const signature = hubspotV3Signature(clientSecret, 'POST', 'http://localhost:80/webhooks/hubspot', body, timestamp);
-  return sys.app.inject({ method: 'POST', url: '/webhooks/hubspot', payload: body, headers: { 'content-type': 'application/json', 'x-hubspot-request-timestamp': timestamp, 'x-hubspot-signature-v3': signature } });
+  return sys.app.inject(signedHubSpotWebhook(clientSecret, objectIds.map((id) => ({ eventId: eventSeq++, subscriptionType: 'contact.creation', objectId: Number(id), occurredAt: Date.now(), portalId: 62515 }))));
 }
 
 const write = async (recordId: string) =>

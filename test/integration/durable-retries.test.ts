@@ -7,7 +7,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { buildApp } from '../../src/http/index.js';
 import { createLogger } from '../../src/logger.js';
 import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.js';
-import { hubspotV3Signature, startHubSpotStandIn, type HubSpotStandIn } from '../support/hubspot-standin.js';
+import { signedHubSpotWebhook, startHubSpotStandIn, type HubSpotStandIn } from '../support/hubspot-standin.js';
 import { clearQueuePrefix, createTestDatabase, sqlClient, type TestDatabase } from '../support/services.js';
 import { cleanupQueue, startSystem, testEnv, type TestSystem } from '../support/system.js';
 import { until } from '../support/until.js';
@@ -59,17 +59,13 @@ afterAll(async () => {
   await tdb?.drop();
 });
 
-function signed(events: unknown[]) {
-  const body = JSON.stringify(events);
-  const timestamp = String(Date.now());
-  const signature = hubspotV3Signature(clientSecret, 'POST', 'http://localhost:80/webhooks/hubspot', body, timestamp);
-  return { method: 'POST' as const, url: '/webhooks/hubspot', payload: body, headers: { 'content-type': 'application/json', 'x-hubspot-request-timestamp': timestamp, 'x-hubspot-signature-v3': signature } };
-}
 
 const outbox = async () =>
   (await sql.rows<{ n: string; pending: string; done: string; min_attempts: number | null; max_attempts: number | null }>(
     `select count(*) n, count(*) filter (where status = 'pending') pending, count(*) filter (where status = 'done') done, min(attempts) min_attempts, max(attempts) max_attempts from outbox`,
   ))[0]!;
+
+const signed = (events: unknown[]) => signedHubSpotWebhook(clientSecret, events);
 
 it('HubSpot writes down past the old 8-try window, Redis flushed meanwhile: routing goes on, every owner is written exactly once after', async () => {
   proxy.down = true;

@@ -4,7 +4,7 @@
 // has to say 429. Reads and writes share the connector's one bucket; when it is empty the
 // batches wait (and grow) instead of failing.
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { hubspotV3Signature, startHubSpotStandIn, type HubSpotStandIn } from '../support/hubspot-standin.js';
+import { signedHubSpotWebhook, startHubSpotStandIn, type HubSpotStandIn } from '../support/hubspot-standin.js';
 import { createTestDatabase, sqlClient, type TestDatabase } from '../support/services.js';
 import { cleanupQueue, startSystem, testEnv, type TestSystem } from '../support/system.js';
 import { until } from '../support/until.js';
@@ -46,13 +46,7 @@ afterAll(async () => {
   await tdb?.drop();
 });
 
-function signed(events: unknown[]) {
-  const body = JSON.stringify(events);
-  const timestamp = String(Date.now());
-  const url = 'http://localhost:80/webhooks/hubspot'; // app.inject's default Host
-  const signature = hubspotV3Signature(clientSecret, 'POST', url, body, timestamp);
-  return { method: 'POST' as const, url: '/webhooks/hubspot', payload: body, headers: { 'content-type': 'application/json', 'x-hubspot-request-timestamp': timestamp, 'x-hubspot-signature-v3': signature } };
-}
+const signed = (events: unknown[]) => signedHubSpotWebhook(clientSecret, events);
 
 it('a burst of 150 leads against 3 requests / s: every owner written once, zero 429s, the bucket waited', async () => {
   const batches = [ids.slice(0, 50), ids.slice(50, 100), ids.slice(100)].map((part, b) =>

@@ -323,3 +323,11 @@ function send(res: ServerResponse, status: number, body: unknown, headers: Recor
 export function hubspotV3Signature(secret: string, method: string, url: string, body: string, timestamp: string): string {
   return createHmac('sha256', secret).update(method + url + body + timestamp, 'utf8').digest('base64');
 }
+
+/** A `POST /webhooks/hubspot` for app.inject, signed (v3) as HubSpot signs it, against inject's default Host. */
+export function signedHubSpotWebhook(secret: string, events: unknown[]) {
+  const body = JSON.stringify(events);
+  const timestamp = String(Date.now());
+  const signature = hubspotV3Signature(secret, 'POST', 'http://localhost:80/webhooks/hubspot', body, timestamp);
+  return { method: 'POST' as const, url: '/webhooks/hubspot', payload: body, headers: { 'content-type': 'application/json', 'x-hubspot-request-timestamp': timestamp, 'x-hubspot-signature-v3': signature } };
+}
