@@ -1,7 +1,8 @@
 // The owner write after routing: tried at once by the worker that routed the lead; a retryable
 // CRM failure becomes a write-back job with backoff; a permanent refusal is stored, not retried.
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { CrmConnector, OwnerWrite, WriteResult } from '../../src/connector.js';
+import type { OwnerWrite, WriteResult } from '../../src/connector.js';
+import { apiWriteDouble } from '../support/crm-double.js';
 import { createTestDatabase, sqlClient, type TestDatabase } from '../support/services.js';
 import { cleanupQueue, leadBody, startSystem, testApiKey, testEnv, type TestSystem } from '../support/system.js';
 import { until } from '../support/until.js';
@@ -13,23 +14,15 @@ const calls: string[][] = [];
 // Answers per record id, in order; the contract's result shapes, as a CRM connector returns them.
 const script = new Map<string, Array<'ok' | 'busy' | 'rejected'>>();
 
-const connector: CrmConnector = {
-  name: 'api',
-  verifyRequest() {},
-  parseEvents: () => [],
-  fetchRecords: async () => [],
-  listOwners: async () => [],
-  describeFields: async () => [],
-  async writeOwners(writes: OwnerWrite[]) {
-    calls.push(writes.map((w) => w.ref.id));
-    return writes.map((w): WriteResult => {
-      const next = script.get(w.ref.id)?.shift() ?? 'ok';
-      if (next === 'busy') return { writeId: w.writeId, ok: false, code: 'CRM_TEMPORARY', message: 'UNABLE_TO_LOCK_ROW', retryable: true, retryAfterMs: 10 };
-      if (next === 'rejected') return { writeId: w.writeId, ok: false, code: 'CRM_REJECTED', message: 'FIELD_CUSTOM_VALIDATION_EXCEPTION: Owner must be in EMEA', retryable: false };
-      return { writeId: w.writeId, ok: true };
-    });
-  },
-};
+const connector = apiWriteDouble(async (writes: OwnerWrite[]) => {
+  calls.push(writes.map((w) => w.ref.id));
+  return writes.map((w): WriteResult => {
+    const next = script.get(w.ref.id)?.shift() ?? 'ok';
+    if (next === 'busy') return { writeId: w.writeId, ok: false, code: 'CRM_TEMPORARY', message: 'UNABLE_TO_LOCK_ROW', retryable: true, retryAfterMs: 10 };
+    if (next === 'rejected') return { writeId: w.writeId, ok: false, code: 'CRM_REJECTED', message: 'FIELD_CUSTOM_VALIDATION_EXCEPTION: Owner must be in EMEA', retryable: false };
+    return { writeId: w.writeId, ok: true };
+  });
+});
 
 beforeAll(async () => {
   tdb = await createTestDatabase();

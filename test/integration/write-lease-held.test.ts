@@ -3,7 +3,8 @@
 // the CRM gets the same owner write twice (chaos crm-429-storm saw 2-12 of 40 written twice).
 // The CRM is a double here: the thing under test is the claim, not a connector.
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { CrmConnector, OwnerWrite } from '../../src/connector.js';
+import type { OwnerWrite } from '../../src/connector.js';
+import { apiWriteDouble } from '../support/crm-double.js';
 import { createTestDatabase, sqlClient, type TestDatabase } from '../support/services.js';
 import { cleanupQueue, leadBody, startSystem, testApiKey, testEnv, type TestSystem } from '../support/system.js';
 import { until } from '../support/until.js';
@@ -13,19 +14,11 @@ let sys: TestSystem;
 const sent: OwnerWrite[] = [];
 
 // Three leases long (SWEEP_AFTER_MS is the lease: 1 s here), then the CRM takes the writes.
-const slowCrm: CrmConnector = {
-  name: 'api',
-  verifyRequest: () => {},
-  parseEvents: () => [],
-  fetchRecords: async () => [],
-  listOwners: async () => [],
-  describeFields: async () => [],
-  async writeOwners(writes) {
-    sent.push(...writes);
-    await new Promise((r) => setTimeout(r, 3_000));
-    return writes.map((w) => ({ writeId: w.writeId, ok: true as const }));
-  },
-};
+const slowCrm = apiWriteDouble(async (writes) => {
+  sent.push(...writes);
+  await new Promise((r) => setTimeout(r, 3_000));
+  return writes.map((w) => ({ writeId: w.writeId, ok: true as const }));
+});
 
 beforeAll(async () => {
   database = await createTestDatabase();

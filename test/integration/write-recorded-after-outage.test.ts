@@ -5,7 +5,8 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { CrmConnector, OwnerWrite } from '../../src/connector.js';
+import type { OwnerWrite } from '../../src/connector.js';
+import { apiWriteDouble } from '../support/crm-double.js';
 import { startPrivatePostgres, type PrivatePostgres } from '../support/private-postgres.js';
 import { sqlClient } from '../support/services.js';
 import { cleanupQueue, leadBody, startSystem, testApiKey, testEnv, type TestSystem } from '../support/system.js';
@@ -19,23 +20,15 @@ let outage: Promise<void> | undefined;
 
 // Leads posted to /v1/leads are written back through the `api` connector: replace it with one
 // that, on its first call, takes the writes and then stops Postgres for a second.
-const crm: CrmConnector = {
-  name: 'api',
-  verifyRequest: () => {},
-  parseEvents: () => [],
-  fetchRecords: async () => [],
-  listOwners: async () => [],
-  describeFields: async () => [],
-  async writeOwners(writes) {
-    written.push(...writes);
-    if (!outage) {
-      // Down when the CRM answers; back a second later, while the worker still holds the result.
-      await pgServer.stop();
-      outage = new Promise<void>((resolve) => setTimeout(() => void pgServer.start().then(resolve, resolve), 1_000));
-    }
-    return writes.map((w) => ({ writeId: w.writeId, ok: true as const }));
-  },
-};
+const crm = apiWriteDouble(async (writes) => {
+  written.push(...writes);
+  if (!outage) {
+    // Down when the CRM answers; back a second later, while the worker still holds the result.
+    await pgServer.stop();
+    outage = new Promise<void>((resolve) => setTimeout(() => void pgServer.start().then(resolve, resolve), 1_000));
+  }
+  return writes.map((w) => ({ writeId: w.writeId, ok: true as const }));
+});
 
 beforeAll(async () => {
   pgServer = await startPrivatePostgres({ port, dir: join(tmpdir(), `lead-router-write-pg-${port}`) });
