@@ -6,23 +6,14 @@ import { and, eq, sql } from 'drizzle-orm';
 import { jsonParam, rowsOf, type DbOrTx } from './client.js';
 import { assignments, inboundEvents, leads } from './schema.js';
 
-/** An inbound event as the lead APIs show it while it has no lead yet. */
-export interface InboundEventSummary {
-  id: string;
-  source: string;
-  sourceEventId: string;
-  kind: string;
-  crm: string;
-  objectType: string;
-  recordId: string;
-  status: string;
-  attempts: number;
-  lastError: string | null;
-  /** When the next routing try is due after a failure (null: not failing). */
-  nextAttemptAt: Date | null;
-  receivedAt: Date;
-  processedAt: Date | null;
-}
+/**
+ * An inbound event as the lead APIs show it while it has no lead yet: its columns, typed from the
+ * schema (`nextAttemptAt`: when the next routing try is due after a failure; null: not failing).
+ */
+export type InboundEventSummary = Pick<
+  typeof inboundEvents.$inferSelect,
+  'id' | 'source' | 'sourceEventId' | 'kind' | 'crm' | 'objectType' | 'recordId' | 'status' | 'attempts' | 'lastError' | 'nextAttemptAt' | 'receivedAt' | 'processedAt'
+>;
 
 const eventSummaryColumns = {
   id: inboundEvents.id,
