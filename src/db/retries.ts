@@ -67,7 +67,7 @@ export async function recordFailures(db: DbOrTx, kind: RetryKind, rows: FailureR
   return out.map((r) => ({ id: r.id, attempts: Number(r.attempts), dead: r.status === 'failed' }));
 }
 
-/** Writes held back by an open circuit: not tried, so no attempt is counted and the horizon is untouched. */
+/** Moves rows' next try without counting an attempt (horizon untouched): writes an open circuit holds back, and the claim a running write-back renews. */
 export async function deferRows(db: DbOrTx, kind: RetryKind, ids: string[], until: Date): Promise<void> {
   if (ids.length === 0) return;
   const t = kind === 'route' ? inboundEvents : outbox;
