@@ -125,7 +125,6 @@ export async function openRuntime(env: Env, opts: { logger?: Logger; now?: () =>
       const jobs = jobHandlers(
         deps,
         { routeBatch: env.ROUTE_BATCH_MAX ?? (embedded ? 8 : 50), writeBatch: env.WRITE_BATCH_MAX, concurrentBatches: 2, writeLingerMs: env.WRITE_LINGER_MS, routeLingerMs: env.ROUTE_LINGER_MS ?? (embedded ? 50 : 20) },
-        retry,
       );
       drainWrites = jobs.drain;
       queue.startWorkers(jobs.handlers, { concurrency: env.WORKER_CONCURRENCY, ...jobEvents(deps) });

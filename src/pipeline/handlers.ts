@@ -22,7 +22,7 @@ export interface BatchLimits {
 }
 
 /** The job handlers, and drain(): resolves when the owner writes handed over without a job are done. */
-export function jobHandlers(deps: PipelineDeps, limits: BatchLimits, _retry?: RetryPolicy): { handlers: Record<JobName, JobHandler>; drain(): Promise<void> } {
+export function jobHandlers(deps: PipelineDeps, limits: BatchLimits): { handlers: Record<JobName, JobHandler>; drain(): Promise<void> } {
   const writer = createGroupCommit((ids) => writeBackBatch(deps, ids), { maxBatch: limits.writeBatch, maxConcurrent: limits.concurrentBatches, lingerMs: limits.writeLingerMs });
   // The happy path writes owners from the worker that routed them, with no queue hop (no job
   // to add, fetch and finish per lead). A failed try schedules the row's next one in Postgres
