@@ -53,6 +53,9 @@ export async function clearQueuePrefix(prefix: string): Promise<void> {
 /** A plain SQL client for assertions on the tables (tests may read; the app's SQL lives in src/db). */
 export async function sqlClient(url: string): Promise<pg.Client & { rows<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]> }> {
   const c = new pg.Client({ connectionString: url }) as pg.Client & { rows<T>(text: string, params?: unknown[]): Promise<T[]> };
+  // Tests that stop their own Postgres poll it with these: a server going away while this client
+  // sits between queries must fail its next query, not surface as an uncaught 'error' event.
+  c.on('error', () => {});
   await c.connect();
   c.rows = async (text, params) => (await c.query(text, params as unknown[])).rows;
   return c;
