@@ -3,6 +3,7 @@
 // cap or missing a skill" holds whichever way a lead reaches a rep. Checks run cheapest and most
 // permanent first; the first failing one is the reason recorded.
 import type { CompiledRep } from './compile.js';
+import { capReached } from './caps.js';
 import { counter, crmOwnerIdOf, localTime, type DecideContext, type Needs } from './context.js';
 import { awayRange, offHours } from './working-hours.js';
 import type { Reason, SkipCode } from './types.js';
@@ -29,13 +30,9 @@ export function checkRep(rep: CompiledRep, ctx: DecideContext, needs: Needs, poo
   if (needs.language && ctx.language !== undefined && !rep.languages.has(ctx.language)) {
     return skip('REP_MISSING_SKILL', rep, poolId, `language ${ctx.language}`);
   }
-  if (r.capPerDay !== undefined) {
-    const n = counter(ctx, rep.periodKeys(local).day);
-    if (n >= r.capPerDay) return skip('REP_CAP_DAY', rep, poolId, `${n}/${r.capPerDay} on ${local.date}`);
-  }
-  if (r.capPerWeek !== undefined) {
-    const n = counter(ctx, rep.periodKeys(local).week);
-    if (n >= r.capPerWeek) return skip('REP_CAP_WEEK', rep, poolId, `${n}/${r.capPerWeek} in ${local.isoWeek}`);
+  if (poolId === undefined || ctx.compiled.pools.get(poolId)?.pool.countsTowardCaps !== false) {
+    const cap = capReached(rep, ctx, local);
+    if (cap) return skip(cap.code, rep, poolId, cap.detail);
   }
   if (r.maxOpen !== undefined) {
     const n = counter(ctx, rep.openKey);

@@ -4,7 +4,7 @@
 import type { CrmName } from '../lead/index.js';
 import { compileWhen, type CompiledCondition } from './conditions.js';
 import type { Account, CrmQueue, Pool, Rep, RoutingConfig, Rule } from './config-schema.js';
-import { creditKey, dayKey, openKey, weekKey } from './counter-keys.js';
+import { creditKey, countKey, dayKey, globalLine, groupLine, hourKey, lastKey, lineSeqKey, monthKey, openKey, poolLine, weekKey } from './counter-keys.js';
 import { zoneClock, type LocalTime, type ZoneClock } from './local-time.js';
 import { compileSchedule, type Schedule } from './working-hours.js';
 
@@ -17,8 +17,14 @@ export interface CompiledRep {
   skills: ReadonlySet<string>;
   languages: ReadonlySet<string>;
   openKey: string;
-  /** Day/week counter keys for a local time, remembered per date so the hot path builds no strings. */
-  periodKeys(local: LocalTime): { day: string; week: string };
+  /** The rep's place on the line "all" (every lead by any route). */
+  globalLastKey: string;
+  /** Day/week/month counter keys for a local time, remembered per date so the hot path builds no strings. */
+  periodKeys(local: LocalTime): { day: string; week: string; month: string };
+  /** Hour counter keys, newest first: the current UTC hour and the n-1 before it (remembered per hour). */
+  hourKeys(nowMs: number, n: number): readonly string[];
+  /** capPerHour or capRolling set: only then are hours counted (a row per rep-hour is not free). */
+  countsHours: boolean;
 }
 
 export interface CompiledPool {
@@ -27,7 +33,21 @@ export interface CompiledPool {
   members: readonly string[];
   /** Weight per member position (weighted_round_robin). */
   weights: readonly number[];
-  creditKeys: readonly string[];
+  /** Weight per member position in thousandths (integers: credits never drift). */
+  weights1000: readonly number[];
+  /** The rotation line this pool walks (its own, or its rotationGroup's). */
+  line: string;
+  /** The line's sequence key. */
+  seqKey: string;
+  /** Per member position: the member's place on the line. */
+  lastKeys: readonly string[];
+  /** Per member position: priority tier (all 0 without pool.priority). */
+  priorities: readonly number[];
+  /** The pool's counting period at a moment ("all" for all_time, else the local date, ISO week or month). */
+  periodOf(now: Date): string;
+  /** Per member position, weighted credit keys / assignment count keys for a period (remembered per period). */
+  creditKeys(period: string): readonly string[];
+  countKeys(period: string): readonly string[];
   topTier: ReadonlySet<string> | undefined;
   requiredSkills: readonly string[];
 }
@@ -70,7 +90,10 @@ export function compileConfig(config: RoutingConfig): CompiledConfig {
       skills: new Set(lower(rep.skills)),
       languages: new Set(rep.languages.map(primaryLanguage)),
       openKey: openKey(rep.id),
+      globalLastKey: lastKey(globalLine, rep.id),
       periodKeys: periodKeysMemo(rep.id),
+      hourKeys: hourKeysMemo(rep.id),
+      countsHours: rep.capPerHour !== undefined || rep.capRolling !== undefined,
     }),
   );
   const reps = new Map(repList.map((r) => [r.id, r]));
@@ -94,34 +117,79 @@ export function compileConfig(config: RoutingConfig): CompiledConfig {
     rules: config.rules.map((rule) => ({ rule, test: compileWhen(rule.when), requiredSkills: lower(rule.requiredSkills) })),
     accountsByDomain,
     repsByCrmId,
-    fixedCounterKeys: [
-      ...repList.map((r) => r.openKey),
-      ...[...pools.values()].filter((p) => p.pool.strategy === 'weighted_round_robin').flatMap((p) => p.creditKeys),
-    ],
+    fixedCounterKeys: repList.flatMap((r) => [r.openKey, r.globalLastKey]).concat(lineKeys([...pools.values()])),
   };
   cache.set(config, compiled);
   return compiled;
 }
 
-function periodKeysMemo(repId: string): (local: LocalTime) => { day: string; week: string } {
+/** Every line's sequence key and every member's place on it (decide writes places as deltas from what it read). */
+function lineKeys(pools: readonly CompiledPool[]): string[] {
+  return [lineSeqKey(globalLine), ...pools.flatMap((p) => [lineSeqKey(p.line), ...p.lastKeys])];
+}
+
+function periodKeysMemo(repId: string): (local: LocalTime) => { day: string; week: string; month: string } {
   let lastDate = '';
-  let last = { day: '', week: '' };
+  let last = { day: '', week: '', month: '' };
   return (local) => {
     if (local.date !== lastDate) {
-      last = { day: dayKey(repId, local.date), week: weekKey(repId, local.isoWeek) };
+      last = { day: dayKey(repId, local.date), week: weekKey(repId, local.isoWeek), month: monthKey(repId, local.date.slice(0, 7)) };
       lastDate = local.date;
     }
     return last;
   };
 }
 
+const hourMs = 3_600_000;
+function hourKeysMemo(repId: string): (nowMs: number, n: number) => readonly string[] {
+  let lastHour = Number.NaN;
+  let last: string[] = [];
+  return (nowMs, n) => {
+    const hour = Math.floor(nowMs / hourMs);
+    if (hour !== lastHour || last.length < n) {
+      last = Array.from({ length: Math.max(n, 1) }, (_, i) => hourKey(repId, new Date((hour - i) * hourMs).toISOString().slice(0, 13)));
+      lastHour = hour;
+    }
+    return last.length === n ? last : last.slice(0, n);
+  };
+}
+
+/** A per-period list of keys, rebuilt only when the period changes. */
+function perPeriod(build: (period: string) => string[]): (period: string) => readonly string[] {
+  let lastPeriod = '';
+  let last: string[] = [];
+  return (period) => {
+    if (period !== lastPeriod) {
+      last = build(period);
+      lastPeriod = period;
+    }
+    return last;
+  };
+}
+
 function compilePool(pool: Pool, reps: ReadonlyMap<string, CompiledRep>): CompiledPool {
+  const line = pool.rotationGroup !== undefined ? groupLine(pool.rotationGroup) : poolLine(pool.id);
+  const weights = pool.members.map((m) => pool.weights?.[m] ?? reps.get(m)?.rep.weight ?? 1);
+  const period = pool.period ?? 'all_time';
+  // An invalid zone is a validation error; decide falls back to UTC rather than refusing the pool.
+  const clock = zoneClock(pool.timeZone ?? 'UTC') ?? zoneClock('UTC')!;
   return {
     pool,
     id: pool.id,
     members: pool.members,
-    weights: pool.members.map((m) => pool.weights?.[m] ?? reps.get(m)?.rep.weight ?? 1),
-    creditKeys: pool.members.map((m) => creditKey(pool.id, m)),
+    weights,
+    weights1000: weights.map((w) => Math.round(w * 1000)),
+    line,
+    seqKey: lineSeqKey(line),
+    lastKeys: pool.members.map((m) => lastKey(line, m)),
+    priorities: pool.members.map((m) => pool.priority?.[m] ?? 0),
+    periodOf: (now) => {
+      if (period === 'all_time') return 'all';
+      const local = clock.at(now);
+      return period === 'day' ? local.date : period === 'week' ? local.isoWeek : local.date.slice(0, 7);
+    },
+    creditKeys: perPeriod((p) => pool.members.map((m) => creditKey(line, p, m))),
+    countKeys: perPeriod((p) => pool.members.map((m) => countKey(line, p, m))),
     topTier: pool.topTier && new Set(pool.topTier.reps),
     requiredSkills: lower(pool.requiredSkills),
   };

@@ -4,10 +4,14 @@ import { z } from 'zod';
 import { actionSchema, overflowTargetSchema } from './action-schema.js';
 import { whenSchema } from './condition-schema.js';
 import { keyedUnion } from './keyed-union.js';
-import { accountSchema, id, queueSchema, repSchema } from './rep-schema.js';
+import { accountSchema, id, queueSchema, repSchema, weight } from './rep-schema.js';
 
-export const strategies = ['round_robin', 'weighted_round_robin', 'least_loaded'] as const;
+export const strategies = ['round_robin', 'weighted_round_robin', 'least_loaded', 'least_recently_assigned'] as const;
 export type Strategy = (typeof strategies)[number];
+export const countingPeriods = ['all_time', 'month', 'week', 'day'] as const;
+export type CountingPeriod = (typeof countingPeriods)[number];
+export const loadMeasures = ['open', 'open_ratio', 'assignments'] as const;
+export type LoadMeasure = (typeof loadMeasures)[number];
 
 /** Who wins when a person changes an owner we wrote (docs/sync.md). crm_wins never overwrites a person. */
 export const conflictPolicySchema = z.discriminatedUnion('policy', [
@@ -67,8 +71,21 @@ export const poolSchema = z.strictObject({
   strategy: z.enum(strategies),
   /** Rotation order; ties and rotation follow this order, never input or creation order. */
   members: z.array(id).min(1),
-  /** Per-pool weights for weighted_round_robin; a member not listed uses rep.weight. */
-  weights: z.record(id, z.number().int().min(0).max(1000)).optional(),
+  /** Per-pool weights for weighted_round_robin; a member not listed uses rep.weight. Fractions to 0.001 (0.5 = half a share). */
+  weights: z.record(id, weight).optional(),
+  /** Priority tiers (docs/routing.md "Priority tiers"): the highest priority with anyone available takes the lead,
+   *  the strategy picks within it. A member not listed has priority 0. */
+  priority: z.record(id, z.number().int().min(0).max(1000)).optional(),
+  /** Pools naming the same group share one rotation line: a rep in two of them waits in one line, not two. */
+  rotationGroup: id.optional(),
+  /** What weighted_round_robin credits and least_loaded assignment counts are counted over; absent = all_time. */
+  period: z.enum(countingPeriods).optional(),
+  /** IANA zone in which `period` days, weeks and months start; absent = UTC. */
+  timeZone: z.string().min(1).optional(),
+  /** least_loaded: open leads (default), open leads divided by the rep's maxOpen, or leads this line gave them in `period`. */
+  loadBy: z.enum(loadMeasures).optional(),
+  /** false: leads from this pool neither count toward nor are refused by the members' caps (day, week, hour, rolling, month); maxOpen still applies. */
+  countsTowardCaps: z.boolean().optional(),
   ...requirement,
   /** Keep these reps for hot leads: they only take leads with score >= minScore.
    *  exclusive: such leads go only to them (others are skipped), so a hot lead waits for overflow rather than a junior rep. */

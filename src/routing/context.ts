@@ -2,7 +2,7 @@
 import type { CrmName, Lead } from '../lead/index.js';
 import { primaryLanguage, type CompiledConfig, type CompiledRep } from './compile.js';
 import type { LocalTime } from './local-time.js';
-import type { DecideOptions, RoutingState } from './types.js';
+import type { DecideOptions, PickTrace, RoutingState } from './types.js';
 
 export interface DecideContext {
   lead: Lead;
@@ -14,6 +14,8 @@ export interface DecideContext {
   options: DecideOptions;
   /** The lead's primary language subtag, if it has one. */
   language: string | undefined;
+  /** Pool picks made so far (the decision's trace.picks). */
+  picks: PickTrace[];
 }
 
 /** What a candidate must offer: skills named by the rule and pool, and the lead's language if asked. */
@@ -39,6 +41,7 @@ export function makeContext(lead: Lead, compiled: CompiledConfig, state: Routing
     compiled,
     options,
     language: lead.language ? primaryLanguage(lead.language) : undefined,
+    picks: [],
   };
 }
 

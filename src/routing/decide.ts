@@ -5,9 +5,11 @@ import type { Lead } from '../lead/index.js';
 import { resolveAction, stickyOwner } from './actions.js';
 import { compileConfig, type CompiledRule } from './compile.js';
 import type { RoutingConfig } from './config-schema.js';
-import { crmOwnerIdOf, makeContext, mergeNeeds, noNeeds, type DecideContext } from './context.js';
+import { counter, crmOwnerIdOf, makeContext, mergeNeeds, noNeeds, type DecideContext } from './context.js';
 import type { Outcome } from './outcome.js';
-import type { Decision, DecideOptions, Reason, RoutingState, RuleTrace, StateChange } from './types.js';
+import { chargeCaps } from './caps.js';
+import { globalLine, lineSeqKey } from './counter-keys.js';
+import type { Decision, DecideOptions, DecisionTrace, Reason, RoutingState, RuleTrace, StateChange } from './types.js';
 
 const noChange = (): StateChange => ({ cursors: {}, counterDeltas: {} });
 
@@ -30,7 +32,7 @@ export function decide(lead: Lead, config: RoutingConfig, state: RoutingState, n
   const compiled = compileConfig(config);
   const ctx = makeContext(lead, compiled, state, now, options);
   const reasons: Reason[] = [];
-  const trace = { rules: [] as RuleTrace[] };
+  const trace: DecisionTrace = { rules: [] as RuleTrace[] };
 
   const matched = firstMatch(compiled.rules, lead, trace.rules);
   const action = matched ? matched.rule.action : config.default;
@@ -43,7 +45,17 @@ export function decide(lead: Lead, config: RoutingConfig, state: RoutingState, n
 
   const needs = matched ? mergeNeeds(noNeeds, matched.requiredSkills, matched.rule.requireLanguage) : noNeeds;
   const outcome = (matched?.rule.stickyOwner ? stickyOwner(ctx, needs, reasons) : undefined) ?? resolveAction(action, ctx, needs, reasons);
+  if (ctx.picks.length > 0) trace.picks = ctx.picks;
   return toDecision(outcome, ruleId, ctx, reasons, trace);
+}
+
+const globalSeqKey = lineSeqKey(globalLine);
+
+/** The line hands out its next number and the rep's place becomes it: a delta from the place read, so increments stay the only write. */
+function toBackOfLine(ctx: DecideContext, seqKey: string, lastKey: string, deltas: Record<string, number>): void {
+  const next = counter(ctx, seqKey) + 1;
+  deltas[seqKey] = 1;
+  deltas[lastKey] = next - counter(ctx, lastKey);
 }
 
 // Built without object spread: this runs once per lead and spreads showed up in the profile.
@@ -60,15 +72,13 @@ function toDecision(o: Outcome, ruleId: string, ctx: DecideContext, reasons: Rea
       break;
     case 'rep': {
       const rep = o.rep;
-      const keys = rep.periodKeys(rep.clock!.at(ctx.now)); // checkRep already refused reps without a valid zone
       const counterDeltas: Record<string, number> = o.counterDeltas ?? {};
       counterDeltas[rep.openKey] = (counterDeltas[rep.openKey] ?? 0) + 1;
-      counterDeltas[keys.day] = 1;
-      counterDeltas[keys.week] = 1;
-      const cursors: Record<string, number> = {};
-      if (o.cursor !== undefined) cursors[o.poolId!] = o.cursor;
+      if (!o.uncapped) chargeCaps(rep, rep.clock!.at(ctx.now), ctx.nowMs, counterDeltas); // checkRep already refused reps without a valid zone
+      toBackOfLine(ctx, globalSeqKey, rep.globalLastKey, counterDeltas);
+      if (o.line) toBackOfLine(ctx, o.line.seqKey, o.line.lastKey, counterDeltas);
       const crmOwnerId = crmOwnerIdOf(rep, ctx.crm)!;
-      d = { kind: 'assigned', ownerId: rep.id, ownerKind: 'rep', crmOwnerId, code: o.code, ruleId, reasons, trace, stateChange: { cursors, counterDeltas } };
+      d = { kind: 'assigned', ownerId: rep.id, ownerKind: 'rep', crmOwnerId, code: o.code, ruleId, reasons, trace, stateChange: { cursors: {}, counterDeltas } };
       break;
     }
   }

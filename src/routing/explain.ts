@@ -1,6 +1,6 @@
 // A decision as text for GET /v1/leads/:id/decision and the simulator: what was tested, who
 // was passed over and why, who won and why. Built only from the Decision value.
-import type { CheckTrace, Decision, Reason } from './types.js';
+import type { CandidateTrace, CheckTrace, Decision, PickTrace, Reason } from './types.js';
 
 const show = (v: unknown) => (v === undefined ? '(missing)' : JSON.stringify(v));
 
@@ -12,6 +12,19 @@ function check(c: CheckTrace): string {
 function reason(r: Reason): string {
   const who = [r.repId && `rep ${r.repId}`, r.poolId && `pool ${r.poolId}`, r.ruleId && `rule ${r.ruleId}`].filter(Boolean).join(', ');
   return `${r.code}${who ? ` (${who})` : ''}${r.detail ? `: ${r.detail}` : ''}`;
+}
+
+function figure(c: CandidateTrace): string {
+  const parts: string[] = [];
+  if (c.priority !== undefined) parts.push(`priority ${c.priority}`);
+  if (c.weight !== undefined) parts.push(`weight ${c.weight}`, `credit ${c.credit}`);
+  if (c.load !== undefined) parts.push(c.maxOpen !== undefined ? `load ${c.load}/${c.maxOpen}` : `load ${c.load}`);
+  if (c.lastLead !== undefined) parts.push(c.lastLead === 0 ? 'no lead yet' : `last lead #${c.lastLead}`);
+  return `${c.repId}: ${parts.join(', ')}`;
+}
+
+function pick(p: PickTrace): string[] {
+  return [`  - pool ${p.poolId} (${p.strategy}):`, ...p.candidates.map((c) => `      ${figure(c)}`), `      -> ${p.winner}: ${p.why}`];
 }
 
 function headline(d: Decision): string {
@@ -38,5 +51,9 @@ export function explainDecision(d: Decision): string {
   }
   lines.push('', 'Steps:');
   for (const r of d.reasons) lines.push(`  - ${reason(r)}`);
+  if (d.trace.picks?.length) {
+    lines.push('', 'Candidates weighed:');
+    for (const p of d.trace.picks) lines.push(...pick(p));
+  }
   return lines.join('\n');
 }

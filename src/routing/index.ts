@@ -5,7 +5,7 @@ export { explainDecision } from './explain.js';
 export { validateRoutingConfig, knownOf, type ConfigIssue, type Known, type PartialRoutingConfig } from './validate.js';
 export { salvageRoutingConfig } from './salvage.js';
 export { isKnownField, knownFieldNames } from './fields.js';
-export { dayKey, weekKey, openKey, creditKey } from './counter-keys.js';
+export { dayKey, weekKey, monthKey, hourKey, openKey, creditKey, countKey, lastKey, lineSeqKey, poolLine, groupLine, globalLine } from './counter-keys.js';
 export {
   routingConfigSchema,
   poolSchema,
@@ -15,11 +15,15 @@ export {
   slaSchema,
   syncSettingsSchema,
   strategies,
+  countingPeriods,
+  loadMeasures,
   type RoutingConfig,
   type RoutingConfigInput,
   type Pool,
   type Rule,
   type Strategy,
+  type CountingPeriod,
+  type LoadMeasure,
   type Action,
   type OverflowTarget,
   type Condition,
@@ -43,6 +47,8 @@ export type {
   DecideOptions,
   DecisionTrace,
   RuleTrace,
+  PickTrace,
+  CandidateTrace,
   CheckTrace,
   Reason,
   ReasonCode,

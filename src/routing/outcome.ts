@@ -9,9 +9,11 @@ export type Outcome =
       rep: CompiledRep;
       code: ChoiceCode;
       poolId?: string;
-      /** New rotation cursor for poolId (round_robin). */
-      cursor?: number;
-      /** Strategy-specific counter increments (weighted credits). */
+      /** Set when a pool's strategy picked a member: the line's sequence key and the rep's place on it, moved to the back. */
+      line?: { seqKey: string; lastKey: string };
+      /** The pool does not count toward caps (countsTowardCaps: false). */
+      uncapped?: boolean;
+      /** Strategy-specific counter increments (weighted credits, assignment counts). */
       counterDeltas?: Record<string, number>;
     }
   | { kind: 'queue'; queue: CrmQueue; crmOwnerId: string; poolId?: string }

@@ -1,5 +1,6 @@
 // Pool-level eligibility on top of the rep's own availability: unknown members (a rep removed
-// from config but still listed) and the top-tier reservation for high-score leads.
+// from config but still listed), the top-tier reservation for high-score leads, weight 0 in
+// weighted pools, and priority tiers: only the highest priority with anyone available competes.
 import { checkRep } from './availability.js';
 import type { CompiledPool, CompiledRep } from './compile.js';
 import type { DecideContext, Needs } from './context.js';
@@ -22,4 +23,49 @@ export function checkMember(pool: CompiledPool, index: number, ctx: DecideContex
   }
   const skip = checkRep(rep, ctx, needs, pool.id);
   return skip ? { rep, skip } : { rep };
+}
+
+/** A member who can take the lead: their position in pool.members and the rep. */
+export interface Candidate {
+  index: number;
+  rep: CompiledRep;
+}
+
+export interface Candidates {
+  /** In configured order; never empty. */
+  list: Candidate[];
+  /** Positions of members away or off hours (weighted catchUpAfterAway lets them earn). */
+  resting: number[];
+}
+
+/** Who may take the lead, with every member passed over recorded in reasons; undefined when nobody. */
+export function candidatesOf(pool: CompiledPool, ctx: DecideContext, needs: Needs, reasons: Reason[]): Candidates | undefined {
+  const weighted = pool.pool.strategy === 'weighted_round_robin';
+  const list: Candidate[] = [];
+  let resting: number[] = [];
+  for (let i = 0; i < pool.members.length; i++) {
+    if (weighted && pool.weights1000[i] === 0) {
+      reasons.push({ code: 'REP_WEIGHT_ZERO', repId: pool.members[i]!, poolId: pool.id });
+      continue;
+    }
+    const m = checkMember(pool, i, ctx, needs);
+    if (m.skip) {
+      reasons.push(m.skip);
+      if (m.skip.code === 'REP_AWAY' || m.skip.code === 'REP_OFF_HOURS') resting.push(i);
+      continue;
+    }
+    list.push({ index: i, rep: m.rep });
+  }
+  if (list.length === 0) return undefined;
+  if (pool.pool.priority === undefined) return { list, resting };
+  let top = -1;
+  for (const c of list) top = Math.max(top, pool.priorities[c.index]!);
+  const tier: Candidate[] = [];
+  for (const c of list) {
+    const p = pool.priorities[c.index]!;
+    if (p === top) tier.push(c);
+    else reasons.push({ code: 'REP_LOWER_TIER', repId: c.rep.id, poolId: pool.id, detail: `priority ${p}; priority ${top} has someone available` });
+  }
+  resting = resting.filter((i) => pool.priorities[i] === top);
+  return { list: tier, resting };
 }

@@ -6,18 +6,23 @@ import type { CompiledPool } from './compile.js';
 import { mergeNeeds, type DecideContext, type Needs } from './context.js';
 import { pickLeastLoaded } from './least-loaded.js';
 import type { Outcome } from './outcome.js';
-import { pickRoundRobin } from './round-robin.js';
+import { candidatesOf } from './pool-members.js';
+import { pickLeastRecentlyAssigned, pickRoundRobin } from './round-robin.js';
 import type { Reason } from './types.js';
 import { pickWeighted } from './weighted-round-robin.js';
 
 function pickMember(pool: CompiledPool, ctx: DecideContext, needs: Needs, reasons: Reason[]): Outcome | undefined {
+  const cands = candidatesOf(pool, ctx, needs, reasons);
+  if (!cands) return undefined;
   switch (pool.pool.strategy) {
     case 'round_robin':
-      return pickRoundRobin(pool, ctx, needs, reasons);
+      return pickRoundRobin(pool, cands, ctx, reasons);
     case 'weighted_round_robin':
-      return pickWeighted(pool, ctx, needs, reasons);
+      return pickWeighted(pool, cands, ctx, reasons);
     case 'least_loaded':
-      return pickLeastLoaded(pool, ctx, needs, reasons);
+      return pickLeastLoaded(pool, cands, ctx, reasons);
+    case 'least_recently_assigned':
+      return pickLeastRecentlyAssigned(pool, cands, ctx, reasons);
   }
 }
 

@@ -9,6 +9,13 @@ export const crmIdsSchema = z
   .strictObject({ hubspot: z.string().min(1).optional(), salesforce: z.string().min(1).optional(), api: z.string().min(1).optional() })
   .default({});
 
+/** A share in a weighted pool: 0..1000 in steps of 0.001 (credits are kept in whole thousandths, so fractions never drift). */
+export const weight = z
+  .number()
+  .min(0)
+  .max(1000)
+  .refine((w) => Math.abs(w * 1000 - Math.round(w * 1000)) < 1e-6, { message: 'use at most 3 decimal places' });
+
 export const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'use YYYY-MM-DD');
 /** A local date (whole day in the rep's zone) or an instant with an offset (2026-11-24T13:00:00Z). */
 const dateOrInstant = z.union([isoDate, z.iso.datetime({ offset: true })], { message: 'use YYYY-MM-DD or an ISO 8601 time with offset' });
@@ -47,9 +54,15 @@ export const repSchema = z.strictObject({
   /** Language codes the rep speaks ("de", "en"); compared by primary subtag, so "de-AT" matches "de". */
   languages: z.array(z.string().min(2)).default([]),
   /** Share in weighted_round_robin pools (a pool's `weights` overrides it). 0 = never picked there. */
-  weight: z.number().int().min(0).max(1000).default(1),
+  weight: weight.default(1),
+  /** Leads per UTC clock hour (the local hour in whole-hour zones). Counted from when the cap is set. */
+  capPerHour: z.number().int().nonnegative().optional(),
   capPerDay: z.number().int().nonnegative().optional(),
   capPerWeek: z.number().int().nonnegative().optional(),
+  /** Monthly quota: leads per calendar month in the rep's zone. */
+  capPerMonth: z.number().int().nonnegative().optional(),
+  /** At most `max` leads in the current UTC hour and the hours-1 whole hours before it. Counted from when the cap is set. */
+  capRolling: z.strictObject({ hours: z.number().int().min(1).max(168), max: z.number().int().nonnegative() }).optional(),
   /** Ceiling of open leads (counter rep:<id>:open, which the caller decrements when a lead closes). */
   maxOpen: z.number().int().nonnegative().optional(),
 });

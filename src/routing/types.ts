@@ -4,7 +4,8 @@ import type { RecordRef } from '../lead/index.js';
 
 /** Routing state the caller loads before decide() and persists after, in one transaction. */
 export interface RoutingState {
-  /** Rotation position per pool: index into pool.members of the rep chosen last (-1: none yet). */
+  /** Legacy rotation position per pool (an index into pool.members, -1: none). Round robin no longer
+   *  moves it (its line lives in counters, per rep); it only orders members who never had a lead. */
   cursors: Record<string, number>;
   /** Named counters (see docs/routing.md for the keys); a missing key reads as 0. */
   counters: Record<string, number>;
@@ -27,6 +28,10 @@ export type SkipCode =
   | 'REP_MISSING_SKILL'
   | 'REP_CAP_DAY'
   | 'REP_CAP_WEEK'
+  | 'REP_CAP_HOUR'
+  | 'REP_CAP_ROLLING'
+  | 'REP_CAP_MONTH'
+  | 'REP_LOWER_TIER'
   | 'REP_OPEN_CEILING'
   | 'REP_WEIGHT_ZERO'
   | 'REP_RESERVED_TOP_TIER'
@@ -37,6 +42,7 @@ export type ChoiceCode =
   | 'ROUND_ROBIN_NEXT'
   | 'WEIGHTED_HIGHEST_CREDIT'
   | 'LEAST_LOADED'
+  | 'LEAST_RECENTLY_ASSIGNED'
   | 'STICKY_OWNER'
   | 'ACCOUNT_OWNER'
   | 'NAMED_REP'
@@ -85,8 +91,35 @@ export interface RuleTrace {
   disabled?: true;
 }
 
+/** One candidate a pool's strategy weighed, with the figure it was compared on. */
+export interface CandidateTrace {
+  repId: string;
+  /** Priority tier (pools with `priority`). */
+  priority?: number;
+  /** Round robin / least recently assigned: the sequence number of their last lead on the line (0: never). */
+  lastLead?: number;
+  /** Weighted: the member's weight and credit after this round's earning, in leads. */
+  weight?: number;
+  credit?: number;
+  /** Least loaded: what load was measured on (open leads, or leads this period) and, for open_ratio, the ceiling. */
+  load?: number;
+  maxOpen?: number;
+}
+
+/** How a pool's strategy chose among the members who could take the lead. */
+export interface PickTrace {
+  poolId: string;
+  strategy: string;
+  candidates: CandidateTrace[];
+  winner: string;
+  /** Why the winner won, in words. */
+  why: string;
+}
+
 export interface DecisionTrace {
   rules: RuleTrace[];
+  /** Each pool pick made on the way (an overflow pool adds its own); absent when no pool picked. */
+  picks?: PickTrace[];
 }
 
 interface DecisionBase {

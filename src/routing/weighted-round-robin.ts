@@ -1,53 +1,57 @@
-// Smooth weighted round robin (nginx): each eligible member earns its weight in credit, the
-// member with the most credit wins and pays back the total earned this round. Shares converge
-// exactly and every prefix of the sequence stays within one lead of the exact share, without
-// bursts (weights 5:1:1 give a a b a c a a, not a a a a a b c).
+// Smooth weighted round robin (nginx): each candidate earns its weight in credit, the candidate
+// with the most credit wins and pays back the total earned this round. Shares converge exactly
+// and every prefix of the sequence stays within one lead of the exact share, without bursts
+// (weights 5:1:1 give a a b a c a a, not a a a a a b c).
 //
-// Credits live in counters (pool:<id>:wrr:<rep>) as increments, so workers that serialise on
-// the pool's state rows stay exact. Credits across the pool sum to zero, so a new member starts
-// at 0 -- the pool's average -- and is not flooded. Weight 0 is never picked and never earns.
-// An unavailable member earns nothing (not owed missed leads) unless pool.catchUpAfterAway.
+// Credits live in counters (line:<line>:wrr:<period>:<rep>) as increments, so workers that
+// serialise on the routing lock stay exact. They are whole thousandths of a lead: a weight of
+// 0.5 earns 500, so fractional weights never accumulate float error. Credits across the line sum
+// to zero, so a new member starts at 0 -- the average -- and is not flooded; a new period
+// (pool.period: day, week, month in the pool's zone) starts everyone at 0, so last month's
+// imbalance does not decide this month. Weight 0 is never picked and never earns. An unavailable
+// member earns nothing (not owed missed leads) unless pool.catchUpAfterAway.
 import type { CompiledPool } from './compile.js';
-import { counter, type DecideContext, type Needs } from './context.js';
+import { counter, type DecideContext } from './context.js';
 import type { Outcome } from './outcome.js';
-import { checkMember } from './pool-members.js';
-import type { Reason } from './types.js';
+import type { Candidates } from './pool-members.js';
+import type { CandidateTrace, Reason } from './types.js';
 
-export function pickWeighted(pool: CompiledPool, ctx: DecideContext, needs: Needs, reasons: Reason[]): Outcome | undefined {
-  const catchUp = pool.pool.catchUpAfterAway;
+const leads = (thousandths: number) => thousandths / 1000;
+
+export function pickWeighted(pool: CompiledPool, cands: Candidates, ctx: DecideContext, reasons: Reason[]): Outcome {
+  const keys = pool.creditKeys(pool.periodOf(ctx.now));
   const deltas: Record<string, number> = {};
   let total = 0;
-  let best = -1;
+  if (pool.pool.catchUpAfterAway) {
+    for (const i of cands.resting) {
+      deltas[keys[i]!] = pool.weights1000[i]!;
+      total += pool.weights1000[i]!;
+    }
+  }
+  const tiers = pool.pool.priority !== undefined;
+  const figures: CandidateTrace[] = [];
+  let best = cands.list[0]!;
   let bestCredit = -Infinity;
-  for (let i = 0; i < pool.members.length; i++) {
-    const weight = pool.weights[i]!;
-    const key = pool.creditKeys[i]!;
-    if (weight === 0) {
-      reasons.push({ code: 'REP_WEIGHT_ZERO', repId: pool.members[i]!, poolId: pool.id });
-      continue;
-    }
-    const m = checkMember(pool, i, ctx, needs);
-    if (m.skip) {
-      reasons.push(m.skip);
-      if (catchUp && (m.skip.code === 'REP_AWAY' || m.skip.code === 'REP_OFF_HOURS')) {
-        deltas[key] = weight;
-        total += weight;
-      }
-      continue;
-    }
-    const credit = counter(ctx, key) + weight;
-    deltas[key] = weight;
-    total += weight;
+  for (const c of cands.list) {
+    const w = pool.weights1000[c.index]!;
+    const credit = counter(ctx, keys[c.index]!) + w;
+    deltas[keys[c.index]!] = w;
+    total += w;
+    const f: CandidateTrace = { repId: c.rep.id, weight: pool.weights[c.index]!, credit: leads(credit) };
+    if (tiers) f.priority = pool.priorities[c.index]!;
+    figures.push(f);
     // Strictly greater: ties go to the earlier member in configured order.
     if (credit > bestCredit) {
       bestCredit = credit;
-      best = i;
+      best = c;
     }
   }
-  if (best < 0) return undefined;
-  const rep = ctx.compiled.reps.get(pool.members[best]!)!;
-  const bestKey = pool.creditKeys[best]!;
-  deltas[bestKey] = (deltas[bestKey] ?? 0) - total;
-  reasons.push({ code: 'WEIGHTED_HIGHEST_CREDIT', repId: rep.id, poolId: pool.id, detail: `credit ${bestCredit} (weight ${pool.weights[best]}) of ${total} earned this round` });
-  return { kind: 'rep', rep, code: 'WEIGHTED_HIGHEST_CREDIT', poolId: pool.id, counterDeltas: deltas };
+  const bestKey = keys[best.index]!;
+  deltas[bestKey] = deltas[bestKey]! - total;
+  const why = `highest credit ${leads(bestCredit)} (weight ${pool.weights[best.index]}); pays back the ${leads(total)} earned this round`;
+  reasons.push({ code: 'WEIGHTED_HIGHEST_CREDIT', repId: best.rep.id, poolId: pool.id, detail: why });
+  ctx.picks.push({ poolId: pool.id, strategy: pool.pool.strategy, candidates: figures, winner: best.rep.id, why });
+  const outcome: Outcome = { kind: 'rep', rep: best.rep, code: 'WEIGHTED_HIGHEST_CREDIT', poolId: pool.id, counterDeltas: deltas, line: { seqKey: pool.seqKey, lastKey: pool.lastKeys[best.index]! } };
+  if (pool.pool.countsTowardCaps === false) outcome.uncapped = true;
+  return outcome;
 }

@@ -18,7 +18,12 @@ describe('explainDecision', () => {
         'Steps:',
         '  - RULE_MATCHED (rule dach)',
         '  - REP_AWAY (rep ana, pool dach): 2026-11-24..2026-11-26',
-        '  - ROUND_ROBIN_NEXT (rep bo, pool dach): position 2 of 2, after start',
+        '  - ROUND_ROBIN_NEXT (rep bo, pool dach): never had a lead on line pool/dach; first such member in pool order',
+        '',
+        'Candidates weighed:',
+        '  - pool dach (round_robin):',
+        '      bo: no lead yet',
+        '      -> bo: never had a lead on line pool/dach; first such member in pool order',
       ].join('\n'),
     );
   });
@@ -32,12 +37,20 @@ describe('stateKeys', () => {
     expect(stateKeys(config, at('2026-11-29T12:00Z'))).toEqual({
       pools: ['w'],
       counters: [
-        'pool:w:wrr:ana',
-        'pool:w:wrr:bo',
+        'line:all:last:ana', // every rep's place on the line of all leads (least_recently_assigned, idle time)
+        'line:all:last:bo',
+        'line:all:seq',
+        'line:pool/w:last:ana', // the pool's line: each member's place, and the line's last number
+        'line:pool/w:last:bo',
+        'line:pool/w:seq',
+        'line:pool/w:wrr:all:ana', // weighted credits, period all_time
+        'line:pool/w:wrr:all:bo',
         'rep:ana:day:2026-11-30', // already Monday in Auckland: a new ISO week
+        'rep:ana:month:2026-11',
         'rep:ana:open',
         'rep:ana:week:2026-W49',
         'rep:bo:day:2026-11-29',
+        'rep:bo:month:2026-11',
         'rep:bo:open',
         'rep:bo:week:2026-W48',
       ],

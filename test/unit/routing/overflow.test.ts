@@ -33,11 +33,12 @@ describe('overflow chain', () => {
     expect(d.reasons.at(-1)).toEqual({ code: 'REP_NO_CRM_ID', poolId: 'first', detail: 'queue triage has no hubspot id' });
   });
 
-  it('an overflow pool uses its own strategy and moves its own cursor', () => {
+  it('an overflow pool uses its own strategy and moves its own line', () => {
     const config = aConfig({ pools: [first, aPool({ id: 'second', reps: [aRep({ id: 'b1' }), aRep({ id: 'b2' })] })], reps: [aRep({ id: 'lead' })], queues, rules });
-    const d = decide(aLead(), config, { cursors: { second: 0 }, counters: {} }, now);
+    const d = decide(aLead(), config, { cursors: {}, counters: { 'line:pool/second:seq': 1, 'line:pool/second:last:b1': 1 } }, now);
     expect(d).toMatchObject({ ownerId: 'b2', poolId: 'second', code: 'ROUND_ROBIN_NEXT' });
-    expect(d.stateChange.cursors).toEqual({ second: 1 });
+    expect(d.stateChange.counterDeltas).toMatchObject({ 'line:pool/second:seq': 1, 'line:pool/second:last:b2': 2 });
+    expect(Object.keys(d.stateChange.counterDeltas).filter((k) => k.startsWith('line:pool/first'))).toEqual([]);
   });
 });
 

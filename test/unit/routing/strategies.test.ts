@@ -23,12 +23,12 @@ describe('round robin', () => {
     expect(owners(simulate(aConfig({ pools: [aPool({ reps })] }), 7))).toEqual(['a', 'b', 'c', 'a', 'b', 'c', 'a']);
   });
 
-  it('skips the unavailable, who keep their place and are not owed', () => {
+  it('skips the unavailable, who keep their place: next when back, but not owed the leads they missed', () => {
     const withAway = [reps[0]!, aRep({ id: 'b', away: [days('2026-11-25', '2026-11-25')] }), reps[2]!];
     const state = noHistory();
     expect(owners(simulate(aConfig({ pools: [aPool({ reps: withAway })] }), 4, state))).toEqual(['a', 'c', 'a', 'c']);
-    // b is back: rotation continues from the cursor, b is not flooded.
-    expect(owners(simulate(aConfig({ pools: [aPool({ reps })] }), 4, state))).toEqual(['a', 'b', 'c', 'a']);
+    // b is back: first in line (waited longest), then the line goes on; one lead, not a flood.
+    expect(owners(simulate(aConfig({ pools: [aPool({ reps })] }), 4, state))).toEqual(['b', 'a', 'c', 'b']);
   });
 
   it('a rep appended to the pool joins the rotation without a flood', () => {
@@ -47,7 +47,20 @@ describe('round robin', () => {
 
   it('counts open, day and week for the chosen rep', () => {
     const d = decide(aLead(), aConfig({ pools: [aPool({ reps })] }), noHistory(), now);
-    expect(d.stateChange).toEqual({ cursors: { pool: 0 }, counterDeltas: { 'rep:a:open': 1, 'rep:a:day:2026-11-25': 1, 'rep:a:week:2026-W48': 1 } });
+    expect(d.stateChange).toEqual({
+      cursors: {},
+      counterDeltas: {
+        'rep:a:open': 1,
+        'rep:a:day:2026-11-25': 1,
+        'rep:a:week:2026-W48': 1,
+        'rep:a:month:2026-11': 1,
+        // a goes to the back of the pool's line and of the line of all leads.
+        'line:pool/pool:seq': 1,
+        'line:pool/pool:last:a': 1,
+        'line:all:seq': 1,
+        'line:all:last:a': 1,
+      },
+    });
   });
 });
 
@@ -92,7 +105,7 @@ describe('weighted round robin', () => {
   it('credits sum to zero, so shares stay exact as leads accumulate', () => {
     const state = noHistory();
     simulate(weighted({ a: 3, b: 1 }), 1001, state);
-    expect(state.counters[creditKey('pool', 'a')]! + state.counters[creditKey('pool', 'b')]!).toBe(0);
+    expect(state.counters[creditKey('pool/pool', 'all', 'a')]! + state.counters[creditKey('pool/pool', 'all', 'b')]!).toBe(0);
   });
 
   it('catchUpAfterAway: an away member keeps earning and catches up on return', () => {
@@ -115,7 +128,7 @@ describe('least loaded', () => {
   it('picks the fewest open leads, ties in configured order', () => {
     const d = decide(aLead(), config, { cursors: {}, counters: { [openKey('a')]: 4, [openKey('b')]: 2, [openKey('c')]: 2 } }, now);
     expect(d).toMatchObject({ ownerId: 'b', code: 'LEAST_LOADED' });
-    expect(d.reasons).toContainEqual({ code: 'LEAST_LOADED', repId: 'b', poolId: 'pool', detail: '2 open' });
+    expect(d.reasons).toContainEqual({ code: 'LEAST_LOADED', repId: 'b', poolId: 'pool', detail: 'lowest load 2 open; tie broken by pool order' });
   });
 
   it('levels the pool as leads accumulate', () => {
