@@ -41,6 +41,8 @@ export interface CompiledPool {
   seqKey: string;
   /** Per member position: the member's place on the line. */
   lastKeys: readonly string[];
+  /** Per member position: the member's place on the line "all". */
+  globalLastKeys: readonly string[];
   /** Per member position: priority tier (all 0 without pool.priority). */
   priorities: readonly number[];
   /** The pool's counting period at a moment ("all" for all_time, else the local date, ISO week or month). */
@@ -182,6 +184,7 @@ function compilePool(pool: Pool, reps: ReadonlyMap<string, CompiledRep>): Compil
     line,
     seqKey: lineSeqKey(line),
     lastKeys: pool.members.map((m) => lastKey(line, m)),
+    globalLastKeys: pool.members.map((m) => lastKey(globalLine, m)),
     priorities: pool.members.map((m) => pool.priority?.[m] ?? 0),
     periodOf: (now) => {
       if (period === 'all_time') return 'all';

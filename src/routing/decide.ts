@@ -56,6 +56,7 @@ function toBackOfLine(ctx: DecideContext, seqKey: string, lastKey: string, delta
   const next = counter(ctx, seqKey) + 1;
   deltas[seqKey] = 1;
   deltas[lastKey] = next - counter(ctx, lastKey);
+  // A newcomer's place never reads 0 again (0 means "no place yet" to round robin).
 }
 
 // Built without object spread: this runs once per lead and spreads showed up in the profile.
@@ -75,7 +76,7 @@ function toDecision(o: Outcome, ruleId: string, ctx: DecideContext, reasons: Rea
       const counterDeltas: Record<string, number> = o.counterDeltas ?? {};
       counterDeltas[rep.openKey] = (counterDeltas[rep.openKey] ?? 0) + 1;
       if (!o.uncapped) chargeCaps(rep, rep.clock!.at(ctx.now), ctx.nowMs, counterDeltas); // checkRep already refused reps without a valid zone
-      toBackOfLine(ctx, globalSeqKey, rep.globalLastKey, counterDeltas);
+      if (!o.movedGlobal) toBackOfLine(ctx, globalSeqKey, rep.globalLastKey, counterDeltas);
       if (o.line) toBackOfLine(ctx, o.line.seqKey, o.line.lastKey, counterDeltas);
       const crmOwnerId = crmOwnerIdOf(rep, ctx.crm)!;
       d = { kind: 'assigned', ownerId: rep.id, ownerKind: 'rep', crmOwnerId, code: o.code, ruleId, reasons, trace, stateChange: { cursors: {}, counterDeltas } };

@@ -19,7 +19,7 @@ function figure(c: CandidateTrace): string {
   if (c.priority !== undefined) parts.push(`priority ${c.priority}`);
   if (c.weight !== undefined) parts.push(`weight ${c.weight}`, `credit ${c.credit}`);
   if (c.load !== undefined) parts.push(c.maxOpen !== undefined ? `load ${c.load}/${c.maxOpen}` : `load ${c.load}`);
-  if (c.lastLead !== undefined) parts.push(c.lastLead === 0 ? 'no lead yet' : `last lead #${c.lastLead}`);
+  if (c.place !== undefined) parts.push(c.place < 1 ? `place ${c.place} (no lead yet)` : `place ${c.place}`);
   return `${c.repId}: ${parts.join(', ')}`;
 }
 

@@ -30,7 +30,7 @@ export function pickLeastLoaded(pool: CompiledPool, cands: Candidates, ctx: Deci
     // open_ratio needs maxOpen (validation says so); a rep without one compares as maxOpen 1.
     const max = by === 'open_ratio' ? Math.max(1, c.rep.rep.maxOpen ?? 1) : 1;
     const idle = counter(ctx, c.rep.globalLastKey);
-    const f: CandidateTrace = { repId: c.rep.id, load, lastLead: idle };
+    const f: CandidateTrace = { repId: c.rep.id, load, place: idle };
     if (by === 'open_ratio') f.maxOpen = max;
     if (tiers) f.priority = pool.priorities[c.index]!;
     figures.push(f);
@@ -53,7 +53,7 @@ export function pickLeastLoaded(pool: CompiledPool, cands: Candidates, ctx: Deci
     }
   }
   const unit = by === 'assignments' ? ` lead(s) this ${pool.pool.period === undefined || pool.pool.period === 'all_time' ? 'pool ever' : pool.pool.period}` : by === 'open_ratio' ? `/${bestMax} open` : ' open';
-  const why = `lowest load ${bestLoad}${unit}${tie === 'idle' ? `; tie broken by idle time (last lead #${bestIdle}, the oldest)` : tie === 'order' ? '; tie broken by pool order' : ''}`;
+  const why = `lowest load ${bestLoad}${unit}${tie === 'idle' ? `; tie broken by idle time (place ${bestIdle} on the line of all leads, the longest waiting)` : tie === 'order' ? '; tie broken by pool order' : ''}`;
   reasons.push({ code: 'LEAST_LOADED', repId: best.rep.id, poolId: pool.id, detail: why });
   ctx.picks.push({ poolId: pool.id, strategy: pool.pool.strategy, candidates: figures, winner: best.rep.id, why });
   const outcome: Outcome = { kind: 'rep', rep: best.rep, code: 'LEAST_LOADED', poolId: pool.id, line: { seqKey: pool.seqKey, lastKey: pool.lastKeys[best.index]! } };

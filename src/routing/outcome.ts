@@ -9,8 +9,10 @@ export type Outcome =
       rep: CompiledRep;
       code: ChoiceCode;
       poolId?: string;
-      /** Set when a pool's strategy picked a member: the line's sequence key and the rep's place on it, moved to the back. */
+      /** A pool line decide() still has to move the rep to the back of (round robin moves its own, in counterDeltas). */
       line?: { seqKey: string; lastKey: string };
+      /** The strategy already moved the rep on the line "all" (least_recently_assigned). */
+      movedGlobal?: boolean;
       /** The pool does not count toward caps (countsTowardCaps: false). */
       uncapped?: boolean;
       /** Strategy-specific counter increments (weighted credits, assignment counts). */

@@ -1,55 +1,76 @@
-// Round robin is a line, not a position. Each member's place is the sequence number of their
-// last lead on the pool's line (counter line:<line>:last:<rep>); the member who has waited
-// longest -- smallest number, never-assigned first -- takes the lead and goes to the back.
-// So a member skipped while unavailable keeps their place and is next when back; adding or
-// removing members moves nobody else; and since places are stored per rep, not as an index,
-// they survive config versions. Members who never had a lead go in pool order (starting after a
-// pre-upgrade cursor, if the pool had one, so the upgrade does not restart the rotation).
-// least_recently_assigned is the same walk over the line "all": every lead the rep got by any
-// route (named rep, account owner, other pools) sends them to the back.
+// Round robin is a line, not a position. Each member's place is a number stored per rep on the
+// pool's line (counter line:<line>:last:<rep>); the available member with the smallest number --
+// who has waited longest -- takes the lead and goes to the back (the line's next number). So a
+// member skipped while unavailable keeps their place and is next when back; removing members
+// moves nobody; and since places are stored per rep, not as an index, they survive config versions.
+// Places are handed out the first time a pick on the line sees a member without one (unavailable
+// members too):
+//  - on a new line, everyone lines up in pool order (after a pre-upgrade cursor, if the pool had
+//    one, so the upgrade does not restart the rotation), with places below 1;
+//  - on a line with history, a newcomer joins at the back, so adding a member (even first in the
+//    list) never hands them the next lead ahead of people already waiting.
+// least_recently_assigned is the same walk over the line "all", on which every lead the rep got by
+// any route (named rep, account owner, other pools) sends them to the back.
 import type { CompiledPool } from './compile.js';
 import { counter, type DecideContext } from './context.js';
+import { globalLine, lineSeqKey } from './counter-keys.js';
 import type { Outcome } from './outcome.js';
-import type { Candidate, Candidates } from './pool-members.js';
+import type { Candidates } from './pool-members.js';
 import type { CandidateTrace, ChoiceCode, Reason } from './types.js';
 
-/** The candidate who has waited longest on the line keyOf reads. */
-function longestWaiting(pool: CompiledPool, cands: Candidates, ctx: DecideContext, keyOf: (c: Candidate) => string): { winner: Candidate; last: number; figures: CandidateTrace[] } {
+const globalSeqKey = lineSeqKey(globalLine);
+
+function pickInLine(pool: CompiledPool, cands: Candidates, ctx: DecideContext, reasons: Reason[], code: ChoiceCode, line: string, seqKey: string, keys: readonly string[]): Outcome {
   const n = pool.members.length;
+  const seqRead = counter(ctx, seqKey);
+  let seq = seqRead;
+  const deltas: Record<string, number> = {};
+  // Places, with newcomers placed (their delta is from 0: a missing place reads as 0, never a real place).
+  const places = new Array<number>(n);
   const cursor = ctx.state.cursors[pool.id] ?? -1;
   const start = cursor >= 0 ? (cursor + 1) % n : 0;
+  for (let i = 0; i < n; i++) {
+    const place = counter(ctx, keys[i]!);
+    if (place !== 0) places[i] = place;
+    else if (seqRead === 0) places[i] = ((i - start + n) % n) - n; // a new line: pool order, all below 1
+  }
+  for (let i = 0; i < n; i++) {
+    if (places[i] !== undefined) continue;
+    places[i] = ++seq; // a newcomer on a line with history: the back
+    deltas[keys[i]!] = places[i]!;
+  }
+  for (let i = 0; i < n; i++) if (seqRead === 0 && counter(ctx, keys[i]!) === 0) deltas[keys[i]!] = places[i]!;
+
+  const tiers = pool.pool.priority !== undefined;
   const figures: CandidateTrace[] = [];
   let winner = cands.list[0]!;
-  let bestLast = Infinity;
-  let bestOrder = Infinity;
-  const tiers = pool.pool.priority !== undefined;
   for (const c of cands.list) {
-    const last = counter(ctx, keyOf(c));
-    const order = (c.index - start + n) % n;
-    figures.push(tiers ? { repId: c.rep.id, priority: pool.priorities[c.index]!, lastLead: last } : { repId: c.rep.id, lastLead: last });
-    if (last < bestLast || (last === bestLast && order < bestOrder)) {
-      winner = c;
-      bestLast = last;
-      bestOrder = order;
-    }
+    const f: CandidateTrace = { repId: c.rep.id, place: places[c.index]! };
+    if (tiers) f.priority = pool.priorities[c.index]!;
+    figures.push(f);
+    if (places[c.index]! < places[winner.index]!) winner = c;
   }
-  return { winner, last: bestLast, figures };
-}
-
-function pickInLine(pool: CompiledPool, cands: Candidates, ctx: DecideContext, reasons: Reason[], code: ChoiceCode, line: string, keyOf: (c: Candidate) => string): Outcome {
-  const { winner, last, figures } = longestWaiting(pool, cands, ctx, keyOf);
-  const why = last === 0 ? `never had a lead on line ${line}; first such member in pool order` : `waited longest on line ${line} (last lead #${last})`;
+  const waited = places[winner.index]!;
+  const next = ++seq;
+  const winnerKey = keys[winner.index]!;
+  deltas[winnerKey] = next - counter(ctx, winnerKey);
+  deltas[seqKey] = next - seqRead;
+  const why = waited < 1 ? `first in line on ${line} (no lead on it yet)` : `waited longest on line ${line} (place ${waited})`;
   reasons.push({ code, repId: winner.rep.id, poolId: pool.id, detail: why });
   ctx.picks.push({ poolId: pool.id, strategy: pool.pool.strategy, candidates: figures, winner: winner.rep.id, why });
-  const outcome: Outcome = { kind: 'rep', rep: winner.rep, code, poolId: pool.id, line: { seqKey: pool.seqKey, lastKey: pool.lastKeys[winner.index]! } };
+  const outcome: Outcome = { kind: 'rep', rep: winner.rep, code, poolId: pool.id, counterDeltas: deltas };
+  if (line === globalLine) {
+    outcome.movedGlobal = true;
+    outcome.line = { seqKey: pool.seqKey, lastKey: pool.lastKeys[winner.index]! };
+  }
   if (pool.pool.countsTowardCaps === false) outcome.uncapped = true;
   return outcome;
 }
 
 export function pickRoundRobin(pool: CompiledPool, cands: Candidates, ctx: DecideContext, reasons: Reason[]): Outcome {
-  return pickInLine(pool, cands, ctx, reasons, 'ROUND_ROBIN_NEXT', pool.line, (c) => pool.lastKeys[c.index]!);
+  return pickInLine(pool, cands, ctx, reasons, 'ROUND_ROBIN_NEXT', pool.line, pool.seqKey, pool.lastKeys);
 }
 
 export function pickLeastRecentlyAssigned(pool: CompiledPool, cands: Candidates, ctx: DecideContext, reasons: Reason[]): Outcome {
-  return pickInLine(pool, cands, ctx, reasons, 'LEAST_RECENTLY_ASSIGNED', 'all', (c) => c.rep.globalLastKey);
+  return pickInLine(pool, cands, ctx, reasons, 'LEAST_RECENTLY_ASSIGNED', globalLine, globalSeqKey, pool.globalLastKeys);
 }

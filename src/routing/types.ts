@@ -96,8 +96,9 @@ export interface CandidateTrace {
   repId: string;
   /** Priority tier (pools with `priority`). */
   priority?: number;
-  /** Round robin / least recently assigned: the sequence number of their last lead on the line (0: never). */
-  lastLead?: number;
+  /** Place on the rotation line (round robin: the pool's; least recently assigned and least loaded's
+   *  idle tie-break: the line of all leads). Smaller waited longer; below 1: no lead on that line yet. */
+  place?: number;
   /** Weighted: the member's weight and credit after this round's earning, in leads. */
   weight?: number;
   credit?: number;

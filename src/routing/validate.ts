@@ -10,6 +10,7 @@
 import { didYouMean } from '../lead/index.js';
 import type { Account, CrmQueue, Pool, Rep, Rule, RoutingConfig } from './config-schema.js';
 import { isValidTimeZone } from './local-time.js';
+import { checkPoolFairness } from './validate-pools.js';
 import { checkRules, missing, namesOf, type ConfigIssue, type Known } from './validate-rules.js';
 
 export type { ConfigIssue, Known, Names } from './validate-rules.js';
@@ -79,6 +80,7 @@ function checkPools(config: PartialRoutingConfig, base: string, known: Known, ou
     } else if (p.catchUpAfterAway) {
       out.push({ path: `${path}.catchUpAfterAway`, message: 'only weighted_round_robin pools keep credit to catch up with' });
     }
+    checkPoolFairness(p, path, config.reps, out);
     p.overflow.forEach((t, j) => {
       const tp = `${path}.overflow[${j}]`;
       if ('pool' in t && !known.pools.has(t.pool)) out.push({ path: `${tp}.pool`, message: missing('pool', t.pool, known.pools) });

@@ -18,12 +18,12 @@ describe('explainDecision', () => {
         'Steps:',
         '  - RULE_MATCHED (rule dach)',
         '  - REP_AWAY (rep ana, pool dach): 2026-11-24..2026-11-26',
-        '  - ROUND_ROBIN_NEXT (rep bo, pool dach): never had a lead on line pool/dach; first such member in pool order',
+        '  - ROUND_ROBIN_NEXT (rep bo, pool dach): first in line on pool/dach (no lead on it yet)',
         '',
         'Candidates weighed:',
         '  - pool dach (round_robin):',
-        '      bo: no lead yet',
-        '      -> bo: never had a lead on line pool/dach; first such member in pool order',
+        '      bo: place -1 (no lead yet)',
+        '      -> bo: first in line on pool/dach (no lead on it yet)',
       ].join('\n'),
     );
   });

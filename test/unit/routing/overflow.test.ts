@@ -35,9 +35,9 @@ describe('overflow chain', () => {
 
   it('an overflow pool uses its own strategy and moves its own line', () => {
     const config = aConfig({ pools: [first, aPool({ id: 'second', reps: [aRep({ id: 'b1' }), aRep({ id: 'b2' })] })], reps: [aRep({ id: 'lead' })], queues, rules });
-    const d = decide(aLead(), config, { cursors: {}, counters: { 'line:pool/second:seq': 1, 'line:pool/second:last:b1': 1 } }, now);
+    const d = decide(aLead(), config, { cursors: {}, counters: { 'line:pool/second:seq': 2, 'line:pool/second:last:b1': 2, 'line:pool/second:last:b2': 1 } }, now);
     expect(d).toMatchObject({ ownerId: 'b2', poolId: 'second', code: 'ROUND_ROBIN_NEXT' });
-    expect(d.stateChange.counterDeltas).toMatchObject({ 'line:pool/second:seq': 1, 'line:pool/second:last:b2': 2 });
+    expect(d.stateChange.counterDeltas).toMatchObject({ 'line:pool/second:seq': 1, 'line:pool/second:last:b2': 2 }); // 1 -> 3: the back
     expect(Object.keys(d.stateChange.counterDeltas).filter((k) => k.startsWith('line:pool/first'))).toEqual([]);
   });
 });

@@ -31,11 +31,12 @@ describe('round robin', () => {
     expect(owners(simulate(aConfig({ pools: [aPool({ reps })] }), 4, state))).toEqual(['b', 'a', 'c', 'b']);
   });
 
-  it('a rep appended to the pool joins the rotation without a flood', () => {
-    const state = noHistory();
-    simulate(aConfig({ pools: [aPool({ reps })] }), 3, state);
-    const grown = aConfig({ pools: [aPool({ reps: [...reps, aRep({ id: 'd' })] })] });
-    expect(owners(simulate(grown, 8, state))).toEqual(['d', 'a', 'b', 'c', 'd', 'a', 'b', 'c']);
+  it('a rep added to the pool joins at the back of the line, wherever they are listed', () => {
+    for (const members of [[...reps, aRep({ id: 'd' })], [aRep({ id: 'd' }), ...reps]]) {
+      const state = noHistory();
+      simulate(aConfig({ pools: [aPool({ reps })] }), 4, state); // a b c a: b is next
+      expect(owners(simulate(aConfig({ pools: [aPool({ reps: members })] }), 5, state))).toEqual(['b', 'c', 'a', 'd', 'b']);
+    }
   });
 
   it('POOL_EXHAUSTED when nobody can take it, with no state change', () => {
@@ -54,9 +55,11 @@ describe('round robin', () => {
         'rep:a:day:2026-11-25': 1,
         'rep:a:week:2026-W48': 1,
         'rep:a:month:2026-11': 1,
-        // a goes to the back of the pool's line and of the line of all leads.
+        // A new line: everyone gets a place in pool order (below 1); a takes the lead and goes to the back.
         'line:pool/pool:seq': 1,
         'line:pool/pool:last:a': 1,
+        'line:pool/pool:last:b': -2,
+        'line:pool/pool:last:c': -1,
         'line:all:seq': 1,
         'line:all:last:a': 1,
       },
