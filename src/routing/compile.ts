@@ -41,6 +41,10 @@ export interface CompiledPool {
   seqKey: string;
   /** Per member position: the member's place on the line. */
   lastKeys: readonly string[];
+  /** The places on the pool's line: its own members', or for a rotationGroup every grouped pool's members (config order). */
+  lineKeys: readonly string[];
+  /** Per member position: the index of the member's place in lineKeys. */
+  lineIndex: readonly number[];
   /** Per member position: the member's place on the line "all". */
   globalLastKeys: readonly string[];
   /** Per member position: priority tier (all 0 without pool.priority). */
@@ -99,7 +103,14 @@ export function compileConfig(config: RoutingConfig): CompiledConfig {
     }),
   );
   const reps = new Map(repList.map((r) => [r.id, r]));
-  const pools = new Map(config.pools.map((pool) => [pool.id, compilePool(pool, reps)]));
+  const groups = new Map<string, string[]>();
+  for (const p of config.pools) {
+    if (p.rotationGroup === undefined) continue;
+    const members = groups.get(p.rotationGroup) ?? [];
+    for (const m of p.members) if (!members.includes(m)) members.push(m);
+    groups.set(p.rotationGroup, members);
+  }
+  const pools = new Map(config.pools.map((pool) => [pool.id, compilePool(pool, reps, pool.rotationGroup === undefined ? pool.members : groups.get(pool.rotationGroup)!)]));
   const repsByCrmId = { hubspot: new Map(), salesforce: new Map(), api: new Map() } as Record<CrmName, Map<string, CompiledRep>>;
   for (const r of repList) {
     repsByCrmId.api.set(r.id, r);
@@ -127,7 +138,7 @@ export function compileConfig(config: RoutingConfig): CompiledConfig {
 
 /** Every line's sequence key and every member's place on it (decide writes places as deltas from what it read). */
 function lineKeys(pools: readonly CompiledPool[]): string[] {
-  return [lineSeqKey(globalLine), ...pools.flatMap((p) => [lineSeqKey(p.line), ...p.lastKeys])];
+  return [lineSeqKey(globalLine), ...pools.flatMap((p) => [lineSeqKey(p.line), ...p.lineKeys])];
 }
 
 function periodKeysMemo(repId: string): (local: LocalTime) => { day: string; week: string; month: string } {
@@ -169,7 +180,7 @@ function perPeriod(build: (period: string) => string[]): (period: string) => rea
   };
 }
 
-function compilePool(pool: Pool, reps: ReadonlyMap<string, CompiledRep>): CompiledPool {
+function compilePool(pool: Pool, reps: ReadonlyMap<string, CompiledRep>, lineMembers: readonly string[]): CompiledPool {
   const line = pool.rotationGroup !== undefined ? groupLine(pool.rotationGroup) : poolLine(pool.id);
   const weights = pool.members.map((m) => pool.weights?.[m] ?? reps.get(m)?.rep.weight ?? 1);
   const period = pool.period ?? 'all_time';
@@ -184,6 +195,8 @@ function compilePool(pool: Pool, reps: ReadonlyMap<string, CompiledRep>): Compil
     line,
     seqKey: lineSeqKey(line),
     lastKeys: pool.members.map((m) => lastKey(line, m)),
+    lineKeys: lineMembers.map((m) => lastKey(line, m)),
+    lineIndex: pool.members.map((m) => lineMembers.indexOf(m)),
     globalLastKeys: pool.members.map((m) => lastKey(globalLine, m)),
     priorities: pool.members.map((m) => pool.priority?.[m] ?? 0),
     periodOf: (now) => {
