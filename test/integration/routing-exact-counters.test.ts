@@ -24,7 +24,7 @@ afterEach(async () => {
 });
 
 /** 1 serve + 8 workers on a fresh database with this routing config; `total` leads stored through the serving one. */
-async function routeThroughCluster(routing: unknown, total: number, prefix: string) {
+async function routeThroughCluster(routing: unknown, total: number, prefix: string, clock?: () => Date) {
   const tdb: TestDatabase = await createTestDatabase();
   const dir = mkdtempSync(join(tmpdir(), 'lr-exact-'));
   cleanups.push(async () => {
@@ -43,7 +43,7 @@ async function routeThroughCluster(routing: unknown, total: number, prefix: stri
   // The day caps are per local day: keep every decision on one day, clear of midnight UTC.
   const offsetMs = new Date().getUTCHours() >= 22 ? 3 * hour : 0;
   for (let i = 0; i < workers; i++) {
-    const w = await openRuntime(env, { now: () => new Date(Date.now() + offsetMs) });
+    const w = await openRuntime(env, { now: clock ?? (() => new Date(Date.now() + offsetMs)) });
     working.push(w);
     void w.startWorking();
   }
@@ -111,4 +111,49 @@ it(`keeps a 2:1:1 weighted pool exact with ${workers} workers: 2,000 leads split
   const credits = await sql.rows<{ key: string; value: string }>(`select key, value from routing_counters where key like 'pool:weighted:wrr:%' order by key`);
   expect(credits.reduce((s, c) => s + Number(c.value), 0)).toBe(0);
   for (const c of credits) expect(Math.abs(Number(c.value))).toBeLessThanOrEqual(4);
+});
+
+it(`keeps hour, rolling and month caps and the round-robin line exact with ${workers} workers`, { timeout: 180_000 }, async () => {
+  // One clock hour for the whole run: the workers' clock starts 5 minutes into the current UTC hour.
+  const t0 = Date.now();
+  const base = t0 - (t0 % hour) + 5 * 60_000;
+  const clock = () => new Date(base + (Date.now() - t0));
+  const routing = {
+    reps: [
+      { id: 'hourly', crmIds: { api: 'hourly' }, capPerHour: 30 },
+      { id: 'rolling', crmIds: { api: 'rolling' }, capRolling: { hours: 3, max: 40 } },
+      { id: 'monthly', crmIds: { api: 'monthly' }, capPerMonth: 50 },
+      { id: 'free', crmIds: { api: 'free' } },
+      { id: 'reserve', crmIds: { api: 'reserve' } },
+    ],
+    pools: [
+      { id: 'capped', strategy: 'round_robin', members: ['hourly', 'rolling', 'monthly'], overflow: [{ pool: 'open' }] },
+      { id: 'open', strategy: 'round_robin', members: ['free', 'reserve'] },
+    ],
+    rules: [{ id: 'all', when: { match: 'always' }, action: { pool: 'capped' } }],
+  };
+  const sql = await routeThroughCluster(routing, 300, 'caps', clock);
+  const perRep = await sql.rows(`select rep_id, count(*)::int n from assignments group by rep_id order by rep_id`);
+  // 120 to the capped three, the 180 others alternate exactly between free and reserve.
+  expect(perRep).toEqual([
+    { rep_id: 'free', n: 90 },
+    { rep_id: 'hourly', n: 30 },
+    { rep_id: 'monthly', n: 50 },
+    { rep_id: 'reserve', n: 90 },
+    { rep_id: 'rolling', n: 40 },
+  ]);
+  const counters = await sql.rows<{ key: string; value: string }>(`select key, value from routing_counters where key like 'rep:%:hour:%' or key like 'rep:%:month:%' or key like 'line:%:seq' order by key`);
+  const byKind = counters.map((c) => [c.key.replace(/:\d{4}-\d{2}(-\d{2}T\d{2})?$/, ''), Number(c.value)]);
+  expect(byKind).toEqual([
+    ['line:all:seq', 300],
+    ['line:pool/capped:seq', 120],
+    ['line:pool/open:seq', 180],
+    ['rep:free:month', 90],
+    ['rep:hourly:hour', 30], // hours are counted only for reps with an hourly or rolling cap
+    ['rep:hourly:month', 30],
+    ['rep:monthly:month', 50],
+    ['rep:reserve:month', 90],
+    ['rep:rolling:hour', 40],
+    ['rep:rolling:month', 40],
+  ]);
 });
