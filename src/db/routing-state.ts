@@ -1,5 +1,8 @@
-// Rotation cursors and counters are read under row locks and written in the same transaction
-// as the assignment, so parallel workers never lose an update or pick the same rep twice.
+// Routing state -- the counters (caps, open leads, weighted credits, each rep's place on a rotation
+// line) and the old per-pool cursors -- is read under row locks and written in the same
+// transaction as the assignment, so parallel workers never lose an update or pick the same rep
+// twice. Places on a line are absolute values written as increments (new minus read), which is
+// only exact because they are read here, after the locks.
 // Invariant 8 (N workers decide as one would) rests on the order of two statements: under READ
 // COMMITTED a statement sees the database as it was when the statement began, so a statement
 // that waits for the lock and then reads an unlocked row (a day cap, a weighted credit, an open

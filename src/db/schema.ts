@@ -134,14 +134,15 @@ export const outbox = pgTable(
   ],
 );
 
-/** Round-robin position per pool; read and advanced under a row lock in the routing transaction. */
+/** One row per pool (and the global $routing row): the rows routing locks. position is the pre-upgrade round-robin
+ *  index, read only to order a new rotation line; rotation itself lives in routing_counters (line:...). */
 export const rotationCursors = pgTable('rotation_cursors', {
   poolId: text('pool_id').primaryKey(),
   position: integer('position').notNull(),
   updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
 });
 
-/** Named routing counters (open leads, per-day and per-week caps, weighted credits). */
+/** Named routing counters (open leads, caps per hour/day/week/month, weighted credits, places on rotation lines). */
 export const routingCounters = pgTable('routing_counters', {
   key: text('key').primaryKey(),
   value: bigint('value', { mode: 'number' }).notNull(),
