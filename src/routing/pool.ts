@@ -12,17 +12,23 @@ import type { Reason } from './types.js';
 import { pickWeighted } from './weighted-round-robin.js';
 
 function pickMember(pool: CompiledPool, ctx: DecideContext, needs: Needs, reasons: Reason[]): Outcome | undefined {
+  const strategy = pool.pool.strategy;
+  const inLine = strategy === 'round_robin' || strategy === 'least_recently_assigned';
+  // A line without tiers is walked from the front, checking availability only until someone can take the lead.
+  if (inLine && pool.pool.priority === undefined) {
+    return strategy === 'round_robin' ? pickRoundRobin(pool, undefined, ctx, needs, reasons) : pickLeastRecentlyAssigned(pool, undefined, ctx, needs, reasons);
+  }
   const cands = candidatesOf(pool, ctx, needs, reasons);
   if (!cands) return undefined;
-  switch (pool.pool.strategy) {
+  switch (strategy) {
     case 'round_robin':
-      return pickRoundRobin(pool, cands, ctx, reasons);
+      return pickRoundRobin(pool, cands, ctx, needs, reasons);
     case 'weighted_round_robin':
       return pickWeighted(pool, cands, ctx, reasons);
     case 'least_loaded':
       return pickLeastLoaded(pool, cands, ctx, reasons);
     case 'least_recently_assigned':
-      return pickLeastRecentlyAssigned(pool, cands, ctx, reasons);
+      return pickLeastRecentlyAssigned(pool, cands, ctx, needs, reasons);
   }
 }
 

@@ -13,10 +13,10 @@
 // least_recently_assigned is the same walk over the line "all", on which every lead the rep got by
 // any route (named rep, account owner, other pools) sends them to the back.
 import type { CompiledPool } from './compile.js';
-import { counter, type DecideContext } from './context.js';
+import { counter, type DecideContext, type Needs } from './context.js';
 import { globalLine, lineSeqKey } from './counter-keys.js';
 import type { Outcome } from './outcome.js';
-import type { Candidates } from './pool-members.js';
+import { checkMember, type Candidate, type Candidates } from './pool-members.js';
 import type { CandidateTrace, ChoiceCode, Reason } from './types.js';
 
 const globalSeqKey = lineSeqKey(globalLine);
@@ -30,13 +30,11 @@ interface LineView {
   start: number;
 }
 
-function pickInLine(pool: CompiledPool, cands: Candidates, ctx: DecideContext, reasons: Reason[], code: ChoiceCode, line: string, seqKey: string, view: LineView): Outcome {
-  const { keys, indexOf, start } = view;
+/** Every place on the line, newcomers placed (their deltas from 0: a missing place reads as 0, never a real place). */
+function placesOn(view: LineView, seqRead: number, ctx: DecideContext, deltas: Record<string, number>): { places: number[]; seq: number } {
+  const { keys, start } = view;
   const n = keys.length;
-  const seqRead = counter(ctx, seqKey);
   let seq = seqRead;
-  const deltas: Record<string, number> = {};
-  // A missing place reads as 0, never a real place; a placed newcomer's delta is taken from 0.
   const places = new Array<number>(n);
   for (let i = 0; i < n; i++) {
     const place = counter(ctx, keys[i]!);
@@ -44,23 +42,58 @@ function pickInLine(pool: CompiledPool, cands: Candidates, ctx: DecideContext, r
     else if (seqRead === 0) places[i] = deltas[keys[i]!] = ((i - start + n) % n) - n; // a new line: pool order, all below 1
     else places[i] = deltas[keys[i]!] = ++seq; // a newcomer on a line with history: the back
   }
+  return { places, seq };
+}
 
-  const tiers = pool.pool.priority !== undefined;
+/**
+ * The member who waited longest among those who can take the lead. With `cands` (priority tiers:
+ * eligibility of all was needed anyway) it chooses among them; without, it walks the line from
+ * the front and checks availability only until someone can take the lead (the usual case is one
+ * check), recording those ahead of the winner as passed over.
+ */
+function pickInLine(pool: CompiledPool, cands: Candidates | undefined, ctx: DecideContext, needs: Needs, reasons: Reason[], code: ChoiceCode, line: string, seqKey: string, view: LineView): Outcome | undefined {
+  const seqRead = counter(ctx, seqKey);
+  const deltas: Record<string, number> = {};
+  const { places, seq } = placesOn(view, seqRead, ctx, deltas);
+  const at = view.indexOf;
+  // Places by pool member position (no closure: tsx wraps every closure in a naming call per creation).
+  const n = pool.members.length;
+  const mine = at ? new Array<number>(n) : places;
+  if (at) for (let i = 0; i < n; i++) mine[i] = places[at[i]!]!;
   const figures: CandidateTrace[] = [];
-  let winner = cands.list[0]!;
+  let winner: Candidate | undefined;
   let best = Infinity;
-  for (const c of cands.list) {
-    const place = places[indexOf ? indexOf[c.index]! : c.index]!;
-    const f: CandidateTrace = { repId: c.rep.id, place };
-    if (tiers) f.priority = pool.priorities[c.index]!;
-    figures.push(f);
-    if (place < best) {
-      winner = c;
-      best = place;
+  if (cands) {
+    const tiers = pool.pool.priority !== undefined;
+    for (const c of cands.list) {
+      const f: CandidateTrace = { repId: c.rep.id, place: mine[c.index]! };
+      if (tiers) f.priority = pool.priorities[c.index]!;
+      figures.push(f);
+      if (mine[c.index]! < best) {
+        winner = c;
+        best = mine[c.index]!;
+      }
     }
+  } else {
+    // Walk the line: the smallest place not yet checked; a checked member's place becomes Infinity (mine is this call's own array).
+    for (let round = 0; round < n && !winner; round++) {
+      let front = 0;
+      for (let i = 1; i < n; i++) if (mine[i]! < mine[front]!) front = i;
+      const place = mine[front]!;
+      mine[front] = Infinity;
+      const m = checkMember(pool, front, ctx, needs);
+      if (m.skip) reasons.push(m.skip);
+      else {
+        winner = { index: front, rep: m.rep };
+        best = place;
+      }
+    }
+    if (!winner) return undefined;
+    figures.push({ repId: winner.rep.id, place: best });
   }
-  const next = ++seq;
-  const winnerKey = keys[indexOf ? indexOf[winner.index]! : winner.index]!;
+  winner = winner!;
+  const next = seq + 1;
+  const winnerKey = view.keys[at ? at[winner.index]! : winner.index]!;
   deltas[winnerKey] = next - counter(ctx, winnerKey);
   deltas[seqKey] = next - seqRead;
   const why = best < 1 ? `first in line on ${line} (no lead on it yet)` : `waited longest on line ${line} (place ${best})`;
@@ -81,12 +114,12 @@ function legacyStart(pool: CompiledPool, ctx: DecideContext): number {
   return cursor >= 0 ? (cursor + 1) % pool.members.length : 0;
 }
 
-export function pickRoundRobin(pool: CompiledPool, cands: Candidates, ctx: DecideContext, reasons: Reason[]): Outcome {
+export function pickRoundRobin(pool: CompiledPool, cands: Candidates | undefined, ctx: DecideContext, needs: Needs, reasons: Reason[]): Outcome | undefined {
   const grouped = pool.pool.rotationGroup !== undefined;
   const view = grouped ? { keys: pool.lineKeys, indexOf: pool.lineIndex, start: 0 } : { keys: pool.lastKeys, indexOf: undefined, start: legacyStart(pool, ctx) };
-  return pickInLine(pool, cands, ctx, reasons, 'ROUND_ROBIN_NEXT', pool.line, pool.seqKey, view);
+  return pickInLine(pool, cands, ctx, needs, reasons, 'ROUND_ROBIN_NEXT', pool.line, pool.seqKey, view);
 }
 
-export function pickLeastRecentlyAssigned(pool: CompiledPool, cands: Candidates, ctx: DecideContext, reasons: Reason[]): Outcome {
-  return pickInLine(pool, cands, ctx, reasons, 'LEAST_RECENTLY_ASSIGNED', globalLine, globalSeqKey, { keys: pool.globalLastKeys, indexOf: undefined, start: legacyStart(pool, ctx) });
+export function pickLeastRecentlyAssigned(pool: CompiledPool, cands: Candidates | undefined, ctx: DecideContext, needs: Needs, reasons: Reason[]): Outcome | undefined {
+  return pickInLine(pool, cands, ctx, needs, reasons, 'LEAST_RECENTLY_ASSIGNED', globalLine, globalSeqKey, { keys: pool.globalLastKeys, indexOf: undefined, start: legacyStart(pool, ctx) });
 }

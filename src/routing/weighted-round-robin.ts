@@ -1,7 +1,8 @@
-// Smooth weighted round robin (nginx): each candidate earns its weight in credit, the candidate
-// with the most credit wins and pays back the total earned this round. Shares converge exactly
+// Smooth weighted round robin: each candidate earns its weight in credit, the winner pays back
+// the total earned this round; the winner is the candidate owed a lead whose deadline is first
+// (see below; nginx picks the most credit, which can drift past one lead). Shares converge exactly
 // and every prefix of the sequence stays within one lead of the exact share, without bursts
-// (weights 5:1:1 give a a b a c a a, not a a a a a b c).
+// (weights 5:1:1 give a a a b c a a, not a a a a a b c).
 //
 // Credits live in counters (line:<line>:wrr:<period>:<rep>) as increments, so workers that
 // serialise on the routing lock stay exact. They are whole thousandths of a lead: a weight of
@@ -30,25 +31,40 @@ export function pickWeighted(pool: CompiledPool, cands: Candidates, ctx: DecideC
   }
   const tiers = pool.pool.priority !== undefined;
   const figures: CandidateTrace[] = [];
-  let best = cands.list[0]!;
-  let bestCredit = -Infinity;
+  const credits: number[] = [];
   for (const c of cands.list) {
     const w = pool.weights1000[c.index]!;
     const credit = counter(ctx, keys[c.index]!) + w;
+    credits.push(credit);
     deltas[keys[c.index]!] = w;
     total += w;
     const f: CandidateTrace = { repId: c.rep.id, weight: pool.weights[c.index]!, credit: leads(credit) };
     if (tiers) f.priority = pool.priorities[c.index]!;
     figures.push(f);
-    // Strictly greater: ties go to the earlier member in configured order.
-    if (credit > bestCredit) {
-      bestCredit = credit;
+  }
+  // Among members owed a lead (credit > 0), the one whose deadline comes first: a credit is
+  // total x (share so far - leads had), and a member must be picked before its shortfall reaches
+  // 1 - 1/(2n-2) leads (after Tijdeman's chairman assignment rule), which keeps every prefix
+  // within 1 lead of every share (the property test in fairness-properties.test.ts checks it). Plain "most credit" (nginx) can drift past 1 when equal
+  // weights tie (3, 3, 0.125, 3, 0.125: 1.03 after 34 leads). Ties: most credit, then configured order.
+  const n = cands.list.length + (pool.pool.catchUpAfterAway ? cands.resting.length : 0);
+  const slack = total * (1 - (n > 1 ? 1 / (2 * n - 2) : 0));
+  let best = cands.list[0]!;
+  let bestCredit = -Infinity;
+  let bestDeadline = Infinity;
+  for (let k = 0; k < cands.list.length; k++) {
+    const c = cands.list[k]!;
+    const credit = credits[k]!;
+    const deadline = credit > 0 ? (slack - credit) / pool.weights1000[c.index]! : Infinity;
+    if (deadline < bestDeadline || (deadline === bestDeadline && credit > bestCredit)) {
       best = c;
+      bestCredit = credit;
+      bestDeadline = deadline;
     }
   }
   const bestKey = keys[best.index]!;
   deltas[bestKey] = deltas[bestKey]! - total;
-  const why = `highest credit ${leads(bestCredit)} (weight ${pool.weights[best.index]}); pays back the ${leads(total)} earned this round`;
+  const why = `owed the most by its weight: credit ${leads(bestCredit)} (weight ${pool.weights[best.index]}); pays back the ${leads(total)} earned this round`;
   reasons.push({ code: 'WEIGHTED_HIGHEST_CREDIT', repId: best.rep.id, poolId: pool.id, detail: why });
   ctx.picks.push({ poolId: pool.id, strategy: pool.pool.strategy, candidates: figures, winner: best.rep.id, why });
   const outcome: Outcome = { kind: 'rep', rep: best.rep, code: 'WEIGHTED_HIGHEST_CREDIT', poolId: pool.id, counterDeltas: deltas, line: { seqKey: pool.seqKey, lastKey: pool.lastKeys[best.index]! } };

@@ -85,7 +85,7 @@ describe('weighted fairness per period', () => {
           });
         },
       ),
-      { numRuns: 200 },
+      { numRuns: 500 },
     );
   });
 });

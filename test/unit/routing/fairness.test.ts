@@ -168,7 +168,7 @@ describe('weighted: fractions and periods', () => {
           { repId: 'c', weight: 0.25, credit: 0.5 },
         ],
         winner: 'b',
-        why: 'highest credit 1 (weight 0.5); pays back the 1.75 earned this round',
+        why: 'owed the most by its weight: credit 1 (weight 0.5); pays back the 1.75 earned this round',
       },
     ]);
   });
