@@ -29,8 +29,7 @@ export function pickLeastLoaded(pool: CompiledPool, cands: Candidates, ctx: Deci
     const load = countKeys ? counter(ctx, countKeys[c.index]!) : counter(ctx, c.rep.openKey);
     // open_ratio needs maxOpen (validation says so); a rep without one compares as maxOpen 1.
     const max = by === 'open_ratio' ? Math.max(1, c.rep.rep.maxOpen ?? 1) : 1;
-    const idle = counter(ctx, c.rep.globalLastKey);
-    const f: CandidateTrace = { repId: c.rep.id, load, place: idle };
+    const f: CandidateTrace = { repId: c.rep.id, load };
     if (by === 'open_ratio') f.maxOpen = max;
     if (tiers) f.priority = pool.priorities[c.index]!;
     figures.push(f);
@@ -39,9 +38,12 @@ export function pickLeastLoaded(pool: CompiledPool, cands: Candidates, ctx: Deci
       best = c;
       bestLoad = load;
       bestMax = max;
-      bestIdle = idle;
+      bestIdle = Number.NaN; // read only if someone ties (a counter read per candidate is not free)
       tie = '';
     } else if (cmp === 0) {
+      if (Number.isNaN(bestIdle)) bestIdle = counter(ctx, best.rep.globalLastKey);
+      const idle = counter(ctx, c.rep.globalLastKey);
+      f.place = idle;
       if (idle !== bestIdle) tie = 'idle';
       else if (tie === '') tie = 'order';
       if (idle < bestIdle) {
@@ -52,6 +54,8 @@ export function pickLeastLoaded(pool: CompiledPool, cands: Candidates, ctx: Deci
       }
     }
   }
+  // The tied figures show their place on the line of all leads (idle time); the first of them too.
+  if (tie !== '') for (const f of figures) if (f.place === undefined && f.load! * bestMax === bestLoad * (f.maxOpen ?? 1)) f.place = counter(ctx, ctx.compiled.reps.get(f.repId)!.globalLastKey);
   const unit = by === 'assignments' ? ` lead(s) this ${pool.pool.period === undefined || pool.pool.period === 'all_time' ? 'pool ever' : pool.pool.period}` : by === 'open_ratio' ? `/${bestMax} open` : ' open';
   const why = `lowest load ${bestLoad}${unit}${tie === 'idle' ? `; tie broken by idle time (place ${bestIdle} on the line of all leads, the longest waiting)` : tie === 'order' ? '; tie broken by pool order' : ''}`;
   reasons.push({ code: 'LEAST_LOADED', repId: best.rep.id, poolId: pool.id, detail: why });

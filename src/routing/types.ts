@@ -96,8 +96,8 @@ export interface CandidateTrace {
   repId: string;
   /** Priority tier (pools with `priority`). */
   priority?: number;
-  /** Place on the rotation line (round robin: the pool's; least recently assigned and least loaded's
-   *  idle tie-break: the line of all leads). Smaller waited longer; below 1: no lead on that line yet. */
+  /** Place on the rotation line (round robin: the pool's; least recently assigned, and least loaded's
+   *  idle tie-break for tied candidates: the line of all leads). Smaller waited longer; below 1: no lead on that line yet. */
   place?: number;
   /** Weighted: the member's weight and credit after this round's earning, in leads. */
   weight?: number;

@@ -181,8 +181,8 @@ describe('least loaded: ratio, assignments per period, idle tie-break', () => {
     expect(d).toMatchObject({ ownerId: 'b' });
     expect(d.trace.picks![0]).toMatchObject({
       candidates: [
-        { repId: 'a', load: 5, maxOpen: 10, place: 0 },
-        { repId: 'b', load: 6, maxOpen: 20, place: 0 },
+        { repId: 'a', load: 5, maxOpen: 10 },
+        { repId: 'b', load: 6, maxOpen: 20 },
       ],
       winner: 'b',
       why: 'lowest load 6/20 open',
@@ -194,6 +194,11 @@ describe('least loaded: ratio, assignments per period, idle tie-break', () => {
     const d = decide(aLead(), config, { cursors: {}, counters: { 'line:all:seq': 9, 'line:all:last:a': 9, 'line:all:last:b': 4 } }, now);
     expect(d).toMatchObject({ ownerId: 'b' });
     expect(d.reasons).toContainEqual({ code: 'LEAST_LOADED', repId: 'b', poolId: 'pool', detail: 'lowest load 0 open; tie broken by idle time (place 4 on the line of all leads, the longest waiting)' });
+    // Tied candidates show their place on the line of all leads: the figure the tie was broken on.
+    expect(d.trace.picks![0]!.candidates).toEqual([
+      { repId: 'a', load: 0, place: 9 },
+      { repId: 'b', load: 0, place: 4 },
+    ]);
   });
 
   it('loadBy assignments counts this pool\'s leads in the period (day in the pool zone), not open work', () => {
