@@ -33,6 +33,8 @@ export const inboundEvents = pgTable(
     objectType: text('object_type').notNull(),
     recordId: text('record_id').notNull(),
     payload: jsonb('payload').notNull(),
+    /** The HTTP request that brought it (x-request-id), so its log lines join the request's; null for streams and polling. */
+    requestId: text('request_id'),
     /**
      * received -> done | failed; or received -> queued (a full pool holds it) -> done. failed is a
      * dead letter (horizon exhausted or refused for good), replayable back to received.
@@ -77,7 +79,13 @@ export const leads = pgTable(
     createdAt: createdAt(),
     updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
   },
-  (t) => [uniqueIndex('leads_record_uq').on(t.crm, t.objectType, t.recordId)],
+  (t) => [
+    uniqueIndex('leads_record_uq').on(t.crm, t.objectType, t.recordId),
+    // GET /v1/leads: newest first, keyset-paginated on (created_at, id), and its email search. Ascending
+    // on purpose: read backwards it is exactly `order by created_at desc, id desc` (nulls first).
+    index('leads_created_idx').on(t.createdAt, t.id),
+    index('leads_email_idx').on(sql`lower(${t.data}->>'email')`),
+  ],
 );
 
 /** A routing decision. Unique per triggering event: a redelivery or retry can never make a second one. */
@@ -97,7 +105,13 @@ export const assignments = pgTable(
     configVersion: integer('config_version').notNull(),
     createdAt: createdAt(),
   },
-  (t) => [uniqueIndex('assignments_event_uq').on(t.eventId), index('assignments_lead_idx').on(t.leadId)],
+  (t) => [
+    uniqueIndex('assignments_event_uq').on(t.eventId),
+    // A lead's decisions in order: its latest (GET /v1/leads and /v1/leads/:id/decision) is one index step, no sort.
+    index('assignments_lead_idx').on(t.leadId, t.createdAt, t.id),
+    // GET /v1/leads/latest/decision: the newest assignment of all (read backwards, as above).
+    index('assignments_created_idx').on(t.createdAt, t.id),
+  ],
 );
 
 /** Owner writes still to deliver to the CRM. Written in the routing transaction (transactional outbox). */
