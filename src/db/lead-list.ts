@@ -9,9 +9,10 @@
 // /v1/leads/:id/decision picks it); pool, rule, outcome and the time filters read it. Owner reads
 // the lead's current owner (which a person may have changed in the CRM since).
 //
-// Indexes: this reads leads in created_at order with no index for it, and pool/rule/outcome/email
-// filters are checked row by row; fine at tens of thousands of leads. On a large table it wants
-// leads (created_at desc, id desc) and an expression index on lower(data->>'email').
+// Indexes: leads_created_idx (created_at, id), read backwards, gives the order and the cursor's
+// start without a sort; leads_email_idx (lower(data->>'email')) answers the email search. The
+// pool/rule/outcome filters read the latest assignment per lead (assignments_lead_idx) row by
+// row along that order. test/integration/lead-indexes.test.ts checks both plans with EXPLAIN.
 import { sql, type SQL } from 'drizzle-orm';
 import { rowsOf, type DbOrTx } from './client.js';
 

@@ -87,7 +87,7 @@ export async function latestLeadDecision(db: DbOrTx, leadId: string): Promise<(A
 
 /**
  * The newest decision of any lead, with its lead id: what "show me the last decision" answers.
- * A scan ordered by created_at (no index on it): meant for a person looking, not for polling.
+ * assignments_created_idx (created_at, id), read backwards, finds it without a scan.
  */
 export async function latestDecision(db: DbOrTx): Promise<(AssignmentSummary & { leadId: string; decision: unknown }) | undefined> {
   const [row] = await db
