@@ -5,9 +5,10 @@ import { createLogOnlyConnector } from '../connectors/log-only/index.js';
 import { createSalesforceConnector, type SalesforceConnector } from '../connectors/salesforce/index.js';
 import { parseConfigDocument, readConfigFile, readConnectorConfig, type Env } from './config/index.js';
 import type { CrmConnector } from './connector.js';
-import { bootstrapConfig, countBacklog, getActiveVersionNumber, openPglite, openPostgres, type DbHandle } from './db/index.js';
+import { backlogAge, bootstrapConfig, countBacklog, getActiveVersionNumber, openPglite, openPostgres, type DbHandle } from './db/index.js';
 import type { CrmName } from './lead/index.js';
 import { createLogger, type Logger } from './logger.js';
+import { readBuildInfo } from './build-info.js';
 import { createCircuits, createConfigStore, createMetrics, jobEvents, jobHandlers, retryPolicy, runWhileLeader, startConnectorStreams, startSweeper, type PipelineDeps } from './pipeline/index.js';
 import { createBullQueue, createInProcessQueue, type JobQueue } from './queue/index.js';
 import type { IntegrationIdentity } from './sync/index.js';
@@ -80,7 +81,7 @@ export async function openRuntime(env: Env, opts: { logger?: Logger; now?: () =>
   const queue = env.REDIS_URL
     ? createBullQueue({ redisUrl: env.REDIS_URL, prefix: env.QUEUE_PREFIX, retry, lockDurationMs: env.JOB_LOCK_MS })
     : createInProcessQueue({ retry });
-  const metrics = createMetrics();
+  const metrics = createMetrics(readBuildInfo(env.BUILD_COMMIT));
   const { hubspot, salesforce, hubspotConfig, salesforceConfig } = crmConnectorsFromEnv(env, logger, (u) => {
     metrics.crmApiUsage.set({ crm: 'salesforce', kind: 'used' }, u.used);
     metrics.crmApiUsage.set({ crm: 'salesforce', kind: 'limit' }, u.limit);
@@ -108,7 +109,12 @@ export async function openRuntime(env: Env, opts: { logger?: Logger; now?: () =>
       leaseMs: env.SWEEP_AFTER_MS,
     },
   };
-  metrics.setBacklogSource(() => countBacklog(dbHandle.db));
+  metrics.setSources({
+    backlog: () => countBacklog(dbHandle.db),
+    backlogAge: () => backlogAge(dbHandle.db),
+    queueDepth: () => queue.depth(),
+    configVersion: async () => (await deps.configs.get()).version,
+  });
 
   let stopSweeper: (() => void) | undefined;
   let stopStreams: Promise<() => Promise<void>> | undefined;

@@ -108,6 +108,8 @@ export const envSchema = z.object({
   WORKER_PORT: int(3001),
   /** Longest a graceful shutdown waits for in-flight requests and jobs. */
   SHUTDOWN_TIMEOUT_MS: int(25_000),
+  /** The commit this build is of, reported in the build_info metric (the image build passes it). Unset: "unknown". */
+  BUILD_COMMIT: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

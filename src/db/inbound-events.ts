@@ -14,6 +14,8 @@ export interface NewInboundEvent {
   /** Default 'received'. 'refused': stored for the record with its reason, never routed. */
   status?: 'received' | 'refused';
   lastError?: string;
+  /** The HTTP request that brought it (x-request-id), for its log lines; absent for streams and polling. */
+  requestId?: string;
 }
 
 export type InboundEventRow = typeof inboundEvents.$inferSelect;
@@ -42,11 +44,11 @@ export async function insertInboundEvents(db: DbOrTx, evs: NewInboundEvent[]): P
   // One JSON parameter, not a VALUES list built per column: this is the intake hot path.
   const rows = rowsOf<{ id: string; source: string; source_event_id: string; status: string }>(
     await db.execute(sql`
-      insert into inbound_events (source, source_event_id, kind, crm, object_type, record_id, payload, status, last_error, processed_at)
+      insert into inbound_events (source, source_event_id, kind, crm, object_type, record_id, payload, status, last_error, processed_at, request_id)
       select source, source_event_id, kind, crm, object_type, record_id, payload, coalesce(status, 'received'), last_error,
-        case when status = 'refused' then now() end
-      from jsonb_to_recordset(${jsonParam(evs.map((e) => ({ source: e.source, source_event_id: e.sourceEventId, kind: e.kind, crm: e.crm, object_type: e.objectType, record_id: e.recordId, payload: e.payload, status: e.status, last_error: e.lastError === undefined ? undefined : storedError(e.lastError) })))})
-        as x(source text, source_event_id text, kind text, crm text, object_type text, record_id text, payload jsonb, status text, last_error text)
+        case when status = 'refused' then now() end, request_id
+      from jsonb_to_recordset(${jsonParam(evs.map((e) => ({ source: e.source, source_event_id: e.sourceEventId, kind: e.kind, crm: e.crm, object_type: e.objectType, record_id: e.recordId, payload: e.payload, status: e.status, last_error: e.lastError === undefined ? undefined : storedError(e.lastError), request_id: e.requestId })))})
+        as x(source text, source_event_id text, kind text, crm text, object_type text, record_id text, payload jsonb, status text, last_error text, request_id text)
       on conflict (source, source_event_id) do nothing
       returning id, source, source_event_id, status`),
   );

@@ -11,14 +11,27 @@ export async function insertOutboxRows(tx: DbOrTx, rows: NewOutboxRow[]): Promis
   return out.map((r) => r.id);
 }
 
+/** A claimed owner write with what its log line and the speed-to-lead metric need. */
+export type ClaimedOutboxRow = OutboxRow & {
+  /** When the triggering event was stored (intake). */
+  receivedAt: Date;
+  eventId: string;
+  /** The triggering event's kind: only a 'created' one's first write is a speed-to-lead. */
+  eventKind: string;
+  requestId: string | null;
+  poolId: string | null;
+  /** The CRM record's creation time as the mapping read it (the lead's createdAt), if the CRM gave one. */
+  recordCreatedAt: Date | null;
+};
+
 /**
  * Claims the pending rows among `ids` that are due (never tried, or their next try has come),
- * with when their lead came in (for the intake -> owner-written metric). A claim is a lease:
+ * with their lead's ids and times (for the log line and the speed-to-lead metrics). A claim is a lease:
  * next_attempt_at moves to `leaseUntil`, so a second job for the same row (a stalled job handed
  * on, a sweep overlapping a nudge) finds it not due and sends nothing; the write's outcome then
  * sets it (done, next try, dead). A worker that dies mid-call leaves the row due at `leaseUntil`.
  */
-export async function claimDueOutboxRows(db: DbOrTx, ids: string[], now: Date, leaseUntil: Date): Promise<Array<OutboxRow & { receivedAt: Date }>> {
+export async function claimDueOutboxRows(db: DbOrTx, ids: string[], now: Date, leaseUntil: Date): Promise<ClaimedOutboxRow[]> {
   if (ids.length === 0) return [];
   const rows = rowsOf<Record<string, unknown>>(
     await db.execute(sql`
@@ -28,8 +41,9 @@ export async function claimDueOutboxRows(db: DbOrTx, ids: string[], now: Date, l
           and o.status = 'pending' and (o.next_attempt_at is null or o.next_attempt_at <= ${now.toISOString()}::timestamptz)
         returning o.*
       )
-      select c.*, e.received_at as lead_received_at
-      from claimed c join assignments a on a.id = c.assignment_id join inbound_events e on e.id = a.event_id`),
+      select c.*, e.received_at as lead_received_at, e.id as event_id, e.kind as event_kind, e.request_id, a.pool_id,
+        l.data->>'createdAt' as record_created_at
+      from claimed c join assignments a on a.id = c.assignment_id join inbound_events e on e.id = a.event_id join leads l on l.id = c.lead_id`),
   );
   const at = (v: unknown) => (v === null || v === undefined ? null : new Date(v as string));
   return rows.map((r) => ({
@@ -53,6 +67,11 @@ export async function claimDueOutboxRows(db: DbOrTx, ids: string[], now: Date, l
     confirmedAt: at(r.confirmed_at),
     crmResponse: (r.crm_response as unknown) ?? null,
     receivedAt: at(r.lead_received_at)!,
+    eventId: String(r.event_id),
+    eventKind: String(r.event_kind),
+    requestId: (r.request_id as string | null) ?? null,
+    poolId: (r.pool_id as string | null) ?? null,
+    recordCreatedAt: validDate(r.record_created_at),
   }));
 }
 
@@ -84,4 +103,11 @@ export async function listStaleOutbox(db: DbOrTx, createdBefore: Date, limit: nu
     .where(and(eq(outbox.status, 'pending'), isNull(outbox.nextAttemptAt), lt(outbox.createdAt, createdBefore)))
     .orderBy(asc(outbox.createdAt))
     .limit(limit);
+}
+
+/** A lead's createdAt is an ISO string the mapping checked; anything else reads as "the CRM gave none". */
+function validDate(v: unknown): Date | null {
+  if (typeof v !== 'string') return null;
+  const d = new Date(v);
+  return Number.isNaN(d.getTime()) ? null : d;
 }

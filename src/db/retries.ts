@@ -92,17 +92,17 @@ export async function listDueRows(db: DbOrTx, kind: RetryKind, now: Date, limit:
 export interface BacklogCount {
   kind: RetryKind;
   crm: string;
-  /** pending: not failed yet; retrying: failed, next try scheduled; dead: a dead letter. */
-  state: 'pending' | 'retrying' | 'dead';
+  /** pending: not failed yet; retrying: failed, next try scheduled; waiting: a lead a full pool holds (route only); dead: a dead letter. */
+  state: 'pending' | 'retrying' | 'waiting' | 'dead';
   count: number;
 }
 
-/** Rows pending, retrying and dead by kind and CRM, for the gauges. */
+/** Rows pending, retrying, waiting and dead by kind and CRM, for the gauges. */
 export async function countBacklog(db: DbOrTx): Promise<BacklogCount[]> {
   const rows = rowsOf<{ kind: RetryKind; crm: string; state: BacklogCount['state']; n: string }>(
     await db.execute(sql`
-      select 'route' as kind, crm, case when status in ('failed', 'refused') then 'dead' when first_failed_at is null then 'pending' else 'retrying' end as state, count(*) as n
-      from inbound_events where status in ('received', 'failed', 'refused') group by 1, 2, 3
+      select 'route' as kind, crm, case when status in ('failed', 'refused') then 'dead' when status = 'queued' then 'waiting' when first_failed_at is null then 'pending' else 'retrying' end as state, count(*) as n
+      from inbound_events where status in ('received', 'queued', 'failed', 'refused') group by 1, 2, 3
       union all
       select 'writeback', crm, case when status = 'failed' then 'dead' when first_failed_at is null then 'pending' else 'retrying' end, count(*)
       from outbox where status in ('pending', 'failed') group by 1, 2, 3`),

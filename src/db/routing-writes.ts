@@ -39,12 +39,12 @@ export interface RoutingBatchWrites {
 /** A new SLA timer, as much as scheduling its job needs. */
 export type ArmedTimer = Pick<SlaTimerRow, 'id' | 'dueAt' | 'reassignments'>;
 
-/** All of a routing batch's writes in one statement; answers the new outbox ids and SLA timers. */
-export async function writeRoutingBatch(tx: Tx, w: RoutingBatchWrites, now: Date): Promise<{ outboxIds: string[]; timers: ArmedTimer[] }> {
+/** All of a routing batch's writes in one statement; answers the new outbox ids, SLA timers, and each event's lead id (for its log line). */
+export async function writeRoutingBatch(tx: Tx, w: RoutingBatchWrites, now: Date): Promise<{ outboxIds: string[]; timers: ArmedTimer[]; leadIds: Map<string, string> }> {
   const at = now.toISOString();
   // Data-modifying CTEs all run, referenced or not, against one snapshot: the timer update
   // cannot see the timers inserted beside it, which is what "end the earlier ones" needs.
-  const rows = rowsOf<{ kind: 'outbox' | 'timer'; row: unknown }>(
+  const rows = rowsOf<{ kind: 'outbox' | 'timer' | 'lead'; row: unknown }>(
     await tx.execute(sql`
       with l as (
         insert into leads (crm, object_type, record_id, data, owner_rep_id, crm_owner_id, updated_at)
@@ -95,14 +95,17 @@ export async function writeRoutingBatch(tx: Tx, w: RoutingBatchWrites, now: Date
         from jsonb_to_recordset(${json(w.queued)}) as x(id uuid, score double precision) where e.id = x.id
       )
       select 'outbox' as kind, jsonb_build_object('id', o.id) as row from o
-      union all select 'timer', to_jsonb(t) from t`),
+      union all select 'timer', to_jsonb(t) from t
+      union all select 'lead', jsonb_build_object('event_id', a.event_id, 'lead_id', a.lead_id) from a`),
   );
   const outboxIds: string[] = [];
   const timers: ArmedTimer[] = [];
+  const leadIds = new Map<string, string>();
   for (const r of rows) {
     const row = (typeof r.row === 'string' ? JSON.parse(r.row) : r.row) as Record<string, unknown>;
     if (r.kind === 'outbox') outboxIds.push(row.id as string);
+    else if (r.kind === 'lead') leadIds.set(row.event_id as string, row.lead_id as string);
     else timers.push({ id: row.id as string, dueAt: new Date(row.due_at as string), reassignments: row.reassignments as number });
   }
-  return { outboxIds, timers };
+  return { outboxIds, timers, leadIds };
 }

@@ -63,7 +63,8 @@ export function buildApp(opts: AppOptions): FastifyInstance {
     keepAliveTimeout: timeouts.keepAliveMs,
     http: { headersTimeout: timeouts.requestMs > 0 ? timeouts.requestMs : 60_000, connectionsCheckingInterval: 1_000 },
     // One access line per request (onResponse below), not fastify's two.
-    logController: new LogController({ disableRequestLogging: true }),
+    // requestId: the key the pipeline's lines carry it under too (pipeline/lead-log.ts).
+    logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'requestId' }),
     // A caller's x-request-id is kept when it looks like one, so logs join across systems.
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
@@ -91,7 +92,12 @@ export function buildApp(opts: AppOptions): FastifyInstance {
     }
   });
 
-  healthRoutes(app, { checks: opts.checks, isShuttingDown: opts.isShuttingDown, ...(opts.crmStates && { crms: opts.crmStates }) });
+  healthRoutes(app, {
+    checks: opts.checks,
+    isShuttingDown: opts.isShuttingDown,
+    ...(opts.crmStates && { crms: opts.crmStates }),
+    backlogAge: () => opts.metrics.readBacklogAge(),
+  });
   metricsRoute(app, opts.metrics);
   if (opts.intake) {
     const deps: HttpDeps = { pipeline: opts.intake.pipeline, env: opts.intake.env, checkApiKey: apiKeyChecker(opts.intake.apiKeys) };

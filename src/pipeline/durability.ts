@@ -72,7 +72,7 @@ export async function settleFailures(deps: PipelineDeps, kind: RetryKind, failed
     const crm = states.get(c.id)!.crm;
     if (c.dead) {
       deps.metrics.deadLetters.inc({ kind, crm, code: r.code });
-      deps.logger.error({ kind, id: c.id, code: r.code, err: r.error, attempts: c.attempts }, 'dead letter: given up until an operator replays it (docs/failures.md)');
+      deps.logger.error({ kind, id: c.id, ...(kind === 'route' ? { eventId: c.id } : { outboxId: c.id }), code: r.code, err: r.error, attempts: c.attempts }, 'dead letter: given up until an operator replays it (docs/failures.md)');
       continue;
     }
     deps.metrics.retriesScheduled.inc({ kind, crm, code: r.code });

@@ -15,6 +15,7 @@ import { fieldPath } from '../errors.js';
 import { escapeString, exactJson, findUnstorable, toStorable } from '../storable-text.js';
 import type { PipelineDeps } from './deps.js';
 import { createBatcher, type GroupCommit } from './group-commit.js';
+import { leadIdFields } from './lead-log.js';
 
 export interface ApiLeadInput {
   source: string;
@@ -36,9 +37,15 @@ function intakeBatcher(deps: PipelineDeps): GroupCommit<NewInboundEvent, Stored>
   return b;
 }
 
-export async function ingestApiLead(deps: PipelineDeps, input: ApiLeadInput): Promise<{ eventId: string; duplicate: boolean }> {
+/** Who brought the events: the HTTP request's id, stored on each event so later log lines name it. */
+export interface IntakeContext {
+  requestId?: string;
+}
+
+export async function ingestApiLead(deps: PipelineDeps, input: ApiLeadInput, ctx: IntakeContext = {}): Promise<{ eventId: string; duplicate: boolean }> {
   const { externalId, ...fields } = input.lead;
   const { id, duplicate } = await intakeBatcher(deps).submit({
+    ...(ctx.requestId && { requestId: ctx.requestId }),
     source: `api:${input.source}`,
     sourceEventId: input.idempotencyKey,
     kind: 'created',
@@ -48,7 +55,7 @@ export async function ingestApiLead(deps: PipelineDeps, input: ApiLeadInput): Pr
     payload: { fields },
   });
   deps.metrics.eventsReceived.inc({ source: 'api', outcome: duplicate ? 'duplicate' : 'stored' });
-  if (!duplicate) nudge(deps, id);
+  if (!duplicate) nudge(deps, id, ctx.requestId);
   return { eventId: id, duplicate };
 }
 
@@ -64,14 +71,15 @@ export interface IngestResult {
 }
 
 /** A CRM's batch: events and refused items stored in one statement, each new event enqueued for routing. */
-export async function ingestCrmEvents(deps: PipelineDeps, source: string, events: InboundEvent[], refused: RefusedEvent[] = []): Promise<IngestResult> {
+export async function ingestCrmEvents(deps: PipelineDeps, source: string, events: InboundEvent[], refused: RefusedEvent[] = [], ctx: IntakeContext = {}): Promise<IngestResult> {
   const rows: NewInboundEvent[] = [];
+  const requestId = ctx.requestId ? { requestId: ctx.requestId } : {};
   for (const e of events) {
     const unstorable = [...findUnstorable(e), ...overlongIds(e)];
-    if (unstorable.length === 0) rows.push({ source, sourceEventId: e.sourceEventId, kind: e.kind, crm: e.record.crm, objectType: e.record.objectType, recordId: e.record.id, payload: e });
-    else rows.push(refusedRow(source, { sourceEventId: e.sourceEventId, kind: e.kind, record: e.record, errors: unstorable.map((u) => ({ path: fieldPath(u.path, 'event'), message: u.message })), original: e }));
+    if (unstorable.length === 0) rows.push({ source, sourceEventId: e.sourceEventId, kind: e.kind, crm: e.record.crm, objectType: e.record.objectType, recordId: e.record.id, payload: e, ...requestId });
+    else rows.push({ ...refusedRow(source, { sourceEventId: e.sourceEventId, kind: e.kind, record: e.record, errors: unstorable.map((u) => ({ path: fieldPath(u.path, 'event'), message: u.message })), original: e }), ...requestId });
   }
-  for (const r of refused) rows.push(refusedRow(source, r));
+  for (const r of refused) rows.push({ ...refusedRow(source, r), ...requestId });
   const inserted = await insertInboundEvents(deps.db, rows);
   const newRefused = inserted.filter((r) => r.status === 'refused');
   const stored = inserted.length - newRefused.length;
@@ -80,9 +88,9 @@ export async function ingestCrmEvents(deps: PipelineDeps, source: string, events
   deps.metrics.eventsReceived.inc({ source, outcome: 'duplicate' }, rows.length - inserted.length);
   if (newRefused.length > 0) {
     const reasons = new Map(rows.map((r) => [r.sourceEventId, r.lastError]));
-    for (const r of newRefused) deps.logger.warn({ source, eventId: r.id, sourceEventId: r.sourceEventId, reason: reasons.get(r.sourceEventId) }, 'inbound event refused: stored, not routed');
+    for (const r of newRefused) deps.logger.warn({ ...leadIdFields({ eventId: r.id, requestId: ctx.requestId }), source, sourceEventId: r.sourceEventId, reason: reasons.get(r.sourceEventId) }, 'inbound event refused: stored, not routed');
   }
-  for (const r of inserted) if (r.status !== 'refused') nudge(deps, r.id);
+  for (const r of inserted) if (r.status !== 'refused') nudge(deps, r.id, ctx.requestId);
   return { stored, duplicates: rows.length - inserted.length, refused: newRefused.length, events: await eventIdsOf(deps, source, rows, inserted) };
 }
 
@@ -133,8 +141,8 @@ function refusedRow(source: string, r: RefusedEvent): NewInboundEvent {
 }
 
 /** Not awaited by the ack: the event is already durable, and Redis latency is not the caller's. */
-function nudge(deps: PipelineDeps, eventId: string): void {
+function nudge(deps: PipelineDeps, eventId: string, requestId?: string): void {
   deps.queue.enqueue('route', { v: 1, eventId }, { jobId: eventId }).catch((err: Error) => {
-    deps.logger.warn({ eventId, err: err.message }, 'route job not enqueued; the sweeper will pick the stored event up');
+    deps.logger.warn({ ...leadIdFields({ eventId, requestId }), err: err.message }, 'route job not enqueued; the sweeper will pick the stored event up');
   });
 }

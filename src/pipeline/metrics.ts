@@ -1,14 +1,42 @@
 // Prometheus metrics for one process. A registry per process (not the global default) so
 // tests can build several apps side by side.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { BuildInfo } from '../build-info.js';
 
 /** Rows by kind (route = inbound events, writeback = outbox), CRM and state, as the backlog gauge reads them. */
-export type BacklogSource = () => Promise<Array<{ kind: string; crm: string; state: 'pending' | 'retrying' | 'dead'; count: number }>>;
+export type BacklogSource = () => Promise<Array<{ kind: string; crm: string; state: 'pending' | 'retrying' | 'waiting' | 'dead'; count: number }>>;
 
-export function createMetrics() {
+/** Seconds the oldest row of each kind has waited (null: none waiting), read from Postgres's clock. */
+export interface BacklogAge {
+  /** The oldest inbound event not routed yet (received, not held by a full pool). */
+  unroutedEventSeconds: number | null;
+  /** The oldest lead a full pool holds (status queued). */
+  waitingLeadSeconds: number | null;
+  /** The oldest owner write not done (pending, retrying included). */
+  pendingWriteSeconds: number | null;
+}
+
+/** Where the scrape-time gauges read (the runtime wires the database, queue and config store in). */
+export interface MetricSources {
+  backlog?: BacklogSource;
+  backlogAge?: () => Promise<BacklogAge>;
+  queueDepth?: () => Promise<Array<{ queue: string; state: string; count: number }>>;
+  configVersion?: () => Promise<number>;
+}
+
+export function createMetrics(build?: BuildInfo) {
   const registry = new Registry();
-  let backlogSource: BacklogSource | undefined;
+  const sources: MetricSources = {};
   collectDefaultMetrics({ register: registry });
+  /** A scrape-time read; a failing source keeps the gauge's last values (the database is down: /readyz says why). */
+  const read = async <T>(source: (() => Promise<T>) | undefined, apply: (v: T) => void) => {
+    if (!source) return;
+    try {
+      apply(await source());
+    } catch {
+      // keep the last values
+    }
+  };
   const m = {
     registry,
     httpRequests: new Counter({ name: 'http_requests_total', help: 'HTTP requests answered', labelNames: ['method', 'route', 'status'] as const, registers: [registry] }),
@@ -28,7 +56,19 @@ export function createMetrics() {
       buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5],
       registers: [registry],
     }),
-    leadsRouted: new Counter({ name: 'leads_routed_total', help: 'Routing decisions by outcome and reason', labelNames: ['outcome', 'reason'] as const, registers: [registry] }),
+    leadsRouted: new Counter({
+      name: 'leads_routed_total',
+      help: 'Routing decisions by pool, rule, outcome (assigned, unassigned, queued) and reason code; pool and rule are "none" when the decision named none',
+      labelNames: ['pool', 'rule', 'outcome', 'reason'] as const,
+      registers: [registry],
+    }),
+    speedToLead: new Histogram({
+      name: 'speed_to_lead_seconds',
+      help: 'From the CRM record\'s creation (since="crm_created": the createdAt the mapping read from the record) or, when the CRM gave none, from intake (since="received") to its first owner written in the CRM, by CRM and pool',
+      labelNames: ['crm', 'pool', 'since'] as const,
+      buckets: [0.5, 1, 2, 5, 10, 30, 60, 120, 300, 600, 900, 1800, 3600],
+      registers: [registry],
+    }),
     writebacks: new Counter({ name: 'writebacks_total', help: 'Owner write-backs by CRM and outcome', labelNames: ['crm', 'outcome'] as const, registers: [registry] }),
     leadTimeToOwner: new Histogram({
       name: 'lead_time_to_owner_seconds',
@@ -48,25 +88,61 @@ export function createMetrics() {
     // Read from Postgres at scrape time, so every process reports the same fleet-wide numbers.
     backlog: new Gauge({
       name: 'backlog_rows',
-      help: 'Inbound events (kind route) and owner writes (kind writeback) by CRM and state: pending (not failed yet), retrying (next try scheduled), dead (dead letters, docs/failures.md)',
+      help: 'Inbound events (kind route) and owner writes (kind writeback) by CRM and state: pending (not failed yet), retrying (next try scheduled), waiting (route only: a lead a full pool holds), dead (dead letters, docs/failures.md)',
       labelNames: ['kind', 'crm', 'state'] as const,
       registers: [registry],
       async collect() {
-        if (!backlogSource) return;
-        try {
-          const rows = await backlogSource();
+        await read(sources.backlog, (rows) => {
           this.reset();
           for (const r of rows) this.set({ kind: r.kind, crm: r.crm, state: r.state }, r.count);
-        } catch {
-          // The database is down: keep the last values; /readyz says why.
-        }
+        });
       },
     }),
-    /** Where the backlog gauge reads its rows (the runtime wires the database in). */
-    setBacklogSource(source: BacklogSource) {
-      backlogSource = source;
+    backlogAge: new Gauge({
+      name: 'backlog_oldest_age_seconds',
+      help: 'Age of the oldest row still to do: kind route (an event not routed yet), waiting (a lead a full pool holds), writeback (an owner write not done); 0 when none',
+      labelNames: ['kind'] as const,
+      registers: [registry],
+      async collect() {
+        await read(sources.backlogAge, (a) => {
+          this.set({ kind: 'route' }, a.unroutedEventSeconds ?? 0);
+          this.set({ kind: 'waiting' }, a.waitingLeadSeconds ?? 0);
+          this.set({ kind: 'writeback' }, a.pendingWriteSeconds ?? 0);
+        });
+      },
+    }),
+    queueJobs: new Gauge({
+      name: 'queue_jobs',
+      help: 'Jobs in the queue transport (BullMQ, or the in-process runner) by queue and state: waiting, active, delayed. Postgres holds the work; this is the nudges in flight',
+      labelNames: ['queue', 'state'] as const,
+      registers: [registry],
+      async collect() {
+        await read(sources.queueDepth, (rows) => {
+          this.reset();
+          for (const r of rows) this.set({ queue: r.queue, state: r.state }, r.count);
+        });
+      },
+    }),
+    configVersion: new Gauge({
+      name: 'config_active_version',
+      help: 'The routing and mapping config version this process routes with',
+      registers: [registry],
+      async collect() {
+        await read(sources.configVersion, (v) => this.set(v));
+      },
+    }),
+    buildInfo: new Gauge({ name: 'build_info', help: 'Always 1; the labels say what runs: package version, Node version, commit (unknown unless BUILD_COMMIT was set)', labelNames: ['version', 'node', 'commit'] as const, registers: [registry] }),
+    shed: new Counter({ name: 'http_requests_shed_total', help: 'Requests refused with 503 OVERLOADED before any work, by the pressure that tripped (eventLoopDelay, eventLoopUtilization, heapUsedBytes, rssBytes, healthCheck)', labelNames: ['reason'] as const, registers: [registry] }),
+    /** Where the scrape-time gauges read (the runtime wires the database, queue and config store in). */
+    setSources(s: MetricSources) {
+      Object.assign(sources, s);
+    },
+    /** The backlog's age for /readyz; undefined when nothing is wired (a bare app in a test). */
+    async readBacklogAge(): Promise<BacklogAge | undefined> {
+      return sources.backlogAge?.();
     },
   };
+  m.buildInfo.set({ version: build?.version ?? 'unknown', node: process.version, commit: build?.commit ?? 'unknown' }, 1);
   return m;
 }
 

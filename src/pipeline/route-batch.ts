@@ -10,6 +10,7 @@ import type { MappingWarning } from '../mapping/index.js';
 import type { PipelineDeps } from './deps.js';
 import type { BatchOutcome } from './group-commit.js';
 import { enqueueWriteBacks } from './durability.js';
+import { leadLogger } from './lead-log.js';
 import { loadRecords } from './load-records.js';
 import { mergeStateChanges, applyToState } from './state-change.js';
 import { routingLockKey as globalLockKey } from './routing-lock.js';
@@ -63,7 +64,7 @@ export async function routeBatch(deps: PipelineDeps, eventIds: string[], deliver
     const keys = stateKeys(doc.routing, now);
     const { routable: open, state } = await lockForRouting(tx, { eventIds: routable.map((r) => r.ev.id), pools: [globalLockKey, ...keys.pools], counters: keys.counters });
     const todo = routable.filter((r) => open.has(r.ev.id));
-    if (todo.length === 0) return { results: [], outboxIds: [] as string[], timers: [] as ArmedTimer[] };
+    if (todo.length === 0) return { results: [], outboxIds: [] as string[], timers: [] as ArmedTimer[], leadIds: new Map<string, string>() };
 
     // Two triggers for one record in a batch: route the first now, the rest in a later batch.
     const seen = new Set<string>();
@@ -124,9 +125,15 @@ export async function routeBatch(deps: PipelineDeps, eventIds: string[], deliver
 
   if (deliver) deliver(decided.outboxIds);
   else await enqueueWriteBacks(deps, decided.outboxIds);
+  const logRouted = deps.logger.isLevelEnabled('info');
   for (const { ev, decision: d } of decided.results) {
-    deps.metrics.leadsRouted.inc({ outcome: d.kind, reason: d.code });
-    deps.logger.info({ eventId: ev.id, outcome: d.kind, code: d.code, owner: d.kind === 'assigned' ? d.ownerId : undefined, configVersion: version }, 'lead routed');
+    deps.metrics.leadsRouted.inc({ pool: d.poolId ?? 'none', rule: d.ruleId ?? 'none', outcome: d.kind, reason: d.code });
+    if (logRouted) {
+      leadLogger(deps.logger, { leadId: decided.leadIds.get(ev.id), eventId: ev.id, requestId: ev.requestId }).info(
+        { outcome: d.kind, code: d.code, pool: d.poolId, rule: d.ruleId, owner: d.kind === 'assigned' ? d.ownerId : undefined, configVersion: version },
+        'lead routed',
+      );
+    }
   }
   return outcome;
 }

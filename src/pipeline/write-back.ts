@@ -4,13 +4,14 @@
 // here (docs/failures.md): written rows done; a permanent refusal a dead letter with its code; a
 // retryable failure the row's next try. The job itself then succeeds: the schedule is the row's.
 import type { OwnerWrite, WriteResult } from '../connector.js';
-import { claimDueOutboxRows, deferRows, isDatabaseUnavailable, recordWriteResults, type OutboxRow } from '../db/index.js';
+import { claimDueOutboxRows, deferRows, isDatabaseUnavailable, recordWriteResults, type ClaimedOutboxRow } from '../db/index.js';
 import { AppError, errors } from '../errors.js';
 import type { CrmName } from '../lead/index.js';
 import type { PipelineDeps } from './deps.js';
 import { durabilityOf, settleFailures } from './durability.js';
 import type { BatchOutcome } from './group-commit.js';
 import { failureOf, type Failure } from './retry-schedule.js';
+import { leadIdFields, leadLogger } from './lead-log.js';
 
 /** A retryable CRM failure; carries the CRM's Retry-After for the backoff. */
 export class RetryableWriteError extends AppError {
@@ -29,7 +30,7 @@ export async function writeBackBatch(deps: PipelineDeps, outboxIds: string[]): P
   return outcome;
 }
 
-async function writeGroup(deps: PipelineDeps, crm: CrmName, rows: Array<OutboxRow & { receivedAt: Date }>): Promise<void> {
+async function writeGroup(deps: PipelineDeps, crm: CrmName, rows: ClaimedOutboxRow[]): Promise<void> {
   const connector = deps.connectors[crm];
   if (!connector) {
     const failure = failureOf(errors.connectorNotConfigured(crm));
@@ -56,6 +57,7 @@ async function writeGroup(deps: PipelineDeps, crm: CrmName, rows: Array<OutboxRo
   }));
   let results: WriteResult[];
   const renewing = holdLease(deps, rows.map((r) => r.id));
+  const started = performance.now();
   try {
     results = await connector.writeOwners(writes);
   } catch (err) {
@@ -67,6 +69,7 @@ async function writeGroup(deps: PipelineDeps, crm: CrmName, rows: Array<OutboxRo
   } finally {
     clearInterval(renewing);
   }
+  const callMs = Math.round(performance.now() - started);
   const now = deps.now();
   const byId = new Map(results.map((x) => [x.writeId, x]));
   const done: string[] = [];
@@ -76,9 +79,10 @@ async function writeGroup(deps: PipelineDeps, crm: CrmName, rows: Array<OutboxRo
     if (!res || res.ok) {
       done.push(r.id);
       deps.metrics.leadTimeToOwner.observe((now.getTime() - r.receivedAt.getTime()) / 1000);
+      observeSpeedToLead(deps, crm, r, now);
     } else {
       failed.push({ id: r.id, failure: { code: res.code, message: res.message, retryable: res.retryable, ...(res.retryAfterMs !== undefined && { retryAfterMs: res.retryAfterMs }) } });
-      if (!res.retryable) deps.logger.warn({ outboxId: r.id, code: res.code, reason: res.message }, 'write-back refused by the CRM; a dead letter, not retried');
+      if (!res.retryable) deps.logger.warn({ ...idsOf(r), outboxId: r.id, crm, code: res.code, reason: res.message }, 'write-back refused by the CRM; a dead letter, not retried');
     }
   }
   // Every write failing retryably is the CRM failing, not the records (a 5xx, a limit on the whole portal).
@@ -96,10 +100,35 @@ async function writeGroup(deps: PipelineDeps, crm: CrmName, rows: Array<OutboxRo
     );
     await settleFailures(deps, 'writeback', failed);
   });
+  // One info line per owner written, once it is recorded: what a person greps for to see a lead land.
+  if (done.length && deps.logger.isLevelEnabled('info')) {
+    for (const r of rows) {
+      if (!accepted.has(r.id)) continue;
+      leadLogger(deps.logger, { leadId: r.leadId, eventId: r.eventId, requestId: r.requestId }).info(
+        { crm, record: `${r.objectType}/${r.recordId}`, owner: r.ownerId, outboxId: r.id, attempt: r.attempts + 1, batch: rows.length, ms: callMs },
+        'owner written',
+      );
+    }
+  }
   deps.metrics.writebacks.inc({ crm, outcome: 'done' }, done.length);
   const retried = failed.filter((f) => f.failure.retryable).length;
   if (retried) deps.metrics.writebacks.inc({ crm, outcome: 'retry' }, retried);
   if (failed.length - retried) deps.metrics.writebacks.inc({ crm, outcome: 'failed' }, failed.length - retried);
+}
+
+const idsOf = (r: ClaimedOutboxRow) => leadIdFields({ leadId: r.leadId, eventId: r.eventId, requestId: r.requestId });
+
+/**
+ * Speed to lead: from when the CRM says the record was created (the lead's createdAt, mapped from
+ * the record) to its owner written; from our intake when the CRM gave no creation time. Only a
+ * creation's write counts: an SLA reassignment or a revert is not the lead's first owner. A CRM
+ * clock ahead of ours reads as 0, not negative.
+ */
+function observeSpeedToLead(deps: PipelineDeps, crm: CrmName, r: ClaimedOutboxRow, now: Date): void {
+  if (r.eventKind !== 'created') return;
+  const from = r.recordCreatedAt ?? r.receivedAt;
+  const seconds = Math.max(0, (now.getTime() - from.getTime()) / 1000);
+  deps.metrics.speedToLead.observe({ crm, pool: r.poolId ?? 'none', since: r.recordCreatedAt ? 'crm_created' : 'received' }, seconds);
 }
 
 function observeCall(deps: PipelineDeps, crm: CrmName, how: 'down' | 'answered'): void {

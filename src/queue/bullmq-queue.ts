@@ -1,6 +1,6 @@
 import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import { Redis as IORedis } from 'ioredis';
-import type { JobEvents, JobHandler, JobName, JobQueue, RetryPolicy } from './types.js';
+import type { JobEvents, JobHandler, JobName, JobQueue, QueueDepth, RetryPolicy } from './types.js';
 
 const names: JobName[] = ['route', 'writeback'];
 
@@ -78,6 +78,16 @@ export function createBullQueue(opts: BullQueueOptions): JobQueue {
     async ping() {
       await whenConnected();
       await producer.ping();
+    },
+    async depth() {
+      await whenConnected();
+      const out: QueueDepth[] = [];
+      for (const [queue, q] of queues) {
+        // 'prioritized' is waiting too (BullMQ keeps jobs with a priority in their own list).
+        const c = await q.getJobCounts('wait', 'prioritized', 'active', 'delayed');
+        out.push({ queue, state: 'waiting', count: (c.wait ?? 0) + (c.prioritized ?? 0) }, { queue, state: 'active', count: c.active ?? 0 }, { queue, state: 'delayed', count: c.delayed ?? 0 });
+      }
+      return out;
     },
     async close() {
       await Promise.all(workers.map((w) => w.close()));

@@ -1,7 +1,7 @@
 // The embedded binding: same handlers and same retry semantics as BullMQ (attempts, backoff,
 // permanent errors, jobId dedupe), held in memory. Postgres still holds every event, so a
 // restart loses nothing: the sweeper re-enqueues what was pending.
-import type { JobEvents, JobHandler, JobName, JobQueue, RetryPolicy } from './types.js';
+import type { JobEvents, JobHandler, JobName, JobQueue, QueueDepth, RetryPolicy } from './types.js';
 
 interface Pending {
   name: JobName;
@@ -13,7 +13,9 @@ interface Pending {
 export function createInProcessQueue(opts: { retry: RetryPolicy }): JobQueue {
   const known = new Set<string>();
   const waiting: Pending[] = [];
-  const timers = new Set<NodeJS.Timeout>();
+  /** Delayed jobs by their timer (the name, for the depth gauge). */
+  const timers = new Map<NodeJS.Timeout, JobName>();
+  const active: Record<JobName, number> = { route: 0, writeback: 0 };
   let handlers: Record<JobName, JobHandler> | undefined;
   let events: JobEvents = {};
   let concurrency = 1;
@@ -27,8 +29,10 @@ export function createInProcessQueue(opts: { retry: RetryPolicy }): JobQueue {
     while (!closed && handlers && running < concurrency && waiting.length > 0) {
       const job = waiting.shift()!;
       running++;
+      active[job.name]++;
       void run(job).finally(() => {
         running--;
+        active[job.name]--;
         if (running === 0) idle?.();
         pump();
       });
@@ -64,7 +68,7 @@ export function createInProcessQueue(opts: { retry: RetryPolicy }): JobQueue {
       waiting.push(job);
       pump();
     }, delayMs);
-    timers.add(t);
+    timers.set(t, job.name);
   }
 
   return {
@@ -81,9 +85,18 @@ export function createInProcessQueue(opts: { retry: RetryPolicy }): JobQueue {
       pump();
     },
     async ping() {},
+    async depth() {
+      const names: JobName[] = ['route', 'writeback'];
+      const delayed = [...timers.values()];
+      return names.flatMap((queue): QueueDepth[] => [
+        { queue, state: 'waiting', count: waiting.filter((j) => j.name === queue).length },
+        { queue, state: 'active', count: active[queue] },
+        { queue, state: 'delayed', count: delayed.filter((n) => n === queue).length },
+      ]);
+    },
     async close() {
       closed = true;
-      for (const t of timers) clearTimeout(t);
+      for (const t of timers.keys()) clearTimeout(t);
       timers.clear();
       if (running > 0) await new Promise<void>((resolve) => (idle = resolve));
     },

@@ -21,12 +21,20 @@ export interface JobEvents {
   onFinalFailure?(name: JobName, payload: unknown, error: unknown): Promise<void>;
 }
 
+export interface QueueDepth {
+  queue: JobName;
+  state: 'waiting' | 'active' | 'delayed';
+  count: number;
+}
+
 export interface JobQueue {
   readonly kind: 'bullmq' | 'in-process';
   /** Adds a job unless one with the same jobId is already waiting, delayed or running. */
   enqueue(name: JobName, payload: unknown, opts: { jobId: string; delayMs?: number }): Promise<void>;
   startWorkers(handlers: Record<JobName, JobHandler>, opts: { concurrency: number } & JobEvents): void;
   ping(): Promise<void>;
+  /** Jobs the transport holds now, per queue: waiting, active (running), delayed (a retry or timer not due yet). For the queue_jobs gauge. */
+  depth(): Promise<QueueDepth[]>;
   /** Stops taking jobs and waits for the running ones to finish. */
   close(): Promise<void>;
 }

@@ -48,8 +48,9 @@ it('starts with no Postgres or Redis configured, routes a posted lead, and exits
 
   const metrics = () => fetch(`${base}/metrics`).then((r) => r.text());
   await until(async () => /writebacks_total\{crm="api",outcome="done"\} 1/.test(await metrics()), { timeoutMs: 30_000, what: 'the write-back' });
-  expect(await metrics()).toMatch(/leads_routed_total\{outcome="assigned",reason="ROUND_ROBIN_NEXT"\} 1/);
-  expect(proc.output()).toMatch(/"ownerId":"ana".*owner written \(log-only connector\)/);
+  expect(await metrics()).toMatch(/leads_routed_total\{pool="[^"]+",rule="[^"]+",outcome="assigned",reason="ROUND_ROBIN_NEXT"\} 1/);
+  // The owner write is one info line naming the lead's ids (docs/operations.md).
+  expect(proc.output()).toMatch(/"leadId":"[0-9a-f-]{36}","eventId":"[0-9a-f-]{36}","requestId":"[^"]+".*"owner":"ana".*"msg":"owner written"/);
   // The development key is named in the warning (and the start-up text's curl, on stderr, not the
   // JSON log), but no request's key is ever logged.
   const logLines = proc.output().split('\n').filter((l) => l.startsWith('{'));

@@ -80,7 +80,8 @@ it('HubSpot writes down past the old 8-try window, Redis flushed meanwhile: rout
   const health = buildApp({ logger: createLogger({ level: 'silent' }), metrics: sys.rt.deps.metrics, bodyLimitBytes: 1024, checks: [], isShuttingDown: () => false, crmStates: () => sys.rt.deps.durability!.circuits.states() });
   const ready = await health.inject({ url: '/readyz' });
   expect(ready.statusCode).toBe(200);
-  expect(ready.json()).toEqual({ status: 'ok', checks: {}, crms: { hubspot: 'open' } });
+  // ...and how old the oldest write held back is (every lead is routed; writes wait).
+  expect(ready.json()).toEqual({ status: 'ok', checks: {}, crms: { hubspot: 'open' }, backlog: { unroutedEventSeconds: null, waitingLeadSeconds: null, pendingWriteSeconds: expect.any(Number) } });
   await health.close();
 
   // Half-way through, Redis loses every job (delayed nudges included): the schedule is in Postgres.

@@ -97,10 +97,10 @@ describe('POST /v1/leads', () => {
 describe('health and metrics', () => {
   it('reports ready when the database answers, and exposes Prometheus counters', async () => {
     expect((await sys.app.inject({ url: '/healthz' })).json()).toEqual({ status: 'ok' });
-    expect((await sys.app.inject({ url: '/readyz' })).json()).toEqual({ status: 'ok', checks: { database: 'ok' } });
+    expect((await sys.app.inject({ url: '/readyz' })).json()).toEqual({ status: 'ok', checks: { database: 'ok' }, backlog: { unroutedEventSeconds: null, waitingLeadSeconds: null, pendingWriteSeconds: null } });
     const text = (await sys.app.inject({ url: '/metrics' })).body;
     expect(text).toMatch(/http_requests_total\{method="POST",route="\/v1\/leads",status="202"\} \d+/);
-    expect(text).toMatch(/leads_routed_total\{outcome="assigned",reason="ROUND_ROBIN_NEXT"\} \d+/);
+    expect(text).toMatch(/leads_routed_total\{pool="inbound",rule="everyone",outcome="assigned",reason="ROUND_ROBIN_NEXT"\} \d+/);
     expect(text).toMatch(/writebacks_total\{crm="api",outcome="done"\} \d+/);
     expect(text).toMatch(/http_request_duration_seconds_bucket/);
   });

@@ -111,8 +111,8 @@ it('holds leads a full pool cannot place, places them when capacity frees (highe
   expect(chain).toMatchObject({ outcome: 'unassigned', rep_id: null, reason_code: 'POOL_EXHAUSTED', pool_id: 'first' });
   expect(chain.decision!.reasons.map((r) => r.code)).toEqual(['RULE_MATCHED', 'REP_INACTIVE', 'POOL_EMPTY_HANDED', 'OVERFLOW', 'REP_INACTIVE', 'POOL_EMPTY_HANDED', 'OVERFLOW', 'REP_INACTIVE']);
   const metrics = await today.deps.metrics.registry.metrics();
-  expect(metrics).toMatch(/leads_routed_total\{outcome="unassigned",reason="POOL_EXHAUSTED"\} 1\b/);
-  expect(metrics).toMatch(/leads_routed_total\{outcome="queued",reason="QUEUED"\} \d+/);
+  expect(metrics).toMatch(/leads_routed_total\{pool="first",rule="[^"]+",outcome="unassigned",reason="POOL_EXHAUSTED"\} 1\b/);
+  expect(metrics).toMatch(/leads_routed_total\{pool="[^"]+",rule="[^"]+",outcome="queued",reason="QUEUED"\} \d+/);
   const [lead] = await sql.rows(`select owner_rep_id from leads where record_id = 'chain-1'`);
   expect(lead).toEqual({ owner_rep_id: null });
   await today.close();

@@ -1,33 +1,50 @@
 import type { FastifyInstance } from 'fastify';
+import type { BacklogAge } from '../../pipeline/index.js';
 
 export interface ReadinessCheck {
   name: string;
   check(): Promise<void>;
 }
 
+export interface HealthDeps {
+  checks: ReadinessCheck[];
+  isShuttingDown: () => boolean;
+  timeoutMs?: number;
+  crms?: () => Record<string, string>;
+  /** Seconds the oldest unrouted event, waiting lead and pending owner write have waited; reported, never failing. */
+  backlogAge?: () => Promise<BacklogAge | undefined>;
+}
+
 /**
  * /healthz: the process answers. /readyz: its database and queue answer too, and it is not
  * shutting down. It also reports this process's circuit per CRM (`crms: { hubspot: 'open' }`)
- * without failing on it: a CRM that is down stops writes, not intake or routing (docs/failures.md).
+ * and the backlog's age without failing on them: a
+ * CRM that is down stops writes, not intake or routing (docs/failures.md), and a growing backlog
+ * is an alert (docs/operations.md), not a reason to stop taking leads.
  */
-export function healthRoutes(app: FastifyInstance, deps: { checks: ReadinessCheck[]; isShuttingDown: () => boolean; timeoutMs?: number; crms?: () => Record<string, string> }): void {
+export function healthRoutes(app: FastifyInstance, deps: HealthDeps): void {
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_req, reply) => {
     if (deps.isShuttingDown()) return reply.code(503).send({ code: 'NOT_READY', message: 'shutting down' });
-    const results = await Promise.all(
-      deps.checks.map(async (c) => {
-        try {
-          await withTimeout(c.check(), deps.timeoutMs ?? 2000);
-          return [c.name, 'ok'] as const;
-        } catch {
-          return [c.name, 'unreachable'] as const;
-        }
-      }),
-    );
+    const timeoutMs = deps.timeoutMs ?? 2000;
+    const [results, backlog] = await Promise.all([
+      Promise.all(
+        deps.checks.map(async (c) => {
+          try {
+            await withTimeout(c.check(), timeoutMs);
+            return [c.name, 'ok'] as const;
+          } catch {
+            return [c.name, 'unreachable'] as const;
+          }
+        }),
+      ),
+      deps.backlogAge ? withTimeout(deps.backlogAge(), timeoutMs).catch(() => 'unavailable' as const) : Promise.resolve(undefined),
+    ]);
     const failed = results.filter(([, s]) => s !== 'ok').map(([n]) => n);
     const checks = Object.fromEntries(results);
-    if (failed.length) return reply.code(503).send({ code: 'NOT_READY', message: `${failed.join(', ')} not reachable`, checks, ...(deps.crms && { crms: deps.crms() }) });
-    return { status: 'ok', checks, ...(deps.crms && { crms: deps.crms() }) };
+    const report = { checks, ...(deps.crms && { crms: deps.crms() }), ...(backlog !== undefined && { backlog }) };
+    if (failed.length) return reply.code(503).send({ code: 'NOT_READY', message: `${failed.join(', ')} not reachable`, ...report });
+    return { status: 'ok', ...report };
   });
 }
 

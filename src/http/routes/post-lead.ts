@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { ingestApiLead } from '../../pipeline/index.js';
 import type { HttpDeps } from '../deps.js';
 import { parseInput } from '../parse.js';
+import { logEventIds } from '../log-ids.js';
 
 const text = z.string().trim().min(1).max(500);
 const scalar = z.union([z.string().max(2000), z.number(), z.boolean(), z.null()]);
@@ -44,7 +45,8 @@ export const postLeadBody = z.object({
 export function postLead(app: FastifyInstance, deps: HttpDeps): void {
   app.post('/v1/leads', { onRequest: async (req) => deps.checkApiKey(req.headers) }, async (req, reply) => {
     const body = parseInput(postLeadBody, req.body, 'body');
-    const { eventId, duplicate } = await ingestApiLead(deps.pipeline, body); // stored before we answer
+    const { eventId, duplicate } = await ingestApiLead(deps.pipeline, body, { requestId: req.id }); // stored before we answer
+    logEventIds(req, [eventId]);
     // The lead row exists only once routing ran (asynchronously), so the id a client gets is the
     // event's: GET /v1/leads/:id resolves it to the lead, or answers 202 with the event's status.
     const leadUrl = leadUrlOf(eventId);

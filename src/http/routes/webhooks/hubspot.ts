@@ -20,6 +20,7 @@ import { ingestCrmEvents } from '../../../pipeline/index.js';
 import type { HttpDeps } from '../../deps.js';
 import { leadUrlOf } from '../post-lead.js';
 import { ackIdHeaders } from './ack-ids.js';
+import { logEventIds } from '../../log-ids.js';
 
 export function hubspotWebhook(app: FastifyInstance, deps: HttpDeps): void {
   const connector = deps.pipeline.connectors.hubspot;
@@ -31,7 +32,8 @@ export function hubspotWebhook(app: FastifyInstance, deps: HttpDeps): void {
       const inbound = toInboundRequest(req, deps.env.PUBLIC_BASE_URL);
       verify(connector, inbound, deps);
       const { events, refused } = connector.parseBatch?.(inbound) ?? { events: connector.parseEvents(inbound), refused: [] };
-      const { events: ids, ...stored } = await ingestCrmEvents(deps.pipeline, 'hubspot', events, refused); // durable before the ack
+      const { events: ids, ...stored } = await ingestCrmEvents(deps.pipeline, 'hubspot', events, refused, { requestId: req.id }); // durable before the ack
+      logEventIds(req, ids.map((e) => e.eventId));
       return reply
         .code(200)
         .headers(ackIdHeaders(ids))

@@ -13,6 +13,7 @@ import { ingestCrmEvents } from '../../../pipeline/index.js';
 import type { HttpDeps } from '../../deps.js';
 import { asServiceUnavailable, retryAfterSeconds } from '../../error-handler.js';
 import { ackIdHeaders } from './ack-ids.js';
+import { logEventIds } from '../../log-ids.js';
 
 const XML_TYPES = ['text/xml', 'application/soap+xml'];
 
@@ -46,7 +47,8 @@ async function receive(connector: CrmConnector, deps: HttpDeps, req: FastifyRequ
     throw err;
   }
   const { events, refused } = connector.parseBatch?.(inbound) ?? { events: connector.parseEvents(inbound), refused: [] };
-  const { events: ids, ...stored } = await ingestCrmEvents(deps.pipeline, 'salesforce', events, refused);
+  const { events: ids, ...stored } = await ingestCrmEvents(deps.pipeline, 'salesforce', events, refused, { requestId: req.id });
+  logEventIds(req, ids.map((e) => e.eventId));
   req.log.info({ notifications: events.length + refused.length, ...stored }, 'salesforce outbound message stored');
   const ack = connector.ackResponse?.(events) ?? { status: 200, contentType: 'application/json', body: '{"ok":true}' };
   // The SOAP body is exactly what Salesforce expects; our ids travel in headers only.
