@@ -24,6 +24,7 @@ export type ErrorCode =
   | 'CRM_NOT_FOUND'
   | 'CONNECTOR_NOT_CONFIGURED'
   | 'NOT_READY'
+  | 'OVERLOADED'
   | 'INTERNAL';
 
 const identifier = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
@@ -134,6 +135,7 @@ export const errors = {
   connectorNotConfigured: (crm: string) =>
     new AppError('CONNECTOR_NOT_CONFIGURED', 404, `connector "${crm}" is not configured`),
   notReady: (what: string) => new AppError('NOT_READY', 503, `${what} is not reachable`),
+  overloaded: (what: string) => new AppError('OVERLOADED', 503, `the server is overloaded (${what}): nothing was stored; retry after the Retry-After seconds`),
 };
 
 export function isAppError(e: unknown): e is AppError {

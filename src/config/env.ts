@@ -108,6 +108,18 @@ export const envSchema = z.object({
   WORKER_PORT: int(3001),
   /** Longest a graceful shutdown waits for in-flight requests and jobs. */
   SHUTDOWN_TIMEOUT_MS: int(25_000),
+  /**
+   * Load shedding (docs/operations.md): past any of these, requests other than /healthz, /readyz and
+   * /metrics are answered 503 OVERLOADED with Retry-After before any work, and /readyz says why.
+   * Mean event-loop delay over the last second, in ms. Default 1000; 0 turns it off.
+   */
+  SHED_EVENT_LOOP_DELAY_MS: int(1_000),
+  /** Event-loop utilization over the last second, 0..1 (0.98: the loop is never idle). Default 0: off. */
+  SHED_EVENT_LOOP_UTILIZATION: z.coerce.number().min(0).max(1).default(0),
+  /** V8 heap used, in bytes; set it near the heap limit (--max-old-space-size). Default 0: off. */
+  SHED_HEAP_USED_BYTES: int(0),
+  /** Resident memory, in bytes; set it below the container's memory limit. Default 0: off. */
+  SHED_RSS_BYTES: int(0),
   /** The commit this build is of, reported in the build_info metric (the image build passes it). Unset: "unknown". */
   BUILD_COMMIT: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

@@ -13,6 +13,7 @@ import { frameworkErrors, installErrorHandler, retryAfterSeconds } from './error
 import { installGracefulClose } from './graceful-close.js';
 import { redactSecrets } from '../redact.js';
 import { healthRoutes, type ReadinessCheck } from './routes/health.js';
+import { installLoadShedding, loadSheddingFromEnv, type LoadShedding } from './load-shedding.js';
 import { metricsRoute } from './routes/metrics.js';
 import { postLead } from './routes/post-lead.js';
 
@@ -46,6 +47,8 @@ export interface AppOptions {
   crmStates?: () => Record<string, string>;
   /** Absent on the worker's small health/metrics server. */
   intake?: { pipeline: PipelineDeps; apiKeys: readonly Secret[]; env: Env };
+  /** Load-shedding limits; default: from `intake.env` (SHED_*), none on the worker's health server (it serves only exempt routes). */
+  loadShedding?: LoadShedding;
 }
 
 const requestIdPattern = /^[A-Za-z0-9._:-]{8,128}$/;
@@ -92,11 +95,14 @@ export function buildApp(opts: AppOptions): FastifyInstance {
     }
   });
 
+  const limits = opts.loadShedding ?? (opts.intake ? loadSheddingFromEnv(opts.intake.env) : undefined);
+  const shedding = limits ? installLoadShedding(app, limits, opts.metrics) : undefined;
   healthRoutes(app, {
     checks: opts.checks,
     isShuttingDown: opts.isShuttingDown,
     ...(opts.crmStates && { crms: opts.crmStates }),
     backlogAge: () => opts.metrics.readBacklogAge(),
+    ...(shedding && { pressure: shedding.pressure }),
   });
   metricsRoute(app, opts.metrics);
   if (opts.intake) {

@@ -22,6 +22,9 @@ export function testEnv(databaseUrl: string, overrides: Record<string, string> =
     SWEEP_AFTER_MS: '1000',
     RETRY_BASE_MS: '20',
     RETRY_MAX_MS: '200',
+    // A test process starved of CPU by the rest of the suite must not shed its own requests;
+    // shedding has its own test (test/unit/http/load-shedding.test.ts).
+    SHED_EVENT_LOOP_DELAY_MS: '0',
     ...overrides,
   });
 }

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { BacklogAge } from '../../pipeline/index.js';
+import { describe, type Pressure } from '../load-shedding.js';
 
 export interface ReadinessCheck {
   name: string;
@@ -13,12 +14,15 @@ export interface HealthDeps {
   crms?: () => Record<string, string>;
   /** Seconds the oldest unrouted event, waiting lead and pending owner write have waited; reported, never failing. */
   backlogAge?: () => Promise<BacklogAge | undefined>;
+  /** Load shedding's state: set while requests are refused 503 OVERLOADED. */
+  pressure?: () => Pressure | undefined;
 }
 
 /**
- * /healthz: the process answers. /readyz: its database and queue answer too, and it is not
- * shutting down. It also reports this process's circuit per CRM (`crms: { hubspot: 'open' }`)
- * and the backlog's age without failing on them: a
+ * /healthz: the process answers (never shed, never failing under load: a busy process is alive).
+ * /readyz: its database and queue answer too, it is not shutting down, and it is not shedding
+ * load (503 then, so a load balancer tries another instance). It also reports this process's
+ * circuit per CRM (`crms: { hubspot: 'open' }`) and the backlog's age without failing on them: a
  * CRM that is down stops writes, not intake or routing (docs/failures.md), and a growing backlog
  * is an alert (docs/operations.md), not a reason to stop taking leads.
  */
@@ -42,8 +46,10 @@ export function healthRoutes(app: FastifyInstance, deps: HealthDeps): void {
     ]);
     const failed = results.filter(([, s]) => s !== 'ok').map(([n]) => n);
     const checks = Object.fromEntries(results);
-    const report = { checks, ...(deps.crms && { crms: deps.crms() }), ...(backlog !== undefined && { backlog }) };
+    const pressure = deps.pressure?.();
+    const report = { checks, ...(deps.crms && { crms: deps.crms() }), ...(backlog !== undefined && { backlog }), ...(pressure && { pressure }) };
     if (failed.length) return reply.code(503).send({ code: 'NOT_READY', message: `${failed.join(', ')} not reachable`, ...report });
+    if (pressure) return reply.code(503).send({ code: 'OVERLOADED', message: `shedding load: ${describe(pressure)}`, ...report });
     return { status: 'ok', ...report };
   });
 }
