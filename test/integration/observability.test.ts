@@ -25,11 +25,14 @@ routing:
   reps:
     - { id: ana, name: Ana, email: ana@example.com }
     - { id: bo, name: Bo, email: bo@example.com }
+    - { id: cy, name: Cy, email: cy@example.com, maxOpen: 1 }
   pools:
     - { id: dach, strategy: round_robin, members: [ana] }
     - { id: rest, strategy: round_robin, members: [bo] }
+    - { id: france, strategy: round_robin, members: [cy], queueWhenFull: { maxWaitMinutes: 600 } }
   rules:
     - { id: dach, when: { field: country, op: in, value: [DE, AT, CH] }, action: { pool: dach } }
+    - { id: fr, when: { field: country, op: eq, value: FR }, action: { pool: france } }
     - { id: everyone-else, when: { match: always }, action: { pool: rest } }
 `;
 
@@ -153,5 +156,22 @@ describe('once routed and written', () => {
     // The other lead's lines carry its own ids, never this one's.
     expect(lines.filter((l) => l.requestId === 'req-observe-rest-01').every((l) => l.eventId === restEvent)).toBe(true);
     expect(lines.filter((l) => l.requestId === 'req-observe-rest-01').map((l) => l.msg)).toEqual(['request', 'lead routed', 'owner written']);
+  });
+});
+
+describe('a full pool', () => {
+  it('counts the lead it holds as waiting, by CRM, with its age in the gauge and /readyz', async () => {
+    await post('observe-fr-01', { email: 'ines@acme.example', country: 'FR' }, 'req-observe-fr-01');
+    await until(async () => (await sql.rows(`select 1 from outbox where status = 'done' and record_id = 'observe-fr-01'`)).length === 1, { what: 'cy owns the first French lead' });
+    await post('observe-fr-02', { email: 'jules@acme.example', country: 'FR' }, 'req-observe-fr-02');
+    await until(async () => (await sql.rows(`select 1 from inbound_events where status = 'queued' and source_event_id = 'observe-fr-02'`)).length === 1, { what: 'the second one held by the full pool' });
+    const text = await scrape();
+    expect(sample(text, 'backlog_rows{kind="route",crm="api",state="waiting"}')).toBe(1);
+    expect(text).not.toMatch(/backlog_rows\{kind="route",crm="api",state="pending"\}/);
+    expect(sample(text, 'backlog_oldest_age_seconds{kind="waiting"}')).toBeGreaterThanOrEqual(0);
+    expect(sample(text, 'leads_routed_total{pool="france",rule="fr",outcome="assigned",reason="ROUND_ROBIN_NEXT"}')).toBe(1);
+    expect(sample(text, 'leads_routed_total{pool="france",rule="fr",outcome="queued",reason="QUEUED"}')).toBeGreaterThanOrEqual(1);
+    const { backlog } = (await app.inject({ url: '/readyz' })).json();
+    expect(backlog).toEqual({ unroutedEventSeconds: null, waitingLeadSeconds: expect.any(Number), pendingWriteSeconds: null });
   });
 });
