@@ -81,9 +81,10 @@ export function installLoadShedding(app: FastifyInstance, limits: LoadShedding, 
 
 const round = (v: number) => Math.round(v * 1000) / 1000;
 
+/** "event loop delay 1200 ms over the limit of 1000 ms", for the 503's message and /readyz. */
 export function describe(p: Pressure): string {
   const what = { eventLoopDelay: 'event loop delay', eventLoopUtilization: 'event loop utilization', heapUsedBytes: 'heap used', rssBytes: 'resident memory', healthCheck: 'health check' }[p.reason] ?? p.reason;
   const unit = p.reason === 'eventLoopDelay' ? ' ms' : p.reason.endsWith('Bytes') ? ' bytes' : '';
-  const figures = p.value !== undefined && p.limit !== undefined ? ` (${round(p.value)}${unit}, limit ${p.limit}${unit})` : '';
+  const figures = p.value !== undefined && p.limit !== undefined ? ` ${round(p.value)}${unit} over the limit of ${p.limit}${unit}` : '';
   return `${what}${figures}`;
 }

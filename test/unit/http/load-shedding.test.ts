@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseEnv } from '../../../src/config/index.js';
 import { buildApp } from '../../../src/http/index.js';
-import { loadSheddingFromEnv } from '../../../src/http/load-shedding.js';
+import { describe as describePressure, loadSheddingFromEnv } from '../../../src/http/load-shedding.js';
 import { createLogger } from '../../../src/logger.js';
 import { createMetrics } from '../../../src/pipeline/index.js';
 
@@ -75,5 +75,13 @@ describe('limits from the environment', () => {
 
   it('refuses a utilization outside 0..1, naming the variable', () => {
     expect(() => parseEnv({ SHED_EVENT_LOOP_UTILIZATION: '98' })).toThrow(/SHED_EVENT_LOOP_UTILIZATION/);
+  });
+});
+
+describe('the message', () => {
+  it('names the limit that tripped with its figures', () => {
+    expect(describePressure({ reason: 'eventLoopDelay', value: 1234.5678, limit: 1000 })).toBe('event loop delay 1234.568 ms over the limit of 1000 ms');
+    expect(describePressure({ reason: 'rssBytes', value: 2_100_000_000, limit: 2_000_000_000 })).toBe('resident memory 2100000000 bytes over the limit of 2000000000 bytes');
+    expect(describePressure({ reason: 'healthCheck' })).toBe('health check');
   });
 });
