@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type RouteOptions } from 'fastify';
 import type { Logger } from '../logger.js';
 import type { Env, Secret } from '../config/index.js';
 import type { HttpDeps } from './deps.js';
@@ -16,6 +16,8 @@ import { healthRoutes, type ReadinessCheck } from './routes/health.js';
 import { installLoadShedding, loadSheddingFromEnv, type LoadShedding } from './load-shedding.js';
 import { metricsRoute } from './routes/metrics.js';
 import { postLead } from './routes/post-lead.js';
+import { registerOpenApi } from './openapi.js';
+import { serializerCompiler, validatorCompiler } from './parse.js';
 
 /** Socket and request limits (env REQUEST_TIMEOUT_MS, CONNECTION_TIMEOUT_MS, KEEP_ALIVE_TIMEOUT_MS). */
 export interface HttpTimeouts {
@@ -49,6 +51,8 @@ export interface AppOptions {
   intake?: { pipeline: PipelineDeps; apiKeys: readonly Secret[]; env: Env };
   /** Load-shedding limits; default: from `intake.env` (SHED_*), none on the worker's health server (it serves only exempt routes). */
   loadShedding?: LoadShedding;
+  /** Sees every route as it is registered (test/integration/openapi.test.ts lists them). */
+  onRoute?: (route: RouteOptions) => void;
 }
 
 const requestIdPattern = /^[A-Za-z0-9._:-]{8,128}$/;
@@ -75,6 +79,13 @@ export function buildApp(opts: AppOptions): FastifyInstance {
     },
   }) as unknown as FastifyInstance;
 
+  if (opts.onRoute) {
+    const seen = opts.onRoute;
+    app.addHook('onRoute', (route) => seen(route));
+  }
+  // Every route's zod schemas validate its input (400 bodies as parseInput's) and document it.
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
   installErrorHandler(app, opts.bodyLimitBytes);
   const graceful = installGracefulClose(app);
   app.decorate('closeGracefully', () => graceful.close());
@@ -97,21 +108,27 @@ export function buildApp(opts: AppOptions): FastifyInstance {
 
   const limits = opts.loadShedding ?? (opts.intake ? loadSheddingFromEnv(opts.intake.env) : undefined);
   const shedding = limits ? installLoadShedding(app, limits, opts.metrics) : undefined;
-  healthRoutes(app, {
-    checks: opts.checks,
-    isShuttingDown: opts.isShuttingDown,
-    ...(opts.crmStates && { crms: opts.crmStates }),
-    backlogAge: () => opts.metrics.readBacklogAge(),
-    ...(shedding && { pressure: shedding.pressure }),
+  const intake = opts.intake;
+  // One scope for all routes, the OpenAPI plugin first so its onRoute hook sees each of them.
+  // The worker's small server (no intake) has health and metrics only, and no document.
+  app.register(async (api) => {
+    if (intake) await registerOpenApi(api);
+    healthRoutes(api, {
+      checks: opts.checks,
+      isShuttingDown: opts.isShuttingDown,
+      ...(opts.crmStates && { crms: opts.crmStates }),
+      backlogAge: () => opts.metrics.readBacklogAge(),
+      ...(shedding && { pressure: shedding.pressure }),
+    });
+    metricsRoute(api, opts.metrics);
+    if (intake) {
+      const deps: HttpDeps = { pipeline: intake.pipeline, env: intake.env, checkApiKey: apiKeyChecker(intake.apiKeys) };
+      postLead(api, deps);
+      leadRoutes(api, deps);
+      webhookRoutes(api, deps);
+      adminRoutes(api, deps);
+      syncRoutes(api, deps);
+    }
   });
-  metricsRoute(app, opts.metrics);
-  if (opts.intake) {
-    const deps: HttpDeps = { pipeline: opts.intake.pipeline, env: opts.intake.env, checkApiKey: apiKeyChecker(opts.intake.apiKeys) };
-    postLead(app, deps);
-    leadRoutes(app, deps);
-    webhookRoutes(app, deps);
-    adminRoutes(app, deps);
-    syncRoutes(app, deps);
-  }
   return app;
 }

@@ -5,7 +5,7 @@ import { parseEnv, Secret, type Env } from '../../src/config/index.js';
 import { buildApp } from '../../src/http/index.js';
 import { testLogger } from './test-logs.js';
 import { openRuntime, type Runtime } from '../../src/runtime.js';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, RouteOptions } from 'fastify';
 import { clearQueuePrefix, requireServices, uniquePrefix } from './services.js';
 
 export const testApiKey = 'test-key-0123456789';
@@ -36,7 +36,7 @@ export interface TestSystem {
 }
 
 /** A serving process; `working` also runs the job handlers and the sweeper in it. */
-export async function startSystem(env: Env, opts: { working?: boolean; migrate?: boolean; connectors?: Partial<Record<CrmName, CrmConnector>> } = {}): Promise<TestSystem> {
+export async function startSystem(env: Env, opts: { working?: boolean; migrate?: boolean; connectors?: Partial<Record<CrmName, CrmConnector>>; onRoute?: (route: RouteOptions) => void } = {}): Promise<TestSystem> {
   // At trace, to this test file's log (scanned for credentials after the suite), whatever LOG_LEVEL says.
   const logger = testLogger();
   if (opts.migrate) {
@@ -53,6 +53,7 @@ export async function startSystem(env: Env, opts: { working?: boolean; migrate?:
     checks: [{ name: 'database', check: () => rt.dbHandle.ping() }],
     isShuttingDown: () => false,
     intake: { pipeline: rt.deps, env, apiKeys: env.INTAKE_API_KEYS.length ? env.INTAKE_API_KEYS : [new Secret(testApiKey)] },
+    ...(opts.onRoute && { onRoute: opts.onRoute }),
   });
   await app.ready();
   if (opts.working) rt.startWorking();

@@ -2,8 +2,8 @@ import { z } from 'zod';
 import type { FastifyInstance } from 'fastify';
 import { ingestApiLead } from '../../pipeline/index.js';
 import type { HttpDeps } from '../deps.js';
-import { parseInput } from '../parse.js';
 import { logEventIds } from '../log-ids.js';
+import { described, errorResponses, intakeKey, type ApiTypes } from '../route-schema.js';
 
 const text = z.string().trim().min(1).max(500);
 const scalar = z.union([z.string().max(2000), z.number(), z.boolean(), z.null()]);
@@ -42,10 +42,26 @@ export const postLeadBody = z.object({
   lead: leadInput,
 });
 
+export const intakeAck = z.object({
+  eventId: z.uuid().describe('the id GET /v1/leads/:id takes (resolved to the lead once routed)'),
+  status: z.enum(['accepted', 'duplicate']),
+  leadUrl: z.string().describe('where the lead and its decision are read; also the Location header'),
+});
+
 export function postLead(app: FastifyInstance, deps: HttpDeps): void {
-  app.post('/v1/leads', { onRequest: async (req) => deps.checkApiKey(req.headers) }, async (req, reply) => {
-    const body = parseInput(postLeadBody, req.body, 'body');
-    const { eventId, duplicate } = await ingestApiLead(deps.pipeline, body, { requestId: req.id }); // stored before we answer
+  const schema = {
+    tags: ['intake'],
+    summary: 'Take a lead: stored before the answer, routed asynchronously',
+    security: intakeKey,
+    body: postLeadBody,
+    response: {
+      202: described('stored; routing follows (Location: the lead URL)', intakeAck),
+      200: described('this source:idempotencyKey was already taken; nothing new stored', intakeAck),
+      ...errorResponses(400, 401, 413, 415, 503),
+    },
+  };
+  app.withTypeProvider<ApiTypes>().post('/v1/leads', { onRequest: async (req) => deps.checkApiKey(req.headers), schema }, async (req, reply) => {
+    const { eventId, duplicate } = await ingestApiLead(deps.pipeline, req.body, { requestId: req.id }); // stored before we answer
     logEventIds(req, [eventId]);
     // The lead row exists only once routing ran (asynchronously), so the id a client gets is the
     // event's: GET /v1/leads/:id resolves it to the lead, or answers 202 with the event's status.

@@ -3,9 +3,9 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { listFailures, replayFailures } from '../../../pipeline/index.js';
 import type { HttpDeps } from '../../deps.js';
-import { parseInput } from '../../parse.js';
+import { adminToken, described, errorResponses, type ApiTypes } from '../../route-schema.js';
 import { actor, type Guard } from './guard.js';
-import { jsonSchema } from './openapi.js';
+import { failurePage, replayResult } from './responses.js';
 
 const tags = ['failures'];
 const isoTime = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 time' }).transform((s) => new Date(s));
@@ -26,7 +26,7 @@ export const failuresQuery = z.strictObject({
   cursor: z.string().min(1).max(300).optional(),
 });
 
-export const replayBody = z.strictObject({
+const replayFilter = z.strictObject({
   ...filter,
   /** Only these rows (ids from GET /v1/admin/failures), still subject to the filters. */
   ids: z.array(z.uuid()).min(1).max(1000).optional(),
@@ -35,17 +35,32 @@ export const replayBody = z.strictObject({
   /** At most this many rows per call, newest failure first. */
   limit: z.number().int().min(1).max(10_000).default(1000),
 });
+/** No body is an empty filter: replay everything (up to `limit`). */
+export const replayBody = z.preprocess((v) => v ?? {}, replayFilter);
 
-export function failureRoutes(app: FastifyInstance, deps: HttpDeps, guard: Guard): void {
-  app.get('/v1/admin/failures', { onRequest: guard('viewer'), schema: { tags, summary: 'Dead letters: events and owner writes given up (horizon spent or refused for good), newest first', querystring: jsonSchema(failuresQuery) } }, async (req) => {
-    const q = parseInput(failuresQuery, req.query, 'query');
-    return listFailures(deps.pipeline, q);
-  });
+export function failureRoutes(server: FastifyInstance, deps: HttpDeps, guard: Guard): void {
+  const app = server.withTypeProvider<ApiTypes>();
+  const security = adminToken;
+  app.get(
+    '/v1/admin/failures',
+    {
+      onRequest: guard('viewer'),
+      schema: { tags, security, summary: 'Dead letters: events and owner writes given up (horizon spent or refused for good), newest first', querystring: failuresQuery, response: { 200: described('one page of dead letters', failurePage), ...errorResponses(400, 401, 503) } },
+    },
+    async (req) => listFailures(deps.pipeline, req.query),
+  );
 
-  app.post('/v1/admin/failures/replay', { onRequest: guard('editor'), schema: { tags, summary: 'Put dead letters back to work with a fresh retry horizon; idempotent', body: jsonSchema(replayBody) } }, async (req) => {
-    const body = parseInput(replayBody, req.body ?? {}, 'body');
-    const result = await replayFailures(deps.pipeline, body);
-    if (!result.dryRun) req.log.info({ by: actor(req), replayed: result.replayed.length, skipped: result.skipped.length, filter: { ...body, ids: body.ids?.length } }, 'dead letters replayed');
-    return result;
-  });
+  app.post(
+    '/v1/admin/failures/replay',
+    {
+      onRequest: guard('editor'),
+      schema: { tags, security, summary: 'Put dead letters back to work with a fresh retry horizon; idempotent', body: replayBody, response: { 200: described('what was (or, dryRun, would be) replayed', replayResult), ...errorResponses(400, 401, 403, 415, 503) } },
+    },
+    async (req) => {
+      const body = req.body;
+      const result = await replayFailures(deps.pipeline, body);
+      if (!result.dryRun) req.log.info({ by: actor(req), replayed: result.replayed.length, skipped: result.skipped.length, filter: { ...body, ids: body.ids?.length } }, 'dead letters replayed');
+      return result;
+    },
+  );
 }

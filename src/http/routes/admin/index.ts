@@ -1,6 +1,5 @@
-// Admin API: config drafts, validation, publish, rollback, diff, export; dead letters; OpenAPI at /docs.
-// Everything is registered in one encapsulated scope, so swagger documents only these routes
-// and its docs-only validator settings reach nothing else.
+// Admin API: config drafts, validation, publish, rollback, diff, export; dead letters.
+// Documented with every other route (src/http/openapi.ts).
 import type { FastifyInstance } from 'fastify';
 import { adminAuthChecker } from '../../admin-auth.js';
 import type { HttpDeps } from '../../deps.js';
@@ -9,7 +8,6 @@ import { configWriteRoutes } from './config-write.js';
 import { draftRoutes } from './drafts.js';
 import { failureRoutes } from './failures.js';
 import type { Guard } from './guard.js';
-import { registerOpenApi } from './openapi.js';
 
 export function adminRoutes(app: FastifyInstance, deps: HttpDeps): void {
   const check = adminAuthChecker(deps.env.ADMIN_TOKENS);
@@ -17,11 +15,8 @@ export function adminRoutes(app: FastifyInstance, deps: HttpDeps): void {
   const guard: Guard = (needs) => async (req) => {
     req.adminWho = check(req.headers, needs).who;
   };
-  app.register(async (scope) => {
-    await registerOpenApi(scope);
-    configReadRoutes(scope, deps, guard);
-    configWriteRoutes(scope, deps, guard);
-    draftRoutes(scope, deps, guard);
-    failureRoutes(scope, deps, guard);
-  });
+  configReadRoutes(app, deps, guard);
+  configWriteRoutes(app, deps, guard);
+  draftRoutes(app, deps, guard);
+  failureRoutes(app, deps, guard);
 }

@@ -1,5 +1,5 @@
-// Request shapes of the admin API. zod validates (through parseInput: 400 naming the field);
-// the same schemas, as JSON Schema, document the routes at /docs.
+// Request shapes of the admin API, declared on the routes: they validate (src/http/parse.ts:
+// 400 naming the field) and document the routes (src/http/openapi.ts).
 import { z } from 'zod';
 
 const version = z.coerce.number().int().positive();

@@ -2,11 +2,16 @@ import { z } from 'zod';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { explainDecisionView, explainPendingView, getLatestDecision, getLeadDecision, pendingLeadView, resolveLeadRef, type DecisionView } from '../../../pipeline/index.js';
 import type { HttpDeps } from '../../deps.js';
-import { parseInput } from '../../parse.js';
+import { adminToken, errorResponses, type ApiTypes } from '../../route-schema.js';
 import type { AuthHook } from './viewer-auth.js';
 import { leadParams } from './lead-params.js';
+import { decisionText, decisionView, pendingLead } from './responses.js';
 
-const query = z.object({ format: z.enum(['json', 'text']).optional() });
+const query = z.object({ format: z.enum(['json', 'text']).optional().describe('default: text when Accept asks for text/plain and not JSON') });
+
+const tags = ['leads'];
+const decision = { description: 'the decision (Content-Location names the lead by its own id)', content: { 'application/json': { schema: decisionView }, 'text/plain': { schema: decisionText } } };
+const pending = { description: 'the event is stored but not routed yet', content: { 'application/json': { schema: pendingLead }, 'text/plain': { schema: decisionText } } };
 
 /** `?format=` wins; otherwise text only when the client asks for text/plain and not JSON. */
 function wantsText(format: 'json' | 'text' | undefined, accept: string | undefined): boolean {
@@ -22,10 +27,19 @@ function wantsText(format: 'json' | 'text' | undefined, accept: string | undefin
  * a 202 with its status, as GET /v1/leads/:id answers it.
  * GET /v1/leads/latest/decision: the same for the lead routed last.
  */
-export function getLeadDecisionRoute(app: FastifyInstance, deps: HttpDeps, auth: AuthHook): void {
-  app.get('/v1/leads/:id/decision', { onRequest: auth }, async (req, reply) => {
-    const { id } = parseInput(leadParams, req.params, 'params');
-    const { format } = parseInput(query, req.query, 'query');
+export function getLeadDecisionRoute(server: FastifyInstance, deps: HttpDeps, auth: AuthHook): void {
+  const app = server.withTypeProvider<ApiTypes>();
+  const byId = {
+    tags,
+    summary: "A lead's latest decision with its full trace, as JSON or text; :id is any id form",
+    security: adminToken,
+    params: leadParams,
+    querystring: query,
+    response: { 200: decision, 202: pending, ...errorResponses(400, 401, 404, 503) },
+  };
+  app.get('/v1/leads/:id/decision', { onRequest: auth, schema: byId }, async (req, reply) => {
+    const { id } = req.params;
+    const { format } = req.query;
     const found = await resolveLeadRef(deps.pipeline, id);
     const text = wantsText(format, req.headers.accept);
     if (found.kind === 'pending') {
@@ -40,8 +54,9 @@ export function getLeadDecisionRoute(app: FastifyInstance, deps: HttpDeps, auth:
 
   // The newest decision of any lead: what `npm start` tells a newcomer to curl. A static segment,
   // so fastify matches it before `:id`.
-  app.get('/v1/leads/latest/decision', { onRequest: auth }, async (req, reply) => {
-    const { format } = parseInput(query, req.query, 'query');
+  const latest = { tags, summary: 'The decision of the lead routed last, as JSON or text', security: adminToken, querystring: query, response: { 200: decision, ...errorResponses(400, 401, 404, 503) } };
+  app.get('/v1/leads/latest/decision', { onRequest: auth, schema: latest }, async (req, reply) => {
+    const { format } = req.query;
     const view = await getLatestDecision(deps.pipeline);
     reply.header('content-location', `/v1/leads/${view.leadId}/decision`);
     return answer(view, format, req.headers.accept, reply);

@@ -2,9 +2,10 @@ import { z } from 'zod';
 import type { FastifyInstance } from 'fastify';
 import { previewRoutes } from '../../../pipeline/index.js';
 import type { HttpDeps } from '../../deps.js';
-import { parseInput } from '../../parse.js';
+import { adminToken, described, errorResponses, type ApiTypes } from '../../route-schema.js';
 import { leadInput } from '../post-lead.js';
 import type { AuthHook } from './viewer-auth.js';
+import { previewOutput } from './responses.js';
 
 /** Most leads one preview routes, sent (`leads`) or stored (`recent`). */
 export const previewMaxLeads = 1000;
@@ -20,7 +21,7 @@ const body = z
     leads: z.array(leadInput).min(1).max(previewMaxLeads, { message: `at most ${previewMaxLeads} leads per preview` }).optional(),
     recent: z.number().int().min(1).max(previewMaxLeads, { message: `at most the last ${previewMaxLeads} leads per preview` }).optional(),
     draftId: z.uuid().optional(),
-    config: z.unknown().optional(),
+    config: z.unknown().optional().describe('an inline config document ({ mappings, routing }); checked as a publish would (422 CONFIG_INVALID)'),
     at: z.iso.datetime({ offset: true, message: 'an ISO 8601 date-time with offset, e.g. 2026-11-25T10:00:00Z' }).optional(),
   })
   .superRefine((b, ctx) => {
@@ -38,8 +39,15 @@ const previewBodyLimitBytes = 4 * 1024 * 1024;
  * against the active config. docs/routing.md has examples.
  */
 export function postRoutePreview(app: FastifyInstance, deps: HttpDeps, auth: AuthHook): void {
-  app.post('/v1/route/preview', { onRequest: auth, bodyLimit: Math.max(deps.env.BODY_LIMIT_BYTES, previewBodyLimitBytes) }, async (req) => {
-    const b = parseInput(body, req.body, 'body');
+  const schema = {
+    tags: ['routing'],
+    summary: 'Who would get these leads (sent, or the last N stored) under the active config, a draft or an inline document; writes nothing',
+    security: adminToken,
+    body,
+    response: { 200: described('one decision per lead, and a summary', previewOutput), ...errorResponses(400, 401, 404, 413, 415, 422, 503) },
+  };
+  app.withTypeProvider<ApiTypes>().post('/v1/route/preview', { onRequest: auth, bodyLimit: Math.max(deps.env.BODY_LIMIT_BYTES, previewBodyLimitBytes), schema }, async (req) => {
+    const b = req.body;
     return previewRoutes(deps.pipeline, {
       ...(b.recent !== undefined ? { recent: b.recent } : { leads: b.leads ?? [b.lead!] }),
       ...(b.draftId !== undefined && { draftId: b.draftId }),

@@ -2,8 +2,9 @@ import { z } from 'zod';
 import type { FastifyInstance } from 'fastify';
 import { listConflictsView } from '../../../pipeline/index.js';
 import type { HttpDeps } from '../../deps.js';
-import { parseInput } from '../../parse.js';
+import { adminToken, described, errorResponses, type ApiTypes } from '../../route-schema.js';
 import type { AuthHook } from './auth.js';
+import { conflictPage } from './responses.js';
 
 const isoTime = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 time' }).transform((s) => new Date(s));
 
@@ -22,8 +23,12 @@ const query = z.object({
 
 /** GET /v1/conflicts: a person's reassignments and what the policy did, newest first, keyset-paged. */
 export function getConflictsRoute(app: FastifyInstance, deps: HttpDeps, auth: AuthHook): void {
-  app.get('/v1/conflicts', { onRequest: auth }, async (req) => {
-    const q = parseInput(query, req.query, 'query');
-    return listConflictsView(deps.pipeline, q);
-  });
+  const schema = {
+    tags: ['sync'],
+    summary: "A person's reassignments in the CRM and what the policy did, newest first",
+    security: adminToken,
+    querystring: query,
+    response: { 200: described('one page of conflicts', conflictPage), ...errorResponses(400, 401, 503) },
+  };
+  app.withTypeProvider<ApiTypes>().get('/v1/conflicts', { onRequest: auth, schema }, async (req) => listConflictsView(deps.pipeline, req.query));
 }

@@ -1,10 +1,11 @@
 import { z } from 'zod';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { claimLead } from '../../../pipeline/index.js';
 import type { HttpDeps } from '../../deps.js';
-import { parseInput } from '../../parse.js';
+import { described, errorResponses, intakeKeyOrAdminToken, type ApiTypes } from '../../route-schema.js';
 import { claimAuth } from './auth.js';
 import { leadIdParams } from './get-lead-history.js';
+import { claimResult } from './responses.js';
 
 const body = z
   .object({
@@ -17,10 +18,19 @@ const body = z
 /** POST /v1/leads/:id/claim: another system says the lead is being worked; its SLA timer ends. */
 export function postClaimRoute(app: FastifyInstance, deps: HttpDeps): void {
   const authenticate = claimAuth(deps);
-  app.post('/v1/leads/:id/claim', async (req) => {
-    const caller = authenticate(req.headers);
-    const { id } = parseInput(leadIdParams, req.params, 'params');
-    const b = parseInput(body, req.body ?? undefined, 'body');
-    return claimLead(deps.pipeline, id, b?.by ? `${caller}:${b.by}` : caller);
+  // Who claimed, from onRequest: the caller is known (or refused, 401) before the input is judged.
+  const callers = new WeakMap<FastifyRequest, string>();
+  const schema = {
+    tags: ['sync'],
+    summary: 'Another system says the lead is being worked: its SLA timer ends',
+    security: intakeKeyOrAdminToken,
+    params: leadIdParams,
+    body,
+    response: { 200: described('the claim, and the SLA timers it ended', claimResult), ...errorResponses(400, 401, 403, 404, 415, 503) },
+  };
+  app.withTypeProvider<ApiTypes>().post('/v1/leads/:id/claim', { onRequest: async (req) => void callers.set(req, authenticate(req.headers)), schema }, async (req) => {
+    const caller = callers.get(req)!;
+    const b = req.body;
+    return claimLead(deps.pipeline, req.params.id, b?.by ? `${caller}:${b.by}` : caller);
   });
 }

@@ -19,8 +19,19 @@ import { isAppError } from '../../../errors.js';
 import { ingestCrmEvents } from '../../../pipeline/index.js';
 import type { HttpDeps } from '../../deps.js';
 import { leadUrlOf } from '../post-lead.js';
+import { described, errorResponses, open } from '../../route-schema.js';
 import { ackIdHeaders } from './ack-ids.js';
 import { logEventIds } from '../../log-ids.js';
+import { hubspotAck, hubspotBody, hubspotHeaders } from './schemas.js';
+
+const schema = {
+  tags: ['webhooks'],
+  summary: 'HubSpot webhook batch: every event stored before the 200 (a redelivery writes nothing new); registered when HUBSPOT_CONFIG is set',
+  security: open,
+  headers: hubspotHeaders,
+  body: hubspotBody,
+  response: { 200: described('stored (X-Event-Ids: our ids in batch order)', hubspotAck), ...errorResponses(400, 401, 413, 503) },
+};
 
 export function hubspotWebhook(app: FastifyInstance, deps: HttpDeps): void {
   const connector = deps.pipeline.connectors.hubspot;
@@ -28,7 +39,7 @@ export function hubspotWebhook(app: FastifyInstance, deps: HttpDeps): void {
   // Encapsulated: only this route gets the raw-string JSON parser; every other route keeps fastify's.
   app.register(async (scope) => {
     scope.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => done(null, body));
-    scope.post('/webhooks/hubspot', async (req, reply) => {
+    scope.post('/webhooks/hubspot', { schema }, async (req, reply) => {
       const inbound = toInboundRequest(req, deps.env.PUBLIC_BASE_URL);
       verify(connector, inbound, deps);
       const { events, refused } = connector.parseBatch?.(inbound) ?? { events: connector.parseEvents(inbound), refused: [] };

@@ -12,10 +12,30 @@ import { AppError, errors, isAppError } from '../../../errors.js';
 import { ingestCrmEvents } from '../../../pipeline/index.js';
 import type { HttpDeps } from '../../deps.js';
 import { asServiceUnavailable, retryAfterSeconds } from '../../error-handler.js';
+import { open } from '../../route-schema.js';
 import { ackIdHeaders } from './ack-ids.js';
 import { logEventIds } from '../../log-ids.js';
+import { salesforceBody, salesforceParams, soapAnswer } from './schemas.js';
 
 const XML_TYPES = ['text/xml', 'application/soap+xml'];
+
+const schema = {
+  tags: ['webhooks'],
+  summary: 'Salesforce outbound message (SOAP): every notification stored before the Ack; registered when SALESFORCE_CONFIG is set',
+  security: open,
+  consumes: XML_TYPES,
+  params: salesforceParams,
+  body: salesforceBody,
+  response: {
+    200: soapAnswer('stored: <Ack>true</Ack> (X-Event-Ids: our ids in order)'),
+    400: soapAnswer('malformed or hostile XML: a SOAP Client fault (VALIDATION_FAILED); nothing stored'),
+    401: soapAnswer('wrong token or organization: a SOAP Client fault'),
+    413: soapAnswer('body over the limit: a SOAP Client fault'),
+    415: soapAnswer('not XML: a SOAP Client fault'),
+    500: soapAnswer('not stored: a SOAP Server fault; Salesforce redelivers'),
+    503: soapAnswer('the database is not reachable: a SOAP fault with Retry-After; Salesforce redelivers'),
+  },
+};
 
 /** POST /webhooks/salesforce/:token, registered only when the Salesforce connector is configured. */
 export function salesforceWebhook(app: FastifyInstance, deps: HttpDeps): void {
@@ -26,7 +46,7 @@ export function salesforceWebhook(app: FastifyInstance, deps: HttpDeps): void {
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser(XML_TYPES, { parseAs: 'string' }, (_req, body, done) => done(null, body));
     scope.setErrorHandler((err, req, reply) => sendFault(connector, req, reply, asAppError(err, req, deps.env.BODY_LIMIT_BYTES)));
-    scope.post<{ Params: { token: string } }>('/webhooks/salesforce/:token', async (req, reply) => receive(connector, deps, req, reply));
+    scope.post<{ Params: { token: string } }>('/webhooks/salesforce/:token', { schema }, async (req, reply) => receive(connector, deps, req, reply));
   });
 }
 
