@@ -8,7 +8,13 @@ import { isDocsRoute } from '../../src/http/openapi.js';
 import { parseInput } from '../../src/http/parse.js';
 import { postLeadBody } from '../../src/http/routes/post-lead.js';
 import { isAppError } from '../../src/errors.js';
-import { createTestDatabase, type TestDatabase } from '../support/services.js';
+import { createTestDatabase, sqlClient, type TestDatabase } from '../support/services.js';
+import { until } from '../support/until.js';
+import { decisionView, leadListPage, leadView, previewOutput } from '../../src/http/routes/leads/responses.js';
+import { activeConfig, draft, failurePage, versionList } from '../../src/http/routes/admin/responses.js';
+import { conflictPage, leadHistory } from '../../src/http/routes/sync/responses.js';
+import { intakeAck } from '../../src/http/routes/post-lead.js';
+import { errorBody } from '../../src/http/route-schema.js';
 import { cleanupQueue, startSystem, testApiKey, testEnv, type TestSystem } from '../support/system.js';
 import { hubspotConfigEnv } from './sync-helpers.js';
 import { standinSalesforceConfig } from '../support/salesforce-outbound.js';
@@ -20,18 +26,21 @@ let tdb: TestDatabase;
 let sys: TestSystem;
 const routes: RouteOptions[] = [];
 let doc: Record<string, any>;
+let sql: Awaited<ReturnType<typeof sqlClient>>;
 
 beforeAll(async () => {
   tdb = await createTestDatabase();
   // Both CRMs configured, so their webhooks are registered and must be documented too.
   const env = testEnv(tdb.url, { ADMIN_TOKENS: `viewer:${viewerToken},editor:${editorToken}`, HUBSPOT_CONFIG: hubspotConfigEnv, SALESFORCE_CONFIG: standinSalesforceConfig('http://127.0.0.1:9') });
-  sys = await startSystem(env, { migrate: true, onRoute: (r) => routes.push(r) });
+  sys = await startSystem(env, { migrate: true, working: true, onRoute: (r) => routes.push(r) });
+  sql = await sqlClient(tdb.url);
   doc = (await sys.app.inject({ url: '/openapi.json' })).json();
 });
 
 afterAll(async () => {
   await sys?.close();
   if (sys) await cleanupQueue(sys.rt.env);
+  await sql?.end();
   await tdb?.drop();
 });
 
@@ -102,6 +111,38 @@ describe('the OpenAPI document', () => {
   });
 });
 
+describe('the documented answers', () => {
+  // Response schemas document, they do not gate (the serializer is JSON.stringify): this keeps
+  // them true to what the routes really send.
+  const viewer = { 'x-admin-token': viewerToken };
+  const editor = { 'x-admin-token': editorToken };
+  const get = async (url: string) => {
+    const res = await sys.app.inject({ url, headers: viewer });
+    expect(res.statusCode, `${url}: ${res.body}`).toBe(200);
+    return res.json();
+  };
+
+  it('match what a routed lead, the admin API and sync reads answer', async () => {
+    const posted = await sys.app.inject({ method: 'POST', url: '/v1/leads', headers: { 'x-api-key': testApiKey }, payload: { source: 'web-form', idempotencyKey: 'documented-0001', lead: { email: 'ana@acme.example', country: 'DE' } } });
+    expect(posted.statusCode).toBe(202);
+    intakeAck.parse(posted.json());
+    const leadId = await until(async () => (await sql.rows<{ lead_id: string }>(`select lead_id from assignments where event_id = $1`, [posted.json().eventId]))[0]?.lead_id, { what: 'the lead routed' });
+    leadView.parse(await get(`/v1/leads/${leadId}`));
+    decisionView.parse(await get(`/v1/leads/${leadId}/decision`));
+    leadListPage.parse(await get('/v1/leads'));
+    leadHistory.parse(await get(`/v1/leads/${leadId}/history`));
+    conflictPage.parse(await get('/v1/conflicts'));
+    activeConfig.parse(await get('/v1/admin/config'));
+    versionList.parse(await get('/v1/admin/config/versions'));
+    failurePage.parse(await get('/v1/admin/failures'));
+    const preview = await sys.app.inject({ method: 'POST', url: '/v1/route/preview', headers: viewer, payload: { recent: 1 } });
+    previewOutput.parse(preview.json());
+    const created = await sys.app.inject({ method: 'POST', url: '/v1/admin/config/drafts', headers: editor, payload: { name: 'documented', document: {} } });
+    expect(created.statusCode).toBe(201);
+    draft.parse(created.json());
+  });
+});
+
 describe('validation through the route schemas', () => {
   const intake = { 'x-api-key': testApiKey };
   const viewer = { 'x-admin-token': viewerToken };
@@ -121,6 +162,8 @@ describe('validation through the route schemas', () => {
     const res = await sys.app.inject({ method: 'POST', url: '/v1/leads', headers: intake, payload });
     expect(res.statusCode).toBe(400);
     expect(res.json()).toEqual(parseInputBody(postLeadBody, payload, 'body'));
+    expect(errorBody.safeParse(res.json()).success).toBe(true);
+    expect(await sql.rows(`select 1 from inbound_events where source_event_id = $1`, [payload.idempotencyKey])).toEqual([]);
     expect(res.json()).toEqual({
       code: 'VALIDATION_FAILED',
       message: expect.any(String),
