@@ -196,6 +196,16 @@ describe('validation through the route schemas', () => {
     expect(res.json()).toMatchObject({ code: 'VALIDATION_FAILED', errors: [{ path: 'body.draftid', message: expect.stringMatching(/^unknown key "draftid"/) }] });
   });
 
+  it('suggests the key meant, through an optional body, and takes no body as its defaults', async () => {
+    const editor = { 'x-admin-token': editorToken };
+    const res = await sys.app.inject({ method: 'POST', url: '/v1/admin/failures/replay', headers: editor, payload: { dryrun: true } });
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toEqual({ code: 'VALIDATION_FAILED', message: 'body.dryrun: unknown key "dryrun"; did you mean "dryRun"?', errors: [{ path: 'body.dryrun', message: 'unknown key "dryrun"; did you mean "dryRun"?' }] });
+    const none = await sys.app.inject({ method: 'POST', url: '/v1/admin/failures/replay', headers: editor });
+    expect(none.statusCode).toBe(200);
+    expect(none.json()).toEqual({ dryRun: false, replayed: [], skipped: [] });
+  });
+
   it('checks credentials before input: a bad claim without credentials is a 401', async () => {
     const res = await sys.app.inject({ method: 'POST', url: '/v1/leads/not-a-uuid/claim', payload: { nope: 1 } });
     expect(res.statusCode).toBe(401);

@@ -26,7 +26,7 @@ export const failuresQuery = z.strictObject({
   cursor: z.string().min(1).max(300).optional(),
 });
 
-const replayFilter = z.strictObject({
+export const replayBody = z.strictObject({
   ...filter,
   /** Only these rows (ids from GET /v1/admin/failures), still subject to the filters. */
   ids: z.array(z.uuid()).min(1).max(1000).optional(),
@@ -36,7 +36,7 @@ const replayFilter = z.strictObject({
   limit: z.number().int().min(1).max(10_000).default(1000),
 });
 /** No body is an empty filter: replay everything (up to `limit`). */
-export const replayBody = z.preprocess((v) => v ?? {}, replayFilter);
+const everything = () => replayBody.parse({});
 
 export function failureRoutes(server: FastifyInstance, deps: HttpDeps, guard: Guard): void {
   const app = server.withTypeProvider<ApiTypes>();
@@ -54,10 +54,10 @@ export function failureRoutes(server: FastifyInstance, deps: HttpDeps, guard: Gu
     '/v1/admin/failures/replay',
     {
       onRequest: guard('editor'),
-      schema: { tags, security, summary: 'Put dead letters back to work with a fresh retry horizon; idempotent', body: replayBody, response: { 200: described('what was (or, dryRun, would be) replayed', replayResult), ...errorResponses(400, 401, 403, 415, 503) } },
+      schema: { tags, security, summary: 'Put dead letters back to work with a fresh retry horizon; idempotent', body: replayBody.optional(), response: { 200: described('what was (or, dryRun, would be) replayed', replayResult), ...errorResponses(400, 401, 403, 415, 503) } },
     },
     async (req) => {
-      const body = req.body;
+      const body = req.body ?? everything();
       const result = await replayFailures(deps.pipeline, body);
       if (!result.dryRun) req.log.info({ by: actor(req), replayed: result.replayed.length, skipped: result.skipped.length, filter: { ...body, ids: body.ids?.length } }, 'dead letters replayed');
       return result;
