@@ -65,7 +65,7 @@ export function slaTimerSpec(config: RoutingConfig, d: Decision, now: Date): { p
   const sla = slaFor(config, d.poolId);
   const rep = config.reps.find((r) => r.id === d.ownerId);
   if (!sla || !rep) return undefined;
-  return { poolId: d.poolId, repId: rep.id, dueAt: slaDeadlineFor(now, sla, rep) };
+  return { poolId: d.poolId, repId: rep.id, dueAt: slaDeadlineFor(now, sla, rep, config) };
 }
 
 /**

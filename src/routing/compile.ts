@@ -6,7 +6,7 @@ import { compileWhen, type CompiledCondition } from './conditions.js';
 import type { Account, CrmQueue, Pool, Rep, RoutingConfig, Rule } from './config-schema.js';
 import { creditKey, countKey, dayKey, globalLine, groupLine, hourKey, lastKey, lineSeqKey, monthKey, openKey, poolLine, weekKey } from './counter-keys.js';
 import { zoneClock, type LocalTime, type ZoneClock } from './local-time.js';
-import { compileSchedule, type Schedule } from './working-hours.js';
+import { compileSchedule, sharedSchedulesOf, type Schedule } from './working-hours.js';
 
 export interface CompiledRep {
   rep: Rep;
@@ -87,12 +87,13 @@ export const primaryLanguage = (tag: string) => tag.toLowerCase().split(/[-_]/)[
 export function compileConfig(config: RoutingConfig): CompiledConfig {
   const hit = cache.get(config);
   if (hit) return hit;
+  const shared = sharedSchedulesOf(config);
   const repList = config.reps.map(
     (rep): CompiledRep => ({
       rep,
       id: rep.id,
       clock: zoneClock(rep.timeZone),
-      schedule: compileSchedule(rep),
+      schedule: compileSchedule(rep, shared),
       skills: new Set(lower(rep.skills)),
       languages: new Set(rep.languages.map(primaryLanguage)),
       openKey: openKey(rep.id),

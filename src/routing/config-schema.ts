@@ -5,6 +5,7 @@ import { actionSchema, overflowTargetSchema } from './action-schema.js';
 import { whenSchema } from './condition-schema.js';
 import { keyedUnion } from './keyed-union.js';
 import { accountSchema, id, queueSchema, repSchema, weight } from './rep-schema.js';
+import { holidayCalendarSchema, scheduleSchema } from './schedule-schema.js';
 
 export const strategies = ['round_robin', 'weighted_round_robin', 'least_loaded', 'least_recently_assigned'] as const;
 export type Strategy = (typeof strategies)[number];
@@ -97,6 +98,12 @@ export const poolSchema = z.strictObject({
   /** weighted_round_robin only: a rep who was unavailable keeps earning credit and catches up on return.
    *  Off by default: time off is not a debt the pool pays back in a burst. */
   catchUpAfterAway: z.boolean().default(false),
+  /** Last resort, never the default: when no member is available and queueing and overflow found
+   *  nobody, pick a member anyway, ignoring what `ignore` lists (decision code ASSIGNED_ANYWAY).
+   *  Inactive reps, missing skills and caps are never ignored; holidays only when listed. */
+  assignAnyway: z
+    .strictObject({ ignore: z.array(z.enum(['off_hours', 'away', 'holiday'])).min(1).default(['off_hours', 'away']) })
+    .optional(),
   /** What to do when a person changes the owner of a lead this pool routed (docs/sync.md). Absent: sync.conflictPolicy. */
   conflictPolicy: conflictPolicySchema.optional(),
   /** Reassign a lead its rep has not claimed in time; absent = no SLA (docs/sync.md). */
@@ -122,6 +129,10 @@ export type Rule = z.infer<typeof ruleSchema>;
 
 export const routingConfigSchema = z.strictObject({
   reps: z.array(repSchema).min(1),
+  /** Working hours shared by reps (rep.schedule names one). */
+  schedules: z.array(scheduleSchema).default([]),
+  /** Public holidays per region (rep.holidayCalendars names them). */
+  holidayCalendars: z.array(holidayCalendarSchema).default([]),
   pools: z.array(poolSchema).default([]),
   queues: z.array(queueSchema).default([]),
   accounts: z.array(accountSchema).default([]),
@@ -138,3 +149,4 @@ export { actionSchema };
 export type { Action, OverflowTarget } from './action-schema.js';
 export type { Condition, LeafCondition, Operator, When } from './condition-schema.js';
 export type { Account, CrmQueue, Rep } from './rep-schema.js';
+export type { DateOverride, HolidayCalendar, ScheduleConfig } from './schedule-schema.js';

@@ -22,13 +22,19 @@ export interface DecideContext {
 export interface Needs {
   skills: readonly string[];
   language: boolean;
+  /** A pool's assignAnyway pass: these availability checks are waived (never skills, caps, inactive). */
+  ignore?: ReadonlySet<AvailabilityWaiver>;
 }
+
+export type AvailabilityWaiver = 'off_hours' | 'away' | 'holiday';
 
 export const noNeeds: Needs = { skills: [], language: false };
 
 export function mergeNeeds(a: Needs, skills: readonly string[], language: boolean): Needs {
   if (skills.length === 0 && !language) return a;
-  return { skills: a.skills.length === 0 ? skills : [...a.skills, ...skills], language: a.language || language };
+  const merged: Needs = { skills: a.skills.length === 0 ? skills : [...a.skills, ...skills], language: a.language || language };
+  if (a.ignore) merged.ignore = a.ignore;
+  return merged;
 }
 
 export function makeContext(lead: Lead, compiled: CompiledConfig, state: RoutingState, now: Date, options: DecideOptions): DecideContext {

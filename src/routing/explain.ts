@@ -49,6 +49,12 @@ export function explainDecision(d: Decision): string {
     lines.push(`  - ${r.ruleId}: ${r.matched ? 'MATCHED' : 'no match'}${r.checks.length === 0 && r.matched ? ' (always)' : ''}`);
     for (const c of r.checks) lines.push(`      ${check(c)}`);
   }
+  if (d.trace.availability) {
+    lines.push('', 'Availability set through the API:');
+    for (const [repId, s] of Object.entries(d.trace.availability)) {
+      lines.push(`  - ${repId}: ${s.status}${s.until ? ` until ${s.until}` : ''} since ${s.since}${s.by ? ` by ${s.by}` : ''}${s.note ? ` (${s.note})` : ''}`);
+    }
+  }
   lines.push('', 'Steps:');
   for (const r of d.reasons) lines.push(`  - ${reason(r)}`);
   if (d.trace.picks?.length) {

@@ -41,6 +41,7 @@ export {
 export { slaDeadline } from './sla-deadline.js';
 export { ZoneClock, zoneClock, isValidTimeZone, type LocalTime } from './local-time.js';
 export { repSchema, type RepInput } from './rep-schema.js';
+export { scheduleSchema, holidayCalendarSchema, dateOverrideSchema, type ScheduleConfig, type HolidayCalendar, type DateOverride } from './schedule-schema.js';
 export { operators } from './condition-schema.js';
 export type {
   Decision,
@@ -57,4 +58,5 @@ export type {
   UnassignedCode,
   RoutingState,
   StateChange,
+  RepStatus,
 } from './types.js';

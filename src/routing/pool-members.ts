@@ -51,7 +51,7 @@ export function candidatesOf(pool: CompiledPool, ctx: DecideContext, needs: Need
     const m = checkMember(pool, i, ctx, needs);
     if (m.skip) {
       reasons.push(m.skip);
-      if (m.skip.code === 'REP_AWAY' || m.skip.code === 'REP_OFF_HOURS') resting.push(i);
+      if (m.skip.code === 'REP_AWAY' || m.skip.code === 'REP_OFF_HOURS' || m.skip.code === 'REP_HOLIDAY') resting.push(i);
       continue;
     }
     list.push({ index: i, rep: m.rep });

@@ -1,6 +1,7 @@
 // Routing into a pool: the strategy picks a member; when nobody can take the lead the pool may
 // hold it (queueWhenFull), then follows its overflow chain (pools, reps, CRM queues) in order,
-// and only then reports POOL_EXHAUSTED. Never a silent drop.
+// then, if it opted in (assignAnyway), picks a member who is off hours or away, and only then
+// reports POOL_EXHAUSTED. Never a silent drop.
 import { checkRep } from './availability.js';
 import type { CompiledPool } from './compile.js';
 import { mergeNeeds, type DecideContext, type Needs } from './context.js';
@@ -93,6 +94,24 @@ export function routeToPool(poolId: string, ctx: DecideContext, needs: Needs, re
       if (q) return q;
     }
   }
+  if (entry && pool.pool.assignAnyway) {
+    const anyway = assignAnyway(pool, ctx, poolNeeds, reasons);
+    if (anyway) return anyway;
+  }
   return { kind: 'none', code: 'POOL_EXHAUSTED', poolId };
+}
+
+/**
+ * The last resort a pool may opt into: the strategy runs again with the listed availability
+ * checks waived, so rotation (and its state) moves as for any pick; everything else (inactive,
+ * skills, caps, top tier) still holds. Only the entry pool does this, after its overflow chain.
+ */
+function assignAnyway(pool: CompiledPool, ctx: DecideContext, needs: Needs, reasons: Reason[]): Outcome | undefined {
+  const ignore = pool.pool.assignAnyway!.ignore;
+  reasons.push({ code: 'ASSIGNED_ANYWAY', poolId: pool.id, detail: `nobody available: picking again ignoring ${ignore.join(', ')}` });
+  const picked = pickMember(pool, ctx, { ...needs, ignore: new Set(ignore) }, reasons);
+  if (!picked || picked.kind !== 'rep') return picked;
+  reasons.push({ code: 'ASSIGNED_ANYWAY', repId: picked.rep.id, poolId: pool.id, detail: `picked by ${picked.code} though not available` });
+  return { ...picked, code: 'ASSIGNED_ANYWAY' };
 }
 

@@ -1,8 +1,14 @@
 // A rep as an admin writes them: CRM ids, availability (hours, time off, holidays in the
 // rep's own time zone), what they can handle (skills, languages) and how much (caps).
 import { z } from 'zod';
+import { id } from './id-schema.js';
+import { dateOverrideSchema, isoDate, workingHoursSchema } from './schedule-schema.js';
 
-export const id = z.string().min(1).max(100).regex(/^[A-Za-z0-9_.:-]+$/, 'use letters, digits, _ . : -');
+export { id };
+export { isoDate, weekdays, workingHoursSchema, type Weekday } from './schedule-schema.js';
+
+/** A local date (whole day in the rep's zone) or an instant with an offset (2026-11-24T13:00:00Z). */
+const dateOrInstant = z.union([isoDate, z.iso.datetime({ offset: true })], { message: 'use YYYY-MM-DD or an ISO 8601 time with offset' });
 
 /** The owner id in each CRM (HubSpot owner id, Salesforce user or queue id). */
 export const crmIdsSchema = z
@@ -16,27 +22,6 @@ export const weight = z
   .max(1000)
   .refine((w) => Math.abs(w * 1000 - Math.round(w * 1000)) < 1e-6, { message: 'use at most 3 decimal places' });
 
-export const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'use YYYY-MM-DD');
-/** A local date (whole day in the rep's zone) or an instant with an offset (2026-11-24T13:00:00Z). */
-const dateOrInstant = z.union([isoDate, z.iso.datetime({ offset: true })], { message: 'use YYYY-MM-DD or an ISO 8601 time with offset' });
-
-const span = z
-  .string()
-  .regex(/^([01]\d|2[0-3]):[0-5]\d-(([01]\d|2[0-3]):[0-5]\d|24:00)$/, 'use HH:MM-HH:MM (24h, end may be 24:00)')
-  .refine((s) => s.slice(0, 5) !== s.slice(6), { message: 'start and end are the same time (a whole day is 00:00-24:00)' });
-
-export const weekdays = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
-export type Weekday = (typeof weekdays)[number];
-
-/**
- * Spans per weekday in the rep's zone; a weekday left out is a day off. An end before the start
- * is a night shift: "22:00-06:00" on mon runs to 06:00 on tue (that part is Tuesday's: its
- * holidays and time off apply).
- */
-export const workingHoursSchema = z.strictObject(
-  Object.fromEntries(weekdays.map((d) => [d, z.array(span).optional()])) as Record<Weekday, z.ZodOptional<z.ZodArray<typeof span>>>,
-);
-
 export const repSchema = z.strictObject({
   id,
   name: z.string().min(1).optional(),
@@ -45,10 +30,18 @@ export const repSchema = z.strictObject({
   active: z.boolean().default(true),
   /** IANA zone; working hours, holidays, time off and day/week caps are all read in it. */
   timeZone: z.string().min(1).default('UTC'),
-  /** Absent: available around the clock (still subject to holidays and time off). */
+  /** Absent (and no schedule): available around the clock (still subject to holidays and time off). */
   workingHours: workingHoursSchema.optional(),
+  /** Id of a shared schedule (routing.schedules) instead of workingHours; one or the other. */
+  schedule: id.optional(),
+  /** Local dates off, on top of the holiday calendars named below. */
   holidays: z.array(isoDate).default([]),
-  /** Out of office; both ends inclusive. */
+  /** Ids of shared holiday calendars (routing.holidayCalendars), e.g. the region the rep works in. */
+  holidayCalendars: z.array(id).default([]),
+  /** Dates that differ from the week (a shortened day, extra hours); wins over the schedule's and over holidays. */
+  overrides: z.array(dateOverrideSchema).default([]),
+  /** Out of office. A local date covers its whole day (to: 2026-11-26 -> back at 00:00 on the 27th);
+   *  an instant is exact and its end exclusive (to: 12:30 -> back at 12:30:00), as working hours are. */
   away: z.array(z.strictObject({ from: dateOrInstant, to: dateOrInstant, note: z.string().optional() })).default([]),
   skills: z.array(z.string().min(1)).default([]),
   /** Language codes the rep speaks ("de", "en"); compared by primary subtag, so "de-AT" matches "de". */

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { accountSchema, queueSchema, repSchema } from './rep-schema.js';
 import { actionSchema, poolSchema, ruleSchema, syncSettingsSchema } from './config-schema.js';
+import { holidayCalendarSchema, scheduleSchema } from './schedule-schema.js';
 import { anyName, namesOf, type Known, type PartialRoutingConfig } from './validate.js';
 
 type Obj = Record<string, unknown>;
@@ -35,6 +36,8 @@ export function salvageRoutingConfig(raw: unknown): { config: PartialRoutingConf
   };
   const config: PartialRoutingConfig = {
     reps: items(raw, 'reps', repSchema),
+    schedules: items(raw, 'schedules', scheduleSchema),
+    holidayCalendars: items(raw, 'holidayCalendars', holidayCalendarSchema),
     pools: items(raw, 'pools', poolSchema),
     queues: items(raw, 'queues', queueSchema),
     accounts: items(raw, 'accounts', accountSchema),
@@ -47,6 +50,8 @@ export function salvageRoutingConfig(raw: unknown): { config: PartialRoutingConf
     reps: names(raw, 'reps'),
     pools: names(raw, 'pools'),
     queues: names(raw, 'queues'),
+    schedules: names(raw, 'schedules'),
+    holidayCalendars: names(raw, 'holidayCalendars'),
     hasAccounts: accounts !== undefined && (!Array.isArray(accounts) || accounts.length > 0),
   };
   return { config, known };

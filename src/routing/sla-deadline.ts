@@ -11,7 +11,8 @@
 // Resolution is one minute; seconds of assignedAt are carried when it falls in working time.
 import type { Rep } from './rep-schema.js';
 import { zoneClock, type LocalTime, type ZoneClock } from './local-time.js';
-import { compileSchedule, type Schedule } from './working-hours.js';
+import { compileSchedule, sharedSchedulesOf, spansOn, type Schedule } from './working-hours.js';
+import type { RoutingConfig } from './config-schema.js';
 
 const minuteMs = 60_000;
 const dayMs = 86_400_000;
@@ -68,9 +69,7 @@ function untilOffsetChange(clock: ZoneClock, from: number, to: number): number {
 
 /** The working span containing this local minute (end, in wall minutes of the day), or undefined. */
 function spanEndAt(s: Schedule, local: LocalTime): number | undefined {
-  if (s.holidays.has(local.date)) return undefined;
-  if (!s.spans) return 1440;
-  for (const [start, end] of s.spans[local.weekday] ?? []) if (local.minuteOfDay >= start && local.minuteOfDay < end) return end;
+  for (const [start, end] of spansOn(s, local.date, local.weekday)) if (local.minuteOfDay >= start && local.minuteOfDay < end) return end;
   return undefined;
 }
 
@@ -80,10 +79,8 @@ function nextSpanStart(s: Schedule, local: LocalTime): number | undefined {
   for (let d = 0; d <= lookAheadDays; d++) {
     const dayStart = midnight + d * dayMs;
     const date = new Date(dayStart).toISOString().slice(0, 10);
-    if (s.holidays.has(date)) continue;
     const weekday = (local.weekday + d) % 7;
-    const starts = s.spans ? (s.spans[weekday] ?? []).map(([start]) => start) : [0];
-    for (const start of [...starts].sort((a, b) => a - b)) {
+    for (const [start] of spansOn(s, date, weekday)) {
       if (d > 0 || start > local.minuteOfDay) return dayStart + start * minuteMs;
     }
   }
@@ -93,14 +90,15 @@ function nextSpanStart(s: Schedule, local: LocalTime): number | undefined {
 /**
  * The instant `minutes` after `assignedAt`: elapsed minutes, or with `workingHours` only the
  * minutes the rep works. A rep with no working hours configured works around the clock except
- * holidays. An invalid zone or a schedule with no working time within a year falls back to
+ * holidays. `shared` holds the schedules and holiday calendars the rep may name (the routing
+ * config). An invalid zone or a schedule with no working time within a year falls back to
  * elapsed minutes rather than a deadline that never comes (validation reports both).
  */
-export function slaDeadline(assignedAt: Date, minutes: number, rep: Rep, workingHours = false): Date {
+export function slaDeadline(assignedAt: Date, minutes: number, rep: Rep, workingHours = false, shared?: Pick<RoutingConfig, 'schedules' | 'holidayCalendars'>): Date {
   const elapsed = new Date(assignedAt.getTime() + minutes * minuteMs);
   const clock = workingHours && minutes > 0 ? zoneClock(rep.timeZone) : undefined;
   if (!clock) return elapsed;
-  const schedule = compileSchedule(rep);
+  const schedule = compileSchedule(rep, shared && sharedSchedulesOf(shared));
   const start = assignedAt.getTime();
   let t = start - (start % minuteMs);
   // Seconds count only when the clock is already running at assignment.

@@ -1,6 +1,7 @@
 // What decide() reads and returns. State is loaded (and locked) by the caller before decide and
 // the stateChange is applied in the same transaction, so rotation stays exact across workers.
 import type { RecordRef } from '../lead/index.js';
+import type { RepStatus } from './rep-status.js';
 
 /** Routing state the caller loads before decide() and persists after, in one transaction. */
 export interface RoutingState {
@@ -9,6 +10,8 @@ export interface RoutingState {
   cursors: Record<string, number>;
   /** Named counters (see docs/routing.md for the keys); a missing key reads as 0. */
   counters: Record<string, number>;
+  /** Away/back set through the availability API, per rep id, overlaid on the config (rep-status.ts). */
+  availability?: Readonly<Record<string, RepStatus>>;
 }
 
 export interface StateChange {
@@ -25,6 +28,7 @@ export type SkipCode =
   | 'REP_NO_CRM_ID'
   | 'REP_AWAY'
   | 'REP_OFF_HOURS'
+  | 'REP_HOLIDAY'
   | 'REP_MISSING_SKILL'
   | 'REP_CAP_DAY'
   | 'REP_CAP_WEEK'
@@ -46,7 +50,9 @@ export type ChoiceCode =
   | 'STICKY_OWNER'
   | 'ACCOUNT_OWNER'
   | 'NAMED_REP'
-  | 'CRM_QUEUE';
+  | 'CRM_QUEUE'
+  /** Nobody was available: the pool's assignAnyway picked a member anyway. */
+  | 'ASSIGNED_ANYWAY';
 
 /** Steps of the route taken. */
 export type StepCode =
@@ -121,6 +127,8 @@ export interface DecisionTrace {
   rules: RuleTrace[];
   /** Each pool pick made on the way (an overflow pool adds its own); absent when no pool picked. */
   picks?: PickTrace[];
+  /** API availability in effect at the decision, per rep (absent when none). */
+  availability?: Record<string, RepStatus>;
 }
 
 interface DecisionBase {
@@ -159,4 +167,4 @@ export interface DecideOptions {
   queuedSince?: Date;
 }
 
-export type { RecordRef };
+export type { RecordRef, RepStatus };

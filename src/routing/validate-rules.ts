@@ -22,6 +22,8 @@ export interface Known {
   reps: Names;
   pools: Names;
   queues: Names;
+  schedules: Names;
+  holidayCalendars: Names;
   hasAccounts: boolean;
 }
 

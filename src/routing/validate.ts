@@ -8,7 +8,7 @@
 // errors and reference errors together, and a rep with a typo in its weight does not turn every
 // rule naming that rep into a second, false, "does not exist".
 import { didYouMean } from '../lead/index.js';
-import type { Account, CrmQueue, Pool, Rep, Rule, RoutingConfig } from './config-schema.js';
+import type { Account, CrmQueue, HolidayCalendar, Pool, Rep, Rule, RoutingConfig, ScheduleConfig } from './config-schema.js';
 import { isValidTimeZone } from './local-time.js';
 import { checkPoolFairness } from './validate-pools.js';
 import { checkRules, missing, namesOf, type ConfigIssue, type Known } from './validate-rules.js';
@@ -18,8 +18,10 @@ export { anyName, namesOf } from './validate-rules.js';
 
 type Holes<T> = ReadonlyArray<T | undefined>;
 /** A routing config as far as it parsed (see the top of this file); a whole RoutingConfig is one too. */
-export type PartialRoutingConfig = Omit<RoutingConfig, 'reps' | 'pools' | 'queues' | 'accounts' | 'rules'> & {
+export type PartialRoutingConfig = Omit<RoutingConfig, 'reps' | 'pools' | 'queues' | 'accounts' | 'rules' | 'schedules' | 'holidayCalendars'> & {
   reps: Holes<Rep>;
+  schedules: Holes<ScheduleConfig>;
+  holidayCalendars: Holes<HolidayCalendar>;
   pools: Holes<Pool>;
   queues: Holes<CrmQueue>;
   accounts: Holes<Account>;
@@ -42,7 +44,30 @@ function duplicates<T>(items: Holes<T>, keyOf: (t: T) => string | undefined, pat
 let zones: readonly string[] | undefined;
 const timeZones = () => (zones ??= Intl.supportedValuesOf('timeZone'));
 
-function checkReps(config: PartialRoutingConfig, base: string, out: ConfigIssue[]) {
+/** Two overrides of one date would leave which one counts to list order. */
+function checkOverrideDates(overrides: ReadonlyArray<{ date: string }>, path: string, out: ConfigIssue[]) {
+  duplicates(overrides, (o) => o.date, (j) => `${path}.overrides[${j}].date`, 'override date', out);
+}
+
+function checkSchedules(config: PartialRoutingConfig, base: string, out: ConfigIssue[]) {
+  duplicates(config.schedules, (s) => s.id, (i) => `${base}.schedules[${i}].id`, 'schedule id', out);
+  config.schedules.forEach((s, i) => s && checkOverrideDates(s.overrides, `${base}.schedules[${i}]`, out));
+  duplicates(config.holidayCalendars, (c) => c.id, (i) => `${base}.holidayCalendars[${i}].id`, 'holiday calendar id', out);
+}
+
+/** A rep's references to shared schedules and calendars, checked against every id the input defines. */
+function checkRepSchedule(r: Rep, path: string, known: Known, out: ConfigIssue[]) {
+  if (r.schedule !== undefined) {
+    if (r.workingHours !== undefined) out.push({ path: `${path}.schedule`, message: 'give either workingHours or a schedule, not both' });
+    else if (!known.schedules.has(r.schedule)) out.push({ path: `${path}.schedule`, message: missing('schedule', r.schedule, known.schedules) });
+  }
+  r.holidayCalendars.forEach((c, j) => {
+    if (!known.holidayCalendars.has(c)) out.push({ path: `${path}.holidayCalendars[${j}]`, message: missing('holiday calendar', c, known.holidayCalendars) });
+  });
+  checkOverrideDates(r.overrides, path, out);
+}
+
+function checkReps(config: PartialRoutingConfig, base: string, known: Known, out: ConfigIssue[]) {
   duplicates(config.reps, (r) => r.id, (i) => `${base}.reps[${i}].id`, 'rep id', out);
   for (const crm of ['hubspot', 'salesforce', 'api'] as const) {
     // A CRM owner id belongs to one person: two reps sharing it would make write-back and sticky routing ambiguous.
@@ -51,6 +76,7 @@ function checkReps(config: PartialRoutingConfig, base: string, out: ConfigIssue[
   }
   config.reps.forEach((r, i) => {
     if (!r) return;
+    checkRepSchedule(r, `${base}.reps[${i}]`, known, out);
     if (!isValidTimeZone(r.timeZone)) out.push({ path: `${base}.reps[${i}].timeZone`, message: `"${r.timeZone}" is not an IANA time zone${didYouMean(r.timeZone, timeZones())}` });
     r.away.forEach((a, j) => {
       const bothDates = a.from.length === 10 && a.to.length === 10;
@@ -126,13 +152,21 @@ const idsOf = (items: Holes<{ id: string }>) => items.flatMap((x) => (x ? [x.id]
 
 /** The ids `config` defines; a partial config's caller passes the raw input's instead. */
 export function knownOf(config: PartialRoutingConfig): Known {
-  return { reps: namesOf(idsOf(config.reps)), pools: namesOf(idsOf(config.pools)), queues: namesOf(idsOf(config.queues)), hasAccounts: config.accounts.length > 0 };
+  return {
+    reps: namesOf(idsOf(config.reps)),
+    pools: namesOf(idsOf(config.pools)),
+    queues: namesOf(idsOf(config.queues)),
+    schedules: namesOf(idsOf(config.schedules)),
+    holidayCalendars: namesOf(idsOf(config.holidayCalendars)),
+    hasAccounts: config.accounts.length > 0,
+  };
 }
 
 /** Semantic checks after zod; `base` prefixes every path (the routing section of the config file). */
 export function validateRoutingConfig(config: PartialRoutingConfig, base = 'routing', known: Known = knownOf(config)): ConfigIssue[] {
   const out: ConfigIssue[] = [];
-  checkReps(config, base, out);
+  checkSchedules(config, base, out);
+  checkReps(config, base, known, out);
   duplicates(config.queues, (q) => q.id, (i) => `${base}.queues[${i}].id`, 'queue id', out);
   checkPools(config, base, known, out);
   checkAccounts(config, base, known, out);

@@ -10,9 +10,9 @@ export function slaFor(config: RoutingConfig, poolId: string | null | undefined)
   return poolId ? config.pools.find((p) => p.id === poolId)?.sla : undefined;
 }
 
-/** When the rep's time to claim runs out (working minutes in their zone when sla.workingHours). */
-export function slaDeadlineFor(assignedAt: Date, sla: Pick<Sla, 'minutes' | 'workingHours'>, rep: Rep): Date {
-  return slaDeadline(assignedAt, sla.minutes, rep, sla.workingHours);
+/** When the rep's time to claim runs out (working minutes in their zone when sla.workingHours); `config` supplies the shared schedules and holiday calendars the rep names. */
+export function slaDeadlineFor(assignedAt: Date, sla: Pick<Sla, 'minutes' | 'workingHours'>, rep: Rep, config?: Pick<RoutingConfig, 'schedules' | 'holidayCalendars'>): Date {
+  return slaDeadline(assignedAt, sla.minutes, rep, sla.workingHours, config);
 }
 
 export interface SlaBreachContext {
