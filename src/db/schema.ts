@@ -320,4 +320,39 @@ export const slaTimers = pgTable(
   ],
 );
 
-export const schema = { inboundEvents, leads, assignments, outbox, rotationCursors, routingCounters, configVersions, configActive, configActivations, configDrafts, connectorState, ownershipChanges, conflicts, slaTimers };
+/**
+ * A rep's availability set through the API (PUT /v1/reps/:id/availability), one row per rep id,
+ * overlaid on whichever config version is active when a lead is routed (routing/rep-status.ts).
+ * Not part of a config version: marking a rep away must not need a publish.
+ */
+export const repAvailability = pgTable('rep_availability', {
+  repId: text('rep_id').primaryKey(),
+  /** away | back */
+  status: text('status').notNull(),
+  /** When it was set: away applies from here; back ends config time off running at this moment. */
+  since: timestamp('since', { withTimezone: true, mode: 'date' }).notNull(),
+  /** away only: available again at this instant (exclusive); null = until marked back. */
+  awayUntil: timestamp('away_until', { withTimezone: true, mode: 'date' }),
+  note: text('note'),
+  /** The actor of the change (editor:1a2b3c4d, rep:ana), never a token. */
+  updatedBy: text('updated_by').notNull(),
+});
+
+/** The audit trail of rep_availability: every change, who made it and when, with the row it replaced. */
+export const repAvailabilityChanges = pgTable(
+  'rep_availability_changes',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    repId: text('rep_id').notNull(),
+    status: text('status').notNull(),
+    awayUntil: timestamp('away_until', { withTimezone: true, mode: 'date' }),
+    note: text('note'),
+    /** The row before this change (null: none). */
+    previous: jsonb('previous'),
+    changedBy: text('changed_by').notNull(),
+    changedAt: timestamp('changed_at', { withTimezone: true, mode: 'date' }).notNull(),
+  },
+  (t) => [index('rep_availability_changes_rep_idx').on(t.repId, t.changedAt)],
+);
+
+export const schema = { inboundEvents, leads, assignments, outbox, rotationCursors, routingCounters, configVersions, configActive, configActivations, configDrafts, connectorState, ownershipChanges, conflicts, slaTimers, repAvailability, repAvailabilityChanges };
