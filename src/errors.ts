@@ -116,6 +116,8 @@ export const errors = {
   unauthorized: (reason: string) => new AppError('UNAUTHORIZED', 401, reason),
   forbidden: (reason: string) => new AppError('FORBIDDEN', 403, reason),
   notFound: (what: string) => new AppError('NOT_FOUND', 404, `${what} was not found`),
+  /** A 404 for an id in the request, naming where it came from (`params.id`) and the likely intended one. */
+  notFoundAt: (path: string, message: string) => new AppError('NOT_FOUND', 404, message, { errors: [{ path, message }] }),
   conflict: (reason: string) => new AppError('CONFLICT', 409, reason),
   signatureMissing: (header: string) =>
     new AppError('SIGNATURE_MISSING', 401, `header ${header} is missing`, { errors: [{ path: `headers.${header.toLowerCase()}`, message: 'missing' }] }),

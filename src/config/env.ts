@@ -41,6 +41,25 @@ export const envSchema = z.object({
       }
       return out;
     }),
+  /** Per-rep tokens for the availability API, comma-separated `<repId>=<token>`: a rep may mark themselves away or back (PUT /v1/reps/<own id>/availability) and nothing else. */
+  REP_TOKENS: z
+    .string()
+    .optional()
+    .transform((s, ctx) => {
+      const out: { repId: string; token: Secret }[] = [];
+      for (const item of (s ?? '').split(',').map((x) => x.trim()).filter(Boolean)) {
+        // Split at the first "=": rep ids cannot hold one, base64 tokens may end in them.
+        const at = item.indexOf('=');
+        const repId = item.slice(0, Math.max(at, 0));
+        const token = item.slice(at + 1);
+        if (at < 1 || token.length < 16) {
+          ctx.addIssue({ code: 'custom', message: 'each entry is <repId>=<token>, tokens of 16+ characters' });
+          return z.NEVER;
+        }
+        out.push({ repId, token: new Secret(token) });
+      }
+      return out;
+    }),
   /** For `lead-router config`: the running service whose admin API takes the change (same as --url). */
   LEAD_ROUTER_URL: z.preprocess((v) => (v === '' ? undefined : v), z.string().url().optional()),
   /** For `lead-router config` through the admin API: an editor token (a viewer's is enough for export and diff). */

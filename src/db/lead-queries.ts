@@ -4,6 +4,7 @@
 import { asc, desc, eq, inArray } from 'drizzle-orm';
 import type { RoutingState } from '../routing/index.js';
 import type { Db, DbOrTx } from './client.js';
+import { readRepAvailability } from './rep-availability.js';
 import { assignments, inboundEvents, leads, rotationCursors, routingCounters } from './schema.js';
 
 export type LeadRecord = typeof leads.$inferSelect;
@@ -114,6 +115,7 @@ export async function readRoutingState(db: Db, keys: { pools: string[]; counters
       if (keys.counters.length) {
         for (const r of await tx.select().from(routingCounters).where(inArray(routingCounters.key, keys.counters))) state.counters[r.key] = r.value;
       }
+      state.availability = await readRepAvailability(tx);
       return state;
     },
     // Cursors and counters from the same moment, and a guarantee that nothing here writes.

@@ -13,6 +13,7 @@ import { inArray, sql } from 'drizzle-orm';
 import type { RoutingState, StateChange } from '../routing/index.js';
 import { jsonParam as json, rowsOf, type DbOrTx, type Tx } from './client.js';
 import { routableStatuses } from './inbound-events.js';
+import { readRepAvailability } from './rep-availability.js';
 import { rotationCursors, routingCounters } from './schema.js';
 
 /**
@@ -24,7 +25,10 @@ import { rotationCursors, routingCounters } from './schema.js';
 export async function lockForRouting(tx: Tx, keys: { eventIds: string[]; pools: string[]; counters: string[] }): Promise<{ routable: Set<string>; state: RoutingState }> {
   const pools = [...new Set(keys.pools)].sort();
   const routable = await lockRows(tx, keys.eventIds, pools);
-  return { routable, state: await readLockedState(tx, pools, keys.counters) };
+  const state = await readLockedState(tx, pools, keys.counters);
+  // Away/back set through the API, overlaid on the config by decide (routing/rep-status.ts).
+  state.availability = await readRepAvailability(tx);
+  return { routable, state };
 }
 
 /** The routing state under the same locks, for paths that lock their own events (SLA). */

@@ -7,6 +7,7 @@ import { adminRoutes } from './routes/admin/index.js';
 import { leadRoutes } from './routes/leads/index.js';
 import { webhookRoutes } from './routes/webhooks/index.js';
 import { syncRoutes } from './routes/sync/index.js';
+import { repRoutes } from './routes/reps/index.js';
 import type { Metrics, PipelineDeps } from '../pipeline/index.js';
 import { apiKeyChecker } from './api-key.js';
 import { frameworkErrors, installErrorHandler, retryAfterSeconds } from './error-handler.js';
@@ -128,6 +129,7 @@ export function buildApp(opts: AppOptions): FastifyInstance {
       webhookRoutes(api, deps);
       adminRoutes(api, deps);
       syncRoutes(api, deps);
+      repRoutes(api, deps);
     }
   });
   return app;

@@ -20,3 +20,4 @@ export { listConflictsView, getLeadHistory, type ConflictView, type ConflictPage
 export { createCircuit, createCircuits, type Circuit, type Circuits, type CircuitState } from './circuit.js';
 export { nextAttempt, failureOf, type RetrySchedule as RowRetrySchedule, type Failure } from './retry-schedule.js';
 export { listFailures, replayFailures, type FailureView, type FailurePage, type ReplayResult } from './failures.js';
+export { getAvailability, setAvailability, type AvailabilityInput, type AvailabilityView } from './rep-availability.js';

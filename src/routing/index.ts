@@ -40,7 +40,7 @@ export {
 } from './config-schema.js';
 export { slaDeadline } from './sla-deadline.js';
 export { ZoneClock, zoneClock, isValidTimeZone, type LocalTime } from './local-time.js';
-export { repSchema, type RepInput } from './rep-schema.js';
+export { repSchema, id, type RepInput } from './rep-schema.js';
 export { scheduleSchema, holidayCalendarSchema, dateOverrideSchema, type ScheduleConfig, type HolidayCalendar, type DateOverride } from './schedule-schema.js';
 export { operators } from './condition-schema.js';
 export type {
