@@ -108,6 +108,8 @@ const none: readonly Span[] = [];
  * (none on a holiday) plus any `extraHours`. Always on (no hours configured) is one 24 h span.
  */
 export function spansOn(s: Schedule, date: string, weekday: number): readonly Span[] {
+  // Most reps have no dated entries at all: skip the three lookups on the hot path.
+  if (s.dateSpans.size === 0 && s.extraSpans.size === 0 && s.holidays.size === 0) return s.spans ? (s.spans[weekday] ?? none) : allDay;
   const replaced = s.dateSpans.get(date);
   if (replaced) return replaced;
   const weekly = s.holidays.has(date) ? none : s.spans ? (s.spans[weekday] ?? none) : allDay;

@@ -2,7 +2,7 @@
 // schedules and holiday calendars, the pool's assignAnyway, and the API status overlaid on the
 // config. All pure decide(): who got the lead and which reasons the trace gives.
 import { describe, expect, it } from 'vitest';
-import { decide, explainDecision, routingConfigSchema, validateRoutingConfig, type Decision, type RepStatus, type RoutingConfig, type RoutingConfigInput } from '../../../src/routing/index.js';
+import { decide, explainDecision, routingConfigSchema, slaDeadline, validateRoutingConfig, type Decision, type RepStatus, type RoutingConfig, type RoutingConfigInput } from '../../../src/routing/index.js';
 import { aConfig, aLead, aPool, aRep, applyStateChange, at, noHistory, weekdaysHours } from '../../builders/index.js';
 
 const owner = (d: Decision) => (d.kind === 'assigned' ? d.ownerId : d.code);
@@ -255,5 +255,20 @@ describe('validation of schedules, calendars and overrides', () => {
     const c = base();
     c.pools = [{ id: 'p', strategy: 'round_robin', members: ['ana'], assignAnyway: { ignore: ['caps' as never] } }];
     expect(zodIssues(c).map((i) => i.path)).toEqual(['pools.0.assignAnyway.ignore.0']);
+  });
+});
+
+describe('SLA working minutes follow the same schedule', () => {
+  it('uses the shared schedule, its calendar and the rep\'s overrides', () => {
+    const config = aConfig({
+      reps: [aRep({ id: 'ana', timeZone: 'UTC', schedule: 'office', holidayCalendars: ['us'], overrides: [{ date: '2026-11-27', hours: ['09:00-10:00'] }] })],
+      schedules: [{ id: 'office', workingHours: weekdaysHours('09:00-17:00') }],
+      holidayCalendars: [{ id: 'us', dates: ['2026-11-26'] }],
+      pools: [aPool({ members: ['ana'] })],
+    });
+    const rep = config.reps[0]!;
+    // Wed 16:30: 30 minutes that day; Thu is a holiday; Fri has one hour; the rest on Monday.
+    expect(slaDeadline(at('2026-11-25T16:30:00Z'), 60, rep, true, config).toISOString()).toBe('2026-11-27T09:30:00.000Z');
+    expect(slaDeadline(at('2026-11-25T16:30:00Z'), 120, rep, true, config).toISOString()).toBe('2026-11-30T09:30:00.000Z');
   });
 });
