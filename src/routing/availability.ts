@@ -24,13 +24,20 @@ function awayNow(rep: CompiledRep, ctx: DecideContext, local: LocalTime): string
   const status = ctx.state.availability?.[rep.id];
   if (status === undefined) return awayRange(rep.schedule, local, ctx.nowMs);
   const byApi = awayByStatus(status, ctx.nowMs);
-  if (byApi !== undefined) return byApi;
+  if (byApi !== undefined) return used(ctx, rep, byApi);
   const range = awayRange(rep.schedule, local, ctx.nowMs);
   if (range === undefined || status.status !== 'back') return range;
   // Marked back: the ranges already running at that moment are over; a later one still counts.
   const sinceMs = Date.parse(status.since);
   if (sinceMs > ctx.nowMs) return range;
-  return awayRange(rep.schedule, local, ctx.nowMs, { local: rep.clock!.at(new Date(sinceMs)), ms: sinceMs });
+  const still = awayRange(rep.schedule, local, ctx.nowMs, { local: rep.clock!.at(new Date(sinceMs)), ms: sinceMs });
+  return still === undefined ? used(ctx, rep, undefined) : still;
+}
+
+/** Notes that the API status decided this rep's availability (decide copies it to trace.availability). */
+function used<T>(ctx: DecideContext, rep: CompiledRep, result: T): T {
+  (ctx.availabilityUsed ??= {})[rep.id] = ctx.state.availability![rep.id]!;
+  return result;
 }
 
 /** undefined when the rep can take the lead; else the skip reason for the trace. */

@@ -2,7 +2,7 @@
 import type { CrmName, Lead } from '../lead/index.js';
 import { primaryLanguage, type CompiledConfig, type CompiledRep } from './compile.js';
 import type { LocalTime } from './local-time.js';
-import type { DecideOptions, PickTrace, RoutingState } from './types.js';
+import type { DecideOptions, PickTrace, RepStatus, RoutingState } from './types.js';
 
 export interface DecideContext {
   lead: Lead;
@@ -16,6 +16,8 @@ export interface DecideContext {
   language: string | undefined;
   /** Pool picks made so far (the decision's trace.picks). */
   picks: PickTrace[];
+  /** API statuses (state.availability) that made a rep away or cut config time off short, for the trace. */
+  availabilityUsed: Record<string, RepStatus> | undefined;
 }
 
 /** What a candidate must offer: skills named by the rule and pool, and the lead's language if asked. */
@@ -48,6 +50,7 @@ export function makeContext(lead: Lead, compiled: CompiledConfig, state: Routing
     options,
     language: lead.language ? primaryLanguage(lead.language) : undefined,
     picks: [],
+    availabilityUsed: undefined,
   };
 }
 

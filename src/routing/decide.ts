@@ -7,7 +7,6 @@ import { compileConfig, type CompiledRule } from './compile.js';
 import type { RoutingConfig } from './config-schema.js';
 import { counter, crmOwnerIdOf, makeContext, mergeNeeds, noNeeds, type DecideContext } from './context.js';
 import type { Outcome } from './outcome.js';
-import { statusInEffect } from './rep-status.js';
 import { chargeCaps } from './caps.js';
 import { globalLine, lineSeqKey } from './counter-keys.js';
 import type { Decision, DecideOptions, DecisionTrace, Reason, RoutingState, RuleTrace, StateChange } from './types.js';
@@ -34,7 +33,6 @@ export function decide(lead: Lead, config: RoutingConfig, state: RoutingState, n
   const ctx = makeContext(lead, compiled, state, now, options);
   const reasons: Reason[] = [];
   const trace: DecisionTrace = { rules: [] as RuleTrace[] };
-  if (state.availability) traceAvailability(state, ctx.nowMs, trace);
 
   const matched = firstMatch(compiled.rules, lead, trace.rules);
   const action = matched ? matched.rule.action : config.default;
@@ -48,14 +46,9 @@ export function decide(lead: Lead, config: RoutingConfig, state: RoutingState, n
   const needs = matched ? mergeNeeds(noNeeds, matched.requiredSkills, matched.rule.requireLanguage) : noNeeds;
   const outcome = (matched?.rule.stickyOwner ? stickyOwner(ctx, needs, reasons) : undefined) ?? resolveAction(action, ctx, needs, reasons);
   if (ctx.picks.length > 0) trace.picks = ctx.picks;
+  // The API statuses that changed a rep's availability here, so the decision shows the overlay it used.
+  if (ctx.availabilityUsed) trace.availability = ctx.availabilityUsed;
   return toDecision(outcome, ruleId, ctx, reasons, trace);
-}
-
-/** The API statuses in effect, so a decision shows the overlay it was made with. */
-function traceAvailability(state: RoutingState, nowMs: number, trace: Decision['trace']): void {
-  for (const [repId, status] of Object.entries(state.availability!)) {
-    if (statusInEffect(status, nowMs)) (trace.availability ??= {})[repId] = status;
-  }
 }
 
 const globalSeqKey = lineSeqKey(globalLine);

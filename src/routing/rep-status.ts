@@ -22,9 +22,3 @@ export function awayByStatus(s: RepStatus | undefined, nowMs: number): string | 
   if (s.until !== undefined && nowMs >= Date.parse(s.until)) return undefined;
   return `marked away${s.until ? ` until ${s.until}` : ''} since ${s.since}${s.by ? ` by ${s.by}` : ''}${s.note ? ` (${s.note})` : ''}`;
 }
-
-/** Is this status still saying something at nowMs (for the decision trace)? */
-export function statusInEffect(s: RepStatus, nowMs: number): boolean {
-  if (nowMs < Date.parse(s.since)) return false;
-  return s.status === 'back' || s.until === undefined || nowMs < Date.parse(s.until);
-}

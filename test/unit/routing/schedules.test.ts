@@ -191,12 +191,18 @@ describe('availability set through the API (RoutingState.availability)', () => {
   it('back ends the config time off that was running, not time off still to come', () => {
     const status: RepStatus = { status: 'back', since: '2026-11-25T09:00:00Z' };
     expect(owner(route(config, '2026-11-25T08:00:00Z', { ana: status }))).toBe('backup'); // before she said so
-    expect(owner(route(config, '2026-11-25T09:00:00Z', { ana: status }))).toBe('ana');
-    expect(owner(route(config, '2026-11-28T09:00:00Z', { ana: status }))).toBe('backup'); // the next trip
+    const cut = route(config, '2026-11-25T09:00:00Z', { ana: status });
+    expect(owner(cut)).toBe('ana');
+    expect(cut.trace.availability).toEqual({ ana: status }); // the status made the difference
+    const nextTrip = route(config, '2026-11-28T09:00:00Z', { ana: status });
+    expect(owner(nextTrip)).toBe('backup');
+    expect(nextTrip.trace.availability).toBeUndefined();
   });
 
   it('another rep\'s status changes nothing for this one', () => {
-    expect(owner(route(config, '2026-11-20T10:00:00Z', { backup: { status: 'away', since: '2026-11-19T00:00:00Z' } }))).toBe('ana');
+    const d = route(config, '2026-11-20T10:00:00Z', { backup: { status: 'away', since: '2026-11-19T00:00:00Z' } });
+    expect(owner(d)).toBe('ana');
+    expect(d.trace.availability).toBeUndefined(); // backup was never considered
   });
 });
 
