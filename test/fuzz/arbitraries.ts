@@ -216,6 +216,11 @@ export const adminApi: fc.Arbitrary<FuzzCase> = fc.tuple(adminRequest, adminAuth
 });
 
 // ---- lead reads, sync, preview ----
+const repId = fc.oneof({ weight: 3, arbitrary: fc.constantFrom('ana', 'bo', 'cy', 'Ana') }, { weight: 1, arbitrary: urlPiece });
+const availabilityBody = fc.record(
+  { status: fc.constantFrom('away', 'back', 'gone'), until: fc.constantFrom('2099-01-01T00:00:00Z', '2020-01-01T00:00:00Z', 'tomorrow'), note: text },
+  { requiredKeys: ['status'] },
+);
 const leadId = fc.oneof({ weight: 2, arbitrary: fc.uuid() }, { weight: 3, arbitrary: urlPiece });
 const readRequest = fc.oneof(
   leadId.map((id) => ({ method: 'GET' as const, url: `/v1/leads/${id}`, payload: undefined as string | undefined, writes: 'none' as const })),
@@ -223,9 +228,11 @@ const readRequest = fc.oneof(
   leadId.map((id) => ({ method: 'GET' as const, url: `/v1/leads/${id}/history`, payload: undefined, writes: 'none' as const })),
   query([['leadId', fc.uuid()], ['crm', text], ['recordId', text], ['policy', fc.constantFrom('crm_wins', 'x')], ['outcome', text], ['changedBy', text], ['since', fc.constantFrom('2026-01-01T00:00:00Z', 'yesterday')], ['until', text], ['limit', fc.integer({ min: -1, max: 300 })], ['cursor', text]]).map((q) => ({ method: 'GET' as const, url: `/v1/conflicts?${q}`, payload: undefined, writes: 'none' as const })),
   fc.tuple(leadId, jsonBody(mutated(fc.record({ by: text }, { requiredKeys: [] })))).map(([id, payload]) => ({ method: 'POST' as const, url: `/v1/leads/${id}/claim`, payload, writes: 'admin' as const })),
+  repId.map((id) => ({ method: 'GET' as const, url: `/v1/reps/${id}/availability`, payload: undefined, writes: 'none' as const })),
+  fc.tuple(repId, jsonBody(mutated(availabilityBody))).map(([id, payload]) => ({ method: 'PUT' as const, url: `/v1/reps/${id}/availability`, payload, writes: 'admin' as const })),
 );
 export const leadReads: fc.Arbitrary<FuzzCase> = fc.tuple(readRequest, adminAuth).map(([r, auth]) => ({
-  name: `${r.method} ${r.url.split('?')[0]!.replace(/\/v1\/leads\/[^/]+/, '/v1/leads/:id')}`,
+  name: `${r.method} ${r.url.split('?')[0]!.replace(/\/v1\/leads\/[^/]+/, '/v1/leads/:id').replace(/\/v1\/reps\/[^/]+/, '/v1/reps/:id')}`,
   method: r.method,
   url: r.url,
   headers: { ...authHeaders(auth), ...(r.payload !== undefined && { 'content-type': 'application/json' }) },

@@ -18,7 +18,7 @@ const families: Array<{ name: string; share: number; arb: fc.Arbitrary<FuzzCase>
   { name: 'POST /webhooks/hubspot', share: 0.2, arb: hubspotWebhook },
   { name: 'POST /webhooks/salesforce/:token', share: 0.15, arb: salesforceWebhook },
   { name: 'admin API', share: 0.2, arb: adminApi },
-  { name: 'lead reads, conflicts, claims', share: 0.1, arb: leadReads },
+  { name: 'lead reads, conflicts, claims, rep availability', share: 0.1, arb: leadReads },
   { name: 'POST /v1/route/preview', share: 0.06, arb: preview },
   { name: 'other methods and paths', share: 0.04, arb: elsewhere },
 ];

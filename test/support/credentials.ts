@@ -21,6 +21,8 @@ export const testCredentials: readonly TestCredential[] = [
   { name: 'intake key one (unit)', value: 'key-one-123456' },
   { name: 'intake key two (unit)', value: 'key-two-654321' },
   { name: 'wrong admin token', value: 'not-a-token-0000000' },
+  { name: 'rep token of bo (availability)', value: 'bo-own-token-0123456789' },
+  { name: 'rep token of ana (availability)', value: 'ana-own-token-0123456789' },
   { name: 'admin viewer token (fuzz)', value: 'fuzz-viewer-token-0123456789' },
   { name: 'admin editor token (fuzz)', value: 'fuzz-editor-token-0123456789' },
   { name: 'wrong intake key (fuzz)', value: 'not-a-key-0000000' },
