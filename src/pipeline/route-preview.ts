@@ -166,7 +166,7 @@ const ownerOf = (d: DecisionSummary) => (d.kind === 'assigned' ? `${d.ownerKind}
 
 function summarise(results: PreviewResult[], draft: boolean): PreviewOutput['summary'] {
   const byOwner: Record<string, number> = {};
-  const count = { assigned: 0, unassigned: 0, queued: 0 };
+  const count = { assigned: 0, unassigned: 0, queued: 0, skipped: 0 };
   for (const r of results) {
     count[r.decision.kind]++;
     if (r.decision.ownerId) byOwner[r.decision.ownerId] = (byOwner[r.decision.ownerId] ?? 0) + 1;

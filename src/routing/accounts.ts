@@ -2,6 +2,7 @@
 // account. Free-mail domains never match: gmail.com is nobody's account. A subdomain matches
 // its parent (eu.acme.com -> acme.com), the nearest configured parent winning.
 import type { Lead } from '../lead/index.js';
+import type { AccountView } from './account-fields.js';
 import type { CompiledConfig } from './compile.js';
 import type { Account } from './config-schema.js';
 
@@ -26,4 +27,13 @@ export function findAccount(lead: Lead, compiled: CompiledConfig): { account: Ac
     }
   }
   return undefined;
+}
+
+const noCustom: Readonly<Record<string, unknown>> = Object.freeze({});
+
+/** The matched account as rule conditions see it (account.* fields). */
+export function matchedAccount(lead: Lead, compiled: CompiledConfig): AccountView | undefined {
+  const m = findAccount(lead, compiled);
+  if (!m) return undefined;
+  return { id: m.account.id, name: m.account.name, owner: m.account.owner, domain: m.domain, domains: m.account.domains, custom: noCustom };
 }

@@ -27,6 +27,10 @@ function tryRep(rep: CompiledRep | undefined, repId: string, ctx: DecideContext,
 export function resolveAction(action: Action, ctx: DecideContext, needs: Needs, reasons: Reason[]): Outcome {
   if ('pool' in action) return routeToPool(action.pool, ctx, needs, reasons, new Set());
   if ('queue' in action) return queueOutcome(action.queue, ctx, reasons) ?? { kind: 'none', code: 'NO_CRM_OWNER' };
+  if ('skip' in action) {
+    reasons.push({ code: 'SKIPPED', detail: action.skip.reason });
+    return { kind: 'skip', reason: action.skip.reason };
+  }
   if ('rep' in action) {
     const rep = ctx.compiled.reps.get(action.rep);
     if (tryRep(rep, action.rep, ctx, needs, reasons) && rep) {
@@ -68,5 +72,6 @@ export function describeAction(action: Action): string {
   if ('pool' in action) return `pool ${action.pool}`;
   if ('queue' in action) return `queue ${action.queue}`;
   if ('rep' in action) return `rep ${action.rep}`;
+  if ('skip' in action) return `skip (${action.skip.reason})`;
   return 'account owner';
 }

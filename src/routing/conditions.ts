@@ -2,38 +2,85 @@
 // actually tested (field, value seen, result) so the decision can show its working;
 // all/any short-circuit, so leaves after the deciding one are not in the trace.
 import type { Lead } from '../lead/index.js';
-import type { Condition, When } from './condition-schema.js';
+import { accountFieldGetter, isAccountField, type AccountView } from './account-fields.js';
+import type { Condition, TimeWindow, When } from './condition-schema.js';
 import { fieldGetter } from './fields.js';
+import { zoneClock } from './local-time.js';
 import { buildTest } from './operators.js';
+import { weekdays } from './rep-schema.js';
 import type { CheckTrace } from './types.js';
 
-export type CompiledCondition = (lead: Lead, checks: CheckTrace[]) => boolean;
+/** What a condition reads: the lead, the decision's time (never a clock) and the matched account, looked up on first use. */
+export interface ConditionInput {
+  lead: Lead;
+  now: Date;
+  account(): AccountView | undefined;
+}
+
+export type CompiledCondition = (input: ConditionInput, checks: CheckTrace[]) => boolean;
+
+const minutes = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
+
+/** A time window as a test on (weekday 0 = Monday, minute of day). */
+export function timeWindowTest(t: TimeWindow): (weekday: number, minute: number) => boolean {
+  const days = new Set((t.days ?? weekdays).map((d) => weekdays.indexOf(d)));
+  if (!t.between) return (weekday) => days.has(weekday);
+  const start = minutes(t.between[0]);
+  const end = minutes(t.between[1]);
+  if (start < end) return (weekday, m) => days.has(weekday) && m >= start && m < end;
+  // Across midnight: the part after midnight belongs to the day the window started on.
+  return (weekday, m) => (m >= start && days.has(weekday)) || (m < end && days.has((weekday + 6) % 7));
+}
+
+function compileTime(t: TimeWindow): CompiledCondition {
+  const clock = zoneClock(t.zone); // undefined for an unknown zone: validation refuses it, and it never matches
+  const test = timeWindowTest(t);
+  const expected = { zone: t.zone, ...(t.days && { days: t.days }), ...(t.between && { between: t.between }) };
+  return (input, checks) => {
+    const local = clock?.at(input.now);
+    const result = local !== undefined && test(local.weekday, local.minuteOfDay);
+    const saw = local && `${weekdays[local.weekday]} ${String(Math.floor(local.minuteOfDay / 60)).padStart(2, '0')}:${String(local.minuteOfDay % 60).padStart(2, '0')}`;
+    checks.push({ field: 'time', op: 'time', expected, saw, result });
+    return result;
+  };
+}
 
 export function compileCondition(c: Condition): CompiledCondition {
   if ('all' in c) {
     const items = c.all.map(compileCondition);
-    return (lead, checks) => {
-      for (const item of items) if (!item(lead, checks)) return false;
+    return (input, checks) => {
+      for (const item of items) if (!item(input, checks)) return false;
       return true;
     };
   }
   if ('any' in c) {
     const items = c.any.map(compileCondition);
-    return (lead, checks) => {
-      for (const item of items) if (item(lead, checks)) return true;
+    return (input, checks) => {
+      for (const item of items) if (item(input, checks)) return true;
       return false;
     };
   }
   if ('not' in c) {
     const inner = compileCondition(c.not);
-    return (lead, checks) => !inner(lead, checks);
+    return (input, checks) => !inner(input, checks);
   }
-  const get = fieldGetter(c.field);
+  if ('time' in c) return compileTime(c.time);
   const test = buildTest(c);
   const { field, op } = c;
   const expected = 'value' in c ? c.value : undefined;
-  return (lead, checks) => {
-    const saw = get(lead);
+  if (isAccountField(field)) {
+    const get = accountFieldGetter(field);
+    return (input, checks) => {
+      const account = input.account();
+      const saw = field === 'account' ? account?.id : get(account);
+      const result = test(field === 'account' ? account : saw);
+      checks.push({ field, op, expected, saw, result });
+      return result;
+    };
+  }
+  const get = fieldGetter(field);
+  return (input, checks) => {
+    const saw = get(input.lead);
     const result = test(saw);
     checks.push({ field, op, expected, saw, result });
     return result;

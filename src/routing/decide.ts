@@ -2,8 +2,11 @@
 // loaded (and locked, see stateKeys) and the time are passed in; the result says who owns the
 // lead, why, and the state change to persist in the same transaction. Same inputs, same output.
 import type { Lead } from '../lead/index.js';
+import type { AccountView } from './account-fields.js';
+import { matchedAccount } from './accounts.js';
 import { resolveAction, stickyOwner } from './actions.js';
-import { compileConfig, type CompiledRule } from './compile.js';
+import { compileConfig, type CompiledConfig, type CompiledRule } from './compile.js';
+import type { ConditionInput } from './conditions.js';
 import type { RoutingConfig } from './config-schema.js';
 import { counter, crmOwnerIdOf, makeContext, mergeNeeds, noNeeds, type DecideContext } from './context.js';
 import type { Outcome } from './outcome.js';
@@ -13,14 +16,31 @@ import type { Decision, DecideOptions, DecisionTrace, Reason, RoutingState, Rule
 
 const noChange = (): StateChange => ({ cursors: {}, counterDeltas: {} });
 
-function firstMatch(rules: readonly CompiledRule[], lead: Lead, trace: RuleTrace[]): CompiledRule | undefined {
+/** The matched account is looked up once, and only when a condition reads it. */
+function conditionInput(lead: Lead, compiled: CompiledConfig, now: Date): ConditionInput {
+  let looked = false;
+  let account: AccountView | undefined;
+  return {
+    lead,
+    now,
+    account() {
+      if (!looked) {
+        account = matchedAccount(lead, compiled);
+        looked = true;
+      }
+      return account;
+    },
+  };
+}
+
+function firstMatch(rules: readonly CompiledRule[], input: ConditionInput, trace: RuleTrace[]): CompiledRule | undefined {
   for (const r of rules) {
     if (!r.rule.enabled) {
       trace.push({ ruleId: r.rule.id, matched: false, checks: [], disabled: true });
       continue;
     }
     const checks: RuleTrace['checks'] = [];
-    const matched = r.test(lead, checks);
+    const matched = r.test(input, checks);
     trace.push({ ruleId: r.rule.id, matched, checks });
     if (matched) return r;
   }
@@ -34,7 +54,7 @@ export function decide(lead: Lead, config: RoutingConfig, state: RoutingState, n
   const reasons: Reason[] = [];
   const trace: DecisionTrace = { rules: [] as RuleTrace[] };
 
-  const matched = firstMatch(compiled.rules, lead, trace.rules);
+  const matched = firstMatch(compiled.rules, conditionInput(lead, compiled, now), trace.rules);
   const action = matched ? matched.rule.action : config.default;
   const ruleId = matched ? matched.rule.id : 'default';
   if (!action) {
@@ -68,6 +88,8 @@ function toDecision(o: Outcome, ruleId: string, ctx: DecideContext, reasons: Rea
     case 'none':
       d = { kind: 'unassigned', code: o.code, ruleId, reasons, trace, stateChange: noChange() };
       break;
+    case 'skip':
+      return { kind: 'skipped', code: 'SKIPPED', ruleId, skipReason: o.reason, reasons, trace, stateChange: noChange() };
     case 'queued':
       return { kind: 'queued', code: 'QUEUED', ruleId, poolId: o.poolId, queuedUntil: o.queuedUntil, reasons, trace, stateChange: noChange() };
     case 'queue':

@@ -31,6 +31,8 @@ function headline(d: Decision): string {
   switch (d.kind) {
     case 'assigned':
       return `Assigned to ${d.ownerKind} ${d.ownerId} (CRM owner ${d.crmOwnerId}) by rule ${d.ruleId}${d.poolId ? ` via pool ${d.poolId}` : ''}: ${d.code}.`;
+    case 'skipped':
+      return `Skipped by rule ${d.ruleId}: ${d.skipReason}. Not routed; nothing written to the CRM.`;
     case 'queued':
       return `Queued in pool ${d.poolId} by rule ${d.ruleId} until ${d.queuedUntil}: nobody can take it yet.`;
     case 'unassigned':

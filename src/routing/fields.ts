@@ -2,6 +2,7 @@
 // property read, not a path walk. `custom.<name>` reads lead.custom; `source.crm` and
 // `source.objectType` let a rule tell HubSpot contacts from Salesforce leads.
 import { canonicalFields, type Lead } from '../lead/index.js';
+import { accountFieldNames, isKnownAccountField } from './account-fields.js';
 
 export type FieldGetter = (lead: Lead) => unknown;
 
@@ -9,11 +10,12 @@ const canonical = new Set<string>(canonicalFields);
 const customPrefix = 'custom.';
 
 /** Every field a rule may name except custom.<name> (for "did you mean"). */
-export const knownFieldNames: readonly string[] = [...canonicalFields, 'source.crm', 'source.objectType'];
+export const knownFieldNames: readonly string[] = [...canonicalFields, 'source.crm', 'source.objectType', ...accountFieldNames];
 
 export function isKnownField(field: string): boolean {
   if (canonical.has(field)) return true;
   if (field === 'source.crm' || field === 'source.objectType') return true;
+  if (isKnownAccountField(field)) return true;
   return field.startsWith(customPrefix) && field.length > customPrefix.length;
 }
 

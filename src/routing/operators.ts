@@ -5,7 +5,9 @@
 //   value never satisfies gt/gte/lt/lte/between;
 // - a list field (productInterest, a multi-select custom field) satisfies eq/in/contains/
 //   starts_with/ends_with/matches when any element does;
-// - neq and not_in are the exact negation of eq and in (a lead with no country is "not DE").
+// - neq and not_in are the exact negation of eq and in (a lead with no country is "not DE");
+// - all_in: the field holds every listed value (a single value holds a one-item list);
+//   none_in: the field has a value and none of its values is listed (empty never matches).
 import type { LeafCondition } from './condition-schema.js';
 
 export type ValueTest = (value: unknown) => boolean;
@@ -138,6 +140,18 @@ export function buildTest(c: LeafCondition): ValueTest {
     case 'between': {
       const [min, max] = c.value;
       return numberTest((n) => n >= min && n <= max);
+    }
+    case 'all_in': {
+      const each = c.value.map((x) => anyElement(equalsTest(x, cs)));
+      return (v) => {
+        if (isEmpty(v)) return false;
+        for (const t of each) if (!t(v)) return false;
+        return true;
+      };
+    }
+    case 'none_in': {
+      const inList = anyElement(inListTest(c.value, cs));
+      return (v) => !isEmpty(v) && !inList(v);
     }
   }
 }

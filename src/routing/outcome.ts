@@ -20,4 +20,5 @@ export type Outcome =
     }
   | { kind: 'queue'; queue: CrmQueue; crmOwnerId: string; poolId?: string }
   | { kind: 'queued'; poolId: string; queuedUntil: string }
+  | { kind: 'skip'; reason: string }
   | { kind: 'none'; code: UnassignedCode; poolId?: string };

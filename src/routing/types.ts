@@ -65,7 +65,9 @@ export type StepCode =
   | 'POOL_EMPTY_HANDED'
   | 'POOL_UNKNOWN'
   | 'OVERFLOW'
-  | 'QUEUE_EXPIRED';
+  | 'QUEUE_EXPIRED'
+  /** A skip action or the sync's closedWhen: the record is not routed; detail says why. */
+  | 'SKIPPED';
 
 export type UnassignedCode =
   | 'NO_RULE_MATCHED'
@@ -153,6 +155,14 @@ export type Decision =
       code: ChoiceCode;
     })
   | (DecisionBase & { kind: 'unassigned'; code: UnassignedCode })
+  | (DecisionBase & {
+      /** Not routed on purpose (a skip action): nothing is assigned and nothing is written to the CRM. */
+      kind: 'skipped';
+      code: 'SKIPPED';
+      ruleId: string;
+      /** The reason the rule gives, stored with the lead. */
+      skipReason: string;
+    })
   | (DecisionBase & {
       kind: 'queued';
       code: 'QUEUED';

@@ -4,6 +4,7 @@
 import { backtracksCatastrophically, didYouMean, unsafeRegexMessage } from '../lead/index.js';
 import type { Action, Rule } from './config-schema.js';
 import type { Condition } from './condition-schema.js';
+import { isValidTimeZone } from './local-time.js';
 import { compileRegex } from './operators.js';
 import { checkLeafValue } from './validate-values.js';
 
@@ -41,7 +42,9 @@ export function checkCondition(c: Condition, path: string, out: ConfigIssue[]): 
   if ('all' in c) c.all.forEach((x, i) => checkCondition(x, `${path}.all[${i}]`, out));
   else if ('any' in c) c.any.forEach((x, i) => checkCondition(x, `${path}.any[${i}]`, out));
   else if ('not' in c) checkCondition(c.not, `${path}.not`, out);
-  else if (c.op === 'matches' && !compileRegex(c.value, c.caseSensitive === true)) {
+  else if ('time' in c) {
+    if (!isValidTimeZone(c.time.zone)) out.push({ path: `${path}.time.zone`, message: `"${c.time.zone}" is not an IANA time zone (e.g. Europe/Berlin)` });
+  } else if (c.op === 'matches' && !compileRegex(c.value, c.caseSensitive === true)) {
     let why = 'invalid';
     try {
       new RegExp(c.value, 'u');
@@ -63,6 +66,7 @@ export function checkAction(a: Action, path: string, known: Known, out: ConfigIs
     if (!known.queues.has(a.queue)) out.push({ path: `${path}.queue`, message: missing('queue', a.queue, known.queues) });
     return;
   }
+  if ('skip' in a) return;
   if ('rep' in a) {
     if (!known.reps.has(a.rep)) out.push({ path: `${path}.rep`, message: missing('rep', a.rep, known.reps) });
   } else if (!known.hasAccounts) {

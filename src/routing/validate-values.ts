@@ -41,9 +41,22 @@ function valueProblem(field: string, value: string | number | boolean): string |
   return undefined;
 }
 
+// Fields that hold a list; a field whose type we do not know (custom, account.custom) may.
+const listFields = new Set(['productInterest', 'account.domains']);
+const untyped = (field: string) => field.startsWith('custom.') || field.startsWith('account.custom.');
+const listOps = new Set(['all_in', 'none_in']);
+
 /** Problems with a leaf's value for its field, each at the value's path. */
 export function checkLeafValue(c: LeafCondition, path: string, out: ConfigIssue[]): void {
-  if (numericOps.has(c.op) && !numberFields.has(c.field) && !c.field.startsWith('custom.')) {
+  if (c.field === 'account' && c.op !== 'exists' && c.op !== 'empty') {
+    out.push({ path: `${path}.op`, message: `account alone only takes exists or empty (is there a matched account); test its fields as account.id, account.name, account.owner, account.domains` });
+    return;
+  }
+  if (listOps.has(c.op) && !listFields.has(c.field) && !untyped(c.field)) {
+    out.push({ path: `${path}.op`, message: `${c.op} tests list fields (${[...listFields].join(', ')}, custom.<name>); ${c.field} holds one value: use ${c.op === 'all_in' ? 'eq' : 'not_in'}` });
+    return;
+  }
+  if (numericOps.has(c.op) && !numberFields.has(c.field) && !untyped(c.field)) {
     out.push({ path: `${path}.op`, message: `${c.op} compares numbers, and ${c.field} is not a number field (${[...numberFields].join(', ')} are)` });
     return;
   }

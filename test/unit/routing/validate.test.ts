@@ -23,7 +23,7 @@ describe('schema (zod) errors carry paths', () => {
   it('rejects a rule with no conditions', () => {
     const c = base();
     c.rules = [{ id: 'r', when: {} as never, action: { pool: 'p' } }];
-    expect(zodIssues(c)).toEqual([{ path: 'rules.0.when', message: 'a condition is { all: [...] }, { any: [...] }, { not: ... } or { field, op, value }' }]);
+    expect(zodIssues(c)).toEqual([{ path: 'rules.0.when', message: 'a condition is { all: [...] }, { any: [...] }, { not: ... }, { time: { zone, days, between } } or { field, op, value }' }]);
     c.rules = [{ id: 'r', when: { all: [] }, action: { pool: 'p' } }];
     expect(zodIssues(c)).toEqual([{ path: 'rules.0.when.all', message: 'all needs at least one condition' }]);
   });
