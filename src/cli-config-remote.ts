@@ -66,7 +66,7 @@ async function call(target: AdminTarget, method: 'GET' | 'POST', path: string, b
 
 export function remoteConfigAdmin(target: AdminTarget) {
   return {
-    async publish(input: { document: unknown; message: string; author: string }): Promise<{ version: number; diff: { against: number | null; changes: unknown[] } }> {
+    async publish(input: { document: unknown; message: string; author: string }): Promise<{ version: number; diff: { against: number | null; changes: unknown[] }; warnings?: FieldIssue[] }> {
       return (await call(target, 'POST', '/v1/admin/config/publish', input)).json() as never;
     },
     async rollback(input: { version: number; message?: string }): Promise<{ version: number; previousVersion: number | null; changed: boolean }> {

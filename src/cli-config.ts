@@ -46,8 +46,8 @@ function versionArg(value: string | undefined, name: string): number {
 }
 
 /** `routing.rules[id=emea].action.pool (line 42): pool "emae" does not exist; did you mean "emea"?` */
-function printIssues(io: CliOutput, issues: FieldIssue[]): void {
-  for (const i of issues) io.err(`${i.path}${i.line === undefined ? '' : ` (line ${i.line})`}: ${i.message}`);
+function printIssues(io: CliOutput, issues: FieldIssue[], prefix = ''): void {
+  for (const i of issues) io.err(`${prefix}${i.path}${i.line === undefined ? '' : ` (line ${i.line})`}: ${i.message}`);
 }
 
 async function withDatabase<T>(env: Env, logger: Logger, run: (deps: configAdmin.ConfigAdminDeps) => Promise<T>): Promise<T> {
@@ -94,7 +94,9 @@ async function run(argv: string[], env: Env, logger: Logger, io: CliOutput): Pro
         io.err(`${positionals[0]} is not valid: ${result.errors.length} error(s)`);
         return 1;
       }
-      io.out(`${positionals[0]} is valid`);
+      // Warnings go to stderr and never change the exit code: they do not block a publish either.
+      printIssues(io, withLines(result.warnings, source), 'warning: ');
+      io.out(`${positionals[0]} is valid${result.warnings.length ? ` (${result.warnings.length} warning(s))` : ''}`);
       return 0;
     }
     case 'publish': {
@@ -103,6 +105,7 @@ async function run(argv: string[], env: Env, logger: Logger, io: CliOutput): Pro
       const document = await readConfigFile(positionals[0]!);
       const input = { document, message: values.message.trim(), author };
       const v = remote ? await remote.publish(input) : await withDatabase(env, logger, (deps) => configAdmin.publishConfig(deps, input));
+      printIssues(io, v.warnings ?? [], 'warning: ');
       io.out(`published version ${v.version} (${v.diff.changes.length} change(s) against ${v.diff.against === null ? 'nothing' : `version ${v.diff.against}`}); it is now active${via}`);
       return 0;
     }

@@ -67,7 +67,8 @@ export async function ensureConfig(dbHandle: DbHandle, env: Env, logger: Logger)
   const parsed = parseConfigDocument(await readConfigFile(env.CONFIG_FILE));
   if (!parsed.ok) throw new Error(`${env.CONFIG_FILE} is not a valid config:\n${parsed.errors.map((e) => `  ${e.path}: ${e.message}`).join('\n')}`);
   await bootstrapConfig(dbHandle.db, parsed.doc, 'bootstrap', `initial config from ${env.CONFIG_FILE}`);
-  logger.info({ file: env.CONFIG_FILE }, 'published the config file as version 1');
+  logger.info({ file: env.CONFIG_FILE, warnings: parsed.warnings.length }, 'published the config file as version 1');
+  for (const w of parsed.warnings) logger.warn({ file: env.CONFIG_FILE, path: w.path }, `config warning: ${w.message}`);
 }
 
 export async function openRuntime(env: Env, opts: { logger?: Logger; now?: () => Date; connectors?: Partial<Record<CrmName, CrmConnector>>; command?: string } = {}): Promise<Runtime> {

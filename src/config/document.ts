@@ -8,7 +8,7 @@
 // Paths name list items by id (`routing.rules[id=emea].action.pool`, see item-paths.ts).
 import { z } from 'zod';
 import { fieldMappingSchema, mappingSchema, mappingSetSchema, validateMapping, type Mapping } from '../mapping/index.js';
-import { routingConfigSchema, salvageRoutingConfig, validateRoutingConfig, type Known, type PartialRoutingConfig } from '../routing/index.js';
+import { lintRoutingConfig, routingConfigSchema, salvageRoutingConfig, validateRoutingConfig, type Known, type PartialRoutingConfig } from '../routing/index.js';
 import { validateSyncConfig } from '../sync/index.js';
 import { fieldPath, type FieldIssue } from '../errors.js';
 import { didYouMean } from '../lead/index.js';
@@ -80,12 +80,16 @@ function salvagedIssues(input: unknown): FieldIssue[] {
   return [...mappingIssues(parsedMappings), ...(salvaged ? routingIssues(salvaged.config, salvaged.known) : [])];
 }
 
-/** Schema, references, duplicates, regexes, values and rules that can never fire, all at once. Never throws. */
-export function parseConfigDocument(input: unknown): { ok: true; doc: ConfigDocument } | { ok: false; errors: FieldIssue[] } {
+/**
+ * Schema, references, duplicates, regexes, values and rules that can never fire, all at once. Never throws.
+ * `warnings` (lints: shadowed rules, leads no rule takes, pools nobody staffs on a weekday) never
+ * make a document invalid; they are given only for a document that is valid.
+ */
+export function parseConfigDocument(input: unknown): { ok: true; doc: ConfigDocument; warnings: FieldIssue[] } | { ok: false; errors: FieldIssue[] } {
   const parsed = configDocumentSchema.safeParse(input);
   const errors = parsed.success
     ? [...mappingIssues(parsed.data.mappings), ...routingIssues(parsed.data.routing)]
     : [...zodIssues(parsed.error, '', configDocumentSchema), ...salvagedIssues(input)];
-  if (parsed.success && errors.length === 0) return { ok: true, doc: parsed.data };
+  if (parsed.success && errors.length === 0) return { ok: true, doc: parsed.data, warnings: nameIssues(lintRoutingConfig(parsed.data.routing, 'routing'), input) };
   return { ok: false, errors: nameIssues(errors, input) };
 }

@@ -17,7 +17,8 @@ import type { PipelineDeps } from './deps.js';
 
 export type ValidateDeps = Pick<PipelineDeps, 'connectors'>;
 export type ConfigAdminDeps = Pick<PipelineDeps, 'db' | 'connectors'> & { configs?: { invalidate(): void } };
-export type ValidationResult = { ok: true; doc: ConfigDocument } | { ok: false; errors: FieldIssue[] };
+/** `warnings` never block a publish (docs/routing.md, Lints). */
+export type ValidationResult = { ok: true; doc: ConfigDocument; warnings: FieldIssue[] } | { ok: false; errors: FieldIssue[] };
 
 /** What a version stores as its diff: the changes against the version active when it was published. */
 export interface StoredDiff {
@@ -136,7 +137,7 @@ export async function publishConfig(deps: ConfigAdminDeps, input: PublishInput) 
     return { version: row.version, author: row.author, message: row.message, createdAt: row.createdAt, activatedAt: pointer.activatedAt, diff };
   });
   deps.configs?.invalidate();
-  return { ...published, ...(draft && { draftId: draft.id }) };
+  return { ...published, ...(draft && { draftId: draft.id }), warnings: result.warnings };
 }
 
 /**

@@ -4,6 +4,7 @@ export { stateKeys } from './state-keys.js';
 export { explainDecision } from './explain.js';
 export { validateRoutingConfig, knownOf, type ConfigIssue, type Known, type PartialRoutingConfig } from './validate.js';
 export { salvageRoutingConfig } from './salvage.js';
+export { lintRoutingConfig } from './lint.js';
 export { isKnownField, knownFieldNames } from './fields.js';
 export { dayKey, weekKey, monthKey, hourKey, openKey, creditKey, countKey, lastKey, lineSeqKey, poolLine, groupLine, globalLine } from './counter-keys.js';
 export {

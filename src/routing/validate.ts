@@ -102,7 +102,8 @@ function checkPools(config: PartialRoutingConfig, base: string, known: Known, ou
     });
     if (p.strategy === 'weighted_round_robin') {
       const weights = p.members.map((m) => p.weights?.[m] ?? config.reps.find((r) => r?.id === m)?.weight ?? 1);
-      if (weights.every((w) => w === 0)) out.push({ path: `${path}.weights`, message: 'every member has weight 0: this pool can never assign' });
+      // With an overflow that is a pass-through pool (a lint warning says so); without one, a dead end.
+      if (weights.every((w) => w === 0) && p.overflow.length === 0) out.push({ path: `${path}.weights`, message: 'every member has weight 0 and there is no overflow: this pool can never assign' });
     } else if (p.catchUpAfterAway) {
       out.push({ path: `${path}.catchUpAfterAway`, message: 'only weighted_round_robin pools keep credit to catch up with' });
     }

@@ -65,7 +65,7 @@ describe('admin auth', () => {
   it('lets a viewer read and validate, and an editor do everything', async () => {
     expect((await call('GET', '/v1/admin/config', asViewer)).statusCode).toBe(200);
     expect((await call('GET', '/v1/admin/config/versions', asViewer)).statusCode).toBe(200);
-    expect((await call('POST', '/v1/admin/config/validate', asViewer, { document: defaultDoc })).json()).toEqual({ valid: true, errors: [] });
+    expect((await call('POST', '/v1/admin/config/validate', asViewer, { document: defaultDoc })).json()).toEqual({ valid: true, errors: [], warnings: [] });
     expect((await call('GET', '/v1/admin/config', asEditor)).statusCode).toBe(200);
   });
 });
@@ -212,7 +212,7 @@ describe('drafts', () => {
     expect(updated.updatedAt > draft.updatedAt).toBe(true);
     expect((await call('GET', `/v1/admin/config/drafts/${draft.id}`, asViewer)).json().document.routing.pools[0].members).toEqual(['eve']);
     expect((await call('GET', '/v1/admin/config/drafts', asViewer)).json().drafts).toEqual([expect.objectContaining({ id: draft.id, name: 'add eve' })]);
-    expect((await call('POST', '/v1/admin/config/validate', asViewer, { draftId: draft.id })).json()).toEqual({ valid: true, errors: [] });
+    expect((await call('POST', '/v1/admin/config/validate', asViewer, { draftId: draft.id })).json()).toEqual({ valid: true, errors: [], warnings: [] });
     const diff = (await call('GET', `/v1/admin/config/drafts/${draft.id}/diff`, asViewer)).json();
     expect(diff.changes.map((c: { path: string }) => c.path)).toEqual(['routing.reps[id=dee]', 'routing.reps[id=eve]', 'routing.pools[id=inbound].members']);
 
@@ -260,5 +260,29 @@ describe('OpenAPI', () => {
     const ui = await sys.app.inject({ url: '/docs' });
     expect(ui.statusCode).toBe(200);
     expect(ui.body).toContain('Swagger UI');
+  });
+});
+
+describe('lint warnings', () => {
+  it('answers them from validate and publish, with the path by id, and never blocks the publish', async () => {
+    const doc = structuredClone(defaultDoc);
+    doc.routing.rules = [
+      { id: 'dach', when: { field: 'country', op: 'in', value: ['DE', 'AT', 'CH'] }, action: { pool: 'inbound' } },
+      { id: 'de', when: { field: 'country', op: 'eq', value: 'DE' }, action: { pool: 'inbound' } },
+    ];
+    const warnings = [
+      { path: 'routing.rules[id=de].when', message: 'rule "de" can never fire: every lead it matches is taken first by rule "dach"' },
+      {
+        path: 'routing.default',
+        message: 'no default and no rule with match: always: a lead for which none of these holds: dach (country in [DE, AT, CH]); de (country eq "DE") ends unassigned (NO_RULE_MATCHED). Add a default or a last catch-all rule',
+      },
+    ];
+    const validated = await call('POST', '/v1/admin/config/validate', asViewer, { document: doc });
+    expect(validated.json()).toEqual({ valid: true, errors: [], warnings });
+    const before = await counts();
+    const published = await call('POST', '/v1/admin/config/publish', asEditor, { message: 'dach first', document: doc });
+    expect(published.statusCode).toBe(201);
+    expect(published.json()).toMatchObject({ version: before.versions + 1, warnings });
+    expect((await counts()).active).toBe(before.versions + 1);
   });
 });

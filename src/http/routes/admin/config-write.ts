@@ -27,7 +27,8 @@ export function configWriteRoutes(server: FastifyInstance, deps: HttpDeps, guard
       const body = req.body;
       const document = body.draftId ? (await configAdmin.getDraft(pipeline, body.draftId)).document : body.document;
       const result = await configAdmin.validateConfig(pipeline, document);
-      return result.ok ? { valid: true, errors: [] } : { valid: false, errors: result.errors };
+      // Warnings never make a document invalid; an invalid one is not linted (fix the errors first).
+      return result.ok ? { valid: true, errors: [], warnings: result.warnings } : { valid: false, errors: result.errors, warnings: [] };
     },
   );
 

@@ -33,6 +33,7 @@ export const exportText = z.string().describe('the document as YAML (default) or
 export const validation = z.object({
   valid: z.boolean(),
   errors: z.array(z.looseObject({ path: z.string(), message: z.string() })).describe('every problem in one pass: schema, references, CRM schema'),
+  warnings: z.array(z.looseObject({ path: z.string(), message: z.string() })).describe('lints (docs/routing.md): never make a document invalid; empty when it has errors'),
 });
 
 export const published = z.looseObject({
@@ -43,6 +44,7 @@ export const published = z.looseObject({
   activatedAt: z.string(),
   diff,
   draftId: z.uuid().optional().describe('when a draft was published (it is gone now)'),
+  warnings: z.array(z.looseObject({ path: z.string(), message: z.string() })).describe('lints (docs/routing.md); they never block a publish'),
 });
 
 export const rolledBack = z.object({
