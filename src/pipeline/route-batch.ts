@@ -3,7 +3,7 @@
 // outbox rows, so a retry, a redelivery or a second worker finds them done and writes nothing.
 import { applyMapping, mappedCrmFields, ownerWriteFields, type SourceRecord } from '../mapping/index.js';
 import { decide, stateKeys, type Decision } from '../routing/index.js';
-import { getRoutableInboundEvents, leadRecordKey, lockForRouting, markInboundEventsDone, writeRoutingBatch, type ArmedTimer, type InboundEventRow } from '../db/index.js';
+import { getRoutableInboundEvents, leadRecordKey, listQueuedInboundEvents, lockForRouting, markInboundEventsDone, writeRoutingBatch, type ArmedTimer, type InboundEventRow } from '../db/index.js';
 import { errors } from '../errors.js';
 import type { Lead } from '../lead/index.js';
 import type { MappingWarning } from '../mapping/index.js';
@@ -15,12 +15,34 @@ import { loadRecords } from './load-records.js';
 import { mergeStateChanges, applyToState } from './state-change.js';
 import { routingLockKey as globalLockKey } from './routing-lock.js';
 import { claimFromFieldChanges, scheduleSlaTimers, slaTimerSpec } from './sla-timers.js';
+import { closedOnCreation, skippedAsClosed } from './skip-closed.js';
 import { syncOwnershipBatch } from './sync-ownership.js';
 
 interface Routable {
   ev: InboundEventRow;
   lead: Lead;
   warnings: MappingWarning[];
+  /** Set when the record was created closed (routing.sync.closedWhen): stored as skipped, not routed. */
+  closed?: Decision;
+}
+
+/**
+ * How many waiting leads a batch with new leads routes first. Each is decided again (its record
+ * read again), so this bounds what a new lead costs while a full pool holds many.
+ */
+export const waitingLeadsPerBatch = 100;
+
+/**
+ * Waiting leads first: a batch holding new leads also takes the leads full pools are holding
+ * (highest score, then oldest), so capacity freed by a close goes to a lead that was already
+ * waiting, not to a new one that arrived with the close. The routing lock serialises batches,
+ * and a waiting lead another worker placed meanwhile is found done under it.
+ */
+async function withWaitingLeads(deps: PipelineDeps, created: InboundEventRow[]): Promise<InboundEventRow[]> {
+  if (!created.some((e) => e.status !== 'queued')) return created;
+  const inBatch = new Set(created.map((e) => e.id));
+  const waiting = (await listQueuedInboundEvents(deps.db, waitingLeadsPerBatch)).map((e) => e.id).filter((id) => !inBatch.has(id));
+  return waiting.length === 0 ? created : [...created, ...(await getRoutableInboundEvents(deps.db, waiting))];
 }
 
 /**
@@ -29,28 +51,37 @@ interface Routable {
  */
 export async function routeBatch(deps: PipelineDeps, eventIds: string[], deliver?: (outboxIds: string[]) => void): Promise<BatchOutcome> {
   const outcome: BatchOutcome = new Map(eventIds.map((id) => [id, undefined]));
+  // Waiting leads pulled into this batch are not its jobs: their outcome is not this batch's to report.
+  const report = (id: string, r: Error | undefined) => {
+    if (outcome.has(id)) outcome.set(id, r);
+  };
   const events = await getRoutableInboundEvents(deps.db, eventIds);
-  const created = events.filter((e) => e.kind === 'created');
   // Owner changes go to the ownership sync, field updates to the SLA claim check (docs/sync.md).
   const owners = events.filter((e) => e.kind === 'ownerChanged');
   const updates = events.filter((e) => e.kind === 'updated');
   const other = events.filter((e) => e.kind !== 'created' && e.kind !== 'ownerChanged' && e.kind !== 'updated').map((e) => e.id);
   if (other.length) await markInboundEventsDone(deps.db, other, deps.now());
   for (const part of [await syncOwnershipBatch(deps, owners), await claimFromFieldChanges(deps, updates)]) for (const [id, r] of part) outcome.set(id, r);
+  // Read after the field changes above: a close in this batch has freed its capacity by now.
+  const created = await withWaitingLeads(deps, events.filter((e) => e.kind === 'created'));
   if (created.length === 0) return outcome;
 
   const { version, doc } = await deps.configs.get();
   const records = await loadRecords(deps, created, (key) => (doc.mappings[key] ? mappedCrmFields(doc.mappings[key]) : []));
   const routable: Routable[] = [];
+  const closedWhen = doc.routing.sync?.closedWhen ?? [];
   for (const ev of created) {
     const key = `${ev.crm}/${ev.objectType}`;
     const mapping = doc.mappings[key];
     const rec = records.get(ev.id);
-    if (!mapping) outcome.set(ev.id, errors.mappingFailed([{ path: `mappings["${key}"]`, message: 'no mapping for this object type' }]));
-    else if (rec instanceof Error) outcome.set(ev.id, rec);
+    if (!mapping) report(ev.id, errors.mappingFailed([{ path: `mappings["${key}"]`, message: 'no mapping for this object type' }]));
+    else if (rec instanceof Error) report(ev.id, rec);
     else {
       const { lead, warnings } = applyMapping(rec as SourceRecord, mapping);
-      routable.push({ ev, lead, warnings });
+      // The fields the mapping reads plus what the event carried (docs/routing.md, Closed records).
+      const fields = { ...((ev.payload as { fields?: Record<string, unknown> }).fields ?? {}), ...(rec as SourceRecord).fields };
+      const closedBy = closedOnCreation(closedWhen, fields);
+      routable.push(closedBy ? { ev, lead, warnings, closed: skippedAsClosed(closedBy, fields) } : { ev, lead, warnings });
     }
   }
   // Waiting leads first (highest score, then oldest), then new ones oldest first.
@@ -72,11 +103,11 @@ export async function routeBatch(deps: PipelineDeps, eventIds: string[], deliver
     for (const r of todo) {
       const k = leadRecordKey(r.lead);
       if (seen.has(k)) {
-        outcome.set(r.ev.id, new Error('another trigger for the same record is in this batch; retried'));
+        report(r.ev.id, new Error('another trigger for the same record is in this batch; retried'));
         continue;
       }
       seen.add(k);
-      const decision = decide(r.lead, doc.routing, state, now, r.ev.status === 'queued' ? { queuedSince: r.ev.receivedAt } : {});
+      const decision = r.closed ?? decide(r.lead, doc.routing, state, now, r.ev.status === 'queued' ? { queuedSince: r.ev.receivedAt } : {});
       applyToState(state, decision.stateChange);
       results.push({ ...r, decision });
     }
