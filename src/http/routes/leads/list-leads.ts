@@ -17,7 +17,7 @@ const filters = {
   owner: id.optional(),
   pool: id.optional(),
   rule: id.optional(),
-  outcome: z.enum(['assigned', 'unassigned']).optional(),
+  outcome: z.enum(['assigned', 'unassigned', 'skipped']).optional(),
   receivedFrom: time.optional(),
   receivedTo: time.optional(),
   routedFrom: time.optional(),
