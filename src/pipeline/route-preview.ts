@@ -62,7 +62,7 @@ export interface PreviewOutput {
   at: string;
   config: { kind: 'active'; version: number } | { kind: 'draft'; comparedWithVersion: number; draftId?: string };
   results: PreviewResult[];
-  summary: { leads: number; assigned: number; unassigned: number; queued: number; byOwner: Record<string, number>; changed?: number };
+  summary: { leads: number; assigned: number; unassigned: number; queued: number; skipped: number; byOwner: Record<string, number>; changed?: number };
 }
 
 /** A lead ready to route: what the request or the store gave, and how to make it canonical under a config. */

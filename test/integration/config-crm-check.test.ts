@@ -64,7 +64,7 @@ describe('the CRM schema check', () => {
       expect(res.json()).toMatchObject({ code: 'CONFIG_INVALID', errors: expectedErrors.map(({ line: _, ...e }) => e) });
       expect(await sql.rows(`select version from config_versions`)).toEqual([{ version: 1 }]);
       const validate = await sys.app.inject({ method: 'POST', url: '/v1/admin/config/validate', headers: { 'x-admin-token': editorToken }, payload: { document: sample } });
-      expect(validate.json()).toEqual({ valid: false, errors: expectedErrors.map(({ line: _, ...e }) => e) });
+      expect(validate.json()).toEqual({ valid: false, errors: expectedErrors.map(({ line: _, ...e }) => e), warnings: [] });
     } finally {
       await sql.end();
     }

@@ -167,7 +167,7 @@ describe('POST /v1/route/preview', () => {
       ['p4', 'ana', 'inbound', 'everyone', 'ROUND_ROBIN_NEXT'],
     ]);
     expect(body.results[0].decision.reasons).toContainEqual(expect.objectContaining({ code: 'ROUND_ROBIN_NEXT', repId: 'ana' }));
-    expect(body.summary).toEqual({ leads: 4, assigned: 4, unassigned: 0, queued: 0, byOwner: { ana: 2, bo: 1, cy: 1 } });
+    expect(body.summary).toEqual({ leads: 4, assigned: 4, unassigned: 0, queued: 0, skipped: 0, byOwner: { ana: 2, bo: 1, cy: 1 } });
     expect(await everything()).toEqual(before);
     // And the next real lead still goes where it would have without the preview: ana.
   });
@@ -251,7 +251,7 @@ describe('POST /v1/route/preview', () => {
       [leadIds[1], 'bo', 'ana'],
       [leadIds[2], 'cy', 'bo'],
     ]);
-    expect(body.summary).toEqual({ leads: 2, assigned: 2, unassigned: 0, queued: 0, byOwner: { ana: 1, bo: 1 } });
+    expect(body.summary).toEqual({ leads: 2, assigned: 2, unassigned: 0, queued: 0, skipped: 0, byOwner: { ana: 1, bo: 1 } });
     expect(await everything()).toEqual(before);
   });
 
