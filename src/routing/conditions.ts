@@ -40,7 +40,7 @@ function compileTime(t: TimeWindow): CompiledCondition {
     const local = clock?.at(input.now);
     const result = local !== undefined && test(local.weekday, local.minuteOfDay);
     const saw = local && `${weekdays[local.weekday]} ${String(Math.floor(local.minuteOfDay / 60)).padStart(2, '0')}:${String(local.minuteOfDay % 60).padStart(2, '0')}`;
-    checks.push({ field: 'time', op: 'time', expected, saw, result });
+    checks.push({ field: 'time', op: 'within', expected, saw, result }); // reads "time within {…}: saw wed 17:30"
     return result;
   };
 }

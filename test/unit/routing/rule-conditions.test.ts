@@ -42,8 +42,8 @@ describe('time conditions (the decision time in a named zone, end exclusive)', (
   it('shows the local time it saw in the trace', () => {
     const config = aConfig({ reps, rules: [{ id: 'office', when: berlinOffice, action: { rep: 'yes' } }], default: { rep: 'no' } });
     const d = decide(aLead(), config, noHistory(), at('2026-11-25T16:30Z'));
-    expect(d.trace.rules[0]!.checks).toEqual([{ field: 'time', op: 'time', expected: berlinOffice.time, saw: 'wed 17:30', result: false }]);
-    expect(explainDecision(d)).toContain('time time {"zone":"Europe/Berlin","days":["mon","tue","wed","thu","fri"],"between":["09:00","17:00"]}: saw "wed 17:30" -> no');
+    expect(d.trace.rules[0]!.checks).toEqual([{ field: 'time', op: 'within', expected: berlinOffice.time, saw: 'wed 17:30', result: false }]);
+    expect(explainDecision(d)).toContain('time within {"zone":"Europe/Berlin","days":["mon","tue","wed","thu","fri"],"between":["09:00","17:00"]}: saw "wed 17:30" -> no');
   });
 });
 
