@@ -8,7 +8,7 @@
 //   otherwise                             the database (DATABASE_URL, or DATA_DIR when no one holds it)
 import { readDataDirLock } from './db/index.js';
 import { readDevAdminToken } from './embedded-dev.js';
-import { AppError, type ErrorCode, type FieldIssue } from './errors.js';
+import { AppError, errorTable, type ErrorCode, type FieldIssue } from './errors.js';
 import type { ConfigChange, Env } from './config/index.js';
 
 export interface AdminTarget {
@@ -61,7 +61,9 @@ async function call(target: AdminTarget, method: 'GET' | 'POST', path: string, b
   }
   let message = parsed.message ?? `HTTP ${res.status} from ${target.url}${path}`;
   if (res.status === 401 && !target.token) message += '; set LEAD_ROUTER_ADMIN_TOKEN to an editor token';
-  throw new AppError((parsed.code ?? 'INTERNAL') as ErrorCode, res.status, message, parsed.errors ? { errors: parsed.errors } : undefined);
+  // A code this CLI does not know (a newer server) reads as INTERNAL: its status comes from the table.
+  const code = parsed.code !== undefined && Object.hasOwn(errorTable, parsed.code) ? (parsed.code as ErrorCode) : 'INTERNAL';
+  throw new AppError(code, message, parsed.errors ? { errors: parsed.errors } : undefined);
 }
 
 export function remoteConfigAdmin(target: AdminTarget) {

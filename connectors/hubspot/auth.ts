@@ -90,7 +90,7 @@ function refreshFailed(e: unknown, nowMs: number, secrets: Secret[]): AppError {
   const f = classifyError(e, nowMs);
   const message = redact(`HubSpot OAuth token refresh failed: ${f.message}`, secrets);
   if (f.retryable && f.code !== 'CRM_REJECTED' && f.code !== 'CRM_NOT_FOUND') {
-    return new AppError(f.code, 502, message, { retryable: true, ...(f.retryAfterMs !== undefined && { retryAfterMs: f.retryAfterMs }) });
+    return new AppError(f.code, message, { retryable: true, ...(f.retryAfterMs !== undefined && { retryAfterMs: f.retryAfterMs }) });
   }
-  return new AppError('CRM_AUTH', 502, message, { retryable: true });
+  return new AppError('CRM_AUTH', message, { retryable: true });
 }

@@ -4,7 +4,7 @@
 // else, or retries exhausted, or a wait longer than maxRetryWaitMs -> throw an AppError whose
 // details say { retryable, retryAfterMs }, so the queue can reschedule instead of us sleeping.
 // Non-retryable failures are PermanentError (the queue maps it to "do not retry").
-import { AppError, PermanentError } from '../../src/errors.js';
+import { errors, type AppError } from '../../src/errors.js';
 import type { TokenProvider } from './auth.js';
 import { classifyError, type CrmFailure } from './classify-error.js';
 import type { Clock, TokenBucket } from './rate-limit.js';
@@ -62,13 +62,6 @@ export function backoffMs(attempt: number, opts: Pick<RunnerOptions, 'retryBaseD
   return Math.round(raw * (0.8 + 0.4 * opts.random()));
 }
 
-const statusOf: Record<CrmFailure['code'], number> = {
-  CRM_RATE_LIMITED: 429,
-  CRM_AUTH: 502,
-  CRM_TEMPORARY: 502,
-  CRM_REJECTED: 422,
-  CRM_NOT_FOUND: 404,
-};
 
 export function toAppError(what: string, f: CrmFailure, secrets: readonly Secret[]): AppError {
   const message = redact(`${what}: ${f.message}`, secrets);
@@ -81,5 +74,5 @@ export function toAppError(what: string, f: CrmFailure, secrets: readonly Secret
   };
   // The SDK error is deliberately not attached as `cause`: its message embeds response headers
   // and bodies, which a logger would print verbatim.
-  return f.retryable ? new AppError(f.code, statusOf[f.code], message, details) : new PermanentError(f.code, message, details);
+  return errors.crm(f.code, message, details);
 }

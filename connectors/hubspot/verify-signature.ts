@@ -57,7 +57,7 @@ function verifyV3(req: InboundRequest, signature: string, secret: string, now: D
   const ageMs = now.getTime() - Number(timestamp);
   if (ageMs > maxSignatureAgeMs) throw errors.signatureStale(ageMs, maxSignatureAgeMs);
   if (-ageMs > maxSignatureAgeMs) {
-    throw new AppError('SIGNATURE_STALE', 401, `signature timestamp is ${-ageMs} ms in the future (limit ${maxSignatureAgeMs})`);
+    throw new AppError('SIGNATURE_STALE', `signature timestamp is ${-ageMs} ms in the future (limit ${maxSignatureAgeMs})`);
   }
   const given = Buffer.from(signature, 'base64');
   const method = req.method.toUpperCase();

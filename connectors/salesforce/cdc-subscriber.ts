@@ -71,7 +71,7 @@ export function createCdcSubscriber(
     const replay = new StreamingExtension.Replay(channel, from);
     const authFailure = new StreamingExtension.AuthFailure(() => {
       stopChannel(channel);
-      report(new AppError('CRM_AUTH', 502, `streaming session for ${channel} was refused; restart the subscriber`), channel);
+      report(new AppError('CRM_AUTH', `streaming session for ${channel} was refused; restart the subscriber`), channel);
     });
     const client = conn.streaming.createClient([authFailure, replay]) as unknown as FayeClient;
     clients.set(channel, client);
@@ -111,7 +111,7 @@ export function createCdcSubscriber(
         ctx.logger?.warn({ channel, replayFrom: from }, 'stored replay id expired; replaying all retained events');
         return subscribe(channel, -2);
       }
-      throw new AppError('CRM_TEMPORARY', 502, scrub(`subscribe to ${channel} failed: ${message}`));
+      throw new AppError('CRM_TEMPORARY', scrub(`subscribe to ${channel} failed: ${message}`));
     }
   };
 

@@ -10,7 +10,7 @@
 // record or request (INVALID_FIELD, a validation rule, an invalid owner, a deleted record) is
 // permanent, and its message keeps Salesforce's reason.
 import type { CrmErrorCode } from '../../src/connector.js';
-import { AppError, PermanentError } from '../../src/errors.js';
+import { errors, type AppError } from '../../src/errors.js';
 import { CrmTimeoutError } from '../http/index.js';
 
 export interface CrmFailure {
@@ -129,11 +129,10 @@ function parseRetryAfter(value: string | undefined, nowMs: number): number | und
 }
 
 /**
- * The AppError a connector call throws. Not retryable -> PermanentError, so queue/ stops retrying.
+ * The AppError a connector call throws: status and PermanentError-or-not from the code's row in src/errors.ts.
  * The cause is dropped on purpose: jsforce errors can carry the request (and its Authorization).
  */
 export function toAppError(f: CrmFailure): AppError {
   const details = { retryable: f.retryable, ...(f.retryAfterMs !== undefined ? { retryAfterMs: f.retryAfterMs } : {}) };
-  if (!f.retryable) return new PermanentError(f.code, f.message, details);
-  return new AppError(f.code, f.code === 'CRM_RATE_LIMITED' ? 503 : 502, f.message, details);
+  return errors.crm(f.code, f.message, details);
 }

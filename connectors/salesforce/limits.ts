@@ -52,7 +52,6 @@ export function createRequestBudget(opts: BudgetOptions, deps: BudgetDeps): Requ
       if (usage && usage.limit - usage.used <= opts.reserveApiCalls) {
         throw new AppError(
           'CRM_RATE_LIMITED',
-          503,
           `Salesforce API usage ${usage.used}/${usage.limit} leaves no more than the reserved ${opts.reserveApiCalls} calls`,
           { retryable: true, retryAfterMs: 15 * WINDOW_MS },
         );

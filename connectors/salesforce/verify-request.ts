@@ -19,12 +19,12 @@ const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
 export function verifyOutboundRequest(req: InboundRequest, expected: OutboundExpectation): void {
   const token = req.params?.['token'];
   if (!token) {
-    throw new AppError('UNAUTHORIZED', 401, 'outbound message URL has no token', {
+    throw new AppError('UNAUTHORIZED', 'outbound message URL has no token', {
       errors: [{ path: 'params.token', message: 'missing' }],
     });
   }
   if (!timingSafeEqual(digest(token), digest(expected.token.reveal()))) {
-    throw new AppError('SIGNATURE_INVALID', 401, 'outbound message URL token does not match', {
+    throw new AppError('SIGNATURE_INVALID', 'outbound message URL token does not match', {
       errors: [{ path: 'params.token', message: 'does not match' }],
     });
   }

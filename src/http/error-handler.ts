@@ -68,7 +68,7 @@ export function installErrorHandler(app: FastifyInstance, bodyLimit: number): vo
     }
     if (known) {
       req.log.warn({ code: known.code, status: known.status, cause: known === err ? undefined : causeOf(err) }, known.message);
-      if (known.status === 503) reply.header('retry-after', String(retryAfterSeconds));
+      if (known.status === 503) reply.header('retry-after', String(retryAfterOf(known)));
       return reply.code(known.status).send({ code: known.code, message: known.message });
     }
     req.log.error({ err }, 'request failed');
@@ -79,6 +79,12 @@ export function installErrorHandler(app: FastifyInstance, bodyLimit: number): vo
     const e = errors.notFound(`${req.method} ${redactUrl(req.url.split('?')[0]!)}`);
     return reply.code(404).send({ code: e.code, message: e.message });
   });
+}
+
+/** A CRM's own wait (a rate limit's Retry-After, in `details.retryAfterMs`) when it is longer than ours. */
+function retryAfterOf(e: AppError): number {
+  const ms = e.details?.retryAfterMs;
+  return typeof ms === 'number' && Number.isFinite(ms) ? Math.max(retryAfterSeconds, Math.ceil(ms / 1000)) : retryAfterSeconds;
 }
 
 /** The innermost message of a wrapped error (drizzle wraps pg's), for the log line. */

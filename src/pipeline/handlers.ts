@@ -1,4 +1,4 @@
-import { PermanentError, isAppError } from '../errors.js';
+import { isAppError } from '../errors.js';
 import { retryDelayMs, type JobEvents, type JobHandler, type JobName, type RetryPolicy, type RetrySchedule } from '../queue/index.js';
 import type { PipelineDeps } from './deps.js';
 import { settleFailures } from './durability.js';
@@ -69,8 +69,9 @@ export function retryPolicy(attempts: number, schedule: RetrySchedule, random: (
   return {
     attempts,
     delayMs: (attempt, error) => retryDelayMs(attempt, error instanceof RetryableWriteError ? error.retryAfterMs : undefined, schedule, random()),
-    // A payload that does not parse will not parse next time either.
-    isPermanent: (error) => error instanceof PermanentError || (error as Error)?.name === 'ZodError' || (isAppError(error) && error.code === 'CONNECTOR_NOT_CONFIGURED'),
+    // The same verdict the row's schedule gets (src/errors.ts): a PermanentError, a payload that
+    // does not parse, a connector this process lacks.
+    isPermanent: (error) => !failureOf(error).retryable,
   };
 }
 

@@ -13,7 +13,7 @@
 // record routed twice has one lead (leads are unique per record), so every form lands on the
 // lead's current state and latest decision. An event with no lead yet answers `pending`.
 import { findInboundEventsByKeys, findInboundEventSummary, findLead, findLeadIdByRecord, findLeadIdOfEvent, type InboundEventSummary } from '../db/index.js';
-import { AppError } from '../errors.js';
+import { errors, type AppError } from '../errors.js';
 import type { PipelineDeps } from './deps.js';
 
 export type ResolvedLead = { kind: 'lead'; leadId: string } | { kind: 'pending'; event: InboundEventSummary };
@@ -96,5 +96,5 @@ async function ofEvent(deps: PipelineDeps, ev: InboundEventSummary): Promise<Res
 }
 
 function notFound(ref: string, lookedUp: string): AppError {
-  return new AppError('NOT_FOUND', 404, `lead ${ref} was not found (looked up ${lookedUp})`);
+  return errors.notFound(`lead ${ref}`, `looked up ${lookedUp}`);
 }

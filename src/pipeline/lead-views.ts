@@ -61,7 +61,7 @@ export async function getLeadDecision(deps: PipelineDeps, id: string): Promise<D
 /** The newest decision of any lead (GET /v1/leads/latest/decision): the newcomer's "who got it?". */
 export async function getLatestDecision(deps: PipelineDeps): Promise<DecisionView> {
   const row = await latestDecision(deps.db);
-  if (!row) throw new AppError('NOT_FOUND', 404, 'no lead has been routed yet: POST /v1/leads sends one');
+  if (!row) throw new AppError('NOT_FOUND', 'no lead has been routed yet: POST /v1/leads sends one');
   return decisionView(row.leadId, row);
 }
 

@@ -1,7 +1,8 @@
 // When a failed route or owner write is tried again, and when it is given up (docs/failures.md).
 // Pure: the clock and the random draw are parameters. The schedule is stored on the row
 // (next_attempt_at), so it outlives Redis and restarts; this only computes it.
-import { AppError, PermanentError, isAppError, type ErrorCode } from '../errors.js';
+import { ZodError } from 'zod';
+import { errorTable, isAppError, type AppError, type ErrorCode } from '../errors.js';
 
 export interface RetrySchedule {
   /** Delay after the first failure; doubles per failure. */
@@ -41,22 +42,20 @@ export interface Failure {
 }
 
 /**
- * Classifies by type and by the `retryable` flag connectors set (AppError details or the
- * WriteResult), never by message text. Unknown errors (a database hiccup, a bug) are retried:
- * giving up on a lead is the one outcome worse than trying again.
+ * Classifies by type, by the `retryable` flag connectors set (AppError details or the
+ * WriteResult) and else by the code's row in src/errors.ts, never by message text or name.
+ * Unknown errors (a database hiccup, a bug) are INTERNAL, which the table retries: giving up on
+ * a lead is the one outcome worse than trying again.
  */
 export function failureOf(err: unknown): Failure {
-  if (err instanceof PermanentError) return { code: err.code, message: err.message, retryable: false };
   if (isAppError(err)) {
-    const retryAfterMs = retryAfterOf(err);
-    const flag = err.details?.retryable;
-    // A connector missing from this process's env will still be missing next time: an operator configures it and replays.
-    const retryable = typeof flag === 'boolean' ? flag : err.code !== 'CONNECTOR_NOT_CONFIGURED';
+    const retryable = err.retryable;
+    const retryAfterMs = retryable ? retryAfterOf(err) : undefined;
     return { code: err.code, message: err.message, retryable, ...(retryAfterMs !== undefined && { retryAfterMs }) };
   }
   // A job payload that does not parse will not parse next time either.
-  if ((err as Error | undefined)?.name === 'ZodError') return { code: 'VALIDATION_FAILED', message: (err as Error).message, retryable: false };
-  return { code: 'INTERNAL', message: err instanceof Error ? err.message : String(err), retryable: true };
+  if (err instanceof ZodError) return { code: 'VALIDATION_FAILED', message: err.message, retryable: errorTable.VALIDATION_FAILED.retryable };
+  return { code: 'INTERNAL', message: err instanceof Error ? err.message : String(err), retryable: errorTable.INTERNAL.retryable };
 }
 
 function retryAfterOf(err: AppError): number | undefined {

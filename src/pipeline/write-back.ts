@@ -16,7 +16,7 @@ import { leadIdFields, leadLogger } from './lead-log.js';
 /** A retryable CRM failure; carries the CRM's Retry-After for the backoff. */
 export class RetryableWriteError extends AppError {
   constructor(message: string, readonly retryAfterMs?: number) {
-    super('CRM_TEMPORARY', 502, message, { retryable: true, ...(retryAfterMs !== undefined && { retryAfterMs }) });
+    super('CRM_TEMPORARY', message, { retryable: true, ...(retryAfterMs !== undefined && { retryAfterMs }) });
   }
 }
 

@@ -45,9 +45,9 @@ describe('nextAttempt', () => {
 
 describe('failureOf', () => {
   it('keeps the code and reads retryable and retryAfterMs from the error, never its message', () => {
-    expect(failureOf(new AppError('CRM_AUTH', 502, 'token revoked', { retryable: true }))).toEqual({ code: 'CRM_AUTH', message: 'token revoked', retryable: true });
-    expect(failureOf(new AppError('CRM_RATE_LIMITED', 429, 'daily limit', { retryable: true, retryAfterMs: 7_200_000 }))).toEqual({ code: 'CRM_RATE_LIMITED', message: 'daily limit', retryable: true, retryAfterMs: 7_200_000 });
-    expect(failureOf(new AppError('CRM_REJECTED', 422, 'retry later please', { retryable: false }))).toMatchObject({ code: 'CRM_REJECTED', retryable: false });
+    expect(failureOf(new AppError('CRM_AUTH', 'token revoked', { retryable: true }))).toEqual({ code: 'CRM_AUTH', message: 'token revoked', retryable: true });
+    expect(failureOf(new AppError('CRM_RATE_LIMITED', 'daily limit', { retryable: true, retryAfterMs: 7_200_000 }))).toEqual({ code: 'CRM_RATE_LIMITED', message: 'daily limit', retryable: true, retryAfterMs: 7_200_000 });
+    expect(failureOf(new AppError('CRM_REJECTED', 'retry later please', { retryable: false }))).toMatchObject({ code: 'CRM_REJECTED', retryable: false });
     expect(failureOf(new RetryableWriteError('busy', 250))).toEqual({ code: 'CRM_TEMPORARY', message: 'busy', retryable: true, retryAfterMs: 250 });
   });
 

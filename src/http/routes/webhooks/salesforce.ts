@@ -84,9 +84,7 @@ function asAppError(err: unknown, req: FastifyRequest, bodyLimitBytes: number): 
   if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') return errors.bodyTooLarge(bodyLimitBytes);
   if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
     const type = req.headers['content-type'] ?? '(none)';
-    return new AppError('UNSUPPORTED_MEDIA_TYPE', 415, `content-type "${type}" is not accepted; send text/xml`, {
-      errors: [{ path: 'headers.content-type', message: `"${type}" is not accepted` }],
-    });
+    return errors.unsupportedMediaType(type, 'text/xml');
   }
   if (statusCode !== undefined && statusCode >= 400 && statusCode < 500) return errors.validation([{ path: 'body', message: message ?? 'unreadable' }]);
   return err;

@@ -69,7 +69,7 @@ describe('retries', () => {
     const clock = fakeClock();
     const scope = nock(baseUrl).post(readPath).query(true).once().reply(429, fixture<{ body: object }>('errors/429-daily.json').body);
     const err = await rejectionOf(aConnector({}, clock).fetchRecords('contact', ['5001'], ['email']));
-    expect(err).toMatchObject({ code: 'CRM_RATE_LIMITED', status: 429, details: { retryable: true, retryAfterMs: 14 * 3_600_000 } }); // 10:00 UTC -> midnight UTC
+    expect(err).toMatchObject({ code: 'CRM_RATE_LIMITED', status: 503, details: { retryable: true, retryAfterMs: 14 * 3_600_000 } }); // 10:00 UTC -> midnight UTC
     expect(clock.slept).toEqual([]);
     expect(scope.isDone()).toBe(true);
   });
