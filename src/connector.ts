@@ -108,6 +108,16 @@ export interface FieldInfo {
   updateable?: boolean;
 }
 
+/** What a CRM's change event says of who made it (HubSpot sourceId; Salesforce changeOrigin, commit user). */
+export interface ChangeOrigin {
+  sourceId?: string | undefined;
+  changeSource?: string | undefined;
+  changedBy?: string | undefined;
+}
+
+/** A mapped source that is a path through the record (Salesforce `Account.Name`): readable, or why not. */
+export type FieldPathCheck = { ok: true } | { ok: false; message: string };
+
 /** What the HTTP layer answers once the events are stored (Salesforce wants a SOAP ack). */
 export interface AckResponse {
   status: number;
@@ -135,4 +145,50 @@ export interface CrmConnector {
   writeOwners(writes: OwnerWrite[]): Promise<WriteResult[]>;
   listOwners(): Promise<CrmOwner[]>;
   describeFields(objectType: string): Promise<FieldInfo[]>;
+  /**
+   * Whether a change was made by this deployment's own owner write (echo by origin, docs/sync.md),
+   * from what the CRM reports of its origin and this connector's config. Absent: never known to
+   * be ours, and echoes are matched by value only.
+   */
+  isOwnWrite?(origin: ChangeOrigin): boolean;
+  /**
+   * A mapped source name that is not one of the object's described fields (`known`): a path the CRM
+   * resolves itself, checked as far as `known` tells. Undefined when this CRM reads no such paths
+   * (the name is then an unknown field). Used by mapping validation before publish.
+   */
+  checkFieldPath?(path: string, known: ReadonlySet<string>): FieldPathCheck | undefined;
+}
+
+/** Which long-running inbound streams a connector runs (from its config). */
+export interface StreamsConfig {
+  cdc: boolean;
+  cdcInitialReplayId?: -1 | -2;
+  poll?: { intervalMs: number; initialLookbackMs?: number };
+}
+
+export interface ChangeSubscriberOptions {
+  replayStore: { get(channel: string): Promise<number | undefined>; set(channel: string, replayId: number): Promise<void> };
+  onEvents: (events: InboundEvent[]) => Promise<void>;
+  onError?: (err: Error, channel: string) => void;
+  initialReplayId?: -1 | -2;
+}
+
+export interface StreamPollerOptions {
+  watermarkStore: { get(objectType: string): Promise<string | undefined>; set(objectType: string, watermark: string): Promise<void> };
+  onEvents: (events: InboundEvent[]) => Promise<void>;
+  intervalMs?: number;
+  initialLookbackMs?: number;
+  onError?: (err: Error) => void;
+}
+
+/**
+ * A connector with inbound streams beside its webhooks (Salesforce: change events, SOQL polling),
+ * run by worker processes (pipeline/connector-streams.ts). Events go through the same durable
+ * intake as webhooks before the stream's position moves on.
+ */
+export interface StreamingConnector {
+  readonly name: CrmName;
+  readonly streams: StreamsConfig;
+  createChangeSubscriber(opts: ChangeSubscriberOptions): { start(): Promise<void>; stop(): Promise<void> };
+  createPoller(opts: StreamPollerOptions): { start(): void; stop(): void };
 }

@@ -1,8 +1,8 @@
 // Wires one process from its env: database, queue, connectors, pipeline. Used by cli.ts and
 // by tests that need the real thing in-process. The only place that knows which connectors exist.
-import { createHubSpotConnector } from '../connectors/hubspot/index.js';
+import { createHubSpotConnector, parseHubSpotConfig } from '../connectors/hubspot/index.js';
 import { createLogOnlyConnector } from '../connectors/log-only/index.js';
-import { createSalesforceConnector, type SalesforceConnector } from '../connectors/salesforce/index.js';
+import { createSalesforceConnector, parseSalesforceConfig, type SalesforceConnector } from '../connectors/salesforce/index.js';
 import { parseConfigDocument, readConfigFile, readConnectorConfig, type Env } from './config/index.js';
 import type { CrmConnector } from './connector.js';
 import { backlogAge, bootstrapConfig, countBacklog, getActiveVersionNumber, openPglite, openPostgres, type DbHandle } from './db/index.js';
@@ -13,14 +13,13 @@ import { createCircuits, createConfigStore, createMetrics, jobEvents, jobHandler
 import { createBullQueue, createInProcessQueue, type JobQueue } from './queue/index.js';
 import type { IntegrationIdentity } from './sync/index.js';
 
-/** How our own owner writes show up in CRM events (docs/sync.md): the HubSpot app id, the Salesforce call-options client. */
-function syncIdentity(hubspot: unknown, salesforce: unknown): IntegrationIdentity {
-  const appId = (hubspot as { appId?: unknown } | undefined)?.appId;
-  const client = (salesforce as { callOptionsClient?: unknown } | undefined)?.callOptionsClient;
-  return {
-    hubspotAppIds: appId === undefined || appId === null ? [] : [String(appId)],
-    salesforceClientIds: salesforce ? [typeof client === 'string' ? client : 'lead-router'] : [],
-  };
+/**
+ * How our own owner writes show up in CRM events (docs/sync.md): each CRM's configured connector
+ * answers for its events (HubSpot app id, Salesforce call-options client). The configured ones,
+ * not stand-ins passed to openRuntime: the config says who we are in the CRM.
+ */
+function syncIdentity(configured: Partial<Record<CrmName, CrmConnector>>): IntegrationIdentity {
+  return { isOwnWrite: (change) => configured[change.record.crm]?.isOwnWrite?.(change) ?? false };
 }
 
 /** The Postgres advisory lock the connector streams' leader holds ("LR" 0001). */
@@ -46,13 +45,16 @@ export interface Runtime {
 
 /** The CRM connectors HUBSPOT_CONFIG / SALESFORCE_CONFIG name (the CLI's config commands use them too). */
 export function crmConnectorsFromEnv(env: Env, logger: Logger, onSalesforceLimit?: (u: { used: number; limit: number }) => void) {
-  const hubspotConfig = readConnectorConfig('HUBSPOT_CONFIG', env.HUBSPOT_CONFIG);
-  const salesforceConfig = readConnectorConfig('SALESFORCE_CONFIG', env.SALESFORCE_CONFIG);
+  const hubspotRaw = readConnectorConfig('HUBSPOT_CONFIG', env.HUBSPOT_CONFIG);
+  const salesforceRaw = readConnectorConfig('SALESFORCE_CONFIG', env.SALESFORCE_CONFIG);
+  // Parsed here, typed from here on: CONFIG_INVALID names the path of a bad setting.
+  const hubspotConfig = hubspotRaw ? parseHubSpotConfig(hubspotRaw) : undefined;
+  const salesforceConfig = salesforceRaw ? parseSalesforceConfig(salesforceRaw) : undefined;
   return {
     hubspotConfig,
     salesforceConfig,
-    hubspot: hubspotConfig ? createHubSpotConnector(hubspotConfig as never) : undefined,
-    salesforce: salesforceConfig ? createSalesforceConnector(salesforceConfig as never, { logger, onLimitInfo: onSalesforceLimit }) : undefined,
+    hubspot: hubspotConfig ? createHubSpotConnector(hubspotConfig) : undefined,
+    salesforce: salesforceConfig ? createSalesforceConnector(salesforceConfig, { logger, onLimitInfo: onSalesforceLimit }) : undefined,
   };
 }
 
@@ -83,7 +85,7 @@ export async function openRuntime(env: Env, opts: { logger?: Logger; now?: () =>
     ? createBullQueue({ redisUrl: env.REDIS_URL, prefix: env.QUEUE_PREFIX, retry, lockDurationMs: env.JOB_LOCK_MS })
     : createInProcessQueue({ retry });
   const metrics = createMetrics(readBuildInfo(env.BUILD_COMMIT));
-  const { hubspot, salesforce, hubspotConfig, salesforceConfig } = crmConnectorsFromEnv(env, logger, (u) => {
+  const { hubspot, salesforce } = crmConnectorsFromEnv(env, logger, (u) => {
     metrics.crmApiUsage.set({ crm: 'salesforce', kind: 'used' }, u.used);
     metrics.crmApiUsage.set({ crm: 'salesforce', kind: 'limit' }, u.limit);
   });
@@ -101,7 +103,7 @@ export async function openRuntime(env: Env, opts: { logger?: Logger; now?: () =>
     logger,
     metrics,
     now,
-    identity: syncIdentity(hubspotConfig, salesforceConfig),
+    identity: syncIdentity({ ...(hubspot ? { hubspot } : {}), ...(salesforce ? { salesforce } : {}) }),
     durability: {
       schedule: { baseMs: env.RETRY_BASE_MS, maxMs: env.RETRY_MAX_MS, horizonMs: env.RETRY_HORIZON_MS, jitter: 0.2 },
       circuits: createCircuits({ failures: env.CIRCUIT_FAILURES, openMs: env.CIRCUIT_OPEN_MS }, () => now().getTime()),

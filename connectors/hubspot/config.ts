@@ -1,6 +1,7 @@
 // Configuration of one HubSpot connector = one HubSpot portal (account). Parsed once by the
 // composition root; every secret becomes a Secret that prints "[redacted]".
 import { z } from 'zod';
+import { errors } from '../../src/errors.js';
 import { Secret } from './secret.js';
 
 // Accepts a plain string (from env/YAML) or an already-wrapped Secret, so parsing is idempotent.
@@ -83,4 +84,13 @@ function isTimeZone(tz: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** Parses raw config (idempotent on a parsed one); throws CONFIG_INVALID naming each path (e.g. "hubspot.auth.token"). */
+export function parseHubSpotConfig(input: unknown): HubSpotConfig {
+  const parsed = hubSpotConfigSchema.safeParse(input);
+  if (!parsed.success) {
+    throw errors.configInvalid(parsed.error.issues.map((i) => ({ path: ['hubspot', ...i.path.map(String)].join('.'), message: i.message })));
+  }
+  return parsed.data;
 }

@@ -7,17 +7,19 @@ import { errors } from '../../src/errors.js';
 import { timeoutAgent } from '../http/index.js';
 import { createTokenProvider, type RefreshTokenFn } from './auth.js';
 import { createApis, createTokenRefresher } from './client.js';
-import { hubSpotConfigSchema, type HubSpotConfigInput } from './config.js';
+import { parseHubSpotConfig, type HubSpotConfig, type HubSpotConfigInput } from './config.js';
 import { describeFields } from './describe-fields.js';
 import { fetchRecords } from './fetch-records.js';
 import { listOwners } from './list-owners.js';
+import { isHubSpotOwnWrite } from './own-write.js';
 import { parseBatch, parseEvents } from './parse-events.js';
 import { TokenBucket, type Clock } from './rate-limit.js';
 import { createRequestRunner } from './request.js';
 import { verifySignature } from './verify-signature.js';
 import { writeOwners } from './write-owners.js';
 
-export { hubSpotConfigSchema, signatureVersions } from './config.js';
+export { hubSpotConfigSchema, parseHubSpotConfig, signatureVersions } from './config.js';
+export { isHubSpotOwnWrite } from './own-write.js';
 export type { HubSpotConfig, HubSpotConfigInput, SignatureVersion } from './config.js';
 
 export interface HubSpotDeps {
@@ -31,12 +33,10 @@ export interface HubSpotDeps {
   refreshToken?: RefreshTokenFn;
 }
 
-export function createHubSpotConnector(input: HubSpotConfigInput, deps: HubSpotDeps = {}): CrmConnector {
-  const parsed = hubSpotConfigSchema.safeParse(input);
-  if (!parsed.success) {
-    throw errors.configInvalid(parsed.error.issues.map((i) => ({ path: ['hubspot', ...i.path.map(String)].join('.'), message: i.message })));
-  }
-  const config = parsed.data;
+/** `input` may be raw (it is parsed; CONFIG_INVALID names the path) or already parsed. */
+export function createHubSpotConnector(input: HubSpotConfigInput | HubSpotConfig, deps: HubSpotDeps = {}): CrmConnector {
+  const config = parseHubSpotConfig(input);
+  const appIds = config.appId === undefined ? [] : [config.appId];
   const clock: Clock = {
     now: deps.now ?? (() => Date.now()),
     sleep: deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
@@ -60,5 +60,6 @@ export function createHubSpotConnector(input: HubSpotConfigInput, deps: HubSpotD
     writeOwners: (writes) => writeOwners({ ...io, clock, random, ...config, secrets: () => [config.clientSecret, ...tokens.secrets()] }, writes),
     listOwners: () => listOwners(io),
     describeFields: (objectType) => describeFields(io, objectType),
+    isOwnWrite: (origin) => isHubSpotOwnWrite(appIds, origin),
   };
 }

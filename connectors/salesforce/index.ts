@@ -1,7 +1,7 @@
 // Public surface of the Salesforce connector. Nothing is built at import: the composition root
 // calls createSalesforceConnector(config, deps) and the jsforce Connection is made then, with its
 // session obtained on first use.
-import type { CrmConnector, InboundEvent, InboundRequest, ParsedBatch } from '../../src/connector.js';
+import type { CrmConnector, InboundEvent, InboundRequest, ParsedBatch, StreamingConnector } from '../../src/connector.js';
 import { errors } from '../../src/errors.js';
 import { createSession } from './auth.js';
 import type { ApiContext, Logger } from './api-context.js';
@@ -11,6 +11,8 @@ import { describeFields } from './describe-fields.js';
 import { fetchRecords } from './fetch-records.js';
 import { createRequestBudget, type ApiUsage } from './limits.js';
 import { listOwners } from './list-owners.js';
+import { checkSalesforceFieldPath } from './field-path.js';
+import { isSalesforceOwnWrite, type SalesforceIdentity } from './own-write.js';
 import { outboundToEvents, parseOutboundXml } from './parse-outbound.js';
 import { createPoller, type Poller, type PollerOptions } from './poller.js';
 import { soapAck, soapFault } from './soap-ack.js';
@@ -19,6 +21,8 @@ import { writeOwners } from './write-owners.js';
 
 export { salesforceConfigSchema, parseSalesforceConfig, type SalesforceConfig, type SalesforceConfigInput } from './config.js';
 export { Secret } from './secret.js';
+export { changeOriginClient, isSalesforceOwnWrite, type SalesforceIdentity } from './own-write.js';
+export { checkSalesforceFieldPath } from './field-path.js';
 export { soapAck, soapFault, ACK_TRUE, SOAP_CONTENT_TYPE } from './soap-ack.js';
 export { parseChangeEvent, type ChangeEventMessage, type ChangeEventHeader } from './parse-change-event.js';
 export { parseLimitInfo, type ApiUsage } from './limits.js';
@@ -35,7 +39,7 @@ export interface SalesforceDeps {
   random?: () => number;
 }
 
-export interface SalesforceConnector extends CrmConnector {
+export interface SalesforceConnector extends CrmConnector, StreamingConnector {
   readonly name: 'salesforce';
   /** Which inbound streams (CDC, polling) worker processes run for this org, from config. */
   readonly streams: SalesforceConfig['streams'];
@@ -52,6 +56,7 @@ export function createSalesforceConnector(config: SalesforceConfigInput | Salesf
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const session = createSession(cfg, { now });
   const fixedSecrets = configSecrets(cfg);
+  const identity: SalesforceIdentity = { clientIds: [cfg.callOptionsClient], userIds: [] };
   const ctx: ApiContext = {
     config: cfg,
     session,
@@ -88,5 +93,7 @@ export function createSalesforceConnector(config: SalesforceConfigInput | Salesf
     describeFields: (objectType) => describeFields(ctx, objectType),
     createChangeSubscriber: (opts) => createCdcSubscriber({ session, objectTypes: cfg.objectTypes, logger: deps.logger, secrets: ctx.secrets }, opts),
     createPoller: (opts) => createPoller({ ...ctx, now }, opts),
+    isOwnWrite: (origin) => isSalesforceOwnWrite(identity, origin),
+    checkFieldPath: checkSalesforceFieldPath,
   };
 }

@@ -28,11 +28,6 @@ export interface StoredDiff {
 
 const crmLabels: Record<string, string> = { hubspot: 'HubSpot', salesforce: 'Salesforce' };
 
-/** Salesforce reads related fields as `Account.Name`: the relationship must exist on the object. */
-function relationshipField(name: string): string {
-  return name.endsWith('__r') ? `${name.slice(0, -3)}__c` : `${name}Id`;
-}
-
 function fieldSources(mapping: Mapping): Array<{ name: string; path: string }> {
   return mapping.fields.flatMap((f, i) => {
     const at = `fields[${i}]`;
@@ -58,10 +53,10 @@ async function checkMappingAgainstCrm(key: string, mapping: Mapping, connector: 
   const issues: FieldIssue[] = checkReasonField(mapping.reasonField, fields, { crm, label, path: `${base}.reasonField` });
   for (const { name, path } of fieldSources(mapping)) {
     if (known.has(name)) continue;
-    const dot = name.indexOf('.');
-    if (crm === 'salesforce' && dot > 0) {
-      const rel = name.slice(0, dot);
-      if (!known.has(relationshipField(rel))) issues.push({ path: `${base}.${path}`, message: `relationship '${rel}' does not exist in ${label}` });
+    // A path the CRM resolves itself (Salesforce `Account.Name`): the connector knows its rules.
+    const asPath = connector.checkFieldPath?.(name, known);
+    if (asPath) {
+      if (!asPath.ok) issues.push({ path: `${base}.${path}`, message: `${asPath.message} in ${label}` });
       continue;
     }
     issues.push({ path: `${base}.${path}`, message: `${crm === 'hubspot' ? 'property' : 'field'} '${name}' does not exist in ${label}${didYouMean(name, known)}` });

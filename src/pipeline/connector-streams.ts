@@ -7,41 +7,12 @@
 //   one stopped; a redelivered tail repeats source event ids and is a no-op downstream;
 // - a stream failure never takes the worker down: it is logged and the stream started again
 //   after `restartDelayMs` (the CDC subscriber resumes from the stored replay id).
-// The connector types are structural here: pipeline/ depends on no connector, runtime passes it in.
-import type { InboundEvent } from '../connector.js';
+// StreamingConnector is declared in src/connector.ts beside CrmConnector: pipeline/ depends on no
+// connector, runtime passes it in.
+import type { InboundEvent, StreamingConnector } from '../connector.js';
 import { getConnectorState, setConnectorState } from '../db/index.js';
-import type { CrmName } from '../lead/index.js';
 import type { PipelineDeps } from './deps.js';
 import { ingestCrmEvents } from './ingest.js';
-
-export interface StreamsConfig {
-  cdc: boolean;
-  cdcInitialReplayId?: -1 | -2;
-  poll?: { intervalMs: number; initialLookbackMs?: number };
-}
-
-interface ChangeSubscriberOptions {
-  replayStore: { get(channel: string): Promise<number | undefined>; set(channel: string, replayId: number): Promise<void> };
-  onEvents: (events: InboundEvent[]) => Promise<void>;
-  onError?: (err: Error, channel: string) => void;
-  initialReplayId?: -1 | -2;
-}
-
-interface PollerOptions {
-  watermarkStore: { get(objectType: string): Promise<string | undefined>; set(objectType: string, watermark: string): Promise<void> };
-  onEvents: (events: InboundEvent[]) => Promise<void>;
-  intervalMs?: number;
-  initialLookbackMs?: number;
-  onError?: (err: Error) => void;
-}
-
-/** What a connector offers for streaming (the Salesforce connector has this shape). */
-export interface StreamingConnector {
-  readonly name: CrmName;
-  readonly streams: StreamsConfig;
-  createChangeSubscriber(opts: ChangeSubscriberOptions): { start(): Promise<void>; stop(): Promise<void> };
-  createPoller(opts: PollerOptions): { start(): void; stop(): void };
-}
 
 export interface ConnectorStreamsOptions {
   connectors?: StreamingConnector[];

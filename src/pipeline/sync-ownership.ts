@@ -53,6 +53,7 @@ import {
   type IntegrationIdentity,
   type LedgerWrite,
   type OwnershipChange,
+  noIntegrationIdentity,
 } from '../sync/index.js';
 import type { RoutingConfig } from '../routing/index.js';
 import type { PipelineDeps } from './deps.js';
@@ -112,7 +113,7 @@ export async function syncOwnershipBatch(deps: PipelineDeps, events: InboundEven
       mappings: doc.mappings,
       version,
       now,
-      identity: deps.identity ?? {},
+      identity: deps.identity ?? noIntegrationIdentity,
       echoWindowSeconds: doc.routing.sync?.echoWindowSeconds,
       leads: new Map(leadRows.map((l) => [recordKeyOf(l), { ...l }])),
       writes,

@@ -7,7 +7,6 @@
 //  4. noop: the owner we already know, not from us (a poll reports the owner on any change);
 //  5. otherwise manual: a person or another system reassigned it, and the conflict policy decides.
 // Echoes come before stale on purpose: a late echo still confirms its write, and changes nothing else.
-import { isOurOrigin } from './origin.js';
 import type { Classification, ClassifyOptions, LedgerWrite, OwnershipChange, OwnershipLedger } from './types.js';
 
 export const defaultEchoWindowSeconds = 120;
@@ -25,7 +24,7 @@ export function classifyOwnershipChange(change: OwnershipChange, ledger: Ownersh
   const atMs = Date.parse(change.occurredAt);
   const candidates = writesOf(change.newOwnerId, ledger.writes, atMs);
 
-  if (isOurOrigin(change, ledger.identity)) {
+  if (ledger.identity.isOwnWrite(change)) {
     // No write with this owner: a write older than the ledger, or CRM automation inside our own
     // transaction. Still ours, so never a conflict; the caller records the CRM's owner as a fact.
     return { kind: 'echo', writeId: candidates[0]?.writeId ?? null, matchedBy: 'origin' };

@@ -33,18 +33,17 @@ export interface LedgerWrite {
   confirmedAt?: Date | null;
 }
 
-/** How our own writes show up in CRM events. Comes from connector config, not from the admin's routing config. */
+/**
+ * Whether a change is our own write-back coming back. The signals are the CRM's (HubSpot app id,
+ * Salesforce changeOrigin client or integration user), so each connector answers for its CRM
+ * (CrmConnector.isOwnWrite, src/connector.ts); the composition root gathers the answers here.
+ */
 export interface IntegrationIdentity {
-  /** HubSpot app ids: a propertyChange with changeSource INTEGRATION carries the app id as sourceId. */
-  hubspotAppIds?: readonly string[];
-  /** Salesforce Sforce-Call-Options client ids (callOptionsClient, default "lead-router"): CDC changeOrigin ends ";client=<id>". */
-  salesforceClientIds?: readonly string[];
-  /**
-   * Salesforce users that only lead-router writes as (commitUser / LastModifiedById). Used only when
-   * an event has no changeOrigin (outbound messages, polls); list a dedicated integration user only.
-   */
-  salesforceUserIds?: readonly string[];
+  isOwnWrite(change: OwnershipChange): boolean;
 }
+
+/** Nothing is known to be ours: only echoes by value are found. */
+export const noIntegrationIdentity: IntegrationIdentity = { isOwnWrite: () => false };
 
 /** What we know of one record's ownership. */
 export interface OwnershipLedger {

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { CrmConnector, FieldInfo } from '../../../src/connector.js';
 import { parseConfigDocument } from '../../../src/config/index.js';
 import { checkCrmSchema } from '../../../src/pipeline/config-admin.js';
+import { checkSalesforceFieldPath } from '../../../connectors/salesforce/index.js';
 
 function describing(fields: Record<string, string[]> | Error): CrmConnector {
   return {
@@ -11,6 +12,7 @@ function describing(fields: Record<string, string[]> | Error): CrmConnector {
       if (fields instanceof Error) throw fields;
       return (fields[objectType] ?? []).map((name) => ({ name, type: 'string' }));
     },
+    checkFieldPath: checkSalesforceFieldPath,
   } as unknown as CrmConnector;
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { changeOriginClient, classifyOwnershipChange } from '../../../src/sync/index.js';
+import { changeOriginClient } from '../../../connectors/salesforce/index.js';
+import { classifyOwnershipChange } from '../../../src/sync/index.js';
 import { at } from '../../builders/index.js';
 import { aChange, aLedger, aWrite } from './helpers.js';
 

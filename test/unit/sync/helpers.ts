@@ -3,13 +3,17 @@ import type { InboundEvent } from '../../../src/connector.js';
 import type { CrmName } from '../../../src/lead/index.js';
 import type { IntegrationIdentity, LedgerWrite, OwnershipLedger } from '../../../src/sync/index.js';
 import { at } from '../../builders/index.js';
+import { isHubSpotOwnWrite } from '../../../connectors/hubspot/index.js';
+import { isSalesforceOwnWrite } from '../../../connectors/salesforce/index.js';
 
 export type OwnerChangedEvent = Extract<InboundEvent, { kind: 'ownerChanged' }>;
 
+/** Our app in HubSpot, our call-options client and a dedicated integration user in Salesforce: each CRM's connector answers. */
 export const ourIdentity: IntegrationIdentity = {
-  hubspotAppIds: ['4242'],
-  salesforceClientIds: ['lead-router'],
-  salesforceUserIds: ['005INTEGRATION'],
+  isOwnWrite: (change) =>
+    change.record.crm === 'hubspot'
+      ? isHubSpotOwnWrite(['4242'], change)
+      : change.record.crm === 'salesforce' && isSalesforceOwnWrite({ clientIds: ['lead-router'], userIds: ['005INTEGRATION'] }, change),
 };
 
 let seq = 0;
