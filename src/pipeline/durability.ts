@@ -34,18 +34,6 @@ export function enqueueTry(queue: JobQueue, kind: RetryKind, id: string, attempt
   return queue.enqueue(kind, payload, { jobId: retryJobId(id, attempts, round), delayMs: Math.max(0, delayMs) });
 }
 
-/**
- * Hands new outbox rows to the write-back queue (first try: job id = row id). A lost enqueue
- * loses nothing: the row is pending in Postgres and the sweeper picks it up after SWEEP_AFTER_MS.
- */
-export async function enqueueWriteBacks(deps: PipelineDeps, outboxIds: string[], what = 'write-back'): Promise<void> {
-  for (const id of outboxIds) {
-    await deps.queue.enqueue('writeback', { v: 1, outboxId: id }, { jobId: id }).catch((err: Error) => {
-      deps.logger.warn({ outboxId: id, err: err.message }, `${what} job not enqueued; the sweeper will pick the outbox row up`);
-    });
-  }
-}
-
 /** Records one failed try per row (rows written or dead meanwhile are left alone). */
 export async function settleFailures(deps: PipelineDeps, kind: RetryKind, failed: Array<{ id: string; failure: Failure }>): Promise<void> {
   if (failed.length === 0) return;

@@ -3,6 +3,7 @@ import { retryDelayMs, type JobEvents, type JobHandler, type JobName, type Retry
 import type { PipelineDeps } from './deps.js';
 import { settleFailures } from './durability.js';
 import { routeJob, slaTimerJob, writebackJob } from './jobs.js';
+import { leftToSweeper, type DeliverWrites } from './hand-over.js';
 import { fireSlaTimer } from './sla-timers.js';
 import { createGroupCommit, type BatchOutcome } from './group-commit.js';
 import { failureOf } from './retry-schedule.js';
@@ -29,11 +30,9 @@ export function jobHandlers(deps: PipelineDeps, limits: BatchLimits): { handlers
   // (write-back.ts); a worker that dies first, or a database error, leaves the row pending for
   // the sweeper.
   const inFlight = new Set<Promise<unknown>>();
-  const deliver = (outboxIds: string[]) => {
+  const deliver: DeliverWrites = (outboxIds) => {
     for (const outboxId of outboxIds) {
-      const p = writer.submit(outboxId).catch((err: Error) => {
-        deps.logger.warn({ outboxId, err: err.message }, 'owner write not settled; the sweeper will pick the outbox row up');
-      });
+      const p = writer.submit(outboxId).catch((err: Error) => leftToSweeper(deps, 'writeback', { outboxId }, err, 'owner write not settled'));
       inFlight.add(p);
       void p.finally(() => inFlight.delete(p));
     }
@@ -45,12 +44,11 @@ export function jobHandlers(deps: PipelineDeps, limits: BatchLimits): { handlers
 
   return {
     handlers: {
-      route: async (payload) => {
-        const sla = slaTimerJob.safeParse(payload);
-        if (sla.success) await fireSlaTimer(deps, sla.data.slaTimerId);
-        else await router.submit(routeJob.parse(payload).eventId);
-      },
+      route: (payload) => router.submit(routeJob.parse(payload).eventId),
       writeback: (payload) => writer.submit(writebackJob.parse(payload).outboxId),
+      sla: async (payload) => {
+        await fireSlaTimer(deps, slaTimerJob.parse(payload).slaTimerId);
+      },
     },
     drain: async () => {
       while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
@@ -92,10 +90,11 @@ export function jobEvents(deps: PipelineDeps): JobEvents {
       if (name === 'route') {
         const p = routeJob.safeParse(payload);
         if (p.success) await settleFailures(deps, 'route', [{ id: p.data.eventId, failure }]);
-      } else {
+      } else if (name === 'writeback') {
         const p = writebackJob.safeParse(payload);
         if (p.success) await settleFailures(deps, 'writeback', [{ id: p.data.outboxId, failure }]);
       }
+      // sla: the timer row stays pending, and the sweeper fires it when due (fireDueSlaTimers).
     },
   };
 }

@@ -16,6 +16,7 @@ import { escapeString, exactJson, findUnstorable, toStorable } from '../storable
 import type { PipelineDeps } from './deps.js';
 import { createBatcher, type GroupCommit } from './group-commit.js';
 import { leadIdFields } from './lead-log.js';
+import { nudge as nudgeJob } from './hand-over.js';
 
 export interface ApiLeadInput {
   source: string;
@@ -142,7 +143,5 @@ function refusedRow(source: string, r: RefusedEvent): NewInboundEvent {
 
 /** Not awaited by the ack: the event is already durable, and Redis latency is not the caller's. */
 function nudge(deps: PipelineDeps, eventId: string, requestId?: string): void {
-  deps.queue.enqueue('route', { v: 1, eventId }, { jobId: eventId }).catch((err: Error) => {
-    deps.logger.warn({ ...leadIdFields({ eventId, requestId }), err: err.message }, 'route job not enqueued; the sweeper will pick the stored event up');
-  });
+  void nudgeJob(deps, 'route', { v: 1, eventId }, { jobId: eventId }, leadIdFields({ eventId, requestId }));
 }

@@ -4,7 +4,7 @@ import { z } from 'zod';
 export const routeJob = z.object({ v: z.literal(1), eventId: z.string().uuid() });
 export type RouteJob = z.infer<typeof routeJob>;
 
-/** A due SLA timer, on the 'route' queue (delayed until due; the sweeper fires it too if it is lost). */
+/** A due SLA timer, on the 'sla' queue (delayed until due; the sweeper fires it too if it is lost). */
 export const slaTimerJob = z.object({ v: z.literal(1), slaTimerId: z.string().uuid() });
 export type SlaTimerJob = z.infer<typeof slaTimerJob>;
 

@@ -9,7 +9,7 @@ import type { Lead } from '../lead/index.js';
 import type { MappingWarning } from '../mapping/index.js';
 import type { PipelineDeps } from './deps.js';
 import type { BatchOutcome } from './group-commit.js';
-import { enqueueWriteBacks } from './durability.js';
+import { handOverWrites, type DeliverWrites } from './hand-over.js';
 import { leadLogger } from './lead-log.js';
 import { loadRecords } from './load-records.js';
 import { mergeStateChanges, applyToState } from './state-change.js';
@@ -49,7 +49,7 @@ async function withWaitingLeads(deps: PipelineDeps, created: InboundEventRow[]):
  * `deliver` takes the new outbox rows once the transaction has committed (the worker hands them
  * straight to its own write-back batcher); without it each row gets a write-back job.
  */
-export async function routeBatch(deps: PipelineDeps, eventIds: string[], deliver?: (outboxIds: string[]) => void): Promise<BatchOutcome> {
+export async function routeBatch(deps: PipelineDeps, eventIds: string[], deliver?: DeliverWrites): Promise<BatchOutcome> {
   const outcome: BatchOutcome = new Map(eventIds.map((id) => [id, undefined]));
   // Waiting leads pulled into this batch are not its jobs: their outcome is not this batch's to report.
   const report = (id: string, r: Error | undefined) => {
@@ -154,8 +154,7 @@ export async function routeBatch(deps: PipelineDeps, eventIds: string[], deliver
   });
   await scheduleSlaTimers(deps, decided.timers);
 
-  if (deliver) deliver(decided.outboxIds);
-  else await enqueueWriteBacks(deps, decided.outboxIds);
+  await handOverWrites(deps, decided.outboxIds, { via: deliver });
   const logRouted = deps.logger.isLevelEnabled('info');
   for (const { ev, decision: d } of decided.results) {
     deps.metrics.leadsRouted.inc({ pool: d.poolId ?? 'none', rule: d.ruleId ?? 'none', outcome: d.kind, reason: d.code });

@@ -1,6 +1,6 @@
 // SLA timers, the durable half (docs/sync.md "SLA"). The contract:
 // - armed in the routing transaction, one row per assignment into a pool with `sla`; a delayed
-//   job (the 'route' queue, payload { slaTimerId }, jobId sla-<timer>-<attempt>) is the fast path,
+//   job (the 'sla' queue, payload { slaTimerId }, jobId sla-<timer>-<attempt>) is the fast path,
 //   and the sweeper fires pending rows past due from Postgres, so a Redis loss delays a breach by
 //   at most a sweep and never loses it;
 // - firing takes the routing lock, the lead and the timer row in that order (the routing order),
@@ -12,7 +12,8 @@
 // - a claim (a configured CRM field change, or POST /v1/leads/:id/claim) or any new owner ends it.
 import { randomUUID } from 'node:crypto';
 import type { InboundEvent } from '../connector.js';
-import { enqueueWriteBacks } from './durability.js';
+import { handOverWrites, nudge } from './hand-over.js';
+import type { SlaTimerJob } from './jobs.js';
 import {
   applyStateChange,
   closeLeads,
@@ -43,7 +44,7 @@ import {
 import { errors } from '../errors.js';
 import type { CrmName, Lead } from '../lead/index.js';
 import { ownerWriteFields } from '../mapping/index.js';
-import { decide, openKey, stateKeys, type Decision, type RoutingConfig, type StateChange } from '../routing/index.js';
+import { crmOwnerIdOf, decide, openKey, stateKeys, type Decision, type RoutingConfig, type StateChange } from '../routing/index.js';
 import { counterDeltasForMove, excludeReps, isClaimed, onSlaBreach, slaDeadlineFor, slaFor } from '../sync/index.js';
 import type { PipelineDeps } from './deps.js';
 import type { BatchOutcome } from './group-commit.js';
@@ -88,9 +89,7 @@ export async function armSlaTimers(tx: DbOrTx, config: RoutingConfig, placed: Pl
 export async function scheduleSlaTimers(deps: PipelineDeps, timers: ArmedTimer[]): Promise<void> {
   for (const t of timers) {
     const delayMs = Math.max(0, t.dueAt.getTime() - deps.now().getTime());
-    await deps.queue.enqueue('route', { v: 1, slaTimerId: t.id }, { jobId: slaTimerJobId(t), delayMs }).catch((err: Error) => {
-      deps.logger.warn({ timerId: t.id, err: err.message }, 'SLA job not scheduled; the sweeper fires the timer when due');
-    });
+    await nudge(deps, 'sla', { v: 1, slaTimerId: t.id } satisfies SlaTimerJob, { jobId: slaTimerJobId(t), delayMs }, { timerId: t.id }, 'SLA job');
   }
 }
 
@@ -154,7 +153,7 @@ export async function fireSlaTimer(deps: PipelineDeps, timerId: string): Promise
     let owner: { repId: string; crmOwnerId: string; poolId: string | null; ruleId: string | null; code: string; stateChange: StateChange; decision: unknown } | undefined;
     if (escalateTo) {
       const manager = config.reps.find((r) => r.id === escalateTo);
-      const crmOwnerId = manager && (crm === 'api' ? manager.id : manager.crmIds[crm]);
+      const crmOwnerId = manager && crmOwnerIdOf(manager, crm);
       if (manager && crmOwnerId) {
         const stateChange = { cursors: {}, counterDeltas: counterDeltasForMove({ to: { rep: manager, at: now }, periods: true }) };
         owner = { repId: manager.id, crmOwnerId, poolId: timer.poolId, ruleId: null, code: 'SLA_ESCALATED', stateChange, decision: { kind: 'escalated', managerRepId: manager.id, breachedRepId: timer.repId, attempt } };
@@ -194,7 +193,7 @@ export async function fireSlaTimer(deps: PipelineDeps, timerId: string): Promise
 
   if ('breach' in done && done.breach) deps.metrics.slaBreaches.inc({ action: done.breach });
   if ('outboxId' in done && done.outboxId) {
-    await enqueueWriteBacks(deps, [done.outboxId]);
+    await handOverWrites(deps, [done.outboxId]);
     deps.logger.info({ timerId, leadId: seen.leadId, from: done.from, to: done.to, action: done.breach }, 'SLA breached: lead reassigned');
   }
   if ('next' in done && done.next) await scheduleSlaTimers(deps, done.next);

@@ -11,7 +11,7 @@
 // events of the batch left it, so a batch gives the same result as one event at a time.
 import { randomUUID } from 'node:crypto';
 import type { InboundEvent } from '../connector.js';
-import { enqueueWriteBacks } from './durability.js';
+import { handOverWrites } from './hand-over.js';
 import {
   applyStateChange,
   closePendingSlaTimers,
@@ -140,7 +140,7 @@ export async function syncOwnershipBatch(deps: PipelineDeps, events: InboundEven
     return o.applied;
   });
 
-  await enqueueWriteBacks(deps, applied.outboxIds, 'revert write-back');
+  await handOverWrites(deps, applied.outboxIds, { what: 'revert write-back' });
   for (const c of applied.counts) deps.metrics.ownershipChanges.inc(c);
   for (const c of applied.conflicts) deps.metrics.conflicts.inc(c);
   return outcome;

@@ -1,8 +1,6 @@
 import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import { Redis as IORedis } from 'ioredis';
-import type { JobEvents, JobHandler, JobName, JobQueue, QueueDepth, RetryPolicy } from './types.js';
-
-const names: JobName[] = ['route', 'writeback'];
+import { jobNames as names, type JobEvents, type JobHandler, type JobQueue, type QueueDepth, type RetryPolicy } from './types.js';
 
 export interface BullQueueOptions {
   redisUrl: string;

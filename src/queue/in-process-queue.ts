@@ -1,7 +1,7 @@
 // The embedded binding: same handlers and same retry semantics as BullMQ (attempts, backoff,
 // permanent errors, jobId dedupe), held in memory. Postgres still holds every event, so a
 // restart loses nothing: the sweeper re-enqueues what was pending.
-import type { JobEvents, JobHandler, JobName, JobQueue, QueueDepth, RetryPolicy } from './types.js';
+import { jobNames, type JobEvents, type JobHandler, type JobName, type JobQueue, type QueueDepth, type RetryPolicy } from './types.js';
 
 interface Pending {
   name: JobName;
@@ -15,7 +15,7 @@ export function createInProcessQueue(opts: { retry: RetryPolicy }): JobQueue {
   const waiting: Pending[] = [];
   /** Delayed jobs by their timer (the name, for the depth gauge). */
   const timers = new Map<NodeJS.Timeout, JobName>();
-  const active: Record<JobName, number> = { route: 0, writeback: 0 };
+  const active: Record<JobName, number> = { route: 0, writeback: 0, sla: 0 };
   let handlers: Record<JobName, JobHandler> | undefined;
   let events: JobEvents = {};
   let concurrency = 1;
@@ -86,9 +86,8 @@ export function createInProcessQueue(opts: { retry: RetryPolicy }): JobQueue {
     },
     async ping() {},
     async depth() {
-      const names: JobName[] = ['route', 'writeback'];
       const delayed = [...timers.values()];
-      return names.flatMap((queue): QueueDepth[] => [
+      return jobNames.flatMap((queue): QueueDepth[] => [
         { queue, state: 'waiting', count: waiting.filter((j) => j.name === queue).length },
         { queue, state: 'active', count: active[queue] },
         { queue, state: 'delayed', count: delayed.filter((n) => n === queue).length },

@@ -1,3 +1,4 @@
+export { jobNames } from './types.js';
 export type { JobName, JobHandler, JobQueue, RetryPolicy, JobEvents, QueueDepth } from './types.js';
 export { retryDelayMs, type RetrySchedule } from './retry-delay.js';
 export { createBullQueue, type BullQueueOptions } from './bullmq-queue.js';

@@ -1,7 +1,11 @@
 // The transport for jobs. Postgres is the record of what must happen; a queue only carries
 // the nudge. Two bindings with the same semantics: BullMQ (Redis) and an in-process runner.
 
-export type JobName = 'route' | 'writeback';
+/** route: an inbound event to route; writeback: an owner write; sla: an SLA timer due (its own queue, so no handler has to guess a payload's kind). */
+export type JobName = 'route' | 'writeback' | 'sla';
+
+/** Every queue, in the order workers start. */
+export const jobNames: readonly JobName[] = ['route', 'writeback', 'sla'];
 
 export type JobHandler = (payload: unknown, ctx: { attempt: number; jobId: string }) => Promise<void>;
 

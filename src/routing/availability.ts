@@ -6,7 +6,8 @@
 // (RoutingState.availability, rep-status.ts), which may also cut a config range short ("back").
 import type { CompiledRep } from './compile.js';
 import { capReached } from './caps.js';
-import { counter, crmOwnerIdOf, localTime, type DecideContext, type Needs } from './context.js';
+import { crmOwnerIdOf } from './crm-owner-id.js';
+import { counter, localTime, type DecideContext, type Needs } from './context.js';
 import type { LocalTime } from './local-time.js';
 import { awayByStatus } from './rep-status.js';
 import { awayRange, offHours } from './working-hours.js';
@@ -44,7 +45,7 @@ function used<T>(ctx: DecideContext, rep: CompiledRep, result: T): T {
 export function checkRep(rep: CompiledRep, ctx: DecideContext, needs: Needs, poolId?: string): Reason | undefined {
   const r = rep.rep;
   if (!r.active) return skip('REP_INACTIVE', rep, poolId);
-  if (crmOwnerIdOf(rep, ctx.crm) === undefined) return skip('REP_NO_CRM_ID', rep, poolId, `no ${ctx.crm} owner id`);
+  if (crmOwnerIdOf(rep.rep, ctx.crm) === undefined) return skip('REP_NO_CRM_ID', rep, poolId, `no ${ctx.crm} owner id`);
   const local = localTime(rep, ctx);
   if (!local) return skip('REP_OFF_HOURS', rep, poolId, `invalid time zone ${r.timeZone}`);
   const ignore = needs.ignore;

@@ -62,7 +62,3 @@ export function localTime(rep: CompiledRep, ctx: DecideContext): LocalTime | und
   return rep.clock?.at(ctx.now);
 }
 
-/** The id written back to the CRM; leads from the API fall back to our rep id. */
-export function crmOwnerIdOf(rep: CompiledRep, crm: CrmName): string | undefined {
-  return rep.rep.crmIds[crm] ?? (crm === 'api' ? rep.id : undefined);
-}

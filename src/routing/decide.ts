@@ -8,7 +8,8 @@ import { resolveAction, stickyOwner } from './actions.js';
 import { compileConfig, type CompiledConfig, type CompiledRule } from './compile.js';
 import type { ConditionInput } from './conditions.js';
 import type { RoutingConfig } from './config-schema.js';
-import { counter, crmOwnerIdOf, makeContext, mergeNeeds, noNeeds, type DecideContext } from './context.js';
+import { crmOwnerIdOf } from './crm-owner-id.js';
+import { counter, makeContext, mergeNeeds, noNeeds, type DecideContext } from './context.js';
 import type { Outcome } from './outcome.js';
 import { chargeCaps } from './caps.js';
 import { globalLine, lineSeqKey } from './counter-keys.js';
@@ -102,7 +103,7 @@ function toDecision(o: Outcome, ruleId: string, ctx: DecideContext, reasons: Rea
       if (!o.uncapped) chargeCaps(rep, rep.clock!.at(ctx.now), ctx.nowMs, counterDeltas); // checkRep already refused reps without a valid zone
       if (!o.movedGlobal) toBackOfLine(ctx, globalSeqKey, rep.globalLastKey, counterDeltas);
       if (o.line) toBackOfLine(ctx, o.line.seqKey, o.line.lastKey, counterDeltas);
-      const crmOwnerId = crmOwnerIdOf(rep, ctx.crm)!;
+      const crmOwnerId = crmOwnerIdOf(rep.rep, ctx.crm)!;
       d = { kind: 'assigned', ownerId: rep.id, ownerKind: 'rep', crmOwnerId, code: o.code, ruleId, reasons, trace, stateChange: { cursors: {}, counterDeltas } };
       break;
     }

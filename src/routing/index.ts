@@ -1,5 +1,6 @@
 // The routing module's public surface. Everything here is pure: no I/O, no clock, no randomness.
 export { decide } from './decide.js';
+export { crmOwnerIdOf } from './crm-owner-id.js';
 export { stateKeys } from './state-keys.js';
 export { explainDecision } from './explain.js';
 export { validateRoutingConfig, knownOf, type ConfigIssue, type Known, type PartialRoutingConfig } from './validate.js';

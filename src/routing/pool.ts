@@ -4,6 +4,7 @@
 // reports POOL_EXHAUSTED. Never a silent drop.
 import { checkRep } from './availability.js';
 import type { CompiledPool } from './compile.js';
+import { crmOwnerIdOf } from './crm-owner-id.js';
 import { mergeNeeds, type DecideContext, type Needs } from './context.js';
 import { pickLeastLoaded } from './least-loaded.js';
 import type { Outcome } from './outcome.js';
@@ -36,7 +37,7 @@ function pickMember(pool: CompiledPool, ctx: DecideContext, needs: Needs, reason
 /** A CRM queue as owner: needs an id in the lead's CRM (api falls back to the queue id). */
 export function queueOutcome(queueId: string, ctx: DecideContext, reasons: Reason[], poolId?: string): Outcome | undefined {
   const queue = ctx.compiled.queues.get(queueId);
-  const crmOwnerId = queue && (queue.crmIds[ctx.crm] ?? (ctx.crm === 'api' ? queue.id : undefined));
+  const crmOwnerId = queue && crmOwnerIdOf(queue, ctx.crm);
   if (!queue || crmOwnerId === undefined) {
     reasons.push({ code: 'REP_NO_CRM_ID', detail: `queue ${queueId} has no ${ctx.crm} id`, ...(poolId ? { poolId } : {}) });
     return undefined;

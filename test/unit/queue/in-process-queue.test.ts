@@ -17,6 +17,7 @@ describe('in-process queue (same semantics as the BullMQ binding)', () => {
           if (attempt < 3) throw new Error('flaky');
         },
         writeback: async () => {},
+        sla: async () => {},
       },
       { concurrency: 1, onOutcome: (_n, o) => outcomes.push(o) },
     );
@@ -38,6 +39,7 @@ describe('in-process queue (same semantics as the BullMQ binding)', () => {
           throw new PermanentError('MAPPING_FAILED', 'no mapping');
         },
         writeback: async () => {},
+        sla: async () => {},
       },
       { concurrency: 1, onFinalFailure: async (n, p) => void finals.push([n, p]) },
     );
@@ -52,7 +54,7 @@ describe('in-process queue (same semantics as the BullMQ binding)', () => {
     const q = createInProcessQueue({ retry: policy(2) });
     const finals: unknown[] = [];
     let tries = 0;
-    q.startWorkers({ route: async () => void tries++, writeback: async () => { tries++; throw new Error('down'); } }, { concurrency: 1, onFinalFailure: async (_n, p) => void finals.push(p) });
+    q.startWorkers({ route: async () => void tries++, writeback: async () => { tries++; throw new Error('down'); }, sla: async () => {} }, { concurrency: 1, onFinalFailure: async (_n, p) => void finals.push(p) });
     await q.enqueue('writeback', 'w', { jobId: 'w' });
     await until(() => finals.length === 1);
     expect(tries).toBe(2);
@@ -63,7 +65,7 @@ describe('in-process queue (same semantics as the BullMQ binding)', () => {
     const seen: unknown[] = [];
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
-    q.startWorkers({ route: async (p) => { seen.push(p); await gate; }, writeback: async () => {} }, { concurrency: 2 });
+    q.startWorkers({ route: async (p) => { seen.push(p); await gate; }, writeback: async () => {}, sla: async () => {} }, { concurrency: 2 });
     await q.enqueue('route', 1, { jobId: 'same' });
     await q.enqueue('route', 2, { jobId: 'same' });
     release();
@@ -78,10 +80,22 @@ describe('in-process queue (same semantics as the BullMQ binding)', () => {
   it('waits for running jobs on close', async () => {
     const q = createInProcessQueue({ retry: policy(1) });
     let finished = false;
-    q.startWorkers({ route: async () => { await new Promise((r) => setTimeout(r, 30)); finished = true; }, writeback: async () => {} }, { concurrency: 1 });
+    q.startWorkers({ route: async () => { await new Promise((r) => setTimeout(r, 30)); finished = true; }, writeback: async () => {}, sla: async () => {} }, { concurrency: 1 });
     await q.enqueue('route', 1, { jobId: 'x' });
     await new Promise((r) => setImmediate(r));
     await q.close();
     expect(finished).toBe(true);
+  });
+
+  it('runs an SLA job on its own queue: the route handler never sees it, and a jobId is unique per queue', async () => {
+    const q = createInProcessQueue({ retry: policy(1) });
+    const seen: Array<[JobName, unknown]> = [];
+    const record = (name: JobName) => async (p: unknown) => void seen.push([name, p]);
+    q.startWorkers({ route: record('route'), writeback: record('writeback'), sla: record('sla') }, { concurrency: 1 });
+    await q.enqueue('sla', { v: 1, slaTimerId: 't1' }, { jobId: 'same' });
+    await q.enqueue('route', { v: 1, eventId: 'e1' }, { jobId: 'same' });
+    await until(() => seen.length === 2);
+    expect(seen).toEqual([['sla', { v: 1, slaTimerId: 't1' }], ['route', { v: 1, eventId: 'e1' }]]);
+    await q.close();
   });
 });
