@@ -1,33 +1,20 @@
 // The admin API's config lifecycle against real Postgres: auth, drafts, validate, publish,
 // rollback, diff, export, and that bad input or a bad config writes nothing.
 import { readFile } from 'node:fs/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { createTestDatabase, sqlClient, type TestDatabase } from '../support/services.js';
-import { cleanupQueue, startSystem, testEnv, type TestSystem } from '../support/system.js';
+import { useTestSystem } from '../support/system.js';
 
 const viewerToken = 'viewer-token-0123456789';
 const editorToken = 'editor-token-0123456789';
 const asViewer = { 'x-admin-token': viewerToken };
 const asEditor = { authorization: `Bearer ${editorToken}` };
 
-let tdb: TestDatabase;
-let sys: TestSystem;
-let sql: Awaited<ReturnType<typeof sqlClient>>;
 let defaultDoc: Record<string, any>;
 
-beforeAll(async () => {
-  tdb = await createTestDatabase();
-  sys = await startSystem(testEnv(tdb.url, { ADMIN_TOKENS: `viewer:${viewerToken},editor:${editorToken}` }), { migrate: true });
-  sql = await sqlClient(tdb.url);
+const sys = useTestSystem(async () => {
   defaultDoc = parseYaml(await readFile('fixtures/config/default.yaml', 'utf8'));
-});
-
-afterAll(async () => {
-  await sys?.close();
-  await cleanupQueue(sys.rt.env);
-  await sql?.end();
-  await tdb?.drop();
+  return { env: { ADMIN_TOKENS: `viewer:${viewerToken},editor:${editorToken}` }, migrate: true };
 });
 
 const call = (method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, headers: Record<string, string> = asEditor, payload?: unknown) =>
@@ -42,7 +29,7 @@ function withRep(id: string): Record<string, any> {
 }
 
 async function counts(): Promise<{ versions: number; drafts: number; active: number; at: Date }> {
-  const [r] = await sql.rows<{ versions: number; drafts: number; active: number; at: Date }>(`select (select count(*) from config_versions)::int versions, (select count(*) from config_drafts)::int drafts, (select version from config_active) active, (select updated_at from config_active) at`);
+  const [r] = await sys.sql.rows<{ versions: number; drafts: number; active: number; at: Date }>(`select (select count(*) from config_versions)::int versions, (select count(*) from config_drafts)::int drafts, (select version from config_active) active, (select updated_at from config_active) at`);
   return r!;
 }
 
@@ -134,7 +121,7 @@ describe('publish, rollback, diff, export', () => {
     ]);
     const active = (await call('GET', '/v1/admin/config', asViewer)).json();
     expect(active).toMatchObject({ version: 2, message: 'add dee' });
-    const [row] = await sql.rows(`select v.version, v.author, v.message, jsonb_array_length(v.diff->'changes') changes from config_versions v join config_active a on a.version = v.version`);
+    const [row] = await sys.sql.rows(`select v.version, v.author, v.message, jsonb_array_length(v.diff->'changes') changes from config_versions v join config_active a on a.version = v.version`);
     expect(row).toEqual({ version: 2, author: v.author, message: 'add dee', changes: 2 });
   });
 
@@ -160,7 +147,7 @@ describe('publish, rollback, diff, export', () => {
       { version: 2, previousVersion: 1, kind: 'publish', by: expect.stringMatching(/^Ana via editor:/), message: 'add dee', at: expect.any(String) },
       { version: 1, previousVersion: null, kind: 'bootstrap', by: 'bootstrap', message: expect.stringMatching(/^initial config from /), at: expect.any(String) },
     ]);
-    const [pointer] = await sql.rows<{ updated_at: Date }>(`select updated_at from config_active`);
+    const [pointer] = await sys.sql.rows<{ updated_at: Date }>(`select updated_at from config_active`);
     expect(new Date(activations[0].at).getTime()).toBe(pointer!.updated_at.getTime());
     expect((await call('GET', '/v1/admin/config/activations?limit=1', asViewer)).json().activations).toHaveLength(1);
   });
@@ -236,7 +223,7 @@ describe('concurrency', () => {
     expect(versions).toEqual(Array.from({ length: 8 }, (_, i) => before + 1 + i));
     expect((await counts()).active).toBe(before + 8);
     // Each diff is against the version active just before it: the chain has no gaps.
-    const rows = await sql.rows<{ version: number; against: number }>(`select version, (diff->>'against')::int against from config_versions where version > $1 order by version`, [before]);
+    const rows = await sys.sql.rows<{ version: number; against: number }>(`select version, (diff->>'against')::int against from config_versions where version > $1 order by version`, [before]);
     expect(rows.every((r) => r.against === r.version - 1)).toBe(true);
   });
 

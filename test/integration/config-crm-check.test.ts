@@ -1,15 +1,15 @@
 // Validation against the CRM's real schema: every field a HubSpot mapping reads must be a
 // property of the object in the portal. Real HubSpot connector, HubSpot stand-in over HTTP.
 import { readFile } from 'node:fs/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { createHubSpotConnector } from '../../connectors/hubspot/index.js';
 import type { CrmConnector } from '../../src/connector.js';
 import { validateConfig } from '../../src/pipeline/config-admin.js';
 import { childEnv, spawnCli } from '../support/cli.js';
 import { startHubSpotStandIn, type HubSpotStandIn } from '../support/hubspot-standin.js';
-import { createTestDatabase, sqlClient, type TestDatabase } from '../support/services.js';
-import { cleanupQueue, startSystem, testEnv, type TestSystem } from '../support/system.js';
+import { sqlClient } from '../support/services.js';
+import { useTestSystem } from '../support/system.js';
 
 // Every property the sample hubspot/contact mapping reads, except mobilephone and hs_language.
 const portalProperties = ['email', 'firstname', 'lastname', 'phone', 'company', 'website', 'country', 'state', 'city', 'zip', 'industry', 'numemployees', 'annualrevenue', 'hs_analytics_source', 'hubspot_owner_id', 'createdate', 'hs_lead_status', 'hs_object_id', 'lastmodifieddate'];
@@ -22,24 +22,14 @@ const editorToken = 'editor-token-0123456789';
 let standIn: HubSpotStandIn;
 let hubspot: CrmConnector;
 let sample: Record<string, any>;
-let tdb: TestDatabase;
-let sys: TestSystem;
 
 const hubspotConfig = () => ({ baseUrl: standIn.url, auth: { kind: 'private_app' as const, token: 'pat-test-token' }, clientSecret: 'client-secret-for-tests', maxRetries: 0 });
 
-beforeAll(async () => {
+const sys = useTestSystem(async () => {
   standIn = await startHubSpotStandIn({ properties: { contacts: portalProperties.map((name) => ({ name, label: name, type: 'string', fieldType: 'text' })) } });
   hubspot = createHubSpotConnector(hubspotConfig());
   sample = parseYaml(await readFile('fixtures/config/sample.yaml', 'utf8'));
-  tdb = await createTestDatabase();
-  sys = await startSystem(testEnv(tdb.url, { ADMIN_TOKENS: `editor:${editorToken}` }), { migrate: true, connectors: { hubspot } });
-});
-
-afterAll(async () => {
-  await sys?.close();
-  await cleanupQueue(sys.rt.env);
-  await tdb?.drop();
-  await standIn?.close();
+  return { env: { ADMIN_TOKENS: `editor:${editorToken}` }, migrate: true, connectors: { hubspot }, after: () => standIn?.close() };
 });
 
 describe('the CRM schema check', () => {
@@ -57,7 +47,7 @@ describe('the CRM schema check', () => {
   });
 
   it('refuses to publish through the admin API (422, nothing written) when the portal lacks a property', async () => {
-    const sql = await sqlClient(tdb.url);
+    const sql = await sqlClient(sys.db.url);
     try {
       const res = await sys.app.inject({ method: 'POST', url: '/v1/admin/config/publish', headers: { 'x-admin-token': editorToken }, payload: { message: 'sample', document: sample } });
       expect(res.statusCode).toBe(422);

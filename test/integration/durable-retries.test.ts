@@ -3,13 +3,13 @@
 // rows' schedule in Postgres and behind the circuit, a Redis flush in the middle loses nothing,
 // and after the recovery every lead is written exactly once. Time is compressed through env
 // (RETRY_BASE_MS=20, RETRY_MAX_MS=200, CIRCUIT_OPEN_MS=400), not faked.
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { buildApp } from '../../src/http/index.js';
 import { createLogger } from '../../src/logger.js';
 import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.js';
 import { signedHubSpotWebhook, startHubSpotStandIn, type HubSpotStandIn } from '../support/hubspot-standin.js';
-import { clearQueuePrefix, createTestDatabase, sqlClient, type TestDatabase } from '../support/services.js';
-import { cleanupQueue, startSystem, testEnv, type TestSystem } from '../support/system.js';
+import { clearQueuePrefix } from '../support/services.js';
+import { useTestSystem } from '../support/system.js';
 import { until } from '../support/until.js';
 
 const clientSecret = 'durable-secret-0001';
@@ -18,14 +18,10 @@ const circuitFailures = 3;
 const openMs = 400;
 const jobAttempts = 8;
 
-let tdb: TestDatabase;
 let standIn: HubSpotStandIn;
 let proxy: FaultProxy;
-let sys: TestSystem;
-let sql: Awaited<ReturnType<typeof sqlClient>>;
 
-beforeAll(async () => {
-  tdb = await createTestDatabase();
+const sys = useTestSystem(async () => {
   standIn = await startHubSpotStandIn({
     records: { contacts: Object.fromEntries(ids.map((id) => [id, { email: `c${id}@acme.example`, company: 'ACME', hubspot_owner_id: null }])) },
     owners: [{ id: '101' }, { id: '102' }, { id: '103' }],
@@ -33,7 +29,7 @@ beforeAll(async () => {
   proxy = await startFaultProxy(standIn.url, { match: /\/batch\/update$/ });
   // maxRetries 0: one HTTP request per connector call, so the proxy's log counts calls.
   const hubspot = { baseUrl: proxy.url, auth: { kind: 'private_app', token: 'pat-durable' }, clientSecret, maxRetries: 0, retryBaseDelayMs: 1 };
-  const env = testEnv(tdb.url, {
+  const env = {
     HUBSPOT_CONFIG: JSON.stringify(hubspot),
     CONFIG_FILE: 'fixtures/config/hubspot-e2e.yaml',
     JOB_ATTEMPTS: String(jobAttempts),
@@ -45,23 +41,20 @@ beforeAll(async () => {
     // Also the write lease: long enough for a write call on a busy machine, short enough that a
     // job id a partial Redis flush orphaned is swept under a new one within the test.
     SWEEP_AFTER_MS: '10000',
-  });
-  sys = await startSystem(env, { working: true, migrate: true });
-  sql = await sqlClient(tdb.url);
+  };
+  return {
+    env,
+    working: true,
+    migrate: true,
+    after: async () => {
+      await proxy?.close();
+      await standIn?.close();
+    },
+  };
 });
-
-afterAll(async () => {
-  await sys?.close();
-  if (sys) await cleanupQueue(sys.rt.env);
-  await proxy?.close();
-  await standIn?.close();
-  await sql?.end();
-  await tdb?.drop();
-});
-
 
 const outbox = async () =>
-  (await sql.rows<{ n: string; pending: string; done: string; min_attempts: number | null; max_attempts: number | null }>(
+  (await sys.sql.rows<{ n: string; pending: string; done: string; min_attempts: number | null; max_attempts: number | null }>(
     `select count(*) n, count(*) filter (where status = 'pending') pending, count(*) filter (where status = 'done') done, min(attempts) min_attempts, max(attempts) max_attempts from outbox`,
   ))[0]!;
 
@@ -99,7 +92,7 @@ it('HubSpot writes down past the old 8-try window, Redis flushed meanwhile: rout
 
   proxy.down = false;
   await until(async () => (await outbox()).done === String(ids.length), { timeoutMs: 60_000, what: 'every owner written after the recovery' }).catch(async (e: Error) => {
-    const rows = await sql.rows(`select status, attempts, next_attempt_at, last_attempt_at, now() as db_now from outbox where status <> 'done' order by next_attempt_at`);
+    const rows = await sys.sql.rows(`select status, attempts, next_attempt_at, last_attempt_at, now() as db_now from outbox where status <> 'done' order by next_attempt_at`);
     throw new Error(`${e.message}; circuits ${JSON.stringify(sys.rt.deps.durability!.circuits.states())}; forwarded ${proxy.forwarded.length}, refused ${proxy.refused.length}; not done: ${JSON.stringify(rows)}`);
   });
   const perRecord = new Map<string, number>();

@@ -3,47 +3,33 @@
 // rolling second, a burst of 150 leads gets every owner written exactly once and HubSpot never
 // has to say 429. Reads and writes share the connector's one bucket; when it is empty the
 // batches wait (and grow) instead of failing.
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { signedHubSpotWebhook, startHubSpotStandIn, type HubSpotStandIn } from '../support/hubspot-standin.js';
-import { createTestDatabase, sqlClient, type TestDatabase } from '../support/services.js';
-import { cleanupQueue, startSystem, testEnv, type TestSystem } from '../support/system.js';
+import { useTestSystem } from '../support/system.js';
 import { until } from '../support/until.js';
 
 const clientSecret = 'rate-limit-secret-0001';
 const budget = { requests: 3, windowMs: 1000 };
 const ids = Array.from({ length: 150 }, (_, i) => String(9000 + i));
 
-let tdb: TestDatabase;
 let standIn: HubSpotStandIn;
-let sys: TestSystem;
-let sql: Awaited<ReturnType<typeof sqlClient>>;
 
-beforeAll(async () => {
-  tdb = await createTestDatabase();
+const sys = useTestSystem(async () => {
   standIn = await startHubSpotStandIn({
     rateLimit: budget,
     records: { contacts: Object.fromEntries(ids.map((id) => [id, { email: `c${id}@acme.example`, company: 'ACME', hubspot_owner_id: null }])) },
     owners: [{ id: '101' }, { id: '102' }, { id: '103' }],
   });
   const hubspot = { baseUrl: standIn.url, auth: { kind: 'private_app', token: 'pat-rl' }, clientSecret, rateLimit: budget };
-  const env = testEnv(tdb.url, {
+  const env = {
     HUBSPOT_CONFIG: JSON.stringify(hubspot),
     CONFIG_FILE: 'fixtures/config/hubspot-e2e.yaml',
     // Enough jobs in flight for group commit to fill a batch while the bucket is empty.
     WORKER_CONCURRENCY: '200',
     ROUTE_BATCH_MAX: '100',
     SWEEP_AFTER_MS: '30000',
-  });
-  sys = await startSystem(env, { working: true, migrate: true });
-  sql = await sqlClient(tdb.url);
-});
-
-afterAll(async () => {
-  await sys?.close();
-  if (sys) await cleanupQueue(sys.rt.env);
-  await standIn?.close();
-  await sql?.end();
-  await tdb?.drop();
+  };
+  return { env, working: true, migrate: true, after: () => standIn?.close() };
 });
 
 const signed = (events: unknown[]) => signedHubSpotWebhook(clientSecret, events);
@@ -69,7 +55,7 @@ it('a burst of 150 leads against 3 requests / s: every owner written once, zero 
   // Loose on purpose: how many calls a burst takes depends on how the jobs happen to group.
   expect(statuses.length).toBeLessThanOrEqual(40);
   // The stand-in has every write; our outbox marks them done once HubSpot's answers are read.
-  const outbox = async () => (await sql.rows<{ done: string; other: string }>(`select count(*) filter (where status = 'done') done, count(*) filter (where status <> 'done') other from outbox`))[0]!;
+  const outbox = async () => (await sys.sql.rows<{ done: string; other: string }>(`select count(*) filter (where status = 'done') done, count(*) filter (where status <> 'done') other from outbox`))[0]!;
   await until(async () => (await outbox()).done === String(ids.length), { what: 'every outbox row done' });
   expect(await outbox()).toEqual({ done: String(ids.length), other: '0' });
 }, 60_000);

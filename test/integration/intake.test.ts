@@ -1,30 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, sqlClient, type TestDatabase } from '../support/services.js';
-import { cleanupQueue, leadBody, startSystem, testApiKey, testEnv, type TestSystem } from '../support/system.js';
+import { describe, expect, it } from 'vitest';
+import { leadBody, testApiKey, useTestSystem } from '../support/system.js';
 import { until } from '../support/until.js';
 
-let tdb: TestDatabase;
-let sys: TestSystem;
-let sql: Awaited<ReturnType<typeof sqlClient>>;
-
-beforeAll(async () => {
-  tdb = await createTestDatabase();
-  sys = await startSystem(testEnv(tdb.url, { BODY_LIMIT_BYTES: '4096' }), { working: true, migrate: true });
-  sql = await sqlClient(tdb.url);
-});
-
-afterAll(async () => {
-  await sys?.close();
-  await cleanupQueue(sys.rt.env);
-  await sql?.end();
-  await tdb?.drop();
-});
+const sys = useTestSystem(() => ({ env: { BODY_LIMIT_BYTES: '4096' }, working: true, migrate: true }));
 
 const post = (payload: unknown, headers: Record<string, string> = { 'x-api-key': testApiKey }) =>
   sys.app.inject({ method: 'POST', url: '/v1/leads', headers: { 'content-type': 'application/json', ...headers }, payload: typeof payload === 'string' ? payload : JSON.stringify(payload) });
 
 async function tableCounts() {
-  const [r] = await sql.rows<Record<string, string>>(
+  const [r] = await sys.sql.rows<Record<string, string>>(
     `select (select count(*) from inbound_events) events, (select count(*) from leads) leads,
             (select count(*) from assignments) assignments, (select count(*) from outbox) outbox`,
   );
@@ -37,14 +21,14 @@ describe('POST /v1/leads', () => {
     expect(res.statusCode).toBe(202);
     const { eventId } = res.json();
     // Acknowledged means stored: the row exists the moment the 202 is out.
-    const [ev] = await sql.rows(`select source, source_event_id, crm from inbound_events where id = $1`, [eventId]);
+    const [ev] = await sys.sql.rows(`select source, source_event_id, crm from inbound_events where id = $1`, [eventId]);
     expect(ev).toEqual({ source: 'api:web-form', source_event_id: 'once-0001', crm: 'api' });
 
-    const done = await until(async () => (await sql.rows(`select status from outbox o join assignments a on a.id = o.assignment_id where a.event_id = $1 and o.status = 'done'`, [eventId]))[0]);
+    const done = await until(async () => (await sys.sql.rows(`select status from outbox o join assignments a on a.id = o.assignment_id where a.event_id = $1 and o.status = 'done'`, [eventId]))[0]);
     expect(done).toEqual({ status: 'done' });
-    const assignments = await sql.rows(`select outcome, rep_id, pool_id, rule_id, config_version from assignments where event_id = $1`, [eventId]);
+    const assignments = await sys.sql.rows(`select outcome, rep_id, pool_id, rule_id, config_version from assignments where event_id = $1`, [eventId]);
     expect(assignments).toEqual([{ outcome: 'assigned', rep_id: 'ana', pool_id: 'inbound', rule_id: 'everyone', config_version: 1 }]);
-    const [lead] = await sql.rows<{ owner_rep_id: string; email: string }>(`select owner_rep_id, data->>'email' email from leads where record_id = 'once-0001'`);
+    const [lead] = await sys.sql.rows<{ owner_rep_id: string; email: string }>(`select owner_rep_id, data->>'email' email from leads where record_id = 'once-0001'`);
     expect(lead).toEqual({ owner_rep_id: 'ana', email: 'once-0001@acme.example' });
   });
 
@@ -54,10 +38,10 @@ describe('POST /v1/leads', () => {
     expect(ids.size).toBe(1);
     expect(answers.map((a) => a.statusCode).sort()).toEqual([200, 200, 200, 200, 202]);
     const [eventId] = [...ids];
-    await until(async () => (await sql.rows(`select 1 from outbox o join assignments a on a.id = o.assignment_id where a.event_id = $1 and o.status = 'done'`, [eventId])).length === 1);
+    await until(async () => (await sys.sql.rows(`select 1 from outbox o join assignments a on a.id = o.assignment_id where a.event_id = $1 and o.status = 'done'`, [eventId])).length === 1);
     // A sixth delivery after routing is still a no-op.
     expect((await post(leadBody('five-0001'))).json()).toEqual({ eventId, status: 'duplicate', leadUrl: `/v1/leads/${eventId}` });
-    const [c] = await sql.rows<{ a: string; o: string }>(
+    const [c] = await sys.sql.rows<{ a: string; o: string }>(
       `select (select count(*) from assignments a join inbound_events e on e.id = a.event_id where e.source_event_id = 'five-0001') a,
               (select count(*) from outbox where record_id = 'five-0001') o`,
     );

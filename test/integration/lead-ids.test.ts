@@ -4,9 +4,8 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, sqlClient, type TestDatabase } from '../support/services.js';
-import { cleanupQueue, startSystem, testApiKey, testEnv, type TestSystem } from '../support/system.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { testApiKey, useTestSystem } from '../support/system.js';
 import { until } from '../support/until.js';
 
 const viewerToken = 'viewer-token-0123456789';
@@ -29,31 +28,18 @@ routing:
     - { id: america, when: { field: country, op: in, value: [US] }, action: { pool: us } }
 `;
 
-let tdb: TestDatabase;
-let sys: TestSystem;
-let sql: Awaited<ReturnType<typeof sqlClient>>;
-
-beforeAll(async () => {
-  tdb = await createTestDatabase();
+const sys = useTestSystem(() => {
   const dir = mkdtempSync(join(tmpdir(), 'lead-ids-'));
   writeFileSync(join(dir, 'config.yaml'), config);
   // Not working yet: the first test sees an event before routing runs.
-  sys = await startSystem(testEnv(tdb.url, { ADMIN_TOKENS: `viewer:${viewerToken}`, CONFIG_FILE: join(dir, 'config.yaml') }), { migrate: true });
-  sql = await sqlClient(tdb.url);
-});
-
-afterAll(async () => {
-  await sys?.close();
-  if (sys) await cleanupQueue(sys.rt.env);
-  await sql?.end();
-  await tdb?.drop();
+  return { env: { ADMIN_TOKENS: `viewer:${viewerToken}`, CONFIG_FILE: join(dir, 'config.yaml') }, migrate: true };
 });
 
 const get = (url: string) => sys.app.inject({ method: 'GET', url, headers: viewer });
 const post = (key: string, lead: Record<string, unknown>, source = 'web-form') =>
   sys.app.inject({ method: 'POST', url: '/v1/leads', headers: { 'x-api-key': testApiKey }, payload: { source, idempotencyKey: key, lead } });
 const routed = (eventId: string) =>
-  until(async () => (await sql.rows<{ lead_id: string }>(`select lead_id from assignments where event_id = $1`, [eventId]))[0]?.lead_id, { what: `lead of event ${eventId}` });
+  until(async () => (await sys.sql.rows<{ lead_id: string }>(`select lead_id from assignments where event_id = $1`, [eventId]))[0]?.lead_id, { what: `lead of event ${eventId}` });
 
 describe('the id in the 202', () => {
   let eventId: string;
@@ -67,7 +53,7 @@ describe('the id in the 202', () => {
 
     const pending = await get(res.headers.location as string);
     expect(pending.statusCode).toBe(202);
-    const [ev] = await sql.rows<{ received_at: Date }>(`select received_at from inbound_events where id = $1`, [eventId]);
+    const [ev] = await sys.sql.rows<{ received_at: Date }>(`select received_at from inbound_events where id = $1`, [eventId]);
     expect(pending.json()).toEqual({
       leadId: null,
       eventId,
@@ -171,7 +157,7 @@ describe('GET /v1/leads', () => {
 
   it('lists every lead newest first with its owner and current decision', async () => {
     const page = await list('');
-    const count = (await sql.rows<{ n: string }>(`select count(*) n from leads`))[0]!.n;
+    const count = (await sys.sql.rows<{ n: string }>(`select count(*) n from leads`))[0]!.n;
     expect(page.leads).toHaveLength(Number(count));
     expect(page.nextCursor).toBeNull();
     expect(page.leads[0]).toMatchObject({ id: ids['list-us-0002'], url: `/v1/leads/${ids['list-us-0002']}`, email: 'us2@gamma.example', domain: 'gamma.example', owner: { repId: 'bo', crmOwnerId: 'bo' }, decision: { outcome: 'assigned', poolId: 'us', ruleId: 'america', reasonCode: 'ROUND_ROBIN_NEXT' } });

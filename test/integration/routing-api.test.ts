@@ -1,38 +1,26 @@
 // GET /v1/leads/:id, GET /v1/leads/:id/decision and POST /v1/route/preview against real
 // Postgres and Redis, with the default config (ana, bo, cy in one round-robin pool).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, sqlClient, type TestDatabase } from '../support/services.js';
-import { cleanupQueue, leadBody, startSystem, testApiKey, testEnv, type TestSystem } from '../support/system.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { leadBody, testApiKey, useTestSystem } from '../support/system.js';
 import { until } from '../support/until.js';
 
 const viewerToken = 'viewer-token-0123456789';
 const editorToken = 'editor-token-0123456789';
 const viewer = { 'x-admin-token': viewerToken };
 
-let tdb: TestDatabase;
-let sys: TestSystem;
-let sql: Awaited<ReturnType<typeof sqlClient>>;
 const leadIds: string[] = [];
 
+const sys = useTestSystem(() => ({ env: { ADMIN_TOKENS: `viewer:${viewerToken},editor:${editorToken}` }, working: true, migrate: true }));
+
 beforeAll(async () => {
-  tdb = await createTestDatabase();
-  sys = await startSystem(testEnv(tdb.url, { ADMIN_TOKENS: `viewer:${viewerToken},editor:${editorToken}` }), { working: true, migrate: true });
-  sql = await sqlClient(tdb.url);
   // Three leads through the real path: ana, bo, cy in rotation order.
   for (const key of ['api-lead-0001', 'api-lead-0002', 'api-lead-0003']) {
     const res = await sys.app.inject({ method: 'POST', url: '/v1/leads', headers: { 'x-api-key': testApiKey }, payload: leadBody(key, { firstName: 'Kim' }) });
     expect(res.statusCode).toBe(202);
     const { eventId } = res.json();
-    const row = await until(async () => (await sql.rows<{ lead_id: string }>(`select lead_id from assignments where event_id = $1`, [eventId]))[0], { what: `assignment of ${key}` });
+    const row = await until(async () => (await sys.sql.rows<{ lead_id: string }>(`select lead_id from assignments where event_id = $1`, [eventId]))[0], { what: `assignment of ${key}` });
     leadIds.push(row.lead_id);
   }
-});
-
-afterAll(async () => {
-  await sys?.close();
-  if (sys) await cleanupQueue(sys.rt.env);
-  await sql?.end();
-  await tdb?.drop();
 });
 
 const get = (url: string, headers: Record<string, string> = viewer) => sys.app.inject({ method: 'GET', url, headers });
@@ -41,12 +29,12 @@ const preview = (payload: unknown, headers: Record<string, string> = viewer) => 
 /** Every row of every table routing writes to: a preview must leave all of it as it was. */
 async function everything() {
   return {
-    events: await sql.rows(`select id, status from inbound_events order by id`),
-    leads: await sql.rows(`select id, owner_rep_id, updated_at from leads order by id`),
-    assignments: await sql.rows(`select id from assignments order by id`),
-    outbox: await sql.rows(`select id from outbox order by id`),
-    cursors: await sql.rows(`select pool_id, position, updated_at from rotation_cursors order by pool_id`),
-    counters: await sql.rows(`select key, value from routing_counters order by key`),
+    events: await sys.sql.rows(`select id, status from inbound_events order by id`),
+    leads: await sys.sql.rows(`select id, owner_rep_id, updated_at from leads order by id`),
+    assignments: await sys.sql.rows(`select id from assignments order by id`),
+    outbox: await sys.sql.rows(`select id from outbox order by id`),
+    cursors: await sys.sql.rows(`select pool_id, position, updated_at from rotation_cursors order by pool_id`),
+    counters: await sys.sql.rows(`select key, value from routing_counters order by key`),
   };
 }
 
@@ -54,7 +42,7 @@ describe('GET /v1/leads/:id/decision', () => {
   it('returns the stored decision with its trace, config version, event and time', async () => {
     const res = await get(`/v1/leads/${leadIds[1]}/decision`);
     expect(res.statusCode).toBe(200);
-    const [a] = await sql.rows<{ id: string; event_id: string; created_at: Date }>(`select id, event_id, created_at from assignments where lead_id = $1`, [leadIds[1]]);
+    const [a] = await sys.sql.rows<{ id: string; event_id: string; created_at: Date }>(`select id, event_id, created_at from assignments where lead_id = $1`, [leadIds[1]]);
     const body = res.json();
     expect(body).toMatchObject({
       leadId: leadIds[1],

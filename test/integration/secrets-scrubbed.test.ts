@@ -4,20 +4,18 @@
 // every log line (this file's trace log is part of the scan after the suite).
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { Secret } from '../../src/config/index.js';
 import type { CrmConnector } from '../../src/connector.js';
-import { createTestDatabase, sqlClient, type TestDatabase } from '../support/services.js';
-import { cleanupQueue, leadBody, startSystem, testApiKey, testEnv, type TestSystem } from '../support/system.js';
+import { sqlClient } from '../support/services.js';
+import { leadBody, testApiKey, useTestSystem } from '../support/system.js';
 import { testLogPath } from '../support/test-logs.js';
 import { until } from '../support/until.js';
 
 const viewerToken = 'viewer-token-0123456789';
 // Minted at run time like an OAuth access token; the log scan's list cannot know it, so this file checks it itself.
 let session: Secret;
-let tdb: TestDatabase;
-let sys: TestSystem;
 
 /** A CRM whose every answer echoes the session it was called with, as Salesforce's INVALID_SESSION_ID does. */
 function echoingCrm(name: 'api' | 'hubspot'): CrmConnector {
@@ -35,22 +33,15 @@ function echoingCrm(name: 'api' | 'hubspot'): CrmConnector {
   };
 }
 
-beforeAll(async () => {
+const sys = useTestSystem(() => {
   session = new Secret(`00Dsess!${randomBytes(12).toString('hex')}`);
-  tdb = await createTestDatabase();
-  sys = await startSystem(testEnv(tdb.url, { ADMIN_TOKENS: `viewer:${viewerToken}` }), { working: true, migrate: true, connectors: { api: echoingCrm('api'), hubspot: echoingCrm('hubspot') } });
-});
-
-afterAll(async () => {
-  await sys?.close();
-  if (sys) await cleanupQueue(sys.rt.env);
-  await tdb?.drop();
+  return { env: { ADMIN_TOKENS: `viewer:${viewerToken}` }, working: true, migrate: true, connectors: { api: echoingCrm('api'), hubspot: echoingCrm('hubspot') } };
 });
 
 it('stores a refused write-back without the token the CRM echoed', async () => {
   const res = await sys.app.inject({ method: 'POST', url: '/v1/leads', headers: { 'x-api-key': testApiKey }, payload: leadBody('scrub-0001') });
   expect(res.statusCode).toBe(202);
-  const sql = await sqlClient(tdb.url);
+  const sql = await sqlClient(sys.db.url);
   try {
     const row = await until(async () => (await sql.rows<{ last_error: string }>(`select last_error from outbox where record_id = 'scrub-0001' and status = 'failed'`))[0]);
     expect(row.last_error).toBe('CRM_REJECTED: INVALID_SESSION_ID: Session [redacted] expired or invalid');

@@ -1,16 +1,11 @@
-// Shared by the sync-*.test.ts files: an in-process node (runtime + app) on a settable clock,
-// a CRM connector that accepts every owner write and remembers it, and CRM event builders.
+// Shared by the sync-*.test.ts files (which start their nodes with test/support/system.ts's
+// startSystem, on a settable clock when they need one): a CRM connector that accepts every
+// owner write and remembers it, and CRM event builders.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { FastifyInstance } from 'fastify';
 import type { CrmConnector, InboundEvent, OwnerWrite } from '../../src/connector.js';
-import { Secret, type Env } from '../../src/config/index.js';
-import { buildApp } from '../../src/http/index.js';
-import { testLogger } from '../support/test-logs.js';
-import { openRuntime, type Runtime } from '../../src/runtime.js';
-import type { CrmName } from '../../src/lead/index.js';
-import { testApiKey } from '../support/system.js';
+export { startSystem, type Clock, type TestSystem } from '../support/system.js';
 
 export const viewerToken = 'viewer-token-0123456789';
 export const editorToken = 'editor-token-0123456789';
@@ -48,41 +43,6 @@ export function fakeHubSpot(): CrmConnector & { writes: OwnerWrite[] } {
     },
     listOwners: async () => [],
     describeFields: async () => [],
-  };
-}
-
-export interface Clock {
-  at: Date;
-}
-
-export interface Node {
-  rt: Runtime;
-  app: FastifyInstance;
-  close(): Promise<void>;
-}
-
-/** One process: the runtime on `clock` (real time when absent), the app, and, if `working`, the workers and sweeper. */
-export async function startNode(env: Env, opts: { clock?: Clock; connectors?: Partial<Record<CrmName, CrmConnector>>; working?: boolean } = {}): Promise<Node> {
-  const logger = testLogger();
-  const clock = opts.clock;
-  const rt = await openRuntime(env, { logger, connectors: opts.connectors, ...(clock ? { now: () => new Date(clock.at.getTime()) } : {}) });
-  const app = buildApp({
-    logger,
-    metrics: rt.deps.metrics,
-    bodyLimitBytes: env.BODY_LIMIT_BYTES,
-    checks: [],
-    isShuttingDown: () => false,
-    intake: { pipeline: rt.deps, env, apiKeys: [new Secret(testApiKey)] },
-  });
-  await app.ready();
-  if (opts.working) void rt.startWorking();
-  return {
-    rt,
-    app,
-    async close() {
-      await app.close();
-      await rt.close();
-    },
   };
 }
 

@@ -6,7 +6,7 @@ import { ingestCrmEvents } from '../../src/pipeline/index.js';
 import { createTestDatabase, sqlClient, type TestDatabase } from '../support/services.js';
 import { cleanupQueue, testApiKey, testEnv } from '../support/system.js';
 import { until } from '../support/until.js';
-import { contactMapping, created, editorToken, fakeHubSpot, hubspotConfigEnv, ownerChanged, startNode, viewerToken, writeConfigFile, type Node } from './sync-helpers.js';
+import { contactMapping, created, editorToken, fakeHubSpot, hubspotConfigEnv, ownerChanged, startSystem, viewerToken, writeConfigFile, type TestSystem } from './sync-helpers.js';
 
 const config = {
   mappings: { 'hubspot/contact': contactMapping },
@@ -25,7 +25,7 @@ const config = {
 };
 
 let tdb: TestDatabase;
-let node: Node;
+let node: TestSystem;
 let sql: Awaited<ReturnType<typeof sqlClient>>;
 const hubspot = fakeHubSpot();
 
@@ -36,7 +36,7 @@ beforeAll(async () => {
   const db = await openDatabase(env);
   await db.migrate();
   await db.close();
-  node = await startNode(env, { connectors: { hubspot }, working: true });
+  node = await startSystem(env, { connectors: { hubspot }, working: true });
   sql = await sqlClient(tdb.url);
 }, 120_000);
 

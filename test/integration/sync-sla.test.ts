@@ -7,7 +7,7 @@ import { fireSlaTimer, ingestCrmEvents } from '../../src/pipeline/index.js';
 import { clearQueuePrefix, createTestDatabase, sqlClient, type TestDatabase } from '../support/services.js';
 import { testApiKey, testEnv } from '../support/system.js';
 import { until } from '../support/until.js';
-import { contactMapping, created, fakeHubSpot, hubspotConfigEnv, ownerChanged, startNode, updated, writeConfigFile, type Clock, type Node } from './sync-helpers.js';
+import { contactMapping, created, fakeHubSpot, hubspotConfigEnv, ownerChanged, startSystem, updated, writeConfigFile, type Clock, type TestSystem } from './sync-helpers.js';
 
 const weekdays = { mon: ['09:00-17:00'], tue: ['09:00-17:00'], wed: ['09:00-17:00'], thu: ['09:00-17:00'], fri: ['09:00-17:00'] };
 const config = {
@@ -40,8 +40,8 @@ const config = {
 
 let tdb: TestDatabase;
 let env: Env;
-let a: Node;
-let b: Node;
+let a: TestSystem;
+let b: TestSystem;
 let sql: Awaited<ReturnType<typeof sqlClient>>;
 // Friday 2026-12-04 16:30 in Berlin.
 const clock: Clock = { at: new Date('2026-12-04T15:30:00Z') };
@@ -56,8 +56,8 @@ beforeAll(async () => {
   await db.migrate();
   await db.close();
   const hubspot = fakeHubSpot();
-  a = await startNode(env, { clock, connectors: { hubspot }, working: true });
-  b = await startNode(env, { clock, connectors: { hubspot }, working: true });
+  a = await startSystem(env, { clock, connectors: { hubspot }, working: true });
+  b = await startSystem(env, { clock, connectors: { hubspot }, working: true });
   sql = await sqlClient(tdb.url);
 }, 120_000);
 

@@ -1,15 +1,11 @@
 // The owner write after routing: tried at once by the worker that routed the lead; a retryable
 // CRM failure becomes a write-back job with backoff; a permanent refusal is stored, not retried.
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { OwnerWrite, WriteResult } from '../../src/connector.js';
 import { apiWriteDouble } from '../support/crm-double.js';
-import { createTestDatabase, sqlClient, type TestDatabase } from '../support/services.js';
-import { cleanupQueue, leadBody, startSystem, testApiKey, testEnv, type TestSystem } from '../support/system.js';
+import { leadBody, testApiKey, useTestSystem } from '../support/system.js';
 import { until } from '../support/until.js';
 
-let tdb: TestDatabase;
-let sys: TestSystem;
-let sql: Awaited<ReturnType<typeof sqlClient>>;
 const calls: string[][] = [];
 // Answers per record id, in order; the contract's result shapes, as a CRM connector returns them.
 const script = new Map<string, Array<'ok' | 'busy' | 'rejected'>>();
@@ -24,21 +20,10 @@ const connector = apiWriteDouble(async (writes: OwnerWrite[]) => {
   });
 });
 
-beforeAll(async () => {
-  tdb = await createTestDatabase();
-  sys = await startSystem(testEnv(tdb.url), { working: true, migrate: true, connectors: { api: connector } });
-  sql = await sqlClient(tdb.url);
-});
-
-afterAll(async () => {
-  await sys?.close();
-  if (sys) await cleanupQueue(sys.rt.env);
-  await sql?.end();
-  await tdb?.drop();
-});
+const sys = useTestSystem(() => ({ working: true, migrate: true, connectors: { api: connector } }));
 
 const post = (key: string) => sys.app.inject({ method: 'POST', url: '/v1/leads', headers: { 'x-api-key': testApiKey }, payload: leadBody(key) });
-const outboxOf = async (key: string) => (await sql.rows<{ status: string; attempts: number; last_error: string | null }>(`select status, attempts, last_error from outbox where record_id = $1`, [key]))[0];
+const outboxOf = async (key: string) => (await sys.sql.rows<{ status: string; attempts: number; last_error: string | null }>(`select status, attempts, last_error from outbox where record_id = $1`, [key]))[0];
 
 it('retries a write the CRM could not take yet, and writes it once', async () => {
   script.set('busy-00001', ['busy', 'busy']);
@@ -54,7 +39,7 @@ it('stores a permanent refusal with its reason and never retries it', async () =
   await until(async () => (await outboxOf('rejected-01'))?.status === 'failed', { what: 'the refusal to be stored' });
   expect(await outboxOf('rejected-01')).toEqual({ status: 'failed', attempts: 1, last_error: 'CRM_REJECTED: FIELD_CUSTOM_VALIDATION_EXCEPTION: Owner must be in EMEA' });
   // A sweep later, it is still one call: failed rows are not pending.
-  await sys.rt.deps.queue.enqueue('writeback', { v: 1, outboxId: (await sql.rows<{ id: string }>(`select id from outbox where record_id = 'rejected-01'`))[0]!.id }, { jobId: 'again' });
+  await sys.rt.deps.queue.enqueue('writeback', { v: 1, outboxId: (await sys.sql.rows<{ id: string }>(`select id from outbox where record_id = 'rejected-01'`))[0]!.id }, { jobId: 'again' });
   await new Promise((r) => setTimeout(r, 300));
   expect(calls.filter((c) => c.includes('rejected-01'))).toHaveLength(1);
 });

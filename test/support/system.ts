@@ -4,9 +4,10 @@ import type { CrmName } from '../../src/lead/index.js';
 import { parseEnv, Secret, type Env } from '../../src/config/index.js';
 import { buildApp } from '../../src/http/index.js';
 import { testLogger } from './test-logs.js';
-import { openRuntime, type Runtime } from '../../src/runtime.js';
+import { openDatabase, openRuntime, type Runtime } from '../../src/runtime.js';
 import type { FastifyInstance, RouteOptions } from 'fastify';
-import { clearQueuePrefix, requireServices, uniquePrefix } from './services.js';
+import { afterAll, beforeAll } from 'vitest';
+import { clearQueuePrefix, createTestDatabase, requireServices, sqlClient, uniquePrefix, type TestDatabase } from './services.js';
 
 export const testApiKey = 'test-key-0123456789';
 
@@ -35,17 +36,35 @@ export interface TestSystem {
   close(): Promise<void>;
 }
 
-/** A serving process; `working` also runs the job handlers and the sweeper in it. */
-export async function startSystem(env: Env, opts: { working?: boolean; migrate?: boolean; connectors?: Partial<Record<CrmName, CrmConnector>>; onRoute?: (route: RouteOptions) => void } = {}): Promise<TestSystem> {
+/** A settable clock: the runtime reads `at` whenever it asks for the time. */
+export interface Clock {
+  at: Date;
+}
+
+export interface SystemOptions {
+  /** Also run the job handlers and the sweeper in this process. */
+  working?: boolean;
+  /** Migrate the database first. */
+  migrate?: boolean;
+  /** Stand-ins in place of (or beside) the connectors the env configures. */
+  connectors?: Partial<Record<CrmName, CrmConnector>>;
+  /** The runtime's clock; real time when absent. */
+  clock?: Clock;
+  /** Sees every route as it is registered (test/integration/openapi.test.ts). */
+  onRoute?: (route: RouteOptions) => void;
+}
+
+/** A serving process (the one starter of the integration tests): runtime + app, and the workers if `working`. */
+export async function startSystem(env: Env, opts: SystemOptions = {}): Promise<TestSystem> {
   // At trace, to this test file's log (scanned for credentials after the suite), whatever LOG_LEVEL says.
   const logger = testLogger();
   if (opts.migrate) {
-    const { openDatabase } = await import('../../src/runtime.js');
     const db = await openDatabase(env);
     await db.migrate();
     await db.close();
   }
-  const rt = await openRuntime(env, { logger, connectors: opts.connectors });
+  const clock = opts.clock;
+  const rt = await openRuntime(env, { logger, connectors: opts.connectors, ...(clock ? { now: () => new Date(clock.at.getTime()) } : {}) });
   const app = buildApp({
     logger,
     metrics: rt.deps.metrics,
@@ -56,7 +75,7 @@ export async function startSystem(env: Env, opts: { working?: boolean; migrate?:
     ...(opts.onRoute && { onRoute: opts.onRoute }),
   });
   await app.ready();
-  if (opts.working) rt.startWorking();
+  if (opts.working) void rt.startWorking();
   return {
     rt,
     app,
@@ -64,6 +83,70 @@ export async function startSystem(env: Env, opts: { working?: boolean; migrate?:
       await app.close();
       await rt.close();
     },
+  };
+}
+
+export type SqlClient = Awaited<ReturnType<typeof sqlClient>>;
+
+/** What a test file's system is started with; `env` overrides testEnv's defaults. */
+export interface SystemSetup extends SystemOptions {
+  env?: Record<string, string>;
+  /** Runs after the system stopped (stand-ins it talked to close here, not before it). */
+  after?: () => Promise<void> | void;
+}
+
+/** The system of one test file, valid inside its tests (after its beforeAll). */
+export interface TestSystemFixture extends TestSystem {
+  /** The file's own database. */
+  readonly db: TestDatabase;
+  /** A client on it, for assertions on the tables. */
+  readonly sql: SqlClient;
+}
+
+/**
+ * The start/stop block of an integration test file: before its tests, a database of its own and
+ * a system on it (`setup` runs first, in beforeAll, so it may start stand-ins the env names);
+ * after them, the system closed, its queue prefix cleared, the SQL client ended and the database
+ * dropped. Register it before the file's own hooks: it then starts first and stops last.
+ */
+export function useTestSystem(setup: () => SystemSetup | Promise<SystemSetup> = () => ({})): TestSystemFixture {
+  let started: { db?: TestDatabase; sys?: TestSystem; sql?: SqlClient; after?: SystemSetup['after'] } | undefined;
+  const need = <T>(v: T | undefined, what: string): T => {
+    if (v === undefined) throw new Error(`the test system's ${what} is used outside its tests (before beforeAll or after afterAll)`);
+    return v;
+  };
+  beforeAll(async () => {
+    started = {};
+    const { env, after, ...options } = await setup();
+    started.after = after;
+    const db = (started.db = await createTestDatabase());
+    started.sys = await startSystem(testEnv(db.url, env), options);
+    started.sql = await sqlClient(db.url);
+  });
+  afterAll(async () => {
+    const s = started;
+    started = undefined;
+    if (!s) return;
+    await s.sys?.close();
+    if (s.sys) await cleanupQueue(s.sys.rt.env);
+    await s.sql?.end();
+    await s.db?.drop();
+    await s.after?.();
+  });
+  return {
+    get rt() {
+      return need(started?.sys, 'runtime').rt;
+    },
+    get app() {
+      return need(started?.sys, 'app').app;
+    },
+    get db() {
+      return need(started?.db, 'database');
+    },
+    get sql() {
+      return need(started?.sql, 'SQL client');
+    },
+    close: async () => started?.sys?.close(),
   };
 }
 
