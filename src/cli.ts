@@ -1,6 +1,6 @@
 // The composition root: `lead-router serve | worker | migrate`.
 import { pathToFileURL } from 'node:url';
-import { devApiKey, parseEnv, Secret, type Env } from './config/index.js';
+import { devApiKey, parseEnv, parseWebForms, Secret, type Env } from './config/index.js';
 import { buildApp, type HttpTimeouts } from './http/index.js';
 import { createLogger, type Logger } from './logger.js';
 import { configCommand } from './cli-config.js';
@@ -66,6 +66,7 @@ function intakeKeys(env: Env, logger: Logger): readonly Secret[] {
 
 async function serve(source: Env, logger: Logger): Promise<void> {
   const apiKeys = intakeKeys(source, logger);
+  const webForms = parseWebForms(source.WEB_FORMS, apiKeys); // a bad entry stops serve before anything opens
   const rt = await openRuntime(source, { logger, command: 'serve' });
   // After the data folder's lock is ours: a second process refused there prints no credentials.
   const { env, devToken } = embeddedAdminTokens(source, logger);
@@ -78,7 +79,7 @@ async function serve(source: Env, logger: Logger): Promise<void> {
     checks: readiness(rt),
     isShuttingDown: () => shuttingDown,
     crmStates: () => rt.deps.durability?.circuits.states() ?? {},
-    intake: { pipeline: rt.deps, apiKeys, env },
+    intake: { pipeline: rt.deps, apiKeys, env, webForms },
   });
   // Without Redis the jobs run here, in-process; with Redis, `worker` processes run them.
   if (rt.queue.kind === 'in-process') rt.startWorking();

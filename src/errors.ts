@@ -21,6 +21,7 @@ export const errorTable = {
   MALFORMED_JSON: { status: 400, retryable: false, doc: 'the body is not parseable JSON' },
   UNAUTHORIZED: { status: 401, retryable: false, doc: 'missing or wrong API key / admin token' },
   FORBIDDEN: { status: 403, retryable: false, doc: 'the token is valid but its role may not do this' },
+  ORIGIN_NOT_ALLOWED: { status: 403, retryable: false, doc: "a web form was posted (or preflighted) from a page whose origin is not in its source's `allowedOrigins` (docs/web-forms.md)" },
   NOT_FOUND: { status: 404, retryable: false, doc: 'the thing asked for does not exist' },
   CONFLICT: { status: 409, retryable: false, doc: 'the request conflicts with the current state' },
   SIGNATURE_MISSING: { status: 401, retryable: false, doc: 'a CRM webhook arrived without its signature header' },
@@ -157,6 +158,8 @@ export const errors = {
     new AppError('MALFORMED_JSON', `body is not valid JSON: ${reason}`, { errors: [{ path: 'body', message: `not valid JSON: ${reason}` }] }),
   unauthorized: (reason: string) => new AppError('UNAUTHORIZED', reason),
   forbidden: (reason: string) => new AppError('FORBIDDEN', reason),
+  originNotAllowed: (origin: string, source: string) =>
+    new AppError('ORIGIN_NOT_ALLOWED', `origin "${origin}" may not post the web form of source "${source}"; add it to ${fieldPath([source, 'allowedOrigins'], 'WEB_FORMS')}`, { errors: [{ path: 'headers.origin', message: `"${origin}" is not in the allowed origins` }] }),
   /** `${what} was not found`, with `hint` in parentheses when given. */
   notFound: (what: string, hint?: string) => new AppError('NOT_FOUND', `${what} was not found${hint ? ` (${hint})` : ''}`),
   /** A 404 for an id in the request, naming where it came from (`params.id`) and the likely intended one. */

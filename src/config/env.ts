@@ -25,6 +25,8 @@ export const envSchema = z.object({
   QUEUE_PREFIX: z.string().min(1).default('lead-router'),
   /** Comma-separated API keys accepted on POST /v1/leads (x-api-key or Bearer). */
   INTAKE_API_KEYS: secrets,
+  /** Web forms posting straight to POST /v1/forms/:source, as JSON or @path to a JSON/YAML file (docs/web-forms.md). Unset: none. */
+  WEB_FORMS: z.string().optional(),
   /** Admin API tokens, comma-separated `role:token` with role viewer or editor. */
   ADMIN_TOKENS: z
     .string()

@@ -5,3 +5,4 @@ export { readConfigFile, readConfigSource, parseConfigText, withLines, type Conf
 export { readConnectorConfig } from './connector-config.js';
 export { diffConfig, formatChange, jsonEqual, type ConfigChange } from './diff.js';
 export { nameIssues, namePath, indexPath } from './item-paths.js';
+export { parseWebForms, webFormsSchema, reservedFormFields, type WebForm, type WebForms } from './web-forms.js';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyInstance, type RouteOptions } from 'fastify';
 import type { Logger } from '../logger.js';
-import type { Env, Secret } from '../config/index.js';
+import type { Env, Secret, WebForms } from '../config/index.js';
 import type { HttpDeps } from './deps.js';
 import { adminRoutes } from './routes/admin/index.js';
 import { leadRoutes } from './routes/leads/index.js';
@@ -19,6 +19,7 @@ import { metricsRoute } from './routes/metrics.js';
 import { postLead } from './routes/post-lead.js';
 import { registerOpenApi } from './openapi.js';
 import { serializerCompiler, validatorCompiler } from './parse.js';
+import { webFormRoutes } from './routes/forms/post-web-form.js';
 
 /** Socket and request limits (env REQUEST_TIMEOUT_MS, CONNECTION_TIMEOUT_MS, KEEP_ALIVE_TIMEOUT_MS). */
 export interface HttpTimeouts {
@@ -49,7 +50,7 @@ export interface AppOptions {
   /** Circuit state per CRM for /readyz (reported, never failing it). */
   crmStates?: () => Record<string, string>;
   /** Absent on the worker's small health/metrics server. */
-  intake?: { pipeline: PipelineDeps; apiKeys: readonly Secret[]; env: Env };
+  intake?: { pipeline: PipelineDeps; apiKeys: readonly Secret[]; env: Env; /** Web forms by source (env WEB_FORMS); none: every form post is a 404. */ webForms?: WebForms };
   /** Load-shedding limits; default: from `intake.env` (SHED_*), none on the worker's health server (it serves only exempt routes). */
   loadShedding?: LoadShedding;
   /** Sees every route as it is registered (test/integration/openapi.test.ts lists them). */
@@ -125,6 +126,7 @@ export function buildApp(opts: AppOptions): FastifyInstance {
     if (intake) {
       const deps: HttpDeps = { pipeline: intake.pipeline, env: intake.env, checkApiKey: apiKeyChecker(intake.apiKeys) };
       postLead(api, deps);
+      webFormRoutes(api, deps, intake.webForms ?? new Map());
       leadRoutes(api, deps);
       webhookRoutes(api, deps);
       adminRoutes(api, deps);

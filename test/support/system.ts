@@ -1,7 +1,7 @@
 // The real service in-process: real Postgres, real BullMQ, the real fastify app.
 import type { CrmConnector } from '../../src/connector.js';
 import type { CrmName } from '../../src/lead/index.js';
-import { parseEnv, Secret, type Env } from '../../src/config/index.js';
+import { parseEnv, parseWebForms, Secret, type Env } from '../../src/config/index.js';
 import { buildApp } from '../../src/http/index.js';
 import { testLogger } from './test-logs.js';
 import { openDatabase, openRuntime, type Runtime } from '../../src/runtime.js';
@@ -71,7 +71,7 @@ export async function startSystem(env: Env, opts: SystemOptions = {}): Promise<T
     bodyLimitBytes: env.BODY_LIMIT_BYTES,
     checks: [{ name: 'database', check: () => rt.dbHandle.ping() }],
     isShuttingDown: () => false,
-    intake: { pipeline: rt.deps, env, apiKeys: env.INTAKE_API_KEYS.length ? env.INTAKE_API_KEYS : [new Secret(testApiKey)] },
+    intake: { pipeline: rt.deps, env, apiKeys: env.INTAKE_API_KEYS.length ? env.INTAKE_API_KEYS : [new Secret(testApiKey)], webForms: parseWebForms(env.WEB_FORMS, env.INTAKE_API_KEYS) },
     ...(opts.onRoute && { onRoute: opts.onRoute }),
   });
   await app.ready();
