@@ -1,4 +1,4 @@
-// Where `lead-router config` sends a change: to the running service's admin API when there is
+// Where `lead-router config` (and `replay`) sends a change: to the running service's admin API when there is
 // one, so "it is now active" is true the moment the command returns (the service's config
 // cache is invalidated by its own publish); otherwise straight to the database.
 //
@@ -39,7 +39,7 @@ interface ErrorBody {
 }
 
 /** One admin API call; a non-2xx answer becomes the AppError the server sent (code, message, field issues). */
-async function call(target: AdminTarget, method: 'GET' | 'POST', path: string, body?: unknown): Promise<Response> {
+export async function callAdmin(target: AdminTarget, method: 'GET' | 'POST', path: string, body?: unknown): Promise<Response> {
   let res: Response;
   try {
     res = await fetch(`${target.url}${path}`, {
@@ -69,17 +69,17 @@ async function call(target: AdminTarget, method: 'GET' | 'POST', path: string, b
 export function remoteConfigAdmin(target: AdminTarget) {
   return {
     async publish(input: { document: unknown; message: string; author: string }): Promise<{ version: number; diff: { against: number | null; changes: unknown[] }; warnings?: FieldIssue[] }> {
-      return (await call(target, 'POST', '/v1/admin/config/publish', input)).json() as never;
+      return (await callAdmin(target, 'POST', '/v1/admin/config/publish', input)).json() as never;
     },
     async rollback(input: { version: number; message?: string }): Promise<{ version: number; previousVersion: number | null; changed: boolean }> {
-      return (await call(target, 'POST', '/v1/admin/config/rollback', input)).json() as never;
+      return (await callAdmin(target, 'POST', '/v1/admin/config/rollback', input)).json() as never;
     },
     async exportConfig(opts: { version?: number; format: 'yaml' | 'json' }): Promise<{ text: string }> {
       const q = new URLSearchParams({ format: opts.format, ...(opts.version !== undefined && { version: String(opts.version) }) });
-      return { text: await (await call(target, 'GET', `/v1/admin/config/export?${q}`)).text() };
+      return { text: await (await callAdmin(target, 'GET', `/v1/admin/config/export?${q}`)).text() };
     },
     async diff(from: number, to: number): Promise<{ from: number; to: number; changes: ConfigChange[] }> {
-      return (await call(target, 'GET', `/v1/admin/config/diff?from=${from}&to=${to}`)).json() as never;
+      return (await callAdmin(target, 'GET', `/v1/admin/config/diff?from=${from}&to=${to}`)).json() as never;
     },
   };
 }

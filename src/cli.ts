@@ -1,167 +1,88 @@
-// The composition root: `lead-router serve | worker | migrate`.
+// `lead-router`: the command line (docs/cli.md), on commander. Every command and subcommand
+// answers --help, and --help (or --version, or a usage error) does nothing else: the
+// environment is parsed, and the database or service reached, only inside a command's action.
+import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { devApiKey, parseEnv, parseWebForms, Secret, type Env } from './config/index.js';
-import { buildApp, type HttpTimeouts } from './http/index.js';
-import { createLogger, type Logger } from './logger.js';
+import { Command, CommanderError } from 'commander';
+import type { Env } from './config/index.js';
 import { configCommand } from './cli-config.js';
+import { cliContext, consoleOutput, exitCodes, exitCodesHelp, type CliContext, type CliOutput } from './cli-context.js';
 import { replayCommand } from './cli-replay.js';
-import { embeddedAdminTokens, embeddedBanner } from './embedded-dev.js';
-import { ensureConfig, openDatabase, openRuntime, type Runtime } from './runtime.js';
+import { migrate, serve, worker } from './cli-serve.js';
 
-const usage = `usage: lead-router <command>
+/** package.json's version: two folders up from dist/src/cli.js, one from src/cli.ts. */
+function packageVersion(): string {
+  for (const rel of ['../package.json', '../../package.json']) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL(rel, import.meta.url), 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'lead-router' && pkg.version) return pkg.version;
+    } catch {
+      // not this folder
+    }
+  }
+  return 'unknown';
+}
 
-commands:
-  serve     HTTP intake, admin and health; also runs jobs in-process when REDIS_URL is unset
-  worker    runs route and write-back jobs from Redis (REDIS_URL required); scale by running more
-  migrate   applies database migrations and publishes CONFIG_FILE if no config is active
-  config    validate | publish | export | diff | rollback (see \`lead-router config --help\`)
-  replay    puts dead letters back to work (see \`lead-router replay --help\`, docs/failures.md)`;
+function program(ctx: CliContext): Command {
+  const root = new Command('lead-router')
+    .description('Routes every new CRM lead to the right rep and writes the owner back.')
+    .version(packageVersion(), '-V, --version', 'print the version')
+    // `config export --version 3` is the subcommand's option, not the program's --version.
+    .enablePositionalOptions();
+  root.command('serve').description('HTTP intake, admin and health; also runs jobs in-process when REDIS_URL is unset').action(async () => serve(ctx.env(), ctx.logger()));
+  root.command('worker').description('runs route and write-back jobs from Redis (REDIS_URL required); scale by running more').action(async () => worker(ctx.env(), ctx.logger()));
+  root.command('migrate').description('applies database migrations and publishes CONFIG_FILE if no config is active').action(async () => migrate(ctx.env(), ctx.logger()));
+  root.addCommand(configCommand(ctx));
+  root.addCommand(replayCommand(ctx));
+  configure(root, ctx.io);
+  return root;
+}
+
+/** Settings every command and subcommand shares: our output, no process.exit, the exit codes in its help. */
+function configure(cmd: Command, io: CliOutput): void {
+  cmd
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.out(s.replace(/\n$/, '')), writeErr: (s) => io.err(s.replace(/\n$/, '')) })
+    .showHelpAfterError('(add --help for usage)')
+    .addHelpText('after', `\n${exitCodesHelp}`);
+  for (const sub of cmd.commands) configure(sub, io);
+}
+
+/**
+ * Runs one command line and returns its exit code (exitCodes). `serve` and `worker` return 0
+ * once listening and keep the process alive; their shutdown ends it.
+ */
+export async function runCli(argv: string[], opts: { env?: Env; source?: Record<string, string | undefined>; io?: CliOutput } = {}): Promise<number> {
+  const io = opts.io ?? consoleOutput;
+  const ctx = cliContext({ ...opts, io });
+  const cli = program(ctx);
+  if (argv.length === 0) {
+    cli.outputHelp();
+    return exitCodes.ok;
+  }
+  try {
+    await cli.parseAsync(argv, { from: 'user' });
+    return ctx.exitCode;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // --help, `help <command>` and --version have been printed (commander's exit code 0);
+      // anything else commander refused (its exit code 1) is a usage error.
+      return err.exitCode === 0 ? exitCodes.ok : exitCodes.usage;
+    }
+    io.err((err as Error).message);
+    return exitCodes.failed;
+  }
+}
 
 export async function main(argv: string[], source: Record<string, string | undefined> = process.env): Promise<void> {
-  const [command] = argv;
-  if (!command || command === '--help' || command === '-h') {
-    console.log(usage);
-    return;
-  }
-  const env = parseEnv(source);
-  const logger = createLogger({ level: env.LOG_LEVEL });
-  switch (command) {
-    case 'serve':
-      return serve(env, logger);
-    case 'worker':
-      return worker(env, logger);
-    case 'migrate':
-      return migrate(env, logger);
-    case 'config':
-      process.exitCode = await configCommand(argv.slice(1), env, logger);
-      return;
-    case 'replay':
-      process.exitCode = await replayCommand(argv.slice(1), env);
-      return;
-    default:
-      console.error(`unknown command "${command}"\n\n${usage}`);
-      process.exitCode = 2;
-  }
-}
-
-async function migrate(env: Env, logger: Logger): Promise<void> {
-  const db = await openDatabase(env, 'migrate');
-  try {
-    await db.migrate();
-    await ensureConfig(db, env, logger);
-    logger.info({ database: db.kind }, 'migrations applied');
-  } finally {
-    await db.close();
-  }
-}
-
-function intakeKeys(env: Env, logger: Logger): readonly Secret[] {
-  if (env.INTAKE_API_KEYS.length > 0) return env.INTAKE_API_KEYS;
-  if (!env.DATABASE_URL) {
-    logger.warn(`INTAKE_API_KEYS is not set: the embedded default accepts the development key "${devApiKey}"`);
-    return [new Secret(devApiKey)];
-  }
-  throw new Error('INTAKE_API_KEYS must be set when DATABASE_URL is (no development key outside the embedded default)');
-}
-
-async function serve(source: Env, logger: Logger): Promise<void> {
-  const apiKeys = intakeKeys(source, logger);
-  const webForms = parseWebForms(source.WEB_FORMS, apiKeys); // a bad entry stops serve before anything opens
-  const rt = await openRuntime(source, { logger, command: 'serve' });
-  // After the data folder's lock is ours: a second process refused there prints no credentials.
-  const { env, devToken } = embeddedAdminTokens(source, logger);
-  let shuttingDown = false;
-  const app = buildApp({
-    logger,
-    metrics: rt.deps.metrics,
-    bodyLimitBytes: env.BODY_LIMIT_BYTES,
-    timeouts: httpTimeouts(env),
-    checks: readiness(rt),
-    isShuttingDown: () => shuttingDown,
-    crmStates: () => rt.deps.durability?.circuits.states() ?? {},
-    intake: { pipeline: rt.deps, apiKeys, env, webForms },
-  });
-  // Without Redis the jobs run here, in-process; with Redis, `worker` processes run them.
-  if (rt.queue.kind === 'in-process') rt.startWorking();
-  await app.listen({ port: env.PORT, host: env.HOST });
-  const url = localUrl(env.HOST, app.server.address());
-  // The CLI finds a running embedded service here (`config publish` goes through its admin API).
-  rt.dbHandle.lock?.update({ url });
-  logger.info({ port: env.PORT, url, database: rt.dbHandle.kind, queue: rt.queue.kind }, 'lead-router serving');
-  if (rt.dbHandle.kind === 'pglite') {
-    const devIntakeKey = env.INTAKE_API_KEYS.length === 0 ? devApiKey : undefined;
-    process.stderr.write(embeddedBanner({ url, dataDir: env.DATA_DIR, ...(devIntakeKey && { devIntakeKey }), ...(devToken && { devAdminToken: devToken }) }));
-  }
-  onShutdown(logger, env.SHUTDOWN_TIMEOUT_MS, async () => {
-    shuttingDown = true;
-    // Stops accepting, answers the requests being handled, closes slow-body and idle sockets.
-    logger.info(await app.closeGracefully(), 'http server closed');
-    await rt.close(); // drains running jobs, closes the database
-  });
-}
-
-async function worker(env: Env, logger: Logger): Promise<void> {
-  if (!env.REDIS_URL) throw new Error('worker needs REDIS_URL; without Redis, `serve` runs the jobs in-process');
-  const rt = await openRuntime(env, { logger, command: 'worker' });
-  let shuttingDown = false;
-  const app = buildApp({ logger, metrics: rt.deps.metrics, bodyLimitBytes: 1024, timeouts: httpTimeouts(env), checks: readiness(rt), isShuttingDown: () => shuttingDown, crmStates: () => rt.deps.durability?.circuits.states() ?? {} });
-  rt.startWorking();
-  if (env.WORKER_PORT > 0) await app.listen({ port: env.WORKER_PORT, host: env.HOST });
-  logger.info({ concurrency: env.WORKER_CONCURRENCY, database: rt.dbHandle.kind }, 'lead-router worker running');
-  onShutdown(logger, env.SHUTDOWN_TIMEOUT_MS, async () => {
-    shuttingDown = true;
-    await rt.close();
-    await app.closeGracefully();
-  });
-}
-
-/** The URL this machine reaches the server at: a wildcard host is reached on loopback. */
-function localUrl(host: string, address: ReturnType<import('node:http').Server['address']>): string {
-  const port = typeof address === 'object' && address ? address.port : 0;
-  const h = host === '0.0.0.0' || host === '::' || host === '' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
-  return `http://${h}:${port}`;
-}
-
-function httpTimeouts(env: Env): HttpTimeouts {
-  return { requestMs: env.REQUEST_TIMEOUT_MS, connectionMs: env.CONNECTION_TIMEOUT_MS, keepAliveMs: env.KEEP_ALIVE_TIMEOUT_MS };
-}
-
-function readiness(rt: Runtime) {
-  return [
-    { name: 'database', check: () => rt.dbHandle.ping() },
-    { name: 'queue', check: () => rt.queue.ping() },
-  ];
-}
-
-function onShutdown(logger: Logger, timeoutMs: number, stop: () => Promise<void>): void {
-  let stopping = false;
-  const handler = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'shutting down: no new work, draining what is running');
-    const timer = setTimeout(() => {
-      logger.error({ timeoutMs }, 'shutdown timed out');
-      process.exit(1);
-    }, timeoutMs);
-    timer.unref();
-    stop().then(
-      () => {
-        logger.info('shutdown complete');
-        process.exit(0);
-      },
-      (err: Error) => {
-        logger.error({ err: err.message }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGTERM', handler);
-  process.on('SIGINT', handler);
+  const code = await runCli(argv, { source });
+  // A failed start may leave handles open (a pool, a lock): the exit code is the answer now.
+  if (code !== exitCodes.ok) process.exit(code);
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   main(process.argv.slice(2)).catch((err: Error) => {
     console.error(err.message);
-    process.exit(1);
+    process.exit(exitCodes.failed);
   });
 }

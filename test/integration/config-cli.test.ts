@@ -70,7 +70,7 @@ describe('config validate (no database)', () => {
     expect(missing.code).toBe(1);
     expect(missing.output).toContain('ENOENT');
     expect(usage.code).toBe(2);
-    expect(usage.output).toContain('usage: lead-router config');
+    expect(usage.output).toBe("error: missing required argument 'file'\n(add --help for usage)\n");
   }, 90_000);
 });
 

@@ -3,7 +3,7 @@
 // Both are listed by GET /v1/admin/failures and replayed by the API or `lead-router replay`, once:
 // a second replay writes nothing. Real connector, HubSpot stand-in behind a fault proxy.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { replayCommand } from '../../src/cli-replay.js';
+import { runCli } from '../../src/cli.js';
 import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.js';
 import { signedHubSpotWebhook, startHubSpotStandIn, type HubSpotStandIn, type StandInOwner } from '../support/hubspot-standin.js';
 import { createTestDatabase, sqlClient, type TestDatabase } from '../support/services.js';
@@ -144,22 +144,22 @@ describe('retry horizon spent', () => {
     const out: string[] = [];
     const io = { out: (l: string) => out.push(l), err: (l: string) => out.push(l) };
     const deadId = (await write('6003'))!.id;
-    expect(await replayCommand(['--code', 'CRM_REJECTED', '--dry-run'], sys.rt.env, io)).toBe(0);
+    expect(await runCli(['replay', '--code', 'CRM_REJECTED', '--dry-run'], { env: sys.rt.env, io })).toBe(0);
     expect(out).toEqual([`would replay writeback ${deadId}`, 'dry run: 1 would be replayed, 0 skipped']);
     expect((await write('6003'))!.status).toBe('failed');
 
     owners.push({ id: '103' });
     out.length = 0;
-    expect(await replayCommand(['--code', 'CRM_REJECTED', '--crm', 'hubspot'], sys.rt.env, io)).toBe(0);
+    expect(await runCli(['replay', '--code', 'CRM_REJECTED', '--crm', 'hubspot'], { env: sys.rt.env, io })).toBe(0);
     expect(out).toEqual([`replayed writeback ${deadId}`, '1 replayed, 0 skipped']);
     // The CLI only touches the database: the workers' sweeper enqueues the row, due now.
     await until(async () => (await write('6003'))?.status === 'done', { what: 'the replayed write' });
     expect(writesTo('6003')).toBe(1);
 
     out.length = 0;
-    expect(await replayCommand(['--code', 'CRM_REJECTED'], sys.rt.env, io)).toBe(0);
+    expect(await runCli(['replay', '--code', 'CRM_REJECTED'], { env: sys.rt.env, io })).toBe(0);
     expect(out).toEqual(['0 replayed, 0 skipped']);
-    expect(await replayCommand(['--kind', 'nope'], sys.rt.env, io)).toBe(2);
+    expect(await runCli(['replay', '--kind', 'nope'], { env: sys.rt.env, io })).toBe(2);
     expect(writesTo('6003')).toBe(1);
   });
 });
