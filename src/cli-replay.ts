@@ -64,7 +64,7 @@ export function replayCommand(ctx: CliContext): Command {
     });
 }
 
-async function replay(ctx: CliContext, opts: ReplayOptions): Promise<ReplayResult> {
+async function replay(ctx: CliContext, opts: ReplayOptions): Promise<ReplayResult & { via?: string }> {
   const env = ctx.env();
   const filter = {
     ...(opts.crm && { crm: opts.crm }),
@@ -77,7 +77,7 @@ async function replay(ctx: CliContext, opts: ReplayOptions): Promise<ReplayResul
     limit: opts.limit,
   };
   const target = adminTarget(env, opts.url);
-  if (target) return (await callAdmin(target, 'POST', '/v1/admin/failures/replay', filter)).json() as Promise<ReplayResult>;
+  if (target) return { ...((await (await callAdmin(target, 'POST', '/v1/admin/failures/replay', filter)).json()) as ReplayResult), via: target.url };
   const handle = await openDatabase(env, 'replay');
   try {
     if (handle.kind === 'pglite') await handle.migrate();
@@ -87,10 +87,10 @@ async function replay(ctx: CliContext, opts: ReplayOptions): Promise<ReplayResul
   }
 }
 
-function print(ctx: CliContext, result: ReplayResult, json: boolean): void {
+function print(ctx: CliContext, { via, ...result }: ReplayResult & { via?: string }, json: boolean): void {
   const { io } = ctx;
   if (json) return io.out(JSON.stringify(result, null, 2));
   for (const r of result.replayed) io.out(`${result.dryRun ? 'would replay' : 'replayed'} ${r.kind} ${r.id}`);
   for (const s of result.skipped) io.out(`skipped ${s.kind ?? '-'} ${s.id}: ${s.reason}`);
-  io.out(`${result.dryRun ? 'dry run: ' : ''}${result.replayed.length} ${result.dryRun ? 'would be replayed' : 'replayed'}, ${result.skipped.length} skipped`);
+  io.out(`${result.dryRun ? 'dry run: ' : ''}${result.replayed.length} ${result.dryRun ? 'would be replayed' : 'replayed'}, ${result.skipped.length} skipped${via ? ` (through ${via})` : ''}`);
 }

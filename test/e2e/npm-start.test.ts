@@ -73,7 +73,7 @@ it('a second process on the same data folder refuses, naming the folder and the 
   expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
 }, 60_000);
 
-it('config publish while serving goes through the service: the very next decision uses the new version', async () => {
+it('config publish (and replay) while serving go through the service: the very next decision uses the new version', async () => {
   const how = printed(output)!;
   const file = join(dataDir, 'solo.yaml');
   const base = readFileSync(join(root, 'fixtures/config/default.yaml'), 'utf8');
@@ -102,6 +102,11 @@ it('config publish while serving goes through the service: the very next decisio
   );
   expect(decision).toContain('under config version 2');
   expect(decision).toContain('Assigned to rep cy (CRM owner cy) by rule all-to-cy via pool solo');
+
+  // So does replay: not blocked by the data folder's lock.
+  const replay = spawnCli(['replay', '--dry-run'], childEnv({ DATA_DIR: dataDir }), { compiled: true });
+  expect(await replay.exited, replay.output()).toBe(0);
+  expect(replay.output()).toBe(`dry run: 0 would be replayed, 0 skipped (through http://127.0.0.1:${port})\n`);
 
   // Rollback takes the same road.
   const rollback = spawnCli(['config', 'rollback', '1'], childEnv({ DATA_DIR: dataDir }), { compiled: true });

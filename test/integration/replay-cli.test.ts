@@ -47,10 +47,10 @@ describe('lead-router replay through the admin API', () => {
   });
 
   it('dry run with --url, then replays with LEAD_ROUTER_URL, once', async () => {
-    expect(await replay(['--url', url, '--code', 'MAPPING_FAILED', '--dry-run'], { LEAD_ROUTER_ADMIN_TOKEN: editor })).toEqual({ code: 0, lines: [`would replay route ${deadId}`, 'dry run: 1 would be replayed, 0 skipped'] });
+    expect(await replay(['--url', url, '--code', 'MAPPING_FAILED', '--dry-run'], { LEAD_ROUTER_ADMIN_TOKEN: editor })).toEqual({ code: 0, lines: [`would replay route ${deadId}`, `dry run: 1 would be replayed, 0 skipped (through ${url})`] });
     expect(await sql.rows(`select status from inbound_events where id = $1`, [deadId])).toEqual([{ status: 'failed' }]);
 
-    expect(await replay(['--kind', 'route', '--since', '2020-01-01T00:00:00Z'], { LEAD_ROUTER_URL: url, LEAD_ROUTER_ADMIN_TOKEN: editor })).toEqual({ code: 0, lines: [`replayed route ${deadId}`, '1 replayed, 0 skipped'] });
+    expect(await replay(['--kind', 'route', '--since', '2020-01-01T00:00:00Z'], { LEAD_ROUTER_URL: url, LEAD_ROUTER_ADMIN_TOKEN: editor })).toEqual({ code: 0, lines: [`replayed route ${deadId}`, `1 replayed, 0 skipped (through ${url})`] });
     expect(await sql.rows(`select status, attempts from inbound_events where id = $1`, [deadId])).toEqual([{ status: 'received', attempts: 0 }]);
     expect(await replay(['--json'], { LEAD_ROUTER_URL: url, LEAD_ROUTER_ADMIN_TOKEN: editor })).toEqual({ code: 0, lines: [JSON.stringify({ dryRun: false, replayed: [], skipped: [] }, null, 2)] });
   });
