@@ -47,8 +47,13 @@ afterAll(async () => {
 /** `/v1/leads/:id` as OpenAPI spells it: `/v1/leads/{id}`. */
 const openApiPath = (url: string) => url.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
 const methodsOf = (r: RouteOptions) => (Array.isArray(r.method) ? r.method : [r.method]).map((m) => m.toLowerCase());
-/** The routes to document: not the document's own, not the HEAD fastify adds for each GET. */
-const apiRoutes = () => routes.filter((r) => !isDocsRoute(r.url) && !(methodsOf(r).every((m) => m === 'head') && routes.some((g) => g.url === r.url && methodsOf(g).includes('get'))));
+/**
+ * The routes to document: not the document's own, not the HEAD fastify adds for each GET, not
+ * @fastify/cors's preflight route for the web forms (it marks it `hide`; the form's POST documents
+ * the origins rule).
+ */
+const isCorsPreflight = (r: RouteOptions) => methodsOf(r).every((m) => m === 'options') && (r.schema as { hide?: boolean } | undefined)?.hide === true;
+const apiRoutes = () => routes.filter((r) => !isDocsRoute(r.url) && !isCorsPreflight(r) && !(methodsOf(r).every((m) => m === 'head') && routes.some((g) => g.url === r.url && methodsOf(g).includes('get'))));
 
 describe('the OpenAPI document', () => {
   it('documents every route the app registers, each with a schema and its responses', () => {

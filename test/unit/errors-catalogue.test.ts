@@ -26,7 +26,7 @@ describe('the error catalogue', () => {
       errors.signatureMissing('X-Sig'), errors.signatureInvalid('X-Sig'), errors.signatureStale(1, 0),
       errors.configInvalid(issue), errors.configRefMissing('rules[0].pool', 'pool', 'emea'), errors.configNotFound(3), errors.mappingFailed(issue),
       errors.crmRateLimited('slow'), errors.crmAuth('refused'), errors.crmTemporary('5xx'), errors.crmRejected('no'), errors.crmNotFound('gone'),
-      errors.connectorNotConfigured('salesforce'), errors.notReady('the database'), errors.overloaded('event loop delay 1234 ms over the limit of 1000 ms'), errors.internal('bug'),
+      errors.connectorNotConfigured('salesforce'), errors.notReady('the database'), errors.originNotAllowed('https://evil.example', 'website'), errors.overloaded('event loop delay 1234 ms over the limit of 1000 ms'), errors.internal('bug'),
     ];
     const made = new Map(samples.map((e) => [e.code, e]));
     expect([...made.keys()].sort()).toEqual(Object.keys(errorTable).sort());

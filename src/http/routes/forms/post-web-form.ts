@@ -19,7 +19,8 @@ import { errors } from '../../../errors.js';
 import { ingestApiLead } from '../../../pipeline/index.js';
 import type { HttpDeps } from '../../deps.js';
 import { parseInput } from '../../parse.js';
-import { leadInput, leadUrlOf } from '../post-lead.js';
+import { described, errorResponses, open, type ApiTypes } from '../../route-schema.js';
+import { intakeAck, leadInput, leadUrlOf } from '../post-lead.js';
 import { formToLead } from './form-fields.js';
 
 const value = z.string().max(2000);
@@ -68,10 +69,24 @@ export function webFormRoutes(app: FastifyInstance, deps: HttpDeps, forms: WebFo
         },
       });
 
-      scope.post('/:source', async (req, reply) => {
-        const { source } = parseInput(webFormParams, req.params, 'params');
+      const schema = {
+        tags: ['intake'],
+        summary: "A web form posted from the browser (urlencoded): the source's public key, its allowed origins, a honeypot (docs/web-forms.md)",
+        security: open, // the public key is a form field, not a credential header
+        consumes: ['application/x-www-form-urlencoded'],
+        params: webFormParams,
+        body: webFormBody,
+        response: {
+          202: described('stored (or dropped by the honeypot, answered the same); routing follows (Location: the lead URL)', intakeAck),
+          200: described('this _idempotencyKey was already taken; nothing new stored', intakeAck),
+          303: described('_redirect was given: Location is that URL (its origin is allowed); no body', z.null()),
+          ...errorResponses(400, 401, 403, 404, 413, 415, 503),
+        },
+      };
+      scope.withTypeProvider<ApiTypes>().post('/:source', { schema }, async (req, reply) => {
+        const { source } = req.params;
         const form = formOf(source);
-        const body = parseInput(webFormBody, req.body, 'body');
+        const body = req.body;
         checkPublicKey(form, source, body._key);
         const redirect = body._redirect && allowedRedirect(form, body._redirect);
 
