@@ -4,7 +4,7 @@
 // an event that cannot be parsed) with the code of its last failure.
 import { and, asc, eq, inArray, isNotNull, lte, sql } from 'drizzle-orm';
 import { jsonParam, rowsOf, type DbOrTx } from './client.js';
-import { inboundEvents, outbox } from './schema.js';
+import { assignments, inboundEvents, outbox } from './schema.js';
 import { storedError } from './stored-error.js';
 
 export type RetryKind = 'route' | 'writeback';
@@ -17,15 +17,27 @@ export interface RetryState {
   crm: string;
   attempts: number;
   firstFailedAt: Date | null;
+  /** The lead's ids for the log lines about this row (docs/operations.md): an event has no lead yet. */
+  leadId: string | null;
+  eventId: string;
+  requestId: string | null;
 }
 
 export async function getRetryStates(db: DbOrTx, kind: RetryKind, ids: string[]): Promise<RetryState[]> {
   if (ids.length === 0) return [];
-  const t = kind === 'route' ? inboundEvents : outbox;
+  if (kind === 'route') {
+    const t = inboundEvents;
+    return db
+      .select({ id: t.id, crm: t.crm, attempts: t.attempts, firstFailedAt: t.firstFailedAt, leadId: sql<string | null>`null`, eventId: t.id, requestId: t.requestId })
+      .from(t)
+      .where(and(inArray(t.id, ids), inArray(t.status, live[kind])));
+  }
   return db
-    .select({ id: t.id, crm: t.crm, attempts: t.attempts, firstFailedAt: t.firstFailedAt })
-    .from(t)
-    .where(and(inArray(t.id, ids), inArray(t.status, live[kind])));
+    .select({ id: outbox.id, crm: outbox.crm, attempts: outbox.attempts, firstFailedAt: outbox.firstFailedAt, leadId: outbox.leadId, eventId: assignments.eventId, requestId: inboundEvents.requestId })
+    .from(outbox)
+    .innerJoin(assignments, eq(assignments.id, outbox.assignmentId))
+    .innerJoin(inboundEvents, eq(inboundEvents.id, assignments.eventId))
+    .where(and(inArray(outbox.id, ids), inArray(outbox.status, live[kind])));
 }
 
 export interface FailureRecord {

@@ -6,6 +6,7 @@ import { getRetryStates, recordFailures, type FailureRecord, type RetryKind } fr
 import type { JobQueue } from '../queue/index.js';
 import { createCircuits } from './circuit.js';
 import type { Durability, PipelineDeps } from './deps.js';
+import { leadIdFields } from './lead-log.js';
 import { nextAttempt, type Failure, type RetrySchedule } from './retry-schedule.js';
 
 export type { Durability };
@@ -60,7 +61,8 @@ export async function settleFailures(deps: PipelineDeps, kind: RetryKind, failed
     const crm = states.get(c.id)!.crm;
     if (c.dead) {
       deps.metrics.deadLetters.inc({ kind, crm, code: r.code });
-      deps.logger.error({ kind, id: c.id, ...(kind === 'route' ? { eventId: c.id } : { outboxId: c.id }), code: r.code, err: r.error, attempts: c.attempts }, 'dead letter: given up until an operator replays it (docs/failures.md)');
+      const st = states.get(c.id)!;
+      deps.logger.error({ kind, id: c.id, ...leadIdFields(st), ...(kind === 'writeback' && { outboxId: c.id }), code: r.code, err: r.error, attempts: c.attempts }, 'dead letter: given up until an operator replays it (docs/failures.md)');
       continue;
     }
     deps.metrics.retriesScheduled.inc({ kind, crm, code: r.code });

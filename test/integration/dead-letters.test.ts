@@ -2,12 +2,14 @@
 // a write still failing when its retry horizon ends (RETRY_HORIZON_MS=1500 here) becomes one too.
 // Both are listed by GET /v1/admin/failures and replayed by the API or `lead-router replay`, once:
 // a second replay writes nothing. Real connector, HubSpot stand-in behind a fault proxy.
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli.js';
 import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.js';
 import { signedHubSpotWebhook, startHubSpotStandIn, type HubSpotStandIn, type StandInOwner } from '../support/hubspot-standin.js';
 import { createTestDatabase, sqlClient, type TestDatabase } from '../support/services.js';
 import { cleanupQueue, startSystem, testEnv, type TestSystem } from '../support/system.js';
+import { testLogPath } from '../support/test-logs.js';
 import { until } from '../support/until.js';
 
 const clientSecret = 'dead-letter-secret-01';
@@ -88,6 +90,21 @@ describe('refused for good', () => {
     expect(body.items).toHaveLength(1);
     expect(body.items[0]).toMatchObject({ kind: 'writeback', id: (await write('6003'))!.id, record: { crm: 'hubspot', objectType: 'contact', recordId: '6003' }, ownerId: '103', status: 'failed', code: 'CRM_REJECTED', attempts: 1 });
     expect(body.items[0].lastError).toMatch(/^CRM_REJECTED: /);
+
+    // The dead letter's log line names the lead it is about, as every line about a lead does (docs/operations.md).
+    const row = (await write('6003'))!;
+    const [ids] = await sql.rows<{ lead_id: string; event_id: string; request_id: string | null }>(
+      `select o.lead_id, a.event_id, e.request_id from outbox o join assignments a on a.id = o.assignment_id join inbound_events e on e.id = a.event_id where o.id = $1`,
+      [row.id],
+    );
+    const deadLine = async () =>
+      readFileSync(testLogPath(), 'utf8')
+        .split('\n')
+        .filter((l) => l.includes('"dead letter'))
+        .map((l) => JSON.parse(l) as Record<string, unknown>)
+        .find((l) => l.outboxId === row.id);
+    await until(async () => (await deadLine()) !== undefined, { what: "the dead letter's log line" });
+    expect(await deadLine()).toMatchObject({ leadId: ids!.lead_id, eventId: ids!.event_id, ...(ids!.request_id && { requestId: ids!.request_id }), code: 'CRM_REJECTED' });
   });
 
   it('an event for a record HubSpot no longer has is a route dead letter with its code', async () => {
