@@ -36,6 +36,7 @@ if (known.length < 3) {
 
 const file = process.argv[2] ?? 'Dockerfile';
 const findings = validate(readFileSync(file, 'utf8'), strict);
-for (const d of findings) console.error(`${file}:${d.range.start.line + 1}:${d.range.start.character + 1} ${d.message}`);
+for (const d of findings)
+  console.error(`${file}:${d.range.start.line + 1}:${d.range.start.character + 1} ${d.message}`);
 console.log(`${file}: ${findings.length} problem(s) (dockerfile-utils)`);
 process.exit(findings.length ? 1 : 0);

@@ -14,13 +14,20 @@ const { values } = parseArgs({ options: { only: { type: 'string' } } });
 const only = values.only?.split(',').map((s) => s.trim());
 
 async function main() {
-  const cluster = await startCluster({ postgresPort: Number(process.env.CHAOS_PG_PORT ?? 47633), redisPort: Number(process.env.CHAOS_REDIS_PORT ?? 47680) });
+  const cluster = await startCluster({
+    postgresPort: Number(process.env.CHAOS_PG_PORT ?? 47633),
+    redisPort: Number(process.env.CHAOS_REDIS_PORT ?? 47680),
+  });
   let failed = 0;
   try {
     for (const s of scenarios.filter((x) => !only || only.includes(x.name))) {
       try {
         const { figures, checks } = await s.run(cluster);
-        const ok = figures.lost === 0 && figures.duplicated === 0 && figures.acked === figures.sent && JSON.stringify(checks) === JSON.stringify(s.expected);
+        const ok =
+          figures.lost === 0 &&
+          figures.duplicated === 0 &&
+          figures.acked === figures.sent &&
+          JSON.stringify(checks) === JSON.stringify(s.expected);
         if (!ok) failed += 1;
         console.log(JSON.stringify({ ...figures, checks, expected: s.expected, ok }));
       } catch (err) {

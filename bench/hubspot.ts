@@ -45,7 +45,8 @@ async function dropDatabase(baseUrl: string, url: string): Promise<void> {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function main() {
-  if (!process.env.DATABASE_URL || !process.env.REDIS_URL) throw new Error('set DATABASE_URL and REDIS_URL (`. .ci/services.sh`)');
+  if (!process.env.DATABASE_URL || !process.env.REDIS_URL)
+    throw new Error('set DATABASE_URL and REDIS_URL (`. .ci/services.sh`)');
   const latencyLeads = Math.round(rate * seconds);
   const burstLeads = Math.round(burstRate * burstSeconds);
   const total = latencyLeads + burstLeads;
@@ -53,7 +54,14 @@ async function main() {
 
   const standIn = await startHubSpotStandIn({
     rateLimit: limit,
-    records: { contacts: Object.fromEntries(ids.map((id) => [String(id), { email: `c${id}@acme.example`, company: 'ACME', country: 'Germany', hubspot_owner_id: null }])) },
+    records: {
+      contacts: Object.fromEntries(
+        ids.map((id) => [
+          String(id),
+          { email: `c${id}@acme.example`, company: 'ACME', country: 'Germany', hubspot_owner_id: null },
+        ]),
+      ),
+    },
     owners: [{ id: '101' }, { id: '102' }, { id: '103' }],
   });
   // Timestamps for what the stand-in records (same process, same clock as the senders).
@@ -82,7 +90,12 @@ async function main() {
     REDIS_URL: process.env.REDIS_URL,
     QUEUE_PREFIX: `lr-bench-hs-${Date.now()}`,
     CONFIG_FILE: 'fixtures/config/hubspot-e2e.yaml',
-    HUBSPOT_CONFIG: JSON.stringify({ baseUrl: standIn.url, auth: { kind: 'private_app', token: 'pat-bench' }, clientSecret, rateLimit: limit }),
+    HUBSPOT_CONFIG: JSON.stringify({
+      baseUrl: standIn.url,
+      auth: { kind: 'private_app', token: 'pat-bench' },
+      clientSecret,
+      rateLimit: limit,
+    }),
     ROUTE_BATCH_MAX: String(routeBatchMax),
     WRITE_BATCH_MAX: String(writeBatchMax),
     WRITE_LINGER_MS: String(values['linger-ms'] ?? 0),
@@ -101,12 +114,31 @@ async function main() {
   let refused = 0;
   const inflight: Promise<void>[] = [];
   const deliver = (batch: number[]) => {
-    const body = JSON.stringify(batch.map((id) => ({ eventId: id, subscriptionId: 1, portalId: 62515, attemptNumber: 0, occurredAt: Date.now(), subscriptionType: 'contact.creation', objectId: id, changeSource: 'FORM' })));
+    const body = JSON.stringify(
+      batch.map((id) => ({
+        eventId: id,
+        subscriptionId: 1,
+        portalId: 62515,
+        attemptNumber: 0,
+        occurredAt: Date.now(),
+        subscriptionType: 'contact.creation',
+        objectId: id,
+        changeSource: 'FORM',
+      })),
+    );
     const timestamp = String(Date.now());
     const signature = hubspotV3Signature(clientSecret, 'POST', url, body, timestamp);
     const t = performance.now();
     for (const id of batch) sentAt.set(String(id), t);
-    const p = fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hubspot-request-timestamp': timestamp, 'x-hubspot-signature-v3': signature }, body }).then(
+    const p = fetch(url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-hubspot-request-timestamp': timestamp,
+        'x-hubspot-signature-v3': signature,
+      },
+      body,
+    }).then(
       async (r) => {
         await r.arrayBuffer();
         if (r.status === 200) acked += batch.length;
@@ -140,7 +172,9 @@ async function main() {
   await waitWritten(latencyIds, 60_000);
   const p1End = performance.now();
   const phase1 = standIn.requests.slice(p1Requests);
-  const lat = latencyIds.flatMap((id) => (writtenAt.has(String(id)) ? [writtenAt.get(String(id))! - sentAt.get(String(id))!] : [])).sort((a, b) => a - b);
+  const lat = latencyIds
+    .flatMap((id) => (writtenAt.has(String(id)) ? [writtenAt.get(String(id))! - sentAt.get(String(id))!] : []))
+    .sort((a, b) => a - b);
 
   // Phase 2: above the ceiling; the bucket is the bottleneck.
   await sleep(limit.windowMs + 500); // let phase 1's tokens come back, so both phases start alike
@@ -164,8 +198,13 @@ async function main() {
   const perRecord = new Map<string, number>();
   for (const w of standIn.writes) perRecord.set(w.id, (perRecord.get(w.id) ?? 0) + 1);
   const batchSizes = (reqs: typeof phase1, kind: 'read' | 'update') => {
-    const sizes = reqs.filter((r) => r.path.endsWith(`/batch/${kind}`) && r.status < 300).map((r) => (r.body as { inputs: unknown[] }).inputs.length);
-    return { calls: sizes.length, avg: Math.round((sizes.reduce((a, b) => a + b, 0) / Math.max(1, sizes.length)) * 10) / 10 };
+    const sizes = reqs
+      .filter((r) => r.path.endsWith(`/batch/${kind}`) && r.status < 300)
+      .map((r) => (r.body as { inputs: unknown[] }).inputs.length);
+    return {
+      calls: sizes.length,
+      avg: Math.round((sizes.reduce((a, b) => a + b, 0) / Math.max(1, sizes.length)) * 10) / 10,
+    };
   };
   const maxInWindow = (() => {
     let max = 0;

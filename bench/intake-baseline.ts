@@ -8,17 +8,26 @@ import { parseArgs } from 'node:util';
 import { ackFigures, openLoop } from './open-loop.js';
 import { cpuMeter, freePort, freshDatabase, percentile, root, waitHealthy } from './support.js';
 
-const { values } = parseArgs({ options: { rate: { type: 'string', default: '1000' }, seconds: { type: 'string', default: '15' } } });
+const { values } = parseArgs({
+  options: { rate: { type: 'string', default: '1000' }, seconds: { type: 'string', default: '15' } },
+});
 const rate = Number(values.rate);
 const seconds = Number(values.seconds);
 
 async function main() {
-  if (!process.env.DATABASE_URL || !process.env.REDIS_URL) throw new Error('set DATABASE_URL and REDIS_URL (`. .ci/services.sh`)');
+  if (!process.env.DATABASE_URL || !process.env.REDIS_URL)
+    throw new Error('set DATABASE_URL and REDIS_URL (`. .ci/services.sh`)');
   const db = await freshDatabase(process.env.DATABASE_URL, 'baseline');
   const port = await freePort();
   const child = spawn(`${root}node_modules/.bin/node`, ['--import', 'tsx', `${root}bench/baseline-server.ts`], {
     cwd: root,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_URL: db.url, REDIS_URL: process.env.REDIS_URL, PORT: String(port) },
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      DATABASE_URL: db.url,
+      REDIS_URL: process.env.REDIS_URL,
+      PORT: String(port),
+    },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   const exited = new Promise((r) => child.on('exit', r));
@@ -30,7 +39,12 @@ async function main() {
       rate: r,
       seconds: s,
       headers: { 'content-type': 'application/json' },
-      body: (n) => JSON.stringify({ source: 'bench', idempotencyKey: `bench-${r}-${n}`, lead: { email: `lead${n}@acme.example`, country: 'DE', score: n % 100 } }),
+      body: (n) =>
+        JSON.stringify({
+          source: 'bench',
+          idempotencyKey: `bench-${r}-${n}`,
+          lead: { email: `lead${n}@acme.example`, country: 'DE', score: n % 100 },
+        }),
     });
   await run(2, rate / 2);
   const cpu = cpuMeter({

@@ -11,28 +11,46 @@ import { intakeProgress, intakeToWritebackMs, openPglite, openPostgres } from '.
 import { ackFigures, openLoop } from './open-loop.js';
 import { cpuMeter, freePort, percentile, startCli, waitHealthy, freshDatabase } from './support.js';
 
-const { values } = parseArgs({ options: { embedded: { type: 'boolean', default: false }, rate: { type: 'string' }, seconds: { type: 'string', default: '15' }, workers: { type: 'string', default: '1' }, 'route-linger-ms': { type: 'string' } } });
+const { values } = parseArgs({
+  options: {
+    embedded: { type: 'boolean', default: false },
+    rate: { type: 'string' },
+    seconds: { type: 'string', default: '15' },
+    workers: { type: 'string', default: '1' },
+    'route-linger-ms': { type: 'string' },
+  },
+});
 const embedded = values.embedded!;
 const rate = Number(values.rate ?? (embedded ? 200 : 1000));
 const seconds = Number(values.seconds);
 const key = 'bench-key-0123456789';
 
-
 async function main() {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const dataDir = mkdtempSync(join(tmpdir(), 'lr-bench-'));
-  let env: Record<string, string> = { PORT: String(port), INTAKE_API_KEYS: key, WORKER_PORT: '0', SWEEP_AFTER_MS: '30000' };
+  let env: Record<string, string> = {
+    PORT: String(port),
+    INTAKE_API_KEYS: key,
+    WORKER_PORT: '0',
+    SWEEP_AFTER_MS: '30000',
+  };
   let databaseUrl: string | undefined;
   let dropDatabase = async () => {};
   if (values['route-linger-ms']) env.ROUTE_LINGER_MS = values['route-linger-ms'];
   if (embedded) env = { ...env, DATA_DIR: dataDir };
   else {
-    if (!process.env.DATABASE_URL || !process.env.REDIS_URL) throw new Error('set DATABASE_URL and REDIS_URL (`. .ci/services.sh`), or pass --embedded');
+    if (!process.env.DATABASE_URL || !process.env.REDIS_URL)
+      throw new Error('set DATABASE_URL and REDIS_URL (`. .ci/services.sh`), or pass --embedded');
     const fresh = await freshDatabase(process.env.DATABASE_URL, 'intake');
     databaseUrl = fresh.url;
     dropDatabase = fresh.drop;
-    env = { ...env, DATABASE_URL: databaseUrl, REDIS_URL: process.env.REDIS_URL, QUEUE_PREFIX: `lr-bench-${Date.now()}` };
+    env = {
+      ...env,
+      DATABASE_URL: databaseUrl,
+      REDIS_URL: process.env.REDIS_URL,
+      QUEUE_PREFIX: `lr-bench-${Date.now()}`,
+    };
     const migrate = startCli(['migrate'], env);
     if ((await migrate.exited) !== 0) throw new Error(`migrate failed:\n${migrate.output()}`);
   }
@@ -47,7 +65,12 @@ async function main() {
       rate: r,
       seconds,
       headers: { 'content-type': 'application/json', 'x-api-key': key },
-      body: (n) => JSON.stringify({ source: 'bench', idempotencyKey: `bench-${r}-${n}`, lead: { email: `lead${n}@acme.example`, country: 'DE', score: n % 100 } }),
+      body: (n) =>
+        JSON.stringify({
+          source: 'bench',
+          idempotencyKey: `bench-${r}-${n}`,
+          lead: { email: `lead${n}@acme.example`, country: 'DE', score: n % 100 },
+        }),
     });
   await run(2, rate / 2); // warm-up: JIT, pools, prepared paths
   const [servePid, ...workerPids] = procs.map((p) => p.child.pid);
@@ -88,7 +111,10 @@ async function main() {
   rmSync(dataDir, { recursive: true, force: true });
   await dropDatabase();
   const lat = [...s!.latenciesMs].sort((a, b) => a - b);
-  const acked = Object.entries(result.byStatus).reduce((sum, [code, count]) => sum + (code.startsWith('2') ? count : 0), 0);
+  const acked = Object.entries(result.byStatus).reduce(
+    (sum, [code, count]) => sum + (code.startsWith('2') ? count : 0),
+    0,
+  );
   console.log(
     JSON.stringify({
       bench: 'intake',
@@ -101,7 +127,8 @@ async function main() {
       ...ackFigures(result, percentile),
       // CPU seconds per process during the measured run; the machine has 2 cores (2 x seconds).
       cpu_s: cpuSeconds,
-      cpu_share_of_2_cores: Math.round((Object.values(cpuSeconds).reduce((a, b) => a + b, 0) / (2 * seconds)) * 100) / 100,
+      cpu_share_of_2_cores:
+        Math.round((Object.values(cpuSeconds).reduce((a, b) => a + b, 0) / (2 * seconds)) * 100) / 100,
       e2e_p50_ms: percentile(lat, 50),
       e2e_p99_ms: percentile(lat, 99),
       stored_events: s!.acked,

@@ -75,7 +75,14 @@ export async function openLoop(opts: {
   while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
   await pool.close();
   for (const a of [latencies, fromDue, lags]) a.sort((x, y) => x - y);
-  return { sent: total, byStatus, errors, latenciesMs: latencies, fromDueMs: fromDue, sendLagP99Ms: lags[Math.floor(lags.length * 0.99)] ?? 0 };
+  return {
+    sent: total,
+    byStatus,
+    errors,
+    latenciesMs: latencies,
+    fromDueMs: fromDue,
+    sendLagP99Ms: lags[Math.floor(lags.length * 0.99)] ?? 0,
+  };
 }
 
 /** The ack figures both intake benches print. */

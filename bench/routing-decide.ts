@@ -2,10 +2,22 @@
 // applied after every decision as the caller's transaction would. Prints one JSON object.
 //   node --import tsx bench/routing-decide.ts
 import { leadSchema, type Lead } from '../src/lead/index.js';
-import { decide, routingConfigSchema, type RoutingConfig, type RoutingState, type StateChange } from '../src/routing/index.js';
+import {
+  decide,
+  routingConfigSchema,
+  type RoutingConfig,
+  type RoutingState,
+  type StateChange,
+} from '../src/routing/index.js';
 
 const zones = ['Europe/Berlin', 'America/New_York', 'America/Los_Angeles', 'Europe/London', 'Asia/Singapore'];
-const strategies = ['round_robin', 'weighted_round_robin', 'least_loaded', 'round_robin', 'weighted_round_robin'] as const;
+const strategies = [
+  'round_robin',
+  'weighted_round_robin',
+  'least_loaded',
+  'round_robin',
+  'weighted_round_robin',
+] as const;
 const countries = ['DE', 'AT', 'CH', 'US', 'CA', 'GB', 'FR', 'SG', 'AU', 'BR'];
 const industries = ['software', 'banking', 'retail', 'insurance', 'manufacturing', 'health'];
 
@@ -15,7 +27,17 @@ function buildConfig(): RoutingConfig {
     crmIds: { hubspot: `${1000 + i}`, salesforce: `005${i}` },
     timeZone: zones[i % zones.length],
     // Around the clock for most, so the bench measures routing, not empty pools.
-    ...(i % 8 === 7 ? { workingHours: { mon: ['00:00-24:00'], tue: ['00:00-24:00'], wed: ['00:00-24:00'], thu: ['00:00-24:00'], fri: ['00:00-24:00'] } } : {}),
+    ...(i % 8 === 7
+      ? {
+          workingHours: {
+            mon: ['00:00-24:00'],
+            tue: ['00:00-24:00'],
+            wed: ['00:00-24:00'],
+            thu: ['00:00-24:00'],
+            fri: ['00:00-24:00'],
+          },
+        }
+      : {}),
     languages: i % 3 === 0 ? ['de', 'en'] : ['en'],
     skills: i % 4 === 0 ? ['enterprise'] : ['smb'],
     weight: 1 + (i % 3),
@@ -34,8 +56,17 @@ function buildConfig(): RoutingConfig {
     when: {
       all: [
         { field: 'country', op: 'eq', value: countries[i % countries.length] },
-        { field: 'industry', op: 'in', value: [industries[i % industries.length], industries[(i + 1) % industries.length]] },
-        { any: [{ field: 'employeeCount', op: 'gte', value: (i % 5) * 200 }, { field: 'score', op: 'between', value: [50, 100] }] },
+        {
+          field: 'industry',
+          op: 'in',
+          value: [industries[i % industries.length], industries[(i + 1) % industries.length]],
+        },
+        {
+          any: [
+            { field: 'employeeCount', op: 'gte', value: (i % 5) * 200 },
+            { field: 'score', op: 'between', value: [50, 100] },
+          ],
+        },
       ],
     },
     action: i % 7 === 0 ? { rep: `rep-${i % 40}`, fallback: { pool: `pool-${i % 5}` } } : { pool: `pool-${i % 5}` },

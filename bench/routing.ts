@@ -32,7 +32,10 @@ const countries = ['DE', 'US', 'GB', 'FR', 'AT', 'CA', 'CH', 'NL'];
 const industries = ['software', 'banking', 'retail', 'insurance', 'health'];
 
 async function decideBench(): Promise<Record<string, unknown>> {
-  const child = spawn(`${root}node_modules/.bin/node`, ['--import', 'tsx', `${root}bench/routing-decide.ts`], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(`${root}node_modules/.bin/node`, ['--import', 'tsx', `${root}bench/routing-decide.ts`], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   const code = await new Promise<number | null>((r) => child.on('exit', r));
@@ -40,18 +43,32 @@ async function decideBench(): Promise<Record<string, unknown>> {
   return JSON.parse(out.trim().split('\n').pop()!) as Record<string, unknown>;
 }
 
-
 function events(from: number, n: number): InboundEvent[] {
   return Array.from({ length: n }, (_, j) => {
     const i = from + j;
     const id = `bench-${i}`;
-    const fields = { email: `lead${i}@company${i % 997}.com`, company: `Company ${i % 997}`, country: countries[i % countries.length], industry: industries[i % industries.length], employees: (i * 37) % 8000, score: (i * 13) % 100, language: i % 3 ? 'en' : 'de' };
-    return { kind: 'created', sourceEventId: id, record: { crm: 'api', objectType: 'lead', id }, occurredAt: new Date().toISOString(), fields };
+    const fields = {
+      email: `lead${i}@company${i % 997}.com`,
+      company: `Company ${i % 997}`,
+      country: countries[i % countries.length],
+      industry: industries[i % industries.length],
+      employees: (i * 37) % 8000,
+      score: (i * 13) % 100,
+      language: i % 3 ? 'en' : 'de',
+    };
+    return {
+      kind: 'created',
+      sourceEventId: id,
+      record: { crm: 'api', objectType: 'lead', id },
+      occurredAt: new Date().toISOString(),
+      fields,
+    };
   });
 }
 
 async function e2eBench() {
-  if (!process.env.DATABASE_URL || !process.env.REDIS_URL) throw new Error('set DATABASE_URL and REDIS_URL (`. .ci/services.sh`)');
+  if (!process.env.DATABASE_URL || !process.env.REDIS_URL)
+    throw new Error('set DATABASE_URL and REDIS_URL (`. .ci/services.sh`)');
   const db = await freshDatabase(process.env.DATABASE_URL, 'routing');
   const prefix = `lr-bench-routing-${Date.now()}`;
   const env: Record<string, string> = {
@@ -79,7 +96,8 @@ async function e2eBench() {
     // Pre-store every event through the pipeline's intake (1,000 per statement) and wait until
     // each has its route job waiting in Redis, so the workers find a full queue.
     const intake = await openRuntime(parseEnv({ ...env, LOG_LEVEL: 'silent' }));
-    for (let i = 0; i < total; i += 1000) await ingestCrmEvents(intake.deps, 'api:bench', events(i, Math.min(1000, total - i)));
+    for (let i = 0; i < total; i += 1000)
+      await ingestCrmEvents(intake.deps, 'api:bench', events(i, Math.min(1000, total - i)));
     const route = new Queue('route', { connection: redis, prefix });
     const deadline = Date.now() + 120_000;
     while ((await route.getWaitingCount()) < total) {
@@ -97,16 +115,32 @@ async function e2eBench() {
       if (n > 0 && firstAt === undefined) firstAt = performance.now();
       if (n >= total) break;
       if (performance.now() - started > 600_000) throw new Error(`only ${n} of ${total} routed after 10 minutes`);
-      if (workers.some((w) => w.child.exitCode !== null)) throw new Error(`a worker exited:\n${workers.map((w) => w.output()).join('\n')}`);
+      if (workers.some((w) => w.child.exitCode !== null))
+        throw new Error(`a worker exited:\n${workers.map((w) => w.output()).join('\n')}`);
       await new Promise((r) => setTimeout(r, 50));
     }
     const doneAt = performance.now();
 
-    const perRep = (await sql.query<{ n: number }>(`select count(*)::int n from assignments where pool_id = 'inbound' and outcome = 'assigned' group by rep_id`)).rows.map((r) => r.n);
-    const txns = (await sql.query<{ at: Date; n: number }>(`select created_at at, count(*)::int n from assignments group by created_at order by created_at`)).rows;
+    const perRep = (
+      await sql.query<{ n: number }>(
+        `select count(*)::int n from assignments where pool_id = 'inbound' and outcome = 'assigned' group by rep_id`,
+      )
+    ).rows.map((r) => r.n);
+    const txns = (
+      await sql.query<{ at: Date; n: number }>(
+        `select created_at at, count(*)::int n from assignments group by created_at order by created_at`,
+      )
+    ).rows;
     const sizes = txns.map((t) => t.n).sort((a, b) => a - b);
-    const gaps = txns.slice(1).map((t, i) => t.at.getTime() - txns[i]!.at.getTime()).sort((a, b) => a - b);
-    const outcomes = (await sql.query<{ outcome: string; n: number }>(`select outcome, count(*)::int n from assignments group by outcome`)).rows;
+    const gaps = txns
+      .slice(1)
+      .map((t, i) => t.at.getTime() - txns[i]!.at.getTime())
+      .sort((a, b) => a - b);
+    const outcomes = (
+      await sql.query<{ outcome: string; n: number }>(
+        `select outcome, count(*)::int n from assignments group by outcome`,
+      )
+    ).rows;
     const routedSeconds = (doneAt - firstAt!) / 1000;
     return {
       e2e_leads: total,

@@ -13,7 +13,18 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { startSalesforceInstance } from '../test/support/salesforce-instance.js';
 import { startSalesforceStandin, type RecordedWrite } from '../test/support/salesforce-standin.js';
-import { aLeadRecord, standinOrg, outboundMessage, SF_ACCESS_TOKEN, SF_ORG_ID, SF_OUTBOUND_TOKEN, sfId, someFields, standinSalesforceConfig, type Notification } from '../test/support/salesforce-outbound.js';
+import {
+  aLeadRecord,
+  standinOrg,
+  outboundMessage,
+  SF_ACCESS_TOKEN,
+  SF_ORG_ID,
+  SF_OUTBOUND_TOKEN,
+  sfId,
+  someFields,
+  standinSalesforceConfig,
+  type Notification,
+} from '../test/support/salesforce-outbound.js';
 import { freePort, percentile, root, startCli, waitHealthy, freshDatabase } from './support.js';
 
 const { values } = parseArgs({
@@ -31,9 +42,9 @@ const latencyMs = Number(values['latency-ms']);
 const PER_MESSAGE = 100;
 const WARMUP = 1;
 
-
 async function main() {
-  if (!process.env.DATABASE_URL || !process.env.REDIS_URL) throw new Error('set DATABASE_URL and REDIS_URL (`. .ci/services.sh`)');
+  if (!process.env.DATABASE_URL || !process.env.REDIS_URL)
+    throw new Error('set DATABASE_URL and REDIS_URL (`. .ci/services.sh`)');
   const total = (WARMUP + messages) * PER_MESSAGE;
   const records = Array.from({ length: total }, (_, i) => aLeadRecord(i, 'B'));
   const rest = await startSalesforceStandin(standinOrg(records));
@@ -73,12 +84,20 @@ async function main() {
     const sentAt = new Map<string, number>();
     const send = async (m: number) => {
       const batch = records.slice(m * PER_MESSAGE, (m + 1) * PER_MESSAGE);
-      const notes: Notification[] = batch.map((r, k) => ({ id: sfId('04l', m * PER_MESSAGE + k, 'B'), fields: values.partial ? someFields(r) : r }));
+      const notes: Notification[] = batch.map((r, k) => ({
+        id: sfId('04l', m * PER_MESSAGE + k, 'B'),
+        fields: values.partial ? someFields(r) : r,
+      }));
       const t0 = performance.now();
       for (const r of batch) sentAt.set(r.Id as string, t0);
-      const res = await fetch(`${base}/webhooks/salesforce/${SF_OUTBOUND_TOKEN}`, { method: 'POST', headers: { 'content-type': 'text/xml; charset=utf-8', soapaction: '""' }, body: outboundMessage(notes) });
+      const res = await fetch(`${base}/webhooks/salesforce/${SF_OUTBOUND_TOKEN}`, {
+        method: 'POST',
+        headers: { 'content-type': 'text/xml; charset=utf-8', soapaction: '""' },
+        body: outboundMessage(notes),
+      });
       const text = await res.text();
-      if (res.status !== 200 || !text.includes('<Ack>true</Ack>')) throw new Error(`message ${m} not acked: ${res.status} ${text}`);
+      if (res.status !== 200 || !text.includes('<Ack>true</Ack>'))
+        throw new Error(`message ${m} not acked: ${res.status} ${text}`);
     };
     const waitWritten = async (ids: string[], timeoutMs: number) => {
       const deadline = Date.now() + timeoutMs;
@@ -87,7 +106,10 @@ async function main() {
 
     // Warm-up (JIT, pools, the jsforce session), not counted.
     for (let m = 0; m < WARMUP; m++) await send(m);
-    await waitWritten(records.slice(0, WARMUP * PER_MESSAGE).map((r) => r.Id as string), 30_000);
+    await waitWritten(
+      records.slice(0, WARMUP * PER_MESSAGE).map((r) => r.Id as string),
+      30_000,
+    );
     const callsBefore = rest.requests.length;
     const writesBefore = rest.writes.length;
 

@@ -21,14 +21,21 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export function startCli(args: string[], env: Record<string, string>): { child: ChildProcess; exited: Promise<number | null>; output: () => string } {
+export function startCli(
+  args: string[],
+  env: Record<string, string>,
+): { child: ChildProcess; exited: Promise<number | null>; output: () => string } {
   // BENCH_CHILD_NODE_OPTIONS reaches the service processes only (e.g. --cpu-prof), not the load generator.
   const nodeOptions = process.env.BENCH_CHILD_NODE_OPTIONS?.split(' ').filter(Boolean) ?? [];
-  const child = spawn(`${root}node_modules/.bin/node`, [...nodeOptions, '--import', 'tsx', `${root}src/cli.ts`, ...args], {
-    cwd: root,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    `${root}node_modules/.bin/node`,
+    [...nodeOptions, '--import', 'tsx', `${root}src/cli.ts`, ...args],
+    {
+      cwd: root,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: 'warn', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out = (out + d.toString()).slice(-20_000)));
   child.stderr!.on('data', (d: Buffer) => (out = (out + d.toString()).slice(-20_000)));
@@ -38,7 +45,13 @@ export function startCli(args: string[], env: Record<string, string>): { child: 
 export async function waitHealthy(url: string, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (await fetch(url).then((r) => r.ok, () => false)) return;
+    if (
+      await fetch(url).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return;
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`${url} did not become healthy`);
@@ -64,7 +77,9 @@ export async function freshDatabase(baseUrl: string, bench = 'bench'): Promise<{
  * CPU seconds used per process group over a window, read from /proc (Linux; empty elsewhere):
  * on a shared 2-core box, where the time goes is the first question about a latency figure.
  */
-export function cpuMeter(groups: Record<string, (pid: number, cmdline: string) => boolean>): () => Record<string, number> {
+export function cpuMeter(
+  groups: Record<string, (pid: number, cmdline: string) => boolean>,
+): () => Record<string, number> {
   const tick = 100; // USER_HZ on Linux
   const read = () => {
     const out = new Map<number, { group: string; ticks: number }>();
@@ -90,7 +105,8 @@ export function cpuMeter(groups: Record<string, (pid: number, cmdline: string) =
   const start = read();
   return () => {
     const used: Record<string, number> = {};
-    for (const [pid, { group, ticks }] of read()) used[group] = (used[group] ?? 0) + (ticks - (start.get(pid)?.ticks ?? 0)) / tick;
+    for (const [pid, { group, ticks }] of read())
+      used[group] = (used[group] ?? 0) + (ticks - (start.get(pid)?.ticks ?? 0)) / tick;
     return Object.fromEntries(Object.entries(used).map(([g, s]) => [g, Math.round(s * 100) / 100]));
   };
 }

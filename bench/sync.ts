@@ -16,11 +16,16 @@ import { ingestCrmEvents } from '../src/pipeline/index.js';
 import { openDatabase, openRuntime } from '../src/runtime.js';
 import { freshDatabase } from './support.js';
 
-const { values } = parseArgs({ options: { events: { type: 'string', default: '10000' }, batch: { type: 'string', default: '1000' }, concurrency: { type: 'string', default: '1000' } } });
+const { values } = parseArgs({
+  options: {
+    events: { type: 'string', default: '10000' },
+    batch: { type: 'string', default: '1000' },
+    concurrency: { type: 'string', default: '1000' },
+  },
+});
 const n = Number(values.events);
 const appId = '777';
 const reps = Array.from({ length: 10 }, (_, i) => ({ id: `rep${i}`, crmIds: { hubspot: String(100 + i) } }));
-
 
 const acceptAll: CrmConnector = {
   name: 'hubspot',
@@ -47,15 +52,27 @@ async function waitFor(db: pg.Client, query: string, want: number, timeoutMs = 1
 }
 
 async function main() {
-  if (!process.env.DATABASE_URL || !process.env.REDIS_URL) throw new Error('set DATABASE_URL and REDIS_URL (`. .ci/services.sh`)');
+  if (!process.env.DATABASE_URL || !process.env.REDIS_URL)
+    throw new Error('set DATABASE_URL and REDIS_URL (`. .ci/services.sh`)');
   const database = await freshDatabase(process.env.DATABASE_URL, 'sync');
   const dir = mkdtempSync(join(tmpdir(), 'lr-bench-sync-'));
   const configFile = join(dir, 'config.json');
   writeFileSync(
     configFile,
     JSON.stringify({
-      mappings: { 'hubspot/contact': { fields: [{ from: 'email', to: 'email' }, { from: 'country', to: 'country' }] } },
-      routing: { reps, pools: [{ id: 'all', strategy: 'round_robin', members: reps.map((r) => r.id) }], rules: [{ id: 'all', when: { match: 'always' }, action: { pool: 'all' } }] },
+      mappings: {
+        'hubspot/contact': {
+          fields: [
+            { from: 'email', to: 'email' },
+            { from: 'country', to: 'country' },
+          ],
+        },
+      },
+      routing: {
+        reps,
+        pools: [{ id: 'all', strategy: 'round_robin', members: reps.map((r) => r.id) }],
+        rules: [{ id: 'all', when: { match: 'always' }, action: { pool: 'all' } }],
+      },
     }),
   );
   const env = parseEnv({
@@ -63,7 +80,11 @@ async function main() {
     REDIS_URL: process.env.REDIS_URL,
     QUEUE_PREFIX: `lr-bench-sync-${Date.now()}`,
     CONFIG_FILE: configFile,
-    HUBSPOT_CONFIG: JSON.stringify({ auth: { kind: 'private_app', token: 'pat-bench' }, clientSecret: 'bench-secret', appId }),
+    HUBSPOT_CONFIG: JSON.stringify({
+      auth: { kind: 'private_app', token: 'pat-bench' },
+      clientSecret: 'bench-secret',
+      appId,
+    }),
     LOG_LEVEL: 'silent',
     ROUTE_BATCH_MAX: values.batch!,
     WRITE_BATCH_MAX: '100',
@@ -91,7 +112,14 @@ async function main() {
     await waitFor(sql, `select count(*) n from outbox where status = 'done'`, n);
     const routeMs = performance.now() - routeStart;
 
-    const owners = new Map(((await sql.query(`select record_id, crm_owner_id from leads`)).rows as Array<{ record_id: string; crm_owner_id: string }>).map((r) => [r.record_id, r.crm_owner_id]));
+    const owners = new Map(
+      (
+        (await sql.query(`select record_id, crm_owner_id from leads`)).rows as Array<{
+          record_id: string;
+          crm_owner_id: string;
+        }>
+      ).map((r) => [r.record_id, r.crm_owner_id]),
+    );
     const changes: InboundEvent[] = created.map((c, i) => {
       const ours = owners.get(c.record.id)!;
       const echo = i % 2 === 0;
@@ -102,7 +130,9 @@ async function main() {
         record: c.record,
         occurredAt: new Date(at + 5_000).toISOString(),
         newOwnerId: echo ? ours : other,
-        ...(echo ? { changedBy: appId, sourceId: appId, changeSource: 'INTEGRATION' } : { changedBy: `user:${i}`, sourceId: `userId:${i}`, changeSource: 'CRM_UI' }),
+        ...(echo
+          ? { changedBy: appId, sourceId: appId, changeSource: 'INTEGRATION' }
+          : { changedBy: `user:${i}`, sourceId: `userId:${i}`, changeSource: 'CRM_UI' }),
       };
     });
     const start = performance.now();

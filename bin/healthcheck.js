@@ -10,7 +10,9 @@ const ports = [port('PORT', 3000), port('WORKER_PORT', 3001)].filter((p) => Numb
 
 async function healthy(p) {
   try {
-    const res = await fetch(`http://${host.includes(':') ? `[${host}]` : host}:${p}/healthz`, { signal: AbortSignal.timeout(2000) });
+    const res = await fetch(`http://${host.includes(':') ? `[${host}]` : host}:${p}/healthz`, {
+      signal: AbortSignal.timeout(2000),
+    });
     return res.ok;
   } catch {
     return false;

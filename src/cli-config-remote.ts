@@ -21,7 +21,10 @@ export interface AdminTarget {
 /** The running service to talk to, or undefined to use the database directly. */
 export function adminTarget(env: Env, urlFlag: string | undefined): AdminTarget | undefined {
   const token = env.LEAD_ROUTER_ADMIN_TOKEN?.reveal();
-  const withToken = (t: Omit<AdminTarget, 'token'>, fallback?: string): AdminTarget => ({ ...t, ...((token ?? fallback) !== undefined && { token: token ?? fallback }) });
+  const withToken = (t: Omit<AdminTarget, 'token'>, fallback?: string): AdminTarget => ({
+    ...t,
+    ...((token ?? fallback) !== undefined && { token: token ?? fallback }),
+  });
   if (urlFlag) return withToken({ url: urlFlag.replace(/\/+$/, ''), found: 'flag' });
   if (env.LEAD_ROUTER_URL) return withToken({ url: env.LEAD_ROUTER_URL.replace(/\/+$/, ''), found: 'env' });
   if (env.DATABASE_URL) return undefined; // Postgres: many processes share it; the others see a change within 1 s
@@ -39,17 +42,27 @@ interface ErrorBody {
 }
 
 /** One admin API call; a non-2xx answer becomes the AppError the server sent (code, message, field issues). */
-export async function callAdmin(target: AdminTarget, method: 'GET' | 'POST', path: string, body?: unknown): Promise<Response> {
+export async function callAdmin(
+  target: AdminTarget,
+  method: 'GET' | 'POST',
+  path: string,
+  body?: unknown,
+): Promise<Response> {
   let res: Response;
   try {
     res = await fetch(`${target.url}${path}`, {
       method,
-      headers: { ...(target.token && { 'x-admin-token': target.token }), ...(body !== undefined && { 'content-type': 'application/json' }) },
+      headers: {
+        ...(target.token && { 'x-admin-token': target.token }),
+        ...(body !== undefined && { 'content-type': 'application/json' }),
+      },
       ...(body !== undefined && { body: JSON.stringify(body) }),
       signal: AbortSignal.timeout(30_000),
     });
   } catch (err) {
-    throw new Error(`could not reach the service at ${target.url} (${target.found === 'data folder' ? 'found in the data folder lock' : `from ${target.found === 'flag' ? '--url' : 'LEAD_ROUTER_URL'}`}): ${(err as Error).message}`);
+    throw new Error(
+      `could not reach the service at ${target.url} (${target.found === 'data folder' ? 'found in the data folder lock' : `from ${target.found === 'flag' ? '--url' : 'LEAD_ROUTER_URL'}`}): ${(err as Error).message}`,
+    );
   }
   if (res.ok) return res;
   const text = await res.text();
@@ -62,20 +75,31 @@ export async function callAdmin(target: AdminTarget, method: 'GET' | 'POST', pat
   let message = parsed.message ?? `HTTP ${res.status} from ${target.url}${path}`;
   if (res.status === 401 && !target.token) message += '; set LEAD_ROUTER_ADMIN_TOKEN to an editor token';
   // A code this CLI does not know (a newer server) reads as INTERNAL: its status comes from the table.
-  const code = parsed.code !== undefined && Object.hasOwn(errorTable, parsed.code) ? (parsed.code as ErrorCode) : 'INTERNAL';
+  const code =
+    parsed.code !== undefined && Object.hasOwn(errorTable, parsed.code) ? (parsed.code as ErrorCode) : 'INTERNAL';
   throw new AppError(code, message, parsed.errors ? { errors: parsed.errors } : undefined);
 }
 
 export function remoteConfigAdmin(target: AdminTarget) {
   return {
-    async publish(input: { document: unknown; message: string; author: string }): Promise<{ version: number; diff: { against: number | null; changes: unknown[] }; warnings?: FieldIssue[] }> {
+    async publish(input: {
+      document: unknown;
+      message: string;
+      author: string;
+    }): Promise<{ version: number; diff: { against: number | null; changes: unknown[] }; warnings?: FieldIssue[] }> {
       return (await callAdmin(target, 'POST', '/v1/admin/config/publish', input)).json() as never;
     },
-    async rollback(input: { version: number; message?: string }): Promise<{ version: number; previousVersion: number | null; changed: boolean }> {
+    async rollback(input: {
+      version: number;
+      message?: string;
+    }): Promise<{ version: number; previousVersion: number | null; changed: boolean }> {
       return (await callAdmin(target, 'POST', '/v1/admin/config/rollback', input)).json() as never;
     },
     async exportConfig(opts: { version?: number; format: 'yaml' | 'json' }): Promise<{ text: string }> {
-      const q = new URLSearchParams({ format: opts.format, ...(opts.version !== undefined && { version: String(opts.version) }) });
+      const q = new URLSearchParams({
+        format: opts.format,
+        ...(opts.version !== undefined && { version: String(opts.version) }),
+      });
       return { text: await (await callAdmin(target, 'GET', `/v1/admin/config/export?${q}`)).text() };
     },
     async diff(from: number, to: number): Promise<{ from: number; to: number; changes: ConfigChange[] }> {

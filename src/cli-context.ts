@@ -10,7 +10,10 @@ export interface CliOutput {
   err(line: string): void;
 }
 
-export const consoleOutput: CliOutput = { out: (l) => process.stdout.write(`${l}\n`), err: (l) => process.stderr.write(`${l}\n`) };
+export const consoleOutput: CliOutput = {
+  out: (l) => process.stdout.write(`${l}\n`),
+  err: (l) => process.stderr.write(`${l}\n`),
+};
 
 export interface CliContext {
   io: CliOutput;
@@ -32,7 +35,11 @@ export const exitCodesHelp = `Exit codes:
 Docs: docs/cli.md`;
 
 /** `env`: an already parsed environment (tests); else `source` (process.env) is parsed when a command first needs it. */
-export function cliContext(opts: { env?: Env; source?: Record<string, string | undefined>; io: CliOutput }): CliContext {
+export function cliContext(opts: {
+  env?: Env;
+  source?: Record<string, string | undefined>;
+  io: CliOutput;
+}): CliContext {
   const { io } = opts;
   let env: Env | undefined;
   let logger: Logger | undefined;

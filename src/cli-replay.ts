@@ -27,16 +27,19 @@ interface ReplayOptions {
 
 const time = (value: string): Date => {
   const d = new Date(value);
-  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(d.getTime())) throw new InvalidArgumentError(`must be an ISO 8601 time, got "${value}"`);
+  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(d.getTime()))
+    throw new InvalidArgumentError(`must be an ISO 8601 time, got "${value}"`);
   return d;
 };
 const positive = (value: string): number => {
   const n = Number(value);
-  if (!/^\d+$/.test(value) || !Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`must be a positive integer, got "${value}"`);
+  if (!/^\d+$/.test(value) || !Number.isInteger(n) || n < 1)
+    throw new InvalidArgumentError(`must be a positive integer, got "${value}"`);
   return n;
 };
 const rowId = (value: string, previous: string[] = []): string[] => {
-  if (!/^[0-9a-f-]{36}$/i.test(value)) throw new InvalidArgumentError('takes a row id (uuid) from GET /v1/admin/failures');
+  if (!/^[0-9a-f-]{36}$/i.test(value))
+    throw new InvalidArgumentError('takes a row id (uuid) from GET /v1/admin/failures');
   return [...previous, value];
 };
 
@@ -45,14 +48,22 @@ export function replayCommand(ctx: CliContext): Command {
     .description('put dead letters back to work (docs/failures.md)')
     .option('--crm <name>', 'only this CRM (hubspot, salesforce, api)')
     .option('--code <code>', 'only this error code (docs/errors.md), e.g. CRM_REJECTED')
-    .addOption(new Option('--kind <kind>', 'only events that could not be routed, or only owner writes').choices(['route', 'writeback']))
+    .addOption(
+      new Option('--kind <kind>', 'only events that could not be routed, or only owner writes').choices([
+        'route',
+        'writeback',
+      ]),
+    )
     .option('--since <time>', 'last attempt at or after this ISO 8601 time', time)
     .option('--until <time>', 'last attempt at or before this ISO 8601 time', time)
     .option('--id <id>', 'only this row (repeatable; ids from GET /v1/admin/failures)', rowId)
     .option('--limit <n>', 'at most N rows, newest failure first', positive, 1000)
     .option('--dry-run', 'print what would be replayed; change nothing')
     .option('--json', 'print the result as JSON')
-    .option('--url <url>', 'the running service whose admin API replays (default: LEAD_ROUTER_URL, or the embedded serve holding DATA_DIR); token from LEAD_ROUTER_ADMIN_TOKEN')
+    .option(
+      '--url <url>',
+      'the running service whose admin API replays (default: LEAD_ROUTER_URL, or the embedded serve holding DATA_DIR); token from LEAD_ROUTER_ADMIN_TOKEN',
+    )
     .action(async (opts: ReplayOptions) => {
       try {
         const result = await replay(ctx, opts);
@@ -77,7 +88,11 @@ async function replay(ctx: CliContext, opts: ReplayOptions): Promise<ReplayResul
     limit: opts.limit,
   };
   const target = adminTarget(env, opts.url);
-  if (target) return { ...((await (await callAdmin(target, 'POST', '/v1/admin/failures/replay', filter)).json()) as ReplayResult), via: target.url };
+  if (target)
+    return {
+      ...((await (await callAdmin(target, 'POST', '/v1/admin/failures/replay', filter)).json()) as ReplayResult),
+      via: target.url,
+    };
   const handle = await openDatabase(env, 'replay');
   try {
     if (handle.kind === 'pglite') await handle.migrate();
@@ -92,5 +107,7 @@ function print(ctx: CliContext, { via, ...result }: ReplayResult & { via?: strin
   if (json) return io.out(JSON.stringify(result, null, 2));
   for (const r of result.replayed) io.out(`${result.dryRun ? 'would replay' : 'replayed'} ${r.kind} ${r.id}`);
   for (const s of result.skipped) io.out(`skipped ${s.kind ?? '-'} ${s.id}: ${s.reason}`);
-  io.out(`${result.dryRun ? 'dry run: ' : ''}${result.replayed.length} ${result.dryRun ? 'would be replayed' : 'replayed'}, ${result.skipped.length} skipped${via ? ` (through ${via})` : ''}`);
+  io.out(
+    `${result.dryRun ? 'dry run: ' : ''}${result.replayed.length} ${result.dryRun ? 'would be replayed' : 'replayed'}, ${result.skipped.length} skipped${via ? ` (through ${via})` : ''}`,
+  );
 }

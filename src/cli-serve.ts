@@ -52,7 +52,14 @@ export async function serve(source: Env, logger: Logger): Promise<void> {
   logger.info({ port: env.PORT, url, database: rt.dbHandle.kind, queue: rt.queue.kind }, 'lead-router serving');
   if (rt.dbHandle.kind === 'pglite') {
     const devIntakeKey = env.INTAKE_API_KEYS.length === 0 ? devApiKey : undefined;
-    process.stderr.write(embeddedBanner({ url, dataDir: env.DATA_DIR, ...(devIntakeKey && { devIntakeKey }), ...(devToken && { devAdminToken: devToken }) }));
+    process.stderr.write(
+      embeddedBanner({
+        url,
+        dataDir: env.DATA_DIR,
+        ...(devIntakeKey && { devIntakeKey }),
+        ...(devToken && { devAdminToken: devToken }),
+      }),
+    );
   }
   onShutdown(logger, env.SHUTDOWN_TIMEOUT_MS, async () => {
     shuttingDown = true;
@@ -66,7 +73,15 @@ export async function worker(env: Env, logger: Logger): Promise<void> {
   if (!env.REDIS_URL) throw new Error('worker needs REDIS_URL; without Redis, `serve` runs the jobs in-process');
   const rt = await openRuntime(env, { logger, command: 'worker' });
   let shuttingDown = false;
-  const app = buildApp({ logger, metrics: rt.deps.metrics, bodyLimitBytes: 1024, timeouts: httpTimeouts(env), checks: readiness(rt), isShuttingDown: () => shuttingDown, crmStates: () => rt.deps.durability?.circuits.states() ?? {} });
+  const app = buildApp({
+    logger,
+    metrics: rt.deps.metrics,
+    bodyLimitBytes: 1024,
+    timeouts: httpTimeouts(env),
+    checks: readiness(rt),
+    isShuttingDown: () => shuttingDown,
+    crmStates: () => rt.deps.durability?.circuits.states() ?? {},
+  });
   rt.startWorking();
   if (env.WORKER_PORT > 0) await app.listen({ port: env.WORKER_PORT, host: env.HOST });
   logger.info({ concurrency: env.WORKER_CONCURRENCY, database: rt.dbHandle.kind }, 'lead-router worker running');
@@ -85,7 +100,11 @@ function localUrl(host: string, address: ReturnType<import('node:http').Server['
 }
 
 function httpTimeouts(env: Env): HttpTimeouts {
-  return { requestMs: env.REQUEST_TIMEOUT_MS, connectionMs: env.CONNECTION_TIMEOUT_MS, keepAliveMs: env.KEEP_ALIVE_TIMEOUT_MS };
+  return {
+    requestMs: env.REQUEST_TIMEOUT_MS,
+    connectionMs: env.CONNECTION_TIMEOUT_MS,
+    keepAliveMs: env.KEEP_ALIVE_TIMEOUT_MS,
+  };
 }
 
 function readiness(rt: Runtime) {

@@ -14,7 +14,10 @@ import { migrate, serve, worker } from './cli-serve.js';
 function packageVersion(): string {
   for (const rel of ['../package.json', '../../package.json']) {
     try {
-      const pkg = JSON.parse(readFileSync(new URL(rel, import.meta.url), 'utf8')) as { name?: string; version?: string };
+      const pkg = JSON.parse(readFileSync(new URL(rel, import.meta.url), 'utf8')) as {
+        name?: string;
+        version?: string;
+      };
       if (pkg.name === 'lead-router' && pkg.version) return pkg.version;
     } catch {
       // not this folder
@@ -29,9 +32,18 @@ function program(ctx: CliContext): Command {
     .version(packageVersion(), '-V, --version', 'print the version')
     // `config export --version 3` is the subcommand's option, not the program's --version.
     .enablePositionalOptions();
-  root.command('serve').description('HTTP intake, admin and health; also runs jobs in-process when REDIS_URL is unset').action(async () => serve(ctx.env(), ctx.logger()));
-  root.command('worker').description('runs route and write-back jobs from Redis (REDIS_URL required); scale by running more').action(async () => worker(ctx.env(), ctx.logger()));
-  root.command('migrate').description('applies database migrations and publishes CONFIG_FILE if no config is active').action(async () => migrate(ctx.env(), ctx.logger()));
+  root
+    .command('serve')
+    .description('HTTP intake, admin and health; also runs jobs in-process when REDIS_URL is unset')
+    .action(async () => serve(ctx.env(), ctx.logger()));
+  root
+    .command('worker')
+    .description('runs route and write-back jobs from Redis (REDIS_URL required); scale by running more')
+    .action(async () => worker(ctx.env(), ctx.logger()));
+  root
+    .command('migrate')
+    .description('applies database migrations and publishes CONFIG_FILE if no config is active')
+    .action(async () => migrate(ctx.env(), ctx.logger()));
   root.addCommand(configCommand(ctx));
   root.addCommand(replayCommand(ctx));
   configure(root, ctx.io);
@@ -52,7 +64,10 @@ function configure(cmd: Command, io: CliOutput): void {
  * Runs one command line and returns its exit code (exitCodes). `serve` and `worker` return 0
  * once listening and keep the process alive; their shutdown ends it.
  */
-export async function runCli(argv: string[], opts: { env?: Env; source?: Record<string, string | undefined>; io?: CliOutput } = {}): Promise<number> {
+export async function runCli(
+  argv: string[],
+  opts: { env?: Env; source?: Record<string, string | undefined>; io?: CliOutput } = {},
+): Promise<number> {
   const io = opts.io ?? consoleOutput;
   const ctx = cliContext({ ...opts, io });
   const cli = program(ctx);

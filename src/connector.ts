@@ -86,7 +86,10 @@ export interface OwnerWrite {
   extraFields?: Record<string, string>;
 }
 
-export type CrmErrorCode = Extract<ErrorCode, 'CRM_RATE_LIMITED' | 'CRM_AUTH' | 'CRM_TEMPORARY' | 'CRM_REJECTED' | 'CRM_NOT_FOUND'>;
+export type CrmErrorCode = Extract<
+  ErrorCode,
+  'CRM_RATE_LIMITED' | 'CRM_AUTH' | 'CRM_TEMPORARY' | 'CRM_REJECTED' | 'CRM_NOT_FOUND'
+>;
 
 export type WriteResult =
   | { writeId: string; ok: true }
@@ -167,14 +170,20 @@ export interface StreamsConfig {
 }
 
 export interface ChangeSubscriberOptions {
-  replayStore: { get(channel: string): Promise<number | undefined>; set(channel: string, replayId: number): Promise<void> };
+  replayStore: {
+    get(channel: string): Promise<number | undefined>;
+    set(channel: string, replayId: number): Promise<void>;
+  };
   onEvents: (events: InboundEvent[]) => Promise<void>;
   onError?: (err: Error, channel: string) => void;
   initialReplayId?: -1 | -2;
 }
 
 export interface StreamPollerOptions {
-  watermarkStore: { get(objectType: string): Promise<string | undefined>; set(objectType: string, watermark: string): Promise<void> };
+  watermarkStore: {
+    get(objectType: string): Promise<string | undefined>;
+    set(objectType: string, watermark: string): Promise<void>;
+  };
   onEvents: (events: InboundEvent[]) => Promise<void>;
   intervalMs?: number;
   initialLookbackMs?: number;

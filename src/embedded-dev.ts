@@ -41,7 +41,9 @@ export function devAdminToken(dataDir: string): string {
 export function embeddedAdminTokens(env: Env, logger: Pick<Logger, 'warn'>): { env: Env; devToken?: string } {
   if (env.DATABASE_URL || env.ADMIN_TOKENS.length > 0) return { env };
   const token = devAdminToken(env.DATA_DIR);
-  logger.warn('ADMIN_TOKENS is not set: the embedded default accepts a development admin token (printed at start, kept in the data folder)');
+  logger.warn(
+    'ADMIN_TOKENS is not set: the embedded default accepts a development admin token (printed at start, kept in the data folder)',
+  );
   return { env: { ...env, ADMIN_TOKENS: [{ role: 'editor', token: new Secret(token) }] }, devToken: token };
 }
 
@@ -63,9 +65,16 @@ export function embeddedBanner(b: BannerInput): string {
     rule,
     `lead-router is serving on ${b.url} (embedded: PGlite in ${resolve(b.dataDir)}, jobs in-process)`,
     '',
-    ...(b.devIntakeKey || b.devAdminToken ? ['!! DEVELOPMENT CREDENTIALS: anyone who can reach this port can use them. Set INTAKE_API_KEYS', '!! and ADMIN_TOKENS (or DATABASE_URL for production) and they are gone.'] : []),
+    ...(b.devIntakeKey || b.devAdminToken
+      ? [
+          '!! DEVELOPMENT CREDENTIALS: anyone who can reach this port can use them. Set INTAKE_API_KEYS',
+          '!! and ADMIN_TOKENS (or DATABASE_URL for production) and they are gone.',
+        ]
+      : []),
     ...(b.devIntakeKey ? [`   intake key:  ${b.devIntakeKey}`] : []),
-    ...(b.devAdminToken ? [`   admin token: ${b.devAdminToken}   (editor; kept in ${join(resolve(b.dataDir), devAdminTokenFile)})`] : []),
+    ...(b.devAdminToken
+      ? [`   admin token: ${b.devAdminToken}   (editor; kept in ${join(resolve(b.dataDir), devAdminTokenFile)})`]
+      : []),
     '',
     'Send a lead:',
     `  curl -s ${b.url}/v1/leads -H 'x-api-key: ${intakeKey}' -H 'content-type: application/json' \\`,

@@ -15,32 +15,80 @@ export interface ErrorSpec {
  * an AppError's status is its code's, and retry decisions read `retryable` (never a name or a code compare).
  */
 export const errorTable = {
-  VALIDATION_FAILED: { status: 400, retryable: false, doc: "the request body, query or params failed validation, or hold a string Postgres cannot store (a NUL, a lone UTF-16 surrogate) or nesting past 64 levels; `errors[]` names each bad field's path. Also the SOAP Client fault for a malformed or hostile outbound message, and a job payload that does not parse" },
+  VALIDATION_FAILED: {
+    status: 400,
+    retryable: false,
+    doc: "the request body, query or params failed validation, or hold a string Postgres cannot store (a NUL, a lone UTF-16 surrogate) or nesting past 64 levels; `errors[]` names each bad field's path. Also the SOAP Client fault for a malformed or hostile outbound message, and a job payload that does not parse",
+  },
   BODY_TOO_LARGE: { status: 413, retryable: false, doc: 'the body is over the configured limit (`BODY_LIMIT_BYTES`)' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, retryable: false, doc: 'the content type is not one the route accepts' },
   MALFORMED_JSON: { status: 400, retryable: false, doc: 'the body is not parseable JSON' },
   UNAUTHORIZED: { status: 401, retryable: false, doc: 'missing or wrong API key / admin token' },
   FORBIDDEN: { status: 403, retryable: false, doc: 'the token is valid but its role may not do this' },
-  ORIGIN_NOT_ALLOWED: { status: 403, retryable: false, doc: "a web form was posted (or preflighted) from a page whose origin is not in its source's `allowedOrigins` (docs/web-forms.md)" },
+  ORIGIN_NOT_ALLOWED: {
+    status: 403,
+    retryable: false,
+    doc: "a web form was posted (or preflighted) from a page whose origin is not in its source's `allowedOrigins` (docs/web-forms.md)",
+  },
   NOT_FOUND: { status: 404, retryable: false, doc: 'the thing asked for does not exist' },
   CONFLICT: { status: 409, retryable: false, doc: 'the request conflicts with the current state' },
   SIGNATURE_MISSING: { status: 401, retryable: false, doc: 'a CRM webhook arrived without its signature header' },
   SIGNATURE_INVALID: { status: 401, retryable: false, doc: "a CRM webhook's signature does not match its body" },
   SIGNATURE_STALE: { status: 401, retryable: false, doc: "a CRM webhook's timestamp is older than the allowed window" },
-  CONFIG_INVALID: { status: 422, retryable: false, doc: 'a routing/mapping config failed validation; `errors[]` has each path' },
-  CONFIG_REFERENCE_MISSING: { status: 422, retryable: false, doc: 'a config names a pool, rep or field that does not exist' },
+  CONFIG_INVALID: {
+    status: 422,
+    retryable: false,
+    doc: 'a routing/mapping config failed validation; `errors[]` has each path',
+  },
+  CONFIG_REFERENCE_MISSING: {
+    status: 422,
+    retryable: false,
+    doc: 'a config names a pool, rep or field that does not exist',
+  },
   CONFIG_NOT_FOUND: { status: 404, retryable: false, doc: 'the config version asked for does not exist' },
-  MAPPING_FAILED: { status: 422, retryable: false, doc: 'a CRM record could not be mapped into a lead (permanent, not retried)' },
+  MAPPING_FAILED: {
+    status: 422,
+    retryable: false,
+    doc: 'a CRM record could not be mapped into a lead (permanent, not retried)',
+  },
   // 503, not 429: the limit is the CRM's, shared by the whole deployment, not something the caller
   // sent too much of; a 5xx is logged as our upstream's trouble, and it carries Retry-After.
-  CRM_RATE_LIMITED: { status: 503, retryable: true, doc: "the CRM said slow down; retried after its Retry-After. An API call that needed the CRM answers 503 with `Retry-After` (the CRM's wait): the limit is the CRM's, not the caller's" },
-  CRM_AUTH: { status: 502, retryable: true, doc: 'the CRM refused our credentials (after one refresh); not retried inside the call, but retryable later: the work waits for an operator to fix them, for up to the retry horizon (docs/failures.md)' },
-  CRM_TEMPORARY: { status: 502, retryable: true, doc: 'the CRM failed in a way worth retrying (5xx whatever its body, lock, timeout, reset)' },
-  CRM_REJECTED: { status: 422, retryable: false, doc: 'the CRM rejected the write (validation rule, bad owner); not retried' },
+  CRM_RATE_LIMITED: {
+    status: 503,
+    retryable: true,
+    doc: "the CRM said slow down; retried after its Retry-After. An API call that needed the CRM answers 503 with `Retry-After` (the CRM's wait): the limit is the CRM's, not the caller's",
+  },
+  CRM_AUTH: {
+    status: 502,
+    retryable: true,
+    doc: 'the CRM refused our credentials (after one refresh); not retried inside the call, but retryable later: the work waits for an operator to fix them, for up to the retry horizon (docs/failures.md)',
+  },
+  CRM_TEMPORARY: {
+    status: 502,
+    retryable: true,
+    doc: 'the CRM failed in a way worth retrying (5xx whatever its body, lock, timeout, reset)',
+  },
+  CRM_REJECTED: {
+    status: 422,
+    retryable: false,
+    doc: 'the CRM rejected the write (validation rule, bad owner); not retried',
+  },
   CRM_NOT_FOUND: { status: 404, retryable: false, doc: 'the record no longer exists in the CRM; not retried' },
-  CONNECTOR_NOT_CONFIGURED: { status: 404, retryable: false, doc: 'a webhook arrived for a CRM this deployment has not configured; work already stored for it waits for an operator to configure it and replay' },
-  NOT_READY: { status: 503, retryable: true, doc: 'a dependency (database, queue) is not reachable, or the service is shutting down; sent with `Retry-After` (seconds): retry then. A database restart answers this on intake, never 500' },
-  OVERLOADED: { status: 503, retryable: true, doc: 'load shedding: the event loop lags or memory is past its limit (docs/operations.md "Load shedding"), so the request was refused before any work; nothing was stored. Sent with `Retry-After` (seconds): retry then' },
+  CONNECTOR_NOT_CONFIGURED: {
+    status: 404,
+    retryable: false,
+    doc: 'a webhook arrived for a CRM this deployment has not configured; work already stored for it waits for an operator to configure it and replay',
+  },
+  NOT_READY: {
+    status: 503,
+    retryable: true,
+    doc: 'a dependency (database, queue) is not reachable, or the service is shutting down; sent with `Retry-After` (seconds): retry then. A database restart answers this on intake, never 500',
+  },
+  OVERLOADED: {
+    status: 503,
+    retryable: true,
+    doc: 'load shedding: the event loop lags or memory is past its limit (docs/operations.md "Load shedding"), so the request was refused before any work; nothing was stored. Sent with `Retry-After` (seconds): retry then',
+  },
   INTERNAL: { status: 500, retryable: true, doc: 'our bug or outage; see the log line with the same requestId' },
 } as const satisfies Record<string, ErrorSpec>;
 
@@ -76,7 +124,8 @@ export function fieldPath(parts: ReadonlyArray<PathPart>, prefix = ''): string {
   }, prefix);
 }
 
-const segment = /\.([A-Za-z_$][A-Za-z0-9_$]*)|\[(\d+)\]|\[([A-Za-z_$][A-Za-z0-9_$]*)=([A-Za-z0-9_.:-]+)\]|\[("(?:[^"\\]|\\.)*")\]/y;
+const segment =
+  /\.([A-Za-z_$][A-Za-z0-9_$]*)|\[(\d+)\]|\[([A-Za-z_$][A-Za-z0-9_$]*)=([A-Za-z0-9_.:-]+)\]|\[("(?:[^"\\]|\\.)*")\]/y;
 
 /** The parts of a path `fieldPath` spelled (its inverse); undefined when `path` is not in that spelling. */
 export function parsePath(path: string): PathPart[] | undefined {
@@ -144,48 +193,78 @@ const joinIssues = (issues: FieldIssue[]) => issues.map((i) => `${i.path}: ${i.m
  */
 function crmError(code: ErrorCode & `CRM_${string}`, message: string, details: Record<string, unknown> = {}): AppError {
   const { retryable } = errorTable[code];
-  return retryable ? new AppError(code, message, { retryable, ...details }) : new PermanentError(code, message, { retryable, ...details });
+  return retryable
+    ? new AppError(code, message, { retryable, ...details })
+    : new PermanentError(code, message, { retryable, ...details });
 }
 
 /** One maker per code (test/unit/errors-catalogue.test.ts checks that each code has one). */
 export const errors = {
   validation: (issues: FieldIssue[]) => new AppError('VALIDATION_FAILED', joinIssues(issues), { errors: issues }),
   bodyTooLarge: (limitBytes: number) =>
-    new AppError('BODY_TOO_LARGE', `request body is larger than ${limitBytes} bytes`, { errors: [{ path: 'body', message: `larger than ${limitBytes} bytes` }] }),
+    new AppError('BODY_TOO_LARGE', `request body is larger than ${limitBytes} bytes`, {
+      errors: [{ path: 'body', message: `larger than ${limitBytes} bytes` }],
+    }),
   unsupportedMediaType: (contentType: string, accepted = 'application/json') =>
-    new AppError('UNSUPPORTED_MEDIA_TYPE', `content-type "${contentType}" is not accepted; send ${accepted}`, { errors: [{ path: 'headers.content-type', message: `"${contentType}" is not accepted` }] }),
+    new AppError('UNSUPPORTED_MEDIA_TYPE', `content-type "${contentType}" is not accepted; send ${accepted}`, {
+      errors: [{ path: 'headers.content-type', message: `"${contentType}" is not accepted` }],
+    }),
   malformedJson: (reason: string) =>
-    new AppError('MALFORMED_JSON', `body is not valid JSON: ${reason}`, { errors: [{ path: 'body', message: `not valid JSON: ${reason}` }] }),
+    new AppError('MALFORMED_JSON', `body is not valid JSON: ${reason}`, {
+      errors: [{ path: 'body', message: `not valid JSON: ${reason}` }],
+    }),
   unauthorized: (reason: string) => new AppError('UNAUTHORIZED', reason),
   forbidden: (reason: string) => new AppError('FORBIDDEN', reason),
   originNotAllowed: (origin: string, source: string) =>
-    new AppError('ORIGIN_NOT_ALLOWED', `origin "${origin}" may not post the web form of source "${source}"; add it to ${fieldPath([source, 'allowedOrigins'], 'WEB_FORMS')}`, { errors: [{ path: 'headers.origin', message: `"${origin}" is not in the allowed origins` }] }),
+    new AppError(
+      'ORIGIN_NOT_ALLOWED',
+      `origin "${origin}" may not post the web form of source "${source}"; add it to ${fieldPath([source, 'allowedOrigins'], 'WEB_FORMS')}`,
+      { errors: [{ path: 'headers.origin', message: `"${origin}" is not in the allowed origins` }] },
+    ),
   /** `${what} was not found`, with `hint` in parentheses when given. */
-  notFound: (what: string, hint?: string) => new AppError('NOT_FOUND', `${what} was not found${hint ? ` (${hint})` : ''}`),
+  notFound: (what: string, hint?: string) =>
+    new AppError('NOT_FOUND', `${what} was not found${hint ? ` (${hint})` : ''}`),
   /** A 404 for an id in the request, naming where it came from (`params.id`) and the likely intended one. */
   notFoundAt: (path: string, message: string) => new AppError('NOT_FOUND', message, { errors: [{ path, message }] }),
   conflict: (reason: string) => new AppError('CONFLICT', reason),
   signatureMissing: (header: string) =>
-    new AppError('SIGNATURE_MISSING', `header ${header} is missing`, { errors: [{ path: `headers.${header.toLowerCase()}`, message: 'missing' }] }),
+    new AppError('SIGNATURE_MISSING', `header ${header} is missing`, {
+      errors: [{ path: `headers.${header.toLowerCase()}`, message: 'missing' }],
+    }),
   signatureInvalid: (header: string) =>
-    new AppError('SIGNATURE_INVALID', `header ${header} does not match the request`, { errors: [{ path: `headers.${header.toLowerCase()}`, message: 'does not match' }] }),
-  signatureStale: (ageMs: number, limitMs: number) => new AppError('SIGNATURE_STALE', `signature is ${ageMs} ms old (limit ${limitMs})`),
-  configInvalid: (issues: FieldIssue[]) => new AppError('CONFIG_INVALID', `config is invalid: ${joinIssues(issues)}`, { errors: issues }),
+    new AppError('SIGNATURE_INVALID', `header ${header} does not match the request`, {
+      errors: [{ path: `headers.${header.toLowerCase()}`, message: 'does not match' }],
+    }),
+  signatureStale: (ageMs: number, limitMs: number) =>
+    new AppError('SIGNATURE_STALE', `signature is ${ageMs} ms old (limit ${limitMs})`),
+  configInvalid: (issues: FieldIssue[]) =>
+    new AppError('CONFIG_INVALID', `config is invalid: ${joinIssues(issues)}`, { errors: issues }),
   configRefMissing: (path: string, kind: string, name: string) =>
-    new AppError('CONFIG_REFERENCE_MISSING', `${path} names ${kind} "${name}", which does not exist`, { errors: [{ path, message: `${kind} "${name}" does not exist` }] }),
-  configNotFound: (version: string | number) => new AppError('CONFIG_NOT_FOUND', `config version ${version} was not found`),
-  mappingFailed: (issues: FieldIssue[]) => new PermanentError('MAPPING_FAILED', `record could not be mapped: ${joinIssues(issues)}`, { errors: issues }),
-  crmRateLimited: (message: string, details?: Record<string, unknown>) => crmError('CRM_RATE_LIMITED', message, details),
+    new AppError('CONFIG_REFERENCE_MISSING', `${path} names ${kind} "${name}", which does not exist`, {
+      errors: [{ path, message: `${kind} "${name}" does not exist` }],
+    }),
+  configNotFound: (version: string | number) =>
+    new AppError('CONFIG_NOT_FOUND', `config version ${version} was not found`),
+  mappingFailed: (issues: FieldIssue[]) =>
+    new PermanentError('MAPPING_FAILED', `record could not be mapped: ${joinIssues(issues)}`, { errors: issues }),
+  crmRateLimited: (message: string, details?: Record<string, unknown>) =>
+    crmError('CRM_RATE_LIMITED', message, details),
   crmAuth: (message: string, details?: Record<string, unknown>) => crmError('CRM_AUTH', message, details),
   crmTemporary: (message: string, details?: Record<string, unknown>) => crmError('CRM_TEMPORARY', message, details),
   crmRejected: (message: string, details?: Record<string, unknown>) => crmError('CRM_REJECTED', message, details),
   crmNotFound: (message: string, details?: Record<string, unknown>) => crmError('CRM_NOT_FOUND', message, details),
-  crmRecordGone: (crm: string, objectType: string, id: string) => crmError('CRM_NOT_FOUND', `${crm} ${objectType} ${id} no longer exists in the CRM`),
+  crmRecordGone: (crm: string, objectType: string, id: string) =>
+    crmError('CRM_NOT_FOUND', `${crm} ${objectType} ${id} no longer exists in the CRM`),
   /** Any connector code, for a classifier that computed it. */
   crm: crmError,
-  connectorNotConfigured: (crm: string) => new AppError('CONNECTOR_NOT_CONFIGURED', `connector "${crm}" is not configured`),
+  connectorNotConfigured: (crm: string) =>
+    new AppError('CONNECTOR_NOT_CONFIGURED', `connector "${crm}" is not configured`),
   notReady: (what: string) => new AppError('NOT_READY', `${what} is not reachable`),
-  overloaded: (what: string) => new AppError('OVERLOADED', `the server is overloaded (${what}): nothing was stored; retry after the Retry-After seconds`),
+  overloaded: (what: string) =>
+    new AppError(
+      'OVERLOADED',
+      `the server is overloaded (${what}): nothing was stored; retry after the Retry-After seconds`,
+    ),
   internal: (message: string, options?: { cause?: unknown }) => new AppError('INTERNAL', message, undefined, options),
 };
 

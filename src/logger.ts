@@ -47,7 +47,11 @@ function dropRawBytes(value: unknown, depth: number): unknown {
 
 /** A request in a log line: what, never who (no headers, no body), and its URL without path tokens. */
 function serializeRequest(req: { method?: string; url?: string; ip?: string; socket?: { remoteAddress?: string } }) {
-  return { method: req.method, url: typeof req.url === 'string' ? redactUrl(req.url) : undefined, remoteAddress: req.ip ?? req.socket?.remoteAddress };
+  return {
+    method: req.method,
+    url: typeof req.url === 'string' ? redactUrl(req.url) : undefined,
+    remoteAddress: req.ip ?? req.socket?.remoteAddress,
+  };
 }
 
 function serializeResponse(res: { statusCode?: number }) {
@@ -55,7 +59,12 @@ function serializeResponse(res: { statusCode?: number }) {
 }
 
 /** Loggers of this service; fastify's per-request loggers are children and keep these serializers. */
-export const serializers = { err: serializeError, error: serializeError, req: serializeRequest, res: serializeResponse };
+export const serializers = {
+  err: serializeError,
+  error: serializeError,
+  req: serializeRequest,
+  res: serializeResponse,
+};
 
 export function createLogger(opts: { level: string; name?: string }, destination?: pino.DestinationStream): Logger {
   return pino(

@@ -2,14 +2,37 @@
 // by tests that need the real thing in-process. The only place that knows which connectors exist.
 import { createHubSpotConnector, parseHubSpotConfig } from '../connectors/hubspot/index.js';
 import { createLogOnlyConnector } from '../connectors/log-only/index.js';
-import { createSalesforceConnector, parseSalesforceConfig, type SalesforceConnector } from '../connectors/salesforce/index.js';
+import {
+  createSalesforceConnector,
+  parseSalesforceConfig,
+  type SalesforceConnector,
+} from '../connectors/salesforce/index.js';
 import { parseConfigDocument, readConfigFile, readConnectorConfig, type Env } from './config/index.js';
 import type { CrmConnector } from './connector.js';
-import { backlogAge, bootstrapConfig, countBacklog, getActiveVersionNumber, openPglite, openPostgres, type DbHandle } from './db/index.js';
+import {
+  backlogAge,
+  bootstrapConfig,
+  countBacklog,
+  getActiveVersionNumber,
+  openPglite,
+  openPostgres,
+  type DbHandle,
+} from './db/index.js';
 import type { CrmName } from './lead/index.js';
 import { createLogger, type Logger } from './logger.js';
 import { readBuildInfo } from './build-info.js';
-import { createCircuits, createConfigStore, createMetrics, jobEvents, jobHandlers, retryPolicy, runWhileLeader, startConnectorStreams, startSweeper, type PipelineDeps } from './pipeline/index.js';
+import {
+  createCircuits,
+  createConfigStore,
+  createMetrics,
+  jobEvents,
+  jobHandlers,
+  retryPolicy,
+  runWhileLeader,
+  startConnectorStreams,
+  startSweeper,
+  type PipelineDeps,
+} from './pipeline/index.js';
 import { createBullQueue, createInProcessQueue, type JobQueue } from './queue/index.js';
 import type { IntegrationIdentity } from './sync/index.js';
 
@@ -44,7 +67,11 @@ export interface Runtime {
 }
 
 /** The CRM connectors HUBSPOT_CONFIG / SALESFORCE_CONFIG name (the CLI's config commands use them too). */
-export function crmConnectorsFromEnv(env: Env, logger: Logger, onSalesforceLimit?: (u: { used: number; limit: number }) => void) {
+export function crmConnectorsFromEnv(
+  env: Env,
+  logger: Logger,
+  onSalesforceLimit?: (u: { used: number; limit: number }) => void,
+) {
   const hubspotRaw = readConnectorConfig('HUBSPOT_CONFIG', env.HUBSPOT_CONFIG);
   const salesforceRaw = readConnectorConfig('SALESFORCE_CONFIG', env.SALESFORCE_CONFIG);
   // Parsed here, typed from here on: CONFIG_INVALID names the path of a bad setting.
@@ -54,26 +81,41 @@ export function crmConnectorsFromEnv(env: Env, logger: Logger, onSalesforceLimit
     hubspotConfig,
     salesforceConfig,
     hubspot: hubspotConfig ? createHubSpotConnector(hubspotConfig) : undefined,
-    salesforce: salesforceConfig ? createSalesforceConnector(salesforceConfig, { logger, onLimitInfo: onSalesforceLimit }) : undefined,
+    salesforce: salesforceConfig
+      ? createSalesforceConnector(salesforceConfig, { logger, onLimitInfo: onSalesforceLimit })
+      : undefined,
   };
 }
 
 /** `command` names this process in the embedded data folder's lock, for the message a second process prints. */
 export async function openDatabase(env: Env, command?: string): Promise<DbHandle> {
-  return env.DATABASE_URL ? openPostgres(env.DATABASE_URL, { poolSize: env.DB_POOL_SIZE }) : openPglite(env.DATA_DIR, command);
+  return env.DATABASE_URL
+    ? openPostgres(env.DATABASE_URL, { poolSize: env.DB_POOL_SIZE })
+    : openPglite(env.DATA_DIR, command);
 }
 
 /** Publishes CONFIG_FILE as version 1 when the database has no active config. */
 export async function ensureConfig(dbHandle: DbHandle, env: Env, logger: Logger): Promise<void> {
   if ((await getActiveVersionNumber(dbHandle.db)) !== undefined) return;
   const parsed = parseConfigDocument(await readConfigFile(env.CONFIG_FILE));
-  if (!parsed.ok) throw new Error(`${env.CONFIG_FILE} is not a valid config:\n${parsed.errors.map((e) => `  ${e.path}: ${e.message}`).join('\n')}`);
+  if (!parsed.ok)
+    throw new Error(
+      `${env.CONFIG_FILE} is not a valid config:\n${parsed.errors.map((e) => `  ${e.path}: ${e.message}`).join('\n')}`,
+    );
   await bootstrapConfig(dbHandle.db, parsed.doc, 'bootstrap', `initial config from ${env.CONFIG_FILE}`);
   logger.info({ file: env.CONFIG_FILE, warnings: parsed.warnings.length }, 'published the config file as version 1');
   for (const w of parsed.warnings) logger.warn({ file: env.CONFIG_FILE, path: w.path }, `config warning: ${w.message}`);
 }
 
-export async function openRuntime(env: Env, opts: { logger?: Logger; now?: () => Date; connectors?: Partial<Record<CrmName, CrmConnector>>; command?: string } = {}): Promise<Runtime> {
+export async function openRuntime(
+  env: Env,
+  opts: {
+    logger?: Logger;
+    now?: () => Date;
+    connectors?: Partial<Record<CrmName, CrmConnector>>;
+    command?: string;
+  } = {},
+): Promise<Runtime> {
   const logger = opts.logger ?? createLogger({ level: env.LOG_LEVEL });
   const now = opts.now ?? (() => new Date());
   const dbHandle = await openDatabase(env, opts.command);
@@ -131,10 +173,13 @@ export async function openRuntime(env: Env, opts: { logger?: Logger; now?: () =>
     logger,
     startWorking() {
       const embedded = dbHandle.kind === 'pglite';
-      const jobs = jobHandlers(
-        deps,
-        { routeBatch: env.ROUTE_BATCH_MAX ?? (embedded ? 8 : 50), writeBatch: env.WRITE_BATCH_MAX, concurrentBatches: 2, writeLingerMs: env.WRITE_LINGER_MS, routeLingerMs: env.ROUTE_LINGER_MS ?? (embedded ? 50 : 20) },
-      );
+      const jobs = jobHandlers(deps, {
+        routeBatch: env.ROUTE_BATCH_MAX ?? (embedded ? 8 : 50),
+        writeBatch: env.WRITE_BATCH_MAX,
+        concurrentBatches: 2,
+        writeLingerMs: env.WRITE_LINGER_MS,
+        routeLingerMs: env.ROUTE_LINGER_MS ?? (embedded ? 50 : 20),
+      });
       drainWrites = jobs.drain;
       queue.startWorkers(jobs.handlers, { concurrency: env.WORKER_CONCURRENCY, ...jobEvents(deps) });
       stopSweeper = startSweeper(deps, { intervalMs: env.SWEEP_INTERVAL_MS, olderThanMs: env.SWEEP_AFTER_MS });
@@ -153,7 +198,9 @@ export async function openRuntime(env: Env, opts: { logger?: Logger; now?: () =>
     },
     async close() {
       stopSweeper?.();
-      await (await stopStreams)?.(); // no new events before the queue and database close
+      await (
+        await stopStreams
+      )?.(); // no new events before the queue and database close
       await queue.close();
       await drainWrites?.(); // owner writes handed over by routing jobs that just finished
       await dbHandle.close();

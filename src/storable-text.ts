@@ -73,7 +73,11 @@ export function findUnstorable(value: unknown, limit = 20): UnstorableIssue[] {
       if (typeof k === 'string') {
         const p = stringProblem(k);
         if (p) {
-          stack.push({ v: undefined, path: [...path, k], keyIssue: p === 'nul' ? messages.keyNul : messages.keySurrogate });
+          stack.push({
+            v: undefined,
+            path: [...path, k],
+            keyIssue: p === 'nul' ? messages.keyNul : messages.keySurrogate,
+          });
           continue;
         }
       }

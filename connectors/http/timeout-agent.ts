@@ -22,7 +22,11 @@ export class CrmTimeoutError extends Error {
     readonly phase: 'connect' | 'request',
     readonly timeoutMs: number,
   ) {
-    super(phase === 'connect' ? `no connection within ${timeoutMs} ms (connectTimeoutMs)` : `no complete answer within ${timeoutMs} ms (requestTimeoutMs)`);
+    super(
+      phase === 'connect'
+        ? `no connection within ${timeoutMs} ms (connectTimeoutMs)`
+        : `no complete answer within ${timeoutMs} ms (requestTimeoutMs)`,
+    );
     this.name = 'CrmTimeoutError';
   }
 }
@@ -40,7 +44,10 @@ export function timeoutAgent(url: string, opts: TimeoutOptions): http.Agent {
   const createConnection = internals.createConnection.bind(agent);
   internals.createConnection = (options, callback) => {
     const socket = createConnection(options, callback);
-    const timer = setTimeout(() => socket.destroy(new CrmTimeoutError('connect', opts.connectTimeoutMs)), opts.connectTimeoutMs);
+    const timer = setTimeout(
+      () => socket.destroy(new CrmTimeoutError('connect', opts.connectTimeoutMs)),
+      opts.connectTimeoutMs,
+    );
     timer.unref();
     socket.once(secure ? 'secureConnect' : 'connect', () => clearTimeout(timer));
     socket.once('close', () => clearTimeout(timer));
@@ -48,7 +55,10 @@ export function timeoutAgent(url: string, opts: TimeoutOptions): http.Agent {
   };
   const addRequest = internals.addRequest.bind(agent);
   internals.addRequest = (req, options) => {
-    const timer = setTimeout(() => req.destroy(new CrmTimeoutError('request', opts.requestTimeoutMs)), opts.requestTimeoutMs);
+    const timer = setTimeout(
+      () => req.destroy(new CrmTimeoutError('request', opts.requestTimeoutMs)),
+      opts.requestTimeoutMs,
+    );
     timer.unref();
     req.once('close', () => clearTimeout(timer));
     addRequest(req, options);
@@ -67,7 +77,11 @@ export interface HttpAnswer {
  * either side (reset, timeout) rejects; a response cut off mid-body rejects too, instead of
  * resolving with half a body.
  */
-export function sendHttp(url: string, init: { method: string; headers?: Record<string, string>; body?: string | Buffer }, agent: http.Agent): Promise<HttpAnswer> {
+export function sendHttp(
+  url: string,
+  init: { method: string; headers?: Record<string, string>; body?: string | Buffer },
+  agent: http.Agent,
+): Promise<HttpAnswer> {
   const target = new URL(url);
   const transport = target.protocol === 'https:' ? https : http;
   return new Promise((resolve, reject) => {
@@ -79,7 +93,8 @@ export function sendHttp(url: string, init: { method: string; headers?: Record<s
       res.on('end', () => {
         if (!res.complete) return reject(Object.assign(new Error('response ended early'), { code: 'ECONNRESET' }));
         const headers: Record<string, string> = {};
-        for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
+        for (const [k, v] of Object.entries(res.headers))
+          if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
         resolve({ statusCode: res.statusCode ?? 0, headers, body: Buffer.concat(chunks).toString('utf8') });
       });
     });

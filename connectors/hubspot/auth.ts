@@ -34,7 +34,10 @@ const maxRemembered = 100;
 
 export type RefreshTokenFn = (req: RefreshRequest) => Promise<RefreshedToken>;
 
-export function createTokenProvider(auth: HubSpotAuthConfig, deps: { now: () => number; refresh: RefreshTokenFn }): TokenProvider {
+export function createTokenProvider(
+  auth: HubSpotAuthConfig,
+  deps: { now: () => number; refresh: RefreshTokenFn },
+): TokenProvider {
   if (auth.kind === 'private_app') {
     return { accessToken: async () => auth.token, invalidate: () => false, secrets: () => [auth.token] };
   }
@@ -90,7 +93,10 @@ function refreshFailed(e: unknown, nowMs: number, secrets: Secret[]): AppError {
   const f = classifyError(e, nowMs);
   const message = redact(`HubSpot OAuth token refresh failed: ${f.message}`, secrets);
   if (f.retryable && f.code !== 'CRM_REJECTED' && f.code !== 'CRM_NOT_FOUND') {
-    return new AppError(f.code, message, { retryable: true, ...(f.retryAfterMs !== undefined && { retryAfterMs: f.retryAfterMs }) });
+    return new AppError(f.code, message, {
+      retryable: true,
+      ...(f.retryAfterMs !== undefined && { retryAfterMs: f.retryAfterMs }),
+    });
   }
   return new AppError('CRM_AUTH', message, { retryable: true });
 }

@@ -30,8 +30,19 @@ interface HubSpotErrorBody {
 }
 
 const networkCodes = new Set([
-  'ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH',
-  'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ECONNABORTED',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
 ]);
 
 export interface ClassifyOptions {
@@ -42,7 +53,12 @@ export interface ClassifyOptions {
 export function classifyError(err: unknown, nowMs: number, opts: ClassifyOptions = {}): CrmFailure {
   if (isAppError(err) && isCrmCode(err.code)) {
     const retryAfterMs = typeof err.details?.retryAfterMs === 'number' ? err.details.retryAfterMs : undefined;
-    return { code: err.code, retryable: err.details?.retryable === true, message: err.message, ...(retryAfterMs !== undefined && { retryAfterMs }) };
+    return {
+      code: err.code,
+      retryable: err.details?.retryable === true,
+      message: err.message,
+      ...(retryAfterMs !== undefined && { retryAfterMs }),
+    };
   }
   const status = httpStatus(err);
   if (status === undefined) {
@@ -51,23 +67,44 @@ export function classifyError(err: unknown, nowMs: number, opts: ClassifyOptions
       return { code: 'CRM_TEMPORARY', retryable: true, message: `HubSpot unreachable (${detail})` };
     }
     // Not an HTTP or network failure: most likely our bug. Do not retry it blindly.
-    return { code: 'CRM_REJECTED', retryable: false, message: `unexpected error calling HubSpot: ${err instanceof Error ? err.name : typeof err}` };
+    return {
+      code: 'CRM_REJECTED',
+      retryable: false,
+      message: `unexpected error calling HubSpot: ${err instanceof Error ? err.name : typeof err}`,
+    };
   }
   const rec = err as { body?: unknown; headers?: Record<string, string> };
-  const body: HubSpotErrorBody = typeof rec.body === 'object' && rec.body !== null ? (rec.body as HubSpotErrorBody) : {};
+  const body: HubSpotErrorBody =
+    typeof rec.body === 'object' && rec.body !== null ? (rec.body as HubSpotErrorBody) : {};
   const headers = lowerKeys(rec.headers);
   const category = typeof body.category === 'string' ? body.category : undefined;
   const correlationId = typeof body.correlationId === 'string' ? body.correlationId : undefined;
   // Not shortened here: callers redact secrets first and shorten after (see secret.ts redact).
-  const text = typeof body.message === 'string' ? body.message : typeof rec.body === 'string' ? `non-JSON body of ${rec.body.length} chars` : 'no message';
-  const base = { status, message: `HubSpot answered ${status}${category ? ` ${category}` : ''}: ${text}`, ...(category && { category }), ...(correlationId && { correlationId }) };
+  const text =
+    typeof body.message === 'string'
+      ? body.message
+      : typeof rec.body === 'string'
+        ? `non-JSON body of ${rec.body.length} chars`
+        : 'no message';
+  const base = {
+    status,
+    message: `HubSpot answered ${status}${category ? ` ${category}` : ''}: ${text}`,
+    ...(category && { category }),
+    ...(correlationId && { correlationId }),
+  };
 
   // 408 timeout, 423 Locked (HubSpot: concurrent writes to one record), 5xx: worth another try.
   if (status === 408 || status === 423 || status >= 500) {
     const retryAfterMs = parseRetryAfter(headers['retry-after'], nowMs);
     return { ...base, code: 'CRM_TEMPORARY', retryable: true, ...(retryAfterMs !== undefined && { retryAfterMs }) };
   }
-  if (status === 429) return { ...base, code: 'CRM_RATE_LIMITED', retryable: true, retryAfterMs: rateLimitWaitMs(body, headers, nowMs, opts.timeZone ?? 'UTC') };
+  if (status === 429)
+    return {
+      ...base,
+      code: 'CRM_RATE_LIMITED',
+      retryable: true,
+      retryAfterMs: rateLimitWaitMs(body, headers, nowMs, opts.timeZone ?? 'UTC'),
+    };
   // Revoked, expired past refresh, or missing scopes: nothing a retry in this call fixes, but an
   // operator can, and the work must wait for that rather than die. No retryAfterMs: the durable
   // layer backs off on its own schedule.
@@ -89,7 +126,12 @@ export function classifyBatchError(e: { category?: string; message?: string }): 
   return { code: 'CRM_TEMPORARY', retryable: true, message, category };
 }
 
-function rateLimitWaitMs(body: HubSpotErrorBody, headers: Record<string, string>, nowMs: number, timeZone: string): number {
+function rateLimitWaitMs(
+  body: HubSpotErrorBody,
+  headers: Record<string, string>,
+  nowMs: number,
+  timeZone: string,
+): number {
   const retryAfter = parseRetryAfter(headers['retry-after'], nowMs);
   if (retryAfter !== undefined) return retryAfter;
   const policy = typeof body.policyName === 'string' ? body.policyName : '';
@@ -107,9 +149,16 @@ function rateLimitWaitMs(body: HubSpotErrorBody, headers: Record<string, string>
  * that is handed to the durable retry layer anyway.
  */
 export function msUntilMidnight(nowMs: number, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat('en-GB', { timeZone, hourCycle: 'h23', hour: 'numeric', minute: 'numeric', second: 'numeric' }).formatToParts(new Date(nowMs));
+  const parts = new Intl.DateTimeFormat('en-GB', {
+    timeZone,
+    hourCycle: 'h23',
+    hour: 'numeric',
+    minute: 'numeric',
+    second: 'numeric',
+  }).formatToParts(new Date(nowMs));
   const get = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
-  const sinceMidnightMs = ((get('hour') * 60 + get('minute')) * 60 + get('second')) * 1000 + (((nowMs % 1000) + 1000) % 1000);
+  const sinceMidnightMs =
+    ((get('hour') * 60 + get('minute')) * 60 + get('second')) * 1000 + (((nowMs % 1000) + 1000) % 1000);
   return 86_400_000 - sinceMidnightMs;
 }
 
@@ -148,5 +197,11 @@ function lowerKeys(headers: Record<string, string> | undefined): Record<string, 
 }
 
 function isCrmCode(code: string): code is CrmErrorCode {
-  return code === 'CRM_RATE_LIMITED' || code === 'CRM_AUTH' || code === 'CRM_TEMPORARY' || code === 'CRM_REJECTED' || code === 'CRM_NOT_FOUND';
+  return (
+    code === 'CRM_RATE_LIMITED' ||
+    code === 'CRM_AUTH' ||
+    code === 'CRM_TEMPORARY' ||
+    code === 'CRM_REJECTED' ||
+    code === 'CRM_NOT_FOUND'
+  );
 }

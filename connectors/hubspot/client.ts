@@ -42,10 +42,18 @@ function nonJsonErrorStatus(ctx: ResponseCtx): Error | undefined {
   const status = ctx.httpStatusCode;
   const type = Object.entries(ctx.headers ?? {}).find(([k]) => k.toLowerCase() === 'content-type')?.[1] ?? '';
   if (status < 400 || /json/i.test(type)) return undefined;
-  return Object.assign(new Error(`HubSpot answered ${status} without a JSON body`), { code: status, headers: ctx.headers ?? {} });
+  return Object.assign(new Error(`HubSpot answered ${status} without a JSON body`), {
+    code: status,
+    headers: ctx.headers ?? {},
+  });
 }
 
-export function createApis(opts: { baseUrl: string; httpAgent: Agent; tokens: TokenProvider; onResponseHeaders: (h: Record<string, string>) => void }): HubSpotApis {
+export function createApis(opts: {
+  baseUrl: string;
+  httpAgent: Agent;
+  tokens: TokenProvider;
+  onResponseHeaders: (h: Record<string, string>) => void;
+}): HubSpotApis {
   const client = new Client({
     basePath: opts.baseUrl,
     httpAgent: opts.httpAgent,
@@ -78,7 +86,14 @@ export function createApis(opts: { baseUrl: string; httpAgent: Agent; tokens: To
 export function createTokenRefresher(baseUrl: string, httpAgent: Agent): RefreshTokenFn {
   const tokensApi = new Client({ basePath: baseUrl, httpAgent, numberOfApiCallRetries: 0 }).oauth.tokensApi;
   return async (req) => {
-    const res = await tokensApi.create('refresh_token', undefined, undefined, req.clientId, req.clientSecret.reveal(), req.refreshToken.reveal());
+    const res = await tokensApi.create(
+      'refresh_token',
+      undefined,
+      undefined,
+      req.clientId,
+      req.clientSecret.reveal(),
+      req.refreshToken.reveal(),
+    );
     return { accessToken: res.accessToken, refreshToken: res.refreshToken, expiresInSeconds: res.expiresIn };
   };
 }

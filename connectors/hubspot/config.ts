@@ -5,7 +5,13 @@ import { errors } from '../../src/errors.js';
 import { Secret } from './secret.js';
 
 // Accepts a plain string (from env/YAML) or an already-wrapped Secret, so parsing is idempotent.
-const secret = z.union([z.instanceof(Secret), z.string().min(1).transform((s) => new Secret(s))]);
+const secret = z.union([
+  z.instanceof(Secret),
+  z
+    .string()
+    .min(1)
+    .transform((s) => new Secret(s)),
+]);
 
 export const signatureVersions = ['v1', 'v2', 'v3'] as const;
 export type SignatureVersion = (typeof signatureVersions)[number];
@@ -47,7 +53,10 @@ export const hubSpotConfigSchema = z.object({
    * connector config that still sets it is refused, so the reason does not silently stop.
    */
   ownerReasonProperty: z
-    .never({ error: 'moved: set mappings["hubspot/<objectType>"].reasonField in the config document (YAML/JSON, published through the admin API or CONFIG_FILE) instead' })
+    .never({
+      error:
+        'moved: set mappings["hubspot/<objectType>"].reasonField in the config document (YAML/JSON, published through the admin API or CONFIG_FILE) instead',
+    })
     .optional(),
   /** Client-side token bucket per portal. HubSpot's private-app burst limit is 190-200 / 10 s. */
   rateLimit: z
@@ -90,7 +99,9 @@ function isTimeZone(tz: string): boolean {
 export function parseHubSpotConfig(input: unknown): HubSpotConfig {
   const parsed = hubSpotConfigSchema.safeParse(input);
   if (!parsed.success) {
-    throw errors.configInvalid(parsed.error.issues.map((i) => ({ path: ['hubspot', ...i.path.map(String)].join('.'), message: i.message })));
+    throw errors.configInvalid(
+      parsed.error.issues.map((i) => ({ path: ['hubspot', ...i.path.map(String)].join('.'), message: i.message })),
+    );
   }
   return parsed.data;
 }

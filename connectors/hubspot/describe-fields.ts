@@ -6,7 +6,10 @@ import type { HubSpotApis } from './client.js';
 import { apiObjectType } from './object-types.js';
 import type { CallHubSpot } from './request.js';
 
-export async function describeFields(deps: { apis: HubSpotApis; call: CallHubSpot }, objectType: string): Promise<FieldInfo[]> {
+export async function describeFields(
+  deps: { apis: HubSpotApis; call: CallHubSpot },
+  objectType: string,
+): Promise<FieldInfo[]> {
   const type = apiObjectType(objectType);
   const res = await deps.call(`describe ${type}`, () => deps.apis.properties.getAll(type, false));
   return res.results.map((p) => ({

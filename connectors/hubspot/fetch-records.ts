@@ -28,7 +28,9 @@ export async function fetchRecords(
     const body = { inputs: chunk.map((id) => ({ id })), properties, propertiesWithHistory: [] };
     const res: BatchReadResult = isContact(type)
       ? await deps.call(`read ${chunk.length} contacts`, () => deps.apis.contactsBatch.read(body, false))
-      : await deps.call(`read ${chunk.length} ${type}`, () => deps.apis.objectsBatch.read(apiObjectType(type), body, false));
+      : await deps.call(`read ${chunk.length} ${type}`, () =>
+          deps.apis.objectsBatch.read(apiObjectType(type), body, false),
+        );
     for (const r of res.results) {
       const picked: Record<string, unknown> = {};
       for (const f of properties) if (f in r.properties) picked[f] = r.properties[f];

@@ -34,7 +34,10 @@ export interface HubSpotDeps {
 }
 
 /** `input` may be raw (it is parsed; CONFIG_INVALID names the path) or already parsed. */
-export function createHubSpotConnector(input: HubSpotConfigInput | HubSpotConfig, deps: HubSpotDeps = {}): CrmConnector {
+export function createHubSpotConnector(
+  input: HubSpotConfigInput | HubSpotConfig,
+  deps: HubSpotDeps = {},
+): CrmConnector {
   const config = parseHubSpotConfig(input);
   const appIds = config.appId === undefined ? [] : [config.appId];
   const clock: Clock = {
@@ -44,7 +47,10 @@ export function createHubSpotConnector(input: HubSpotConfigInput | HubSpotConfig
   const random = deps.random ?? Math.random;
   const bucket = new TokenBucket({ ...config.rateLimit, clock });
   const httpAgent = timeoutAgent(config.baseUrl, config);
-  const tokens = createTokenProvider(config.auth, { now: clock.now, refresh: deps.refreshToken ?? createTokenRefresher(config.baseUrl, httpAgent) });
+  const tokens = createTokenProvider(config.auth, {
+    now: clock.now,
+    refresh: deps.refreshToken ?? createTokenRefresher(config.baseUrl, httpAgent),
+  });
   const apis = createApis({ baseUrl: config.baseUrl, httpAgent, tokens, onResponseHeaders: (h) => bucket.observe(h) });
   const call = createRequestRunner({ bucket, tokens, clock, random, secrets: [config.clientSecret], ...config });
   const io = { apis, call };
@@ -57,7 +63,11 @@ export function createHubSpotConnector(input: HubSpotConfigInput | HubSpotConfig
     parseEvents: (req) => parseEvents(req, { objectTypes: config.objectTypes }),
     parseBatch: (req) => parseBatch(req, { objectTypes: config.objectTypes }),
     fetchRecords: (objectType, ids, fields) => fetchRecords(io, objectType, ids, fields),
-    writeOwners: (writes) => writeOwners({ ...io, clock, random, ...config, secrets: () => [config.clientSecret, ...tokens.secrets()] }, writes),
+    writeOwners: (writes) =>
+      writeOwners(
+        { ...io, clock, random, ...config, secrets: () => [config.clientSecret, ...tokens.secrets()] },
+        writes,
+      ),
     listOwners: () => listOwners(io),
     describeFields: (objectType) => describeFields(io, objectType),
     isOwnWrite: (origin) => isHubSpotOwnWrite(appIds, origin),

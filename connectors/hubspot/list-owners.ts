@@ -25,7 +25,9 @@ export async function listOwners(deps: { apis: HubSpotApis; call: CallHubSpot })
   for (const archived of [false, true]) {
     let after: string | undefined;
     for (let page = 0; page < maxPages; page++) {
-      const res = await deps.call(`list owners${archived ? ' (archived)' : ''}`, () => deps.apis.owners.getPage(undefined, after, pageSize, archived));
+      const res = await deps.call(`list owners${archived ? ' (archived)' : ''}`, () =>
+        deps.apis.owners.getPage(undefined, after, pageSize, archived),
+      );
       for (const o of res.results as PublicOwner[]) {
         if (seen.has(o.id)) continue;
         seen.add(o.id);
@@ -40,7 +42,10 @@ export async function listOwners(deps: { apis: HubSpotApis; call: CallHubSpot })
 }
 
 function toOwner(o: PublicOwner, archived: boolean): CrmOwner {
-  const name = [o.firstName, o.lastName].filter((s) => s && s.trim()).join(' ').trim();
+  const name = [o.firstName, o.lastName]
+    .filter((s) => s && s.trim())
+    .join(' ')
+    .trim();
   return {
     id: o.id,
     kind: o.type === 'QUEUE' ? 'queue' : 'user',

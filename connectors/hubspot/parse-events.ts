@@ -69,9 +69,15 @@ export function parseBatch(req: Pick<InboundRequest, 'rawBody'>, opts: ParseOpti
   } catch (e) {
     throw errors.malformedJson(e instanceof Error ? e.message : 'unparseable');
   }
-  if (!Array.isArray(json)) throw errors.validation([{ path: 'body', message: 'must be a JSON array of webhook events' }]);
+  if (!Array.isArray(json))
+    throw errors.validation([{ path: 'body', message: 'must be a JSON array of webhook events' }]);
   if (json.length > maxBatchEvents) {
-    throw errors.validation([{ path: 'body', message: `has ${json.length} events; HubSpot sends under 100 per request (limit ${maxBatchEvents})` }]);
+    throw errors.validation([
+      {
+        path: 'body',
+        message: `has ${json.length} events; HubSpot sends under 100 per request (limit ${maxBatchEvents})`,
+      },
+    ]);
   }
   const events: InboundEvent[] = [];
   const refused: RefusedEvent[] = [];
@@ -85,7 +91,9 @@ export function parseBatch(req: Pick<InboundRequest, 'rawBody'>, opts: ParseOpti
       if (e) events.push(e);
       return;
     }
-    const issues: FieldIssue[] = parsed ? parsed.error.issues.map((x) => ({ path: at(x.path), message: x.message })) : unstorable.map((x) => ({ path: at(x.path), message: x.message }));
+    const issues: FieldIssue[] = parsed
+      ? parsed.error.issues.map((x) => ({ path: at(x.path), message: x.message }))
+      : unstorable.map((x) => ({ path: at(x.path), message: x.message }));
     refused.push(refusedItem(item, issues));
   });
   return { events, refused };
@@ -99,11 +107,22 @@ function refusedItem(item: unknown, issues: FieldIssue[]): RefusedEvent {
   const objectId = id.safeParse(o['objectId']);
   const [prefix, action] = (str(o['subscriptionType']) ?? '').split('.');
   const rawType = prefix === 'object' ? str(o['objectTypeId']) : str(prefix);
-  const kind = action === 'creation' ? 'created' : action === 'propertyChange' ? (o['propertyName'] === ownerProperty ? 'ownerChanged' : 'updated') : 'unknown';
+  const kind =
+    action === 'creation'
+      ? 'created'
+      : action === 'propertyChange'
+        ? o['propertyName'] === ownerProperty
+          ? 'ownerChanged'
+          : 'updated'
+        : 'unknown';
   return {
     ...(eventId.success && { sourceEventId: String(eventId.data) }),
     kind,
-    record: { crm: 'hubspot', objectType: rawType ? canonicalObjectType(rawType) : 'unknown', id: objectId.success ? String(objectId.data) : 'unknown' },
+    record: {
+      crm: 'hubspot',
+      objectType: rawType ? canonicalObjectType(rawType) : 'unknown',
+      id: objectId.success ? String(objectId.data) : 'unknown',
+    },
     errors: issues,
     original: item,
   };

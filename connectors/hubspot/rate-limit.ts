@@ -79,13 +79,20 @@ export class TokenBucket {
   observe(headers: Record<string, string | undefined>): void {
     const max = num(headers['x-hubspot-ratelimit-max']);
     const intervalMs = num(headers['x-hubspot-ratelimit-interval-milliseconds']);
-    if (max !== undefined && max > 0 && intervalMs !== undefined && intervalMs > 0 && max / intervalMs < this.#capacity / this.#windowMs) {
+    if (
+      max !== undefined &&
+      max > 0 &&
+      intervalMs !== undefined &&
+      intervalMs > 0 &&
+      max / intervalMs < this.#capacity / this.#windowMs
+    ) {
       this.#capacity = Math.min(this.#capacity, max);
       this.#windowMs = Math.max(this.#windowMs, intervalMs);
     }
-    const remaining = [num(headers['x-hubspot-ratelimit-remaining']), num(headers['x-hubspot-ratelimit-secondly-remaining'])].filter(
-      (n): n is number => n !== undefined,
-    );
+    const remaining = [
+      num(headers['x-hubspot-ratelimit-remaining']),
+      num(headers['x-hubspot-ratelimit-secondly-remaining']),
+    ].filter((n): n is number => n !== undefined);
     if (remaining.length === 0) return;
     // Spend the difference now, as if we had sent those requests ourselves.
     const now = this.#clock.now();

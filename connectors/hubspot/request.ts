@@ -43,9 +43,11 @@ export function createRequestRunner(opts: RunnerOptions): CallHubSpot {
         }
         // CRM_AUTH is retryable for the durable layer (an operator fixes the credentials), but
         // hammering HubSpot with a refused token inside this call fixes nothing.
-        if (!f.retryable || f.code === 'CRM_AUTH' || attempt >= opts.maxRetries) throw toAppError(what, f, [...opts.secrets, ...opts.tokens.secrets()]);
+        if (!f.retryable || f.code === 'CRM_AUTH' || attempt >= opts.maxRetries)
+          throw toAppError(what, f, [...opts.secrets, ...opts.tokens.secrets()]);
         const waitMs = f.retryAfterMs ?? backoffMs(attempt, opts);
-        if (waitMs > opts.maxRetryWaitMs) throw toAppError(what, { ...f, retryAfterMs: waitMs }, [...opts.secrets, ...opts.tokens.secrets()]);
+        if (waitMs > opts.maxRetryWaitMs)
+          throw toAppError(what, { ...f, retryAfterMs: waitMs }, [...opts.secrets, ...opts.tokens.secrets()]);
         // Pausing the bucket (not just this call) makes concurrent callers wait too: the portal's
         // window is spent (429) or HubSpot is struggling (5xx) for everyone.
         opts.bucket.pauseFor(waitMs);
@@ -61,7 +63,6 @@ export function backoffMs(attempt: number, opts: Pick<RunnerOptions, 'retryBaseD
   const raw = opts.retryBaseDelayMs * 2 ** attempt;
   return Math.round(raw * (0.8 + 0.4 * opts.random()));
 }
-
 
 export function toAppError(what: string, f: CrmFailure, secrets: readonly Secret[]): AppError {
   const message = redact(`${what}: ${f.message}`, secrets);

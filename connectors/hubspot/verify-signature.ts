@@ -57,7 +57,10 @@ function verifyV3(req: InboundRequest, signature: string, secret: string, now: D
   const ageMs = now.getTime() - Number(timestamp);
   if (ageMs > maxSignatureAgeMs) throw errors.signatureStale(ageMs, maxSignatureAgeMs);
   if (-ageMs > maxSignatureAgeMs) {
-    throw new AppError('SIGNATURE_STALE', `signature timestamp is ${-ageMs} ms in the future (limit ${maxSignatureAgeMs})`);
+    throw new AppError(
+      'SIGNATURE_STALE',
+      `signature timestamp is ${-ageMs} ms in the future (limit ${maxSignatureAgeMs})`,
+    );
   }
   const given = Buffer.from(signature, 'base64');
   const method = req.method.toUpperCase();
@@ -65,7 +68,9 @@ function verifyV3(req: InboundRequest, signature: string, secret: string, now: D
   // Both candidates come from the same request, so accepting either weakens nothing.
   const uris = new Set([decodeSignedUri(req.url), req.url]);
   for (const uri of uris) {
-    const mac = createHmac('sha256', secret).update(method + uri + req.rawBody + timestamp, 'utf8').digest();
+    const mac = createHmac('sha256', secret)
+      .update(method + uri + req.rawBody + timestamp, 'utf8')
+      .digest();
     if (equalBytes(given, mac, true)) return;
   }
   throw errors.signatureInvalid(H_V3);
@@ -74,8 +79,18 @@ function verifyV3(req: InboundRequest, signature: string, secret: string, now: D
 // The characters HubSpot's v3 doc says to decode before signing (hubspot-webhooks.md §2.1);
 // anything else (e.g. %20) stays encoded.
 const decoded: Record<string, string> = {
-  '%3A': ':', '%2F': '/', '%3F': '?', '%40': '@', '%21': '!', '%24': '$',
-  '%27': "'", '%28': '(', '%29': ')', '%2A': '*', '%2C': ',', '%3B': ';',
+  '%3A': ':',
+  '%2F': '/',
+  '%3F': '?',
+  '%40': '@',
+  '%21': '!',
+  '%24': '$',
+  '%27': "'",
+  '%28': '(',
+  '%29': ')',
+  '%2A': '*',
+  '%2C': ',',
+  '%3B': ';',
 };
 
 export function decodeSignedUri(uri: string): string {

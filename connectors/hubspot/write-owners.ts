@@ -57,7 +57,9 @@ export async function writeOwners(deps: WriteOwnersDeps, writes: OwnerWrite[]): 
       if (again) results.set(w.writeId, again);
     }
   }
-  return writes.map((w) => results.get(w.writeId) ?? fail(deps, w, { code: 'CRM_TEMPORARY', retryable: true, message: 'not sent' }));
+  return writes.map(
+    (w) => results.get(w.writeId) ?? fail(deps, w, { code: 'CRM_TEMPORARY', retryable: true, message: 'not sent' }),
+  );
 }
 
 function planBatches(writes: OwnerWrite[]): OwnerWrite[][] {
@@ -76,9 +78,15 @@ function planBatches(writes: OwnerWrite[]): OwnerWrite[][] {
 }
 
 /** Sends one batch; adds to `multiStatus` the writes that failed inside a 207 (not the whole call). */
-async function sendBatch(deps: WriteOwnersDeps, batch: OwnerWrite[], multiStatus: Set<string>): Promise<Map<string, WriteResult>> {
+async function sendBatch(
+  deps: WriteOwnersDeps,
+  batch: OwnerWrite[],
+  multiStatus: Set<string>,
+): Promise<Map<string, WriteResult>> {
   const type = canonicalObjectType(batch[0]!.ref.objectType);
-  const body = { inputs: batch.map((w) => ({ id: w.ref.id, properties: propertiesFor(w), objectWriteTraceId: w.writeId })) };
+  const body = {
+    inputs: batch.map((w) => ({ id: w.ref.id, properties: propertiesFor(w), objectWriteTraceId: w.writeId })),
+  };
   const what = `set owner on ${batch.length} ${type}`;
   let res: { httpStatusCode: number; data: { results: Array<{ id: string }>; errors?: BatchError[] } };
   try {
@@ -116,7 +124,18 @@ async function sendBatch(deps: WriteOwnersDeps, batch: OwnerWrite[], multiStatus
       if (written.has(w.ref.id) || res.httpStatusCode === 200) return [w.writeId, { writeId: w.writeId, ok: true }];
       // A 207 that neither lists the record nor names it in an error: HubSpot does this for ids
       // that do not exist (hubspot-api.md §2), unless an unattributed error says otherwise.
-      return [w.writeId, fail(deps, w, unattributed[0] ?? { code: 'CRM_NOT_FOUND', retryable: false, message: 'HubSpot reported neither a result nor an error for this record' })];
+      return [
+        w.writeId,
+        fail(
+          deps,
+          w,
+          unattributed[0] ?? {
+            code: 'CRM_NOT_FOUND',
+            retryable: false,
+            message: 'HubSpot reported neither a result nor an error for this record',
+          },
+        ),
+      ];
     }),
   );
 }
@@ -127,5 +146,12 @@ function propertiesFor(w: OwnerWrite): Record<string, string> {
 }
 
 function fail(deps: Pick<WriteOwnersDeps, 'secrets'>, w: OwnerWrite, f: CrmFailure): WriteResult {
-  return { writeId: w.writeId, ok: false, code: f.code, message: redact(f.message, deps.secrets()), retryable: f.retryable, ...(f.retryAfterMs !== undefined && { retryAfterMs: f.retryAfterMs }) };
+  return {
+    writeId: w.writeId,
+    ok: false,
+    code: f.code,
+    message: redact(f.message, deps.secrets()),
+    retryable: f.retryable,
+    ...(f.retryAfterMs !== undefined && { retryAfterMs: f.retryAfterMs }),
+  };
 }

@@ -15,7 +15,8 @@ export function createLogOnlyConnector(logger: Logger): CrmConnector {
     },
     async writeOwners(writes) {
       // debug: the write-back's own "owner written" info line (with the lead's ids) is the record of it.
-      for (const w of writes) logger.debug({ writeId: w.writeId, record: w.ref, ownerId: w.ownerId }, 'owner written (log-only connector)');
+      for (const w of writes)
+        logger.debug({ writeId: w.writeId, record: w.ref, ownerId: w.ownerId }, 'owner written (log-only connector)');
       return writes.map((w) => ({ writeId: w.writeId, ok: true as const }));
     },
     async listOwners() {

@@ -42,7 +42,10 @@ export function failureOf(ctx: ApiContext, what: string, err: unknown, seen: See
       ...(typeof retryAfterMs === 'number' ? { retryAfterMs } : {}),
     };
   }
-  const f = classifyRequestError(err, seen, { requestLimitWaitMs: ctx.config.requestLimitWaitMs, nowMs: ctx.now().getTime() });
+  const f = classifyRequestError(err, seen, {
+    requestLimitWaitMs: ctx.config.requestLimitWaitMs,
+    nowMs: ctx.now().getTime(),
+  });
   return { ...f, message: scrubSecrets(`${what}: ${f.message}`, ctx.secrets()) };
 }
 
@@ -52,7 +55,12 @@ export function failureOf(ctx: ApiContext, what: string, err: unknown, seen: See
  * while the wait stays within config.maxRetryWaitMs; credentials (CRM_AUTH) are never retried
  * here. Anything else throws a classified AppError whose details say { retryable, retryAfterMs }.
  */
-export async function callApi<T>(ctx: ApiContext, what: string, fn: (conn: Connection) => Promise<T>, opts: { retries?: number } = {}): Promise<T> {
+export async function callApi<T>(
+  ctx: ApiContext,
+  what: string,
+  fn: (conn: Connection) => Promise<T>,
+  opts: { retries?: number } = {},
+): Promise<T> {
   const retries = opts.retries ?? ctx.config.maxRetries;
   for (let attempt = 0; ; attempt++) {
     const seen: SeenAnswer = {};

@@ -54,7 +54,10 @@ export function createSession(config: SalesforceConfig, deps: AuthDeps): Session
   const grant = (): { grant_type: string; [name: string]: string } =>
     auth.kind === 'refresh_token'
       ? { grant_type: 'refresh_token', refresh_token: auth.refreshToken.reveal() }
-      : { grant_type: JWT_GRANT, assertion: signJwt(auth.clientId, auth.username, loginUrl, auth.privateKey, deps.now()) };
+      : {
+          grant_type: JWT_GRANT,
+          assertion: signJwt(auth.clientId, auth.username, loginUrl, auth.privateKey, deps.now()),
+        };
 
   const conn: Connection = new Connection({
     ...base,

@@ -49,7 +49,12 @@ export const changeEventChannel = (objectType: string) => `/data/${objectType}Ch
 const INVALID_REPLAY = /replayId.*invalid/i;
 
 export function createCdcSubscriber(
-  ctx: { session: Session; objectTypes: readonly string[]; logger?: Logger | undefined; secrets?: () => readonly Secret[] },
+  ctx: {
+    session: Session;
+    objectTypes: readonly string[];
+    logger?: Logger | undefined;
+    secrets?: () => readonly Secret[];
+  },
   opts: CdcSubscriberOptions,
 ): CdcSubscriber {
   const channels = opts.channels ?? ctx.objectTypes.map(changeEventChannel);

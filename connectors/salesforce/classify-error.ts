@@ -43,19 +43,41 @@ const transient = new Set([
 const notFound = new Set(['ENTITY_IS_DELETED', 'NOT_FOUND', 'INVALID_ID_FIELD']);
 const rateLimited = new Set(['REQUEST_LIMIT_EXCEEDED', 'TOO_MANY_REQUESTS']);
 const auth = new Set([
-  'INVALID_SESSION_ID', 'INVALID_AUTH_HEADER', 'API_DISABLED_FOR_ORG', 'API_CURRENTLY_DISABLED',
+  'INVALID_SESSION_ID',
+  'INVALID_AUTH_HEADER',
+  'API_DISABLED_FOR_ORG',
+  'API_CURRENTLY_DISABLED',
   // OAuth token endpoint `error` values (RFC 6749 5.2 and Salesforce's additions).
-  'invalid_grant', 'invalid_client', 'invalid_client_id', 'unauthorized_client', 'inactive_user', 'inactive_org',
+  'invalid_grant',
+  'invalid_client',
+  'invalid_client_id',
+  'unauthorized_client',
+  'inactive_user',
+  'inactive_org',
 ]);
 const transientNetwork = new Set([
-  'ECONNRESET', 'ECONNREFUSED', 'ECONNABORTED', 'ETIMEDOUT', 'EAI_AGAIN', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_SOCKET',
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ECONNABORTED',
+  'ETIMEDOUT',
+  'EAI_AGAIN',
+  'EPIPE',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'UND_ERR_SOCKET',
 ]);
 
 /** One SaveResult error (or a whole request's errorCode when its status said nothing decisive). */
-export function classifyRecordError(statusCode: string, message: string, opts: Pick<ClassifyOptions, 'requestLimitWaitMs'> = defaults): CrmFailure {
+export function classifyRecordError(
+  statusCode: string,
+  message: string,
+  opts: Pick<ClassifyOptions, 'requestLimitWaitMs'> = defaults,
+): CrmFailure {
   const text = `${statusCode}: ${message}`;
   if (transient.has(statusCode)) return { code: 'CRM_TEMPORARY', message: text, retryable: true };
-  if (statusCode === 'REQUEST_LIMIT_EXCEEDED') return { code: 'CRM_RATE_LIMITED', message: text, retryable: true, retryAfterMs: opts.requestLimitWaitMs };
+  if (statusCode === 'REQUEST_LIMIT_EXCEEDED')
+    return { code: 'CRM_RATE_LIMITED', message: text, retryable: true, retryAfterMs: opts.requestLimitWaitMs };
   if (rateLimited.has(statusCode)) return { code: 'CRM_RATE_LIMITED', message: text, retryable: true };
   if (notFound.has(statusCode)) return { code: 'CRM_NOT_FOUND', message: text, retryable: false };
   if (auth.has(statusCode)) return { code: 'CRM_AUTH', message: text, retryable: true };
@@ -80,37 +102,67 @@ export interface SeenAnswer {
 }
 
 /** A thrown error for a whole request (query, describe, collections call, token call). */
-export function classifyRequestError(err: unknown, seen: SeenAnswer = {}, opts: ClassifyOptions = defaults): CrmFailure {
+export function classifyRequestError(
+  err: unknown,
+  seen: SeenAnswer = {},
+  opts: ClassifyOptions = defaults,
+): CrmFailure {
   const e = (typeof err === 'object' && err !== null ? err : {}) as ErrorLike;
   const message = typeof e.message === 'string' && e.message ? e.message : String(err);
-  const errorCode = typeof e.errorCode === 'string' ? e.errorCode : typeof e.name === 'string' && e.name !== 'Error' ? e.name : '';
+  const errorCode =
+    typeof e.errorCode === 'string' ? e.errorCode : typeof e.name === 'string' && e.name !== 'Error' ? e.name : '';
   const nodeCode = typeof e.code === 'string' ? e.code : '';
 
   if (err instanceof CrmTimeoutError) return { code: 'CRM_TEMPORARY', message: `timeout: ${message}`, retryable: true };
-  if (transientNetwork.has(nodeCode)) return { code: 'CRM_TEMPORARY', message: `${nodeCode}: ${message}`, retryable: true };
+  if (transientNetwork.has(nodeCode))
+    return { code: 'CRM_TEMPORARY', message: `${nodeCode}: ${message}`, retryable: true };
   // jsforce's session refresh failed (the token endpoint refused the grant, e.g. a revoked refresh
   // token): the last answer seen is the token endpoint's 400, which must not read as a rejected record.
-  if (/Unable to refresh session/i.test(message) && !(seen.status !== undefined && (seen.status >= 500 || seen.status === 408 || seen.status === 429))) {
+  if (
+    /Unable to refresh session/i.test(message) &&
+    !(seen.status !== undefined && (seen.status >= 500 || seen.status === 408 || seen.status === 429))
+  ) {
     return { code: 'CRM_AUTH', message, retryable: true };
   }
   // jsforce names errors without a body ERROR_HTTP_<status>.
   const http = /^ERROR_HTTP_(\d{3})$/.exec(errorCode);
   const status = seen.status !== undefined && seen.status >= 400 ? seen.status : http ? Number(http[1]) : undefined;
-  if (status !== undefined) return classifyStatus(status, http ? message : `${errorCode ? `${errorCode}: ` : ''}${message}`, errorCode, seen.headers, opts);
+  if (status !== undefined)
+    return classifyStatus(
+      status,
+      http ? message : `${errorCode ? `${errorCode}: ` : ''}${message}`,
+      errorCode,
+      seen.headers,
+      opts,
+    );
   if (errorCode) return classifyRecordError(errorCode, message, opts);
   return { code: 'CRM_TEMPORARY', message, retryable: true };
 }
 
 /** A failed HTTP answer: the status first, the body's errorCode only where the status leaves it open. */
-export function classifyStatus(status: number, message: string, errorCode = '', headers: Record<string, string> = {}, opts: ClassifyOptions = defaults): CrmFailure {
+export function classifyStatus(
+  status: number,
+  message: string,
+  errorCode = '',
+  headers: Record<string, string> = {},
+  opts: ClassifyOptions = defaults,
+): CrmFailure {
   const text = `HTTP ${status}: ${message}`;
   const retryAfterMs = parseRetryAfter(headers['retry-after'], opts.nowMs);
   const after = retryAfterMs !== undefined ? { retryAfterMs } : {};
   if (status >= 500 || status === 408) return { code: 'CRM_TEMPORARY', message: text, retryable: true, ...after };
   // REQUEST_LIMIT_EXCEEDED comes as a 403: the org's rolling 24-hour allowance is spent.
-  if (errorCode === 'REQUEST_LIMIT_EXCEEDED') return { code: 'CRM_RATE_LIMITED', message: text, retryable: true, retryAfterMs: retryAfterMs ?? opts.requestLimitWaitMs };
-  if (status === 429) return { code: 'CRM_RATE_LIMITED', message: text, retryable: true, retryAfterMs: retryAfterMs ?? 1_000 };
-  if (status === 401 || status === 403 || auth.has(errorCode)) return { code: 'CRM_AUTH', message: text, retryable: true };
+  if (errorCode === 'REQUEST_LIMIT_EXCEEDED')
+    return {
+      code: 'CRM_RATE_LIMITED',
+      message: text,
+      retryable: true,
+      retryAfterMs: retryAfterMs ?? opts.requestLimitWaitMs,
+    };
+  if (status === 429)
+    return { code: 'CRM_RATE_LIMITED', message: text, retryable: true, retryAfterMs: retryAfterMs ?? 1_000 };
+  if (status === 401 || status === 403 || auth.has(errorCode))
+    return { code: 'CRM_AUTH', message: text, retryable: true };
   if (status === 404 && !errorCode) return { code: 'CRM_NOT_FOUND', message: text, retryable: false };
   if (errorCode) {
     const f = classifyRecordError(errorCode, message, opts);

@@ -4,14 +4,27 @@ import { z } from 'zod';
 import { errors } from '../../src/errors.js';
 import { Secret } from './secret.js';
 
-const secret = z.union([z.instanceof(Secret), z.string().min(1).transform((v) => new Secret(v))]);
+const secret = z.union([
+  z.instanceof(Secret),
+  z
+    .string()
+    .min(1)
+    .transform((v) => new Secret(v)),
+]);
 /** sObject API names: letters, digits, underscores (custom objects end in __c). Used verbatim in SOQL. */
 export const sobjectName = z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/, 'must be an sObject API name');
 /** 15- or 18-character Salesforce org id (prefix 00D). */
-const orgId = z.string().regex(/^00D[A-Za-z0-9]{12}(?:[A-Za-z0-9]{3})?$/, 'must be a 15 or 18 character org id (00D...)');
+const orgId = z
+  .string()
+  .regex(/^00D[A-Za-z0-9]{12}(?:[A-Za-z0-9]{3})?$/, 'must be a 15 or 18 character org id (00D...)');
 
 const authSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('refresh_token'), clientId: z.string().min(1), clientSecret: secret, refreshToken: secret }),
+  z.object({
+    kind: z.literal('refresh_token'),
+    clientId: z.string().min(1),
+    clientSecret: secret,
+    refreshToken: secret,
+  }),
   z.object({
     kind: z.literal('jwt'),
     clientId: z.string().min(1),
@@ -30,7 +43,10 @@ export const salesforceConfigSchema = z
     /** REST/CometD base. Optional for OAuth flows (the token response names it); required for access_token. */
     instanceUrl: z.url().optional(),
     /** REST API version, e.g. '62.0'. sObject Collections need 42.0 or later. */
-    apiVersion: z.string().regex(/^\d{2,3}\.0$/, "must look like '62.0'").default('62.0'),
+    apiVersion: z
+      .string()
+      .regex(/^\d{2,3}\.0$/, "must look like '62.0'")
+      .default('62.0'),
     auth: authSchema,
     /** The org we serve; outbound messages from any other org are refused. */
     organizationId: orgId,
@@ -64,7 +80,10 @@ export const salesforceConfigSchema = z
      */
     requestLimitWaitMs: z.int().positive().default(900_000),
     /** Sforce-Call-Options client id; shows up in CDC changeOrigin so our own writes are recognisable. */
-    callOptionsClient: z.string().regex(/^[A-Za-z0-9_.\-/]+$/).default('lead-router'),
+    callOptionsClient: z
+      .string()
+      .regex(/^[A-Za-z0-9_.\-/]+$/)
+      .default('lead-router'),
     /**
      * Inbound streams run by worker processes, besides outbound messages (which need no worker).
      * Both are off by default: an org without CDC on these objects refuses the subscription, and

@@ -12,5 +12,7 @@ export function checkSalesforceFieldPath(path: string, known: ReadonlySet<string
   const dot = path.indexOf('.');
   if (dot <= 0) return undefined;
   const relationship = path.slice(0, dot);
-  return known.has(lookupFieldOf(relationship)) ? { ok: true } : { ok: false, message: `relationship '${relationship}' does not exist` };
+  return known.has(lookupFieldOf(relationship))
+    ? { ok: true }
+    : { ok: false, message: `relationship '${relationship}' does not exist` };
 }

@@ -1,7 +1,13 @@
 // Public surface of the Salesforce connector. Nothing is built at import: the composition root
 // calls createSalesforceConnector(config, deps) and the jsforce Connection is made then, with its
 // session obtained on first use.
-import type { CrmConnector, InboundEvent, InboundRequest, ParsedBatch, StreamingConnector } from '../../src/connector.js';
+import type {
+  CrmConnector,
+  InboundEvent,
+  InboundRequest,
+  ParsedBatch,
+  StreamingConnector,
+} from '../../src/connector.js';
 import { errors } from '../../src/errors.js';
 import { createSession } from './auth.js';
 import type { ApiContext, Logger } from './api-context.js';
@@ -19,14 +25,24 @@ import { soapAck, soapFault } from './soap-ack.js';
 import { verifyOutboundRequest } from './verify-request.js';
 import { writeOwners } from './write-owners.js';
 
-export { salesforceConfigSchema, parseSalesforceConfig, type SalesforceConfig, type SalesforceConfigInput } from './config.js';
+export {
+  salesforceConfigSchema,
+  parseSalesforceConfig,
+  type SalesforceConfig,
+  type SalesforceConfigInput,
+} from './config.js';
 export { Secret } from './secret.js';
 export { changeOriginClient, isSalesforceOwnWrite, type SalesforceIdentity } from './own-write.js';
 export { checkSalesforceFieldPath } from './field-path.js';
 export { soapAck, soapFault, ACK_TRUE, SOAP_CONTENT_TYPE } from './soap-ack.js';
 export { parseChangeEvent, type ChangeEventMessage, type ChangeEventHeader } from './parse-change-event.js';
 export { parseLimitInfo, type ApiUsage } from './limits.js';
-export { changeEventChannel, type ReplayStore, type CdcSubscriber, type CdcSubscriberOptions } from './cdc-subscriber.js';
+export {
+  changeEventChannel,
+  type ReplayStore,
+  type CdcSubscriber,
+  type CdcSubscriberOptions,
+} from './cdc-subscriber.js';
 export type { WatermarkStore, Poller, PollerOptions } from './poller.js';
 export type { Logger } from './api-context.js';
 
@@ -50,7 +66,10 @@ export interface SalesforceConnector extends CrmConnector, StreamingConnector {
 }
 
 /** `config` may be raw (it is parsed; CONFIG_INVALID names the path) or already parsed. */
-export function createSalesforceConnector(config: SalesforceConfigInput | SalesforceConfig, deps: SalesforceDeps = {}): SalesforceConnector {
+export function createSalesforceConnector(
+  config: SalesforceConfigInput | SalesforceConfig,
+  deps: SalesforceDeps = {},
+): SalesforceConnector {
   const cfg = parseSalesforceConfig(config);
   const now = deps.now ?? (() => new Date());
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
@@ -60,7 +79,11 @@ export function createSalesforceConnector(config: SalesforceConfigInput | Salesf
   const ctx: ApiContext = {
     config: cfg,
     session,
-    budget: createRequestBudget(cfg.requestBudget, { nowMs: () => now().getTime(), sleep, onLimitInfo: deps.onLimitInfo }),
+    budget: createRequestBudget(cfg.requestBudget, {
+      nowMs: () => now().getTime(),
+      sleep,
+      onLimitInfo: deps.onLimitInfo,
+    }),
     secrets: () => [...fixedSecrets, ...session.obtainedSecrets()],
     logger: deps.logger,
     now,
@@ -82,7 +105,8 @@ export function createSalesforceConnector(config: SalesforceConfigInput | Salesf
   return {
     name: 'salesforce',
     streams: cfg.streams,
-    verifyRequest: (req) => verifyOutboundRequest(req, { token: cfg.outboundToken, organizationId: cfg.organizationId }),
+    verifyRequest: (req) =>
+      verifyOutboundRequest(req, { token: cfg.outboundToken, organizationId: cfg.organizationId }),
     parseEvents: parse,
     parseBatch,
     ackResponse: () => soapAck(),
@@ -91,7 +115,8 @@ export function createSalesforceConnector(config: SalesforceConfigInput | Salesf
     writeOwners: (writes) => writeOwners(ctx, writes),
     listOwners: () => listOwners(ctx),
     describeFields: (objectType) => describeFields(ctx, objectType),
-    createChangeSubscriber: (opts) => createCdcSubscriber({ session, objectTypes: cfg.objectTypes, logger: deps.logger, secrets: ctx.secrets }, opts),
+    createChangeSubscriber: (opts) =>
+      createCdcSubscriber({ session, objectTypes: cfg.objectTypes, logger: deps.logger, secrets: ctx.secrets }, opts),
     createPoller: (opts) => createPoller({ ...ctx, now }, opts),
     isOwnWrite: (origin) => isSalesforceOwnWrite(identity, origin),
     checkFieldPath: checkSalesforceFieldPath,

@@ -43,7 +43,8 @@ export function parseChangeEvent(data: unknown): ParsedChange {
   if (typeof replayId !== 'number') throw fail('event.replayId', 'must be a number');
   const h = msg?.payload?.ChangeEventHeader;
   if (!h || typeof h !== 'object') throw fail('payload.ChangeEventHeader', 'is required');
-  if (!Array.isArray(h.recordIds) || h.recordIds.length === 0) throw fail('payload.ChangeEventHeader.recordIds', 'must list record ids');
+  if (!Array.isArray(h.recordIds) || h.recordIds.length === 0)
+    throw fail('payload.ChangeEventHeader.recordIds', 'must list record ids');
   if (typeof h.transactionKey !== 'string' || typeof h.entityName !== 'string') {
     throw fail('payload.ChangeEventHeader', 'needs entityName and transactionKey');
   }

@@ -92,12 +92,14 @@ function requiredText(node: Node, key: string, path: string): string {
  * One linear pass over the start tags; a DOCTYPE is refused whatever it declares.
  */
 function checkXmlShape(xml: string): void {
-  if (/<!DOCTYPE/i.test(xml) || /<!ENTITY/i.test(xml)) throw fail('body', 'a DOCTYPE or entity declaration is not accepted in a SOAP message');
+  if (/<!DOCTYPE/i.test(xml) || /<!ENTITY/i.test(xml))
+    throw fail('body', 'a DOCTYPE or entity declaration is not accepted in a SOAP message');
   const startTag = /<[A-Za-z_][^<>]*>/g;
   const attribute = /\s[^\s=<>]+\s*=\s*["']/g;
   for (let m = startTag.exec(xml); m; m = startTag.exec(xml)) {
     const count = m[0].match(attribute)?.length ?? 0;
-    if (count > maxAttributesPerElement) throw fail('body', `an element has ${count} attributes (limit ${maxAttributesPerElement})`);
+    if (count > maxAttributesPerElement)
+      throw fail('body', `an element has ${count} attributes (limit ${maxAttributesPerElement})`);
   }
 }
 
@@ -142,7 +144,8 @@ export function parseOutboundXml(xml: string): OutboundMessage {
     const path = `${ROOT}.Notification[${i}]`;
     const unstorable = findUnstorable(n);
     try {
-      if (unstorable.length > 0) throw errors.validation(unstorable.map((u) => ({ path: xmlPath(path, u.path), message: u.message })));
+      if (unstorable.length > 0)
+        throw errors.validation(unstorable.map((u) => ({ path: xmlPath(path, u.path), message: u.message })));
       notifications.push(parseNotification(n, i, path));
     } catch (err) {
       if (!isAppError(err) || err.code !== 'VALIDATION_FAILED') throw err;
@@ -154,7 +157,9 @@ export function parseOutboundXml(xml: string): OutboundMessage {
 
 /** `sObject.Email.#text` as the XML names it: `sObject.Email`; attributes as `@type`. */
 function xmlPath(prefix: string, parts: PropertyKey[]): string {
-  const named = parts.filter((p) => p !== '#text').map((p) => (typeof p === 'string' && p.startsWith('@_') ? `@${p.slice(2)}` : p));
+  const named = parts
+    .filter((p) => p !== '#text')
+    .map((p) => (typeof p === 'string' && p.startsWith('@_') ? `@${p.slice(2)}` : p));
   return fieldPath(named, prefix);
 }
 
@@ -175,7 +180,8 @@ function parseNotification(n: unknown, index: number, path: string): OutboundNot
   if (!isNode(so)) throw fail(`${path}.sObject`, 'is required');
   const xsiType = typeof so['@_type'] === 'string' ? so['@_type'] : '';
   const objectType = xsiType.split(':').pop() ?? '';
-  if (!FIELD_NAME.test(objectType)) throw fail(`${path}.sObject.@type`, `"${xsiType}" is not an sObject type such as sf:Lead`);
+  if (!FIELD_NAME.test(objectType))
+    throw fail(`${path}.sObject.@type`, `"${xsiType}" is not an sObject type such as sf:Lead`);
   const recordId = requiredText(so, 'Id', `${path}.sObject`);
 
   const fields: Array<[string, string | null]> = [];
@@ -213,11 +219,27 @@ export function outboundToEvents(msg: OutboundMessage, opts: OutboundEventOption
     }
     if (!('OwnerId' in f)) {
       const path = `${ROOT}.Notification[${n.index}].sObject.OwnerId`;
-      refused.push(refusedEvent({ id: n.id, objectType: n.objectType, recordId: n.recordId, errors: [{ path, message: 'is required in an owner-change outbound message' }], original: n }, 'ownerChanged'));
+      refused.push(
+        refusedEvent(
+          {
+            id: n.id,
+            objectType: n.objectType,
+            recordId: n.recordId,
+            errors: [{ path, message: 'is required in an owner-change outbound message' }],
+            original: n,
+          },
+          'ownerChanged',
+        ),
+      );
       return;
     }
     const changedBy = f['LastModifiedById'];
-    events.push({ ...base, kind: 'ownerChanged', newOwnerId: f['OwnerId'] ?? null, ...(changedBy ? { changedBy } : {}) });
+    events.push({
+      ...base,
+      kind: 'ownerChanged',
+      newOwnerId: f['OwnerId'] ?? null,
+      ...(changedBy ? { changedBy } : {}),
+    });
   });
   return { events, refused };
 }

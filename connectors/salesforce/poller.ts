@@ -56,8 +56,11 @@ export function createPoller(ctx: ApiContext & { now: () => Date }, opts: Poller
     if (rows.length === 0) return 0;
     const events = rows.map((r) => toEvent(obj, r, since));
     await opts.onEvents(events);
-    const newest = rows.map((r) => String(r['SystemModstamp'])).reduce((a, b) => (Date.parse(b) > Date.parse(a) ? b : a));
-    if (!stored || Date.parse(newest) > Date.parse(stored)) await opts.watermarkStore.set(obj, new Date(newest).toISOString());
+    const newest = rows
+      .map((r) => String(r['SystemModstamp']))
+      .reduce((a, b) => (Date.parse(b) > Date.parse(a) ? b : a));
+    if (!stored || Date.parse(newest) > Date.parse(stored))
+      await opts.watermarkStore.set(obj, new Date(newest).toISOString());
     return events.length;
   };
 
@@ -101,7 +104,13 @@ function toEvent(objectType: string, r: SoqlRecord, since: Date): InboundEvent {
   const stamp = String(r['SystemModstamp']);
   const created = String(r['CreatedDate']);
   if (Date.parse(created) > since.getTime()) {
-    return { kind: 'created', sourceEventId: `poll:${objectType}:${r.Id}:created`, record, occurredAt: created, fields: fieldsOf(r) };
+    return {
+      kind: 'created',
+      sourceEventId: `poll:${objectType}:${r.Id}:created`,
+      record,
+      occurredAt: created,
+      fields: fieldsOf(r),
+    };
   }
   const owner = r['OwnerId'];
   const by = r['LastModifiedById'];

@@ -32,7 +32,10 @@ export function soapFault(err: unknown): AckResponse {
   const code = client ? 'soapenv:Client' : 'soapenv:Server';
   // A coded 503 (the database is down) keeps its status and says so: the CRM retries either way.
   const unavailable = isAppError(err) && err.status === 503;
-  const reason = client || unavailable ? `${err.code}: ${err.message}${unavailable ? '; please retry' : ''}` : 'INTERNAL: the message was not stored; please retry';
+  const reason =
+    client || unavailable
+      ? `${err.code}: ${err.message}${unavailable ? '; please retry' : ''}`
+      : 'INTERNAL: the message was not stored; please retry';
   const body = `<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/">
  <soapenv:Body>
   <soapenv:Fault>

@@ -53,7 +53,11 @@ export function installTransport(conn: Connection, opts: TimeoutOptions): void {
       const stream = new PassThrough();
       const headers: Record<string, string> = {};
       for (const [k, v] of Object.entries(req.headers ?? {})) if (v !== undefined) headers[k] = String(v);
-      const promise = sendHttp(req.url, { method: req.method, headers, ...(req.body !== undefined && { body: req.body }) }, agentFor(req.url)).then(
+      const promise = sendHttp(
+        req.url,
+        { method: req.method, headers, ...(req.body !== undefined && { body: req.body }) },
+        agentFor(req.url),
+      ).then(
         (res: HttpAnswer) => {
           const seen = answers.getStore();
           if (seen) {

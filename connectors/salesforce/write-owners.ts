@@ -39,17 +39,24 @@ export async function writeOwners(ctx: ApiContext, writes: readonly OwnerWrite[]
 
 async function writeChunk(ctx: ApiContext, chunk: readonly OwnerWrite[], results: Map<string, WriteResult>) {
   // Same-type records contiguous: Salesforce processes a collection in at most 10 type chunks.
-  let pending = [...chunk].sort((a, b) => (a.ref.objectType < b.ref.objectType ? -1 : a.ref.objectType > b.ref.objectType ? 1 : 0));
+  let pending = [...chunk].sort((a, b) =>
+    a.ref.objectType < b.ref.objectType ? -1 : a.ref.objectType > b.ref.objectType ? 1 : 0,
+  );
   for (let attempt = 0; ; attempt++) {
     const outcome = await sendOnce(ctx, pending);
-    const again = outcome.filter((r): r is Extract<WriteResult, { ok: false }> => !r.ok && r.retryable && r.code === 'CRM_TEMPORARY');
+    const again = outcome.filter(
+      (r): r is Extract<WriteResult, { ok: false }> => !r.ok && r.retryable && r.code === 'CRM_TEMPORARY',
+    );
     if (again.length === 0 || attempt >= ctx.config.maxRetries) {
       for (const r of outcome) results.set(r.writeId, r);
       return;
     }
     for (const r of outcome) if (!again.some((a) => a === r)) results.set(r.writeId, r);
     const retryIds = new Set(again.map((r) => r.writeId));
-    ctx.logger?.info({ op: 'update owners', attempt: attempt + 1, retrying: retryIds.size }, 'retrying transient Salesforce write failures');
+    ctx.logger?.info(
+      { op: 'update owners', attempt: attempt + 1, retrying: retryIds.size },
+      'retrying transient Salesforce write failures',
+    );
     const retryAfterMs = Math.max(0, ...again.map((r) => r.retryAfterMs ?? 0));
     await ctx.sleep(backoffMs(ctx, attempt, retryAfterMs > 0 ? retryAfterMs : undefined));
     pending = pending.filter((w) => retryIds.has(w.writeId));
@@ -59,16 +66,24 @@ async function writeChunk(ctx: ApiContext, chunk: readonly OwnerWrite[], results
 async function sendOnce(ctx: ApiContext, writes: readonly OwnerWrite[]): Promise<WriteResult[]> {
   const body = {
     allOrNone: false,
-    records: writes.map((w) => ({ attributes: { type: w.ref.objectType }, id: w.ref.id, ...w.extraFields, OwnerId: w.ownerId })),
+    records: writes.map((w) => ({
+      attributes: { type: w.ref.objectType },
+      id: w.ref.id,
+      ...w.extraFields,
+      OwnerId: w.ownerId,
+    })),
   };
   try {
-    const saved = await callApi(ctx, 'update owners', (conn) =>
-      conn.request<SaveResult[]>({
-        method: 'PATCH',
-        url: '/composite/sobjects',
-        body: JSON.stringify(body),
-        headers: { 'content-type': 'application/json', 'Sforce-Auto-Assign': 'FALSE' },
-      }),
+    const saved = await callApi(
+      ctx,
+      'update owners',
+      (conn) =>
+        conn.request<SaveResult[]>({
+          method: 'PATCH',
+          url: '/composite/sobjects',
+          body: JSON.stringify(body),
+          headers: { 'content-type': 'application/json', 'Sforce-Auto-Assign': 'FALSE' },
+        }),
       { retries: 0 },
     );
     return writes.map((w, i) => toWriteResult(ctx, w, saved[i]));
@@ -82,9 +97,19 @@ async function sendOnce(ctx: ApiContext, writes: readonly OwnerWrite[]): Promise
 function toWriteResult(ctx: ApiContext, w: OwnerWrite, r: SaveResult | undefined): WriteResult {
   if (r?.success) return { writeId: w.writeId, ok: true };
   if (!r) {
-    return { writeId: w.writeId, ok: false, code: 'CRM_TEMPORARY', message: 'Salesforce returned no result for this record', retryable: true };
+    return {
+      writeId: w.writeId,
+      ok: false,
+      code: 'CRM_TEMPORARY',
+      message: 'Salesforce returned no result for this record',
+      retryable: true,
+    };
   }
   const first = r.errors?.[0];
-  const f = classifyRecordError(first?.statusCode ?? 'UNKNOWN_EXCEPTION', first?.message ?? 'no error detail', ctx.config);
+  const f = classifyRecordError(
+    first?.statusCode ?? 'UNKNOWN_EXCEPTION',
+    first?.message ?? 'no error detail',
+    ctx.config,
+  );
   return { writeId: w.writeId, ok: false, ...f, message: scrubSecrets(f.message, ctx.secrets()) };
 }

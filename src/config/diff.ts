@@ -55,10 +55,11 @@ function stableItems(xs: string[], ys: string[]): Set<string> {
   const m = ys.length;
   const len: number[][] = Array.from({ length: n + 1 }, () => new Array<number>(m + 1).fill(0));
   for (let i = n - 1; i >= 0; i--) {
-    for (let j = m - 1; j >= 0; j--) len[i]![j] = xs[i] === ys[j] ? len[i + 1]![j + 1]! + 1 : Math.max(len[i + 1]![j]!, len[i]![j + 1]!);
+    for (let j = m - 1; j >= 0; j--)
+      len[i]![j] = xs[i] === ys[j] ? len[i + 1]![j + 1]! + 1 : Math.max(len[i + 1]![j]!, len[i]![j + 1]!);
   }
   const keep = new Set<string>();
-  for (let i = 0, j = 0; i < n && j < m; ) {
+  for (let i = 0, j = 0; i < n && j < m;) {
     if (xs[i] === ys[j]) {
       keep.add(xs[i]!);
       i++;
@@ -88,7 +89,8 @@ function diffKeyed(a: Obj[], b: Obj[], key: 'id' | 'to', path: string, out: Conf
   const common = ka.filter((k) => inB.has(k));
   const commonB = kb.filter((k) => inA.has(k));
   const kept = stableItems(common, commonB);
-  for (const k of common) if (!kept.has(k)) out.push({ op: 'move', path: at(k), from: ka.indexOf(k), to: kb.indexOf(k) });
+  for (const k of common)
+    if (!kept.has(k)) out.push({ op: 'move', path: at(k), from: ka.indexOf(k), to: kb.indexOf(k) });
 }
 
 function diffList(a: unknown[], b: unknown[], path: string, out: ConfigChange[]): void {
@@ -112,7 +114,8 @@ function diffValue(a: unknown, b: unknown, path: string, out: ConfigChange[]): v
       if (b[k] === undefined) out.push({ op: 'remove', path: child(path, k), before: v });
       else diffValue(v, b[k], child(path, k), out);
     }
-    for (const [k, v] of Object.entries(b)) if (v !== undefined && a[k] === undefined) out.push({ op: 'add', path: child(path, k), after: v });
+    for (const [k, v] of Object.entries(b))
+      if (v !== undefined && a[k] === undefined) out.push({ op: 'add', path: child(path, k), after: v });
     return;
   }
   if (Array.isArray(a) && Array.isArray(b)) return diffList(a, b, path, out);

@@ -7,8 +7,21 @@
 // run on what did parse (each mapping on its own; routing item by item, see routing/salvage.ts).
 // Paths name list items by id (`routing.rules[id=emea].action.pool`, see item-paths.ts).
 import { z } from 'zod';
-import { fieldMappingSchema, mappingSchema, mappingSetSchema, validateMapping, type Mapping } from '../mapping/index.js';
-import { lintRoutingConfig, routingConfigSchema, salvageRoutingConfig, validateRoutingConfig, type Known, type PartialRoutingConfig } from '../routing/index.js';
+import {
+  fieldMappingSchema,
+  mappingSchema,
+  mappingSetSchema,
+  validateMapping,
+  type Mapping,
+} from '../mapping/index.js';
+import {
+  lintRoutingConfig,
+  routingConfigSchema,
+  salvageRoutingConfig,
+  validateRoutingConfig,
+  type Known,
+  type PartialRoutingConfig,
+} from '../routing/index.js';
 import { validateSyncConfig } from '../sync/index.js';
 import { fieldPath, type FieldIssue } from '../errors.js';
 import { didYouMean } from '../lead/index.js';
@@ -29,7 +42,10 @@ export function zodIssues(error: z.ZodError, prefix = '', schema?: z.ZodType): F
   return error.issues.flatMap((i) => {
     if (i.code === 'unrecognized_keys') {
       const accepted = schema ? schemaKeysAt(schema, i.path) : undefined;
-      return i.keys.map((k) => ({ path: fieldPath([...i.path, k], prefix), message: `unknown key "${k}"${accepted ? didYouMean(k, accepted) : ''}` }));
+      return i.keys.map((k) => ({
+        path: fieldPath([...i.path, k], prefix),
+        message: `unknown key "${k}"${accepted ? didYouMean(k, accepted) : ''}`,
+      }));
     }
     return [{ path: fieldPath(i.path, prefix) || '(root)', message: i.message }];
   });
@@ -58,12 +74,23 @@ function mappingIssues(mappings: Record<string, PartialMapping>): FieldIssue[] {
     ...Object.entries(mappings).flatMap(([key, m]) => validateMapping(m, fieldPath(['mappings', key]))),
     // API leads have no CRM record: their owner "write" is a log line, so there is no field to set.
     ...Object.entries(mappings).flatMap(([key, m]) =>
-      key.startsWith('api/') && m.reasonField !== undefined ? [{ path: fieldPath(['mappings', key, 'reasonField']), message: 'API leads have no CRM record to write a reason to; set reasonField on a hubspot/* or salesforce/* mapping' }] : [],
+      key.startsWith('api/') && m.reasonField !== undefined
+        ? [
+            {
+              path: fieldPath(['mappings', key, 'reasonField']),
+              message:
+                'API leads have no CRM record to write a reason to; set reasonField on a hubspot/* or salesforce/* mapping',
+            },
+          ]
+        : [],
     ),
   ];
 }
 
-const routingIssues = (routing: PartialRoutingConfig, known?: Known): FieldIssue[] => [...validateRoutingConfig(routing, 'routing', known), ...validateSyncConfig(routing, 'routing')];
+const routingIssues = (routing: PartialRoutingConfig, known?: Known): FieldIssue[] => [
+  ...validateRoutingConfig(routing, 'routing', known),
+  ...validateSyncConfig(routing, 'routing'),
+];
 
 /** The checks after the schema, on the parts of a document that failed it which still parse. */
 function salvagedIssues(input: unknown): FieldIssue[] {
@@ -85,11 +112,18 @@ function salvagedIssues(input: unknown): FieldIssue[] {
  * `warnings` (lints: shadowed rules, leads no rule takes, pools nobody staffs on a weekday) never
  * make a document invalid; they are given only for a document that is valid.
  */
-export function parseConfigDocument(input: unknown): { ok: true; doc: ConfigDocument; warnings: FieldIssue[] } | { ok: false; errors: FieldIssue[] } {
+export function parseConfigDocument(
+  input: unknown,
+): { ok: true; doc: ConfigDocument; warnings: FieldIssue[] } | { ok: false; errors: FieldIssue[] } {
   const parsed = configDocumentSchema.safeParse(input);
   const errors = parsed.success
     ? [...mappingIssues(parsed.data.mappings), ...routingIssues(parsed.data.routing)]
     : [...zodIssues(parsed.error, '', configDocumentSchema), ...salvagedIssues(input)];
-  if (parsed.success && errors.length === 0) return { ok: true, doc: parsed.data, warnings: nameIssues(lintRoutingConfig(parsed.data.routing, 'routing'), input) };
+  if (parsed.success && errors.length === 0)
+    return {
+      ok: true,
+      doc: parsed.data,
+      warnings: nameIssues(lintRoutingConfig(parsed.data.routing, 'routing'), input),
+    };
   return { ok: false, errors: nameIssues(errors, input) };
 }

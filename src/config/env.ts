@@ -6,7 +6,15 @@ const int = (def: number) => z.coerce.number().int().nonnegative().default(def);
 const secrets = z
   .string()
   .optional()
-  .transform((s) => (s ? s.split(',').map((k) => k.trim()).filter(Boolean).map((k) => new Secret(k)) : []));
+  .transform((s) =>
+    s
+      ? s
+          .split(',')
+          .map((k) => k.trim())
+          .filter(Boolean)
+          .map((k) => new Secret(k))
+      : [],
+  );
 
 export const envSchema = z.object({
   /** HTTP port for `serve` (and the embedded default). */
@@ -33,10 +41,16 @@ export const envSchema = z.object({
     .optional()
     .transform((s, ctx) => {
       const out: { role: 'viewer' | 'editor'; token: Secret }[] = [];
-      for (const item of (s ?? '').split(',').map((x) => x.trim()).filter(Boolean)) {
+      for (const item of (s ?? '')
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean)) {
         const [role, ...rest] = item.split(':');
         if ((role !== 'viewer' && role !== 'editor') || rest.join(':').length < 16) {
-          ctx.addIssue({ code: 'custom', message: 'each entry is viewer:<token> or editor:<token>, tokens of 16+ characters' });
+          ctx.addIssue({
+            code: 'custom',
+            message: 'each entry is viewer:<token> or editor:<token>, tokens of 16+ characters',
+          });
           return z.NEVER;
         }
         out.push({ role, token: new Secret(rest.join(':')) });
@@ -49,7 +63,10 @@ export const envSchema = z.object({
     .optional()
     .transform((s, ctx) => {
       const out: { repId: string; token: Secret }[] = [];
-      for (const item of (s ?? '').split(',').map((x) => x.trim()).filter(Boolean)) {
+      for (const item of (s ?? '')
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean)) {
         // Split at the first "=": rep ids cannot hold one, base64 tokens may end in them.
         const at = item.indexOf('=');
         const repId = item.slice(0, Math.max(at, 0));
@@ -153,7 +170,9 @@ export const devApiKey = 'dev-local-key';
 
 /** A blank value (`PORT=` in a compose or unit file) means unset, not "set to nothing". */
 export function parseEnv(source: Record<string, string | undefined>): Env {
-  const parsed = envSchema.safeParse(Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v.trim() !== '')));
+  const parsed = envSchema.safeParse(
+    Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v.trim() !== '')),
+  );
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n');
     throw new Error(`invalid environment:\n${lines}`);

@@ -22,7 +22,8 @@ function itemRef(list: unknown[], index: number): PathPart {
   return index;
 }
 
-const child = (node: unknown, key: PropertyKey): unknown => (isObject(node) || Array.isArray(node) ? (node as Obj)[key as string] : undefined);
+const child = (node: unknown, key: PropertyKey): unknown =>
+  isObject(node) || Array.isArray(node) ? (node as Obj)[key as string] : undefined;
 
 /** `path` (fieldPath spelling) with list items named by id where `input` lets them be. */
 export function namePath(path: string, input: unknown): string {

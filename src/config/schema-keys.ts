@@ -7,7 +7,8 @@ type Any = z.ZodType;
 
 function unwrap(schema: Any): Any {
   for (let i = 0; i < 20; i++) {
-    if (schema instanceof z.ZodOptional || schema instanceof z.ZodNullable || schema instanceof z.ZodDefault) schema = schema.unwrap() as Any;
+    if (schema instanceof z.ZodOptional || schema instanceof z.ZodNullable || schema instanceof z.ZodDefault)
+      schema = schema.unwrap() as Any;
     else if (schema instanceof z.ZodLazy) schema = (schema as z.ZodLazy<Any>).unwrap();
     else if (schema instanceof z.ZodPipe) schema = (schema as z.ZodPipe<Any, Any>).in;
     else return schema;

@@ -23,7 +23,10 @@ const origin = z.string().refine(
       return false;
     }
   },
-  { message: 'is not an origin: write scheme://host[:port] with no path or trailing slash, e.g. https://www.example.com' },
+  {
+    message:
+      'is not an origin: write scheme://host[:port] with no path or trailing slash, e.g. https://www.example.com',
+  },
 );
 
 export const webFormSchema = z.strictObject({
@@ -35,7 +38,9 @@ export const webFormSchema = z.strictObject({
   honeypotField: z
     .string()
     .regex(/^[A-Za-z0-9_.-]{1,100}$/, 'must be 1 to 100 letters, digits, _, . or -')
-    .refine((s) => !(reservedFormFields as readonly string[]).includes(s), { message: `may not be one of ${reservedFormFields.join(', ')}` })
+    .refine((s) => !(reservedFormFields as readonly string[]).includes(s), {
+      message: `may not be one of ${reservedFormFields.join(', ')}`,
+    })
     .default('_gotcha'),
 });
 
@@ -56,14 +61,22 @@ export function parseWebForms(value: string | undefined, intakeKeys: readonly Se
   const parsed = webFormsSchema.safeParse(raw);
   if (!parsed.success) {
     // A bad source name is reported with its own reason, not zod's "Invalid key in record".
-    const keyReasons = new Map(parsed.error.issues.flatMap((i) => (i.code === 'invalid_key' ? [[fieldPath(i.path, 'WEB_FORMS'), i.issues[0]?.message ?? i.message] as const] : [])));
-    const lines = zodIssues(parsed.error, 'WEB_FORMS', webFormsSchema).map((i) => `  ${i.path}: ${keyReasons.get(i.path) ?? i.message}`);
+    const keyReasons = new Map(
+      parsed.error.issues.flatMap((i) =>
+        i.code === 'invalid_key' ? [[fieldPath(i.path, 'WEB_FORMS'), i.issues[0]?.message ?? i.message] as const] : [],
+      ),
+    );
+    const lines = zodIssues(parsed.error, 'WEB_FORMS', webFormsSchema).map(
+      (i) => `  ${i.path}: ${keyReasons.get(i.path) ?? i.message}`,
+    );
     throw new Error(`WEB_FORMS is not valid:\n${lines.join('\n')}`);
   }
   const secret = new Set(intakeKeys.map((k) => k.reveal()));
   const clashes = Object.entries(parsed.data).filter(([, f]) => secret.has(f.publicKey));
   if (clashes.length > 0) {
-    throw new Error(`WEB_FORMS is not valid:\n${clashes.map(([s]) => `  ${fieldPath([s, 'publicKey'], 'WEB_FORMS')}: is one of INTAKE_API_KEYS; a public key is visible in the page, so give the form its own`).join('\n')}`);
+    throw new Error(
+      `WEB_FORMS is not valid:\n${clashes.map(([s]) => `  ${fieldPath([s, 'publicKey'], 'WEB_FORMS')}: is one of INTAKE_API_KEYS; a public key is visible in the page, so give the form its own`).join('\n')}`,
+    );
   }
   return new Map(Object.entries(parsed.data));
 }

@@ -10,4 +10,3 @@ export async function insertAssignments(tx: DbOrTx, rows: NewAssignment[]): Prom
   const out = await tx.insert(assignments).values(rows).returning({ id: assignments.id, eventId: assignments.eventId });
   return new Map(out.map((r) => [r.eventId, r.id]));
 }
-

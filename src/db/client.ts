@@ -38,7 +38,9 @@ export interface DbHandle {
 function resolveMigrationsFolder(): string {
   // Works from src/ (tsx) and from dist/src/ (compiled): migrations/ sits at the package root.
   const here = fileURLToPath(import.meta.url);
-  const root = here.includes('/dist/') ? here.slice(0, here.indexOf('/dist/')) : here.slice(0, here.lastIndexOf('/src/'));
+  const root = here.includes('/dist/')
+    ? here.slice(0, here.indexOf('/dist/'))
+    : here.slice(0, here.lastIndexOf('/src/'));
   return `${root}/migrations`;
 }
 

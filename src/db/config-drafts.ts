@@ -7,7 +7,10 @@ import { configDrafts } from './schema.js';
 export type ConfigDraftRow = typeof configDrafts.$inferSelect;
 export type ConfigDraftSummary = Omit<ConfigDraftRow, 'document'>;
 
-export async function insertConfigDraft(db: DbOrTx, draft: { name: string; document: unknown; baseVersion: number | null; author: string }): Promise<ConfigDraftRow> {
+export async function insertConfigDraft(
+  db: DbOrTx,
+  draft: { name: string; document: unknown; baseVersion: number | null; author: string },
+): Promise<ConfigDraftRow> {
   const [row] = await db.insert(configDrafts).values(draft).returning();
   return row!;
 }
@@ -19,17 +22,32 @@ export async function getConfigDraft(db: DbOrTx, id: string): Promise<ConfigDraf
 
 export async function listConfigDrafts(db: DbOrTx, limit = 100): Promise<ConfigDraftSummary[]> {
   return db
-    .select({ id: configDrafts.id, name: configDrafts.name, baseVersion: configDrafts.baseVersion, author: configDrafts.author, createdAt: configDrafts.createdAt, updatedAt: configDrafts.updatedAt })
+    .select({
+      id: configDrafts.id,
+      name: configDrafts.name,
+      baseVersion: configDrafts.baseVersion,
+      author: configDrafts.author,
+      createdAt: configDrafts.createdAt,
+      updatedAt: configDrafts.updatedAt,
+    })
     .from(configDrafts)
     .orderBy(desc(configDrafts.updatedAt))
     .limit(limit);
 }
 
 /** Undefined when there is no such draft. */
-export async function updateConfigDraft(db: DbOrTx, id: string, patch: { name?: string; document?: unknown }): Promise<ConfigDraftRow | undefined> {
+export async function updateConfigDraft(
+  db: DbOrTx,
+  id: string,
+  patch: { name?: string; document?: unknown },
+): Promise<ConfigDraftRow | undefined> {
   const [row] = await db
     .update(configDrafts)
-    .set({ ...(patch.name !== undefined && { name: patch.name }), ...(patch.document !== undefined && { document: patch.document }), updatedAt: sql`now()` })
+    .set({
+      ...(patch.name !== undefined && { name: patch.name }),
+      ...(patch.document !== undefined && { document: patch.document }),
+      updatedAt: sql`now()`,
+    })
     .where(eq(configDrafts.id, id))
     .returning();
   return row;

@@ -5,7 +5,17 @@
 // What pg and PGlite throw is only known here, next to the clients (client.ts).
 
 /** Socket-level failures while connecting or mid-query (node's codes, as pg surfaces them). */
-const networkCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNABORTED']);
+const networkCodes = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ECONNABORTED',
+]);
 
 /**
  * SQLSTATEs of a server that is going away or not yet back (https://www.postgresql.org/docs/current/errcodes-appendix.html):
@@ -35,7 +45,14 @@ export function isDatabaseUnavailable(err: unknown): boolean {
 
 function check(err: unknown, underQuery: boolean, depth: number): boolean {
   if (!err || typeof err !== 'object' || depth > 5) return false;
-  const e = err as { code?: unknown; message?: unknown; cause?: unknown; errors?: unknown; query?: unknown; syscall?: unknown };
+  const e = err as {
+    code?: unknown;
+    message?: unknown;
+    cause?: unknown;
+    errors?: unknown;
+    query?: unknown;
+    syscall?: unknown;
+  };
   const inQuery = underQuery || typeof e.query === 'string'; // DrizzleQueryError carries the failed statement
   if (typeof e.code === 'string') {
     if (serverCodes.has(e.code) || /^08[0-9A-Z]{3}$/.test(e.code)) return true;

@@ -3,7 +3,10 @@ import type { DbOrTx } from './client.js';
 import { connectorState } from './schema.js';
 
 export async function getConnectorState<T>(db: DbOrTx, key: string): Promise<T | undefined> {
-  const [row] = await db.select({ value: connectorState.value }).from(connectorState).where(eq(connectorState.key, key));
+  const [row] = await db
+    .select({ value: connectorState.value })
+    .from(connectorState)
+    .where(eq(connectorState.key, key));
   return row?.value as T | undefined;
 }
 

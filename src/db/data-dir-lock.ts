@@ -146,5 +146,7 @@ export function acquireDataDirLock(dataDir: string, command: string): DataDirLoc
     };
   }
   const holder = readLock(file);
-  throw holder ? new DataDirInUseError(folder, holder) : new Error(`could not take the lock ${file}: another process is taking it at the same time`);
+  throw holder
+    ? new DataDirInUseError(folder, holder)
+    : new Error(`could not take the lock ${file}: another process is taking it at the same time`);
 }

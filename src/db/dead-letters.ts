@@ -63,13 +63,23 @@ export async function listDeadLetters(db: DbOrTx, f: DeadLetterFilter): Promise<
   if (f.code) where.push(sql`d.code = ${f.code}`);
   if (f.since) where.push(sql`d.at >= ${f.since.toISOString()}::timestamptz`);
   if (f.until) where.push(sql`d.at <= ${f.until.toISOString()}::timestamptz`);
-  if (f.ids) where.push(f.ids.length ? sql`d.id in (${sql.join(f.ids.map((id) => sql`${id}::uuid`), sql`, `)})` : sql`false`);
+  if (f.ids)
+    where.push(
+      f.ids.length
+        ? sql`d.id in (${sql.join(
+            f.ids.map((id) => sql`${id}::uuid`),
+            sql`, `,
+          )})`
+        : sql`false`,
+    );
   if (f.before) {
     const b = sql`${f.before.at.toISOString()}::timestamptz`;
     where.push(sql`(d.at < ${b} or (d.at = ${b} and d.id < ${f.before.id}::uuid))`);
   }
   const rows = rowsOf<Record<string, unknown>>(
-    await db.execute(sql`select * from ${deadRows} where ${sql.join(where, sql` and `)} order by d.at desc, d.id desc limit ${f.limit}`),
+    await db.execute(
+      sql`select * from ${deadRows} where ${sql.join(where, sql` and `)} order by d.at desc, d.id desc limit ${f.limit}`,
+    ),
   );
   return rows.map((r) => ({
     kind: r.kind as RetryKind,
@@ -103,7 +113,10 @@ export async function supersededWrites(db: DbOrTx, ids: string[]): Promise<Map<s
              case when exists (select 1 from outbox n where n.lead_id = o.lead_id and n.created_at > o.created_at) then 'a newer owner write exists for this lead'
                   else 'the lead''s owner is no longer the one this row writes' end as reason
       from outbox o join leads l on l.id = o.lead_id
-      where o.id in (${sql.join(ids.map((id) => sql`${id}::uuid`), sql`, `)})
+      where o.id in (${sql.join(
+        ids.map((id) => sql`${id}::uuid`),
+        sql`, `,
+      )})
         and (exists (select 1 from outbox n where n.lead_id = o.lead_id and n.created_at > o.created_at)
              or l.crm_owner_id is distinct from o.owner_id)`),
   );
@@ -117,7 +130,10 @@ export async function supersededWrites(db: DbOrTx, ids: string[]): Promise<Map<s
  */
 export async function reviveDeadLetters(db: DbOrTx, kind: RetryKind, ids: string[], now: Date): Promise<string[]> {
   if (ids.length === 0) return [];
-  const list = sql.join(ids.map((id) => sql`${id}::uuid`), sql`, `);
+  const list = sql.join(
+    ids.map((id) => sql`${id}::uuid`),
+    sql`, `,
+  );
   const at = sql`${now.toISOString()}::timestamptz`;
   const result =
     kind === 'route'

@@ -39,7 +39,10 @@ export async function insertInboundEvent(db: DbOrTx, ev: NewInboundEvent): Promi
 }
 
 /** Many events in one statement (an intake group commit, a CRM batch); returns the ids of the new ones only. */
-export async function insertInboundEvents(db: DbOrTx, evs: NewInboundEvent[]): Promise<{ id: string; source: string; sourceEventId: string; status: string }[]> {
+export async function insertInboundEvents(
+  db: DbOrTx,
+  evs: NewInboundEvent[],
+): Promise<{ id: string; source: string; sourceEventId: string; status: string }[]> {
   if (evs.length === 0) return [];
   // One JSON parameter, not a VALUES list built per column: this is the intake hot path.
   const rows = rowsOf<{ id: string; source: string; source_event_id: string; status: string }>(
@@ -82,15 +85,28 @@ export async function lockRoutableInboundEvents(tx: DbOrTx, ids: string[]): Prom
 
 export async function markInboundEventsDone(tx: DbOrTx, ids: string[], now: Date): Promise<void> {
   if (ids.length === 0) return;
-  await tx.update(inboundEvents).set({ status: 'done', processedAt: now, lastError: null }).where(inArray(inboundEvents.id, ids));
+  await tx
+    .update(inboundEvents)
+    .set({ status: 'done', processedAt: now, lastError: null })
+    .where(inArray(inboundEvents.id, ids));
 }
 
 /** Events stored but not yet handled nor scheduled, older than the cutoff: their job may be lost (Redis flushed, worker killed). */
-export async function listStaleInboundEvents(db: DbOrTx, receivedBefore: Date, limit: number): Promise<{ id: string }[]> {
+export async function listStaleInboundEvents(
+  db: DbOrTx,
+  receivedBefore: Date,
+  limit: number,
+): Promise<{ id: string }[]> {
   return db
     .select({ id: inboundEvents.id })
     .from(inboundEvents)
-    .where(and(eq(inboundEvents.status, 'received'), isNull(inboundEvents.nextAttemptAt), lt(inboundEvents.receivedAt, receivedBefore)))
+    .where(
+      and(
+        eq(inboundEvents.status, 'received'),
+        isNull(inboundEvents.nextAttemptAt),
+        lt(inboundEvents.receivedAt, receivedBefore),
+      ),
+    )
     .orderBy(asc(inboundEvents.receivedAt))
     .limit(limit);
 }
@@ -109,7 +125,10 @@ export async function listQueuedInboundEvents(db: DbOrTx, limit: number): Promis
  * Stores many events in one statement and answers, per input (same order), its row id and
  * whether it was already stored (a redelivery, or an earlier twin in the same batch).
  */
-export async function storeInboundEvents(db: DbOrTx, evs: NewInboundEvent[]): Promise<{ id: string; duplicate: boolean }[]> {
+export async function storeInboundEvents(
+  db: DbOrTx,
+  evs: NewInboundEvent[],
+): Promise<{ id: string; duplicate: boolean }[]> {
   if (evs.length === 0) return [];
   const key = (source: string, sourceEventId: string) => `${source}\u0000${sourceEventId}`;
   const inserted = await insertInboundEvents(db, evs);

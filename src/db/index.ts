@@ -19,5 +19,12 @@ export * from './retries.js';
 export * from './dead-letters.js';
 export * from './lead-lookup.js';
 export * from './lead-list.js';
-export { acquireDataDirLock, readDataDirLock, DataDirInUseError, lockFileName, type DataDirLock, type LockInfo } from './data-dir-lock.js';
+export {
+  acquireDataDirLock,
+  readDataDirLock,
+  DataDirInUseError,
+  lockFileName,
+  type DataDirLock,
+  type LockInfo,
+} from './data-dir-lock.js';
 export * from './rep-availability.js';

@@ -61,14 +61,20 @@ export interface LeadListRow {
 
 const iso = (col: SQL) => sql`to_char(${col} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
-export async function listLeads(db: DbOrTx, filter: LeadListFilter, after: LeadListPosition | undefined, limit: number): Promise<LeadListRow[]> {
+export async function listLeads(
+  db: DbOrTx,
+  filter: LeadListFilter,
+  after: LeadListPosition | undefined,
+  limit: number,
+): Promise<LeadListRow[]> {
   const where: SQL[] = [];
   if (filter.email !== undefined) where.push(sql`lower(l.data->>'email') = ${filter.email.toLowerCase()}`);
   if (filter.domain !== undefined) {
     const d = filter.domain.toLowerCase();
     where.push(sql`(lower(l.data->>'emailDomain') = ${d} or lower(l.data->>'websiteDomain') = ${d})`);
   }
-  if (filter.owner !== undefined) where.push(sql`(l.owner_rep_id = ${filter.owner} or l.crm_owner_id = ${filter.owner})`);
+  if (filter.owner !== undefined)
+    where.push(sql`(l.owner_rep_id = ${filter.owner} or l.crm_owner_id = ${filter.owner})`);
   if (filter.pool !== undefined) where.push(sql`a.pool_id = ${filter.pool}`);
   if (filter.rule !== undefined) where.push(sql`a.rule_id = ${filter.rule}`);
   if (filter.outcome !== undefined) where.push(sql`a.outcome = ${filter.outcome}`);

@@ -12,7 +12,19 @@ import { assignments, inboundEvents, leads } from './schema.js';
  */
 export type InboundEventSummary = Pick<
   typeof inboundEvents.$inferSelect,
-  'id' | 'source' | 'sourceEventId' | 'kind' | 'crm' | 'objectType' | 'recordId' | 'status' | 'attempts' | 'lastError' | 'nextAttemptAt' | 'receivedAt' | 'processedAt'
+  | 'id'
+  | 'source'
+  | 'sourceEventId'
+  | 'kind'
+  | 'crm'
+  | 'objectType'
+  | 'recordId'
+  | 'status'
+  | 'attempts'
+  | 'lastError'
+  | 'nextAttemptAt'
+  | 'receivedAt'
+  | 'processedAt'
 >;
 
 const eventSummaryColumns = {
@@ -37,17 +49,27 @@ export async function findInboundEventSummary(db: DbOrTx, id: string): Promise<I
 }
 
 /** Events by (source, source event id) pairs, in one statement on the unique index. */
-export async function findInboundEventsByKeys(db: DbOrTx, keys: Array<{ source: string; sourceEventId: string }>): Promise<InboundEventSummary[]> {
+export async function findInboundEventsByKeys(
+  db: DbOrTx,
+  keys: Array<{ source: string; sourceEventId: string }>,
+): Promise<InboundEventSummary[]> {
   if (keys.length === 0) return [];
   const param = jsonParam(keys.map((k) => ({ source: k.source, source_event_id: k.sourceEventId })));
   return db
     .select(eventSummaryColumns)
     .from(inboundEvents)
-    .where(sql`(${inboundEvents.source}, ${inboundEvents.sourceEventId}) in (select source, source_event_id from jsonb_to_recordset(${param}) as x(source text, source_event_id text))`);
+    .where(
+      sql`(${inboundEvents.source}, ${inboundEvents.sourceEventId}) in (select source, source_event_id from jsonb_to_recordset(${param}) as x(source text, source_event_id text))`,
+    );
 }
 
 /** The lead stored for a CRM record (unique per crm, object type, record id). */
-export async function findLeadIdByRecord(db: DbOrTx, crm: string, objectType: string, recordId: string): Promise<string | undefined> {
+export async function findLeadIdByRecord(
+  db: DbOrTx,
+  crm: string,
+  objectType: string,
+  recordId: string,
+): Promise<string | undefined> {
   const [row] = await db
     .select({ id: leads.id })
     .from(leads)
@@ -59,13 +81,23 @@ export async function findLeadIdByRecord(db: DbOrTx, crm: string, objectType: st
  * The lead an event is about: the lead its own decision was stored on, else the lead of its
  * record (an owner-change or update event has no decision of its own). None while unrouted.
  */
-export async function findLeadIdOfEvent(db: DbOrTx, ev: Pick<InboundEventSummary, 'id' | 'crm' | 'objectType' | 'recordId'>): Promise<string | undefined> {
-  const [decided] = await db.select({ leadId: assignments.leadId }).from(assignments).where(eq(assignments.eventId, ev.id));
+export async function findLeadIdOfEvent(
+  db: DbOrTx,
+  ev: Pick<InboundEventSummary, 'id' | 'crm' | 'objectType' | 'recordId'>,
+): Promise<string | undefined> {
+  const [decided] = await db
+    .select({ leadId: assignments.leadId })
+    .from(assignments)
+    .where(eq(assignments.eventId, ev.id));
   return decided?.leadId ?? findLeadIdByRecord(db, ev.crm, ev.objectType, ev.recordId);
 }
 
 /** Our event ids for a batch's (source, source event id) pairs: new ones and those stored before (a redelivery). */
-export async function findInboundEventIds(db: DbOrTx, source: string, sourceEventIds: string[]): Promise<Map<string, string>> {
+export async function findInboundEventIds(
+  db: DbOrTx,
+  source: string,
+  sourceEventIds: string[],
+): Promise<Map<string, string>> {
   if (sourceEventIds.length === 0) return new Map();
   const rows = rowsOf<{ id: string; source_event_id: string }>(
     await db.execute(sql`

@@ -75,7 +75,10 @@ export async function listLeadAssignments(db: DbOrTx, leadId: string): Promise<A
  * The latest decision of a lead with its full stored trace. Assignments of one lead come from
  * different transactions (one per trigger), so created_at orders them; id breaks a tie stably.
  */
-export async function latestLeadDecision(db: DbOrTx, leadId: string): Promise<(AssignmentSummary & { decision: unknown }) | undefined> {
+export async function latestLeadDecision(
+  db: DbOrTx,
+  leadId: string,
+): Promise<(AssignmentSummary & { decision: unknown }) | undefined> {
   const [row] = await db
     .select({ ...assignmentSummaryColumns, decision: assignments.decision })
     .from(assignments)
@@ -90,7 +93,9 @@ export async function latestLeadDecision(db: DbOrTx, leadId: string): Promise<(A
  * The newest decision of any lead, with its lead id: what "show me the last decision" answers.
  * assignments_created_idx (created_at, id), read backwards, finds it without a scan.
  */
-export async function latestDecision(db: DbOrTx): Promise<(AssignmentSummary & { leadId: string; decision: unknown }) | undefined> {
+export async function latestDecision(
+  db: DbOrTx,
+): Promise<(AssignmentSummary & { leadId: string; decision: unknown }) | undefined> {
   const [row] = await db
     .select({ ...assignmentSummaryColumns, leadId: assignments.leadId, decision: assignments.decision })
     .from(assignments)
@@ -110,10 +115,12 @@ export async function readRoutingState(db: Db, keys: { pools: string[]; counters
     async (tx) => {
       const state: RoutingState = { cursors: {}, counters: {} };
       if (keys.pools.length) {
-        for (const r of await tx.select().from(rotationCursors).where(inArray(rotationCursors.poolId, keys.pools))) state.cursors[r.poolId] = r.position;
+        for (const r of await tx.select().from(rotationCursors).where(inArray(rotationCursors.poolId, keys.pools)))
+          state.cursors[r.poolId] = r.position;
       }
       if (keys.counters.length) {
-        for (const r of await tx.select().from(routingCounters).where(inArray(routingCounters.key, keys.counters))) state.counters[r.key] = r.value;
+        for (const r of await tx.select().from(routingCounters).where(inArray(routingCounters.key, keys.counters)))
+          state.counters[r.key] = r.value;
       }
       state.availability = await readRepAvailability(tx);
       return state;

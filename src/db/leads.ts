@@ -11,7 +11,11 @@ const recordKey = (l: Lead) => `${l.source.crm}\u0000${l.source.objectType}\u000
 export { recordKey as leadRecordKey };
 
 /** Marks leads closed, once: answers only those closed now, with the rep whose open count drops. */
-export async function closeLeads(tx: DbOrTx, ids: string[], now: Date): Promise<{ id: string; ownerRepId: string | null }[]> {
+export async function closeLeads(
+  tx: DbOrTx,
+  ids: string[],
+  now: Date,
+): Promise<{ id: string; ownerRepId: string | null }[]> {
   if (ids.length === 0) return [];
   return tx
     .update(leads)

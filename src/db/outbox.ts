@@ -31,13 +31,21 @@ export type ClaimedOutboxRow = OutboxRow & {
  * on, a sweep overlapping a nudge) finds it not due and sends nothing; the write's outcome then
  * sets it (done, next try, dead). A worker that dies mid-call leaves the row due at `leaseUntil`.
  */
-export async function claimDueOutboxRows(db: DbOrTx, ids: string[], now: Date, leaseUntil: Date): Promise<ClaimedOutboxRow[]> {
+export async function claimDueOutboxRows(
+  db: DbOrTx,
+  ids: string[],
+  now: Date,
+  leaseUntil: Date,
+): Promise<ClaimedOutboxRow[]> {
   if (ids.length === 0) return [];
   const rows = rowsOf<Record<string, unknown>>(
     await db.execute(sql`
       with claimed as (
         update outbox o set next_attempt_at = ${leaseUntil.toISOString()}::timestamptz
-        where o.id in (${sql.join(ids.map((id) => sql`${id}::uuid`), sql`, `)})
+        where o.id in (${sql.join(
+          ids.map((id) => sql`${id}::uuid`),
+          sql`, `,
+        )})
           and o.status = 'pending' and (o.next_attempt_at is null or o.next_attempt_at <= ${now.toISOString()}::timestamptz)
         returning o.*
       )
@@ -80,7 +88,11 @@ export async function claimDueOutboxRows(db: DbOrTx, ids: string[], now: Date, l
  * wins), and the rows it accepted marked done, in one statement. Rows no longer pending keep
  * their status.
  */
-export async function recordWriteResults(db: DbOrTx, rows: Array<{ id: string; response: Record<string, unknown>; done: boolean }>, now: Date): Promise<void> {
+export async function recordWriteResults(
+  db: DbOrTx,
+  rows: Array<{ id: string; response: Record<string, unknown>; done: boolean }>,
+  now: Date,
+): Promise<void> {
   if (rows.length === 0) return;
   await db.execute(sql`
     update outbox o set

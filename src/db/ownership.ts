@@ -34,7 +34,11 @@ export async function lockLeadsByRecord(tx: DbOrTx, refs: RecordKey[]): Promise<
     g.ids.add(r.recordId);
     groups.set(k, g);
   }
-  const where = or(...[...groups.values()].map((g) => and(eq(leads.crm, g.crm), eq(leads.objectType, g.objectType), inArray(leads.recordId, [...g.ids]))));
+  const where = or(
+    ...[...groups.values()].map((g) =>
+      and(eq(leads.crm, g.crm), eq(leads.objectType, g.objectType), inArray(leads.recordId, [...g.ids])),
+    ),
+  );
   return tx.select().from(leads).where(where).orderBy(leads.id).for('update');
 }
 
@@ -54,11 +58,23 @@ export interface LedgerWriteRow {
 }
 
 /** Our writes for these leads, newest first (at most `perLead` each: older ones cannot match an echo window). */
-export async function loadLedgerWrites(tx: DbOrTx, leadIds: string[], perLead = 20): Promise<Map<string, LedgerWriteRow[]>> {
+export async function loadLedgerWrites(
+  tx: DbOrTx,
+  leadIds: string[],
+  perLead = 20,
+): Promise<Map<string, LedgerWriteRow[]>> {
   const out = new Map<string, LedgerWriteRow[]>();
   if (leadIds.length === 0) return out;
   const rows = await tx
-    .select({ id: outbox.id, leadId: outbox.leadId, ownerId: outbox.ownerId, status: outbox.status, createdAt: outbox.createdAt, doneAt: outbox.doneAt, confirmedAt: outbox.confirmedAt })
+    .select({
+      id: outbox.id,
+      leadId: outbox.leadId,
+      ownerId: outbox.ownerId,
+      status: outbox.status,
+      createdAt: outbox.createdAt,
+      doneAt: outbox.doneAt,
+      confirmedAt: outbox.confirmedAt,
+    })
     .from(outbox)
     .where(inArray(outbox.leadId, leadIds))
     .orderBy(desc(outbox.createdAt));
@@ -95,7 +111,13 @@ export async function latestRoutingAssignments(tx: DbOrTx, leadIds: string[]): P
       createdAt: assignments.createdAt,
     })
     .from(assignments)
-    .where(and(inArray(assignments.leadId, leadIds), eq(assignments.outcome, 'assigned'), sql`${assignments.reasonCode} <> ${revertReasonCode}`))
+    .where(
+      and(
+        inArray(assignments.leadId, leadIds),
+        eq(assignments.outcome, 'assigned'),
+        sql`${assignments.reasonCode} <> ${revertReasonCode}`,
+      ),
+    )
     .orderBy(assignments.leadId, desc(assignments.createdAt));
   return new Map(rows.map(({ leadId, ...r }) => [leadId, r]));
 }
@@ -130,7 +152,10 @@ export async function insertConflicts(tx: DbOrTx, rows: NewConflict[]): Promise<
 /** Marks our writes confirmed by their echo (the first echo wins; a later one changes nothing). */
 export async function confirmWrites(tx: DbOrTx, ids: string[], at: Date): Promise<void> {
   if (ids.length === 0) return;
-  await tx.update(outbox).set({ confirmedAt: at }).where(and(inArray(outbox.id, ids), sql`${outbox.confirmedAt} is null`));
+  await tx
+    .update(outbox)
+    .set({ confirmedAt: at })
+    .where(and(inArray(outbox.id, ids), sql`${outbox.confirmedAt} is null`));
 }
 
 export interface LeadOwnershipPatch {
@@ -213,7 +238,11 @@ export async function listConflicts(db: DbOrTx, f: ConflictFilter): Promise<Conf
 }
 
 export async function listLeadOwnershipChanges(db: DbOrTx, leadId: string): Promise<OwnershipChangeRow[]> {
-  return db.select().from(ownershipChanges).where(eq(ownershipChanges.leadId, leadId)).orderBy(ownershipChanges.occurredAt);
+  return db
+    .select()
+    .from(ownershipChanges)
+    .where(eq(ownershipChanges.leadId, leadId))
+    .orderBy(ownershipChanges.occurredAt);
 }
 
 export async function listLeadConflicts(db: DbOrTx, leadId: string): Promise<ConflictRow[]> {

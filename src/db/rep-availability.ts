@@ -50,18 +50,41 @@ export async function setRepAvailability(
   return db.transaction(async (tx) => {
     // Row lock: two changes at once are recorded in the order they were applied, each with its true previous.
     const [before] = await tx.select().from(repAvailability).where(eq(repAvailability.repId, repId)).for('update');
-    const values = { repId, status: next.status, since: next.since, awayUntil: next.until ?? null, note: next.note ?? null, updatedBy: by };
-    const [row] = await tx.insert(repAvailability).values(values).onConflictDoUpdate({ target: repAvailability.repId, set: values }).returning();
+    const values = {
+      repId,
+      status: next.status,
+      since: next.since,
+      awayUntil: next.until ?? null,
+      note: next.note ?? null,
+      updatedBy: by,
+    };
+    const [row] = await tx
+      .insert(repAvailability)
+      .values(values)
+      .onConflictDoUpdate({ target: repAvailability.repId, set: values })
+      .returning();
     const [change] = await tx
       .insert(repAvailabilityChanges)
-      .values({ repId, status: next.status, awayUntil: values.awayUntil, note: values.note, previous: before ? toStatus(before) : null, changedBy: by, changedAt: next.since })
+      .values({
+        repId,
+        status: next.status,
+        awayUntil: values.awayUntil,
+        note: values.note,
+        previous: before ? toStatus(before) : null,
+        changedBy: by,
+        changedAt: next.since,
+      })
       .returning();
     return { status: toStatus(row!), change: toChange(change!) };
   });
 }
 
 /** The audit trail of one rep, newest first. */
-export async function listRepAvailabilityChanges(db: DbOrTx, repId: string, limit = 50): Promise<RepAvailabilityChange[]> {
+export async function listRepAvailabilityChanges(
+  db: DbOrTx,
+  repId: string,
+  limit = 50,
+): Promise<RepAvailabilityChange[]> {
   const rows = await db
     .select()
     .from(repAvailabilityChanges)

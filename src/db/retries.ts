@@ -28,12 +28,28 @@ export async function getRetryStates(db: DbOrTx, kind: RetryKind, ids: string[])
   if (kind === 'route') {
     const t = inboundEvents;
     return db
-      .select({ id: t.id, crm: t.crm, attempts: t.attempts, firstFailedAt: t.firstFailedAt, leadId: sql<string | null>`null`, eventId: t.id, requestId: t.requestId })
+      .select({
+        id: t.id,
+        crm: t.crm,
+        attempts: t.attempts,
+        firstFailedAt: t.firstFailedAt,
+        leadId: sql<string | null>`null`,
+        eventId: t.id,
+        requestId: t.requestId,
+      })
       .from(t)
       .where(and(inArray(t.id, ids), inArray(t.status, live[kind])));
   }
   return db
-    .select({ id: outbox.id, crm: outbox.crm, attempts: outbox.attempts, firstFailedAt: outbox.firstFailedAt, leadId: outbox.leadId, eventId: assignments.eventId, requestId: inboundEvents.requestId })
+    .select({
+      id: outbox.id,
+      crm: outbox.crm,
+      attempts: outbox.attempts,
+      firstFailedAt: outbox.firstFailedAt,
+      leadId: outbox.leadId,
+      eventId: assignments.eventId,
+      requestId: inboundEvents.requestId,
+    })
     .from(outbox)
     .innerJoin(assignments, eq(assignments.id, outbox.assignmentId))
     .innerJoin(inboundEvents, eq(inboundEvents.id, assignments.eventId))
@@ -53,10 +69,18 @@ export interface FailureRecord {
  * kept (or set now), and either the next try or status failed. Rows no longer live (written or
  * dead meanwhile) are left alone. Answers the rows changed with their new attempt count.
  */
-export async function recordFailures(db: DbOrTx, kind: RetryKind, rows: FailureRecord[], now: Date): Promise<Array<{ id: string; attempts: number; dead: boolean }>> {
+export async function recordFailures(
+  db: DbOrTx,
+  kind: RetryKind,
+  rows: FailureRecord[],
+  now: Date,
+): Promise<Array<{ id: string; attempts: number; dead: boolean }>> {
   if (rows.length === 0) return [];
   const table = sql.raw(kind === 'route' ? 'inbound_events' : 'outbox');
-  const statuses = sql.join(live[kind].map((s) => sql`${s}`), sql`, `);
+  const statuses = sql.join(
+    live[kind].map((s) => sql`${s}`),
+    sql`, `,
+  );
   // processed_at / done_at say when an event / write ended: for a dead letter, now.
   const ended = sql.raw(kind === 'route' ? 'processed_at' : 'done_at');
   const at = now.toISOString();
@@ -90,7 +114,12 @@ export async function deferRows(db: DbOrTx, kind: RetryKind, ids: string[], unti
 }
 
 /** Rows whose next try is due, oldest due first, with their attempt count (it names the job). */
-export async function listDueRows(db: DbOrTx, kind: RetryKind, now: Date, limit: number): Promise<Array<{ id: string; attempts: number; nextAttemptAt: Date | null }>> {
+export async function listDueRows(
+  db: DbOrTx,
+  kind: RetryKind,
+  now: Date,
+  limit: number,
+): Promise<Array<{ id: string; attempts: number; nextAttemptAt: Date | null }>> {
   const t = kind === 'route' ? inboundEvents : outbox;
   const status = kind === 'route' ? 'received' : 'pending';
   return db

@@ -22,7 +22,10 @@ import { rotationCursors, routingCounters } from './schema.js';
  * routable (the status read under the lock decides, so a retry or a second worker writes
  * nothing) and the routing state as the last transaction holding these locks left it.
  */
-export async function lockForRouting(tx: Tx, keys: { eventIds: string[]; pools: string[]; counters: string[] }): Promise<{ routable: Set<string>; state: RoutingState }> {
+export async function lockForRouting(
+  tx: Tx,
+  keys: { eventIds: string[]; pools: string[]; counters: string[] },
+): Promise<{ routable: Set<string>; state: RoutingState }> {
   const pools = [...new Set(keys.pools)].sort();
   const routable = await lockRows(tx, keys.eventIds, pools);
   const state = await readLockedState(tx, pools, keys.counters);
@@ -32,7 +35,10 @@ export async function lockForRouting(tx: Tx, keys: { eventIds: string[]; pools: 
 }
 
 /** The routing state under the same locks, for paths that lock their own events (SLA). */
-export async function loadRoutingStateForUpdate(tx: Tx, keys: { pools: string[]; counters: string[] }): Promise<RoutingState> {
+export async function loadRoutingStateForUpdate(
+  tx: Tx,
+  keys: { pools: string[]; counters: string[] },
+): Promise<RoutingState> {
   return (await lockForRouting(tx, { eventIds: [], ...keys })).state;
 }
 
@@ -59,11 +65,14 @@ async function lockRows(tx: Tx, eventIds: string[], pools: string[]): Promise<Se
   let locked = await lock();
   if (locked.filter((r) => r.t === 'c').length < pools.length) {
     // A pool's first lead: create its row, then lock again (one extra round trip, once per pool).
-    await tx.execute(sql`insert into rotation_cursors (pool_id, position) select jsonb_array_elements_text(${json(pools)}), -1 on conflict do nothing`);
+    await tx.execute(
+      sql`insert into rotation_cursors (pool_id, position) select jsonb_array_elements_text(${json(pools)}), -1 on conflict do nothing`,
+    );
     locked = await lock();
   }
   const routable = new Set<string>();
-  for (const r of locked) if (r.t === 'e' && (routableStatuses as readonly (string | null)[]).includes(r.s)) routable.add(r.k);
+  for (const r of locked)
+    if (r.t === 'e' && (routableStatuses as readonly (string | null)[]).includes(r.s)) routable.add(r.k);
   return routable;
 }
 
@@ -85,14 +94,20 @@ export async function applyStateChange(tx: Tx, change: StateChange, now: Date): 
     await tx
       .insert(rotationCursors)
       .values(cursors.map(([poolId, position]) => ({ poolId, position, updatedAt: now })))
-      .onConflictDoUpdate({ target: rotationCursors.poolId, set: { position: sql`excluded.position`, updatedAt: now } });
+      .onConflictDoUpdate({
+        target: rotationCursors.poolId,
+        set: { position: sql`excluded.position`, updatedAt: now },
+      });
   }
   const deltas = Object.entries(change.counterDeltas).filter(([, d]) => d !== 0);
   if (deltas.length > 0) {
     await tx
       .insert(routingCounters)
       .values(deltas.map(([key, value]) => ({ key, value })))
-      .onConflictDoUpdate({ target: routingCounters.key, set: { value: sql`${routingCounters.value} + excluded.value` } });
+      .onConflictDoUpdate({
+        target: routingCounters.key,
+        set: { value: sql`${routingCounters.value} + excluded.value` },
+      });
   }
 }
 

@@ -9,7 +9,14 @@ import { jsonParam as json, rowsOf, type Tx } from './client.js';
 import type { SlaTimerRow } from './sla-timers.js';
 
 export interface RoutingBatchWrites {
-  leads: Array<{ crm: string; object_type: string; record_id: string; data: unknown; owner_rep_id: string | null; crm_owner_id: string | null }>;
+  leads: Array<{
+    crm: string;
+    object_type: string;
+    record_id: string;
+    data: unknown;
+    owner_rep_id: string | null;
+    crm_owner_id: string | null;
+  }>;
   /** Joined to their lead by (crm, object_type, record_id). */
   assignments: Array<{
     event_id: string;
@@ -40,7 +47,11 @@ export interface RoutingBatchWrites {
 export type ArmedTimer = Pick<SlaTimerRow, 'id' | 'dueAt' | 'reassignments'>;
 
 /** All of a routing batch's writes in one statement; answers the new outbox ids, SLA timers, and each event's lead id (for its log line). */
-export async function writeRoutingBatch(tx: Tx, w: RoutingBatchWrites, now: Date): Promise<{ outboxIds: string[]; timers: ArmedTimer[]; leadIds: Map<string, string> }> {
+export async function writeRoutingBatch(
+  tx: Tx,
+  w: RoutingBatchWrites,
+  now: Date,
+): Promise<{ outboxIds: string[]; timers: ArmedTimer[]; leadIds: Map<string, string> }> {
   const at = now.toISOString();
   // Data-modifying CTEs all run, referenced or not, against one snapshot: the timer update
   // cannot see the timers inserted beside it, which is what "end the earlier ones" needs.
@@ -105,7 +116,12 @@ export async function writeRoutingBatch(tx: Tx, w: RoutingBatchWrites, now: Date
     const row = (typeof r.row === 'string' ? JSON.parse(r.row) : r.row) as Record<string, unknown>;
     if (r.kind === 'outbox') outboxIds.push(row.id as string);
     else if (r.kind === 'lead') leadIds.set(row.event_id as string, row.lead_id as string);
-    else timers.push({ id: row.id as string, dueAt: new Date(row.due_at as string), reassignments: row.reassignments as number });
+    else
+      timers.push({
+        id: row.id as string,
+        dueAt: new Date(row.due_at as string),
+        reassignments: row.reassignments as number,
+      });
   }
   return { outboxIds, timers, leadIds };
 }

@@ -1,6 +1,17 @@
 // The source of truth for the database. drizzle-kit generates migrations/ from this file.
 import { sql } from 'drizzle-orm';
-import { bigint, doublePrecision, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  doublePrecision,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
 
 /**
  * The durable retry schedule of a row (docs/failures.md): Postgres, not Redis, holds when the next
@@ -50,9 +61,15 @@ export const inboundEvents = pgTable(
   },
   (t) => [
     uniqueIndex('inbound_events_source_event_uq').on(t.source, t.sourceEventId),
-    index('inbound_events_pending_idx').on(t.receivedAt).where(sql`status in ('received', 'queued')`),
-    index('inbound_events_due_idx').on(t.nextAttemptAt).where(sql`status = 'received' and next_attempt_at is not null`),
-    index('inbound_events_dead_idx').on(t.lastAttemptAt, t.id).where(sql`status in ('failed', 'refused')`),
+    index('inbound_events_pending_idx')
+      .on(t.receivedAt)
+      .where(sql`status in ('received', 'queued')`),
+    index('inbound_events_due_idx')
+      .on(t.nextAttemptAt)
+      .where(sql`status = 'received' and next_attempt_at is not null`),
+    index('inbound_events_dead_idx')
+      .on(t.lastAttemptAt, t.id)
+      .where(sql`status in ('failed', 'refused')`),
   ],
 );
 
@@ -93,8 +110,12 @@ export const assignments = pgTable(
   'assignments',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    eventId: uuid('event_id').notNull().references(() => inboundEvents.id),
-    leadId: uuid('lead_id').notNull().references(() => leads.id),
+    eventId: uuid('event_id')
+      .notNull()
+      .references(() => inboundEvents.id),
+    leadId: uuid('lead_id')
+      .notNull()
+      .references(() => leads.id),
     outcome: text('outcome').notNull(),
     repId: text('rep_id'),
     crmOwnerId: text('crm_owner_id'),
@@ -119,8 +140,12 @@ export const outbox = pgTable(
   'outbox',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    assignmentId: uuid('assignment_id').notNull().references(() => assignments.id),
-    leadId: uuid('lead_id').notNull().references(() => leads.id),
+    assignmentId: uuid('assignment_id')
+      .notNull()
+      .references(() => assignments.id),
+    leadId: uuid('lead_id')
+      .notNull()
+      .references(() => leads.id),
     crm: text('crm').notNull(),
     objectType: text('object_type').notNull(),
     recordId: text('record_id').notNull(),
@@ -142,9 +167,15 @@ export const outbox = pgTable(
     uniqueIndex('outbox_assignment_uq').on(t.assignmentId),
     // The ownership ledger of a record is its lead's outbox rows.
     index('outbox_lead_idx').on(t.leadId),
-    index('outbox_pending_idx').on(t.createdAt).where(sql`status = 'pending'`),
-    index('outbox_due_idx').on(t.nextAttemptAt).where(sql`status = 'pending' and next_attempt_at is not null`),
-    index('outbox_dead_idx').on(t.lastAttemptAt, t.id).where(sql`status = 'failed'`),
+    index('outbox_pending_idx')
+      .on(t.createdAt)
+      .where(sql`status = 'pending'`),
+    index('outbox_due_idx')
+      .on(t.nextAttemptAt)
+      .where(sql`status = 'pending' and next_attempt_at is not null`),
+    index('outbox_dead_idx')
+      .on(t.lastAttemptAt, t.id)
+      .where(sql`status = 'failed'`),
   ],
 );
 
@@ -172,21 +203,22 @@ export const configVersions = pgTable('config_versions', {
   createdAt: createdAt(),
 });
 
-export const configActive = pgTable(
-  'config_active',
-  {
-    id: integer('id').primaryKey().default(1),
-    version: integer('version').notNull().references(() => configVersions.version),
-    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
-  },
-);
+export const configActive = pgTable('config_active', {
+  id: integer('id').primaryKey().default(1),
+  version: integer('version')
+    .notNull()
+    .references(() => configVersions.version),
+  updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+});
 
 /** Every move of the pointer (bootstrap, publish, rollback): who made which version active, when and why. Append-only. */
 export const configActivations = pgTable(
   'config_activations',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    version: integer('version').notNull().references(() => configVersions.version),
+    version: integer('version')
+      .notNull()
+      .references(() => configVersions.version),
     previousVersion: integer('previous_version'),
     /** bootstrap | publish | rollback */
     kind: text('kind').notNull(),
@@ -224,7 +256,9 @@ export const ownershipChanges = pgTable(
   'ownership_changes',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    eventId: uuid('event_id').notNull().references(() => inboundEvents.id),
+    eventId: uuid('event_id')
+      .notNull()
+      .references(() => inboundEvents.id),
     /** Null when the record was never routed here. */
     leadId: uuid('lead_id').references(() => leads.id),
     crm: text('crm').notNull(),
@@ -244,7 +278,10 @@ export const ownershipChanges = pgTable(
     occurredAt: timestamp('occurred_at', { withTimezone: true, mode: 'date' }).notNull(),
     recordedAt: createdAt(),
   },
-  (t) => [uniqueIndex('ownership_changes_event_uq').on(t.eventId), index('ownership_changes_lead_idx').on(t.leadId, t.occurredAt)],
+  (t) => [
+    uniqueIndex('ownership_changes_event_uq').on(t.eventId),
+    index('ownership_changes_lead_idx').on(t.leadId, t.occurredAt),
+  ],
 );
 
 /** A person's (or another system's) reassignment of a lead we routed, and what the policy did about it. */
@@ -252,8 +289,12 @@ export const conflicts = pgTable(
   'conflicts',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    eventId: uuid('event_id').notNull().references(() => inboundEvents.id),
-    leadId: uuid('lead_id').notNull().references(() => leads.id),
+    eventId: uuid('event_id')
+      .notNull()
+      .references(() => inboundEvents.id),
+    leadId: uuid('lead_id')
+      .notNull()
+      .references(() => leads.id),
     crm: text('crm').notNull(),
     objectType: text('object_type').notNull(),
     recordId: text('record_id').notNull(),
@@ -295,9 +336,13 @@ export const slaTimers = pgTable(
   'sla_timers',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    leadId: uuid('lead_id').notNull().references(() => leads.id),
+    leadId: uuid('lead_id')
+      .notNull()
+      .references(() => leads.id),
     /** The assignment that armed it (one timer per assignment). */
-    assignmentId: uuid('assignment_id').notNull().references(() => assignments.id),
+    assignmentId: uuid('assignment_id')
+      .notNull()
+      .references(() => assignments.id),
     poolId: text('pool_id').notNull(),
     repId: text('rep_id').notNull(),
     dueAt: timestamp('due_at', { withTimezone: true, mode: 'date' }).notNull(),
@@ -315,7 +360,9 @@ export const slaTimers = pgTable(
   },
   (t) => [
     uniqueIndex('sla_timers_assignment_uq').on(t.assignmentId),
-    index('sla_timers_due_idx').on(t.dueAt).where(sql`status = 'pending'`),
+    index('sla_timers_due_idx')
+      .on(t.dueAt)
+      .where(sql`status = 'pending'`),
     index('sla_timers_lead_idx').on(t.leadId),
   ],
 );
@@ -355,4 +402,21 @@ export const repAvailabilityChanges = pgTable(
   (t) => [index('rep_availability_changes_rep_idx').on(t.repId, t.changedAt)],
 );
 
-export const schema = { inboundEvents, leads, assignments, outbox, rotationCursors, routingCounters, configVersions, configActive, configActivations, configDrafts, connectorState, ownershipChanges, conflicts, slaTimers, repAvailability, repAvailabilityChanges };
+export const schema = {
+  inboundEvents,
+  leads,
+  assignments,
+  outbox,
+  rotationCursors,
+  routingCounters,
+  configVersions,
+  configActive,
+  configActivations,
+  configDrafts,
+  connectorState,
+  ownershipChanges,
+  conflicts,
+  slaTimers,
+  repAvailability,
+  repAvailabilityChanges,
+};

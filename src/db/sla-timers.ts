@@ -29,7 +29,12 @@ export async function closePendingSlaTimers(
       and(
         inArray(slaTimers.leadId, leadIds),
         eq(slaTimers.status, 'pending'),
-        keep.length ? sql`${slaTimers.assignmentId} not in (${sql.join(keep.map((k) => sql`${k}::uuid`), sql`, `)})` : undefined,
+        keep.length
+          ? sql`${slaTimers.assignmentId} not in (${sql.join(
+              keep.map((k) => sql`${k}::uuid`),
+              sql`, `,
+            )})`
+          : undefined,
       ),
     )
     .returning();
@@ -49,16 +54,32 @@ export async function lockSlaTimer(tx: DbOrTx, id: string): Promise<SlaTimerRow 
 export async function closeSlaTimer(
   tx: DbOrTx,
   id: string,
-  patch: { status: 'breached' | 'cancelled' | 'claimed'; reason: string; at: Date; breachAction?: string; nextRepId?: string | null },
+  patch: {
+    status: 'breached' | 'cancelled' | 'claimed';
+    reason: string;
+    at: Date;
+    breachAction?: string;
+    nextRepId?: string | null;
+  },
 ): Promise<void> {
   await tx
     .update(slaTimers)
-    .set({ status: patch.status, closedReason: patch.reason, closedAt: patch.at, breachAction: patch.breachAction ?? null, nextRepId: patch.nextRepId ?? null })
+    .set({
+      status: patch.status,
+      closedReason: patch.reason,
+      closedAt: patch.at,
+      breachAction: patch.breachAction ?? null,
+      nextRepId: patch.nextRepId ?? null,
+    })
     .where(eq(slaTimers.id, id));
 }
 
 /** Pending timers past due, oldest first: the sweeper fires them, whatever happened to their delayed job. */
-export async function listDueSlaTimers(db: DbOrTx, dueBy: Date, limit: number): Promise<Array<{ id: string; reassignments: number }>> {
+export async function listDueSlaTimers(
+  db: DbOrTx,
+  dueBy: Date,
+  limit: number,
+): Promise<Array<{ id: string; reassignments: number }>> {
   return db
     .select({ id: slaTimers.id, reassignments: slaTimers.reassignments })
     .from(slaTimers)
@@ -78,7 +99,10 @@ export async function listBreachedRepIds(db: DbOrTx, leadId: string): Promise<st
 
 export async function listPendingSlaTimers(db: DbOrTx, leadIds: string[]): Promise<SlaTimerRow[]> {
   if (leadIds.length === 0) return [];
-  return db.select().from(slaTimers).where(and(inArray(slaTimers.leadId, leadIds), eq(slaTimers.status, 'pending')));
+  return db
+    .select()
+    .from(slaTimers)
+    .where(and(inArray(slaTimers.leadId, leadIds), eq(slaTimers.status, 'pending')));
 }
 
 export async function listLeadSlaTimers(db: DbOrTx, leadId: string): Promise<SlaTimerRow[]> {

@@ -16,7 +16,9 @@ export async function intakeToWritebackMs(db: DbOrTx): Promise<{ acked: number; 
 /** Events stored and owner writes done, counted (cheap enough to poll while a bench drains). */
 export async function intakeProgress(db: DbOrTx): Promise<{ acked: number; done: number }> {
   const [row] = rowsOf<{ acked: string | number; done: string | number }>(
-    await db.execute(sql`select (select count(*) from inbound_events) as acked, (select count(*) from outbox where status = 'done') as done`),
+    await db.execute(
+      sql`select (select count(*) from inbound_events) as acked, (select count(*) from outbox where status = 'done') as done`,
+    ),
   );
   return { acked: Number(row!.acked), done: Number(row!.done) };
 }
@@ -26,13 +28,26 @@ export async function intakeProgress(db: DbOrTx): Promise<{ acked: number; done:
  * database's clock (no skew with ours). Each is a min() over a partial index (inbound_events_pending_idx,
  * outbox_pending_idx), cheap enough for every /readyz probe.
  */
-export async function backlogAge(db: DbOrTx): Promise<{ unroutedEventSeconds: number | null; waitingLeadSeconds: number | null; pendingWriteSeconds: number | null }> {
-  const [row] = rowsOf<{ unrouted: string | number | null; waiting: string | number | null; writes: string | number | null }>(
+export async function backlogAge(db: DbOrTx): Promise<{
+  unroutedEventSeconds: number | null;
+  waitingLeadSeconds: number | null;
+  pendingWriteSeconds: number | null;
+}> {
+  const [row] = rowsOf<{
+    unrouted: string | number | null;
+    waiting: string | number | null;
+    writes: string | number | null;
+  }>(
     await db.execute(sql`
       select extract(epoch from now() - (select min(received_at) from inbound_events where status = 'received')) as unrouted,
         extract(epoch from now() - (select min(received_at) from inbound_events where status = 'queued')) as waiting,
         extract(epoch from now() - (select min(created_at) from outbox where status = 'pending')) as writes`),
   );
-  const secs = (v: string | number | null | undefined) => (v === null || v === undefined ? null : Math.max(0, Math.round(Number(v) * 1000) / 1000));
-  return { unroutedEventSeconds: secs(row?.unrouted), waitingLeadSeconds: secs(row?.waiting), pendingWriteSeconds: secs(row?.writes) };
+  const secs = (v: string | number | null | undefined) =>
+    v === null || v === undefined ? null : Math.max(0, Math.round(Number(v) * 1000) / 1000);
+  return {
+    unroutedEventSeconds: secs(row?.unrouted),
+    waitingLeadSeconds: secs(row?.waiting),
+    pendingWriteSeconds: secs(row?.writes),
+  };
 }

@@ -19,13 +19,20 @@ export function adminAuthChecker(tokens: ReadonlyArray<{ role: AdminRole; token:
     // Say so rather than "not valid": no token could ever pass, and the fix is on the server.
     if (known.length === 0) throw errors.unauthorized(noAdminTokens);
     const auth = typeof headers.authorization === 'string' ? headers.authorization : undefined;
-    const presented = typeof headers['x-admin-token'] === 'string' ? headers['x-admin-token'] : auth?.startsWith('Bearer ') ? auth.slice(7) : undefined;
-    if (!presented) throw errors.unauthorized('missing admin token: send it in the x-admin-token header or as a Bearer token');
+    const presented =
+      typeof headers['x-admin-token'] === 'string'
+        ? headers['x-admin-token']
+        : auth?.startsWith('Bearer ')
+          ? auth.slice(7)
+          : undefined;
+    if (!presented)
+      throw errors.unauthorized('missing admin token: send it in the x-admin-token header or as a Bearer token');
     const d = digest(presented);
     let role: AdminRole | undefined;
     for (const k of known) if (timingSafeEqual(d, k.digest)) role = role === 'editor' ? role : k.role;
     if (!role) throw errors.unauthorized('admin token is not valid');
-    if (needs === 'editor' && role !== 'editor') throw errors.forbidden('this needs an editor token; yours is a viewer token');
+    if (needs === 'editor' && role !== 'editor')
+      throw errors.forbidden('this needs an editor token; yours is a viewer token');
     // Who did it, for the audit trail, without the token itself.
     return { role, who: `${role}:${d.toString('hex').slice(0, 8)}` };
   };

@@ -9,7 +9,12 @@ export function apiKeyChecker(keys: readonly Secret[]): (headers: Record<string,
   const digests = keys.map((k) => digest(k.reveal()));
   return (headers) => {
     const auth = typeof headers.authorization === 'string' ? headers.authorization : undefined;
-    const presented = typeof headers['x-api-key'] === 'string' ? headers['x-api-key'] : auth?.startsWith('Bearer ') ? auth.slice(7) : undefined;
+    const presented =
+      typeof headers['x-api-key'] === 'string'
+        ? headers['x-api-key']
+        : auth?.startsWith('Bearer ')
+          ? auth.slice(7)
+          : undefined;
     if (!presented) throw errors.unauthorized('missing API key: send it in the x-api-key header or as a Bearer token');
     const d = digest(presented);
     let ok = false;

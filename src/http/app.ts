@@ -50,7 +50,12 @@ export interface AppOptions {
   /** Circuit state per CRM for /readyz (reported, never failing it). */
   crmStates?: () => Record<string, string>;
   /** Absent on the worker's small health/metrics server. */
-  intake?: { pipeline: PipelineDeps; apiKeys: readonly Secret[]; env: Env; /** Web forms by source (env WEB_FORMS); none: every form post is a 404. */ webForms?: WebForms };
+  intake?: {
+    pipeline: PipelineDeps;
+    apiKeys: readonly Secret[];
+    env: Env;
+    /** Web forms by source (env WEB_FORMS); none: every form post is a 404. */ webForms?: WebForms;
+  };
   /** Load-shedding limits; default: from `intake.env` (SHED_*), none on the worker's health server (it serves only exempt routes). */
   loadShedding?: LoadShedding;
   /** Sees every route as it is registered (test/integration/openapi.test.ts lists them). */
@@ -94,7 +99,8 @@ export function buildApp(opts: AppOptions): FastifyInstance {
   app.addHook('onSend', async (req, reply, payload) => {
     reply.header('x-request-id', req.id);
     // Every 503 says when to come back (the error handler's, /readyz's).
-    if (reply.statusCode === 503 && !reply.hasHeader('retry-after')) reply.header('retry-after', String(retryAfterSeconds));
+    if (reply.statusCode === 503 && !reply.hasHeader('retry-after'))
+      reply.header('retry-after', String(retryAfterSeconds));
     // No response body carries a credential we know, whatever the route put in it (a CRM error
     // echoing a token in /v1/admin/config/validate, say): src/redact.ts.
     return typeof payload === 'string' ? redactSecrets(payload) : payload;
@@ -104,7 +110,10 @@ export function buildApp(opts: AppOptions): FastifyInstance {
     opts.metrics.httpRequests.inc({ method: req.method, route, status: String(reply.statusCode) });
     opts.metrics.httpDuration.observe({ method: req.method, route }, reply.elapsedTime / 1000);
     if (route !== '/metrics' && route !== '/healthz' && route !== '/readyz') {
-      req.log.info({ method: req.method, route, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 }, 'request');
+      req.log.info(
+        { method: req.method, route, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 },
+        'request',
+      );
     }
   });
 

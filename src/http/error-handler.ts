@@ -32,8 +32,10 @@ function fromFastify(err: FastifyError, contentType: string | undefined, bodyLim
   }
   // The connection closed while the body was arriving (the client left, or a shutdown closed a
   // slow body): the caller's doing, logged at info; nobody is left to read the answer.
-  if (err.code === 'ECONNRESET' && err.message === 'aborted') return errors.validation([{ path: 'body', message: 'the connection closed before the body arrived' }]);
-  if (err instanceof SyntaxError || (err.statusCode === 400 && /JSON/i.test(err.message))) return errors.malformedJson(err.message);
+  if (err.code === 'ECONNRESET' && err.message === 'aborted')
+    return errors.validation([{ path: 'body', message: 'the connection closed before the body arrived' }]);
+  if (err instanceof SyntaxError || (err.statusCode === 400 && /JSON/i.test(err.message)))
+    return errors.malformedJson(err.message);
   return undefined;
 }
 
@@ -61,13 +63,22 @@ export function frameworkErrors(err: FastifyError, req: FastifyRequest, reply: F
 
 export function installErrorHandler(app: FastifyInstance, bodyLimit: number): void {
   app.setErrorHandler((err: FastifyError, req, reply) => {
-    const known = isAppError(err) ? err : (asServiceUnavailable(err) ?? fromFastify(err, req.headers['content-type'], bodyLimit));
+    const known = isAppError(err)
+      ? err
+      : (asServiceUnavailable(err) ?? fromFastify(err, req.headers['content-type'], bodyLimit));
     if (known && known.status < 500) {
       req.log.info({ code: known.code, status: known.status }, known.message);
-      return reply.code(known.status).send({ code: known.code, message: known.message, ...(known.details?.errors ? { errors: known.details.errors } : {}) });
+      return reply.code(known.status).send({
+        code: known.code,
+        message: known.message,
+        ...(known.details?.errors ? { errors: known.details.errors } : {}),
+      });
     }
     if (known) {
-      req.log.warn({ code: known.code, status: known.status, cause: known === err ? undefined : causeOf(err) }, known.message);
+      req.log.warn(
+        { code: known.code, status: known.status, cause: known === err ? undefined : causeOf(err) },
+        known.message,
+      );
       if (known.status === 503) reply.header('retry-after', String(retryAfterOf(known)));
       return reply.code(known.status).send({ code: known.code, message: known.message });
     }
@@ -84,7 +95,9 @@ export function installErrorHandler(app: FastifyInstance, bodyLimit: number): vo
 /** A CRM's own wait (a rate limit's Retry-After, in `details.retryAfterMs`) when it is longer than ours. */
 function retryAfterOf(e: AppError): number {
   const ms = e.details?.retryAfterMs;
-  return typeof ms === 'number' && Number.isFinite(ms) ? Math.max(retryAfterSeconds, Math.ceil(ms / 1000)) : retryAfterSeconds;
+  return typeof ms === 'number' && Number.isFinite(ms)
+    ? Math.max(retryAfterSeconds, Math.ceil(ms / 1000))
+    : retryAfterSeconds;
 }
 
 /** The innermost message of a wrapped error (drizzle wraps pg's), for the log line. */

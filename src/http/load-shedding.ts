@@ -23,7 +23,12 @@ export interface LoadShedding {
 }
 
 export function loadSheddingFromEnv(env: Env): LoadShedding {
-  return { eventLoopDelayMs: env.SHED_EVENT_LOOP_DELAY_MS, eventLoopUtilization: env.SHED_EVENT_LOOP_UTILIZATION, heapUsedBytes: env.SHED_HEAP_USED_BYTES, rssBytes: env.SHED_RSS_BYTES };
+  return {
+    eventLoopDelayMs: env.SHED_EVENT_LOOP_DELAY_MS,
+    eventLoopUtilization: env.SHED_EVENT_LOOP_UTILIZATION,
+    heapUsedBytes: env.SHED_HEAP_USED_BYTES,
+    rssBytes: env.SHED_RSS_BYTES,
+  };
 }
 
 const exempt = new Set(['/healthz', '/readyz', '/metrics']);
@@ -35,7 +40,11 @@ export interface Pressure {
   limit?: number;
 }
 
-export function installLoadShedding(app: FastifyInstance, limits: LoadShedding, metrics: Metrics): { pressure(): Pressure | undefined } {
+export function installLoadShedding(
+  app: FastifyInstance,
+  limits: LoadShedding,
+  metrics: Metrics,
+): { pressure(): Pressure | undefined } {
   const opts: FastifyUnderPressureOptions = {
     maxEventLoopDelay: limits.eventLoopDelayMs,
     maxEventLoopUtilization: limits.eventLoopUtilization,
@@ -50,7 +59,9 @@ export function installLoadShedding(app: FastifyInstance, limits: LoadShedding, 
     pressureHandler: ((req: FastifyRequest, reply: FastifyReply, type: string, value: number | undefined) => {
       if (exempt.has(req.routeOptions.url ?? '')) return undefined; // let it through
       metrics.shed.inc({ reason: type });
-      const e = errors.overloaded(describe({ reason: type, ...(value !== undefined && { value, limit: limitOf(type) }) }));
+      const e = errors.overloaded(
+        describe({ reason: type, ...(value !== undefined && { value, limit: limitOf(type) }) }),
+      );
       void reply.code(e.status).header('retry-after', String(retryAfterSeconds));
       return { code: e.code, message: e.message };
     }) as unknown as FastifyUnderPressureOptions['pressureHandler'],
@@ -58,7 +69,12 @@ export function installLoadShedding(app: FastifyInstance, limits: LoadShedding, 
   void app.register(underPressure, opts);
 
   const limitOf = (reason: string): number | undefined =>
-    ({ eventLoopDelay: limits.eventLoopDelayMs, eventLoopUtilization: limits.eventLoopUtilization, heapUsedBytes: limits.heapUsedBytes, rssBytes: limits.rssBytes })[reason] || undefined;
+    ({
+      eventLoopDelay: limits.eventLoopDelayMs,
+      eventLoopUtilization: limits.eventLoopUtilization,
+      heapUsedBytes: limits.heapUsedBytes,
+      rssBytes: limits.rssBytes,
+    })[reason] || undefined;
 
   return {
     pressure() {
@@ -83,8 +99,18 @@ const round = (v: number) => Math.round(v * 1000) / 1000;
 
 /** "event loop delay 1200 ms over the limit of 1000 ms", for the 503's message and /readyz. */
 export function describe(p: Pressure): string {
-  const what = { eventLoopDelay: 'event loop delay', eventLoopUtilization: 'event loop utilization', heapUsedBytes: 'heap used', rssBytes: 'resident memory', healthCheck: 'health check' }[p.reason] ?? p.reason;
+  const what =
+    {
+      eventLoopDelay: 'event loop delay',
+      eventLoopUtilization: 'event loop utilization',
+      heapUsedBytes: 'heap used',
+      rssBytes: 'resident memory',
+      healthCheck: 'health check',
+    }[p.reason] ?? p.reason;
   const unit = p.reason === 'eventLoopDelay' ? ' ms' : p.reason.endsWith('Bytes') ? ' bytes' : '';
-  const figures = p.value !== undefined && p.limit !== undefined ? ` ${round(p.value)}${unit} over the limit of ${p.limit}${unit}` : '';
+  const figures =
+    p.value !== undefined && p.limit !== undefined
+      ? ` ${round(p.value)}${unit} over the limit of ${p.limit}${unit}`
+      : '';
   return `${what}${figures}`;
 }

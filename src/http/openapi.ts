@@ -13,7 +13,8 @@ export const docsUiPrefix = '/docs';
 export const openApiJsonPath = '/openapi.json';
 
 /** The document's own endpoints, left out of it. */
-export const isDocsRoute = (url: string) => url === openApiJsonPath || url === docsUiPrefix || url.startsWith(`${docsUiPrefix}/`);
+export const isDocsRoute = (url: string) =>
+  url === openApiJsonPath || url === docsUiPrefix || url.startsWith(`${docsUiPrefix}/`);
 
 const optionalBody = 'x-optional-body';
 const zodTransform = createJsonSchemaTransform({ skipList: [] });
@@ -26,12 +27,15 @@ const zodTransform = createJsonSchemaTransform({ skipList: [] });
 const transform: SwaggerTransform = (route) => {
   const out = zodTransform(route as never) as ReturnType<SwaggerTransform>;
   const body = (route.schema as { body?: unknown } | undefined)?.body;
-  if (body instanceof z.ZodType && body.safeParse(undefined).success) return { ...out, schema: { ...out.schema, [optionalBody]: true } as typeof out.schema };
+  if (body instanceof z.ZodType && body.safeParse(undefined).success)
+    return { ...out, schema: { ...out.schema, [optionalBody]: true } as typeof out.schema };
   return out;
 };
 
 const transformObject: SwaggerTransformObject = (input) => {
-  const doc = jsonSchemaTransformObject(input) as { paths?: Record<string, Record<string, { requestBody?: { required?: boolean }; [optionalBody]?: boolean }>> };
+  const doc = jsonSchemaTransformObject(input) as {
+    paths?: Record<string, Record<string, { requestBody?: { required?: boolean }; [optionalBody]?: boolean }>>;
+  };
   for (const operations of Object.values(doc.paths ?? {})) {
     for (const op of Object.values(operations)) {
       if (!op[optionalBody]) continue;
@@ -55,9 +59,18 @@ export async function registerOpenApi(scope: FastifyInstance): Promise<void> {
       },
       components: {
         securitySchemes: {
-          adminToken: { type: 'apiKey', in: 'header', name: 'x-admin-token', description: 'ADMIN_TOKENS: a viewer token reads, an editor token also writes' },
+          adminToken: {
+            type: 'apiKey',
+            in: 'header',
+            name: 'x-admin-token',
+            description: 'ADMIN_TOKENS: a viewer token reads, an editor token also writes',
+          },
           apiKey: { type: 'apiKey', in: 'header', name: 'x-api-key', description: 'INTAKE_API_KEYS' },
-          bearer: { type: 'http', scheme: 'bearer', description: 'an admin token or an intake key, as the route takes' },
+          bearer: {
+            type: 'http',
+            scheme: 'bearer',
+            description: 'an admin token or an intake key, as the route takes',
+          },
         },
       },
     },

@@ -10,9 +10,14 @@ import { findUnstorable } from '../storable-text.js';
  * surrogate, nesting past 64 levels), in every string and key, including the parts a schema
  * leaves open (a config document, custom fields): the one place our JSON APIs refuse them.
  */
-export function parseInput<T extends z.ZodType>(schema: T, value: unknown, prefix: 'body' | 'query' | 'params' | 'headers'): z.infer<T> {
+export function parseInput<T extends z.ZodType>(
+  schema: T,
+  value: unknown,
+  prefix: 'body' | 'query' | 'params' | 'headers',
+): z.infer<T> {
   const unstorable = findUnstorable(value);
-  if (unstorable.length > 0) throw errors.validation(unstorable.map((i) => ({ path: fieldPath(i.path, prefix), message: i.message })));
+  if (unstorable.length > 0)
+    throw errors.validation(unstorable.map((i) => ({ path: fieldPath(i.path, prefix), message: i.message })));
   const r = schema.safeParse(value);
   if (r.success) return r.data;
   // An unknown key is named at its own path (body.draftid), not at its parent's.

@@ -29,7 +29,9 @@ export const errorBody = z
     errors: z
       .array(
         z.object({
-          path: z.string().describe('the bad field, e.g. body.lead.email, query.limit, routing.rules[id=emea].action.pool'),
+          path: z
+            .string()
+            .describe('the bad field, e.g. body.lead.email, query.limit, routing.rules[id=emea].action.pool'),
           message: z.string(),
           line: z.number().int().optional().describe('the line of the input file, when the input was one'),
         }),
@@ -53,8 +55,12 @@ const errorMeaning = {
 export type ErrorStatus = keyof typeof errorMeaning;
 
 /** `{ 400: …, 401: … }` for a route's `response`, each the shared error body with its meaning. */
-export function errorResponses<S extends ErrorStatus>(...statuses: S[]): Record<S, { description: string; content: { 'application/json': { schema: typeof errorBody } } }> {
-  return Object.fromEntries(statuses.map((s) => [s, { description: errorMeaning[s], content: { 'application/json': { schema: errorBody } } }])) as never;
+export function errorResponses<S extends ErrorStatus>(
+  ...statuses: S[]
+): Record<S, { description: string; content: { 'application/json': { schema: typeof errorBody } } }> {
+  return Object.fromEntries(
+    statuses.map((s) => [s, { description: errorMeaning[s], content: { 'application/json': { schema: errorBody } } }]),
+  ) as never;
 }
 
 /** A response described by a schema, with a description for the document. */

@@ -14,8 +14,15 @@ type LocaleNames = { countries: Record<string, string | string[]> };
 
 // Common spellings the locale files lack. UK constituent countries route as GB.
 const aliases: Record<string, string> = {
-  England: 'GB', Scotland: 'GB', Wales: 'GB', 'Northern Ireland': 'GB', Britain: 'GB',
-  Holland: 'NL', 'Viet Nam': 'VN', 'Czechia': 'CZ', 'Republic of Ireland': 'IE',
+  England: 'GB',
+  Scotland: 'GB',
+  Wales: 'GB',
+  'Northern Ireland': 'GB',
+  Britain: 'GB',
+  Holland: 'NL',
+  'Viet Nam': 'VN',
+  Czechia: 'CZ',
+  'Republic of Ireland': 'IE',
 };
 
 const alpha2 = new Set(Object.keys(countries.getAlpha2Codes()));

@@ -31,7 +31,12 @@ export const leadSchema = z.object({
   /** True when the email domain is a free provider (gmail, outlook, ...): skip account matching. */
   freeEmail: z.boolean().optional(),
   /** ISO 3166-1 alpha-2, upper-case. */
-  country: z.string().trim().toUpperCase().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code').optional(),
+  country: z
+    .string()
+    .trim()
+    .toUpperCase()
+    .regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code')
+    .optional(),
   region: trimmed.optional(),
   postalCode: trimmed.optional(),
   city: trimmed.optional(),

@@ -1,7 +1,9 @@
 // Data: the 50 US states, DC and the 13 Canadian provinces and territories with their postal
 // codes (USPS / Canada Post, which are also the ISO 3166-2 subdivision suffixes). No two codes or
 // names collide across the two countries, so one table serves both.
-export const usCaRegions: ReadonlyArray<readonly [code: string, country: 'US' | 'CA', name: string, ...aliases: string[]]> = [
+export const usCaRegions: ReadonlyArray<
+  readonly [code: string, country: 'US' | 'CA', name: string, ...aliases: string[]]
+> = [
   ['AL', 'US', 'Alabama'],
   ['AK', 'US', 'Alaska'],
   ['AZ', 'US', 'Arizona'],

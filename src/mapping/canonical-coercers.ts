@@ -23,21 +23,29 @@ const email: Step = (v) => {
 
 const domain: Step = (v) => {
   if (typeof v !== 'string') return new Fail(`${describe(v)} is not a domain`);
-  return normaliseDomain(v) ?? new Fail(`${describe(v)} is not a domain (add the domain transform to take it from a URL or email)`);
+  return (
+    normaliseDomain(v) ??
+    new Fail(`${describe(v)} is not a domain (add the domain transform to take it from a URL or email)`)
+  );
 };
 
 const country: Step = (v) => {
   const code = typeof v === 'string' ? v.trim().toUpperCase() : '';
-  return isCountryCode(code) ? code : new Fail(`${describe(v)} is not an ISO 3166-1 alpha-2 code (add the country transform)`);
+  return isCountryCode(code)
+    ? code
+    : new Fail(`${describe(v)} is not an ISO 3166-1 alpha-2 code (add the country transform)`);
 };
 
-const number = (min: number): Step => (v) => {
-  const n = parseNumber(v);
-  if (n instanceof Fail || n >= min) return n;
-  return new Fail(`${describe(v)} is below ${min}`);
-};
+const number =
+  (min: number): Step =>
+  (v) => {
+    const n = parseNumber(v);
+    if (n instanceof Fail || n >= min) return n;
+    return new Fail(`${describe(v)} is below ${min}`);
+  };
 
-const bool: Step = (v) => (typeof v === 'boolean' ? v : new Fail(`${describe(v)} is not true or false (add the boolean transform)`));
+const bool: Step = (v) =>
+  typeof v === 'boolean' ? v : new Fail(`${describe(v)} is not true or false (add the boolean transform)`);
 
 const date: Step = (v) => parseDate(v);
 

@@ -40,7 +40,13 @@ function reader(f: FieldMapping): Pick<FieldPlan, 'read' | 'sourceOf'> {
   if (f.firstOf !== undefined) {
     const names = f.firstOf;
     const pick = (fields: Fields) => names.find((n) => !blank(fields[n]));
-    return { read: (fields) => { const n = pick(fields); return n === undefined ? undefined : fields[n]; }, sourceOf: (fields) => pick(fields) ?? names[0]! };
+    return {
+      read: (fields) => {
+        const n = pick(fields);
+        return n === undefined ? undefined : fields[n];
+      },
+      sourceOf: (fields) => pick(fields) ?? names[0]!,
+    };
   }
   if (f.concat !== undefined) {
     const { fields: names, separator } = f.concat;
@@ -66,13 +72,20 @@ function reader(f: FieldMapping): Pick<FieldPlan, 'read' | 'sourceOf'> {
 // A chain ending in one of these transforms already yields the target's canonical form
 // (date -> ISO UTC, country -> assigned alpha-2, domain -> normalised host), so the target's
 // own check would only repeat the work. The leadSchema property test guards this table.
-const finalFor: Partial<Record<string, TransformOp>> = { createdAt: 'date', country: 'country', emailDomain: 'domain', websiteDomain: 'domain' };
+const finalFor: Partial<Record<string, TransformOp>> = {
+  createdAt: 'date',
+  country: 'country',
+  emailDomain: 'domain',
+  websiteDomain: 'domain',
+};
 
 function plan(f: FieldMapping): FieldPlan {
   const last = f.transforms.at(-1)?.op;
   const full = coercerFor(f.to);
   // Those transforms map a list element by element, so only a string result may skip the check.
-  const coerce: Step[] = [last !== undefined && finalFor[f.to] === last ? (v: unknown) => (typeof v === 'string' ? v : full(v)) : full];
+  const coerce: Step[] = [
+    last !== undefined && finalFor[f.to] === last ? (v: unknown) => (typeof v === 'string' ? v : full(v)) : full,
+  ];
   return {
     target: f.to,
     customKey: f.to.startsWith('custom.') ? f.to.slice('custom.'.length) : undefined,
@@ -96,20 +109,37 @@ export function compileMapping(mapping: Mapping): CompiledMapping {
     const fields = record.fields;
     const warnings: MappingWarning[] = [];
     const custom: Record<string, unknown> = {};
-    const lead: Record<string, unknown> = { source: { crm: record.ref.crm, objectType: record.ref.objectType, id: record.ref.id }, custom };
+    const lead: Record<string, unknown> = {
+      source: { crm: record.ref.crm, objectType: record.ref.objectType, id: record.ref.id },
+      custom,
+    };
 
     for (const p of plans) {
       let raw = p.read(fields);
       let value = blank(raw) ? p.fallback : raw;
       if (raw instanceof Fail) {
-        warnings.push({ code: 'TRANSFORM_FAILED', field: p.sourceOf(fields), target: p.target, transform: 'concat', raw: p.sources.map((n) => fields[n]), message: `${p.sourceOf(fields)} -> ${p.target}: ${raw.reason}` });
+        warnings.push({
+          code: 'TRANSFORM_FAILED',
+          field: p.sourceOf(fields),
+          target: p.target,
+          transform: 'concat',
+          raw: p.sources.map((n) => fields[n]),
+          message: `${p.sourceOf(fields)} -> ${p.target}: ${raw.reason}`,
+        });
         value = raw = undefined;
       }
       for (let i = 0; i < p.steps.length && !isEmpty(value); i++) {
         value = p.steps[i]!(value);
         if (value instanceof Fail) {
           const field = p.sourceOf(fields);
-          warnings.push({ code: 'TRANSFORM_FAILED', field, target: p.target, transform: p.stepNames[i]!, raw, message: `${field} -> ${p.target}: ${value.reason}` });
+          warnings.push({
+            code: 'TRANSFORM_FAILED',
+            field,
+            target: p.target,
+            transform: p.stepNames[i]!,
+            raw,
+            message: `${field} -> ${p.target}: ${value.reason}`,
+          });
           value = undefined;
         }
       }
@@ -117,7 +147,12 @@ export function compileMapping(mapping: Mapping): CompiledMapping {
         if (p.customKey === undefined) lead[p.target] = value;
         else custom[p.customKey] = value;
       } else if (p.required) {
-        warnings.push({ code: 'REQUIRED_MISSING', field: p.target, from: p.sources, message: `${p.target} is required but ${p.sources.length ? `${p.sources.join(', ')} gave no usable value` : 'has no value'}` });
+        warnings.push({
+          code: 'REQUIRED_MISSING',
+          field: p.target,
+          from: p.sources,
+          message: `${p.target} is required but ${p.sources.length ? `${p.sources.join(', ')} gave no usable value` : 'has no value'}`,
+        });
       }
     }
 
@@ -132,7 +167,13 @@ export function compileMapping(mapping: Mapping): CompiledMapping {
     if (typeof lead.emailDomain === 'string') lead.freeEmail = isFreeEmailDomain(lead.emailDomain);
 
     for (const name in fields) {
-      if (!known.has(name)) warnings.push({ code: 'FIELD_UNMAPPED', field: name, raw: fields[name], message: `${name} is not used by the mapping (map it, or list it under ignore)` });
+      if (!known.has(name))
+        warnings.push({
+          code: 'FIELD_UNMAPPED',
+          field: name,
+          raw: fields[name],
+          message: `${name} is not used by the mapping (map it, or list it under ignore)`,
+        });
     }
     return { lead: lead as Lead, warnings };
   };

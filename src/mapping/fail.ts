@@ -16,7 +16,12 @@ export function isEmpty(value: unknown): boolean {
 export function describe(value: unknown): string {
   let text: string;
   try {
-    text = typeof value === 'string' ? `"${value}"` : typeof value === 'bigint' ? `${value}` : (JSON.stringify(value) ?? typeof value);
+    text =
+      typeof value === 'string'
+        ? `"${value}"`
+        : typeof value === 'bigint'
+          ? `${value}`
+          : (JSON.stringify(value) ?? typeof value);
   } catch {
     text = Object.prototype.toString.call(value); // a cycle: say what it is, not what is in it
   }

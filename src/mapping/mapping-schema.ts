@@ -31,9 +31,17 @@ export const fieldMappingSchema = z
   .superRefine((f, ctx) => {
     const sources = (['from', 'firstOf', 'concat'] as const).filter((k) => f[k] !== undefined);
     if (sources.length > 1) {
-      ctx.addIssue({ code: 'custom', path: [sources[1]!], message: `use one of from, firstOf, concat (found ${sources.join(', ')})` });
+      ctx.addIssue({
+        code: 'custom',
+        path: [sources[1]!],
+        message: `use one of from, firstOf, concat (found ${sources.join(', ')})`,
+      });
     } else if (sources.length === 0 && f.default === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['from'], message: 'name a CRM field with from, firstOf or concat, or give a default' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['from'],
+        message: 'name a CRM field with from, firstOf or concat, or give a default',
+      });
     }
   });
 
@@ -58,7 +66,10 @@ export type FieldMapping = z.output<typeof fieldMappingSchema>;
 /** `<crm>/<objectType>`, e.g. "hubspot/contact", "salesforce/Lead", "api/lead". */
 export const mappingKeySchema = z
   .string()
-  .regex(/^(hubspot|salesforce|api)\/[A-Za-z][A-Za-z0-9_]*$/, 'use <crm>/<objectType> with crm hubspot, salesforce or api');
+  .regex(
+    /^(hubspot|salesforce|api)\/[A-Za-z][A-Za-z0-9_]*$/,
+    'use <crm>/<objectType> with crm hubspot, salesforce or api',
+  );
 
 /** The `mappings:` section of a config document: one mapping per connector and object type. */
 export const mappingSetSchema = z.record(mappingKeySchema, mappingSchema);

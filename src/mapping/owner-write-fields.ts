@@ -5,7 +5,11 @@
 import type { MappingSet } from './mapping-schema.js';
 
 /** The outbox row's extra fields for an owner write of this record: `{ [reasonField]: reason }`, or null. */
-export function ownerWriteFields(mappings: MappingSet, record: { crm: string; objectType: string }, reason: string): Record<string, string> | null {
+export function ownerWriteFields(
+  mappings: MappingSet,
+  record: { crm: string; objectType: string },
+  reason: string,
+): Record<string, string> | null {
   const field = mappings[`${record.crm}/${record.objectType}`]?.reasonField;
   return field ? { [field]: reason } : null;
 }

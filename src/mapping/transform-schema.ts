@@ -35,7 +35,10 @@ const transformVariants = z.discriminatedUnion('op', [
     .object({
       op: z.literal('regex'),
       pattern: z.string().min(1),
-      flags: z.string().regex(/^[imsu]*$/, 'flags may only be i, m, s, u').optional(),
+      flags: z
+        .string()
+        .regex(/^[imsu]*$/, 'flags may only be i, m, s, u')
+        .optional(),
       /** Capture group to keep (number or name); default: group 1 if the pattern has one, else the whole match. */
       group: z.union([z.number().int().nonnegative(), z.string().min(1)]).optional(),
     })

@@ -26,7 +26,8 @@ function onText(fn: (text: string) => unknown, what: string): Step {
   };
 }
 
-const trim: Step = (v) => (typeof v === 'string' ? v.trim() : Array.isArray(v) ? v.map((x) => (typeof x === 'string' ? x.trim() : x)) : v);
+const trim: Step = (v) =>
+  typeof v === 'string' ? v.trim() : Array.isArray(v) ? v.map((x) => (typeof x === 'string' ? x.trim() : x)) : v;
 
 function country(text: string): string | Fail {
   return toCountryCode(text) ?? new Fail(`${describe(text)} is not a country name or ISO code`);
@@ -81,7 +82,12 @@ export function compileTransform(spec: TransformSpec): Step {
     case 'domain':
       return onText(domain, 'a domain');
     case 'state':
-      return onText((t) => toUsCaRegionCode(t) ?? (spec.strict ? new Fail(`${describe(t)} is not a US state or Canadian province`) : t.trim()), 'a state');
+      return onText(
+        (t) =>
+          toUsCaRegionCode(t) ??
+          (spec.strict ? new Fail(`${describe(t)} is not a US state or Canadian province`) : t.trim()),
+        'a state',
+      );
     case 'map':
       return valueMap(spec);
     case 'regex':

@@ -1,6 +1,12 @@
 // Semantic checks on a parsed mapping that zod's shape cannot express. Paths are spelled as
 // everywhere (errors.ts fieldPath), under the caller's prefix (e.g. `mappings["hubspot/contact"]`).
-import { backtracksCatastrophically, canonicalFields, didYouMean, unsafeRegexMessage, type CanonicalField } from '../lead/index.js';
+import {
+  backtracksCatastrophically,
+  canonicalFields,
+  didYouMean,
+  unsafeRegexMessage,
+  type CanonicalField,
+} from '../lead/index.js';
 import { fieldPath } from '../errors.js';
 import { canonicalCoercers, coerceCustom } from './canonical-coercers.js';
 import { Fail, isEmpty, type Step } from './fail.js';
@@ -37,7 +43,8 @@ function checkTransform(t: TransformSpec, path: string, issues: MappingIssue[]):
     }
     if (backtracksCatastrophically(t.pattern)) issues.push({ path: `${path}.pattern`, message: unsafeRegexMessage });
     const count = groups!.length - 1;
-    if (typeof t.group === 'number' && t.group > count) issues.push({ path: `${path}.group`, message: `the pattern has ${count} capture group(s)` });
+    if (typeof t.group === 'number' && t.group > count)
+      issues.push({ path: `${path}.group`, message: `the pattern has ${count} capture group(s)` });
     if (typeof t.group === 'string' && !(groups!.groups && t.group in groups!.groups)) {
       issues.push({ path: `${path}.group`, message: `the pattern has no group named "${t.group}"` });
     }
@@ -50,7 +57,11 @@ function checkTransform(t: TransformSpec, path: string, issues: MappingIssue[]):
       const folded = key.trim().toLowerCase();
       const other = seen.get(folded);
       // Keys match ignoring case and spaces, so "Open" and "open " are the same key.
-      if (other !== undefined) issues.push({ path: join(path, 'values', key), message: `is the same key as "${other}" (keys ignore case and surrounding spaces)` });
+      if (other !== undefined)
+        issues.push({
+          path: join(path, 'values', key),
+          message: `is the same key as "${other}" (keys ignore case and surrounding spaces)`,
+        });
       seen.set(folded, key);
     }
   }
@@ -63,7 +74,8 @@ function checkDefault(f: FieldMapping, path: string, issues: MappingIssue[]): vo
   for (const step of [...f.transforms.map(compileTransform), coercerFor(f.to)]) {
     value = step(value);
     if (value instanceof Fail) return void issues.push({ path: `${path}.default`, message: value.reason });
-    if (isEmpty(value)) return void issues.push({ path: `${path}.default`, message: 'becomes empty after the transforms' });
+    if (isEmpty(value))
+      return void issues.push({ path: `${path}.default`, message: 'becomes empty after the transforms' });
   }
 }
 
@@ -72,7 +84,10 @@ function checkDefault(f: FieldMapping, path: string, issues: MappingIssue[]): vo
  * hold holes where a field failed the schema (reported there): the others are still checked at
  * their own index, so one pass reports both.
  */
-export function validateMapping(mapping: Pick<Mapping, 'ignore'> & { fields: ReadonlyArray<FieldMapping | undefined> }, prefix = ''): MappingIssue[] {
+export function validateMapping(
+  mapping: Pick<Mapping, 'ignore'> & { fields: ReadonlyArray<FieldMapping | undefined> },
+  prefix = '',
+): MappingIssue[] {
   const issues: MappingIssue[] = [];
   const targets = new Map<string, number>();
   const mapped = new Map<string, number>();
@@ -80,12 +95,22 @@ export function validateMapping(mapping: Pick<Mapping, 'ignore'> & { fields: Rea
     if (!f) return;
     const path = join(prefix, 'fields', i);
     if (derivedOnly.has(f.to)) {
-      issues.push({ path: `${path}.to`, message: `${f.to} is derived from the email domain; map email or emailDomain instead` });
+      issues.push({
+        path: `${path}.to`,
+        message: `${f.to} is derived from the email domain; map email or emailDomain instead`,
+      });
     } else if (!canonical.has(f.to) && !customTarget.test(f.to)) {
-      issues.push({ path: `${path}.to`, message: `"${f.to}" is not a canonical field (${canonicalFields.join(', ')}) or custom.<name>${didYouMean(f.to, canonicalFields)}` });
+      issues.push({
+        path: `${path}.to`,
+        message: `"${f.to}" is not a canonical field (${canonicalFields.join(', ')}) or custom.<name>${didYouMean(f.to, canonicalFields)}`,
+      });
     }
     const first = targets.get(f.to);
-    if (first !== undefined) issues.push({ path: `${path}.to`, message: `${f.to} is already mapped by fields[${first}]; use firstOf for fallbacks` });
+    if (first !== undefined)
+      issues.push({
+        path: `${path}.to`,
+        message: `${f.to} is already mapped by fields[${first}]; use firstOf for fallbacks`,
+      });
     else targets.set(f.to, i);
     for (const name of sourcesOf(f)) if (!mapped.has(name)) mapped.set(name, i);
     const before = issues.length;
@@ -94,16 +119,28 @@ export function validateMapping(mapping: Pick<Mapping, 'ignore'> & { fields: Rea
   });
   mapping.ignore.forEach((name, k) => {
     const by = mapped.get(name);
-    if (by !== undefined) issues.push({ path: join(prefix, 'ignore', k), message: `"${name}" is mapped by fields[${by}]; remove it from ignore` });
+    if (by !== undefined)
+      issues.push({
+        path: join(prefix, 'ignore', k),
+        message: `"${name}" is mapped by fields[${by}]; remove it from ignore`,
+      });
   });
   return issues;
 }
 
 /** Shape (zod) then semantics, every problem as `{ path, message }` under `prefix`. */
-export function parseMapping(input: unknown, prefix = ''): { mapping: Mapping; issues: [] } | { mapping?: undefined; issues: MappingIssue[] } {
+export function parseMapping(
+  input: unknown,
+  prefix = '',
+): { mapping: Mapping; issues: [] } | { mapping?: undefined; issues: MappingIssue[] } {
   const parsed = mappingSchema.safeParse(input);
   if (!parsed.success) {
-    return { issues: parsed.error.issues.map((i) => ({ path: join(prefix, ...(i.path as Array<string | number>)), message: i.message })) };
+    return {
+      issues: parsed.error.issues.map((i) => ({
+        path: join(prefix, ...(i.path as Array<string | number>)),
+        message: i.message,
+      })),
+    };
   }
   const issues = validateMapping(parsed.data, prefix);
   return issues.length ? { issues } : { mapping: parsed.data, issues: [] };

@@ -7,7 +7,8 @@ const decimal = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
 
 /** 42, "42", " 1,200.50 ", "1e3" -> number. "12 employees", "1.200,50", NaN -> Fail. */
 export function parseNumber(value: unknown): number | Fail {
-  if (typeof value === 'number') return Number.isFinite(value) ? value : new Fail(`${describe(value)} is not a finite number`);
+  if (typeof value === 'number')
+    return Number.isFinite(value) ? value : new Fail(`${describe(value)} is not a finite number`);
   if (typeof value !== 'string') return new Fail(`${describe(value)} is not a number`);
   let text = value.trim();
   if (thousands.test(text)) text = text.replaceAll(',', '');
@@ -59,7 +60,12 @@ export function parseDate(value: unknown, epoch: 'ms' | 's' = 'ms'): string | Fa
     if (h !== undefined && zone !== undefined && (zone === 'Z' || zone.length === 6) && text[10] === 'T') {
       ms = Date.parse(text); // already a form Date.parse reads as an instant
     } else {
-      const z = zone === undefined || zone.toUpperCase() === 'Z' ? 'Z' : zone.length === 5 ? `${zone.slice(0, 3)}:${zone.slice(3)}` : zone;
+      const z =
+        zone === undefined || zone.toUpperCase() === 'Z'
+          ? 'Z'
+          : zone.length === 5
+            ? `${zone.slice(0, 3)}:${zone.slice(3)}`
+            : zone;
       ms = Date.parse(`${y}-${mo}-${d}T${h ?? '00'}:${mi}:${s}${frac.slice(0, 4)}${z}`);
     }
     // Date.parse rolls "2024-02-30" over to March; a date that does not exist is an error.

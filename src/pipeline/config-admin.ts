@@ -7,7 +7,14 @@
 // unique, ordered version numbers. After either, this process's ConfigStore is invalidated;
 // other processes see the new pointer within their refresh interval (1 s).
 import { stringify as toYaml } from 'yaml';
-import { diffConfig, jsonEqual, nameIssues, parseConfigDocument, type ConfigChange, type ConfigDocument } from '../config/index.js';
+import {
+  diffConfig,
+  jsonEqual,
+  nameIssues,
+  parseConfigDocument,
+  type ConfigChange,
+  type ConfigDocument,
+} from '../config/index.js';
 import type { CrmConnector, FieldInfo } from '../connector.js';
 import * as db from '../db/index.js';
 import { errors, type FieldIssue } from '../errors.js';
@@ -18,7 +25,8 @@ import type { PipelineDeps } from './deps.js';
 export type ValidateDeps = Pick<PipelineDeps, 'connectors'>;
 export type ConfigAdminDeps = Pick<PipelineDeps, 'db' | 'connectors'> & { configs?: { invalidate(): void } };
 /** `warnings` never block a publish (docs/routing.md, Lints). */
-export type ValidationResult = { ok: true; doc: ConfigDocument; warnings: FieldIssue[] } | { ok: false; errors: FieldIssue[] };
+export type ValidationResult =
+  { ok: true; doc: ConfigDocument; warnings: FieldIssue[] } | { ok: false; errors: FieldIssue[] };
 
 /** What a version stores as its diff: the changes against the version active when it was published. */
 export interface StoredDiff {
@@ -50,7 +58,11 @@ async function checkMappingAgainstCrm(key: string, mapping: Mapping, connector: 
     return [{ path: base, message: `could not read the ${label} schema from the CRM: ${(err as Error).message}` }];
   }
   const known = new Set(fields.map((f) => f.name));
-  const issues: FieldIssue[] = checkReasonField(mapping.reasonField, fields, { crm, label, path: `${base}.reasonField` });
+  const issues: FieldIssue[] = checkReasonField(mapping.reasonField, fields, {
+    crm,
+    label,
+    path: `${base}.reasonField`,
+  });
   for (const { name, path } of fieldSources(mapping)) {
     if (known.has(name)) continue;
     // A path the CRM resolves itself (Salesforce `Account.Name`): the connector knows its rules.
@@ -59,7 +71,10 @@ async function checkMappingAgainstCrm(key: string, mapping: Mapping, connector: 
       if (!asPath.ok) issues.push({ path: `${base}.${path}`, message: `${asPath.message} in ${label}` });
       continue;
     }
-    issues.push({ path: `${base}.${path}`, message: `${crm === 'hubspot' ? 'property' : 'field'} '${name}' does not exist in ${label}${didYouMean(name, known)}` });
+    issues.push({
+      path: `${base}.${path}`,
+      message: `${crm === 'hubspot' ? 'property' : 'field'} '${name}' does not exist in ${label}${didYouMean(name, known)}`,
+    });
   }
   return issues;
 }
@@ -68,19 +83,42 @@ async function checkMappingAgainstCrm(key: string, mapping: Mapping, connector: 
 const textTypes: Record<string, readonly string[]> = { hubspot: ['string'], salesforce: ['string', 'textarea'] };
 
 /** Owner writes set the reason field with every owner: it must exist, be writable and hold text. */
-function checkReasonField(name: string | undefined, fields: FieldInfo[], at: { crm: string; label: string; path: string }): FieldIssue[] {
+function checkReasonField(
+  name: string | undefined,
+  fields: FieldInfo[],
+  at: { crm: string; label: string; path: string },
+): FieldIssue[] {
   if (name === undefined) return [];
   const kind = at.crm === 'hubspot' ? 'property' : 'field';
   const field = fields.find((f) => f.name === name);
-  if (!field) return [{ path: at.path, message: `${kind} '${name}' does not exist in ${at.label}${didYouMean(name, fields.map((f) => f.name))}` }];
-  if (field.updateable === false) return [{ path: at.path, message: `${kind} '${name}' of ${at.label} is read-only: owner writes cannot set it` }];
+  if (!field)
+    return [
+      {
+        path: at.path,
+        message: `${kind} '${name}' does not exist in ${at.label}${didYouMean(
+          name,
+          fields.map((f) => f.name),
+        )}`,
+      },
+    ];
+  if (field.updateable === false)
+    return [{ path: at.path, message: `${kind} '${name}' of ${at.label} is read-only: owner writes cannot set it` }];
   const text = textTypes[at.crm];
-  if (text && !text.includes(field.type)) return [{ path: at.path, message: `${kind} '${name}' of ${at.label} is of type ${field.type}; the reason is text (use a ${text.join(' or ')} ${kind})` }];
+  if (text && !text.includes(field.type))
+    return [
+      {
+        path: at.path,
+        message: `${kind} '${name}' of ${at.label} is of type ${field.type}; the reason is text (use a ${text.join(' or ')} ${kind})`,
+      },
+    ];
   return [];
 }
 
 /** Each mapping of a configured CRM connector against that CRM's real fields (api/* has no CRM schema). */
-export async function checkCrmSchema(doc: ConfigDocument, connectors: ValidateDeps['connectors']): Promise<FieldIssue[]> {
+export async function checkCrmSchema(
+  doc: ConfigDocument,
+  connectors: ValidateDeps['connectors'],
+): Promise<FieldIssue[]> {
   const checks = Object.entries(doc.mappings).flatMap(([key, mapping]) => {
     const crm = key.split('/')[0] as 'hubspot' | 'salesforce' | 'api';
     const connector = crm === 'api' ? undefined : connectors[crm];
@@ -103,7 +141,9 @@ export function storedDiff(raw: unknown): StoredDiff {
   return raw as StoredDiff;
 }
 
-export type PublishInput = { message: string; author: string; baseVersion?: number } & ({ document: unknown } | { draftId: string });
+export type PublishInput = { message: string; author: string; baseVersion?: number } & (
+  { document: unknown } | { draftId: string }
+);
 
 /** Validates, then stores a new version and makes it active. A draft published is consumed. */
 export async function publishConfig(deps: ConfigAdminDeps, input: PublishInput) {
@@ -118,18 +158,35 @@ export async function publishConfig(deps: ConfigAdminDeps, input: PublishInput) 
     await db.lockConfigLifecycle(tx);
     const latest = await db.latestConfigVersion(tx);
     if (input.baseVersion !== undefined && input.baseVersion !== latest) {
-      throw errors.conflict(`version ${latest} was published since version ${input.baseVersion}; review its changes and publish again`);
+      throw errors.conflict(
+        `version ${latest} was published since version ${input.baseVersion}; review its changes and publish again`,
+      );
     }
     if (draft) {
       // The draft was validated as read before the lock; an edit since then must not be lost.
       const taken = await db.takeConfigDraft(tx, draft.id);
-      if (!taken || !jsonEqual(taken.document, draft.document)) throw errors.conflict(`draft ${draft.id} was edited, published or deleted meanwhile; publish it again`);
+      if (!taken || !jsonEqual(taken.document, draft.document))
+        throw errors.conflict(`draft ${draft.id} was edited, published or deleted meanwhile; publish it again`);
     }
     const active = await db.getActiveConfig(tx);
-    const diff: StoredDiff = { against: active?.version ?? null, changes: diffConfig(active?.document ?? {}, document) };
+    const diff: StoredDiff = {
+      against: active?.version ?? null,
+      changes: diffConfig(active?.document ?? {}, document),
+    };
     const row = await db.insertConfigVersion(tx, { document, author: input.author, message: input.message, diff });
-    const pointer = await db.setActiveConfigVersion(tx, row.version, { kind: 'publish', by: input.author, message: input.message });
-    return { version: row.version, author: row.author, message: row.message, createdAt: row.createdAt, activatedAt: pointer.activatedAt, diff };
+    const pointer = await db.setActiveConfigVersion(tx, row.version, {
+      kind: 'publish',
+      by: input.author,
+      message: input.message,
+    });
+    return {
+      version: row.version,
+      author: row.author,
+      message: row.message,
+      createdAt: row.createdAt,
+      activatedAt: pointer.activatedAt,
+      diff,
+    };
   });
   deps.configs?.invalidate();
   return { ...published, ...(draft && { draftId: draft.id }), warnings: result.warnings };
@@ -147,9 +204,24 @@ export async function rollbackConfig(deps: ConfigAdminDeps, input: { version: nu
     const parsed = parseConfigDocument(target.document);
     if (!parsed.ok) throw errors.configInvalid(parsed.errors);
     const before = await db.getActivePointer(tx);
-    if (before?.version === input.version) return { version: input.version, previousVersion: before.version, activatedAt: before.activatedAt, changed: false };
-    const pointer = await db.setActiveConfigVersion(tx, input.version, { kind: 'rollback', by: input.who, message: input.message });
-    return { version: pointer.version, previousVersion: before?.version ?? null, activatedAt: pointer.activatedAt, changed: true };
+    if (before?.version === input.version)
+      return {
+        version: input.version,
+        previousVersion: before.version,
+        activatedAt: before.activatedAt,
+        changed: false,
+      };
+    const pointer = await db.setActiveConfigVersion(tx, input.version, {
+      kind: 'rollback',
+      by: input.who,
+      message: input.message,
+    });
+    return {
+      version: pointer.version,
+      previousVersion: before?.version ?? null,
+      activatedAt: pointer.activatedAt,
+      changed: true,
+    };
   });
   deps.configs?.invalidate();
   return { ...moved, by: input.who, ...(input.message !== undefined && { message: input.message }) };
@@ -175,13 +247,32 @@ export async function getActiveConfigVersion(deps: Pick<ConfigAdminDeps, 'db'>) 
 
 export async function listVersions(deps: Pick<ConfigAdminDeps, 'db'>, limit?: number) {
   const [rows, active] = await Promise.all([db.listConfigVersions(deps.db, limit), db.getActiveVersionNumber(deps.db)]);
-  return { active: active ?? null, versions: rows.map((r) => ({ version: r.version, author: r.author, message: r.message, createdAt: r.createdAt, active: r.version === active, changes: storedDiff(r.diff).changes.length })) };
+  return {
+    active: active ?? null,
+    versions: rows.map((r) => ({
+      version: r.version,
+      author: r.author,
+      message: r.message,
+      createdAt: r.createdAt,
+      active: r.version === active,
+      changes: storedDiff(r.diff).changes.length,
+    })),
+  };
 }
 
 /** Who made which version active, when and why (bootstrap, publish, rollback), newest first. */
 export async function listActivations(deps: Pick<ConfigAdminDeps, 'db'>, limit?: number) {
   const rows = await db.listConfigActivations(deps.db, limit);
-  return { activations: rows.map((r) => ({ version: r.version, previousVersion: r.previousVersion, kind: r.kind, by: r.by, message: r.message, at: r.at })) };
+  return {
+    activations: rows.map((r) => ({
+      version: r.version,
+      previousVersion: r.previousVersion,
+      kind: r.kind,
+      by: r.by,
+      message: r.message,
+      at: r.at,
+    })),
+  };
 }
 
 export async function getVersion(deps: Pick<ConfigAdminDeps, 'db'>, version: number) {
@@ -191,23 +282,35 @@ export async function getVersion(deps: Pick<ConfigAdminDeps, 'db'>, version: num
 
 /** Changes from version `from` to version `to` (default: the active one). */
 export async function diffVersions(deps: Pick<ConfigAdminDeps, 'db'>, from: number, to?: number) {
-  const [a, b] = await Promise.all([requireVersion(deps, from), to === undefined ? requireActive(deps) : requireVersion(deps, to)]);
+  const [a, b] = await Promise.all([
+    requireVersion(deps, from),
+    to === undefined ? requireActive(deps) : requireVersion(deps, to),
+  ]);
   return { from: a.version, to: b.version, changes: diffConfig(a.document, b.document) };
 }
 
 /** A version (default: the active one) as YAML or JSON text an admin can keep in git and publish again. */
-export async function exportConfig(deps: Pick<ConfigAdminDeps, 'db'>, opts: { version?: number; format?: 'yaml' | 'json' } = {}) {
+export async function exportConfig(
+  deps: Pick<ConfigAdminDeps, 'db'>,
+  opts: { version?: number; format?: 'yaml' | 'json' } = {},
+) {
   const row = opts.version === undefined ? await requireActive(deps) : await requireVersion(deps, opts.version);
   // jsonb stores keys in its own order; parsing again puts them back in the schema's order.
   const parsed = parseConfigDocument(row.document);
   const doc = parsed.ok ? parsed.doc : row.document;
-  const text = opts.format === 'json' ? `${JSON.stringify(doc, null, 2)}\n` : `# lead-router config, version ${row.version}: ${row.message.split('\n')[0]}\n${toYaml(doc, { lineWidth: 0 })}`;
+  const text =
+    opts.format === 'json'
+      ? `${JSON.stringify(doc, null, 2)}\n`
+      : `# lead-router config, version ${row.version}: ${row.message.split('\n')[0]}\n${toYaml(doc, { lineWidth: 0 })}`;
   return { version: row.version, text };
 }
 
 // Drafts. A draft may be invalid while it is edited; validation and the diff are on request.
 
-export async function createDraft(deps: Pick<ConfigAdminDeps, 'db'>, input: { name: string; document: unknown; author: string }) {
+export async function createDraft(
+  deps: Pick<ConfigAdminDeps, 'db'>,
+  input: { name: string; document: unknown; author: string },
+) {
   const baseVersion = (await db.getActiveVersionNumber(deps.db)) ?? null;
   return db.insertConfigDraft(deps.db, { ...input, baseVersion });
 }
@@ -220,7 +323,11 @@ export async function getDraft(deps: Pick<ConfigAdminDeps, 'db'>, id: string) {
 
 export const listDrafts = (deps: Pick<ConfigAdminDeps, 'db'>, limit?: number) => db.listConfigDrafts(deps.db, limit);
 
-export async function updateDraft(deps: Pick<ConfigAdminDeps, 'db'>, id: string, patch: { name?: string; document?: unknown }) {
+export async function updateDraft(
+  deps: Pick<ConfigAdminDeps, 'db'>,
+  id: string,
+  patch: { name?: string; document?: unknown },
+) {
   const row = await db.updateConfigDraft(deps.db, id, patch);
   if (!row) throw errors.notFound(`draft ${id}`);
   return row;

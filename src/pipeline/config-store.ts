@@ -27,7 +27,10 @@ export function createConfigStore(db: Db, opts: { refreshMs: number; now: () => 
     const row = await getActiveConfig(db);
     const parsed = parseConfigDocument(row!.document);
     // Only valid documents are ever published; a failure here means the schema moved under it.
-    if (!parsed.ok) throw new Error(`active config v${version} no longer validates: ${parsed.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`);
+    if (!parsed.ok)
+      throw new Error(
+        `active config v${version} no longer validates: ${parsed.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`,
+      );
     return { version, doc: parsed.doc };
   }
 

@@ -27,14 +27,21 @@ export const replayKey = (crm: string, channel: string) => `${crm}:cdc-replay:${
 export const watermarkKey = (crm: string, objectType: string) => `${crm}:poll-watermark:${objectType}`;
 
 /** Starts every configured stream; resolves with a stop function. Never rejects. */
-export async function startConnectorStreams(deps: PipelineDeps, opts: ConnectorStreamsOptions = {}): Promise<() => Promise<void>> {
+export async function startConnectorStreams(
+  deps: PipelineDeps,
+  opts: ConnectorStreamsOptions = {},
+): Promise<() => Promise<void>> {
   const stops = await Promise.all((opts.connectors ?? []).map((c) => startOne(deps, c, opts)));
   return async () => {
     await Promise.all(stops.map((stop) => stop()));
   };
 }
 
-async function startOne(deps: PipelineDeps, connector: StreamingConnector, opts: ConnectorStreamsOptions): Promise<() => Promise<void>> {
+async function startOne(
+  deps: PipelineDeps,
+  connector: StreamingConnector,
+  opts: ConnectorStreamsOptions,
+): Promise<() => Promise<void>> {
   const crm = connector.name;
   const restartDelayMs = opts.restartDelayMs ?? 5_000;
   const log = deps.logger.child({ crm });
@@ -62,7 +69,10 @@ async function startOne(deps: PipelineDeps, connector: StreamingConnector, opts:
       try {
         await subscriber.start();
       } catch (err) {
-        log.error({ err: (err as Error).message, retryInMs: restartDelayMs }, 'change event subscription failed; retrying');
+        log.error(
+          { err: (err as Error).message, retryInMs: restartDelayMs },
+          'change event subscription failed; retrying',
+        );
         scheduleRestart();
       }
     };
@@ -85,7 +95,8 @@ async function startOne(deps: PipelineDeps, connector: StreamingConnector, opts:
     const poller = connector.createPoller({
       watermarkStore: {
         get: (objectType) => getConnectorState<string>(deps.db, watermarkKey(crm, objectType)),
-        set: (objectType, watermark) => setConnectorState(deps.db, watermarkKey(crm, objectType), watermark, deps.now()),
+        set: (objectType, watermark) =>
+          setConnectorState(deps.db, watermarkKey(crm, objectType), watermark, deps.now()),
       },
       onEvents,
       intervalMs,
@@ -99,7 +110,10 @@ async function startOne(deps: PipelineDeps, connector: StreamingConnector, opts:
 
   // A CometD server that never answers must not hold up the worker: it keeps trying in the background.
   let waitTimer: NodeJS.Timeout | undefined;
-  await Promise.race([firstStart, new Promise<void>((resolve) => (waitTimer = setTimeout(resolve, opts.startWaitMs ?? 10_000)))]);
+  await Promise.race([
+    firstStart,
+    new Promise<void>((resolve) => (waitTimer = setTimeout(resolve, opts.startWaitMs ?? 10_000))),
+  ]);
   clearTimeout(waitTimer);
   return async () => {
     stopped = true;

@@ -19,7 +19,16 @@ const fallback = new WeakMap<PipelineDeps, Durability>();
 export function durabilityOf(deps: PipelineDeps): Durability {
   if (deps.durability) return deps.durability;
   let d = fallback.get(deps);
-  if (!d) fallback.set(deps, (d = { schedule: defaultSchedule, circuits: createCircuits({ failures: 5, openMs: 30_000 }, () => deps.now().getTime()), random: Math.random, leaseMs: 30_000 }));
+  if (!d)
+    fallback.set(
+      deps,
+      (d = {
+        schedule: defaultSchedule,
+        circuits: createCircuits({ failures: 5, openMs: 30_000 }, () => deps.now().getTime()),
+        random: Math.random,
+        leaseMs: 30_000,
+      }),
+    );
   return d;
 }
 
@@ -27,20 +36,40 @@ export function durabilityOf(deps: PipelineDeps): Durability {
  * The job id of a row's next try. Distinct per try (a job still finishing keeps its own id, and
  * BullMQ would drop an add under it), the same for the nudge and the sweeper (they deduplicate).
  */
-export const retryJobId = (id: string, attempts: number, round?: number) => `${id}-r${attempts}${round === undefined ? '' : `-s${round}`}`;
+export const retryJobId = (id: string, attempts: number, round?: number) =>
+  `${id}-r${attempts}${round === undefined ? '' : `-s${round}`}`;
 
 /** `round` names a sweep of a row overdue past the grace period: a job id lost in Redis (orphaned by a partial loss) cannot block it forever. */
-export function enqueueTry(queue: JobQueue, kind: RetryKind, id: string, attempts: number, delayMs = 0, round?: number): Promise<void> {
+export function enqueueTry(
+  queue: JobQueue,
+  kind: RetryKind,
+  id: string,
+  attempts: number,
+  delayMs = 0,
+  round?: number,
+): Promise<void> {
   const payload = kind === 'route' ? { v: 1, eventId: id } : { v: 1, outboxId: id };
   return queue.enqueue(kind, payload, { jobId: retryJobId(id, attempts, round), delayMs: Math.max(0, delayMs) });
 }
 
 /** Records one failed try per row (rows written or dead meanwhile are left alone). */
-export async function settleFailures(deps: PipelineDeps, kind: RetryKind, failed: Array<{ id: string; failure: Failure }>): Promise<void> {
+export async function settleFailures(
+  deps: PipelineDeps,
+  kind: RetryKind,
+  failed: Array<{ id: string; failure: Failure }>,
+): Promise<void> {
   if (failed.length === 0) return;
   const d = durabilityOf(deps);
   const now = deps.now();
-  const states = new Map((await getRetryStates(deps.db, kind, failed.map((f) => f.id))).map((s) => [s.id, s]));
+  const states = new Map(
+    (
+      await getRetryStates(
+        deps.db,
+        kind,
+        failed.map((f) => f.id),
+      )
+    ).map((s) => [s.id, s]),
+  );
   const records: FailureRecord[] = [];
   for (const { id, failure } of failed) {
     const st = states.get(id);
@@ -50,7 +79,11 @@ export async function settleFailures(deps: PipelineDeps, kind: RetryKind, failed
       records.push(base);
       continue;
     }
-    const next = nextAttempt({ now, firstFailedAt: st.firstFailedAt ?? now, failures: st.attempts + 1, retryAfterMs: failure.retryAfterMs }, d.schedule, d.random());
+    const next = nextAttempt(
+      { now, firstFailedAt: st.firstFailedAt ?? now, failures: st.attempts + 1, retryAfterMs: failure.retryAfterMs },
+      d.schedule,
+      d.random(),
+    );
     records.push(next.kind === 'retry' ? { ...base, nextAttemptAt: next.at } : base);
   }
   const changed = await recordFailures(deps.db, kind, records, now);
@@ -62,12 +95,25 @@ export async function settleFailures(deps: PipelineDeps, kind: RetryKind, failed
     if (c.dead) {
       deps.metrics.deadLetters.inc({ kind, crm, code: r.code });
       const st = states.get(c.id)!;
-      deps.logger.error({ kind, id: c.id, ...leadIdFields(st), ...(kind === 'writeback' && { outboxId: c.id }), code: r.code, err: r.error, attempts: c.attempts }, 'dead letter: given up until an operator replays it (docs/failures.md)');
+      deps.logger.error(
+        {
+          kind,
+          id: c.id,
+          ...leadIdFields(st),
+          ...(kind === 'writeback' && { outboxId: c.id }),
+          code: r.code,
+          err: r.error,
+          attempts: c.attempts,
+        },
+        'dead letter: given up until an operator replays it (docs/failures.md)',
+      );
       continue;
     }
     deps.metrics.retriesScheduled.inc({ kind, crm, code: r.code });
     // The nudge is only the fast path: if it is lost, the sweeper enqueues the row when due.
-    nudges.push(enqueueTry(deps.queue, kind, c.id, c.attempts, r.nextAttemptAt!.getTime() - now.getTime()).catch(() => {}));
+    nudges.push(
+      enqueueTry(deps.queue, kind, c.id, c.attempts, r.nextAttemptAt!.getTime() - now.getTime()).catch(() => {}),
+    );
   }
   await Promise.all(nudges);
 }

@@ -2,7 +2,15 @@
 // /v1/admin/failures/replay and `lead-router replay` put them back to work. A replay is
 // idempotent: a row written or replayed meanwhile is no longer dead and is skipped; a dead write
 // that a newer owner decision superseded is never sent (it would undo that decision).
-import { listDeadLetters, reviveDeadLetters, supersededWrites, type Db, type DeadLetterFilter, type DeadLetterRow, type RetryKind } from '../db/index.js';
+import {
+  listDeadLetters,
+  reviveDeadLetters,
+  supersededWrites,
+  type Db,
+  type DeadLetterFilter,
+  type DeadLetterRow,
+  type RetryKind,
+} from '../db/index.js';
 import { errors } from '../errors.js';
 import type { JobQueue } from '../queue/index.js';
 import { enqueueTry } from './durability.js';
@@ -67,13 +75,15 @@ function toView(r: DeadLetterRow): FailureView {
 }
 
 // Opaque to clients: the last row's (time to the millisecond, id), base64url.
-const encodeCursor = (r: DeadLetterRow) => Buffer.from(JSON.stringify([r.at.toISOString(), r.id])).toString('base64url');
+const encodeCursor = (r: DeadLetterRow) =>
+  Buffer.from(JSON.stringify([r.at.toISOString(), r.id])).toString('base64url');
 
 function decodeCursor(cursor: string): { at: Date; id: string } {
   try {
     const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
     const d = new Date(at);
-    if (Number.isNaN(d.getTime()) || typeof id !== 'string' || !/^[0-9a-f-]{36}$/i.test(id)) throw new Error('bad cursor');
+    if (Number.isNaN(d.getTime()) || typeof id !== 'string' || !/^[0-9a-f-]{36}$/i.test(id))
+      throw new Error('bad cursor');
     return { at: d, id };
   } catch {
     throw errors.validation([{ path: 'query.cursor', message: 'is not a cursor this API returned' }]);
@@ -81,9 +91,16 @@ function decodeCursor(cursor: string): { at: Date; id: string } {
 }
 
 /** Newest failure first, keyset-paged. */
-export async function listFailures(deps: { db: Db }, q: FailureFilter & { limit: number; cursor?: string }): Promise<FailurePage> {
+export async function listFailures(
+  deps: { db: Db },
+  q: FailureFilter & { limit: number; cursor?: string },
+): Promise<FailurePage> {
   const { cursor, limit, ...f } = q;
-  const rows = await listDeadLetters(deps.db, { ...f, ...(cursor ? { before: decodeCursor(cursor) } : {}), limit: limit + 1 });
+  const rows = await listDeadLetters(deps.db, {
+    ...f,
+    ...(cursor ? { before: decodeCursor(cursor) } : {}),
+    limit: limit + 1,
+  });
   const items = rows.slice(0, limit);
   const last = items[items.length - 1];
   return { items: items.map(toView), nextCursor: rows.length > limit && last ? encodeCursor(last) : null };
@@ -102,8 +119,17 @@ export async function replayFailures(
   const rows = await listDeadLetters(deps.db, filter);
   const skipped: ReplayResult['skipped'] = [];
   const found = new Set(rows.map((r) => r.id));
-  for (const id of q.ids ?? []) if (!found.has(id)) skipped.push({ kind: null, id, reason: 'not a dead letter matching the filter (written, waiting for a try, or unknown)' });
-  const superseded = await supersededWrites(deps.db, rows.filter((r) => r.kind === 'writeback').map((r) => r.id));
+  for (const id of q.ids ?? [])
+    if (!found.has(id))
+      skipped.push({
+        kind: null,
+        id,
+        reason: 'not a dead letter matching the filter (written, waiting for a try, or unknown)',
+      });
+  const superseded = await supersededWrites(
+    deps.db,
+    rows.filter((r) => r.kind === 'writeback').map((r) => r.id),
+  );
   const todo = rows.filter((r) => {
     const why = superseded.get(r.id);
     if (why) skipped.push({ kind: r.kind, id: r.id, reason: why });

@@ -24,7 +24,11 @@ interface Waiting<T, R> {
  */
 export function createBatcher<T, R>(
   handle: (items: T[]) => Promise<Array<R | Error>>,
-  opts: { maxBatch: number; maxConcurrent: number; /** Wait this long for a short batch to fill (Kafka's linger.ms); 0: never. */ lingerMs?: number },
+  opts: {
+    maxBatch: number;
+    maxConcurrent: number;
+    /** Wait this long for a short batch to fill (Kafka's linger.ms); 0: never. */ lingerMs?: number;
+  },
 ): GroupCommit<T, R> {
   const waiting: Waiting<T, R>[] = [];
   let active = 0;
@@ -89,7 +93,10 @@ export function createBatcher<T, R>(
 }
 
 /** Jobs by id whose handler answers an outcome per id (route and write-back batches). */
-export function createGroupCommit(handle: (ids: string[]) => Promise<Map<string, Error | undefined>>, opts: { maxBatch: number; maxConcurrent: number; lingerMs?: number }): GroupCommit<string, void> {
+export function createGroupCommit(
+  handle: (ids: string[]) => Promise<Map<string, Error | undefined>>,
+  opts: { maxBatch: number; maxConcurrent: number; lingerMs?: number },
+): GroupCommit<string, void> {
   return createBatcher<string, void>(async (ids) => {
     const outcome = await handle(ids);
     return ids.map((id) => outcome.get(id) ?? undefined);

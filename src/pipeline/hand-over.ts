@@ -15,12 +15,25 @@ const pickedUpBy: Record<JobName, string> = {
 };
 
 /** Logs that the fast path failed for a row and who takes it over. `ids` name the row ({ outboxId }). */
-export function leftToSweeper(deps: Pick<PipelineDeps, 'logger'>, name: JobName, ids: Record<string, string>, err: Error, what: string): void {
+export function leftToSweeper(
+  deps: Pick<PipelineDeps, 'logger'>,
+  name: JobName,
+  ids: Record<string, string>,
+  err: Error,
+  what: string,
+): void {
   deps.logger.warn({ ...ids, err: err.message }, `${what}; ${pickedUpBy[name]}`);
 }
 
 /** Enqueues one job; when the queue refuses it (Redis away), warns and leaves the row to the sweeper. */
-export async function nudge(deps: HandOverDeps, name: JobName, payload: unknown, opts: { jobId: string; delayMs?: number }, ids: Record<string, string>, what = `${name} job`): Promise<void> {
+export async function nudge(
+  deps: HandOverDeps,
+  name: JobName,
+  payload: unknown,
+  opts: { jobId: string; delayMs?: number },
+  ids: Record<string, string>,
+  what = `${name} job`,
+): Promise<void> {
   try {
     await deps.queue.enqueue(name, payload, opts);
   } catch (err) {
@@ -35,7 +48,19 @@ export type DeliverWrites = (outboxIds: string[]) => void;
  * The one hand-over of new outbox rows, after their transaction committed: to `via` (this
  * worker's writer) when given, else one write-back job per row (first try: job id = row id).
  */
-export async function handOverWrites(deps: HandOverDeps, outboxIds: readonly string[], opts: { via?: DeliverWrites | undefined; what?: string } = {}): Promise<void> {
+export async function handOverWrites(
+  deps: HandOverDeps,
+  outboxIds: readonly string[],
+  opts: { via?: DeliverWrites | undefined; what?: string } = {},
+): Promise<void> {
   if (opts.via) return opts.via([...outboxIds]);
-  for (const id of outboxIds) await nudge(deps, 'writeback', { v: 1, outboxId: id }, { jobId: id }, { outboxId: id }, `${opts.what ?? 'write-back'} job`);
+  for (const id of outboxIds)
+    await nudge(
+      deps,
+      'writeback',
+      { v: 1, outboxId: id },
+      { jobId: id },
+      { outboxId: id },
+      `${opts.what ?? 'write-back'} job`,
+    );
 }

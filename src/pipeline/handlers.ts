@@ -1,5 +1,12 @@
 import { isAppError } from '../errors.js';
-import { retryDelayMs, type JobEvents, type JobHandler, type JobName, type RetryPolicy, type RetrySchedule } from '../queue/index.js';
+import {
+  retryDelayMs,
+  type JobEvents,
+  type JobHandler,
+  type JobName,
+  type RetryPolicy,
+  type RetrySchedule,
+} from '../queue/index.js';
 import type { PipelineDeps } from './deps.js';
 import { settleFailures } from './durability.js';
 import { routeJob, slaTimerJob, writebackJob } from './jobs.js';
@@ -23,8 +30,15 @@ export interface BatchLimits {
 }
 
 /** The job handlers, and drain(): resolves when the owner writes handed over without a job are done. */
-export function jobHandlers(deps: PipelineDeps, limits: BatchLimits): { handlers: Record<JobName, JobHandler>; drain(): Promise<void> } {
-  const writer = createGroupCommit((ids) => writeBackBatch(deps, ids), { maxBatch: limits.writeBatch, maxConcurrent: limits.concurrentBatches, lingerMs: limits.writeLingerMs });
+export function jobHandlers(
+  deps: PipelineDeps,
+  limits: BatchLimits,
+): { handlers: Record<JobName, JobHandler>; drain(): Promise<void> } {
+  const writer = createGroupCommit((ids) => writeBackBatch(deps, ids), {
+    maxBatch: limits.writeBatch,
+    maxConcurrent: limits.concurrentBatches,
+    lingerMs: limits.writeLingerMs,
+  });
   // The happy path writes owners from the worker that routed them, with no queue hop (no job
   // to add, fetch and finish per lead). A failed try schedules the row's next one in Postgres
   // (write-back.ts); a worker that dies first, or a database error, leaves the row pending for
@@ -32,7 +46,9 @@ export function jobHandlers(deps: PipelineDeps, limits: BatchLimits): { handlers
   const inFlight = new Set<Promise<unknown>>();
   const deliver: DeliverWrites = (outboxIds) => {
     for (const outboxId of outboxIds) {
-      const p = writer.submit(outboxId).catch((err: Error) => leftToSweeper(deps, 'writeback', { outboxId }, err, 'owner write not settled'));
+      const p = writer
+        .submit(outboxId)
+        .catch((err: Error) => leftToSweeper(deps, 'writeback', { outboxId }, err, 'owner write not settled'));
       inFlight.add(p);
       void p.finally(() => inFlight.delete(p));
     }
@@ -40,7 +56,11 @@ export function jobHandlers(deps: PipelineDeps, limits: BatchLimits): { handlers
   // One routing batch at a time per process: routing transactions queue on the same locks
   // anyway, and a second one only splits what would have been one bigger batch. An event that
   // failed gets its next try scheduled on its row; the job succeeds.
-  const router = createGroupCommit(async (ids) => settleRouting(deps, await routeBatch(deps, ids, deliver)), { maxBatch: limits.routeBatch, maxConcurrent: 1, lingerMs: limits.routeLingerMs });
+  const router = createGroupCommit(async (ids) => settleRouting(deps, await routeBatch(deps, ids, deliver)), {
+    maxBatch: limits.routeBatch,
+    maxConcurrent: 1,
+    lingerMs: limits.routeLingerMs,
+  });
 
   return {
     handlers: {
@@ -63,10 +83,15 @@ async function settleRouting(deps: PipelineDeps, outcome: BatchOutcome): Promise
 }
 
 /** Retries of a job whose handler threw as a whole (a database error): BullMQ's, bounded by JOB_ATTEMPTS; then the row's schedule takes over. */
-export function retryPolicy(attempts: number, schedule: RetrySchedule, random: () => number = Math.random): RetryPolicy {
+export function retryPolicy(
+  attempts: number,
+  schedule: RetrySchedule,
+  random: () => number = Math.random,
+): RetryPolicy {
   return {
     attempts,
-    delayMs: (attempt, error) => retryDelayMs(attempt, error instanceof RetryableWriteError ? error.retryAfterMs : undefined, schedule, random()),
+    delayMs: (attempt, error) =>
+      retryDelayMs(attempt, error instanceof RetryableWriteError ? error.retryAfterMs : undefined, schedule, random()),
     // The same verdict the row's schedule gets (src/errors.ts): a PermanentError, a payload that
     // does not parse, a connector this process lacks.
     isPermanent: (error) => !failureOf(error).retryable,
@@ -84,7 +109,8 @@ export function jobEvents(deps: PipelineDeps): JobEvents {
       deps.metrics.jobDuration.observe({ queue: name }, durationMs / 1000);
     },
     async onFinalFailure(name, payload, error) {
-      const message = error instanceof Error ? `${isAppError(error) ? `${error.code}: ` : ''}${error.message}` : String(error);
+      const message =
+        error instanceof Error ? `${isAppError(error) ? `${error.code}: ` : ''}${error.message}` : String(error);
       deps.logger.warn({ queue: name, payload, err: message }, 'job gave up; its row keeps its own schedule');
       const failure = failureOf(error);
       if (name === 'route') {

@@ -10,13 +10,58 @@ export { jobHandlers, jobEvents, retryPolicy, type BatchLimits } from './handler
 export { startConnectorStreams } from './connector-streams.js';
 export { runWhileLeader, type Leadership } from './leadership.js';
 export * as configAdmin from './config-admin.js';
-export { resolveLeadRef, pendingLeadView, explainPendingView, type ResolvedLead, type PendingLeadView } from './lead-resolve.js';
-export { listLeadsPage, decodeLeadCursor, encodeLeadCursor, type LeadListPage, type LeadListItem, type LeadListFilter } from './lead-list.js';
-export { getLeadView, getLeadDecision, getLatestDecision, explainDecisionView, type LeadView, type DecisionView, type LeadOwner } from './lead-views.js';
-export { previewRoutes, previewMappingKey, type PreviewInput, type PreviewOutput, type PreviewResult, type DecisionSummary } from './route-preview.js';
+export {
+  resolveLeadRef,
+  pendingLeadView,
+  explainPendingView,
+  type ResolvedLead,
+  type PendingLeadView,
+} from './lead-resolve.js';
+export {
+  listLeadsPage,
+  decodeLeadCursor,
+  encodeLeadCursor,
+  type LeadListPage,
+  type LeadListItem,
+  type LeadListFilter,
+} from './lead-list.js';
+export {
+  getLeadView,
+  getLeadDecision,
+  getLatestDecision,
+  explainDecisionView,
+  type LeadView,
+  type DecisionView,
+  type LeadOwner,
+} from './lead-views.js';
+export {
+  previewRoutes,
+  previewMappingKey,
+  type PreviewInput,
+  type PreviewOutput,
+  type PreviewResult,
+  type DecisionSummary,
+} from './route-preview.js';
 export { syncOwnershipBatch } from './sync-ownership.js';
-export { armSlaTimers, scheduleSlaTimers, fireSlaTimer, fireDueSlaTimers, claimFromFieldChanges, claimLead, slaTimerJobId, type ClaimResult, type SlaFireResult } from './sla-timers.js';
-export { listConflictsView, getLeadHistory, type ConflictView, type ConflictPage, type LeadHistory, type HistoryEntry } from './sync-views.js';
+export {
+  armSlaTimers,
+  scheduleSlaTimers,
+  fireSlaTimer,
+  fireDueSlaTimers,
+  claimFromFieldChanges,
+  claimLead,
+  slaTimerJobId,
+  type ClaimResult,
+  type SlaFireResult,
+} from './sla-timers.js';
+export {
+  listConflictsView,
+  getLeadHistory,
+  type ConflictView,
+  type ConflictPage,
+  type LeadHistory,
+  type HistoryEntry,
+} from './sync-views.js';
 export { createCircuit, createCircuits, type Circuit, type Circuits, type CircuitState } from './circuit.js';
 export { nextAttempt, failureOf, type RetrySchedule as RowRetrySchedule, type Failure } from './retry-schedule.js';
 export { listFailures, replayFailures, type FailureView, type FailurePage, type ReplayResult } from './failures.js';

@@ -43,7 +43,11 @@ export interface IntakeContext {
   requestId?: string;
 }
 
-export async function ingestApiLead(deps: PipelineDeps, input: ApiLeadInput, ctx: IntakeContext = {}): Promise<{ eventId: string; duplicate: boolean }> {
+export async function ingestApiLead(
+  deps: PipelineDeps,
+  input: ApiLeadInput,
+  ctx: IntakeContext = {},
+): Promise<{ eventId: string; duplicate: boolean }> {
   const { externalId, ...fields } = input.lead;
   const { id, duplicate } = await intakeBatcher(deps).submit({
     ...(ctx.requestId && { requestId: ctx.requestId }),
@@ -72,13 +76,39 @@ export interface IngestResult {
 }
 
 /** A CRM's batch: events and refused items stored in one statement, each new event enqueued for routing. */
-export async function ingestCrmEvents(deps: PipelineDeps, source: string, events: InboundEvent[], refused: RefusedEvent[] = [], ctx: IntakeContext = {}): Promise<IngestResult> {
+export async function ingestCrmEvents(
+  deps: PipelineDeps,
+  source: string,
+  events: InboundEvent[],
+  refused: RefusedEvent[] = [],
+  ctx: IntakeContext = {},
+): Promise<IngestResult> {
   const rows: NewInboundEvent[] = [];
   const requestId = ctx.requestId ? { requestId: ctx.requestId } : {};
   for (const e of events) {
     const unstorable = [...findUnstorable(e), ...overlongIds(e)];
-    if (unstorable.length === 0) rows.push({ source, sourceEventId: e.sourceEventId, kind: e.kind, crm: e.record.crm, objectType: e.record.objectType, recordId: e.record.id, payload: e, ...requestId });
-    else rows.push({ ...refusedRow(source, { sourceEventId: e.sourceEventId, kind: e.kind, record: e.record, errors: unstorable.map((u) => ({ path: fieldPath(u.path, 'event'), message: u.message })), original: e }), ...requestId });
+    if (unstorable.length === 0)
+      rows.push({
+        source,
+        sourceEventId: e.sourceEventId,
+        kind: e.kind,
+        crm: e.record.crm,
+        objectType: e.record.objectType,
+        recordId: e.record.id,
+        payload: e,
+        ...requestId,
+      });
+    else
+      rows.push({
+        ...refusedRow(source, {
+          sourceEventId: e.sourceEventId,
+          kind: e.kind,
+          record: e.record,
+          errors: unstorable.map((u) => ({ path: fieldPath(u.path, 'event'), message: u.message })),
+          original: e,
+        }),
+        ...requestId,
+      });
   }
   for (const r of refused) rows.push({ ...refusedRow(source, r), ...requestId });
   const inserted = await insertInboundEvents(deps.db, rows);
@@ -89,18 +119,39 @@ export async function ingestCrmEvents(deps: PipelineDeps, source: string, events
   deps.metrics.eventsReceived.inc({ source, outcome: 'duplicate' }, rows.length - inserted.length);
   if (newRefused.length > 0) {
     const reasons = new Map(rows.map((r) => [r.sourceEventId, r.lastError]));
-    for (const r of newRefused) deps.logger.warn({ ...leadIdFields({ eventId: r.id, requestId: ctx.requestId }), source, sourceEventId: r.sourceEventId, reason: reasons.get(r.sourceEventId) }, 'inbound event refused: stored, not routed');
+    for (const r of newRefused)
+      deps.logger.warn(
+        {
+          ...leadIdFields({ eventId: r.id, requestId: ctx.requestId }),
+          source,
+          sourceEventId: r.sourceEventId,
+          reason: reasons.get(r.sourceEventId),
+        },
+        'inbound event refused: stored, not routed',
+      );
   }
   for (const r of inserted) if (r.status !== 'refused') nudge(deps, r.id, ctx.requestId);
-  return { stored, duplicates: rows.length - inserted.length, refused: newRefused.length, events: await eventIdsOf(deps, source, rows, inserted) };
+  return {
+    stored,
+    duplicates: rows.length - inserted.length,
+    refused: newRefused.length,
+    events: await eventIdsOf(deps, source, rows, inserted),
+  };
 }
 
 /** Ids of the new rows from the insert; a redelivery's from the rows stored the first time (one read, only then). */
-async function eventIdsOf(deps: PipelineDeps, source: string, rows: NewInboundEvent[], inserted: Array<{ id: string; sourceEventId: string }>): Promise<IngestResult['events']> {
+async function eventIdsOf(
+  deps: PipelineDeps,
+  source: string,
+  rows: NewInboundEvent[],
+  inserted: Array<{ id: string; sourceEventId: string }>,
+): Promise<IngestResult['events']> {
   const ids = new Map(inserted.map((r) => [r.sourceEventId, r.id]));
   const missing = rows.filter((r) => !ids.has(r.sourceEventId)).map((r) => r.sourceEventId);
   if (missing.length) for (const [k, id] of await findInboundEventIds(deps.db, source, missing)) ids.set(k, id);
-  return rows.flatMap((r) => (ids.has(r.sourceEventId) ? [{ sourceEventId: r.sourceEventId, eventId: ids.get(r.sourceEventId)! }] : []));
+  return rows.flatMap((r) =>
+    ids.has(r.sourceEventId) ? [{ sourceEventId: r.sourceEventId, eventId: ids.get(r.sourceEventId)! }] : [],
+  );
 }
 
 /**
@@ -110,8 +161,14 @@ async function eventIdsOf(deps: PipelineDeps, source: string, rows: NewInboundEv
 export const maxIdChars = 255;
 
 function overlongIds(e: InboundEvent): Array<{ path: PropertyKey[]; message: string }> {
-  const ids: Array<[PropertyKey[], string]> = [[['sourceEventId'], e.sourceEventId], [['record', 'id'], e.record.id], [['record', 'objectType'], e.record.objectType]];
-  return ids.filter(([, v]) => v.length > maxIdChars).map(([path]) => ({ path, message: `is longer than ${maxIdChars} characters` }));
+  const ids: Array<[PropertyKey[], string]> = [
+    [['sourceEventId'], e.sourceEventId],
+    [['record', 'id'], e.record.id],
+    [['record', 'objectType'], e.record.objectType],
+  ];
+  return ids
+    .filter(([, v]) => v.length > maxIdChars)
+    .map(([path]) => ({ path, message: `is longer than ${maxIdChars} characters` }));
 }
 
 const clip = (s: string) => (s.length > maxIdChars ? `${s.slice(0, maxIdChars - 1)}…` : s);
@@ -126,7 +183,12 @@ function refusedRow(source: string, r: RefusedEvent): NewInboundEvent {
   const exact = exactJson(r.original);
   const storableText = JSON.stringify(original) ?? 'null';
   const usableId = r.sourceEventId !== undefined && r.sourceEventId.length <= maxIdChars ? r.sourceEventId : undefined;
-  const sourceEventId = usableId ?? `refused:${createHash('sha256').update(exact ?? storableText).digest('hex').slice(0, 32)}`;
+  const sourceEventId =
+    usableId ??
+    `refused:${createHash('sha256')
+      .update(exact ?? storableText)
+      .digest('hex')
+      .slice(0, 32)}`;
   const reason = escapeString(r.errors.map((i) => `${i.path}: ${i.message}`).join('; '));
   return {
     source,
@@ -135,7 +197,11 @@ function refusedRow(source: string, r: RefusedEvent): NewInboundEvent {
     crm: r.record.crm,
     objectType: clip(escapeString(r.record.objectType)),
     recordId: clip(escapeString(r.record.id)),
-    payload: { refused: { errors: toStorable(r.errors) }, original, ...(exact !== undefined && exact !== storableText && { originalJson: exact }) },
+    payload: {
+      refused: { errors: toStorable(r.errors) },
+      original,
+      ...(exact !== undefined && exact !== storableText && { originalJson: exact }),
+    },
     status: 'refused',
     lastError: reason, // scrubbed and cut to length where it is stored (db storedError)
   };

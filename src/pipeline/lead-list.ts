@@ -12,7 +12,16 @@ export interface LeadListItem {
   owner: { repId: string | null; crmOwnerId: string | null } | null;
   createdAt: string;
   /** The lead's latest decision: what pool, rule, outcome and the time filters match. */
-  decision: { eventId: string; eventSource: string | null; receivedAt: string | null; routedAt: string | null; outcome: string; poolId: string | null; ruleId: string | null; reasonCode: string | null } | null;
+  decision: {
+    eventId: string;
+    eventSource: string | null;
+    receivedAt: string | null;
+    routedAt: string | null;
+    outcome: string;
+    poolId: string | null;
+    ruleId: string | null;
+    reasonCode: string | null;
+  } | null;
 }
 
 export interface LeadListPage {
@@ -33,20 +42,29 @@ export function decodeLeadCursor(cursor: string): LeadListPosition | undefined {
     const v: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
     if (!Array.isArray(v) || v.length !== 2) return undefined;
     const [createdAt, id] = v as unknown[];
-    if (typeof createdAt !== 'string' || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/.test(createdAt)) return undefined;
-    if (typeof id !== 'string' || !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(id)) return undefined;
+    if (typeof createdAt !== 'string' || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/.test(createdAt))
+      return undefined;
+    if (typeof id !== 'string' || !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(id))
+      return undefined;
     return { createdAt, id };
   } catch {
     return undefined;
   }
 }
 
-export async function listLeadsPage(deps: PipelineDeps, filter: LeadListFilter, opts: { after?: LeadListPosition; limit: number }): Promise<LeadListPage> {
+export async function listLeadsPage(
+  deps: PipelineDeps,
+  filter: LeadListFilter,
+  opts: { after?: LeadListPosition; limit: number },
+): Promise<LeadListPage> {
   // One row more than asked says whether another page exists, without a count.
   const rows = await listLeads(deps.db, filter, opts.after, opts.limit + 1);
   const page = rows.slice(0, opts.limit);
   const last = page[page.length - 1];
-  return { leads: page.map(toItem), nextCursor: rows.length > opts.limit && last ? encodeLeadCursor({ createdAt: last.position, id: last.id }) : null };
+  return {
+    leads: page.map(toItem),
+    nextCursor: rows.length > opts.limit && last ? encodeLeadCursor({ createdAt: last.position, id: last.id }) : null,
+  };
 }
 
 function toItem(r: LeadListRow): LeadListItem {
@@ -58,8 +76,18 @@ function toItem(r: LeadListRow): LeadListItem {
     domain: r.emailDomain ?? r.websiteDomain,
     owner: r.ownerRepId || r.crmOwnerId ? { repId: r.ownerRepId, crmOwnerId: r.crmOwnerId } : null,
     createdAt: r.createdAt,
-    decision: r.eventId && r.outcome
-      ? { eventId: r.eventId, eventSource: r.eventSource, receivedAt: r.receivedAt, routedAt: r.routedAt, outcome: r.outcome, poolId: r.poolId, ruleId: r.ruleId, reasonCode: r.reasonCode }
-      : null,
+    decision:
+      r.eventId && r.outcome
+        ? {
+            eventId: r.eventId,
+            eventSource: r.eventSource,
+            receivedAt: r.receivedAt,
+            routedAt: r.routedAt,
+            outcome: r.outcome,
+            poolId: r.poolId,
+            ruleId: r.ruleId,
+            reasonCode: r.reasonCode,
+          }
+        : null,
   };
 }

@@ -17,5 +17,9 @@ export function leadLogger(logger: Logger, ids: LeadIds): Logger {
 
 /** The ids as log fields, for a line that is built anyway (a batch's one line per record). */
 export function leadIdFields(ids: LeadIds): Record<string, string> {
-  return { ...(ids.leadId && { leadId: ids.leadId }), eventId: ids.eventId, ...(ids.requestId && { requestId: ids.requestId }) };
+  return {
+    ...(ids.leadId && { leadId: ids.leadId }),
+    eventId: ids.eventId,
+    ...(ids.requestId && { requestId: ids.requestId }),
+  };
 }

@@ -12,7 +12,14 @@
 // An event resolves to the lead its own decision was stored on, else the lead of its record. A
 // record routed twice has one lead (leads are unique per record), so every form lands on the
 // lead's current state and latest decision. An event with no lead yet answers `pending`.
-import { findInboundEventsByKeys, findInboundEventSummary, findLead, findLeadIdByRecord, findLeadIdOfEvent, type InboundEventSummary } from '../db/index.js';
+import {
+  findInboundEventsByKeys,
+  findInboundEventSummary,
+  findLead,
+  findLeadIdByRecord,
+  findLeadIdOfEvent,
+  type InboundEventSummary,
+} from '../db/index.js';
 import { errors, type AppError } from '../errors.js';
 import type { PipelineDeps } from './deps.js';
 
@@ -49,20 +56,30 @@ export async function resolveLeadRef(deps: PipelineDeps, ref: string): Promise<R
     throw notFound(ref, 'as a lead id and as an event id');
   }
   const parts = ref.split(':');
-  if (parts.length < 2) throw notFound(ref, 'nowhere: it is not a uuid (lead id, event id) and has no ":" (source:idempotencyKey, crm:objectType:recordId)');
+  if (parts.length < 2)
+    throw notFound(
+      ref,
+      'nowhere: it is not a uuid (lead id, event id) and has no ":" (source:idempotencyKey, crm:objectType:recordId)',
+    );
   if (parts.length >= 3) {
     const leadId = await findLeadIdByRecord(deps.db, parts[0]!, parts[1]!, parts.slice(2).join(':'));
     if (leadId) return { kind: 'lead', leadId };
   }
-  const splits = parts.slice(1).map((_, i) => ({ source: parts.slice(0, i + 1).join(':'), sourceEventId: parts.slice(i + 1).join(':') }));
+  const splits = parts
+    .slice(1)
+    .map((_, i) => ({ source: parts.slice(0, i + 1).join(':'), sourceEventId: parts.slice(i + 1).join(':') }));
   const keys = splits.flatMap((s) => [{ source: `api:${s.source}`, sourceEventId: s.sourceEventId }, s]);
   const found = await findInboundEventsByKeys(deps.db, keys);
   for (const k of keys) {
     const ev = found.find((e) => e.source === k.source && e.sourceEventId === k.sourceEventId);
     if (ev) return ofEvent(deps, ev);
   }
-  const asRecord = parts.length >= 3 ? `as the CRM record ${parts[0]}/${parts[1]}/${parts.slice(2).join(':')} and ` : '';
-  throw notFound(ref, `${asRecord}as source:idempotencyKey (source "${splits[0]!.source}", key "${splits[0]!.sourceEventId}"${splits.length > 1 ? `, and ${splits.length - 1} other split(s)` : ''})`);
+  const asRecord =
+    parts.length >= 3 ? `as the CRM record ${parts[0]}/${parts[1]}/${parts.slice(2).join(':')} and ` : '';
+  throw notFound(
+    ref,
+    `${asRecord}as source:idempotencyKey (source "${splits[0]!.source}", key "${splits[0]!.sourceEventId}"${splits.length > 1 ? `, and ${splits.length - 1} other split(s)` : ''})`,
+  );
 }
 
 export function pendingLeadView(ev: InboundEventSummary): PendingLeadView {
@@ -86,7 +103,10 @@ export function pendingLeadView(ev: InboundEventSummary): PendingLeadView {
 
 /** The pending answer as one line of text (GET .../decision?format=text). */
 export function explainPendingView(v: PendingLeadView): string {
-  const why = v.status === 'received' || v.status === 'queued' ? 'not routed yet' : `no lead (event ${v.status}${v.event.lastError ? `: ${v.event.lastError}` : ''})`;
+  const why =
+    v.status === 'received' || v.status === 'queued'
+      ? 'not routed yet'
+      : `no lead (event ${v.status}${v.event.lastError ? `: ${v.event.lastError}` : ''})`;
   return `Event ${v.eventId} from ${v.event.source}, received ${v.event.receivedAt}: ${why}.\n`;
 }
 

@@ -1,6 +1,12 @@
 // What GET /v1/leads/:id and GET /v1/leads/:id/decision answer: a lead, its owner and its
 // routing history, and the stored decision that answers "why did X get this lead?". Read-only.
-import { findLead, latestDecision, latestLeadDecision, listLeadAssignments, type AssignmentSummary } from '../db/index.js';
+import {
+  findLead,
+  latestDecision,
+  latestLeadDecision,
+  listLeadAssignments,
+  type AssignmentSummary,
+} from '../db/index.js';
 import { AppError, errors } from '../errors.js';
 import { explainDecision, type Decision } from '../routing/index.js';
 import type { PipelineDeps } from './deps.js';
@@ -87,7 +93,13 @@ export function explainDecisionView(v: DecisionView): string {
     '',
   ];
   const warnings = (v.decision.mappingWarnings ?? []) as Array<{ code?: string; field?: string; message?: string }>;
-  const footer = warnings.length ? ['', 'Mapping warnings:', ...warnings.map((w) => `  - ${w.code ?? 'WARNING'} ${w.field ?? ''}: ${w.message ?? ''}`)] : [];
+  const footer = warnings.length
+    ? [
+        '',
+        'Mapping warnings:',
+        ...warnings.map((w) => `  - ${w.code ?? 'WARNING'} ${w.field ?? ''}: ${w.message ?? ''}`),
+      ]
+    : [];
   return [...header, explainDecision(v.decision), ...footer].join('\n') + '\n';
 }
 

@@ -22,7 +22,8 @@ export async function loadRecords(
     const ref = { crm: ev.crm as CrmName, objectType: ev.objectType, id: ev.recordId };
     const carried = (ev.payload as { fields?: Record<string, unknown> }).fields;
     if (ev.crm === 'api') out.set(ev.id, { ref, fields: carried ?? {} });
-    else if (carried && fieldsFor(`${ev.crm}/${ev.objectType}`).every((f) => f in carried)) out.set(ev.id, { ref, fields: carried });
+    else if (carried && fieldsFor(`${ev.crm}/${ev.objectType}`).every((f) => f in carried))
+      out.set(ev.id, { ref, fields: carried });
     else groups.set(`${ev.crm}/${ev.objectType}`, [...(groups.get(`${ev.crm}/${ev.objectType}`) ?? []), ev]);
   }
   await Promise.all(
@@ -39,7 +40,8 @@ export async function loadRecords(
           const carried = (ev.payload as { fields?: Record<string, unknown> }).fields;
           // Deleted in the CRM since the event: route on what the event carried, if anything.
           if (rec) out.set(ev.id, { ref: rec.ref, fields: rec.fields });
-          else if (carried) out.set(ev.id, { ref: { crm: crm as CrmName, objectType, id: ev.recordId }, fields: carried });
+          else if (carried)
+            out.set(ev.id, { ref: { crm: crm as CrmName, objectType, id: ev.recordId }, fields: carried });
           else out.set(ev.id, errors.crmRecordGone(crm, objectType, ev.recordId));
         }
       } catch (err) {

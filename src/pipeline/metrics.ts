@@ -4,7 +4,9 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import type { BuildInfo } from '../build-info.js';
 
 /** Rows by kind (route = inbound events, writeback = outbox), CRM and state, as the backlog gauge reads them. */
-export type BacklogSource = () => Promise<Array<{ kind: string; crm: string; state: 'pending' | 'retrying' | 'waiting' | 'dead'; count: number }>>;
+export type BacklogSource = () => Promise<
+  Array<{ kind: string; crm: string; state: 'pending' | 'retrying' | 'waiting' | 'dead'; count: number }>
+>;
 
 /** Seconds the oldest row of each kind has waited (null: none waiting), read from Postgres's clock. */
 export interface BacklogAge {
@@ -39,7 +41,12 @@ export function createMetrics(build?: BuildInfo) {
   };
   const m = {
     registry,
-    httpRequests: new Counter({ name: 'http_requests_total', help: 'HTTP requests answered', labelNames: ['method', 'route', 'status'] as const, registers: [registry] }),
+    httpRequests: new Counter({
+      name: 'http_requests_total',
+      help: 'HTTP requests answered',
+      labelNames: ['method', 'route', 'status'] as const,
+      registers: [registry],
+    }),
     httpDuration: new Histogram({
       name: 'http_request_duration_seconds',
       help: 'HTTP request latency',
@@ -47,8 +54,18 @@ export function createMetrics(build?: BuildInfo) {
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
       registers: [registry],
     }),
-    eventsReceived: new Counter({ name: 'inbound_events_total', help: 'Inbound events by source and outcome', labelNames: ['source', 'outcome'] as const, registers: [registry] }),
-    jobs: new Counter({ name: 'jobs_total', help: 'Job tries by queue and outcome', labelNames: ['queue', 'outcome'] as const, registers: [registry] }),
+    eventsReceived: new Counter({
+      name: 'inbound_events_total',
+      help: 'Inbound events by source and outcome',
+      labelNames: ['source', 'outcome'] as const,
+      registers: [registry],
+    }),
+    jobs: new Counter({
+      name: 'jobs_total',
+      help: 'Job tries by queue and outcome',
+      labelNames: ['queue', 'outcome'] as const,
+      registers: [registry],
+    }),
     jobDuration: new Histogram({
       name: 'job_duration_seconds',
       help: 'Job handler time',
@@ -69,22 +86,72 @@ export function createMetrics(build?: BuildInfo) {
       buckets: [0.5, 1, 2, 5, 10, 30, 60, 120, 300, 600, 900, 1800, 3600],
       registers: [registry],
     }),
-    writebacks: new Counter({ name: 'writebacks_total', help: 'Owner write-backs by CRM and outcome', labelNames: ['crm', 'outcome'] as const, registers: [registry] }),
+    writebacks: new Counter({
+      name: 'writebacks_total',
+      help: 'Owner write-backs by CRM and outcome',
+      labelNames: ['crm', 'outcome'] as const,
+      registers: [registry],
+    }),
     leadTimeToOwner: new Histogram({
       name: 'lead_time_to_owner_seconds',
       help: 'From the event stored at intake to the owner written in the CRM',
       buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
       registers: [registry],
     }),
-    swept: new Counter({ name: 'sweeper_requeued_total', help: 'Stored work re-enqueued by the sweeper', labelNames: ['queue'] as const, registers: [registry] }),
-    ownershipChanges: new Counter({ name: 'ownership_changes_total', help: 'CRM owner changes by classification (echo, manual, stale, noop, unknown_record)', labelNames: ['crm', 'classification'] as const, registers: [registry] }),
-    conflicts: new Counter({ name: 'ownership_conflicts_total', help: "A person's reassignments by policy and outcome", labelNames: ['policy', 'outcome'] as const, registers: [registry] }),
-    slaBreaches: new Counter({ name: 'sla_breaches_total', help: 'SLA timers that ran out, by what the breach did (reassign, escalate, stop)', labelNames: ['action'] as const, registers: [registry] }),
-    crmApiUsage: new Gauge({ name: 'crm_api_usage', help: "The CRM's own count of API calls used and allowed today (Salesforce Sforce-Limit-Info)", labelNames: ['crm', 'kind'] as const, registers: [registry] }),
-    signatureFailures: new Counter({ name: 'webhook_signature_failures_total', help: 'Webhooks refused for their signature', labelNames: ['crm', 'code'] as const, registers: [registry] }),
-    retriesScheduled: new Counter({ name: 'retries_scheduled_total', help: 'Failed tries given a next attempt in Postgres, by kind (route, writeback), CRM and error code', labelNames: ['kind', 'crm', 'code'] as const, registers: [registry] }),
-    deadLetters: new Counter({ name: 'dead_letters_total', help: 'Rows given up (refused for good or retry horizon spent), by kind, CRM and error code', labelNames: ['kind', 'crm', 'code'] as const, registers: [registry] }),
-    circuitState: new Gauge({ name: 'crm_circuit_state', help: "This process's circuit per CRM: 0 closed, 1 half-open (probing), 2 open (writes wait)", labelNames: ['crm'] as const, registers: [registry] }),
+    swept: new Counter({
+      name: 'sweeper_requeued_total',
+      help: 'Stored work re-enqueued by the sweeper',
+      labelNames: ['queue'] as const,
+      registers: [registry],
+    }),
+    ownershipChanges: new Counter({
+      name: 'ownership_changes_total',
+      help: 'CRM owner changes by classification (echo, manual, stale, noop, unknown_record)',
+      labelNames: ['crm', 'classification'] as const,
+      registers: [registry],
+    }),
+    conflicts: new Counter({
+      name: 'ownership_conflicts_total',
+      help: "A person's reassignments by policy and outcome",
+      labelNames: ['policy', 'outcome'] as const,
+      registers: [registry],
+    }),
+    slaBreaches: new Counter({
+      name: 'sla_breaches_total',
+      help: 'SLA timers that ran out, by what the breach did (reassign, escalate, stop)',
+      labelNames: ['action'] as const,
+      registers: [registry],
+    }),
+    crmApiUsage: new Gauge({
+      name: 'crm_api_usage',
+      help: "The CRM's own count of API calls used and allowed today (Salesforce Sforce-Limit-Info)",
+      labelNames: ['crm', 'kind'] as const,
+      registers: [registry],
+    }),
+    signatureFailures: new Counter({
+      name: 'webhook_signature_failures_total',
+      help: 'Webhooks refused for their signature',
+      labelNames: ['crm', 'code'] as const,
+      registers: [registry],
+    }),
+    retriesScheduled: new Counter({
+      name: 'retries_scheduled_total',
+      help: 'Failed tries given a next attempt in Postgres, by kind (route, writeback), CRM and error code',
+      labelNames: ['kind', 'crm', 'code'] as const,
+      registers: [registry],
+    }),
+    deadLetters: new Counter({
+      name: 'dead_letters_total',
+      help: 'Rows given up (refused for good or retry horizon spent), by kind, CRM and error code',
+      labelNames: ['kind', 'crm', 'code'] as const,
+      registers: [registry],
+    }),
+    circuitState: new Gauge({
+      name: 'crm_circuit_state',
+      help: "This process's circuit per CRM: 0 closed, 1 half-open (probing), 2 open (writes wait)",
+      labelNames: ['crm'] as const,
+      registers: [registry],
+    }),
     // Read from Postgres at scrape time, so every process reports the same fleet-wide numbers.
     backlog: new Gauge({
       name: 'backlog_rows',
@@ -131,8 +198,18 @@ export function createMetrics(build?: BuildInfo) {
         await read(sources.configVersion, (v) => this.set(v));
       },
     }),
-    buildInfo: new Gauge({ name: 'build_info', help: 'Always 1; the labels say what runs: package version, Node version, commit (unknown unless BUILD_COMMIT was set)', labelNames: ['version', 'node', 'commit'] as const, registers: [registry] }),
-    shed: new Counter({ name: 'http_requests_shed_total', help: 'Requests refused with 503 OVERLOADED before any work, by the pressure that tripped (eventLoopDelay, eventLoopUtilization, heapUsedBytes, rssBytes, healthCheck)', labelNames: ['reason'] as const, registers: [registry] }),
+    buildInfo: new Gauge({
+      name: 'build_info',
+      help: 'Always 1; the labels say what runs: package version, Node version, commit (unknown unless BUILD_COMMIT was set)',
+      labelNames: ['version', 'node', 'commit'] as const,
+      registers: [registry],
+    }),
+    shed: new Counter({
+      name: 'http_requests_shed_total',
+      help: 'Requests refused with 503 OVERLOADED before any work, by the pressure that tripped (eventLoopDelay, eventLoopUtilization, heapUsedBytes, rssBytes, healthCheck)',
+      labelNames: ['reason'] as const,
+      registers: [registry],
+    }),
     /** Where the scrape-time gauges read (the runtime wires the database, queue and config store in). */
     setSources(s: MetricSources) {
       Object.assign(sources, s);
@@ -142,7 +219,10 @@ export function createMetrics(build?: BuildInfo) {
       return sources.backlogAge?.();
     },
   };
-  m.buildInfo.set({ version: build?.version ?? 'unknown', node: process.version, commit: build?.commit ?? 'unknown' }, 1);
+  m.buildInfo.set(
+    { version: build?.version ?? 'unknown', node: process.version, commit: build?.commit ?? 'unknown' },
+    1,
+  );
   return m;
 }
 

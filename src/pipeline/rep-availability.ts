@@ -2,13 +2,20 @@
 // config publish. The rep must exist in the active config; the change is stored and audited in
 // one transaction (db/rep-availability.ts), and the next routing transaction reads it with the
 // routing state, so the very next lead sees it on every worker.
-import { getRepAvailability, listRepAvailabilityChanges, setRepAvailability, type RepAvailabilityChange } from '../db/index.js';
+import {
+  getRepAvailability,
+  listRepAvailabilityChanges,
+  setRepAvailability,
+  type RepAvailabilityChange,
+} from '../db/index.js';
 import { errors } from '../errors.js';
 import { didYouMean } from '../lead/index.js';
 import type { RepStatus } from '../routing/index.js';
 import type { PipelineDeps } from './deps.js';
 
-export type AvailabilityInput = { status: 'away'; until?: Date | undefined; note?: string | undefined } | { status: 'back'; note?: string | undefined };
+export type AvailabilityInput =
+  | { status: 'away'; until?: Date | undefined; note?: string | undefined }
+  | { status: 'back'; note?: string | undefined };
 
 export interface AvailabilityView {
   repId: string;
@@ -23,7 +30,8 @@ export interface AvailabilityView {
 async function requireRep(deps: PipelineDeps, repId: string): Promise<void> {
   const { doc } = await deps.configs.get();
   const ids = doc.routing.reps.map((r) => r.id);
-  if (!ids.includes(repId)) throw errors.notFoundAt('params.id', `rep "${repId}" is not in the active config${didYouMean(repId, ids)}`);
+  if (!ids.includes(repId))
+    throw errors.notFoundAt('params.id', `rep "${repId}" is not in the active config${didYouMean(repId, ids)}`);
 }
 
 function effective(status: RepStatus | undefined, now: Date): AvailabilityView['effective'] {
@@ -33,17 +41,31 @@ function effective(status: RepStatus | undefined, now: Date): AvailabilityView['
 
 export async function getAvailability(deps: PipelineDeps, repId: string): Promise<AvailabilityView> {
   await requireRep(deps, repId);
-  const [status, changes] = await Promise.all([getRepAvailability(deps.db, repId), listRepAvailabilityChanges(deps.db, repId, 20)]);
+  const [status, changes] = await Promise.all([
+    getRepAvailability(deps.db, repId),
+    listRepAvailabilityChanges(deps.db, repId, 20),
+  ]);
   return { repId, effective: effective(status, deps.now()), status: status ?? null, changes };
 }
 
 /** `by` is the audit actor (editor:1a2b3c4d, rep:ana). 400 for an `until` not in the future; nothing is written then. */
-export async function setAvailability(deps: PipelineDeps, repId: string, input: AvailabilityInput, by: string): Promise<AvailabilityView> {
+export async function setAvailability(
+  deps: PipelineDeps,
+  repId: string,
+  input: AvailabilityInput,
+  by: string,
+): Promise<AvailabilityView> {
   await requireRep(deps, repId);
   const now = deps.now();
   const until = input.status === 'away' ? input.until : undefined;
-  if (until && until.getTime() <= now.getTime()) throw errors.validation([{ path: 'body.until', message: `must be in the future (now is ${now.toISOString()})` }]);
-  const { status } = await setRepAvailability(deps.db, repId, { status: input.status, since: now, until, note: input.note }, by);
+  if (until && until.getTime() <= now.getTime())
+    throw errors.validation([{ path: 'body.until', message: `must be in the future (now is ${now.toISOString()})` }]);
+  const { status } = await setRepAvailability(
+    deps.db,
+    repId,
+    { status: input.status, since: now, until, note: input.note },
+    by,
+  );
   const changes = await listRepAvailabilityChanges(deps.db, repId, 20);
   return { repId, effective: effective(status, now), status, changes };
 }

@@ -23,7 +23,11 @@ export type NextAttempt = { kind: 'retry'; at: Date } | { kind: 'dead' };
  * scheduled past the horizon: the last try is at its end, and a failure at or after it is final.
  * `random` is in [0, 1).
  */
-export function nextAttempt(input: { now: Date; firstFailedAt: Date; failures: number; retryAfterMs?: number | undefined }, s: RetrySchedule, random: number): NextAttempt {
+export function nextAttempt(
+  input: { now: Date; firstFailedAt: Date; failures: number; retryAfterMs?: number | undefined },
+  s: RetrySchedule,
+  random: number,
+): NextAttempt {
   const now = input.now.getTime();
   const deadline = input.firstFailedAt.getTime() + s.horizonMs;
   if (now >= deadline) return { kind: 'dead' };
@@ -54,8 +58,13 @@ export function failureOf(err: unknown): Failure {
     return { code: err.code, message: err.message, retryable, ...(retryAfterMs !== undefined && { retryAfterMs }) };
   }
   // A job payload that does not parse will not parse next time either.
-  if (err instanceof ZodError) return { code: 'VALIDATION_FAILED', message: err.message, retryable: errorTable.VALIDATION_FAILED.retryable };
-  return { code: 'INTERNAL', message: err instanceof Error ? err.message : String(err), retryable: errorTable.INTERNAL.retryable };
+  if (err instanceof ZodError)
+    return { code: 'VALIDATION_FAILED', message: err.message, retryable: errorTable.VALIDATION_FAILED.retryable };
+  return {
+    code: 'INTERNAL',
+    message: err instanceof Error ? err.message : String(err),
+    retryable: errorTable.INTERNAL.retryable,
+  };
 }
 
 function retryAfterOf(err: AppError): number | undefined {

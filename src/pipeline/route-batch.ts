@@ -3,7 +3,16 @@
 // outbox rows, so a retry, a redelivery or a second worker finds them done and writes nothing.
 import { applyMapping, mappedCrmFields, ownerWriteFields, type SourceRecord } from '../mapping/index.js';
 import { decide, stateKeys, type Decision } from '../routing/index.js';
-import { getRoutableInboundEvents, leadRecordKey, listQueuedInboundEvents, lockForRouting, markInboundEventsDone, writeRoutingBatch, type ArmedTimer, type InboundEventRow } from '../db/index.js';
+import {
+  getRoutableInboundEvents,
+  leadRecordKey,
+  listQueuedInboundEvents,
+  lockForRouting,
+  markInboundEventsDone,
+  writeRoutingBatch,
+  type ArmedTimer,
+  type InboundEventRow,
+} from '../db/index.js';
 import { errors } from '../errors.js';
 import type { Lead } from '../lead/index.js';
 import type { MappingWarning } from '../mapping/index.js';
@@ -41,7 +50,9 @@ export const waitingLeadsPerBatch = 100;
 async function withWaitingLeads(deps: PipelineDeps, created: InboundEventRow[]): Promise<InboundEventRow[]> {
   if (!created.some((e) => e.status !== 'queued')) return created;
   const inBatch = new Set(created.map((e) => e.id));
-  const waiting = (await listQueuedInboundEvents(deps.db, waitingLeadsPerBatch)).map((e) => e.id).filter((id) => !inBatch.has(id));
+  const waiting = (await listQueuedInboundEvents(deps.db, waitingLeadsPerBatch))
+    .map((e) => e.id)
+    .filter((id) => !inBatch.has(id));
   return waiting.length === 0 ? created : [...created, ...(await getRoutableInboundEvents(deps.db, waiting))];
 }
 
@@ -49,7 +60,11 @@ async function withWaitingLeads(deps: PipelineDeps, created: InboundEventRow[]):
  * `deliver` takes the new outbox rows once the transaction has committed (the worker hands them
  * straight to its own write-back batcher); without it each row gets a write-back job.
  */
-export async function routeBatch(deps: PipelineDeps, eventIds: string[], deliver?: DeliverWrites): Promise<BatchOutcome> {
+export async function routeBatch(
+  deps: PipelineDeps,
+  eventIds: string[],
+  deliver?: DeliverWrites,
+): Promise<BatchOutcome> {
   const outcome: BatchOutcome = new Map(eventIds.map((id) => [id, undefined]));
   // Waiting leads pulled into this batch are not its jobs: their outcome is not this batch's to report.
   const report = (id: string, r: Error | undefined) => {
@@ -59,33 +74,52 @@ export async function routeBatch(deps: PipelineDeps, eventIds: string[], deliver
   // Owner changes go to the ownership sync, field updates to the SLA claim check (docs/sync.md).
   const owners = events.filter((e) => e.kind === 'ownerChanged');
   const updates = events.filter((e) => e.kind === 'updated');
-  const other = events.filter((e) => e.kind !== 'created' && e.kind !== 'ownerChanged' && e.kind !== 'updated').map((e) => e.id);
+  const other = events
+    .filter((e) => e.kind !== 'created' && e.kind !== 'ownerChanged' && e.kind !== 'updated')
+    .map((e) => e.id);
   if (other.length) await markInboundEventsDone(deps.db, other, deps.now());
-  for (const part of [await syncOwnershipBatch(deps, owners), await claimFromFieldChanges(deps, updates)]) for (const [id, r] of part) outcome.set(id, r);
+  for (const part of [await syncOwnershipBatch(deps, owners), await claimFromFieldChanges(deps, updates)])
+    for (const [id, r] of part) outcome.set(id, r);
   // Read after the field changes above: a close in this batch has freed its capacity by now.
-  const created = await withWaitingLeads(deps, events.filter((e) => e.kind === 'created'));
+  const created = await withWaitingLeads(
+    deps,
+    events.filter((e) => e.kind === 'created'),
+  );
   if (created.length === 0) return outcome;
 
   const { version, doc } = await deps.configs.get();
-  const records = await loadRecords(deps, created, (key) => (doc.mappings[key] ? mappedCrmFields(doc.mappings[key]) : []));
+  const records = await loadRecords(deps, created, (key) =>
+    doc.mappings[key] ? mappedCrmFields(doc.mappings[key]) : [],
+  );
   const routable: Routable[] = [];
   const closedWhen = doc.routing.sync?.closedWhen ?? [];
   for (const ev of created) {
     const key = `${ev.crm}/${ev.objectType}`;
     const mapping = doc.mappings[key];
     const rec = records.get(ev.id);
-    if (!mapping) report(ev.id, errors.mappingFailed([{ path: `mappings["${key}"]`, message: 'no mapping for this object type' }]));
+    if (!mapping)
+      report(ev.id, errors.mappingFailed([{ path: `mappings["${key}"]`, message: 'no mapping for this object type' }]));
     else if (rec instanceof Error) report(ev.id, rec);
     else {
       const { lead, warnings } = applyMapping(rec as SourceRecord, mapping);
       // The fields the mapping reads plus what the event carried (docs/routing.md, Closed records).
-      const fields = { ...((ev.payload as { fields?: Record<string, unknown> }).fields ?? {}), ...(rec as SourceRecord).fields };
+      const fields = {
+        ...((ev.payload as { fields?: Record<string, unknown> }).fields ?? {}),
+        ...(rec as SourceRecord).fields,
+      };
       const closedBy = closedOnCreation(closedWhen, fields);
-      routable.push(closedBy ? { ev, lead, warnings, closed: skippedAsClosed(closedBy, fields) } : { ev, lead, warnings });
+      routable.push(
+        closedBy ? { ev, lead, warnings, closed: skippedAsClosed(closedBy, fields) } : { ev, lead, warnings },
+      );
     }
   }
   // Waiting leads first (highest score, then oldest), then new ones oldest first.
-  routable.sort((a, b) => rank(a) - rank(b) || (b.lead.score ?? -Infinity) - (a.lead.score ?? -Infinity) || a.ev.receivedAt.getTime() - b.ev.receivedAt.getTime());
+  routable.sort(
+    (a, b) =>
+      rank(a) - rank(b) ||
+      (b.lead.score ?? -Infinity) - (a.lead.score ?? -Infinity) ||
+      a.ev.receivedAt.getTime() - b.ev.receivedAt.getTime(),
+  );
 
   // On PGlite queries run on this thread: let requests that arrived meanwhile store their events
   // before the routing transaction takes the one connection (a turn of the loop on Postgres).
@@ -93,9 +127,14 @@ export async function routeBatch(deps: PipelineDeps, eventIds: string[], deliver
   const now = deps.now();
   const decided = await deps.db.transaction(async (tx) => {
     const keys = stateKeys(doc.routing, now);
-    const { routable: open, state } = await lockForRouting(tx, { eventIds: routable.map((r) => r.ev.id), pools: [globalLockKey, ...keys.pools], counters: keys.counters });
+    const { routable: open, state } = await lockForRouting(tx, {
+      eventIds: routable.map((r) => r.ev.id),
+      pools: [globalLockKey, ...keys.pools],
+      counters: keys.counters,
+    });
     const todo = routable.filter((r) => open.has(r.ev.id));
-    if (todo.length === 0) return { results: [], outboxIds: [] as string[], timers: [] as ArmedTimer[], leadIds: new Map<string, string>() };
+    if (todo.length === 0)
+      return { results: [], outboxIds: [] as string[], timers: [] as ArmedTimer[], leadIds: new Map<string, string>() };
 
     // Two triggers for one record in a batch: route the first now, the rest in a later batch.
     const seen = new Set<string>();
@@ -107,14 +146,20 @@ export async function routeBatch(deps: PipelineDeps, eventIds: string[], deliver
         continue;
       }
       seen.add(k);
-      const decision = r.closed ?? decide(r.lead, doc.routing, state, now, r.ev.status === 'queued' ? { queuedSince: r.ev.receivedAt } : {});
+      const decision =
+        r.closed ??
+        decide(r.lead, doc.routing, state, now, r.ev.status === 'queued' ? { queuedSince: r.ev.receivedAt } : {});
       applyToState(state, decision.stateChange);
       results.push({ ...r, decision });
     }
 
     const placed = results.filter((r) => r.decision.kind !== 'queued');
     const assigned = placed.filter((r) => r.decision.kind === 'assigned');
-    const record = (lead: Lead) => ({ crm: lead.source.crm, object_type: lead.source.objectType, record_id: lead.source.id });
+    const record = (lead: Lead) => ({
+      crm: lead.source.crm,
+      object_type: lead.source.objectType,
+      record_id: lead.source.id,
+    });
     const change = mergeStateChanges(results.map((r) => r.decision.stateChange));
     const written = await writeRoutingBatch(
       tx,
@@ -137,16 +182,30 @@ export async function routeBatch(deps: PipelineDeps, eventIds: string[], deliver
           decision: { ...d, mappingWarnings: warnings },
           config_version: version,
         })),
-        outbox: assigned.flatMap(({ ev, decision: d }) => (d.kind === 'assigned' ? [{ event_id: ev.id, owner_id: d.crmOwnerId, extra_fields: ownerWriteFields(doc.mappings, ev, `${d.ruleId}: ${d.code}`) }] : [])),
+        outbox: assigned.flatMap(({ ev, decision: d }) =>
+          d.kind === 'assigned'
+            ? [
+                {
+                  event_id: ev.id,
+                  owner_id: d.crmOwnerId,
+                  extra_fields: ownerWriteFields(doc.mappings, ev, `${d.ruleId}: ${d.code}`),
+                },
+              ]
+            : [],
+        ),
         reassignedEventIds: assigned.map((r) => r.ev.id),
         timers: assigned.flatMap(({ ev, decision }) => {
           const t = slaTimerSpec(doc.routing, decision, now);
-          return t ? [{ event_id: ev.id, pool_id: t.poolId, rep_id: t.repId, due_at: t.dueAt.toISOString(), reassignments: 0 }] : [];
+          return t
+            ? [{ event_id: ev.id, pool_id: t.poolId, rep_id: t.repId, due_at: t.dueAt.toISOString(), reassignments: 0 }]
+            : [];
         }),
         cursors: change.cursors,
         counterDeltas: Object.fromEntries(Object.entries(change.counterDeltas).filter(([, d]) => d !== 0)),
         doneEventIds: placed.map((r) => r.ev.id),
-        queued: results.filter((r) => r.decision.kind === 'queued').map((r) => ({ id: r.ev.id, score: r.lead.score ?? null })),
+        queued: results
+          .filter((r) => r.decision.kind === 'queued')
+          .map((r) => ({ id: r.ev.id, score: r.lead.score ?? null })),
       },
       now,
     );
@@ -157,10 +216,22 @@ export async function routeBatch(deps: PipelineDeps, eventIds: string[], deliver
   await handOverWrites(deps, decided.outboxIds, { via: deliver });
   const logRouted = deps.logger.isLevelEnabled('info');
   for (const { ev, decision: d } of decided.results) {
-    deps.metrics.leadsRouted.inc({ pool: d.poolId ?? 'none', rule: d.ruleId ?? 'none', outcome: d.kind, reason: d.code });
+    deps.metrics.leadsRouted.inc({
+      pool: d.poolId ?? 'none',
+      rule: d.ruleId ?? 'none',
+      outcome: d.kind,
+      reason: d.code,
+    });
     if (logRouted) {
       leadLogger(deps.logger, { leadId: decided.leadIds.get(ev.id), eventId: ev.id, requestId: ev.requestId }).info(
-        { outcome: d.kind, code: d.code, pool: d.poolId, rule: d.ruleId, owner: d.kind === 'assigned' ? d.ownerId : undefined, configVersion: version },
+        {
+          outcome: d.kind,
+          code: d.code,
+          pool: d.poolId,
+          rule: d.ruleId,
+          owner: d.kind === 'assigned' ? d.ownerId : undefined,
+          configVersion: version,
+        },
         'lead routed',
       );
     }

@@ -62,7 +62,15 @@ export interface PreviewOutput {
   at: string;
   config: { kind: 'active'; version: number } | { kind: 'draft'; comparedWithVersion: number; draftId?: string };
   results: PreviewResult[];
-  summary: { leads: number; assigned: number; unassigned: number; queued: number; skipped: number; byOwner: Record<string, number>; changed?: number };
+  summary: {
+    leads: number;
+    assigned: number;
+    unassigned: number;
+    queued: number;
+    skipped: number;
+    byOwner: Record<string, number>;
+    changed?: number;
+  };
 }
 
 /** A lead ready to route: what the request or the store gave, and how to make it canonical under a config. */
@@ -73,13 +81,20 @@ interface PreviewLead {
 
 export async function previewRoutes(deps: PipelineDeps, input: PreviewInput): Promise<PreviewOutput> {
   const active = await deps.configs.get();
-  const draft = input.draftId !== undefined ? await loadDraft(deps, input.draftId) : input.config === undefined ? undefined : parseDraft(input.config);
+  const draft =
+    input.draftId !== undefined
+      ? await loadDraft(deps, input.draftId)
+      : input.config === undefined
+        ? undefined
+        : parseDraft(input.config);
   const now = input.at ?? deps.now();
   const used = draft ?? active.doc;
   const leads = input.recent !== undefined ? await storedLeads(deps, input.recent) : apiLeads(input.leads ?? []);
   if (input.recent === undefined && !used.mappings[previewMappingKey]) {
-    const path = input.config !== undefined ? `body.config.mappings["${previewMappingKey}"]` : `mappings["${previewMappingKey}"]`;
-    const whose = input.draftId !== undefined ? `draft ${input.draftId}` : draft ? 'the draft' : `active config v${active.version}`;
+    const path =
+      input.config !== undefined ? `body.config.mappings["${previewMappingKey}"]` : `mappings["${previewMappingKey}"]`;
+    const whose =
+      input.draftId !== undefined ? `draft ${input.draftId}` : draft ? 'the draft' : `active config v${active.version}`;
     throw errors.configInvalid([{ path, message: `${whose} has no mapping for API leads, which preview needs` }]);
   }
 
@@ -103,7 +118,13 @@ export async function previewRoutes(deps: PipelineDeps, input: PreviewInput): Pr
   }
   return {
     at: now.toISOString(),
-    config: draft ? { kind: 'draft', comparedWithVersion: active.version, ...(input.draftId !== undefined && { draftId: input.draftId }) } : { kind: 'active', version: active.version },
+    config: draft
+      ? {
+          kind: 'draft',
+          comparedWithVersion: active.version,
+          ...(input.draftId !== undefined && { draftId: input.draftId }),
+        }
+      : { kind: 'active', version: active.version },
     results,
     summary: summarise(results, draft !== undefined),
   };
@@ -114,7 +135,11 @@ function apiLeads(leads: NonNullable<PreviewInput['leads']>): PreviewLead[] {
     const { externalId, ...fields } = input;
     return {
       shown: externalId ? { externalId } : {},
-      toLead: (doc) => applyMapping({ ref: { crm: 'api', objectType: 'lead', id: externalId ?? `preview-${i + 1}` }, fields }, doc.mappings[previewMappingKey]!),
+      toLead: (doc) =>
+        applyMapping(
+          { ref: { crm: 'api', objectType: 'lead', id: externalId ?? `preview-${i + 1}` }, fields },
+          doc.mappings[previewMappingKey]!,
+        ),
     };
   });
 }
@@ -133,7 +158,13 @@ function parseDraft(config: unknown): ConfigDocument {
   const parsed = parseConfigDocument(config);
   if (parsed.ok) return parsed.doc;
   // Paths name the request field, as every other 4xx does: body.config.routing.rules[id=r1].action.pool
-  throw errors.configInvalid(parsed.errors.map((e): FieldIssue => ({ path: e.path === '(root)' ? 'body.config' : e.path.startsWith('[') ? `body.config${e.path}` : `body.config.${e.path}`, message: e.message })));
+  throw errors.configInvalid(
+    parsed.errors.map((e): FieldIssue => ({
+      path:
+        e.path === '(root)' ? 'body.config' : e.path.startsWith('[') ? `body.config${e.path}` : `body.config.${e.path}`,
+      message: e.message,
+    })),
+  );
 }
 
 async function loadDraft(deps: PipelineDeps, id: string): Promise<ConfigDocument> {
@@ -145,7 +176,12 @@ async function loadDraft(deps: PipelineDeps, id: string): Promise<ConfigDocument
   return parsed.doc;
 }
 
-function runAll(leads: PreviewLead[], doc: ConfigDocument, state: RoutingState, now: Date): Array<Omit<PreviewResult, 'index'>> {
+function runAll(
+  leads: PreviewLead[],
+  doc: ConfigDocument,
+  state: RoutingState,
+  now: Date,
+): Array<Omit<PreviewResult, 'index'>> {
   return leads.map((item, i) => {
     const { lead, warnings } = item.toLead(doc, i);
     const decision = decide(lead, doc.routing, state, now);
@@ -171,5 +207,10 @@ function summarise(results: PreviewResult[], draft: boolean): PreviewOutput['sum
     count[r.decision.kind]++;
     if (r.decision.ownerId) byOwner[r.decision.ownerId] = (byOwner[r.decision.ownerId] ?? 0) + 1;
   }
-  return { leads: results.length, ...count, byOwner, ...(draft ? { changed: results.filter((r) => r.changed).length } : {}) };
+  return {
+    leads: results.length,
+    ...count,
+    byOwner,
+    ...(draft ? { changed: results.filter((r) => r.changed).length } : {}),
+  };
 }

@@ -7,11 +7,15 @@ import type { ClaimCondition, Decision } from '../routing/index.js';
 import { isClaimed } from '../sync/index.js';
 
 /** The closedWhen condition a new record already meets, or undefined. `fields` are CRM field names. */
-export function closedOnCreation(closedWhen: readonly ClaimCondition[], fields: Record<string, unknown>): ClaimCondition | undefined {
+export function closedOnCreation(
+  closedWhen: readonly ClaimCondition[],
+  fields: Record<string, unknown>,
+): ClaimCondition | undefined {
   return closedWhen.find((c) => !('changedFrom' in c) && isClaimed({ fields }, { claimedWhen: [c] }));
 }
 
-const valueOf = (fields: Record<string, unknown>, name: string) => Object.entries(fields).find(([k]) => k.toLowerCase() === name.toLowerCase())?.[1];
+const valueOf = (fields: Record<string, unknown>, name: string) =>
+  Object.entries(fields).find(([k]) => k.toLowerCase() === name.toLowerCase())?.[1];
 
 /** The decision stored for a record created closed: like a skip action's, under the pseudo rule "closedWhen". */
 export function skippedAsClosed(condition: ClaimCondition, fields: Record<string, unknown>): Decision {

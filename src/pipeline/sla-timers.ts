@@ -44,7 +44,15 @@ import {
 import { errors } from '../errors.js';
 import type { CrmName, Lead } from '../lead/index.js';
 import { ownerWriteFields } from '../mapping/index.js';
-import { crmOwnerIdOf, decide, openKey, stateKeys, type Decision, type RoutingConfig, type StateChange } from '../routing/index.js';
+import {
+  crmOwnerIdOf,
+  decide,
+  openKey,
+  stateKeys,
+  type Decision,
+  type RoutingConfig,
+  type StateChange,
+} from '../routing/index.js';
 import { counterDeltasForMove, excludeReps, isClaimed, onSlaBreach, slaDeadlineFor, slaFor } from '../sync/index.js';
 import type { PipelineDeps } from './deps.js';
 import type { BatchOutcome } from './group-commit.js';
@@ -61,7 +69,11 @@ export interface PlacedAssignment {
 }
 
 /** The timer an assignment arms: one per assignment to a rep of a pool with an SLA. */
-export function slaTimerSpec(config: RoutingConfig, d: Decision, now: Date): { poolId: string; repId: string; dueAt: Date } | undefined {
+export function slaTimerSpec(
+  config: RoutingConfig,
+  d: Decision,
+  now: Date,
+): { poolId: string; repId: string; dueAt: Date } | undefined {
   if (d.kind !== 'assigned' || d.ownerKind !== 'rep' || !d.poolId) return undefined;
   const sla = slaFor(config, d.poolId);
   const rep = config.reps.find((r) => r.id === d.ownerId);
@@ -74,10 +86,21 @@ export function slaTimerSpec(config: RoutingConfig, d: Decision, now: Date): { p
  * for each assignment to a rep of a pool with an SLA. Returns the timers to schedule after commit.
  * (A routing batch does the same inside writeRoutingBatch's one statement.)
  */
-export async function armSlaTimers(tx: DbOrTx, config: RoutingConfig, placed: PlacedAssignment[], now: Date, reassignments = 0): Promise<SlaTimerRow[]> {
+export async function armSlaTimers(
+  tx: DbOrTx,
+  config: RoutingConfig,
+  placed: PlacedAssignment[],
+  now: Date,
+  reassignments = 0,
+): Promise<SlaTimerRow[]> {
   const assigned = placed.filter((p) => p.decision.kind === 'assigned');
   if (assigned.length === 0) return [];
-  await closePendingSlaTimers(tx, [...new Set(assigned.map((p) => p.leadId))], { status: 'cancelled', reason: 'REASSIGNED', at: now, exceptAssignmentIds: assigned.map((p) => p.assignmentId) });
+  await closePendingSlaTimers(tx, [...new Set(assigned.map((p) => p.leadId))], {
+    status: 'cancelled',
+    reason: 'REASSIGNED',
+    at: now,
+    exceptAssignmentIds: assigned.map((p) => p.assignmentId),
+  });
   const rows = assigned.flatMap(({ leadId, assignmentId, decision }) => {
     const t = slaTimerSpec(config, decision, now);
     return t ? [{ leadId, assignmentId, ...t, reassignments }] : [];
@@ -89,7 +112,14 @@ export async function armSlaTimers(tx: DbOrTx, config: RoutingConfig, placed: Pl
 export async function scheduleSlaTimers(deps: PipelineDeps, timers: ArmedTimer[]): Promise<void> {
   for (const t of timers) {
     const delayMs = Math.max(0, t.dueAt.getTime() - deps.now().getTime());
-    await nudge(deps, 'sla', { v: 1, slaTimerId: t.id } satisfies SlaTimerJob, { jobId: slaTimerJobId(t), delayMs }, { timerId: t.id }, 'SLA job');
+    await nudge(
+      deps,
+      'sla',
+      { v: 1, slaTimerId: t.id } satisfies SlaTimerJob,
+      { jobId: slaTimerJobId(t), delayMs },
+      { timerId: t.id },
+      'SLA job',
+    );
   }
 }
 
@@ -106,7 +136,10 @@ export async function fireSlaTimer(deps: PipelineDeps, timerId: string): Promise
 
   const done = await deps.db.transaction(async (tx) => {
     const keys = stateKeys(config, now);
-    const state = await loadRoutingStateForUpdate(tx, { pools: [routingLockKey, ...keys.pools], counters: keys.counters });
+    const state = await loadRoutingStateForUpdate(tx, {
+      pools: [routingLockKey, ...keys.pools],
+      counters: keys.counters,
+    });
     const lead = await lockLead(tx, seen.leadId);
     const timer = await lockSlaTimer(tx, timerId);
     if (!lead || !timer || timer.status !== 'pending') return { result: 'not_pending' as const };
@@ -124,8 +157,14 @@ export async function fireSlaTimer(deps: PipelineDeps, timerId: string): Promise
       breachedRepIds: await listBreachedRepIds(tx, lead.id),
     });
     if (action.kind === 'stop') {
-      const status = action.reason === 'MAX_REASSIGNMENTS' ? 'breached' : action.reason === 'CLAIMED' ? 'claimed' : 'cancelled';
-      await closeSlaTimer(tx, timer.id, { status, reason: action.reason, at: now, breachAction: status === 'breached' ? 'stop' : undefined });
+      const status =
+        action.reason === 'MAX_REASSIGNMENTS' ? 'breached' : action.reason === 'CLAIMED' ? 'claimed' : 'cancelled';
+      await closeSlaTimer(tx, timer.id, {
+        status,
+        reason: action.reason,
+        at: now,
+        breachAction: status === 'breached' ? 'stop' : undefined,
+      });
       return { result: 'stopped' as const, breach: status === 'breached' ? 'stop' : undefined };
     }
 
@@ -135,7 +174,8 @@ export async function fireSlaTimer(deps: PipelineDeps, timerId: string): Promise
     if (action.kind === 'reassign') {
       decision = decide(lead.data as Lead, excludeReps(config, action.excludeRepIds), state, now);
       // Nobody in the pool or its overflow can take it: the manager, if there is one, rather than nobody.
-      if (decision.kind !== 'assigned' && sla.managerRepId && !action.excludeRepIds.includes(sla.managerRepId)) escalateTo = sla.managerRepId;
+      if (decision.kind !== 'assigned' && sla.managerRepId && !action.excludeRepIds.includes(sla.managerRepId))
+        escalateTo = sla.managerRepId;
     }
     const attempt = action.kind === 'reassign' ? action.attempt : timer.reassignments + 1;
     const breach = await insertInboundEvent(tx, {
@@ -145,28 +185,75 @@ export async function fireSlaTimer(deps: PipelineDeps, timerId: string): Promise
       crm: lead.crm,
       objectType: lead.objectType,
       recordId: lead.recordId,
-      payload: { timerId: timer.id, leadId: lead.id, breachedRepId: timer.repId, action, dueAt: timer.dueAt.toISOString(), firedAt: now.toISOString() },
+      payload: {
+        timerId: timer.id,
+        leadId: lead.id,
+        breachedRepId: timer.repId,
+        action,
+        dueAt: timer.dueAt.toISOString(),
+        firedAt: now.toISOString(),
+      },
     });
     await markInboundEventsDone(tx, [breach.id], now);
     if (breach.duplicate) return { result: 'not_pending' as const };
 
-    let owner: { repId: string; crmOwnerId: string; poolId: string | null; ruleId: string | null; code: string; stateChange: StateChange; decision: unknown } | undefined;
+    let owner:
+      | {
+          repId: string;
+          crmOwnerId: string;
+          poolId: string | null;
+          ruleId: string | null;
+          code: string;
+          stateChange: StateChange;
+          decision: unknown;
+        }
+      | undefined;
     if (escalateTo) {
       const manager = config.reps.find((r) => r.id === escalateTo);
       const crmOwnerId = manager && crmOwnerIdOf(manager, crm);
       if (manager && crmOwnerId) {
-        const stateChange = { cursors: {}, counterDeltas: counterDeltasForMove({ to: { rep: manager, at: now }, periods: true }) };
-        owner = { repId: manager.id, crmOwnerId, poolId: timer.poolId, ruleId: null, code: 'SLA_ESCALATED', stateChange, decision: { kind: 'escalated', managerRepId: manager.id, breachedRepId: timer.repId, attempt } };
+        const stateChange = {
+          cursors: {},
+          counterDeltas: counterDeltasForMove({ to: { rep: manager, at: now }, periods: true }),
+        };
+        owner = {
+          repId: manager.id,
+          crmOwnerId,
+          poolId: timer.poolId,
+          ruleId: null,
+          code: 'SLA_ESCALATED',
+          stateChange,
+          decision: { kind: 'escalated', managerRepId: manager.id, breachedRepId: timer.repId, attempt },
+        };
       }
     } else if (decision?.kind === 'assigned' && decision.ownerKind === 'rep') {
-      owner = { repId: decision.ownerId, crmOwnerId: decision.crmOwnerId, poolId: decision.poolId ?? timer.poolId, ruleId: decision.ruleId ?? null, code: decision.code, stateChange: decision.stateChange, decision: { ...decision, sla: { timerId: timer.id, breachedRepId: timer.repId, attempt } } };
+      owner = {
+        repId: decision.ownerId,
+        crmOwnerId: decision.crmOwnerId,
+        poolId: decision.poolId ?? timer.poolId,
+        ruleId: decision.ruleId ?? null,
+        code: decision.code,
+        stateChange: decision.stateChange,
+        decision: { ...decision, sla: { timerId: timer.id, breachedRepId: timer.repId, attempt } },
+      };
     }
 
     const breachAction = escalateTo ? 'escalate' : 'reassign';
     if (!owner) {
       // Recorded as a breach that moved nothing; the lead stays with its rep, who is still on the hook.
       await insertAssignments(tx, [
-        { eventId: breach.id, leadId: lead.id, outcome: 'unassigned', repId: null, crmOwnerId: null, poolId: timer.poolId, ruleId: null, reasonCode: decision?.code ?? 'NO_CRM_OWNER', decision: decision ?? { kind: 'unassigned', code: 'NO_CRM_OWNER' }, configVersion: version },
+        {
+          eventId: breach.id,
+          leadId: lead.id,
+          outcome: 'unassigned',
+          repId: null,
+          crmOwnerId: null,
+          poolId: timer.poolId,
+          ruleId: null,
+          reasonCode: decision?.code ?? 'NO_CRM_OWNER',
+          decision: decision ?? { kind: 'unassigned', code: 'NO_CRM_OWNER' },
+          configVersion: version,
+        },
       ]);
       await closeSlaTimer(tx, timer.id, { status: 'breached', reason: 'NO_REP_AVAILABLE', at: now, breachAction });
       return { result: 'stopped' as const, breach: breachAction };
@@ -174,27 +261,70 @@ export async function fireSlaTimer(deps: PipelineDeps, timerId: string): Promise
 
     const assignmentId = randomUUID();
     await insertAssignments(tx, [
-      { id: assignmentId, eventId: breach.id, leadId: lead.id, outcome: 'assigned', repId: owner.repId, crmOwnerId: owner.crmOwnerId, poolId: owner.poolId, ruleId: owner.ruleId, reasonCode: owner.code, decision: owner.decision, configVersion: version },
+      {
+        id: assignmentId,
+        eventId: breach.id,
+        leadId: lead.id,
+        outcome: 'assigned',
+        repId: owner.repId,
+        crmOwnerId: owner.crmOwnerId,
+        poolId: owner.poolId,
+        ruleId: owner.ruleId,
+        reasonCode: owner.code,
+        decision: owner.decision,
+        configVersion: version,
+      },
     ]);
     const [outboxId] = await insertOutboxRows(tx, [
-      { assignmentId, leadId: lead.id, crm: lead.crm, objectType: lead.objectType, recordId: lead.recordId, ownerId: owner.crmOwnerId, extraFields: ownerWriteFields(doc.mappings, lead, `sla: ${breachAction} after ${timer.repId} did not claim`) },
+      {
+        assignmentId,
+        leadId: lead.id,
+        crm: lead.crm,
+        objectType: lead.objectType,
+        recordId: lead.recordId,
+        ownerId: owner.crmOwnerId,
+        extraFields: ownerWriteFields(doc.mappings, lead, `sla: ${breachAction} after ${timer.repId} did not claim`),
+      },
     ]);
     // The breached rep gives back the open lead; the day/week charge stays: they were handed it.
     const previous = lead.ownerRepId ? config.reps.find((r) => r.id === lead.ownerRepId) : undefined;
-    const giveBack = { cursors: {}, counterDeltas: previous ? counterDeltasForMove({ from: { rep: previous }, periods: false }) : {} };
+    const giveBack = {
+      cursors: {},
+      counterDeltas: previous ? counterDeltasForMove({ from: { rep: previous }, periods: false }) : {},
+    };
     await applyStateChange(tx, mergeStateChanges([owner.stateChange, giveBack]), now);
-    await updateLeadOwnership(tx, [{ id: lead.id, ownerRepId: owner.repId, crmOwnerId: owner.crmOwnerId, ownerSince: now }], now);
-    await closeSlaTimer(tx, timer.id, { status: 'breached', reason: escalateTo ? 'ESCALATED' : 'REASSIGNED', at: now, breachAction, nextRepId: owner.repId });
+    await updateLeadOwnership(
+      tx,
+      [{ id: lead.id, ownerRepId: owner.repId, crmOwnerId: owner.crmOwnerId, ownerSince: now }],
+      now,
+    );
+    await closeSlaTimer(tx, timer.id, {
+      status: 'breached',
+      reason: escalateTo ? 'ESCALATED' : 'REASSIGNED',
+      at: now,
+      breachAction,
+      nextRepId: owner.repId,
+    });
     const next = escalateTo
       ? []
       : await armSlaTimers(tx, config, [{ leadId: lead.id, assignmentId, decision: decision! }], now, attempt);
-    return { result: escalateTo ? ('escalated' as const) : ('reassigned' as const), breach: breachAction, outboxId, next, from: timer.repId, to: owner.repId };
+    return {
+      result: escalateTo ? ('escalated' as const) : ('reassigned' as const),
+      breach: breachAction,
+      outboxId,
+      next,
+      from: timer.repId,
+      to: owner.repId,
+    };
   });
 
   if ('breach' in done && done.breach) deps.metrics.slaBreaches.inc({ action: done.breach });
   if ('outboxId' in done && done.outboxId) {
     await handOverWrites(deps, [done.outboxId]);
-    deps.logger.info({ timerId, leadId: seen.leadId, from: done.from, to: done.to, action: done.breach }, 'SLA breached: lead reassigned');
+    deps.logger.info(
+      { timerId, leadId: seen.leadId, from: done.from, to: done.to, action: done.breach },
+      'SLA breached: lead reassigned',
+    );
   }
   if ('next' in done && done.next) await scheduleSlaTimers(deps, done.next);
   return done.result;
@@ -209,7 +339,10 @@ export async function fireDueSlaTimers(deps: PipelineDeps, opts: { dueBy: Date; 
       const r = await fireSlaTimer(deps, t.id);
       if (r !== 'not_pending' && r !== 'not_due') fired++;
     } catch (err) {
-      deps.logger.warn({ timerId: t.id, err: (err as Error).message }, 'SLA timer not fired; the next sweep tries again');
+      deps.logger.warn(
+        { timerId: t.id, err: (err as Error).message },
+        'SLA timer not fired; the next sweep tries again',
+      );
     }
   }
   return fired;
@@ -229,11 +362,24 @@ export async function claimFromFieldChanges(deps: PipelineDeps, events: InboundE
   const now = deps.now();
   const freed: Record<string, number> = {};
   await deps.db.transaction(async (tx) => {
-    const open = await lockRoutableInboundEvents(tx, events.map((e) => e.id));
+    const open = await lockRoutableInboundEvents(
+      tx,
+      events.map((e) => e.id),
+    );
     const todo = events.filter((e) => open.has(e.id));
     if (todo.length === 0) return;
-    const leads = new Map((await lockLeadsByRecord(tx, todo.map((e) => ({ crm: e.crm, objectType: e.objectType, recordId: e.recordId })))).map((l) => [recordKeyOf(l), l]));
-    const pending = await listPendingSlaTimers(tx, [...leads.values()].map((l) => l.id));
+    const leads = new Map(
+      (
+        await lockLeadsByRecord(
+          tx,
+          todo.map((e) => ({ crm: e.crm, objectType: e.objectType, recordId: e.recordId })),
+        )
+      ).map((l) => [recordKeyOf(l), l]),
+    );
+    const pending = await listPendingSlaTimers(
+      tx,
+      [...leads.values()].map((l) => l.id),
+    );
     const closedWhen = doc.routing.sync?.closedWhen ?? [];
     const toClose: string[] = [];
     for (const ev of todo) {
@@ -242,10 +388,12 @@ export async function claimFromFieldChanges(deps: PipelineDeps, events: InboundE
       const p = ev.payload as Partial<UpdatedEvent>;
       const change = { fields: p.fields ?? {}, changedFields: p.changedFields ?? [] };
       if (closedWhen.length > 0 && isClaimed(change, { claimedWhen: closedWhen })) toClose.push(lead.id);
-      const claimedBy = pending.filter((t) => t.leadId === lead.id && t.status === 'pending').find((t) => {
-        const sla = slaFor(doc.routing, t.poolId);
-        return sla !== undefined && isClaimed(change, sla);
-      });
+      const claimedBy = pending
+        .filter((t) => t.leadId === lead.id && t.status === 'pending')
+        .find((t) => {
+          const sla = slaFor(doc.routing, t.poolId);
+          return sla !== undefined && isClaimed(change, sla);
+        });
       if (!claimedBy) continue;
       const by = `field:${change.changedFields.join(',') || Object.keys(change.fields).join(',')}`;
       const closed = await closePendingSlaTimers(tx, [lead.id], { status: 'claimed', reason: 'CLAIMED', at: now });
@@ -257,7 +405,11 @@ export async function claimFromFieldChanges(deps: PipelineDeps, events: InboundE
     const closed = await closeLeads(tx, toClose, now);
     for (const c of closed) if (c.ownerRepId) freed[openKey(c.ownerRepId)] = (freed[openKey(c.ownerRepId)] ?? 0) - 1;
     await applyStateChange(tx, { cursors: {}, counterDeltas: freed }, now);
-    await markInboundEventsDone(tx, todo.map((e) => e.id), now);
+    await markInboundEventsDone(
+      tx,
+      todo.map((e) => e.id),
+      now,
+    );
   });
   // Capacity freed: the leads full pools hold get their turn now, not at the next sweep.
   if (Object.keys(freed).length > 0) await offerQueuedLeads(deps);

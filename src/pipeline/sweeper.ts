@@ -10,7 +10,10 @@ import { enqueueTry } from './durability.js';
 import { offerQueuedLeads } from './queued-leads.js';
 import { fireDueSlaTimers } from './sla-timers.js';
 
-export async function sweepOnce(deps: PipelineDeps, opts: { olderThanMs: number; limit?: number }): Promise<{ events: number; writes: number; queued: number; slaFired: number }> {
+export async function sweepOnce(
+  deps: PipelineDeps,
+  opts: { olderThanMs: number; limit?: number },
+): Promise<{ events: number; writes: number; queued: number; slaFired: number }> {
   const now = deps.now();
   const cutoff = new Date(now.getTime() - opts.olderThanMs);
   const limit = opts.limit ?? 1000;
@@ -27,14 +30,21 @@ export async function sweepOnce(deps: PipelineDeps, opts: { olderThanMs: number;
   // still due a grace period later had its job lost (a partial Redis loss can leave an orphaned
   // job id that swallows every add): it gets a new id per grace period. Rows are claimed before
   // a write, so a second job for one row sends nothing.
-  const round = (r: { nextAttemptAt: Date | null }) => (r.nextAttemptAt && r.nextAttemptAt < cutoff ? Math.floor(now.getTime() / Math.max(1, opts.olderThanMs)) : undefined);
+  const round = (r: { nextAttemptAt: Date | null }) =>
+    r.nextAttemptAt && r.nextAttemptAt < cutoff ? Math.floor(now.getTime() / Math.max(1, opts.olderThanMs)) : undefined;
   for (const e of dueEvents) await enqueueTry(deps.queue, 'route', e.id, e.attempts, 0, round(e));
   for (const w of dueWrites) await enqueueTry(deps.queue, 'writeback', w.id, w.attempts, 0, round(w));
   if (events.length + dueEvents.length) deps.metrics.swept.inc({ queue: 'route' }, events.length + dueEvents.length);
-  if (writes.length + dueWrites.length) deps.metrics.swept.inc({ queue: 'writeback' }, writes.length + dueWrites.length);
+  if (writes.length + dueWrites.length)
+    deps.metrics.swept.inc({ queue: 'writeback' }, writes.length + dueWrites.length);
   // SLA timers past due by the grace period fire from Postgres: their delayed job may be gone with Redis.
   const slaFired = await fireDueSlaTimers(deps, { dueBy: cutoff, limit });
-  return { events: events.length + dueEvents.length, writes: writes.length + dueWrites.length, queued: queuedCount, slaFired };
+  return {
+    events: events.length + dueEvents.length,
+    writes: writes.length + dueWrites.length,
+    queued: queuedCount,
+    slaFired,
+  };
 }
 
 export function startSweeper(deps: PipelineDeps, opts: { intervalMs: number; olderThanMs: number }): () => void {

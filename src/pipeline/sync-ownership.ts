@@ -70,7 +70,10 @@ interface Applied {
 
 function toChange(ev: InboundEventRow): OwnershipChange {
   const p = ev.payload as Partial<OwnerChangedEvent>;
-  const occurredAt = typeof p.occurredAt === 'string' && !Number.isNaN(Date.parse(p.occurredAt)) ? p.occurredAt : ev.receivedAt.toISOString();
+  const occurredAt =
+    typeof p.occurredAt === 'string' && !Number.isNaN(Date.parse(p.occurredAt))
+      ? p.occurredAt
+      : ev.receivedAt.toISOString();
   return {
     record: { crm: ev.crm as CrmName, objectType: ev.objectType, id: ev.recordId },
     newOwnerId: p.newOwnerId ?? null,
@@ -83,7 +86,13 @@ function toChange(ev: InboundEventRow): OwnershipChange {
 }
 
 function toLedgerWrite(w: LedgerWriteRow): LedgerWrite {
-  return { writeId: w.id, ownerId: w.ownerId, writtenAt: w.doneAt ?? w.createdAt, status: w.status as LedgerWrite['status'], confirmedAt: w.confirmedAt };
+  return {
+    writeId: w.id,
+    ownerId: w.ownerId,
+    writtenAt: w.doneAt ?? w.createdAt,
+    status: w.status as LedgerWrite['status'],
+    confirmedAt: w.confirmedAt,
+  };
 }
 
 const later = (a: Date | null, b: Date) => (a && a.getTime() > b.getTime() ? a : b);
@@ -94,15 +103,25 @@ export async function syncOwnershipBatch(deps: PipelineDeps, events: InboundEven
   const { version, doc } = await deps.configs.get();
   const now = deps.now();
   const applied = await deps.db.transaction(async (tx): Promise<Applied> => {
-    const open = await lockRoutableInboundEvents(tx, events.map((e) => e.id));
+    const open = await lockRoutableInboundEvents(
+      tx,
+      events.map((e) => e.id),
+    );
     const todo = events
       .filter((e) => open.has(e.id))
       .map((ev) => ({ ev, change: toChange(ev) }))
-      .sort((a, b) => Date.parse(a.change.occurredAt) - Date.parse(b.change.occurredAt) || a.ev.receivedAt.getTime() - b.ev.receivedAt.getTime());
+      .sort(
+        (a, b) =>
+          Date.parse(a.change.occurredAt) - Date.parse(b.change.occurredAt) ||
+          a.ev.receivedAt.getTime() - b.ev.receivedAt.getTime(),
+      );
     if (todo.length === 0) return { outboxIds: [], counts: [], conflicts: [] };
     // Counters move only under the routing lock; the ones this reads (clampAtZero) are read after it.
     await lockRoutingState(tx, [routingLockKey]);
-    const leadRows = await lockLeadsByRecord(tx, todo.map(({ ev }) => ({ crm: ev.crm, objectType: ev.objectType, recordId: ev.recordId })));
+    const leadRows = await lockLeadsByRecord(
+      tx,
+      todo.map(({ ev }) => ({ crm: ev.crm, objectType: ev.objectType, recordId: ev.recordId })),
+    );
     const leadIds = leadRows.map((l) => l.id);
     // One connection per transaction: these run one after the other.
     const writes = await loadLedgerWrites(tx, leadIds);
@@ -119,7 +138,17 @@ export async function syncOwnershipBatch(deps: PipelineDeps, events: InboundEven
       writes,
       routed,
       reverts,
-      out: { changes: [], confirmed: [], assignments: [], outbox: [], conflicts: [], deltas: {}, touched: new Set(), cancelTimers: new Set(), applied: { outboxIds: [], counts: [], conflicts: [] } },
+      out: {
+        changes: [],
+        confirmed: [],
+        assignments: [],
+        outbox: [],
+        conflicts: [],
+        deltas: {},
+        touched: new Set(),
+        cancelTimers: new Set(),
+        applied: { outboxIds: [], counts: [], conflicts: [] },
+      },
     };
     for (const { ev, change } of todo) applyOne(ctx, ev, change);
     const o = ctx.out;
@@ -131,12 +160,22 @@ export async function syncOwnershipBatch(deps: PipelineDeps, events: InboundEven
     await confirmWrites(tx, o.confirmed, now);
     const patches: LeadOwnershipPatch[] = [...o.touched].map((id) => {
       const l = [...ctx.leads.values()].find((x) => x.id === id)!;
-      return { id, ownerRepId: l.ownerRepId, crmOwnerId: l.crmOwnerId, ownerSince: l.ownerSince, lastOwnerChangeAt: l.lastOwnerChangeAt };
+      return {
+        id,
+        ownerRepId: l.ownerRepId,
+        crmOwnerId: l.crmOwnerId,
+        ownerSince: l.ownerSince,
+        lastOwnerChangeAt: l.lastOwnerChangeAt,
+      };
     });
     await updateLeadOwnership(tx, patches, now);
     await applyStateChange(tx, { cursors: {}, counterDeltas: await clampAtZero(tx, o.deltas) }, now);
     await closePendingSlaTimers(tx, [...o.cancelTimers], { status: 'cancelled', reason: 'OWNER_CHANGED', at: now });
-    await markInboundEventsDone(tx, todo.map(({ ev }) => ev.id), now);
+    await markInboundEventsDone(
+      tx,
+      todo.map(({ ev }) => ev.id),
+      now,
+    );
     return o.applied;
   });
 
@@ -147,7 +186,10 @@ export async function syncOwnershipBatch(deps: PipelineDeps, events: InboundEven
 }
 
 /** Open loads and caps never go below zero, whatever was moved by hand before this service knew the lead. */
-async function clampAtZero(tx: Parameters<typeof readCounters>[0], deltas: Record<string, number>): Promise<Record<string, number>> {
+async function clampAtZero(
+  tx: Parameters<typeof readCounters>[0],
+  deltas: Record<string, number>,
+): Promise<Record<string, number>> {
   const negative = Object.keys(deltas).filter((k) => deltas[k]! < 0);
   if (negative.length === 0) return deltas;
   const current = await readCounters(tx, negative);
@@ -194,7 +236,12 @@ function applyOne(ctx: BatchContext, ev: InboundEventRow, change: OwnershipChang
   const writes = lead ? (ctx.writes.get(lead.id) ?? []) : [];
   const classification: Classification = classifyOwnershipChange(
     change,
-    { writes: writes.map(toLedgerWrite), currentOwnerId: lead ? lead.crmOwnerId : undefined, lastAppliedAt: lead?.lastOwnerChangeAt ?? null, identity: ctx.identity },
+    {
+      writes: writes.map(toLedgerWrite),
+      currentOwnerId: lead ? lead.crmOwnerId : undefined,
+      lastAppliedAt: lead?.lastOwnerChangeAt ?? null,
+      identity: ctx.identity,
+    },
     { echoWindowSeconds: ctx.echoWindowSeconds },
   );
   const kind = !lead && classification.kind !== 'echo' ? 'unknown_record' : classification.kind;
@@ -244,7 +291,10 @@ function applyOne(ctx: BatchContext, ev: InboundEventRow, change: OwnershipChang
   if (classification.kind !== 'manual') return;
 
   const routedBy = ctx.routed.get(lead.id);
-  const policy = resolveConflictPolicy(ctx.config, { ruleId: routedBy?.ruleId ?? null, poolId: routedBy?.poolId ?? null });
+  const policy = resolveConflictPolicy(ctx.config, {
+    ruleId: routedBy?.ruleId ?? null,
+    poolId: routedBy?.poolId ?? null,
+  });
   const cctx = conflictContext(ctx, lead, crm, change, at);
   const d = decideConflict(policy.policy, cctx);
   const base: NewConflict = {
@@ -292,20 +342,53 @@ function applyOne(ctx: BatchContext, ev: InboundEventRow, change: OwnershipChang
     poolId: routedBy?.poolId ?? null,
     ruleId: routedBy?.ruleId ?? null,
     reasonCode: revertReasonCode,
-    decision: { kind: 'revert', policy: policy.policy, policyFrom: policy.from, attempt: d.attempt, reason: d.reason, replacedOwnerId: change.newOwnerId, changedBy: classification.by },
+    decision: {
+      kind: 'revert',
+      policy: policy.policy,
+      policyFrom: policy.from,
+      attempt: d.attempt,
+      reason: d.reason,
+      replacedOwnerId: change.newOwnerId,
+      changedBy: classification.by,
+    },
     configVersion: routedBy?.configVersion ?? ctx.version,
   });
-  o.outbox.push({ id: outboxId, assignmentId, leadId: lead.id, crm: ev.crm, objectType: ev.objectType, recordId: ev.recordId, ownerId: d.ownerId, extraFields: ownerWriteFields(ctx.mappings, ev, d.reason) });
+  o.outbox.push({
+    id: outboxId,
+    assignmentId,
+    leadId: lead.id,
+    crm: ev.crm,
+    objectType: ev.objectType,
+    recordId: ev.recordId,
+    ownerId: d.ownerId,
+    extraFields: ownerWriteFields(ctx.mappings, ev, d.reason),
+  });
   o.applied.outboxIds.push(outboxId);
   o.conflicts.push({ ...base, attempt: d.attempt, revertWriteId: outboxId });
   ctx.reverts.set(lead.id, (ctx.reverts.get(lead.id) ?? 0) + 1);
-  writes.unshift({ id: outboxId, leadId: lead.id, ownerId: d.ownerId, status: 'pending', createdAt: ctx.now, doneAt: null, confirmedAt: null });
+  writes.unshift({
+    id: outboxId,
+    leadId: lead.id,
+    ownerId: d.ownerId,
+    status: 'pending',
+    createdAt: ctx.now,
+    doneAt: null,
+    confirmedAt: null,
+  });
   ctx.writes.set(lead.id, writes);
   if (lead.crmOwnerId !== d.ownerId) {
     // The lead's known owner was someone else (an earlier adoption): the counters come back to ours.
     const fromRep = findRepByCrmId(ctx.config, crm, lead.crmOwnerId);
     const toRep = findRepByCrmId(ctx.config, crm, d.ownerId);
-    if (fromRep !== toRep) addDeltas(o.deltas, counterDeltasForMove({ from: fromRep && { rep: fromRep }, to: toRep && { rep: toRep, at: ctx.now }, periods: false }));
+    if (fromRep !== toRep)
+      addDeltas(
+        o.deltas,
+        counterDeltasForMove({
+          from: fromRep && { rep: fromRep },
+          to: toRep && { rep: toRep, at: ctx.now },
+          periods: false,
+        }),
+      );
     touch({ ownerRepId: d.repId, crmOwnerId: d.ownerId, ownerSince: ctx.now });
   } else touch({});
 }
@@ -319,7 +402,10 @@ function conflictContext(ctx: BatchContext, lead: LeadRowForSync, crm: CrmName, 
     crm,
     previousOwnerId: lead.crmOwnerId,
     // Since the later of the last adoption and the last routing decision (a re-route resets it).
-    previousOwnerSince: lead.ownerSince && routedBy ? later(lead.ownerSince, routedBy.createdAt) : (lead.ownerSince ?? routedBy?.createdAt ?? null),
+    previousOwnerSince:
+      lead.ownerSince && routedBy
+        ? later(lead.ownerSince, routedBy.createdAt)
+        : (lead.ownerSince ?? routedBy?.createdAt ?? null),
     newOwnerId: change.newOwnerId,
     changedAt: at,
     routerOwnerId: latest?.ownerId ?? routedBy?.crmOwnerId ?? null,

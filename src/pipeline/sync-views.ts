@@ -73,16 +73,24 @@ export function decodeCursor(cursor: string): { createdAt: Date; id: string } {
   try {
     const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
     const createdAt = new Date(at);
-    if (Number.isNaN(createdAt.getTime()) || typeof id !== 'string' || !/^[0-9a-f-]{36}$/i.test(id)) throw new Error('bad cursor');
+    if (Number.isNaN(createdAt.getTime()) || typeof id !== 'string' || !/^[0-9a-f-]{36}$/i.test(id))
+      throw new Error('bad cursor');
     return { createdAt, id };
   } catch {
     throw errors.validation([{ path: 'query.cursor', message: 'is not a cursor this API returned' }]);
   }
 }
 
-export async function listConflictsView(deps: PipelineDeps, filter: Omit<ConflictFilter, 'before'> & { cursor?: string }): Promise<ConflictPage> {
+export async function listConflictsView(
+  deps: PipelineDeps,
+  filter: Omit<ConflictFilter, 'before'> & { cursor?: string },
+): Promise<ConflictPage> {
   const { cursor, ...f } = filter;
-  const rows = await listConflicts(deps.db, { ...f, ...(cursor ? { before: decodeCursor(cursor) } : {}), limit: f.limit + 1 });
+  const rows = await listConflicts(deps.db, {
+    ...f,
+    ...(cursor ? { before: decodeCursor(cursor) } : {}),
+    limit: f.limit + 1,
+  });
   const items = rows.slice(0, f.limit);
   const last = items[items.length - 1];
   return { items: items.map(toView), nextCursor: rows.length > f.limit && last ? encodeCursor(last) : null };
@@ -133,22 +141,44 @@ export async function getLeadHistory(deps: PipelineDeps, leadId: string): Promis
     listLeadSlaTimers(deps.db, leadId),
   ]);
   const entries: Array<HistoryEntry & { order: number }> = [];
-  const add = (at: Date, order: number, entry: Omit<HistoryEntry, 'at'>) => entries.push({ at: at.toISOString(), order, ...entry } as HistoryEntry & { order: number });
+  const add = (at: Date, order: number, entry: Omit<HistoryEntry, 'at'>) =>
+    entries.push({ at: at.toISOString(), order, ...entry } as HistoryEntry & { order: number });
 
   for (const a of assignments) {
     if (a.reasonCode === revertReasonCode) continue; // shown as its conflict ('reverted') and its write
-    const base = { assignmentId: a.id, outcome: a.outcome, repId: a.repId, crmOwnerId: a.crmOwnerId, poolId: a.poolId, ruleId: a.ruleId, reasonCode: a.reasonCode, configVersion: a.configVersion };
-    if (a.eventKind === 'slaBreach') add(a.createdAt, 1, { type: a.reasonCode === 'SLA_ESCALATED' ? 'sla_escalated' : 'sla_reassigned', ...base });
+    const base = {
+      assignmentId: a.id,
+      outcome: a.outcome,
+      repId: a.repId,
+      crmOwnerId: a.crmOwnerId,
+      poolId: a.poolId,
+      ruleId: a.ruleId,
+      reasonCode: a.reasonCode,
+      configVersion: a.configVersion,
+    };
+    if (a.eventKind === 'slaBreach')
+      add(a.createdAt, 1, { type: a.reasonCode === 'SLA_ESCALATED' ? 'sla_escalated' : 'sla_reassigned', ...base });
     else add(a.createdAt, 1, { type: 'routed', trigger: a.eventKind, source: a.eventSource, ...base });
   }
   for (const w of writes) {
     const base = { writeId: w.id, ownerId: w.ownerId, attempts: w.attempts };
     if (w.status === 'done') add(w.doneAt ?? w.createdAt, 3, { type: 'written', ...base, crmResponse: w.crmResponse });
-    else if (w.status === 'failed') add(w.doneAt ?? w.createdAt, 3, { type: 'write_failed', ...base, error: w.lastError, crmResponse: w.crmResponse });
+    else if (w.status === 'failed')
+      add(w.doneAt ?? w.createdAt, 3, {
+        type: 'write_failed',
+        ...base,
+        error: w.lastError,
+        crmResponse: w.crmResponse,
+      });
     else add(w.createdAt, 3, { type: 'write_pending', ...base, lastError: w.lastError });
     if (w.confirmedAt) add(w.confirmedAt, 4, { type: 'confirmed', writeId: w.id, ownerId: w.ownerId });
   }
-  const typeOf: Record<string, HistoryEntry['type']> = { manual: 'changed_in_crm', echo: 'echo', stale: 'stale_ignored', noop: 'unchanged' };
+  const typeOf: Record<string, HistoryEntry['type']> = {
+    manual: 'changed_in_crm',
+    echo: 'echo',
+    stale: 'stale_ignored',
+    noop: 'unchanged',
+  };
   for (const c of changes) {
     // An echo that confirmed a write is the 'confirmed' entry above.
     if (c.classification === 'echo' && c.matchedWriteId) continue;
@@ -163,13 +193,37 @@ export async function getLeadHistory(deps: PipelineDeps, leadId: string): Promis
     });
   }
   for (const c of conflicts) {
-    add(c.createdAt, 6, { type: c.outcome as HistoryEntry['type'], conflictId: c.id, policy: c.policy, policyFrom: c.policyFrom, crmOwnerId: c.crmOwnerId, routerOwnerId: c.routerOwnerId, attempt: c.attempt, revertWriteId: c.revertWriteId, reason: c.reason });
+    add(c.createdAt, 6, {
+      type: c.outcome as HistoryEntry['type'],
+      conflictId: c.id,
+      policy: c.policy,
+      policyFrom: c.policyFrom,
+      crmOwnerId: c.crmOwnerId,
+      routerOwnerId: c.routerOwnerId,
+      attempt: c.attempt,
+      revertWriteId: c.revertWriteId,
+      reason: c.reason,
+    });
   }
   for (const t of timers) {
-    add(t.createdAt, 2, { type: 'sla_started', timerId: t.id, repId: t.repId, poolId: t.poolId, dueAt: t.dueAt.toISOString(), reassignmentsBefore: t.reassignments });
+    add(t.createdAt, 2, {
+      type: 'sla_started',
+      timerId: t.id,
+      repId: t.repId,
+      poolId: t.poolId,
+      dueAt: t.dueAt.toISOString(),
+      reassignmentsBefore: t.reassignments,
+    });
     if (t.status === 'pending' || !t.closedAt) continue;
     const type = t.status === 'breached' ? 'sla_breached' : t.status === 'claimed' ? 'sla_claimed' : 'sla_cancelled';
-    add(t.closedAt, 0, { type, timerId: t.id, repId: t.repId, reason: t.closedReason, action: t.breachAction, nextRepId: t.nextRepId });
+    add(t.closedAt, 0, {
+      type,
+      timerId: t.id,
+      repId: t.repId,
+      reason: t.closedReason,
+      action: t.breachAction,
+      nextRepId: t.nextRepId,
+    });
   }
   if (lead.claimedAt) add(lead.claimedAt, 0, { type: 'claimed', by: lead.claimedBy });
 

@@ -4,7 +4,13 @@
 // here (docs/failures.md): written rows done; a permanent refusal a dead letter with its code; a
 // retryable failure the row's next try. The job itself then succeeds: the schedule is the row's.
 import type { OwnerWrite, WriteResult } from '../connector.js';
-import { claimDueOutboxRows, deferRows, isDatabaseUnavailable, recordWriteResults, type ClaimedOutboxRow } from '../db/index.js';
+import {
+  claimDueOutboxRows,
+  deferRows,
+  isDatabaseUnavailable,
+  recordWriteResults,
+  type ClaimedOutboxRow,
+} from '../db/index.js';
 import { AppError, errors } from '../errors.js';
 import type { CrmName } from '../lead/index.js';
 import type { PipelineDeps } from './deps.js';
@@ -15,7 +21,10 @@ import { leadIdFields, leadLogger } from './lead-log.js';
 
 /** A retryable CRM failure; carries the CRM's Retry-After for the backoff. */
 export class RetryableWriteError extends AppError {
-  constructor(message: string, readonly retryAfterMs?: number) {
+  constructor(
+    message: string,
+    readonly retryAfterMs?: number,
+  ) {
     super('CRM_TEMPORARY', message, { retryable: true, ...(retryAfterMs !== undefined && { retryAfterMs }) });
   }
 }
@@ -34,14 +43,23 @@ async function writeGroup(deps: PipelineDeps, crm: CrmName, rows: ClaimedOutboxR
   const connector = deps.connectors[crm];
   if (!connector) {
     const failure = failureOf(errors.connectorNotConfigured(crm));
-    await settleFailures(deps, 'writeback', rows.map((r) => ({ id: r.id, failure })));
+    await settleFailures(
+      deps,
+      'writeback',
+      rows.map((r) => ({ id: r.id, failure })),
+    );
     return;
   }
   // While the CRM's circuit is open nothing is sent: the rows wait, their horizon untouched.
   const circuit = durabilityOf(deps).circuits.get(crm);
   const admission = circuit.admit();
   if (!admission.ok) {
-    await deferRows(deps.db, 'writeback', rows.map((r) => r.id), new Date(admission.retryAt));
+    await deferRows(
+      deps.db,
+      'writeback',
+      rows.map((r) => r.id),
+      new Date(admission.retryAt),
+    );
     deps.metrics.writebacks.inc({ crm, outcome: 'held' }, rows.length);
     return;
   }
@@ -56,7 +74,10 @@ async function writeGroup(deps: PipelineDeps, crm: CrmName, rows: ClaimedOutboxR
     extraFields: (r.extraFields as Record<string, string> | null) ?? undefined,
   }));
   let results: WriteResult[];
-  const renewing = holdLease(deps, rows.map((r) => r.id));
+  const renewing = holdLease(
+    deps,
+    rows.map((r) => r.id),
+  );
   const started = performance.now();
   try {
     results = await connector.writeOwners(writes);
@@ -64,7 +85,11 @@ async function writeGroup(deps: PipelineDeps, crm: CrmName, rows: ClaimedOutboxR
     const failure = failureOf(err);
     observeCall(deps, crm, failure.retryable ? 'down' : 'answered');
     deps.metrics.writebacks.inc({ crm, outcome: failure.retryable ? 'retry' : 'failed' }, rows.length);
-    await settleFailures(deps, 'writeback', rows.map((r) => ({ id: r.id, failure })));
+    await settleFailures(
+      deps,
+      'writeback',
+      rows.map((r) => ({ id: r.id, failure })),
+    );
     return;
   } finally {
     clearInterval(renewing);
@@ -81,12 +106,28 @@ async function writeGroup(deps: PipelineDeps, crm: CrmName, rows: ClaimedOutboxR
       deps.metrics.leadTimeToOwner.observe((now.getTime() - r.receivedAt.getTime()) / 1000);
       observeSpeedToLead(deps, crm, r, now);
     } else {
-      failed.push({ id: r.id, failure: { code: res.code, message: res.message, retryable: res.retryable, ...(res.retryAfterMs !== undefined && { retryAfterMs: res.retryAfterMs }) } });
-      if (!res.retryable) deps.logger.warn({ ...idsOf(r), outboxId: r.id, crm, code: res.code, reason: res.message }, 'write-back refused by the CRM; a dead letter, not retried');
+      failed.push({
+        id: r.id,
+        failure: {
+          code: res.code,
+          message: res.message,
+          retryable: res.retryable,
+          ...(res.retryAfterMs !== undefined && { retryAfterMs: res.retryAfterMs }),
+        },
+      });
+      if (!res.retryable)
+        deps.logger.warn(
+          { ...idsOf(r), outboxId: r.id, crm, code: res.code, reason: res.message },
+          'write-back refused by the CRM; a dead letter, not retried',
+        );
     }
   }
   // Every write failing retryably is the CRM failing, not the records (a 5xx, a limit on the whole portal).
-  observeCall(deps, crm, failed.length === rows.length && failed.every((f) => f.failure.retryable) ? 'down' : 'answered');
+  observeCall(
+    deps,
+    crm,
+    failed.length === rows.length && failed.every((f) => f.failure.retryable) ? 'down' : 'answered',
+  );
   // The ledger keeps what the CRM answered to each write (docs/sync.md), retries included.
   const accepted = new Set(done);
   await untilStored(deps, crm, async () => {
@@ -94,7 +135,13 @@ async function writeGroup(deps: PipelineDeps, crm: CrmName, rows: ClaimedOutboxR
       deps.db,
       rows.map((r) => {
         const res = byId.get(r.id);
-        return { id: r.id, done: accepted.has(r.id), response: res ? { ...res, at: now.toISOString() } : { ok: true, note: 'no per-record result', at: now.toISOString() } };
+        return {
+          id: r.id,
+          done: accepted.has(r.id),
+          response: res
+            ? { ...res, at: now.toISOString() }
+            : { ok: true, note: 'no per-record result', at: now.toISOString() },
+        };
       }),
       now,
     );
@@ -105,7 +152,15 @@ async function writeGroup(deps: PipelineDeps, crm: CrmName, rows: ClaimedOutboxR
     for (const r of rows) {
       if (!accepted.has(r.id)) continue;
       leadLogger(deps.logger, { leadId: r.leadId, eventId: r.eventId, requestId: r.requestId }).info(
-        { crm, record: `${r.objectType}/${r.recordId}`, owner: r.ownerId, outboxId: r.id, attempt: r.attempts + 1, batch: rows.length, ms: callMs },
+        {
+          crm,
+          record: `${r.objectType}/${r.recordId}`,
+          owner: r.ownerId,
+          outboxId: r.id,
+          attempt: r.attempts + 1,
+          batch: rows.length,
+          ms: callMs,
+        },
         'owner written',
       );
     }
@@ -128,7 +183,10 @@ function observeSpeedToLead(deps: PipelineDeps, crm: CrmName, r: ClaimedOutboxRo
   if (r.eventKind !== 'created') return;
   const from = r.recordCreatedAt ?? r.receivedAt;
   const seconds = Math.max(0, (now.getTime() - from.getTime()) / 1000);
-  deps.metrics.speedToLead.observe({ crm, pool: r.poolId ?? 'none', since: r.recordCreatedAt ? 'crm_created' : 'received' }, seconds);
+  deps.metrics.speedToLead.observe(
+    { crm, pool: r.poolId ?? 'none', since: r.recordCreatedAt ? 'crm_created' : 'received' },
+    seconds,
+  );
 }
 
 function observeCall(deps: PipelineDeps, crm: CrmName, how: 'down' | 'answered'): void {
@@ -154,7 +212,11 @@ async function untilStored(deps: PipelineDeps, crm: CrmName, store: () => Promis
       return await store();
     } catch (err) {
       if (!isDatabaseUnavailable(err) || attempt >= storeRetryDelaysMs.length) throw err;
-      if (attempt === 0) deps.logger.warn({ crm, err: (err as Error).message }, 'the CRM took the writes but the database is unreachable; holding the results until it is back');
+      if (attempt === 0)
+        deps.logger.warn(
+          { crm, err: (err as Error).message },
+          'the CRM took the writes but the database is unreachable; holding the results until it is back',
+        );
       await new Promise((resolve) => setTimeout(resolve, storeRetryDelaysMs[attempt]));
     }
   }
@@ -170,11 +232,14 @@ const storeRetryDelaysMs = [...Array<number>(600).fill(100), ...Array<number>(12
  */
 function holdLease(deps: PipelineDeps, ids: string[]): NodeJS.Timeout {
   const { leaseMs } = durabilityOf(deps);
-  const timer = setInterval(() => {
-    deferRows(deps.db, 'writeback', ids, new Date(deps.now().getTime() + leaseMs)).catch(() => {
-      // The database is away: the lease runs out, and the rows are due again once it is back.
-    });
-  }, Math.max(50, Math.floor(leaseMs / 3)));
+  const timer = setInterval(
+    () => {
+      deferRows(deps.db, 'writeback', ids, new Date(deps.now().getTime() + leaseMs)).catch(() => {
+        // The database is away: the lease runs out, and the rows are due again once it is back.
+      });
+    },
+    Math.max(50, Math.floor(leaseMs / 3)),
+  );
   timer.unref();
   return timer;
 }

@@ -1,6 +1,13 @@
 import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import { Redis as IORedis } from 'ioredis';
-import { jobNames as names, type JobEvents, type JobHandler, type JobQueue, type QueueDepth, type RetryPolicy } from './types.js';
+import {
+  jobNames as names,
+  type JobEvents,
+  type JobHandler,
+  type JobQueue,
+  type QueueDepth,
+  type RetryPolicy,
+} from './types.js';
 
 export interface BullQueueOptions {
   redisUrl: string;
@@ -13,7 +20,11 @@ export interface BullQueueOptions {
 export function createBullQueue(opts: BullQueueOptions): JobQueue {
   // Producer connection fails fast when Redis is down: the event is already in Postgres and the
   // sweeper re-enqueues it, so the webhook ack must not hang on Redis.
-  const producer = new IORedis(opts.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false });
+  const producer = new IORedis(opts.redisUrl, {
+    maxRetriesPerRequest: 1,
+    enableOfflineQueue: false,
+    lazyConnect: false,
+  });
   producer.on('error', () => {});
   // Without the offline queue a command sent before the first connect fails at once, so the
   // first enqueues wait for the connection (bounded: a dead Redis must not hold the ack).
@@ -21,7 +32,10 @@ export function createBullQueue(opts: BullQueueOptions): JobQueue {
     if (producer.status === 'ready') resolve();
     else producer.once('ready', () => resolve());
   });
-  const whenConnected = () => (producer.status === 'ready' ? undefined : Promise.race([connected, new Promise<void>((r) => setTimeout(r, 2000).unref())]));
+  const whenConnected = () =>
+    producer.status === 'ready'
+      ? undefined
+      : Promise.race([connected, new Promise<void>((r) => setTimeout(r, 2000).unref())]);
   const queues = new Map(names.map((n) => [n, new Queue(n, { connection: producer, prefix: opts.prefix })]));
   const workers: Worker[] = [];
   const workerConnections: IORedis[] = [];
@@ -67,7 +81,10 @@ export function createBullQueue(opts: BullQueueOptions): JobQueue {
           concurrency,
           lockDuration: opts.lockDurationMs,
           stalledInterval: Math.max(1000, Math.floor(opts.lockDurationMs / 2)),
-          settings: { backoffStrategy: (attemptsMade: number, _type?: string, err?: Error) => opts.retry.delayMs(attemptsMade, err) },
+          settings: {
+            backoffStrategy: (attemptsMade: number, _type?: string, err?: Error) =>
+              opts.retry.delayMs(attemptsMade, err),
+          },
         });
         worker.on('error', () => {});
         workers.push(worker);
@@ -83,7 +100,11 @@ export function createBullQueue(opts: BullQueueOptions): JobQueue {
       for (const [queue, q] of queues) {
         // 'prioritized' is waiting too (BullMQ keeps jobs with a priority in their own list).
         const c = await q.getJobCounts('wait', 'prioritized', 'active', 'delayed');
-        out.push({ queue, state: 'waiting', count: (c.wait ?? 0) + (c.prioritized ?? 0) }, { queue, state: 'active', count: c.active ?? 0 }, { queue, state: 'delayed', count: c.delayed ?? 0 });
+        out.push(
+          { queue, state: 'waiting', count: (c.wait ?? 0) + (c.prioritized ?? 0) },
+          { queue, state: 'active', count: c.active ?? 0 },
+          { queue, state: 'delayed', count: c.delayed ?? 0 },
+        );
       }
       return out;
     },

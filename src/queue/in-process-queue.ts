@@ -1,7 +1,15 @@
 // The embedded binding: same handlers and same retry semantics as BullMQ (attempts, backoff,
 // permanent errors, jobId dedupe), held in memory. Postgres still holds every event, so a
 // restart loses nothing: the sweeper re-enqueues what was pending.
-import { jobNames, type JobEvents, type JobHandler, type JobName, type JobQueue, type QueueDepth, type RetryPolicy } from './types.js';
+import {
+  jobNames,
+  type JobEvents,
+  type JobHandler,
+  type JobName,
+  type JobQueue,
+  type QueueDepth,
+  type RetryPolicy,
+} from './types.js';
 
 interface Pending {
   name: JobName;

@@ -15,7 +15,14 @@ export interface AccountView {
   custom: Readonly<Record<string, unknown>>;
 }
 
-export const accountFieldNames = ['account', 'account.id', 'account.name', 'account.owner', 'account.domain', 'account.domains'] as const;
+export const accountFieldNames = [
+  'account',
+  'account.id',
+  'account.name',
+  'account.owner',
+  'account.domain',
+  'account.domains',
+] as const;
 const accountCustomPrefix = 'account.custom.';
 
 export function isAccountField(field: string): boolean {
@@ -23,7 +30,10 @@ export function isAccountField(field: string): boolean {
 }
 
 export function isKnownAccountField(field: string): boolean {
-  return (accountFieldNames as readonly string[]).includes(field) || (field.startsWith(accountCustomPrefix) && field.length > accountCustomPrefix.length);
+  return (
+    (accountFieldNames as readonly string[]).includes(field) ||
+    (field.startsWith(accountCustomPrefix) && field.length > accountCustomPrefix.length)
+  );
 }
 
 export type AccountGetter = (account: AccountView | undefined) => unknown;

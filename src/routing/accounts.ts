@@ -35,5 +35,12 @@ const noCustom: Readonly<Record<string, unknown>> = Object.freeze({});
 export function matchedAccount(lead: Lead, compiled: CompiledConfig): AccountView | undefined {
   const m = findAccount(lead, compiled);
   if (!m) return undefined;
-  return { id: m.account.id, name: m.account.name, owner: m.account.owner, domain: m.domain, domains: m.account.domains, custom: noCustom };
+  return {
+    id: m.account.id,
+    name: m.account.name,
+    owner: m.account.owner,
+    domain: m.domain,
+    domains: m.account.domains,
+    custom: noCustom,
+  };
 }

@@ -16,9 +16,13 @@ export const actionSchema: z.ZodType<Action> = z.lazy(() =>
   keyedUnion<Action>((v) => {
     if ('pool' in v) return z.strictObject({ pool: id });
     if ('rep' in v) return z.strictObject({ rep: id, fallback: actionSchema.optional() });
-    if ('accountOwner' in v) return z.strictObject({ accountOwner: z.literal(true), fallback: actionSchema.optional() });
+    if ('accountOwner' in v)
+      return z.strictObject({ accountOwner: z.literal(true), fallback: actionSchema.optional() });
     if ('queue' in v) return z.strictObject({ queue: id });
-    if ('skip' in v) return z.strictObject({ skip: z.strictObject({ reason: z.string().trim().min(1, 'say why these leads are not routed').max(500) }) });
+    if ('skip' in v)
+      return z.strictObject({
+        skip: z.strictObject({ reason: z.string().trim().min(1, 'say why these leads are not routed').max(500) }),
+      });
     return 'an action is { pool }, { rep, fallback? }, { accountOwner: true, fallback? }, { queue } or { skip: { reason } }';
   }),
 );

@@ -10,7 +10,13 @@ import type { Outcome } from './outcome.js';
 import { queueOutcome, routeToPool } from './pool.js';
 import type { Reason, UnassignedCode } from './types.js';
 
-function orFallback(action: Action, code: UnassignedCode, ctx: DecideContext, needs: Needs, reasons: Reason[]): Outcome {
+function orFallback(
+  action: Action,
+  code: UnassignedCode,
+  ctx: DecideContext,
+  needs: Needs,
+  reasons: Reason[],
+): Outcome {
   if ('fallback' in action && action.fallback) {
     reasons.push({ code: 'FALLBACK', detail: describeAction(action.fallback) });
     return resolveAction(action.fallback, ctx, needs, reasons);
@@ -18,7 +24,13 @@ function orFallback(action: Action, code: UnassignedCode, ctx: DecideContext, ne
   return { kind: 'none', code };
 }
 
-function tryRep(rep: CompiledRep | undefined, repId: string, ctx: DecideContext, needs: Needs, reasons: Reason[]): boolean {
+function tryRep(
+  rep: CompiledRep | undefined,
+  repId: string,
+  ctx: DecideContext,
+  needs: Needs,
+  reasons: Reason[],
+): boolean {
   const skip = rep ? checkRep(rep, ctx, needs) : { code: 'REP_UNKNOWN' as const, repId };
   if (skip) reasons.push(skip);
   return !skip;

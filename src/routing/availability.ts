@@ -54,7 +54,8 @@ export function checkRep(rep: CompiledRep, ctx: DecideContext, needs: Needs, poo
     if (away !== undefined) return skip('REP_AWAY', rep, poolId, away);
   }
   const off = offHours(rep.schedule, local);
-  if (off !== undefined && !ignore?.has(off.holiday ? 'holiday' : 'off_hours')) return skip(off.holiday ? 'REP_HOLIDAY' : 'REP_OFF_HOURS', rep, poolId, off.detail);
+  if (off !== undefined && !ignore?.has(off.holiday ? 'holiday' : 'off_hours'))
+    return skip(off.holiday ? 'REP_HOLIDAY' : 'REP_OFF_HOURS', rep, poolId, off.detail);
   for (const s of needs.skills) if (!rep.skills.has(s)) return skip('REP_MISSING_SKILL', rep, poolId, `skill ${s}`);
   if (needs.language && ctx.language !== undefined && !rep.languages.has(ctx.language)) {
     return skip('REP_MISSING_SKILL', rep, poolId, `language ${ctx.language}`);

@@ -19,7 +19,8 @@ export function capReached(rep: CompiledRep, ctx: DecideContext, local: LocalTim
   if (r.capRolling !== undefined) {
     let n = 0;
     for (const k of rep.hourKeys(ctx.nowMs, r.capRolling.hours)) n += counter(ctx, k);
-    if (n >= r.capRolling.max) return { code: 'REP_CAP_ROLLING', detail: `${n}/${r.capRolling.max} in the last ${r.capRolling.hours} h` };
+    if (n >= r.capRolling.max)
+      return { code: 'REP_CAP_ROLLING', detail: `${n}/${r.capRolling.max} in the last ${r.capRolling.hours} h` };
   }
   if (r.capPerDay !== undefined) {
     const n = counter(ctx, rep.periodKeys(local).day);
@@ -31,7 +32,8 @@ export function capReached(rep: CompiledRep, ctx: DecideContext, local: LocalTim
   }
   if (r.capPerMonth !== undefined) {
     const n = counter(ctx, rep.periodKeys(local).month);
-    if (n >= r.capPerMonth) return { code: 'REP_CAP_MONTH', detail: `${n}/${r.capPerMonth} in ${local.date.slice(0, 7)}` };
+    if (n >= r.capPerMonth)
+      return { code: 'REP_CAP_MONTH', detail: `${n}/${r.capPerMonth} in ${local.date.slice(0, 7)}` };
   }
   return undefined;
 }

@@ -4,7 +4,20 @@
 import type { CrmName } from '../lead/index.js';
 import { compileWhen, type CompiledCondition } from './conditions.js';
 import type { Account, CrmQueue, Pool, Rep, RoutingConfig, Rule } from './config-schema.js';
-import { creditKey, countKey, dayKey, globalLine, groupLine, hourKey, lastKey, lineSeqKey, monthKey, openKey, poolLine, weekKey } from './counter-keys.js';
+import {
+  creditKey,
+  countKey,
+  dayKey,
+  globalLine,
+  groupLine,
+  hourKey,
+  lastKey,
+  lineSeqKey,
+  monthKey,
+  openKey,
+  poolLine,
+  weekKey,
+} from './counter-keys.js';
 import { zoneClock, type LocalTime, type ZoneClock } from './local-time.js';
 import { compileSchedule, sharedSchedulesOf, type Schedule } from './working-hours.js';
 
@@ -88,21 +101,19 @@ export function compileConfig(config: RoutingConfig): CompiledConfig {
   const hit = cache.get(config);
   if (hit) return hit;
   const shared = sharedSchedulesOf(config);
-  const repList = config.reps.map(
-    (rep): CompiledRep => ({
-      rep,
-      id: rep.id,
-      clock: zoneClock(rep.timeZone),
-      schedule: compileSchedule(rep, shared),
-      skills: new Set(lower(rep.skills)),
-      languages: new Set(rep.languages.map(primaryLanguage)),
-      openKey: openKey(rep.id),
-      globalLastKey: lastKey(globalLine, rep.id),
-      periodKeys: periodKeysMemo(rep.id),
-      hourKeys: hourKeysMemo(rep.id),
-      countsHours: rep.capPerHour !== undefined || rep.capRolling !== undefined,
-    }),
-  );
+  const repList = config.reps.map((rep): CompiledRep => ({
+    rep,
+    id: rep.id,
+    clock: zoneClock(rep.timeZone),
+    schedule: compileSchedule(rep, shared),
+    skills: new Set(lower(rep.skills)),
+    languages: new Set(rep.languages.map(primaryLanguage)),
+    openKey: openKey(rep.id),
+    globalLastKey: lastKey(globalLine, rep.id),
+    periodKeys: periodKeysMemo(rep.id),
+    hourKeys: hourKeysMemo(rep.id),
+    countsHours: rep.capPerHour !== undefined || rep.capRolling !== undefined,
+  }));
   const reps = new Map(repList.map((r) => [r.id, r]));
   const groups = new Map<string, string[]>();
   for (const p of config.pools) {
@@ -111,8 +122,16 @@ export function compileConfig(config: RoutingConfig): CompiledConfig {
     for (const m of p.members) if (!members.includes(m)) members.push(m);
     groups.set(p.rotationGroup, members);
   }
-  const pools = new Map(config.pools.map((pool) => [pool.id, compilePool(pool, reps, pool.rotationGroup === undefined ? pool.members : groups.get(pool.rotationGroup)!)]));
-  const repsByCrmId = { hubspot: new Map(), salesforce: new Map(), api: new Map() } as Record<CrmName, Map<string, CompiledRep>>;
+  const pools = new Map(
+    config.pools.map((pool) => [
+      pool.id,
+      compilePool(pool, reps, pool.rotationGroup === undefined ? pool.members : groups.get(pool.rotationGroup)!),
+    ]),
+  );
+  const repsByCrmId = { hubspot: new Map(), salesforce: new Map(), api: new Map() } as Record<
+    CrmName,
+    Map<string, CompiledRep>
+  >;
   for (const r of repList) {
     repsByCrmId.api.set(r.id, r);
     for (const crm of ['hubspot', 'salesforce', 'api'] as const) {
@@ -128,7 +147,11 @@ export function compileConfig(config: RoutingConfig): CompiledConfig {
     repList,
     pools,
     queues: new Map(config.queues.map((q) => [q.id, q])),
-    rules: config.rules.map((rule) => ({ rule, test: compileWhen(rule.when), requiredSkills: lower(rule.requiredSkills) })),
+    rules: config.rules.map((rule) => ({
+      rule,
+      test: compileWhen(rule.when),
+      requiredSkills: lower(rule.requiredSkills),
+    })),
     accountsByDomain,
     repsByCrmId,
     fixedCounterKeys: repList.flatMap((r) => [r.openKey, r.globalLastKey]).concat(lineKeys([...pools.values()])),
@@ -147,7 +170,11 @@ function periodKeysMemo(repId: string): (local: LocalTime) => { day: string; wee
   let last = { day: '', week: '', month: '' };
   return (local) => {
     if (local.date !== lastDate) {
-      last = { day: dayKey(repId, local.date), week: weekKey(repId, local.isoWeek), month: monthKey(repId, local.date.slice(0, 7)) };
+      last = {
+        day: dayKey(repId, local.date),
+        week: weekKey(repId, local.isoWeek),
+        month: monthKey(repId, local.date.slice(0, 7)),
+      };
       lastDate = local.date;
     }
     return last;
@@ -161,7 +188,9 @@ function hourKeysMemo(repId: string): (nowMs: number, n: number) => readonly str
   return (nowMs, n) => {
     const hour = Math.floor(nowMs / hourMs);
     if (hour !== lastHour || last.length < n) {
-      last = Array.from({ length: Math.max(n, 1) }, (_, i) => hourKey(repId, new Date((hour - i) * hourMs).toISOString().slice(0, 13)));
+      last = Array.from({ length: Math.max(n, 1) }, (_, i) =>
+        hourKey(repId, new Date((hour - i) * hourMs).toISOString().slice(0, 13)),
+      );
       lastHour = hour;
     }
     return last.length === n ? last : last.slice(0, n);

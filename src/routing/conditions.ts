@@ -39,7 +39,9 @@ function compileTime(t: TimeWindow): CompiledCondition {
   return (input, checks) => {
     const local = clock?.at(input.now);
     const result = local !== undefined && test(local.weekday, local.minuteOfDay);
-    const saw = local && `${weekdays[local.weekday]} ${String(Math.floor(local.minuteOfDay / 60)).padStart(2, '0')}:${String(local.minuteOfDay % 60).padStart(2, '0')}`;
+    const saw =
+      local &&
+      `${weekdays[local.weekday]} ${String(Math.floor(local.minuteOfDay / 60)).padStart(2, '0')}:${String(local.minuteOfDay % 60).padStart(2, '0')}`;
     checks.push({ field: 'time', op: 'within', expected, saw, result }); // reads "time within {…}: saw wed 17:30"
     return result;
   };

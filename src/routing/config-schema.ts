@@ -25,7 +25,8 @@ export const conflictPolicySchema = z.discriminatedUnion('policy', [
 export type ConflictPolicy = z.infer<typeof conflictPolicySchema>;
 
 /** A CRM field change (CRM field names, values compared trimmed and case-insensitively) that means the rep took the lead. */
-export type ClaimCondition = { field: string; notIn: string[] } | { field: string; in: string[] } | { field: string; changedFrom: string };
+export type ClaimCondition =
+  { field: string; notIn: string[] } | { field: string; in: string[] } | { field: string; changedFrom: string };
 const claimValue = z.union([z.string(), z.number(), z.boolean()]).transform(String);
 const claimConditionSchema = keyedUnion<ClaimCondition>((v) => {
   const field = z.string().min(1);
@@ -90,7 +91,9 @@ export const poolSchema = z.strictObject({
   ...requirement,
   /** Keep these reps for hot leads: they only take leads with score >= minScore.
    *  exclusive: such leads go only to them (others are skipped), so a hot lead waits for overflow rather than a junior rep. */
-  topTier: z.strictObject({ reps: z.array(id).min(1), minScore: z.number().finite(), exclusive: z.boolean().default(false) }).optional(),
+  topTier: z
+    .strictObject({ reps: z.array(id).min(1), minScore: z.number().finite(), exclusive: z.boolean().default(false) })
+    .optional(),
   /** Tried in order when no member can take the lead. */
   overflow: z.array(overflowTargetSchema).default([]),
   /** Hold the lead (decision kind 'queued') up to this long for a member to free up, before overflow. */
@@ -102,7 +105,12 @@ export const poolSchema = z.strictObject({
    *  nobody, pick a member anyway, ignoring what `ignore` lists (decision code ASSIGNED_ANYWAY).
    *  Inactive reps, missing skills and caps are never ignored; holidays only when listed. */
   assignAnyway: z
-    .strictObject({ ignore: z.array(z.enum(['off_hours', 'away', 'holiday'])).min(1).default(['off_hours', 'away']) })
+    .strictObject({
+      ignore: z
+        .array(z.enum(['off_hours', 'away', 'holiday']))
+        .min(1)
+        .default(['off_hours', 'away']),
+    })
     .optional(),
   /** What to do when a person changes the owner of a lead this pool routed (docs/sync.md). Absent: sync.conflictPolicy. */
   conflictPolicy: conflictPolicySchema.optional(),

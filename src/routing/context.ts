@@ -34,12 +34,21 @@ export const noNeeds: Needs = { skills: [], language: false };
 
 export function mergeNeeds(a: Needs, skills: readonly string[], language: boolean): Needs {
   if (skills.length === 0 && !language) return a;
-  const merged: Needs = { skills: a.skills.length === 0 ? skills : [...a.skills, ...skills], language: a.language || language };
+  const merged: Needs = {
+    skills: a.skills.length === 0 ? skills : [...a.skills, ...skills],
+    language: a.language || language,
+  };
   if (a.ignore) merged.ignore = a.ignore;
   return merged;
 }
 
-export function makeContext(lead: Lead, compiled: CompiledConfig, state: RoutingState, now: Date, options: DecideOptions): DecideContext {
+export function makeContext(
+  lead: Lead,
+  compiled: CompiledConfig,
+  state: RoutingState,
+  now: Date,
+  options: DecideOptions,
+): DecideContext {
   return {
     lead,
     crm: lead.source.crm,
@@ -61,4 +70,3 @@ export function counter(ctx: DecideContext, key: string): number {
 export function localTime(rep: CompiledRep, ctx: DecideContext): LocalTime | undefined {
   return rep.clock?.at(ctx.now);
 }
-

@@ -5,6 +5,9 @@
 // an explicit api id back to the rep.
 import type { CrmName } from '../lead/index.js';
 
-export function crmOwnerIdOf(owner: { id: string; crmIds: Partial<Record<CrmName, string>> }, crm: CrmName): string | undefined {
+export function crmOwnerIdOf(
+  owner: { id: string; crmIds: Partial<Record<CrmName, string>> },
+  crm: CrmName,
+): string | undefined {
   return owner.crmIds[crm] ?? (crm === 'api' ? owner.id : undefined);
 }

@@ -34,7 +34,11 @@ function conditionInput(lead: Lead, compiled: CompiledConfig, now: Date): Condit
   };
 }
 
-function firstMatch(rules: readonly CompiledRule[], input: ConditionInput, trace: RuleTrace[]): CompiledRule | undefined {
+function firstMatch(
+  rules: readonly CompiledRule[],
+  input: ConditionInput,
+  trace: RuleTrace[],
+): CompiledRule | undefined {
   for (const r of rules) {
     if (!r.rule.enabled) {
       trace.push({ ruleId: r.rule.id, matched: false, checks: [], disabled: true });
@@ -49,7 +53,13 @@ function firstMatch(rules: readonly CompiledRule[], input: ConditionInput, trace
 }
 
 /** Pure: the owner for one lead, with the reasons and the state change to persist. */
-export function decide(lead: Lead, config: RoutingConfig, state: RoutingState, now: Date, options: DecideOptions = {}): Decision {
+export function decide(
+  lead: Lead,
+  config: RoutingConfig,
+  state: RoutingState,
+  now: Date,
+  options: DecideOptions = {},
+): Decision {
   const compiled = compileConfig(config);
   const ctx = makeContext(lead, compiled, state, now, options);
   const reasons: Reason[] = [];
@@ -65,7 +75,9 @@ export function decide(lead: Lead, config: RoutingConfig, state: RoutingState, n
   reasons.push(matched ? { code: 'RULE_MATCHED', ruleId } : { code: 'DEFAULT_ACTION', ruleId });
 
   const needs = matched ? mergeNeeds(noNeeds, matched.requiredSkills, matched.rule.requireLanguage) : noNeeds;
-  const outcome = (matched?.rule.stickyOwner ? stickyOwner(ctx, needs, reasons) : undefined) ?? resolveAction(action, ctx, needs, reasons);
+  const outcome =
+    (matched?.rule.stickyOwner ? stickyOwner(ctx, needs, reasons) : undefined) ??
+    resolveAction(action, ctx, needs, reasons);
   if (ctx.picks.length > 0) trace.picks = ctx.picks;
   // The API statuses that changed a rep's availability here, so the decision shows the overlay it used.
   if (ctx.availabilityUsed) trace.availability = ctx.availabilityUsed;
@@ -83,18 +95,51 @@ function toBackOfLine(ctx: DecideContext, seqKey: string, lastKey: string, delta
 }
 
 // Built without object spread: this runs once per lead and spreads showed up in the profile.
-function toDecision(o: Outcome, ruleId: string, ctx: DecideContext, reasons: Reason[], trace: Decision['trace']): Decision {
+function toDecision(
+  o: Outcome,
+  ruleId: string,
+  ctx: DecideContext,
+  reasons: Reason[],
+  trace: Decision['trace'],
+): Decision {
   let d: Decision;
   switch (o.kind) {
     case 'none':
       d = { kind: 'unassigned', code: o.code, ruleId, reasons, trace, stateChange: noChange() };
       break;
     case 'skip':
-      return { kind: 'skipped', code: 'SKIPPED', ruleId, skipReason: o.reason, reasons, trace, stateChange: noChange() };
+      return {
+        kind: 'skipped',
+        code: 'SKIPPED',
+        ruleId,
+        skipReason: o.reason,
+        reasons,
+        trace,
+        stateChange: noChange(),
+      };
     case 'queued':
-      return { kind: 'queued', code: 'QUEUED', ruleId, poolId: o.poolId, queuedUntil: o.queuedUntil, reasons, trace, stateChange: noChange() };
+      return {
+        kind: 'queued',
+        code: 'QUEUED',
+        ruleId,
+        poolId: o.poolId,
+        queuedUntil: o.queuedUntil,
+        reasons,
+        trace,
+        stateChange: noChange(),
+      };
     case 'queue':
-      d = { kind: 'assigned', ownerId: o.queue.id, ownerKind: 'queue', crmOwnerId: o.crmOwnerId, code: 'CRM_QUEUE', ruleId, reasons, trace, stateChange: noChange() };
+      d = {
+        kind: 'assigned',
+        ownerId: o.queue.id,
+        ownerKind: 'queue',
+        crmOwnerId: o.crmOwnerId,
+        code: 'CRM_QUEUE',
+        ruleId,
+        reasons,
+        trace,
+        stateChange: noChange(),
+      };
       break;
     case 'rep': {
       const rep = o.rep;
@@ -104,7 +149,17 @@ function toDecision(o: Outcome, ruleId: string, ctx: DecideContext, reasons: Rea
       if (!o.movedGlobal) toBackOfLine(ctx, globalSeqKey, rep.globalLastKey, counterDeltas);
       if (o.line) toBackOfLine(ctx, o.line.seqKey, o.line.lastKey, counterDeltas);
       const crmOwnerId = crmOwnerIdOf(rep.rep, ctx.crm)!;
-      d = { kind: 'assigned', ownerId: rep.id, ownerKind: 'rep', crmOwnerId, code: o.code, ruleId, reasons, trace, stateChange: { cursors: {}, counterDeltas } };
+      d = {
+        kind: 'assigned',
+        ownerId: rep.id,
+        ownerKind: 'rep',
+        crmOwnerId,
+        code: o.code,
+        ruleId,
+        reasons,
+        trace,
+        stateChange: { cursors: {}, counterDeltas },
+      };
       break;
     }
   }

@@ -10,7 +10,9 @@ function check(c: CheckTrace): string {
 }
 
 function reason(r: Reason): string {
-  const who = [r.repId && `rep ${r.repId}`, r.poolId && `pool ${r.poolId}`, r.ruleId && `rule ${r.ruleId}`].filter(Boolean).join(', ');
+  const who = [r.repId && `rep ${r.repId}`, r.poolId && `pool ${r.poolId}`, r.ruleId && `rule ${r.ruleId}`]
+    .filter(Boolean)
+    .join(', ');
   return `${r.code}${who ? ` (${who})` : ''}${r.detail ? `: ${r.detail}` : ''}`;
 }
 
@@ -24,7 +26,11 @@ function figure(c: CandidateTrace): string {
 }
 
 function pick(p: PickTrace): string[] {
-  return [`  - pool ${p.poolId} (${p.strategy}):`, ...p.candidates.map((c) => `      ${figure(c)}`), `      -> ${p.winner}: ${p.why}`];
+  return [
+    `  - pool ${p.poolId} (${p.strategy}):`,
+    ...p.candidates.map((c) => `      ${figure(c)}`),
+    `      -> ${p.winner}: ${p.why}`,
+  ];
 }
 
 function headline(d: Decision): string {
@@ -48,13 +54,17 @@ export function explainDecision(d: Decision): string {
       lines.push(`  - ${r.ruleId}: disabled, skipped`);
       continue;
     }
-    lines.push(`  - ${r.ruleId}: ${r.matched ? 'MATCHED' : 'no match'}${r.checks.length === 0 && r.matched ? ' (always)' : ''}`);
+    lines.push(
+      `  - ${r.ruleId}: ${r.matched ? 'MATCHED' : 'no match'}${r.checks.length === 0 && r.matched ? ' (always)' : ''}`,
+    );
     for (const c of r.checks) lines.push(`      ${check(c)}`);
   }
   if (d.trace.availability) {
     lines.push('', 'Availability set through the API:');
     for (const [repId, s] of Object.entries(d.trace.availability)) {
-      lines.push(`  - ${repId}: ${s.status}${s.until ? ` until ${s.until}` : ''} since ${s.since}${s.by ? ` by ${s.by}` : ''}${s.note ? ` (${s.note})` : ''}`);
+      lines.push(
+        `  - ${repId}: ${s.status}${s.until ? ` until ${s.until}` : ''} since ${s.since}${s.by ? ` by ${s.by}` : ''}${s.note ? ` (${s.note})` : ''}`,
+      );
     }
   }
   lines.push('', 'Steps:');

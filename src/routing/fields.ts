@@ -10,7 +10,12 @@ const canonical = new Set<string>(canonicalFields);
 const customPrefix = 'custom.';
 
 /** Every field a rule may name except custom.<name> (for "did you mean"). */
-export const knownFieldNames: readonly string[] = [...canonicalFields, 'source.crm', 'source.objectType', ...accountFieldNames];
+export const knownFieldNames: readonly string[] = [
+  ...canonicalFields,
+  'source.crm',
+  'source.objectType',
+  ...accountFieldNames,
+];
 
 export function isKnownField(field: string): boolean {
   if (canonical.has(field)) return true;

@@ -2,4 +2,8 @@
 // the schema files can share it without importing each other.
 import { z } from 'zod';
 
-export const id = z.string().min(1).max(100).regex(/^[A-Za-z0-9_.:-]+$/, 'use letters, digits, _ . : -');
+export const id = z
+  .string()
+  .min(1)
+  .max(100)
+  .regex(/^[A-Za-z0-9_.:-]+$/, 'use letters, digits, _ . : -');

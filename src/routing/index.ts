@@ -7,7 +7,20 @@ export { validateRoutingConfig, knownOf, type ConfigIssue, type Known, type Part
 export { salvageRoutingConfig } from './salvage.js';
 export { lintRoutingConfig } from './lint.js';
 export { isKnownField, knownFieldNames } from './fields.js';
-export { dayKey, weekKey, monthKey, hourKey, openKey, creditKey, countKey, lastKey, lineSeqKey, poolLine, groupLine, globalLine } from './counter-keys.js';
+export {
+  dayKey,
+  weekKey,
+  monthKey,
+  hourKey,
+  openKey,
+  creditKey,
+  countKey,
+  lastKey,
+  lineSeqKey,
+  poolLine,
+  groupLine,
+  globalLine,
+} from './counter-keys.js';
 export {
   routingConfigSchema,
   poolSchema,
@@ -43,7 +56,14 @@ export {
 export { slaDeadline } from './sla-deadline.js';
 export { ZoneClock, zoneClock, isValidTimeZone, type LocalTime } from './local-time.js';
 export { repSchema, id, type RepInput } from './rep-schema.js';
-export { scheduleSchema, holidayCalendarSchema, dateOverrideSchema, type ScheduleConfig, type HolidayCalendar, type DateOverride } from './schedule-schema.js';
+export {
+  scheduleSchema,
+  holidayCalendarSchema,
+  dateOverrideSchema,
+  type ScheduleConfig,
+  type HolidayCalendar,
+  type DateOverride,
+} from './schedule-schema.js';
 export { operators } from './condition-schema.js';
 export type {
   Decision,

@@ -25,9 +25,13 @@ export function keyedUnion<T>(pick: BranchPicker): z.ZodType<T> {
         // An unknown key is named at its own path (rules[0].action.fallbak), as everywhere else.
         if (issue.code === 'unrecognized_keys') {
           const accepted = issue.path.length === 0 && branch instanceof z.ZodObject ? Object.keys(branch.shape) : [];
-          for (const key of issue.keys) ctx.addIssue({ code: 'custom', message: `unknown key "${key}"${didYouMean(key, accepted)}`, path: [...issue.path, key] });
-        }
-        else ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path });
+          for (const key of issue.keys)
+            ctx.addIssue({
+              code: 'custom',
+              message: `unknown key "${key}"${didYouMean(key, accepted)}`,
+              path: [...issue.path, key],
+            });
+        } else ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path });
       }
       return z.NEVER;
     }

@@ -55,12 +55,26 @@ export function pickLeastLoaded(pool: CompiledPool, cands: Candidates, ctx: Deci
     }
   }
   // The tied figures show their place on the line of all leads (idle time); the first of them too.
-  if (tie !== '') for (const f of figures) if (f.place === undefined && f.load! * bestMax === bestLoad * (f.maxOpen ?? 1)) f.place = counter(ctx, ctx.compiled.reps.get(f.repId)!.globalLastKey);
-  const unit = by === 'assignments' ? ` lead(s) this ${pool.pool.period === undefined || pool.pool.period === 'all_time' ? 'pool ever' : pool.pool.period}` : by === 'open_ratio' ? `/${bestMax} open` : ' open';
+  if (tie !== '')
+    for (const f of figures)
+      if (f.place === undefined && f.load! * bestMax === bestLoad * (f.maxOpen ?? 1))
+        f.place = counter(ctx, ctx.compiled.reps.get(f.repId)!.globalLastKey);
+  const unit =
+    by === 'assignments'
+      ? ` lead(s) this ${pool.pool.period === undefined || pool.pool.period === 'all_time' ? 'pool ever' : pool.pool.period}`
+      : by === 'open_ratio'
+        ? `/${bestMax} open`
+        : ' open';
   const why = `lowest load ${bestLoad}${unit}${tie === 'idle' ? `; tie broken by idle time (place ${bestIdle} on the line of all leads, the longest waiting)` : tie === 'order' ? '; tie broken by pool order' : ''}`;
   reasons.push({ code: 'LEAST_LOADED', repId: best.rep.id, poolId: pool.id, detail: why });
   ctx.picks.push({ poolId: pool.id, strategy: pool.pool.strategy, candidates: figures, winner: best.rep.id, why });
-  const outcome: Outcome = { kind: 'rep', rep: best.rep, code: 'LEAST_LOADED', poolId: pool.id, line: { seqKey: pool.seqKey, lastKey: pool.lastKeys[best.index]! } };
+  const outcome: Outcome = {
+    kind: 'rep',
+    rep: best.rep,
+    code: 'LEAST_LOADED',
+    poolId: pool.id,
+    line: { seqKey: pool.seqKey, lastKey: pool.lastKeys[best.index]! },
+  };
   if (countKeys) outcome.counterDeltas = { [countKeys[best.index]!]: 1 };
   if (pool.pool.countsTowardCaps === false) outcome.uncapped = true;
   return outcome;

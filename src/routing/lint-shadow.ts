@@ -49,7 +49,21 @@ function oneOf(c: LeafCondition): ReadonlyArray<string | number | boolean> | und
   if (c.op === 'in') return c.value;
   return undefined;
 }
-const needsValue = new Set(['eq', 'in', 'contains', 'starts_with', 'ends_with', 'matches', 'gt', 'gte', 'lt', 'lte', 'between', 'all_in', 'none_in']);
+const needsValue = new Set([
+  'eq',
+  'in',
+  'contains',
+  'starts_with',
+  'ends_with',
+  'matches',
+  'gt',
+  'gte',
+  'lt',
+  'lte',
+  'between',
+  'all_in',
+  'none_in',
+]);
 
 /** Every lead `a` matches, `b` matches too (both leaves on one field). */
 function leafImplies(a: LeafCondition, b: LeafCondition): boolean {
@@ -77,7 +91,8 @@ function leafImplies(a: LeafCondition, b: LeafCondition): boolean {
     const [x, y] = sensitive ? [a.value, b.value] : [a.value.toLowerCase(), b.value.toLowerCase()];
     return a.op === 'starts_with' ? x.startsWith(y) : x.endsWith(y);
   }
-  if (a.op === 'all_in' && b.op === 'all_in') return b.value.every((y) => a.value.some((x) => sameValue(x, y, sensitive)));
+  if (a.op === 'all_in' && b.op === 'all_in')
+    return b.value.every((y) => a.value.some((x) => sameValue(x, y, sensitive)));
   if (a.op === 'all_in' && bv) return bv.some((y) => a.value.some((x) => sameValue(x, y, sensitive)));
   return false;
 }

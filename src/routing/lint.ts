@@ -21,7 +21,11 @@ function shadowedRules(config: RoutingConfig, base: string, out: ConfigIssue[]):
     }
     if (catchAll) return;
     const by = coveredBy(rule.when, earlier);
-    if (by) out.push({ path: `${base}.rules[${i}].when`, message: `rule "${rule.id}" can never fire: every lead it matches is taken first by rule${by.length > 1 ? 's' : ''} ${quote(by)}` });
+    if (by)
+      out.push({
+        path: `${base}.rules[${i}].when`,
+        message: `rule "${rule.id}" can never fire: every lead it matches is taken first by rule${by.length > 1 ? 's' : ''} ${quote(by)}`,
+      });
     earlier.push({ id: rule.id, when: rule.when });
   });
 }
@@ -32,7 +36,8 @@ export function describeCondition(c: When): string {
   if ('all' in c) return c.all.map(describeCondition).join(' and ');
   if ('any' in c) return `(${c.any.map(describeCondition).join(' or ')})`;
   if ('not' in c) return `not (${describeCondition(c.not)})`;
-  if ('time' in c) return `time ${[c.time.days?.join('/'), c.time.between?.join('-')].filter(Boolean).join(' ')} ${c.time.zone}`;
+  if ('time' in c)
+    return `time ${[c.time.days?.join('/'), c.time.between?.join('-')].filter(Boolean).join(' ')} ${c.time.zone}`;
   if (!('value' in c)) return `${c.field} ${c.op}`;
   return `${c.field} ${c.op} ${Array.isArray(c.value) ? `[${c.value.join(', ')}]` : JSON.stringify(c.value)}`;
 }
@@ -41,8 +46,14 @@ function noFallThrough(config: RoutingConfig, base: string, out: ConfigIssue[]):
   if (config.default) return;
   const enabled = config.rules.filter((r) => r.enabled);
   if (enabled.some((r) => 'match' in r.when)) return;
-  const who = enabled.length === 0 ? 'every lead (no rule is enabled)' : `a lead for which none of these holds: ${enabled.map((r) => `${r.id} (${describeCondition(r.when)})`).join('; ')}`;
-  out.push({ path: `${base}.default`, message: `no default and no rule with match: always: ${who} ends unassigned (NO_RULE_MATCHED). Add a default or a last catch-all rule` });
+  const who =
+    enabled.length === 0
+      ? 'every lead (no rule is enabled)'
+      : `a lead for which none of these holds: ${enabled.map((r) => `${r.id} (${describeCondition(r.when)})`).join('; ')}`;
+  out.push({
+    path: `${base}.default`,
+    message: `no default and no rule with match: always: ${who} ends unassigned (NO_RULE_MATCHED). Add a default or a last catch-all rule`,
+  });
 }
 
 const hhmm = (m: number) => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
@@ -70,17 +81,30 @@ function uncoveredWeekdays(pool: Pool, reps: ReadonlyMap<string, Rep>, path: str
   if (never.length === 0) return;
   const zones = [...new Set(members.map((r) => r.timeZone))];
   // The hours of the other days add up only when everyone reads them in one zone.
-  const hours = zones.length === 1
-    ? `; hours not covered (${zones[0]}): ${weekdays.map((d, i) => `${d} ${perDay[i]!.length === 0 ? 'all day' : gaps(perDay[i]!).join(', ') || 'none'}`).join('; ')}`
-    : ` (each in their own zone: ${zones.join(', ')}); not covered: ${never.map((d) => `${d} all day`).join(', ')}`;
-  const then = pool.overflow.length > 0 ? 'overflow' : pool.queueWhenFull ? 'wait in the queue' : 'stay unassigned (POOL_EXHAUSTED)';
-  out.push({ path: `${path}.members`, message: `no member of pool "${pool.id}" ever works on ${never.join(', ')}: leads routed here then ${then}${hours}` });
+  const hours =
+    zones.length === 1
+      ? `; hours not covered (${zones[0]}): ${weekdays.map((d, i) => `${d} ${perDay[i]!.length === 0 ? 'all day' : gaps(perDay[i]!).join(', ') || 'none'}`).join('; ')}`
+      : ` (each in their own zone: ${zones.join(', ')}); not covered: ${never.map((d) => `${d} all day`).join(', ')}`;
+  const then =
+    pool.overflow.length > 0
+      ? 'overflow'
+      : pool.queueWhenFull
+        ? 'wait in the queue'
+        : 'stay unassigned (POOL_EXHAUSTED)';
+  out.push({
+    path: `${path}.members`,
+    message: `no member of pool "${pool.id}" ever works on ${never.join(', ')}: leads routed here then ${then}${hours}`,
+  });
 }
 
 function zeroWeights(pool: Pool, reps: ReadonlyMap<string, Rep>, path: string, out: ConfigIssue[]): void {
   if (pool.strategy !== 'weighted_round_robin' || pool.overflow.length === 0) return;
   const weights = pool.members.map((m) => pool.weights?.[m] ?? reps.get(m)?.weight ?? 1);
-  if (weights.every((w) => w === 0)) out.push({ path: `${path}.weights`, message: `every member of pool "${pool.id}" has weight 0: every lead goes straight to its overflow` });
+  if (weights.every((w) => w === 0))
+    out.push({
+      path: `${path}.weights`,
+      message: `every member of pool "${pool.id}" has weight 0: every lead goes straight to its overflow`,
+    });
 }
 
 /** Warnings for a config that passed validateRoutingConfig; `base` prefixes every path. */
@@ -95,4 +119,3 @@ export function lintRoutingConfig(config: RoutingConfig, base = 'routing'): Conf
   });
   return out;
 }
-

@@ -64,7 +64,11 @@ export class ZoneClock {
   at(now: Date): LocalTime {
     const minute = Math.floor(now.getTime() / 60_000);
     if (minute === this.lastMinute && this.last) return this.last;
-    let year = 0, month = 0, day = 0, hour = 0, min = 0;
+    let year = 0,
+      month = 0,
+      day = 0,
+      hour = 0,
+      min = 0;
     for (const p of this.format.formatToParts(now)) {
       if (p.type === 'year') year = Number(p.value);
       else if (p.type === 'month') month = Number(p.value);

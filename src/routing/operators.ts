@@ -50,7 +50,8 @@ export function equalsLower(have: string, wantLower: string): boolean {
 
 function equalsTest(expected: string | number | boolean, caseSensitive: boolean): ValueTest {
   if (typeof expected === 'number') return (v) => toNumber(v) === expected;
-  if (typeof expected === 'boolean') return (v) => v === expected || (typeof v === 'string' && equalsLower(v, String(expected)));
+  if (typeof expected === 'boolean')
+    return (v) => v === expected || (typeof v === 'string' && equalsLower(v, String(expected)));
   const want = caseSensitive ? expected : expected.toLowerCase();
   return (v) => {
     if (typeof v === 'string') return caseSensitive ? v === want : equalsLower(v, want);
@@ -63,7 +64,10 @@ function equalsTest(expected: string | number | boolean, caseSensitive: boolean)
 function inListTest(values: ReadonlyArray<string | number>, caseSensitive: boolean): ValueTest {
   if (values.length > 8 && values.every((x) => typeof x === 'string')) {
     const set = new Set(values.map((x) => (caseSensitive ? String(x) : String(x).toLowerCase())));
-    return (v) => (typeof v === 'string' ? set.has(caseSensitive ? v : v.toLowerCase()) : typeof v === 'number' && set.has(String(v)));
+    return (v) =>
+      typeof v === 'string'
+        ? set.has(caseSensitive ? v : v.toLowerCase())
+        : typeof v === 'number' && set.has(String(v));
   }
   const tests = values.map((x) => equalsTest(x, caseSensitive));
   return (v) => {

@@ -18,8 +18,16 @@ export function checkMember(pool: CompiledPool, index: number, ctx: DecideContex
     const score = toNumber(ctx.lead.score);
     const hot = score !== undefined && score >= tier.minScore;
     const top = pool.topTier.has(repId);
-    if (top && !hot) return { rep, skip: { code: 'REP_RESERVED_TOP_TIER', repId, poolId: pool.id, detail: `kept for score >= ${tier.minScore}` } };
-    if (!top && hot && tier.exclusive) return { rep, skip: { code: 'REP_NOT_TOP_TIER', repId, poolId: pool.id, detail: `score ${score} goes to top tier only` } };
+    if (top && !hot)
+      return {
+        rep,
+        skip: { code: 'REP_RESERVED_TOP_TIER', repId, poolId: pool.id, detail: `kept for score >= ${tier.minScore}` },
+      };
+    if (!top && hot && tier.exclusive)
+      return {
+        rep,
+        skip: { code: 'REP_NOT_TOP_TIER', repId, poolId: pool.id, detail: `score ${score} goes to top tier only` },
+      };
   }
   const skip = checkRep(rep, ctx, needs, pool.id);
   return skip ? { rep, skip } : { rep };
@@ -39,7 +47,12 @@ export interface Candidates {
 }
 
 /** Who may take the lead, with every member passed over recorded in reasons; undefined when nobody. */
-export function candidatesOf(pool: CompiledPool, ctx: DecideContext, needs: Needs, reasons: Reason[]): Candidates | undefined {
+export function candidatesOf(
+  pool: CompiledPool,
+  ctx: DecideContext,
+  needs: Needs,
+  reasons: Reason[],
+): Candidates | undefined {
   const weighted = pool.pool.strategy === 'weighted_round_robin';
   const list: Candidate[] = [];
   let resting: number[] = [];
@@ -51,7 +64,8 @@ export function candidatesOf(pool: CompiledPool, ctx: DecideContext, needs: Need
     const m = checkMember(pool, i, ctx, needs);
     if (m.skip) {
       reasons.push(m.skip);
-      if (m.skip.code === 'REP_AWAY' || m.skip.code === 'REP_OFF_HOURS' || m.skip.code === 'REP_HOLIDAY') resting.push(i);
+      if (m.skip.code === 'REP_AWAY' || m.skip.code === 'REP_OFF_HOURS' || m.skip.code === 'REP_HOLIDAY')
+        resting.push(i);
       continue;
     }
     list.push({ index: i, rep: m.rep });
@@ -64,7 +78,13 @@ export function candidatesOf(pool: CompiledPool, ctx: DecideContext, needs: Need
   for (const c of list) {
     const p = pool.priorities[c.index]!;
     if (p === top) tier.push(c);
-    else reasons.push({ code: 'REP_LOWER_TIER', repId: c.rep.id, poolId: pool.id, detail: `priority ${p}; priority ${top} has someone available` });
+    else
+      reasons.push({
+        code: 'REP_LOWER_TIER',
+        repId: c.rep.id,
+        poolId: pool.id,
+        detail: `priority ${p}; priority ${top} has someone available`,
+      });
   }
   resting = resting.filter((i) => pool.priorities[i] === top);
   return { list: tier, resting };

@@ -18,7 +18,9 @@ function pickMember(pool: CompiledPool, ctx: DecideContext, needs: Needs, reason
   const inLine = strategy === 'round_robin' || strategy === 'least_recently_assigned';
   // A line without tiers is walked from the front, checking availability only until someone can take the lead.
   if (inLine && pool.pool.priority === undefined) {
-    return strategy === 'round_robin' ? pickRoundRobin(pool, undefined, ctx, needs, reasons) : pickLeastRecentlyAssigned(pool, undefined, ctx, needs, reasons);
+    return strategy === 'round_robin'
+      ? pickRoundRobin(pool, undefined, ctx, needs, reasons)
+      : pickLeastRecentlyAssigned(pool, undefined, ctx, needs, reasons);
   }
   const cands = candidatesOf(pool, ctx, needs, reasons);
   if (!cands) return undefined;
@@ -35,11 +37,20 @@ function pickMember(pool: CompiledPool, ctx: DecideContext, needs: Needs, reason
 }
 
 /** A CRM queue as owner: needs an id in the lead's CRM (api falls back to the queue id). */
-export function queueOutcome(queueId: string, ctx: DecideContext, reasons: Reason[], poolId?: string): Outcome | undefined {
+export function queueOutcome(
+  queueId: string,
+  ctx: DecideContext,
+  reasons: Reason[],
+  poolId?: string,
+): Outcome | undefined {
   const queue = ctx.compiled.queues.get(queueId);
   const crmOwnerId = queue && crmOwnerIdOf(queue, ctx.crm);
   if (!queue || crmOwnerId === undefined) {
-    reasons.push({ code: 'REP_NO_CRM_ID', detail: `queue ${queueId} has no ${ctx.crm} id`, ...(poolId ? { poolId } : {}) });
+    reasons.push({
+      code: 'REP_NO_CRM_ID',
+      detail: `queue ${queueId} has no ${ctx.crm} id`,
+      ...(poolId ? { poolId } : {}),
+    });
     return undefined;
   }
   reasons.push({ code: 'CRM_QUEUE', detail: `queue ${queue.id}`, ...(poolId ? { poolId } : {}) });
@@ -50,7 +61,14 @@ export function queueOutcome(queueId: string, ctx: DecideContext, reasons: Reaso
  * @param entry true for the pool an action names; only it may queue the lead (a lead waits
  *   for the team it was routed to, not for an overflow team).
  */
-export function routeToPool(poolId: string, ctx: DecideContext, needs: Needs, reasons: Reason[], visited: Set<string>, entry = true): Outcome {
+export function routeToPool(
+  poolId: string,
+  ctx: DecideContext,
+  needs: Needs,
+  reasons: Reason[],
+  visited: Set<string>,
+  entry = true,
+): Outcome {
   const pool = ctx.compiled.pools.get(poolId);
   if (!pool) {
     reasons.push({ code: 'POOL_UNKNOWN', poolId });
@@ -109,10 +127,18 @@ export function routeToPool(poolId: string, ctx: DecideContext, needs: Needs, re
  */
 function assignAnyway(pool: CompiledPool, ctx: DecideContext, needs: Needs, reasons: Reason[]): Outcome | undefined {
   const ignore = pool.pool.assignAnyway!.ignore;
-  reasons.push({ code: 'ASSIGNED_ANYWAY', poolId: pool.id, detail: `nobody available: picking again ignoring ${ignore.join(', ')}` });
+  reasons.push({
+    code: 'ASSIGNED_ANYWAY',
+    poolId: pool.id,
+    detail: `nobody available: picking again ignoring ${ignore.join(', ')}`,
+  });
   const picked = pickMember(pool, ctx, { ...needs, ignore: new Set(ignore) }, reasons);
   if (!picked || picked.kind !== 'rep') return picked;
-  reasons.push({ code: 'ASSIGNED_ANYWAY', repId: picked.rep.id, poolId: pool.id, detail: `picked by ${picked.code} though not available` });
+  reasons.push({
+    code: 'ASSIGNED_ANYWAY',
+    repId: picked.rep.id,
+    poolId: pool.id,
+    detail: `picked by ${picked.code} though not available`,
+  });
   return { ...picked, code: 'ASSIGNED_ANYWAY' };
 }
-

@@ -8,11 +8,17 @@ export { id };
 export { isoDate, weekdays, workingHoursSchema, type Weekday } from './schedule-schema.js';
 
 /** A local date (whole day in the rep's zone) or an instant with an offset (2026-11-24T13:00:00Z). */
-const dateOrInstant = z.union([isoDate, z.iso.datetime({ offset: true })], { message: 'use YYYY-MM-DD or an ISO 8601 time with offset' });
+const dateOrInstant = z.union([isoDate, z.iso.datetime({ offset: true })], {
+  message: 'use YYYY-MM-DD or an ISO 8601 time with offset',
+});
 
 /** The owner id in each CRM (HubSpot owner id, Salesforce user or queue id). */
 export const crmIdsSchema = z
-  .strictObject({ hubspot: z.string().min(1).optional(), salesforce: z.string().min(1).optional(), api: z.string().min(1).optional() })
+  .strictObject({
+    hubspot: z.string().min(1).optional(),
+    salesforce: z.string().min(1).optional(),
+    api: z.string().min(1).optional(),
+  })
   .default({});
 
 /** A share in a weighted pool: 0..1000 in steps of 0.001 (credits are kept in whole thousandths, so fractions never drift). */
@@ -55,7 +61,9 @@ export const repSchema = z.strictObject({
   /** Monthly quota: leads per calendar month in the rep's zone. */
   capPerMonth: z.number().int().nonnegative().optional(),
   /** At most `max` leads in the current UTC hour and the hours-1 whole hours before it. Counted from when the cap is set. */
-  capRolling: z.strictObject({ hours: z.number().int().min(1).max(168), max: z.number().int().nonnegative() }).optional(),
+  capRolling: z
+    .strictObject({ hours: z.number().int().min(1).max(168), max: z.number().int().nonnegative() })
+    .optional(),
   /** Ceiling of open leads (counter rep:<id>:open, which the caller decrements when a lead closes). */
   maxOpen: z.number().int().nonnegative().optional(),
 });
@@ -70,7 +78,13 @@ export const accountSchema = z.strictObject({
   id,
   name: z.string().min(1).optional(),
   domains: z
-    .array(z.string().min(3).regex(/^[a-z0-9.-]+\.[a-z]{2,}$/i, 'a bare domain like acme.com').transform((d) => d.toLowerCase()))
+    .array(
+      z
+        .string()
+        .min(3)
+        .regex(/^[a-z0-9.-]+\.[a-z]{2,}$/i, 'a bare domain like acme.com')
+        .transform((d) => d.toLowerCase()),
+    )
     .min(1),
   /** Rep id of the account owner. */
   owner: id,

@@ -31,7 +31,12 @@ interface LineView {
 }
 
 /** Every place on the line, newcomers placed (their deltas from 0: a missing place reads as 0, never a real place). */
-function placesOn(view: LineView, seqRead: number, ctx: DecideContext, deltas: Record<string, number>): { places: number[]; seq: number } {
+function placesOn(
+  view: LineView,
+  seqRead: number,
+  ctx: DecideContext,
+  deltas: Record<string, number>,
+): { places: number[]; seq: number } {
   const { keys, start } = view;
   const n = keys.length;
   let seq = seqRead;
@@ -39,7 +44,8 @@ function placesOn(view: LineView, seqRead: number, ctx: DecideContext, deltas: R
   for (let i = 0; i < n; i++) {
     const place = counter(ctx, keys[i]!);
     if (place !== 0) places[i] = place;
-    else if (seqRead === 0) places[i] = deltas[keys[i]!] = ((i - start + n) % n) - n; // a new line: pool order, all below 1
+    else if (seqRead === 0)
+      places[i] = deltas[keys[i]!] = ((i - start + n) % n) - n; // a new line: pool order, all below 1
     else places[i] = deltas[keys[i]!] = ++seq; // a newcomer on a line with history: the back
   }
   return { places, seq };
@@ -51,7 +57,17 @@ function placesOn(view: LineView, seqRead: number, ctx: DecideContext, deltas: R
  * the front and checks availability only until someone can take the lead (the usual case is one
  * check), recording those ahead of the winner as passed over.
  */
-function pickInLine(pool: CompiledPool, cands: Candidates | undefined, ctx: DecideContext, needs: Needs, reasons: Reason[], code: ChoiceCode, line: string, seqKey: string, view: LineView): Outcome | undefined {
+function pickInLine(
+  pool: CompiledPool,
+  cands: Candidates | undefined,
+  ctx: DecideContext,
+  needs: Needs,
+  reasons: Reason[],
+  code: ChoiceCode,
+  line: string,
+  seqKey: string,
+  view: LineView,
+): Outcome | undefined {
   const seqRead = counter(ctx, seqKey);
   const deltas: Record<string, number> = {};
   const { places, seq } = placesOn(view, seqRead, ctx, deltas);
@@ -96,7 +112,8 @@ function pickInLine(pool: CompiledPool, cands: Candidates | undefined, ctx: Deci
   const winnerKey = view.keys[at ? at[winner.index]! : winner.index]!;
   deltas[winnerKey] = next - counter(ctx, winnerKey);
   deltas[seqKey] = next - seqRead;
-  const why = best < 1 ? `first in line on ${line} (no lead on it yet)` : `waited longest on line ${line} (place ${best})`;
+  const why =
+    best < 1 ? `first in line on ${line} (no lead on it yet)` : `waited longest on line ${line} (place ${best})`;
   reasons.push({ code, repId: winner.rep.id, poolId: pool.id, detail: why });
   ctx.picks.push({ poolId: pool.id, strategy: pool.pool.strategy, candidates: figures, winner: winner.rep.id, why });
   const outcome: Outcome = { kind: 'rep', rep: winner.rep, code, poolId: pool.id, counterDeltas: deltas };
@@ -114,12 +131,30 @@ function legacyStart(pool: CompiledPool, ctx: DecideContext): number {
   return cursor >= 0 ? (cursor + 1) % pool.members.length : 0;
 }
 
-export function pickRoundRobin(pool: CompiledPool, cands: Candidates | undefined, ctx: DecideContext, needs: Needs, reasons: Reason[]): Outcome | undefined {
+export function pickRoundRobin(
+  pool: CompiledPool,
+  cands: Candidates | undefined,
+  ctx: DecideContext,
+  needs: Needs,
+  reasons: Reason[],
+): Outcome | undefined {
   const grouped = pool.pool.rotationGroup !== undefined;
-  const view = grouped ? { keys: pool.lineKeys, indexOf: pool.lineIndex, start: 0 } : { keys: pool.lastKeys, indexOf: undefined, start: legacyStart(pool, ctx) };
+  const view = grouped
+    ? { keys: pool.lineKeys, indexOf: pool.lineIndex, start: 0 }
+    : { keys: pool.lastKeys, indexOf: undefined, start: legacyStart(pool, ctx) };
   return pickInLine(pool, cands, ctx, needs, reasons, 'ROUND_ROBIN_NEXT', pool.line, pool.seqKey, view);
 }
 
-export function pickLeastRecentlyAssigned(pool: CompiledPool, cands: Candidates | undefined, ctx: DecideContext, needs: Needs, reasons: Reason[]): Outcome | undefined {
-  return pickInLine(pool, cands, ctx, needs, reasons, 'LEAST_RECENTLY_ASSIGNED', globalLine, globalSeqKey, { keys: pool.globalLastKeys, indexOf: undefined, start: legacyStart(pool, ctx) });
+export function pickLeastRecentlyAssigned(
+  pool: CompiledPool,
+  cands: Candidates | undefined,
+  ctx: DecideContext,
+  needs: Needs,
+  reasons: Reason[],
+): Outcome | undefined {
+  return pickInLine(pool, cands, ctx, needs, reasons, 'LEAST_RECENTLY_ASSIGNED', globalLine, globalSeqKey, {
+    keys: pool.globalLastKeys,
+    indexOf: undefined,
+    start: legacyStart(pool, ctx),
+  });
 }

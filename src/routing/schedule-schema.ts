@@ -11,7 +11,9 @@ const spanPattern = /^([01]\d|2[0-3]):[0-5]\d-(([01]\d|2[0-3]):[0-5]\d|24:00)$/;
 const span = z
   .string()
   .regex(spanPattern, 'use HH:MM-HH:MM (24h, end may be 24:00)')
-  .refine((s) => s.slice(0, 5) !== s.slice(6), { message: 'start and end are the same time (a whole day is 00:00-24:00)' });
+  .refine((s) => s.slice(0, 5) !== s.slice(6), {
+    message: 'start and end are the same time (a whole day is 00:00-24:00)',
+  });
 
 /** A span inside one date: an override names that date's hours, so it cannot run past midnight. */
 const daySpan = span.refine((s) => !spanPattern.test(s) || s.slice(6) === '24:00' || s.slice(6) > s.slice(0, 5), {
@@ -27,7 +29,10 @@ export type Weekday = (typeof weekdays)[number];
  * holidays, overrides and time off apply).
  */
 export const workingHoursSchema = z.strictObject(
-  Object.fromEntries(weekdays.map((d) => [d, z.array(span).optional()])) as Record<Weekday, z.ZodOptional<z.ZodArray<typeof span>>>,
+  Object.fromEntries(weekdays.map((d) => [d, z.array(span).optional()])) as Record<
+    Weekday,
+    z.ZodOptional<z.ZodArray<typeof span>>
+  >,
 );
 export type WorkingHours = z.infer<typeof workingHoursSchema>;
 
@@ -45,7 +50,11 @@ export const dateOverrideSchema = z
   })
   .superRefine((o, ctx) => {
     if ((o.hours === undefined) === (o.extraHours === undefined)) {
-      ctx.addIssue({ code: 'custom', message: 'give either hours (instead of the usual hours) or extraHours (on top of them)', path: ['hours'] });
+      ctx.addIssue({
+        code: 'custom',
+        message: 'give either hours (instead of the usual hours) or extraHours (on top of them)',
+        path: ['hours'],
+      });
     }
   });
 export type DateOverride = z.infer<typeof dateOverrideSchema>;
@@ -69,7 +78,10 @@ export const holidayCalendarSchema = z.strictObject({
   id,
   name: z.string().min(1).optional(),
   /** ISO 3166 country or subdivision code (DE, DE-BY, US-CA): what the calendar is for. */
-  region: z.string().regex(/^[A-Z]{2}(-[A-Z0-9]{1,3})?$/, 'an ISO 3166 code like DE or DE-BY').optional(),
+  region: z
+    .string()
+    .regex(/^[A-Z]{2}(-[A-Z0-9]{1,3})?$/, 'an ISO 3166 code like DE or DE-BY')
+    .optional(),
   dates: z.array(holidayEntry).min(1),
 });
 export type HolidayCalendar = z.infer<typeof holidayCalendarSchema>;

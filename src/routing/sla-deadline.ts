@@ -69,7 +69,8 @@ function untilOffsetChange(clock: ZoneClock, from: number, to: number): number {
 
 /** The working span containing this local minute (end, in wall minutes of the day), or undefined. */
 function spanEndAt(s: Schedule, local: LocalTime): number | undefined {
-  for (const [start, end] of spansOn(s, local.date, local.weekday)) if (local.minuteOfDay >= start && local.minuteOfDay < end) return end;
+  for (const [start, end] of spansOn(s, local.date, local.weekday))
+    if (local.minuteOfDay >= start && local.minuteOfDay < end) return end;
   return undefined;
 }
 
@@ -94,7 +95,13 @@ function nextSpanStart(s: Schedule, local: LocalTime): number | undefined {
  * config). An invalid zone or a schedule with no working time within a year falls back to
  * elapsed minutes rather than a deadline that never comes (validation reports both).
  */
-export function slaDeadline(assignedAt: Date, minutes: number, rep: Rep, workingHours = false, shared?: Pick<RoutingConfig, 'schedules' | 'holidayCalendars'>): Date {
+export function slaDeadline(
+  assignedAt: Date,
+  minutes: number,
+  rep: Rep,
+  workingHours = false,
+  shared?: Pick<RoutingConfig, 'schedules' | 'holidayCalendars'>,
+): Date {
   const elapsed = new Date(assignedAt.getTime() + minutes * minuteMs);
   const clock = workingHours && minutes > 0 ? zoneClock(rep.timeZone) : undefined;
   if (!clock) return elapsed;
@@ -113,7 +120,11 @@ export function slaDeadline(assignedAt: Date, minutes: number, rep: Rep, working
       t = Math.max(instantOf(clock, next, t), t + minuteMs);
       continue;
     }
-    const endAt = untilOffsetChange(clock, t, instantOf(clock, Date.parse(`${local.date}T00:00:00Z`) + end * minuteMs, t));
+    const endAt = untilOffsetChange(
+      clock,
+      t,
+      instantOf(clock, Date.parse(`${local.date}T00:00:00Z`) + end * minuteMs, t),
+    );
     const from = t + carry;
     const available = Math.max(endAt - from, 0);
     if (need <= available) return new Date(from + need);

@@ -23,7 +23,8 @@ export function stateKeys(config: RoutingConfig, now: Date): { pools: string[]; 
   }
   for (const pool of compiled.pools.values()) {
     if (pool.pool.strategy === 'weighted_round_robin') counters.push(...pool.creditKeys(pool.periodOf(now)));
-    if (pool.pool.strategy === 'least_loaded' && pool.pool.loadBy === 'assignments') counters.push(...pool.countKeys(pool.periodOf(now)));
+    if (pool.pool.strategy === 'least_loaded' && pool.pool.loadBy === 'assignments')
+      counters.push(...pool.countKeys(pool.periodOf(now)));
   }
   return { pools: compiled.config.pools.map((p) => p.id), counters: [...new Set(counters)].sort() };
 }

@@ -70,12 +70,7 @@ export type StepCode =
   | 'SKIPPED';
 
 export type UnassignedCode =
-  | 'NO_RULE_MATCHED'
-  | 'POOL_EXHAUSTED'
-  | 'ACCOUNT_OWNER_AWAY'
-  | 'NO_ACCOUNT_MATCH'
-  | 'REP_UNAVAILABLE'
-  | 'NO_CRM_OWNER';
+  'NO_RULE_MATCHED' | 'POOL_EXHAUSTED' | 'ACCOUNT_OWNER_AWAY' | 'NO_ACCOUNT_MATCH' | 'REP_UNAVAILABLE' | 'NO_CRM_OWNER';
 
 export type ReasonCode = SkipCode | ChoiceCode | StepCode | UnassignedCode | 'QUEUED';
 

@@ -36,14 +36,19 @@ export const namesOf = (ids: readonly string[]): Names => {
 export const anyName: Names = { has: () => true, all: [] };
 
 /** `pool "emae" does not exist; did you mean "emea"?` */
-export const missing = (kind: string, name: string, names: Names): string => `${kind} "${name}" does not exist${didYouMean(name, names.all)}`;
+export const missing = (kind: string, name: string, names: Names): string =>
+  `${kind} "${name}" does not exist${didYouMean(name, names.all)}`;
 
 export function checkCondition(c: Condition, path: string, out: ConfigIssue[]): void {
   if ('all' in c) c.all.forEach((x, i) => checkCondition(x, `${path}.all[${i}]`, out));
   else if ('any' in c) c.any.forEach((x, i) => checkCondition(x, `${path}.any[${i}]`, out));
   else if ('not' in c) checkCondition(c.not, `${path}.not`, out);
   else if ('time' in c) {
-    if (!isValidTimeZone(c.time.zone)) out.push({ path: `${path}.time.zone`, message: `"${c.time.zone}" is not an IANA time zone (e.g. Europe/Berlin)` });
+    if (!isValidTimeZone(c.time.zone))
+      out.push({
+        path: `${path}.time.zone`,
+        message: `"${c.time.zone}" is not an IANA time zone (e.g. Europe/Berlin)`,
+      });
   } else if (c.op === 'matches' && !compileRegex(c.value, c.caseSensitive === true)) {
     let why = 'invalid';
     try {
@@ -63,7 +68,8 @@ export function checkAction(a: Action, path: string, known: Known, out: ConfigIs
     return;
   }
   if ('queue' in a) {
-    if (!known.queues.has(a.queue)) out.push({ path: `${path}.queue`, message: missing('queue', a.queue, known.queues) });
+    if (!known.queues.has(a.queue))
+      out.push({ path: `${path}.queue`, message: missing('queue', a.queue, known.queues) });
     return;
   }
   if ('skip' in a) return;
@@ -76,14 +82,20 @@ export function checkAction(a: Action, path: string, known: Known, out: ConfigIs
 }
 
 /** `rules` may hold holes: rules that failed the schema (reported there), skipped here at their own index. */
-export function checkRules(config: { rules: ReadonlyArray<Rule | undefined>; default?: Action | undefined }, base: string, known: Known, out: ConfigIssue[]): void {
+export function checkRules(
+  config: { rules: ReadonlyArray<Rule | undefined>; default?: Action | undefined },
+  base: string,
+  known: Known,
+  out: ConfigIssue[],
+): void {
   const seen = new Map<string, number>();
   let catchAll: string | undefined;
   config.rules.forEach((rule, i) => {
     if (!rule) return;
     const path = `${base}.rules[${i}]`;
     const dup = seen.get(rule.id);
-    if (dup !== undefined) out.push({ path: `${path}.id`, message: `duplicate rule id "${rule.id}" (also rules[${dup}])` });
+    if (dup !== undefined)
+      out.push({ path: `${path}.id`, message: `duplicate rule id "${rule.id}" (also rules[${dup}])` });
     else seen.set(rule.id, i);
     if (catchAll && rule.enabled) {
       out.push({ path, message: `rule "${rule.id}" can never fire: rule "${catchAll}" before it matches every lead` });
@@ -94,6 +106,7 @@ export function checkRules(config: { rules: ReadonlyArray<Rule | undefined>; def
   });
   if (config.default) {
     checkAction(config.default, `${base}.default`, known, out);
-    if (catchAll) out.push({ path: `${base}.default`, message: `default is never used: rule "${catchAll}" matches every lead` });
+    if (catchAll)
+      out.push({ path: `${base}.default`, message: `default is never used: rule "${catchAll}" matches every lead` });
   }
 }

@@ -32,12 +32,19 @@ function domainProblem(field: string, value: string): string | undefined {
 }
 
 function valueProblem(field: string, value: string | number | boolean): string | undefined {
-  if (numberFields.has(field)) return typeof value === 'number' ? undefined : `${field} is a number; compare it with a number (${JSON.stringify(value)} is ${typeof value})`;
-  if (booleanFields.has(field)) return typeof value === 'boolean' ? undefined : `${field} is true or false; ${JSON.stringify(value)} never equals it`;
+  if (numberFields.has(field))
+    return typeof value === 'number'
+      ? undefined
+      : `${field} is a number; compare it with a number (${JSON.stringify(value)} is ${typeof value})`;
+  if (booleanFields.has(field))
+    return typeof value === 'boolean'
+      ? undefined
+      : `${field} is true or false; ${JSON.stringify(value)} never equals it`;
   if (typeof value !== 'string') return undefined;
   if (field === 'country') return countryProblem(value);
   if (domainFields.has(field)) return domainProblem(field, value);
-  if (field === 'email' && !normaliseEmail(value)) return `"${value}" is not an email address; to match a domain test emailDomain`;
+  if (field === 'email' && !normaliseEmail(value))
+    return `"${value}" is not an email address; to match a domain test emailDomain`;
   return undefined;
 }
 
@@ -49,15 +56,24 @@ const listOps = new Set(['all_in', 'none_in']);
 /** Problems with a leaf's value for its field, each at the value's path. */
 export function checkLeafValue(c: LeafCondition, path: string, out: ConfigIssue[]): void {
   if (c.field === 'account' && c.op !== 'exists' && c.op !== 'empty') {
-    out.push({ path: `${path}.op`, message: `account alone only takes exists or empty (is there a matched account); test its fields as account.id, account.name, account.owner, account.domains` });
+    out.push({
+      path: `${path}.op`,
+      message: `account alone only takes exists or empty (is there a matched account); test its fields as account.id, account.name, account.owner, account.domains`,
+    });
     return;
   }
   if (listOps.has(c.op) && !listFields.has(c.field) && !untyped(c.field)) {
-    out.push({ path: `${path}.op`, message: `${c.op} tests list fields (${[...listFields].join(', ')}, custom.<name>); ${c.field} holds one value: use ${c.op === 'all_in' ? 'eq' : 'not_in'}` });
+    out.push({
+      path: `${path}.op`,
+      message: `${c.op} tests list fields (${[...listFields].join(', ')}, custom.<name>); ${c.field} holds one value: use ${c.op === 'all_in' ? 'eq' : 'not_in'}`,
+    });
     return;
   }
   if (numericOps.has(c.op) && !numberFields.has(c.field) && !untyped(c.field)) {
-    out.push({ path: `${path}.op`, message: `${c.op} compares numbers, and ${c.field} is not a number field (${[...numberFields].join(', ')} are)` });
+    out.push({
+      path: `${path}.op`,
+      message: `${c.op} compares numbers, and ${c.field} is not a number field (${[...numberFields].join(', ')} are)`,
+    });
     return;
   }
   if (!wholeValueOps.has(c.op) || !('value' in c)) return;

@@ -67,7 +67,14 @@ export function pickWeighted(pool: CompiledPool, cands: Candidates, ctx: DecideC
   const why = `owed the most by its weight: credit ${leads(bestCredit)} (weight ${pool.weights[best.index]}); pays back the ${leads(total)} earned this round`;
   reasons.push({ code: 'WEIGHTED_HIGHEST_CREDIT', repId: best.rep.id, poolId: pool.id, detail: why });
   ctx.picks.push({ poolId: pool.id, strategy: pool.pool.strategy, candidates: figures, winner: best.rep.id, why });
-  const outcome: Outcome = { kind: 'rep', rep: best.rep, code: 'WEIGHTED_HIGHEST_CREDIT', poolId: pool.id, counterDeltas: deltas, line: { seqKey: pool.seqKey, lastKey: pool.lastKeys[best.index]! } };
+  const outcome: Outcome = {
+    kind: 'rep',
+    rep: best.rep,
+    code: 'WEIGHTED_HIGHEST_CREDIT',
+    poolId: pool.id,
+    counterDeltas: deltas,
+    line: { seqKey: pool.seqKey, lastKey: pool.lastKeys[best.index]! },
+  };
   if (pool.pool.countsTowardCaps === false) outcome.uncapped = true;
   return outcome;
 }

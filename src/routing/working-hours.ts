@@ -5,7 +5,13 @@
 // ending at 12:30 (an instant) ends at 12:30:00, one ending on a date ends at the next midnight.
 import type { LocalTime } from './local-time.js';
 import type { Rep } from './rep-schema.js';
-import { weekdays, type DateOverride, type HolidayCalendar, type ScheduleConfig, type WorkingHours } from './schedule-schema.js';
+import {
+  weekdays,
+  type DateOverride,
+  type HolidayCalendar,
+  type ScheduleConfig,
+  type WorkingHours,
+} from './schedule-schema.js';
 
 type Span = readonly [startMinute: number, endMinute: number];
 /** One end of a time-off range: a local date (whole day) or an instant. */
@@ -31,7 +37,10 @@ export interface SharedSchedules {
 
 export const noSharedSchedules: SharedSchedules = { schedules: new Map(), calendars: new Map() };
 
-export function sharedSchedulesOf(config: { schedules?: readonly ScheduleConfig[]; holidayCalendars?: readonly HolidayCalendar[] }): SharedSchedules {
+export function sharedSchedulesOf(config: {
+  schedules?: readonly ScheduleConfig[];
+  holidayCalendars?: readonly HolidayCalendar[];
+}): SharedSchedules {
   return {
     schedules: new Map((config.schedules ?? []).map((s) => [s.id, s])),
     calendars: new Map((config.holidayCalendars ?? []).map((c) => [c.id, c])),
@@ -62,7 +71,11 @@ function spansPerWeekday(hours: WorkingHours): Span[][] {
   return days.map((spans) => spans.sort(byStart));
 }
 
-function addOverrides(overrides: readonly DateOverride[], dateSpans: Map<string, Span[]>, extraSpans: Map<string, Span[]>) {
+function addOverrides(
+  overrides: readonly DateOverride[],
+  dateSpans: Map<string, Span[]>,
+  extraSpans: Map<string, Span[]>,
+) {
   for (const o of overrides) {
     // A rep's override replaces the schedule's for the same date, whichever kind either is.
     dateSpans.delete(o.date);
@@ -96,7 +109,11 @@ export function compileSchedule(rep: Rep, shared: SharedSchedules = noSharedSche
     dateSpans,
     extraSpans,
     holidays,
-    away: rep.away.map((a) => ({ from: bound(a.from), to: bound(a.to), label: `${a.from}..${a.to}${a.note ? ` (${a.note})` : ''}` })),
+    away: rep.away.map((a) => ({
+      from: bound(a.from),
+      to: bound(a.to),
+      label: `${a.from}..${a.to}${a.note ? ` (${a.note})` : ''}`,
+    })),
   };
 }
 
@@ -109,7 +126,8 @@ const none: readonly Span[] = [];
  */
 export function spansOn(s: Schedule, date: string, weekday: number): readonly Span[] {
   // Most reps have no dated entries at all: skip the three lookups on the hot path.
-  if (s.dateSpans.size === 0 && s.extraSpans.size === 0 && s.holidays.size === 0) return s.spans ? (s.spans[weekday] ?? none) : allDay;
+  if (s.dateSpans.size === 0 && s.extraSpans.size === 0 && s.holidays.size === 0)
+    return s.spans ? (s.spans[weekday] ?? none) : allDay;
   const replaced = s.dateSpans.get(date);
   if (replaced) return replaced;
   const weekly = s.holidays.has(date) ? none : s.spans ? (s.spans[weekday] ?? none) : allDay;
@@ -131,7 +149,12 @@ function beforeEnd(b: Bound, local: LocalTime, nowMs: number): boolean {
  * filters ranges: only those that had begun by then count (a rep marked back early cancels the
  * ranges running at that moment, not the ones still to come).
  */
-export function awayRange(s: Schedule, local: LocalTime, nowMs: number, startedBy?: { local: LocalTime; ms: number }): string | undefined {
+export function awayRange(
+  s: Schedule,
+  local: LocalTime,
+  nowMs: number,
+  startedBy?: { local: LocalTime; ms: number },
+): string | undefined {
   for (const a of s.away) {
     if (!afterStart(a.from, local, nowMs) || !beforeEnd(a.to, local, nowMs)) continue;
     if (startedBy && afterStart(a.from, startedBy.local, startedBy.ms)) continue;
@@ -147,8 +170,13 @@ export function offHours(s: Schedule, local: LocalTime): OffHours | undefined {
   const today = spansOn(s, local.date, local.weekday);
   for (const [start, end] of today) if (local.minuteOfDay >= start && local.minuteOfDay < end) return undefined;
   const holiday = s.holidays.get(local.date);
-  if (holiday !== undefined && !s.dateSpans.has(local.date) && !s.extraSpans.has(local.date)) return { holiday: true, detail: holiday };
+  if (holiday !== undefined && !s.dateSpans.has(local.date) && !s.extraSpans.has(local.date))
+    return { holiday: true, detail: holiday };
   const hhmm = `${String(Math.floor(local.minuteOfDay / 60)).padStart(2, '0')}:${String(local.minuteOfDay % 60).padStart(2, '0')}`;
-  const why = s.dateSpans.has(local.date) ? ` on ${local.date} (override)` : holiday !== undefined ? ` on ${holiday}` : '';
+  const why = s.dateSpans.has(local.date)
+    ? ` on ${local.date} (override)`
+    : holiday !== undefined
+      ? ` on ${holiday}`
+      : '';
   return { holiday: false, detail: `${weekdays[local.weekday]} ${hhmm} local is outside working hours${why}` };
 }

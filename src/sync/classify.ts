@@ -20,7 +20,11 @@ function writesOf(ownerId: string | null, writes: readonly LedgerWrite[], atMs: 
     .sort((a, b) => Number(Boolean(a.confirmedAt)) - Number(Boolean(b.confirmedAt)) || distance(a) - distance(b));
 }
 
-export function classifyOwnershipChange(change: OwnershipChange, ledger: OwnershipLedger, options: ClassifyOptions = {}): Classification {
+export function classifyOwnershipChange(
+  change: OwnershipChange,
+  ledger: OwnershipLedger,
+  options: ClassifyOptions = {},
+): Classification {
   const atMs = Date.parse(change.occurredAt);
   const candidates = writesOf(change.newOwnerId, ledger.writes, atMs);
 

@@ -56,7 +56,13 @@ export type ConflictDecision =
       reason: string;
     };
 
-function adopt(ctx: ConflictContext, policy: ConflictPolicy['policy'], outcome: Exclude<ConflictOutcome, 'reverted'>, reason: string, periods = true): ConflictDecision {
+function adopt(
+  ctx: ConflictContext,
+  policy: ConflictPolicy['policy'],
+  outcome: Exclude<ConflictOutcome, 'reverted'>,
+  reason: string,
+  periods = true,
+): ConflictDecision {
   const fromRep = findRepByCrmId(ctx.config, ctx.crm, ctx.previousOwnerId);
   const toRep = findRepByCrmId(ctx.config, ctx.crm, ctx.newOwnerId);
   const same = fromRep !== undefined && fromRep === toRep;
@@ -67,7 +73,15 @@ function adopt(ctx: ConflictContext, policy: ConflictPolicy['policy'], outcome: 
         to: toRep && { rep: toRep, at: ctx.changedAt },
         periods,
       });
-  return { action: 'adopt', outcome, policy, owner: resolveOwner(ctx.config, ctx.crm, ctx.newOwnerId), counterDeltas, cancelSlaTimer: true, reason };
+  return {
+    action: 'adopt',
+    outcome,
+    policy,
+    owner: resolveOwner(ctx.config, ctx.crm, ctx.newOwnerId),
+    counterDeltas,
+    cancelSlaTimer: true,
+    reason,
+  };
 }
 
 export function decideConflict(policy: ConflictPolicy, ctx: ConflictContext): ConflictDecision {
@@ -76,21 +90,47 @@ export function decideConflict(policy: ConflictPolicy, ctx: ConflictContext): Co
       return adopt(ctx, 'crm_wins', 'adopted', "crm_wins: the person's owner stands");
     case 'router_wins': {
       const ours = ctx.routerOwnerId;
-      if (ours === null || ours === ctx.newOwnerId) return adopt(ctx, 'router_wins', 'adopted', 'router_wins: no owner of ours to restore');
+      if (ours === null || ours === ctx.newOwnerId)
+        return adopt(ctx, 'router_wins', 'adopted', 'router_wins: no owner of ours to restore');
       const rep = findRepByCrmId(ctx.config, ctx.crm, ours);
-      if (rep && !rep.active) return adopt(ctx, 'router_wins', 'adopted', `router_wins: our owner ${rep.id} is inactive`);
+      if (rep && !rep.active)
+        return adopt(ctx, 'router_wins', 'adopted', `router_wins: our owner ${rep.id} is inactive`);
       if (ctx.revertsSoFar >= policy.maxReverts) {
-        return adopt(ctx, 'router_wins', 'gave_up_adopted', `router_wins: reverted ${ctx.revertsSoFar} of ${policy.maxReverts} times, giving up`);
+        return adopt(
+          ctx,
+          'router_wins',
+          'gave_up_adopted',
+          `router_wins: reverted ${ctx.revertsSoFar} of ${policy.maxReverts} times, giving up`,
+        );
       }
       const attempt = ctx.revertsSoFar + 1;
-      return { action: 'revert', outcome: 'reverted', policy: 'router_wins', ownerId: ours, repId: rep?.id ?? null, attempt, reason: `router_wins: revert ${attempt} of ${policy.maxReverts}` };
+      return {
+        action: 'revert',
+        outcome: 'reverted',
+        policy: 'router_wins',
+        ownerId: ours,
+        repId: rep?.id ?? null,
+        attempt,
+        reason: `router_wins: revert ${attempt} of ${policy.maxReverts}`,
+      };
     }
     case 'lock_window': {
       const since = ctx.routerWrittenAt;
       const inside = !since || ctx.changedAt.getTime() - since.getTime() <= policy.minutes * 60_000;
       return inside
-        ? adopt(ctx, 'lock_window', 'adopted', `lock_window: changed within ${policy.minutes} min of our write, a correction`)
-        : adopt(ctx, 'lock_window', 'adopted_after_window', `lock_window: changed after ${policy.minutes} min, our routing stays charged`, false);
+        ? adopt(
+            ctx,
+            'lock_window',
+            'adopted',
+            `lock_window: changed within ${policy.minutes} min of our write, a correction`,
+          )
+        : adopt(
+            ctx,
+            'lock_window',
+            'adopted_after_window',
+            `lock_window: changed after ${policy.minutes} min, our routing stays charged`,
+            false,
+          );
     }
   }
 }

@@ -2,14 +2,33 @@
 // and SLA reassignment, all pure. The caller loads the ledger, calls these, and persists the
 // result in one transaction (docs/sync.md).
 export { classifyOwnershipChange, defaultEchoWindowSeconds } from './classify.js';
-export { decideConflict, type ConflictContext, type ConflictDecision, type ConflictOutcome } from './decide-conflict.js';
+export {
+  decideConflict,
+  type ConflictContext,
+  type ConflictDecision,
+  type ConflictOutcome,
+} from './decide-conflict.js';
 export { resolveConflictPolicy, defaultConflictPolicy, type ResolvedPolicy } from './policy.js';
 export { resolveOwner, findRepByCrmId, type ResolvedOwner } from './owners.js';
 export { counterDeltasForMove, type CounterMove } from './counter-moves.js';
 export { isClaimed, type FieldChange } from './claim.js';
-export { slaFor, slaDeadlineFor, onSlaBreach, type SlaBreachContext, type SlaBreachAction, type SlaStopReason } from './sla.js';
+export {
+  slaFor,
+  slaDeadlineFor,
+  onSlaBreach,
+  type SlaBreachContext,
+  type SlaBreachAction,
+  type SlaStopReason,
+} from './sla.js';
 export { excludeReps } from './reassign.js';
 export { validateSyncConfig } from './validate.js';
 export { noIntegrationIdentity } from './types.js';
-export type { Classification, ClassifyOptions, IntegrationIdentity, LedgerWrite, OwnershipChange, OwnershipLedger } from './types.js';
+export type {
+  Classification,
+  ClassifyOptions,
+  IntegrationIdentity,
+  LedgerWrite,
+  OwnershipChange,
+  OwnershipLedger,
+} from './types.js';
 export type { ClaimCondition, ConflictPolicy, Sla, SyncSettings } from '../routing/index.js';

@@ -15,7 +15,10 @@ export interface ResolvedOwner {
 /** The reverse of routing's crmOwnerIdOf, in its order: an explicit crmIds entry first, then (API leads) our rep id. */
 export function findRepByCrmId(config: RoutingConfig, crm: CrmName, crmOwnerId: string | null): Rep | undefined {
   if (crmOwnerId === null) return undefined;
-  return config.reps.find((r) => r.crmIds[crm] === crmOwnerId) ?? (crm === 'api' ? config.reps.find((r) => r.id === crmOwnerId) : undefined);
+  return (
+    config.reps.find((r) => r.crmIds[crm] === crmOwnerId) ??
+    (crm === 'api' ? config.reps.find((r) => r.id === crmOwnerId) : undefined)
+  );
 }
 
 export function resolveOwner(config: RoutingConfig, crm: CrmName, crmOwnerId: string | null): ResolvedOwner {

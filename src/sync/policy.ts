@@ -12,7 +12,10 @@ export interface ResolvedPolicy {
 }
 
 /** ruleId and poolId are those stored on the lead's assignment (a rule or pool since removed is skipped). */
-export function resolveConflictPolicy(config: RoutingConfig, routedBy: { ruleId?: string | null; poolId?: string | null }): ResolvedPolicy {
+export function resolveConflictPolicy(
+  config: RoutingConfig,
+  routedBy: { ruleId?: string | null; poolId?: string | null },
+): ResolvedPolicy {
   const rule = routedBy.ruleId ? config.rules.find((r) => r.id === routedBy.ruleId) : undefined;
   if (rule?.conflictPolicy) return { policy: rule.conflictPolicy, from: 'rule' };
   const pool = routedBy.poolId ? config.pools.find((p) => p.id === routedBy.poolId) : undefined;

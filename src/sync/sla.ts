@@ -11,7 +11,12 @@ export function slaFor(config: RoutingConfig, poolId: string | null | undefined)
 }
 
 /** When the rep's time to claim runs out (working minutes in their zone when sla.workingHours); `config` supplies the shared schedules and holiday calendars the rep names. */
-export function slaDeadlineFor(assignedAt: Date, sla: Pick<Sla, 'minutes' | 'workingHours'>, rep: Rep, config?: Pick<RoutingConfig, 'schedules' | 'holidayCalendars'>): Date {
+export function slaDeadlineFor(
+  assignedAt: Date,
+  sla: Pick<Sla, 'minutes' | 'workingHours'>,
+  rep: Rep,
+  config?: Pick<RoutingConfig, 'schedules' | 'holidayCalendars'>,
+): Date {
   return slaDeadline(assignedAt, sla.minutes, rep, sla.workingHours, config);
 }
 
@@ -45,7 +50,13 @@ export function onSlaBreach(ctx: SlaBreachContext): SlaBreachAction {
   const manager = ctx.sla.managerRepId;
   if (manager !== undefined && ctx.currentOwnerRepId === manager) return { kind: 'stop', reason: 'ESCALATED' };
   if (ctx.reassignmentsSoFar < ctx.sla.maxReassignments) {
-    return { kind: 'reassign', attempt: ctx.reassignmentsSoFar + 1, excludeRepIds: [...new Set([...(ctx.breachedRepIds ?? []), ctx.timerRepId])] };
+    return {
+      kind: 'reassign',
+      attempt: ctx.reassignmentsSoFar + 1,
+      excludeRepIds: [...new Set([...(ctx.breachedRepIds ?? []), ctx.timerRepId])],
+    };
   }
-  return manager !== undefined ? { kind: 'escalate', managerRepId: manager } : { kind: 'stop', reason: 'MAX_REASSIGNMENTS' };
+  return manager !== undefined
+    ? { kind: 'escalate', managerRepId: manager }
+    : { kind: 'stop', reason: 'MAX_REASSIGNMENTS' };
 }

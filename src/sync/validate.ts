@@ -12,7 +12,8 @@ export function validateSyncConfig(config: PartialRoutingConfig, base = 'routing
     const path = `${base}.pools[${i}].sla.managerRepId`;
     const rep = reps.get(manager);
     if (!rep) issues.push({ path, message: `names rep "${manager}", which does not exist` });
-    else if (!rep.active) issues.push({ path, message: `rep "${manager}" is inactive, so escalations would go nowhere` });
+    else if (!rep.active)
+      issues.push({ path, message: `rep "${manager}" is inactive, so escalations would go nowhere` });
   });
   return issues;
 }

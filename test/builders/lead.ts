@@ -3,13 +3,20 @@ import { leadSchema, type CrmName, type Lead, type LeadInput } from '../../src/l
 
 let seq = 0;
 
-export type LeadOverrides = Partial<Omit<LeadInput, 'source'>> & { source?: Partial<LeadInput['source']>; crm?: CrmName };
+export type LeadOverrides = Partial<Omit<LeadInput, 'source'>> & {
+  source?: Partial<LeadInput['source']>;
+  crm?: CrmName;
+};
 
 export function aLead(overrides: LeadOverrides = {}): Lead {
   const { crm, source, ...fields } = overrides;
   seq += 1;
   return leadSchema.parse({
-    source: { crm: crm ?? source?.crm ?? 'hubspot', objectType: source?.objectType ?? 'contact', id: source?.id ?? `lead-${seq}` },
+    source: {
+      crm: crm ?? source?.crm ?? 'hubspot',
+      objectType: source?.objectType ?? 'contact',
+      id: source?.id ?? `lead-${seq}`,
+    },
     email: `person${seq}@example.com`,
     ...fields,
   });

@@ -63,6 +63,7 @@ export function aConfig(overrides: ConfigOverrides = {}): RoutingConfig {
   const byId = new Map<string, Rep>();
   for (const p of pools) for (const r of p[poolReps] ?? []) if (!byId.has(r.id)) byId.set(r.id, r);
   for (const r of reps) byId.set(r.id, r);
-  const catchAll = pools[0] && !rest.default ? [{ id: 'all', when: { match: 'always' as const }, action: { pool: pools[0].id } }] : [];
+  const catchAll =
+    pools[0] && !rest.default ? [{ id: 'all', when: { match: 'always' as const }, action: { pool: pools[0].id } }] : [];
   return routingConfigSchema.parse({ reps: [...byId.values()], pools, rules: rules ?? catchAll, ...rest });
 }

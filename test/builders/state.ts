@@ -8,7 +8,8 @@ export function noHistory(): RoutingState {
 /** Applies a decision's change as the caller would: cursors are absolute, counters increment. */
 export function applyStateChange(state: RoutingState, change: StateChange): RoutingState {
   Object.assign(state.cursors, change.cursors);
-  for (const [key, delta] of Object.entries(change.counterDeltas)) state.counters[key] = (state.counters[key] ?? 0) + delta;
+  for (const [key, delta] of Object.entries(change.counterDeltas))
+    state.counters[key] = (state.counters[key] ?? 0) + delta;
   return state;
 }
 

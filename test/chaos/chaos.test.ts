@@ -22,8 +22,24 @@ describe('chaos: every acknowledged lead is written exactly once', () => {
       const { figures, checks, logs } = await scenario.run(cluster);
       console.log(JSON.stringify({ ...figures, checks }));
       const n = figures.sent;
-      const got = { acked: figures.acked, written_once: figures.written_once, lost: figures.lost, duplicated: figures.duplicated, outbox_not_done: figures.outbox_not_done, events_not_done: figures.events_not_done, checks };
-      expect(got, `${JSON.stringify(figures)}\n${logs}`).toEqual({ acked: n, written_once: n, lost: 0, duplicated: 0, outbox_not_done: 0, events_not_done: 0, checks: scenario.expected });
+      const got = {
+        acked: figures.acked,
+        written_once: figures.written_once,
+        lost: figures.lost,
+        duplicated: figures.duplicated,
+        outbox_not_done: figures.outbox_not_done,
+        events_not_done: figures.events_not_done,
+        checks,
+      };
+      expect(got, `${JSON.stringify(figures)}\n${logs}`).toEqual({
+        acked: n,
+        written_once: n,
+        lost: 0,
+        duplicated: 0,
+        outbox_not_done: 0,
+        events_not_done: 0,
+        checks: scenario.expected,
+      });
       expect(n).toBeGreaterThan(0);
     });
   }

@@ -34,12 +34,18 @@ export interface ClusterPorts {
 
 /** CHAOS_PG_PORT / CHAOS_REDIS_PORT override the defaults (the range this suite was given). */
 export function clusterPorts(): ClusterPorts {
-  return { postgresPort: Number(process.env.CHAOS_PG_PORT ?? 47632), redisPort: Number(process.env.CHAOS_REDIS_PORT ?? 47679) };
+  return {
+    postgresPort: Number(process.env.CHAOS_PG_PORT ?? 47632),
+    redisPort: Number(process.env.CHAOS_REDIS_PORT ?? 47679),
+  };
 }
 
 function pgBin(): string {
-  const versions = existsSync('/usr/lib/postgresql') ? readdirSync('/usr/lib/postgresql').sort((a, b) => Number(a) - Number(b)) : [];
-  if (versions.length === 0) throw new Error('the chaos suite needs a local Postgres install (/usr/lib/postgresql/*/bin): see .ci/services.sh');
+  const versions = existsSync('/usr/lib/postgresql')
+    ? readdirSync('/usr/lib/postgresql').sort((a, b) => Number(a) - Number(b))
+    : [];
+  if (versions.length === 0)
+    throw new Error('the chaos suite needs a local Postgres install (/usr/lib/postgresql/*/bin): see .ci/services.sh');
   return `/usr/lib/postgresql/${versions.at(-1)}/bin`;
 }
 
@@ -56,7 +62,10 @@ async function redisCli(port: number, ...args: string[]): Promise<string> {
 }
 
 async function redisUp(port: number): Promise<boolean> {
-  return redisCli(port, 'ping').then((s) => s === 'PONG', () => false);
+  return redisCli(port, 'ping').then(
+    (s) => s === 'PONG',
+    () => false,
+  );
 }
 
 export async function startCluster(ports: ClusterPorts = clusterPorts()): Promise<ChaosCluster> {
@@ -65,7 +74,11 @@ export async function startCluster(ports: ClusterPorts = clusterPorts()): Promis
   const redisDir = `/tmp/chaos-redis-${ports.redisPort}`;
   const postgresUrl = `postgres://postgres@127.0.0.1:${ports.postgresPort}/postgres`;
   const redisUrl = `redis://127.0.0.1:${ports.redisPort}`;
-  const pgUp = () => asPostgres(`${bin}/pg_isready`, ['-q', '-h', '127.0.0.1', '-p', String(ports.postgresPort)]).then(() => true, () => false);
+  const pgUp = () =>
+    asPostgres(`${bin}/pg_isready`, ['-q', '-h', '127.0.0.1', '-p', String(ports.postgresPort)]).then(
+      () => true,
+      () => false,
+    );
 
   const startPostgres = async () => {
     if (await pgUp()) return;
@@ -84,7 +97,22 @@ export async function startCluster(ports: ClusterPorts = clusterPorts()): Promis
   const startRedis = async () => {
     if (await redisUp(ports.redisPort)) return;
     mkdirSync(redisDir, { recursive: true });
-    await run('redis-server', ['--port', String(ports.redisPort), '--bind', '127.0.0.1', '--daemonize', 'yes', '--dir', redisDir, '--save', '', '--appendonly', 'no', '--logfile', `${redisDir}/redis.log`]);
+    await run('redis-server', [
+      '--port',
+      String(ports.redisPort),
+      '--bind',
+      '127.0.0.1',
+      '--daemonize',
+      'yes',
+      '--dir',
+      redisDir,
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--logfile',
+      `${redisDir}/redis.log`,
+    ]);
     await until(() => redisUp(ports.redisPort), { timeoutMs: 10_000, what: `redis on ${ports.redisPort}` });
   };
   const stopRedis = async () => {

@@ -59,7 +59,12 @@ export interface FaultProxy {
 }
 
 /** HubSpot's answer to a call with an expired OAuth access token. */
-export const expiredTokenBody = { status: 'error', message: 'The OAuth token used to make this call expired 1 second(s) ago.', correlationId: '00000000-0000-4000-8000-00000000e401', category: 'EXPIRED_AUTHENTICATION' };
+export const expiredTokenBody = {
+  status: 'error',
+  message: 'The OAuth token used to make this call expired 1 second(s) ago.',
+  correlationId: '00000000-0000-4000-8000-00000000e401',
+  category: 'EXPIRED_AUTHENTICATION',
+};
 
 export async function startFaultProxy(target: string): Promise<FaultProxy> {
   const upstream = new URL(target);
@@ -72,7 +77,8 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
 
   const chooseFault = (path: string): Fault => {
     const { fault, opts } = rule;
-    if (fault.kind === 'pass' || (opts.paths && !opts.paths.test(path))) return fault.kind === 'pass' ? fault : { kind: 'pass' };
+    if (fault.kind === 'pass' || (opts.paths && !opts.paths.test(path)))
+      return fault.kind === 'pass' ? fault : { kind: 'pass' };
     const n = rule.matched++;
     if (opts.times !== undefined && n >= opts.times) return { kind: 'pass' };
     const ratio = opts.ratio ?? 1;
@@ -81,7 +87,13 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
 
   const forward = (req: IncomingMessage, res: ServerResponse) => {
     const up = httpRequest(
-      { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: { ...req.headers, host: upstream.host } },
+      {
+        host: upstream.hostname,
+        port: upstream.port,
+        method: req.method,
+        path: req.url,
+        headers: { ...req.headers, host: upstream.host },
+      },
       (answer) => {
         counts.passed += 1;
         res.writeHead(answer.statusCode ?? 502, answer.headers);
@@ -157,7 +169,13 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
   };
 }
 
-function answerWith(req: IncomingMessage, res: ServerResponse, status: number, body: unknown, headers: Record<string, string>): void {
+function answerWith(
+  req: IncomingMessage,
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string>,
+): void {
   req.resume();
   req.once('end', () => {
     if (body === undefined) {

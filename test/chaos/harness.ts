@@ -11,7 +11,12 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, writeFileSync } from 'node:fs';
 import { Redis } from 'ioredis';
-import { hubspotV3Signature, startHubSpotStandIn, type HubSpotStandIn, type RecordedWrite } from '../support/hubspot-standin.js';
+import {
+  hubspotV3Signature,
+  startHubSpotStandIn,
+  type HubSpotStandIn,
+  type RecordedWrite,
+} from '../support/hubspot-standin.js';
 import { childEnv, root, spawnCli, type CliProcess } from '../support/cli.js';
 import pg from 'pg';
 import { until } from '../support/until.js';
@@ -24,7 +29,11 @@ import { ensureConfig, openDatabase } from '../../src/runtime.js';
 
 export const clientSecret = 'chaos-client-secret-0001';
 export const privateAppToken = 'pat-na1-chaos-0001';
-export const oauthClient = { clientId: 'chaos-client-id', clientSecret: 'chaos-oauth-secret-0001', refreshToken: 'chaos-refresh-token-0001' };
+export const oauthClient = {
+  clientId: 'chaos-client-id',
+  clientSecret: 'chaos-oauth-secret-0001',
+  refreshToken: 'chaos-refresh-token-0001',
+};
 const apiKey = 'chaos-intake-key-0123456789';
 const owners = ['101', '102', '103'];
 
@@ -126,16 +135,34 @@ export interface Scenario {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export function assertBuilt(): void {
-  if (!existsSync(`${root}dist/src/cli.js`)) throw new Error('the chaos suite runs the compiled CLI: `npm run build` first');
+  if (!existsSync(`${root}dist/src/cli.js`))
+    throw new Error('the chaos suite runs the compiled CLI: `npm run build` first');
 }
 
 export async function openScenario(cluster: ChaosCluster, opts: ScenarioOptions): Promise<Scenario> {
   assertBuilt();
   const started = Date.now();
   const base = 100_000 + Math.floor(Math.random() * 800_000) * 10; // distinct record ids per scenario, for reading logs
-  const leads: Lead[] = Array.from({ length: opts.leads }, (_, i) => ({ recordId: String(base + i), eventId: base + i }));
+  const leads: Lead[] = Array.from({ length: opts.leads }, (_, i) => ({
+    recordId: String(base + i),
+    eventId: base + i,
+  }));
   const standIn = await startHubSpotStandIn({
-    records: { contacts: Object.fromEntries(leads.map((l) => [l.recordId, { email: `c${l.recordId}@acme.example`, firstname: 'Ada', lastname: 'Chaos', company: 'ACME', country: 'Germany', hubspot_owner_id: null }])) },
+    records: {
+      contacts: Object.fromEntries(
+        leads.map((l) => [
+          l.recordId,
+          {
+            email: `c${l.recordId}@acme.example`,
+            firstname: 'Ada',
+            lastname: 'Chaos',
+            company: 'ACME',
+            country: 'Germany',
+            hubspot_owner_id: null,
+          },
+        ]),
+      ),
+    },
     owners: owners.map((id) => ({ id })),
   });
   const writtenAt = new Map<string, number>();
@@ -217,14 +244,29 @@ export async function openScenario(cluster: ChaosCluster, opts: ScenarioOptions)
 
   const deliver: Scenario['deliver'] = async (batch, o = {}) => {
     const body = JSON.stringify(
-      batch.map((l) => ({ eventId: l.eventId, subscriptionId: 2281001, portalId: 62515, appId: 1160452, attemptNumber: o.attemptNumber ?? 0, occurredAt: Date.now(), subscriptionType: 'contact.creation', objectId: Number(l.recordId), changeFlag: 'NEW', changeSource: 'FORM' })),
+      batch.map((l) => ({
+        eventId: l.eventId,
+        subscriptionId: 2281001,
+        portalId: 62515,
+        appId: 1160452,
+        attemptNumber: o.attemptNumber ?? 0,
+        occurredAt: Date.now(),
+        subscriptionType: 'contact.creation',
+        objectId: Number(l.recordId),
+        changeFlag: 'NEW',
+        changeSource: 'FORM',
+      })),
     );
     for (const l of batch) sentIds.add(l.recordId);
     const timestamp = String(Date.now());
     lastSendAt = Date.now();
     const status = await fetch(webhookUrl, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-hubspot-request-timestamp': timestamp, 'x-hubspot-signature-v3': hubspotV3Signature(clientSecret, 'POST', webhookUrl, body, timestamp) },
+      headers: {
+        'content-type': 'application/json',
+        'x-hubspot-request-timestamp': timestamp,
+        'x-hubspot-signature-v3': hubspotV3Signature(clientSecret, 'POST', webhookUrl, body, timestamp),
+      },
       body,
       signal: AbortSignal.timeout(15_000),
     }).then(
@@ -257,7 +299,8 @@ export async function openScenario(cluster: ChaosCluster, opts: ScenarioOptions)
       async () => {
         const missing = leads.filter((l) => !acked.has(l.recordId) && sentIds.has(l.recordId));
         if (missing.length === 0) return true;
-        for (let i = 0; i < missing.length; i += 10) await deliver(missing.slice(i, i + 10), { attemptNumber: attempt });
+        for (let i = 0; i < missing.length; i += 10)
+          await deliver(missing.slice(i, i + 10), { attemptNumber: attempt });
         attempt += 1;
         return false;
       },
@@ -272,17 +315,28 @@ export async function openScenario(cluster: ChaosCluster, opts: ScenarioOptions)
     const total = { wait: 0, active: 0, delayed: 0 };
     for (const q of ['route', 'writeback']) {
       const k = `${env.QUEUE_PREFIX}:${q}`;
-      const [wait, active, delayed, prioritized] = await Promise.all([redis.llen(`${k}:wait`), redis.llen(`${k}:active`), redis.zcard(`${k}:delayed`), redis.zcard(`${k}:prioritized`)]);
+      const [wait, active, delayed, prioritized] = await Promise.all([
+        redis.llen(`${k}:wait`),
+        redis.llen(`${k}:active`),
+        redis.zcard(`${k}:delayed`),
+        redis.zcard(`${k}:prioritized`),
+      ]);
       total.wait += wait + prioritized;
       total.active += active;
       total.delayed += delayed;
     }
     return total;
   };
-  const queueIdle = () => queueCounts().then((c) => c.wait + c.active + c.delayed === 0, () => false);
+  const queueIdle = () =>
+    queueCounts().then(
+      (c) => c.wait + c.active + c.delayed === 0,
+      () => false,
+    );
   const notDone = async () => {
     try {
-      const [r] = await sql.rows<{ outbox: string; events: string }>(`select (select count(*) from outbox where status <> 'done') outbox, (select count(*) from inbound_events where status <> 'done') events`);
+      const [r] = await sql.rows<{ outbox: string; events: string }>(
+        `select (select count(*) from outbox where status <> 'done') outbox, (select count(*) from inbound_events where status <> 'done') events`,
+      );
       return { outbox: Number(r!.outbox), events: Number(r!.events) };
     } catch {
       return { outbox: -1, events: -1 };
@@ -319,7 +373,8 @@ export async function openScenario(cluster: ChaosCluster, opts: ScenarioOptions)
     },
     async figures() {
       const perRecord = new Map<string, number>();
-      for (const w of standIn.writes) if (w.properties.hubspot_owner_id) perRecord.set(w.id, (perRecord.get(w.id) ?? 0) + 1);
+      for (const w of standIn.writes)
+        if (w.properties.hubspot_owner_id) perRecord.set(w.id, (perRecord.get(w.id) ?? 0) + 1);
       const refused: Record<string, number> = {};
       for (const a of answers) if (a.status !== 200) refused[a.status] = (refused[a.status] ?? 0) + 1;
       const left = await notDone();
@@ -344,11 +399,19 @@ export async function openScenario(cluster: ChaosCluster, opts: ScenarioOptions)
     },
     startWorker,
     startServe,
-    logs: () => procs.map((p, i) => `--- process ${i} (${p.child.spawnargs.slice(2).join(' ')}), exit ${p.child.exitCode ?? p.child.signalCode ?? 'running'}\n${p.output().slice(-4000)}`).join('\n'),
+    logs: () =>
+      procs
+        .map(
+          (p, i) =>
+            `--- process ${i} (${p.child.spawnargs.slice(2).join(' ')}), exit ${p.child.exitCode ?? p.child.signalCode ?? 'running'}\n${p.output().slice(-4000)}`,
+        )
+        .join('\n'),
     async close() {
       // CHAOS_LOG_DIR keeps every process's whole output, for reading a failure afterwards.
       const dir = process.env.CHAOS_LOG_DIR;
-      if (dir) for (const [i, p] of procs.entries()) writeFileSync(`${dir}/${opts.name}-${i}-${p.child.spawnargs.at(-1)}.log`, p.output());
+      if (dir)
+        for (const [i, p] of procs.entries())
+          writeFileSync(`${dir}/${opts.name}-${i}-${p.child.spawnargs.at(-1)}.log`, p.output());
       for (const p of procs) if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGKILL');
       await Promise.all(procs.map((p) => p.exited));
       redis.disconnect();
@@ -376,8 +439,12 @@ async function migrate(vars: Record<string, string>): Promise<void> {
 async function waitHealthy(url: string, proc: CliProcess, timeoutMs = 60_000): Promise<void> {
   await until(
     async () => {
-      if (proc.child.exitCode !== null) throw new Error(`${proc.child.spawnargs.slice(2).join(' ')} exited ${proc.child.exitCode}:\n${proc.output()}`);
-      return fetch(url).then((r) => r.ok, () => false);
+      if (proc.child.exitCode !== null)
+        throw new Error(`${proc.child.spawnargs.slice(2).join(' ')} exited ${proc.child.exitCode}:\n${proc.output()}`);
+      return fetch(url).then(
+        (r) => r.ok,
+        () => false,
+      );
     },
     { timeoutMs, intervalMs: 100, what: url },
   );

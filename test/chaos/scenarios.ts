@@ -24,11 +24,20 @@ export interface ChaosScenario {
 /** A fault lasts this long on purpose: a timed stimulus, not a wait for a condition. */
 const holdFault = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-const hubspotError = (message: string, category = 'INTERNAL_ERROR') => ({ status: 'error', message, correlationId: '00000000-0000-4000-8000-0000000c4a05', category });
+const hubspotError = (message: string, category = 'INTERNAL_ERROR') => ({
+  status: 'error',
+  message,
+  correlationId: '00000000-0000-4000-8000-0000000c4a05',
+  category,
+});
 const writes = /\/batch\/update$/;
 
 /** Opens the scenario, runs `body`, settles, takes the figures, and always cleans up. */
-async function withScenario(cluster: ChaosCluster, opts: ScenarioOptions, body: (s: Scenario) => Promise<Record<string, unknown> | void>): Promise<ScenarioResult> {
+async function withScenario(
+  cluster: ChaosCluster,
+  opts: ScenarioOptions,
+  body: (s: Scenario) => Promise<Record<string, unknown> | void>,
+): Promise<ScenarioResult> {
   const s = await openScenario(cluster, opts);
   try {
     const checks = (await body(s)) ?? {};
@@ -71,12 +80,20 @@ export const scenarios: ChaosScenario[] = [
         await s.send(s.leads, { spreadMs: 1000 });
         await until(() => s.proxy.holding() > 0, { timeoutMs: 20_000, what: 'a held owner write' });
         const pids = s.workers.map((w) => w.child.pid!);
-        const victim = s.proxy.heldClientPorts().map((p) => pidOwningLocalPort(p, pids)).find((p) => p !== undefined);
+        const victim = s.proxy
+          .heldClientPorts()
+          .map((p) => pidOwningLocalPort(p, pids))
+          .find((p) => p !== undefined);
         const worker = s.workers.find((w) => w.child.pid === victim) ?? s.workers[0]!;
         const abandonedBefore = s.proxy.counts.abandoned;
         worker.child.kill('SIGKILL');
         await worker.exited;
-        const killedWhileWriting = victim !== undefined && (await until(() => s.proxy.counts.abandoned > abandonedBefore, { timeoutMs: 5_000 }).then(() => true, () => false));
+        const killedWhileWriting =
+          victim !== undefined &&
+          (await until(() => s.proxy.counts.abandoned > abandonedBefore, { timeoutMs: 5_000 }).then(
+            () => true,
+            () => false,
+          ));
         // The CRM comes back; requests still held by the survivor are cut, as a load balancer would.
         s.proxy.pass();
         s.proxy.releaseHung();
@@ -117,10 +134,17 @@ export const scenarios: ChaosScenario[] = [
         // The retry schedule lives in Postgres; Redis holds only the nudges (delayed jobs), and which of
         // them exist at the instant of the flush depends on the circuit's timing, so the check counts rows.
         const waitingRetries = async () => {
-          const [r] = await s.sql.rows<{ n: string }>(`select count(*) n from outbox where status = 'pending' and attempts > 0 and next_attempt_at is not null`);
+          const [r] = await s.sql.rows<{ n: string }>(
+            `select count(*) n from outbox where status = 'pending' and attempts > 0 and next_attempt_at is not null`,
+          );
           return Number(r?.n ?? 0);
         };
-        const flushedWaitingWrites = await until(async () => (await waitingRetries()) >= 10, { timeoutMs: 20_000 }).then(() => true, () => false);
+        const flushedWaitingWrites = await until(async () => (await waitingRetries()) >= 10, {
+          timeoutMs: 20_000,
+        }).then(
+          () => true,
+          () => false,
+        );
         await cluster.flushRedis();
         await holdFault(1_000); // what a worker held at the flush fails too, and its retry has nowhere to go
         s.proxy.pass();
@@ -163,7 +187,12 @@ export const scenarios: ChaosScenario[] = [
       withScenario(cluster, { name: 'crm-5xx-storm', leads: 40 }, async (s) => {
         const sending = s.send(s.leads, { spreadMs: 6_000 });
         for (let i = 0; i < 4; i++) {
-          s.proxy.set(i % 2 === 0 ? { kind: 'status', status: 500, body: hubspotError('internal error') } : { kind: 'status', status: 503 }, { ratio: 0.8 });
+          s.proxy.set(
+            i % 2 === 0
+              ? { kind: 'status', status: 500, body: hubspotError('internal error') }
+              : { kind: 'status', status: 503 },
+            { ratio: 0.8 },
+          );
           await holdFault(2_000);
         }
         s.proxy.pass();
@@ -202,11 +231,30 @@ export const scenarios: ChaosScenario[] = [
     expected: {},
     run: (cluster) =>
       withScenario(cluster, { name: 'crm-429-storm', leads: 40 }, async (s) => {
-        const limited = { status: 'error', message: 'You have reached your ten_secondly_rolling limit.', errorType: 'RATE_LIMIT', correlationId: '00000000-0000-4000-8000-000000000429', policyName: 'TEN_SECONDLY_ROLLING', groupName: 'publicapi:private_app-api-calls-ten-secondly:1:62515' };
+        const limited = {
+          status: 'error',
+          message: 'You have reached your ten_secondly_rolling limit.',
+          errorType: 'RATE_LIMIT',
+          correlationId: '00000000-0000-4000-8000-000000000429',
+          policyName: 'TEN_SECONDLY_ROLLING',
+          groupName: 'publicapi:private_app-api-calls-ten-secondly:1:62515',
+        };
         const sending = s.send(s.leads, { spreadMs: 6_000 });
         s.proxy.set({ kind: 'status', status: 429, body: limited, headers: { 'Retry-After': '1' } }, { ratio: 0.8 });
         await holdFault(4_000);
-        s.proxy.set({ kind: 'status', status: 429, body: limited, headers: { 'X-HubSpot-RateLimit-Interval-Milliseconds': '10000', 'X-HubSpot-RateLimit-Max': '190', 'X-HubSpot-RateLimit-Remaining': '0' } }, { ratio: 0.8 });
+        s.proxy.set(
+          {
+            kind: 'status',
+            status: 429,
+            body: limited,
+            headers: {
+              'X-HubSpot-RateLimit-Interval-Milliseconds': '10000',
+              'X-HubSpot-RateLimit-Max': '190',
+              'X-HubSpot-RateLimit-Remaining': '0',
+            },
+          },
+          { ratio: 0.8 },
+        );
         await holdFault(4_000);
         s.proxy.pass();
         s.faultEnded();
@@ -221,13 +269,20 @@ export const scenarios: ChaosScenario[] = [
       withScenario(cluster, { name: 'expired-token', leads: 40, oauth: true }, async (s) => {
         const [before, after] = halves(s.leads);
         await s.send(before, { spreadMs: 500 });
-        await until(() => before.every((l) => s.standIn.writes.some((w) => w.id === l.recordId)), { timeoutMs: 30_000, what: 'the first half written' });
+        await until(() => before.every((l) => s.standIn.writes.some((w) => w.id === l.recordId)), {
+          timeoutMs: 30_000,
+          what: 'the first half written',
+        });
         const refreshesBefore = s.standIn.requests.filter((r) => r.path === '/oauth/v1/token').length;
         s.proxy.expireTokens();
         s.faultEnded();
         await s.send(after, { spreadMs: 500 });
         await s.settle();
-        return { refreshedAfterExpiry: s.standIn.requests.filter((r) => r.path === '/oauth/v1/token').length > refreshesBefore && s.proxy.counts.expired > 0 };
+        return {
+          refreshedAfterExpiry:
+            s.standIn.requests.filter((r) => r.path === '/oauth/v1/token').length > refreshesBefore &&
+            s.proxy.counts.expired > 0,
+        };
       }),
   },
   {
@@ -265,9 +320,12 @@ export const scenarios: ChaosScenario[] = [
     expected: { events: 30, assignments: 30 },
     run: (cluster) =>
       withScenario(cluster, { name: 'webhook-redelivered-10x', leads: 30 }, async (s) => {
-        const copies = shuffled(s.leads.flatMap((l) => Array.from({ length: 10 }, (_, attempt) => ({ lead: l, attempt }))), 12);
+        const copies = shuffled(
+          s.leads.flatMap((l) => Array.from({ length: 10 }, (_, attempt) => ({ lead: l, attempt }))),
+          12,
+        );
         const webhooks: Array<typeof copies> = [];
-        for (let i = 0; i < copies.length; ) {
+        for (let i = 0; i < copies.length;) {
           const size = 1 + ((i * 7) % 8);
           // One webhook never carries the same event twice (HubSpot batches distinct events).
           const batch: typeof copies = [];
@@ -278,11 +336,20 @@ export const scenarios: ChaosScenario[] = [
         const rest = copies.filter((c) => !webhooks.some((w) => w.includes(c)));
         for (const c of rest) webhooks.push([c]);
         for (let i = 0; i < webhooks.length; i += 8) {
-          await Promise.all(webhooks.slice(i, i + 8).map((w) => s.deliver(w.map((c) => c.lead), { attemptNumber: w[0]!.attempt })));
+          await Promise.all(
+            webhooks.slice(i, i + 8).map((w) =>
+              s.deliver(
+                w.map((c) => c.lead),
+                { attemptNumber: w[0]!.attempt },
+              ),
+            ),
+          );
         }
         s.faultEnded();
         await s.settle();
-        const [n] = await s.sql.rows<{ events: string; assignments: string }>(`select (select count(*) from inbound_events) events, (select count(*) from assignments) assignments`);
+        const [n] = await s.sql.rows<{ events: string; assignments: string }>(
+          `select (select count(*) from inbound_events) events, (select count(*) from assignments) assignments`,
+        );
         return { events: Number(n!.events), assignments: Number(n!.assignments) };
       }),
   },
@@ -294,6 +361,8 @@ async function halfSentRequest(url: URL) {
   const socket = connect(Number(url.port), url.hostname);
   socket.on('error', () => {});
   await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
-  socket.write(`POST /webhooks/hubspot HTTP/1.1\r\nHost: ${url.host}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n[{"eventId":`);
+  socket.write(
+    `POST /webhooks/hubspot HTTP/1.1\r\nHost: ${url.host}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n[{"eventId":`,
+  );
   return socket;
 }

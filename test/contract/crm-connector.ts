@@ -14,7 +14,17 @@
 // credentials, and secrets that must never reach an error.
 import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { CrmConnector, CrmErrorCode, CrmOwner, CrmRecord, FieldInfo, InboundEvent, InboundRequest, OwnerWrite, WriteResult } from '../../src/connector.js';
+import type {
+  CrmConnector,
+  CrmErrorCode,
+  CrmOwner,
+  CrmRecord,
+  FieldInfo,
+  InboundEvent,
+  InboundRequest,
+  OwnerWrite,
+  WriteResult,
+} from '../../src/connector.js';
 import type { ErrorCode } from '../../src/errors.js';
 import type { CrmName } from '../../src/lead/index.js';
 import type { Fault, FaultInjector } from '../support/standin-faults.js';
@@ -40,7 +50,11 @@ export interface CrmConnectorContractSetup {
   };
   fetch: { objectType: string; ids: string[]; fields: string[]; mock: ContractMock; expected: CrmRecord[] };
   /** Must include at least one write whose record was deleted in the CRM (expected CRM_NOT_FOUND). */
-  write: { writes: OwnerWrite[]; mock: ContractMock; expected: Array<{ writeId: string; ok: boolean; code?: CrmErrorCode; retryable?: boolean }> };
+  write: {
+    writes: OwnerWrite[];
+    mock: ContractMock;
+    expected: Array<{ writeId: string; ok: boolean; code?: CrmErrorCode; retryable?: boolean }>;
+  };
   owners: { mock: ContractMock; expected: CrmOwner[] };
   fields: { objectType: string; mock: ContractMock; expected: FieldInfo[] };
   /** The fetch case, but the CRM first answers 429 (rate limited) once. */
@@ -77,7 +91,13 @@ export interface StrictContractSetup {
   /** `remove()` deletes the record `write` targets, in the CRM. */
   deleted: { write: OwnerWrite; remove(): void };
   /** Each way this CRM can be sent a field the object lacks (`field`); each must be refused for good. */
-  unknownField: Array<{ name: string; field: string; write: OwnerWrite; connector?: () => CrmConnector; arrange?: () => void }>;
+  unknownField: Array<{
+    name: string;
+    field: string;
+    write: OwnerWrite;
+    connector?: () => CrmConnector;
+    arrange?: () => void;
+  }>;
   faults: {
     /** A 5xx whose body carries an error code. */
     serverErrorWithCode: Fault;
@@ -94,7 +114,10 @@ export interface StrictContractSetup {
   };
 }
 
-export function runCrmConnectorContract(name: CrmName, setup: () => CrmConnectorContractSetup | Promise<CrmConnectorContractSetup>): void {
+export function runCrmConnectorContract(
+  name: CrmName,
+  setup: () => CrmConnectorContractSetup | Promise<CrmConnectorContractSetup>,
+): void {
   describe(`CrmConnector contract: ${name}`, () => {
     let s: CrmConnectorContractSetup;
     let connector: CrmConnector;
@@ -156,7 +179,8 @@ export function runCrmConnectorContract(name: CrmName, setup: () => CrmConnector
     });
 
     it('parseEvents refuses a malformed payload with VALIDATION_FAILED and the path of each problem', () => {
-      let caught: { code?: string; status?: number; details?: { errors?: Array<{ path: string; message: string }> } } | undefined;
+      let caught:
+        { code?: string; status?: number; details?: { errors?: Array<{ path: string; message: string }> } } | undefined;
       try {
         connector.parseEvents(s.webhook.malformed);
       } catch (e) {
@@ -224,7 +248,7 @@ export function runCrmConnectorContract(name: CrmName, setup: () => CrmConnector
       done(scopes);
     });
 
-    it('describeFields returns the object\'s fields', async () => {
+    it("describeFields returns the object's fields", async () => {
       const scopes = s.fields.mock();
       expect(await connector.describeFields(s.fields.objectType)).toEqual(s.fields.expected);
       done(scopes);
@@ -279,7 +303,12 @@ function runStrictCases(name: CrmName, base: () => CrmConnectorContractSetup): v
         u.arrange?.();
         const before = t.ownerOf(u.write.ref);
         const [r] = await (u.connector?.() ?? c).writeOwners([u.write]);
-        expect(r, u.name).toMatchObject({ writeId: u.write.writeId, ok: false, code: 'CRM_REJECTED', retryable: false });
+        expect(r, u.name).toMatchObject({
+          writeId: u.write.writeId,
+          ok: false,
+          code: 'CRM_REJECTED',
+          retryable: false,
+        });
         expect(failed(r).message, u.name).toContain(u.field);
         expect(t.ownerOf(u.write.ref), u.name).toBe(before);
         expectNoSecrets(r);
@@ -300,7 +329,12 @@ function runStrictCases(name: CrmName, base: () => CrmConnectorContractSetup): v
       t.deleted.remove();
       const results = await c.writeOwners([t.writes[0]!, t.deleted.write]);
       expect(results[0]).toEqual({ writeId: t.writes[0]!.writeId, ok: true });
-      expect(results[1]).toMatchObject({ writeId: t.deleted.write.writeId, ok: false, code: 'CRM_NOT_FOUND', retryable: false });
+      expect(results[1]).toMatchObject({
+        writeId: t.deleted.write.writeId,
+        ok: false,
+        code: 'CRM_NOT_FOUND',
+        retryable: false,
+      });
     });
 
     for (const [label, pick] of [
@@ -334,7 +368,10 @@ function runStrictCases(name: CrmName, base: () => CrmConnectorContractSetup): v
       expect(err).toMatchObject({ code: 'CRM_TEMPORARY', details: { retryable: true } });
       expect(err.message).toMatch(/200 ms/);
       expect(t.standIn.faults.applied.hang).toBeGreaterThan(0);
-      await until(() => t.standIn.faults.hanging() === 0, { timeoutMs: 5_000, what: 'hung sockets closed by the client' });
+      await until(() => t.standIn.faults.hanging() === 0, {
+        timeoutMs: 5_000,
+        what: 'hung sockets closed by the client',
+      });
       t.standIn.faults.clear();
       expect(await fetch(quick)).toEqual(t.fetch.expected);
     });
@@ -348,11 +385,15 @@ function runStrictCases(name: CrmName, base: () => CrmConnectorContractSetup): v
         try {
           expect(await fetch()).toEqual(t.fetch.expected);
         } catch (e) {
-          expect(e).toMatchObject({ code: 'CRM_RATE_LIMITED', details: { retryable: true, retryAfterMs: expect.any(Number) } });
+          expect(e).toMatchObject({
+            code: 'CRM_RATE_LIMITED',
+            details: { retryable: true, retryAfterMs: expect.any(Number) },
+          });
         }
         t.standIn.faults.next({ ...pick(), times: 1 });
         for (const r of await c.writeOwners(t.writes)) {
-          if (!r.ok) expect(r).toMatchObject({ code: 'CRM_RATE_LIMITED', retryable: true, retryAfterMs: expect.any(Number) });
+          if (!r.ok)
+            expect(r).toMatchObject({ code: 'CRM_RATE_LIMITED', retryable: true, retryAfterMs: expect.any(Number) });
         }
       });
     }
@@ -360,8 +401,17 @@ function runStrictCases(name: CrmName, base: () => CrmConnectorContractSetup): v
     it('the daily limit: retryable CRM_RATE_LIMITED with retryAfterMs until it resets, not slept on', async () => {
       t.standIn.faults.next({ ...t.faults.dailyLimit.fault, times: Infinity });
       const err = await failure(fetch());
-      expect(err).toMatchObject({ code: 'CRM_RATE_LIMITED', details: { retryable: true, retryAfterMs: t.faults.dailyLimit.retryAfterMs } });
-      for (const r of await c.writeOwners(t.writes)) expect(r).toMatchObject({ ok: false, code: 'CRM_RATE_LIMITED', retryable: true, retryAfterMs: t.faults.dailyLimit.retryAfterMs });
+      expect(err).toMatchObject({
+        code: 'CRM_RATE_LIMITED',
+        details: { retryable: true, retryAfterMs: t.faults.dailyLimit.retryAfterMs },
+      });
+      for (const r of await c.writeOwners(t.writes))
+        expect(r).toMatchObject({
+          ok: false,
+          code: 'CRM_RATE_LIMITED',
+          retryable: true,
+          retryAfterMs: t.faults.dailyLimit.retryAfterMs,
+        });
     });
 
     it('an expired token: the connector refreshes once and the call succeeds', async () => {

@@ -7,7 +7,17 @@ import { isAbsolute, join, posix } from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { root } from '../support/cli.js';
-import { all, copiesOf, envOf, execForm, finalStage, healthcheckCommand, last, readDockerfile, volumesOf } from '../support/dockerfile.js';
+import {
+  all,
+  copiesOf,
+  envOf,
+  execForm,
+  finalStage,
+  healthcheckCommand,
+  last,
+  readDockerfile,
+  volumesOf,
+} from '../support/dockerfile.js';
 import { dockerignoreExcludes } from '../support/dockerignore.js';
 
 const stages = readDockerfile();
@@ -22,7 +32,10 @@ const cmd = execForm(last(image, 'CMD')?.args ?? '') ?? [];
 let commands: Set<string> | undefined;
 function cliCommands(): Set<string> {
   if (commands) return commands;
-  const help = execFileSync(join(root, 'node_modules/.bin/node'), ['--import', 'tsx', 'src/cli.ts', '--help'], { cwd: root, encoding: 'utf8' });
+  const help = execFileSync(join(root, 'node_modules/.bin/node'), ['--import', 'tsx', 'src/cli.ts', '--help'], {
+    cwd: root,
+    encoding: 'utf8',
+  });
   const section = help.split(/^commands:\s*$/im)[1] ?? '';
   commands = new Set([...section.matchAll(/^\s{2}([a-z][\w-]*)/gm)].map((m) => m[1]!));
   return commands;
@@ -61,7 +74,9 @@ describe('the image (Dockerfile, final stage)', () => {
   it('listens on all interfaces, exposes PORT and WORKER_PORT, and has an exec-form HEALTHCHECK shipped in the image', () => {
     expect(env.HOST).toBe('0.0.0.0');
     expect(Number(env.WORKER_PORT)).toBeGreaterThan(0);
-    expect(all(image, 'EXPOSE').flatMap((e) => e.args.split(/\s+/))).toEqual(expect.arrayContaining([env.PORT, env.WORKER_PORT]));
+    expect(all(image, 'EXPOSE').flatMap((e) => e.args.split(/\s+/))).toEqual(
+      expect.arrayContaining([env.PORT, env.WORKER_PORT]),
+    );
     const probe = healthcheckCommand(image);
     expect(probe?.[0]).toBe('node');
     expect(probe?.[1]).toMatch(/^bin\//); // copied with bin/
@@ -69,11 +84,24 @@ describe('the image (Dockerfile, final stage)', () => {
   });
 
   it('copies into the image nothing that .dockerignore leaves out of the build context', () => {
-    const fromContext = stages.flatMap((s) => copiesOf(s).filter((c) => c.from === undefined).flatMap((c) => c.sources));
-    const files = execFileSync('git', ['ls-files', '--', ...fromContext], { cwd: root, encoding: 'utf8' }).split('\n').filter(Boolean);
+    const fromContext = stages.flatMap((s) =>
+      copiesOf(s)
+        .filter((c) => c.from === undefined)
+        .flatMap((c) => c.sources),
+    );
+    const files = execFileSync('git', ['ls-files', '--', ...fromContext], { cwd: root, encoding: 'utf8' })
+      .split('\n')
+      .filter(Boolean);
     expect(files.length).toBeGreaterThan(fromContext.length);
     expect(files.filter((f) => dockerignoreExcludes(f))).toEqual([]);
-    for (const heavy of ['node_modules', '.git/config', 'dist/src/cli.js', 'data/x', '.tmp/logs', 'test/e2e/x.test.ts']) {
+    for (const heavy of [
+      'node_modules',
+      '.git/config',
+      'dist/src/cli.js',
+      'data/x',
+      '.tmp/logs',
+      'test/e2e/x.test.ts',
+    ]) {
       expect(dockerignoreExcludes(heavy), heavy).toBe(true);
     }
   });
@@ -89,7 +117,9 @@ describe('compose.yaml', () => {
     volumes?: string[];
     healthcheck?: { disable?: boolean; test?: unknown };
   }
-  const compose = parse(readFileSync(join(root, 'compose.yaml'), 'utf8'), { merge: true }) as { services: Record<string, Service> };
+  const compose = parse(readFileSync(join(root, 'compose.yaml'), 'utf8'), { merge: true }) as {
+    services: Record<string, Service>;
+  };
   const app = Object.entries(compose.services).filter(([, s]) => s.command && cliCommands().has(s.command[0]!));
 
   it('runs migrate, serve and worker, each a real CLI command', () => {
@@ -118,9 +148,18 @@ describe('compose.yaml', () => {
   it('mounts a config folder and CONFIG_FILE names a file inside it', () => {
     for (const [name, s] of app) {
       // SOURCE:TARGET[:ro]; the source may hold `${VAR:-default}`, so read from the right.
-      const targets = (s.volumes ?? []).map((v) => v.replace(/:(ro|rw)$/, '').split(':').at(-1) ?? '');
+      const targets = (s.volumes ?? []).map(
+        (v) =>
+          v
+            .replace(/:(ro|rw)$/, '')
+            .split(':')
+            .at(-1) ?? '',
+      );
       const configFile = s.environment?.CONFIG_FILE ?? '';
-      expect(targets.some((t) => t && configFile.startsWith(`${t}/`)), name).toBe(true);
+      expect(
+        targets.some((t) => t && configFile.startsWith(`${t}/`)),
+        name,
+      ).toBe(true);
     }
   });
 

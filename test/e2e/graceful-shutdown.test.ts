@@ -28,7 +28,8 @@ async function freePort(): Promise<number> {
 }
 
 beforeAll(async () => {
-  if (!existsSync(join(root, 'dist/src/cli.js'))) execFileSync(join(root, 'node_modules/.bin/tsc'), ['-p', 'tsconfig.build.json'], { cwd: root });
+  if (!existsSync(join(root, 'dist/src/cli.js')))
+    execFileSync(join(root, 'node_modules/.bin/tsc'), ['-p', 'tsconfig.build.json'], { cwd: root });
   tdb = await createTestDatabase();
 }, 120_000);
 
@@ -53,7 +54,13 @@ function trickle(port: number, headers: Record<string, string>): SlowClient {
   socket.on('data', (d) => (received += d.toString()));
   socket.on('error', () => {}); // a reset is one way of being closed
   const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
-  const head = Object.entries({ host: `127.0.0.1:${port}`, 'content-type': 'application/json', 'content-length': '100000', expect: '100-continue', ...headers })
+  const head = Object.entries({
+    host: `127.0.0.1:${port}`,
+    'content-type': 'application/json',
+    'content-length': '100000',
+    expect: '100-continue',
+    ...headers,
+  })
     .map(([k, v]) => `${k}: ${v}\r\n`)
     .join('');
   socket.write(`POST /v1/leads HTTP/1.1\r\n${head}\r\n{"source":"slow","idempotencyKey":"`);
@@ -69,11 +76,24 @@ function trickle(port: number, headers: Record<string, string>): SlowClient {
 it('exits 0 on SIGTERM while clients trickle bodies, after routing the lead it acknowledged', async () => {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const env = childEnv({ DATABASE_URL: tdb.url, INTAKE_API_KEYS: testApiKey, PORT: String(port), LOG_LEVEL: 'trace', SHUTDOWN_TIMEOUT_MS: '8000' });
+  const env = childEnv({
+    DATABASE_URL: tdb.url,
+    INTAKE_API_KEYS: testApiKey,
+    PORT: String(port),
+    LOG_LEVEL: 'trace',
+    SHUTDOWN_TIMEOUT_MS: '8000',
+  });
   const migrate = spawnCli(['migrate'], env, { compiled: true });
   expect(await migrate.exited).toBe(0);
   proc = spawnCli(['serve'], env, { compiled: true });
-  await until(() => fetch(`${base}/healthz`).then((r) => r.ok, () => false), { timeoutMs: 60_000, what: `${base}/healthz (output: ${proc.output()})` });
+  await until(
+    () =>
+      fetch(`${base}/healthz`).then(
+        (r) => r.ok,
+        () => false,
+      ),
+    { timeoutMs: 60_000, what: `${base}/healthz (output: ${proc.output()})` },
+  );
 
   // Both are past their headers when the server has answered them: 100 Continue, or the 401.
   const authorized = trickle(port, { 'x-api-key': testApiKey });
@@ -81,7 +101,11 @@ it('exits 0 on SIGTERM while clients trickle bodies, after routing the lead it a
   await until(() => authorized.received().startsWith('HTTP/1.1 100 Continue'), { what: 'the 100 Continue' });
   await until(() => stranger.received().includes('HTTP/1.1 401'), { what: 'the 401 to the client without a key' });
 
-  const res = await fetch(`${base}/v1/leads`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': testApiKey }, body: JSON.stringify(leadBody('sigterm-0001')) });
+  const res = await fetch(`${base}/v1/leads`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-api-key': testApiKey },
+    body: JSON.stringify(leadBody('sigterm-0001')),
+  });
   expect(res.status).toBe(202);
   const { eventId } = (await res.json()) as { eventId: string };
 
@@ -91,7 +115,9 @@ it('exits 0 on SIGTERM while clients trickle bodies, after routing the lead it a
   await Promise.all([authorized.closed, stranger.closed]);
   expect(authorized.received()).not.toContain('HTTP/1.1 202');
   expect(proc.output()).toContain('"msg":"shutdown complete"');
-  expect(proc.output()).toMatch(/"unfinishedRequests":1,.*"msg":"http server closed"|"msg":"http server closed".*"unfinishedRequests":1/);
+  expect(proc.output()).toMatch(
+    /"unfinishedRequests":1,.*"msg":"http server closed"|"msg":"http server closed".*"unfinishedRequests":1/,
+  );
 
   // Acknowledged before the signal: stored, routed and written before the process exited.
   const sql = await sqlClient(tdb.url);

@@ -27,29 +27,42 @@ beforeAll(() => {
 
 afterAll(() => {
   // npm runs sh runs node: the whole process group goes.
-  if (npmStart?.pid && npmStart.exitCode === null && npmStart.signalCode === null) process.kill(-npmStart.pid, 'SIGKILL');
+  if (npmStart?.pid && npmStart.exitCode === null && npmStart.signalCode === null)
+    process.kill(-npmStart.pid, 'SIGKILL');
   rmSync(dataDir, { recursive: true, force: true });
 });
 
 /** What the banner printed, taken apart the way a person would copy it. */
 function printed(text: string) {
-  const send = /curl -s (\S+) -H 'x-api-key: ([^']+)' -H 'content-type: application\/json' \\\n\s+-d '([^']+)'/.exec(text);
+  const send = /curl -s (\S+) -H 'x-api-key: ([^']+)' -H 'content-type: application\/json' \\\n\s+-d '([^']+)'/.exec(
+    text,
+  );
   const read = /curl -s '([^']+)' -H 'x-admin-token: ([^']+)'/.exec(text);
   if (!send || !read) return undefined;
   return { intakeUrl: send[1]!, apiKey: send[2]!, body: send[3]!, decisionUrl: read[1]!, adminToken: read[2]! };
 }
 
 it('npm start prints how to send a lead and read the last decision, and both work as printed', async () => {
-  npmStart = spawn('npm', ['start'], { cwd: root, env: childEnv({ PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'info' }), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  npmStart = spawn('npm', ['start'], {
+    cwd: root,
+    env: childEnv({ PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'info' }),
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
   const log = childLogStream('npm-start', npmStart.pid);
-  for (const s of [npmStart.stdout!, npmStart.stderr!]) s.on('data', (d: Buffer) => ((output += d.toString()), log.write(d)));
+  for (const s of [npmStart.stdout!, npmStart.stderr!])
+    s.on('data', (d: Buffer) => ((output += d.toString()), log.write(d)));
   npmStart.on('close', () => log.end());
 
   const how = await until(() => printed(output), { timeoutMs: 120_000, what: `the start-up text (output: ${output})` });
   expect(output).toContain('DEVELOPMENT CREDENTIALS');
   expect(statSync(join(root, 'dist/src/cli.js')).mtimeMs, 'npm start rebuilt a current dist/').toBe(builtAt);
 
-  const sent = await fetch(how.intakeUrl, { method: 'POST', headers: { 'x-api-key': how.apiKey, 'content-type': 'application/json' }, body: how.body });
+  const sent = await fetch(how.intakeUrl, {
+    method: 'POST',
+    headers: { 'x-api-key': how.apiKey, 'content-type': 'application/json' },
+    body: how.body,
+  });
   expect(sent.status).toBe(202);
 
   const decision = await until(
@@ -60,7 +73,9 @@ it('npm start prints how to send a lead and read the last decision, and both wor
     { timeoutMs: 30_000, what: 'the decision' },
   );
   expect(decision).toContain('under config version 1');
-  expect(decision).toContain('Assigned to rep ana (CRM owner ana) by rule everyone via pool inbound: ROUND_ROBIN_NEXT.');
+  expect(decision).toContain(
+    'Assigned to rep ana (CRM owner ana) by rule everyone via pool inbound: ROUND_ROBIN_NEXT.',
+  );
 }, 180_000);
 
 it('a second process on the same data folder refuses, naming the folder and the pid that holds it', async () => {
@@ -80,18 +95,32 @@ it('config publish (and replay) while serving go through the service: the very n
   writeFileSync(
     file,
     base
-      .replace('- { id: inbound, strategy: round_robin, members: [ana, bo, cy] }', '- { id: inbound, strategy: round_robin, members: [ana, bo, cy] }\n    - { id: solo, strategy: round_robin, members: [cy] }')
-      .replace('- { id: everyone, when: { match: always }, action: { pool: inbound } }', '- { id: all-to-cy, when: { match: always }, action: { pool: solo } }'),
+      .replace(
+        '- { id: inbound, strategy: round_robin, members: [ana, bo, cy] }',
+        '- { id: inbound, strategy: round_robin, members: [ana, bo, cy] }\n    - { id: solo, strategy: round_robin, members: [cy] }',
+      )
+      .replace(
+        '- { id: everyone, when: { match: always }, action: { pool: inbound } }',
+        '- { id: all-to-cy, when: { match: always }, action: { pool: solo } }',
+      ),
   );
-  const publish = spawnCli(['config', 'publish', file, '-m', 'everything to Cy'], childEnv({ DATA_DIR: dataDir }), { compiled: true });
+  const publish = spawnCli(['config', 'publish', file, '-m', 'everything to Cy'], childEnv({ DATA_DIR: dataDir }), {
+    compiled: true,
+  });
   expect(await publish.exited, publish.output()).toBe(0);
   expect(publish.output()).toContain(`published version 2 (`);
   expect(publish.output()).toContain(`it is now active (through http://127.0.0.1:${port})`);
 
   // No wait: the service reports version 2 the moment the command has returned.
-  const active = await fetch(`http://127.0.0.1:${port}/v1/admin/config`, { headers: { 'x-admin-token': how.adminToken } });
+  const active = await fetch(`http://127.0.0.1:${port}/v1/admin/config`, {
+    headers: { 'x-admin-token': how.adminToken },
+  });
   expect(((await active.json()) as { version: number }).version).toBe(2);
-  const sent = await fetch(how.intakeUrl, { method: 'POST', headers: { 'x-api-key': how.apiKey, 'content-type': 'application/json' }, body: how.body.replace('lead-000001', 'lead-000002') });
+  const sent = await fetch(how.intakeUrl, {
+    method: 'POST',
+    headers: { 'x-api-key': how.apiKey, 'content-type': 'application/json' },
+    body: how.body.replace('lead-000001', 'lead-000002'),
+  });
   expect(sent.status).toBe(202);
   const decision = await until(
     async () => {
@@ -114,10 +143,15 @@ it('config publish (and replay) while serving go through the service: the very n
   expect(rollback.output()).toContain(`version 1 is active again (was 2) (through http://127.0.0.1:${port})`);
 
   process.kill(-npmStart!.pid!, 'SIGTERM');
-  await until(() => npmStart!.exitCode !== null || npmStart!.signalCode !== null, { timeoutMs: 30_000, what: 'npm start to stop' });
+  await until(() => npmStart!.exitCode !== null || npmStart!.signalCode !== null, {
+    timeoutMs: 30_000,
+    what: 'npm start to stop',
+  });
   expect(output).toContain('shutdown complete');
   // The lock went with it: the CLI now writes the database itself.
-  const offline = spawnCli(['config', 'export', '--format', 'json'], childEnv({ DATA_DIR: dataDir }), { compiled: true });
+  const offline = spawnCli(['config', 'export', '--format', 'json'], childEnv({ DATA_DIR: dataDir }), {
+    compiled: true,
+  });
   expect(await offline.exited, offline.output()).toBe(0);
   expect(offline.output()).toContain('"everyone"');
 }, 180_000);

@@ -7,7 +7,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACK_TRUE } from '../../connectors/salesforce/index.js';
 import { root } from '../support/cli.js';
 import { startSalesforceStandin, type SalesforceStandin } from '../support/salesforce-standin.js';
-import { aLeadRecord, standinOrg, outboundMessage, SF_ACCESS_TOKEN, SF_ORG_ID, SF_OUTBOUND_TOKEN, sfId, someFields, type Notification, standinSalesforceConfig } from '../support/salesforce-outbound.js';
+import {
+  aLeadRecord,
+  standinOrg,
+  outboundMessage,
+  SF_ACCESS_TOKEN,
+  SF_ORG_ID,
+  SF_OUTBOUND_TOKEN,
+  sfId,
+  someFields,
+  type Notification,
+  standinSalesforceConfig,
+} from '../support/salesforce-outbound.js';
 import { createTestDatabase, sqlClient, type TestDatabase } from '../support/services.js';
 import { cleanupQueue, leadBody, startSystem, testApiKey, testEnv, type TestSystem } from '../support/system.js';
 import { until } from '../support/until.js';
@@ -26,7 +37,11 @@ beforeAll(async () => {
   tdb = await createTestDatabase();
   // The org's Lead has a custom text field Route_Reason__c (the stand-in knows the fields its records carry).
   rest = await startSalesforceStandin(standinOrg(records.map((r) => ({ ...r, Route_Reason__c: null }))));
-  const env = testEnv(tdb.url, { SALESFORCE_CONFIG: standinSalesforceConfig(rest.url, { retryBaseDelayMs: 10 }), CONFIG_FILE: `${root}fixtures/config/salesforce-e2e.yaml`, ADMIN_TOKENS: `editor:${editorToken}` });
+  const env = testEnv(tdb.url, {
+    SALESFORCE_CONFIG: standinSalesforceConfig(rest.url, { retryBaseDelayMs: 10 }),
+    CONFIG_FILE: `${root}fixtures/config/salesforce-e2e.yaml`,
+    ADMIN_TOKENS: `editor:${editorToken}`,
+  });
   sys = await startSystem(env, { working: true, migrate: true });
   sql = await sqlClient(tdb.url);
 });
@@ -40,7 +55,12 @@ afterAll(async () => {
 });
 
 const post = (xml: string, token = SF_OUTBOUND_TOKEN, contentType = 'text/xml; charset=utf-8') =>
-  sys.app.inject({ method: 'POST', url: `/webhooks/salesforce/${token}`, headers: { 'content-type': contentType, soapaction: '""' }, payload: xml });
+  sys.app.inject({
+    method: 'POST',
+    url: `/webhooks/salesforce/${token}`,
+    headers: { 'content-type': contentType, soapaction: '""' },
+    payload: xml,
+  });
 
 const note = (i: number, fields = someFields(records[i]!)): Notification => ({ id: sfId('04l', i), fields });
 const writesOf = (id: string) => rest.writes.filter((w) => w.id === id);
@@ -54,15 +74,22 @@ describe('POST /webhooks/salesforce/:token', () => {
     expect(res.headers['content-type']).toBe('text/xml; charset=utf-8');
     expect(res.body).toBe(ACK_TRUE);
     // Acked means stored: every notification has its row the moment the ack is out.
-    const stored = await sql.rows<{ source_event_id: string }>(`select source_event_id from inbound_events where source = 'salesforce' order by source_event_id`);
+    const stored = await sql.rows<{ source_event_id: string }>(
+      `select source_event_id from inbound_events where source = 'salesforce' order by source_event_id`,
+    );
     expect(stored.map((r) => r.source_event_id)).toEqual(ids.map((i) => sfId('04l', i)));
     // Our event ids travel in a header only (the SOAP body above is exactly the Ack), in message order.
-    const eventIds = await sql.rows<{ id: string; source_event_id: string }>(`select id, source_event_id from inbound_events where source = 'salesforce'`);
+    const eventIds = await sql.rows<{ id: string; source_event_id: string }>(
+      `select id, source_event_id from inbound_events where source = 'salesforce'`,
+    );
     const idOf = new Map(eventIds.map((r) => [r.source_event_id, r.id]));
     expect(res.headers['x-event-ids']).toBe(ids.map((i) => idOf.get(sfId('04l', i))).join(','));
     expect(res.headers.location).toBeUndefined(); // several notifications: no single lead URL
 
-    await until(() => ids.every((i) => writesOf(records[i]!.Id as string).length > 0), { timeoutMs: 15_000, what: 'every owner written' });
+    await until(() => ids.every((i) => writesOf(records[i]!.Id as string).length > 0), {
+      timeoutMs: 15_000,
+      what: 'every owner written',
+    });
     for (const i of ids) {
       const [w, ...more] = writesOf(records[i]!.Id as string);
       expect(more).toEqual([]);
@@ -72,7 +99,9 @@ describe('POST /webhooks/salesforce/:token', () => {
       expect(rest.records.get('Lead')!.get(records[i]!.Id as string)!['OwnerId']).toBe(w!.fields['OwnerId']);
     }
     // On the wire too: every record of every collections PATCH is { attributes, id, OwnerId }.
-    const patched = rest.requests.filter((r) => r.method === 'PATCH').flatMap((r) => (JSON.parse(r.body) as { records: Array<Record<string, unknown>> }).records);
+    const patched = rest.requests
+      .filter((r) => r.method === 'PATCH')
+      .flatMap((r) => (JSON.parse(r.body) as { records: Array<Record<string, unknown>> }).records);
     expect(patched.length).toBeGreaterThanOrEqual(N);
     for (const rec of patched) expect(Object.keys(rec).sort()).toEqual(['OwnerId', 'attributes', 'id']);
     // Round robin over three reps: 40 leads split 14/13/13.
@@ -102,7 +131,9 @@ describe('POST /webhooks/salesforce/:token', () => {
     const barrier = await post(outboundMessage([note(N)]));
     expect(barrier.statusCode).toBe(200);
     expect(barrier.body).toBe(ACK_TRUE);
-    const barrierEvent = (await sql.rows<{ id: string }>(`select id from inbound_events where source_event_id = $1`, [sfId('04l', N)]))[0]!.id;
+    const barrierEvent = (
+      await sql.rows<{ id: string }>(`select id from inbound_events where source_event_id = $1`, [sfId('04l', N)])
+    )[0]!.id;
     expect(barrier.headers).toMatchObject({ 'x-event-ids': barrierEvent, location: `/v1/leads/${barrierEvent}` });
     await until(() => writesOf(records[N]!.Id as string).length === 1, { what: 'the barrier lead written' });
     expect(rest.writes.length).toBe(before.writes + 1);
@@ -119,22 +150,55 @@ describe('POST /webhooks/salesforce/:token', () => {
   });
 
   const refusals = [
-    { name: 'a wrong path token', xml: () => outboundMessage([note(N + 2)]), token: 'wrong-token-0123456789abcdef', status: 401, code: 'SIGNATURE_INVALID' },
-    { name: 'another org', xml: () => outboundMessage([note(N + 2)], '00D5g000009ZzZzEAK'), status: 401, code: 'UNAUTHORIZED' },
-    { name: 'malformed XML', xml: () => outboundMessage([note(N + 2)]).replace('</notifications>', ''), status: 400, code: 'VALIDATION_FAILED' },
-    { name: '101 notifications', xml: () => outboundMessage(Array.from({ length: 101 }, (_, k) => ({ id: sfId('04l', 500 + k), fields: { Id: sfId('00Q', 500 + k) } }))), status: 400, code: 'VALIDATION_FAILED' },
-    { name: 'a JSON body', xml: () => JSON.stringify({ OrganizationId: SF_ORG_ID }), contentType: 'application/json', status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' },
+    {
+      name: 'a wrong path token',
+      xml: () => outboundMessage([note(N + 2)]),
+      token: 'wrong-token-0123456789abcdef',
+      status: 401,
+      code: 'SIGNATURE_INVALID',
+    },
+    {
+      name: 'another org',
+      xml: () => outboundMessage([note(N + 2)], '00D5g000009ZzZzEAK'),
+      status: 401,
+      code: 'UNAUTHORIZED',
+    },
+    {
+      name: 'malformed XML',
+      xml: () => outboundMessage([note(N + 2)]).replace('</notifications>', ''),
+      status: 400,
+      code: 'VALIDATION_FAILED',
+    },
+    {
+      name: '101 notifications',
+      xml: () =>
+        outboundMessage(
+          Array.from({ length: 101 }, (_, k) => ({ id: sfId('04l', 500 + k), fields: { Id: sfId('00Q', 500 + k) } })),
+        ),
+      status: 400,
+      code: 'VALIDATION_FAILED',
+    },
+    {
+      name: 'a JSON body',
+      xml: () => JSON.stringify({ OrganizationId: SF_ORG_ID }),
+      contentType: 'application/json',
+      status: 415,
+      code: 'UNSUPPORTED_MEDIA_TYPE',
+    },
   ];
 
-  it.each(refusals)('answers $name with a SOAP fault $status ($code) and stores nothing', async ({ xml, token, contentType, status, code }) => {
-    const events = await count('inbound_events');
-    const res = await post(xml(), token, contentType);
-    expect(res.statusCode).toBe(status);
-    expect(res.headers['content-type']).toBe('text/xml; charset=utf-8');
-    expect(res.body).toContain('<faultcode>soapenv:Client</faultcode>');
-    expect(res.body).toMatch(new RegExp(`<faultstring>${code}: [^<]+</faultstring>`));
-    expect(await count('inbound_events')).toBe(events);
-  });
+  it.each(refusals)(
+    'answers $name with a SOAP fault $status ($code) and stores nothing',
+    async ({ xml, token, contentType, status, code }) => {
+      const events = await count('inbound_events');
+      const res = await post(xml(), token, contentType);
+      expect(res.statusCode).toBe(status);
+      expect(res.headers['content-type']).toBe('text/xml; charset=utf-8');
+      expect(res.body).toContain('<faultcode>soapenv:Client</faultcode>');
+      expect(res.body).toMatch(new RegExp(`<faultstring>${code}: [^<]+</faultstring>`));
+      expect(await count('inbound_events')).toBe(events);
+    },
+  );
 
   it('counts refused tokens and orgs as signature failures, and never logs or echoes the token', async () => {
     const metrics = await sys.rt.deps.metrics.registry.getSingleMetricAsString('webhook_signature_failures_total');
@@ -145,21 +209,42 @@ describe('POST /webhooks/salesforce/:token', () => {
   });
 
   it('keeps JSON on the other routes (the XML parser is scoped to this route)', async () => {
-    const res = await sys.app.inject({ method: 'POST', url: '/v1/leads', headers: { 'content-type': 'application/json', 'x-api-key': testApiKey }, payload: JSON.stringify(leadBody('sf-json-0001')) });
+    const res = await sys.app.inject({
+      method: 'POST',
+      url: '/v1/leads',
+      headers: { 'content-type': 'application/json', 'x-api-key': testApiKey },
+      payload: JSON.stringify(leadBody('sf-json-0001')),
+    });
     expect(res.statusCode).toBe(202);
   });
 
   describe('the reason field (mappings["salesforce/Lead"].reasonField)', () => {
     const publish = (reasonField: string) => {
-      const doc = parseYaml(readFileSync(`${root}fixtures/config/salesforce-e2e.yaml`, 'utf8')) as { mappings: Record<string, Record<string, unknown>> };
+      const doc = parseYaml(readFileSync(`${root}fixtures/config/salesforce-e2e.yaml`, 'utf8')) as {
+        mappings: Record<string, Record<string, unknown>>;
+      };
       doc.mappings['salesforce/Lead']!.reasonField = reasonField;
-      return sys.app.inject({ method: 'POST', url: '/v1/admin/config/publish', headers: { 'x-admin-token': editorToken }, payload: { message: `reason in ${reasonField}`, document: doc } });
+      return sys.app.inject({
+        method: 'POST',
+        url: '/v1/admin/config/publish',
+        headers: { 'x-admin-token': editorToken },
+        payload: { message: `reason in ${reasonField}`, document: doc },
+      });
     };
 
-    it('refuses to publish a field the org\'s Lead lacks (what was sent before: routeReason): 422 naming the path', async () => {
+    it("refuses to publish a field the org's Lead lacks (what was sent before: routeReason): 422 naming the path", async () => {
       const res = await publish('routeReason');
       expect(res.statusCode).toBe(422);
-      expect(res.json()).toEqual({ code: 'CONFIG_INVALID', message: expect.any(String), errors: [{ path: 'mappings["salesforce/Lead"].reasonField', message: "field 'routeReason' does not exist in Salesforce Lead" }] });
+      expect(res.json()).toEqual({
+        code: 'CONFIG_INVALID',
+        message: expect.any(String),
+        errors: [
+          {
+            path: 'mappings["salesforce/Lead"].reasonField',
+            message: "field 'routeReason' does not exist in Salesforce Lead",
+          },
+        ],
+      });
       expect(await sql.rows(`select version from config_versions order by version`)).toEqual([{ version: 1 }]);
     });
 
@@ -169,13 +254,20 @@ describe('POST /webhooks/salesforce/:token', () => {
       const Id = records[i]!.Id as string;
       expect((await post(outboundMessage([note(i)]))).statusCode).toBe(200);
       await until(() => writesOf(Id).length === 1, { what: 'the owner written with its reason' });
-      expect(writesOf(Id)[0]!.fields).toEqual({ OwnerId: expect.stringMatching(new RegExp(`^(${REPS.join('|')})$`)), Route_Reason__c: 'everyone: ROUND_ROBIN_NEXT' });
+      expect(writesOf(Id)[0]!.fields).toEqual({
+        OwnerId: expect.stringMatching(new RegExp(`^(${REPS.join('|')})$`)),
+        Route_Reason__c: 'everyone: ROUND_ROBIN_NEXT',
+      });
       expect(rest.records.get('Lead')!.get(Id)!['Route_Reason__c']).toBe('everyone: ROUND_ROBIN_NEXT');
     });
   });
 
   it('uses the same Lead mapping as fixtures/mappings/salesforce-lead.yaml', () => {
-    const doc = parseYaml(readFileSync(`${root}fixtures/config/salesforce-e2e.yaml`, 'utf8')) as { mappings: Record<string, unknown> };
-    expect(doc.mappings['salesforce/Lead']).toEqual(parseYaml(readFileSync(`${root}fixtures/mappings/salesforce-lead.yaml`, 'utf8')));
+    const doc = parseYaml(readFileSync(`${root}fixtures/config/salesforce-e2e.yaml`, 'utf8')) as {
+      mappings: Record<string, unknown>;
+    };
+    expect(doc.mappings['salesforce/Lead']).toEqual(
+      parseYaml(readFileSync(`${root}fixtures/mappings/salesforce-lead.yaml`, 'utf8')),
+    );
   });
 });

@@ -7,7 +7,13 @@ import type { Env } from '../../src/config/index.js';
 import { startBayeuxStandin, type BayeuxStandin } from '../support/bayeux-standin.js';
 import { root } from '../support/cli.js';
 import { startSalesforceInstance, type SalesforceInstance } from '../support/salesforce-instance.js';
-import { aLeadRecord, standinOrg, SF_ACCESS_TOKEN, SF_ORG_ID, standinSalesforceConfig } from '../support/salesforce-outbound.js';
+import {
+  aLeadRecord,
+  standinOrg,
+  SF_ACCESS_TOKEN,
+  SF_ORG_ID,
+  standinSalesforceConfig,
+} from '../support/salesforce-outbound.js';
 import { startSalesforceStandin, type SalesforceStandin } from '../support/salesforce-standin.js';
 import { createTestDatabase, sqlClient, type TestDatabase } from '../support/services.js';
 import { cleanupQueue, startSystem, testEnv, type TestSystem } from '../support/system.js';
@@ -38,19 +44,43 @@ function createEvent(i: number, tx: string) {
   const r = records[i]!;
   return {
     ChangeEventHeader: {
-      entityName: 'Lead', recordIds: [r.Id], changeType: 'CREATE', changeOrigin: '', transactionKey: tx, sequenceNumber: 1,
-      commitTimestamp: Date.parse('2025-07-15T21:11:40.000Z'), commitNumber: 1, commitUser: '0055g000003QrStAAK', nulledFields: [], diffFields: [], changedFields: [],
+      entityName: 'Lead',
+      recordIds: [r.Id],
+      changeType: 'CREATE',
+      changeOrigin: '',
+      transactionKey: tx,
+      sequenceNumber: 1,
+      commitTimestamp: Date.parse('2025-07-15T21:11:40.000Z'),
+      commitNumber: 1,
+      commitUser: '0055g000003QrStAAK',
+      nulledFields: [],
+      diffFields: [],
+      changedFields: [],
     },
     Name: { FirstName: r.FirstName, LastName: r.LastName, Salutation: null },
-    Company: r.Company, Status: r.Status, LeadSource: r.LeadSource, OwnerId: r.OwnerId, CreatedDate: r.CreatedDate,
+    Company: r.Company,
+    Status: r.Status,
+    LeadSource: r.LeadSource,
+    OwnerId: r.OwnerId,
+    CreatedDate: r.CreatedDate,
   };
 }
 
 function ownerChangeEvent(i: number, tx: string, owner: string) {
   return {
     ChangeEventHeader: {
-      entityName: 'Lead', recordIds: [idOf(i)], changeType: 'UPDATE', changeOrigin: '', transactionKey: tx, sequenceNumber: 1,
-      commitTimestamp: Date.parse('2025-07-15T21:12:10.000Z'), commitNumber: 2, commitUser: '0055g000003QrSuAAK', nulledFields: [], diffFields: [], changedFields: ['OwnerId', 'LastModifiedDate'],
+      entityName: 'Lead',
+      recordIds: [idOf(i)],
+      changeType: 'UPDATE',
+      changeOrigin: '',
+      transactionKey: tx,
+      sequenceNumber: 1,
+      commitTimestamp: Date.parse('2025-07-15T21:12:10.000Z'),
+      commitNumber: 2,
+      commitUser: '0055g000003QrSuAAK',
+      nulledFields: [],
+      diffFields: [],
+      changedFields: ['OwnerId', 'LastModifiedDate'],
     },
     OwnerId: owner,
     LastModifiedDate: '2025-07-15T21:12:10.000Z',
@@ -58,14 +88,18 @@ function ownerChangeEvent(i: number, tx: string, owner: string) {
 }
 
 const writesOf = (id: string) => rest.writes.filter((w) => w.id === id);
-const storedReplayId = async () => (await sql.rows<{ value: number }>(`select value from connector_state where key = $1`, [REPLAY_KEY]))[0]?.value;
+const storedReplayId = async () =>
+  (await sql.rows<{ value: number }>(`select value from connector_state where key = $1`, [REPLAY_KEY]))[0]?.value;
 
 beforeAll(async () => {
   tdb = await createTestDatabase();
   rest = await startSalesforceStandin(standinOrg(records));
   bayeux = await startBayeuxStandin({ accessToken: SF_ACCESS_TOKEN });
   instance = await startSalesforceInstance({ restUrl: rest.url, cometdUrl: bayeux.url });
-  env = testEnv(tdb.url, { SALESFORCE_CONFIG: standinSalesforceConfig(instance.url, { streams: { cdc: true } }), CONFIG_FILE: `${root}fixtures/config/salesforce-e2e.yaml` });
+  env = testEnv(tdb.url, {
+    SALESFORCE_CONFIG: standinSalesforceConfig(instance.url, { streams: { cdc: true } }),
+    CONFIG_FILE: `${root}fixtures/config/salesforce-e2e.yaml`,
+  });
   sql = await sqlClient(tdb.url);
 });
 
@@ -85,9 +119,17 @@ describe('Salesforce change events through a worker', () => {
     expect(bayeux.subscribeRequests).toEqual([{ channel: CH, replayId: -1 }]);
     const replayId = bayeux.publishChangeEvent(CH, createEvent(0, 'tx-create-0'));
     await until(() => writesOf(idOf(0)).length === 1, { what: 'the owner written' });
-    expect(writesOf(idOf(0))[0]).toMatchObject({ fields: { OwnerId: '0055g00000AnaAAAA1' }, headers: { 'sforce-auto-assign': 'FALSE', 'sforce-call-options': 'client=lead-router' } });
+    expect(writesOf(idOf(0))[0]).toMatchObject({
+      fields: { OwnerId: '0055g00000AnaAAAA1' },
+      headers: { 'sforce-auto-assign': 'FALSE', 'sforce-call-options': 'client=lead-router' },
+    });
     const [ev] = await sql.rows(`select source, source_event_id, kind, status from inbound_events`);
-    expect(ev).toEqual({ source: 'salesforce', source_event_id: `tx-create-0:1:${idOf(0)}`, kind: 'created', status: 'done' });
+    expect(ev).toEqual({
+      source: 'salesforce',
+      source_event_id: `tx-create-0:1:${idOf(0)}`,
+      kind: 'created',
+      status: 'done',
+    });
     // The CREATE carried no Email (null fields are left out), so the record was read once.
     expect(rest.queries).toHaveLength(1);
     await until(async () => (await storedReplayId()) === replayId, { what: 'the replay id stored' });
@@ -96,7 +138,9 @@ describe('Salesforce change events through a worker', () => {
   it('stores an UPDATE of OwnerId as ownerChanged with the ChangeEventHeader facts, and routes nothing', async () => {
     const replayId = bayeux.publishChangeEvent(CH, ownerChangeEvent(0, 'tx-owner-0', '0055g000003QrStAAK'));
     await until(async () => (await storedReplayId()) === replayId, { what: 'the owner change stored' });
-    const rows = await sql.rows<{ kind: string; status: string; payload: Record<string, unknown> }>(`select kind, status, payload from inbound_events where kind = 'ownerChanged'`);
+    const rows = await sql.rows<{ kind: string; status: string; payload: Record<string, unknown> }>(
+      `select kind, status, payload from inbound_events where kind = 'ownerChanged'`,
+    );
     expect(rows).toHaveLength(1);
     expect(rows[0]!.payload).toEqual({
       kind: 'ownerChanged',
@@ -108,7 +152,11 @@ describe('Salesforce change events through a worker', () => {
       transactionKey: 'tx-owner-0',
       // changeOrigin was empty (a person in the UI), so there is no changeSource: not our echo.
     });
-    await until(async () => (await sql.rows(`select 1 from inbound_events where kind = 'ownerChanged' and status = 'done'`)).length === 1, { what: 'the event marked done' });
+    await until(
+      async () =>
+        (await sql.rows(`select 1 from inbound_events where kind = 'ownerChanged' and status = 'done'`)).length === 1,
+      { what: 'the event marked done' },
+    );
     expect(writesOf(idOf(0))).toHaveLength(1);
     expect(Number((await sql.rows<{ n: string }>(`select count(*) n from assignments`))[0]!.n)).toBe(1);
   });
@@ -123,7 +171,9 @@ describe('Salesforce change events through a worker', () => {
 
     sys = await startWorker();
     expect(bayeux.subscribeRequests.at(-1)).toEqual({ channel: CH, replayId: lastStored });
-    await until(() => writesOf(idOf(1)).length === 1 && writesOf(idOf(2)).length === 1, { what: 'the replayed leads written' });
+    await until(() => writesOf(idOf(1)).length === 1 && writesOf(idOf(2)).length === 1, {
+      what: 'the replayed leads written',
+    });
     await until(async () => (await storedReplayId()) === last, { what: 'the newest replay id stored' });
     // One more live event after the restart, as a barrier for anything still in flight.
     bayeux.publishChangeEvent(CH, createEvent(3, 'tx-create-3'));
@@ -133,9 +183,17 @@ describe('Salesforce change events through a worker', () => {
     const assigned = await sql.rows<{ record_id: string; n: string }>(
       `select e.record_id, count(*) n from assignments a join inbound_events e on e.id = a.event_id group by e.record_id order by e.record_id`,
     );
-    expect(assigned).toEqual(records.map((r) => ({ record_id: r.Id as string, n: '1' })).sort((a, b) => a.record_id.localeCompare(b.record_id)));
+    expect(assigned).toEqual(
+      records
+        .map((r) => ({ record_id: r.Id as string, n: '1' }))
+        .sort((a, b) => a.record_id.localeCompare(b.record_id)),
+    );
     // Round robin continued across the restart: ana, then bo and cy (the two replayed), then ana.
     const owners = records.map((r) => writesOf(r.Id as string)[0]!.fields['OwnerId']);
-    expect([owners[0], [owners[1], owners[2]].sort(), owners[3]]).toEqual(['0055g00000AnaAAAA1', ['0055g00000BoCAAAA2', '0055g00000CyOAAAA3'], '0055g00000AnaAAAA1']);
+    expect([owners[0], [owners[1], owners[2]].sort(), owners[3]]).toEqual([
+      '0055g00000AnaAAAA1',
+      ['0055g00000BoCAAAA2', '0055g00000CyOAAAA3'],
+      '0055g00000AnaAAAA1',
+    ]);
   });
 });

@@ -15,7 +15,12 @@ import { parse as parseYaml } from 'yaml';
 import type { InjectOptions } from 'fastify';
 import { expect } from 'vitest';
 import { hubspotV3Signature, startHubSpotStandIn, type HubSpotStandIn } from '../support/hubspot-standin.js';
-import { SF_ACCESS_TOKEN, SF_ORG_ID, SF_OUTBOUND_TOKEN, standinSalesforceConfig } from '../support/salesforce-outbound.js';
+import {
+  SF_ACCESS_TOKEN,
+  SF_ORG_ID,
+  SF_OUTBOUND_TOKEN,
+  standinSalesforceConfig,
+} from '../support/salesforce-outbound.js';
 import { startSalesforceStandin, type SalesforceStandin } from '../support/salesforce-standin.js';
 import { createTestDatabase, sqlClient, type TestDatabase } from '../support/services.js';
 import { cleanupQueue, startSystem, testApiKey, testEnv, type TestSystem } from '../support/system.js';
@@ -28,8 +33,13 @@ export { testApiKey, SF_ORG_ID, SF_OUTBOUND_TOKEN };
 
 /** The config the service starts with: api/lead, hubspot/contact and salesforce/Lead mappings. */
 export const baseDocument = (): Record<string, unknown> => {
-  const doc = parseYaml(readFileSync('fixtures/config/hubspot-e2e.yaml', 'utf8')) as { mappings: Record<string, unknown>; routing: unknown };
-  const sf = parseYaml(readFileSync('fixtures/config/salesforce-e2e.yaml', 'utf8')) as { mappings: Record<string, unknown> };
+  const doc = parseYaml(readFileSync('fixtures/config/hubspot-e2e.yaml', 'utf8')) as {
+    mappings: Record<string, unknown>;
+    routing: unknown;
+  };
+  const sf = parseYaml(readFileSync('fixtures/config/salesforce-e2e.yaml', 'utf8')) as {
+    mappings: Record<string, unknown>;
+  };
   return { ...doc, mappings: { ...doc.mappings, 'salesforce/Lead': sf.mappings['salesforce/Lead'] } };
 };
 
@@ -53,12 +63,22 @@ export interface FuzzSystem {
 
 export async function startFuzzSystem(): Promise<FuzzSystem> {
   const tdb: TestDatabase = await createTestDatabase();
-  const hubspot: HubSpotStandIn = await startHubSpotStandIn({ tokens: ['pat-fuzz-0001'], owners: [{ id: '101' }, { id: '102' }, { id: '103' }] });
-  const rest: SalesforceStandin = await startSalesforceStandin({ accessToken: SF_ACCESS_TOKEN, organizationId: SF_ORG_ID });
+  const hubspot: HubSpotStandIn = await startHubSpotStandIn({
+    tokens: ['pat-fuzz-0001'],
+    owners: [{ id: '101' }, { id: '102' }, { id: '103' }],
+  });
+  const rest: SalesforceStandin = await startSalesforceStandin({
+    accessToken: SF_ACCESS_TOKEN,
+    organizationId: SF_ORG_ID,
+  });
   const configFile = `${tmpdir()}/lead-router-fuzz-${randomBytes(4).toString('hex')}.json`;
   writeFileSync(configFile, JSON.stringify(baseDocument()));
   const env = testEnv(tdb.url, {
-    HUBSPOT_CONFIG: JSON.stringify({ baseUrl: hubspot.url, auth: { kind: 'private_app', token: 'pat-fuzz-0001' }, clientSecret: hubspotSecret }),
+    HUBSPOT_CONFIG: JSON.stringify({
+      baseUrl: hubspot.url,
+      auth: { kind: 'private_app', token: 'pat-fuzz-0001' },
+      clientSecret: hubspotSecret,
+    }),
     SALESFORCE_CONFIG: standinSalesforceConfig(rest.url),
     PUBLIC_BASE_URL: publicBaseUrl,
     ADMIN_TOKENS: `viewer:${viewerToken},editor:${editorToken}`,
@@ -66,7 +86,11 @@ export async function startFuzzSystem(): Promise<FuzzSystem> {
   });
   const sys = await startSystem(env, { migrate: true });
   const sql = await sqlClient(tdb.url);
-  const tables = (await sql.rows<{ t: string }>(`select table_name t from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE' order by 1`)).map((r) => r.t);
+  const tables = (
+    await sql.rows<{ t: string }>(
+      `select table_name t from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE' order by 1`,
+    )
+  ).map((r) => r.t);
   expect(tables).toContain('inbound_events');
   const others = tables.filter((t) => t !== 'inbound_events');
   // Row count and newest row version (xmin) per table: an insert, update or delete changes one
@@ -77,7 +101,10 @@ export async function startFuzzSystem(): Promise<FuzzSystem> {
   const fingerprint = async () => (await sql.rows<{ events: number; others: string }>(fingerprintSql))[0]!;
 
   const metric = sys.rt.deps.metrics.eventsReceived;
-  const intakeWrites = async () => (await metric.get()).values.filter((v) => v.labels.outcome === 'stored' || v.labels.outcome === 'refused').reduce((n, v) => n + v.value, 0);
+  const intakeWrites = async () =>
+    (await metric.get()).values
+      .filter((v) => v.labels.outcome === 'stored' || v.labels.outcome === 'refused')
+      .reduce((n, v) => n + v.value, 0);
 
   async function runBatch(cases: FuzzCase[]): Promise<number[]> {
     const before = await fingerprint();
@@ -87,26 +114,39 @@ export async function startFuzzSystem(): Promise<FuzzSystem> {
     const statuses: number[] = [];
     for (const c of cases) {
       const counted = await intakeWrites();
-      const res = await sys.app.inject({ method: c.method, url: c.url, headers: c.headers, ...(c.payload !== undefined && { payload: c.payload }) } as InjectOptions);
+      const res = await sys.app.inject({
+        method: c.method,
+        url: c.url,
+        headers: c.headers,
+        ...(c.payload !== undefined && { payload: c.payload }),
+      } as InjectOptions);
       const status = res.statusCode;
       statuses.push(status);
-      const what = () => `${c.name}: ${c.method} ${JSON.stringify(c.url)} headers=${JSON.stringify(c.headers)} payload=${JSON.stringify(c.payload?.slice(0, 2000))} -> ${status} ${res.body.slice(0, 500)}`;
-      if (!((status >= 200 && status < 300) || (status >= 400 && status < 500))) throw new Error(`not 2xx/4xx: ${what()}`);
-      if (status >= 400 && (await intakeWrites()) !== counted) throw new Error(`a ${status} stored intake events: ${what()}`);
-      if (status >= 400 && !answeredInOurShape(res.headers['content-type'], res.body, status)) throw new Error(`a ${status} not in our error shape: ${what()}`);
+      const what = () =>
+        `${c.name}: ${c.method} ${JSON.stringify(c.url)} headers=${JSON.stringify(c.headers)} payload=${JSON.stringify(c.payload?.slice(0, 2000))} -> ${status} ${res.body.slice(0, 500)}`;
+      if (!((status >= 200 && status < 300) || (status >= 400 && status < 500)))
+        throw new Error(`not 2xx/4xx: ${what()}`);
+      if (status >= 400 && (await intakeWrites()) !== counted)
+        throw new Error(`a ${status} stored intake events: ${what()}`);
+      if (status >= 400 && !answeredInOurShape(res.headers['content-type'], res.body, status))
+        throw new Error(`a ${status} not in our error shape: ${what()}`);
       if (c.writes === 'admin') {
         const now = (await fingerprint()).others;
-        if (status >= 400 && now !== others) throw new Error(`a ${status} changed tables (${others} -> ${now}): ${what()}`);
+        if (status >= 400 && now !== others)
+          throw new Error(`a ${status} changed tables (${others} -> ${now}): ${what()}`);
         others = now;
       }
     }
     const after = await fingerprint();
     // Every new inbound_events row was counted by ingest (and none of them came from a 4xx, above).
     if (after.events - before.events !== (await intakeWrites()) - writesBefore) {
-      throw new Error(`inbound_events grew by ${after.events - before.events} but ingest counted ${(await intakeWrites()) - writesBefore}`);
+      throw new Error(
+        `inbound_events grew by ${after.events - before.events} but ingest counted ${(await intakeWrites()) - writesBefore}`,
+      );
     }
     // Nothing but a 2xx admin write changed any other table.
-    if (after.others !== others) throw new Error(`tables changed outside a 2xx admin write: ${others} -> ${after.others}`);
+    if (after.others !== others)
+      throw new Error(`tables changed outside a 2xx admin write: ${others} -> ${after.others}`);
     return statuses;
   }
 
@@ -126,7 +166,9 @@ export async function startFuzzSystem(): Promise<FuzzSystem> {
   };
 }
 
-const catalogue = new Set([...readFileSync('docs/errors.md', 'utf8').matchAll(/^\| `([A-Z_]+)` \| (\d{3}) /gm)].map((m) => m[1]!));
+const catalogue = new Set(
+  [...readFileSync('docs/errors.md', 'utf8').matchAll(/^\| `([A-Z_]+)` \| (\d{3}) /gm)].map((m) => m[1]!),
+);
 
 /** A refusal is `{ code, message }` with a catalogue code (docs/errors.md), or a SOAP Client fault; a HEAD has no body. */
 function answeredInOurShape(contentType: unknown, body: string, status: number): boolean {

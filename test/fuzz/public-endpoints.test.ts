@@ -33,7 +33,11 @@ beforeAll(async () => {
 
 afterAll(async () => {
   const cases = Object.values(ran).reduce((n, r) => n + r.cases, 0);
-  console.log(`fuzz: ${cases} cases (seed ${seed})\n${Object.entries(ran).map(([k, r]) => `  ${k}: ${r.cases} ${JSON.stringify(r.byStatus)}`).join('\n')}`);
+  console.log(
+    `fuzz: ${cases} cases (seed ${seed})\n${Object.entries(ran)
+      .map(([k, r]) => `  ${k}: ${r.cases} ${JSON.stringify(r.byStatus)}`)
+      .join('\n')}`,
+  );
   await fz?.close();
 });
 

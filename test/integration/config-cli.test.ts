@@ -24,7 +24,11 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'lr-config-cli-'));
   const doc = parseYaml(await readFile('fixtures/config/default.yaml', 'utf8'));
   const broken = structuredClone(doc);
-  broken.routing.rules.push({ id: 'late', when: { field: 'country', op: 'eq', value: 'US' }, action: { pool: 'us-team' } });
+  broken.routing.rules.push({
+    id: 'late',
+    when: { field: 'country', op: 'eq', value: 'US' },
+    action: { pool: 'us-team' },
+  });
   broken.mappings['api/lead'].fields[0].to = 'mail';
   invalidFile = join(dir, 'invalid.yaml');
   await writeFile(invalidFile, toYaml(broken));
@@ -52,7 +56,12 @@ describe('config validate (no database)', () => {
     ]);
     // The sample's teams do not work weekends: warnings (stderr), exit code still 0.
     expect(ok.code).toBe(0);
-    expect(ok.output.split('\n').filter((l) => l.startsWith('warning: ')).map((l) => l.split(':')[1]?.trim())).toEqual([
+    expect(
+      ok.output
+        .split('\n')
+        .filter((l) => l.startsWith('warning: '))
+        .map((l) => l.split(':')[1]?.trim()),
+    ).toEqual([
       'routing.pools[id=dach].members (line 225)',
       'routing.pools[id=na-inbound].members (line 231)',
       'routing.pools[id=enterprise].members (line 238)',
@@ -62,7 +71,11 @@ describe('config validate (no database)', () => {
     const text = await readFile(invalidFile, 'utf8');
     const lineOf = (needle: string) => text.split('\n').findIndex((l) => l.includes(needle)) + 1;
     expect(invalid.output.split('\n').filter(Boolean)).toEqual([
-      expect.stringMatching(new RegExp(`^mappings\\["api/lead"\\]\\.fields\\[to=mail\\]\\.to \\(line ${lineOf('to: mail')}\\): "mail" is not a canonical field .*; did you mean "email"\\?$`)),
+      expect.stringMatching(
+        new RegExp(
+          `^mappings\\["api/lead"\\]\\.fields\\[to=mail\\]\\.to \\(line ${lineOf('to: mail')}\\): "mail" is not a canonical field .*; did you mean "email"\\?$`,
+        ),
+      ),
       `routing.rules[id=late] (line ${lineOf('id: late')}): rule "late" can never fire: rule "everyone" before it matches every lead`,
       `routing.rules[id=late].action.pool (line ${lineOf('pool: us-team')}): pool "us-team" does not exist`,
       `${invalidFile} is not valid: 3 error(s)`,
@@ -74,7 +87,7 @@ describe('config validate (no database)', () => {
   }, 90_000);
 });
 
-describe('config validate speaks the admin\'s language', () => {
+describe("config validate speaks the admin's language", () => {
   it('reports schema and reference errors together, by id, with the line of the file and a suggestion', async () => {
     const file = join(dir, 'typos.yaml');
     await writeFile(
@@ -119,8 +132,13 @@ describe('config publish, export, diff, rollback (Postgres)', () => {
     expect(await migrate.exited).toBe(0);
 
     const published = await cli(['publish', v2File, '-m', 'ana works more', '--author', 'Ana'], env);
-    expect(published).toEqual({ code: 0, output: 'published version 2 (1 change(s) against version 1); it is now active\n' });
-    const [row] = await sql.rows(`select v.version, v.author, v.message from config_versions v join config_active a on a.version = v.version`);
+    expect(published).toEqual({
+      code: 0,
+      output: 'published version 2 (1 change(s) against version 1); it is now active\n',
+    });
+    const [row] = await sql.rows(
+      `select v.version, v.author, v.message from config_versions v join config_active a on a.version = v.version`,
+    );
     expect(row).toEqual({ version: 2, author: 'Ana', message: 'ana works more' });
 
     const refused = await cli(['publish', invalidFile, '-m', 'nope'], env);
@@ -129,7 +147,11 @@ describe('config publish, export, diff, rollback (Postgres)', () => {
     expect(refused.output).toContain('not published: 3 error(s)');
     expect(await sql.rows(`select max(version) v from config_versions`)).toEqual([{ v: 2 }]);
 
-    const [exported, diff, noMessage] = await Promise.all([cli(['export', '--version', '2'], env), cli(['diff', '1', '2'], env), cli(['publish', v2File], env)]);
+    const [exported, diff, noMessage] = await Promise.all([
+      cli(['export', '--version', '2'], env),
+      cli(['diff', '1', '2'], env),
+      cli(['publish', v2File], env),
+    ]);
     expect(exported.code).toBe(0);
     expect(exported.output.startsWith('# lead-router config, version 2: ana works more\nmappings:\n')).toBe(true);
     expect(parseYaml(exported.output).routing.reps[0]).toMatchObject({ id: 'ana', weight: 3 });

@@ -32,10 +32,24 @@ afterAll(async () => {
 });
 
 async function postLead(key: string): Promise<{ config_version: number; rep_id: string }> {
-  const res = await api.app.inject({ method: 'POST', url: '/v1/leads', headers: { 'x-api-key': testApiKey }, payload: leadBody(key) });
+  const res = await api.app.inject({
+    method: 'POST',
+    url: '/v1/leads',
+    headers: { 'x-api-key': testApiKey },
+    payload: leadBody(key),
+  });
   expect(res.statusCode).toBe(202);
   const { eventId } = res.json();
-  return until(async () => (await sql.rows<{ config_version: number; rep_id: string }>(`select config_version, rep_id from assignments where event_id = $1`, [eventId]))[0], { what: `assignment of ${key}` });
+  return until(
+    async () =>
+      (
+        await sql.rows<{ config_version: number; rep_id: string }>(
+          `select config_version, rep_id from assignments where event_id = $1`,
+          [eventId],
+        )
+      )[0],
+    { what: `assignment of ${key}` },
+  );
 }
 
 it('routes a lead under v1, then, after a publish through the admin API, under v2, each by the rules of the version it records', async () => {
@@ -47,7 +61,12 @@ it('routes a lead under v1, then, after a publish through the admin API, under v
   const doc = parseYaml(await readFile('fixtures/config/default.yaml', 'utf8'));
   doc.routing.reps.push({ id: 'dee', name: 'Dee', crmIds: {} });
   doc.routing.pools[0].members = ['dee'];
-  const published = await api.app.inject({ method: 'POST', url: '/v1/admin/config/publish', headers: { 'x-admin-token': editorToken }, payload: { message: 'dee takes all', document: doc } });
+  const published = await api.app.inject({
+    method: 'POST',
+    url: '/v1/admin/config/publish',
+    headers: { 'x-admin-token': editorToken },
+    payload: { message: 'dee takes all', document: doc },
+  });
   expect(published.statusCode).toBe(201);
   expect(published.json().version).toBe(2);
 
@@ -55,12 +74,16 @@ it('routes a lead under v1, then, after a publish through the admin API, under v
   // name v1 and a v1 owner. Within a bounded time a lead is routed under v2, to dee.
   const seen: Array<{ config_version: number; rep_id: string }> = [];
   let n = 0;
-  await until(async () => {
-    const a = await postLead(`switch-after-${++n}`);
-    seen.push(a);
-    return a.config_version === 2;
-  }, { timeoutMs: 5000, intervalMs: 100, what: 'a lead routed under version 2' });
-  for (const a of seen) expect(a.config_version === 2 ? a.rep_id === 'dee' : ['ana', 'bo', 'cy'].includes(a.rep_id)).toBe(true);
+  await until(
+    async () => {
+      const a = await postLead(`switch-after-${++n}`);
+      seen.push(a);
+      return a.config_version === 2;
+    },
+    { timeoutMs: 5000, intervalMs: 100, what: 'a lead routed under version 2' },
+  );
+  for (const a of seen)
+    expect(a.config_version === 2 ? a.rep_id === 'dee' : ['ana', 'bo', 'cy'].includes(a.rep_id)).toBe(true);
   expect(seen.at(-1)).toEqual({ config_version: 2, rep_id: 'dee' });
 
   // And it stays switched: no restart happened, nothing was invalidated in the worker.

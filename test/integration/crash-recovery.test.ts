@@ -43,17 +43,24 @@ function workerEnv(extra: Record<string, string> = {}) {
 }
 
 async function post(key: string): Promise<string> {
-  const res = await intake.app.inject({ method: 'POST', url: '/v1/leads', headers: { 'x-api-key': testApiKey }, payload: leadBody(key) });
+  const res = await intake.app.inject({
+    method: 'POST',
+    url: '/v1/leads',
+    headers: { 'x-api-key': testApiKey },
+    payload: leadBody(key),
+  });
   expect(res.statusCode).toBe(202);
   return res.json().eventId;
 }
 
 const countFor = async (eventId: string) =>
-  (await sql.rows<{ a: number; done: number }>(
-    `select (select count(*)::int from assignments where event_id = $1) a,
+  (
+    await sql.rows<{ a: number; done: number }>(
+      `select (select count(*)::int from assignments where event_id = $1) a,
             (select count(*)::int from outbox o join assignments x on x.id = o.assignment_id where x.event_id = $1 and o.status = 'done') done`,
-    [eventId],
-  ))[0]!;
+      [eventId],
+    )
+  )[0]!;
 
 describe('crash recovery', () => {
   it('routes a lead exactly once after its worker is SIGKILLed mid-route', async () => {
@@ -66,10 +73,15 @@ describe('crash recovery', () => {
     const eventId = await post('killed-0001');
     const first = spawnCli(['worker'], workerEnv({ SWEEP_AFTER_MS: '600000' })); // recovery must come from BullMQ's stalled-job check
     children.push(first);
-    await until(async () => (await sql.rows(`select 1 from pg_stat_activity where datname = $1 and wait_event_type = 'Lock'`, [tdb.name])).length > 0, {
-      timeoutMs: 15_000,
-      what: 'the worker to block mid-route',
-    });
+    await until(
+      async () =>
+        (await sql.rows(`select 1 from pg_stat_activity where datname = $1 and wait_event_type = 'Lock'`, [tdb.name]))
+          .length > 0,
+      {
+        timeoutMs: 15_000,
+        what: 'the worker to block mid-route',
+      },
+    );
     first.child.kill('SIGKILL');
     await first.exited;
     await blocker.query('commit');
@@ -78,7 +90,10 @@ describe('crash recovery', () => {
 
     const second = spawnCli(['worker'], workerEnv({ SWEEP_AFTER_MS: '600000' }));
     children.push(second);
-    await until(async () => (await countFor(eventId)).done === 1, { timeoutMs: 20_000, what: 'the lead to be routed after restart' });
+    await until(async () => (await countFor(eventId)).done === 1, {
+      timeoutMs: 20_000,
+      what: 'the lead to be routed after restart',
+    });
     expect(await countFor(eventId)).toEqual({ a: 1, done: 1 });
     second.child.kill('SIGTERM');
     expect(await second.exited).toBe(0);
@@ -89,7 +104,10 @@ describe('crash recovery', () => {
     await clearQueuePrefix(env.QUEUE_PREFIX); // every key of this deployment's queues: the job is gone
     const worker = spawnCli(['worker'], workerEnv({ SWEEP_AFTER_MS: '300', SWEEP_INTERVAL_MS: '200' }));
     children.push(worker);
-    await until(async () => (await countFor(eventId)).done === 1, { timeoutMs: 20_000, what: 'the sweeper to re-enqueue the stored event' });
+    await until(async () => (await countFor(eventId)).done === 1, {
+      timeoutMs: 20_000,
+      what: 'the sweeper to re-enqueue the stored event',
+    });
     expect(await countFor(eventId)).toEqual({ a: 1, done: 1 });
     expect(worker.output()).toContain('sweeper re-enqueued stored work');
     worker.child.kill('SIGTERM');

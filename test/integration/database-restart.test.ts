@@ -18,7 +18,10 @@ let sys: TestSystem;
 beforeAll(async () => {
   pgServer = await startPrivatePostgres({ port, dir: join(tmpdir(), `lead-router-restart-pg-${port}`) });
   // Salesforce configured for its outbound-message route only (nothing is routed through it here).
-  sys = await startSystem(testEnv(pgServer.url, { SALESFORCE_CONFIG: standinSalesforceConfig('http://127.0.0.1:9') }), { working: true, migrate: true });
+  sys = await startSystem(testEnv(pgServer.url, { SALESFORCE_CONFIG: standinSalesforceConfig('http://127.0.0.1:9') }), {
+    working: true,
+    migrate: true,
+  });
 }, 120_000);
 
 afterAll(async () => {
@@ -27,7 +30,8 @@ afterAll(async () => {
   await pgServer?.destroy();
 });
 
-const post = (key: string) => sys.app.inject({ method: 'POST', url: '/v1/leads', headers: { 'x-api-key': testApiKey }, payload: leadBody(key) });
+const post = (key: string) =>
+  sys.app.inject({ method: 'POST', url: '/v1/leads', headers: { 'x-api-key': testApiKey }, payload: leadBody(key) });
 
 async function routedOwner(eventId: string): Promise<string | undefined> {
   const sql = await sqlClient(pgServer.url);
@@ -69,5 +73,7 @@ it('answers 503 with Retry-After while Postgres is down, and 202 and routes once
   await pgServer.start();
   const after = await post('restart-0002');
   expect(after.statusCode).toBe(202);
-  expect(await until(() => routedOwner(after.json().eventId), { what: 'the lead posted after the restart routed' })).toBe('bo'); // round-robin: next after ana
+  expect(
+    await until(() => routedOwner(after.json().eventId), { what: 'the lead posted after the restart routed' }),
+  ).toBe('bo'); // round-robin: next after ana
 });

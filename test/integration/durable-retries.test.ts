@@ -23,12 +23,22 @@ let proxy: FaultProxy;
 
 const sys = useTestSystem(async () => {
   standIn = await startHubSpotStandIn({
-    records: { contacts: Object.fromEntries(ids.map((id) => [id, { email: `c${id}@acme.example`, company: 'ACME', hubspot_owner_id: null }])) },
+    records: {
+      contacts: Object.fromEntries(
+        ids.map((id) => [id, { email: `c${id}@acme.example`, company: 'ACME', hubspot_owner_id: null }]),
+      ),
+    },
     owners: [{ id: '101' }, { id: '102' }, { id: '103' }],
   });
   proxy = await startFaultProxy(standIn.url, { match: /\/batch\/update$/ });
   // maxRetries 0: one HTTP request per connector call, so the proxy's log counts calls.
-  const hubspot = { baseUrl: proxy.url, auth: { kind: 'private_app', token: 'pat-durable' }, clientSecret, maxRetries: 0, retryBaseDelayMs: 1 };
+  const hubspot = {
+    baseUrl: proxy.url,
+    auth: { kind: 'private_app', token: 'pat-durable' },
+    clientSecret,
+    maxRetries: 0,
+    retryBaseDelayMs: 1,
+  };
   const env = {
     HUBSPOT_CONFIG: JSON.stringify(hubspot),
     CONFIG_FILE: 'fixtures/config/hubspot-e2e.yaml',
@@ -54,46 +64,91 @@ const sys = useTestSystem(async () => {
 });
 
 const outbox = async () =>
-  (await sys.sql.rows<{ n: string; pending: string; done: string; min_attempts: number | null; max_attempts: number | null }>(
-    `select count(*) n, count(*) filter (where status = 'pending') pending, count(*) filter (where status = 'done') done, min(attempts) min_attempts, max(attempts) max_attempts from outbox`,
-  ))[0]!;
+  (
+    await sys.sql.rows<{
+      n: string;
+      pending: string;
+      done: string;
+      min_attempts: number | null;
+      max_attempts: number | null;
+    }>(
+      `select count(*) n, count(*) filter (where status = 'pending') pending, count(*) filter (where status = 'done') done, min(attempts) min_attempts, max(attempts) max_attempts from outbox`,
+    )
+  )[0]!;
 
 const signed = (events: unknown[]) => signedHubSpotWebhook(clientSecret, events);
 
 it('HubSpot writes down past the old 8-try window, Redis flushed meanwhile: routing goes on, every owner is written exactly once after', async () => {
   proxy.down = true;
-  const events = ids.map((id, i) => ({ eventId: 80_000 + i, subscriptionType: 'contact.creation', objectId: Number(id), occurredAt: Date.now(), portalId: 62515 }));
+  const events = ids.map((id, i) => ({
+    eventId: 80_000 + i,
+    subscriptionType: 'contact.creation',
+    objectId: Number(id),
+    occurredAt: Date.now(),
+    portalId: 62515,
+  }));
   expect((await sys.app.inject(signed(events))).statusCode).toBe(200);
 
   // Routing does not wait for the CRM's writes: every decision is stored while the writes fail.
-  await until(async () => Number((await outbox()).n) === ids.length, { what: 'every lead routed, its owner write stored' });
-  await until(() => sys.rt.deps.durability!.circuits.states().hubspot === 'open', { what: 'the hubspot circuit to open' });
+  await until(async () => Number((await outbox()).n) === ids.length, {
+    what: 'every lead routed, its owner write stored',
+  });
+  await until(() => sys.rt.deps.durability!.circuits.states().hubspot === 'open', {
+    what: 'the hubspot circuit to open',
+  });
 
   // /readyz reports the CRM that is down and stays ready (intake and routing work).
-  const health = buildApp({ logger: createLogger({ level: 'silent' }), metrics: sys.rt.deps.metrics, bodyLimitBytes: 1024, checks: [], isShuttingDown: () => false, crmStates: () => sys.rt.deps.durability!.circuits.states() });
+  const health = buildApp({
+    logger: createLogger({ level: 'silent' }),
+    metrics: sys.rt.deps.metrics,
+    bodyLimitBytes: 1024,
+    checks: [],
+    isShuttingDown: () => false,
+    crmStates: () => sys.rt.deps.durability!.circuits.states(),
+  });
   const ready = await health.inject({ url: '/readyz' });
   expect(ready.statusCode).toBe(200);
   // ...and how old the oldest write held back is (every lead is routed; writes wait).
-  expect(ready.json()).toEqual({ status: 'ok', checks: {}, crms: { hubspot: 'open' }, backlog: { unroutedEventSeconds: null, waitingLeadSeconds: null, pendingWriteSeconds: expect.any(Number) } });
+  expect(ready.json()).toEqual({
+    status: 'ok',
+    checks: {},
+    crms: { hubspot: 'open' },
+    backlog: { unroutedEventSeconds: null, waitingLeadSeconds: null, pendingWriteSeconds: expect.any(Number) },
+  });
   await health.close();
 
   // Half-way through, Redis loses every job (delayed nudges included): the schedule is in Postgres.
   // (While the circuit is open only its probe's writes are tried: the others wait untried.)
-  await until(async () => ((await outbox()).max_attempts ?? 0) >= 4, { timeoutMs: 60_000, what: 'a write tried 4 times' });
+  await until(async () => ((await outbox()).max_attempts ?? 0) >= 4, {
+    timeoutMs: 60_000,
+    what: 'a write tried 4 times',
+  });
   await clearQueuePrefix(sys.rt.env.QUEUE_PREFIX);
-  await until(async () => ((await outbox()).max_attempts ?? 0) > jobAttempts && ((await outbox()).min_attempts ?? 0) >= 1, { timeoutMs: 60_000, what: `every write tried, one more than ${jobAttempts} times` });
+  await until(
+    async () => ((await outbox()).max_attempts ?? 0) > jobAttempts && ((await outbox()).min_attempts ?? 0) >= 1,
+    { timeoutMs: 60_000, what: `every write tried, one more than ${jobAttempts} times` },
+  );
 
   // Nothing was given up: every row still waits for its next try, and the gauges say so.
   expect(await outbox()).toMatchObject({ n: String(ids.length), pending: String(ids.length), done: '0' });
   const scraped = await sys.rt.deps.metrics.registry.metrics();
-  expect(scraped).toMatch(new RegExp(`backlog_rows\\{kind="writeback",crm="hubspot",state="retrying"\\} ${ids.length}\\b`));
+  expect(scraped).toMatch(
+    new RegExp(`backlog_rows\\{kind="writeback",crm="hubspot",state="retrying"\\} ${ids.length}\\b`),
+  );
   expect(scraped).not.toMatch(/backlog_rows\{kind="writeback",crm="hubspot",state="dead"\} [1-9]/);
   expect(standIn.writes).toEqual([]);
 
   proxy.down = false;
-  await until(async () => (await outbox()).done === String(ids.length), { timeoutMs: 60_000, what: 'every owner written after the recovery' }).catch(async (e: Error) => {
-    const rows = await sys.sql.rows(`select status, attempts, next_attempt_at, last_attempt_at, now() as db_now from outbox where status <> 'done' order by next_attempt_at`);
-    throw new Error(`${e.message}; circuits ${JSON.stringify(sys.rt.deps.durability!.circuits.states())}; forwarded ${proxy.forwarded.length}, refused ${proxy.refused.length}; not done: ${JSON.stringify(rows)}`);
+  await until(async () => (await outbox()).done === String(ids.length), {
+    timeoutMs: 60_000,
+    what: 'every owner written after the recovery',
+  }).catch(async (e: Error) => {
+    const rows = await sys.sql.rows(
+      `select status, attempts, next_attempt_at, last_attempt_at, now() as db_now from outbox where status <> 'done' order by next_attempt_at`,
+    );
+    throw new Error(
+      `${e.message}; circuits ${JSON.stringify(sys.rt.deps.durability!.circuits.states())}; forwarded ${proxy.forwarded.length}, refused ${proxy.refused.length}; not done: ${JSON.stringify(rows)}`,
+    );
   });
   const perRecord = new Map<string, number>();
   for (const w of standIn.writes) perRecord.set(w.id, (perRecord.get(w.id) ?? 0) + 1);

@@ -29,13 +29,22 @@ it('keeps round robin exact with 4 workers in parallel: 300 leads over 3 reps is
   for (let i = 0; i < 300; i += 50) {
     await Promise.all(
       Array.from({ length: 50 }, (_, j) =>
-        intake.app.inject({ method: 'POST', url: '/v1/leads', headers: { 'x-api-key': testApiKey }, payload: leadBody(`fair-${String(i + j).padStart(4, '0')}`) }),
+        intake.app.inject({
+          method: 'POST',
+          url: '/v1/leads',
+          headers: { 'x-api-key': testApiKey },
+          payload: leadBody(`fair-${String(i + j).padStart(4, '0')}`),
+        }),
       ),
     );
   }
   const sql = await sqlClient(tdb.url);
   try {
-    await until(async () => Number((await sql.rows<{ n: string }>(`select count(*) n from outbox where status = 'done'`))[0]!.n) === 300, { timeoutMs: 30_000, what: '300 write-backs' });
+    await until(
+      async () =>
+        Number((await sql.rows<{ n: string }>(`select count(*) n from outbox where status = 'done'`))[0]!.n) === 300,
+      { timeoutMs: 30_000, what: '300 write-backs' },
+    );
     const perRep = await sql.rows(`select rep_id, count(*)::int n from assignments group by rep_id order by rep_id`);
     expect(perRep).toEqual([
       { rep_id: 'ana', n: 100 },
@@ -44,7 +53,9 @@ it('keeps round robin exact with 4 workers in parallel: 300 leads over 3 reps is
     ]);
     // Every worker took part, so the fairness above was under real contention.
     for (const w of systems.slice(1)) {
-      const routed = (await w.rt.deps.metrics.jobs.get()).values.find((v) => v.labels.queue === 'route' && v.labels.outcome === 'completed');
+      const routed = (await w.rt.deps.metrics.jobs.get()).values.find(
+        (v) => v.labels.queue === 'route' && v.labels.outcome === 'completed',
+      );
       expect(routed?.value ?? 0).toBeGreaterThan(0);
     }
   } finally {

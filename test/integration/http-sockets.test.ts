@@ -19,7 +19,14 @@ afterEach(async () => {
 });
 
 async function serve(requestMs: number, logger: Logger = testLogger()) {
-  const app = buildApp({ logger, metrics: createMetrics(), bodyLimitBytes: 1024 * 1024, timeouts: { requestMs, connectionMs: 0, keepAliveMs: 5_000 }, checks: [], isShuttingDown: () => false });
+  const app = buildApp({
+    logger,
+    metrics: createMetrics(),
+    bodyLimitBytes: 1024 * 1024,
+    timeouts: { requestMs, connectionMs: 0, keepAliveMs: 5_000 },
+    checks: [],
+    isShuttingDown: () => false,
+  });
   await app.listen({ port: 0, host: '127.0.0.1' });
   apps.push(app);
   return (app.server.address() as { port: number }).port;
@@ -33,7 +40,9 @@ function trickle(port: number) {
   socket.on('data', (d) => (received += d.toString()));
   socket.on('error', () => {});
   socket.on('close', () => (closed = true));
-  socket.write(`POST /webhooks/hubspot HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 100000\r\n\r\n[`);
+  socket.write(
+    `POST /webhooks/hubspot HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 100000\r\n\r\n[`,
+  );
   let n = 0;
   const t = setInterval(() => (closed || ++n > 200 ? clearInterval(t) : socket.write(' ')), 50);
   return { received: () => received, isClosed: () => closed, stop: () => (clearInterval(t), socket.destroy()) };

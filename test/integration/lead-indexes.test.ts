@@ -44,7 +44,9 @@ async function planOf(run: (db: Db) => Promise<unknown>): Promise<string> {
       if (prop !== 'execute') return Reflect.get(target, prop, receiver);
       return async (query: SQL) => {
         const res = await target.execute(sql`explain (costs off) ${query}`);
-        plan = (res as unknown as { rows: Array<{ 'QUERY PLAN': string }> }).rows.map((r) => r['QUERY PLAN']).join('\n');
+        plan = (res as unknown as { rows: Array<{ 'QUERY PLAN': string }> }).rows
+          .map((r) => r['QUERY PLAN'])
+          .join('\n');
         return { rows: [] };
       };
     },
@@ -57,8 +59,20 @@ it('lists the newest leads in index order: no sort, no scan of the whole table, 
   const first = await planOf((db) => listLeads(db, {}, undefined, 51));
   expect(first).toMatch(/Index Scan Backward using leads_created_idx on leads l/);
   expect(first).not.toMatch(/Sort|Seq Scan on leads/);
-  const next = await planOf((db) => listLeads(db, {}, { createdAt: new Date(Date.now() - 2_500_000).toISOString().replace('Z', '000Z'), id: '00000000-0000-0000-0000-000000000000' }, 51));
-  expect(next).toMatch(/Index Scan Backward using leads_created_idx on leads l\n\s+Index Cond: \(ROW\(created_at, id\) < ROW/);
+  const next = await planOf((db) =>
+    listLeads(
+      db,
+      {},
+      {
+        createdAt: new Date(Date.now() - 2_500_000).toISOString().replace('Z', '000Z'),
+        id: '00000000-0000-0000-0000-000000000000',
+      },
+      51,
+    ),
+  );
+  expect(next).toMatch(
+    /Index Scan Backward using leads_created_idx on leads l\n\s+Index Cond: \(ROW\(created_at, id\) < ROW/,
+  );
   expect(next).not.toMatch(/Sort|Seq Scan on leads/);
 });
 

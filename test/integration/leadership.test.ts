@@ -73,7 +73,10 @@ describe('runWhileLeader', () => {
       expect(log).toEqual(['a started']);
 
       const admin = await sqlClient(database.url);
-      const [holder] = await admin.rows<{ pid: number }>(`select pid from pg_locks where locktype = 'advisory' and objid = $1 and granted and database = (select oid from pg_database where datname = current_database())`, [key]);
+      const [holder] = await admin.rows<{ pid: number }>(
+        `select pid from pg_locks where locktype = 'advisory' and objid = $1 and granted and database = (select oid from pg_database where datname = current_database())`,
+        [key],
+      );
       await admin.query('select pg_terminate_backend($1)', [holder!.pid]);
       await admin.end();
 

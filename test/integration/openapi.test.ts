@@ -31,7 +31,11 @@ let sql: Awaited<ReturnType<typeof sqlClient>>;
 beforeAll(async () => {
   tdb = await createTestDatabase();
   // Both CRMs configured, so their webhooks are registered and must be documented too.
-  const env = testEnv(tdb.url, { ADMIN_TOKENS: `viewer:${viewerToken},editor:${editorToken}`, HUBSPOT_CONFIG: hubspotConfigEnv, SALESFORCE_CONFIG: standinSalesforceConfig('http://127.0.0.1:9') });
+  const env = testEnv(tdb.url, {
+    ADMIN_TOKENS: `viewer:${viewerToken},editor:${editorToken}`,
+    HUBSPOT_CONFIG: hubspotConfigEnv,
+    SALESFORCE_CONFIG: standinSalesforceConfig('http://127.0.0.1:9'),
+  });
   sys = await startSystem(env, { migrate: true, working: true, onRoute: (r) => routes.push(r) });
   sql = await sqlClient(tdb.url);
   doc = (await sys.app.inject({ url: '/openapi.json' })).json();
@@ -52,14 +56,33 @@ const methodsOf = (r: RouteOptions) => (Array.isArray(r.method) ? r.method : [r.
  * @fastify/cors's preflight route for the web forms (it marks it `hide`; the form's POST documents
  * the origins rule).
  */
-const isCorsPreflight = (r: RouteOptions) => methodsOf(r).every((m) => m === 'options') && (r.schema as { hide?: boolean } | undefined)?.hide === true;
-const apiRoutes = () => routes.filter((r) => !isDocsRoute(r.url) && !isCorsPreflight(r) && !(methodsOf(r).every((m) => m === 'head') && routes.some((g) => g.url === r.url && methodsOf(g).includes('get'))));
+const isCorsPreflight = (r: RouteOptions) =>
+  methodsOf(r).every((m) => m === 'options') && (r.schema as { hide?: boolean } | undefined)?.hide === true;
+const apiRoutes = () =>
+  routes.filter(
+    (r) =>
+      !isDocsRoute(r.url) &&
+      !isCorsPreflight(r) &&
+      !(methodsOf(r).every((m) => m === 'head') && routes.some((g) => g.url === r.url && methodsOf(g).includes('get'))),
+  );
 
 describe('the OpenAPI document', () => {
   it('documents every route the app registers, each with a schema and its responses', () => {
     const api = apiRoutes();
     // The route list is the real one: intake, leads, preview, sync, admin, webhooks, health, metrics.
-    for (const url of ['/v1/leads', '/v1/leads/:id', '/v1/route/preview', '/v1/conflicts', '/v1/admin/config/publish', '/v1/admin/failures', '/webhooks/hubspot', '/webhooks/salesforce/:token', '/healthz', '/readyz', '/metrics']) {
+    for (const url of [
+      '/v1/leads',
+      '/v1/leads/:id',
+      '/v1/route/preview',
+      '/v1/conflicts',
+      '/v1/admin/config/publish',
+      '/v1/admin/failures',
+      '/webhooks/hubspot',
+      '/webhooks/salesforce/:token',
+      '/healthz',
+      '/readyz',
+      '/metrics',
+    ]) {
       expect(api.map((r) => r.url)).toContain(url);
     }
     const problems: string[] = [];
@@ -75,7 +98,8 @@ describe('the OpenAPI document', () => {
         }
         const op = doc.paths?.[openApiPath(r.url)]?.[method];
         if (!op) problems.push(`${name}: missing from the document`);
-        else if (Object.keys(op.responses ?? {}).every((s) => s === '200' && !op.responses[s].content)) problems.push(`${name}: no documented responses`);
+        else if (Object.keys(op.responses ?? {}).every((s) => s === '200' && !op.responses[s].content))
+          problems.push(`${name}: no documented responses`);
       }
     }
     expect(problems).toEqual([]);
@@ -99,8 +123,13 @@ describe('the OpenAPI document', () => {
     expect(doc.components.schemas.Error.required).toEqual(['code', 'message']);
     expect(post.security).toEqual([{ apiKey: [] }, { bearer: [] }]);
     // A path parameter is a parameter; a SOAP body is XML.
-    expect(doc.paths['/v1/leads/{id}'].get.parameters).toContainEqual(expect.objectContaining({ in: 'path', name: 'id', required: true }));
-    expect(Object.keys(doc.paths['/webhooks/salesforce/{token}'].post.requestBody.content)).toEqual(['text/xml', 'application/soap+xml']);
+    expect(doc.paths['/v1/leads/{id}'].get.parameters).toContainEqual(
+      expect.objectContaining({ in: 'path', name: 'id', required: true }),
+    );
+    expect(Object.keys(doc.paths['/webhooks/salesforce/{token}'].post.requestBody.content)).toEqual([
+      'text/xml',
+      'application/soap+xml',
+    ]);
     // A body the route takes or leaves is not required; one it needs is.
     expect(doc.paths['/v1/leads/{id}/claim'].post.requestBody.required).toBe(false);
     expect(doc.paths['/v1/admin/failures/replay'].post.requestBody.required).toBe(false);
@@ -128,10 +157,27 @@ describe('the documented answers', () => {
   };
 
   it('match what a routed lead, the admin API and sync reads answer', async () => {
-    const posted = await sys.app.inject({ method: 'POST', url: '/v1/leads', headers: { 'x-api-key': testApiKey }, payload: { source: 'web-form', idempotencyKey: 'documented-0001', lead: { email: 'ana@acme.example', country: 'DE' } } });
+    const posted = await sys.app.inject({
+      method: 'POST',
+      url: '/v1/leads',
+      headers: { 'x-api-key': testApiKey },
+      payload: {
+        source: 'web-form',
+        idempotencyKey: 'documented-0001',
+        lead: { email: 'ana@acme.example', country: 'DE' },
+      },
+    });
     expect(posted.statusCode).toBe(202);
     intakeAck.parse(posted.json());
-    const leadId = await until(async () => (await sql.rows<{ lead_id: string }>(`select lead_id from assignments where event_id = $1`, [posted.json().eventId]))[0]?.lead_id, { what: 'the lead routed' });
+    const leadId = await until(
+      async () =>
+        (
+          await sql.rows<{ lead_id: string }>(`select lead_id from assignments where event_id = $1`, [
+            posted.json().eventId,
+          ])
+        )[0]?.lead_id,
+      { what: 'the lead routed' },
+    );
     leadView.parse(await get(`/v1/leads/${leadId}`));
     decisionView.parse(await get(`/v1/leads/${leadId}/decision`));
     leadListPage.parse(await get('/v1/leads'));
@@ -140,9 +186,19 @@ describe('the documented answers', () => {
     activeConfig.parse(await get('/v1/admin/config'));
     versionList.parse(await get('/v1/admin/config/versions'));
     failurePage.parse(await get('/v1/admin/failures'));
-    const preview = await sys.app.inject({ method: 'POST', url: '/v1/route/preview', headers: viewer, payload: { recent: 1 } });
+    const preview = await sys.app.inject({
+      method: 'POST',
+      url: '/v1/route/preview',
+      headers: viewer,
+      payload: { recent: 1 },
+    });
     previewOutput.parse(preview.json());
-    const created = await sys.app.inject({ method: 'POST', url: '/v1/admin/config/drafts', headers: editor, payload: { name: 'documented', document: {} } });
+    const created = await sys.app.inject({
+      method: 'POST',
+      url: '/v1/admin/config/drafts',
+      headers: editor,
+      payload: { name: 'documented', document: {} },
+    });
     expect(created.statusCode).toBe(201);
     draft.parse(created.json());
   });
@@ -168,7 +224,9 @@ describe('validation through the route schemas', () => {
     expect(res.statusCode).toBe(400);
     expect(res.json()).toEqual(parseInputBody(postLeadBody, payload, 'body'));
     expect(errorBody.safeParse(res.json()).success).toBe(true);
-    expect(await sql.rows(`select 1 from inbound_events where source_event_id = $1`, [payload.idempotencyKey])).toEqual([]);
+    expect(await sql.rows(`select 1 from inbound_events where source_event_id = $1`, [payload.idempotencyKey])).toEqual(
+      [],
+    );
     expect(res.json()).toEqual({
       code: 'VALIDATION_FAILED',
       message: expect.any(String),
@@ -181,9 +239,17 @@ describe('validation through the route schemas', () => {
   });
 
   it('refuses a string Postgres cannot store before the schema, at its path', async () => {
-    const res = await sys.app.inject({ method: 'POST', url: '/v1/leads', headers: intake, payload: { source: 'web\u0000form', idempotencyKey: 'key-0002', lead: { email: 'a@b.example' } } });
+    const res = await sys.app.inject({
+      method: 'POST',
+      url: '/v1/leads',
+      headers: intake,
+      payload: { source: 'web\u0000form', idempotencyKey: 'key-0002', lead: { email: 'a@b.example' } },
+    });
     expect(res.statusCode).toBe(400);
-    expect(res.json()).toMatchObject({ code: 'VALIDATION_FAILED', errors: [{ path: 'body.source', message: expect.stringContaining('NUL') }] });
+    expect(res.json()).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      errors: [{ path: 'body.source', message: expect.stringContaining('NUL') }],
+    });
   });
 
   it('names unknown and bad query parameters in one 400', async () => {
@@ -191,21 +257,41 @@ describe('validation through the route schemas', () => {
     expect(res.statusCode).toBe(400);
     expect(res.json().errors).toEqual([
       { path: 'query.limit', message: 'a whole number from 1 to 200' },
-      { path: 'query.pool_id', message: expect.stringMatching(/^is not a parameter of this route \(known: email, domain, owner, pool, /) },
+      {
+        path: 'query.pool_id',
+        message: expect.stringMatching(/^is not a parameter of this route \(known: email, domain, owner, pool, /),
+      },
     ]);
   });
 
   it('names an unknown body key at its own path (strict preview body)', async () => {
-    const res = await sys.app.inject({ method: 'POST', url: '/v1/route/preview', headers: viewer, payload: { recent: 1, draftid: '1' } });
+    const res = await sys.app.inject({
+      method: 'POST',
+      url: '/v1/route/preview',
+      headers: viewer,
+      payload: { recent: 1, draftid: '1' },
+    });
     expect(res.statusCode).toBe(400);
-    expect(res.json()).toMatchObject({ code: 'VALIDATION_FAILED', errors: [{ path: 'body.draftid', message: expect.stringMatching(/^unknown key "draftid"/) }] });
+    expect(res.json()).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      errors: [{ path: 'body.draftid', message: expect.stringMatching(/^unknown key "draftid"/) }],
+    });
   });
 
   it('suggests the key meant, through an optional body, and takes no body as its defaults', async () => {
     const editor = { 'x-admin-token': editorToken };
-    const res = await sys.app.inject({ method: 'POST', url: '/v1/admin/failures/replay', headers: editor, payload: { dryrun: true } });
+    const res = await sys.app.inject({
+      method: 'POST',
+      url: '/v1/admin/failures/replay',
+      headers: editor,
+      payload: { dryrun: true },
+    });
     expect(res.statusCode).toBe(400);
-    expect(res.json()).toEqual({ code: 'VALIDATION_FAILED', message: 'body.dryrun: unknown key "dryrun"; did you mean "dryRun"?', errors: [{ path: 'body.dryrun', message: 'unknown key "dryrun"; did you mean "dryRun"?' }] });
+    expect(res.json()).toEqual({
+      code: 'VALIDATION_FAILED',
+      message: 'body.dryrun: unknown key "dryrun"; did you mean "dryRun"?',
+      errors: [{ path: 'body.dryrun', message: 'unknown key "dryrun"; did you mean "dryRun"?' }],
+    });
     const none = await sys.app.inject({ method: 'POST', url: '/v1/admin/failures/replay', headers: editor });
     expect(none.statusCode).toBe(200);
     expect(none.json()).toEqual({ dryRun: false, replayed: [], skipped: [] });
@@ -215,8 +301,17 @@ describe('validation through the route schemas', () => {
     const res = await sys.app.inject({ method: 'POST', url: '/v1/leads/not-a-uuid/claim', payload: { nope: 1 } });
     expect(res.statusCode).toBe(401);
     expect(res.json()).toMatchObject({ code: 'UNAUTHORIZED' });
-    const named = await sys.app.inject({ method: 'POST', url: '/v1/leads/not-a-uuid/claim', headers: intake, payload: {} });
+    const named = await sys.app.inject({
+      method: 'POST',
+      url: '/v1/leads/not-a-uuid/claim',
+      headers: intake,
+      payload: {},
+    });
     expect(named.statusCode).toBe(400);
-    expect(named.json()).toEqual({ code: 'VALIDATION_FAILED', message: 'params.id: must be a lead id (uuid)', errors: [{ path: 'params.id', message: 'must be a lead id (uuid)' }] });
+    expect(named.json()).toEqual({
+      code: 'VALIDATION_FAILED',
+      message: 'params.id: must be a lead id (uuid)',
+      errors: [{ path: 'params.id', message: 'must be a lead id (uuid)' }],
+    });
   });
 });

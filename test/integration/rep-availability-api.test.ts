@@ -17,7 +17,10 @@ let sql: Awaited<ReturnType<typeof sqlClient>>;
 
 beforeAll(async () => {
   tdb = await createTestDatabase();
-  const env = testEnv(tdb.url, { ADMIN_TOKENS: `viewer:${viewerToken},editor:${editorToken}`, REP_TOKENS: `bo=${boToken},ana=${anaToken}` });
+  const env = testEnv(tdb.url, {
+    ADMIN_TOKENS: `viewer:${viewerToken},editor:${editorToken}`,
+    REP_TOKENS: `bo=${boToken},ana=${anaToken}`,
+  });
   sys = await startSystem(env, { working: true, migrate: true });
   sql = await sqlClient(tdb.url);
 });
@@ -35,17 +38,45 @@ const editor = { 'x-admin-token': editorToken };
 
 let n = 0;
 /** Posts one lead and waits for its assignment; returns the owner and the stored decision. */
-async function routeOne(): Promise<{ owner: string | null; decision: { reasons: Array<{ code: string; repId?: string; detail?: string }>; trace: { availability?: Record<string, unknown> } } }> {
-  const res = await sys.app.inject({ method: 'POST', url: '/v1/leads', headers: { 'x-api-key': testApiKey }, payload: leadBody(`avail-lead-${String(++n).padStart(4, '0')}`) });
+async function routeOne(): Promise<{
+  owner: string | null;
+  decision: {
+    reasons: Array<{ code: string; repId?: string; detail?: string }>;
+    trace: { availability?: Record<string, unknown> };
+  };
+}> {
+  const res = await sys.app.inject({
+    method: 'POST',
+    url: '/v1/leads',
+    headers: { 'x-api-key': testApiKey },
+    payload: leadBody(`avail-lead-${String(++n).padStart(4, '0')}`),
+  });
   expect(res.statusCode).toBe(202);
   const { eventId } = res.json();
-  const row = await until(async () => (await sql.rows<{ rep_id: string | null; decision: never }>(`select rep_id, decision from assignments where event_id = $1`, [eventId]))[0], { what: `assignment ${n}` });
+  const row = await until(
+    async () =>
+      (
+        await sql.rows<{ rep_id: string | null; decision: never }>(
+          `select rep_id, decision from assignments where event_id = $1`,
+          [eventId],
+        )
+      )[0],
+    { what: `assignment ${n}` },
+  );
   return { owner: row.rep_id, decision: row.decision };
 }
 
-const audit = () => sql.rows<{ rep_id: string; status: string; away_until: Date | null; note: string | null; previous: unknown; changed_by: string }>(
-  `select rep_id, status, away_until, note, previous, changed_by from rep_availability_changes order by changed_at, id`,
-);
+const audit = () =>
+  sql.rows<{
+    rep_id: string;
+    status: string;
+    away_until: Date | null;
+    note: string | null;
+    previous: unknown;
+    changed_by: string;
+  }>(
+    `select rep_id, status, away_until, note, previous, changed_by from rep_availability_changes order by changed_at, id`,
+  );
 
 describe('PUT /v1/reps/:id/availability', () => {
   it('away takes bo out of the rotation at once, back returns him, both audited; no publish', async () => {
@@ -53,30 +84,70 @@ describe('PUT /v1/reps/:id/availability', () => {
 
     const away = await put('bo', { status: 'away', note: 'sick' }, editor);
     expect(away.statusCode).toBe(200);
-    expect(away.json()).toMatchObject({ repId: 'bo', effective: 'away', status: { status: 'away', note: 'sick', by: 'editor:' + away.json().status.by.slice(7) } });
+    expect(away.json()).toMatchObject({
+      repId: 'bo',
+      effective: 'away',
+      status: { status: 'away', note: 'sick', by: 'editor:' + away.json().status.by.slice(7) },
+    });
     expect(away.json().status.by).toMatch(/^editor:[0-9a-f]{8}$/);
 
     const skipped = await routeOne(); // bo's turn
     expect(skipped.owner).toBe('cy');
-    expect(skipped.decision.reasons).toContainEqual(expect.objectContaining({ code: 'REP_AWAY', repId: 'bo', detail: expect.stringMatching(/^marked away since .* by editor:[0-9a-f]{8} \(sick\)$/) }));
+    expect(skipped.decision.reasons).toContainEqual(
+      expect.objectContaining({
+        code: 'REP_AWAY',
+        repId: 'bo',
+        detail: expect.stringMatching(/^marked away since .* by editor:[0-9a-f]{8} \(sick\)$/),
+      }),
+    );
     expect(skipped.decision.trace.availability).toMatchObject({ bo: { status: 'away', note: 'sick' } });
     expect((await routeOne()).owner).toBe('ana');
 
     // bo marks himself back with his own token.
     const back = await put('bo', { status: 'back' }, { authorization: `Bearer ${boToken}` });
     expect(back.statusCode).toBe(200);
-    expect(back.json()).toMatchObject({ repId: 'bo', effective: 'as_configured', status: { status: 'back', by: 'rep:bo' } });
+    expect(back.json()).toMatchObject({
+      repId: 'bo',
+      effective: 'as_configured',
+      status: { status: 'back', by: 'rep:bo' },
+    });
     expect((await routeOne()).owner).toBe('bo');
 
     expect(await audit()).toEqual([
-      { rep_id: 'bo', status: 'away', away_until: null, note: 'sick', previous: null, changed_by: away.json().status.by },
-      { rep_id: 'bo', status: 'back', away_until: null, note: null, previous: expect.objectContaining({ status: 'away', note: 'sick' }), changed_by: 'rep:bo' },
+      {
+        rep_id: 'bo',
+        status: 'away',
+        away_until: null,
+        note: 'sick',
+        previous: null,
+        changed_by: away.json().status.by,
+      },
+      {
+        rep_id: 'bo',
+        status: 'back',
+        away_until: null,
+        note: null,
+        previous: expect.objectContaining({ status: 'away', note: 'sick' }),
+        changed_by: 'rep:bo',
+      },
     ]);
     expect(await sql.rows(`select version from config_versions`)).toHaveLength(1);
 
-    const read = await sys.app.inject({ method: 'GET', url: '/v1/reps/bo/availability', headers: { 'x-admin-token': viewerToken } });
+    const read = await sys.app.inject({
+      method: 'GET',
+      url: '/v1/reps/bo/availability',
+      headers: { 'x-admin-token': viewerToken },
+    });
     expect(read.statusCode).toBe(200);
-    expect(read.json()).toMatchObject({ repId: 'bo', effective: 'as_configured', status: { status: 'back' }, changes: [{ status: 'back', changedBy: 'rep:bo' }, { status: 'away', note: 'sick' }] });
+    expect(read.json()).toMatchObject({
+      repId: 'bo',
+      effective: 'as_configured',
+      status: { status: 'back' },
+      changes: [
+        { status: 'back', changedBy: 'rep:bo' },
+        { status: 'away', note: 'sick' },
+      ],
+    });
   });
 
   it('away until an instant', async () => {
@@ -89,21 +160,99 @@ describe('PUT /v1/reps/:id/availability', () => {
 });
 
 describe('refusals write nothing', () => {
-  const cases: Array<{ name: string; rep: string; body: unknown; headers: Record<string, string>; status: number; expected: unknown }> = [
-    { name: 'an unknown rep (with a did-you-mean)', rep: 'Ana', body: { status: 'away' }, headers: editor, status: 404, expected: { code: 'NOT_FOUND', message: 'rep "Ana" is not in the active config; did you mean "ana"?', errors: [{ path: 'params.id', message: 'rep "Ana" is not in the active config; did you mean "ana"?' }] } },
-    { name: 'an unknown status', rep: 'bo', body: { status: 'gone' }, headers: editor, status: 400, expected: { code: 'VALIDATION_FAILED', errors: [{ path: 'body.status', message: 'status is "away" or "back"' }] } },
-    { name: 'an until that is not an instant', rep: 'bo', body: { status: 'away', until: 'tomorrow' }, headers: editor, status: 400, expected: { code: 'VALIDATION_FAILED', errors: [{ path: 'body.until', message: expect.any(String) }] } },
-    { name: 'an until with back', rep: 'bo', body: { status: 'back', until: '2030-01-01T00:00:00Z' }, headers: editor, status: 400, expected: { code: 'VALIDATION_FAILED', errors: [{ path: 'body.until', message: expect.stringContaining('unknown key') }] } },
-    { name: 'an until in the past', rep: 'bo', body: { status: 'away', until: '2020-01-01T00:00:00Z' }, headers: editor, status: 400, expected: { code: 'VALIDATION_FAILED', errors: [{ path: 'body.until', message: expect.stringMatching(/^must be in the future/) }] } },
-    { name: 'a viewer token', rep: 'bo', body: { status: 'away' }, headers: { 'x-admin-token': viewerToken }, status: 403, expected: { code: 'FORBIDDEN' } },
-    { name: 'another rep\'s token', rep: 'bo', body: { status: 'away' }, headers: { authorization: `Bearer ${anaToken}` }, status: 403, expected: { code: 'FORBIDDEN', message: "a rep token reads and sets only its own rep's availability (this one is ana's)" } },
-    { name: 'no token', rep: 'bo', body: { status: 'away' }, headers: {}, status: 401, expected: { code: 'UNAUTHORIZED' } },
+  const cases: Array<{
+    name: string;
+    rep: string;
+    body: unknown;
+    headers: Record<string, string>;
+    status: number;
+    expected: unknown;
+  }> = [
+    {
+      name: 'an unknown rep (with a did-you-mean)',
+      rep: 'Ana',
+      body: { status: 'away' },
+      headers: editor,
+      status: 404,
+      expected: {
+        code: 'NOT_FOUND',
+        message: 'rep "Ana" is not in the active config; did you mean "ana"?',
+        errors: [{ path: 'params.id', message: 'rep "Ana" is not in the active config; did you mean "ana"?' }],
+      },
+    },
+    {
+      name: 'an unknown status',
+      rep: 'bo',
+      body: { status: 'gone' },
+      headers: editor,
+      status: 400,
+      expected: { code: 'VALIDATION_FAILED', errors: [{ path: 'body.status', message: 'status is "away" or "back"' }] },
+    },
+    {
+      name: 'an until that is not an instant',
+      rep: 'bo',
+      body: { status: 'away', until: 'tomorrow' },
+      headers: editor,
+      status: 400,
+      expected: { code: 'VALIDATION_FAILED', errors: [{ path: 'body.until', message: expect.any(String) }] },
+    },
+    {
+      name: 'an until with back',
+      rep: 'bo',
+      body: { status: 'back', until: '2030-01-01T00:00:00Z' },
+      headers: editor,
+      status: 400,
+      expected: {
+        code: 'VALIDATION_FAILED',
+        errors: [{ path: 'body.until', message: expect.stringContaining('unknown key') }],
+      },
+    },
+    {
+      name: 'an until in the past',
+      rep: 'bo',
+      body: { status: 'away', until: '2020-01-01T00:00:00Z' },
+      headers: editor,
+      status: 400,
+      expected: {
+        code: 'VALIDATION_FAILED',
+        errors: [{ path: 'body.until', message: expect.stringMatching(/^must be in the future/) }],
+      },
+    },
+    {
+      name: 'a viewer token',
+      rep: 'bo',
+      body: { status: 'away' },
+      headers: { 'x-admin-token': viewerToken },
+      status: 403,
+      expected: { code: 'FORBIDDEN' },
+    },
+    {
+      name: "another rep's token",
+      rep: 'bo',
+      body: { status: 'away' },
+      headers: { authorization: `Bearer ${anaToken}` },
+      status: 403,
+      expected: {
+        code: 'FORBIDDEN',
+        message: "a rep token reads and sets only its own rep's availability (this one is ana's)",
+      },
+    },
+    {
+      name: 'no token',
+      rep: 'bo',
+      body: { status: 'away' },
+      headers: {},
+      status: 401,
+      expected: { code: 'UNAUTHORIZED' },
+    },
   ];
   it.each(cases)('$name: $status', async ({ rep, body, headers, status, expected }) => {
     const before = { rows: await sql.rows(`select * from rep_availability order by rep_id`), audit: await audit() };
     const res = await put(rep, body, headers);
     expect(res.statusCode).toBe(status);
     expect(res.json()).toMatchObject(expected as object);
-    expect({ rows: await sql.rows(`select * from rep_availability order by rep_id`), audit: await audit() }).toEqual(before);
+    expect({ rows: await sql.rows(`select * from rep_availability order by rep_id`), audit: await audit() }).toEqual(
+      before,
+    );
   });
 });

@@ -10,21 +10,35 @@ const viewer = { 'x-admin-token': viewerToken };
 
 const leadIds: string[] = [];
 
-const sys = useTestSystem(() => ({ env: { ADMIN_TOKENS: `viewer:${viewerToken},editor:${editorToken}` }, working: true, migrate: true }));
+const sys = useTestSystem(() => ({
+  env: { ADMIN_TOKENS: `viewer:${viewerToken},editor:${editorToken}` },
+  working: true,
+  migrate: true,
+}));
 
 beforeAll(async () => {
   // Three leads through the real path: ana, bo, cy in rotation order.
   for (const key of ['api-lead-0001', 'api-lead-0002', 'api-lead-0003']) {
-    const res = await sys.app.inject({ method: 'POST', url: '/v1/leads', headers: { 'x-api-key': testApiKey }, payload: leadBody(key, { firstName: 'Kim' }) });
+    const res = await sys.app.inject({
+      method: 'POST',
+      url: '/v1/leads',
+      headers: { 'x-api-key': testApiKey },
+      payload: leadBody(key, { firstName: 'Kim' }),
+    });
     expect(res.statusCode).toBe(202);
     const { eventId } = res.json();
-    const row = await until(async () => (await sys.sql.rows<{ lead_id: string }>(`select lead_id from assignments where event_id = $1`, [eventId]))[0], { what: `assignment of ${key}` });
+    const row = await until(
+      async () =>
+        (await sys.sql.rows<{ lead_id: string }>(`select lead_id from assignments where event_id = $1`, [eventId]))[0],
+      { what: `assignment of ${key}` },
+    );
     leadIds.push(row.lead_id);
   }
 });
 
 const get = (url: string, headers: Record<string, string> = viewer) => sys.app.inject({ method: 'GET', url, headers });
-const preview = (payload: unknown, headers: Record<string, string> = viewer) => sys.app.inject({ method: 'POST', url: '/v1/route/preview', headers, payload: payload as object });
+const preview = (payload: unknown, headers: Record<string, string> = viewer) =>
+  sys.app.inject({ method: 'POST', url: '/v1/route/preview', headers, payload: payload as object });
 
 /** Every row of every table routing writes to: a preview must leave all of it as it was. */
 async function everything() {
@@ -42,7 +56,10 @@ describe('GET /v1/leads/:id/decision', () => {
   it('returns the stored decision with its trace, config version, event and time', async () => {
     const res = await get(`/v1/leads/${leadIds[1]}/decision`);
     expect(res.statusCode).toBe(200);
-    const [a] = await sys.sql.rows<{ id: string; event_id: string; created_at: Date }>(`select id, event_id, created_at from assignments where lead_id = $1`, [leadIds[1]]);
+    const [a] = await sys.sql.rows<{ id: string; event_id: string; created_at: Date }>(
+      `select id, event_id, created_at from assignments where lead_id = $1`,
+      [leadIds[1]],
+    );
     const body = res.json();
     expect(body).toMatchObject({
       leadId: leadIds[1],
@@ -76,7 +93,9 @@ describe('GET /v1/leads/:id/decision', () => {
       expect(res.headers['content-type']).toMatch(/^text\/plain/);
       expect(res.body).toContain(`Lead ${leadIds[2]}`);
       expect(res.body).toMatch(/under config version 1 \(event [0-9a-f-]{36} from api:web-form\)/);
-      expect(res.body).toContain('Assigned to rep cy (CRM owner cy) by rule everyone via pool inbound: ROUND_ROBIN_NEXT.');
+      expect(res.body).toContain(
+        'Assigned to rep cy (CRM owner cy) by rule everyone via pool inbound: ROUND_ROBIN_NEXT.',
+      );
       expect(res.body).toContain('- everyone: MATCHED (always)');
     }
     expect(byHeader.body).toBe(byQuery.body);
@@ -85,7 +104,10 @@ describe('GET /v1/leads/:id/decision', () => {
   it('answers 404 NOT_FOUND naming what was looked up for an unknown lead, uuid or not', async () => {
     const unknown = await get('/v1/leads/00000000-0000-4000-8000-000000000000/decision');
     expect(unknown.statusCode).toBe(404);
-    expect(unknown.json()).toEqual({ code: 'NOT_FOUND', message: 'lead 00000000-0000-4000-8000-000000000000 was not found (looked up as a lead id and as an event id)' });
+    expect(unknown.json()).toEqual({
+      code: 'NOT_FOUND',
+      message: 'lead 00000000-0000-4000-8000-000000000000 was not found (looked up as a lead id and as an event id)',
+    });
     const bad = await get('/v1/leads/not-a-uuid/decision');
     expect(bad.statusCode).toBe(404);
     expect(bad.json().message).toMatch(/^lead not-a-uuid was not found \(looked up nowhere: it is not a uuid/);
@@ -107,7 +129,15 @@ describe('GET /v1/leads/:id', () => {
       owner: { repId: 'ana', crmOwnerId: 'ana', name: 'Ana Lopez', email: 'ana@example.com' },
     });
     expect(body.assignments).toEqual([
-      expect.objectContaining({ outcome: 'assigned', repId: 'ana', poolId: 'inbound', ruleId: 'everyone', reasonCode: 'ROUND_ROBIN_NEXT', configVersion: 1, eventSource: 'api:web-form' }),
+      expect.objectContaining({
+        outcome: 'assigned',
+        repId: 'ana',
+        poolId: 'inbound',
+        ruleId: 'everyone',
+        reasonCode: 'ROUND_ROBIN_NEXT',
+        configVersion: 1,
+        eventSource: 'api:web-form',
+      }),
     ]);
     expect((await get('/v1/leads/00000000-0000-4000-8000-000000000000')).statusCode).toBe(404);
     expect((await get('/v1/leads/123')).statusCode).toBe(404);
@@ -123,7 +153,12 @@ describe('admin token', () => {
 
   it('refuses a missing or wrong token with 401, and an intake API key is not an admin token', async () => {
     for (const r of routes()) {
-      for (const headers of [{}, { 'x-admin-token': 'wrong-token-0123456789' }, { authorization: 'Bearer wrong-token-0123456789' }, { 'x-api-key': testApiKey }]) {
+      for (const headers of [
+        {},
+        { 'x-admin-token': 'wrong-token-0123456789' },
+        { authorization: 'Bearer wrong-token-0123456789' },
+        { 'x-api-key': testApiKey },
+      ]) {
         const res = await sys.app.inject({ ...r, headers });
         expect(res.statusCode, `${r.method} ${r.url} ${JSON.stringify(headers)}`).toBe(401);
         expect(res.json().code).toBe('UNAUTHORIZED');
@@ -143,19 +178,40 @@ describe('admin token', () => {
 describe('POST /v1/route/preview', () => {
   it('previews a batch against the active config in rotation order and writes nothing', async () => {
     const before = await everything();
-    const res = await preview({ leads: ['p1', 'p2', 'p3', 'p4'].map((k) => ({ externalId: k, email: `${k}@acme.example`, country: 'DE' })) });
+    const res = await preview({
+      leads: ['p1', 'p2', 'p3', 'p4'].map((k) => ({ externalId: k, email: `${k}@acme.example`, country: 'DE' })),
+    });
     expect(res.statusCode).toBe(200);
     const body = res.json();
     expect(body.config).toEqual({ kind: 'active', version: 1 });
     // Three leads routed so far (ana, bo, cy): the preview continues the rotation from there.
-    expect(body.results.map((r: { externalId: string; decision: { ownerId: string; poolId: string; ruleId: string; code: string } }) => [r.externalId, r.decision.ownerId, r.decision.poolId, r.decision.ruleId, r.decision.code])).toEqual([
+    expect(
+      body.results.map(
+        (r: { externalId: string; decision: { ownerId: string; poolId: string; ruleId: string; code: string } }) => [
+          r.externalId,
+          r.decision.ownerId,
+          r.decision.poolId,
+          r.decision.ruleId,
+          r.decision.code,
+        ],
+      ),
+    ).toEqual([
       ['p1', 'ana', 'inbound', 'everyone', 'ROUND_ROBIN_NEXT'],
       ['p2', 'bo', 'inbound', 'everyone', 'ROUND_ROBIN_NEXT'],
       ['p3', 'cy', 'inbound', 'everyone', 'ROUND_ROBIN_NEXT'],
       ['p4', 'ana', 'inbound', 'everyone', 'ROUND_ROBIN_NEXT'],
     ]);
-    expect(body.results[0].decision.reasons).toContainEqual(expect.objectContaining({ code: 'ROUND_ROBIN_NEXT', repId: 'ana' }));
-    expect(body.summary).toEqual({ leads: 4, assigned: 4, unassigned: 0, queued: 0, skipped: 0, byOwner: { ana: 2, bo: 1, cy: 1 } });
+    expect(body.results[0].decision.reasons).toContainEqual(
+      expect.objectContaining({ code: 'ROUND_ROBIN_NEXT', repId: 'ana' }),
+    );
+    expect(body.summary).toEqual({
+      leads: 4,
+      assigned: 4,
+      unassigned: 0,
+      queued: 0,
+      skipped: 0,
+      byOwner: { ana: 2, bo: 1, cy: 1 },
+    });
     expect(await everything()).toEqual(before);
     // And the next real lead still goes where it would have without the preview: ana.
   });
@@ -163,7 +219,14 @@ describe('POST /v1/route/preview', () => {
   it('reports who changes under a draft, against the active config, and writes nothing', async () => {
     const before = await everything();
     const draft = {
-      mappings: { 'api/lead': { fields: [{ from: 'email', to: 'email' }, { from: 'country', to: 'country' }] } },
+      mappings: {
+        'api/lead': {
+          fields: [
+            { from: 'email', to: 'email' },
+            { from: 'country', to: 'country' },
+          ],
+        },
+      },
       routing: {
         reps: [
           { id: 'ana', crmIds: { hubspot: '101' } },
@@ -191,13 +254,20 @@ describe('POST /v1/route/preview', () => {
     const body = res.json();
     expect(body.at).toBe('2026-11-25T10:00:00.000Z');
     expect(body.config).toEqual({ kind: 'draft', comparedWithVersion: 1 });
-    const rows = body.results.map((r: { externalId: string; decision: { ownerId: string; ruleId: string }; active: { ownerId: string }; changed: boolean }) => ({
-      id: r.externalId,
-      draft: r.decision.ownerId,
-      rule: r.decision.ruleId,
-      active: r.active.ownerId,
-      changed: r.changed,
-    }));
+    const rows = body.results.map(
+      (r: {
+        externalId: string;
+        decision: { ownerId: string; ruleId: string };
+        active: { ownerId: string };
+        changed: boolean;
+      }) => ({
+        id: r.externalId,
+        draft: r.decision.ownerId,
+        rule: r.decision.ruleId,
+        active: r.active.ownerId,
+        changed: r.changed,
+      }),
+    );
     // The US lead leaves the rotation, so the lead after it moves up one place too.
     expect(rows).toEqual([
       { id: 'd1', draft: 'ana', rule: 'everyone', active: 'ana', changed: false },
@@ -216,7 +286,10 @@ describe('POST /v1/route/preview', () => {
     expect(ok.json().summary).toMatchObject({ leads: 1000, assigned: 1000 });
     const tooMany = await preview({ leads: many(1001) });
     expect(tooMany.statusCode).toBe(400);
-    expect(tooMany.json()).toMatchObject({ code: 'VALIDATION_FAILED', errors: [{ path: 'body.leads', message: 'at most 1000 leads per preview' }] });
+    expect(tooMany.json()).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      errors: [{ path: 'body.leads', message: 'at most 1000 leads per preview' }],
+    });
   });
 
   it('refuses a bad lead or a body without leads with 400 naming the field', async () => {
@@ -225,7 +298,9 @@ describe('POST /v1/route/preview', () => {
     expect(bad.json().errors).toEqual([{ path: 'body.leads[1].email', message: expect.any(String) }]);
     const none = await preview({});
     expect(none.statusCode).toBe(400);
-    expect(none.json().errors).toEqual([{ path: 'body.leads', message: 'send exactly one of `lead`, `leads` or `recent`' }]);
+    expect(none.json().errors).toEqual([
+      { path: 'body.leads', message: 'send exactly one of `lead`, `leads` or `recent`' },
+    ]);
   });
 
   it('re-routes the last N stored leads (oldest first) under the active config, and writes nothing', async () => {
@@ -235,11 +310,24 @@ describe('POST /v1/route/preview', () => {
     const body = res.json();
     expect(body.config).toEqual({ kind: 'active', version: 1 });
     // The two newest of the three stored leads (bo's and cy's); the rotation continues at ana.
-    expect(body.results.map((r: { leadId: string; storedOwnerRepId: string; decision: { ownerId: string } }) => [r.leadId, r.storedOwnerRepId, r.decision.ownerId])).toEqual([
+    expect(
+      body.results.map((r: { leadId: string; storedOwnerRepId: string; decision: { ownerId: string } }) => [
+        r.leadId,
+        r.storedOwnerRepId,
+        r.decision.ownerId,
+      ]),
+    ).toEqual([
       [leadIds[1], 'bo', 'ana'],
       [leadIds[2], 'cy', 'bo'],
     ]);
-    expect(body.summary).toEqual({ leads: 2, assigned: 2, unassigned: 0, queued: 0, skipped: 0, byOwner: { ana: 1, bo: 1 } });
+    expect(body.summary).toEqual({
+      leads: 2,
+      assigned: 2,
+      unassigned: 0,
+      queued: 0,
+      skipped: 0,
+      byOwner: { ana: 1, bo: 1 },
+    });
     expect(await everything()).toEqual(before);
   });
 
@@ -247,11 +335,19 @@ describe('POST /v1/route/preview', () => {
     const document = {
       mappings: { 'api/lead': { fields: [{ from: 'email', to: 'email' }] } },
       routing: {
-        reps: [{ id: 'ana', crmIds: { hubspot: '101' } }, { id: 'dee', crmIds: { hubspot: '104' } }],
+        reps: [
+          { id: 'ana', crmIds: { hubspot: '101' } },
+          { id: 'dee', crmIds: { hubspot: '104' } },
+        ],
         rules: [{ id: 'all-to-dee', when: { match: 'always' }, action: { rep: 'dee' } }],
       },
     };
-    const created = await sys.app.inject({ method: 'POST', url: '/v1/admin/config/drafts', headers: { 'x-admin-token': editorToken }, payload: { name: 'dee takes all', document } });
+    const created = await sys.app.inject({
+      method: 'POST',
+      url: '/v1/admin/config/drafts',
+      headers: { 'x-admin-token': editorToken },
+      payload: { name: 'dee takes all', document },
+    });
     expect(created.statusCode).toBe(201);
     const draftId = created.json().id as string;
     const before = await everything();
@@ -259,7 +355,16 @@ describe('POST /v1/route/preview', () => {
     expect(res.statusCode).toBe(200);
     const body = res.json();
     expect(body.config).toEqual({ kind: 'draft', comparedWithVersion: 1, draftId });
-    expect(body.results.map((r: { leadId: string; decision: { ownerId: string }; active: { ownerId: string }; changed: boolean }) => [r.leadId, r.decision.ownerId, r.active.ownerId, r.changed])).toEqual([
+    expect(
+      body.results.map(
+        (r: { leadId: string; decision: { ownerId: string }; active: { ownerId: string }; changed: boolean }) => [
+          r.leadId,
+          r.decision.ownerId,
+          r.active.ownerId,
+          r.changed,
+        ],
+      ),
+    ).toEqual([
       [leadIds[0], 'dee', 'ana', true],
       [leadIds[1], 'dee', 'bo', true],
       [leadIds[2], 'dee', 'cy', true],
@@ -267,22 +372,36 @@ describe('POST /v1/route/preview', () => {
     expect(body.summary).toMatchObject({ leads: 3, changed: 3, byOwner: { dee: 3 } });
     expect(await everything()).toEqual(before);
 
-    const unknownDraft = await preview({ lead: { email: 'x@acme.example' }, draftId: '6f1c1f9e-34b4-4d6a-9d84-9f1f2b8e1a11' });
+    const unknownDraft = await preview({
+      lead: { email: 'x@acme.example' },
+      draftId: '6f1c1f9e-34b4-4d6a-9d84-9f1f2b8e1a11',
+    });
     expect(unknownDraft.statusCode).toBe(404);
-    expect(unknownDraft.json()).toMatchObject({ code: 'NOT_FOUND', message: 'draft 6f1c1f9e-34b4-4d6a-9d84-9f1f2b8e1a11 was not found' });
+    expect(unknownDraft.json()).toMatchObject({
+      code: 'NOT_FOUND',
+      message: 'draft 6f1c1f9e-34b4-4d6a-9d84-9f1f2b8e1a11 was not found',
+    });
   });
 
   it('is strict: an unknown key, two configs or too many recent leads are a 400 naming the key, and nothing is written', async () => {
     const before = await everything();
     const typo = await preview({ recent: 5, draftid: '6f1c1f9e-34b4-4d6a-9d84-9f1f2b8e1a11' });
     expect(typo.statusCode).toBe(400);
-    expect(typo.json()).toEqual({ code: 'VALIDATION_FAILED', message: 'body.draftid: unknown key "draftid"; did you mean "draftId"?', errors: [{ path: 'body.draftid', message: 'unknown key "draftid"; did you mean "draftId"?' }] });
+    expect(typo.json()).toEqual({
+      code: 'VALIDATION_FAILED',
+      message: 'body.draftid: unknown key "draftid"; did you mean "draftId"?',
+      errors: [{ path: 'body.draftid', message: 'unknown key "draftid"; did you mean "draftId"?' }],
+    });
     const both = await preview({ recent: 1, draftId: '6f1c1f9e-34b4-4d6a-9d84-9f1f2b8e1a11', config: {} });
     expect(both.json().errors).toEqual([{ path: 'body.config', message: 'send `config` or `draftId`, not both' }]);
     const tooMany = await preview({ recent: 1001 });
-    expect(tooMany.json().errors).toEqual([{ path: 'body.recent', message: 'at most the last 1000 leads per preview' }]);
+    expect(tooMany.json().errors).toEqual([
+      { path: 'body.recent', message: 'at most the last 1000 leads per preview' },
+    ]);
     const twoSources = await preview({ recent: 1, lead: { email: 'x@acme.example' } });
-    expect(twoSources.json().errors).toEqual([{ path: 'body.leads', message: 'send exactly one of `lead`, `leads` or `recent`' }]);
+    expect(twoSources.json().errors).toEqual([
+      { path: 'body.leads', message: 'send exactly one of `lead`, `leads` or `recent`' },
+    ]);
     expect(await everything()).toEqual(before);
   });
 
@@ -292,11 +411,18 @@ describe('POST /v1/route/preview', () => {
       lead: { email: 'x@acme.example' },
       config: {
         mappings: { 'api/lead': { fields: [{ from: 'email', to: 'email' }] } },
-        routing: { reps: [{ id: 'ana', crmIds: { hubspot: '1' } }], pools: [], rules: [{ id: 'r1', when: { match: 'always' }, action: { pool: 'nowhere' } }] },
+        routing: {
+          reps: [{ id: 'ana', crmIds: { hubspot: '1' } }],
+          pools: [],
+          rules: [{ id: 'r1', when: { match: 'always' }, action: { pool: 'nowhere' } }],
+        },
       },
     });
     expect(res.statusCode).toBe(422);
-    expect(res.json()).toMatchObject({ code: 'CONFIG_INVALID', errors: [{ path: 'body.config.routing.rules[id=r1].action.pool', message: 'pool "nowhere" does not exist' }] });
+    expect(res.json()).toMatchObject({
+      code: 'CONFIG_INVALID',
+      errors: [{ path: 'body.config.routing.rules[id=r1].action.pool', message: 'pool "nowhere" does not exist' }],
+    });
     const notAConfig = await preview({ lead: { email: 'x@acme.example' }, config: { routing: {} } });
     expect(notAConfig.statusCode).toBe(422);
     expect(notAConfig.json().errors.map((e: { path: string }) => e.path)).toContain('body.config.mappings');

@@ -22,11 +22,22 @@ const sys = useTestSystem(() => {
   dir = mkdtempSync(join(tmpdir(), 'lr-closed-'));
   writeFileSync(join(dir, 'config.yaml'), JSON.stringify({ mappings, routing }));
   // A sweep that would not come during the test: placing the held lead must not wait for it.
-  return { env: { CONFIG_FILE: join(dir, 'config.yaml'), SWEEP_INTERVAL_MS: '600000' }, working: true, migrate: true, after: () => rmSync(dir, { recursive: true, force: true }) };
+  return {
+    env: { CONFIG_FILE: join(dir, 'config.yaml'), SWEEP_INTERVAL_MS: '600000' },
+    working: true,
+    migrate: true,
+    after: () => rmSync(dir, { recursive: true, force: true }),
+  };
 });
 
-const status = async (key: string) => (await sys.sql.rows<{ status: string }>(`select status from inbound_events where source_event_id = $1`, [key]))[0]?.status;
-const open = async () => Number((await sys.sql.rows<{ value: string }>(`select value from routing_counters where key = 'rep:capped:open'`))[0]?.value ?? 0);
+const status = async (key: string) =>
+  (await sys.sql.rows<{ status: string }>(`select status from inbound_events where source_event_id = $1`, [key]))[0]
+    ?.status;
+const open = async () =>
+  Number(
+    (await sys.sql.rows<{ value: string }>(`select value from routing_counters where key = 'rep:capped:open'`))[0]
+      ?.value ?? 0,
+  );
 const closeEvent = (id: string, eventId: string, status: string) => ({
   kind: 'updated' as const,
   sourceEventId: eventId,
@@ -50,7 +61,9 @@ it('places the held lead as soon as the rep closes one, and frees the count once
 
   await ingestCrmEvents(sys.rt.deps, 'crm', [closeEvent('first-0001', 'upd-2', 'Closed - Won')]);
   await until(async () => (await status('second-001')) === 'done', { what: 'the held lead placed after the close' });
-  const [a] = await sys.sql.rows(`select a.outcome, a.rep_id from assignments a join inbound_events e on e.id = a.event_id where e.source_event_id = 'second-001'`);
+  const [a] = await sys.sql.rows(
+    `select a.outcome, a.rep_id from assignments a join inbound_events e on e.id = a.event_id where e.source_event_id = 'second-001'`,
+  );
   expect(a).toEqual({ outcome: 'assigned', rep_id: 'capped' });
   expect(await open()).toBe(1); // one closed (-1), one placed (+1)
 
@@ -58,6 +71,8 @@ it('places the held lead as soon as the rep closes one, and frees the count once
   await ingestCrmEvents(sys.rt.deps, 'crm', [closeEvent('first-0001', 'upd-3', 'Closed - Lost')]);
   await until(async () => (await status('upd-3')) === 'done');
   expect(await open()).toBe(1);
-  const [lead] = await sys.sql.rows<{ closed: boolean }>(`select closed_at is not null as closed from leads where record_id = 'first-0001'`);
+  const [lead] = await sys.sql.rows<{ closed: boolean }>(
+    `select closed_at is not null as closed from leads where record_id = 'first-0001'`,
+  );
   expect(lead).toEqual({ closed: true });
 });

@@ -35,10 +35,24 @@ afterAll(async () => {
 async function route(keys: string[]): Promise<Array<[string, number]>> {
   const out: Array<[string, number]> = [];
   for (const key of keys) {
-    const res = await api.app.inject({ method: 'POST', url: '/v1/leads', headers: { 'x-api-key': testApiKey }, payload: leadBody(key) });
+    const res = await api.app.inject({
+      method: 'POST',
+      url: '/v1/leads',
+      headers: { 'x-api-key': testApiKey },
+      payload: leadBody(key),
+    });
     expect(res.statusCode, res.body).toBe(202);
     const { eventId } = res.json();
-    const row = await until(async () => (await sql.rows<{ rep_id: string; config_version: number }>(`select rep_id, config_version from assignments where event_id = $1`, [eventId]))[0], { what: `assignment of ${key}` });
+    const row = await until(
+      async () =>
+        (
+          await sql.rows<{ rep_id: string; config_version: number }>(
+            `select rep_id, config_version from assignments where event_id = $1`,
+            [eventId],
+          )
+        )[0],
+      { what: `assignment of ${key}` },
+    );
     out.push([row.rep_id, row.config_version]);
   }
   return out;
@@ -67,7 +81,12 @@ it('keeps the line across a publish that removes bo and adds dee first in the li
   const doc = parseYaml(await readFile('fixtures/config/default.yaml', 'utf8'));
   doc.routing.reps.push({ id: 'dee', name: 'Dee', crmIds: { hubspot: '104' } });
   doc.routing.pools[0].members = ['dee', 'ana', 'cy'];
-  const published = await api.app.inject({ method: 'POST', url: '/v1/admin/config/publish', headers: { 'x-admin-token': editorToken }, payload: { message: 'bo leaves, dee joins', document: doc } });
+  const published = await api.app.inject({
+    method: 'POST',
+    url: '/v1/admin/config/publish',
+    headers: { 'x-admin-token': editorToken },
+    payload: { message: 'bo leaves, dee joins', document: doc },
+  });
   expect(published.statusCode).toBe(201);
 
   // v2: cy was waiting longest and goes first, then ana; dee, listed first, joins at the back. An
@@ -80,7 +99,9 @@ it('keeps the line across a publish that removes bo and adds dee first in the li
   ]);
 
   // The line is stored per rep: bo's place stays (he is not reset if he comes back).
-  const places = await sql.rows<{ key: string; value: string }>(`select key, value from routing_counters where key like 'line:pool/inbound:%' order by key`);
+  const places = await sql.rows<{ key: string; value: string }>(
+    `select key, value from routing_counters where key like 'line:pool/inbound:%' order by key`,
+  );
   expect(places.map((p) => [p.key, Number(p.value)])).toEqual([
     ['line:pool/inbound:last:ana', 7],
     ['line:pool/inbound:last:bo', 2],

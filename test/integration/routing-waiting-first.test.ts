@@ -38,18 +38,29 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const lead = async (key: string) => (await ingestApiLead(sys.rt.deps, { source: 'web', idempotencyKey: key, lead: { email: `${key}@acme.example` } })).eventId;
+const lead = async (key: string) =>
+  (await ingestApiLead(sys.rt.deps, { source: 'web', idempotencyKey: key, lead: { email: `${key}@acme.example` } }))
+    .eventId;
 const close = async (recordId: string, eventId: string) =>
   (
     await ingestCrmEvents(sys.rt.deps, 'crm', [
-      { kind: 'updated', sourceEventId: eventId, record: { crm: 'api', objectType: 'lead', id: recordId }, occurredAt: new Date().toISOString(), changedFields: ['status'], fields: { status: 'Closed - Won' } },
+      {
+        kind: 'updated',
+        sourceEventId: eventId,
+        record: { crm: 'api', objectType: 'lead', id: recordId },
+        occurredAt: new Date().toISOString(),
+        changedFields: ['status'],
+        fields: { status: 'Closed - Won' },
+      },
     ])
   ).events[0]!.eventId;
 const outcomeOf = async (key: string) =>
-  (await sql.rows<{ status: string; outcome: string | null; rep_id: string | null }>(
-    `select e.status, a.outcome, a.rep_id from inbound_events e left join assignments a on a.event_id = e.id where e.source_event_id = $1 order by a.created_at desc nulls last limit 1`,
-    [key],
-  ))[0];
+  (
+    await sql.rows<{ status: string; outcome: string | null; rep_id: string | null }>(
+      `select e.status, a.outcome, a.rep_id from inbound_events e left join assignments a on a.event_id = e.id where e.source_event_id = $1 order by a.created_at desc nulls last limit 1`,
+      [key],
+    )
+  )[0];
 
 it('places the waiting lead before a new lead that arrives in the same batch as the close, and one in a later batch', async () => {
   await routeBatch(sys.rt.deps, [await lead('first-0001')]);

@@ -4,7 +4,13 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Env } from '../../src/config/index.js';
 import { root } from '../support/cli.js';
-import { aLeadRecord, standinOrg, SF_ACCESS_TOKEN, SF_ORG_ID, standinSalesforceConfig } from '../support/salesforce-outbound.js';
+import {
+  aLeadRecord,
+  standinOrg,
+  SF_ACCESS_TOKEN,
+  SF_ORG_ID,
+  standinSalesforceConfig,
+} from '../support/salesforce-outbound.js';
 import { startSalesforceStandin, type SalesforceStandin } from '../support/salesforce-standin.js';
 import { createTestDatabase, sqlClient, type TestDatabase } from '../support/services.js';
 import { cleanupQueue, startSystem, testEnv, type TestSystem } from '../support/system.js';
@@ -13,8 +19,18 @@ import { until } from '../support/until.js';
 const WATERMARK_KEY = 'salesforce:poll-watermark:Lead';
 const recent = (agoMs: number) => new Date(Date.now() - agoMs).toISOString();
 const records: Array<Record<string, string | number | boolean | null>> = [
-  { ...aLeadRecord(0, 'P'), CreatedDate: recent(60_000), SystemModstamp: recent(50_000), LastModifiedById: '0055g000003QrStAAK' },
-  { ...aLeadRecord(1, 'P'), CreatedDate: recent(40_000), SystemModstamp: recent(30_000), LastModifiedById: '0055g000003QrStAAK' },
+  {
+    ...aLeadRecord(0, 'P'),
+    CreatedDate: recent(60_000),
+    SystemModstamp: recent(50_000),
+    LastModifiedById: '0055g000003QrStAAK',
+  },
+  {
+    ...aLeadRecord(1, 'P'),
+    CreatedDate: recent(40_000),
+    SystemModstamp: recent(30_000),
+    LastModifiedById: '0055g000003QrStAAK',
+  },
 ];
 
 let tdb: TestDatabase;
@@ -26,7 +42,10 @@ let sql: Awaited<ReturnType<typeof sqlClient>>;
 beforeAll(async () => {
   tdb = await createTestDatabase();
   rest = await startSalesforceStandin(standinOrg(records));
-  env = testEnv(tdb.url, { SALESFORCE_CONFIG: standinSalesforceConfig(rest.url, { streams: { poll: { intervalMs: 1000 } } }), CONFIG_FILE: `${root}fixtures/config/salesforce-e2e.yaml` });
+  env = testEnv(tdb.url, {
+    SALESFORCE_CONFIG: standinSalesforceConfig(rest.url, { streams: { poll: { intervalMs: 1000 } } }),
+    CONFIG_FILE: `${root}fixtures/config/salesforce-e2e.yaml`,
+  });
   sql = await sqlClient(tdb.url);
 });
 
@@ -46,9 +65,15 @@ it('routes polled new records once, keeps the watermark in Postgres, and resumes
   await sys.rt.startWorking();
   await until(() => records.every((r) => writesOf(r['Id']).length === 1), { what: 'both polled leads written' });
   const newest = new Date(records[1]!['SystemModstamp'] as string).toISOString();
-  await until(async () => (await sql.rows(`select value from connector_state where key = $1`, [WATERMARK_KEY]))[0]?.value === newest, { what: 'the watermark stored' });
+  await until(
+    async () =>
+      (await sql.rows(`select value from connector_state where key = $1`, [WATERMARK_KEY]))[0]?.value === newest,
+    { what: 'the watermark stored' },
+  );
   const events = await sql.rows(`select source, source_event_id, kind from inbound_events order by source_event_id`);
-  expect(events).toEqual(records.map((r) => ({ source: 'salesforce', source_event_id: `poll:Lead:${r['Id']}:created`, kind: 'created' })));
+  expect(events).toEqual(
+    records.map((r) => ({ source: 'salesforce', source_event_id: `poll:Lead:${r['Id']}:created`, kind: 'created' })),
+  );
 
   await sys.close();
   sys = undefined;

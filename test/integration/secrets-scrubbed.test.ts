@@ -25,7 +25,14 @@ function echoingCrm(name: 'api' | 'hubspot'): CrmConnector {
     verifyRequest() {},
     parseEvents: () => [],
     fetchRecords: async () => [],
-    writeOwners: async (writes) => writes.map((w) => ({ writeId: w.writeId, ok: false as const, code: 'CRM_REJECTED' as const, message: echo(), retryable: false })),
+    writeOwners: async (writes) =>
+      writes.map((w) => ({
+        writeId: w.writeId,
+        ok: false as const,
+        code: 'CRM_REJECTED' as const,
+        message: echo(),
+        retryable: false,
+      })),
     listOwners: async () => [],
     describeFields: async () => {
       throw new Error(echo());
@@ -35,15 +42,32 @@ function echoingCrm(name: 'api' | 'hubspot'): CrmConnector {
 
 const sys = useTestSystem(() => {
   session = new Secret(`00Dsess!${randomBytes(12).toString('hex')}`);
-  return { env: { ADMIN_TOKENS: `viewer:${viewerToken}` }, working: true, migrate: true, connectors: { api: echoingCrm('api'), hubspot: echoingCrm('hubspot') } };
+  return {
+    env: { ADMIN_TOKENS: `viewer:${viewerToken}` },
+    working: true,
+    migrate: true,
+    connectors: { api: echoingCrm('api'), hubspot: echoingCrm('hubspot') },
+  };
 });
 
 it('stores a refused write-back without the token the CRM echoed', async () => {
-  const res = await sys.app.inject({ method: 'POST', url: '/v1/leads', headers: { 'x-api-key': testApiKey }, payload: leadBody('scrub-0001') });
+  const res = await sys.app.inject({
+    method: 'POST',
+    url: '/v1/leads',
+    headers: { 'x-api-key': testApiKey },
+    payload: leadBody('scrub-0001'),
+  });
   expect(res.statusCode).toBe(202);
   const sql = await sqlClient(sys.db.url);
   try {
-    const row = await until(async () => (await sql.rows<{ last_error: string }>(`select last_error from outbox where record_id = 'scrub-0001' and status = 'failed'`))[0]);
+    const row = await until(
+      async () =>
+        (
+          await sql.rows<{ last_error: string }>(
+            `select last_error from outbox where record_id = 'scrub-0001' and status = 'failed'`,
+          )
+        )[0],
+    );
     expect(row.last_error).toBe('CRM_REJECTED: INVALID_SESSION_ID: Session [redacted] expired or invalid');
   } finally {
     await sql.end();
@@ -52,12 +76,23 @@ it('stores a refused write-back without the token the CRM echoed', async () => {
 
 it('answers /v1/admin/config/validate (viewer) without the token in the CRM error it reports', async () => {
   const document = parseYaml(await readFile('fixtures/config/sample.yaml', 'utf8'));
-  const res = await sys.app.inject({ method: 'POST', url: '/v1/admin/config/validate', headers: { 'x-admin-token': viewerToken }, payload: { document } });
+  const res = await sys.app.inject({
+    method: 'POST',
+    url: '/v1/admin/config/validate',
+    headers: { 'x-admin-token': viewerToken },
+    payload: { document },
+  });
   expect(res.statusCode).toBe(200);
   expect(res.body).not.toContain(session.reveal());
   expect(res.json()).toMatchObject({
     valid: false,
-    errors: expect.arrayContaining([{ path: 'mappings["hubspot/contact"]', message: 'could not read the HubSpot contact schema from the CRM: INVALID_SESSION_ID: Session [redacted] expired or invalid' }]),
+    errors: expect.arrayContaining([
+      {
+        path: 'mappings["hubspot/contact"]',
+        message:
+          'could not read the HubSpot contact schema from the CRM: INVALID_SESSION_ID: Session [redacted] expired or invalid',
+      },
+    ]),
   });
 });
 

@@ -12,7 +12,11 @@ export const editorToken = 'editor-token-0123456789';
 export const appId = '777';
 
 /** HUBSPOT_CONFIG for the runtime: only its appId matters here (the connector itself is the stand-in below). */
-export const hubspotConfigEnv = JSON.stringify({ auth: { kind: 'private_app', token: 'pat-test-0000' }, clientSecret: 'client-secret-test', appId });
+export const hubspotConfigEnv = JSON.stringify({
+  auth: { kind: 'private_app', token: 'pat-test-0000' },
+  clientSecret: 'client-secret-test',
+  appId,
+});
 
 export function writeConfigFile(doc: unknown): string {
   const dir = mkdtempSync(join(tmpdir(), 'lr-sync-'));
@@ -50,16 +54,45 @@ let seq = 0;
 const nextId = () => `${Date.now()}${String(++seq).padStart(4, '0')}`;
 
 export function created(recordId: string, fields: Record<string, unknown>, occurredAt = new Date()): InboundEvent {
-  return { kind: 'created', sourceEventId: `c-${nextId()}`, record: { crm: 'hubspot', objectType: 'contact', id: recordId }, occurredAt: occurredAt.toISOString(), fields: { email: `${recordId}@acme.example`, country: 'US', employeeCount: 10, ...fields } };
+  return {
+    kind: 'created',
+    sourceEventId: `c-${nextId()}`,
+    record: { crm: 'hubspot', objectType: 'contact', id: recordId },
+    occurredAt: occurredAt.toISOString(),
+    fields: { email: `${recordId}@acme.example`, country: 'US', employeeCount: 10, ...fields },
+  };
 }
 
 /** A HubSpot propertyChange on hubspot_owner_id as the connector parses it: a person in the UI, or our app. */
-export function ownerChanged(recordId: string, newOwnerId: string | null, opts: { at: Date; by?: 'app' | string; eventId?: string }): InboundEvent {
+export function ownerChanged(
+  recordId: string,
+  newOwnerId: string | null,
+  opts: { at: Date; by?: 'app' | string; eventId?: string },
+): InboundEvent {
   const by = opts.by ?? 'user:9001';
-  const origin = by === 'app' ? { changedBy: appId, sourceId: appId, changeSource: 'INTEGRATION' } : by === 'none' ? {} : { changedBy: by, sourceId: by, changeSource: 'CRM_UI' };
-  return { kind: 'ownerChanged', sourceEventId: opts.eventId ?? `o-${nextId()}`, record: { crm: 'hubspot', objectType: 'contact', id: recordId }, occurredAt: opts.at.toISOString(), newOwnerId, ...origin };
+  const origin =
+    by === 'app'
+      ? { changedBy: appId, sourceId: appId, changeSource: 'INTEGRATION' }
+      : by === 'none'
+        ? {}
+        : { changedBy: by, sourceId: by, changeSource: 'CRM_UI' };
+  return {
+    kind: 'ownerChanged',
+    sourceEventId: opts.eventId ?? `o-${nextId()}`,
+    record: { crm: 'hubspot', objectType: 'contact', id: recordId },
+    occurredAt: opts.at.toISOString(),
+    newOwnerId,
+    ...origin,
+  };
 }
 
 export function updated(recordId: string, fields: Record<string, unknown>, at = new Date()): InboundEvent {
-  return { kind: 'updated', sourceEventId: `u-${nextId()}`, record: { crm: 'hubspot', objectType: 'contact', id: recordId }, occurredAt: at.toISOString(), changedFields: Object.keys(fields), fields };
+  return {
+    kind: 'updated',
+    sourceEventId: `u-${nextId()}`,
+    record: { crm: 'hubspot', objectType: 'contact', id: recordId },
+    occurredAt: at.toISOString(),
+    changedFields: Object.keys(fields),
+    fields,
+  };
 }

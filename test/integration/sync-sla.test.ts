@@ -7,9 +7,26 @@ import { fireSlaTimer, ingestCrmEvents } from '../../src/pipeline/index.js';
 import { clearQueuePrefix, createTestDatabase, sqlClient, type TestDatabase } from '../support/services.js';
 import { testApiKey, testEnv } from '../support/system.js';
 import { until } from '../support/until.js';
-import { contactMapping, created, fakeHubSpot, hubspotConfigEnv, ownerChanged, startSystem, updated, writeConfigFile, type Clock, type TestSystem } from './sync-helpers.js';
+import {
+  contactMapping,
+  created,
+  fakeHubSpot,
+  hubspotConfigEnv,
+  ownerChanged,
+  startSystem,
+  updated,
+  writeConfigFile,
+  type Clock,
+  type TestSystem,
+} from './sync-helpers.js';
 
-const weekdays = { mon: ['09:00-17:00'], tue: ['09:00-17:00'], wed: ['09:00-17:00'], thu: ['09:00-17:00'], fri: ['09:00-17:00'] };
+const weekdays = {
+  mon: ['09:00-17:00'],
+  tue: ['09:00-17:00'],
+  wed: ['09:00-17:00'],
+  thu: ['09:00-17:00'],
+  fri: ['09:00-17:00'],
+};
 const config = {
   // The reason field set: the SLA's reassignment writes its reason there too.
   mappings: { 'hubspot/contact': { ...contactMapping, reasonField: 'lr_route_reason' } },
@@ -27,9 +44,19 @@ const config = {
         id: 'fast',
         strategy: 'round_robin',
         members: ['ana', 'bo', 'cy'],
-        sla: { minutes: 30, claimedWhen: [{ field: 'hs_lead_status', notIn: ['NEW'] }], maxReassignments: 1, managerRepId: 'mgr' },
+        sla: {
+          minutes: 30,
+          claimedWhen: [{ field: 'hs_lead_status', notIn: ['NEW'] }],
+          maxReassignments: 1,
+          managerRepId: 'mgr',
+        },
       },
-      { id: 'weekday', strategy: 'round_robin', members: ['wd1', 'wd2'], sla: { minutes: 60, workingHours: true, maxReassignments: 1 } },
+      {
+        id: 'weekday',
+        strategy: 'round_robin',
+        members: ['wd1', 'wd2'],
+        sla: { minutes: 60, workingHours: true, maxReassignments: 1 },
+      },
     ],
     rules: [
       { id: 'dach', when: { field: 'country', op: 'eq', value: 'DE' }, action: { pool: 'weekday' } },
@@ -72,24 +99,57 @@ afterAll(async () => {
 async function feed(...events: InboundEvent[]) {
   await ingestCrmEvents(a.rt.deps, 'hubspot', events);
   const ids = events.map((e) => e.sourceEventId);
-  await until(async () => (await sql.rows(`select 1 from inbound_events where source = 'hubspot' and source_event_id = any($1) and status = 'done'`, [ids])).length === ids.length, { ...wait, what: `events ${ids.join(',')} done` });
+  await until(
+    async () =>
+      (
+        await sql.rows(
+          `select 1 from inbound_events where source = 'hubspot' and source_event_id = any($1) and status = 'done'`,
+          [ids],
+        )
+      ).length === ids.length,
+    { ...wait, what: `events ${ids.join(',')} done` },
+  );
 }
 
-type TimerRow = { id: string; rep_id: string; status: string; due_at: Date; reassignments: number; breach_action: string | null; closed_reason: string | null; next_rep_id: string | null };
-const timers = (leadId: string) => sql.rows<TimerRow>(`select id, rep_id, status, due_at, reassignments, breach_action, closed_reason, next_rep_id from sla_timers where lead_id = $1 order by created_at`, [leadId]);
+type TimerRow = {
+  id: string;
+  rep_id: string;
+  status: string;
+  due_at: Date;
+  reassignments: number;
+  breach_action: string | null;
+  closed_reason: string | null;
+  next_rep_id: string | null;
+};
+const timers = (leadId: string) =>
+  sql.rows<TimerRow>(
+    `select id, rep_id, status, due_at, reassignments, breach_action, closed_reason, next_rep_id from sla_timers where lead_id = $1 order by created_at`,
+    [leadId],
+  );
 
 async function routed(recordId: string, fields: Record<string, unknown> = {}) {
   await feed(created(recordId, { ...fields, hs_lead_status: 'NEW' }));
-  const [lead] = await sql.rows<{ id: string; owner_rep_id: string }>(`select id, owner_rep_id from leads where record_id = $1`, [recordId]);
+  const [lead] = await sql.rows<{ id: string; owner_rep_id: string }>(
+    `select id, owner_rep_id from leads where record_id = $1`,
+    [recordId],
+  );
   return lead!;
 }
 
 async function openCount(rep: string) {
-  const [r] = await sql.rows<{ value: string }>(`select value from routing_counters where key = $1`, [`rep:${rep}:open`]);
+  const [r] = await sql.rows<{ value: string }>(`select value from routing_counters where key = $1`, [
+    `rep:${rep}:open`,
+  ]);
   return Number(r?.value ?? 0);
 }
 
-const breachCount = async (leadId: string) => (await sql.rows(`select 1 from inbound_events where source = 'sla' and record_id = (select record_id from leads where id = $1)`, [leadId])).length;
+const breachCount = async (leadId: string) =>
+  (
+    await sql.rows(
+      `select 1 from inbound_events where source = 'sla' and record_id = (select record_id from leads where id = $1)`,
+      [leadId],
+    )
+  ).length;
 
 describe('SLA timers', () => {
   it('counts working minutes only: routed Friday 16:30 with 60 minutes, due Monday 09:30 (Berlin), fires then, not over the weekend', async () => {
@@ -104,7 +164,12 @@ describe('SLA timers', () => {
     await until(async () => (await timers(lead.id)).length === 2, { ...wait, what: 'the breach and the next timer' });
     const [breached, next] = await timers(lead.id);
     const other = lead.owner_rep_id === 'wd1' ? 'wd2' : 'wd1';
-    expect(breached).toMatchObject({ status: 'breached', breach_action: 'reassign', closed_reason: 'REASSIGNED', next_rep_id: other });
+    expect(breached).toMatchObject({
+      status: 'breached',
+      breach_action: 'reassign',
+      closed_reason: 'REASSIGNED',
+      next_rep_id: other,
+    });
     expect(next).toMatchObject({ rep_id: other, status: 'pending', reassignments: 1 });
     // 60 working minutes from Monday 09:31 Berlin.
     expect(next!.due_at.toISOString()).toBe('2026-12-07T09:31:00.000Z');
@@ -131,7 +196,9 @@ describe('SLA timers', () => {
     expect(next!.rep_id).not.toBe(first);
     expect(next).toMatchObject({ status: 'pending', reassignments: 1 });
     expect(await breachCount(lead.id)).toBe(1);
-    const owners = await sql.rows(`select owner_id, extra_fields from outbox where lead_id = $1 order by created_at`, [lead.id]);
+    const owners = await sql.rows(`select owner_id, extra_fields from outbox where lead_id = $1 order by created_at`, [
+      lead.id,
+    ]);
     expect(owners).toEqual([
       { owner_id: expect.any(String), extra_fields: { lr_route_reason: 'everyone: ROUND_ROBIN_NEXT' } },
       { owner_id: expect.any(String), extra_fields: { lr_route_reason: `sla: reassign after ${first} did not claim` } },
@@ -139,11 +206,17 @@ describe('SLA timers', () => {
     const [now] = await sql.rows<{ owner_rep_id: string }>(`select owner_rep_id from leads where id = $1`, [lead.id]);
     expect(now!.owner_rep_id).toBe(next!.rep_id);
     expect(await openCount(first)).toBe(before.first - 1);
-    const slaAssignments = await sql.rows(`select a.rep_id from assignments a join inbound_events e on e.id = a.event_id where a.lead_id = $1 and e.kind = 'slaBreach'`, [lead.id]);
+    const slaAssignments = await sql.rows(
+      `select a.rep_id from assignments a join inbound_events e on e.id = a.event_id where a.lead_id = $1 and e.kind = 'slaBreach'`,
+      [lead.id],
+    );
     expect(slaAssignments).toEqual([{ rep_id: next!.rep_id }]);
 
     // Firing the spent timer again, from either worker, does nothing.
-    expect(await Promise.all([fireSlaTimer(a.rt.deps, t!.id), fireSlaTimer(b.rt.deps, t!.id)])).toEqual(['not_pending', 'not_pending']);
+    expect(await Promise.all([fireSlaTimer(a.rt.deps, t!.id), fireSlaTimer(b.rt.deps, t!.id)])).toEqual([
+      'not_pending',
+      'not_pending',
+    ]);
 
     // The second rep lets it lapse too: K = 1 reassignment used, so the manager gets it; no further timer.
     advance(31);
@@ -154,8 +227,11 @@ describe('SLA timers', () => {
     const [final] = await sql.rows(`select owner_rep_id, crm_owner_id from leads where id = $1`, [lead.id]);
     expect(final).toEqual({ owner_rep_id: 'mgr', crm_owner_id: '109' });
     expect(await breachCount(lead.id)).toBe(2);
-    const metrics = [await a.rt.deps.metrics.slaBreaches.get(), await b.rt.deps.metrics.slaBreaches.get()].flatMap((m) => m.values);
-    const byAction = (action: string) => metrics.filter((v) => v.labels.action === action).reduce((s, v) => s + v.value, 0);
+    const metrics = [await a.rt.deps.metrics.slaBreaches.get(), await b.rt.deps.metrics.slaBreaches.get()].flatMap(
+      (m) => m.values,
+    );
+    const byAction = (action: string) =>
+      metrics.filter((v) => v.labels.action === action).reduce((s, v) => s + v.value, 0);
     expect(byAction('escalate')).toBe(1);
     expect(byAction('reassign')).toBeGreaterThanOrEqual(2); // this test's and the weekend test's
   });
@@ -173,19 +249,32 @@ describe('SLA timers', () => {
 
   it('an explicit claim (POST /v1/leads/:id/claim) and a manual reassignment each end the timer', async () => {
     const claimed = await routed('8004');
-    const res = await a.app.inject({ method: 'POST', url: `/v1/leads/${claimed.id}/claim`, headers: { 'x-api-key': testApiKey, 'content-type': 'application/json' }, payload: JSON.stringify({ by: 'dialer' }) });
+    const res = await a.app.inject({
+      method: 'POST',
+      url: `/v1/leads/${claimed.id}/claim`,
+      headers: { 'x-api-key': testApiKey, 'content-type': 'application/json' },
+      payload: JSON.stringify({ by: 'dialer' }),
+    });
     expect(res.statusCode).toBe(200);
     const [t] = await timers(claimed.id);
-    expect(res.json()).toEqual({ leadId: claimed.id, claimedAt: clock.at.toISOString(), claimedBy: 'api:dialer', timers: [{ id: t!.id, repId: claimed.owner_rep_id, dueAt: t!.due_at.toISOString() }] });
+    expect(res.json()).toEqual({
+      leadId: claimed.id,
+      claimedAt: clock.at.toISOString(),
+      claimedBy: 'api:dialer',
+      timers: [{ id: t!.id, repId: claimed.owner_rep_id, dueAt: t!.due_at.toISOString() }],
+    });
     expect(t!.status).toBe('claimed');
 
     const moved = await routed('8005');
-    await feed(ownerChanged('8005', moved.owner_rep_id === 'ana' ? '102' : '101', { at: new Date(clock.at.getTime() + 1000) }));
+    await feed(
+      ownerChanged('8005', moved.owner_rep_id === 'ana' ? '102' : '101', { at: new Date(clock.at.getTime() + 1000) }),
+    );
     expect((await timers(moved.id))[0]).toMatchObject({ status: 'cancelled', closed_reason: 'OWNER_CHANGED' });
 
     advance(60);
     for (const id of [claimed.id, moved.id]) expect(await breachCount(id)).toBe(0);
-    const history = (await a.app.inject({ method: 'GET', url: `/v1/leads/${claimed.id}/history`, headers: {} })).statusCode;
+    const history = (await a.app.inject({ method: 'GET', url: `/v1/leads/${claimed.id}/history`, headers: {} }))
+      .statusCode;
     expect(history).toBe(401);
   });
 });

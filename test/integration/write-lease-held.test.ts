@@ -32,11 +32,19 @@ afterAll(async () => {
 });
 
 it('sends a write once while its CRM call outlasts the lease, the sweeper running every 200 ms', async () => {
-  const res = await sys.app.inject({ method: 'POST', url: '/v1/leads', headers: { 'x-api-key': testApiKey }, payload: leadBody('lease-0001') });
+  const res = await sys.app.inject({
+    method: 'POST',
+    url: '/v1/leads',
+    headers: { 'x-api-key': testApiKey },
+    payload: leadBody('lease-0001'),
+  });
   expect(res.statusCode).toBe(202);
   const sql = await sqlClient(database.url);
   try {
-    await until(async () => (await sql.rows(`select 1 from outbox where status = 'done'`)).length === 1 || undefined, { what: 'the write done', timeoutMs: 20_000 });
+    await until(async () => (await sql.rows(`select 1 from outbox where status = 'done'`)).length === 1 || undefined, {
+      what: 'the write done',
+      timeoutMs: 20_000,
+    });
     // A further lease and a few sweeps after it: still the one write.
     await new Promise((r) => setTimeout(r, 1_500));
     expect(sent.map((w) => w.writeId)).toHaveLength(1);

@@ -43,7 +43,12 @@ afterAll(async () => {
 });
 
 it('stores the result of a write the CRM took while Postgres was down, and never sends it again', async () => {
-  const res = await sys.app.inject({ method: 'POST', url: '/v1/leads', headers: { 'x-api-key': testApiKey }, payload: leadBody('outage-0001') });
+  const res = await sys.app.inject({
+    method: 'POST',
+    url: '/v1/leads',
+    headers: { 'x-api-key': testApiKey },
+    payload: leadBody('outage-0001'),
+  });
   expect(res.statusCode).toBe(202);
   const doneRows = async () => {
     const sql = await sqlClient(pgServer.url).catch(() => undefined);

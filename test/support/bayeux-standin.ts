@@ -10,14 +10,28 @@ import { createRequire } from 'node:module';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-type Message = { channel: string; clientId?: string; subscription?: string; successful?: boolean; error?: string; ext?: Record<string, unknown>; data?: unknown };
+type Message = {
+  channel: string;
+  clientId?: string;
+  subscription?: string;
+  successful?: boolean;
+  error?: string;
+  ext?: Record<string, unknown>;
+  data?: unknown;
+};
 type Next = (m: Message) => void;
 interface Extension {
   incoming?(m: Message, req: IncomingMessage | null, cb: Next): void;
   outgoing?(m: Message, req: IncomingMessage | null, cb: Next): void;
 }
-interface MemoryEngine { _messages: Map<string, Message[]>; emptyQueue(clientId: string): void }
-interface EngineProxy { publish(message: Message): void; _engine: MemoryEngine }
+interface MemoryEngine {
+  _messages: Map<string, Message[]>;
+  emptyQueue(clientId: string): void;
+}
+interface EngineProxy {
+  publish(message: Message): void;
+  _engine: MemoryEngine;
+}
 interface NodeAdapter {
   attach(server: Server): void;
   addExtension(ext: Extension): void;
@@ -25,7 +39,9 @@ interface NodeAdapter {
   _server: { _engine: EngineProxy };
 }
 // faye ships no TypeScript types; load it through require and type the few members used above.
-const faye = createRequire(import.meta.url)('faye') as { NodeAdapter: new (o: { mount: string; timeout: number }) => NodeAdapter };
+const faye = createRequire(import.meta.url)('faye') as {
+  NodeAdapter: new (o: { mount: string; timeout: number }) => NodeAdapter;
+};
 
 export interface BayeuxStandinOptions {
   port?: number;

@@ -12,9 +12,15 @@ export interface CliProcess {
 }
 
 /** `compiled` runs bin/lead-router.js (needs `npm run build`); otherwise src/cli.ts through tsx. */
-export function spawnCli(args: string[], env: Record<string, string | undefined>, opts: { compiled?: boolean } = {}): CliProcess {
+export function spawnCli(
+  args: string[],
+  env: Record<string, string | undefined>,
+  opts: { compiled?: boolean } = {},
+): CliProcess {
   const node = `${root}node_modules/.bin/node`;
-  const argv = opts.compiled ? [`${root}bin/lead-router.js`, ...args] : ['--import', 'tsx', `${root}src/cli.ts`, ...args];
+  const argv = opts.compiled
+    ? [`${root}bin/lead-router.js`, ...args]
+    : ['--import', 'tsx', `${root}src/cli.ts`, ...args];
   const child = spawn(node, argv, { cwd: root, env: env as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   // Copied to .tmp/logs for the credential scan after the suite (test-logs.ts).

@@ -92,7 +92,13 @@ export function copiesOf(stage: Stage): Copy[] {
     }
     const json = execForm(words.join(' '));
     const paths = json ?? words;
-    return { from: flags.get('from'), chown: flags.get('chown'), sources: paths.slice(0, -1), dest: paths.at(-1)!, line: ins.line };
+    return {
+      from: flags.get('from'),
+      chown: flags.get('chown'),
+      sources: paths.slice(0, -1),
+      dest: paths.at(-1)!,
+      line: ins.line,
+    };
   });
 }
 

@@ -22,14 +22,30 @@ export async function startFaultProxy(target: string, opts: { match: RegExp; sta
       if (proxy.down && opts.match.test(path)) {
         proxy.refused.push({ at: Date.now(), path });
         res.writeHead(opts.status ?? 500, { 'content-type': 'application/json;charset=utf-8' });
-        res.end(JSON.stringify({ status: 'error', message: 'internal error', correlationId: '00000000-0000-4000-8000-00000000fa17', category: 'INTERNAL_ERROR' }));
+        res.end(
+          JSON.stringify({
+            status: 'error',
+            message: 'internal error',
+            correlationId: '00000000-0000-4000-8000-00000000fa17',
+            category: 'INTERNAL_ERROR',
+          }),
+        );
         return;
       }
-      const out = request({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: { ...req.headers, host: upstream.host } }, (up) => {
-        proxy.forwarded.push({ at: Date.now(), path, status: up.statusCode ?? 0 });
-        res.writeHead(up.statusCode ?? 502, up.headers);
-        up.pipe(res);
-      });
+      const out = request(
+        {
+          host: upstream.hostname,
+          port: upstream.port,
+          method: req.method,
+          path: req.url,
+          headers: { ...req.headers, host: upstream.host },
+        },
+        (up) => {
+          proxy.forwarded.push({ at: Date.now(), path, status: up.statusCode ?? 0 });
+          res.writeHead(up.statusCode ?? 502, up.headers);
+          up.pipe(res);
+        },
+      );
       out.on('error', () => {
         res.writeHead(502);
         res.end();

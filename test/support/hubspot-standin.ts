@@ -88,39 +88,101 @@ export interface HubSpotStandIn {
 export const hubspotFaults = {
   /** 429 TEN_SECONDLY_ROLLING, with Retry-After (seconds) when given. */
   tenSecondly: (retryAfterS?: number, times = 1): Fault => ({
-    kind: 'status', status: 429, times,
-    body: { status: 'error', message: 'You have reached your ten_secondly_rolling limit.', errorType: 'RATE_LIMIT', correlationId: cid(), policyName: 'TEN_SECONDLY_ROLLING', groupName: 'publicapi:private_app-api-calls-ten-secondly:1:62515' },
+    kind: 'status',
+    status: 429,
+    times,
+    body: {
+      status: 'error',
+      message: 'You have reached your ten_secondly_rolling limit.',
+      errorType: 'RATE_LIMIT',
+      correlationId: cid(),
+      policyName: 'TEN_SECONDLY_ROLLING',
+      groupName: 'publicapi:private_app-api-calls-ten-secondly:1:62515',
+    },
     headers: retryAfterS === undefined ? {} : { 'Retry-After': String(retryAfterS) },
   }),
   /** 429 DAILY: no Retry-After; resets at midnight in the portal's time zone. */
   daily: (times = 1): Fault => ({
-    kind: 'status', status: 429, times,
-    body: { status: 'error', message: 'You have reached your daily limit.', errorType: 'RATE_LIMIT', correlationId: cid(), policyName: 'DAILY', requestId: cid() },
+    kind: 'status',
+    status: 429,
+    times,
+    body: {
+      status: 'error',
+      message: 'You have reached your daily limit.',
+      errorType: 'RATE_LIMIT',
+      correlationId: cid(),
+      policyName: 'DAILY',
+      requestId: cid(),
+    },
     headers: { 'X-HubSpot-RateLimit-Daily': '250000', 'X-HubSpot-RateLimit-Daily-Remaining': '0' },
   }),
   /** 500 with HubSpot's JSON error body (a category). */
-  internalError: (times = 1): Fault => ({ kind: 'status', status: 500, times, body: { status: 'error', message: 'internal error', correlationId: cid(), category: 'INTERNAL_ERROR' } }),
+  internalError: (times = 1): Fault => ({
+    kind: 'status',
+    status: 500,
+    times,
+    body: { status: 'error', message: 'internal error', correlationId: cid(), category: 'INTERNAL_ERROR' },
+  }),
   /** 502 from the edge, HTML body, no code. */
-  badGatewayHtml: (times = 1): Fault => ({ kind: 'status', status: 502, times, body: '<html><body><h1>502 Bad Gateway</h1></body></html>' }),
+  badGatewayHtml: (times = 1): Fault => ({
+    kind: 'status',
+    status: 502,
+    times,
+    body: '<html><body><h1>502 Bad Gateway</h1></body></html>',
+  }),
   /** 503 from the edge, HTML body, no code, no Retry-After. */
-  unavailableHtml: (times = 1): Fault => ({ kind: 'status', status: 503, times, body: '<html><body><h1>503 Service Temporarily Unavailable</h1></body></html>' }),
+  unavailableHtml: (times = 1): Fault => ({
+    kind: 'status',
+    status: 503,
+    times,
+    body: '<html><body><h1>503 Service Temporarily Unavailable</h1></body></html>',
+  }),
 };
 
 /** HubSpot's default contact properties (a subset: what our mappings and tests write or read). */
 const defaultProperties: Record<string, string[]> = {
   contacts: [
-    'email', 'firstname', 'lastname', 'company', 'country', 'state', 'city', 'zip', 'phone', 'mobilephone', 'website', 'industry',
-    'numemployees', 'annualrevenue', 'jobtitle', 'lifecyclestage', 'hs_lead_status', 'hs_analytics_source', 'hubspot_owner_id',
-    'hs_object_id', 'createdate', 'lastmodifieddate',
+    'email',
+    'firstname',
+    'lastname',
+    'company',
+    'country',
+    'state',
+    'city',
+    'zip',
+    'phone',
+    'mobilephone',
+    'website',
+    'industry',
+    'numemployees',
+    'annualrevenue',
+    'jobtitle',
+    'lifecyclestage',
+    'hs_lead_status',
+    'hs_analytics_source',
+    'hubspot_owner_id',
+    'hs_object_id',
+    'createdate',
+    'lastmodifieddate',
   ],
 };
 
-const aliases: Record<string, string> = { contact: 'contacts', '0-1': 'contacts', company: 'companies', '0-2': 'companies', deal: 'deals', '0-3': 'deals', lead: 'leads', '0-136': 'leads' };
+const aliases: Record<string, string> = {
+  contact: 'contacts',
+  '0-1': 'contacts',
+  company: 'companies',
+  '0-2': 'companies',
+  deal: 'deals',
+  '0-3': 'deals',
+  lead: 'leads',
+  '0-136': 'leads',
+};
 
 export async function startHubSpotStandIn(opts: StandInOptions = {}): Promise<HubSpotStandIn> {
   const now = opts.now ?? (() => Date.now());
   const store = new Map<string, Map<string, Props>>();
-  for (const [type, recs] of Object.entries(opts.records ?? {})) store.set(aliases[type] ?? type, new Map(Object.entries(recs)));
+  for (const [type, recs] of Object.entries(opts.records ?? {}))
+    store.set(aliases[type] ?? type, new Map(Object.entries(recs)));
   const owners = opts.owners ?? [];
   const writes: RecordedWrite[] = [];
   const requests: HubSpotStandIn['requests'] = [];
@@ -141,14 +203,25 @@ export async function startHubSpotStandIn(opts: StandInOptions = {}): Promise<Hu
       };
       const limit = opts.rateLimit;
       const rateHeaders = (): Record<string, string> =>
-        limit ? { 'X-HubSpot-RateLimit-Max': String(limit.requests), 'X-HubSpot-RateLimit-Remaining': String(Math.max(0, limit.requests - sent.length)), 'X-HubSpot-RateLimit-Interval-Milliseconds': String(limit.windowMs) } : {};
+        limit
+          ? {
+              'X-HubSpot-RateLimit-Max': String(limit.requests),
+              'X-HubSpot-RateLimit-Remaining': String(Math.max(0, limit.requests - sent.length)),
+              'X-HubSpot-RateLimit-Interval-Milliseconds': String(limit.windowMs),
+            }
+          : {};
       if (url.pathname === '/oauth/v1/token') {
         const form = Object.fromEntries(new URLSearchParams(raw));
         tokenRequests.push(form);
         const rt = form['refresh_token'];
         if (refreshRevoked || !rt || (opts.refreshTokens && !opts.refreshTokens.includes(rt))) {
           // HubSpot's answer to a revoked or unknown refresh token.
-          return answer(400, { status: 'BAD_REFRESH_TOKEN', message: 'missing or unknown refresh token', correlationId: cid(), requestId: cid() });
+          return answer(400, {
+            status: 'BAD_REFRESH_TOKEN',
+            message: 'missing or unknown refresh token',
+            correlationId: cid(),
+            requestId: cid(),
+          });
         }
         const accessToken = `standin-at-${issuedTokens.length + 1}-${now()}`;
         issuedTokens.push(accessToken);
@@ -161,18 +234,38 @@ export async function startHubSpotStandIn(opts: StandInOptions = {}): Promise<Hu
       const bearer = (req.headers.authorization ?? '').replace(/^Bearer /, '');
       if (bearer) seenTokens.add(bearer);
       if (expired.has(bearer)) {
-        return answer(401, { status: 'error', message: 'The OAuth token used to make this call expired 0 hour(s) ago.', correlationId: cid(), category: 'EXPIRED_AUTHENTICATION' });
+        return answer(401, {
+          status: 'error',
+          message: 'The OAuth token used to make this call expired 0 hour(s) ago.',
+          correlationId: cid(),
+          category: 'EXPIRED_AUTHENTICATION',
+        });
       }
       if (opts.tokens?.length && !opts.tokens.includes(bearer) && !issuedTokens.includes(bearer)) {
-        return answer(401, { status: 'error', message: 'Authentication credentials not found.', correlationId: cid(), category: 'INVALID_AUTHENTICATION' });
+        return answer(401, {
+          status: 'error',
+          message: 'Authentication credentials not found.',
+          correlationId: cid(),
+          category: 'INVALID_AUTHENTICATION',
+        });
       }
       if (limit) {
         while (sent.length > 0 && sent[0]! <= now() - limit.windowMs) sent.shift();
         if (sent.length >= limit.requests) {
           // 429s do not count here (they do at HubSpot): keeps the window easy to reason about in tests.
           const waitMs = sent[0]! + limit.windowMs - now();
-          return answer(429, { status: 'error', message: 'You have reached your ten_secondly_rolling limit.', errorType: 'RATE_LIMIT', correlationId: cid(), policyName: 'TEN_SECONDLY_ROLLING', groupName: 'publicapi:private_app-api-calls-ten-secondly:1:62515' },
-            limit.sendRetryAfter === false ? {} : { 'Retry-After': String(Math.max(1, Math.ceil(waitMs / 1000))) });
+          return answer(
+            429,
+            {
+              status: 'error',
+              message: 'You have reached your ten_secondly_rolling limit.',
+              errorType: 'RATE_LIMIT',
+              correlationId: cid(),
+              policyName: 'TEN_SECONDLY_ROLLING',
+              groupName: 'publicapi:private_app-api-calls-ten-secondly:1:62515',
+            },
+            limit.sendRetryAfter === false ? {} : { 'Retry-After': String(Math.max(1, Math.ceil(waitMs / 1000))) },
+          );
         }
         sent.push(now());
       }
@@ -186,60 +279,132 @@ export async function startHubSpotStandIn(opts: StandInOptions = {}): Promise<Hu
       const type = aliases[batch[1]!] ?? batch[1]!;
       const recs = store.get(type) ?? new Map<string, Props>();
       store.set(type, recs);
-      const body = JSON.parse(raw || '{}') as { inputs?: Array<{ id: string; properties?: Record<string, string>; objectWriteTraceId?: string }>; properties?: string[] };
+      const body = JSON.parse(raw || '{}') as {
+        inputs?: Array<{ id: string; properties?: Record<string, string>; objectWriteTraceId?: string }>;
+        properties?: string[];
+      };
       const inputs = body.inputs ?? [];
-      if (inputs.length > 100) return answer(400, validation('The maximum number of inputs supported in a batch is 100. Please reduce the number of items and try again'));
-      if (new Set(inputs.map((i) => i.id)).size !== inputs.length) return answer(400, validation('Duplicate IDs found in batch input'));
+      if (inputs.length > 100)
+        return answer(
+          400,
+          validation(
+            'The maximum number of inputs supported in a batch is 100. Please reduce the number of items and try again',
+          ),
+        );
+      if (new Set(inputs.map((i) => i.id)).size !== inputs.length)
+        return answer(400, validation('Duplicate IDs found in batch input'));
       const missing = inputs.filter((i) => !recs.has(i.id));
       const found = inputs.filter((i) => recs.has(i.id));
       if (batch[2] === 'update') {
         // HubSpot validates property names before anything else; one unknown name fails the batch.
         const known = knownProperties(type);
-        const unknown = [...new Set(inputs.flatMap((i) => Object.keys(i.properties ?? {})).filter((n) => !known.has(n)))];
+        const unknown = [
+          ...new Set(inputs.flatMap((i) => Object.keys(i.properties ?? {})).filter((n) => !known.has(n))),
+        ];
         if (unknown.length > 0) {
-          const details = unknown.map((name) => ({ isValid: false, message: `Property "${name}" does not exist`, error: 'PROPERTY_DOESNT_EXIST', name, localizedErrorMessage: `Property "${name}" does not exist` }));
+          const details = unknown.map((name) => ({
+            isValid: false,
+            message: `Property "${name}" does not exist`,
+            error: 'PROPERTY_DOESNT_EXIST',
+            name,
+            localizedErrorMessage: `Property "${name}" does not exist`,
+          }));
           return answer(400, validation(`Property values were not valid: ${JSON.stringify(details)}`));
         }
         for (const i of found) {
           const owner = i.properties?.hubspot_owner_id;
           if (owner && !owners.some((o) => o.id === owner && !o.archived)) {
-            return answer(400, validation(`Property values were not valid: [{"isValid":false,"message":"${owner} was not one of the allowed options","error":"INVALID_OPTION","name":"hubspot_owner_id"}]`));
+            return answer(
+              400,
+              validation(
+                `Property values were not valid: [{"isValid":false,"message":"${owner} was not one of the allowed options","error":"INVALID_OPTION","name":"hubspot_owner_id"}]`,
+              ),
+            );
           }
         }
         for (const i of found) {
-          writes.push({ objectType: type, id: i.id, properties: { ...i.properties }, ...(i.objectWriteTraceId && { objectWriteTraceId: i.objectWriteTraceId }) });
+          writes.push({
+            objectType: type,
+            id: i.id,
+            properties: { ...i.properties },
+            ...(i.objectWriteTraceId && { objectWriteTraceId: i.objectWriteTraceId }),
+          });
           Object.assign(recs.get(i.id)!, i.properties);
         }
       }
-      const results = found.map((i) => toObject(i.id, batch[2] === 'read' ? pick(recs.get(i.id)!, body.properties ?? []) : { ...i.properties }));
+      const results = found.map((i) =>
+        toObject(i.id, batch[2] === 'read' ? pick(recs.get(i.id)!, body.properties ?? []) : { ...i.properties }),
+      );
       const stamp = new Date(now()).toISOString();
-      if (missing.length === 0) return answer(200, { status: 'COMPLETE', results, startedAt: stamp, completedAt: stamp });
+      if (missing.length === 0)
+        return answer(200, { status: 'COMPLETE', results, startedAt: stamp, completedAt: stamp });
       const context: Record<string, string[]> = { ids: missing.map((i) => i.id) };
       const traces = missing.flatMap((i) => i.objectWriteTraceId ?? []);
       if (traces.length) context.objectWriteTraceId = traces;
-      return answer(207, { status: 'COMPLETE', results, numErrors: 1, errors: [{ status: 'error', category: 'OBJECT_NOT_FOUND', message: `Could not get some ${type.toUpperCase()} objects, they may be deleted or not exist. Check that ids are valid.`, context }], startedAt: stamp, completedAt: stamp });
+      return answer(207, {
+        status: 'COMPLETE',
+        results,
+        numErrors: 1,
+        errors: [
+          {
+            status: 'error',
+            category: 'OBJECT_NOT_FOUND',
+            message: `Could not get some ${type.toUpperCase()} objects, they may be deleted or not exist. Check that ids are valid.`,
+            context,
+          },
+        ],
+        startedAt: stamp,
+        completedAt: stamp,
+      });
     }
     if (method === 'GET' && /^\/crm\/v3\/owners\/?$/.test(url.pathname)) {
       const archived = url.searchParams.get('archived') === 'true';
       const limit = Number(url.searchParams.get('limit') ?? 100);
       const list = owners.filter((o) => (o.archived ?? false) === archived);
-      const start = url.searchParams.has('after') ? list.findIndex((o) => o.id === url.searchParams.get('after')) + 1 : 0;
+      const start = url.searchParams.has('after')
+        ? list.findIndex((o) => o.id === url.searchParams.get('after')) + 1
+        : 0;
       const page = list.slice(start, start + limit);
       const last = page.at(-1);
       const more = start + limit < list.length && last;
-      return answer(200, { results: page.map((o) => ({ type: 'PERSON', archived: false, createdAt: '2020-01-01T00:00:00.000Z', updatedAt: '2020-01-01T00:00:00.000Z', ...o })), ...(more && { paging: { next: { after: last.id } } }) });
+      return answer(200, {
+        results: page.map((o) => ({
+          type: 'PERSON',
+          archived: false,
+          createdAt: '2020-01-01T00:00:00.000Z',
+          updatedAt: '2020-01-01T00:00:00.000Z',
+          ...o,
+        })),
+        ...(more && { paging: { next: { after: last.id } } }),
+      });
     }
     const props = /^\/crm\/v3\/properties\/([^/]+)$/.exec(url.pathname);
     if (method === 'GET' && props) {
       const list = opts.properties?.[aliases[props[1]!] ?? props[1]!];
-      if (!list) return answer(404, { status: 'error', message: `Unable to infer object type from: ${props[1]}`, correlationId: cid(), category: 'OBJECT_NOT_FOUND' });
-      return answer(200, { results: list.map((p) => ({ description: '', groupName: 'contactinformation', options: [], ...p })) });
+      if (!list)
+        return answer(404, {
+          status: 'error',
+          message: `Unable to infer object type from: ${props[1]}`,
+          correlationId: cid(),
+          category: 'OBJECT_NOT_FOUND',
+        });
+      return answer(200, {
+        results: list.map((p) => ({ description: '', groupName: 'contactinformation', options: [], ...p })),
+      });
     }
-    answer(404, { status: 'error', message: `no stand-in route for ${method} ${url.pathname}`, correlationId: cid(), category: 'OBJECT_NOT_FOUND' });
+    answer(404, {
+      status: 'error',
+      message: `no stand-in route for ${method} ${url.pathname}`,
+      correlationId: cid(),
+      category: 'OBJECT_NOT_FOUND',
+    });
   }
 
   function knownProperties(type: string): Set<string> {
-    const names = new Set([...(defaultProperties[type] ?? ['hubspot_owner_id', 'hs_object_id', 'createdate']), ...(opts.properties?.[type] ?? []).map((p) => p.name)]);
+    const names = new Set([
+      ...(defaultProperties[type] ?? ['hubspot_owner_id', 'hs_object_id', 'createdate']),
+      ...(opts.properties?.[type] ?? []).map((p) => p.name),
+    ]);
     for (const props of store.get(type)?.values() ?? []) for (const k of Object.keys(props)) names.add(k);
     return names;
   }
@@ -284,7 +449,12 @@ function pick(props: Props, names: string[]): Props {
 /** HubSpot's generic JSON error body for a status (what a fault without a body answers). */
 function defaultError(status: number) {
   const category = status === 429 ? 'RATE_LIMITS' : status >= 500 ? 'INTERNAL_ERROR' : 'VALIDATION_ERROR';
-  return { status: 'error', message: status >= 500 ? 'internal error' : `error ${status}`, correlationId: cid(), category };
+  return {
+    status: 'error',
+    message: status >= 500 ? 'internal error' : `error ${status}`,
+    correlationId: cid(),
+    category,
+  };
 }
 
 function validation(message: string) {
@@ -320,8 +490,16 @@ function send(res: ServerResponse, status: number, body: unknown, headers: Recor
 }
 
 /** X-HubSpot-Signature-v3 as HubSpot computes it (written here from the docs, not from our verifier). */
-export function hubspotV3Signature(secret: string, method: string, url: string, body: string, timestamp: string): string {
-  return createHmac('sha256', secret).update(method + url + body + timestamp, 'utf8').digest('base64');
+export function hubspotV3Signature(
+  secret: string,
+  method: string,
+  url: string,
+  body: string,
+  timestamp: string,
+): string {
+  return createHmac('sha256', secret)
+    .update(method + url + body + timestamp, 'utf8')
+    .digest('base64');
 }
 
 /** A `POST /webhooks/hubspot` for app.inject, signed (v3) as HubSpot signs it, against inject's default Host. */
@@ -329,5 +507,14 @@ export function signedHubSpotWebhook(secret: string, events: unknown[]) {
   const body = JSON.stringify(events);
   const timestamp = String(Date.now());
   const signature = hubspotV3Signature(secret, 'POST', 'http://localhost:80/webhooks/hubspot', body, timestamp);
-  return { method: 'POST' as const, url: '/webhooks/hubspot', payload: body, headers: { 'content-type': 'application/json', 'x-hubspot-request-timestamp': timestamp, 'x-hubspot-signature-v3': signature } };
+  return {
+    method: 'POST' as const,
+    url: '/webhooks/hubspot',
+    payload: body,
+    headers: {
+      'content-type': 'application/json',
+      'x-hubspot-request-timestamp': timestamp,
+      'x-hubspot-signature-v3': signature,
+    },
+  };
 }

@@ -43,7 +43,14 @@ export async function startPrivatePostgres(opts: { port: number; dir: string }):
     chownSync(dir, Number(stdout.trim()), Number(gid.trim()));
   }
   await asPostgres(`${bin}/initdb`, ['-D', dir, '-U', 'postgres', '--auth=trust', '-E', 'UTF8']);
-  const start = () => ctl('-l', `${dir}/server.log`, '-o', `-p ${port} -k /tmp -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off`, 'start');
+  const start = () =>
+    ctl(
+      '-l',
+      `${dir}/server.log`,
+      '-o',
+      `-p ${port} -k /tmp -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off`,
+      'start',
+    );
   await start();
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,

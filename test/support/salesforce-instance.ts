@@ -12,7 +12,11 @@ export interface SalesforceInstance {
 }
 
 /** `restDelayMs` holds each REST answer back, like a real org's round trip (CometD is not delayed). */
-export async function startSalesforceInstance(targets: { restUrl: string; cometdUrl?: string; restDelayMs?: number }): Promise<SalesforceInstance> {
+export async function startSalesforceInstance(targets: {
+  restUrl: string;
+  cometdUrl?: string;
+  restDelayMs?: number;
+}): Promise<SalesforceInstance> {
   const server = createServer((req, res) => {
     const cometd = targets.cometdUrl !== undefined && req.url?.startsWith('/cometd/');
     const target = new URL(req.url ?? '/', cometd ? targets.cometdUrl : targets.restUrl);

@@ -12,14 +12,17 @@ export interface Notification {
   fields: Record<string, string | number | boolean | null>;
 }
 
-const escapeXml = (s: string) => s.replace(/[<>&'"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c]!);
+const escapeXml = (s: string) =>
+  s.replace(/[<>&'"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c]!);
 
 /** A SOAP notifications message; null field values are sent as xsi:nil. */
 export function outboundMessage(notifications: Notification[], orgId = SF_ORG_ID): string {
   const body = notifications
     .map((n) => {
       const fields = Object.entries(n.fields)
-        .map(([k, v]) => (v === null ? `     <sf:${k} xsi:nil="true"/>` : `     <sf:${k}>${escapeXml(String(v))}</sf:${k}>`))
+        .map(([k, v]) =>
+          v === null ? `     <sf:${k} xsi:nil="true"/>` : `     <sf:${k}>${escapeXml(String(v))}</sf:${k}>`,
+        )
         .join('\n');
       return `   <Notification>
     <Id>${n.id}</Id>
@@ -46,7 +49,8 @@ ${body}
 }
 
 /** An 18-character id with a prefix (00Q Lead, 04l notification) and a number, e.g. 00Q0000000000042AAA. */
-export const sfId = (prefix: string, n: number, tag = 'A') => `${prefix}${tag}${String(n).padStart(11, '0')}AAA`.slice(0, 18);
+export const sfId = (prefix: string, n: number, tag = 'A') =>
+  `${prefix}${tag}${String(n).padStart(11, '0')}AAA`.slice(0, 18);
 
 /** A Lead as the REST stand-in holds it: every field the salesforce-lead mapping reads. */
 export function aLeadRecord(n: number, tag = 'A'): Record<string, string | number | boolean | null> {

@@ -28,18 +28,43 @@ export type { Fault, FaultInjector } from './standin-faults.js';
 export const salesforceFaults = {
   /** 500 with errorCode UNKNOWN_EXCEPTION: the platform failed, not the record. */
   unknownException: (times = 1): Fault => ({
-    kind: 'status', status: 500, times,
-    body: [{ message: 'An unexpected error occurred. Please include this ErrorId if you contact support: 1181741063-37468 (-1260599914)', errorCode: 'UNKNOWN_EXCEPTION' }],
+    kind: 'status',
+    status: 500,
+    times,
+    body: [
+      {
+        message:
+          'An unexpected error occurred. Please include this ErrorId if you contact support: 1181741063-37468 (-1260599914)',
+        errorCode: 'UNKNOWN_EXCEPTION',
+      },
+    ],
   }),
   /** 503 with errorCode SERVER_UNAVAILABLE. */
-  serverUnavailable: (times = 1): Fault => ({ kind: 'status', status: 503, times, body: [{ message: 'Server temporarily unavailable. Try again later.', errorCode: 'SERVER_UNAVAILABLE' }] }),
+  serverUnavailable: (times = 1): Fault => ({
+    kind: 'status',
+    status: 503,
+    times,
+    body: [{ message: 'Server temporarily unavailable. Try again later.', errorCode: 'SERVER_UNAVAILABLE' }],
+  }),
   /** 503 from a proxy: HTML, no errorCode. */
-  unavailableHtml: (times = 1): Fault => ({ kind: 'status', status: 503, times, body: '<html><body><h1>503 Service Unavailable</h1></body></html>' }),
+  unavailableHtml: (times = 1): Fault => ({
+    kind: 'status',
+    status: 503,
+    times,
+    body: '<html><body><h1>503 Service Unavailable</h1></body></html>',
+  }),
   /** The org's 24-hour allowance is spent: a 403 with REQUEST_LIMIT_EXCEEDED (no reset time given). */
-  requestLimitExceeded: (times = 1): Fault => ({ kind: 'status', status: 403, times, body: [{ message: 'TotalRequests Limit exceeded.', errorCode: 'REQUEST_LIMIT_EXCEEDED' }] }),
+  requestLimitExceeded: (times = 1): Fault => ({
+    kind: 'status',
+    status: 403,
+    times,
+    body: [{ message: 'TotalRequests Limit exceeded.', errorCode: 'REQUEST_LIMIT_EXCEEDED' }],
+  }),
   /** A 429 (concurrency or burst limits), with Retry-After (seconds) when given. */
   tooManyRequests: (retryAfterS?: number, times = 1): Fault => ({
-    kind: 'status', status: 429, times,
+    kind: 'status',
+    status: 429,
+    times,
     body: [{ message: 'Too many requests', errorCode: 'REQUEST_LIMIT_EXCEEDED_CONCURRENT' }],
     headers: retryAfterS === undefined ? {} : { 'Retry-After': String(retryAfterS) },
   }),
@@ -48,13 +73,55 @@ export const salesforceFaults = {
 /** Standard fields of the objects we write (a subset: what our mappings and tests use). */
 const standardFields: Record<string, string[]> = {
   Lead: [
-    'Id', 'OwnerId', 'FirstName', 'LastName', 'Name', 'Email', 'Phone', 'MobilePhone', 'Company', 'Title', 'Status', 'LeadSource', 'Industry',
-    'Rating', 'Website', 'Street', 'City', 'State', 'PostalCode', 'Country', 'NumberOfEmployees', 'AnnualRevenue', 'IsConverted', 'CreatedDate',
-    'LastModifiedDate', 'SystemModstamp', 'IsDeleted',
+    'Id',
+    'OwnerId',
+    'FirstName',
+    'LastName',
+    'Name',
+    'Email',
+    'Phone',
+    'MobilePhone',
+    'Company',
+    'Title',
+    'Status',
+    'LeadSource',
+    'Industry',
+    'Rating',
+    'Website',
+    'Street',
+    'City',
+    'State',
+    'PostalCode',
+    'Country',
+    'NumberOfEmployees',
+    'AnnualRevenue',
+    'IsConverted',
+    'CreatedDate',
+    'LastModifiedDate',
+    'SystemModstamp',
+    'IsDeleted',
   ],
   Contact: [
-    'Id', 'OwnerId', 'FirstName', 'LastName', 'Name', 'Email', 'Phone', 'MobilePhone', 'AccountId', 'Title', 'LeadSource', 'MailingCountry',
-    'MailingCity', 'MailingState', 'MailingPostalCode', 'Department', 'CreatedDate', 'LastModifiedDate', 'SystemModstamp', 'IsDeleted',
+    'Id',
+    'OwnerId',
+    'FirstName',
+    'LastName',
+    'Name',
+    'Email',
+    'Phone',
+    'MobilePhone',
+    'AccountId',
+    'Title',
+    'LeadSource',
+    'MailingCountry',
+    'MailingCity',
+    'MailingState',
+    'MailingPostalCode',
+    'Department',
+    'CreatedDate',
+    'LastModifiedDate',
+    'SystemModstamp',
+    'IsDeleted',
   ],
   User: ['Id', 'Name', 'Email', 'IsActive', 'UserType', 'Username', 'FirstName', 'LastName'],
   Group: ['Id', 'Name', 'Email', 'Type', 'DeveloperName'],
@@ -153,15 +220,23 @@ export async function startSalesforceStandin(opts: StandinOptions = {}): Promise
     if (req.method === 'POST' && u.pathname === '/services/oauth2/token') {
       const params = Object.fromEntries(new URLSearchParams(body));
       tokenRequests.push(params);
-      if (grantsRevoked || (params['grant_type'] === 'refresh_token' && params['refresh_token'] !== opts.refreshToken)) {
+      if (
+        grantsRevoked ||
+        (params['grant_type'] === 'refresh_token' && params['refresh_token'] !== opts.refreshToken)
+      ) {
         return send(res, 400, { error: 'invalid_grant', error_description: 'expired access/refresh token' });
       }
       accessToken = `standin-token-${tokenRequests.length}`;
       accessTokenValid = true;
       issuedTokens.push(accessToken);
       return send(res, 200, {
-        access_token: accessToken, token_type: 'Bearer', instance_url: url, issued_at: String(Date.now()),
-        id: `${url}/id/${orgId}/0055g000003QrStAAK`, signature: 'standin', scope: 'api',
+        access_token: accessToken,
+        token_type: 'Bearer',
+        instance_url: url,
+        issued_at: String(Date.now()),
+        id: `${url}/id/${orgId}/0055g000003QrStAAK`,
+        signature: 'standin',
+        scope: 'api',
       });
     }
     if (faults.apply(req, res, u.pathname, defaultError)) return;
@@ -183,7 +258,10 @@ export async function startSalesforceStandin(opts: StandinOptions = {}): Promise
       if (state.unknownFieldMode === 'request') {
         for (const r of parsed.records) {
           const bad = unknownFieldOf(r, knownFields);
-          if (bad) return send(res, 400, [{ message: `No such column '${bad.field}' on sobject of type ${bad.type}`, errorCode: 'INVALID_FIELD' }]);
+          if (bad)
+            return send(res, 400, [
+              { message: `No such column '${bad.field}' on sobject of type ${bad.type}`, errorCode: 'INVALID_FIELD' },
+            ]);
         }
       }
       const results = parsed.records.map((r) => applyWrite(r, req, strict, writes, failures));
@@ -193,19 +271,31 @@ export async function startSalesforceStandin(opts: StandinOptions = {}): Promise
     if (req.method === 'GET' && describe) {
       const rows = [...(records.get(describe[1]!)?.values() ?? [])];
       const names = new Set(['Id', ...rows.flatMap((r) => Object.keys(r))]);
-      return send(res, 200, { name: describe[1], fields: [...names].map((n) => ({ name: n, label: n, type: n === 'Id' ? 'id' : 'string' })) });
+      return send(res, 200, {
+        name: describe[1],
+        fields: [...names].map((n) => ({ name: n, label: n, type: n === 'Id' ? 'id' : 'string' })),
+      });
     }
     return send(res, 404, [{ message: 'The requested resource does not exist', errorCode: 'NOT_FOUND' }]);
   };
 
   const server = createServer((req, res) => {
-    handle(req, res).catch((err: unknown) => send(res, 500, [{ message: String(err), errorCode: 'UNKNOWN_EXCEPTION' }]));
+    handle(req, res).catch((err: unknown) =>
+      send(res, 500, [{ message: String(err), errorCode: 'UNKNOWN_EXCEPTION' }]),
+    );
   });
   await new Promise<void>((resolve) => server.listen(opts.port ?? 0, '127.0.0.1', resolve));
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   return {
-    url, requests, records, writes, queries, tokenRequests, faults, issuedTokens,
+    url,
+    requests,
+    records,
+    writes,
+    queries,
+    tokenRequests,
+    faults,
+    issuedTokens,
     failNextRequest(status, body) {
       faults.next({ kind: 'status', status, body });
     },
@@ -227,11 +317,12 @@ export async function startSalesforceStandin(opts: StandinOptions = {}): Promise
     failWrite(id, statusCode, message, times = 1) {
       failures.set(id, { statusCode, message, times });
     },
-    close: () => new Promise<void>((resolve) => {
-      faults.clear();
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        faults.clear();
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 
@@ -256,21 +347,41 @@ function applyWrite(
     return { id, success: false, errors: [{ statusCode: f.statusCode, message: f.message, fields: [] }] };
   }
   const bad = unknownFieldOf(r, strict.knownFields);
-  if (bad) return { id, success: false, errors: [{ statusCode: 'INVALID_FIELD', message: `No such column '${bad.field}' on sobject of type ${bad.type}`, fields: [] }] };
+  if (bad)
+    return {
+      id,
+      success: false,
+      errors: [
+        {
+          statusCode: 'INVALID_FIELD',
+          message: `No such column '${bad.field}' on sobject of type ${bad.type}`,
+          fields: [],
+        },
+      ],
+    };
   const row = records.get(attributes.type)?.get(id);
-  if (!row) return { success: false, errors: [{ statusCode: 'ENTITY_IS_DELETED', message: 'entity is deleted', fields: [] }] };
+  if (!row)
+    return { success: false, errors: [{ statusCode: 'ENTITY_IS_DELETED', message: 'entity is deleted', fields: [] }] };
   if ('OwnerId' in fields) {
     const refused = ownerRefusal(String(fields['OwnerId']), records);
     if (refused) return { id, success: false, errors: [refused] };
   }
   Object.assign(row, fields);
-  const h = (n: string) => (req.headers[n] as string | undefined);
-  writes.push({ type: attributes.type, id, fields, headers: { 'sforce-auto-assign': h('sforce-auto-assign'), 'sforce-call-options': h('sforce-call-options') } });
+  const h = (n: string) => req.headers[n] as string | undefined;
+  writes.push({
+    type: attributes.type,
+    id,
+    fields,
+    headers: { 'sforce-auto-assign': h('sforce-auto-assign'), 'sforce-call-options': h('sforce-call-options') },
+  });
   return { id, success: true, errors: [] };
 }
 
 /** The first field of a collections record the object does not have (case-insensitive, like Salesforce). */
-function unknownFieldOf(r: Record<string, unknown>, knownFields: (type: string) => Set<string>): { type: string; field: string } | undefined {
+function unknownFieldOf(
+  r: Record<string, unknown>,
+  knownFields: (type: string) => Set<string>,
+): { type: string; field: string } | undefined {
   const type = (r['attributes'] as { type?: string } | undefined)?.type ?? '';
   const known = knownFields(type);
   const field = Object.keys(r).find((k) => k !== 'attributes' && k !== 'id' && !known.has(k.toLowerCase()));
@@ -280,11 +391,19 @@ function unknownFieldOf(r: Record<string, unknown>, knownFields: (type: string) 
 /** Why an OwnerId is refused, as a SaveResult error; undefined when it is an active user or a queue. */
 function ownerRefusal(ownerId: string, records: Map<string, Map<string, Record<string, unknown>>>) {
   if (!/^[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?$/.test(ownerId)) {
-    return { statusCode: 'MALFORMED_ID', message: `Owner ID: id value of incorrect type: ${ownerId}`, fields: ['OwnerId'] };
+    return {
+      statusCode: 'MALFORMED_ID',
+      message: `Owner ID: id value of incorrect type: ${ownerId}`,
+      fields: ['OwnerId'],
+    };
   }
   const user = records.get('User')?.get(ownerId);
   if (user && user['IsActive'] === false) {
-    return { statusCode: 'INACTIVE_OWNER_OR_USER', message: `operation performed with inactive user [${ownerId}] as owner of lead`, fields: [] };
+    return {
+      statusCode: 'INACTIVE_OWNER_OR_USER',
+      message: `operation performed with inactive user [${ownerId}] as owner of lead`,
+      fields: [],
+    };
   }
   if (user) return undefined;
   const group = records.get('Group')?.get(ownerId);
@@ -298,8 +417,13 @@ function unknownSelected(soql: string, knownFields: (type: string) => Set<string
   if (!m) return undefined;
   const known = knownFields(m[2]!);
   // Relationship paths (Owner.Email) and functions (COUNT()) are not checked here.
-  const bad = m[1]!.split(',').map((s) => s.trim()).find((f) => !/[.(]/.test(f) && !known.has(f.toLowerCase()));
-  return bad === undefined ? undefined : `\n${soql}\n^\nERROR at Row:1:Column:1\nNo such column '${bad}' on entity '${m[2]}'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name. Please reference your WSDL or the describe call for the appropriate names.`;
+  const bad = m[1]!
+    .split(',')
+    .map((s) => s.trim())
+    .find((f) => !/[.(]/.test(f) && !known.has(f.toLowerCase()));
+  return bad === undefined
+    ? undefined
+    : `\n${soql}\n^\nERROR at Row:1:Column:1\nNo such column '${bad}' on entity '${m[2]}'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name. Please reference your WSDL or the describe call for the appropriate names.`;
 }
 
 /** Salesforce's generic REST error body for a status (what a fault without a body answers). */
@@ -326,7 +450,10 @@ function runQuery(soql: string, records: Map<string, Map<string, Record<string, 
       if (c) rows = rows.filter((r) => String(r[c[1]!]) === (c[2] ?? c[3]));
     }
   }
-  const out = rows.map((r) => ({ attributes: { type: m[2] }, ...Object.fromEntries(fields.map((f) => [f, r[f] ?? null])) }));
+  const out = rows.map((r) => ({
+    attributes: { type: m[2] },
+    ...Object.fromEntries(fields.map((f) => [f, r[f] ?? null])),
+  }));
   return { totalSize: out.length, done: true, records: out };
 }
 

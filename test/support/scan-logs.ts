@@ -27,12 +27,21 @@ export interface ScanResult {
   findings: Finding[];
 }
 
-export async function scanLogs(dir: string, credentials: readonly TestCredential[] = testCredentials): Promise<ScanResult> {
+export async function scanLogs(
+  dir: string,
+  credentials: readonly TestCredential[] = testCredentials,
+): Promise<ScanResult> {
   const result: ScanResult = { files: 0, lines: 0, requestLines: 0, findings: [] };
   if (!existsSync(dir)) return result;
-  const files = readdirSync(dir).filter((f) => f.endsWith('.log')).sort();
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.log'))
+    .sort();
   // A Buffer in a JSON line prints as its bytes ("data":[116,101,...]): look for that form too.
-  const forms = credentials.map((c) => ({ name: c.name, value: c.value, bytes: typeof c.value === 'string' ? Buffer.from(c.value).toJSON().data.join(',') : undefined }));
+  const forms = credentials.map((c) => ({
+    name: c.name,
+    value: c.value,
+    bytes: typeof c.value === 'string' ? Buffer.from(c.value).toJSON().data.join(',') : undefined,
+  }));
   for (const f of files) {
     result.files++;
     const lines = createInterface({ input: createReadStream(join(dir, f)), crlfDelay: Infinity });
@@ -41,7 +50,8 @@ export async function scanLogs(dir: string, credentials: readonly TestCredential
       n++;
       if (text.includes('"msg":"request"')) result.requestLines++;
       for (const c of forms) {
-        const hit = typeof c.value === 'string' ? text.includes(c.value) || text.includes(c.bytes!) : c.value.test(text);
+        const hit =
+          typeof c.value === 'string' ? text.includes(c.value) || text.includes(c.bytes!) : c.value.test(text);
         if (hit) result.findings.push({ file: f, line: n, credential: c.name });
       }
     }
@@ -54,7 +64,9 @@ async function main(dir: string): Promise<number> {
   const r = await scanLogs(dir);
   for (const f of r.findings.slice(0, 50)) console.error(`${join(dir, f.file)}:${f.line}: ${f.credential}`);
   if (r.findings.length > 50) console.error(`... and ${r.findings.length - 50} more`);
-  console.log(`log scan: ${r.files} files, ${r.lines} lines, ${r.requestLines} request lines, ${testCredentials.length} credentials, ${r.findings.length} found`);
+  console.log(
+    `log scan: ${r.files} files, ${r.lines} lines, ${r.requestLines} request lines, ${testCredentials.length} credentials, ${r.findings.length} found`,
+  );
   if (r.findings.length > 0) return 1;
   if (r.lines === 0 || r.requestLines === 0) {
     console.error(`log scan: no service traffic was logged under ${dir}; the scan proves nothing`);
@@ -64,5 +76,8 @@ async function main(dir: string): Promise<number> {
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  main(process.argv[2] ?? defaultDir).then((code) => process.exit(code), (err: Error) => (console.error(err), process.exit(2)));
+  main(process.argv[2] ?? defaultDir).then(
+    (code) => process.exit(code),
+    (err: Error) => (console.error(err), process.exit(2)),
+  );
 }

@@ -7,7 +7,8 @@ import { Redis } from 'ioredis';
 export function requireServices(): { databaseUrl: string; redisUrl: string } {
   const databaseUrl = process.env.DATABASE_URL;
   const redisUrl = process.env.REDIS_URL;
-  if (!databaseUrl || !redisUrl) throw new Error('integration tests need DATABASE_URL and REDIS_URL: run `bash .ci/test` or `. .ci/services.sh`');
+  if (!databaseUrl || !redisUrl)
+    throw new Error('integration tests need DATABASE_URL and REDIS_URL: run `bash .ci/test` or `. .ci/services.sh`');
   return { databaseUrl, redisUrl };
 }
 
@@ -51,8 +52,12 @@ export async function clearQueuePrefix(prefix: string): Promise<void> {
 }
 
 /** A plain SQL client for assertions on the tables (tests may read; the app's SQL lives in src/db). */
-export async function sqlClient(url: string): Promise<pg.Client & { rows<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]> }> {
-  const c = new pg.Client({ connectionString: url }) as pg.Client & { rows<T>(text: string, params?: unknown[]): Promise<T[]> };
+export async function sqlClient(
+  url: string,
+): Promise<pg.Client & { rows<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]> }> {
+  const c = new pg.Client({ connectionString: url }) as pg.Client & {
+    rows<T>(text: string, params?: unknown[]): Promise<T[]>;
+  };
   // Tests that stop their own Postgres poll it with these: a server going away while this client
   // sits between queries must fail its next query, not surface as an uncaught 'error' event.
   c.on('error', () => {});

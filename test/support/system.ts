@@ -7,7 +7,14 @@ import { testLogger } from './test-logs.js';
 import { openDatabase, openRuntime, type Runtime } from '../../src/runtime.js';
 import type { FastifyInstance, RouteOptions } from 'fastify';
 import { afterAll, beforeAll } from 'vitest';
-import { clearQueuePrefix, createTestDatabase, requireServices, sqlClient, uniquePrefix, type TestDatabase } from './services.js';
+import {
+  clearQueuePrefix,
+  createTestDatabase,
+  requireServices,
+  sqlClient,
+  uniquePrefix,
+  type TestDatabase,
+} from './services.js';
 
 export const testApiKey = 'test-key-0123456789';
 
@@ -64,14 +71,23 @@ export async function startSystem(env: Env, opts: SystemOptions = {}): Promise<T
     await db.close();
   }
   const clock = opts.clock;
-  const rt = await openRuntime(env, { logger, connectors: opts.connectors, ...(clock ? { now: () => new Date(clock.at.getTime()) } : {}) });
+  const rt = await openRuntime(env, {
+    logger,
+    connectors: opts.connectors,
+    ...(clock ? { now: () => new Date(clock.at.getTime()) } : {}),
+  });
   const app = buildApp({
     logger,
     metrics: rt.deps.metrics,
     bodyLimitBytes: env.BODY_LIMIT_BYTES,
     checks: [{ name: 'database', check: () => rt.dbHandle.ping() }],
     isShuttingDown: () => false,
-    intake: { pipeline: rt.deps, env, apiKeys: env.INTAKE_API_KEYS.length ? env.INTAKE_API_KEYS : [new Secret(testApiKey)], webForms: parseWebForms(env.WEB_FORMS, env.INTAKE_API_KEYS) },
+    intake: {
+      pipeline: rt.deps,
+      env,
+      apiKeys: env.INTAKE_API_KEYS.length ? env.INTAKE_API_KEYS : [new Secret(testApiKey)],
+      webForms: parseWebForms(env.WEB_FORMS, env.INTAKE_API_KEYS),
+    },
     ...(opts.onRoute && { onRoute: opts.onRoute }),
   });
   await app.ready();
@@ -112,7 +128,8 @@ export interface TestSystemFixture extends TestSystem {
 export function useTestSystem(setup: () => SystemSetup | Promise<SystemSetup> = () => ({})): TestSystemFixture {
   let started: { db?: TestDatabase; sys?: TestSystem; sql?: SqlClient; after?: SystemSetup['after'] } | undefined;
   const need = <T>(v: T | undefined, what: string): T => {
-    if (v === undefined) throw new Error(`the test system's ${what} is used outside its tests (before beforeAll or after afterAll)`);
+    if (v === undefined)
+      throw new Error(`the test system's ${what} is used outside its tests (before beforeAll or after afterAll)`);
     return v;
   };
   beforeAll(async () => {

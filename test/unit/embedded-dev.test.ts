@@ -25,7 +25,10 @@ it('gives the embedded default an editor token kept in the data folder (owner-on
 });
 
 it('never makes one when DATABASE_URL or ADMIN_TOKENS is set', () => {
-  for (const source of [{ DATA_DIR: dir, DATABASE_URL: 'postgres://127.0.0.1:1/x' }, { DATA_DIR: dir, ADMIN_TOKENS: 'viewer:viewer-token-0123456789' }]) {
+  for (const source of [
+    { DATA_DIR: dir, DATABASE_URL: 'postgres://127.0.0.1:1/x' },
+    { DATA_DIR: dir, ADMIN_TOKENS: 'viewer:viewer-token-0123456789' },
+  ]) {
     const r = embeddedAdminTokens(parseEnv(source), logger);
     expect(r.devToken).toBeUndefined();
     expect(r.env.ADMIN_TOKENS.length).toBe(source.ADMIN_TOKENS ? 1 : 0);
@@ -38,5 +41,7 @@ it('prints placeholders, not credentials, for what is configured', () => {
   const text = embeddedBanner({ url: 'http://127.0.0.1:3000', dataDir: dir });
   expect(text).not.toContain('DEVELOPMENT CREDENTIALS');
   expect(text).toContain("-H 'x-api-key: <one of INTAKE_API_KEYS>'");
-  expect(text).toContain("curl -s 'http://127.0.0.1:3000/v1/leads/latest/decision?format=text' -H 'x-admin-token: <an ADMIN_TOKENS token>'");
+  expect(text).toContain(
+    "curl -s 'http://127.0.0.1:3000/v1/leads/latest/decision?format=text' -H 'x-admin-token: <an ADMIN_TOKENS token>'",
+  );
 });

@@ -13,7 +13,15 @@ const dir = mkdtempSync(join(tmpdir(), 'lead-router-scan-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 it('reports file:line and the credential by name, and fails the run', async () => {
-  writeFileSync(join(dir, 'a.log'), ['{"msg":"request","status":202}', '{"msg":"x","err":"Bearer editor-token-0123456789"}', '{"msg":"token standin-token-3"}', `{"rawPacket":{"type":"Buffer","data":[${Buffer.from('x-api-key: test-key-0123456789').toJSON().data.join(',')}]}}`].join('\n'));
+  writeFileSync(
+    join(dir, 'a.log'),
+    [
+      '{"msg":"request","status":202}',
+      '{"msg":"x","err":"Bearer editor-token-0123456789"}',
+      '{"msg":"token standin-token-3"}',
+      `{"rawPacket":{"type":"Buffer","data":[${Buffer.from('x-api-key: test-key-0123456789').toJSON().data.join(',')}]}}`,
+    ].join('\n'),
+  );
   writeFileSync(join(dir, 'b.log'), '{"msg":"request","status":200}\n');
   const r = await scanLogs(dir);
   expect(r).toEqual({
@@ -29,7 +37,10 @@ it('reports file:line and the credential by name, and fails the run', async () =
   let out = '';
   let code = 0;
   try {
-    execFileSync(join(root, 'node_modules/.bin/node'), ['--import', 'tsx', 'test/support/scan-logs.ts', dir], { cwd: root, stdio: 'pipe' });
+    execFileSync(join(root, 'node_modules/.bin/node'), ['--import', 'tsx', 'test/support/scan-logs.ts', dir], {
+      cwd: root,
+      stdio: 'pipe',
+    });
   } catch (e) {
     const err = e as { status: number; stdout: Buffer; stderr: Buffer };
     code = err.status;
@@ -46,9 +57,18 @@ it('fails a scan that saw no traffic: an empty folder proves nothing', async () 
 });
 
 it('lists every credential-looking literal the tests assign (token, secret, apiKey ... = "...")', () => {
-  const walk = (d: string): string[] => readdirSync(d).flatMap((f) => (statSync(join(d, f)).isDirectory() ? walk(join(d, f)) : f.endsWith('.ts') ? [join(d, f)] : []));
+  const walk = (d: string): string[] =>
+    readdirSync(d).flatMap((f) =>
+      statSync(join(d, f)).isDirectory() ? walk(join(d, f)) : f.endsWith('.ts') ? [join(d, f)] : [],
+    );
   const assigned = /(?:token|secret|apikey|api_key|password)['"]?\s*[:=]\s*['"]([^'"`\s]{6,})['"]/gi;
-  const listed = (v: string) => testCredentials.some((c) => (typeof c.value === 'string' ? v.includes(c.value) : c.value.test(v)));
-  const missing = walk(join(root, 'test')).flatMap((f) => [...readFileSync(f, 'utf8').matchAll(assigned)].map((m) => m[1]!).filter((v) => !listed(v)).map((v) => `${f}: ${v}`));
+  const listed = (v: string) =>
+    testCredentials.some((c) => (typeof c.value === 'string' ? v.includes(c.value) : c.value.test(v)));
+  const missing = walk(join(root, 'test')).flatMap((f) =>
+    [...readFileSync(f, 'utf8').matchAll(assigned)]
+      .map((m) => m[1]!)
+      .filter((v) => !listed(v))
+      .map((v) => `${f}: ${v}`),
+  );
   expect(missing).toEqual([]);
 });

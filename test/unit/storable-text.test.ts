@@ -9,7 +9,11 @@ const nested = (depth: number): unknown => {
 
 describe('findUnstorable: what Postgres cannot store, with its path', () => {
   it('finds a NUL and lone surrogates (high and low) in values and keys, in document order', () => {
-    const value = { lead: { email: 'a\u0000b@x.example', tags: ['ok', 'x\ud800'], ['k\u0000']: 1 }, low: '\udc00y', pair: '😀' };
+    const value = {
+      lead: { email: 'a\u0000b@x.example', tags: ['ok', 'x\ud800'], ['k\u0000']: 1 },
+      low: '\udc00y',
+      pair: '😀',
+    };
     expect(findUnstorable(value)).toEqual([
       { path: ['lead', 'email'], message: 'contains a NUL character (\\u0000), which cannot be stored' },
       { path: ['lead', 'tags', 1], message: 'contains a lone UTF-16 surrogate, which is not valid Unicode' },

@@ -34,7 +34,10 @@ export const leadInput = z
     custom: z.record(z.string(), scalar).optional(),
   })
   .catchall(scalar)
-  .refine((l) => l.email !== undefined || l.phone !== undefined, { message: 'a lead needs an email or a phone', path: ['email'] });
+  .refine((l) => l.email !== undefined || l.phone !== undefined, {
+    message: 'a lead needs an email or a phone',
+    path: ['email'],
+  });
 
 export const postLeadBody = z.object({
   source: z.string().trim().min(1).max(100),
@@ -60,17 +63,19 @@ export function postLead(app: FastifyInstance, deps: HttpDeps): void {
       ...errorResponses(400, 401, 413, 415, 503),
     },
   };
-  app.withTypeProvider<ApiTypes>().post('/v1/leads', { onRequest: async (req) => deps.checkApiKey(req.headers), schema }, async (req, reply) => {
-    const { eventId, duplicate } = await ingestApiLead(deps.pipeline, req.body, { requestId: req.id }); // stored before we answer
-    logEventIds(req, [eventId]);
-    // The lead row exists only once routing ran (asynchronously), so the id a client gets is the
-    // event's: GET /v1/leads/:id resolves it to the lead, or answers 202 with the event's status.
-    const leadUrl = leadUrlOf(eventId);
-    return reply
-      .code(duplicate ? 200 : 202)
-      .header('location', leadUrl)
-      .send({ eventId, status: duplicate ? 'duplicate' : 'accepted', leadUrl });
-  });
+  app
+    .withTypeProvider<ApiTypes>()
+    .post('/v1/leads', { onRequest: async (req) => deps.checkApiKey(req.headers), schema }, async (req, reply) => {
+      const { eventId, duplicate } = await ingestApiLead(deps.pipeline, req.body, { requestId: req.id }); // stored before we answer
+      logEventIds(req, [eventId]);
+      // The lead row exists only once routing ran (asynchronously), so the id a client gets is the
+      // event's: GET /v1/leads/:id resolves it to the lead, or answers 202 with the event's status.
+      const leadUrl = leadUrlOf(eventId);
+      return reply
+        .code(duplicate ? 200 : 202)
+        .header('location', leadUrl)
+        .send({ eventId, status: duplicate ? 'duplicate' : 'accepted', leadUrl });
+    });
 }
 
 /** Where GET /v1/leads/:id answers for an event (relative to this server, as Location allows). */

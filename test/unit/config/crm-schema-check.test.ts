@@ -18,10 +18,21 @@ function describing(fields: Record<string, string[]> | Error): CrmConnector {
 
 const input = {
   mappings: {
-    'salesforce/Contact': { fields: [{ from: 'Email', to: 'email' }, { from: 'Account.Name', to: 'company' }, { from: 'Partner__r.Tier__c', to: 'custom.tier' }, { to: 'custom.full', concat: { fields: ['FirstName', 'LastName'] } }] },
+    'salesforce/Contact': {
+      fields: [
+        { from: 'Email', to: 'email' },
+        { from: 'Account.Name', to: 'company' },
+        { from: 'Partner__r.Tier__c', to: 'custom.tier' },
+        { to: 'custom.full', concat: { fields: ['FirstName', 'LastName'] } },
+      ],
+    },
     'api/lead': { fields: [{ from: 'anything', to: 'email' }] },
   },
-  routing: { reps: [{ id: 'ana', crmIds: {} }], pools: [{ id: 'p', strategy: 'round_robin', members: ['ana'] }], rules: [{ id: 'all', when: { match: 'always' }, action: { pool: 'p' } }] },
+  routing: {
+    reps: [{ id: 'ana', crmIds: {} }],
+    pools: [{ id: 'p', strategy: 'round_robin', members: ['ana'] }],
+    rules: [{ id: 'all', when: { match: 'always' }, action: { pool: 'p' } }],
+  },
 };
 const doc = () => {
   const parsed = parseConfigDocument(input);
@@ -33,21 +44,37 @@ describe('checkCrmSchema', () => {
   it('checks a Salesforce relationship field by its lookup (Account -> AccountId, Partner__r -> Partner__c)', async () => {
     const sf = describing({ Contact: ['Email', 'AccountId', 'FirstName'] });
     expect(await checkCrmSchema(doc(), { salesforce: sf })).toEqual([
-      { path: 'mappings["salesforce/Contact"].fields[2].from', message: "relationship 'Partner__r' does not exist in Salesforce Contact" },
-      { path: 'mappings["salesforce/Contact"].fields[3].concat.fields[1]', message: "field 'LastName' does not exist in Salesforce Contact" },
+      {
+        path: 'mappings["salesforce/Contact"].fields[2].from',
+        message: "relationship 'Partner__r' does not exist in Salesforce Contact",
+      },
+      {
+        path: 'mappings["salesforce/Contact"].fields[3].concat.fields[1]',
+        message: "field 'LastName' does not exist in Salesforce Contact",
+      },
     ]);
-    expect(await checkCrmSchema(doc(), { salesforce: describing({ Contact: ['Email', 'AccountId', 'Partner__c', 'FirstName', 'LastName'] }) })).toEqual([]);
+    expect(
+      await checkCrmSchema(doc(), {
+        salesforce: describing({ Contact: ['Email', 'AccountId', 'Partner__c', 'FirstName', 'LastName'] }),
+      }),
+    ).toEqual([]);
   });
 
   it('refuses when the CRM cannot be asked: not proven safe is not safe', async () => {
     expect(await checkCrmSchema(doc(), { salesforce: describing(new Error('CRM_TEMPORARY: 503')) })).toEqual([
-      { path: 'mappings["salesforce/Contact"]', message: 'could not read the Salesforce Contact schema from the CRM: CRM_TEMPORARY: 503' },
+      {
+        path: 'mappings["salesforce/Contact"]',
+        message: 'could not read the Salesforce Contact schema from the CRM: CRM_TEMPORARY: 503',
+      },
     ]);
   });
 
   describe('reasonField (the field owner writes set to the routing reason)', () => {
     const withReason = (reasonField: string) => {
-      const parsed = parseConfigDocument({ ...structuredClone(input), mappings: { 'salesforce/Lead': { fields: [{ from: 'Email', to: 'email' }], reasonField } } });
+      const parsed = parseConfigDocument({
+        ...structuredClone(input),
+        mappings: { 'salesforce/Lead': { fields: [{ from: 'Email', to: 'email' }], reasonField } },
+      });
       if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
       return parsed.doc;
     };
@@ -68,15 +95,34 @@ describe('checkCrmSchema', () => {
 
     it.each([
       { field: 'routeReason', message: "field 'routeReason' does not exist in Salesforce Lead" },
-      { field: 'Reason_Formula__c', message: "field 'Reason_Formula__c' of Salesforce Lead is read-only: owner writes cannot set it" },
-      { field: 'Reason_Score__c', message: "field 'Reason_Score__c' of Salesforce Lead is of type double; the reason is text (use a string or textarea field)" },
+      {
+        field: 'Reason_Formula__c',
+        message: "field 'Reason_Formula__c' of Salesforce Lead is read-only: owner writes cannot set it",
+      },
+      {
+        field: 'Reason_Score__c',
+        message:
+          "field 'Reason_Score__c' of Salesforce Lead is of type double; the reason is text (use a string or textarea field)",
+      },
     ])('refuses $field, naming the path', async ({ field, message }) => {
       expect(await checkCrmSchema(withReason(field), sf)).toEqual([{ path: at, message }]);
     });
 
     it('is refused on api/* mappings: an API lead has no CRM record to write to', () => {
-      const parsed = parseConfigDocument({ ...structuredClone(input), mappings: { 'api/lead': { fields: [{ from: 'email', to: 'email' }], reasonField: 'reason' } } });
-      expect(parsed).toEqual({ ok: false, errors: [{ path: 'mappings["api/lead"].reasonField', message: 'API leads have no CRM record to write a reason to; set reasonField on a hubspot/* or salesforce/* mapping' }] });
+      const parsed = parseConfigDocument({
+        ...structuredClone(input),
+        mappings: { 'api/lead': { fields: [{ from: 'email', to: 'email' }], reasonField: 'reason' } },
+      });
+      expect(parsed).toEqual({
+        ok: false,
+        errors: [
+          {
+            path: 'mappings["api/lead"].reasonField',
+            message:
+              'API leads have no CRM record to write a reason to; set reasonField on a hubspot/* or salesforce/* mapping',
+          },
+        ],
+      });
     });
   });
 

@@ -2,9 +2,20 @@ import { describe, expect, it } from 'vitest';
 import { diffConfig, formatChange } from '../../../src/config/diff.js';
 
 const doc = () => ({
-  mappings: { 'api/lead': { fields: [{ from: 'email', to: 'email' }, { from: 'company', to: 'company' }], ignore: [] } },
+  mappings: {
+    'api/lead': {
+      fields: [
+        { from: 'email', to: 'email' },
+        { from: 'company', to: 'company' },
+      ],
+      ignore: [],
+    },
+  },
   routing: {
-    reps: [{ id: 'ana', weight: 1, skills: ['smb'] }, { id: 'bo', weight: 1, skills: [] }],
+    reps: [
+      { id: 'ana', weight: 1, skills: ['smb'] },
+      { id: 'bo', weight: 1, skills: [] },
+    ],
     pools: [{ id: 'inbound', strategy: 'round_robin', members: ['ana', 'bo'] }],
     rules: [
       { id: 'dach', when: { field: 'country', op: 'in', value: ['DE'] }, action: { pool: 'inbound' } },
@@ -71,8 +82,12 @@ describe('diffConfig', () => {
   it('diffs against an empty document as one added key per section, and formats each change on one line', () => {
     const changes = diffConfig({}, doc());
     expect(changes.map((c) => c.path)).toEqual(['mappings', 'routing']);
-    expect(formatChange({ op: 'change', path: 'routing.reps[id=bo].weight', before: 1, after: 3 })).toBe('~ routing.reps[id=bo].weight: 1 -> 3');
-    expect(formatChange({ op: 'move', path: 'routing.rules[id=us]', from: 1, to: 0 })).toBe('> routing.rules[id=us]: moved from position 1 to 0');
+    expect(formatChange({ op: 'change', path: 'routing.reps[id=bo].weight', before: 1, after: 3 })).toBe(
+      '~ routing.reps[id=bo].weight: 1 -> 3',
+    );
+    expect(formatChange({ op: 'move', path: 'routing.rules[id=us]', from: 1, to: 0 })).toBe(
+      '> routing.rules[id=us]: moved from position 1 to 0',
+    );
   });
 
   it('compares lists of objects without ids position by position', () => {

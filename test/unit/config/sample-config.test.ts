@@ -4,15 +4,23 @@ import { parse as parseYaml } from 'yaml';
 import { parseConfigDocument } from '../../../src/config/index.js';
 import { diffConfig } from '../../../src/config/diff.js';
 
-const read = async (path: string) => parseYaml(await readFile(new URL(`../../../${path}`, import.meta.url), 'utf8')) as Record<string, unknown>;
+const read = async (path: string) =>
+  parseYaml(await readFile(new URL(`../../../${path}`, import.meta.url), 'utf8')) as Record<string, unknown>;
 
 describe('fixtures/config/sample.yaml', () => {
   it('validates: four mappings, 10 reps, 3 pools, 12 rules', async () => {
     const parsed = parseConfigDocument(await read('fixtures/config/sample.yaml'));
     expect(parsed.ok ? [] : parsed.errors).toEqual([]);
     if (!parsed.ok) return;
-    expect(Object.keys(parsed.doc.mappings)).toEqual(['hubspot/contact', 'salesforce/Lead', 'salesforce/Contact', 'api/lead']);
-    expect([parsed.doc.routing.reps.length, parsed.doc.routing.pools.length, parsed.doc.routing.rules.length]).toEqual([10, 3, 12]);
+    expect(Object.keys(parsed.doc.mappings)).toEqual([
+      'hubspot/contact',
+      'salesforce/Lead',
+      'salesforce/Contact',
+      'api/lead',
+    ]);
+    expect([parsed.doc.routing.reps.length, parsed.doc.routing.pools.length, parsed.doc.routing.rules.length]).toEqual([
+      10, 3, 12,
+    ]);
   });
 
   it('is made of the per-part fixtures, unchanged', async () => {

@@ -12,7 +12,16 @@ it('never prints a secret: not through the env, String(), JSON, or the logger', 
   let out = '';
   const sink = new Writable({ write: (chunk, _e, cb) => ((out += chunk.toString()), cb()) });
   const log = createLogger({ level: 'info' }, sink);
-  log.info({ req: { headers: { authorization: 'Bearer abc123', 'x-api-key': 'key-one-123456', 'x-hubspot-signature-v3': 'sig==' } }, hubspot: { clientSecret: 'cs-1', token: 'tok-1' }, env }, 'hello');
+  log.info(
+    {
+      req: {
+        headers: { authorization: 'Bearer abc123', 'x-api-key': 'key-one-123456', 'x-hubspot-signature-v3': 'sig==' },
+      },
+      hubspot: { clientSecret: 'cs-1', token: 'tok-1' },
+      env,
+    },
+    'hello',
+  );
   for (const s of ['abc123', 'key-one-123456', 'sig==', 'cs-1', 'tok-1']) expect(out).not.toContain(s);
   expect(out).toContain('[redacted]');
 });
@@ -22,8 +31,17 @@ it('scrubs a credential obtained at run time from every line, whatever carried i
   let out = '';
   const sink = new Writable({ write: (chunk, _e, cb) => ((out += chunk.toString()), cb()) });
   const log = createLogger({ level: 'trace' }, sink);
-  log.warn({ err: new Error(`INVALID_SESSION_ID: ${token.reveal()}`), url: `https://x.example/?access_token=${encodeURIComponent(token.reveal())}` }, `session "${token.reveal()}" refused`);
-  log.info({ req: { method: 'POST', url: '/webhooks/salesforce/outbound-token-abcdef0123', headers: { 'x-api-key': 'k' } } }, 'request');
+  log.warn(
+    {
+      err: new Error(`INVALID_SESSION_ID: ${token.reveal()}`),
+      url: `https://x.example/?access_token=${encodeURIComponent(token.reveal())}`,
+    },
+    `session "${token.reveal()}" refused`,
+  );
+  log.info(
+    { req: { method: 'POST', url: '/webhooks/salesforce/outbound-token-abcdef0123', headers: { 'x-api-key': 'k' } } },
+    'request',
+  );
   expect(out).not.toContain('runtime-token');
   expect(out).toContain('"url":"/webhooks/salesforce/[redacted]"');
   expect(out).not.toContain('x-api-key');

@@ -3,13 +3,29 @@ import { parseWebForms, Secret } from '../../../src/config/index.js';
 
 describe('WEB_FORMS', () => {
   it('reads each source with its defaults', () => {
-    const forms = parseWebForms(JSON.stringify({ website: { publicKey: 'pk_website_0123456789', allowedOrigins: ['https://www.acme.example'] } }));
-    expect([...forms]).toEqual([['website', { publicKey: 'pk_website_0123456789', allowedOrigins: ['https://www.acme.example'], honeypotField: '_gotcha' }]]);
+    const forms = parseWebForms(
+      JSON.stringify({ website: { publicKey: 'pk_website_0123456789', allowedOrigins: ['https://www.acme.example'] } }),
+    );
+    expect([...forms]).toEqual([
+      [
+        'website',
+        { publicKey: 'pk_website_0123456789', allowedOrigins: ['https://www.acme.example'], honeypotField: '_gotcha' },
+      ],
+    ]);
     expect(parseWebForms(undefined).size).toBe(0);
   });
 
   it('names every problem by its path, all at once', () => {
-    const bad = { website: { publicKey: 'short', allowedOrigins: ['https://www.acme.example/contact', 'acme.example'], honeypotField: '_key', extra: 1 }, 'bad name!': { publicKey: 'pk_website_0123456789', allowedOrigins: ['https://a.example'] }, shop: { publicKey: 'pk_shop_0123456789ab', allowedOrigins: [] } };
+    const bad = {
+      website: {
+        publicKey: 'short',
+        allowedOrigins: ['https://www.acme.example/contact', 'acme.example'],
+        honeypotField: '_key',
+        extra: 1,
+      },
+      'bad name!': { publicKey: 'pk_website_0123456789', allowedOrigins: ['https://a.example'] },
+      shop: { publicKey: 'pk_shop_0123456789ab', allowedOrigins: [] },
+    };
     expect(() => parseWebForms(JSON.stringify(bad))).toThrow(
       [
         'WEB_FORMS is not valid:',
@@ -25,7 +41,11 @@ describe('WEB_FORMS', () => {
   });
 
   it('refuses a public key that is a secret intake key', () => {
-    const forms = JSON.stringify({ website: { publicKey: 'intake-secret-0123456789', allowedOrigins: ['https://www.acme.example'] } });
-    expect(() => parseWebForms(forms, [new Secret('intake-secret-0123456789')])).toThrow('WEB_FORMS.website.publicKey: is one of INTAKE_API_KEYS');
+    const forms = JSON.stringify({
+      website: { publicKey: 'intake-secret-0123456789', allowedOrigins: ['https://www.acme.example'] },
+    });
+    expect(() => parseWebForms(forms, [new Secret('intake-secret-0123456789')])).toThrow(
+      'WEB_FORMS.website.publicKey: is one of INTAKE_API_KEYS',
+    );
   });
 });

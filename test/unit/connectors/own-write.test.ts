@@ -7,7 +7,11 @@ import { createSalesforceConnector } from '../../../connectors/salesforce/index.
 import { aSalesforceConfig } from './salesforce/helpers.js';
 
 const hubspot = (appId?: string) =>
-  createHubSpotConnector({ auth: { kind: 'private_app', token: 'pat-test-0000' }, clientSecret: 'client-secret-test', ...(appId !== undefined && { appId }) });
+  createHubSpotConnector({
+    auth: { kind: 'private_app', token: 'pat-test-0000' },
+    clientSecret: 'client-secret-test',
+    ...(appId !== undefined && { appId }),
+  });
 
 describe('isOwnWrite', () => {
   it('HubSpot: a change whose sourceId is the configured app id is ours, any other is not', () => {
@@ -22,7 +26,11 @@ describe('isOwnWrite', () => {
     expect(sf.isOwnWrite?.({ changeSource: 'com/salesforce/api/rest/60.0;client=router-prod' })).toBe(true);
     expect(sf.isOwnWrite?.({ changeSource: 'com/salesforce/api/rest/60.0;client=lead-router' })).toBe(false);
     expect(sf.isOwnWrite?.({ changeSource: 'com/salesforce/api/rest/60.0' })).toBe(false);
-    expect(createSalesforceConnector(aSalesforceConfig()).isOwnWrite?.({ changeSource: 'com/salesforce/api/soap/60.0;client=lead-router' })).toBe(true);
+    expect(
+      createSalesforceConnector(aSalesforceConfig()).isOwnWrite?.({
+        changeSource: 'com/salesforce/api/soap/60.0;client=lead-router',
+      }),
+    ).toBe(true);
   });
 });
 
@@ -31,7 +39,10 @@ describe('checkFieldPath', () => {
     const sf = createSalesforceConnector(aSalesforceConfig());
     const known = new Set(['Email', 'AccountId']);
     expect(sf.checkFieldPath?.('Account.Name', known)).toEqual({ ok: true });
-    expect(sf.checkFieldPath?.('Partner__r.Tier__c', known)).toEqual({ ok: false, message: "relationship 'Partner__r' does not exist" });
+    expect(sf.checkFieldPath?.('Partner__r.Tier__c', known)).toEqual({
+      ok: false,
+      message: "relationship 'Partner__r' does not exist",
+    });
     expect(sf.checkFieldPath?.('LastName', known)).toBeUndefined();
   });
 

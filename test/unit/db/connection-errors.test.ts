@@ -2,7 +2,8 @@ import { expect, it } from 'vitest';
 import { isDatabaseUnavailable } from '../../../src/db/index.js';
 
 const coded = (code: string, message = 'x') => Object.assign(new Error(message), { code });
-const onConnect = (code: string) => Object.assign(new Error(`connect ${code} 127.0.0.1:47532`), { code, syscall: 'connect' });
+const onConnect = (code: string) =>
+  Object.assign(new Error(`connect ${code} 127.0.0.1:47532`), { code, syscall: 'connect' });
 const inQuery = (cause: unknown) => Object.assign(new Error('Failed query: select 1'), { query: 'select 1', cause }); // drizzle's wrapping
 
 it('calls connection-class failures "unavailable", whatever wraps them', () => {
@@ -23,7 +24,16 @@ it('calls connection-class failures "unavailable", whatever wraps them', () => {
 });
 
 it('leaves statement errors alone (our bug or the input), and a client aborting its own body', () => {
-  for (const e of [coded('ECONNRESET', 'aborted'), inQuery(coded('23505', 'duplicate key value')), coded('23505', 'duplicate key value'), coded('22P05', 'unsupported Unicode escape sequence'), coded('42P01'), new Error('boom'), undefined, 'ECONNREFUSED']) {
+  for (const e of [
+    coded('ECONNRESET', 'aborted'),
+    inQuery(coded('23505', 'duplicate key value')),
+    coded('23505', 'duplicate key value'),
+    coded('22P05', 'unsupported Unicode escape sequence'),
+    coded('42P01'),
+    new Error('boom'),
+    undefined,
+    'ECONNREFUSED',
+  ]) {
     expect(isDatabaseUnavailable(e), String(e)).toBe(false);
   }
 });

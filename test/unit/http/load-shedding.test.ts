@@ -21,7 +21,13 @@ async function start(healthy: boolean): Promise<FastifyInstance> {
     bodyLimitBytes: 1024,
     checks: [],
     isShuttingDown: () => false,
-    loadShedding: { eventLoopDelayMs: 1000, eventLoopUtilization: 0, heapUsedBytes: 0, rssBytes: 0, healthCheck: async () => healthy },
+    loadShedding: {
+      eventLoopDelayMs: 1000,
+      eventLoopUtilization: 0,
+      heapUsedBytes: 0,
+      rssBytes: 0,
+      healthCheck: async () => healthy,
+    },
   });
   let handled = 0;
   app.post('/v1/probe', async () => ({ handled: ++handled }));
@@ -35,7 +41,10 @@ describe('under pressure', () => {
     const res = await a.inject({ method: 'POST', url: '/v1/probe', payload: { any: 'body' } });
     expect(res.statusCode).toBe(503);
     expect(res.headers['retry-after']).toBe('5');
-    expect(res.json()).toEqual({ code: 'OVERLOADED', message: 'the server is overloaded (health check): nothing was stored; retry after the Retry-After seconds' });
+    expect(res.json()).toEqual({
+      code: 'OVERLOADED',
+      message: 'the server is overloaded (health check): nothing was stored; retry after the Retry-After seconds',
+    });
     // Still refused on the next try: the handler never ran.
     expect((await a.inject({ method: 'POST', url: '/v1/probe' })).statusCode).toBe(503);
   });
@@ -50,7 +59,12 @@ describe('under pressure', () => {
     const ready = await a.inject({ url: '/readyz' });
     expect(ready.statusCode).toBe(503);
     expect(ready.headers['retry-after']).toBe('5');
-    expect(ready.json()).toEqual({ code: 'OVERLOADED', message: 'shedding load: health check', checks: {}, pressure: { reason: 'healthCheck' } });
+    expect(ready.json()).toEqual({
+      code: 'OVERLOADED',
+      message: 'shedding load: health check',
+      checks: {},
+      pressure: { reason: 'healthCheck' },
+    });
   });
 
   it('lets everything through when not pressed', async () => {
@@ -64,8 +78,22 @@ describe('under pressure', () => {
 
 describe('limits from the environment', () => {
   it('defaults to a one-second event-loop delay, the rest off; a blank value counts as unset', () => {
-    expect(loadSheddingFromEnv(parseEnv({ SHED_RSS_BYTES: '' }))).toEqual({ eventLoopDelayMs: 1000, eventLoopUtilization: 0, heapUsedBytes: 0, rssBytes: 0 });
-    expect(loadSheddingFromEnv(parseEnv({ SHED_EVENT_LOOP_DELAY_MS: '0', SHED_EVENT_LOOP_UTILIZATION: '0.98', SHED_HEAP_USED_BYTES: '1500000000', SHED_RSS_BYTES: '2000000000' }))).toEqual({
+    expect(loadSheddingFromEnv(parseEnv({ SHED_RSS_BYTES: '' }))).toEqual({
+      eventLoopDelayMs: 1000,
+      eventLoopUtilization: 0,
+      heapUsedBytes: 0,
+      rssBytes: 0,
+    });
+    expect(
+      loadSheddingFromEnv(
+        parseEnv({
+          SHED_EVENT_LOOP_DELAY_MS: '0',
+          SHED_EVENT_LOOP_UTILIZATION: '0.98',
+          SHED_HEAP_USED_BYTES: '1500000000',
+          SHED_RSS_BYTES: '2000000000',
+        }),
+      ),
+    ).toEqual({
       eventLoopDelayMs: 0,
       eventLoopUtilization: 0.98,
       heapUsedBytes: 1_500_000_000,
@@ -80,8 +108,12 @@ describe('limits from the environment', () => {
 
 describe('the message', () => {
   it('names the limit that tripped with its figures', () => {
-    expect(describePressure({ reason: 'eventLoopDelay', value: 1234.5678, limit: 1000 })).toBe('event loop delay 1234.568 ms over the limit of 1000 ms');
-    expect(describePressure({ reason: 'rssBytes', value: 2_100_000_000, limit: 2_000_000_000 })).toBe('resident memory 2100000000 bytes over the limit of 2000000000 bytes');
+    expect(describePressure({ reason: 'eventLoopDelay', value: 1234.5678, limit: 1000 })).toBe(
+      'event loop delay 1234.568 ms over the limit of 1000 ms',
+    );
+    expect(describePressure({ reason: 'rssBytes', value: 2_100_000_000, limit: 2_000_000_000 })).toBe(
+      'resident memory 2100000000 bytes over the limit of 2000000000 bytes',
+    );
     expect(describePressure({ reason: 'healthCheck' })).toBe('health check');
   });
 });

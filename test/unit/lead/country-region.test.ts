@@ -1,10 +1,26 @@
 import { describe, expect, it } from 'vitest';
-import { isCountryCode, isFreeEmailDomain, toCountryCode, toUsCaRegionCode, usCaRegions } from '../../../src/lead/index.js';
+import {
+  isCountryCode,
+  isFreeEmailDomain,
+  toCountryCode,
+  toUsCaRegionCode,
+  usCaRegions,
+} from '../../../src/lead/index.js';
 
 describe('toCountryCode', () => {
   it.each([
-    ['Deutschland', 'DE'], ['Allemagne', 'DE'], ['Alemania', 'DE'], ['Duitsland', 'DE'], ['Estados Unidos', 'US'],
-    ['Vereinigtes Königreich', 'GB'], ['USA', 'US'], ['gbr', 'GB'], ['Türkiye', 'TR'], ['turkey', 'TR'], ['South Korea', 'KR'], ['Holland', 'NL'],
+    ['Deutschland', 'DE'],
+    ['Allemagne', 'DE'],
+    ['Alemania', 'DE'],
+    ['Duitsland', 'DE'],
+    ['Estados Unidos', 'US'],
+    ['Vereinigtes Königreich', 'GB'],
+    ['USA', 'US'],
+    ['gbr', 'GB'],
+    ['Türkiye', 'TR'],
+    ['turkey', 'TR'],
+    ['South Korea', 'KR'],
+    ['Holland', 'NL'],
   ])('%s -> %s', (name, code) => {
     expect(toCountryCode(name)).toBe(code);
   });
@@ -32,7 +48,14 @@ describe('toUsCaRegionCode', () => {
   });
 
   it.each([
-    ['Texas', 'TX'], ['tx', 'TX'], ['  north carolina ', 'NC'], ['Washington D.C.', 'DC'], ['Washington', 'WA'], ['British Columbia', 'BC'], ['Newfoundland', 'NL'], ['YUKON', 'YT'],
+    ['Texas', 'TX'],
+    ['tx', 'TX'],
+    ['  north carolina ', 'NC'],
+    ['Washington D.C.', 'DC'],
+    ['Washington', 'WA'],
+    ['British Columbia', 'BC'],
+    ['Newfoundland', 'NL'],
+    ['YUKON', 'YT'],
   ])('%s -> %s', (name, code) => {
     expect(toUsCaRegionCode(name)).toBe(code);
   });
@@ -45,7 +68,9 @@ describe('toUsCaRegionCode', () => {
 
 describe('isFreeEmailDomain', () => {
   it('knows free providers, including country variants, and not companies', () => {
-    expect(['gmail.com', 'googlemail.com', 'hotmail.co.uk', 'gmx.de', 'proton.me', 'icloud.com'].filter(isFreeEmailDomain)).toHaveLength(6);
+    expect(
+      ['gmail.com', 'googlemail.com', 'hotmail.co.uk', 'gmx.de', 'proton.me', 'icloud.com'].filter(isFreeEmailDomain),
+    ).toHaveLength(6);
     expect(['acme.com', 'google.com', 'microsoft.com', 'salesforce.com'].filter(isFreeEmailDomain)).toEqual([]);
   });
 });

@@ -5,7 +5,15 @@ const source = { crm: 'hubspot', objectType: 'contact', id: '1' } as const;
 
 describe('leadSchema', () => {
   it('normalises: trims, lower-cases email and domains, upper-cases the country, defaults custom', () => {
-    expect(leadSchema.parse({ source, email: ' Ana@ACME.com ', emailDomain: 'ACME.com', country: ' de ', firstName: ' Ana ' })).toEqual({
+    expect(
+      leadSchema.parse({
+        source,
+        email: ' Ana@ACME.com ',
+        emailDomain: 'ACME.com',
+        country: ' de ',
+        firstName: ' Ana ',
+      }),
+    ).toEqual({
       source,
       email: 'ana@acme.com',
       emailDomain: 'acme.com',

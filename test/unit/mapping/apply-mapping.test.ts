@@ -13,25 +13,62 @@ describe('applyMapping: warnings name the field', () => {
   });
 
   it('reports every field the record carries that no mapping uses, with its value', () => {
-    const { lead, warnings } = applyMapping(aRecord({ email: 'a@acme.com', company: 'Acme', hs_object_id: '1', favorite_color: 'teal', fax: null }), mapping);
+    const { lead, warnings } = applyMapping(
+      aRecord({ email: 'a@acme.com', company: 'Acme', hs_object_id: '1', favorite_color: 'teal', fax: null }),
+      mapping,
+    );
     expect(warnings).toEqual([
-      { code: 'FIELD_UNMAPPED', field: 'favorite_color', raw: 'teal', message: 'favorite_color is not used by the mapping (map it, or list it under ignore)' },
-      { code: 'FIELD_UNMAPPED', field: 'fax', raw: null, message: 'fax is not used by the mapping (map it, or list it under ignore)' },
+      {
+        code: 'FIELD_UNMAPPED',
+        field: 'favorite_color',
+        raw: 'teal',
+        message: 'favorite_color is not used by the mapping (map it, or list it under ignore)',
+      },
+      {
+        code: 'FIELD_UNMAPPED',
+        field: 'fax',
+        raw: null,
+        message: 'fax is not used by the mapping (map it, or list it under ignore)',
+      },
     ]);
     expect(lead).not.toHaveProperty('favorite_color');
   });
 
   it('reports a required canonical field the lead lacks, and the CRM fields it came from', () => {
     const { warnings } = applyMapping(aRecord({ email: 'a@acme.com', company: '  ' }), mapping);
-    expect(warnings).toEqual([{ code: 'REQUIRED_MISSING', field: 'company', from: ['company'], message: 'company is required but company gave no usable value' }]);
+    expect(warnings).toEqual([
+      {
+        code: 'REQUIRED_MISSING',
+        field: 'company',
+        from: ['company'],
+        message: 'company is required but company gave no usable value',
+      },
+    ]);
   });
 
   it('reports a failed transform with the CRM field, the target and the raw value, and keeps the lead', () => {
-    const { lead, warnings } = applyMapping(aRecord({ email: 'a@acme.com', company: 'Acme', country: 'Atlantis' }), mapping);
+    const { lead, warnings } = applyMapping(
+      aRecord({ email: 'a@acme.com', company: 'Acme', country: 'Atlantis' }),
+      mapping,
+    );
     expect(warnings).toEqual([
-      { code: 'TRANSFORM_FAILED', field: 'country', target: 'country', transform: 'country', raw: 'Atlantis', message: 'country -> country: "Atlantis" is not a country name or ISO code' },
+      {
+        code: 'TRANSFORM_FAILED',
+        field: 'country',
+        target: 'country',
+        transform: 'country',
+        raw: 'Atlantis',
+        message: 'country -> country: "Atlantis" is not a country name or ISO code',
+      },
     ]);
-    expect(lead).toEqual({ source: { crm: 'hubspot', objectType: 'contact', id: 'r1' }, custom: {}, email: 'a@acme.com', company: 'Acme', emailDomain: 'acme.com', freeEmail: false });
+    expect(lead).toEqual({
+      source: { crm: 'hubspot', objectType: 'contact', id: 'r1' },
+      custom: {},
+      email: 'a@acme.com',
+      company: 'Acme',
+      emailDomain: 'acme.com',
+      freeEmail: false,
+    });
   });
 
   it('a required field whose value failed gets both warnings', () => {
@@ -67,7 +104,10 @@ describe('applyMapping: free email', () => {
 
   it('flags from a mapped emailDomain too', () => {
     const m = aMapping({ fields: [{ from: 'mail_domain', to: 'emailDomain' }] });
-    expect(applyMapping(aRecord({ mail_domain: 'Outlook.com' }), m).lead).toMatchObject({ emailDomain: 'outlook.com', freeEmail: true });
+    expect(applyMapping(aRecord({ mail_domain: 'Outlook.com' }), m).lead).toMatchObject({
+      emailDomain: 'outlook.com',
+      freeEmail: true,
+    });
   });
 });
 
@@ -76,13 +116,21 @@ describe('applyMapping: sources and defaults', () => {
     const m = aMapping({ fields: [{ to: 'employeeCount', firstOf: ['a', 'b', 'c'], transforms: ['number'] }] });
     expect(applyMapping(aRecord({ a: '', b: null, c: '12' }), m).lead.employeeCount).toBe(12);
     expect(applyMapping(aRecord({ a: '5', c: '12' }), m).lead.employeeCount).toBe(5);
-    expect(applyMapping(aRecord({ a: ' ', b: 'lots' }), m).warnings).toMatchObject([{ code: 'TRANSFORM_FAILED', field: 'b', raw: 'lots' }]);
+    expect(applyMapping(aRecord({ a: ' ', b: 'lots' }), m).warnings).toMatchObject([
+      { code: 'TRANSFORM_FAILED', field: 'b', raw: 'lots' },
+    ]);
   });
 
   it('concat joins the non-empty fields with the separator', () => {
-    const m = aMapping({ fields: [{ to: 'custom.fullName', concat: { fields: ['first', 'middle', 'last'], separator: ' ' } }] });
-    expect(applyMapping(aRecord({ first: ' Ana ', middle: '', last: 'Keller' }), m).lead.custom).toEqual({ fullName: 'Ana Keller' });
-    expect(applyMapping(aRecord({ first: 'Ana', middle: 'M', last: 'Keller' }), m).lead.custom).toEqual({ fullName: 'Ana M Keller' });
+    const m = aMapping({
+      fields: [{ to: 'custom.fullName', concat: { fields: ['first', 'middle', 'last'], separator: ' ' } }],
+    });
+    expect(applyMapping(aRecord({ first: ' Ana ', middle: '', last: 'Keller' }), m).lead.custom).toEqual({
+      fullName: 'Ana Keller',
+    });
+    expect(applyMapping(aRecord({ first: 'Ana', middle: 'M', last: 'Keller' }), m).lead.custom).toEqual({
+      fullName: 'Ana M Keller',
+    });
     expect(applyMapping(aRecord({}), m).lead.custom).toEqual({});
   });
 
@@ -91,7 +139,14 @@ describe('applyMapping: sources and defaults', () => {
     const { lead, warnings } = applyMapping(aRecord({ first: 'Ana', last: { value: 'Keller' } }), m);
     expect(lead.custom).toEqual({});
     expect(warnings).toEqual([
-      { code: 'TRANSFORM_FAILED', field: 'first+last', target: 'custom.fullName', transform: 'concat', raw: ['Ana', { value: 'Keller' }], message: 'first+last -> custom.fullName: last is {"value":"Keller"}, not text to join' },
+      {
+        code: 'TRANSFORM_FAILED',
+        field: 'first+last',
+        target: 'custom.fullName',
+        transform: 'concat',
+        raw: ['Ana', { value: 'Keller' }],
+        message: 'first+last -> custom.fullName: last is {"value":"Keller"}, not text to join',
+      },
     ]);
   });
 
@@ -126,32 +181,79 @@ describe('applyMapping: canonical types', () => {
   });
 
   it('normalises without transforms: trimmed, lower-cased email, numbers as numbers, lists split on ";"', () => {
-    const { lead, warnings } = applyMapping(aRecord({ email: ' Ana@ACME.com ', country: 'de', employees: '1,200', web: 'WWW.Acme.com', products: 'A; B;;', zip: 80331, lang: 'DE' }), m);
+    const { lead, warnings } = applyMapping(
+      aRecord({
+        email: ' Ana@ACME.com ',
+        country: 'de',
+        employees: '1,200',
+        web: 'WWW.Acme.com',
+        products: 'A; B;;',
+        zip: 80331,
+        lang: 'DE',
+      }),
+      m,
+    );
     expect(warnings).toEqual([]);
-    expect(lead).toMatchObject({ email: 'ana@acme.com', country: 'DE', employeeCount: 1200, websiteDomain: 'acme.com', productInterest: ['A', 'B'], postalCode: '80331', language: 'de' });
+    expect(lead).toMatchObject({
+      email: 'ana@acme.com',
+      country: 'DE',
+      employeeCount: 1200,
+      websiteDomain: 'acme.com',
+      productInterest: ['A', 'B'],
+      postalCode: '80331',
+      language: 'de',
+    });
   });
 
   it('refuses what the canonical type cannot hold and says which transform would help', () => {
     const { warnings } = applyMapping(aRecord({ country: 'Germany', employees: '-3', web: 'https://acme.com/x' }), m);
     expect(warnings.map((w) => [w.field, w.code, w.message])).toEqual([
-      ['country', 'TRANSFORM_FAILED', 'country -> country: "Germany" is not an ISO 3166-1 alpha-2 code (add the country transform)'],
+      [
+        'country',
+        'TRANSFORM_FAILED',
+        'country -> country: "Germany" is not an ISO 3166-1 alpha-2 code (add the country transform)',
+      ],
       ['employees', 'TRANSFORM_FAILED', 'employees -> employeeCount: "-3" is below 0'],
-      ['web', 'TRANSFORM_FAILED', 'web -> websiteDomain: "https://acme.com/x" is not a domain (add the domain transform to take it from a URL or email)'],
+      [
+        'web',
+        'TRANSFORM_FAILED',
+        'web -> websiteDomain: "https://acme.com/x" is not a domain (add the domain transform to take it from a URL or email)',
+      ],
     ]);
   });
 
   it('custom fields keep text, numbers, booleans and text lists, and refuse objects', () => {
     const c = aMapping({ fields: ['a', 'b', 'c', 'd', 'e'].map((k) => ({ from: k, to: `custom.${k}` })) });
-    const { lead, warnings } = applyMapping(aRecord({ a: ' x ', b: 3, c: false, d: ['p', 'q'], e: { nested: true } }), c);
+    const { lead, warnings } = applyMapping(
+      aRecord({ a: ' x ', b: 3, c: false, d: ['p', 'q'], e: { nested: true } }),
+      c,
+    );
     expect(lead.custom).toEqual({ a: 'x', b: 3, c: false, d: ['p', 'q'] });
-    expect(warnings).toMatchObject([{ code: 'TRANSFORM_FAILED', field: 'e', target: 'custom.e', transform: 'to custom.e' }]);
+    expect(warnings).toMatchObject([
+      { code: 'TRANSFORM_FAILED', field: 'e', target: 'custom.e', transform: 'to custom.e' },
+    ]);
   });
 });
 
 describe('compileMapping', () => {
   it('throws CONFIG_INVALID with every path for a mapping validateMapping rejects', () => {
-    const bad = aMapping({ fields: [{ from: 'x', to: 'nickname' }, { from: 'y', to: 'custom.y', transforms: [{ op: 'regex', pattern: '(' }] }] });
-    expect(() => compileMapping(bad)).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID', details: { errors: [expect.objectContaining({ path: 'fields[0].to' }), expect.objectContaining({ path: 'fields[1].transforms[0].pattern' })] } }));
+    const bad = aMapping({
+      fields: [
+        { from: 'x', to: 'nickname' },
+        { from: 'y', to: 'custom.y', transforms: [{ op: 'regex', pattern: '(' }] },
+      ],
+    });
+    expect(() => compileMapping(bad)).toThrow(
+      expect.objectContaining({
+        code: 'CONFIG_INVALID',
+        details: {
+          errors: [
+            expect.objectContaining({ path: 'fields[0].to' }),
+            expect.objectContaining({ path: 'fields[1].transforms[0].pattern' }),
+          ],
+        },
+      }),
+    );
   });
 
   it('copies the record ref, so the lead never aliases connector data', () => {

@@ -13,7 +13,8 @@ describe.each(fixtureNames)('fixtures: %s', (name) => {
   });
 
   it('maps every sample record to a lead that satisfies leadSchema', () => {
-    for (const record of records) expect(leadSchema.safeParse(applyMapping(record, mapping).lead).error).toBeUndefined();
+    for (const record of records)
+      expect(leadSchema.safeParse(applyMapping(record, mapping).lead).error).toBeUndefined();
   });
 });
 
@@ -51,7 +52,15 @@ describe('fixtures: expected leads', () => {
 
   it('hubspot/contact: a free-mail contact and a broken one', () => {
     const [, bo, carla] = loadRecords('hubspot-contact').map((r) => applyMapping(r, loadMapping('hubspot-contact')));
-    expect(bo!.lead).toMatchObject({ freeEmail: true, emailDomain: 'gmail.com', country: 'US', region: 'CA', employeeCount: 1000, annualRevenue: 1200000.5, leadSource: 'Offline' });
+    expect(bo!.lead).toMatchObject({
+      freeEmail: true,
+      emailDomain: 'gmail.com',
+      country: 'US',
+      region: 'CA',
+      employeeCount: 1000,
+      annualRevenue: 1200000.5,
+      leadSource: 'Offline',
+    });
     expect(carla!.lead).toMatchObject({ email: 'carla@example-corp.io', firstName: 'Carla' });
     expect(warningsOf('hubspot-contact', 2)).toEqual([
       'REQUIRED_MISSING company',
@@ -75,25 +84,67 @@ describe('fixtures: expected leads', () => {
       createdAt: '2024-05-01T09:30:00.000Z',
       custom: { status: 'open - not contacted', emailOptOut: false },
     });
-    expect(warningsOf('salesforce-lead', 2)).toEqual(['TRANSFORM_FAILED Email', 'REQUIRED_MISSING email', 'TRANSFORM_FAILED NumberOfEmployees', 'TRANSFORM_FAILED CreatedDate']);
+    expect(warningsOf('salesforce-lead', 2)).toEqual([
+      'TRANSFORM_FAILED Email',
+      'REQUIRED_MISSING email',
+      'TRANSFORM_FAILED NumberOfEmployees',
+      'TRANSFORM_FAILED CreatedDate',
+    ]);
   });
 
   it('salesforce/Contact: account fields and mailing address', () => {
     const { lead } = applyMapping(loadRecords('salesforce-contact')[0]!, loadMapping('salesforce-contact'));
-    expect(lead).toMatchObject({ company: 'Initech SA', websiteDomain: 'initech.fr', country: 'FR', phone: '+33 6 12 34 56 78', annualRevenue: 2.1e9 });
+    expect(lead).toMatchObject({
+      company: 'Initech SA',
+      websiteDomain: 'initech.fr',
+      country: 'FR',
+      phone: '+33 6 12 34 56 78',
+      annualRevenue: 2.1e9,
+    });
     expect(warningsOf('salesforce-contact', 1)).toEqual(['FIELD_UNMAPPED Birthdate']);
   });
 
   it('api/lead: camelCase input, arrays, offsets, first campaign', () => {
     const { lead } = applyMapping(loadRecords('api-lead')[0]!, loadMapping('api-lead'));
-    expect(lead).toMatchObject({ campaign: 'spring-launch', productInterest: ['Fleet', 'Analytics'], score: 87, language: 'ja', createdAt: '2024-05-01T09:30:00.000Z', custom: { marketingConsent: true } });
-    expect(applyMapping(loadRecords('api-lead')[1]!, loadMapping('api-lead')).lead).toMatchObject({ campaign: 'q2-webinar', country: 'DE', freeEmail: true, leadSource: 'Webinar' });
+    expect(lead).toMatchObject({
+      campaign: 'spring-launch',
+      productInterest: ['Fleet', 'Analytics'],
+      score: 87,
+      language: 'ja',
+      createdAt: '2024-05-01T09:30:00.000Z',
+      custom: { marketingConsent: true },
+    });
+    expect(applyMapping(loadRecords('api-lead')[1]!, loadMapping('api-lead')).lead).toMatchObject({
+      campaign: 'q2-webinar',
+      country: 'DE',
+      freeEmail: true,
+      leadSource: 'Webinar',
+    });
   });
 
   it('salesforce/Lead: the fields a connector must fetch', () => {
     expect(mappedCrmFields(loadMapping('salesforce-lead'))).toEqual([
-      'Email', 'FirstName', 'LastName', 'Phone', 'MobilePhone', 'Company', 'Website', 'Country', 'State', 'City', 'PostalCode', 'Industry',
-      'NumberOfEmployees', 'AnnualRevenue', 'LeadSource', 'OwnerId', 'CreatedDate', 'Rating', 'Product_Interest__c', 'Status', 'HasOptedOutOfEmail',
+      'Email',
+      'FirstName',
+      'LastName',
+      'Phone',
+      'MobilePhone',
+      'Company',
+      'Website',
+      'Country',
+      'State',
+      'City',
+      'PostalCode',
+      'Industry',
+      'NumberOfEmployees',
+      'AnnualRevenue',
+      'LeadSource',
+      'OwnerId',
+      'CreatedDate',
+      'Rating',
+      'Product_Interest__c',
+      'Status',
+      'HasOptedOutOfEmail',
     ]);
   });
 });

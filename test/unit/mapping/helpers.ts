@@ -2,7 +2,14 @@
 // that folder's owner takes them, because this change may only touch mapping and lead paths.
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
-import { applyMapping, mappingSchema, type Mapping, type MappingInput, type MappingResult, type SourceRecord } from '../../../src/mapping/index.js';
+import {
+  applyMapping,
+  mappingSchema,
+  type Mapping,
+  type MappingInput,
+  type MappingResult,
+  type SourceRecord,
+} from '../../../src/mapping/index.js';
 
 const root = new URL('../../../fixtures/', import.meta.url);
 
@@ -26,8 +33,14 @@ export function aRecord(fields: Record<string, unknown>, id = 'r1'): SourceRecor
 }
 
 /** Map one raw value through `transforms` into custom.out (or `to`): the value and the warnings. */
-export function mapValue(raw: unknown, transforms: MappingInput['fields'][number]['transforms'], to = 'custom.out'): { value: unknown; result: MappingResult } {
+export function mapValue(
+  raw: unknown,
+  transforms: MappingInput['fields'][number]['transforms'],
+  to = 'custom.out',
+): { value: unknown; result: MappingResult } {
   const result = applyMapping(aRecord({ in: raw }), aMapping({ fields: [{ from: 'in', to, transforms }] }));
-  const value = to.startsWith('custom.') ? result.lead.custom[to.slice(7)] : (result.lead as Record<string, unknown>)[to];
+  const value = to.startsWith('custom.')
+    ? result.lead.custom[to.slice(7)]
+    : (result.lead as Record<string, unknown>)[to];
   return { value, result };
 }

@@ -7,7 +7,31 @@ import { aMapping, fixtureNames, loadMapping } from './helpers.js';
 // compileMapping builds leads without a zod parse; this is what keeps it honest: whatever a
 // CRM sends, the lead satisfies leadSchema and parsing it changes nothing.
 const plausible = fc.oneof(
-  fc.constantFrom('', ' ', 'Germany', 'DE', 'usa', 'California', 'ana@acme.com', ' Bo@Gmail.com ', 'https://www.acme.com/x', '1,200', '50-100', '1000+', '-3', '2024-02-30', '2024-05-01T09:30:00Z', '1714555800000', 'yes', 'NEW', 'Hot', 'a;b', 'xn--mnchen-3ya.de', 'münchen.de', 'Côte d’Ivoire'),
+  fc.constantFrom(
+    '',
+    ' ',
+    'Germany',
+    'DE',
+    'usa',
+    'California',
+    'ana@acme.com',
+    ' Bo@Gmail.com ',
+    'https://www.acme.com/x',
+    '1,200',
+    '50-100',
+    '1000+',
+    '-3',
+    '2024-02-30',
+    '2024-05-01T09:30:00Z',
+    '1714555800000',
+    'yes',
+    'NEW',
+    'Hot',
+    'a;b',
+    'xn--mnchen-3ya.de',
+    'münchen.de',
+    'Côte d’Ivoire',
+  ),
   fc.string(),
   fc.double(),
   fc.integer(),
@@ -19,7 +43,11 @@ const plausible = fc.oneof(
 
 function recordArb(fieldNames: string[]): fc.Arbitrary<SourceRecord> {
   return fc.record({
-    ref: fc.record({ crm: fc.constantFrom('hubspot', 'salesforce', 'api') as fc.Arbitrary<'hubspot'>, objectType: fc.constantFrom('contact', 'Lead'), id: fc.string({ minLength: 1 }) }),
+    ref: fc.record({
+      crm: fc.constantFrom('hubspot', 'salesforce', 'api') as fc.Arbitrary<'hubspot'>,
+      objectType: fc.constantFrom('contact', 'Lead'),
+      id: fc.string({ minLength: 1 }),
+    }),
     fields: fc.dictionary(fc.constantFrom(...fieldNames, 'extra_field'), plausible, { maxKeys: fieldNames.length + 1 }),
   });
 }
@@ -27,7 +55,9 @@ function recordArb(fieldNames: string[]): fc.Arbitrary<SourceRecord> {
 describe('leadSchema holds for every mapped lead', () => {
   it.each(fixtureNames)('%s mapping over arbitrary values', (name) => {
     const mapping = loadMapping(name);
-    const fields = mapping.fields.flatMap((f) => [f.from, ...(f.firstOf ?? []), ...(f.concat?.fields ?? [])]).filter((x): x is string => !!x);
+    const fields = mapping.fields
+      .flatMap((f) => [f.from, ...(f.firstOf ?? []), ...(f.concat?.fields ?? [])])
+      .filter((x): x is string => !!x);
     fc.assert(
       fc.property(recordArb(fields), (record) => {
         const { lead } = applyMapping(record, mapping);
@@ -57,7 +87,10 @@ describe('leadSchema holds for every mapped lead', () => {
 // Found by the property above (seed 396042651): `country` maps a list element by element, so a
 // list must still meet the target's own check instead of landing in lead.country as an array.
 it('refuses a list where one country is expected, and says so', () => {
-  const { lead, warnings } = applyMapping({ ref: { crm: 'api', objectType: 'lead', id: 'x' }, fields: { email: 'a@acme.com', country: ['AD'] } }, loadMapping('api-lead'));
+  const { lead, warnings } = applyMapping(
+    { ref: { crm: 'api', objectType: 'lead', id: 'x' }, fields: { email: 'a@acme.com', country: ['AD'] } },
+    loadMapping('api-lead'),
+  );
   expect(lead.country).toBeUndefined();
   expect(warnings).toContainEqual(expect.objectContaining({ code: 'TRANSFORM_FAILED', field: 'country' }));
 });

@@ -25,7 +25,13 @@ describe('text transforms', () => {
   });
 
   it('lower fails on an object, naming field, transform and raw value', () => {
-    expect(failure({ a: 1 }, ['lower'])).toMatchObject({ code: 'TRANSFORM_FAILED', field: 'in', target: 'custom.out', transform: 'lower', raw: { a: 1 } });
+    expect(failure({ a: 1 }, ['lower'])).toMatchObject({
+      code: 'TRANSFORM_FAILED',
+      field: 'in',
+      target: 'custom.out',
+      transform: 'lower',
+      raw: { a: 1 },
+    });
   });
 });
 
@@ -50,14 +56,30 @@ describe('number', () => {
 
 describe('boolean', () => {
   it.each([
-    [true, true], ['true', true], ['Yes', true], [' y ', true], ['1', true], [1, true], ['on', true], ['checked', true],
-    [false, false], ['FALSE', false], ['no', false], ['0', false], [0, false], ['off', false],
+    [true, true],
+    ['true', true],
+    ['Yes', true],
+    [' y ', true],
+    ['1', true],
+    [1, true],
+    ['on', true],
+    ['checked', true],
+    [false, false],
+    ['FALSE', false],
+    ['no', false],
+    ['0', false],
+    [0, false],
+    ['off', false],
   ])('%j -> %j', (raw, expected) => {
     expect(mapValue(raw, ['boolean']).value).toBe(expected);
   });
 
   it.each(['maybe', 2, 'truthy'])('rejects %j', (raw) => {
-    expect(failure(raw, ['boolean'])).toMatchObject({ transform: 'boolean', raw, message: expect.stringContaining('not a yes/no value') });
+    expect(failure(raw, ['boolean'])).toMatchObject({
+      transform: 'boolean',
+      raw,
+      message: expect.stringContaining('not a yes/no value'),
+    });
   });
 });
 
@@ -79,27 +101,51 @@ describe('date', () => {
     expect(mapValue(1714555800, [{ op: 'date', epoch: 's' }]).value).toBe('2024-05-01T09:30:00.000Z');
   });
 
-  it.each(['05/03/2024', '2024-02-30', '2023-02-29', '2024-13-01', 'yesterday', '10000-01-01', true])('rejects %j', (raw) => {
-    expect(failure(raw, ['date'])).toMatchObject({ transform: 'date', raw });
-  });
+  it.each(['05/03/2024', '2024-02-30', '2023-02-29', '2024-13-01', 'yesterday', '10000-01-01', true])(
+    'rejects %j',
+    (raw) => {
+      expect(failure(raw, ['date'])).toMatchObject({ transform: 'date', raw });
+    },
+  );
 });
 
 describe('country', () => {
   it.each([
-    ['Germany', 'DE'], ['deutschland', 'DE'], ['DEU', 'DE'], ['de', 'DE'], [' United States ', 'US'], ['U.S.A.', 'US'],
-    ['UK', 'GB'], ['England', 'GB'], ['Côte d’Ivoire', 'CI'], ['cote divoire', 'CI'], ['The Netherlands', 'NL'], ['Japon', 'JP'],
+    ['Germany', 'DE'],
+    ['deutschland', 'DE'],
+    ['DEU', 'DE'],
+    ['de', 'DE'],
+    [' United States ', 'US'],
+    ['U.S.A.', 'US'],
+    ['UK', 'GB'],
+    ['England', 'GB'],
+    ['Côte d’Ivoire', 'CI'],
+    ['cote divoire', 'CI'],
+    ['The Netherlands', 'NL'],
+    ['Japon', 'JP'],
   ])('%j -> %s', (raw, expected) => {
     expect(mapValue(raw, ['country']).value).toBe(expected);
   });
 
   it.each(['Atlantis', 'XX', 'Congo', 42])('rejects %j (unknown, unassigned or ambiguous)', (raw) => {
-    expect(failure(raw, ['country'])).toMatchObject({ transform: 'country', raw, message: expect.stringContaining('is not a country') });
+    expect(failure(raw, ['country'])).toMatchObject({
+      transform: 'country',
+      raw,
+      message: expect.stringContaining('is not a country'),
+    });
   });
 });
 
 describe('state', () => {
   it.each([
-    ['California', 'CA'], ['new york', 'NY'], ['ny', 'NY'], ['District of Columbia', 'DC'], ['Québec', 'QC'], ['quebec', 'QC'], ['Ontario', 'ON'], ['PEI', 'PE'],
+    ['California', 'CA'],
+    ['new york', 'NY'],
+    ['ny', 'NY'],
+    ['District of Columbia', 'DC'],
+    ['Québec', 'QC'],
+    ['quebec', 'QC'],
+    ['Ontario', 'ON'],
+    ['PEI', 'PE'],
   ])('%j -> %s', (raw, expected) => {
     expect(mapValue(raw, ['state']).value).toBe(expected);
   });
@@ -142,7 +188,10 @@ describe('map', () => {
   });
 
   it('a null default leaves the field out quietly', () => {
-    expect(mapValue('Lukewarm', [{ op: 'map', values, default: null }])).toMatchObject({ value: undefined, result: { warnings: [] } });
+    expect(mapValue('Lukewarm', [{ op: 'map', values, default: null }])).toMatchObject({
+      value: undefined,
+      result: { warnings: [] },
+    });
   });
 
   it('without a default, an unknown value fails and lists the known keys', () => {
@@ -166,8 +215,13 @@ describe('regex', () => {
   });
 
   it('keeps a named or numbered group, with flags', () => {
-    expect(mapValue('Order: x-77', [{ op: 'regex', pattern: 'order: (?<kind>\\w)-(\\d+)', flags: 'i', group: 'kind' }]).value).toBe('x');
-    expect(mapValue('Order: x-77', [{ op: 'regex', pattern: 'order: (\\w)-(\\d+)', flags: 'i', group: 2 }]).value).toBe('77');
+    expect(
+      mapValue('Order: x-77', [{ op: 'regex', pattern: 'order: (?<kind>\\w)-(\\d+)', flags: 'i', group: 'kind' }])
+        .value,
+    ).toBe('x');
+    expect(mapValue('Order: x-77', [{ op: 'regex', pattern: 'order: (\\w)-(\\d+)', flags: 'i', group: 2 }]).value).toBe(
+      '77',
+    );
   });
 
   it('fails when the value does not match', () => {

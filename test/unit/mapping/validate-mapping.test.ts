@@ -2,15 +2,31 @@ import { describe, expect, it } from 'vitest';
 import { mappedCrmFields, validateMapping } from '../../../src/mapping/index.js';
 import { aMapping } from './helpers.js';
 
-const issues = (input: Parameters<typeof aMapping>[0]) => validateMapping(aMapping(input), 'mappings["salesforce/Lead"]');
+const issues = (input: Parameters<typeof aMapping>[0]) =>
+  validateMapping(aMapping(input), 'mappings["salesforce/Lead"]');
 
 describe('validateMapping', () => {
   it('accepts a sound mapping', () => {
-    expect(issues({ fields: [{ from: 'Email', to: 'email' }, { from: 'X', to: 'custom.x_1' }] })).toEqual([]);
+    expect(
+      issues({
+        fields: [
+          { from: 'Email', to: 'email' },
+          { from: 'X', to: 'custom.x_1' },
+        ],
+      }),
+    ).toEqual([]);
   });
 
   it('needs a canonical field or custom.<name> as target', () => {
-    expect(issues({ fields: [{ from: 'a', to: 'nickname' }, { from: 'b', to: 'custom.' }, { from: 'c', to: 'custom.a-b' }] }).map((i) => i.path)).toEqual([
+    expect(
+      issues({
+        fields: [
+          { from: 'a', to: 'nickname' },
+          { from: 'b', to: 'custom.' },
+          { from: 'c', to: 'custom.a-b' },
+        ],
+      }).map((i) => i.path),
+    ).toEqual([
       'mappings["salesforce/Lead"].fields[0].to',
       'mappings["salesforce/Lead"].fields[1].to',
       'mappings["salesforce/Lead"].fields[2].to',
@@ -19,13 +35,26 @@ describe('validateMapping', () => {
 
   it('keeps freeEmail derived, never mapped', () => {
     expect(issues({ fields: [{ from: 'a', to: 'freeEmail', transforms: ['boolean'] }] })).toEqual([
-      { path: 'mappings["salesforce/Lead"].fields[0].to', message: 'freeEmail is derived from the email domain; map email or emailDomain instead' },
+      {
+        path: 'mappings["salesforce/Lead"].fields[0].to',
+        message: 'freeEmail is derived from the email domain; map email or emailDomain instead',
+      },
     ]);
   });
 
   it('refuses two mappings for one target', () => {
-    expect(issues({ fields: [{ from: 'Phone', to: 'phone' }, { from: 'MobilePhone', to: 'phone' }] })).toEqual([
-      { path: 'mappings["salesforce/Lead"].fields[1].to', message: 'phone is already mapped by fields[0]; use firstOf for fallbacks' },
+    expect(
+      issues({
+        fields: [
+          { from: 'Phone', to: 'phone' },
+          { from: 'MobilePhone', to: 'phone' },
+        ],
+      }),
+    ).toEqual([
+      {
+        path: 'mappings["salesforce/Lead"].fields[1].to',
+        message: 'phone is already mapped by fields[0]; use firstOf for fallbacks',
+      },
     ]);
   });
 
@@ -53,15 +82,27 @@ describe('validateMapping', () => {
         { from: 'b', to: 'custom.b', transforms: [{ op: 'regex', pattern: '^(\\d{3})-\\d+$', group: 1 }] },
       ],
     });
-    expect(found).toEqual([{ path: 'mappings["salesforce/Lead"].fields[0].transforms[0].pattern', message: expect.stringMatching(/^regular expression may take exponential time/) }]);
+    expect(found).toEqual([
+      {
+        path: 'mappings["salesforce/Lead"].fields[0].transforms[0].pattern',
+        message: expect.stringMatching(/^regular expression may take exponential time/),
+      },
+    ]);
   });
 
   it('checks value maps: not empty, no keys that collide once case and spaces are ignored', () => {
     expect(issues({ fields: [{ from: 'a', to: 'custom.a', transforms: [{ op: 'map', values: {} }] }] })).toEqual([
       { path: 'mappings["salesforce/Lead"].fields[0].transforms[0].values', message: 'list at least one value' },
     ]);
-    expect(issues({ fields: [{ from: 'a', to: 'custom.a', transforms: [{ op: 'map', values: { Open: 'o', 'open ': 'x' } }] }] })).toEqual([
-      { path: 'mappings["salesforce/Lead"].fields[0].transforms[0].values["open "]', message: 'is the same key as "Open" (keys ignore case and surrounding spaces)' },
+    expect(
+      issues({
+        fields: [{ from: 'a', to: 'custom.a', transforms: [{ op: 'map', values: { Open: 'o', 'open ': 'x' } }] }],
+      }),
+    ).toEqual([
+      {
+        path: 'mappings["salesforce/Lead"].fields[0].transforms[0].values["open "]',
+        message: 'is the same key as "Open" (keys ignore case and surrounding spaces)',
+      },
     ]);
   });
 
@@ -69,12 +110,17 @@ describe('validateMapping', () => {
     expect(issues({ fields: [{ from: 'c', to: 'country', default: 'Narnia', transforms: ['country'] }] })).toEqual([
       { path: 'mappings["salesforce/Lead"].fields[0].default', message: '"Narnia" is not a country name or ISO code' },
     ]);
-    expect(issues({ fields: [{ to: 'employeeCount', default: 'many' }] })[0]).toMatchObject({ path: 'mappings["salesforce/Lead"].fields[0].default' });
+    expect(issues({ fields: [{ to: 'employeeCount', default: 'many' }] })[0]).toMatchObject({
+      path: 'mappings["salesforce/Lead"].fields[0].default',
+    });
   });
 
   it('refuses to ignore a field that is mapped', () => {
     expect(issues({ fields: [{ from: 'Email', to: 'email' }], ignore: ['Id', 'Email'] })).toEqual([
-      { path: 'mappings["salesforce/Lead"].ignore[1]', message: '"Email" is mapped by fields[0]; remove it from ignore' },
+      {
+        path: 'mappings["salesforce/Lead"].ignore[1]',
+        message: '"Email" is mapped by fields[0]; remove it from ignore',
+      },
     ]);
   });
 

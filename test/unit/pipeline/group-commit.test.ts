@@ -6,11 +6,14 @@ describe('createBatcher (group commit)', () => {
     const batches: number[][] = [];
     let release!: () => void;
     let gate = new Promise<void>((r) => (release = r));
-    const b = createBatcher<number, number>(async (items) => {
-      batches.push(items);
-      await gate;
-      return items.map((i) => i * 10);
-    }, { maxBatch: 3, maxConcurrent: 1 });
+    const b = createBatcher<number, number>(
+      async (items) => {
+        batches.push(items);
+        await gate;
+        return items.map((i) => i * 10);
+      },
+      { maxBatch: 3, maxConcurrent: 1 },
+    );
     const first = [1, 2].map((i) => b.submit(i));
     expect(batches).toEqual([]);
     await new Promise((r) => setImmediate(r));
@@ -26,11 +29,14 @@ describe('createBatcher (group commit)', () => {
   });
 
   it('retries each item alone when a batch fails as a whole, so only the bad one fails', async () => {
-    const b = createBatcher<number, string>(async (items) => {
-      if (items.includes(13) && items.length > 1) throw new Error('batch failed');
-      if (items[0] === 13) throw new Error('13 is bad');
-      return items.map(String);
-    }, { maxBatch: 10, maxConcurrent: 1 });
+    const b = createBatcher<number, string>(
+      async (items) => {
+        if (items.includes(13) && items.length > 1) throw new Error('batch failed');
+        if (items[0] === 13) throw new Error('13 is bad');
+        return items.map(String);
+      },
+      { maxBatch: 10, maxConcurrent: 1 },
+    );
     const block = b.submit(0);
     const results = await Promise.allSettled([12, 13, 14].map((i) => b.submit(i)));
     await block;
@@ -40,10 +46,13 @@ describe('createBatcher (group commit)', () => {
 
   it('with lingerMs, lets a short batch fill before it goes', async () => {
     const batches: number[][] = [];
-    const b = createBatcher<number, void>(async (items) => {
-      batches.push(items);
-      return items.map(() => undefined);
-    }, { maxBatch: 100, maxConcurrent: 1, lingerMs: 20 });
+    const b = createBatcher<number, void>(
+      async (items) => {
+        batches.push(items);
+        return items.map(() => undefined);
+      },
+      { maxBatch: 100, maxConcurrent: 1, lingerMs: 20 },
+    );
     const all = [1, 2, 3].map((i) => b.submit(i));
     await new Promise((r) => setTimeout(r, 5));
     all.push(b.submit(4));

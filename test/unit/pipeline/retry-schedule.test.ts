@@ -14,7 +14,9 @@ const delayAfter = (failures: number, random = 0.5, retryAfterMs?: number, elaps
 
 describe('nextAttempt', () => {
   it('doubles per failure from the base up to the cap, with no jitter at random = 0.5', () => {
-    expect([1, 2, 3, 4, 5, 6, 7, 8, 9, 40, 5000].map((f) => delayAfter(f))).toEqual([500, 1000, 2000, 4000, 8000, 16_000, 32_000, 60_000, 60_000, 60_000, 60_000]);
+    expect([1, 2, 3, 4, 5, 6, 7, 8, 9, 40, 5000].map((f) => delayAfter(f))).toEqual([
+      500, 1000, 2000, 4000, 8000, 16_000, 32_000, 60_000, 60_000, 60_000, 60_000,
+    ]);
   });
 
   it('spreads by at most the jitter fraction either way', () => {
@@ -39,22 +41,51 @@ describe('nextAttempt', () => {
   });
 
   it('counts the horizon from the first failure, not from the latest', () => {
-    expect(nextAttempt({ now: at(71 * hour), firstFailedAt: at(70 * hour), failures: 3, retryAfterMs: undefined }, s, 0.5)).toEqual({ kind: 'retry', at: at(71 * hour + 2000) });
+    expect(
+      nextAttempt({ now: at(71 * hour), firstFailedAt: at(70 * hour), failures: 3, retryAfterMs: undefined }, s, 0.5),
+    ).toEqual({ kind: 'retry', at: at(71 * hour + 2000) });
   });
 });
 
 describe('failureOf', () => {
   it('keeps the code and reads retryable and retryAfterMs from the error, never its message', () => {
-    expect(failureOf(new AppError('CRM_AUTH', 'token revoked', { retryable: true }))).toEqual({ code: 'CRM_AUTH', message: 'token revoked', retryable: true });
-    expect(failureOf(new AppError('CRM_RATE_LIMITED', 'daily limit', { retryable: true, retryAfterMs: 7_200_000 }))).toEqual({ code: 'CRM_RATE_LIMITED', message: 'daily limit', retryable: true, retryAfterMs: 7_200_000 });
-    expect(failureOf(new AppError('CRM_REJECTED', 'retry later please', { retryable: false }))).toMatchObject({ code: 'CRM_REJECTED', retryable: false });
-    expect(failureOf(new RetryableWriteError('busy', 250))).toEqual({ code: 'CRM_TEMPORARY', message: 'busy', retryable: true, retryAfterMs: 250 });
+    expect(failureOf(new AppError('CRM_AUTH', 'token revoked', { retryable: true }))).toEqual({
+      code: 'CRM_AUTH',
+      message: 'token revoked',
+      retryable: true,
+    });
+    expect(
+      failureOf(new AppError('CRM_RATE_LIMITED', 'daily limit', { retryable: true, retryAfterMs: 7_200_000 })),
+    ).toEqual({ code: 'CRM_RATE_LIMITED', message: 'daily limit', retryable: true, retryAfterMs: 7_200_000 });
+    expect(failureOf(new AppError('CRM_REJECTED', 'retry later please', { retryable: false }))).toMatchObject({
+      code: 'CRM_REJECTED',
+      retryable: false,
+    });
+    expect(failureOf(new RetryableWriteError('busy', 250))).toEqual({
+      code: 'CRM_TEMPORARY',
+      message: 'busy',
+      retryable: true,
+      retryAfterMs: 250,
+    });
   });
 
   it('a PermanentError and a missing connector are final; an unknown error is retried', () => {
-    expect(failureOf(errors.mappingFailed([{ path: 'email', message: 'missing' }]))).toMatchObject({ code: 'MAPPING_FAILED', retryable: false });
-    expect(failureOf(new PermanentError('CRM_NOT_FOUND', 'gone'))).toMatchObject({ code: 'CRM_NOT_FOUND', retryable: false });
-    expect(failureOf(errors.connectorNotConfigured('salesforce'))).toMatchObject({ code: 'CONNECTOR_NOT_CONFIGURED', retryable: false });
-    expect(failureOf(new Error('Connection terminated unexpectedly'))).toEqual({ code: 'INTERNAL', message: 'Connection terminated unexpectedly', retryable: true });
+    expect(failureOf(errors.mappingFailed([{ path: 'email', message: 'missing' }]))).toMatchObject({
+      code: 'MAPPING_FAILED',
+      retryable: false,
+    });
+    expect(failureOf(new PermanentError('CRM_NOT_FOUND', 'gone'))).toMatchObject({
+      code: 'CRM_NOT_FOUND',
+      retryable: false,
+    });
+    expect(failureOf(errors.connectorNotConfigured('salesforce'))).toMatchObject({
+      code: 'CONNECTOR_NOT_CONFIGURED',
+      retryable: false,
+    });
+    expect(failureOf(new Error('Connection terminated unexpectedly'))).toEqual({
+      code: 'INTERNAL',
+      message: 'Connection terminated unexpectedly',
+      retryable: true,
+    });
   });
 });

@@ -3,7 +3,11 @@ import { PermanentError } from '../../../src/errors.js';
 import { createInProcessQueue, type JobName, type RetryPolicy } from '../../../src/queue/index.js';
 import { until } from '../../support/until.js';
 
-const policy = (attempts: number): RetryPolicy => ({ attempts, delayMs: () => 1, isPermanent: (e) => e instanceof PermanentError });
+const policy = (attempts: number): RetryPolicy => ({
+  attempts,
+  delayMs: () => 1,
+  isPermanent: (e) => e instanceof PermanentError,
+});
 
 describe('in-process queue (same semantics as the BullMQ binding)', () => {
   it('retries a failing job until it succeeds, within its attempts', async () => {
@@ -54,7 +58,17 @@ describe('in-process queue (same semantics as the BullMQ binding)', () => {
     const q = createInProcessQueue({ retry: policy(2) });
     const finals: unknown[] = [];
     let tries = 0;
-    q.startWorkers({ route: async () => void tries++, writeback: async () => { tries++; throw new Error('down'); }, sla: async () => {} }, { concurrency: 1, onFinalFailure: async (_n, p) => void finals.push(p) });
+    q.startWorkers(
+      {
+        route: async () => void tries++,
+        writeback: async () => {
+          tries++;
+          throw new Error('down');
+        },
+        sla: async () => {},
+      },
+      { concurrency: 1, onFinalFailure: async (_n, p) => void finals.push(p) },
+    );
     await q.enqueue('writeback', 'w', { jobId: 'w' });
     await until(() => finals.length === 1);
     expect(tries).toBe(2);
@@ -65,7 +79,17 @@ describe('in-process queue (same semantics as the BullMQ binding)', () => {
     const seen: unknown[] = [];
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
-    q.startWorkers({ route: async (p) => { seen.push(p); await gate; }, writeback: async () => {}, sla: async () => {} }, { concurrency: 2 });
+    q.startWorkers(
+      {
+        route: async (p) => {
+          seen.push(p);
+          await gate;
+        },
+        writeback: async () => {},
+        sla: async () => {},
+      },
+      { concurrency: 2 },
+    );
     await q.enqueue('route', 1, { jobId: 'same' });
     await q.enqueue('route', 2, { jobId: 'same' });
     release();
@@ -80,7 +104,17 @@ describe('in-process queue (same semantics as the BullMQ binding)', () => {
   it('waits for running jobs on close', async () => {
     const q = createInProcessQueue({ retry: policy(1) });
     let finished = false;
-    q.startWorkers({ route: async () => { await new Promise((r) => setTimeout(r, 30)); finished = true; }, writeback: async () => {}, sla: async () => {} }, { concurrency: 1 });
+    q.startWorkers(
+      {
+        route: async () => {
+          await new Promise((r) => setTimeout(r, 30));
+          finished = true;
+        },
+        writeback: async () => {},
+        sla: async () => {},
+      },
+      { concurrency: 1 },
+    );
     await q.enqueue('route', 1, { jobId: 'x' });
     await new Promise((r) => setImmediate(r));
     await q.close();
@@ -95,7 +129,10 @@ describe('in-process queue (same semantics as the BullMQ binding)', () => {
     await q.enqueue('sla', { v: 1, slaTimerId: 't1' }, { jobId: 'same' });
     await q.enqueue('route', { v: 1, eventId: 'e1' }, { jobId: 'same' });
     await until(() => seen.length === 2);
-    expect(seen).toEqual([['sla', { v: 1, slaTimerId: 't1' }], ['route', { v: 1, eventId: 'e1' }]]);
+    expect(seen).toEqual([
+      ['sla', { v: 1, slaTimerId: 't1' }],
+      ['route', { v: 1, eventId: 'e1' }],
+    ]);
     await q.close();
   });
 });

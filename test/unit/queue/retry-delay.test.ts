@@ -5,7 +5,9 @@ const s = { baseMs: 500, maxMs: 8000, jitter: 0.2 };
 
 describe('retryDelayMs', () => {
   it('doubles per attempt up to the cap, with no jitter at random = 0.5', () => {
-    expect([1, 2, 3, 4, 5, 6].map((a) => retryDelayMs(a, undefined, s, 0.5))).toEqual([500, 1000, 2000, 4000, 8000, 8000]);
+    expect([1, 2, 3, 4, 5, 6].map((a) => retryDelayMs(a, undefined, s, 0.5))).toEqual([
+      500, 1000, 2000, 4000, 8000, 8000,
+    ]);
   });
   it('spreads by at most the jitter fraction either way', () => {
     expect(retryDelayMs(2, undefined, s, 0)).toBe(800);

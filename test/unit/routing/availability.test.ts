@@ -3,11 +3,22 @@ import { decide, dayKey, openKey, weekKey, type Rep } from '../../../src/routing
 import { aConfig, aLead, aPool, aRep, at, days, noHistory, weekdaysHours } from '../../builders/index.js';
 
 /** Pool [rep, backup]: returns who got the lead and the reasons about `rep`. */
-function route(rep: Rep, now: Date, opts: { counters?: Record<string, number>; lead?: Parameters<typeof aLead>[0]; pool?: Partial<Parameters<typeof aPool>[0]> } = {}) {
+function route(
+  rep: Rep,
+  now: Date,
+  opts: {
+    counters?: Record<string, number>;
+    lead?: Parameters<typeof aLead>[0];
+    pool?: Partial<Parameters<typeof aPool>[0]>;
+  } = {},
+) {
   const backup = aRep({ id: 'backup', languages: ['de', 'en'], skills: ['enterprise'] });
   const config = aConfig({ pools: [aPool({ reps: [rep, backup], ...opts.pool })] });
   const d = decide(aLead(opts.lead), config, { cursors: {}, counters: opts.counters ?? {} }, now);
-  return { owner: d.kind === 'assigned' ? d.ownerId : undefined, about: d.reasons.filter((r) => r.repId === rep.id).map((r) => r.code) };
+  return {
+    owner: d.kind === 'assigned' ? d.ownerId : undefined,
+    about: d.reasons.filter((r) => r.repId === rep.id).map((r) => r.code),
+  };
 }
 
 describe('rep availability', () => {
@@ -19,7 +30,12 @@ describe('rep availability', () => {
     expect(route(ana, at('2026-11-24T03:00Z')).owner).toBe('ana');
     expect(route(ana, at('2026-11-24T06:00Z'))).toEqual({ owner: 'backup', about: ['REP_OFF_HOURS'] }); // end exclusive
     expect(route(ana, at('2026-11-29T23:00Z')).owner).toBe('backup'); // Sunday night is not Monday's
-    const offTuesday = aRep({ id: 'ana', timeZone: 'UTC', workingHours: { mon: ['22:00-06:00'] }, holidays: ['2026-11-24'] });
+    const offTuesday = aRep({
+      id: 'ana',
+      timeZone: 'UTC',
+      workingHours: { mon: ['22:00-06:00'] },
+      holidays: ['2026-11-24'],
+    });
     expect(route(offTuesday, at('2026-11-23T23:00Z')).owner).toBe('ana');
     expect(route(offTuesday, at('2026-11-24T03:00Z')).owner).toBe('backup'); // the part after midnight is Tuesday's
   });
@@ -30,7 +46,7 @@ describe('rep availability', () => {
     expect(route(ana, at('2026-11-27T10:00Z'))).toEqual({ owner: 'ana', about: ['ROUND_ROBIN_NEXT'] });
   });
 
-  it('reads out-of-office dates in the rep\'s zone', () => {
+  it("reads out-of-office dates in the rep's zone", () => {
     // Berlin is UTC+1 in November: 2026-11-26T23:00Z is already the 27th there, Ana is back.
     const ana = aRep({ id: 'ana', timeZone: 'Europe/Berlin', away: [days('2026-11-24', '2026-11-26')] });
     expect(route(ana, at('2026-11-26T22:59Z')).owner).toBe('backup');
@@ -46,11 +62,19 @@ describe('rep availability', () => {
   });
 
   it('skips an inactive rep', () => {
-    expect(route(aRep({ id: 'ana', active: false }), at('2026-11-25T10:00Z'))).toEqual({ owner: 'backup', about: ['REP_INACTIVE'] });
+    expect(route(aRep({ id: 'ana', active: false }), at('2026-11-25T10:00Z'))).toEqual({
+      owner: 'backup',
+      about: ['REP_INACTIVE'],
+    });
   });
 
-  it('applies working hours in the rep\'s zone, including holidays', () => {
-    const ana = aRep({ id: 'ana', timeZone: 'Europe/Berlin', workingHours: weekdaysHours('09:00-17:00'), holidays: ['2026-12-24'] });
+  it("applies working hours in the rep's zone, including holidays", () => {
+    const ana = aRep({
+      id: 'ana',
+      timeZone: 'Europe/Berlin',
+      workingHours: weekdaysHours('09:00-17:00'),
+      holidays: ['2026-12-24'],
+    });
     expect(route(ana, at('2026-11-25T08:00Z')).owner).toBe('ana'); // Wed 09:00 CET
     expect(route(ana, at('2026-11-25T07:59Z'))).toEqual({ owner: 'backup', about: ['REP_OFF_HOURS'] }); // 08:59
     expect(route(ana, at('2026-11-25T16:00Z')).owner).toBe('backup'); // 17:00: end is exclusive
@@ -82,50 +106,77 @@ describe('rep availability', () => {
     expect(route(weekday, at('2026-03-06T13:59Z')).owner).toBe('backup'); // Fri 08:59 EST
   });
 
-  it('enforces the day cap in the rep\'s calendar', () => {
+  it("enforces the day cap in the rep's calendar", () => {
     const ana = aRep({ id: 'ana', timeZone: 'America/Los_Angeles', capPerDay: 3 });
     const now = at('2026-11-25T06:00Z'); // still the 24th in Los Angeles
-    expect(route(ana, now, { counters: { [dayKey('ana', '2026-11-24')]: 3 } })).toEqual({ owner: 'backup', about: ['REP_CAP_DAY'] });
+    expect(route(ana, now, { counters: { [dayKey('ana', '2026-11-24')]: 3 } })).toEqual({
+      owner: 'backup',
+      about: ['REP_CAP_DAY'],
+    });
     expect(route(ana, now, { counters: { [dayKey('ana', '2026-11-25')]: 3 } }).owner).toBe('ana');
   });
 
   it('enforces the week cap per ISO week and the open ceiling', () => {
     const ana = aRep({ id: 'ana', capPerWeek: 10, maxOpen: 5 });
     const now = at('2026-11-25T10:00Z'); // ISO week 2026-W48
-    expect(route(ana, now, { counters: { [weekKey('ana', '2026-W48')]: 10 } })).toEqual({ owner: 'backup', about: ['REP_CAP_WEEK'] });
+    expect(route(ana, now, { counters: { [weekKey('ana', '2026-W48')]: 10 } })).toEqual({
+      owner: 'backup',
+      about: ['REP_CAP_WEEK'],
+    });
     expect(route(ana, now, { counters: { [weekKey('ana', '2026-W47')]: 10 } }).owner).toBe('ana');
-    expect(route(ana, now, { counters: { [openKey('ana')]: 5 } })).toEqual({ owner: 'backup', about: ['REP_OPEN_CEILING'] });
+    expect(route(ana, now, { counters: { [openKey('ana')]: 5 } })).toEqual({
+      owner: 'backup',
+      about: ['REP_OPEN_CEILING'],
+    });
   });
 
-  it('requires skills and the lead\'s language when the pool says so', () => {
+  it("requires skills and the lead's language when the pool says so", () => {
     const ana = aRep({ id: 'ana', languages: ['en'], skills: ['smb'] });
-    expect(route(ana, at('2026-11-25T10:00Z'), { pool: { requiredSkills: ['Enterprise'] } })).toEqual({ owner: 'backup', about: ['REP_MISSING_SKILL'] });
-    expect(route(ana, at('2026-11-25T10:00Z'), { pool: { requireLanguage: true }, lead: { language: 'de-AT' } })).toEqual({ owner: 'backup', about: ['REP_MISSING_SKILL'] });
-    expect(route(ana, at('2026-11-25T10:00Z'), { pool: { requireLanguage: true }, lead: { language: 'en-GB' } }).owner).toBe('ana');
+    expect(route(ana, at('2026-11-25T10:00Z'), { pool: { requiredSkills: ['Enterprise'] } })).toEqual({
+      owner: 'backup',
+      about: ['REP_MISSING_SKILL'],
+    });
+    expect(
+      route(ana, at('2026-11-25T10:00Z'), { pool: { requireLanguage: true }, lead: { language: 'de-AT' } }),
+    ).toEqual({ owner: 'backup', about: ['REP_MISSING_SKILL'] });
+    expect(
+      route(ana, at('2026-11-25T10:00Z'), { pool: { requireLanguage: true }, lead: { language: 'en-GB' } }).owner,
+    ).toBe('ana');
     expect(route(ana, at('2026-11-25T10:00Z'), { pool: { requireLanguage: true } }).owner).toBe('ana'); // no language on the lead
   });
 
   it('rule-level skill requirements apply to every candidate', () => {
     const ana = aRep({ id: 'ana' });
     const bo = aRep({ id: 'bo', skills: ['fintech'] });
-    const config = aConfig({ pools: [aPool({ reps: [ana, bo] })], rules: [{ id: 'fin', when: { match: 'always' }, requiredSkills: ['fintech'], action: { pool: 'pool' } }] });
+    const config = aConfig({
+      pools: [aPool({ reps: [ana, bo] })],
+      rules: [{ id: 'fin', when: { match: 'always' }, requiredSkills: ['fintech'], action: { pool: 'pool' } }],
+    });
     const d = decide(aLead(), config, noHistory(), at('2026-11-25T10:00Z'));
     expect(d).toMatchObject({ ownerId: 'bo' });
-    expect(d.reasons).toContainEqual({ code: 'REP_MISSING_SKILL', repId: 'ana', poolId: 'pool', detail: 'skill fintech' });
+    expect(d.reasons).toContainEqual({
+      code: 'REP_MISSING_SKILL',
+      repId: 'ana',
+      poolId: 'pool',
+      detail: 'skill fintech',
+    });
   });
 });
 
 describe('top tier', () => {
   const star = aRep({ id: 'star' });
   const junior = aRep({ id: 'junior' });
-  const config = (exclusive: boolean) => aConfig({ pools: [aPool({ reps: [star, junior], topTier: { reps: ['star'], minScore: 80, exclusive } })] });
+  const config = (exclusive: boolean) =>
+    aConfig({ pools: [aPool({ reps: [star, junior], topTier: { reps: ['star'], minScore: 80, exclusive } })] });
 
   it('keeps top-tier reps for leads scoring at least the threshold', () => {
     const low = decide(aLead({ score: 40 }), config(false), noHistory(), at('2026-11-25T10:00Z'));
     expect(low).toMatchObject({ ownerId: 'junior' });
     expect(low.reasons).toContainEqual(expect.objectContaining({ code: 'REP_RESERVED_TOP_TIER', repId: 'star' }));
     expect(decide(aLead({}), config(false), noHistory(), at('2026-11-25T10:00Z'))).toMatchObject({ ownerId: 'junior' });
-    expect(decide(aLead({ score: 80 }), config(false), noHistory(), at('2026-11-25T10:00Z'))).toMatchObject({ ownerId: 'star' });
+    expect(decide(aLead({ score: 80 }), config(false), noHistory(), at('2026-11-25T10:00Z'))).toMatchObject({
+      ownerId: 'star',
+    });
   });
 
   it('exclusive: hot leads go only to the top tier', () => {

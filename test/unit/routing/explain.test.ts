@@ -4,8 +4,14 @@ import { aConfig, aLead, aPool, aRep, at, days, noHistory } from '../../builders
 
 describe('explainDecision', () => {
   it('reads as who, why, and who was passed over', () => {
-    const pool = aPool({ id: 'dach', reps: [aRep({ id: 'ana', away: [days('2026-11-24', '2026-11-26')] }), aRep({ id: 'bo' })] });
-    const config = aConfig({ pools: [pool], rules: [{ id: 'dach', when: { field: 'country', op: 'in', value: ['DE', 'AT'] }, action: { pool: 'dach' } }] });
+    const pool = aPool({
+      id: 'dach',
+      reps: [aRep({ id: 'ana', away: [days('2026-11-24', '2026-11-26')] }), aRep({ id: 'bo' })],
+    });
+    const config = aConfig({
+      pools: [pool],
+      rules: [{ id: 'dach', when: { field: 'country', op: 'in', value: ['DE', 'AT'] }, action: { pool: 'dach' } }],
+    });
     const text = explainDecision(decide(aLead({ country: 'DE' }), config, noHistory(), at('2026-11-25T10:00Z')));
     expect(text).toBe(
       [
@@ -30,9 +36,15 @@ describe('explainDecision', () => {
 });
 
 describe('stateKeys', () => {
-  it('names the cursors and counters decide may touch, with day and week in each rep\'s zone', () => {
+  it("names the cursors and counters decide may touch, with day and week in each rep's zone", () => {
     const config = aConfig({
-      pools: [aPool({ id: 'w', strategy: 'weighted_round_robin', reps: [aRep({ id: 'ana', timeZone: 'Pacific/Auckland' }), aRep({ id: 'bo' })] })],
+      pools: [
+        aPool({
+          id: 'w',
+          strategy: 'weighted_round_robin',
+          reps: [aRep({ id: 'ana', timeZone: 'Pacific/Auckland' }), aRep({ id: 'bo' })],
+        }),
+      ],
     });
     expect(stateKeys(config, at('2026-11-29T12:00Z'))).toEqual({
       pools: ['w'],
@@ -58,7 +70,9 @@ describe('stateKeys', () => {
   });
 
   it('covers every key a decision changes', () => {
-    const config = aConfig({ pools: [aPool({ id: 'w', strategy: 'weighted_round_robin', reps: [aRep({ id: 'ana' }), aRep({ id: 'bo' })] })] });
+    const config = aConfig({
+      pools: [aPool({ id: 'w', strategy: 'weighted_round_robin', reps: [aRep({ id: 'ana' }), aRep({ id: 'bo' })] })],
+    });
     const now = at('2026-12-31T23:30Z'); // ISO week 2026-W53
     const d = decide(aLead(), config, noHistory(), now);
     expect(stateKeys(config, now).counters).toEqual(expect.arrayContaining(Object.keys(d.stateChange.counterDeltas)));

@@ -17,7 +17,10 @@ type Presence = 'on' | 'away' | 'gone';
 const scenario = fc.record({
   always: fc.integer({ min: 2, max: 4 }), // the first `always` members are always available and always in the pool
   order: fc.shuffledSubarray(ids, { minLength: 6, maxLength: 6 }),
-  steps: fc.array(fc.array(fc.constantFrom<Presence>('on', 'on', 'away', 'gone'), { minLength: 6, maxLength: 6 }), { minLength: 20, maxLength: 60 }),
+  steps: fc.array(fc.array(fc.constantFrom<Presence>('on', 'on', 'away', 'gone'), { minLength: 6, maxLength: 6 }), {
+    minLength: 20,
+    maxLength: 60,
+  }),
   strategy: fc.constantFrom('round_robin' as const, 'least_recently_assigned' as const),
 });
 
@@ -48,7 +51,9 @@ describe('round robin fairness over random availability', () => {
             if (count.has(winners[to]!)) count.set(winners[to]!, count.get(winners[to]!)! + 1);
             const cs = [...count.values()];
             if (Math.max(...cs) - Math.min(...cs) > 1) {
-              expect.fail(`window ${from}..${to} of ${winners.join(' ')}: ${JSON.stringify(Object.fromEntries(count))}`);
+              expect.fail(
+                `window ${from}..${to} of ${winners.join(' ')}: ${JSON.stringify(Object.fromEntries(count))}`,
+              );
             }
           }
         }
@@ -60,14 +65,16 @@ describe('round robin fairness over random availability', () => {
 
 describe('weighted fairness per period', () => {
   const weightArb = fc.constantFrom(0.25, 0.5, 1, 1.5, 2, 3, 0.125);
-  it('within each day, every prefix is within 1 lead of each member\'s exact share', () => {
+  it("within each day, every prefix is within 1 lead of each member's exact share", () => {
     fc.assert(
       fc.property(
         fc.array(weightArb, { minLength: 2, maxLength: 5 }),
         fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 1, maxLength: 4 }), // leads per day
         (weights, perDay) => {
           const reps = weights.map((weight, i) => aRep({ id: `w${i}`, weight }));
-          const config = aConfig({ pools: [aPool({ strategy: 'weighted_round_robin', period: 'day', timeZone: 'Asia/Kolkata', reps })] });
+          const config = aConfig({
+            pools: [aPool({ strategy: 'weighted_round_robin', period: 'day', timeZone: 'Asia/Kolkata', reps })],
+          });
           const total = weights.reduce((a, b) => a + b, 0);
           const state = noHistory();
           perDay.forEach((n, day) => {
@@ -79,7 +86,8 @@ describe('weighted fairness per period', () => {
               count.set(d.ownerId, (count.get(d.ownerId) ?? 0) + 1);
               reps.forEach((r, i) => {
                 const off = Math.abs((count.get(r.id) ?? 0) - ((k + 1) * weights[i]!) / total);
-                if (off > 1 + 1e-9) expect.fail(`day ${day}, lead ${k + 1}: ${r.id} (weight ${weights[i]}) off by ${off}`);
+                if (off > 1 + 1e-9)
+                  expect.fail(`day ${day}, lead ${k + 1}: ${r.id} (weight ${weights[i]}) off by ${off}`);
               });
             }
           });

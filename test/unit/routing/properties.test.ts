@@ -11,9 +11,13 @@ const skills = ['enterprise', 'fintech', 'smb'];
 const langs = ['de', 'en', 'fr'];
 const dayNames = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 
-const span = fc.tuple(fc.integer({ min: 0, max: 22 }), fc.integer({ min: 1, max: 16 })).map(([h, len]) => `${String(h).padStart(2, '0')}:00-${String(Math.min(24, h + len)).padStart(2, '0')}:00`);
+const span = fc
+  .tuple(fc.integer({ min: 0, max: 22 }), fc.integer({ min: 1, max: 16 }))
+  .map(([h, len]) => `${String(h).padStart(2, '0')}:00-${String(Math.min(24, h + len)).padStart(2, '0')}:00`);
 const hours = fc.dictionary(fc.constantFrom(...dayNames), fc.array(span, { maxLength: 2 }), { maxKeys: 7 });
-const nowArb = fc.integer({ min: Date.UTC(2026, 0, 1), max: Date.UTC(2026, 11, 31) }).map((ms) => new Date(ms - (ms % 60_000)));
+const nowArb = fc
+  .integer({ min: Date.UTC(2026, 0, 1), max: Date.UTC(2026, 11, 31) })
+  .map((ms) => new Date(ms - (ms % 60_000)));
 
 function localParts(now: Date, tz: string) {
   const s = now.toLocaleString('sv-SE', { timeZone: tz, hourCycle: 'h23' }); // "2026-03-08 03:30:00"
@@ -23,22 +27,28 @@ function localParts(now: Date, tz: string) {
 }
 
 function repArb(id: string, nowMs: number) {
-  return fc.record({
-    active: fc.oneof({ arbitrary: fc.constant(true), weight: 4 }, { arbitrary: fc.constant(false), weight: 1 }),
-    timeZone: fc.constantFrom(...zones),
-    workingHours: fc.option(hours, { nil: undefined, freq: 2 }),
-    awayOffsetDays: fc.option(fc.tuple(fc.integer({ min: -3, max: 1 }), fc.integer({ min: 0, max: 3 })), { nil: undefined }),
-    skills: fc.subarray(skills),
-    languages: fc.subarray(langs),
-    capPerDay: fc.option(fc.integer({ min: 0, max: 6 }), { nil: undefined, freq: 2 }),
-    capPerWeek: fc.option(fc.integer({ min: 0, max: 8 }), { nil: undefined, freq: 2 }),
-    maxOpen: fc.option(fc.integer({ min: 0, max: 6 }), { nil: undefined, freq: 2 }),
-    weight: fc.integer({ min: 0, max: 3 }),
-  }).map(({ awayOffsetDays, workingHours, ...r }) => {
-    const iso = (offset: number) => new Date(nowMs + offset * 86_400_000).toISOString().slice(0, 10);
-    const away = awayOffsetDays ? [{ from: iso(awayOffsetDays[0]), to: iso(awayOffsetDays[0] + awayOffsetDays[1]) }] : [];
-    return aRep({ id, ...r, away, ...(workingHours ? { workingHours } : {}) });
-  });
+  return fc
+    .record({
+      active: fc.oneof({ arbitrary: fc.constant(true), weight: 4 }, { arbitrary: fc.constant(false), weight: 1 }),
+      timeZone: fc.constantFrom(...zones),
+      workingHours: fc.option(hours, { nil: undefined, freq: 2 }),
+      awayOffsetDays: fc.option(fc.tuple(fc.integer({ min: -3, max: 1 }), fc.integer({ min: 0, max: 3 })), {
+        nil: undefined,
+      }),
+      skills: fc.subarray(skills),
+      languages: fc.subarray(langs),
+      capPerDay: fc.option(fc.integer({ min: 0, max: 6 }), { nil: undefined, freq: 2 }),
+      capPerWeek: fc.option(fc.integer({ min: 0, max: 8 }), { nil: undefined, freq: 2 }),
+      maxOpen: fc.option(fc.integer({ min: 0, max: 6 }), { nil: undefined, freq: 2 }),
+      weight: fc.integer({ min: 0, max: 3 }),
+    })
+    .map(({ awayOffsetDays, workingHours, ...r }) => {
+      const iso = (offset: number) => new Date(nowMs + offset * 86_400_000).toISOString().slice(0, 10);
+      const away = awayOffsetDays
+        ? [{ from: iso(awayOffsetDays[0]), to: iso(awayOffsetDays[0] + awayOffsetDays[1]) }]
+        : [];
+      return aRep({ id, ...r, away, ...(workingHours ? { workingHours } : {}) });
+    });
 }
 
 const scenario = nowArb.chain((now) =>
@@ -72,7 +82,9 @@ function violations(rep: Rep, s: Scenario, viaPool: boolean): string[] {
   if (rep.away.some((a) => a.from <= local.date && local.date <= a.to)) out.push('away');
   if (rep.workingHours) {
     const spans = rep.workingHours[dayNames[local.weekday]!] ?? [];
-    const on = spans.some((x) => local.minute >= Number(x.slice(0, 2)) * 60 && local.minute < Number(x.slice(6, 8)) * 60);
+    const on = spans.some(
+      (x) => local.minute >= Number(x.slice(0, 2)) * 60 && local.minute < Number(x.slice(6, 8)) * 60,
+    );
     if (!on) out.push('off hours');
   }
   const idx = Number(rep.id.slice(1));
@@ -93,8 +105,20 @@ describe('availability properties', () => {
     const codes = new Set<string>();
     fc.assert(
       fc.property(scenario, (s) => {
-        const pool = aPool({ id: 'p', strategy: s.strategy, reps: s.reps, requiredSkills: s.poolSkills, requireLanguage: s.requireLanguage, overflow: [{ rep: 'r4' }] });
-        const action = s.action === 'pool' ? { pool: 'p' } : s.action === 'rep' ? { rep: 'r2', fallback: { pool: 'p' } } : { accountOwner: true as const, fallback: { pool: 'p' } };
+        const pool = aPool({
+          id: 'p',
+          strategy: s.strategy,
+          reps: s.reps,
+          requiredSkills: s.poolSkills,
+          requireLanguage: s.requireLanguage,
+          overflow: [{ rep: 'r4' }],
+        });
+        const action =
+          s.action === 'pool'
+            ? { pool: 'p' }
+            : s.action === 'rep'
+              ? { rep: 'r2', fallback: { pool: 'p' } }
+              : { accountOwner: true as const, fallback: { pool: 'p' } };
         const config = aConfig({
           pools: [pool],
           accounts: [anAccount({ id: 'acme', domains: ['acme.com'], owner: 'r1' })],
@@ -115,15 +139,26 @@ describe('availability properties', () => {
         assigned += 1;
         codes.add(d.code);
         const rep = config.reps.find((r) => r.id === d.ownerId)!;
-        const viaPool = d.poolId === 'p' && ['ROUND_ROBIN_NEXT', 'WEIGHTED_HIGHEST_CREDIT', 'LEAST_LOADED'].includes(d.code);
-        expect({ owner: d.ownerId, code: d.code, violations: violations(rep, s, viaPool) }).toEqual({ owner: d.ownerId, code: d.code, violations: [] });
+        const viaPool =
+          d.poolId === 'p' && ['ROUND_ROBIN_NEXT', 'WEIGHTED_HIGHEST_CREDIT', 'LEAST_LOADED'].includes(d.code);
+        expect({ owner: d.ownerId, code: d.code, violations: violations(rep, s, viaPool) }).toEqual({
+          owner: d.ownerId,
+          code: d.code,
+          violations: [],
+        });
         return true;
       }),
       { numRuns: 1000 },
     );
     // The property is only worth something if leads do get assigned, by every path.
     expect(assigned).toBeGreaterThan(100);
-    expect([...codes].sort()).toEqual(["ACCOUNT_OWNER", "LEAST_LOADED", "NAMED_REP", "ROUND_ROBIN_NEXT", "STICKY_OWNER", "WEIGHTED_HIGHEST_CREDIT"]);
+    expect([...codes].sort()).toEqual([
+      'ACCOUNT_OWNER',
+      'LEAST_LOADED',
+      'NAMED_REP',
+      'ROUND_ROBIN_NEXT',
+      'STICKY_OWNER',
+      'WEIGHTED_HIGHEST_CREDIT',
+    ]);
   });
 });
-

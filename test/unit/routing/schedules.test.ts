@@ -2,7 +2,17 @@
 // schedules and holiday calendars, the pool's assignAnyway, and the API status overlaid on the
 // config. All pure decide(): who got the lead and which reasons the trace gives.
 import { describe, expect, it } from 'vitest';
-import { decide, explainDecision, routingConfigSchema, slaDeadline, validateRoutingConfig, type Decision, type RepStatus, type RoutingConfig, type RoutingConfigInput } from '../../../src/routing/index.js';
+import {
+  decide,
+  explainDecision,
+  routingConfigSchema,
+  slaDeadline,
+  validateRoutingConfig,
+  type Decision,
+  type RepStatus,
+  type RoutingConfig,
+  type RoutingConfigInput,
+} from '../../../src/routing/index.js';
 import { aConfig, aLead, aPool, aRep, applyStateChange, at, noHistory, weekdaysHours } from '../../builders/index.js';
 
 const owner = (d: Decision) => (d.kind === 'assigned' ? d.ownerId : d.code);
@@ -17,7 +27,9 @@ function withBackup(ana: ReturnType<typeof aRep>, extra: Partial<Parameters<type
 
 describe('boundaries: every end is exclusive, every start inclusive', () => {
   const hours = withBackup(aRep({ id: 'ana', timeZone: 'UTC', workingHours: weekdaysHours('09:00-17:00') }));
-  const away = withBackup(aRep({ id: 'ana', away: [{ from: '2026-11-25T12:00:00Z', to: '2026-11-25T12:30:00Z', note: 'dentist' }] }));
+  const away = withBackup(
+    aRep({ id: 'ana', away: [{ from: '2026-11-25T12:00:00Z', to: '2026-11-25T12:30:00Z', note: 'dentist' }] }),
+  );
   const awayDays = withBackup(aRep({ id: 'ana', timeZone: 'UTC', away: [{ from: '2026-11-24', to: '2026-11-26' }] }));
   it.each([
     ['working hours start', '2026-11-25T08:59:59.999Z', 'backup', hours],
@@ -39,7 +51,12 @@ describe('boundaries: every end is exclusive, every start inclusive', () => {
   });
 
   it('names the time off in the trace', () => {
-    expect(route(away, '2026-11-25T12:10:00Z').reasons).toContainEqual({ code: 'REP_AWAY', repId: 'ana', poolId: 'pool', detail: '2026-11-25T12:00:00Z..2026-11-25T12:30:00Z (dentist)' });
+    expect(route(away, '2026-11-25T12:10:00Z').reasons).toContainEqual({
+      code: 'REP_AWAY',
+      repId: 'ana',
+      poolId: 'pool',
+      detail: '2026-11-25T12:00:00Z..2026-11-25T12:30:00Z (dentist)',
+    });
   });
 });
 
@@ -78,30 +95,49 @@ describe('date overrides', () => {
 
   it('says the override made the difference', () => {
     const d = route(config, '2026-12-24T11:00:00Z');
-    expect(d.reasons).toContainEqual({ code: 'REP_OFF_HOURS', repId: 'ana', poolId: 'pool', detail: 'thu 12:00 local is outside working hours on 2026-12-24 (override)' });
+    expect(d.reasons).toContainEqual({
+      code: 'REP_OFF_HOURS',
+      repId: 'ana',
+      poolId: 'pool',
+      detail: 'thu 12:00 local is outside working hours on 2026-12-24 (override)',
+    });
   });
 });
 
 describe('shared schedules and holiday calendars', () => {
   const schedules = [
-    { id: 'office', workingHours: weekdaysHours('09:00-17:00'), overrides: [{ date: '2026-12-24', hours: ['09:00-13:00'] }] },
+    {
+      id: 'office',
+      workingHours: weekdaysHours('09:00-17:00'),
+      overrides: [{ date: '2026-12-24', hours: ['09:00-13:00'] }],
+    },
   ];
   const holidayCalendars = [
     { id: 'de', region: 'DE', dates: [{ date: '2026-12-25', name: 'Christmas Day' }, '2026-12-26'] },
     { id: 'us', region: 'US', dates: ['2026-11-26'] },
   ];
   const berlin = aRep({ id: 'berlin', timeZone: 'Europe/Berlin', schedule: 'office', holidayCalendars: ['de'] });
-  const ny = aRep({ id: 'ny', timeZone: 'America/New_York', schedule: 'office', holidayCalendars: ['us'], overrides: [{ date: '2026-12-24', hours: ['09:00-17:00'] }] });
-  const config = aConfig({ pools: [aPool({ reps: [berlin, ny], strategy: 'least_loaded' })], schedules, holidayCalendars });
+  const ny = aRep({
+    id: 'ny',
+    timeZone: 'America/New_York',
+    schedule: 'office',
+    holidayCalendars: ['us'],
+    overrides: [{ date: '2026-12-24', hours: ['09:00-17:00'] }],
+  });
+  const config = aConfig({
+    pools: [aPool({ reps: [berlin, ny], strategy: 'least_loaded' })],
+    schedules,
+    holidayCalendars,
+  });
 
-  it('reads one schedule in each rep\'s own zone', () => {
+  it("reads one schedule in each rep's own zone", () => {
     expect(owner(route(config, '2026-11-25T08:00:00Z'))).toBe('berlin'); // 09:00 Berlin, 03:00 NY
     const d = route(config, '2026-11-25T17:00:00Z'); // 18:00 Berlin, 12:00 NY
     expect(owner(d)).toBe('ny');
     expect(about(d, 'berlin')).toEqual(['REP_OFF_HOURS']);
   });
 
-  it('applies the schedule\'s overrides, and a rep\'s own override of the same date wins', () => {
+  it("applies the schedule's overrides, and a rep's own override of the same date wins", () => {
     // 24 Dec 13:30 Berlin (12:30Z): the office closed at 13:00. 15:00 NY (20:00Z): ny overrode it back to 17:00.
     expect(about(route(config, '2026-12-24T12:30:00Z'), 'berlin')).toEqual(['REP_OFF_HOURS']);
     expect(owner(route(config, '2026-12-24T20:00:00Z'))).toBe('ny');
@@ -110,16 +146,28 @@ describe('shared schedules and holiday calendars', () => {
   it('takes holidays from the calendars a rep names, and names the calendar', () => {
     const d = route(config, '2026-12-25T14:00:00Z'); // Fri 15:00 Berlin, 09:00 NY
     expect(owner(d)).toBe('ny');
-    expect(d.reasons).toContainEqual({ code: 'REP_HOLIDAY', repId: 'berlin', poolId: 'pool', detail: 'holiday 2026-12-25 (Christmas Day, calendar de)' });
+    expect(d.reasons).toContainEqual({
+      code: 'REP_HOLIDAY',
+      repId: 'berlin',
+      poolId: 'pool',
+      detail: 'holiday 2026-12-25 (Christmas Day, calendar de)',
+    });
     const thanksgiving = route(config, '2026-11-26T15:00:00Z'); // Thu 16:00 Berlin, 10:00 NY
     expect(owner(thanksgiving)).toBe('berlin');
-    expect(thanksgiving.reasons).toContainEqual({ code: 'REP_HOLIDAY', repId: 'ny', poolId: 'pool', detail: 'holiday 2026-11-26 (calendar us)' });
+    expect(thanksgiving.reasons).toContainEqual({
+      code: 'REP_HOLIDAY',
+      repId: 'ny',
+      poolId: 'pool',
+      detail: 'holiday 2026-11-26 (calendar us)',
+    });
   });
 });
 
 describe('assignAnyway (a pool option, never the default)', () => {
-  const night = (extra: Partial<Parameters<typeof aPool>[0]> = {}, reps = [aRep({ id: 'ana', workingHours: weekdaysHours() }), aRep({ id: 'bo', workingHours: weekdaysHours() })]) =>
-    aConfig({ pools: [aPool({ reps, ...extra })] });
+  const night = (
+    extra: Partial<Parameters<typeof aPool>[0]> = {},
+    reps = [aRep({ id: 'ana', workingHours: weekdaysHours() }), aRep({ id: 'bo', workingHours: weekdaysHours() })],
+  ) => aConfig({ pools: [aPool({ reps, ...extra })] });
 
   it('without it, nobody available means POOL_EXHAUSTED', () => {
     expect(owner(route(night(), '2026-11-25T22:00:00Z'))).toBe('POOL_EXHAUSTED');
@@ -133,49 +181,92 @@ describe('assignAnyway (a pool option, never the default)', () => {
     applyStateChange(state, first.stateChange);
     const d = decide(aLead(), config, state, at('2026-11-25T22:05:00Z'));
     expect(d).toMatchObject({ kind: 'assigned', ownerId: 'bo', code: 'ASSIGNED_ANYWAY', poolId: 'pool' });
-    expect(d.reasons.map((r) => r.code)).toEqual(['RULE_MATCHED', 'REP_OFF_HOURS', 'REP_OFF_HOURS', 'POOL_EMPTY_HANDED', 'ASSIGNED_ANYWAY', 'ROUND_ROBIN_NEXT', 'ASSIGNED_ANYWAY']);
+    expect(d.reasons.map((r) => r.code)).toEqual([
+      'RULE_MATCHED',
+      'REP_OFF_HOURS',
+      'REP_OFF_HOURS',
+      'POOL_EMPTY_HANDED',
+      'ASSIGNED_ANYWAY',
+      'ROUND_ROBIN_NEXT',
+      'ASSIGNED_ANYWAY',
+    ]);
     expect(explainDecision(d)).toContain('ASSIGNED_ANYWAY');
   });
 
   it('tries the overflow chain first', () => {
     const config = aConfig({
-      pools: [aPool({ reps: [aRep({ id: 'ana', workingHours: weekdaysHours() })], assignAnyway: {}, overflow: [{ rep: 'sdr' }] })],
+      pools: [
+        aPool({
+          reps: [aRep({ id: 'ana', workingHours: weekdaysHours() })],
+          assignAnyway: {},
+          overflow: [{ rep: 'sdr' }],
+        }),
+      ],
       reps: [aRep({ id: 'sdr' })],
     });
     expect(route(config, '2026-11-25T22:00:00Z')).toMatchObject({ ownerId: 'sdr', code: 'NAMED_REP' });
   });
 
   it('holidays still win unless the pool lists them', () => {
-    const reps = [aRep({ id: 'ana', workingHours: weekdaysHours(), holidays: ['2026-12-24'] }), aRep({ id: 'bo', workingHours: weekdaysHours(), holidays: ['2026-12-24'] })];
+    const reps = [
+      aRep({ id: 'ana', workingHours: weekdaysHours(), holidays: ['2026-12-24'] }),
+      aRep({ id: 'bo', workingHours: weekdaysHours(), holidays: ['2026-12-24'] }),
+    ];
     expect(owner(route(night({ assignAnyway: {} }, reps), '2026-12-24T10:00:00Z'))).toBe('POOL_EXHAUSTED');
-    const d = route(night({ assignAnyway: { ignore: ['off_hours', 'away', 'holiday'] } }, reps), '2026-12-24T10:00:00Z');
+    const d = route(
+      night({ assignAnyway: { ignore: ['off_hours', 'away', 'holiday'] } }, reps),
+      '2026-12-24T10:00:00Z',
+    );
     expect(d).toMatchObject({ ownerId: 'ana', code: 'ASSIGNED_ANYWAY' });
   });
 
   it('away only when listed, and never past inactive reps or caps', () => {
-    const reps = [aRep({ id: 'ana', away: [{ from: '2026-11-01', to: '2026-11-30' }] }), aRep({ id: 'bo', workingHours: weekdaysHours(), capPerDay: 0 }), aRep({ id: 'cy', active: false })];
-    expect(owner(route(night({ assignAnyway: { ignore: ['off_hours'] } }, reps), '2026-11-25T22:00:00Z'))).toBe('POOL_EXHAUSTED');
+    const reps = [
+      aRep({ id: 'ana', away: [{ from: '2026-11-01', to: '2026-11-30' }] }),
+      aRep({ id: 'bo', workingHours: weekdaysHours(), capPerDay: 0 }),
+      aRep({ id: 'cy', active: false }),
+    ];
+    expect(owner(route(night({ assignAnyway: { ignore: ['off_hours'] } }, reps), '2026-11-25T22:00:00Z'))).toBe(
+      'POOL_EXHAUSTED',
+    );
     expect(owner(route(night({ assignAnyway: { ignore: ['away'] } }, reps), '2026-11-25T22:00:00Z'))).toBe('ana');
   });
 
   it('applies only to the pool the rule named, not to one reached by overflow', () => {
     const offHours = aRep({ id: 'ana', workingHours: weekdaysHours() });
     const config = aConfig({
-      pools: [aPool({ id: 'front', reps: [aRep({ id: 'bo', workingHours: weekdaysHours() })], overflow: [{ pool: 'back' }] }), aPool({ id: 'back', reps: [offHours], assignAnyway: {} })],
+      pools: [
+        aPool({ id: 'front', reps: [aRep({ id: 'bo', workingHours: weekdaysHours() })], overflow: [{ pool: 'back' }] }),
+        aPool({ id: 'back', reps: [offHours], assignAnyway: {} }),
+      ],
     });
     expect(owner(route(config, '2026-11-25T22:00:00Z'))).toBe('POOL_EXHAUSTED');
   });
 });
 
 describe('availability set through the API (RoutingState.availability)', () => {
-  const config = withBackup(aRep({ id: 'ana', timeZone: 'UTC', away: [{ from: '2026-11-24', to: '2026-11-26', note: 'trip' }, { from: '2026-11-28', to: '2026-11-29' }] }));
+  const config = withBackup(
+    aRep({
+      id: 'ana',
+      timeZone: 'UTC',
+      away: [
+        { from: '2026-11-24', to: '2026-11-26', note: 'trip' },
+        { from: '2026-11-28', to: '2026-11-29' },
+      ],
+    }),
+  );
 
   it('away without an end: skipped from `since` on, until marked back', () => {
     const status: RepStatus = { status: 'away', since: '2026-11-20T10:00:00Z', by: 'editor:1a2b3c4d', note: 'sick' };
     expect(owner(route(config, '2026-11-20T09:59:59Z', { ana: status }))).toBe('ana');
     const d = route(config, '2026-11-20T10:00:00Z', { ana: status });
     expect(owner(d)).toBe('backup');
-    expect(d.reasons).toContainEqual({ code: 'REP_AWAY', repId: 'ana', poolId: 'pool', detail: 'marked away since 2026-11-20T10:00:00Z by editor:1a2b3c4d (sick)' });
+    expect(d.reasons).toContainEqual({
+      code: 'REP_AWAY',
+      repId: 'ana',
+      poolId: 'pool',
+      detail: 'marked away since 2026-11-20T10:00:00Z by editor:1a2b3c4d (sick)',
+    });
     expect(d.trace.availability).toEqual({ ana: status });
     expect(explainDecision(d)).toContain('ana: away since 2026-11-20T10:00:00Z by editor:1a2b3c4d (sick)');
   });
@@ -199,7 +290,7 @@ describe('availability set through the API (RoutingState.availability)', () => {
     expect(nextTrip.trace.availability).toBeUndefined();
   });
 
-  it('another rep\'s status changes nothing for this one', () => {
+  it("another rep's status changes nothing for this one", () => {
     const d = route(config, '2026-11-20T10:00:00Z', { backup: { status: 'away', since: '2026-11-19T00:00:00Z' } });
     expect(owner(d)).toBe('ana');
     expect(d.trace.availability).toBeUndefined(); // backup was never considered
@@ -228,14 +319,27 @@ describe('validation of schedules, calendars and overrides', () => {
     const c = base();
     c.reps[0] = { ...c.reps[0]!, schedule: 'emea-ofice', holidayCalendars: ['de-bw'] };
     expect(semantic(c)).toEqual([
-      { path: 'routing.reps[0].schedule', message: 'schedule "emea-ofice" does not exist; did you mean "emea-office"?' },
-      { path: 'routing.reps[0].holidayCalendars[0]', message: 'holiday calendar "de-bw" does not exist; did you mean "de-by"?' },
+      {
+        path: 'routing.reps[0].schedule',
+        message: 'schedule "emea-ofice" does not exist; did you mean "emea-office"?',
+      },
+      {
+        path: 'routing.reps[0].holidayCalendars[0]',
+        message: 'holiday calendar "de-bw" does not exist; did you mean "de-by"?',
+      },
     ]);
   });
 
   it('refuses hours given twice, duplicate ids and two overrides of one date', () => {
     const c = base();
-    c.reps[0] = { ...c.reps[0]!, workingHours: weekdaysHours(), overrides: [{ date: '2026-12-24', hours: [] }, { date: '2026-12-24', extraHours: ['18:00-19:00'] }] };
+    c.reps[0] = {
+      ...c.reps[0]!,
+      workingHours: weekdaysHours(),
+      overrides: [
+        { date: '2026-12-24', hours: [] },
+        { date: '2026-12-24', extraHours: ['18:00-19:00'] },
+      ],
+    };
     c.schedules = [...c.schedules!, { id: 'emea-office', workingHours: {} }];
     expect(semantic(c)).toEqual([
       { path: 'routing.schedules[1].id', message: 'duplicate schedule id "emea-office" (first at index 0)' },
@@ -246,11 +350,24 @@ describe('validation of schedules, calendars and overrides', () => {
 
   it('schema errors carry their paths', () => {
     const c = base();
-    c.reps[0] = { ...c.reps[0]!, overrides: [{ date: '2026-12-24', hours: ['22:00-02:00'] }, { date: '2026-12-25' }, { date: '24.12.2026', hours: [] }] };
+    c.reps[0] = {
+      ...c.reps[0]!,
+      overrides: [
+        { date: '2026-12-24', hours: ['22:00-02:00'] },
+        { date: '2026-12-25' },
+        { date: '24.12.2026', hours: [] },
+      ],
+    };
     c.holidayCalendars = [{ id: 'de', region: 'Bavaria', dates: [] }];
     expect(zodIssues(c)).toEqual([
-      { path: 'reps.0.overrides.0.hours.0', message: 'an override span ends on its own date: use an end after the start, or 24:00' },
-      { path: 'reps.0.overrides.1.hours', message: 'give either hours (instead of the usual hours) or extraHours (on top of them)' },
+      {
+        path: 'reps.0.overrides.0.hours.0',
+        message: 'an override span ends on its own date: use an end after the start, or 24:00',
+      },
+      {
+        path: 'reps.0.overrides.1.hours',
+        message: 'give either hours (instead of the usual hours) or extraHours (on top of them)',
+      },
       { path: 'reps.0.overrides.2.date', message: 'use YYYY-MM-DD' },
       { path: 'holidayCalendars.0.region', message: 'an ISO 3166 code like DE or DE-BY' },
       { path: 'holidayCalendars.0.dates', message: 'Too small: expected array to have >=1 items' },
@@ -265,16 +382,28 @@ describe('validation of schedules, calendars and overrides', () => {
 });
 
 describe('SLA working minutes follow the same schedule', () => {
-  it('uses the shared schedule, its calendar and the rep\'s overrides', () => {
+  it("uses the shared schedule, its calendar and the rep's overrides", () => {
     const config = aConfig({
-      reps: [aRep({ id: 'ana', timeZone: 'UTC', schedule: 'office', holidayCalendars: ['us'], overrides: [{ date: '2026-11-27', hours: ['09:00-10:00'] }] })],
+      reps: [
+        aRep({
+          id: 'ana',
+          timeZone: 'UTC',
+          schedule: 'office',
+          holidayCalendars: ['us'],
+          overrides: [{ date: '2026-11-27', hours: ['09:00-10:00'] }],
+        }),
+      ],
       schedules: [{ id: 'office', workingHours: weekdaysHours('09:00-17:00') }],
       holidayCalendars: [{ id: 'us', dates: ['2026-11-26'] }],
       pools: [aPool({ members: ['ana'] })],
     });
     const rep = config.reps[0]!;
     // Wed 16:30: 30 minutes that day; Thu is a holiday; Fri has one hour; the rest on Monday.
-    expect(slaDeadline(at('2026-11-25T16:30:00Z'), 60, rep, true, config).toISOString()).toBe('2026-11-27T09:30:00.000Z');
-    expect(slaDeadline(at('2026-11-25T16:30:00Z'), 120, rep, true, config).toISOString()).toBe('2026-11-30T09:30:00.000Z');
+    expect(slaDeadline(at('2026-11-25T16:30:00Z'), 60, rep, true, config).toISOString()).toBe(
+      '2026-11-27T09:30:00.000Z',
+    );
+    expect(slaDeadline(at('2026-11-25T16:30:00Z'), 120, rep, true, config).toISOString()).toBe(
+      '2026-11-30T09:30:00.000Z',
+    );
   });
 });

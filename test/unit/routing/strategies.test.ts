@@ -1,11 +1,23 @@
 import { describe, expect, it } from 'vitest';
-import { creditKey, decide, openKey, type Decision, type RoutingConfig, type RoutingState } from '../../../src/routing/index.js';
+import {
+  creditKey,
+  decide,
+  openKey,
+  type Decision,
+  type RoutingConfig,
+  type RoutingState,
+} from '../../../src/routing/index.js';
 import { aConfig, aLead, aPool, aRep, applyStateChange, at, days, noHistory, tally } from '../../builders/index.js';
 
 const now = at('2026-11-25T10:00Z');
 
 /** Routes n leads, applying each stateChange as the caller's transaction would. */
-function simulate(config: RoutingConfig, n: number, state: RoutingState = noHistory(), when: (i: number) => Date = () => now): Decision[] {
+function simulate(
+  config: RoutingConfig,
+  n: number,
+  state: RoutingState = noHistory(),
+  when: (i: number) => Date = () => now,
+): Decision[] {
   const out: Decision[] = [];
   for (let i = 0; i < n; i++) {
     const d = decide(aLead(), config, state, when(i));
@@ -32,10 +44,19 @@ describe('round robin', () => {
   });
 
   it('a rep added to the pool joins at the back of the line, wherever they are listed', () => {
-    for (const members of [[...reps, aRep({ id: 'd' })], [aRep({ id: 'd' }), ...reps]]) {
+    for (const members of [
+      [...reps, aRep({ id: 'd' })],
+      [aRep({ id: 'd' }), ...reps],
+    ]) {
       const state = noHistory();
       simulate(aConfig({ pools: [aPool({ reps })] }), 4, state); // a b c a: b is next
-      expect(owners(simulate(aConfig({ pools: [aPool({ reps: members })] }), 5, state))).toEqual(['b', 'c', 'a', 'd', 'b']);
+      expect(owners(simulate(aConfig({ pools: [aPool({ reps: members })] }), 5, state))).toEqual([
+        'b',
+        'c',
+        'a',
+        'd',
+        'b',
+      ]);
     }
   });
 
@@ -69,7 +90,14 @@ describe('round robin', () => {
 
 describe('weighted round robin', () => {
   const weighted = (weights: Record<string, number>) =>
-    aConfig({ pools: [aPool({ strategy: 'weighted_round_robin', reps: Object.keys(weights).map((id) => aRep({ id, weight: weights[id] })) })] });
+    aConfig({
+      pools: [
+        aPool({
+          strategy: 'weighted_round_robin',
+          reps: Object.keys(weights).map((id) => aRep({ id, weight: weights[id] })),
+        }),
+      ],
+    });
 
   it('is smooth: 5:1:1 interleaves instead of bursting', () => {
     expect(owners(simulate(weighted({ a: 5, b: 1, c: 1 }), 7))).toEqual(['a', 'a', 'a', 'b', 'c', 'a', 'a']);
@@ -84,10 +112,12 @@ describe('weighted round robin', () => {
     ds.forEach((d, i) => {
       if (d.kind !== 'assigned') throw new Error('unassigned');
       count[d.ownerId] = (count[d.ownerId] ?? 0) + 1;
-      for (const [id, w] of Object.entries(weights)) worst = Math.max(worst, Math.abs((count[id] ?? 0) - ((i + 1) * w) / total));
+      for (const [id, w] of Object.entries(weights))
+        worst = Math.max(worst, Math.abs((count[id] ?? 0) - ((i + 1) * w) / total));
     });
     expect(worst).toBeLessThanOrEqual(1);
-    for (const [id, w] of Object.entries(weights)) expect(Math.abs(count[id]! - (10_000 * w) / total)).toBeLessThanOrEqual(1);
+    for (const [id, w] of Object.entries(weights))
+      expect(Math.abs(count[id]! - (10_000 * w) / total)).toBeLessThanOrEqual(1);
   });
 
   it('weight 0 never crashes and is never picked', () => {
@@ -108,7 +138,9 @@ describe('weighted round robin', () => {
   it('credits sum to zero, so shares stay exact as leads accumulate', () => {
     const state = noHistory();
     simulate(weighted({ a: 3, b: 1 }), 1001, state);
-    expect(state.counters[creditKey('pool/pool', 'all', 'a')]! + state.counters[creditKey('pool/pool', 'all', 'b')]!).toBe(0);
+    expect(
+      state.counters[creditKey('pool/pool', 'all', 'a')]! + state.counters[creditKey('pool/pool', 'all', 'b')]!,
+    ).toBe(0);
   });
 
   it('catchUpAfterAway: an away member keeps earning and catches up on return', () => {
@@ -129,9 +161,19 @@ describe('least loaded', () => {
   const config = aConfig({ pools: [aPool({ strategy: 'least_loaded', reps })] });
 
   it('picks the fewest open leads, ties in configured order', () => {
-    const d = decide(aLead(), config, { cursors: {}, counters: { [openKey('a')]: 4, [openKey('b')]: 2, [openKey('c')]: 2 } }, now);
+    const d = decide(
+      aLead(),
+      config,
+      { cursors: {}, counters: { [openKey('a')]: 4, [openKey('b')]: 2, [openKey('c')]: 2 } },
+      now,
+    );
     expect(d).toMatchObject({ ownerId: 'b', code: 'LEAST_LOADED' });
-    expect(d.reasons).toContainEqual({ code: 'LEAST_LOADED', repId: 'b', poolId: 'pool', detail: 'lowest load 2 open; tie broken by pool order' });
+    expect(d.reasons).toContainEqual({
+      code: 'LEAST_LOADED',
+      repId: 'b',
+      poolId: 'pool',
+      detail: 'lowest load 2 open; tie broken by pool order',
+    });
   });
 
   it('levels the pool as leads accumulate', () => {

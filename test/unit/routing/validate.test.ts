@@ -1,7 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { decide, routingConfigSchema, validateRoutingConfig, type RoutingConfigInput } from '../../../src/routing/index.js';
+import {
+  decide,
+  routingConfigSchema,
+  validateRoutingConfig,
+  type RoutingConfigInput,
+} from '../../../src/routing/index.js';
 import { aLead, at, noHistory } from '../../builders/index.js';
 
 const base = (): RoutingConfigInput => ({
@@ -23,15 +28,35 @@ describe('schema (zod) errors carry paths', () => {
   it('rejects a rule with no conditions', () => {
     const c = base();
     c.rules = [{ id: 'r', when: {} as never, action: { pool: 'p' } }];
-    expect(zodIssues(c)).toEqual([{ path: 'rules.0.when', message: 'a condition is { all: [...] }, { any: [...] }, { not: ... }, { time: { zone, days, between } } or { field, op, value }' }]);
+    expect(zodIssues(c)).toEqual([
+      {
+        path: 'rules.0.when',
+        message:
+          'a condition is { all: [...] }, { any: [...] }, { not: ... }, { time: { zone, days, between } } or { field, op, value }',
+      },
+    ]);
     c.rules = [{ id: 'r', when: { all: [] }, action: { pool: 'p' } }];
     expect(zodIssues(c)).toEqual([{ path: 'rules.0.when.all', message: 'all needs at least one condition' }]);
   });
 
   it('points into nested conditions, unknown fields, operators and values', () => {
     const c = base();
-    c.rules = [{ id: 'r', when: { all: [{ field: 'country', op: 'eq', value: 'DE' }, { any: [{ field: 'nope', op: 'gt', value: 'x' as never }] }] }, action: { pool: 'p' } }];
-    expect(zodIssues(c).map((i) => i.path)).toEqual(['rules.0.when.all.1.any.0.field', 'rules.0.when.all.1.any.0.value']);
+    c.rules = [
+      {
+        id: 'r',
+        when: {
+          all: [
+            { field: 'country', op: 'eq', value: 'DE' },
+            { any: [{ field: 'nope', op: 'gt', value: 'x' as never }] },
+          ],
+        },
+        action: { pool: 'p' },
+      },
+    ];
+    expect(zodIssues(c).map((i) => i.path)).toEqual([
+      'rules.0.when.all.1.any.0.field',
+      'rules.0.when.all.1.any.0.value',
+    ]);
     c.rules = [{ id: 'r', when: { field: 'country', op: 'like' as never, value: 'x' }, action: { pool: 'p' } }];
     expect(zodIssues(c)[0]!.path).toBe('rules.0.when.op');
   });
@@ -40,7 +65,11 @@ describe('schema (zod) errors carry paths', () => {
     const c = base();
     c.rules = [{ id: 'r', when: { match: 'always' }, action: { rep: 'ana', fallback: { team: 'x' } as never } }];
     c.reps[0]!.workingHours = { mon: ['09:00-09:00'] };
-    expect(zodIssues(c).map((i) => i.path).sort()).toEqual(['reps.0.workingHours.mon.0', 'rules.0.action.fallback']);
+    expect(
+      zodIssues(c)
+        .map((i) => i.path)
+        .sort(),
+    ).toEqual(['reps.0.workingHours.mon.0', 'rules.0.action.fallback']);
   });
 });
 
@@ -56,7 +85,11 @@ describe('validateRoutingConfig', () => {
     c.pools![0]!.overflow = [{ pool: 'ghost' }, { queue: 'q' }];
     c.rules = [
       { id: 'a', when: { field: 'country', op: 'eq', value: 'DE' }, action: { pool: 'missing' } },
-      { id: 'b', when: { field: 'country', op: 'eq', value: 'AT' }, action: { rep: 'ana', fallback: { rep: 'nobody' } } },
+      {
+        id: 'b',
+        when: { field: 'country', op: 'eq', value: 'AT' },
+        action: { rep: 'ana', fallback: { rep: 'nobody' } },
+      },
       { id: 'c', when: { field: 'country', op: 'eq', value: 'CH' }, action: { accountOwner: true } },
     ];
     expect(semantic(c)).toEqual([
@@ -65,7 +98,10 @@ describe('validateRoutingConfig', () => {
       { path: 'routing.pools[0].overflow[1].queue', message: 'queue "q" does not exist' },
       { path: 'routing.rules[0].action.pool', message: 'pool "missing" does not exist' },
       { path: 'routing.rules[1].action.fallback.rep', message: 'rep "nobody" does not exist' },
-      { path: 'routing.rules[2].action.accountOwner', message: 'routes to the account owner but no accounts are configured' },
+      {
+        path: 'routing.rules[2].action.accountOwner',
+        message: 'routes to the account owner but no accounts are configured',
+      },
     ]);
   });
 
@@ -81,7 +117,9 @@ describe('validateRoutingConfig', () => {
   it('reports regexes that do not compile and invalid time zones', () => {
     const c = base();
     c.reps[1]!.timeZone = 'Europe/Atlantis';
-    c.rules = [{ id: 'r', when: { not: { field: 'email', op: 'matches', value: '(unclosed' } }, action: { pool: 'p' } }];
+    c.rules = [
+      { id: 'r', when: { not: { field: 'email', op: 'matches', value: '(unclosed' } }, action: { pool: 'p' } },
+    ];
     const issues = semantic(c);
     expect(issues.map((i) => i.path)).toEqual(['routing.reps[1].timeZone', 'routing.rules[0].when.not.value']);
     expect(issues[1]!.message).toMatch(/^regular expression does not compile/);
@@ -114,7 +152,9 @@ describe('validateRoutingConfig', () => {
 });
 
 describe('the sample config routes', () => {
-  const sample = routingConfigSchema.parse(parse(readFileSync(new URL('../../../fixtures/routing/sample.yaml', import.meta.url), 'utf8')));
+  const sample = routingConfigSchema.parse(
+    parse(readFileSync(new URL('../../../fixtures/routing/sample.yaml', import.meta.url), 'utf8')),
+  );
   const now = at('2026-11-25T10:00Z'); // Wednesday: Europe at work, America asleep
 
   it.each([
@@ -124,6 +164,10 @@ describe('the sample config routes', () => {
     [{ country: 'US' as const, score: 30 }, 'sdr.lead', 'north-america'], // NA reps off hours: overflow rep
     [{ email: 'test+1@corp.com', emailDomain: 'corp.com' }, 'unworked', 'spam-test-leads'],
   ])('%o -> %s by %s', (lead, owner, rule) => {
-    expect(decide(aLead(lead), sample, noHistory(), now)).toMatchObject({ kind: 'assigned', ownerId: owner, ruleId: rule });
+    expect(decide(aLead(lead), sample, noHistory(), now)).toMatchObject({
+      kind: 'assigned',
+      ownerId: owner,
+      ruleId: rule,
+    });
   });
 });

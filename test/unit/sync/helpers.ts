@@ -13,13 +13,16 @@ export const ourIdentity: IntegrationIdentity = {
   isOwnWrite: (change) =>
     change.record.crm === 'hubspot'
       ? isHubSpotOwnWrite(['4242'], change)
-      : change.record.crm === 'salesforce' && isSalesforceOwnWrite({ clientIds: ['lead-router'], userIds: ['005INTEGRATION'] }, change),
+      : change.record.crm === 'salesforce' &&
+        isSalesforceOwnWrite({ clientIds: ['lead-router'], userIds: ['005INTEGRATION'] }, change),
 };
 
 let seq = 0;
 
 /** An ownerChanged event for record 'rec-1' (HubSpot unless crm says otherwise), typed as the connector's. */
-export function aChange(overrides: Partial<Omit<OwnerChangedEvent, 'record' | 'kind'>> & { crm?: CrmName } = {}): OwnerChangedEvent {
+export function aChange(
+  overrides: Partial<Omit<OwnerChangedEvent, 'record' | 'kind'>> & { crm?: CrmName } = {},
+): OwnerChangedEvent {
   const { crm = 'hubspot', ...rest } = overrides;
   seq += 1;
   return {
@@ -38,5 +41,11 @@ export function aWrite(overrides: Partial<LedgerWrite> & { ownerId: string }): L
 }
 
 export function aLedger(overrides: Partial<OwnershipLedger> = {}): OwnershipLedger {
-  return { writes: [], currentOwnerId: 'hs-ana', lastAppliedAt: at('2026-11-25T10:00:00Z'), identity: ourIdentity, ...overrides };
+  return {
+    writes: [],
+    currentOwnerId: 'hs-ana',
+    lastAppliedAt: at('2026-11-25T10:00:00Z'),
+    identity: ourIdentity,
+    ...overrides,
+  };
 }

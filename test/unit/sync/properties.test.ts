@@ -16,7 +16,11 @@ const t0 = Date.UTC(2026, 10, 25, 10, 0);
 
 type Step = { kind: 'person'; owner: string; delayS: number } | { kind: 'deliverEcho'; tagged: boolean; lagS: number };
 const step: fc.Arbitrary<Step> = fc.oneof(
-  fc.record({ kind: fc.constant('person' as const), owner: fc.constantFrom('hs-ana', 'hs-bo', 'hs-cy', 'hs-stranger'), delayS: fc.integer({ min: -300, max: 3600 }) }),
+  fc.record({
+    kind: fc.constant('person' as const),
+    owner: fc.constantFrom('hs-ana', 'hs-bo', 'hs-cy', 'hs-stranger'),
+    delayS: fc.integer({ min: -300, max: 3600 }),
+  }),
   fc.record({ kind: fc.constant('deliverEcho' as const), tagged: fc.boolean(), lagS: fc.integer({ min: 0, max: 90 }) }),
 );
 
@@ -34,31 +38,58 @@ describe('router_wins under any event sequence', () => {
           if (s.kind === 'deliverEcho') {
             const w = undelivered.shift();
             if (!w) continue;
-            const c = aChange({ newOwnerId: w.ownerId, occurredAt: new Date(w.writtenAt.getTime() + s.lagS * 1000).toISOString(), ...(s.tagged ? { changeSource: 'INTEGRATION', sourceId: '4242' } : {}) });
-            const k = classifyOwnershipChange(c, { writes, currentOwnerId: current, lastAppliedAt: lastApplied, identity: ourIdentity });
+            const c = aChange({
+              newOwnerId: w.ownerId,
+              occurredAt: new Date(w.writtenAt.getTime() + s.lagS * 1000).toISOString(),
+              ...(s.tagged ? { changeSource: 'INTEGRATION', sourceId: '4242' } : {}),
+            });
+            const k = classifyOwnershipChange(c, {
+              writes,
+              currentOwnerId: current,
+              lastAppliedAt: lastApplied,
+              identity: ourIdentity,
+            });
             // An untagged echo may arrive after a person changed it again: then it may look stale or
             // manual by value only if the window passed; tagged ones are always ours.
             if (s.tagged) expect(k.kind).toBe('echo');
-            if (k.kind === 'echo' && k.writeId) writes.find((x) => x.writeId === k.writeId)!.confirmedAt = new Date(clock);
+            if (k.kind === 'echo' && k.writeId)
+              writes.find((x) => x.writeId === k.writeId)!.confirmedAt = new Date(clock);
             continue;
           }
           clock += 1000;
           const occurredAt = new Date(clock + s.delayS * 1000);
-          const k = classifyOwnershipChange(aChange({ newOwnerId: s.owner, occurredAt: occurredAt.toISOString(), sourceId: 'userId:9' }), {
-            writes,
-            currentOwnerId: current,
-            lastAppliedAt: lastApplied,
-            identity: ourIdentity,
-          });
+          const k = classifyOwnershipChange(
+            aChange({ newOwnerId: s.owner, occurredAt: occurredAt.toISOString(), sourceId: 'userId:9' }),
+            {
+              writes,
+              currentOwnerId: current,
+              lastAppliedAt: lastApplied,
+              identity: ourIdentity,
+            },
+          );
           if (k.kind !== 'manual') continue;
-          const d = decideConflict({ policy: 'router_wins', maxReverts }, {
-            config, crm: 'hubspot', previousOwnerId: current, newOwnerId: s.owner, changedAt: occurredAt, routerOwnerId: 'hs-ana', revertsSoFar: reverts,
-          });
+          const d = decideConflict(
+            { policy: 'router_wins', maxReverts },
+            {
+              config,
+              crm: 'hubspot',
+              previousOwnerId: current,
+              newOwnerId: s.owner,
+              changedAt: occurredAt,
+              routerOwnerId: 'hs-ana',
+              revertsSoFar: reverts,
+            },
+          );
           lastApplied = occurredAt > lastApplied ? occurredAt : lastApplied;
           if (d.action === 'revert') {
             reverts += 1;
             expect(d.attempt).toBe(reverts);
-            const w: LedgerWrite = { writeId: `w${writes.length}`, ownerId: d.ownerId, writtenAt: new Date(clock), status: 'done' };
+            const w: LedgerWrite = {
+              writeId: `w${writes.length}`,
+              ownerId: d.ownerId,
+              writtenAt: new Date(clock),
+              status: 'done',
+            };
             writes.push(w);
             undelivered.push(w);
             current = d.ownerId;
@@ -76,14 +107,36 @@ describe('router_wins under any event sequence', () => {
 describe('working-hours SLA deadline', () => {
   const zones = ['Europe/Berlin', 'America/New_York', 'Australia/Sydney', 'Asia/Kolkata', 'UTC'];
   const dayNames = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
-  const span = fc.tuple(fc.integer({ min: 0, max: 20 }), fc.integer({ min: 1, max: 10 })).map(([h, len]) => `${String(h).padStart(2, '0')}:30-${String(Math.min(24, h + len)).padStart(2, '0')}:00`);
-  const hours = fc.dictionary(fc.constantFrom(...dayNames), fc.array(span, { minLength: 1, maxLength: 1 }), { minKeys: 2, maxKeys: 7 });
+  const span = fc
+    .tuple(fc.integer({ min: 0, max: 20 }), fc.integer({ min: 1, max: 10 }))
+    .map(([h, len]) => `${String(h).padStart(2, '0')}:30-${String(Math.min(24, h + len)).padStart(2, '0')}:00`);
+  const hours = fc.dictionary(fc.constantFrom(...dayNames), fc.array(span, { minLength: 1, maxLength: 1 }), {
+    minKeys: 2,
+    maxKeys: 7,
+  });
   // Around the DST changes of 2026 in Europe, the US and Australia, and ordinary weeks.
-  const starts = [Date.UTC(2026, 2, 6), Date.UTC(2026, 2, 27), Date.UTC(2026, 3, 3), Date.UTC(2026, 9, 1), Date.UTC(2026, 9, 23), Date.UTC(2026, 10, 20)];
-  const startArb = fc.tuple(fc.constantFrom(...starts), fc.integer({ min: 0, max: 4 * 1440 - 1 })).map(([d, m]) => new Date(d + m * 60_000));
+  const starts = [
+    Date.UTC(2026, 2, 6),
+    Date.UTC(2026, 2, 27),
+    Date.UTC(2026, 3, 3),
+    Date.UTC(2026, 9, 1),
+    Date.UTC(2026, 9, 23),
+    Date.UTC(2026, 10, 20),
+  ];
+  const startArb = fc
+    .tuple(fc.constantFrom(...starts), fc.integer({ min: 0, max: 4 * 1440 - 1 }))
+    .map(([d, m]) => new Date(d + m * 60_000));
 
   function oracle(tz: string, workingHours: Record<string, string[]>, holidays: string[]) {
-    const f = new Intl.DateTimeFormat('sv-SE', { timeZone: tz, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' });
+    const f = new Intl.DateTimeFormat('sv-SE', {
+      timeZone: tz,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+    });
     return (ms: number) => {
       const s = f.format(new Date(ms)); // "2026-03-08 03:30"
       const date = s.slice(0, 10);
@@ -99,16 +152,23 @@ describe('working-hours SLA deadline', () => {
 
   it('contains exactly `minutes` working minutes, and its last minute is one', () => {
     fc.assert(
-      fc.property(fc.constantFrom(...zones), hours, startArb, fc.integer({ min: 1, max: 300 }), fc.boolean(), (tz, workingHours, start, minutes, holiday) => {
-        const holidays = holiday ? [new Date(start.getTime() + 86_400_000).toISOString().slice(0, 10)] : [];
-        const rep = aRep({ id: 'r', timeZone: tz, workingHours, holidays });
-        const deadline = slaDeadline(start, minutes, rep, true).getTime();
-        const working = oracle(tz, workingHours, holidays);
-        let count = 0;
-        for (let t = start.getTime(); t < deadline; t += 60_000) if (working(t)) count++;
-        expect(count).toBe(minutes);
-        expect(working(deadline - 60_000)).toBe(true);
-      }),
+      fc.property(
+        fc.constantFrom(...zones),
+        hours,
+        startArb,
+        fc.integer({ min: 1, max: 300 }),
+        fc.boolean(),
+        (tz, workingHours, start, minutes, holiday) => {
+          const holidays = holiday ? [new Date(start.getTime() + 86_400_000).toISOString().slice(0, 10)] : [];
+          const rep = aRep({ id: 'r', timeZone: tz, workingHours, holidays });
+          const deadline = slaDeadline(start, minutes, rep, true).getTime();
+          const working = oracle(tz, workingHours, holidays);
+          let count = 0;
+          for (let t = start.getTime(); t < deadline; t += 60_000) if (working(t)) count++;
+          expect(count).toBe(minutes);
+          expect(working(deadline - 60_000)).toBe(true);
+        },
+      ),
       { numRuns: 80 },
     );
   });

@@ -4,7 +4,12 @@ import { slaDeadline } from '../../../src/routing/index.js';
 import { slaDeadlineFor } from '../../../src/sync/index.js';
 import { aRep, at, weekdaysHours } from '../../builders/index.js';
 
-const berlin = aRep({ id: 'ana', timeZone: 'Europe/Berlin', workingHours: weekdaysHours('09:00-17:00'), holidays: ['2026-12-24'] });
+const berlin = aRep({
+  id: 'ana',
+  timeZone: 'Europe/Berlin',
+  workingHours: weekdaysHours('09:00-17:00'),
+  holidays: ['2026-12-24'],
+});
 const iso = (d: Date) => d.toISOString();
 
 describe('slaDeadline in working minutes', () => {
@@ -51,14 +56,20 @@ describe('slaDeadline in working minutes', () => {
   it('counts real minutes in a span that a change shortens or lengthens', () => {
     const sundays = (span: string) => aRep({ id: 's', timeZone: 'Europe/Berlin', workingHours: { sun: [span] } });
     // 29 Mar 2026 has 23 hours in Berlin: 23 working hours fill it exactly, to local midnight.
-    expect(iso(slaDeadline(at('2026-03-28T12:00:00Z'), 23 * 60, sundays('00:00-24:00'), true))).toBe('2026-03-29T22:00:00.000Z');
+    expect(iso(slaDeadline(at('2026-03-28T12:00:00Z'), 23 * 60, sundays('00:00-24:00'), true))).toBe(
+      '2026-03-29T22:00:00.000Z',
+    );
     // 25 Oct 2026: 00:00-04:00 local lasts five real hours (22:00Z-03:00Z).
-    expect(iso(slaDeadline(at('2026-10-24T12:00:00Z'), 299, sundays('00:00-04:00'), true))).toBe('2026-10-25T02:59:00.000Z');
+    expect(iso(slaDeadline(at('2026-10-24T12:00:00Z'), 299, sundays('00:00-04:00'), true))).toBe(
+      '2026-10-25T02:59:00.000Z',
+    );
     // Sydney, 5 Apr 2026: 03:00 AEDT becomes 02:00 AEST, so 02:30-03:00 happens twice and both count.
     const sydney = aRep({ id: 'syd', timeZone: 'Australia/Sydney', workingHours: { sun: ['02:30-03:00'] } });
     expect(iso(slaDeadline(at('2026-04-03T00:00:00Z'), 31, sydney, true))).toBe('2026-04-04T16:31:00.000Z');
     // A span starting at 02:30, which does not exist that day, starts at 03:00 CEST.
-    expect(iso(slaDeadline(at('2026-03-28T12:00:00Z'), 30, sundays('02:30-05:00'), true))).toBe('2026-03-29T01:30:00.000Z');
+    expect(iso(slaDeadline(at('2026-03-28T12:00:00Z'), 30, sundays('02:30-05:00'), true))).toBe(
+      '2026-03-29T01:30:00.000Z',
+    );
   });
 
   it('works around the clock, except holidays, for a rep without working hours', () => {
@@ -83,7 +94,11 @@ describe('slaDeadline in elapsed minutes', () => {
   });
 
   it('follows the workingHours flag of the pool SLA through slaDeadlineFor', () => {
-    expect(iso(slaDeadlineFor(at('2026-11-27T15:30:00Z'), { minutes: 60, workingHours: true }, berlin))).toBe('2026-11-30T08:30:00.000Z');
-    expect(iso(slaDeadlineFor(at('2026-11-27T15:30:00Z'), { minutes: 60, workingHours: false }, berlin))).toBe('2026-11-27T16:30:00.000Z');
+    expect(iso(slaDeadlineFor(at('2026-11-27T15:30:00Z'), { minutes: 60, workingHours: true }, berlin))).toBe(
+      '2026-11-30T08:30:00.000Z',
+    );
+    expect(iso(slaDeadlineFor(at('2026-11-27T15:30:00Z'), { minutes: 60, workingHours: false }, berlin))).toBe(
+      '2026-11-27T16:30:00.000Z',
+    );
   });
 });

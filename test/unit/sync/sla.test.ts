@@ -6,7 +6,11 @@ import { aConfig, aPool, aRep } from '../../builders/index.js';
 describe('isClaimed', () => {
   const sla = slaSchema.parse({
     minutes: 30,
-    claimedWhen: [{ field: 'hs_lead_status', notIn: ['NEW', ''] }, { field: 'Status', changedFrom: 'Open - Not Contacted' }, { field: 'first_call', in: [true] }],
+    claimedWhen: [
+      { field: 'hs_lead_status', notIn: ['NEW', ''] },
+      { field: 'Status', changedFrom: 'Open - Not Contacted' },
+      { field: 'first_call', in: [true] },
+    ],
   });
 
   it('claims when a named field leaves the listed values (notIn)', () => {
@@ -26,7 +30,9 @@ describe('isClaimed', () => {
     expect(isClaimed({ fields: { status: 'Working - Contacted' } }, sla)).toBe(true); // Salesforce names are case-insensitive
     expect(isClaimed({ fields: { Status: 'Open - Not Contacted' } }, sla)).toBe(false);
     expect(isClaimed({ fields: { Status: 'Working - Contacted' }, previous: { Status: 'Nurture' } }, sla)).toBe(false);
-    expect(isClaimed({ fields: { Status: 'Working - Contacted' }, previous: { Status: 'open - not contacted' } }, sla)).toBe(true);
+    expect(
+      isClaimed({ fields: { Status: 'Working - Contacted' }, previous: { Status: 'open - not contacted' } }, sla),
+    ).toBe(true);
   });
 
   it('claims when a field takes one of the listed values (in), values compared as text', () => {
@@ -51,16 +57,24 @@ describe('onSlaBreach', () => {
 
   it('reassigns while under K, excluding every rep who already let it lapse', () => {
     expect(onSlaBreach(ctx())).toEqual({ kind: 'reassign', attempt: 1, excludeRepIds: ['ana'] });
-    expect(onSlaBreach(ctx({ reassignmentsSoFar: 1, timerRepId: 'bo', currentOwnerRepId: 'bo', breachedRepIds: ['ana'] }))).toEqual({ kind: 'reassign', attempt: 2, excludeRepIds: ['ana', 'bo'] });
+    expect(
+      onSlaBreach(ctx({ reassignmentsSoFar: 1, timerRepId: 'bo', currentOwnerRepId: 'bo', breachedRepIds: ['ana'] })),
+    ).toEqual({ kind: 'reassign', attempt: 2, excludeRepIds: ['ana', 'bo'] });
   });
 
   it('escalates to the manager after K reassignments, then stops', () => {
     expect(onSlaBreach(ctx({ reassignmentsSoFar: 2 }))).toEqual({ kind: 'escalate', managerRepId: 'boss' });
-    expect(onSlaBreach(ctx({ reassignmentsSoFar: 2, timerRepId: 'boss', currentOwnerRepId: 'boss' }))).toEqual({ kind: 'stop', reason: 'ESCALATED' });
+    expect(onSlaBreach(ctx({ reassignmentsSoFar: 2, timerRepId: 'boss', currentOwnerRepId: 'boss' }))).toEqual({
+      kind: 'stop',
+      reason: 'ESCALATED',
+    });
   });
 
   it('stops after K when the pool names no manager', () => {
-    expect(onSlaBreach(ctx({ sla: { maxReassignments: 1 }, reassignmentsSoFar: 1 }))).toEqual({ kind: 'stop', reason: 'MAX_REASSIGNMENTS' });
+    expect(onSlaBreach(ctx({ sla: { maxReassignments: 1 }, reassignmentsSoFar: 1 }))).toEqual({
+      kind: 'stop',
+      reason: 'MAX_REASSIGNMENTS',
+    });
     expect(onSlaBreach(ctx({ sla: { maxReassignments: 0 } }))).toEqual({ kind: 'stop', reason: 'MAX_REASSIGNMENTS' });
   });
 
@@ -74,7 +88,9 @@ describe('onSlaBreach', () => {
 describe('slaFor and excludeReps', () => {
   const ana = aRep({ id: 'ana' });
   const bo = aRep({ id: 'bo' });
-  const config = aConfig({ pools: [aPool({ id: 'dach', reps: [ana, bo], sla: { minutes: 60 } }), aPool({ id: 'other', reps: [bo] })] });
+  const config = aConfig({
+    pools: [aPool({ id: 'dach', reps: [ana, bo], sla: { minutes: 60 } }), aPool({ id: 'other', reps: [bo] })],
+  });
 
   it('finds the SLA of the routing pool with its defaults filled', () => {
     expect(slaFor(config, 'dach')).toEqual({ minutes: 60, workingHours: false, claimedWhen: [], maxReassignments: 1 });
@@ -84,7 +100,10 @@ describe('slaFor and excludeReps', () => {
 
   it('marks excluded reps inactive in a copy, keeping pool order and the original untouched', () => {
     const copy = excludeReps(config, ['ana']);
-    expect(copy.reps.map((r) => [r.id, r.active])).toEqual([['ana', false], ['bo', true]]);
+    expect(copy.reps.map((r) => [r.id, r.active])).toEqual([
+      ['ana', false],
+      ['bo', true],
+    ]);
     expect(copy.pools).toBe(config.pools);
     expect(config.reps[0]!.active).toBe(true);
     expect(excludeReps(config, [])).toBe(config);
@@ -93,13 +112,23 @@ describe('slaFor and excludeReps', () => {
   it('parses an SLA in the config file format and reports a bad claim condition by path', () => {
     const bad = routingConfigSchema.safeParse({
       reps: [{ id: 'ana' }],
-      pools: [{ id: 'p', strategy: 'round_robin', members: ['ana'], sla: { minutes: 30, claimedWhen: [{ field: 'Status', notIn: [] }, { field: 'x' }] } }],
+      pools: [
+        {
+          id: 'p',
+          strategy: 'round_robin',
+          members: ['ana'],
+          sla: { minutes: 30, claimedWhen: [{ field: 'Status', notIn: [] }, { field: 'x' }] },
+        },
+      ],
       rules: [],
     });
     expect(bad.success).toBe(false);
     expect(bad.error?.issues.map((i) => [i.path.join('.'), i.message])).toEqual([
       ['pools.0.sla.claimedWhen.0.notIn', 'Too small: expected array to have >=1 items'],
-      ['pools.0.sla.claimedWhen.1', 'a claim condition is { field, notIn: [...] }, { field, in: [...] } or { field, changedFrom }'],
+      [
+        'pools.0.sla.claimedWhen.1',
+        'a claim condition is { field, notIn: [...] }, { field, in: [...] } or { field, changedFrom }',
+      ],
     ]);
   });
 });

@@ -14,7 +14,10 @@ const filter = {
   kind: z.enum(['route', 'writeback']).optional(),
   crm: z.string().min(1).max(100).optional(),
   /** An error code of docs/errors.md, e.g. CRM_REJECTED. */
-  code: z.string().regex(/^[A-Z][A-Z_]{1,63}$/, 'must be an error code like CRM_REJECTED').optional(),
+  code: z
+    .string()
+    .regex(/^[A-Z][A-Z_]{1,63}$/, 'must be an error code like CRM_REJECTED')
+    .optional(),
   /** On the time of the last attempt. */
   since: isoTime.optional(),
   until: isoTime.optional(),
@@ -45,7 +48,13 @@ export function failureRoutes(server: FastifyInstance, deps: HttpDeps, guard: Gu
     '/v1/admin/failures',
     {
       onRequest: guard('viewer'),
-      schema: { tags, security, summary: 'Dead letters: events and owner writes given up (horizon spent or refused for good), newest first', querystring: failuresQuery, response: { 200: described('one page of dead letters', failurePage), ...errorResponses(400, 401, 503) } },
+      schema: {
+        tags,
+        security,
+        summary: 'Dead letters: events and owner writes given up (horizon spent or refused for good), newest first',
+        querystring: failuresQuery,
+        response: { 200: described('one page of dead letters', failurePage), ...errorResponses(400, 401, 503) },
+      },
     },
     async (req) => listFailures(deps.pipeline, req.query),
   );
@@ -54,12 +63,30 @@ export function failureRoutes(server: FastifyInstance, deps: HttpDeps, guard: Gu
     '/v1/admin/failures/replay',
     {
       onRequest: guard('editor'),
-      schema: { tags, security, summary: 'Put dead letters back to work with a fresh retry horizon; idempotent', body: replayBody.optional(), response: { 200: described('what was (or, dryRun, would be) replayed', replayResult), ...errorResponses(400, 401, 403, 415, 503) } },
+      schema: {
+        tags,
+        security,
+        summary: 'Put dead letters back to work with a fresh retry horizon; idempotent',
+        body: replayBody.optional(),
+        response: {
+          200: described('what was (or, dryRun, would be) replayed', replayResult),
+          ...errorResponses(400, 401, 403, 415, 503),
+        },
+      },
     },
     async (req) => {
       const body = req.body ?? everything();
       const result = await replayFailures(deps.pipeline, body);
-      if (!result.dryRun) req.log.info({ by: actor(req), replayed: result.replayed.length, skipped: result.skipped.length, filter: { ...body, ids: body.ids?.length } }, 'dead letters replayed');
+      if (!result.dryRun)
+        req.log.info(
+          {
+            by: actor(req),
+            replayed: result.replayed.length,
+            skipped: result.skipped.length,
+            filter: { ...body, ids: body.ids?.length },
+          },
+          'dead letters replayed',
+        );
       return result;
     },
   );

@@ -6,7 +6,9 @@ const version = z.coerce.number().int().positive();
 const message = z.string().trim().min(1).max(2000);
 const name = z.string().trim().min(1).max(200);
 /** The config document is checked by validation (with document paths), not here. */
-const document = z.record(z.string(), z.unknown()).describe('a config document: { mappings, routing } (see docs/config.md)');
+const document = z
+  .record(z.string(), z.unknown())
+  .describe('a config document: { mappings, routing } (see docs/config.md)');
 
 export const versionParams = z.strictObject({ version });
 export const draftParams = z.strictObject({ id: z.uuid() });
@@ -29,7 +31,9 @@ const source = (v: { document?: unknown; draftId?: string }, ctx: z.RefinementCt
   }
 };
 
-export const validateBody = z.strictObject({ document: document.optional(), draftId: z.uuid().optional() }).superRefine(source);
+export const validateBody = z
+  .strictObject({ document: document.optional(), draftId: z.uuid().optional() })
+  .superRefine(source);
 
 export const publishBody = z
   .strictObject({
@@ -48,4 +52,7 @@ export const rollbackBody = z.strictObject({ version: z.number().int().positive(
 export const createDraftBody = z.strictObject({ name, document });
 export const updateDraftBody = z
   .strictObject({ name: name.optional(), document: document.optional() })
-  .refine((v) => v.name !== undefined || v.document !== undefined, { message: 'send name, document or both', path: ['document'] });
+  .refine((v) => v.name !== undefined || v.document !== undefined, {
+    message: 'send name, document or both',
+    path: ['document'],
+  });

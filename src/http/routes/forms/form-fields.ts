@@ -16,7 +16,8 @@ export function formToLead(body: Record<string, unknown>, honeypotField: string)
     const values = (Array.isArray(raw) ? raw : [raw]).filter((v) => !(typeof v === 'string' && v.trim() === ''));
     if (values.length === 0) continue;
     if (listFields.has(key)) lead[key] = values;
-    else if (values.length > 1) lead[key] = values; // the lead schema refuses a list here, naming the field
+    else if (values.length > 1)
+      lead[key] = values; // the lead schema refuses a list here, naming the field
     else {
       const v = values[0];
       lead[key] = numericFields.has(key) && typeof v === 'string' && number.test(v.trim()) ? Number(v.trim()) : v;

@@ -29,7 +29,12 @@ export const webFormBody = z
   .object({
     _key: z.string().max(200).optional().describe("the source's public key (WEB_FORMS.<source>.publicKey)"),
     _redirect: z.string().url().max(2000).optional().describe('answer 303 to this URL; its origin must be allowed'),
-    _idempotencyKey: z.string().min(8).max(200).optional().describe('the same key posted twice stores one lead; default: a new key per post'),
+    _idempotencyKey: z
+      .string()
+      .min(8)
+      .max(200)
+      .optional()
+      .describe('the same key posted twice stores one lead; default: a new key per post'),
   })
   .catchall(z.union([value, z.array(value).max(50)]));
 
@@ -58,26 +63,36 @@ export function webFormRoutes(app: FastifyInstance, deps: HttpDeps, forms: WebFo
         const source = sourceOf(req);
         const form = formOf(source);
         const origin = req.headers.origin;
-        if (origin !== undefined && !form.allowedOrigins.includes(origin)) throw errors.originNotAllowed(origin, source);
+        if (origin !== undefined && !form.allowedOrigins.includes(origin))
+          throw errors.originNotAllowed(origin, source);
       });
       // Both plugins are scoped to this prefix: POST /v1/leads still takes JSON only.
       await scope.register(formbody);
       await scope.register(cors, {
         delegator: (req, cb) => {
           const form = forms.get(sourceOf(req as FastifyRequest));
-          cb(null, { origin: form ? [...form.allowedOrigins] : false, methods: ['POST'], allowedHeaders: ['content-type'], maxAge: 600 });
+          cb(null, {
+            origin: form ? [...form.allowedOrigins] : false,
+            methods: ['POST'],
+            allowedHeaders: ['content-type'],
+            maxAge: 600,
+          });
         },
       });
 
       const schema = {
         tags: ['intake'],
-        summary: "A web form posted from the browser (urlencoded): the source's public key, its allowed origins, a honeypot (docs/web-forms.md)",
+        summary:
+          "A web form posted from the browser (urlencoded): the source's public key, its allowed origins, a honeypot (docs/web-forms.md)",
         security: open, // the public key is a form field, not a credential header
         consumes: ['application/x-www-form-urlencoded'],
         params: webFormParams,
         body: webFormBody,
         response: {
-          202: described('stored (or dropped by the honeypot, answered the same); routing follows (Location: the lead URL)', intakeAck),
+          202: described(
+            'stored (or dropped by the honeypot, answered the same); routing follows (Location: the lead URL)',
+            intakeAck,
+          ),
           200: described('this _idempotencyKey was already taken; nothing new stored', intakeAck),
           303: described('_redirect was given: Location is that URL (its origin is allowed); no body', z.null()),
           ...errorResponses(400, 401, 403, 404, 413, 415, 503),
@@ -92,14 +107,21 @@ export function webFormRoutes(app: FastifyInstance, deps: HttpDeps, forms: WebFo
 
         if (filled(body[form.honeypotField])) {
           deps.pipeline.metrics.eventsReceived.inc({ source: 'api', outcome: 'honeypot' });
-          req.log.info({ source, honeypotField: form.honeypotField }, 'web form honeypot filled: answered as accepted, nothing stored');
+          req.log.info(
+            { source, honeypotField: form.honeypotField },
+            'web form honeypot filled: answered as accepted, nothing stored',
+          );
           if (redirect) return reply.code(303).header('location', redirect).send();
           const eventId = randomUUID();
           return reply.code(202).send({ eventId, status: 'accepted', leadUrl: leadUrlOf(eventId) });
         }
 
         const lead = parseInput(leadInput, formToLead(body, form.honeypotField), 'body');
-        const { eventId, duplicate } = await ingestApiLead(deps.pipeline, { source, idempotencyKey: body._idempotencyKey ?? randomUUID(), lead }, { requestId: req.id });
+        const { eventId, duplicate } = await ingestApiLead(
+          deps.pipeline,
+          { source, idempotencyKey: body._idempotencyKey ?? randomUUID(), lead },
+          { requestId: req.id },
+        );
         const leadUrl = leadUrlOf(eventId);
         if (redirect) return reply.code(303).header('location', redirect).send();
         return reply
@@ -114,15 +136,19 @@ export function webFormRoutes(app: FastifyInstance, deps: HttpDeps, forms: WebFo
 
 function checkPublicKey(form: WebForm, source: string, presented: string | undefined): void {
   if (!presented) throw errors.unauthorized(`missing public key: send the _key field of source "${source}"`);
-  if (!timingSafeEqual(digest(presented), digest(form.publicKey))) throw errors.unauthorized(`public key is not valid for source "${source}"`);
+  if (!timingSafeEqual(digest(presented), digest(form.publicKey)))
+    throw errors.unauthorized(`public key is not valid for source "${source}"`);
 }
 
 /** The thank-you page, only on an allowed origin: never an open redirect. */
 function allowedRedirect(form: WebForm, url: string): string {
   if (!form.allowedOrigins.includes(new URL(url).origin)) {
-    throw errors.validation([{ path: 'body._redirect', message: `its origin "${new URL(url).origin}" is not in the allowed origins` }]);
+    throw errors.validation([
+      { path: 'body._redirect', message: `its origin "${new URL(url).origin}" is not in the allowed origins` },
+    ]);
   }
   return url;
 }
 
-const filled = (v: unknown) => (typeof v === 'string' ? v.trim() !== '' : Array.isArray(v) && v.some((x) => typeof x === 'string' && x.trim() !== ''));
+const filled = (v: unknown) =>
+  typeof v === 'string' ? v.trim() !== '' : Array.isArray(v) && v.some((x) => typeof x === 'string' && x.trim() !== '');

@@ -1,17 +1,33 @@
 import { z } from 'zod';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { explainDecisionView, explainPendingView, getLatestDecision, getLeadDecision, pendingLeadView, resolveLeadRef, type DecisionView } from '../../../pipeline/index.js';
+import {
+  explainDecisionView,
+  explainPendingView,
+  getLatestDecision,
+  getLeadDecision,
+  pendingLeadView,
+  resolveLeadRef,
+  type DecisionView,
+} from '../../../pipeline/index.js';
 import type { HttpDeps } from '../../deps.js';
 import { adminToken, errorResponses, type ApiTypes } from '../../route-schema.js';
 import type { AuthHook } from './viewer-auth.js';
 import { leadParams } from './lead-params.js';
 import { decisionText, decisionView, pendingLead } from './responses.js';
 
-const query = z.object({ format: z.enum(['json', 'text']).optional().describe('default: text when Accept asks for text/plain and not JSON') });
+const query = z.object({
+  format: z.enum(['json', 'text']).optional().describe('default: text when Accept asks for text/plain and not JSON'),
+});
 
 const tags = ['leads'];
-const decision = { description: 'the decision (Content-Location names the lead by its own id)', content: { 'application/json': { schema: decisionView }, 'text/plain': { schema: decisionText } } };
-const pending = { description: 'the event is stored but not routed yet', content: { 'application/json': { schema: pendingLead }, 'text/plain': { schema: decisionText } } };
+const decision = {
+  description: 'the decision (Content-Location names the lead by its own id)',
+  content: { 'application/json': { schema: decisionView }, 'text/plain': { schema: decisionText } },
+};
+const pending = {
+  description: 'the event is stored but not routed yet',
+  content: { 'application/json': { schema: pendingLead }, 'text/plain': { schema: decisionText } },
+};
 
 /** `?format=` wins; otherwise text only when the client asks for text/plain and not JSON. */
 function wantsText(format: 'json' | 'text' | undefined, accept: string | undefined): boolean {
@@ -44,7 +60,9 @@ export function getLeadDecisionRoute(server: FastifyInstance, deps: HttpDeps, au
     const text = wantsText(format, req.headers.accept);
     if (found.kind === 'pending') {
       const pending = pendingLeadView(found.event);
-      return text ? reply.code(202).type('text/plain; charset=utf-8').send(explainPendingView(pending)) : reply.code(202).send(pending);
+      return text
+        ? reply.code(202).type('text/plain; charset=utf-8').send(explainPendingView(pending))
+        : reply.code(202).send(pending);
     }
     reply.header('content-location', `/v1/leads/${found.leadId}/decision`);
     const view = await getLeadDecision(deps.pipeline, found.leadId);
@@ -54,7 +72,13 @@ export function getLeadDecisionRoute(server: FastifyInstance, deps: HttpDeps, au
 
   // The newest decision of any lead: what `npm start` tells a newcomer to curl. A static segment,
   // so fastify matches it before `:id`.
-  const latest = { tags, summary: 'The decision of the lead routed last, as JSON or text', security: adminToken, querystring: query, response: { 200: decision, ...errorResponses(400, 401, 404, 503) } };
+  const latest = {
+    tags,
+    summary: 'The decision of the lead routed last, as JSON or text',
+    security: adminToken,
+    querystring: query,
+    response: { 200: decision, ...errorResponses(400, 401, 404, 503) },
+  };
   app.get('/v1/leads/latest/decision', { onRequest: auth, schema: latest }, async (req, reply) => {
     const { format } = req.query;
     const view = await getLatestDecision(deps.pipeline);
@@ -63,7 +87,12 @@ export function getLeadDecisionRoute(server: FastifyInstance, deps: HttpDeps, au
   });
 }
 
-function answer(view: DecisionView, format: 'json' | 'text' | undefined, accept: string | undefined, reply: FastifyReply): DecisionView | FastifyReply {
+function answer(
+  view: DecisionView,
+  format: 'json' | 'text' | undefined,
+  accept: string | undefined,
+  reply: FastifyReply,
+): DecisionView | FastifyReply {
   if (wantsText(format, accept)) return reply.type('text/plain; charset=utf-8').send(explainDecisionView(view));
   return view;
 }

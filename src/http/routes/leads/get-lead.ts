@@ -14,14 +14,21 @@ import { leadView, pendingLead } from './responses.js';
 export function getLeadRoute(app: FastifyInstance, deps: HttpDeps, auth: AuthHook): void {
   const schema = {
     tags: ['leads'],
-    summary: 'A lead, its owner and every assignment; :id is a lead id, event id, source:idempotencyKey or crm:objectType:recordId',
+    summary:
+      'A lead, its owner and every assignment; :id is a lead id, event id, source:idempotencyKey or crm:objectType:recordId',
     security: adminToken,
     params: leadParams,
-    response: { 200: described('the lead (Content-Location names it by its own id)', leadView), 202: described('the event is stored but not routed yet', pendingLead), ...errorResponses(400, 401, 404, 503) },
+    response: {
+      200: described('the lead (Content-Location names it by its own id)', leadView),
+      202: described('the event is stored but not routed yet', pendingLead),
+      ...errorResponses(400, 401, 404, 503),
+    },
   };
   app.withTypeProvider<ApiTypes>().get('/v1/leads/:id', { onRequest: auth, schema }, async (req, reply) => {
     const found = await resolveLeadRef(deps.pipeline, req.params.id);
     if (found.kind === 'pending') return reply.code(202).send(pendingLeadView(found.event));
-    return reply.header('content-location', `/v1/leads/${found.leadId}`).send(await getLeadView(deps.pipeline, found.leadId));
+    return reply
+      .header('content-location', `/v1/leads/${found.leadId}`)
+      .send(await getLeadView(deps.pipeline, found.leadId));
   });
 }

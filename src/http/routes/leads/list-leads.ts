@@ -9,7 +9,9 @@ import { leadListPage } from './responses.js';
 export const leadListMaxLimit = 200;
 
 const id = z.string().trim().min(1, { message: 'must not be empty' }).max(255);
-const time = z.iso.datetime({ offset: true, message: 'an ISO 8601 date-time with offset, e.g. 2026-11-25T10:00:00Z' }).transform((s) => new Date(s));
+const time = z.iso
+  .datetime({ offset: true, message: 'an ISO 8601 date-time with offset, e.g. 2026-11-25T10:00:00Z' })
+  .transform((s) => new Date(s));
 
 const filters = {
   email: z.string().trim().min(1, { message: 'must not be empty' }).max(320).optional(),
@@ -22,11 +24,24 @@ const filters = {
   receivedTo: time.optional(),
   routedFrom: time.optional(),
   routedTo: time.optional(),
-  limit: z.coerce.number({ message: `a whole number from 1 to ${leadListMaxLimit}` }).int({ message: `a whole number from 1 to ${leadListMaxLimit}` }).min(1, { message: `a whole number from 1 to ${leadListMaxLimit}` }).max(leadListMaxLimit, { message: `at most ${leadListMaxLimit}` }).default(50),
+  limit: z.coerce
+    .number({ message: `a whole number from 1 to ${leadListMaxLimit}` })
+    .int({ message: `a whole number from 1 to ${leadListMaxLimit}` })
+    .min(1, { message: `a whole number from 1 to ${leadListMaxLimit}` })
+    .max(leadListMaxLimit, { message: `at most ${leadListMaxLimit}` })
+    .default(50),
   cursor: z
     .string()
     .max(200)
-    .transform((s, ctx) => decodeLeadCursor(s) ?? (ctx.addIssue({ code: 'custom', message: 'not a cursor from a previous page (pass nextCursor as it was given)' }), z.NEVER))
+    .transform(
+      (s, ctx) =>
+        decodeLeadCursor(s) ??
+        (ctx.addIssue({
+          code: 'custom',
+          message: 'not a cursor from a previous page (pass nextCursor as it was given)',
+        }),
+        z.NEVER),
+    )
     .optional(),
 };
 

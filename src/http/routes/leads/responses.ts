@@ -13,14 +13,23 @@ export const leadView = z.looseObject({
   owner: owner.nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),
-  assignments: z.array(z.looseObject({ createdAt: z.string() })).describe('every assignment the lead had, oldest first'),
+  assignments: z
+    .array(z.looseObject({ createdAt: z.string() }))
+    .describe('every assignment the lead had, oldest first'),
 });
 
 export const pendingLead = z.looseObject({
   leadId: z.null(),
   eventId: z.uuid(),
   status: z.string().describe('the event: pending, processing, failed, refused'),
-  event: z.looseObject({ source: z.string(), sourceEventId: z.string(), record, attempts: z.number(), lastError: z.string().nullable(), receivedAt: z.string() }),
+  event: z.looseObject({
+    source: z.string(),
+    sourceEventId: z.string(),
+    record,
+    attempts: z.number(),
+    lastError: z.string().nullable(),
+    receivedAt: z.string(),
+  }),
 });
 
 export const decisionView = z.looseObject({
@@ -32,10 +41,14 @@ export const decisionView = z.looseObject({
   createdAt: z.string(),
   outcome: z.string(),
   reasonCode: z.string(),
-  decision: z.looseObject({}).describe('the decision with its full trace: every rule tested, every rep skipped and why, who won and why'),
+  decision: z
+    .looseObject({})
+    .describe('the decision with its full trace: every rule tested, every rep skipped and why, who won and why'),
 });
 
-export const decisionText = z.string().describe('the decision explained in plain text (?format=text or Accept: text/plain)');
+export const decisionText = z
+  .string()
+  .describe('the decision explained in plain text (?format=text or Accept: text/plain)');
 
 export const leadListPage = z.object({
   leads: z.array(
@@ -47,17 +60,45 @@ export const leadListPage = z.object({
       domain: z.string().nullable(),
       owner: owner.nullable(),
       createdAt: z.string(),
-      decision: z.looseObject({ eventId: z.string(), outcome: z.string(), poolId: z.string().nullable(), ruleId: z.string().nullable() }).nullable(),
+      decision: z
+        .looseObject({
+          eventId: z.string(),
+          outcome: z.string(),
+          poolId: z.string().nullable(),
+          ruleId: z.string().nullable(),
+        })
+        .nullable(),
     }),
   ),
   nextCursor: z.string().nullable().describe('pass as `cursor` for the next page; null on the last page'),
 });
 
-const decisionSummary = z.looseObject({ kind: z.string(), ownerId: z.string().optional(), poolId: z.string().optional(), ruleId: z.string().optional(), code: z.string(), reasons: z.array(z.unknown()) });
+const decisionSummary = z.looseObject({
+  kind: z.string(),
+  ownerId: z.string().optional(),
+  poolId: z.string().optional(),
+  ruleId: z.string().optional(),
+  code: z.string(),
+  reasons: z.array(z.unknown()),
+});
 
 export const previewOutput = z.object({
   at: z.string(),
   config: z.looseObject({ kind: z.enum(['active', 'draft']) }),
-  results: z.array(z.looseObject({ index: z.number().int(), decision: decisionSummary, mappingWarnings: z.array(z.unknown()), active: decisionSummary.optional(), changed: z.boolean().optional() })),
-  summary: z.looseObject({ leads: z.number(), assigned: z.number(), unassigned: z.number(), queued: z.number(), byOwner: z.record(z.string(), z.number()) }),
+  results: z.array(
+    z.looseObject({
+      index: z.number().int(),
+      decision: decisionSummary,
+      mappingWarnings: z.array(z.unknown()),
+      active: decisionSummary.optional(),
+      changed: z.boolean().optional(),
+    }),
+  ),
+  summary: z.looseObject({
+    leads: z.number(),
+    assigned: z.number(),
+    unassigned: z.number(),
+    queued: z.number(),
+    byOwner: z.record(z.string(), z.number()),
+  }),
 });

@@ -10,19 +10,27 @@ const digest = (s: string) => createHash('sha256').update(s).digest();
  * rep's own token (REP_TOKENS), which reads and writes only its own rep. Returns the audit actor
  * (editor:1a2b3c4d, rep:ana), never the token.
  */
-export function availabilityAuth(deps: HttpDeps): (headers: Record<string, unknown>, repId: string, needs: AdminRole) => string {
+export function availabilityAuth(
+  deps: HttpDeps,
+): (headers: Record<string, unknown>, repId: string, needs: AdminRole) => string {
   const admin = adminAuthChecker(deps.env.ADMIN_TOKENS);
   const reps = deps.env.REP_TOKENS.map((t) => ({ repId: t.repId, digest: digest(t.token.reveal()) }));
   return (headers, repId, needs) => {
     const auth = typeof headers.authorization === 'string' ? headers.authorization : undefined;
-    const presented = typeof headers['x-admin-token'] === 'string' ? headers['x-admin-token'] : auth?.startsWith('Bearer ') ? auth.slice(7) : undefined;
+    const presented =
+      typeof headers['x-admin-token'] === 'string'
+        ? headers['x-admin-token']
+        : auth?.startsWith('Bearer ')
+          ? auth.slice(7)
+          : undefined;
     if (presented && reps.length > 0) {
       const d = digest(presented);
       let owner: string | undefined;
       // Every entry compared (constant time), as the admin check does.
       for (const r of reps) if (timingSafeEqual(d, r.digest)) owner ??= r.repId;
       if (owner !== undefined) {
-        if (owner !== repId) throw errors.forbidden(`a rep token reads and sets only its own rep's availability (this one is ${owner}'s)`);
+        if (owner !== repId)
+          throw errors.forbidden(`a rep token reads and sets only its own rep's availability (this one is ${owner}'s)`);
         return `rep:${owner}`;
       }
     }

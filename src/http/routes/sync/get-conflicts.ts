@@ -30,5 +30,7 @@ export function getConflictsRoute(app: FastifyInstance, deps: HttpDeps, auth: Au
     querystring: query,
     response: { 200: described('one page of conflicts', conflictPage), ...errorResponses(400, 401, 503) },
   };
-  app.withTypeProvider<ApiTypes>().get('/v1/conflicts', { onRequest: auth, schema }, async (req) => listConflictsView(deps.pipeline, req.query));
+  app
+    .withTypeProvider<ApiTypes>()
+    .get('/v1/conflicts', { onRequest: auth, schema }, async (req) => listConflictsView(deps.pipeline, req.query));
 }

@@ -17,5 +17,9 @@ export function getLeadHistoryRoute(app: FastifyInstance, deps: HttpDeps, auth: 
     params: leadIdParams,
     response: { 200: described('the timeline, oldest first', leadHistory), ...errorResponses(400, 401, 404, 503) },
   };
-  app.withTypeProvider<ApiTypes>().get('/v1/leads/:id/history', { onRequest: auth, schema }, async (req) => getLeadHistory(deps.pipeline, req.params.id));
+  app
+    .withTypeProvider<ApiTypes>()
+    .get('/v1/leads/:id/history', { onRequest: auth, schema }, async (req) =>
+      getLeadHistory(deps.pipeline, req.params.id),
+    );
 }

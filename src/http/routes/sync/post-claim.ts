@@ -26,11 +26,20 @@ export function postClaimRoute(app: FastifyInstance, deps: HttpDeps): void {
     security: intakeKeyOrAdminToken,
     params: leadIdParams,
     body,
-    response: { 200: described('the claim, and the SLA timers it ended', claimResult), ...errorResponses(400, 401, 403, 404, 415, 503) },
+    response: {
+      200: described('the claim, and the SLA timers it ended', claimResult),
+      ...errorResponses(400, 401, 403, 404, 415, 503),
+    },
   };
-  app.withTypeProvider<ApiTypes>().post('/v1/leads/:id/claim', { onRequest: async (req) => void callers.set(req, authenticate(req.headers)), schema }, async (req) => {
-    const caller = callers.get(req)!;
-    const b = req.body;
-    return claimLead(deps.pipeline, req.params.id, b?.by ? `${caller}:${b.by}` : caller);
-  });
+  app
+    .withTypeProvider<ApiTypes>()
+    .post(
+      '/v1/leads/:id/claim',
+      { onRequest: async (req) => void callers.set(req, authenticate(req.headers)), schema },
+      async (req) => {
+        const caller = callers.get(req)!;
+        const b = req.body;
+        return claimLead(deps.pipeline, req.params.id, b?.by ? `${caller}:${b.by}` : caller);
+      },
+    );
 }

@@ -26,12 +26,23 @@ export const leadHistory = z.object({
   leadId: z.uuid(),
   record,
   owner,
-  entries: z.array(z.looseObject({ at: z.string(), type: z.string().describe('routed, written, confirmed, changed_in_crm, adopted, reverted, sla_started, sla_breached, claimed, …') })),
+  entries: z.array(
+    z.looseObject({
+      at: z.string(),
+      type: z
+        .string()
+        .describe(
+          'routed, written, confirmed, changed_in_crm, adopted, reverted, sla_started, sla_breached, claimed, …',
+        ),
+    }),
+  ),
 });
 
 export const claimResult = z.object({
   leadId: z.uuid(),
   claimedAt: z.string(),
   claimedBy: z.string(),
-  timers: z.array(z.object({ id: z.string(), repId: z.string(), dueAt: z.string() })).describe('the SLA timers the claim ended (empty when none was running)'),
+  timers: z
+    .array(z.object({ id: z.string(), repId: z.string(), dueAt: z.string() }))
+    .describe('the SLA timers the claim ended (empty when none was running)'),
 });

@@ -26,11 +26,15 @@ import { hubspotAck, hubspotBody, hubspotHeaders } from './schemas.js';
 
 const schema = {
   tags: ['webhooks'],
-  summary: 'HubSpot webhook batch: every event stored before the 200 (a redelivery writes nothing new); registered when HUBSPOT_CONFIG is set',
+  summary:
+    'HubSpot webhook batch: every event stored before the 200 (a redelivery writes nothing new); registered when HUBSPOT_CONFIG is set',
   security: open,
   headers: hubspotHeaders,
   body: hubspotBody,
-  response: { 200: described('stored (X-Event-Ids: our ids in batch order)', hubspotAck), ...errorResponses(400, 401, 413, 503) },
+  response: {
+    200: described('stored (X-Event-Ids: our ids in batch order)', hubspotAck),
+    ...errorResponses(400, 401, 413, 503),
+  },
 };
 
 export function hubspotWebhook(app: FastifyInstance, deps: HttpDeps): void {
@@ -42,9 +46,17 @@ export function hubspotWebhook(app: FastifyInstance, deps: HttpDeps): void {
     scope.post('/webhooks/hubspot', { schema }, async (req, reply) => {
       const inbound = toInboundRequest(req, deps.env.PUBLIC_BASE_URL);
       verify(connector, inbound, deps);
-      const { events, refused } = connector.parseBatch?.(inbound) ?? { events: connector.parseEvents(inbound), refused: [] };
-      const { events: ids, ...stored } = await ingestCrmEvents(deps.pipeline, 'hubspot', events, refused, { requestId: req.id }); // durable before the ack
-      logEventIds(req, ids.map((e) => e.eventId));
+      const { events, refused } = connector.parseBatch?.(inbound) ?? {
+        events: connector.parseEvents(inbound),
+        refused: [],
+      };
+      const { events: ids, ...stored } = await ingestCrmEvents(deps.pipeline, 'hubspot', events, refused, {
+        requestId: req.id,
+      }); // durable before the ack
+      logEventIds(
+        req,
+        ids.map((e) => e.eventId),
+      );
       return reply
         .code(200)
         .headers(ackIdHeaders(ids))
@@ -63,7 +75,10 @@ function verify(connector: CrmConnector, inbound: InboundRequest, deps: HttpDeps
 }
 
 /** The URL HubSpot signed: PUBLIC_BASE_URL + path and query, else rebuilt from protocol and Host. */
-export function signedUrl(req: Pick<FastifyRequest, 'url' | 'protocol' | 'host'>, publicBaseUrl: string | undefined): string {
+export function signedUrl(
+  req: Pick<FastifyRequest, 'url' | 'protocol' | 'host'>,
+  publicBaseUrl: string | undefined,
+): string {
   const base = publicBaseUrl ? publicBaseUrl.replace(/\/+$/, '') : `${req.protocol}://${req.host}`;
   return base + req.url;
 }

@@ -21,7 +21,8 @@ const XML_TYPES = ['text/xml', 'application/soap+xml'];
 
 const schema = {
   tags: ['webhooks'],
-  summary: 'Salesforce outbound message (SOAP): every notification stored before the Ack; registered when SALESFORCE_CONFIG is set',
+  summary:
+    'Salesforce outbound message (SOAP): every notification stored before the Ack; registered when SALESFORCE_CONFIG is set',
   security: open,
   consumes: XML_TYPES,
   params: salesforceParams,
@@ -45,12 +46,21 @@ export function salesforceWebhook(app: FastifyInstance, deps: HttpDeps): void {
     // Only XML reaches this route; JSON and the rest get a 415 fault naming what to send.
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser(XML_TYPES, { parseAs: 'string' }, (_req, body, done) => done(null, body));
-    scope.setErrorHandler((err, req, reply) => sendFault(connector, req, reply, asAppError(err, req, deps.env.BODY_LIMIT_BYTES)));
-    scope.post<{ Params: { token: string } }>('/webhooks/salesforce/:token', { schema }, async (req, reply) => receive(connector, deps, req, reply));
+    scope.setErrorHandler((err, req, reply) =>
+      sendFault(connector, req, reply, asAppError(err, req, deps.env.BODY_LIMIT_BYTES)),
+    );
+    scope.post<{ Params: { token: string } }>('/webhooks/salesforce/:token', { schema }, async (req, reply) =>
+      receive(connector, deps, req, reply),
+    );
   });
 }
 
-async function receive(connector: CrmConnector, deps: HttpDeps, req: FastifyRequest<{ Params: { token: string } }>, reply: FastifyReply) {
+async function receive(
+  connector: CrmConnector,
+  deps: HttpDeps,
+  req: FastifyRequest<{ Params: { token: string } }>,
+  reply: FastifyReply,
+) {
   const inbound = {
     method: req.method,
     // The path holds the secret token: this URL is handed to the connector and never logged.
@@ -63,12 +73,21 @@ async function receive(connector: CrmConnector, deps: HttpDeps, req: FastifyRequ
     connector.verifyRequest(inbound, deps.pipeline.now());
   } catch (err) {
     // A malformed body is reported by verifyRequest too (it reads OrganizationId); that is not a forgery.
-    if (isAppError(err) && err.code !== 'VALIDATION_FAILED') deps.pipeline.metrics.signatureFailures.inc({ crm: 'salesforce', code: err.code });
+    if (isAppError(err) && err.code !== 'VALIDATION_FAILED')
+      deps.pipeline.metrics.signatureFailures.inc({ crm: 'salesforce', code: err.code });
     throw err;
   }
-  const { events, refused } = connector.parseBatch?.(inbound) ?? { events: connector.parseEvents(inbound), refused: [] };
-  const { events: ids, ...stored } = await ingestCrmEvents(deps.pipeline, 'salesforce', events, refused, { requestId: req.id });
-  logEventIds(req, ids.map((e) => e.eventId));
+  const { events, refused } = connector.parseBatch?.(inbound) ?? {
+    events: connector.parseEvents(inbound),
+    refused: [],
+  };
+  const { events: ids, ...stored } = await ingestCrmEvents(deps.pipeline, 'salesforce', events, refused, {
+    requestId: req.id,
+  });
+  logEventIds(
+    req,
+    ids.map((e) => e.eventId),
+  );
   req.log.info({ notifications: events.length + refused.length, ...stored }, 'salesforce outbound message stored');
   const ack = connector.ackResponse?.(events) ?? { status: 200, contentType: 'application/json', body: '{"ok":true}' };
   // The SOAP body is exactly what Salesforce expects; our ids travel in headers only.
@@ -86,14 +105,16 @@ function asAppError(err: unknown, req: FastifyRequest, bodyLimitBytes: number): 
     const type = req.headers['content-type'] ?? '(none)';
     return errors.unsupportedMediaType(type, 'text/xml');
   }
-  if (statusCode !== undefined && statusCode >= 400 && statusCode < 500) return errors.validation([{ path: 'body', message: message ?? 'unreadable' }]);
+  if (statusCode !== undefined && statusCode >= 400 && statusCode < 500)
+    return errors.validation([{ path: 'body', message: message ?? 'unreadable' }]);
   return err;
 }
 
 function sendFault(connector: CrmConnector, req: FastifyRequest, reply: FastifyReply, err: unknown) {
   if (!connector.errorResponse) throw err; // the app's JSON error handler answers instead
   const fault = connector.errorResponse(err);
-  if (fault.status < 500) req.log.info({ code: (err as AppError).code, status: fault.status }, (err as AppError).message);
+  if (fault.status < 500)
+    req.log.info({ code: (err as AppError).code, status: fault.status }, (err as AppError).message);
   else if (fault.status === 503) {
     req.log.warn({ code: (err as AppError).code, status: fault.status }, (err as AppError).message);
     reply.header('retry-after', String(retryAfterSeconds));

@@ -6,8 +6,16 @@ import { documentedOnly } from '../../parse.js';
 
 export const hubspotHeaders = documentedOnly(
   z.object({
-    'x-hubspot-signature-v3': z.string().optional().describe('v3 signature (HMAC-SHA256 of method, URL, body, timestamp); 401 SIGNATURE_* when missing, wrong or stale'),
-    'x-hubspot-request-timestamp': z.string().optional().describe('milliseconds since the epoch; with v3, older than 5 minutes is SIGNATURE_STALE'),
+    'x-hubspot-signature-v3': z
+      .string()
+      .optional()
+      .describe(
+        'v3 signature (HMAC-SHA256 of method, URL, body, timestamp); 401 SIGNATURE_* when missing, wrong or stale',
+      ),
+    'x-hubspot-request-timestamp': z
+      .string()
+      .optional()
+      .describe('milliseconds since the epoch; with v3, older than 5 minutes is SIGNATURE_STALE'),
     'x-hubspot-signature': z.string().optional().describe('v1/v2 signature, when the app is configured to accept them'),
     'x-hubspot-signature-version': z.string().optional(),
   }),
@@ -33,12 +41,18 @@ export const hubspotAck = z.object({
   stored: z.number().int(),
   duplicates: z.number().int(),
   refused: z.number().int(),
-  events: z.array(z.object({ sourceEventId: z.string(), eventId: z.uuid(), leadUrl: z.string() })).describe('every item in batch order with our event id (GET /v1/leads/:id takes it); also in X-Event-Ids'),
+  events: z
+    .array(z.object({ sourceEventId: z.string(), eventId: z.uuid(), leadUrl: z.string() }))
+    .describe('every item in batch order with our event id (GET /v1/leads/:id takes it); also in X-Event-Ids'),
 });
 
-export const salesforceParams = z.object({ token: z.string().describe('the secret path token the outbound message was configured with') });
+export const salesforceParams = z.object({
+  token: z.string().describe('the secret path token the outbound message was configured with'),
+});
 
-export const salesforceBody = documentedOnly(z.string().describe('a SOAP 1.1 outbound message of up to 100 notifications (docs/connectors-salesforce.md)'));
+export const salesforceBody = documentedOnly(
+  z.string().describe('a SOAP 1.1 outbound message of up to 100 notifications (docs/connectors-salesforce.md)'),
+);
 
 const soap = z.string().describe('SOAP envelope');
 export const soapAnswer = (description: string) => ({ description, content: { 'text/xml': { schema: soap } } });

@@ -5,12 +5,20 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createHubSpotConnector } from '../../../../connectors/hubspot/index.js';
 import { baseUrl, fakeClock, fixture, rejectionOf, webhookSecret, type FakeClock } from './support.js';
 
-const oauth = { kind: 'oauth' as const, clientId: 'client-id-123', clientSecret: 'oauth-client-secret-456', refreshToken: 'refresh-token-789' };
+const oauth = {
+  kind: 'oauth' as const,
+  clientId: 'client-id-123',
+  clientSecret: 'oauth-client-secret-456',
+  refreshToken: 'refresh-token-789',
+};
 const readPath = '/crm/v3/objects/contacts/batch/read';
 const ok = fixture('api/batch-read-contacts-200.json');
 
 function oauthConnector(clock: FakeClock) {
-  return createHubSpotConnector({ baseUrl, auth: oauth, clientSecret: webhookSecret }, { now: clock.now, sleep: clock.sleep, random: () => 0.5 });
+  return createHubSpotConnector(
+    { baseUrl, auth: oauth, clientSecret: webhookSecret },
+    { now: clock.now, sleep: clock.sleep, random: () => 0.5 },
+  );
 }
 
 function tokenReply(accessToken: string, expiresIn = 1800) {
@@ -20,7 +28,12 @@ function tokenReply(accessToken: string, expiresIn = 1800) {
 // The SDK sends the refresh as application/x-www-form-urlencoded.
 const refreshBody = (body: string) => {
   const p = new URLSearchParams(body);
-  return p.get('grant_type') === 'refresh_token' && p.get('client_id') === oauth.clientId && p.get('client_secret') === oauth.clientSecret && p.get('refresh_token') === oauth.refreshToken;
+  return (
+    p.get('grant_type') === 'refresh_token' &&
+    p.get('client_id') === oauth.clientId &&
+    p.get('client_secret') === oauth.clientSecret &&
+    p.get('refresh_token') === oauth.refreshToken
+  );
 };
 
 beforeEach(() => {
@@ -59,7 +72,14 @@ describe('OAuth tokens', () => {
 
   it('concurrent calls share one refresh', async () => {
     const clock = fakeClock();
-    const scope = nock(baseUrl).post('/oauth/v1/token').once().reply(200, tokenReply('at-1')).post(readPath).query(true).times(3).reply(200, ok);
+    const scope = nock(baseUrl)
+      .post('/oauth/v1/token')
+      .once()
+      .reply(200, tokenReply('at-1'))
+      .post(readPath)
+      .query(true)
+      .times(3)
+      .reply(200, ok);
     const connector = oauthConnector(clock);
     await Promise.all([1, 2, 3].map(() => connector.fetchRecords('contact', ['5001'], ['email'])));
     expect(scope.isDone()).toBe(true);
@@ -87,7 +107,11 @@ describe('OAuth tokens', () => {
   it('a refused refresh token -> CRM_AUTH, not retried in the call but retryable later (rows wait for an operator), no secret in the error', async () => {
     nock(baseUrl)
       .post('/oauth/v1/token')
-      .reply(400, { status: 'BAD_REFRESH_TOKEN', message: `missing or unknown refresh token ${oauth.refreshToken} for client ${oauth.clientSecret}`, correlationId: 'c-1' });
+      .reply(400, {
+        status: 'BAD_REFRESH_TOKEN',
+        message: `missing or unknown refresh token ${oauth.refreshToken} for client ${oauth.clientSecret}`,
+        correlationId: 'c-1',
+      });
     const err = await rejectionOf(oauthConnector(fakeClock()).fetchRecords('contact', ['5001'], ['email']));
     expect(err).toMatchObject({ code: 'CRM_AUTH', name: 'AppError', details: { retryable: true } });
     expect(err.details).not.toHaveProperty('retryAfterMs');

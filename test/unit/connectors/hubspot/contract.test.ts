@@ -12,11 +12,24 @@ const rawBody = JSON.stringify(fixture('webhooks/mixed-batch.json'));
 
 function signed(body: string, ts = t0 - 2_000, secret = webhookSecret) {
   const signature = createHmac('sha256', secret).update(`POST${url}${body}${ts}`).digest('base64');
-  return { method: 'POST', url, rawBody: body, headers: { 'content-type': 'application/json', 'x-hubspot-signature-v3': signature, 'x-hubspot-request-timestamp': String(ts) } };
+  return {
+    method: 'POST',
+    url,
+    rawBody: body,
+    headers: {
+      'content-type': 'application/json',
+      'x-hubspot-signature-v3': signature,
+      'x-hubspot-request-timestamp': String(ts),
+    },
+  };
 }
 
 const readPath = '/crm/v3/objects/contacts/batch/read';
-const fetchBody = { inputs: [{ id: '5001' }, { id: '5002' }], properties: ['email', 'country'], propertiesWithHistory: [] };
+const fetchBody = {
+  inputs: [{ id: '5001' }, { id: '5002' }],
+  properties: ['email', 'country'],
+  propertiesWithHistory: [],
+};
 const ref = (id: string) => ({ crm: 'hubspot' as const, objectType: 'contact', id });
 
 runCrmConnectorContract('hubspot', () => ({
@@ -26,13 +39,40 @@ runCrmConnectorContract('hubspot', () => ({
   webhook: {
     valid: signed(rawBody),
     events: [
-      { kind: 'created', sourceEventId: '2001', record: ref('5002'), occurredAt: new Date(1772445600000).toISOString() },
-      { kind: 'created', sourceEventId: '2004', record: ref('5004'), occurredAt: new Date(1772445603000).toISOString() },
-      { kind: 'ownerChanged', sourceEventId: '2005', record: ref('5002'), occurredAt: new Date(1772445604000).toISOString(), newOwnerId: '41629779', changeSource: 'INTEGRATION', sourceId: '1160452', changedBy: '1160452' },
+      {
+        kind: 'created',
+        sourceEventId: '2001',
+        record: ref('5002'),
+        occurredAt: new Date(1772445600000).toISOString(),
+      },
+      {
+        kind: 'created',
+        sourceEventId: '2004',
+        record: ref('5004'),
+        occurredAt: new Date(1772445603000).toISOString(),
+      },
+      {
+        kind: 'ownerChanged',
+        sourceEventId: '2005',
+        record: ref('5002'),
+        occurredAt: new Date(1772445604000).toISOString(),
+        newOwnerId: '41629779',
+        changeSource: 'INTEGRATION',
+        sourceId: '1160452',
+        changedBy: '1160452',
+      },
     ],
     rejected: [
-      { name: 'unsigned', req: { ...signed(rawBody), headers: { 'content-type': 'application/json' } }, code: 'SIGNATURE_MISSING' },
-      { name: 'tampered body', req: { ...signed(rawBody), rawBody: rawBody.replace('5002', '5009') }, code: 'SIGNATURE_INVALID' },
+      {
+        name: 'unsigned',
+        req: { ...signed(rawBody), headers: { 'content-type': 'application/json' } },
+        code: 'SIGNATURE_MISSING',
+      },
+      {
+        name: 'tampered body',
+        req: { ...signed(rawBody), rawBody: rawBody.replace('5002', '5009') },
+        code: 'SIGNATURE_INVALID',
+      },
       { name: 'wrong secret', req: signed(rawBody, t0 - 2_000, 'someone-else'), code: 'SIGNATURE_INVALID' },
       { name: 'stale', req: signed(rawBody, t0 - 10 * 60_000), code: 'SIGNATURE_STALE' },
     ],
@@ -42,7 +82,11 @@ runCrmConnectorContract('hubspot', () => ({
     objectType: 'contact',
     ids: ['5001', '5002'],
     fields: ['email', 'country'],
-    mock: () => nock(baseUrl, { reqheaders: { authorization: `Bearer ${token}` } }).post(readPath, fetchBody).query(true).reply(200, fixture('api/batch-read-contacts-200.json')),
+    mock: () =>
+      nock(baseUrl, { reqheaders: { authorization: `Bearer ${token}` } })
+        .post(readPath, fetchBody)
+        .query(true)
+        .reply(200, fixture('api/batch-read-contacts-200.json')),
     expected: [
       { ref: ref('5001'), fields: { email: 'ana@acme.com', country: 'Germany' } },
       { ref: ref('5002'), fields: { email: 'bo@globex.io', country: 'France' } },
@@ -83,7 +127,11 @@ runCrmConnectorContract('hubspot', () => ({
   },
   fields: {
     objectType: 'contact',
-    mock: () => nock(baseUrl).get('/crm/v3/properties/contacts').query(true).reply(200, { results: [fixture<{ results: object[] }>('api/properties-contacts.json').results[0]] }),
+    mock: () =>
+      nock(baseUrl)
+        .get('/crm/v3/properties/contacts')
+        .query(true)
+        .reply(200, { results: [fixture<{ results: object[] }>('api/properties-contacts.json').results[0]] }),
     expected: [{ name: 'email', label: 'Email', type: 'string', updateable: true }],
   },
   rateLimitedFetch: {
@@ -97,29 +145,57 @@ runCrmConnectorContract('hubspot', () => ({
         .reply(200, fixture('api/batch-read-contacts-200.json')),
   },
   authFailure: {
-    mock: () => nock(baseUrl).post(readPath).query(true).once().reply(401, fixture<{ body: object }>('errors/401-invalid-authentication.json').body),
+    mock: () =>
+      nock(baseUrl)
+        .post(readPath)
+        .query(true)
+        .once()
+        .reply(401, fixture<{ body: object }>('errors/401-invalid-authentication.json').body),
   },
   strict,
 }));
 
 // The strict part: an OAuth install against the stand-in (its token endpoint mints the tokens),
 // a portal in Europe/Berlin (the DAILY limit resets at its midnight: 10:00Z = 11:00 CET -> 13 h).
-const oauth = { kind: 'oauth' as const, clientId: 'client-id-123', clientSecret: 'oauth-client-secret-456', refreshToken: 'refresh-token-789' };
+const oauth = {
+  kind: 'oauth' as const,
+  clientId: 'client-id-123',
+  clientSecret: 'oauth-client-secret-456',
+  refreshToken: 'refresh-token-789',
+};
 const contact = (email: string, country: string) => ({ email, country, hubspot_owner_id: null });
 
 async function strict(): Promise<StrictContractSetup> {
   const standIn = await startHubSpotStandIn({
     tokens: ['pat-not-used'],
     refreshTokens: [oauth.refreshToken],
-    records: { contacts: { '5001': contact('ana@acme.com', 'Germany'), '5002': contact('bo@globex.io', 'France'), '5003': contact('cy@initech.io', 'Spain') } },
+    records: {
+      contacts: {
+        '5001': contact('ana@acme.com', 'Germany'),
+        '5002': contact('bo@globex.io', 'France'),
+        '5003': contact('cy@initech.io', 'Spain'),
+      },
+    },
     owners: [{ id: '41629779' }, { id: '41629780' }, { id: '41629781', archived: true }],
   });
   const make = (over: Record<string, unknown> = {}) =>
     createHubSpotConnector(
-      { baseUrl: standIn.url, auth: oauth, clientSecret: webhookSecret, maxRetries: 1, timeZone: 'Europe/Berlin', ...over },
+      {
+        baseUrl: standIn.url,
+        auth: oauth,
+        clientSecret: webhookSecret,
+        maxRetries: 1,
+        timeZone: 'Europe/Berlin',
+        ...over,
+      },
       { ...(({ now, sleep }) => ({ now, sleep }))(fakeClock()), random: () => 0.5 },
     );
-  const write = (n: number, id: string, ownerId: string, extraFields?: Record<string, string>): OwnerWrite => ({ writeId: `w-${n}`, ref: ref(id), ownerId, ...(extraFields && { extraFields }) });
+  const write = (n: number, id: string, ownerId: string, extraFields?: Record<string, string>): OwnerWrite => ({
+    writeId: `w-${n}`,
+    ref: ref(id),
+    ownerId,
+    ...(extraFields && { extraFields }),
+  });
   return {
     standIn,
     connector: (opts = {}) => make(opts),
@@ -140,7 +216,11 @@ async function strict(): Promise<StrictContractSetup> {
     deleted: { write: write(4, '5003', '41629779'), remove: () => standIn.deleteRecord('contacts', '5003') },
     unknownField: [
       // The published reason property (mappings[...].reasonField) was deleted in the portal since.
-      { name: 'reason property missing from the portal', field: 'lr_no_such_property', write: write(5, '5003', '41629779', { lr_no_such_property: 'rule emea' }) },
+      {
+        name: 'reason property missing from the portal',
+        field: 'lr_no_such_property',
+        write: write(5, '5003', '41629779', { lr_no_such_property: 'rule emea' }),
+      },
     ],
     faults: {
       serverErrorWithCode: hubspotFaults.internalError(),
@@ -148,7 +228,16 @@ async function strict(): Promise<StrictContractSetup> {
       rateLimited: hubspotFaults.tenSecondly(1),
       rateLimitedNoRetryAfter: hubspotFaults.tenSecondly(),
       dailyLimit: { fault: hubspotFaults.daily(), retryAfterMs: 13 * 3_600_000 },
-      quoting: (tok) => ({ kind: 'status', status: 400, body: { status: 'error', message: `token ${tok} is not valid for this portal`, correlationId: 'c-q', category: 'VALIDATION_ERROR' } }),
+      quoting: (tok) => ({
+        kind: 'status',
+        status: 400,
+        body: {
+          status: 'error',
+          message: `token ${tok} is not valid for this portal`,
+          correlationId: 'c-q',
+          category: 'VALIDATION_ERROR',
+        },
+      }),
     },
   };
 }

@@ -1,14 +1,24 @@
 import { describe, expect, it } from 'vitest';
 import { aConnector, fixture } from './support.js';
 
-const req = (body: unknown) => ({ method: 'POST', url: 'https://x.test/h', headers: {}, rawBody: typeof body === 'string' ? body : JSON.stringify(body) });
+const req = (body: unknown) => ({
+  method: 'POST',
+  url: 'https://x.test/h',
+  headers: {},
+  rawBody: typeof body === 'string' ? body : JSON.stringify(body),
+});
 const parse = (name: string, connector = aConnector()) => connector.parseEvents(req(fixture(`webhooks/${name}.json`)));
 const at = (ms: number) => new Date(ms).toISOString();
 
 describe('parseEvents (HubSpot webhook batches)', () => {
   it('contact.creation -> created', () => {
     expect(parse('contact-creation')).toEqual([
-      { kind: 'created', sourceEventId: '1001', record: { crm: 'hubspot', objectType: 'contact', id: '5001' }, occurredAt: at(1772445600000) },
+      {
+        kind: 'created',
+        sourceEventId: '1001',
+        record: { crm: 'hubspot', objectType: 'contact', id: '5001' },
+        occurredAt: at(1772445600000),
+      },
     ]);
   });
 
@@ -25,7 +35,12 @@ describe('parseEvents (HubSpot webhook batches)', () => {
         changedBy: '1160452',
       },
     ]);
-    expect(parse('owner-changed-by-user')[0]).toMatchObject({ kind: 'ownerChanged', newOwnerId: '41629780', changeSource: 'CRM_UI', sourceId: 'userId:9586504' });
+    expect(parse('owner-changed-by-user')[0]).toMatchObject({
+      kind: 'ownerChanged',
+      newOwnerId: '41629780',
+      changeSource: 'CRM_UI',
+      sourceId: 'userId:9586504',
+    });
   });
 
   it('an owner cleared in HubSpot (empty value) -> newOwnerId null', () => {
@@ -48,7 +63,12 @@ describe('parseEvents (HubSpot webhook batches)', () => {
   it('object.creation -> created only for object types the config names', () => {
     expect(parse('object-creation-lead')).toEqual([]);
     expect(parse('object-creation-lead', aConnector({ objectTypes: ['contact', 'lead'] }))).toEqual([
-      { kind: 'created', sourceEventId: '1006', record: { crm: 'hubspot', objectType: 'lead', id: '7001' }, occurredAt: at(1772445625000) },
+      {
+        kind: 'created',
+        sourceEventId: '1006',
+        record: { crm: 'hubspot', objectType: 'lead', id: '7001' },
+        occurredAt: at(1772445625000),
+      },
     ]);
   });
 
@@ -75,17 +95,31 @@ describe('parseEvents (HubSpot webhook batches)', () => {
 
   it('a propertyChange without propertyName, or object.creation without objectTypeId -> VALIDATION_FAILED', () => {
     const base = { eventId: 1, objectId: 5, occurredAt: 1 };
-    const body = [{ ...base, subscriptionType: 'contact.propertyChange' }, { ...base, subscriptionType: 'object.creation' }];
+    const body = [
+      { ...base, subscriptionType: 'contact.propertyChange' },
+      { ...base, subscriptionType: 'object.creation' },
+    ];
     expect(() => aConnector().parseEvents(req(body))).toThrow(
-      expect.objectContaining({ details: { errors: [expect.objectContaining({ path: 'body[0].propertyName' }), expect.objectContaining({ path: 'body[1].objectTypeId' })] } }),
+      expect.objectContaining({
+        details: {
+          errors: [
+            expect.objectContaining({ path: 'body[0].propertyName' }),
+            expect.objectContaining({ path: 'body[1].objectTypeId' }),
+          ],
+        },
+      }),
     );
   });
 
   it('a body that is not an array -> VALIDATION_FAILED at body', () => {
-    expect(() => aConnector().parseEvents(req({ eventId: 1 }))).toThrow(expect.objectContaining({ code: 'VALIDATION_FAILED' }));
+    expect(() => aConnector().parseEvents(req({ eventId: 1 }))).toThrow(
+      expect.objectContaining({ code: 'VALIDATION_FAILED' }),
+    );
   });
 
   it('a body that is not JSON -> MALFORMED_JSON', () => {
-    expect(() => aConnector().parseEvents(req('[{"eventId": 1,'))).toThrow(expect.objectContaining({ code: 'MALFORMED_JSON' }));
+    expect(() => aConnector().parseEvents(req('[{"eventId": 1,'))).toThrow(
+      expect.objectContaining({ code: 'MALFORMED_JSON' }),
+    );
   });
 });

@@ -59,7 +59,7 @@ describe('TokenBucket (per-portal rate limit, injected clock)', () => {
     expect(clock.now() - start).toBe(3_000);
   });
 
-  it('takes the server\'s X-HubSpot-RateLimit-Remaining when it is lower than ours', async () => {
+  it("takes the server's X-HubSpot-RateLimit-Remaining when it is lower than ours", async () => {
     const clock = fakeClock();
     const bucket = new TokenBucket({ requests: 100, windowMs: 10_000, clock });
     bucket.observe({ 'x-hubspot-ratelimit-remaining': '2' });
@@ -68,7 +68,7 @@ describe('TokenBucket (per-portal rate limit, injected clock)', () => {
     expect(bucket.available()).toBe(2);
   });
 
-  it('slows down to the server\'s Max / Interval-Milliseconds, never speeds up', () => {
+  it("slows down to the server's Max / Interval-Milliseconds, never speeds up", () => {
     const clock = fakeClock();
     const bucket = new TokenBucket({ requests: 190, windowMs: 10_000, clock });
     bucket.observe({ 'x-hubspot-ratelimit-max': '110', 'x-hubspot-ratelimit-interval-milliseconds': '10000' });

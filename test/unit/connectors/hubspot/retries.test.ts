@@ -19,7 +19,13 @@ afterEach(() => {
 describe('retries', () => {
   it('429 then success: waits exactly Retry-After, then succeeds', async () => {
     const clock = fakeClock();
-    const scope = nock(baseUrl).post(readPath).query(true).reply(429, rateLimited, { 'Retry-After': '7' }).post(readPath).query(true).reply(200, ok);
+    const scope = nock(baseUrl)
+      .post(readPath)
+      .query(true)
+      .reply(429, rateLimited, { 'Retry-After': '7' })
+      .post(readPath)
+      .query(true)
+      .reply(200, ok);
     const records = await aConnector({}, clock).fetchRecords('contact', ['5001', '5002'], ['email']);
     expect(records).toHaveLength(2);
     expect(clock.slept).toEqual([7_000]);
@@ -35,7 +41,14 @@ describe('retries', () => {
 
   it('a 5xx storm then success: exponential backoff (500, 1000, 2000 ms), then the result', async () => {
     const clock = fakeClock();
-    const scope = nock(baseUrl).post(readPath).query(true).times(3).reply(500, internal).post(readPath).query(true).reply(200, ok);
+    const scope = nock(baseUrl)
+      .post(readPath)
+      .query(true)
+      .times(3)
+      .reply(500, internal)
+      .post(readPath)
+      .query(true)
+      .reply(200, ok);
     const records = await aConnector({ maxRetries: 3 }, clock).fetchRecords('contact', ['5001', '5002'], ['email']);
     expect(records.map((r) => r.ref.id)).toEqual(['5001', '5002']);
     expect(clock.slept).toEqual([500, 1_000, 2_000]);
@@ -43,7 +56,11 @@ describe('retries', () => {
   });
 
   it('a 5xx storm longer than maxRetries: throws CRM_TEMPORARY, retryable, after 1 + maxRetries calls', async () => {
-    const scope = nock(baseUrl).post(readPath).query(true).times(3).reply(503, { status: 'error', message: 'Service Unavailable', category: 'SERVICE_UNAVAILABLE' });
+    const scope = nock(baseUrl)
+      .post(readPath)
+      .query(true)
+      .times(3)
+      .reply(503, { status: 'error', message: 'Service Unavailable', category: 'SERVICE_UNAVAILABLE' });
     const err = await rejectionOf(aConnector({ maxRetries: 2 }).fetchRecords('contact', ['5001'], ['email']));
     expect(err).toMatchObject({ code: 'CRM_TEMPORARY', details: { retryable: true, hubspotStatus: 503 } });
     expect(scope.isDone()).toBe(true);
@@ -51,7 +68,16 @@ describe('retries', () => {
 
   it('a 5xx with no body (a gateway page, an empty 503) is retried by its status, not refused for its body', async () => {
     const clock = fakeClock();
-    const scope = nock(baseUrl).post(readPath).query(true).reply(503, '').post(readPath).query(true).reply(502, '<html>Bad Gateway</html>', { 'content-type': 'text/html' }).post(readPath).query(true).reply(200, ok);
+    const scope = nock(baseUrl)
+      .post(readPath)
+      .query(true)
+      .reply(503, '')
+      .post(readPath)
+      .query(true)
+      .reply(502, '<html>Bad Gateway</html>', { 'content-type': 'text/html' })
+      .post(readPath)
+      .query(true)
+      .reply(200, ok);
     const records = await aConnector({ maxRetries: 3 }, clock).fetchRecords('contact', ['5001', '5002'], ['email']);
     expect(records.map((r) => r.ref.id)).toEqual(['5001', '5002']);
     expect(clock.slept).toEqual([500, 1_000]);
@@ -67,33 +93,63 @@ describe('retries', () => {
 
   it('a wait longer than maxRetryWaitMs (daily limit) is handed back: CRM_RATE_LIMITED with retryAfterMs, no sleep', async () => {
     const clock = fakeClock();
-    const scope = nock(baseUrl).post(readPath).query(true).once().reply(429, fixture<{ body: object }>('errors/429-daily.json').body);
+    const scope = nock(baseUrl)
+      .post(readPath)
+      .query(true)
+      .once()
+      .reply(429, fixture<{ body: object }>('errors/429-daily.json').body);
     const err = await rejectionOf(aConnector({}, clock).fetchRecords('contact', ['5001'], ['email']));
-    expect(err).toMatchObject({ code: 'CRM_RATE_LIMITED', status: 503, details: { retryable: true, retryAfterMs: 14 * 3_600_000 } }); // 10:00 UTC -> midnight UTC
+    expect(err).toMatchObject({
+      code: 'CRM_RATE_LIMITED',
+      status: 503,
+      details: { retryable: true, retryAfterMs: 14 * 3_600_000 },
+    }); // 10:00 UTC -> midnight UTC
     expect(clock.slept).toEqual([]);
     expect(scope.isDone()).toBe(true);
   });
 
   it('a 400 is not retried and is a PermanentError (CRM_REJECTED)', async () => {
-    const scope = nock(baseUrl).post(readPath).query(true).once().reply(400, fixture<{ body: object }>('errors/400-batch-too-large.json').body);
+    const scope = nock(baseUrl)
+      .post(readPath)
+      .query(true)
+      .once()
+      .reply(400, fixture<{ body: object }>('errors/400-batch-too-large.json').body);
     const err = await rejectionOf(aConnector().fetchRecords('contact', ['5001'], ['email']));
-    expect(err).toMatchObject({ name: 'PermanentError', code: 'CRM_REJECTED', details: { retryable: false, category: 'VALIDATION_ERROR' } });
+    expect(err).toMatchObject({
+      name: 'PermanentError',
+      code: 'CRM_REJECTED',
+      details: { retryable: false, category: 'VALIDATION_ERROR' },
+    });
     expect(scope.isDone()).toBe(true);
   });
 
   it('a 401 with a private app token is not retried in the call (a refresh cannot help) -> CRM_AUTH, retryable later, no retryAfterMs', async () => {
-    const scope = nock(baseUrl).post(readPath).query(true).once().reply(401, fixture<{ body: object }>('errors/401-invalid-authentication.json').body);
+    const scope = nock(baseUrl)
+      .post(readPath)
+      .query(true)
+      .once()
+      .reply(401, fixture<{ body: object }>('errors/401-invalid-authentication.json').body);
     const err = await rejectionOf(aConnector().fetchRecords('contact', ['5001'], ['email']));
     expect(err).toMatchObject({ code: 'CRM_AUTH', details: { retryable: true } });
     expect(err.details).not.toHaveProperty('retryAfterMs');
     expect(scope.isDone()).toBe(true);
   });
 
-  it('429s from one call hold back the next call too (the portal\'s window is shared)', async () => {
+  it("429s from one call hold back the next call too (the portal's window is shared)", async () => {
     const clock = fakeClock();
-    nock(baseUrl).post(readPath).query(true).reply(429, rateLimited, { 'Retry-After': '2' }).post(readPath).query(true).times(2).reply(200, ok);
+    nock(baseUrl)
+      .post(readPath)
+      .query(true)
+      .reply(429, rateLimited, { 'Retry-After': '2' })
+      .post(readPath)
+      .query(true)
+      .times(2)
+      .reply(200, ok);
     const connector = aConnector({}, clock);
-    await Promise.all([connector.fetchRecords('contact', ['5001'], ['email']), connector.fetchRecords('contact', ['5002'], ['email'])]);
+    await Promise.all([
+      connector.fetchRecords('contact', ['5001'], ['email']),
+      connector.fetchRecords('contact', ['5002'], ['email']),
+    ]);
     expect(clock.slept).toEqual([2_000]);
   });
 });
@@ -104,9 +160,18 @@ describe('secrets never reach an error', () => {
     nock(baseUrl)
       .post(readPath)
       .query(true)
-      .reply(400, { status: 'error', category: 'VALIDATION_ERROR', message: `bad request {"authorization":"Bearer ${token}","x":"${webhookSecret}"} ${'.'.repeat(400)}` });
+      .reply(400, {
+        status: 'error',
+        category: 'VALIDATION_ERROR',
+        message: `bad request {"authorization":"Bearer ${token}","x":"${webhookSecret}"} ${'.'.repeat(400)}`,
+      });
     const err = await rejectionOf(aConnector().fetchRecords('contact', ['5001'], ['email']));
-    const seen = JSON.stringify({ message: err.message, details: err.details, stack: err.stack, cause: String((err as { cause?: unknown }).cause) });
+    const seen = JSON.stringify({
+      message: err.message,
+      details: err.details,
+      stack: err.stack,
+      cause: String((err as { cause?: unknown }).cause),
+    });
     expect(seen).toContain('[redacted]');
     expect(seen).not.toContain(token);
     expect(seen).not.toContain(token.slice(0, 20));
@@ -115,8 +180,14 @@ describe('secrets never reach an error', () => {
 
   it('and a parsed config prints [redacted] for every secret', async () => {
     const { hubSpotConfigSchema } = await import('../../../../connectors/hubspot/index.js');
-    const config = hubSpotConfigSchema.parse({ auth: { kind: 'oauth', clientId: 'id', clientSecret: 'oauth-secret-xyz', refreshToken: 'rt-abc-123' }, clientSecret: webhookSecret });
-    const printed = JSON.stringify(config) + String(config.clientSecret) + `${config.auth.kind === 'oauth' ? config.auth.refreshToken : ''}`;
+    const config = hubSpotConfigSchema.parse({
+      auth: { kind: 'oauth', clientId: 'id', clientSecret: 'oauth-secret-xyz', refreshToken: 'rt-abc-123' },
+      clientSecret: webhookSecret,
+    });
+    const printed =
+      JSON.stringify(config) +
+      String(config.clientSecret) +
+      `${config.auth.kind === 'oauth' ? config.auth.refreshToken : ''}`;
     const { inspect } = await import('node:util');
     for (const s of ['oauth-secret-xyz', 'rt-abc-123', webhookSecret]) {
       expect(printed).not.toContain(s);

@@ -33,16 +33,25 @@ export function fakeClock(start = t0): FakeClock {
 }
 
 export function fixture<T = unknown>(path: string): T {
-  return JSON.parse(readFileSync(fileURLToPath(new URL(`../../../../fixtures/hubspot/${path}`, import.meta.url)), 'utf8')) as T;
+  return JSON.parse(
+    readFileSync(fileURLToPath(new URL(`../../../../fixtures/hubspot/${path}`, import.meta.url)), 'utf8'),
+  ) as T;
 }
 
 export function aConnector(overrides: Partial<HubSpotConfigInput> = {}, clock: FakeClock = fakeClock()) {
-  const config: HubSpotConfigInput = { baseUrl, auth: { kind: 'private_app', token }, clientSecret: webhookSecret, ...overrides };
+  const config: HubSpotConfigInput = {
+    baseUrl,
+    auth: { kind: 'private_app', token },
+    clientSecret: webhookSecret,
+    ...overrides,
+  };
   return createHubSpotConnector(config, { now: clock.now, sleep: clock.sleep, random: () => 0.5 });
 }
 
 /** Resolves to the rejection of `p` (fails the test if `p` resolves). */
-export async function rejectionOf(p: Promise<unknown>): Promise<Error & { code?: string; details?: Record<string, unknown> }> {
+export async function rejectionOf(
+  p: Promise<unknown>,
+): Promise<Error & { code?: string; details?: Record<string, unknown> }> {
   try {
     await p;
   } catch (e) {
@@ -63,6 +72,10 @@ export function bodyReply<B>(status: number, fn: (body: B) => unknown) {
       last = body;
       return true;
     },
-    reply: [status, () => JSON.stringify(fn(last as B)), { 'content-type': 'application/json' }] as [number, () => string, Record<string, string>],
+    reply: [status, () => JSON.stringify(fn(last as B)), { 'content-type': 'application/json' }] as [
+      number,
+      () => string,
+      Record<string, string>,
+    ],
   };
 }

@@ -11,7 +11,12 @@ function v3(opts: { secret?: string; ts?: number; rawBody?: string; uri?: string
   const sig = createHmac('sha256', opts.secret ?? webhookSecret)
     .update('POST' + (opts.uri ?? url) + body + ts)
     .digest('base64');
-  return { method: 'POST', url, rawBody: opts.rawBody ?? body, headers: { 'x-hubspot-signature-v3': sig, 'x-hubspot-request-timestamp': ts } };
+  return {
+    method: 'POST',
+    url,
+    rawBody: opts.rawBody ?? body,
+    headers: { 'x-hubspot-signature-v3': sig, 'x-hubspot-request-timestamp': ts },
+  };
 }
 
 function legacy(version: 'v1' | 'v2', secret = webhookSecret): InboundRequest {
@@ -20,7 +25,10 @@ function legacy(version: 'v1' | 'v2', secret = webhookSecret): InboundRequest {
     method: 'POST',
     url,
     rawBody: body,
-    headers: { 'x-hubspot-signature': createHash('sha256').update(source).digest('hex'), 'x-hubspot-signature-version': version },
+    headers: {
+      'x-hubspot-signature': createHash('sha256').update(source).digest('hex'),
+      'x-hubspot-signature-version': version,
+    },
   };
 }
 
@@ -44,18 +52,23 @@ describe('verifyRequest (HubSpot webhook signatures)', () => {
 
   it('accepts header names in any case (docs spell it -V3)', () => {
     const req = v3();
-    const headers = { 'X-HubSpot-Signature-V3': req.headers['x-hubspot-signature-v3'], 'X-HubSpot-Request-Timestamp': req.headers['x-hubspot-request-timestamp'] };
+    const headers = {
+      'X-HubSpot-Signature-V3': req.headers['x-hubspot-signature-v3'],
+      'X-HubSpot-Request-Timestamp': req.headers['x-hubspot-request-timestamp'],
+    };
     expect(() => connector.verifyRequest({ ...req, headers }, now)).not.toThrow();
   });
 
-  it('accepts a URI signed with HubSpot\'s decoded characters (%3A -> :)', () => {
+  it("accepts a URI signed with HubSpot's decoded characters (%3A -> :)", () => {
     const encodedUrl = 'https://router.example.com/webhooks/hubspot?next=a%3Ab%20c';
     const req = v3({ uri: 'https://router.example.com/webhooks/hubspot?next=a:b%20c' });
     expect(() => connector.verifyRequest({ ...req, url: encodedUrl }, now)).not.toThrow();
   });
 
   it('rejects a tampered body as SIGNATURE_INVALID', () => {
-    expect(codeOf(() => connector.verifyRequest(v3({ rawBody: body.replace('5001', '5002') }), now))).toBe('SIGNATURE_INVALID');
+    expect(codeOf(() => connector.verifyRequest(v3({ rawBody: body.replace('5001', '5002') }), now))).toBe(
+      'SIGNATURE_INVALID',
+    );
   });
 
   it('rejects a signature made with another secret as SIGNATURE_INVALID', () => {
@@ -64,7 +77,11 @@ describe('verifyRequest (HubSpot webhook signatures)', () => {
 
   it('rejects garbage in the signature header as SIGNATURE_INVALID, not a crash', () => {
     const req = v3();
-    expect(codeOf(() => connector.verifyRequest({ ...req, headers: { ...req.headers, 'x-hubspot-signature-v3': '!!' } }, now))).toBe('SIGNATURE_INVALID');
+    expect(
+      codeOf(() =>
+        connector.verifyRequest({ ...req, headers: { ...req.headers, 'x-hubspot-signature-v3': '!!' } }, now),
+      ),
+    ).toBe('SIGNATURE_INVALID');
   });
 
   it('rejects a timestamp older than 5 minutes as SIGNATURE_STALE, and one far in the future', () => {
@@ -76,7 +93,14 @@ describe('verifyRequest (HubSpot webhook signatures)', () => {
   it('answers SIGNATURE_MISSING without the signature or the timestamp header', () => {
     const req = v3();
     expect(codeOf(() => connector.verifyRequest({ ...req, headers: {} }, now))).toBe('SIGNATURE_MISSING');
-    expect(codeOf(() => connector.verifyRequest({ ...req, headers: { 'x-hubspot-signature-v3': req.headers['x-hubspot-signature-v3'] } }, now))).toBe('SIGNATURE_MISSING');
+    expect(
+      codeOf(() =>
+        connector.verifyRequest(
+          { ...req, headers: { 'x-hubspot-signature-v3': req.headers['x-hubspot-signature-v3'] } },
+          now,
+        ),
+      ),
+    ).toBe('SIGNATURE_MISSING');
   });
 
   it('refuses v1 and v2 signatures unless the config accepts them', () => {
@@ -97,7 +121,9 @@ describe('verifyRequest (HubSpot webhook signatures)', () => {
     try {
       aConnector().verifyRequest(v3({ secret: 'x' }), now);
     } catch (e) {
-      expect(JSON.stringify({ m: (e as Error).message, d: (e as { details?: unknown }).details })).not.toContain(webhookSecret);
+      expect(JSON.stringify({ m: (e as Error).message, d: (e as { details?: unknown }).details })).not.toContain(
+        webhookSecret,
+      );
       return;
     }
     throw new Error('expected a throw');

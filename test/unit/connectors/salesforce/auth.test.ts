@@ -21,14 +21,25 @@ describe('salesforce auth', () => {
   it('gets a token with the refresh token, then renews it once on a 401 and replays the call', async () => {
     sf = await startSalesforceStandin({ refreshToken: REFRESH, records: { Lead: [lead] } });
     const conn = createSalesforceConnector(
-      aSalesforceConfig({ instanceUrl: undefined, loginUrl: sf.url, auth: { kind: 'refresh_token', clientId: 'cid', clientSecret: CLIENT_SECRET, refreshToken: REFRESH } }),
+      aSalesforceConfig({
+        instanceUrl: undefined,
+        loginUrl: sf.url,
+        auth: { kind: 'refresh_token', clientId: 'cid', clientSecret: CLIENT_SECRET, refreshToken: REFRESH },
+      }),
     );
     expect(await conn.fetchRecords('Lead', [lead.Id], ['Email'])).toHaveLength(1);
-    expect(sf.tokenRequests).toEqual([{ grant_type: 'refresh_token', refresh_token: REFRESH, client_id: 'cid', client_secret: CLIENT_SECRET }]);
-    expect(sf.requests.find((r) => r.path.startsWith('/services/data'))!.headers['authorization']).toBe('Bearer standin-token-1');
+    expect(sf.tokenRequests).toEqual([
+      { grant_type: 'refresh_token', refresh_token: REFRESH, client_id: 'cid', client_secret: CLIENT_SECRET },
+    ]);
+    expect(sf.requests.find((r) => r.path.startsWith('/services/data'))!.headers['authorization']).toBe(
+      'Bearer standin-token-1',
+    );
 
     // The stand-in rotates its token on every grant: simulate expiry by issuing a new one elsewhere.
-    await fetch(`${sf.url}/services/oauth2/token`, { method: 'POST', body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: REFRESH }) });
+    await fetch(`${sf.url}/services/oauth2/token`, {
+      method: 'POST',
+      body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: REFRESH }),
+    });
     expect(await conn.fetchRecords('Lead', [lead.Id], ['Email'])).toHaveLength(1);
     expect(sf.tokenRequests).toHaveLength(3);
   });
@@ -39,7 +50,11 @@ describe('salesforce auth', () => {
     const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
     const now = new Date('2026-01-10T12:00:00Z');
     const conn = createSalesforceConnector(
-      aSalesforceConfig({ instanceUrl: undefined, loginUrl: sf.url, auth: { kind: 'jwt', clientId: 'cid', username: 'router@acme.example', privateKey: pem } }),
+      aSalesforceConfig({
+        instanceUrl: undefined,
+        loginUrl: sf.url,
+        auth: { kind: 'jwt', clientId: 'cid', username: 'router@acme.example', privateKey: pem },
+      }),
       { now: () => now },
     );
     await conn.describeFields('Lead');
@@ -48,22 +63,34 @@ describe('salesforce auth', () => {
     const [h, p, sig] = req['assertion']!.split('.');
     expect(createVerify('RSA-SHA256').update(`${h}.${p}`).verify(publicKey, Buffer.from(sig!, 'base64url'))).toBe(true);
     expect(JSON.parse(Buffer.from(p!, 'base64url').toString())).toEqual({
-      iss: 'cid', sub: 'router@acme.example', aud: sf.url, exp: now.getTime() / 1000 + 180,
+      iss: 'cid',
+      sub: 'router@acme.example',
+      aud: sf.url,
+      exp: now.getTime() / 1000 + 180,
     });
   });
 
   it('never puts secrets in errors, logs or printed config', async () => {
     sf = await startSalesforceStandin({ refreshToken: 'some-other-refresh-token' });
     const logger = recordingLogger();
-    const raw = aSalesforceConfig({ instanceUrl: undefined, loginUrl: sf.url, auth: { kind: 'refresh_token', clientId: 'cid', clientSecret: CLIENT_SECRET, refreshToken: REFRESH } });
+    const raw = aSalesforceConfig({
+      instanceUrl: undefined,
+      loginUrl: sf.url,
+      auth: { kind: 'refresh_token', clientId: 'cid', clientSecret: CLIENT_SECRET, refreshToken: REFRESH },
+    });
     const conn = createSalesforceConnector(raw, { logger });
     const err = await conn.describeFields('Lead').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AppError);
     expect(err).toMatchObject({ code: 'CRM_AUTH' });
     const cfg = parseSalesforceConfig(raw);
     const surfaces = [
-      (err as AppError).message, JSON.stringify((err as AppError).details), inspect(err, { depth: 5 }),
-      ...logger.lines, JSON.stringify(cfg), inspect(cfg, { depth: 5 }), `${cfg.outboundToken}`,
+      (err as AppError).message,
+      JSON.stringify((err as AppError).details),
+      inspect(err, { depth: 5 }),
+      ...logger.lines,
+      JSON.stringify(cfg),
+      inspect(cfg, { depth: 5 }),
+      `${cfg.outboundToken}`,
     ].join('\n');
     expect(logger.lines.length).toBeGreaterThan(0);
     for (const secret of [CLIENT_SECRET, REFRESH, raw.outboundToken as string]) expect(surfaces).not.toContain(secret);
@@ -74,15 +101,33 @@ describe('salesforce auth', () => {
     sf = await startSalesforceStandin({ refreshToken: REFRESH, records: { Lead: [lead] } });
     const logger = recordingLogger();
     const conn = createSalesforceConnector(
-      aSalesforceConfig({ instanceUrl: undefined, loginUrl: sf.url, maxRetries: 1, auth: { kind: 'refresh_token', clientId: 'cid', clientSecret: CLIENT_SECRET, refreshToken: REFRESH } }),
+      aSalesforceConfig({
+        instanceUrl: undefined,
+        loginUrl: sf.url,
+        maxRetries: 1,
+        auth: { kind: 'refresh_token', clientId: 'cid', clientSecret: CLIENT_SECRET, refreshToken: REFRESH },
+      }),
       { logger, sleep: async () => undefined },
     );
     expect(await conn.fetchRecords('Lead', [lead.Id], ['Email'])).toHaveLength(1);
     const token = sf.issuedTokens[0]!;
-    sf.faults.next({ kind: 'status', status: 500, times: Infinity, body: [{ message: `bad session ${token}`, errorCode: 'UNKNOWN_EXCEPTION' }] });
+    sf.faults.next({
+      kind: 'status',
+      status: 500,
+      times: Infinity,
+      body: [{ message: `bad session ${token}`, errorCode: 'UNKNOWN_EXCEPTION' }],
+    });
     const err = (await conn.fetchRecords('Lead', [lead.Id], ['Email']).catch((e: unknown) => e)) as AppError;
-    const [write] = await conn.writeOwners([{ writeId: 'w', ref: { crm: 'salesforce', objectType: 'Lead', id: lead.Id }, ownerId: '0055g000003QrStAAK' }]);
-    const surfaces = [err.message, JSON.stringify(err.details), inspect(err, { depth: 5 }), JSON.stringify(write), ...logger.lines].join('\n');
+    const [write] = await conn.writeOwners([
+      { writeId: 'w', ref: { crm: 'salesforce', objectType: 'Lead', id: lead.Id }, ownerId: '0055g000003QrStAAK' },
+    ]);
+    const surfaces = [
+      err.message,
+      JSON.stringify(err.details),
+      inspect(err, { depth: 5 }),
+      JSON.stringify(write),
+      ...logger.lines,
+    ].join('\n');
     expect(err).toMatchObject({ code: 'CRM_TEMPORARY', details: { retryable: true } });
     expect(surfaces).toContain('bad session [redacted]');
     expect(surfaces).not.toContain(token);
@@ -90,7 +135,12 @@ describe('salesforce auth', () => {
 
   it('reports config errors with their paths', () => {
     try {
-      parseSalesforceConfig({ ...aSalesforceConfig(), instanceUrl: undefined, outboundToken: 'short', auth: { kind: 'jwt', clientId: 'x' } });
+      parseSalesforceConfig({
+        ...aSalesforceConfig(),
+        instanceUrl: undefined,
+        outboundToken: 'short',
+        auth: { kind: 'jwt', clientId: 'x' },
+      });
       expect.unreachable();
     } catch (e) {
       const paths = ((e as AppError).details?.errors ?? []).map((i) => i.path);

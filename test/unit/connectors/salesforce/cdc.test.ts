@@ -1,7 +1,11 @@
 // jsforce's real streaming client (faye, long-polling, Replay extension) against the local
 // Bayeux stand-in publishing Salesforce-shaped change events.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createSalesforceConnector, type CdcSubscriber, type ReplayStore } from '../../../../connectors/salesforce/index.js';
+import {
+  createSalesforceConnector,
+  type CdcSubscriber,
+  type ReplayStore,
+} from '../../../../connectors/salesforce/index.js';
 import type { InboundEvent } from '../../../../src/connector.js';
 import { startBayeuxStandin, type BayeuxStandin } from '../../../support/bayeux-standin.js';
 import { aSalesforceConfig, fixtureJson, until } from './helpers.js';
@@ -48,7 +52,11 @@ describe('CDC subscriber', () => {
     const last = bayeux.publishChangeEvent(CH, ownerChange());
     await until(() => store.data.get(CH) === last, { what: 'both events stored' });
     expect(got.map((e) => e.kind)).toEqual(['created', 'ownerChanged']);
-    expect(got[0]).toMatchObject({ sourceEventId: 'tx-1:1:00Q5g00000LmNoQEAV', record: { objectType: 'Lead', id: '00Q5g00000LmNoQEAV' }, fields: { Company: 'Globex' } });
+    expect(got[0]).toMatchObject({
+      sourceEventId: 'tx-1:1:00Q5g00000LmNoQEAV',
+      record: { objectType: 'Lead', id: '00Q5g00000LmNoQEAV' },
+      fields: { Company: 'Globex' },
+    });
     expect(got[1]).toEqual({
       kind: 'ownerChanged',
       sourceEventId: '0001a3c5-8f41-6e2b-93d7-5a1c0e7f2b10:1:00Q5g00000LmNoPEAV',
@@ -79,7 +87,10 @@ describe('CDC subscriber', () => {
     await until(() => store.data.get(CH) === r3, { what: 'replayed events stored' });
     expect(first.map((e) => e.record.id)).toEqual(['00Q000000000001AAA']);
     expect(second.map((e) => e.record.id)).toEqual(['00Q000000000002AAA', '00Q000000000003AAA']);
-    expect(bayeux.subscribeRequests).toEqual([{ channel: CH, replayId: -1 }, { channel: CH, replayId: r1 }]);
+    expect(bayeux.subscribeRequests).toEqual([
+      { channel: CH, replayId: -1 },
+      { channel: CH, replayId: r1 },
+    ]);
   });
 
   it('does not advance the replay id when onEvents fails, so a restart redelivers', async () => {

@@ -13,7 +13,12 @@ describe('salesforce change events (pure)', () => {
         sourceEventId: '0001a3c5-9001-7c11-0a2b-33e4d5f6a7b8:1:00Q5g00000LmNoQEAV',
         record: { crm: 'salesforce', objectType: 'Lead', id: '00Q5g00000LmNoQEAV' },
         occurredAt: '2025-07-15T21:11:40.000Z',
-        fields: expect.objectContaining({ FirstName: 'Jane', LastName: 'Doe', Company: 'Globex', OwnerId: '0055g000003QrStAAK' }),
+        fields: expect.objectContaining({
+          FirstName: 'Jane',
+          LastName: 'Doe',
+          Company: 'Globex',
+          OwnerId: '0055g000003QrStAAK',
+        }),
       },
     ]);
   });
@@ -35,7 +40,9 @@ describe('salesforce change events (pure)', () => {
   });
 
   it('emits one event per record of a merged change and skips updates that leave the owner alone', () => {
-    const msg = fixtureJson<{ payload: { ChangeEventHeader: Record<string, unknown> } }>('change-events/lead-owner-change.json');
+    const msg = fixtureJson<{ payload: { ChangeEventHeader: Record<string, unknown> } }>(
+      'change-events/lead-owner-change.json',
+    );
     msg.payload.ChangeEventHeader['recordIds'] = ['00Q5g00000LmNoPEAV', '00Q5g00000LmNoQEAV'];
     expect(parseChangeEvent(msg).events.map((e) => e.record.id)).toEqual(['00Q5g00000LmNoPEAV', '00Q5g00000LmNoQEAV']);
     msg.payload.ChangeEventHeader['changedFields'] = ['Status', 'LastModifiedDate'];

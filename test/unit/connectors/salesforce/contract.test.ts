@@ -44,14 +44,26 @@ runCrmConnectorContract('salesforce', () => ({
         record: lead(L1),
         occurredAt: '2025-07-15T21:12:05.000Z',
         fields: {
-          Id: L1, Company: 'Acme Corp', Country: 'US', Email: 'pat.lee@acme.example', FirstName: 'Pat',
-          LastModifiedDate: '2025-07-15T21:12:05.000Z', LastName: 'Lee', LeadSource: 'Web', OwnerId: QUEUE, Status: 'Open - Not Contacted',
+          Id: L1,
+          Company: 'Acme Corp',
+          Country: 'US',
+          Email: 'pat.lee@acme.example',
+          FirstName: 'Pat',
+          LastModifiedDate: '2025-07-15T21:12:05.000Z',
+          LastName: 'Lee',
+          LeadSource: 'Web',
+          OwnerId: QUEUE,
+          Status: 'Open - Not Contacted',
         },
       },
     ],
     rejected: [
       { name: 'no path token', req: outbound('lead-single.xml', null), code: 'UNAUTHORIZED' },
-      { name: 'wrong path token', req: outbound('lead-single.xml', 'someone-elses-token-0000000000'), code: 'SIGNATURE_INVALID' },
+      {
+        name: 'wrong path token',
+        req: outbound('lead-single.xml', 'someone-elses-token-0000000000'),
+        code: 'SIGNATURE_INVALID',
+      },
       { name: 'another org', req: outbound('lead-wrong-org.xml'), code: 'UNAUTHORIZED' },
     ],
     malformed: outbound('lead-malformed.xml'),
@@ -64,10 +76,13 @@ runCrmConnectorContract('salesforce', () => ({
       nock(INSTANCE, { reqheaders: { authorization: `Bearer ${ACCESS_TOKEN}` } })
         .get(`${API}/query`)
         .query({ q: `SELECT Id, Email, Country FROM Lead WHERE Id IN ('${L1}', '${L2}')` })
-        .reply(200, query([
-          { attributes: { type: 'Lead' }, Id: L1, Email: 'pat@acme.example', Country: 'US' },
-          { attributes: { type: 'Lead' }, Id: L2, Email: 'sam@globex.example', Country: 'DE' },
-        ])),
+        .reply(
+          200,
+          query([
+            { attributes: { type: 'Lead' }, Id: L1, Email: 'pat@acme.example', Country: 'US' },
+            { attributes: { type: 'Lead' }, Id: L2, Email: 'sam@globex.example', Country: 'DE' },
+          ]),
+        ),
     expected: [
       { ref: lead(L1), fields: { Id: L1, Email: 'pat@acme.example', Country: 'US' } },
       { ref: lead(L2), fields: { Id: L2, Email: 'sam@globex.example', Country: 'DE' } },
@@ -99,7 +114,12 @@ runCrmConnectorContract('salesforce', () => ({
       nock(INSTANCE)
         .get(`${API}/query`)
         .query({ q: "SELECT Id, Name, Email, IsActive FROM User WHERE IsActive = true AND UserType = 'Standard'" })
-        .reply(200, query([{ attributes: { type: 'User' }, Id: ANA, Name: 'Ana Silva', Email: 'ana@acme.example', IsActive: true }]))
+        .reply(
+          200,
+          query([
+            { attributes: { type: 'User' }, Id: ANA, Name: 'Ana Silva', Email: 'ana@acme.example', IsActive: true },
+          ]),
+        )
         .get(`${API}/query`)
         .query({ q: "SELECT Id, Name, Email FROM Group WHERE Type = 'Queue'" })
         .reply(200, query([{ attributes: { type: 'Group' }, Id: QUEUE, Name: 'EMEA Leads', Email: null }])),
@@ -110,7 +130,10 @@ runCrmConnectorContract('salesforce', () => ({
   },
   fields: {
     objectType: 'Lead',
-    mock: () => nock(INSTANCE).get(`${API}/sobjects/Lead/describe`).reply(200, { name: 'Lead', fields: [{ name: 'Email', label: 'Email', type: 'email' }] }),
+    mock: () =>
+      nock(INSTANCE)
+        .get(`${API}/sobjects/Lead/describe`)
+        .reply(200, { name: 'Lead', fields: [{ name: 'Email', label: 'Email', type: 'email' }] }),
     expected: [{ name: 'Email', label: 'Email', type: 'email' }],
   },
   rateLimitedFetch: {
@@ -118,16 +141,22 @@ runCrmConnectorContract('salesforce', () => ({
       nock(INSTANCE)
         .get(`${API}/query`)
         .query(true)
-        .reply(429, [{ message: 'Too many requests', errorCode: 'REQUEST_LIMIT_EXCEEDED_CONCURRENT' }], { 'Retry-After': '1' })
+        .reply(429, [{ message: 'Too many requests', errorCode: 'REQUEST_LIMIT_EXCEEDED_CONCURRENT' }], {
+          'Retry-After': '1',
+        })
         .get(`${API}/query`)
         .query(true)
-        .reply(200, query([
-          { attributes: { type: 'Lead' }, Id: L1, Email: 'pat@acme.example', Country: 'US' },
-          { attributes: { type: 'Lead' }, Id: L2, Email: 'sam@globex.example', Country: 'DE' },
-        ])),
+        .reply(
+          200,
+          query([
+            { attributes: { type: 'Lead' }, Id: L1, Email: 'pat@acme.example', Country: 'US' },
+            { attributes: { type: 'Lead' }, Id: L2, Email: 'sam@globex.example', Country: 'DE' },
+          ]),
+        ),
   },
   authFailure: {
-    mock: () => nock(INSTANCE).get(`${API}/query`).query(true).once().reply(401, fixtureJson('errors/invalid-session.json')),
+    mock: () =>
+      nock(INSTANCE).get(`${API}/query`).query(true).once().reply(401, fixtureJson('errors/invalid-session.json')),
   },
   strict,
 }));
@@ -161,7 +190,12 @@ async function strict(): Promise<StrictContractSetup> {
       maxRetries: 1,
       ...over,
     });
-  const write = (n: number, id: string, ownerId: string, extraFields?: Record<string, string>): OwnerWrite => ({ writeId: `w-${n}`, ref: lead(id), ownerId, ...(extraFields && { extraFields }) });
+  const write = (n: number, id: string, ownerId: string, extraFields?: Record<string, string>): OwnerWrite => ({
+    writeId: `w-${n}`,
+    ref: lead(id),
+    ownerId,
+    ...(extraFields && { extraFields }),
+  });
   // The published reason field (mappings[...].reasonField) was deleted in the org since: the connector sends extraFields verbatim.
   const unknown = (n: number) => write(n, L3, ANA, { Route_Reason__c: 'rule emea' });
   return {
@@ -182,8 +216,18 @@ async function strict(): Promise<StrictContractSetup> {
     invalidOwner: write(3, L3, GONE),
     deleted: { write: write(4, L3, ANA), remove: () => sf.deleteRecord('Lead', L3) },
     unknownField: [
-      { name: 'refused per record (SaveResult INVALID_FIELD)', field: 'Route_Reason__c', write: unknown(5), arrange: () => (sf.unknownFieldMode = 'record') },
-      { name: 'refused for the whole request (400 INVALID_FIELD)', field: 'Route_Reason__c', write: unknown(6), arrange: () => (sf.unknownFieldMode = 'request') },
+      {
+        name: 'refused per record (SaveResult INVALID_FIELD)',
+        field: 'Route_Reason__c',
+        write: unknown(5),
+        arrange: () => (sf.unknownFieldMode = 'record'),
+      },
+      {
+        name: 'refused for the whole request (400 INVALID_FIELD)',
+        field: 'Route_Reason__c',
+        write: unknown(6),
+        arrange: () => (sf.unknownFieldMode = 'request'),
+      },
     ],
     faults: {
       serverErrorWithCode: salesforceFaults.unknownException(),
@@ -191,7 +235,11 @@ async function strict(): Promise<StrictContractSetup> {
       rateLimited: salesforceFaults.tooManyRequests(1),
       rateLimitedNoRetryAfter: salesforceFaults.tooManyRequests(),
       dailyLimit: { fault: salesforceFaults.requestLimitExceeded(), retryAfterMs: 900_000 },
-      quoting: (token) => ({ kind: 'status', status: 500, body: [{ message: `session ${token} could not be used for this call`, errorCode: 'UNKNOWN_EXCEPTION' }] }),
+      quoting: (token) => ({
+        kind: 'status',
+        status: 500,
+        body: [{ message: `session ${token} could not be used for this call`, errorCode: 'UNKNOWN_EXCEPTION' }],
+      }),
     },
   };
 }

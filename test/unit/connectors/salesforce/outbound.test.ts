@@ -34,8 +34,15 @@ describe('salesforce outbound messages', () => {
         record: { crm: 'salesforce', objectType: 'Lead', id: '00Q5g00000LmNoPEAV' },
         occurredAt: '2025-07-15T21:12:05.000Z',
         fields: {
-          Id: '00Q5g00000LmNoPEAV', Company: 'Acme Corp', Country: 'US', Email: 'pat.lee@acme.example', FirstName: 'Pat',
-          LastModifiedDate: '2025-07-15T21:12:05.000Z', LastName: 'Lee', LeadSource: 'Web', OwnerId: '00G5g000001WxYzEAK',
+          Id: '00Q5g00000LmNoPEAV',
+          Company: 'Acme Corp',
+          Country: 'US',
+          Email: 'pat.lee@acme.example',
+          FirstName: 'Pat',
+          LastModifiedDate: '2025-07-15T21:12:05.000Z',
+          LastName: 'Lee',
+          LeadSource: 'Web',
+          OwnerId: '00G5g000001WxYzEAK',
           Status: 'Open - Not Contacted',
         },
       },
@@ -43,7 +50,10 @@ describe('salesforce outbound messages', () => {
   });
 
   it('decodes the predefined XML entities in field values (Company AT&amp;T is AT&T)', () => {
-    const body = fixture('outbound/lead-single.xml').replace('<sf:Company>Acme Corp</sf:Company>', '<sf:Company>AT&amp;T &lt;Labs&gt; &quot;R&amp;D&quot; &apos;x&apos;</sf:Company>');
+    const body = fixture('outbound/lead-single.xml').replace(
+      '<sf:Company>Acme Corp</sf:Company>',
+      '<sf:Company>AT&amp;T &lt;Labs&gt; &quot;R&amp;D&quot; &apos;x&apos;</sf:Company>',
+    );
     expect(body).toContain('AT&amp;T');
     const [event] = connector().parseEvents({ ...req('lead-single.xml'), rawBody: body });
     expect(event).toMatchObject({ fields: { Company: `AT&T <Labs> "R&D" 'x'` } });
@@ -61,7 +71,10 @@ describe('salesforce outbound messages', () => {
     const e = thrown(() => connector().parseEvents(req('lead-batch-101.xml')));
     expect(e.code).toBe('VALIDATION_FAILED');
     expect(e.details?.errors).toEqual([
-      { path: 'body.Envelope.Body.notifications.Notification', message: 'has 101 entries; Salesforce sends at most 100' },
+      {
+        path: 'body.Envelope.Body.notifications.Notification',
+        message: 'has 101 entries; Salesforce sends at most 100',
+      },
     ]);
   });
 
@@ -88,13 +101,24 @@ describe('salesforce outbound messages', () => {
   });
 
   it('accepts the 15-character form of the configured org id', () => {
-    expect(() => connector({ organizationId: '00D5g000004XyZa' }).verifyRequest(req('lead-single.xml'), now)).not.toThrow();
+    expect(() =>
+      connector({ organizationId: '00D5g000004XyZa' }).verifyRequest(req('lead-single.xml'), now),
+    ).not.toThrow();
   });
 
   it('refuses a missing or wrong path token without echoing the expected one', () => {
-    expect(thrown(() => connector().verifyRequest(req('lead-single.xml', null), now))).toMatchObject({ code: 'UNAUTHORIZED', status: 401 });
-    const wrong = thrown(() => connector().verifyRequest(req('lead-single.xml', 'outbound-path-token-0123456789abcdeX'), now));
-    expect(wrong).toMatchObject({ code: 'SIGNATURE_INVALID', status: 401, details: { errors: [{ path: 'params.token', message: 'does not match' }] } });
+    expect(thrown(() => connector().verifyRequest(req('lead-single.xml', null), now))).toMatchObject({
+      code: 'UNAUTHORIZED',
+      status: 401,
+    });
+    const wrong = thrown(() =>
+      connector().verifyRequest(req('lead-single.xml', 'outbound-path-token-0123456789abcdeX'), now),
+    );
+    expect(wrong).toMatchObject({
+      code: 'SIGNATURE_INVALID',
+      status: 401,
+      details: { errors: [{ path: 'params.token', message: 'does not match' }] },
+    });
     expect(JSON.stringify({ m: wrong.message, d: wrong.details })).not.toContain(OUTBOUND_TOKEN);
   });
 
@@ -113,7 +137,9 @@ describe('salesforce outbound messages', () => {
   });
 
   it('answers with exactly the WSDL acknowledgement', () => {
-    const expected = fixture('outbound/ack.xml').replace(/<\?xml[^>]*>\n/, '').replace(/<!--[\s\S]*?-->\n/, '');
+    const expected = fixture('outbound/ack.xml')
+      .replace(/<\?xml[^>]*>\n/, '')
+      .replace(/<!--[\s\S]*?-->\n/, '');
     const ack = connector().ackResponse!([]);
     expect(ack).toEqual({ status: 200, contentType: 'text/xml; charset=utf-8', body: expected });
     expect(ack.body).toBe(ACK_TRUE);

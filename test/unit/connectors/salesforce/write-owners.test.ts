@@ -12,14 +12,18 @@ const ANA = '0055g000003QrStAAK';
 const QUEUE = '00G5g000001WxYzEAK';
 const lead = (id: string) => ({ crm: 'salesforce' as const, objectType: 'Lead', id });
 type SaveError = { errors: Array<{ statusCode: string; message: string }> };
-const fixtureError = (file: string) => fixtureJson<SaveError[]>(`errors/${file}`).find((r) => r.errors.length)!.errors[0]!;
+const fixtureError = (file: string) =>
+  fixtureJson<SaveError[]>(`errors/${file}`).find((r) => r.errors.length)!.errors[0]!;
 
 let sf: SalesforceStandin;
 beforeEach(async () => {
   sf = await startSalesforceStandin({
     accessToken: 'test-access-token-00000',
     records: {
-      Lead: [{ Id: L1, OwnerId: QUEUE, Email: 'pat@acme.example' }, { Id: L2, OwnerId: QUEUE }],
+      Lead: [
+        { Id: L1, OwnerId: QUEUE, Email: 'pat@acme.example' },
+        { Id: L2, OwnerId: QUEUE },
+      ],
       Contact: [{ Id: C1, OwnerId: QUEUE }],
       User: [{ Id: ANA, Name: 'Ana', IsActive: true }],
       Group: [{ Id: QUEUE, Name: 'EMEA queue', Type: 'Queue' }],
@@ -40,7 +44,10 @@ describe('writeOwners', () => {
       { writeId: 'w2', ref: lead(L1), ownerId: ANA, extraFields: { Route_Reason__c: 'rule emea' } },
       { writeId: 'w1', ref: { crm: 'salesforce', objectType: 'Contact', id: C1 }, ownerId: QUEUE },
     ]);
-    expect(results).toEqual([{ writeId: 'w2', ok: true }, { writeId: 'w1', ok: true }]);
+    expect(results).toEqual([
+      { writeId: 'w2', ok: true },
+      { writeId: 'w1', ok: true },
+    ]);
     const [p] = patches();
     expect(patches()).toHaveLength(1);
     expect(p!.path).toBe('/services/data/v62.0/composite/sobjects');
@@ -60,7 +67,12 @@ describe('writeOwners', () => {
   it('sets OwnerId exactly once per record', async () => {
     await make().writeOwners([{ writeId: 'w', ref: lead(L1), ownerId: ANA }]);
     expect(sf.writes.filter((w) => w.id === L1 && 'OwnerId' in w.fields)).toEqual([
-      { type: 'Lead', id: L1, fields: { OwnerId: ANA }, headers: { 'sforce-auto-assign': 'FALSE', 'sforce-call-options': 'client=lead-router' } },
+      {
+        type: 'Lead',
+        id: L1,
+        fields: { OwnerId: ANA },
+        headers: { 'sforce-auto-assign': 'FALSE', 'sforce-call-options': 'client=lead-router' },
+      },
     ]);
     expect(sf.records.get('Lead')!.get(L1)!['OwnerId']).toBe(ANA);
   });
@@ -86,8 +98,13 @@ describe('writeOwners', () => {
       { writeId: 'a', ref: lead(L2), ownerId: ANA },
       { writeId: 'b', ref: lead(L1), ownerId: ANA },
     ]);
-    expect(results).toEqual([{ writeId: 'a', ok: true }, { writeId: 'b', ok: true }]);
-    expect(patches().map((p) => (JSON.parse(p.body) as { records: Array<{ id: string }> }).records.map((r) => r.id))).toEqual([[L2, L1], [L1]]);
+    expect(results).toEqual([
+      { writeId: 'a', ok: true },
+      { writeId: 'b', ok: true },
+    ]);
+    expect(
+      patches().map((p) => (JSON.parse(p.body) as { records: Array<{ id: string }> }).records.map((r) => r.id)),
+    ).toEqual([[L2, L1], [L1]]);
     expect(sleeps).toEqual([10]); // retryBaseDelayMs 10, first attempt, jitter centred (random 0.5)
     expect(sf.writes.filter((w) => w.id === L1)).toHaveLength(1);
   });
@@ -108,7 +125,13 @@ describe('writeOwners', () => {
     const { sleeps, sleep } = recordingSleep();
     const results = await make({ sleep }).writeOwners([{ writeId: 'w', ref: lead(L1), ownerId: ANA }]);
     expect(results).toEqual([
-      { writeId: 'w', ok: false, code: 'CRM_REJECTED', retryable: false, message: 'FIELD_CUSTOM_VALIDATION_EXCEPTION: Owner must be a member of the EMEA team' },
+      {
+        writeId: 'w',
+        ok: false,
+        code: 'CRM_REJECTED',
+        retryable: false,
+        message: 'FIELD_CUSTOM_VALIDATION_EXCEPTION: Owner must be a member of the EMEA team',
+      },
     ]);
     expect(patches()).toHaveLength(1);
     expect(sleeps).toEqual([]);
@@ -131,7 +154,10 @@ describe('writeOwners', () => {
   });
 
   it('splits more than 200 writes into calls of 200', async () => {
-    const rows = Array.from({ length: 201 }, (_, i) => ({ Id: `00Q5g0000${String(i).padStart(9, '0')}`, OwnerId: QUEUE }));
+    const rows = Array.from({ length: 201 }, (_, i) => ({
+      Id: `00Q5g0000${String(i).padStart(9, '0')}`,
+      OwnerId: QUEUE,
+    }));
     sf.records.set('Lead', new Map(rows.map((r) => [r.Id, r])));
     const results = await make().writeOwners(rows.map((r, i) => ({ writeId: `w${i}`, ref: lead(r.Id), ownerId: ANA })));
     expect(patches().map((p) => (JSON.parse(p.body) as { records: unknown[] }).records.length)).toEqual([200, 1]);
