@@ -322,7 +322,7 @@ export async function fireSlaTimer(deps: PipelineDeps, timerId: string): Promise
   if ('outboxId' in done && done.outboxId) {
     await handOverWrites(deps, [done.outboxId]);
     deps.logger.info(
-      { timerId, leadId: seen.leadId, from: done.from, to: done.to, action: done.breach },
+      { timerId, leadId: seen.leadId, outboxId: done.outboxId, from: done.from, to: done.to, action: done.breach },
       'SLA breached: lead reassigned',
     );
   }
