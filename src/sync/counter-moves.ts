@@ -1,23 +1,28 @@
 // When a lead changes hands outside routing, the routing counters follow it, with routing's own
-// keys (docs/routing.md "Counter keys"): the previous rep gives back the open lead and the day and
-// week charge made when they got it; the new rep takes on the open lead and is charged on the day
-// and week of the change, each in their own zone. Without these moves a rep who had leads taken
+// keys (docs/routing.md "Counter keys"): the previous rep gives back the open lead and the day,
+// week and month charge made when they got it (and the hour's, for a rep whose caps count hours);
+// the new rep takes on the open lead and is charged for the day, week, month (and hour) of the
+// change, each in their own zone. Without these moves a rep who had leads taken
 // away would look full to least_loaded and the caps, and one handed leads would look empty.
-import { dayKey, openKey, weekKey, zoneClock, type Rep } from '../routing/index.js';
+import { dayKey, hourKey, monthKey, openKey, weekKey, zoneClock, type Rep } from '../routing/index.js';
 
 export interface CounterMove {
   /** The rep losing the lead, and when they got it (their day/week charge); since absent = open only. */
   from?: { rep: Rep; since?: Date | null } | undefined;
   /** The rep taking the lead, and when. */
   to?: { rep: Rep; at: Date } | undefined;
-  /** false: only open loads move; the day/week caps charged stay where they are. */
+  /** false: only open loads move; the period caps charged stay where they are. */
   periods: boolean;
 }
 
+/** The cap counters routing charged (routing/caps.ts chargeCaps): hours only for a rep with an hourly or rolling cap. */
 function periodKeys(rep: Rep, at: Date): string[] {
   const local = zoneClock(rep.timeZone)?.at(at);
   if (!local) return [];
-  return [dayKey(rep.id, local.date), weekKey(rep.id, local.isoWeek)];
+  const keys = [dayKey(rep.id, local.date), weekKey(rep.id, local.isoWeek), monthKey(rep.id, local.date.slice(0, 7))];
+  if (rep.capPerHour !== undefined || rep.capRolling !== undefined)
+    keys.push(hourKey(rep.id, at.toISOString().slice(0, 13)));
+  return keys;
 }
 
 function add(deltas: Record<string, number>, key: string, by: number) {

@@ -27,7 +27,7 @@ function ctx(overrides: Partial<ConflictContext> = {}): ConflictContext {
 }
 
 describe('crm_wins', () => {
-  it("adopts the new owner and moves open, day and week counters in each rep's own calendar", () => {
+  it("adopts the new owner and moves open, day, week and month counters in each rep's own calendar", () => {
     expect(decideConflict({ policy: 'crm_wins' }, ctx())).toEqual({
       action: 'adopt',
       outcome: 'adopted',
@@ -37,9 +37,11 @@ describe('crm_wins', () => {
         'rep:ana:open': -1,
         'rep:ana:day:2026-11-24': -1,
         'rep:ana:week:2026-W48': -1,
+        'rep:ana:month:2026-11': -1,
         'rep:bo:open': 1,
         'rep:bo:day:2026-11-24': 1,
         'rep:bo:week:2026-W48': 1,
+        'rep:bo:month:2026-11': 1,
       },
       cancelSlaTimer: true,
       reason: "crm_wins: the person's owner stands",
@@ -53,6 +55,7 @@ describe('crm_wins', () => {
       'rep:bo:open': 1,
       'rep:bo:day:2026-11-24': 1,
       'rep:bo:week:2026-W48': 1,
+      'rep:bo:month:2026-11': 1,
     });
   });
 
