@@ -1,25 +1,19 @@
 // `lead-router replay` through a running service's admin API (--url or LEAD_ROUTER_URL), the way
 // `config publish` goes: the CLI's own DATABASE_URL here is unreachable, so a replay that
 // succeeds went through the service.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli.js';
 import { parseEnv } from '../../src/config/index.js';
-import { createTestDatabase, sqlClient, type TestDatabase } from '../support/services.js';
-import { cleanupQueue, leadBody, startSystem, testApiKey, testEnv, type TestSystem } from '../support/system.js';
+import { leadBody, testApiKey, useTestSystem } from '../support/system.js';
 
 const editor = 'editor-token-0123456789';
-let tdb: TestDatabase;
-let sys: TestSystem;
-let sql: Awaited<ReturnType<typeof sqlClient>>;
+// Not working: a replayed event stays 'received' for us to see.
+const sys = useTestSystem(() => ({ env: { ADMIN_TOKENS: `editor:${editor}` }, migrate: true }));
 let url: string;
 let deadId: string;
 
 beforeAll(async () => {
-  tdb = await createTestDatabase();
-  // Not working: a replayed event stays 'received' for us to see.
-  sys = await startSystem(testEnv(tdb.url, { ADMIN_TOKENS: `editor:${editor}` }), { migrate: true });
   url = await sys.app.listen({ port: 0, host: '127.0.0.1' });
-  sql = await sqlClient(tdb.url);
   const res = await sys.app.inject({
     method: 'POST',
     url: '/v1/leads',
@@ -28,17 +22,10 @@ beforeAll(async () => {
   });
   deadId = res.json().eventId;
   // A route dead letter: the event's retries ran out with a code.
-  await sql.rows(
+  await sys.sql.rows(
     `update inbound_events set status = 'failed', error_code = 'MAPPING_FAILED', attempts = 9, last_error = 'gave up', last_attempt_at = now() where id = $1`,
     [deadId],
   );
-});
-
-afterAll(async () => {
-  await sys?.close();
-  if (sys) await cleanupQueue(sys.rt.env);
-  await sql?.end();
-  await tdb?.drop();
 });
 
 async function replay(args: string[], vars: Record<string, string>) {
@@ -56,7 +43,9 @@ describe('lead-router replay through the admin API', () => {
         expect.stringMatching(/^replay failed: UNAUTHORIZED: .*; set LEAD_ROUTER_ADMIN_TOKEN to an editor token$/),
       ],
     });
-    expect(await sql.rows(`select status from inbound_events where id = $1`, [deadId])).toEqual([{ status: 'failed' }]);
+    expect(await sys.sql.rows(`select status from inbound_events where id = $1`, [deadId])).toEqual([
+      { status: 'failed' },
+    ]);
   });
 
   it('dry run with --url, then replays with LEAD_ROUTER_URL, once', async () => {
@@ -66,7 +55,9 @@ describe('lead-router replay through the admin API', () => {
       code: 0,
       lines: [`would replay route ${deadId}`, `dry run: 1 would be replayed, 0 skipped (through ${url})`],
     });
-    expect(await sql.rows(`select status from inbound_events where id = $1`, [deadId])).toEqual([{ status: 'failed' }]);
+    expect(await sys.sql.rows(`select status from inbound_events where id = $1`, [deadId])).toEqual([
+      { status: 'failed' },
+    ]);
 
     expect(
       await replay(['--kind', 'route', '--since', '2020-01-01T00:00:00Z'], {
@@ -74,7 +65,7 @@ describe('lead-router replay through the admin API', () => {
         LEAD_ROUTER_ADMIN_TOKEN: editor,
       }),
     ).toEqual({ code: 0, lines: [`replayed route ${deadId}`, `1 replayed, 0 skipped (through ${url})`] });
-    expect(await sql.rows(`select status, attempts from inbound_events where id = $1`, [deadId])).toEqual([
+    expect(await sys.sql.rows(`select status, attempts from inbound_events where id = $1`, [deadId])).toEqual([
       { status: 'received', attempts: 0 },
     ]);
     expect(await replay(['--json'], { LEAD_ROUTER_URL: url, LEAD_ROUTER_ADMIN_TOKEN: editor })).toEqual({

@@ -1,13 +1,12 @@
 // Closed records are not routed: a record created already closed (routing.sync.closedWhen) and a
 // lead a skip rule matches are stored with outcome skipped and the reason; no owner, no outbox
 // row (nothing goes to the CRM), no counter moves. routeBatch is called directly (no worker).
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ingestApiLead, ingestCrmEvents, routeBatch } from '../../src/pipeline/index.js';
-import { createTestDatabase, sqlClient, type TestDatabase } from '../support/services.js';
-import { cleanupQueue, startSystem, testEnv, type TestSystem } from '../support/system.js';
+import { useTestSystem } from '../support/system.js';
 
 const routing = {
   reps: [{ id: 'ana', crmIds: { hubspot: '101' } }],
@@ -32,25 +31,16 @@ const mappings = {
   'hubspot/contact': { fields: [{ from: 'email', to: 'email' }] },
 };
 
-let tdb: TestDatabase;
 let dir: string;
-let sys: TestSystem;
-let sql: Awaited<ReturnType<typeof sqlClient>>;
 
-beforeAll(async () => {
-  tdb = await createTestDatabase();
+const sys = useTestSystem(() => {
   dir = mkdtempSync(join(tmpdir(), 'lr-skip-'));
   writeFileSync(join(dir, 'config.yaml'), JSON.stringify({ mappings, routing }));
-  sys = await startSystem(testEnv(tdb.url, { CONFIG_FILE: join(dir, 'config.yaml') }), { migrate: true });
-  sql = await sqlClient(tdb.url);
-});
-
-afterAll(async () => {
-  await sys?.close();
-  if (sys) await cleanupQueue(sys.rt.env);
-  await sql?.end();
-  await tdb?.drop();
-  rmSync(dir, { recursive: true, force: true });
+  return {
+    env: { CONFIG_FILE: join(dir, 'config.yaml') },
+    migrate: true,
+    after: () => rmSync(dir, { recursive: true, force: true }),
+  };
 });
 
 /** A HubSpot contact creation carrying its fields (so no CRM read is needed). */
@@ -68,7 +58,7 @@ const created = async (id: string, fields: Record<string, unknown>) =>
   ).events[0]!.eventId;
 
 const stored = (eventId: string) =>
-  sql.rows<{
+  sys.sql.rows<{
     status: string;
     outcome: string;
     reason_code: string;
@@ -106,7 +96,7 @@ it('stores a record created closed as skipped with the reason, writes nothing to
     { status: 'done', outcome: 'assigned', rep_id: 'ana', outbox: 1, owner: 'ana' },
   ]);
   expect(await stored(stage)).toMatchObject([{ status: 'done', outcome: 'assigned', rep_id: 'ana', outbox: 1 }]);
-  const counters = await sql.rows<{ key: string; value: string }>(
+  const counters = await sys.sql.rows<{ key: string; value: string }>(
     `select key, value from routing_counters where key = 'rep:ana:open'`,
   );
   expect(counters).toEqual([{ key: 'rep:ana:open', value: '2' }]);
@@ -130,6 +120,6 @@ it('stores a lead a skip rule matches as skipped with the rule and its reason', 
       owner: null,
     },
   ]);
-  const [a] = await sql.rows<{ rule_id: string }>(`select rule_id from assignments where event_id = $1`, [eventId]);
+  const [a] = await sys.sql.rows<{ rule_id: string }>(`select rule_id from assignments where event_id = $1`, [eventId]);
   expect(a).toEqual({ rule_id: 'tests' });
 });

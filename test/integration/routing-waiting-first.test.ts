@@ -1,13 +1,12 @@
 // Waiting leads first: capacity a close frees goes to the lead a full pool was already holding,
 // never to a new lead that arrives in the same batch as the close (or in a later one). No worker
 // runs here: the test hands routeBatch its batches, so the race is the same every run.
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ingestApiLead, ingestCrmEvents, routeBatch } from '../../src/pipeline/index.js';
-import { createTestDatabase, sqlClient, type TestDatabase } from '../support/services.js';
-import { cleanupQueue, startSystem, testEnv, type TestSystem } from '../support/system.js';
+import { useTestSystem } from '../support/system.js';
 
 const routing = {
   reps: [{ id: 'capped', crmIds: { hubspot: '2' }, maxOpen: 1 }],
@@ -17,25 +16,16 @@ const routing = {
 };
 const mappings = { 'api/lead': { fields: [{ from: 'email', to: 'email' }] } };
 
-let tdb: TestDatabase;
 let dir: string;
-let sys: TestSystem;
-let sql: Awaited<ReturnType<typeof sqlClient>>;
 
-beforeAll(async () => {
-  tdb = await createTestDatabase();
+const sys = useTestSystem(() => {
   dir = mkdtempSync(join(tmpdir(), 'lr-waiting-'));
   writeFileSync(join(dir, 'config.yaml'), JSON.stringify({ mappings, routing }));
-  sys = await startSystem(testEnv(tdb.url, { CONFIG_FILE: join(dir, 'config.yaml') }), { migrate: true });
-  sql = await sqlClient(tdb.url);
-});
-
-afterAll(async () => {
-  await sys?.close();
-  if (sys) await cleanupQueue(sys.rt.env);
-  await sql?.end();
-  await tdb?.drop();
-  rmSync(dir, { recursive: true, force: true });
+  return {
+    env: { CONFIG_FILE: join(dir, 'config.yaml') },
+    migrate: true,
+    after: () => rmSync(dir, { recursive: true, force: true }),
+  };
 });
 
 const lead = async (key: string) =>
@@ -56,7 +46,7 @@ const close = async (recordId: string, eventId: string) =>
   ).events[0]!.eventId;
 const outcomeOf = async (key: string) =>
   (
-    await sql.rows<{ status: string; outcome: string | null; rep_id: string | null }>(
+    await sys.sql.rows<{ status: string; outcome: string | null; rep_id: string | null }>(
       `select e.status, a.outcome, a.rep_id from inbound_events e left join assignments a on a.event_id = e.id where e.source_event_id = $1 order by a.created_at desc nulls last limit 1`,
       [key],
     )
@@ -79,6 +69,8 @@ it('places the waiting lead before a new lead that arrives in the same batch as 
   await routeBatch(sys.rt.deps, [await lead('newcomer-2')]);
   expect(await outcomeOf('newcomer-1')).toEqual({ status: 'done', outcome: 'assigned', rep_id: 'capped' });
   expect(await outcomeOf('newcomer-2')).toEqual({ status: 'queued', outcome: null, rep_id: null });
-  const [open] = await sql.rows<{ value: string }>(`select value from routing_counters where key = 'rep:capped:open'`);
+  const [open] = await sys.sql.rows<{ value: string }>(
+    `select value from routing_counters where key = 'rep:capped:open'`,
+  );
   expect(Number(open!.value)).toBe(1);
 });

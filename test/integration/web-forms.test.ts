@@ -1,8 +1,7 @@
 // A web form posting straight from the browser (docs/web-forms.md): urlencoded fields, the
 // source's public key, its allowed origins (CORS), and the honeypot.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, sqlClient, type TestDatabase } from '../support/services.js';
-import { cleanupQueue, startSystem, testEnv, type TestSystem } from '../support/system.js';
+import { describe, expect, it } from 'vitest';
+import { useTestSystem } from '../support/system.js';
 import { until } from '../support/until.js';
 
 const publicKey = 'pk_website_0123456789';
@@ -12,22 +11,7 @@ const forms = {
   partners: { publicKey: 'pk_partners_0123456789', allowedOrigins: ['https://partners.acme.example'] },
 };
 
-let tdb: TestDatabase;
-let sys: TestSystem;
-let sql: Awaited<ReturnType<typeof sqlClient>>;
-
-beforeAll(async () => {
-  tdb = await createTestDatabase();
-  sys = await startSystem(testEnv(tdb.url, { WEB_FORMS: JSON.stringify(forms) }), { working: true, migrate: true });
-  sql = await sqlClient(tdb.url);
-});
-
-afterAll(async () => {
-  await sys?.close();
-  await cleanupQueue(sys.rt.env);
-  await sql?.end();
-  await tdb?.drop();
-});
+const sys = useTestSystem(() => ({ env: { WEB_FORMS: JSON.stringify(forms) }, working: true, migrate: true }));
 
 const form = (fields: Record<string, string | string[]>) => {
   const p = new URLSearchParams();
@@ -50,7 +34,7 @@ const postForm = (
 // Everything a form post writes starts as an inbound event (the lead and its assignment follow
 // from it, asynchronously): no new event, nothing written.
 async function eventCount() {
-  const [r] = await sql.rows<{ n: string }>(`select count(*) n from inbound_events`);
+  const [r] = await sys.sql.rows<{ n: string }>(`select count(*) n from inbound_events`);
   return r!.n;
 }
 
@@ -70,7 +54,7 @@ describe('POST /v1/forms/:source', () => {
     expect(res.headers['access-control-allow-origin']).toBe(page);
     const { eventId } = res.json();
     expect(res.json()).toEqual({ eventId, status: 'accepted', leadUrl: `/v1/leads/${eventId}` });
-    const [ev] = await sql.rows(`select source, source_event_id, crm, payload from inbound_events where id = $1`, [
+    const [ev] = await sys.sql.rows(`select source, source_event_id, crm, payload from inbound_events where id = $1`, [
       eventId,
     ]);
     // The empty phone and the empty honeypot are not values; the number is a number.
@@ -84,10 +68,10 @@ describe('POST /v1/forms/:source', () => {
     });
 
     const assignment = await until(
-      async () => (await sql.rows(`select outcome, rep_id from assignments where event_id = $1`, [eventId]))[0],
+      async () => (await sys.sql.rows(`select outcome, rep_id from assignments where event_id = $1`, [eventId]))[0],
     );
     expect(assignment).toEqual({ outcome: 'assigned', rep_id: 'ana' });
-    const [lead] = await sql.rows(
+    const [lead] = await sys.sql.rows(
       `select data->>'email' email, data->>'employeeCount' employees from leads where record_id = 'form-0001'`,
     );
     expect(lead).toEqual({ email: 'ada@acme.example', employees: '250' });
@@ -101,7 +85,7 @@ describe('POST /v1/forms/:source', () => {
     expect(res.statusCode).toBe(303);
     expect(res.headers.location).toBe(`${page}/thanks?x=1`);
     expect(
-      await sql.rows(`select source from inbound_events where payload->'fields'->>'email' = 'grace@acme.example'`),
+      await sys.sql.rows(`select source from inbound_events where payload->'fields'->>'email' = 'grace@acme.example'`),
     ).toEqual([{ source: 'api:website' }]);
   });
 
@@ -154,7 +138,9 @@ describe('POST /v1/forms/:source', () => {
     });
     expect(redirected.statusCode).toBe(303);
     expect(await eventCount()).toEqual(before);
-    expect(await sql.rows(`select 1 from inbound_events where payload->'fields'->>'email' like 'bot%'`)).toEqual([]);
+    expect(await sys.sql.rows(`select 1 from inbound_events where payload->'fields'->>'email' like 'bot%'`)).toEqual(
+      [],
+    );
     expect(await sys.rt.deps.metrics.registry.metrics()).toMatch(
       /inbound_events_total\{source="api",outcome="honeypot"\} 2/,
     );
