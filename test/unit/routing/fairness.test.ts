@@ -1,34 +1,10 @@
 // Table tests on pure decide() for "Fairness that survives real life" (docs/routing.md "Fairness").
 import { describe, expect, it } from 'vitest';
-import {
-  creditKey,
-  decide,
-  openKey,
-  validateRoutingConfig,
-  type Decision,
-  type RoutingConfig,
-  type RoutingState,
-} from '../../../src/routing/index.js';
-import { aConfig, aLead, aPool, aRep, applyStateChange, at, days, noHistory, tally } from '../../builders/index.js';
+import { creditKey, decide, openKey, validateRoutingConfig, type RoutingState } from '../../../src/routing/index.js';
+import { aConfig, aLead, aPool, aRep, at, days, noHistory, owners, simulate, tally } from '../../builders/index.js';
 
 const now = at('2026-11-25T10:00Z');
 
-function simulate(
-  config: RoutingConfig,
-  n: number,
-  state: RoutingState = noHistory(),
-  when: (i: number) => Date = () => now,
-  lead = aLead,
-): Decision[] {
-  const out: Decision[] = [];
-  for (let i = 0; i < n; i++) {
-    const d = decide(lead(), config, state, when(i));
-    applyStateChange(state, d.stateChange);
-    out.push(d);
-  }
-  return out;
-}
-const owners = (ds: Decision[]) => ds.map((d) => (d.kind === 'assigned' ? d.ownerId : d.kind));
 const reps = (...ids: string[]) => ids.map((id) => aRep({ id }));
 
 describe('round robin: a line, not a position', () => {

@@ -1,32 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import {
-  creditKey,
-  decide,
-  openKey,
-  type Decision,
-  type RoutingConfig,
-  type RoutingState,
-} from '../../../src/routing/index.js';
-import { aConfig, aLead, aPool, aRep, applyStateChange, at, days, noHistory, tally } from '../../builders/index.js';
+import { creditKey, decide, openKey, type RoutingConfig, type RoutingState } from '../../../src/routing/index.js';
+import { aConfig, aLead, aPool, aRep, at, days, noHistory, owners, simulate, tally } from '../../builders/index.js';
 
 const now = at('2026-11-25T10:00Z');
-
-/** Routes n leads, applying each stateChange as the caller's transaction would. */
-function simulate(
-  config: RoutingConfig,
-  n: number,
-  state: RoutingState = noHistory(),
-  when: (i: number) => Date = () => now,
-): Decision[] {
-  const out: Decision[] = [];
-  for (let i = 0; i < n; i++) {
-    const d = decide(aLead(), config, state, when(i));
-    applyStateChange(state, d.stateChange);
-    out.push(d);
-  }
-  return out;
-}
-const owners = (ds: Decision[]) => ds.map((d) => (d.kind === 'assigned' ? d.ownerId : d.kind));
 
 describe('round robin', () => {
   const reps = ['a', 'b', 'c'].map((id) => aRep({ id }));
