@@ -10,6 +10,7 @@ import {
   dayKey,
   globalLine,
   groupLine,
+  countsHours,
   hourKey,
   lastKey,
   lineSeqKey,
@@ -112,7 +113,7 @@ export function compileConfig(config: RoutingConfig): CompiledConfig {
     globalLastKey: lastKey(globalLine, rep.id),
     periodKeys: periodKeysMemo(rep.id),
     hourKeys: hourKeysMemo(rep.id),
-    countsHours: rep.capPerHour !== undefined || rep.capRolling !== undefined,
+    countsHours: countsHours(rep),
   }));
   const reps = new Map(repList.map((r) => [r.id, r]));
   const groups = new Map<string, string[]>();
@@ -173,7 +174,7 @@ function periodKeysMemo(repId: string): (local: LocalTime) => { day: string; wee
       last = {
         day: dayKey(repId, local.date),
         week: weekKey(repId, local.isoWeek),
-        month: monthKey(repId, local.date.slice(0, 7)),
+        month: monthKey(repId, local.date),
       };
       lastDate = local.date;
     }
@@ -188,9 +189,7 @@ function hourKeysMemo(repId: string): (nowMs: number, n: number) => readonly str
   return (nowMs, n) => {
     const hour = Math.floor(nowMs / hourMs);
     if (hour !== lastHour || last.length < n) {
-      last = Array.from({ length: Math.max(n, 1) }, (_, i) =>
-        hourKey(repId, new Date((hour - i) * hourMs).toISOString().slice(0, 13)),
-      );
+      last = Array.from({ length: Math.max(n, 1) }, (_, i) => hourKey(repId, (hour - i) * hourMs));
       lastHour = hour;
     }
     return last.length === n ? last : last.slice(0, n);

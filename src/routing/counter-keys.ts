@@ -6,9 +6,13 @@
 export const openKey = (repId: string) => `rep:${repId}:open`;
 export const dayKey = (repId: string, localDate: string) => `rep:${repId}:day:${localDate}`;
 export const weekKey = (repId: string, isoWeek: string) => `rep:${repId}:week:${isoWeek}`;
-export const monthKey = (repId: string, localMonth: string) => `rep:${repId}:month:${localMonth}`;
-/** utcHour: "2026-11-25T10" (the UTC hour the lead was assigned in). */
-export const hourKey = (repId: string, utcHour: string) => `rep:${repId}:hour:${utcHour}`;
+/** localDate: the rep's local date (YYYY-MM-DD); the key names its month. */
+export const monthKey = (repId: string, localDate: string) => `rep:${repId}:month:${localDate.slice(0, 7)}`;
+/** The UTC clock hour holding `ms` (rep:<id>:hour:2026-11-25T10). */
+export const hourKey = (repId: string, ms: number) => `rep:${repId}:hour:${new Date(ms).toISOString().slice(0, 13)}`;
+/** Routing counts a rep's hours only when a cap reads them, so reps without one pay nothing for it. */
+export const countsHours = (rep: { capPerHour?: number | undefined; capRolling?: unknown }) =>
+  rep.capPerHour !== undefined || rep.capRolling !== undefined;
 
 // Rotation lines. A line is the queue round robin walks: one per pool, or one shared by the pools
 // naming the same rotationGroup; the line "all" records every lead a rep gets by any route

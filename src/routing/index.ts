@@ -12,6 +12,7 @@ export {
   weekKey,
   monthKey,
   hourKey,
+  countsHours,
   openKey,
   creditKey,
   countKey,

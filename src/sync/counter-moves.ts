@@ -4,7 +4,7 @@
 // the new rep takes on the open lead and is charged for the day, week, month (and hour) of the
 // change, each in their own zone. Without these moves a rep who had leads taken
 // away would look full to least_loaded and the caps, and one handed leads would look empty.
-import { dayKey, hourKey, monthKey, openKey, weekKey, zoneClock, type Rep } from '../routing/index.js';
+import { countsHours, dayKey, hourKey, monthKey, openKey, weekKey, zoneClock, type Rep } from '../routing/index.js';
 
 export interface CounterMove {
   /** The rep losing the lead, and when they got it (their day/week charge); since absent = open only. */
@@ -19,9 +19,8 @@ export interface CounterMove {
 function periodKeys(rep: Rep, at: Date): string[] {
   const local = zoneClock(rep.timeZone)?.at(at);
   if (!local) return [];
-  const keys = [dayKey(rep.id, local.date), weekKey(rep.id, local.isoWeek), monthKey(rep.id, local.date.slice(0, 7))];
-  if (rep.capPerHour !== undefined || rep.capRolling !== undefined)
-    keys.push(hourKey(rep.id, at.toISOString().slice(0, 13)));
+  const keys = [dayKey(rep.id, local.date), weekKey(rep.id, local.isoWeek), monthKey(rep.id, local.date)];
+  if (countsHours(rep)) keys.push(hourKey(rep.id, at.getTime()));
   return keys;
 }
 
