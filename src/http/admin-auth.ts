@@ -1,13 +1,12 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
 import type { Secret } from '../config/index.js';
 import { errors } from '../errors.js';
+import { digest, presentedToken } from './presented-token.js';
 
 export type AdminRole = 'viewer' | 'editor';
 
 export const noAdminTokens =
   'no admin tokens are configured on this server: set ADMIN_TOKENS (viewer:<token>,editor:<token>); the embedded default (no DATABASE_URL) prints a development token at start';
-
-const digest = (s: string) => createHash('sha256').update(s).digest();
 
 /**
  * Admin tokens are separate from intake API keys. A viewer reads; an editor also writes.
@@ -18,13 +17,7 @@ export function adminAuthChecker(tokens: ReadonlyArray<{ role: AdminRole; token:
   return (headers: Record<string, unknown>, needs: AdminRole): { role: AdminRole; who: string } => {
     // Say so rather than "not valid": no token could ever pass, and the fix is on the server.
     if (known.length === 0) throw errors.unauthorized(noAdminTokens);
-    const auth = typeof headers.authorization === 'string' ? headers.authorization : undefined;
-    const presented =
-      typeof headers['x-admin-token'] === 'string'
-        ? headers['x-admin-token']
-        : auth?.startsWith('Bearer ')
-          ? auth.slice(7)
-          : undefined;
+    const presented = presentedToken(headers, 'x-admin-token');
     if (!presented)
       throw errors.unauthorized('missing admin token: send it in the x-admin-token header or as a Bearer token');
     const d = digest(presented);

@@ -1,20 +1,13 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
 import type { Secret } from '../config/index.js';
 import { errors } from '../errors.js';
-
-const digest = (s: string) => createHash('sha256').update(s).digest();
+import { digest, presentedToken } from './presented-token.js';
 
 /** Returns a checker that compares in constant time against every configured key. */
 export function apiKeyChecker(keys: readonly Secret[]): (headers: Record<string, unknown>) => void {
   const digests = keys.map((k) => digest(k.reveal()));
   return (headers) => {
-    const auth = typeof headers.authorization === 'string' ? headers.authorization : undefined;
-    const presented =
-      typeof headers['x-api-key'] === 'string'
-        ? headers['x-api-key']
-        : auth?.startsWith('Bearer ')
-          ? auth.slice(7)
-          : undefined;
+    const presented = presentedToken(headers, 'x-api-key');
     if (!presented) throw errors.unauthorized('missing API key: send it in the x-api-key header or as a Bearer token');
     const d = digest(presented);
     let ok = false;

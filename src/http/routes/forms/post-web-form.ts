@@ -9,7 +9,7 @@
 //   refusal would learn to leave it empty), counted in inbound_events_total{outcome="honeypot"}.
 // The fields then go the way of POST /v1/leads: same lead schema, same `api/lead` mapping, same
 // intake (stored before we answer). Nothing is stored on a 4xx.
-import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
+import { randomUUID, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import cors from '@fastify/cors';
 import formbody from '@fastify/formbody';
@@ -19,6 +19,7 @@ import { errors } from '../../../errors.js';
 import { ingestApiLead } from '../../../pipeline/index.js';
 import type { HttpDeps } from '../../deps.js';
 import { parseInput } from '../../parse.js';
+import { digest } from '../../presented-token.js';
 import { described, errorResponses, open, type ApiTypes } from '../../route-schema.js';
 import { intakeAck, leadInput, leadUrlOf } from '../post-lead.js';
 import { formToLead } from './form-fields.js';
@@ -39,8 +40,6 @@ export const webFormBody = z
   .catchall(z.union([value, z.array(value).max(50)]));
 
 export const webFormParams = z.object({ source: z.string().min(1).max(100) });
-
-const digest = (s: string) => createHash('sha256').update(s).digest();
 
 function sourceOf(req: FastifyRequest): string {
   const p = req.params as Record<string, string | undefined>;

@@ -1,9 +1,8 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
 import { adminAuthChecker, type AdminRole } from '../../admin-auth.js';
 import type { HttpDeps } from '../../deps.js';
 import { errors } from '../../../errors.js';
-
-const digest = (s: string) => createHash('sha256').update(s).digest();
+import { digest, presentedToken } from '../../presented-token.js';
 
 /**
  * Who may read or set a rep's availability: an admin token (viewer reads, editor writes), or that
@@ -16,13 +15,7 @@ export function availabilityAuth(
   const admin = adminAuthChecker(deps.env.ADMIN_TOKENS);
   const reps = deps.env.REP_TOKENS.map((t) => ({ repId: t.repId, digest: digest(t.token.reveal()) }));
   return (headers, repId, needs) => {
-    const auth = typeof headers.authorization === 'string' ? headers.authorization : undefined;
-    const presented =
-      typeof headers['x-admin-token'] === 'string'
-        ? headers['x-admin-token']
-        : auth?.startsWith('Bearer ')
-          ? auth.slice(7)
-          : undefined;
+    const presented = presentedToken(headers, 'x-admin-token');
     if (presented && reps.length > 0) {
       const d = digest(presented);
       let owner: string | undefined;
