@@ -12,7 +12,7 @@
 import type { CompiledPool } from './compile.js';
 import { counter, type DecideContext } from './context.js';
 import type { Outcome } from './outcome.js';
-import type { Candidate, Candidates } from './pool-members.js';
+import { picked, type Candidate, type Candidates } from './pool-members.js';
 import type { CandidateTrace, Reason } from './types.js';
 
 export function pickLeastLoaded(pool: CompiledPool, cands: Candidates, ctx: DecideContext, reasons: Reason[]): Outcome {
@@ -66,16 +66,8 @@ export function pickLeastLoaded(pool: CompiledPool, cands: Candidates, ctx: Deci
         ? `/${bestMax} open`
         : ' open';
   const why = `lowest load ${bestLoad}${unit}${tie === 'idle' ? `; tie broken by idle time (place ${bestIdle} on the line of all leads, the longest waiting)` : tie === 'order' ? '; tie broken by pool order' : ''}`;
-  reasons.push({ code: 'LEAST_LOADED', repId: best.rep.id, poolId: pool.id, detail: why });
-  ctx.picks.push({ poolId: pool.id, strategy: pool.pool.strategy, candidates: figures, winner: best.rep.id, why });
-  const outcome: Outcome = {
-    kind: 'rep',
-    rep: best.rep,
-    code: 'LEAST_LOADED',
-    poolId: pool.id,
+  return picked(pool, ctx, reasons, best, 'LEAST_LOADED', why, figures, {
     line: { seqKey: pool.seqKey, lastKey: pool.lastKeys[best.index]! },
-  };
-  if (countKeys) outcome.counterDeltas = { [countKeys[best.index]!]: 1 };
-  if (pool.pool.countsTowardCaps === false) outcome.uncapped = true;
-  return outcome;
+    ...(countKeys && { counterDeltas: { [countKeys[best.index]!]: 1 } }),
+  });
 }

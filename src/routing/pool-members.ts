@@ -5,7 +5,8 @@ import { checkRep } from './availability.js';
 import type { CompiledPool, CompiledRep } from './compile.js';
 import type { DecideContext, Needs } from './context.js';
 import { toNumber } from './operators.js';
-import type { Reason } from './types.js';
+import type { Outcome } from './outcome.js';
+import type { CandidateTrace, ChoiceCode, Reason } from './types.js';
 
 export type MemberCheck = { rep: CompiledRep; skip?: undefined } | { rep?: CompiledRep; skip: Reason };
 
@@ -88,4 +89,26 @@ export function candidatesOf(
   }
   resting = resting.filter((i) => pool.priorities[i] === top);
   return { list: tier, resting };
+}
+
+/**
+ * A strategy's pick, as every strategy records it: the winner's reason and the trace of every
+ * candidate's figure (ctx.picks), and the outcome for decide(), marked uncapped when the pool does
+ * not count toward caps. `extra` carries the strategy's own counter moves and line.
+ */
+export function picked(
+  pool: CompiledPool,
+  ctx: DecideContext,
+  reasons: Reason[],
+  winner: Candidate,
+  code: ChoiceCode,
+  why: string,
+  figures: CandidateTrace[],
+  extra: Pick<Extract<Outcome, { kind: 'rep' }>, 'counterDeltas' | 'line' | 'movedGlobal'> = {},
+): Outcome {
+  reasons.push({ code, repId: winner.rep.id, poolId: pool.id, detail: why });
+  ctx.picks.push({ poolId: pool.id, strategy: pool.pool.strategy, candidates: figures, winner: winner.rep.id, why });
+  const outcome: Outcome = { kind: 'rep', rep: winner.rep, code, poolId: pool.id, ...extra };
+  if (pool.pool.countsTowardCaps === false) outcome.uncapped = true;
+  return outcome;
 }

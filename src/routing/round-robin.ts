@@ -16,7 +16,7 @@ import type { CompiledPool } from './compile.js';
 import { counter, type DecideContext, type Needs } from './context.js';
 import { globalLine, lineSeqKey } from './counter-keys.js';
 import type { Outcome } from './outcome.js';
-import { checkMember, type Candidate, type Candidates } from './pool-members.js';
+import { checkMember, picked, type Candidate, type Candidates } from './pool-members.js';
 import type { CandidateTrace, ChoiceCode, Reason } from './types.js';
 
 const globalSeqKey = lineSeqKey(globalLine);
@@ -114,15 +114,12 @@ function pickInLine(
   deltas[seqKey] = next - seqRead;
   const why =
     best < 1 ? `first in line on ${line} (no lead on it yet)` : `waited longest on line ${line} (place ${best})`;
-  reasons.push({ code, repId: winner.rep.id, poolId: pool.id, detail: why });
-  ctx.picks.push({ poolId: pool.id, strategy: pool.pool.strategy, candidates: figures, winner: winner.rep.id, why });
-  const outcome: Outcome = { kind: 'rep', rep: winner.rep, code, poolId: pool.id, counterDeltas: deltas };
-  if (line === globalLine) {
-    outcome.movedGlobal = true;
-    outcome.line = { seqKey: pool.seqKey, lastKey: pool.lastKeys[winner.index]! };
-  }
-  if (pool.pool.countsTowardCaps === false) outcome.uncapped = true;
-  return outcome;
+  // On the line "all" the strategy moved the rep there itself; decide() still moves them on the pool's line.
+  const moved = line === globalLine && {
+    movedGlobal: true,
+    line: { seqKey: pool.seqKey, lastKey: pool.lastKeys[winner.index]! },
+  };
+  return picked(pool, ctx, reasons, winner, code, why, figures, { counterDeltas: deltas, ...moved });
 }
 
 /** Where a pool that had a position cursor before the upgrade starts its new line (after that member). */

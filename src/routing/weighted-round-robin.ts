@@ -14,7 +14,7 @@
 import type { CompiledPool } from './compile.js';
 import { counter, type DecideContext } from './context.js';
 import type { Outcome } from './outcome.js';
-import type { Candidates } from './pool-members.js';
+import { picked, type Candidates } from './pool-members.js';
 import type { CandidateTrace, Reason } from './types.js';
 
 const leads = (thousandths: number) => thousandths / 1000;
@@ -65,16 +65,8 @@ export function pickWeighted(pool: CompiledPool, cands: Candidates, ctx: DecideC
   const bestKey = keys[best.index]!;
   deltas[bestKey] = deltas[bestKey]! - total;
   const why = `owed the most by its weight: credit ${leads(bestCredit)} (weight ${pool.weights[best.index]}); pays back the ${leads(total)} earned this round`;
-  reasons.push({ code: 'WEIGHTED_HIGHEST_CREDIT', repId: best.rep.id, poolId: pool.id, detail: why });
-  ctx.picks.push({ poolId: pool.id, strategy: pool.pool.strategy, candidates: figures, winner: best.rep.id, why });
-  const outcome: Outcome = {
-    kind: 'rep',
-    rep: best.rep,
-    code: 'WEIGHTED_HIGHEST_CREDIT',
-    poolId: pool.id,
+  return picked(pool, ctx, reasons, best, 'WEIGHTED_HIGHEST_CREDIT', why, figures, {
     counterDeltas: deltas,
     line: { seqKey: pool.seqKey, lastKey: pool.lastKeys[best.index]! },
-  };
-  if (pool.pool.countsTowardCaps === false) outcome.uncapped = true;
-  return outcome;
+  });
 }
