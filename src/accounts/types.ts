@@ -1,0 +1,43 @@
+// The seam between the account mirror (Postgres rows kept current from the CRM: src/db, pipeline,
+// connectors) and account matching (pure, in-memory, this folder). The mirror hands records to an
+// AccountIndex; the pipeline asks the index for a lead's match before routing and passes the
+// result to decide (routing stays pure: it never holds the index).
+import type { CrmName } from '../lead/index.js';
+
+/** One CRM account (Salesforce Account, HubSpot company) as the mirror stores it. */
+export interface AccountRecord {
+  crm: CrmName;
+  /** The CRM's id (Salesforce 18-char Id, HubSpot company id). */
+  id: string;
+  name: string | null;
+  /** Raw website / domain values from the CRM (HubSpot domain + additional domains; Salesforce Website). */
+  websites: readonly string[];
+  /** The CRM owner id (Salesforce OwnerId, HubSpot hubspot_owner_id). */
+  ownerCrmId: string | null;
+  parentId: string | null;
+  recordType: string | null;
+  /** Epoch ms, or null when the CRM has none. */
+  lastActivityAt: number | null;
+  createdAt: number | null;
+  contacts: number;
+  opportunities: number;
+  children: number;
+  /** Other fields rules may test as account.custom.<name> (industry, tier, country...). */
+  fields: Readonly<Record<string, unknown>>;
+}
+
+/** How many of an account's contacts have an email at this domain (the dominant-account signal). */
+export interface ContactDomainCount {
+  crm: CrmName;
+  accountId: string;
+  domain: string;
+  contacts: number;
+}
+
+/** The in-memory index the mirror keeps current and the pipeline asks before routing. */
+export interface AccountIndex {
+  readonly size: number;
+  upsert(record: AccountRecord): void;
+  remove(crm: CrmName, id: string): void;
+  setContactDomains(rows: readonly ContactDomainCount[]): void;
+}
