@@ -2,7 +2,7 @@
 // connectors) and account matching (pure, in-memory, this folder). The mirror hands records to an
 // AccountIndex; the pipeline asks the index for a lead's match before routing and passes the
 // result to decide (routing stays pure: it never holds the index).
-import type { CrmName } from '../lead/index.js';
+import type { CrmName, Lead } from '../lead/index.js';
 
 /** One CRM account (Salesforce Account, HubSpot company) as the mirror stores it. */
 export interface AccountRecord {
@@ -40,4 +40,26 @@ export interface AccountIndex {
   upsert(record: AccountRecord): void;
   remove(crm: CrmName, id: string): void;
   setContactDomains(rows: readonly ContactDomainCount[]): void;
+}
+
+/** How a lead's account was found (the decision trace names it). */
+export type AccountMatchMethod = 'website' | 'email_domain' | 'contact_domain' | 'cross_tld' | 'name';
+
+/** The account the pipeline found for a lead, passed to routing beside the lead. */
+export interface AccountMatch {
+  account: AccountRecord;
+  method: AccountMatchMethod;
+  /** The registrable domain (or normalized name) that matched. */
+  key: string;
+  /** Ids of every account that matched the key, the winner first. */
+  candidates: readonly string[];
+  /** The tie-break that decided among several candidates, if any. */
+  tieBreak?: string;
+  /** 0..1: how sure the method is (exact website 1, name similarity its score). */
+  confidence: number;
+}
+
+/** An index that can also answer: the mirror keeps it current, the pipeline asks it. */
+export interface AccountMatcher extends AccountIndex {
+  match(lead: Lead): AccountMatch | undefined;
 }

@@ -1,3 +1,4 @@
+import type { AccountMatcher } from '../accounts/types.js';
 import type { CrmConnector } from '../connector.js';
 import type { Db } from '../db/index.js';
 import type { CrmName } from '../lead/index.js';
@@ -31,4 +32,6 @@ export interface PipelineDeps {
   identity?: IntegrationIdentity;
   /** Retry schedule and CRM circuits; absent = the defaults (docs/failures.md). */
   durability?: Durability;
+  /** CRM accounts mirrored in memory for lead-to-account matching (docs/accounts.md); absent = config accounts only. */
+  accounts?: AccountMatcher;
 }
