@@ -2,7 +2,7 @@
 // (WeakMap: a new published version is a new object, and the old one is collected with its cache).
 // Configs are treated as immutable after parse; mutate one in place and the cache goes stale.
 import type { CrmName } from '../lead/index.js';
-import { compileWhen, type CompiledCondition } from './conditions.js';
+import { compileWhen, leadingLeaf, type CompiledCondition, type LeadingLeaf } from './conditions.js';
 import type { Account, CrmQueue, Pool, Rep, RoutingConfig, Rule } from './config-schema.js';
 import {
   creditKey,
@@ -76,6 +76,7 @@ export interface CompiledRule {
   rule: Rule;
   test: CompiledCondition;
   requiredSkills: readonly string[];
+  leading: LeadingLeaf | undefined;
 }
 
 export interface CompiledConfig {
@@ -96,7 +97,16 @@ export interface CompiledConfig {
 const cache = new WeakMap<RoutingConfig, CompiledConfig>();
 const lower = (xs: readonly string[]) => xs.map((x) => x.toLowerCase());
 /** "de-AT" and "de" are the same language for routing. */
-export const primaryLanguage = (tag: string) => tag.toLowerCase().split(/[-_]/)[0] ?? '';
+export const primaryLanguage = (tag: string): string => {
+  let p = primaryOf.get(tag);
+  if (p === undefined) {
+    p = tag.toLowerCase().split(/[-_]/)[0] ?? '';
+    // Every decision asks for its lead's language; a few tags recur, so remember them (bounded).
+    if (primaryOf.size < 1024) primaryOf.set(tag, p);
+  }
+  return p;
+};
+const primaryOf = new Map<string, string>();
 
 export function compileConfig(config: RoutingConfig): CompiledConfig {
   const hit = cache.get(config);
@@ -152,6 +162,7 @@ export function compileConfig(config: RoutingConfig): CompiledConfig {
       rule,
       test: compileWhen(rule.when),
       requiredSkills: lower(rule.requiredSkills),
+      leading: leadingLeaf(rule.when),
     })),
     accountsByDomain,
     repsByCrmId,

@@ -6,9 +6,9 @@ import { accountFieldGetter, isAccountField, type AccountView } from './account-
 import type { Condition, TimeWindow, When } from './condition-schema.js';
 import { fieldGetter } from './fields.js';
 import { zoneClock } from './local-time.js';
-import { buildTest } from './operators.js';
+import { buildTest, type ValueTest } from './operators.js';
 import { weekdays } from './rep-schema.js';
-import type { CheckTrace } from './types.js';
+import type { CheckTrace, RuleTrace } from './types.js';
 
 /** What a condition reads: the lead, the decision's time (never a clock) and the matched account, looked up on first use. */
 export interface ConditionInput {
@@ -86,6 +86,37 @@ export function compileCondition(c: Condition): CompiledCondition {
     const result = test(saw);
     checks.push({ field, op, expected, saw, result });
     return result;
+  };
+}
+
+/**
+ * The leaf a rule tests first, when it reads a lead field: `all: [leaf, ...]` or the leaf alone.
+ * Most leads fail most rules right there, and a leaf's answer is a function of the value it saw,
+ * so decide() keeps each rule's miss per value (misses) and skips the evaluation for a repeat.
+ */
+export interface LeadingLeaf {
+  get: (lead: Lead) => unknown;
+  test: ValueTest;
+  field: string;
+  op: string;
+  expected: unknown;
+  /** Frozen trace entries of the rule missing on this value; filled by decide (bounded). */
+  misses: Map<unknown, RuleTrace>;
+}
+
+export function leadingLeaf(when: When): LeadingLeaf | undefined {
+  if ('match' in when) return undefined;
+  const first = 'all' in when ? when.all[0] : when;
+  if (!first || 'all' in first || 'any' in first || 'not' in first || 'time' in first) return undefined;
+  if (isAccountField(first.field)) return undefined;
+  const expected = 'value' in first ? first.value : undefined;
+  return {
+    get: fieldGetter(first.field),
+    test: buildTest(first),
+    field: first.field,
+    op: first.op,
+    expected,
+    misses: new Map(),
   };
 }
 

@@ -6,14 +6,23 @@ import type { AccountView } from './account-fields.js';
 import { matchedAccount } from './accounts.js';
 import { resolveAction, stickyOwner } from './actions.js';
 import { compileConfig, type CompiledConfig, type CompiledRule } from './compile.js';
-import type { ConditionInput } from './conditions.js';
+import type { ConditionInput, LeadingLeaf } from './conditions.js';
 import type { RoutingConfig } from './config-schema.js';
 import { crmOwnerIdOf } from './crm-owner-id.js';
 import { counter, makeContext, mergeNeeds, noNeeds, type DecideContext } from './context.js';
 import type { Outcome } from './outcome.js';
 import { chargeCaps } from './caps.js';
 import { globalLine, lineSeqKey } from './counter-keys.js';
-import type { Decision, DecideOptions, DecisionTrace, Reason, RoutingState, RuleTrace, StateChange } from './types.js';
+import type {
+  CheckTrace,
+  Decision,
+  DecideOptions,
+  DecisionTrace,
+  Reason,
+  RoutingState,
+  RuleTrace,
+  StateChange,
+} from './types.js';
 
 const noChange = (): StateChange => ({ cursors: {}, counterDeltas: {} });
 
@@ -44,6 +53,15 @@ function firstMatch(
       trace.push({ ruleId: r.rule.id, matched: false, checks: [], disabled: true });
       continue;
     }
+    const first = r.leading;
+    if (first !== undefined) {
+      const saw = first.get(input.lead);
+      const miss = first.misses.get(saw) ?? missOn(first, r.rule.id, saw);
+      if (miss !== undefined) {
+        trace.push(miss);
+        continue;
+      }
+    }
     const checks: RuleTrace['checks'] = [];
     const matched = r.test(input, checks);
     trace.push({ ruleId: r.rule.id, matched, checks });
@@ -51,6 +69,23 @@ function firstMatch(
   }
   return undefined;
 }
+
+/** The rule's trace entry when its first leaf says no to this value (shared and kept for plain values); undefined when it says yes. */
+function missOn(first: LeadingLeaf, ruleId: string, saw: unknown): RuleTrace | undefined {
+  if (first.test(saw)) return undefined;
+  const check: CheckTrace = { field: first.field, op: first.op, expected: first.expected, saw, result: false };
+  const miss: RuleTrace = { ruleId, matched: false, checks: [check] };
+  const plain = saw === undefined || saw === null || (typeof saw !== 'object' && typeof saw !== 'function');
+  if (plain && first.misses.size < sharedMissesPerRule) {
+    Object.freeze(check);
+    Object.freeze(miss.checks);
+    first.misses.set(saw, Object.freeze(miss));
+  }
+  return miss;
+}
+
+// Enough for countries, industries, tiers; a free-text field (email) stops being kept after this.
+const sharedMissesPerRule = 256;
 
 /** Pure: the owner for one lead, with the reasons and the state change to persist. */
 export function decide(
