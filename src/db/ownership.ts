@@ -12,9 +12,6 @@ export type OwnershipChangeRow = typeof ownershipChanges.$inferSelect;
 export type NewConflict = typeof conflicts.$inferInsert;
 export type ConflictRow = typeof conflicts.$inferSelect;
 
-/** Reason code of the assignment a router_wins revert writes (one per triggering event). */
-export const revertReasonCode = 'SYNC_REVERT';
-
 export interface RecordKey {
   crm: string;
   objectType: string;
@@ -96,8 +93,15 @@ export interface RoutedBy {
   createdAt: Date;
 }
 
-/** The latest routing decision that assigned each lead (reverts excluded): its rule and pool pick the conflict policy. */
-export async function latestRoutingAssignments(tx: DbOrTx, leadIds: string[]): Promise<Map<string, RoutedBy>> {
+/**
+ * The latest routing decision that assigned each lead (reverts, the assignments with `revertReasonCode`,
+ * excluded): its rule and pool pick the conflict policy.
+ */
+export async function latestRoutingAssignments(
+  tx: DbOrTx,
+  leadIds: string[],
+  revertReasonCode: string,
+): Promise<Map<string, RoutedBy>> {
   if (leadIds.length === 0) return new Map();
   const rows = await tx
     .selectDistinctOn([assignments.leadId], {

@@ -9,10 +9,10 @@ import {
   listLeadOwnershipChanges,
   listLeadSlaTimers,
   listLeadWrites,
-  revertReasonCode,
   type ConflictFilter,
   type ConflictRow,
 } from '../db/index.js';
+import { revertReasonCode } from '../sync/index.js';
 import { errors } from '../errors.js';
 import type { PipelineDeps } from './deps.js';
 

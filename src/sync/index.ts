@@ -32,3 +32,11 @@ export type {
   OwnershipLedger,
 } from './types.js';
 export type { ClaimCondition, ConflictPolicy, Sla, SyncSettings } from '../routing/index.js';
+export {
+  planOwnershipSync,
+  toOwnershipChange,
+  revertReasonCode,
+  type OwnershipFacts,
+  type OwnershipSettings,
+  type OwnershipPlan,
+} from './plan-ownership.js';
