@@ -6,42 +6,57 @@
 // per-value query building.
 import { sql } from 'drizzle-orm';
 import { jsonParam as json, rowsOf, type Tx } from './client.js';
+import { name as n, recordset, type RowOf } from './recordset.js';
+import { assignments, leads, outbox, slaTimers } from './schema.js';
 import type { SlaTimerRow } from './sla-timers.js';
 
+const leadKeys = ['crm', 'objectType', 'recordId'] as const;
+const leadCols = [...leadKeys, 'data', 'ownerRepId', 'crmOwnerId'] as const;
+const assignmentCols = [
+  'eventId',
+  'outcome',
+  'repId',
+  'crmOwnerId',
+  'poolId',
+  'ruleId',
+  'reasonCode',
+  'decision',
+  'configVersion',
+] as const;
+const outboxCols = ['ownerId', 'extraFields'] as const;
+const timerCols = ['poolId', 'repId', 'dueAt', 'reassignments'] as const;
+
+/** The lead a routing batch upserts. */
+export type RoutedLeadRow = RowOf<typeof leads, (typeof leadCols)[number]>;
+/** An assignment, joined to its lead by the lead's record key (crm, objectType, recordId). */
+export type RoutedAssignmentRow = RowOf<typeof assignments, (typeof assignmentCols)[number]> &
+  RowOf<typeof leads, (typeof leadKeys)[number]>;
+/** An owner write, joined to its assignment by the assignment's event. */
+export type RoutedOutboxRow = RowOf<typeof assignments, 'eventId'> & RowOf<typeof outbox, (typeof outboxCols)[number]>;
+/** An SLA timer, joined to its assignment by the assignment's event. */
+export type RoutedTimerRow = RowOf<typeof assignments, 'eventId'> & RowOf<typeof slaTimers, (typeof timerCols)[number]>;
+
 export interface RoutingBatchWrites {
-  leads: Array<{
-    crm: string;
-    object_type: string;
-    record_id: string;
-    data: unknown;
-    owner_rep_id: string | null;
-    crm_owner_id: string | null;
-  }>;
-  /** Joined to their lead by (crm, object_type, record_id). */
-  assignments: Array<{
-    event_id: string;
-    crm: string;
-    object_type: string;
-    record_id: string;
-    outcome: string;
-    rep_id: string | null;
-    crm_owner_id: string | null;
-    pool_id: string | null;
-    rule_id: string | null;
-    reason_code: string;
-    decision: unknown;
-    config_version: number;
-  }>;
-  /** Owner writes, joined to their assignment by event. */
-  outbox: Array<{ event_id: string; owner_id: string; extra_fields: unknown }>;
+  leads: RoutedLeadRow[];
+  assignments: RoutedAssignmentRow[];
+  outbox: RoutedOutboxRow[];
   /** Events whose lead got a new owner: the lead's earlier pending SLA timers end (REASSIGNED). */
   reassignedEventIds: string[];
-  timers: Array<{ event_id: string; pool_id: string; rep_id: string; due_at: string; reassignments: number }>;
+  timers: RoutedTimerRow[];
   cursors: Record<string, number>;
   counterDeltas: Record<string, number>;
   doneEventIds: string[];
   queued: Array<{ id: string; score: number | null }>;
 }
+
+// Built once: the statement's text is the same for every batch.
+const L = recordset(leads, leadCols);
+const A = recordset(assignments, assignmentCols);
+const LK = recordset(leads, leadKeys);
+const OK = recordset(outbox, leadKeys);
+const E = recordset(assignments, ['eventId']);
+const O = recordset(outbox, outboxCols);
+const T = recordset(slaTimers, timerCols);
 
 /** A new SLA timer, as much as scheduling its job needs. */
 export type ArmedTimer = Pick<SlaTimerRow, 'id' | 'dueAt' | 'reassignments'>;
@@ -58,38 +73,37 @@ export async function writeRoutingBatch(
   const rows = rowsOf<{ kind: 'outbox' | 'timer' | 'lead'; row: unknown }>(
     await tx.execute(sql`
       with l as (
-        insert into leads (crm, object_type, record_id, data, owner_rep_id, crm_owner_id, updated_at)
-        select crm, object_type, record_id, data, owner_rep_id, crm_owner_id, ${at}::timestamptz
-        from jsonb_to_recordset(${json(w.leads)}) as x(crm text, object_type text, record_id text, data jsonb, owner_rep_id text, crm_owner_id text)
-        on conflict (crm, object_type, record_id) do update set
-          data = excluded.data,
-          owner_rep_id = coalesce(excluded.owner_rep_id, leads.owner_rep_id),
-          crm_owner_id = coalesce(excluded.crm_owner_id, leads.crm_owner_id),
-          updated_at = excluded.updated_at
-        returning id, crm, object_type, record_id
+        insert into ${leads} (${L.columns}, ${n(leads.updatedAt)})
+        select ${L.select('x')}, ${at}::timestamptz
+        from jsonb_to_recordset(${json(w.leads)}) as x(${L.definition})
+        on conflict (${LK.columns}) do update set
+          ${n(leads.data)} = excluded.${n(leads.data)},
+          ${n(leads.ownerRepId)} = coalesce(excluded.${n(leads.ownerRepId)}, ${leads.ownerRepId}),
+          ${n(leads.crmOwnerId)} = coalesce(excluded.${n(leads.crmOwnerId)}, ${leads.crmOwnerId}),
+          ${n(leads.updatedAt)} = excluded.${n(leads.updatedAt)}
+        returning ${n(leads.id)} as id, ${LK.returning}
       ), a as (
-        insert into assignments (event_id, lead_id, outcome, rep_id, crm_owner_id, pool_id, rule_id, reason_code, decision, config_version)
-        select x.event_id, l.id, x.outcome, x.rep_id, x.crm_owner_id, x.pool_id, x.rule_id, x.reason_code, x.decision, x.config_version
-        from jsonb_to_recordset(${json(w.assignments)}) as x(event_id uuid, crm text, object_type text, record_id text, outcome text, rep_id text,
-          crm_owner_id text, pool_id text, rule_id text, reason_code text, decision jsonb, config_version integer)
-        join l on l.crm = x.crm and l.object_type = x.object_type and l.record_id = x.record_id
-        returning id, event_id, lead_id
+        insert into ${assignments} (${A.columns}, ${n(assignments.leadId)})
+        select ${A.select('x')}, l.id
+        from jsonb_to_recordset(${json(w.assignments)}) as x(${A.definition}, ${LK.definition})
+        join l on ${LK.match('l', 'x')}
+        returning ${n(assignments.id)} as id, ${n(assignments.eventId)} as event_id, ${n(assignments.leadId)} as lead_id
       ), o as (
-        insert into outbox (assignment_id, lead_id, crm, object_type, record_id, owner_id, extra_fields)
-        select a.id, a.lead_id, l.crm, l.object_type, l.record_id, x.owner_id, x.extra_fields
-        from jsonb_to_recordset(${json(w.outbox)}) as x(event_id uuid, owner_id text, extra_fields jsonb)
-        join a on a.event_id = x.event_id join l on l.id = a.lead_id
-        returning id
+        insert into ${outbox} (${n(outbox.assignmentId)}, ${n(outbox.leadId)}, ${OK.columns}, ${O.columns})
+        select a.id, a.lead_id, ${OK.select('l')}, ${O.select('x')}
+        from jsonb_to_recordset(${json(w.outbox)}) as x(${E.definition}, ${O.definition})
+        join a on a.event_id = x."eventId" join l on l.id = a.lead_id
+        returning ${n(outbox.id)} as id
       ), ended as (
-        update sla_timers set status = 'cancelled', closed_reason = 'REASSIGNED', closed_at = ${at}::timestamptz
-        where status = 'pending' and lead_id in (select a.lead_id from a where a.event_id in (select jsonb_array_elements_text(${json(w.reassignedEventIds)})::uuid))
+        update ${slaTimers} set ${n(slaTimers.status)} = 'cancelled', ${n(slaTimers.closedReason)} = 'REASSIGNED', ${n(slaTimers.closedAt)} = ${at}::timestamptz
+        where ${slaTimers.status} = 'pending' and ${slaTimers.leadId} in (select a.lead_id from a where a.event_id in (select jsonb_array_elements_text(${json(w.reassignedEventIds)})::uuid))
       ), t as (
-        insert into sla_timers (lead_id, assignment_id, pool_id, rep_id, due_at, reassignments)
-        select a.lead_id, a.id, x.pool_id, x.rep_id, x.due_at, x.reassignments
-        from jsonb_to_recordset(${json(w.timers)}) as x(event_id uuid, pool_id text, rep_id text, due_at timestamptz, reassignments integer)
-        join a on a.event_id = x.event_id
-        on conflict (assignment_id) do nothing
-        returning id, due_at, reassignments
+        insert into ${slaTimers} (${n(slaTimers.leadId)}, ${n(slaTimers.assignmentId)}, ${T.columns})
+        select a.lead_id, a.id, ${T.select('x')}
+        from jsonb_to_recordset(${json(w.timers)}) as x(${E.definition}, ${T.definition})
+        join a on a.event_id = x."eventId"
+        on conflict (${n(slaTimers.assignmentId)}) do nothing
+        returning ${n(slaTimers.id)} as id, ${n(slaTimers.dueAt)} as "dueAt", ${n(slaTimers.reassignments)} as reassignments
       ), cursors as (
         insert into rotation_cursors (pool_id, position, updated_at)
         select key, value::integer, ${at}::timestamptz from jsonb_each_text(${json(w.cursors)})
@@ -107,7 +121,7 @@ export async function writeRoutingBatch(
       )
       select 'outbox' as kind, jsonb_build_object('id', o.id) as row from o
       union all select 'timer', to_jsonb(t) from t
-      union all select 'lead', jsonb_build_object('event_id', a.event_id, 'lead_id', a.lead_id) from a`),
+      union all select 'lead', jsonb_build_object('eventId', a.event_id, 'leadId', a.lead_id) from a`),
   );
   const outboxIds: string[] = [];
   const timers: ArmedTimer[] = [];
@@ -115,11 +129,11 @@ export async function writeRoutingBatch(
   for (const r of rows) {
     const row = (typeof r.row === 'string' ? JSON.parse(r.row) : r.row) as Record<string, unknown>;
     if (r.kind === 'outbox') outboxIds.push(row.id as string);
-    else if (r.kind === 'lead') leadIds.set(row.event_id as string, row.lead_id as string);
+    else if (r.kind === 'lead') leadIds.set(row.eventId as string, row.leadId as string);
     else
       timers.push({
         id: row.id as string,
-        dueAt: new Date(row.due_at as string),
+        dueAt: new Date(row.dueAt as string),
         reassignments: row.reassignments as number,
       });
   }

@@ -1,11 +1,13 @@
 // Route a batch of stored events. Idempotent: the event rows are locked and their status
 // re-read inside the one transaction that writes the leads, assignments, routing state and
 // outbox rows, so a retry, a redelivery or a second worker finds them done and writes nothing.
-import { applyMapping, mappedCrmFields, ownerWriteFields, type SourceRecord } from '../mapping/index.js';
-import { decide, stateKeys, type Decision } from '../routing/index.js';
+// Fetch, plan, store: this file reads the records and maps them, locks and reads the routing
+// state, calls planRoutingBatch (src/sync/plan-routing.ts, pure) and writes its rows.
+import { applyMapping, mappedCrmFields, type SourceRecord } from '../mapping/index.js';
+import { stateKeys } from '../routing/index.js';
+import { byRoutingOrder, planRoutingBatch, type RoutableLead } from '../sync/index.js';
 import {
   getRoutableInboundEvents,
-  leadRecordKey,
   listQueuedInboundEvents,
   lockForRouting,
   markInboundEventsDone,
@@ -14,26 +16,15 @@ import {
   type InboundEventRow,
 } from '../db/index.js';
 import { errors } from '../errors.js';
-import type { Lead } from '../lead/index.js';
-import type { MappingWarning } from '../mapping/index.js';
 import type { PipelineDeps } from './deps.js';
 import type { BatchOutcome } from './group-commit.js';
 import { handOverWrites, type DeliverWrites } from './hand-over.js';
 import { leadLogger } from './lead-log.js';
 import { loadRecords } from './load-records.js';
-import { mergeStateChanges, applyToState } from './state-change.js';
 import { routingLockKey as globalLockKey } from './routing-lock.js';
-import { claimFromFieldChanges, scheduleSlaTimers, slaTimerSpec } from './sla-timers.js';
+import { claimFromFieldChanges, scheduleSlaTimers } from './sla-timers.js';
 import { closedOnCreation, skippedAsClosed } from './skip-closed.js';
 import { syncOwnershipBatch } from './sync-ownership.js';
-
-interface Routable {
-  ev: InboundEventRow;
-  lead: Lead;
-  warnings: MappingWarning[];
-  /** Set when the record was created closed (routing.sync.closedWhen): stored as skipped, not routed. */
-  closed?: Decision;
-}
 
 /**
  * How many waiting leads a batch with new leads routes first. Each is decided again (its record
@@ -91,7 +82,7 @@ export async function routeBatch(
   const records = await loadRecords(deps, created, (key) =>
     doc.mappings[key] ? mappedCrmFields(doc.mappings[key]) : [],
   );
-  const routable: Routable[] = [];
+  const routable: RoutableLead[] = [];
   const closedWhen = doc.routing.sync?.closedWhen ?? [];
   for (const ev of created) {
     const key = `${ev.crm}/${ev.objectType}`;
@@ -114,12 +105,7 @@ export async function routeBatch(
     }
   }
   // Waiting leads first (highest score, then oldest), then new ones oldest first.
-  routable.sort(
-    (a, b) =>
-      rank(a) - rank(b) ||
-      (b.lead.score ?? -Infinity) - (a.lead.score ?? -Infinity) ||
-      a.ev.receivedAt.getTime() - b.ev.receivedAt.getTime(),
-  );
+  routable.sort(byRoutingOrder);
 
   // On PGlite queries run on this thread: let requests that arrived meanwhile store their events
   // before the routing transaction takes the one connection (a turn of the loop on Postgres).
@@ -136,80 +122,11 @@ export async function routeBatch(
     if (todo.length === 0)
       return { results: [], outboxIds: [] as string[], timers: [] as ArmedTimer[], leadIds: new Map<string, string>() };
 
-    // Two triggers for one record in a batch: route the first now, the rest in a later batch.
-    const seen = new Set<string>();
-    const results: Array<Routable & { decision: Decision }> = [];
-    for (const r of todo) {
-      const k = leadRecordKey(r.lead);
-      if (seen.has(k)) {
-        report(r.ev.id, new Error('another trigger for the same record is in this batch; retried'));
-        continue;
-      }
-      seen.add(k);
-      const decision =
-        r.closed ??
-        decide(r.lead, doc.routing, state, now, r.ev.status === 'queued' ? { queuedSince: r.ev.receivedAt } : {});
-      applyToState(state, decision.stateChange);
-      results.push({ ...r, decision });
-    }
-
-    const placed = results.filter((r) => r.decision.kind !== 'queued');
-    const assigned = placed.filter((r) => r.decision.kind === 'assigned');
-    const record = (lead: Lead) => ({
-      crm: lead.source.crm,
-      object_type: lead.source.objectType,
-      record_id: lead.source.id,
-    });
-    const change = mergeStateChanges(results.map((r) => r.decision.stateChange));
-    const written = await writeRoutingBatch(
-      tx,
-      {
-        leads: placed.map(({ lead, decision: d }) => ({
-          ...record(lead),
-          data: lead,
-          owner_rep_id: d.kind === 'assigned' && d.ownerKind === 'rep' ? d.ownerId : null,
-          crm_owner_id: d.kind === 'assigned' ? d.crmOwnerId : null,
-        })),
-        assignments: placed.map(({ ev, lead, warnings, decision: d }) => ({
-          event_id: ev.id,
-          ...record(lead),
-          outcome: d.kind,
-          rep_id: d.kind === 'assigned' && d.ownerKind === 'rep' ? d.ownerId : null,
-          crm_owner_id: d.kind === 'assigned' ? d.crmOwnerId : null,
-          pool_id: d.poolId ?? null,
-          rule_id: d.ruleId ?? null,
-          reason_code: d.code,
-          decision: { ...d, mappingWarnings: warnings },
-          config_version: version,
-        })),
-        outbox: assigned.flatMap(({ ev, decision: d }) =>
-          d.kind === 'assigned'
-            ? [
-                {
-                  event_id: ev.id,
-                  owner_id: d.crmOwnerId,
-                  extra_fields: ownerWriteFields(doc.mappings, ev, `${d.ruleId}: ${d.code}`),
-                },
-              ]
-            : [],
-        ),
-        reassignedEventIds: assigned.map((r) => r.ev.id),
-        timers: assigned.flatMap(({ ev, decision }) => {
-          const t = slaTimerSpec(doc.routing, decision, now);
-          return t
-            ? [{ event_id: ev.id, pool_id: t.poolId, rep_id: t.repId, due_at: t.dueAt.toISOString(), reassignments: 0 }]
-            : [];
-        }),
-        cursors: change.cursors,
-        counterDeltas: Object.fromEntries(Object.entries(change.counterDeltas).filter(([, d]) => d !== 0)),
-        doneEventIds: placed.map((r) => r.ev.id),
-        queued: results
-          .filter((r) => r.decision.kind === 'queued')
-          .map((r) => ({ id: r.ev.id, score: r.lead.score ?? null })),
-      },
-      now,
-    );
-    return { results, ...written };
+    const plan = planRoutingBatch(todo, { config: doc.routing, mappings: doc.mappings, version }, state, now);
+    for (const id of plan.deferred)
+      report(id, new Error('another trigger for the same record is in this batch; retried'));
+    const written = await writeRoutingBatch(tx, plan.writes, now);
+    return { results: plan.decided, ...written };
   });
   await scheduleSlaTimers(deps, decided.timers);
 
@@ -238,5 +155,3 @@ export async function routeBatch(
   }
   return outcome;
 }
-
-const rank = (r: Routable) => (r.ev.status === 'queued' ? 0 : 1);

@@ -14,7 +14,7 @@ import type { Lead } from '../lead/index.js';
 import { applyMapping, type MappingWarning } from '../mapping/index.js';
 import { decide, stateKeys, type Decision, type Reason, type RoutingState } from '../routing/index.js';
 import type { PipelineDeps } from './deps.js';
-import { applyToState } from './state-change.js';
+import { applyToState } from '../routing/index.js';
 
 /** Leads come in the POST /v1/leads `lead` shape and go through the config's own api/lead mapping. */
 export const previewMappingKey = 'api/lead';

@@ -47,18 +47,18 @@ import { ownerWriteFields } from '../mapping/index.js';
 import {
   crmOwnerIdOf,
   decide,
+  mergeStateChanges,
   openKey,
   stateKeys,
   type Decision,
   type RoutingConfig,
   type StateChange,
 } from '../routing/index.js';
-import { counterDeltasForMove, excludeReps, isClaimed, onSlaBreach, slaDeadlineFor, slaFor } from '../sync/index.js';
+import { counterDeltasForMove, excludeReps, isClaimed, onSlaBreach, slaFor, slaTimerSpec } from '../sync/index.js';
 import type { PipelineDeps } from './deps.js';
 import type { BatchOutcome } from './group-commit.js';
 import { offerQueuedLeads } from './queued-leads.js';
 import { routingLockKey } from './routing-lock.js';
-import { mergeStateChanges } from './state-change.js';
 
 export const slaTimerJobId = (t: Pick<SlaTimerRow, 'id' | 'reassignments'>) => `sla-${t.id}-${t.reassignments}`;
 
@@ -66,19 +66,6 @@ export interface PlacedAssignment {
   leadId: string;
   assignmentId: string;
   decision: Decision;
-}
-
-/** The timer an assignment arms: one per assignment to a rep of a pool with an SLA. */
-export function slaTimerSpec(
-  config: RoutingConfig,
-  d: Decision,
-  now: Date,
-): { poolId: string; repId: string; dueAt: Date } | undefined {
-  if (d.kind !== 'assigned' || d.ownerKind !== 'rep' || !d.poolId) return undefined;
-  const sla = slaFor(config, d.poolId);
-  const rep = config.reps.find((r) => r.id === d.ownerId);
-  if (!sla || !rep) return undefined;
-  return { poolId: d.poolId, repId: rep.id, dueAt: slaDeadlineFor(now, sla, rep, config) };
 }
 
 /**

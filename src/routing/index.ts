@@ -83,3 +83,4 @@ export type {
   StateChange,
   RepStatus,
 } from './types.js';
+export { applyToState, mergeStateChanges } from './state-change.js';

@@ -15,6 +15,7 @@ export { isClaimed, type FieldChange } from './claim.js';
 export {
   slaFor,
   slaDeadlineFor,
+  slaTimerSpec,
   onSlaBreach,
   type SlaBreachContext,
   type SlaBreachAction,
@@ -40,3 +41,10 @@ export {
   type OwnershipSettings,
   type OwnershipPlan,
 } from './plan-ownership.js';
+export {
+  planRoutingBatch,
+  byRoutingOrder,
+  type RoutableLead,
+  type RoutingSettings,
+  type RoutingPlan,
+} from './plan-routing.js';

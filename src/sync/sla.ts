@@ -3,7 +3,7 @@
 // assignment, cancels it on a claim or any adoption (decideConflict's cancelSlaTimer), and on
 // expiry calls onSlaBreach with what it finds then, so a timer firing late, twice, or after a
 // claim does nothing harmful.
-import { slaDeadline, type Rep, type RoutingConfig, type Sla } from '../routing/index.js';
+import { slaDeadline, type Decision, type Rep, type RoutingConfig, type Sla } from '../routing/index.js';
 
 /** The SLA of the pool that routed the lead; undefined = no timer. */
 export function slaFor(config: RoutingConfig, poolId: string | null | undefined): Sla | undefined {
@@ -18,6 +18,19 @@ export function slaDeadlineFor(
   config?: Pick<RoutingConfig, 'schedules' | 'holidayCalendars'>,
 ): Date {
   return slaDeadline(assignedAt, sla.minutes, rep, sla.workingHours, config);
+}
+
+/** The timer an assignment arms: one per assignment to a rep of a pool with an SLA. */
+export function slaTimerSpec(
+  config: RoutingConfig,
+  d: Decision,
+  now: Date,
+): { poolId: string; repId: string; dueAt: Date } | undefined {
+  if (d.kind !== 'assigned' || d.ownerKind !== 'rep' || !d.poolId) return undefined;
+  const sla = slaFor(config, d.poolId);
+  const rep = config.reps.find((r) => r.id === d.ownerId);
+  if (!sla || !rep) return undefined;
+  return { poolId: d.poolId, repId: rep.id, dueAt: slaDeadlineFor(now, sla, rep, config) };
 }
 
 export interface SlaBreachContext {

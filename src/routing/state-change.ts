@@ -1,4 +1,4 @@
-import type { RoutingState, StateChange } from '../routing/index.js';
+import type { RoutingState, StateChange } from './types.js';
 
 /** Applies one decision's change to the in-memory state, so the next decision in the batch sees it. */
 export function applyToState(state: RoutingState, change: StateChange): void {
