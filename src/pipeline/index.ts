@@ -44,7 +44,6 @@ export {
 } from './route-preview.js';
 export { syncOwnershipBatch } from './sync-ownership.js';
 export {
-  armSlaTimers,
   scheduleSlaTimers,
   fireSlaTimer,
   fireDueSlaTimers,

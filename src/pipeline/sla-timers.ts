@@ -10,6 +10,7 @@
 //   new assignment and outbox row hang off, so unique(event_id) makes a second reassignment
 //   impossible even if everything above failed;
 // - a claim (a configured CRM field change, or POST /v1/leads/:id/claim) or any new owner ends it.
+// Firing is fetch, plan, store: what a breach writes is planSlaFire (src/sync/plan-sla-fire.ts), pure.
 import { randomUUID } from 'node:crypto';
 import type { InboundEvent } from '../connector.js';
 import { handOverWrites, nudge } from './hand-over.js';
@@ -42,58 +43,16 @@ import {
   type SlaTimerRow,
 } from '../db/index.js';
 import { errors } from '../errors.js';
-import type { CrmName, Lead } from '../lead/index.js';
-import { ownerWriteFields } from '../mapping/index.js';
-import {
-  crmOwnerIdOf,
-  decide,
-  mergeStateChanges,
-  openKey,
-  stateKeys,
-  type Decision,
-  type RoutingConfig,
-  type StateChange,
-} from '../routing/index.js';
-import { counterDeltasForMove, excludeReps, isClaimed, onSlaBreach, slaFor, slaTimerSpec } from '../sync/index.js';
+import { openKey, stateKeys, type Decision, type RoutingConfig } from '../routing/index.js';
+import { isClaimed, planSlaFire, slaFor, slaTimerSpec, type SlaFirePlan, type SlaFireResult } from '../sync/index.js';
+
+export type { SlaFireResult };
 import type { PipelineDeps } from './deps.js';
 import type { BatchOutcome } from './group-commit.js';
 import { offerQueuedLeads } from './queued-leads.js';
 import { routingLockKey } from './routing-lock.js';
 
 export const slaTimerJobId = (t: Pick<SlaTimerRow, 'id' | 'reassignments'>) => `sla-${t.id}-${t.reassignments}`;
-
-export interface PlacedAssignment {
-  leadId: string;
-  assignmentId: string;
-  decision: Decision;
-}
-
-/**
- * In a reassigning transaction: ends the leads' earlier pending timers (a new owner) and arms one
- * for each assignment to a rep of a pool with an SLA. Returns the timers to schedule after commit.
- * (A routing batch does the same inside writeRoutingBatch's one statement.)
- */
-export async function armSlaTimers(
-  tx: DbOrTx,
-  config: RoutingConfig,
-  placed: PlacedAssignment[],
-  now: Date,
-  reassignments = 0,
-): Promise<SlaTimerRow[]> {
-  const assigned = placed.filter((p) => p.decision.kind === 'assigned');
-  if (assigned.length === 0) return [];
-  await closePendingSlaTimers(tx, [...new Set(assigned.map((p) => p.leadId))], {
-    status: 'cancelled',
-    reason: 'REASSIGNED',
-    at: now,
-    exceptAssignmentIds: assigned.map((p) => p.assignmentId),
-  });
-  const rows = assigned.flatMap(({ leadId, assignmentId, decision }) => {
-    const t = slaTimerSpec(config, decision, now);
-    return t ? [{ leadId, assignmentId, ...t, reassignments }] : [];
-  });
-  return insertSlaTimers(tx, rows);
-}
 
 /** After commit: the fast path. If Redis is away the sweeper fires the row when due. */
 export async function scheduleSlaTimers(deps: PipelineDeps, timers: ArmedTimer[]): Promise<void> {
@@ -110,8 +69,6 @@ export async function scheduleSlaTimers(deps: PipelineDeps, timers: ArmedTimer[]
   }
 }
 
-export type SlaFireResult = 'not_due' | 'not_pending' | 'reassigned' | 'escalated' | 'stopped';
-
 /** Fires one timer if it is still pending and due. Safe to call any number of times, from any process. */
 export async function fireSlaTimer(deps: PipelineDeps, timerId: string): Promise<SlaFireResult> {
   const seen = await getSlaTimer(deps.db, timerId);
@@ -121,200 +78,62 @@ export async function fireSlaTimer(deps: PipelineDeps, timerId: string): Promise
   const { version, doc } = await deps.configs.get();
   const config = doc.routing;
 
-  const done = await deps.db.transaction(async (tx) => {
-    const keys = stateKeys(config, now);
-    const state = await loadRoutingStateForUpdate(tx, {
-      pools: [routingLockKey, ...keys.pools],
-      counters: keys.counters,
-    });
-    const lead = await lockLead(tx, seen.leadId);
-    const timer = await lockSlaTimer(tx, timerId);
-    if (!lead || !timer || timer.status !== 'pending') return { result: 'not_pending' as const };
-    const sla = slaFor(config, timer.poolId);
-    if (!sla) {
-      await closeSlaTimer(tx, timer.id, { status: 'cancelled', reason: 'NO_SLA', at: now });
-      return { result: 'stopped' as const };
-    }
-    const action = onSlaBreach({
-      sla,
-      reassignmentsSoFar: timer.reassignments,
-      timerRepId: timer.repId,
-      currentOwnerRepId: lead.ownerRepId,
-      claimed: lead.claimedAt !== null && lead.claimedAt.getTime() >= timer.createdAt.getTime(),
-      breachedRepIds: await listBreachedRepIds(tx, lead.id),
-    });
-    if (action.kind === 'stop') {
-      const status =
-        action.reason === 'MAX_REASSIGNMENTS' ? 'breached' : action.reason === 'CLAIMED' ? 'claimed' : 'cancelled';
-      await closeSlaTimer(tx, timer.id, {
-        status,
-        reason: action.reason,
-        at: now,
-        breachAction: status === 'breached' ? 'stop' : undefined,
+  const done = await deps.db.transaction(
+    async (tx): Promise<{ plan: SlaFirePlan; armed: SlaTimerRow[] } | undefined> => {
+      // Fetch, in the routing order: the routing lock and state, the lead, the timer.
+      const keys = stateKeys(config, now);
+      const state = await loadRoutingStateForUpdate(tx, {
+        pools: [routingLockKey, ...keys.pools],
+        counters: keys.counters,
       });
-      return { result: 'stopped' as const, breach: status === 'breached' ? 'stop' : undefined };
-    }
+      const lead = await lockLead(tx, seen.leadId);
+      const timer = await lockSlaTimer(tx, timerId);
+      if (!lead || !timer || timer.status !== 'pending') return undefined;
+      const breachedRepIds = await listBreachedRepIds(tx, lead.id);
+      const plan = planSlaFire(
+        { timer, lead, breachedRepIds, state },
+        { config, mappings: doc.mappings, version },
+        now,
+        randomUUID,
+      );
 
-    const crm = lead.crm as CrmName;
-    let decision: Decision | undefined;
-    let escalateTo = action.kind === 'escalate' ? action.managerRepId : undefined;
-    if (action.kind === 'reassign') {
-      decision = decide(lead.data as Lead, excludeReps(config, action.excludeRepIds), state, now);
-      // Nobody in the pool or its overflow can take it: the manager, if there is one, rather than nobody.
-      if (decision.kind !== 'assigned' && sla.managerRepId && !action.excludeRepIds.includes(sla.managerRepId))
-        escalateTo = sla.managerRepId;
-    }
-    const attempt = action.kind === 'reassign' ? action.attempt : timer.reassignments + 1;
-    const breach = await insertInboundEvent(tx, {
-      source: 'sla',
-      sourceEventId: `${timer.id}:${attempt}`,
-      kind: 'slaBreach',
-      crm: lead.crm,
-      objectType: lead.objectType,
-      recordId: lead.recordId,
-      payload: {
-        timerId: timer.id,
-        leadId: lead.id,
-        breachedRepId: timer.repId,
-        action,
-        dueAt: timer.dueAt.toISOString(),
-        firedAt: now.toISOString(),
-      },
-    });
-    await markInboundEventsDone(tx, [breach.id], now);
-    if (breach.duplicate) return { result: 'not_pending' as const };
-
-    let owner:
-      | {
-          repId: string;
-          crmOwnerId: string;
-          poolId: string | null;
-          ruleId: string | null;
-          code: string;
-          stateChange: StateChange;
-          decision: unknown;
-        }
-      | undefined;
-    if (escalateTo) {
-      const manager = config.reps.find((r) => r.id === escalateTo);
-      const crmOwnerId = manager && crmOwnerIdOf(manager, crm);
-      if (manager && crmOwnerId) {
-        const stateChange = {
-          cursors: {},
-          counterDeltas: counterDeltasForMove({ to: { rep: manager, at: now }, periods: true }),
-        };
-        owner = {
-          repId: manager.id,
-          crmOwnerId,
-          poolId: timer.poolId,
-          ruleId: null,
-          code: 'SLA_ESCALATED',
-          stateChange,
-          decision: { kind: 'escalated', managerRepId: manager.id, breachedRepId: timer.repId, attempt },
-        };
+      // Store.
+      if (plan.kind === 'close') {
+        await closeSlaTimer(tx, timer.id, { ...plan.close, at: now });
+        return { plan, armed: [] };
       }
-    } else if (decision?.kind === 'assigned' && decision.ownerKind === 'rep') {
-      owner = {
-        repId: decision.ownerId,
-        crmOwnerId: decision.crmOwnerId,
-        poolId: decision.poolId ?? timer.poolId,
-        ruleId: decision.ruleId ?? null,
-        code: decision.code,
-        stateChange: decision.stateChange,
-        decision: { ...decision, sla: { timerId: timer.id, breachedRepId: timer.repId, attempt } },
-      };
-    }
+      const breach = await insertInboundEvent(tx, plan.event);
+      await markInboundEventsDone(tx, [breach.id], now);
+      if (breach.duplicate) return undefined;
+      await insertAssignments(tx, [{ ...plan.assignment, eventId: breach.id }]);
+      await insertOutboxRows(tx, plan.outbox);
+      await applyStateChange(tx, plan.stateChange, now);
+      await updateLeadOwnership(tx, plan.leadPatches, now);
+      await closeSlaTimer(tx, timer.id, { ...plan.close, at: now });
+      if (plan.endPendingTimersExcept)
+        await closePendingSlaTimers(tx, [lead.id], {
+          status: 'cancelled',
+          reason: 'REASSIGNED',
+          at: now,
+          exceptAssignmentIds: [plan.endPendingTimersExcept],
+        });
+      return { plan, armed: await insertSlaTimers(tx, plan.timers) };
+    },
+  );
+  if (!done) return 'not_pending';
+  const { plan, armed } = done;
 
-    const breachAction = escalateTo ? 'escalate' : 'reassign';
-    if (!owner) {
-      // Recorded as a breach that moved nothing; the lead stays with its rep, who is still on the hook.
-      await insertAssignments(tx, [
-        {
-          eventId: breach.id,
-          leadId: lead.id,
-          outcome: 'unassigned',
-          repId: null,
-          crmOwnerId: null,
-          poolId: timer.poolId,
-          ruleId: null,
-          reasonCode: decision?.code ?? 'NO_CRM_OWNER',
-          decision: decision ?? { kind: 'unassigned', code: 'NO_CRM_OWNER' },
-          configVersion: version,
-        },
-      ]);
-      await closeSlaTimer(tx, timer.id, { status: 'breached', reason: 'NO_REP_AVAILABLE', at: now, breachAction });
-      return { result: 'stopped' as const, breach: breachAction };
-    }
-
-    const assignmentId = randomUUID();
-    await insertAssignments(tx, [
-      {
-        id: assignmentId,
-        eventId: breach.id,
-        leadId: lead.id,
-        outcome: 'assigned',
-        repId: owner.repId,
-        crmOwnerId: owner.crmOwnerId,
-        poolId: owner.poolId,
-        ruleId: owner.ruleId,
-        reasonCode: owner.code,
-        decision: owner.decision,
-        configVersion: version,
-      },
-    ]);
-    const [outboxId] = await insertOutboxRows(tx, [
-      {
-        assignmentId,
-        leadId: lead.id,
-        crm: lead.crm,
-        objectType: lead.objectType,
-        recordId: lead.recordId,
-        ownerId: owner.crmOwnerId,
-        extraFields: ownerWriteFields(doc.mappings, lead, `sla: ${breachAction} after ${timer.repId} did not claim`),
-      },
-    ]);
-    // The breached rep gives back the open lead; the day/week charge stays: they were handed it.
-    const previous = lead.ownerRepId ? config.reps.find((r) => r.id === lead.ownerRepId) : undefined;
-    const giveBack = {
-      cursors: {},
-      counterDeltas: previous ? counterDeltasForMove({ from: { rep: previous }, periods: false }) : {},
-    };
-    await applyStateChange(tx, mergeStateChanges([owner.stateChange, giveBack]), now);
-    await updateLeadOwnership(
-      tx,
-      [{ id: lead.id, ownerRepId: owner.repId, crmOwnerId: owner.crmOwnerId, ownerSince: now }],
-      now,
-    );
-    await closeSlaTimer(tx, timer.id, {
-      status: 'breached',
-      reason: escalateTo ? 'ESCALATED' : 'REASSIGNED',
-      at: now,
-      breachAction,
-      nextRepId: owner.repId,
-    });
-    const next = escalateTo
-      ? []
-      : await armSlaTimers(tx, config, [{ leadId: lead.id, assignmentId, decision: decision! }], now, attempt);
-    return {
-      result: escalateTo ? ('escalated' as const) : ('reassigned' as const),
-      breach: breachAction,
-      outboxId,
-      next,
-      from: timer.repId,
-      to: owner.repId,
-    };
-  });
-
-  if ('breach' in done && done.breach) deps.metrics.slaBreaches.inc({ action: done.breach });
-  if ('outboxId' in done && done.outboxId) {
-    await handOverWrites(deps, [done.outboxId]);
+  if (plan.breach) deps.metrics.slaBreaches.inc({ action: plan.breach });
+  if (plan.kind === 'breach' && plan.outbox.length > 0) {
+    const outboxIds = plan.outbox.map((o) => o.id!);
+    await handOverWrites(deps, outboxIds);
     deps.logger.info(
-      { timerId, leadId: seen.leadId, outboxId: done.outboxId, from: done.from, to: done.to, action: done.breach },
+      { timerId, leadId: seen.leadId, outboxId: outboxIds[0], from: plan.from, to: plan.to, action: plan.breach },
       'SLA breached: lead reassigned',
     );
   }
-  if ('next' in done && done.next) await scheduleSlaTimers(deps, done.next);
-  return done.result;
+  await scheduleSlaTimers(deps, armed);
+  return plan.result;
 }
 
 /** The sweeper's half: every pending timer due by `dueBy`, whatever happened to its job. */

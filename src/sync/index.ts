@@ -48,3 +48,11 @@ export {
   type RoutingSettings,
   type RoutingPlan,
 } from './plan-routing.js';
+export {
+  planSlaFire,
+  type SlaFireFacts,
+  type SlaFireSettings,
+  type SlaFirePlan,
+  type SlaFireResult,
+  type TimerClose,
+} from './plan-sla-fire.js';
