@@ -37,20 +37,19 @@ import {
   markLeadClaimed,
   recordKeyOf,
   updateLeadOwnership,
-  type DbOrTx,
   type InboundEventRow,
   type ArmedTimer,
   type SlaTimerRow,
 } from '../db/index.js';
 import { errors } from '../errors.js';
-import { openKey, stateKeys, type Decision, type RoutingConfig } from '../routing/index.js';
-import { isClaimed, planSlaFire, slaFor, slaTimerSpec, type SlaFirePlan, type SlaFireResult } from '../sync/index.js';
-
-export type { SlaFireResult };
+import { openKey, stateKeys } from '../routing/index.js';
+import { isClaimed, planSlaFire, slaFor, type SlaFirePlan, type SlaFireResult } from '../sync/index.js';
 import type { PipelineDeps } from './deps.js';
 import type { BatchOutcome } from './group-commit.js';
 import { offerQueuedLeads } from './queued-leads.js';
 import { routingLockKey } from './routing-lock.js';
+
+export type { SlaFireResult };
 
 export const slaTimerJobId = (t: Pick<SlaTimerRow, 'id' | 'reassignments'>) => `sla-${t.id}-${t.reassignments}`;
 
