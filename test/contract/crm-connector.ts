@@ -15,6 +15,7 @@
 import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type {
+  ChangeOrigin,
   CrmConnector,
   CrmErrorCode,
   CrmOwner,
@@ -61,6 +62,13 @@ export interface CrmConnectorContractSetup {
   rateLimitedFetch: { mock: ContractMock };
   /** The fetch case, but the CRM refuses the credentials. */
   authFailure: { mock: ContractMock };
+  /** Change origins as this CRM reports them: our own owner writes (the connector's config), and others'. */
+  origins: { ours: ChangeOrigin[]; others: ChangeOrigin[] };
+  /** Mapping sources checked against the object's described fields (`known`). */
+  fieldPaths: {
+    known: string[];
+    cases: Array<{ path: string; expected: 'readable' | 'refused' | 'unknown field' }>;
+  };
   /** The strict stand-in cases; a fresh stand-in per test, closed after it. */
   strict: () => Promise<StrictContractSetup>;
 }
@@ -143,6 +151,27 @@ export function runCrmConnectorContract(
 
     it('is named for its CRM', () => {
       expect(connector.name).toBe(name);
+    });
+
+    it("isOwnWrite knows our own owner writes by their origin, and nobody else's", () => {
+      expect(s.origins.ours.length).toBeGreaterThan(0);
+      expect(s.origins.others.length).toBeGreaterThan(0);
+      for (const origin of s.origins.ours) expect(connector.isOwnWrite?.(origin), JSON.stringify(origin)).toBe(true);
+      for (const origin of [...s.origins.others, {}])
+        expect(connector.isOwnWrite?.(origin) ?? false, JSON.stringify(origin)).toBe(false);
+    });
+
+    it('checkFieldPath passes a readable path, refuses a broken one naming it, and leaves plain names to the unknown-field check', () => {
+      const known = new Set(s.fieldPaths.known);
+      for (const { path, expected } of s.fieldPaths.cases) {
+        const result = connector.checkFieldPath?.(path, known);
+        if (expected === 'unknown field') expect(result, path).toBeUndefined();
+        else if (expected === 'readable') expect(result, path).toEqual({ ok: true });
+        else {
+          expect(result?.ok, path).toBe(false);
+          expect(result && !result.ok ? result.message : '', path).toContain(path.slice(0, path.indexOf('.')));
+        }
+      }
     });
 
     it('verifyRequest accepts a genuine request', () => {

@@ -30,11 +30,29 @@ const fetchBody = {
   properties: ['email', 'country'],
   propertiesWithHistory: [],
 };
+const ourAppId = '1160452';
 const ref = (id: string) => ({ crm: 'hubspot' as const, objectType: 'contact', id });
 
 runCrmConnectorContract('hubspot', () => ({
-  connector: () => aConnector({}, fakeClock()),
+  connector: () => aConnector({ appId: ourAppId }, fakeClock()),
   secrets: [token, webhookSecret],
+  origins: {
+    // A property change made through our app: HubSpot's changeSource INTEGRATION, sourceId our app id.
+    ours: [{ changeSource: 'INTEGRATION', sourceId: ourAppId }],
+    others: [
+      { changeSource: 'CRM_UI', sourceId: 'userId:7001', changedBy: '7001' },
+      { changeSource: 'INTEGRATION', sourceId: '999001' },
+      { changeSource: 'WORKFLOWS', changedBy: ourAppId },
+    ],
+  },
+  // HubSpot reads no relationship paths: a dotted name is just a property that does not exist.
+  fieldPaths: {
+    known: ['email', 'country', 'associatedcompanyid'],
+    cases: [
+      { path: 'email', expected: 'unknown field' },
+      { path: 'associatedcompany.name', expected: 'unknown field' },
+    ],
+  },
   now: new Date(t0),
   webhook: {
     valid: signed(rawBody),

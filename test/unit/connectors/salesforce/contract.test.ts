@@ -34,6 +34,25 @@ const query = (records: object[]) => ({ totalSize: records.length, done: true, r
 runCrmConnectorContract('salesforce', () => ({
   connector: () => createSalesforceConnector(aSalesforceConfig({ maxRetries: 1 }), noWait),
   secrets: [ACCESS_TOKEN, OUTBOUND_TOKEN],
+  origins: {
+    // Our REST calls carry Sforce-Call-Options client=lead-router (the default), which CDC reports back.
+    ours: [{ changeSource: 'com/salesforce/api/rest/60.0;client=lead-router' }],
+    others: [
+      { changeSource: 'com/salesforce/api/rest/60.0;client=sfdx toolbelt' },
+      { changeSource: 'com/salesforce/api/soap/60.0' },
+      { changedBy: '005000000000001AAA' },
+    ],
+  },
+  fieldPaths: {
+    known: ['Email', 'Country', 'AccountId', 'Partner__c'],
+    cases: [
+      { path: 'Email', expected: 'unknown field' },
+      { path: 'Account.Name', expected: 'readable' },
+      { path: 'Partner__r.Tier__c', expected: 'readable' },
+      { path: 'Owner.Email', expected: 'refused' },
+      { path: 'Campaign__r.Name', expected: 'refused' },
+    ],
+  },
   now,
   webhook: {
     valid: outbound('lead-single.xml'),
