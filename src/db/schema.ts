@@ -53,6 +53,8 @@ export const inboundEvents = pgTable(
     status: text('status').notNull().default('received'),
     /** Score of a queued lead: waiting leads are placed highest score first, then oldest. */
     leadScore: doublePrecision('lead_score'),
+    /** The pool a queued lead waits for (GET /v1/reports/waiting); null unless status is queued. */
+    waitingPoolId: text('waiting_pool_id'),
     attempts: integer('attempts').notNull().default(0),
     lastError: text('last_error'),
     ...retryColumns(),
@@ -364,6 +366,68 @@ export const slaTimers = pgTable(
       .on(t.dueAt)
       .where(sql`status = 'pending'`),
     index('sla_timers_lead_idx').on(t.leadId),
+    // GET /v1/reports/sla: timers armed in a period.
+    index('sla_timers_created_idx').on(t.createdAt),
+    // GET /v1/reports/sla: breaches by when they fired.
+    index('sla_timers_breached_idx')
+      .on(t.closedAt)
+      .where(sql`status = 'breached'`),
+  ],
+);
+
+/**
+ * One row per lead's first routing decision (its creation event): the facts the reports read,
+ * kept narrow and denormalised so a year of leads is one scan of one table (docs/reports.md).
+ * Speed to lead: crm_created_at (the record's own creation time, when the CRM gave one) ->
+ * received_at (stored at intake) -> decided_at -> written_at (the CRM accepted our owner) ->
+ * confirmed_at (the CRM's echo of that write came back). In shadow mode nothing is written, and
+ * the owner the CRM's own process set is kept beside ours (crm_set_*).
+ */
+export const leadReports = pgTable(
+  'lead_reports',
+  {
+    leadId: uuid('lead_id')
+      .primaryKey()
+      .references(() => leads.id),
+    assignmentId: uuid('assignment_id')
+      .notNull()
+      .references(() => assignments.id),
+    crm: text('crm').notNull(),
+    /** The lead's source (its leadSource field, else the intake source: hubspot, api:web-form...). */
+    source: text('source').notNull(),
+    poolId: text('pool_id'),
+    ruleId: text('rule_id'),
+    /** assigned | unassigned | skipped (queued leads get their row when they are placed). */
+    outcome: text('outcome').notNull(),
+    reasonCode: text('reason_code').notNull(),
+    repId: text('rep_id'),
+    crmOwnerId: text('crm_owner_id'),
+    /** live | shadow: the connector's (or pool's) mode when the lead was decided. */
+    mode: text('mode').notNull().default('live'),
+    crmCreatedAt: timestamp('crm_created_at', { withTimezone: true, mode: 'date' }),
+    receivedAt: timestamp('received_at', { withTimezone: true, mode: 'date' }).notNull(),
+    decidedAt: timestamp('decided_at', { withTimezone: true, mode: 'date' }).notNull(),
+    writtenAt: timestamp('written_at', { withTimezone: true, mode: 'date' }),
+    confirmedAt: timestamp('confirmed_at', { withTimezone: true, mode: 'date' }),
+    /** Shadow mode: the owner the CRM's own process set (assignment rules, a workflow, a person), first one kept. */
+    crmSetOwnerId: text('crm_set_owner_id'),
+    crmSetRepId: text('crm_set_rep_id'),
+    crmSetBy: text('crm_set_by'),
+    crmSetSource: text('crm_set_source'),
+    crmSetAt: timestamp('crm_set_at', { withTimezone: true, mode: 'date' }),
+  },
+  (t) => [
+    // Every report reads a period of received_at; the columns after it let the scan stay in the index.
+    index('lead_reports_received_idx').on(t.receivedAt),
+    index('lead_reports_pool_received_idx').on(t.poolId, t.receivedAt),
+    index('lead_reports_shadow_idx')
+      .on(t.receivedAt)
+      .where(sql`mode = 'shadow'`),
+    index('lead_reports_assignment_idx').on(t.assignmentId),
+    // GET /v1/reports/unassigned reads the few leads not assigned, not the year.
+    index('lead_reports_not_assigned_idx')
+      .on(t.receivedAt)
+      .where(sql`outcome <> 'assigned'`),
   ],
 );
 
@@ -419,4 +483,5 @@ export const schema = {
   slaTimers,
   repAvailability,
   repAvailabilityChanges,
+  leadReports,
 };
