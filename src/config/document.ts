@@ -28,9 +28,17 @@ import { didYouMean } from '../lead/index.js';
 import { schemaKeysAt } from './schema-keys.js';
 import { nameIssues } from './item-paths.js';
 
+/** live: owners are written to the CRM; shadow: decided and recorded, nothing written (docs/shadow-mode.md). */
+export const writeModeSchema = z.enum(['live', 'shadow']);
+const connectorSettingsSchema = z.strictObject({ mode: writeModeSchema.default('live') });
+
 export const configDocumentSchema = z.strictObject({
   mappings: mappingSetSchema,
   routing: routingConfigSchema,
+  /** Per connector settings that an admin switches with a publish (audited like any version); absent = live. */
+  connectors: z
+    .strictObject({ hubspot: connectorSettingsSchema.optional(), salesforce: connectorSettingsSchema.optional() })
+    .optional(),
 });
 export type ConfigDocument = z.infer<typeof configDocumentSchema>;
 

@@ -28,3 +28,6 @@ export {
   type LockInfo,
 } from './data-dir-lock.js';
 export * from './rep-availability.js';
+export * from './report-speed.js';
+export * from './report-reads.js';
+export * from './shadow.js';

@@ -22,6 +22,8 @@ export type ClaimedOutboxRow = OutboxRow & {
   poolId: string | null;
   /** The CRM record's creation time as the mapping read it (the lead's createdAt), if the CRM gave one. */
   recordCreatedAt: Date | null;
+  /** When the routing decision was stored (the assignment). */
+  decidedAt: Date;
 };
 
 /**
@@ -49,7 +51,7 @@ export async function claimDueOutboxRows(
           and o.status = 'pending' and (o.next_attempt_at is null or o.next_attempt_at <= ${now.toISOString()}::timestamptz)
         returning o.*
       )
-      select c.*, e.received_at as lead_received_at, e.id as event_id, e.kind as event_kind, e.request_id, a.pool_id,
+      select c.*, e.received_at as lead_received_at, e.id as event_id, e.kind as event_kind, e.request_id, a.pool_id, a.created_at as decided_at,
         l.data->>'createdAt' as record_created_at
       from claimed c join assignments a on a.id = c.assignment_id join inbound_events e on e.id = a.event_id join leads l on l.id = c.lead_id`),
   );
@@ -80,6 +82,7 @@ export async function claimDueOutboxRows(
     requestId: (r.request_id as string | null) ?? null,
     poolId: (r.pool_id as string | null) ?? null,
     recordCreatedAt: validDate(r.record_created_at),
+    decidedAt: at(r.decided_at)!,
   }));
 }
 
@@ -94,7 +97,9 @@ export async function recordWriteResults(
   now: Date,
 ): Promise<void> {
   if (rows.length === 0) return;
+  // The first write of a lead's first decision that the CRM accepted is its speed-to-lead "owner written".
   await db.execute(sql`
+    with w as (
     update outbox o set
       crm_response = x.response,
       status = case when x.done and o.status = 'pending' then 'done' else o.status end,
@@ -104,7 +109,11 @@ export async function recordWriteResults(
       last_attempt_at = ${now.toISOString()}::timestamptz,
       attempts = o.attempts + case when x.done and o.status = 'pending' then 1 else 0 end
     from jsonb_to_recordset(${jsonParam(rows)}) as x(id uuid, response jsonb, done boolean)
-    where o.id = x.id`);
+    where o.id = x.id
+    returning o.assignment_id, o.status, o.done_at
+    )
+    update lead_reports r set written_at = w.done_at
+    from w where r.assignment_id = w.assignment_id and w.status = 'done' and r.written_at is null`);
 }
 
 /** Rows stored but never tried nor scheduled, older than the cutoff: their job may be lost (Redis flushed, worker killed). */

@@ -156,10 +156,18 @@ export async function insertConflicts(tx: DbOrTx, rows: NewConflict[]): Promise<
 /** Marks our writes confirmed by their echo (the first echo wins; a later one changes nothing). */
 export async function confirmWrites(tx: DbOrTx, ids: string[], at: Date): Promise<void> {
   if (ids.length === 0) return;
-  await tx
-    .update(outbox)
-    .set({ confirmedAt: at })
-    .where(and(inArray(outbox.id, ids), sql`${outbox.confirmedAt} is null`));
+  // The echo of a lead's first write is its speed-to-lead "confirmed" (lead_reports).
+  await tx.execute(sql`
+    with c as (
+      update outbox set confirmed_at = ${at.toISOString()}::timestamptz
+      where id in (${sql.join(
+        ids.map((id) => sql`${id}::uuid`),
+        sql`, `,
+      )}) and confirmed_at is null
+      returning assignment_id
+    )
+    update lead_reports r set confirmed_at = ${at.toISOString()}::timestamptz
+    from c where r.assignment_id = c.assignment_id and r.confirmed_at is null`);
 }
 
 export interface LeadOwnershipPatch {

@@ -46,7 +46,21 @@ export interface RoutingBatchWrites {
   cursors: Record<string, number>;
   counterDeltas: Record<string, number>;
   doneEventIds: string[];
-  queued: Array<{ id: string; score: number | null }>;
+  queued: Array<{ id: string; score: number | null; poolId?: string | null }>;
+  /**
+   * The lead_reports row of each assignment (docs/reports.md), by its event: live or shadow, the
+   * lead's source, the CRM record's creation time, and in shadow mode the owner the record already
+   * had when we read it (the CRM's own process set it). Absent: no report rows (a lead's first
+   * decision only gets one; a later creation event of the same record keeps the first).
+   */
+  reports?: Array<{
+    eventId: string;
+    mode: 'live' | 'shadow';
+    source: string;
+    crmCreatedAt: string | null;
+    crmSetOwnerId: string | null;
+    crmSetRepId: string | null;
+  }>;
 }
 
 // Built once: the statement's text is the same for every batch.
@@ -87,7 +101,18 @@ export async function writeRoutingBatch(
         select ${A.select('x')}, l.id
         from jsonb_to_recordset(${json(w.assignments)}) as x(${A.definition}, ${LK.definition})
         join l on ${LK.match('l', 'x')}
-        returning ${n(assignments.id)} as id, ${n(assignments.eventId)} as event_id, ${n(assignments.leadId)} as lead_id
+        returning ${n(assignments.id)} as id, ${n(assignments.eventId)} as event_id, ${n(assignments.leadId)} as lead_id,
+          outcome, rep_id, crm_owner_id, pool_id, rule_id, reason_code
+      ), r as (
+        insert into lead_reports (lead_id, assignment_id, crm, source, pool_id, rule_id, outcome, reason_code, rep_id, crm_owner_id, mode,
+          crm_created_at, received_at, decided_at, crm_set_owner_id, crm_set_rep_id, crm_set_source, crm_set_at)
+        select a.lead_id, a.id, e.crm, x.source, a.pool_id, a.rule_id, a.outcome, a.reason_code, a.rep_id, a.crm_owner_id, x.mode,
+          x."crmCreatedAt", e.received_at, ${at}::timestamptz, x."crmSetOwnerId", x."crmSetRepId",
+          case when x."crmSetOwnerId" is not null then 'record' end, case when x."crmSetOwnerId" is not null then ${at}::timestamptz end
+        from jsonb_to_recordset(${json(w.reports ?? [])}) as x("eventId" uuid, mode text, source text, "crmCreatedAt" timestamptz,
+          "crmSetOwnerId" text, "crmSetRepId" text)
+        join a on a.event_id = x."eventId" join inbound_events e on e.id = x."eventId"
+        on conflict (lead_id) do nothing
       ), o as (
         insert into ${outbox} (${n(outbox.assignmentId)}, ${n(outbox.leadId)}, ${OK.columns}, ${O.columns})
         select a.id, a.lead_id, ${OK.select('l')}, ${O.select('x')}
@@ -116,8 +141,8 @@ export async function writeRoutingBatch(
         update inbound_events set status = 'done', processed_at = ${at}::timestamptz, last_error = null
         where id in (select jsonb_array_elements_text(${json(w.doneEventIds)})::uuid)
       ), queued as (
-        update inbound_events e set status = 'queued', lead_score = x.score
-        from jsonb_to_recordset(${json(w.queued)}) as x(id uuid, score double precision) where e.id = x.id
+        update inbound_events e set status = 'queued', lead_score = x.score, waiting_pool_id = x."poolId"
+        from jsonb_to_recordset(${json(w.queued)}) as x(id uuid, score double precision, "poolId" text) where e.id = x.id
       )
       select 'outbox' as kind, jsonb_build_object('id', o.id) as row from o
       union all select 'timer', to_jsonb(t) from t

@@ -53,7 +53,7 @@ export const inboundEvents = pgTable(
     status: text('status').notNull().default('received'),
     /** Score of a queued lead: waiting leads are placed highest score first, then oldest. */
     leadScore: doublePrecision('lead_score'),
-    /** The pool a queued lead waits for (GET /v1/reports/waiting); null unless status is queued. */
+    /** The pool a queued lead waits for (GET /v1/reports/waiting), set each time it is queued. */
     waitingPoolId: text('waiting_pool_id'),
     attempts: integer('attempts').notNull().default(0),
     lastError: text('last_error'),

@@ -6,6 +6,7 @@ import type { HttpDeps } from './deps.js';
 import { adminRoutes } from './routes/admin/index.js';
 import { leadRoutes } from './routes/leads/index.js';
 import { webhookRoutes } from './routes/webhooks/index.js';
+import { reportRoutes } from './routes/reports/index.js';
 import { syncRoutes } from './routes/sync/index.js';
 import { repRoutes } from './routes/reps/index.js';
 import type { Metrics, PipelineDeps } from '../pipeline/index.js';
@@ -141,6 +142,7 @@ export function buildApp(opts: AppOptions): FastifyInstance {
       adminRoutes(api, deps);
       syncRoutes(api, deps);
       repRoutes(api, deps);
+      reportRoutes(api, deps);
     }
   });
   return app;

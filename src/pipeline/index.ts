@@ -65,3 +65,12 @@ export { createCircuit, createCircuits, type Circuit, type Circuits, type Circui
 export { nextAttempt, failureOf, type RetrySchedule as RowRetrySchedule, type Failure } from './retry-schedule.js';
 export { listFailures, replayFailures, type FailureView, type FailurePage, type ReplayResult } from './failures.js';
 export { getAvailability, setAvailability, type AvailabilityInput, type AvailabilityView } from './rep-availability.js';
+export {
+  speedToLeadReport,
+  distributionReport,
+  unassignedReport,
+  waitingReport,
+  slaReport,
+  conflictsReport,
+  shadowReport,
+} from './report-views.js';

@@ -122,7 +122,12 @@ export async function routeBatch(
     if (todo.length === 0)
       return { results: [], outboxIds: [] as string[], timers: [] as ArmedTimer[], leadIds: new Map<string, string>() };
 
-    const plan = planRoutingBatch(todo, { config: doc.routing, mappings: doc.mappings, version }, state, now);
+    const plan = planRoutingBatch(
+      todo,
+      { config: doc.routing, mappings: doc.mappings, version, connectors: doc.connectors },
+      state,
+      now,
+    );
     for (const id of plan.deferred)
       report(id, new Error('another trigger for the same record is in this batch; retried'));
     const written = await writeRoutingBatch(tx, plan.writes, now);

@@ -8,6 +8,7 @@
 // - our own echo never becomes a conflict (ARCHITECTURE.md invariant 3).
 import { randomUUID } from 'node:crypto';
 import { handOverWrites } from './hand-over.js';
+import { recordShadowOwnerChanges } from './sync-shadow.js';
 import {
   applyStateChange,
   closePendingSlaTimers,
@@ -34,6 +35,8 @@ import { routingLockKey } from './routing-lock.js';
 
 export async function syncOwnershipBatch(deps: PipelineDeps, events: InboundEventRow[]): Promise<BatchOutcome> {
   const outcome: BatchOutcome = new Map(events.map((e) => [e.id, undefined]));
+  // Leads decided in shadow mode: the CRM's owner is recorded beside ours, never a conflict (sync-shadow.ts).
+  events = await recordShadowOwnerChanges(deps, events);
   if (events.length === 0) return outcome;
   const { version, doc } = await deps.configs.get();
   const now = deps.now();

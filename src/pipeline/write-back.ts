@@ -183,10 +183,14 @@ function observeSpeedToLead(deps: PipelineDeps, crm: CrmName, r: ClaimedOutboxRo
   if (r.eventKind !== 'created') return;
   const from = r.recordCreatedAt ?? r.receivedAt;
   const seconds = Math.max(0, (now.getTime() - from.getTime()) / 1000);
-  deps.metrics.speedToLead.observe(
-    { crm, pool: r.poolId ?? 'none', since: r.recordCreatedAt ? 'crm_created' : 'received' },
-    seconds,
-  );
+  const pool = r.poolId ?? 'none';
+  deps.metrics.speedToLead.observe({ crm, pool, since: r.recordCreatedAt ? 'crm_created' : 'received' }, seconds);
+  // The same way in steps (lead_reports keeps them per lead for GET /v1/reports/speed-to-lead).
+  const step = (stage: string, a: Date, b: Date) =>
+    deps.metrics.speedToLeadStage.observe({ crm, pool, stage }, Math.max(0, (b.getTime() - a.getTime()) / 1000));
+  if (r.recordCreatedAt) step('created_to_received', r.recordCreatedAt, r.receivedAt);
+  step('received_to_decided', r.receivedAt, r.decidedAt);
+  step('decided_to_written', r.decidedAt, now);
 }
 
 function observeCall(deps: PipelineDeps, crm: CrmName, how: 'down' | 'answered'): void {

@@ -116,6 +116,8 @@ export const poolSchema = z.strictObject({
   conflictPolicy: conflictPolicySchema.optional(),
   /** Reassign a lead its rep has not claimed in time; absent = no SLA (docs/sync.md). */
   sla: slaSchema.optional(),
+  /** shadow: leads this pool decides are recorded but never written to the CRM (docs/shadow-mode.md); absent = the connector's mode. */
+  mode: z.enum(['live', 'shadow']).optional(),
 });
 export type Pool = z.infer<typeof poolSchema>;
 

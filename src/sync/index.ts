@@ -56,3 +56,4 @@ export {
   type SlaFireResult,
   type TimerClose,
 } from './plan-sla-fire.js';
+export { writeModeOf, reportFacts, type WriteMode, type ConnectorModes } from './report-facts.js';

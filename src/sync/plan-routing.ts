@@ -21,6 +21,7 @@ import {
   type RoutingState,
 } from '../routing/index.js';
 import { slaTimerSpec } from './sla.js';
+import { reportFacts, writeModeOf, type ConnectorModes } from './report-facts.js';
 
 export interface RoutableLead {
   ev: InboundEventRow;
@@ -34,6 +35,8 @@ export interface RoutingSettings {
   config: RoutingConfig;
   mappings: MappingSet;
   version: number;
+  /** The config document's connectors section: a shadow-mode lead is recorded, never written (docs/shadow-mode.md). */
+  connectors?: ConnectorModes | undefined;
 }
 
 export interface RoutingPlan {
@@ -95,16 +98,20 @@ export function planRoutingBatch(
   }
 
   const placed = decided.filter((r) => r.decision.kind !== 'queued');
-  const assigned = placed.filter((r) => r.decision.kind === 'assigned');
+  // Shadow mode (docs/shadow-mode.md): decided and recorded as usual, but no owner on the lead,
+  // no outbox row and no SLA timer (its reassignment would write).
+  const modeOf = (r: (typeof decided)[number]) => writeModeOf(settings.connectors, config, r.ev.crm, r.decision.poolId);
+  const live = (r: (typeof decided)[number]) => modeOf(r) === 'live';
+  const assigned = placed.filter((r) => r.decision.kind === 'assigned' && live(r));
   const change = mergeStateChanges(decided.map((r) => r.decision.stateChange));
   const repOf = (d: Decision) => (d.kind === 'assigned' && d.ownerKind === 'rep' ? d.ownerId : null);
   const crmOwnerOf = (d: Decision) => (d.kind === 'assigned' ? d.crmOwnerId : null);
   const writes: RoutingBatchWrites = {
-    leads: placed.map(({ lead, decision: d }) => ({
-      ...recordOf(lead),
-      data: lead,
-      ownerRepId: repOf(d),
-      crmOwnerId: crmOwnerOf(d),
+    leads: placed.map((r) => ({
+      ...recordOf(r.lead),
+      data: r.lead,
+      ownerRepId: live(r) ? repOf(r.decision) : null,
+      crmOwnerId: live(r) ? crmOwnerOf(r.decision) : null,
     })),
     assignments: placed.map(({ ev, lead, warnings, decision: d }) => ({
       eventId: ev.id,
@@ -139,7 +146,8 @@ export function planRoutingBatch(
     doneEventIds: placed.map((r) => r.ev.id),
     queued: decided
       .filter((r) => r.decision.kind === 'queued')
-      .map((r) => ({ id: r.ev.id, score: r.lead.score ?? null })),
+      .map((r) => ({ id: r.ev.id, score: r.lead.score ?? null, poolId: r.decision.poolId ?? null })),
+    reports: placed.map((r) => reportFacts(config, modeOf(r), r.ev, r.lead)),
   };
   return { decided, deferred, writes };
 }

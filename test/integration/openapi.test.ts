@@ -14,6 +14,15 @@ import { decisionView, leadListPage, leadView, previewOutput } from '../../src/h
 import { activeConfig, draft, failurePage, versionList } from '../../src/http/routes/admin/responses.js';
 import { conflictPage, leadHistory } from '../../src/http/routes/sync/responses.js';
 import { intakeAck } from '../../src/http/routes/post-lead.js';
+import {
+  conflictsReportView,
+  distributionView,
+  shadowView,
+  slaView,
+  speedToLeadView,
+  unassignedView,
+  waitingView,
+} from '../../src/http/routes/reports/responses.js';
 import { errorBody } from '../../src/http/route-schema.js';
 import { cleanupQueue, startSystem, testApiKey, testEnv, type TestSystem } from '../support/system.js';
 import { hubspotConfigEnv } from './sync-helpers.js';
@@ -75,6 +84,13 @@ describe('the OpenAPI document', () => {
       '/v1/leads/:id',
       '/v1/route/preview',
       '/v1/conflicts',
+      '/v1/reports/speed-to-lead',
+      '/v1/reports/distribution',
+      '/v1/reports/unassigned',
+      '/v1/reports/waiting',
+      '/v1/reports/sla',
+      '/v1/reports/conflicts',
+      '/v1/reports/shadow',
       '/v1/admin/config/publish',
       '/v1/admin/failures',
       '/webhooks/hubspot',
@@ -183,6 +199,13 @@ describe('the documented answers', () => {
     leadListPage.parse(await get('/v1/leads'));
     leadHistory.parse(await get(`/v1/leads/${leadId}/history`));
     conflictPage.parse(await get('/v1/conflicts'));
+    speedToLeadView.parse(await get('/v1/reports/speed-to-lead'));
+    distributionView.parse(await get('/v1/reports/distribution'));
+    unassignedView.parse(await get('/v1/reports/unassigned'));
+    waitingView.parse(await get('/v1/reports/waiting'));
+    slaView.parse(await get('/v1/reports/sla'));
+    conflictsReportView.parse(await get('/v1/reports/conflicts'));
+    shadowView.parse(await get('/v1/reports/shadow'));
     activeConfig.parse(await get('/v1/admin/config'));
     versionList.parse(await get('/v1/admin/config/versions'));
     failurePage.parse(await get('/v1/admin/failures'));

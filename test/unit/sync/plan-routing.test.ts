@@ -73,7 +73,9 @@ describe('planRoutingBatch', () => {
     });
     const plan = planRoutingBatch([routable(aLead({ score: 80 }), 'ev-1')], settings(pool), noHistory(), now);
     expect(plan.decided.map((r) => r.decision.kind)).toEqual(['queued']);
-    expect(plan.writes.queued).toEqual([{ id: 'ev-1', score: 80 }]);
+    // The pool it waits for is kept for GET /v1/reports/waiting.
+    expect(plan.writes.queued).toEqual([{ id: 'ev-1', score: 80, poolId: 'inbound' }]);
+    expect(plan.writes.reports).toEqual([]);
     expect(plan.writes.leads).toEqual([]);
     expect(plan.writes.assignments).toEqual([]);
     expect(plan.writes.outbox).toEqual([]);
