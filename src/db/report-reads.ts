@@ -83,13 +83,12 @@ export async function countSlaBreaches(db: Db, p: ReportPeriod): Promise<SlaRow[
   );
 }
 
-/** SLA timers armed in the period and how many of them were claimed in time. */
+/** SLA timers armed in the period (first routing and reassignments alike) and how many the rep claimed in time. */
 export async function countSlaTimers(db: Db, p: ReportPeriod): Promise<{ armed: number; claimed: number }> {
   const [r] = rowsOf<{ armed: number; claimed: number }>(
     await db.execute(sql`
       select count(*)::int as armed, count(*) filter (where status = 'claimed')::int as claimed
-      from sla_timers t join lead_reports r on r.assignment_id = t.assignment_id
-      where ${during(sql`r.received_at`, p)}`),
+      from sla_timers where ${during(sql`created_at`, p)}`),
   );
   return { armed: Number(r?.armed ?? 0), claimed: Number(r?.claimed ?? 0) };
 }

@@ -114,7 +114,7 @@ export interface SlaView {
   reassignments: number;
   escalations: number;
   stopped: number;
-  /** Timers armed for leads received in the period, and how many of them the rep claimed in time. */
+  /** Timers armed in the period (first routing and reassignments), and how many of them the rep claimed in time. */
   armed: number;
   claimedInTime: number;
   byPool: Array<{ pool: string; breaches: number; reassignments: number }>;

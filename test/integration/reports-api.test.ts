@@ -115,8 +115,8 @@ async function timer(
   nextRep?: string,
 ) {
   await sys.sql.query(
-    `insert into sla_timers (lead_id, assignment_id, pool_id, rep_id, due_at, status, breach_action, next_rep_id, closed_at)
-     values ($1, $2, $3, 'ana', $4, $5, $6, $7, $4)`,
+    `insert into sla_timers (lead_id, assignment_id, pool_id, rep_id, due_at, status, breach_action, next_rep_id, closed_at, created_at)
+     values ($1, $2, $3, 'ana', $4, $5, $6, $7, $4, $4::timestamptz - interval '30 minutes')`,
     [x.leadId, x.assignmentId, pool, t(closedAt), status, action ?? null, nextRep ?? null],
   );
 }
