@@ -92,7 +92,11 @@ export const speedSampleLeads = 30_000;
 
 export async function readSpeedToLead(db: Db, f: SpeedFilter): Promise<SpeedRows> {
   const where = whereOf(f);
-  const bucketOf = sql`date_trunc(${f.bucket}, received_at at time zone 'UTC') at time zone 'UTC'`;
+  // date_bin on the timestamptz itself (integer arithmetic, no time zone conversion per row); the
+  // origin is a Monday 00:00 UTC, so weeks are ISO weeks.
+  const bucketOf = sql.raw(
+    `date_bin('${f.bucket === 'week' ? '7 days' : '1 day'}', received_at, timestamptz '2001-01-01 00:00:00+00')`,
+  );
   // The period's size (index-only on received_at) sizes the sample; the filters then apply to it.
   const [sized] = rowsOf<{ n: number }>(
     await db.execute(
