@@ -128,6 +128,21 @@ export interface AckResponse {
   body: string;
 }
 
+/**
+ * How much of a CRM's API allowance is left right now, for batching decisions
+ * (src/pipeline/batch-wait.ts): plenty -> send now; tight -> let the batch fill; none -> full batches.
+ */
+export interface CallBudget {
+  /** Calls left in the current window (HubSpot's rolling 10 s; our per-minute cap on Salesforce). */
+  remaining: number;
+  /** Calls the window allows. */
+  limit: number;
+  /** Milliseconds before a call started now could be sent (a token returns, pacing, a pause); 0 = now. */
+  nextCallInMs: number;
+  /** The spacing between calls that the limit sustains (window / limit). */
+  callIntervalMs: number;
+}
+
 export interface CrmConnector {
   readonly name: CrmName;
   /** Throws an AppError SIGNATURE_* (401) or UNAUTHORIZED when the request is not from the CRM. */
@@ -160,6 +175,8 @@ export interface CrmConnector {
    * (the name is then an unknown field). Used by mapping validation before publish.
    */
   checkFieldPath?(path: string, known: ReadonlySet<string>): FieldPathCheck | undefined;
+  /** The API allowance left now; absent: unlimited (calls go as soon as a batch has anything). */
+  callBudget?(): CallBudget;
 }
 
 /** Which long-running inbound streams a connector runs (from its config). */

@@ -178,7 +178,8 @@ export async function openRuntime(
         writeBatch: env.WRITE_BATCH_MAX,
         concurrentBatches: 2,
         writeLingerMs: env.WRITE_LINGER_MS,
-        routeLingerMs: env.ROUTE_LINGER_MS ?? (embedded ? 50 : 20),
+        routeLingerMs: env.ROUTE_LINGER_MS,
+        routeGatherMs: env.ROUTE_LINGER_MS ?? (embedded ? 50 : 20),
       });
       drainWrites = jobs.drain;
       queue.startWorkers(jobs.handlers, { concurrency: env.WORKER_CONCURRENCY, ...jobEvents(deps) });

@@ -71,5 +71,6 @@ export function createHubSpotConnector(
     listOwners: () => listOwners(io),
     describeFields: (objectType) => describeFields(io, objectType),
     isOwnWrite: (origin) => isHubSpotOwnWrite(appIds, origin),
+    callBudget: () => bucket.budget(),
   };
 }

@@ -9,9 +9,14 @@
 //   better (other processes or apps share the portal); -Max / -Interval-Milliseconds can only
 //   slow us down, never speed us past the configured rate.
 // - pauseFor() stops all callers for a while: after a 429 (Retry-After) or a 5xx (backoff).
-// - Past a small burst, requests are paced one per windowMs/requests. Spending the whole window
-//   at once and then waiting ~10 s makes every lead behind the burst wait 10 s, and the batches
-//   sent during the burst are tiny; paced, batches fill between slots (bench: owners/s doubled).
+// - Past a burst of half the window, requests are paced one per windowMs/requests. Spending the
+//   whole window at once and then waiting ~10 s makes every lead behind the burst wait 10 s, and
+//   the batches sent during the burst are tiny; paced, batches fill between slots (bench: owners/s
+//   doubled). Below half, calls go at once: a lead at 10/s (a read and a write each) must not wait
+//   for a pacing slot while most of the window is unused; the write-back and routing batchers
+//   (src/pipeline/batch-wait.ts) read budget() and let batches fill as the window runs down.
+
+import type { CallBudget } from '../../src/connector.js';
 
 export interface Clock {
   /** Epoch milliseconds. */
@@ -23,7 +28,7 @@ export interface TokenBucketOptions {
   requests: number;
   windowMs: number;
   clock: Clock;
-  /** Requests that may go back to back before pacing starts; default a tenth of `requests`. */
+  /** Requests that may go back to back before pacing starts; default half of `requests`. */
   burst?: number;
 }
 
@@ -35,6 +40,8 @@ export class TokenBucket {
   #pausedUntil = 0;
   #lastTake = -Infinity;
   #turn: Promise<void> = Promise.resolve();
+  /** Callers waiting for a token (each will spend one before a new caller can). */
+  #queued = 0;
   readonly #clock: Clock;
   readonly #burst: number;
 
@@ -42,12 +49,13 @@ export class TokenBucket {
     this.#clock = opts.clock;
     this.#capacity = opts.requests;
     this.#windowMs = opts.windowMs;
-    this.#burst = opts.burst ?? Math.max(1, Math.floor(opts.requests / 10));
+    this.#burst = opts.burst ?? Math.max(1, Math.floor(opts.requests / 2));
   }
 
   /** Resolves when the caller may send one request, with the token's spend time. Callers are served in arrival order. */
   acquire(): Promise<number> {
-    const mine = this.#turn.then(() => this.#take());
+    this.#queued++;
+    const mine = this.#turn.then(() => this.#take()).finally(() => this.#queued--);
     this.#turn = mine.then(
       () => undefined,
       () => undefined,
@@ -97,6 +105,28 @@ export class TokenBucket {
     // Spend the difference now, as if we had sent those requests ourselves.
     const now = this.#clock.now();
     for (let extra = this.available() - Math.min(...remaining); extra > 0; extra--) this.#spent.push(now);
+  }
+
+  /**
+   * What is left of the window now, and how long a call started now would wait for its token
+   * (a pause, pacing, a full window, callers ahead of it): the batchers' input.
+   */
+  budget(): CallBudget {
+    const now = this.#clock.now();
+    this.#expire(now);
+    const intervalMs = this.#windowMs / this.#capacity;
+    const inUse = this.#spent.length;
+    let readyAt = Math.max(now, this.#pausedUntil);
+    if (inUse >= this.#capacity) readyAt = Math.max(readyAt, this.#spent[inUse - this.#capacity]! + this.#windowMs);
+    else if (inUse >= this.#burst) readyAt = Math.max(readyAt, this.#lastTake + intervalMs);
+    // Each caller already waiting takes a slot first.
+    readyAt += this.#queued * (inUse + this.#queued >= this.#burst ? intervalMs : 0);
+    return {
+      remaining: Math.max(0, this.#capacity - inUse),
+      limit: this.#capacity,
+      nextCallInMs: Math.max(0, Math.ceil(readyAt - now)),
+      callIntervalMs: intervalMs,
+    };
   }
 
   /** Tokens available now (for tests and metrics). */

@@ -115,6 +115,7 @@ export function createSalesforceConnector(
     writeOwners: (writes) => writeOwners(ctx, writes),
     listOwners: () => listOwners(ctx),
     describeFields: (objectType) => describeFields(ctx, objectType),
+    callBudget: () => ctx.budget.budget(),
     createChangeSubscriber: (opts) =>
       createCdcSubscriber({ session, objectTypes: cfg.objectTypes, logger: deps.logger, secrets: ctx.secrets }, opts),
     createPoller: (opts) => createPoller({ ...ctx, now }, opts),

@@ -4,6 +4,7 @@
 // conn.limitInfo.apiUsage after each request; we read it there, hand it to deps.onLimitInfo
 // (metrics), and stop calling once only `reserveApiCalls` remain, so a routing burst can never
 // starve the org's other integrations. A rolling per-minute cap smooths our own bursts.
+import type { CallBudget } from '../../src/connector.js';
 import { AppError } from '../../src/errors.js';
 
 export interface ApiUsage {
@@ -27,6 +28,11 @@ export interface RequestBudget {
   run<T>(call: () => Promise<T>, usageAfter: () => ApiUsage | undefined): Promise<T>;
   /** Last usage Salesforce reported, if any. */
   lastUsage(): ApiUsage | undefined;
+  /**
+   * What is left now, for the batchers: the per-minute window, scaled down when the org's daily
+   * allowance above the reserve is the scarcer of the two (its share left is lower).
+   */
+  budget(): CallBudget;
 }
 
 const WINDOW_MS = 60_000;
@@ -35,10 +41,13 @@ export function createRequestBudget(opts: BudgetOptions, deps: BudgetDeps): Requ
   const started: number[] = [];
   let usage: ApiUsage | undefined;
 
+  const expire = (now: number) => {
+    while (started.length > 0 && started[0]! <= now - WINDOW_MS) started.shift();
+  };
   const waitForSlot = async () => {
     for (;;) {
       const now = deps.nowMs();
-      while (started.length > 0 && started[0]! <= now - WINDOW_MS) started.shift();
+      expire(now);
       if (started.length < opts.maxRequestsPerMinute) {
         started.push(now);
         return;
@@ -68,6 +77,21 @@ export function createRequestBudget(opts: BudgetOptions, deps: BudgetDeps): Requ
       }
     },
     lastUsage: () => usage,
+    budget() {
+      const now = deps.nowMs();
+      expire(now);
+      const limit = opts.maxRequestsPerMinute;
+      const minuteLeft = Math.max(0, limit - started.length);
+      const dailyShare = usage
+        ? Math.max(0, usage.limit - opts.reserveApiCalls - usage.used) / Math.max(1, usage.limit - opts.reserveApiCalls)
+        : 1;
+      return {
+        remaining: Math.min(minuteLeft, Math.floor(limit * dailyShare)),
+        limit,
+        nextCallInMs: minuteLeft > 0 ? 0 : Math.max(0, started[0]! + WINDOW_MS - now),
+        callIntervalMs: WINDOW_MS / limit,
+      };
+    },
   };
 }
 

@@ -104,13 +104,17 @@ export const envSchema = z.object({
   /** Most owners written in one CRM call (HubSpot takes 100, Salesforce 200). */
   WRITE_BATCH_MAX: int(100),
   /**
-   * How long a short routing batch waits to fill. Unset: 20 on Postgres (at 1,000 leads/s it
-   * cut the database's CPU by ~40% for ~10 ms more to owner); 50 on the embedded PGlite, where
-   * every statement costs the one thread that also answers requests.
+   * The most a short routing batch waits to fill, in ms. Unset: no cap. Routing batches wait only
+   * when it pays: to share one transaction (20 ms on Postgres, 50 on the embedded PGlite) when
+   * leads arrive fast enough to fill that, and as long as the CRM's remaining API allowance asks
+   * before the batch's record read (docs/architecture.md "Adaptive batching"). 0: never wait.
    */
   ROUTE_LINGER_MS: z.coerce.number().int().nonnegative().optional(),
-  /** How long a short owner-write batch waits to fill; raise it where API calls are scarce (Salesforce daily limits). */
-  WRITE_LINGER_MS: int(0),
+  /**
+   * The most a short owner-write batch waits to fill, in ms. Unset: no cap; a batch goes at once
+   * while the CRM's API allowance is plentiful and waits as it runs down (full batches at the limit).
+   */
+  WRITE_LINGER_MS: z.coerce.number().int().nonnegative().optional(),
   /**
    * Tries per queue job when its handler throws as a whole (a database error), including the first.
    * Not a give-up point for a lead: after it the row's own schedule in Postgres takes over (docs/failures.md).

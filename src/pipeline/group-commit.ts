@@ -1,6 +1,7 @@
 // Group commit: items that arrive while a batch is being handled wait and go together in the
 // next one. Idle, an item goes on the next turn of the event loop (setImmediate: no timer, so
-// no added latency beyond what is already queued), with whatever else arrived in that turn;
+// no added latency beyond what is already queued), with whatever else arrived in that turn,
+// unless `lingerMs` asks a short batch to wait (batch-wait.ts decides that per batch);
 // busy, one statement, one transaction or one CRM call serves many. Each item still gets its
 // own outcome. The turn also lets pending I/O (HTTP requests) in between batches: on PGlite,
 // where a query runs on this thread, back-to-back routing and write-back batches would
@@ -27,7 +28,11 @@ export function createBatcher<T, R>(
   opts: {
     maxBatch: number;
     maxConcurrent: number;
-    /** Wait this long for a short batch to fill (Kafka's linger.ms); 0: never. */ lingerMs?: number;
+    /**
+     * Wait this long for a short batch to fill (Kafka's linger.ms); 0: never. A function is asked
+     * each time a short batch could go, with how many items wait (an adaptive linger).
+     */
+    lingerMs?: number | ((waiting: number) => number);
   },
 ): GroupCommit<T, R> {
   const waiting: Waiting<T, R>[] = [];
@@ -57,11 +62,14 @@ export function createBatcher<T, R>(
       clearTimeout(lingering);
       lingering = undefined;
     } else if (opts.lingerMs && waiting.length > 0 && waiting.length < opts.maxBatch && active < opts.maxConcurrent) {
-      lingering = setTimeout(() => {
-        lingering = undefined;
-        dispatch();
-      }, opts.lingerMs);
-      return;
+      const ms = typeof opts.lingerMs === 'function' ? opts.lingerMs(waiting.length) : opts.lingerMs;
+      if (ms > 0) {
+        lingering = setTimeout(() => {
+          lingering = undefined;
+          dispatch();
+        }, ms);
+        return;
+      }
     }
     if (scheduled || active >= opts.maxConcurrent || waiting.length === 0) return;
     scheduled = true;
@@ -95,7 +103,7 @@ export function createBatcher<T, R>(
 /** Jobs by id whose handler answers an outcome per id (route and write-back batches). */
 export function createGroupCommit(
   handle: (ids: string[]) => Promise<Map<string, Error | undefined>>,
-  opts: { maxBatch: number; maxConcurrent: number; lingerMs?: number },
+  opts: { maxBatch: number; maxConcurrent: number; lingerMs?: number | ((waiting: number) => number) },
 ): GroupCommit<string, void> {
   return createBatcher<string, void>(async (ids) => {
     const outcome = await handle(ids);

@@ -12,6 +12,7 @@ import { settleFailures } from './durability.js';
 import { routeJob, slaTimerJob, writebackJob } from './jobs.js';
 import { leftToSweeper, type DeliverWrites } from './hand-over.js';
 import { fireSlaTimer } from './sla-timers.js';
+import { batchWaitMs, createArrivalRate } from './batch-wait.js';
 import { createGroupCommit, type BatchOutcome } from './group-commit.js';
 import { failureOf } from './retry-schedule.js';
 import { routeBatch } from './route-batch.js';
@@ -23,10 +24,12 @@ export interface BatchLimits {
   writeBatch: number;
   /** Write batches in flight at once per process (CRM calls overlap). */
   concurrentBatches: number;
-  /** How long a short write batch waits to fill before the CRM call (fewer API calls, more latency). */
-  writeLingerMs: number;
-  /** How long a short routing batch waits to fill (fewer transactions, more latency). */
-  routeLingerMs: number;
+  /** Most a short write batch waits to fill (batch-wait.ts decides from the CRM's budget); unset: no cap. */
+  writeLingerMs?: number;
+  /** Most a short routing batch waits to fill; unset: no cap. */
+  routeLingerMs?: number;
+  /** How long a routing batch gathers for one transaction when leads arrive fast enough to fill it. */
+  routeGatherMs: number;
 }
 
 /** The job handlers, and drain(): resolves when the owner writes handed over without a job are done. */
@@ -34,10 +37,15 @@ export function jobHandlers(
   deps: PipelineDeps,
   limits: BatchLimits,
 ): { handlers: Record<JobName, JobHandler>; drain(): Promise<void> } {
+  // Both batchers wait only as long as the CRMs' remaining allowance asks (batch-wait.ts): the
+  // writer for its owner writes, the router for its record reads (HubSpot creation webhooks carry
+  // no properties, so each routing batch reads its records first).
+  const budgets = () => Object.values(deps.connectors).flatMap((c) => (c?.callBudget ? [c.callBudget()] : []));
   const writer = createGroupCommit((ids) => writeBackBatch(deps, ids), {
     maxBatch: limits.writeBatch,
     maxConcurrent: limits.concurrentBatches,
-    lingerMs: limits.writeLingerMs,
+    lingerMs: (waiting) =>
+      batchWaitMs({ waiting, maxBatch: limits.writeBatch, budgets: budgets(), capMs: limits.writeLingerMs }),
   });
   // The happy path writes owners from the worker that routed them, with no queue hop (no job
   // to add, fetch and finish per lead). A failed try schedules the row's next one in Postgres
@@ -56,15 +64,27 @@ export function jobHandlers(
   // One routing batch at a time per process: routing transactions queue on the same locks
   // anyway, and a second one only splits what would have been one bigger batch. An event that
   // failed gets its next try scheduled on its row; the job succeeds.
+  const routeArrivals = createArrivalRate(() => deps.now().getTime());
   const router = createGroupCommit(async (ids) => settleRouting(deps, await routeBatch(deps, ids, deliver)), {
     maxBatch: limits.routeBatch,
     maxConcurrent: 1,
-    lingerMs: limits.routeLingerMs,
+    lingerMs: (waiting) =>
+      batchWaitMs({
+        waiting,
+        maxBatch: limits.routeBatch,
+        budgets: budgets(),
+        arrivalsPerS: routeArrivals.perS(),
+        gatherMs: limits.routeGatherMs,
+        capMs: limits.routeLingerMs,
+      }),
   });
 
   return {
     handlers: {
-      route: (payload) => router.submit(routeJob.parse(payload).eventId),
+      route: (payload) => {
+        routeArrivals.arrived();
+        return router.submit(routeJob.parse(payload).eventId);
+      },
       writeback: (payload) => writer.submit(writebackJob.parse(payload).outboxId),
       sla: async (payload) => {
         await fireSlaTimer(deps, slaTimerJob.parse(payload).slaTimerId);

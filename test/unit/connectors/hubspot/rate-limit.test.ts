@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { TokenBucket } from '../../../../connectors/hubspot/rate-limit.js';
-import { fakeClock } from './support.js';
+import { fakeClock, t0 } from './support.js';
 
 describe('TokenBucket (per-portal rate limit, injected clock)', () => {
   it('with burst = requests, lets a full window through at once, then each token returns one window after it was spent', async () => {
@@ -27,18 +27,33 @@ describe('TokenBucket (per-portal rate limit, injected clock)', () => {
     expect(clock.now() - times[0]!).toBeLessThanOrEqual(53_500);
   });
 
-  it('after a small burst, paces requests one per window/requests instead of spending the window at once', async () => {
+  it('after a burst of half the window, paces requests one per window/requests instead of spending the window at once', async () => {
     const clock = fakeClock();
     const bucket = new TokenBucket({ requests: 190, windowMs: 10_000, clock });
     const times: number[] = [];
-    for (let i = 0; i < 60; i++) {
+    for (let i = 0; i < 135; i++) {
       await bucket.acquire();
       times.push(clock.now());
     }
-    // The first 19 (a tenth) go at once; from then on at least 10_000 / 190 ms apart.
-    expect(times.slice(0, 19).every((t) => t === times[0])).toBe(true);
-    for (let i = 20; i < times.length; i++) expect(times[i]! - times[i - 1]!).toBeGreaterThanOrEqual(10_000 / 190);
-    expect(times[59]! - times[0]!).toBeLessThan(41 * 54);
+    // The first 95 (half) go at once; from then on at least 10_000 / 190 ms apart.
+    expect(times.slice(0, 95).every((t) => t === times[0])).toBe(true);
+    for (let i = 96; i < times.length; i++) expect(times[i]! - times[i - 1]!).toBeGreaterThanOrEqual(10_000 / 190);
+    expect(times[134]! - times[0]!).toBeLessThan(41 * 54);
+  });
+
+  it('budget(): plenty at first; then how long the next call waits for pacing, a full window or a pause', async () => {
+    const clock = fakeClock();
+    const bucket = new TokenBucket({ requests: 10, windowMs: 1_000, clock, burst: 5 });
+    expect(bucket.budget()).toEqual({ remaining: 10, limit: 10, nextCallInMs: 0, callIntervalMs: 100 });
+    for (let i = 0; i < 5; i++) await bucket.acquire();
+    // Past the burst: the next call is paced one interval after the last.
+    expect(bucket.budget()).toMatchObject({ remaining: 5, nextCallInMs: 100 });
+    for (let i = 0; i < 5; i++) await bucket.acquire();
+    // Window full: the oldest token returns one window after it was spent.
+    expect(bucket.budget()).toMatchObject({ remaining: 0, nextCallInMs: 1_000 - (clock.now() - t0) });
+    clock.advance(1_000);
+    bucket.pauseFor(300);
+    expect(bucket.budget()).toMatchObject({ nextCallInMs: 300 });
   });
 
   it('serves concurrent callers in arrival order', async () => {

@@ -1,0 +1,70 @@
+// How long a short batch waits before its CRM call, decided per call from what the CRM's
+// allowance has left (no knob to tune by hand):
+// - plenty left (at least half the window): send now; a single lead must not wait for company;
+// - tight: wait up to one call interval, longer as the window runs down, so the batch fills to
+//   what the remaining rate allows;
+// - none left (the next call would wait for a token anyway): wait exactly that long, so the batch
+//   that goes is everything that arrived meanwhile; under a burst, full batches.
+// Routing batches may also gather for a few ms to share one transaction (ROUTE gather), but only
+// when arrivals come fast enough for the wait to gather anything. WRITE_LINGER_MS and
+// ROUTE_LINGER_MS, when set, cap the wait. Pure: the caller reads the budgets and the clock.
+import type { CallBudget } from '../connector.js';
+
+/** At or above this share of the window left, calls are plentiful: a batch goes at once. */
+export const plentyShare = 0.5;
+
+export interface BatchWaitInput {
+  /** Items waiting for the next batch. */
+  waiting: number;
+  maxBatch: number;
+  /** The API budgets of the CRMs the batch may call; the tightest decides. Empty: no CRM limit. */
+  budgets: CallBudget[];
+  /** Items that arrived per second lately. */
+  arrivalsPerS?: number;
+  /** A wait worth its latency for its own sake (one database transaction for many), when arrivals fill it. */
+  gatherMs?: number;
+  /** Never wait longer than this (WRITE_LINGER_MS / ROUTE_LINGER_MS); unset: no cap. */
+  capMs?: number;
+}
+
+export function batchWaitMs(input: BatchWaitInput): number {
+  if (input.waiting >= input.maxBatch) return 0;
+  let wait = 0;
+  for (const b of input.budgets) wait = Math.max(wait, budgetWaitMs(b));
+  if (input.gatherMs && ((input.arrivalsPerS ?? 0) * input.gatherMs) / 1000 >= 1) wait = Math.max(wait, input.gatherMs);
+  return input.capMs === undefined ? wait : Math.min(wait, input.capMs);
+}
+
+/** The wait one CRM's allowance asks for (see the top of this file). */
+export function budgetWaitMs(b: CallBudget): number {
+  if (b.nextCallInMs > 0) return b.nextCallInMs;
+  const share = b.limit > 0 ? b.remaining / b.limit : 0;
+  if (share >= plentyShare) return 0;
+  return Math.round(b.callIntervalMs * (1 - share / plentyShare));
+}
+
+/** Arrivals per second over about the last second (two one-second buckets, the older one fading out). */
+export function createArrivalRate(nowMs: () => number): { arrived(): void; perS(): number } {
+  let bucketStart = nowMs();
+  let current = 0;
+  let previous = 0;
+  const roll = () => {
+    const now = nowMs();
+    const elapsed = now - bucketStart;
+    if (elapsed < 1000) return elapsed;
+    previous = elapsed < 2000 ? current : 0;
+    current = 0;
+    bucketStart = now - (elapsed % 1000);
+    return elapsed % 1000;
+  };
+  return {
+    arrived() {
+      roll();
+      current++;
+    },
+    perS() {
+      const into = roll();
+      return current + previous * (1 - into / 1000);
+    },
+  };
+}

@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import type { CallBudget } from '../../../src/connector.js';
+import { batchWaitMs, budgetWaitMs, createArrivalRate } from '../../../src/pipeline/batch-wait.js';
+
+// HubSpot's private-app window: 190 calls per rolling 10 s, one call per ~52.6 ms sustained.
+const hubspot = (remaining: number, nextCallInMs = 0): CallBudget => ({
+  remaining,
+  limit: 190,
+  nextCallInMs,
+  callIntervalMs: 10_000 / 190,
+});
+
+describe('batchWaitMs (adaptive CRM batching)', () => {
+  it('budget plenty: a single lead goes at once', () => {
+    expect(batchWaitMs({ waiting: 1, maxBatch: 100, budgets: [hubspot(190)] })).toBe(0);
+    expect(batchWaitMs({ waiting: 1, maxBatch: 100, budgets: [hubspot(95)] })).toBe(0);
+  });
+
+  it('budget tight: the batch fills for longer as the window runs down, never past one call interval', () => {
+    const waits = [90, 60, 30, 1].map((left) => batchWaitMs({ waiting: 1, maxBatch: 100, budgets: [hubspot(left)] }));
+    expect(waits[0]).toBeGreaterThan(0);
+    for (let i = 1; i < waits.length; i++) expect(waits[i]).toBeGreaterThan(waits[i - 1]!);
+    expect(waits[3]).toBeLessThanOrEqual(Math.ceil(10_000 / 190));
+  });
+
+  it('at the ceiling: waits as long as the call would wait for its token anyway, so the batch goes full', () => {
+    expect(batchWaitMs({ waiting: 7, maxBatch: 100, budgets: [hubspot(0, 480)] })).toBe(480);
+    // ...and a batch that is already full goes now.
+    expect(batchWaitMs({ waiting: 100, maxBatch: 100, budgets: [hubspot(0, 480)] })).toBe(0);
+  });
+
+  it('the tightest CRM decides; no CRM limit means no wait', () => {
+    const salesforce: CallBudget = { remaining: 600, limit: 600, nextCallInMs: 0, callIntervalMs: 100 };
+    expect(batchWaitMs({ waiting: 1, maxBatch: 100, budgets: [salesforce, hubspot(0, 40)] })).toBe(40);
+    expect(batchWaitMs({ waiting: 1, maxBatch: 100, budgets: [] })).toBe(0);
+  });
+
+  it('WRITE_LINGER_MS / ROUTE_LINGER_MS cap the wait; 0 turns it off', () => {
+    expect(batchWaitMs({ waiting: 1, maxBatch: 100, budgets: [hubspot(0, 480)], capMs: 100 })).toBe(100);
+    expect(batchWaitMs({ waiting: 1, maxBatch: 100, budgets: [hubspot(0, 480)], capMs: 0 })).toBe(0);
+  });
+
+  it('gathers for one transaction only when arrivals would fill the gather window', () => {
+    const at = (arrivalsPerS: number) =>
+      batchWaitMs({ waiting: 1, maxBatch: 50, budgets: [], arrivalsPerS, gatherMs: 20 });
+    expect(at(10)).toBe(0); // one lead per 100 ms: waiting 20 ms gathers nothing
+    expect(at(1000)).toBe(20);
+  });
+
+  it('tight means linear from nothing at half the window left to one call interval at none', () => {
+    expect(budgetWaitMs({ remaining: 60, limit: 600, nextCallInMs: 0, callIntervalMs: 100 })).toBe(80);
+  });
+});
+
+describe('createArrivalRate', () => {
+  it('counts arrivals over about the last second', () => {
+    let t = 0;
+    const rate = createArrivalRate(() => t);
+    for (let i = 0; i < 100; i++) {
+      rate.arrived();
+      t += 10;
+    }
+    expect(rate.perS()).toBeGreaterThanOrEqual(90);
+    t += 5_000;
+    expect(rate.perS()).toBe(0);
+  });
+});
