@@ -1,4 +1,4 @@
-// npm run bench:hubspot [-- --rate 200 --seconds 10 --burst-rate 1200 --burst-seconds 20]
+// npm run bench:hubspot [-- --rate 200 --seconds 10 --burst-rate 1200 --burst-seconds 20 --rtt-ms 0 --jitter-ms 0]
 // Signed contact.creation webhooks against the real CLI processes (`serve` + one `worker` on
 // DATABASE_URL / REDIS_URL), with HUBSPOT_CONFIG pointing at a stand-in HubSpot started here and
 // limited like a private app: 190 requests per rolling 10 s. Every lead costs a batch READ of the
@@ -23,6 +23,9 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '10' },
     'burst-rate': { type: 'string', default: '1200' },
     'burst-seconds': { type: 'string', default: '20' },
+    // A real portal's round trip per API call: --rtt-ms 80 --jitter-ms 220 answers in 80-300 ms.
+    'rtt-ms': { type: 'string', default: '0' },
+    'jitter-ms': { type: 'string', default: '0' },
   },
 });
 const rate = Number(values.rate);
@@ -54,6 +57,7 @@ async function main() {
 
   const standIn = await startHubSpotStandIn({
     rateLimit: limit,
+    latency: { rttMs: Number(values['rtt-ms']), jitterMs: Number(values['jitter-ms']) },
     records: {
       contacts: Object.fromEntries(
         ids.map((id) => [
@@ -98,7 +102,7 @@ async function main() {
     }),
     ROUTE_BATCH_MAX: String(routeBatchMax),
     WRITE_BATCH_MAX: String(writeBatchMax),
-    WRITE_LINGER_MS: String(values['linger-ms'] ?? 0),
+    ...(values['linger-ms'] !== undefined && { WRITE_LINGER_MS: values['linger-ms'] }),
     WORKER_PORT: '0',
     SWEEP_AFTER_MS: '60000',
   };
@@ -220,6 +224,8 @@ async function main() {
     JSON.stringify({
       bench: 'hubspot',
       mode: 'serve + 1 worker, postgres + redis; stand-in HubSpot 190 req / 10 s',
+      rtt_ms: Number(values['rtt-ms']),
+      jitter_ms: Number(values['jitter-ms']),
       owners_per_s: Math.round(steadyOwners / ((steadyToMs - steadyFromMs) / 1000)),
       ceiling_per_s: ceilingPerS,
       ceiling_note: `${limit.requests} req / ${limit.windowMs / 1000} s = 19 req/s; per ${writeBatchMax} owners 1 batch update + ${writeBatchMax / routeBatchMax} batch read (ROUTE_BATCH_MAX=${routeBatchMax}) = ${1 + writeBatchMax / routeBatchMax} requests`,

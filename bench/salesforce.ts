@@ -1,4 +1,4 @@
-// npm run bench:salesforce [-- --messages 20] [--concurrency 4] [--latency-ms 0] [--partial] [--linger-ms 0]
+// npm run bench:salesforce [-- --messages 20] [--concurrency 4] [--latency-ms 0] [--jitter-ms 0] [--partial] [--linger-ms N]
 // Salesforce outbound messages of 100 notifications each against the real CLI processes (`serve`
 // + 1 `worker` on DATABASE_URL/REDIS_URL, a fresh database per run), with the Salesforce REST
 // stand-in running in this process as the org. Measures, at the stand-in:
@@ -6,12 +6,11 @@
 // - api_calls_per_1000: REST calls (reads + writes) per 1,000 leads;
 // - owner_set_p50/p99_ms: message sent -> that record's OwnerId set;
 // - lost (acked, never set) and duplicated (set more than once).
-// --latency-ms N delays every REST answer by N ms (a real org's round trip).
+// --latency-ms N delays every REST answer by N ms (a real org's round trip), --jitter-ms J by up to J more.
 // --partial sends only some mapped fields per notification (as a typical outbound message
 // selection), so the worker must read the records; by default every mapped field is carried.
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { startSalesforceInstance } from '../test/support/salesforce-instance.js';
 import { startSalesforceStandin, type RecordedWrite } from '../test/support/salesforce-standin.js';
 import {
   aLeadRecord,
@@ -34,6 +33,7 @@ const { values } = parseArgs({
     concurrency: { type: 'string', default: '4' },
     partial: { type: 'boolean', default: false },
     'latency-ms': { type: 'string', default: '0' },
+    'jitter-ms': { type: 'string', default: '0' },
   },
 });
 const messages = Number(values.messages);
@@ -47,7 +47,10 @@ async function main() {
     throw new Error('set DATABASE_URL and REDIS_URL (`. .ci/services.sh`)');
   const total = (WARMUP + messages) * PER_MESSAGE;
   const records = Array.from({ length: total }, (_, i) => aLeadRecord(i, 'B'));
-  const rest = await startSalesforceStandin(standinOrg(records));
+  const rest = await startSalesforceStandin({
+    ...standinOrg(records),
+    latency: { rttMs: latencyMs, jitterMs: Number(values['jitter-ms']) },
+  });
   // The stand-in records writes in an array; stamping each push gives the owner-set time per record.
   const setAt = new Map<string, number>();
   const push = rest.writes.push.bind(rest.writes);
@@ -57,8 +60,6 @@ async function main() {
     return push(...ws);
   };
 
-  // --latency-ms puts a delaying proxy in front: a real org answers in 100s of ms, not 1 ms.
-  const org = latencyMs > 0 ? await startSalesforceInstance({ restUrl: rest.url, restDelayMs: latencyMs }) : undefined;
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const env: Record<string, string> = {
@@ -70,11 +71,11 @@ async function main() {
     REDIS_URL: process.env.REDIS_URL,
     QUEUE_PREFIX: `lr-bench-sf-${Date.now()}`,
     CONFIG_FILE: `${root}fixtures/config/salesforce-e2e.yaml`,
-    SALESFORCE_CONFIG: standinSalesforceConfig(org?.url ?? rest.url),
+    SALESFORCE_CONFIG: standinSalesforceConfig(rest.url),
     // Salesforce collections take 200 records a call; jobs must be pulled in parallel to meet in one batch.
     WRITE_BATCH_MAX: '200',
     ROUTE_BATCH_MAX: '200',
-    WRITE_LINGER_MS: String(values['linger-ms'] ?? 0),
+    ...(values['linger-ms'] !== undefined && { WRITE_LINGER_MS: values['linger-ms'] }),
   };
   const migrate = startCli(['migrate'], env);
   if ((await migrate.exited) !== 0) throw new Error(`migrate failed:\n${migrate.output()}`);
@@ -143,6 +144,7 @@ async function main() {
         carried_fields: values.partial ? 'some (records read over REST)' : 'all mapped fields (no read)',
         write_batch_max: 200,
         rest_latency_ms: latencyMs,
+        rest_jitter_ms: Number(values['jitter-ms']),
         owners_per_s: Math.round(written.length / ((last - start) / 1000)),
         api_calls_per_1000: Math.round(((reads + writes) / measured.length) * 1000 * 10) / 10,
         reads,
@@ -156,7 +158,6 @@ async function main() {
   } finally {
     for (const p of procs) p.child.kill('SIGTERM');
     await Promise.all(procs.map((p) => p.exited));
-    await org?.close();
     await rest.close();
   }
 }

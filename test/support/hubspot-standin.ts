@@ -23,6 +23,7 @@ import { createHmac } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createFaults, type Fault, type FaultInjector } from './standin-faults.js';
+import { withLatency, type Latency } from './standin-latency.js';
 
 export type { Fault, FaultInjector } from './standin-faults.js';
 
@@ -51,6 +52,8 @@ export interface StandInOptions {
   properties?: Record<string, Array<{ name: string; label: string; type: string; fieldType: string }>>;
   /** Epoch ms for the rate-limit window; share a fake clock with the connector under test. */
   now?: () => number;
+  /** A real portal's round trip on every API call (not the token endpoint); default none. */
+  latency?: Latency;
 }
 
 export interface RecordedWrite {
@@ -194,7 +197,8 @@ export async function startHubSpotStandIn(opts: StandInOptions = {}): Promise<Hu
   const expired = new Set<string>();
   let refreshRevoked = false;
 
-  const server = createServer((req, res) => {
+  const server = createServer(withLatency(handleRequest, opts.latency, (req) => (req.url ?? '').startsWith('/oauth/')));
+  function handleRequest(req: IncomingMessage, res: ServerResponse): void {
     void readBody(req).then((raw) => {
       const url = new URL(req.url ?? '/', 'http://standin');
       const answer = (status: number, body: unknown, headers: Record<string, string> = {}) => {
@@ -271,7 +275,7 @@ export async function startHubSpotStandIn(opts: StandInOptions = {}): Promise<Hu
       }
       route(req.method ?? 'GET', url, raw, answer);
     });
-  });
+  }
 
   function route(method: string, url: URL, raw: string, answer: (status: number, body: unknown) => void): void {
     const batch = /^\/crm\/v3\/objects\/([^/]+)\/batch\/(read|update)$/.exec(url.pathname);

@@ -1,8 +1,8 @@
 // One Salesforce "instance URL" in front of the two stand-ins: jsforce derives both the REST base
 // (<instanceUrl>/services/data) and the CometD endpoint (<instanceUrl>/cometd/<version>) from one
 // instanceUrl, while the REST and Bayeux stand-ins are separate servers. This plain HTTP proxy
-// sends /cometd/* to the Bayeux stand-in and everything else to the REST stand-in, optionally
-// with a REST round-trip delay (the bench uses it to model a real org's latency).
+// sends /cometd/* to the Bayeux stand-in and everything else to the REST stand-in (a REST round
+// trip is the REST stand-in's own `latency` option).
 import { createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -11,22 +11,16 @@ export interface SalesforceInstance {
   close(): Promise<void>;
 }
 
-/** `restDelayMs` holds each REST answer back, like a real org's round trip (CometD is not delayed). */
 export async function startSalesforceInstance(targets: {
   restUrl: string;
   cometdUrl?: string;
-  restDelayMs?: number;
 }): Promise<SalesforceInstance> {
   const server = createServer((req, res) => {
     const cometd = targets.cometdUrl !== undefined && req.url?.startsWith('/cometd/');
     const target = new URL(req.url ?? '/', cometd ? targets.cometdUrl : targets.restUrl);
     const upstream = request(target, { method: req.method, headers: { ...req.headers, host: target.host } }, (up) => {
-      const answer = () => {
-        res.writeHead(up.statusCode ?? 502, up.headers);
-        up.pipe(res);
-      };
-      if (!cometd && targets.restDelayMs) setTimeout(answer, targets.restDelayMs);
-      else answer();
+      res.writeHead(up.statusCode ?? 502, up.headers);
+      up.pipe(res);
     });
     upstream.on('error', () => {
       if (!res.headersSent) res.writeHead(502);

@@ -21,6 +21,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createFaults, type Fault, type FaultInjector } from './standin-faults.js';
+import { withLatency, type Latency } from './standin-latency.js';
 
 export type { Fault, FaultInjector } from './standin-faults.js';
 
@@ -140,6 +141,8 @@ export interface StandinOptions {
   fields?: Record<string, string[]>;
   /** How a write naming an unknown field is refused: per record (default) or the whole request (400). */
   unknownFieldMode?: 'record' | 'request';
+  /** A real org's round trip on every REST call (not the token endpoint); default none. */
+  latency?: Latency;
 }
 
 export interface RecordedWrite {
@@ -279,11 +282,17 @@ export async function startSalesforceStandin(opts: StandinOptions = {}): Promise
     return send(res, 404, [{ message: 'The requested resource does not exist', errorCode: 'NOT_FOUND' }]);
   };
 
-  const server = createServer((req, res) => {
-    handle(req, res).catch((err: unknown) =>
-      send(res, 500, [{ message: String(err), errorCode: 'UNKNOWN_EXCEPTION' }]),
-    );
-  });
+  const server = createServer(
+    withLatency(
+      (req, res) => {
+        handle(req, res).catch((err: unknown) =>
+          send(res, 500, [{ message: String(err), errorCode: 'UNKNOWN_EXCEPTION' }]),
+        );
+      },
+      opts.latency,
+      (req) => (req.url ?? '').includes('/oauth2/'),
+    ),
+  );
   await new Promise<void>((resolve) => server.listen(opts.port ?? 0, '127.0.0.1', resolve));
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
