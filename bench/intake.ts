@@ -36,6 +36,7 @@ async function main() {
     SWEEP_AFTER_MS: '30000',
   };
   let databaseUrl: string | undefined;
+  let databaseName = '';
   let dropDatabase = async () => {};
   if (values['route-linger-ms']) env.ROUTE_LINGER_MS = values['route-linger-ms'];
   if (embedded) env = { ...env, DATA_DIR: dataDir };
@@ -44,6 +45,7 @@ async function main() {
       throw new Error('set DATABASE_URL and REDIS_URL (`. .ci/services.sh`), or pass --embedded');
     const fresh = await freshDatabase(process.env.DATABASE_URL, 'intake');
     databaseUrl = fresh.url;
+    databaseName = new URL(fresh.url).pathname.slice(1);
     dropDatabase = fresh.drop;
     env = {
       ...env,
@@ -77,7 +79,11 @@ async function main() {
   const cpu = cpuMeter({
     serve: (pid) => pid === servePid,
     worker: (pid) => workerPids.includes(pid),
-    postgres: (_, cmd) => cmd.startsWith('postgres'),
+    // Our database's backends, and the server's own writers (they write our WAL and pages too).
+    postgres: (_, cmd) =>
+      cmd.startsWith('postgres') &&
+      ((databaseName !== '' && cmd.includes(` ${databaseName} `)) ||
+        /^postgres: (walwriter|checkpointer|background writer)/.test(cmd)),
     redis: (_, cmd) => cmd.startsWith('redis-server'),
     load_generator: (pid) => pid === process.pid,
   });
@@ -100,6 +106,8 @@ async function main() {
     await new Promise((r) => setTimeout(r, 250));
   }
   if (embedded) await new Promise((r) => setTimeout(r, 3000));
+  // CPU per lead counts the whole pipeline's work for the run's leads: up to the last owner written.
+  const cpuUntilDrained = cpu();
   for (const p of procs) p.child.kill('SIGTERM');
   await Promise.all(procs.map((p) => p.exited));
   let s = embedded ? undefined : await withPostgres(intakeToWritebackMs);
@@ -127,6 +135,16 @@ async function main() {
       ...ackFigures(result, percentile),
       // CPU seconds per process during the measured run; the machine has 2 cores (2 x seconds).
       cpu_s: cpuSeconds,
+      // Every process of the pipeline (serve, workers, our Postgres backends and its writers,
+      // Redis) per lead of the measured run, until its last owner was written. Redis is shared
+      // with anything else using it: on a quiet machine that is only us.
+      cpu_ms_per_lead:
+        Math.round(
+          ((['serve', 'worker', 'postgres', 'redis'] as const).reduce((a, g) => a + (cpuUntilDrained[g] ?? 0), 0) *
+            1000 *
+            1000) /
+            Math.max(1, acked),
+        ) / 1000,
       cpu_share_of_2_cores:
         Math.round((Object.values(cpuSeconds).reduce((a, b) => a + b, 0) / (2 * seconds)) * 100) / 100,
       e2e_p50_ms: percentile(lat, 50),

@@ -25,9 +25,12 @@ import { rotationCursors, routingCounters } from './schema.js';
 export async function lockForRouting(
   tx: Tx,
   keys: { eventIds: string[]; pools: string[]; counters: string[] },
+  /** Called once the locks are held (lock wait and hold metrics). */
+  onLocked?: () => void,
 ): Promise<{ routable: Set<string>; state: RoutingState }> {
   const pools = [...new Set(keys.pools)].sort();
   const routable = await lockRows(tx, keys.eventIds, pools);
+  onLocked?.();
   const state = await readLockedState(tx, pools, keys.counters);
   // Away/back set through the API, overlaid on the config by decide (routing/rep-status.ts).
   state.availability = await readRepAvailability(tx);

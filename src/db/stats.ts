@@ -13,6 +13,12 @@ export async function intakeToWritebackMs(db: DbOrTx): Promise<{ acked: number; 
   return { acked: list.length, done: latenciesMs.length, latenciesMs };
 }
 
+/** Leads decided (an assignment row per routed event), counted: what bench:scale polls. */
+export async function routedCount(db: DbOrTx): Promise<number> {
+  const [row] = rowsOf<{ n: string | number }>(await db.execute(sql`select count(*) as n from assignments`));
+  return Number(row!.n);
+}
+
 /** Events stored and owner writes done, counted (cheap enough to poll while a bench drains). */
 export async function intakeProgress(db: DbOrTx): Promise<{ acked: number; done: number }> {
   const [row] = rowsOf<{ acked: string | number; done: string | number }>(

@@ -26,6 +26,9 @@ export interface MetricSources {
   configVersion?: () => Promise<number>;
 }
 
+/** 0.25 ms to 4 s, doubling: a lock held for a batch is ms, a queue behind it can be seconds. */
+const lockBuckets = Array.from({ length: 15 }, (_, i) => 0.00025 * 2 ** i);
+
 export function createMetrics(build?: BuildInfo) {
   const registry = new Registry();
   const sources: MetricSources = {};
@@ -71,6 +74,20 @@ export function createMetrics(build?: BuildInfo) {
       help: 'Job handler time',
       labelNames: ['queue'] as const,
       buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5],
+      registers: [registry],
+    }),
+    // Routing transactions serialise on their lock rows (routing-lock.ts): how long each waited for
+    // them and held them bounds routed leads/s per lock (docs/scaling.md).
+    routingLockWait: new Histogram({
+      name: 'routing_lock_wait_seconds',
+      help: 'Per routing transaction: from its lock statement sent to the locks held (one round trip plus the wait behind other holders)',
+      buckets: lockBuckets,
+      registers: [registry],
+    }),
+    routingLockHold: new Histogram({
+      name: 'routing_lock_hold_seconds',
+      help: 'Per routing transaction: from the locks held to the commit (reading state, deciding, writing the batch)',
+      buckets: lockBuckets,
       registers: [registry],
     }),
     leadsRouted: new Counter({

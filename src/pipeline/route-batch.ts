@@ -22,6 +22,7 @@ import { handOverWrites, type DeliverWrites } from './hand-over.js';
 import { leadLogger } from './lead-log.js';
 import { loadRecords } from './load-records.js';
 import { routingLockKey as globalLockKey } from './routing-lock.js';
+import { routingLockTimer } from './lock-timing.js';
 import { claimFromFieldChanges, scheduleSlaTimers } from './sla-timers.js';
 import { closedOnCreation, skippedAsClosed } from './skip-closed.js';
 import { syncOwnershipBatch } from './sync-ownership.js';
@@ -111,13 +112,14 @@ export async function routeBatch(
   // before the routing transaction takes the one connection (a turn of the loop on Postgres).
   await new Promise((resolve) => setImmediate(resolve));
   const now = deps.now();
+  const lockTiming = routingLockTimer(deps.metrics);
   const decided = await deps.db.transaction(async (tx) => {
     const keys = stateKeys(doc.routing, now);
-    const { routable: open, state } = await lockForRouting(tx, {
-      eventIds: routable.map((r) => r.ev.id),
-      pools: [globalLockKey, ...keys.pools],
-      counters: keys.counters,
-    });
+    const { routable: open, state } = await lockForRouting(
+      tx,
+      { eventIds: routable.map((r) => r.ev.id), pools: [globalLockKey, ...keys.pools], counters: keys.counters },
+      lockTiming.locked,
+    );
     const todo = routable.filter((r) => open.has(r.ev.id));
     if (todo.length === 0)
       return { results: [], outboxIds: [] as string[], timers: [] as ArmedTimer[], leadIds: new Map<string, string>() };
@@ -133,6 +135,7 @@ export async function routeBatch(
     const written = await writeRoutingBatch(tx, plan.writes, now);
     return { results: plan.decided, ...written };
   });
+  lockTiming.released();
   await scheduleSlaTimers(deps, decided.timers);
 
   await handOverWrites(deps, decided.outboxIds, { via: deliver });
