@@ -13,7 +13,7 @@ export function routingLockTimer(metrics: Pick<Metrics, 'routingLockWait' | 'rou
       lockedAt = performance.now();
       metrics.routingLockWait.observe((lockedAt - begun) / 1000);
     },
-    /** After the commit (or rollback): the locks are released. */
+    /** After the commit: the locks are released (a rolled-back transaction is not timed). */
     released(): void {
       if (lockedAt !== undefined) metrics.routingLockHold.observe((performance.now() - lockedAt) / 1000);
     },
