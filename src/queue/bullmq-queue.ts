@@ -20,10 +20,13 @@ export interface BullQueueOptions {
 export function createBullQueue(opts: BullQueueOptions): JobQueue {
   // Producer connection fails fast when Redis is down: the event is already in Postgres and the
   // sweeper re-enqueues it, so the webhook ack must not hang on Redis.
+  // Auto-pipelining: the nudges of one intake batch (one INSERT, many events) are issued in the
+  // same tick, and go to Redis as one write instead of one per job: fewer syscalls on both ends.
   const producer = new IORedis(opts.redisUrl, {
     maxRetriesPerRequest: 1,
     enableOfflineQueue: false,
     lazyConnect: false,
+    enableAutoPipelining: true,
   });
   producer.on('error', () => {});
   // Without the offline queue a command sent before the first connect fails at once, so the
