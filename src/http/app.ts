@@ -21,6 +21,7 @@ import { postLead } from './routes/post-lead.js';
 import { registerOpenApi } from './openapi.js';
 import { serializerCompiler, validatorCompiler } from './parse.js';
 import { webFormRoutes } from './routes/forms/post-web-form.js';
+import { lazyChild } from './lazy-logger.js';
 
 /** Socket and request limits (env REQUEST_TIMEOUT_MS, CONNECTION_TIMEOUT_MS, KEEP_ALIVE_TIMEOUT_MS). */
 export interface HttpTimeouts {
@@ -81,6 +82,9 @@ export function buildApp(opts: AppOptions): FastifyInstance {
     // requestId: the key the pipeline's lines carry it under too (pipeline/lead-log.ts).
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'requestId' }),
     // A caller's x-request-id is kept when it looks like one, so logs join across systems.
+    // Made on the first line written, not per request (lazy-logger.ts).
+    childLoggerFactory: (logger, bindings, opts) =>
+      lazyChild(logger as Parameters<typeof lazyChild>[0], bindings, opts),
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && requestIdPattern.test(given) ? given : randomUUID();
