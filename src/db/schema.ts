@@ -7,6 +7,7 @@ import {
   integer,
   jsonb,
   pgTable,
+  primaryKey,
   text,
   timestamp,
   uniqueIndex,
@@ -466,6 +467,63 @@ export const repAvailabilityChanges = pgTable(
   (t) => [index('rep_availability_changes_rep_idx').on(t.repId, t.changedAt)],
 );
 
+/**
+ * A bulk job (docs/bulk.md): a reroute of a slice of leads, or a CSV import. Created by the CLI,
+ * visible and cancellable through the admin API. running -> done | cancelled | failed; a cancel
+ * sets cancel_requested_at and the process running the job stops at its next chunk.
+ */
+export const bulkJobs = pgTable(
+  'bulk_jobs',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    /** reroute | import */
+    kind: text('kind').notNull(),
+    status: text('status').notNull().default('running'),
+    /** What was asked: the filter, config, options (reroute); the file and source (import). */
+    params: jsonb('params').notNull(),
+    /** Counts so far: reroute { total, moved, kept, unplaced, skipped }; import { rows, imported, duplicates, refused }. */
+    counts: jsonb('counts').notNull(),
+    /** The first refused rows or failed leads ({ line?, leadId?, reason }), capped (docs/bulk.md). */
+    errors: jsonb('errors').notNull().default(sql`'[]'::jsonb`),
+    createdBy: text('created_by').notNull(),
+    cancelRequestedAt: timestamp('cancel_requested_at', { withTimezone: true, mode: 'date' }),
+    createdAt: createdAt(),
+    /** Last progress written: a running job whose updated_at stops moving has lost its process (resume it). */
+    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    finishedAt: timestamp('finished_at', { withTimezone: true, mode: 'date' }),
+  },
+  (t) => [index('bulk_jobs_created_idx').on(t.createdAt, t.id)],
+);
+
+/**
+ * The leads of a reroute job, frozen when the job starts. An item leaves 'pending' in the same
+ * transaction that moves its lead, so a job interrupted and resumed never moves a lead twice.
+ */
+export const bulkJobItems = pgTable(
+  'bulk_job_items',
+  {
+    jobId: uuid('job_id')
+      .notNull()
+      .references(() => bulkJobs.id),
+    leadId: uuid('lead_id')
+      .notNull()
+      .references(() => leads.id),
+    /** pending -> moved | kept (same owner decided) | unplaced (nobody can take it) | skipped (closed since) */
+    status: text('status').notNull().default('pending'),
+    fromRepId: text('from_rep_id'),
+    toRepId: text('to_rep_id'),
+    /** The inbound event (source 'bulk') the new assignment and outbox row hang off. */
+    eventId: uuid('event_id').references(() => inboundEvents.id),
+    doneAt: timestamp('done_at', { withTimezone: true, mode: 'date' }),
+  },
+  (t) => [
+    primaryKey({ columns: [t.jobId, t.leadId] }),
+    index('bulk_job_items_pending_idx')
+      .on(t.jobId, t.leadId)
+      .where(sql`status = 'pending'`),
+  ],
+);
+
 export const schema = {
   inboundEvents,
   leads,
@@ -484,4 +542,6 @@ export const schema = {
   repAvailability,
   repAvailabilityChanges,
   leadReports,
+  bulkJobs,
+  bulkJobItems,
 };
