@@ -8,6 +8,7 @@ import type { Env } from './config/index.js';
 import { configCommand } from './cli-config.js';
 import { cliContext, consoleOutput, exitCodes, exitCodesHelp, type CliContext, type CliOutput } from './cli-context.js';
 import { replayCommand } from './cli-replay.js';
+import { importCommand, rerouteCommand } from './cli-bulk.js';
 import { migrate, serve, worker } from './cli-serve.js';
 
 /** package.json's version: two folders up from dist/src/cli.js, one from src/cli.ts. */
@@ -46,6 +47,8 @@ function program(ctx: CliContext): Command {
     .action(async () => migrate(ctx.env(), ctx.logger()));
   root.addCommand(configCommand(ctx));
   root.addCommand(replayCommand(ctx));
+  root.addCommand(rerouteCommand(ctx));
+  root.addCommand(importCommand(ctx));
   configure(root, ctx.io);
   return root;
 }

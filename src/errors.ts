@@ -30,6 +30,11 @@ export const errorTable = {
     retryable: false,
     doc: "a web form was posted (or preflighted) from a page whose origin is not in its source's `allowedOrigins` (docs/web-forms.md)",
   },
+  BULK_FILTER_INVALID: {
+    status: 400,
+    retryable: false,
+    doc: "a reroute's `--where` filter (or the API's `where`) does not parse; the message quotes the bad part and its column, and lists the fields and operators (docs/bulk.md)",
+  },
   NOT_FOUND: { status: 404, retryable: false, doc: 'the thing asked for does not exist' },
   CONFLICT: { status: 409, retryable: false, doc: 'the request conflicts with the current state' },
   SIGNATURE_MISSING: { status: 401, retryable: false, doc: 'a CRM webhook arrived without its signature header' },
@@ -227,6 +232,8 @@ export const errors = {
   /** A 404 for an id in the request, naming where it came from (`params.id`) and the likely intended one. */
   notFoundAt: (path: string, message: string) => new AppError('NOT_FOUND', message, { errors: [{ path, message }] }),
   conflict: (reason: string) => new AppError('CONFLICT', reason),
+  bulkFilterInvalid: (message: string) =>
+    new AppError('BULK_FILTER_INVALID', `where: ${message}`, { errors: [{ path: 'where', message }] }),
   signatureMissing: (header: string) =>
     new AppError('SIGNATURE_MISSING', `header ${header} is missing`, {
       errors: [{ path: `headers.${header.toLowerCase()}`, message: 'missing' }],

@@ -31,3 +31,4 @@ export * from './rep-availability.js';
 export * from './report-speed.js';
 export * from './report-reads.js';
 export * from './shadow.js';
+export * from './bulk-jobs.js';

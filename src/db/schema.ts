@@ -484,7 +484,9 @@ export const bulkJobs = pgTable(
     /** Counts so far: reroute { total, moved, kept, unplaced, skipped }; import { rows, imported, duplicates, refused }. */
     counts: jsonb('counts').notNull(),
     /** The first refused rows or failed leads ({ line?, leadId?, reason }), capped (docs/bulk.md). */
-    errors: jsonb('errors').notNull().default(sql`'[]'::jsonb`),
+    errors: jsonb('errors')
+      .notNull()
+      .default(sql`'[]'::jsonb`),
     createdBy: text('created_by').notNull(),
     cancelRequestedAt: timestamp('cancel_requested_at', { withTimezone: true, mode: 'date' }),
     createdAt: createdAt(),

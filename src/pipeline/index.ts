@@ -74,3 +74,13 @@ export {
   conflictsReport,
   shadowReport,
 } from './report-views.js';
+export {
+  planReroute,
+  startReroute,
+  runReroute,
+  rerouteChunkSize,
+  type ReroutePlan,
+  type RerouteRequest,
+} from './bulk-reroute.js';
+export { runImport, importBatchSize, type ImportRequest, type RefusedRow, type ImportProgress } from './bulk-import.js';
+export { listBulkJobsView, getBulkJobView, cancelBulkJob, bulkJobView, type BulkJobView } from './bulk-jobs.js';

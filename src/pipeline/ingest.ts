@@ -41,6 +41,12 @@ function intakeBatcher(deps: PipelineDeps): GroupCommit<NewInboundEvent, Stored>
 /** Who brought the events: the HTTP request's id, stored on each event so later log lines name it. */
 export interface IntakeContext {
   requestId?: string;
+  /**
+   * Wait until each new event's route job is enqueued before answering (a bulk import: its next
+   * batch waits for Redis, so a million rows never pile up as promises in memory). A webhook's
+   * ack never waits for Redis.
+   */
+  awaitNudges?: boolean;
 }
 
 export async function ingestApiLead(
@@ -60,7 +66,7 @@ export async function ingestApiLead(
     payload: { fields },
   });
   deps.metrics.eventsReceived.inc({ source: 'api', outcome: duplicate ? 'duplicate' : 'stored' });
-  if (!duplicate) nudge(deps, id, ctx.requestId);
+  if (!duplicate) void nudge(deps, id, ctx.requestId);
   return { eventId: id, duplicate };
 }
 
@@ -130,7 +136,8 @@ export async function ingestCrmEvents(
         'inbound event refused: stored, not routed',
       );
   }
-  for (const r of inserted) if (r.status !== 'refused') nudge(deps, r.id, ctx.requestId);
+  const nudges = inserted.filter((r) => r.status !== 'refused').map((r) => nudge(deps, r.id, ctx.requestId));
+  if (ctx.awaitNudges) await Promise.all(nudges);
   return {
     stored,
     duplicates: rows.length - inserted.length,
@@ -207,7 +214,7 @@ function refusedRow(source: string, r: RefusedEvent): NewInboundEvent {
   };
 }
 
-/** Not awaited by the ack: the event is already durable, and Redis latency is not the caller's. */
-function nudge(deps: PipelineDeps, eventId: string, requestId?: string): void {
-  void nudgeJob(deps, 'route', { v: 1, eventId }, { jobId: eventId }, leadIdFields({ eventId, requestId }));
+/** Not awaited by the ack: the event is already durable, and Redis latency is not the caller's. Never rejects. */
+function nudge(deps: PipelineDeps, eventId: string, requestId?: string): Promise<void> {
+  return nudgeJob(deps, 'route', { v: 1, eventId }, { jobId: eventId }, leadIdFields({ eventId, requestId }));
 }

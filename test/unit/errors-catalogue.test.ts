@@ -36,6 +36,7 @@ describe('the error catalogue', () => {
       errors.forbidden('viewer'),
       errors.notFound('lead x'),
       errors.conflict('edited'),
+      errors.bulkFilterInvalid('"x" at column 1: unknown field "x"'),
       errors.signatureMissing('X-Sig'),
       errors.signatureInvalid('X-Sig'),
       errors.signatureStale(1, 0),

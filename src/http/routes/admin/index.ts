@@ -1,8 +1,9 @@
-// Admin API: config drafts, validation, publish, rollback, diff, export; dead letters.
+// Admin API: config drafts, validation, publish, rollback, diff, export; dead letters; bulk jobs.
 // Documented with every other route (src/http/openapi.ts).
 import type { FastifyInstance } from 'fastify';
 import { adminAuthChecker } from '../../admin-auth.js';
 import type { HttpDeps } from '../../deps.js';
+import { bulkJobRoutes } from './bulk-jobs.js';
 import { configReadRoutes } from './config-read.js';
 import { configWriteRoutes } from './config-write.js';
 import { draftRoutes } from './drafts.js';
@@ -19,4 +20,5 @@ export function adminRoutes(app: FastifyInstance, deps: HttpDeps): void {
   configWriteRoutes(app, deps, guard);
   draftRoutes(app, deps, guard);
   failureRoutes(app, deps, guard);
+  bulkJobRoutes(app, deps, guard);
 }
