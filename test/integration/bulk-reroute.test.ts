@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { childEnv, spawnCli, type CliProcess } from '../support/cli.js';
 import { testApiKey, useTestSystem } from '../support/system.js';
 import { until } from '../support/until.js';
-import { planReroute, runReroute, startReroute } from '../../src/pipeline/index.js';
+import { configAdmin, planReroute, runReroute, startReroute } from '../../src/pipeline/index.js';
 
 const editorToken = 'editor-token-0123456789';
 const sys = useTestSystem(() => ({ migrate: true, working: true, env: { ADMIN_TOKENS: `editor:${editorToken}` } }));
@@ -126,7 +126,7 @@ describe('reroute --dry-run', () => {
     // The leads of this test only: older than the other tests' (their filters take none of these).
     await seedLeads('dry-', 30, 'cy', 30);
     const before = await tableDigests();
-    const cli = spawnCli(['reroute', '--where', 'owner=cy and crm=api and age>29d', '--dry-run'], cliEnv());
+    const cli = spawnCli(['reroute', '--where', 'owner=cy and crm=api and age>29d and age<31d', '--dry-run'], cliEnv());
     children.push(cli);
     expect(await cli.exited, cli.output()).toBe(0);
     // cy is still in the round robin: a third stays with them, as one worker routing 30 leads would do.
@@ -136,6 +136,32 @@ describe('reroute --dry-run', () => {
     expect(cli.output()).toMatch(/cy -> ana: 10\n\s+cy -> bo: 10/);
     expect(cli.output()).toContain('cy: -20 / +0 / -20');
     expect(cli.output()).toContain('dry run: nothing was written');
+    expect(await tableDigests()).toEqual(before);
+  });
+});
+
+describe('reroute --config draft', () => {
+  it('decides with a draft, over leads picked by pool and rule too, and writes nothing in a dry run', async () => {
+    await seedLeads('draft-', 4, 'cy', 90);
+    const active = await sys.sql.rows<{ document: { routing: { pools: unknown[] } } }>(
+      `select document from config_versions where version = 1`,
+    );
+    const document = structuredClone(active[0]!.document);
+    document.routing.pools = [{ id: 'inbound', strategy: 'round_robin', members: ['bo'] }];
+    const draft = await configAdmin.createDraft(sys.rt.deps, { name: 'bo takes all', document, author: 'test' });
+    const before = await tableDigests();
+    // Seeded leads have no routing decision: no pool, no rule.
+    const plan = await planReroute(sys.rt.deps, {
+      where: 'owner=cy and age>89d and pool=none and rule!=everyone',
+      config: `draft:${draft.id}`,
+    });
+    expect(plan).toMatchObject({
+      config: `draft ${draft.id} (on v1)`,
+      where: 'owner=cy and age>89d and pool=none and rule!=everyone',
+      summary: { total: 4, moved: 4, flows: [{ from: 'cy', to: 'bo', leads: 4 }] },
+    });
+    const none = await planReroute(sys.rt.deps, { where: 'owner=cy and age>89d and pool=inbound' });
+    expect(none.summary.total).toBe(0);
     expect(await tableDigests()).toEqual(before);
   });
 });
