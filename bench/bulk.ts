@@ -5,7 +5,8 @@
 //    rolling 10 s). A reroute reads no record (the stored lead is decided again), so every CRM
 //    call is a batch update of 100 owners: the ceiling is 19 req/s x 100 = 1900 owners/s.
 //    reroute_leads_per_s counts owners set after the first window (the bucket starts full).
-// 2. import: a generated CSV of `rows` rows through `lead-router import`; rows/s from the job's
+// 2. import: a generated CSV of `rows` rows through the compiled `lead-router import` (run
+//    `npm run build` first; --tsx runs src/ instead); rows/s from the job's
 //    own start and finish, peak RSS from the process's VmHWM. Its route jobs go to a private
 //    redis-server (BULK_BENCH_REDIS_PORT, default 48779) dropped afterwards, so a million jobs
 //    never land in a shared Redis; no worker routes them here (routing has its own bench).
@@ -18,7 +19,20 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { startHubSpotStandIn, type RecordedWrite } from '../test/support/hubspot-standin.js';
-import { freshDatabase, startCli } from './support.js';
+import { freshDatabase, root, startCli } from './support.js';
+
+/** The compiled CLI (bin/lead-router.js, dist/ from `npm run build`) as a child, like startCli. */
+function startCompiled(args: string[], env: Record<string, string>): ReturnType<typeof startCli> {
+  const child = spawn(`${root}node_modules/.bin/node`, [`${root}bin/lead-router.js`, ...args], {
+    cwd: root,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout!.on('data', (d: Buffer) => (out = (out + d.toString()).slice(-20_000)));
+  child.stderr!.on('data', (d: Buffer) => (out = (out + d.toString()).slice(-20_000)));
+  return { child, exited: new Promise((r) => child.on('exit', (c) => r(c))), output: () => out };
+}
 
 const { values } = parseArgs({
   options: {
@@ -26,6 +40,8 @@ const { values } = parseArgs({
     rows: { type: 'string', default: '1000000' },
     'skip-import': { type: 'boolean', default: false },
     'skip-reroute': { type: 'boolean', default: false },
+    /** Run the import through tsx (src/) instead of the compiled dist/ (`npm run build` first). */
+    tsx: { type: 'boolean', default: false },
   },
 });
 const leads = Number(values.leads);
@@ -158,7 +174,10 @@ async function importPhase(databaseUrl: string) {
   await sleep(500);
   try {
     const env = baseEnv(databaseUrl, `redis://127.0.0.1:${port}`, `lr-bench-import-${Date.now()}`);
-    const cli = startCli(['import', file, '--source', 'bench'], env);
+    // The compiled CLI, as deployed (the Dockerfile runs dist/): tsx's transform alone holds ~100 MB.
+    const cli = values.tsx
+      ? startCli(['import', file, '--source', 'bench'], env)
+      : startCompiled(['import', file, '--source', 'bench'], env);
     let peakKb = 0;
     const poll = setInterval(() => {
       try {
