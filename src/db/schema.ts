@@ -526,6 +526,60 @@ export const bulkJobItems = pgTable(
   ],
 );
 
+/**
+ * Notifications to deliver (docs/notifications.md): a transactional outbox like `outbox`, one row
+ * per message to one channel and target, written in the transaction that made the event (an
+ * assignment, an SLA breach), so a notification exists exactly when its event does. The text is
+ * rendered when the row is written; delivery only sends it. dedupe_key makes a second plan of the
+ * same event a no-op, and the row's id is the idempotency key on the wire (the Slack message's
+ * metadata, the webhook-id, the email's Message-ID), so a retry after a crash never sends twice.
+ * pending -> done | skipped (an SLA warning whose timer ended) | failed (a dead letter, replayable).
+ */
+export const notifications = pgTable(
+  'notifications',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    /** leadAssigned | slaWarning | slaBreach | conflict | deadLetter */
+    event: text('event').notNull(),
+    /** slack | email | webhook */
+    channel: text('channel').notNull(),
+    /** Who it goes to on that channel: an email address, a Slack channel id, a webhook id. */
+    target: text('target').notNull(),
+    repId: text('rep_id'),
+    leadId: uuid('lead_id').references(() => leads.id),
+    assignmentId: uuid('assignment_id').references(() => assignments.id),
+    /** slaWarning only: sent only while this timer is still pending. */
+    slaTimerId: uuid('sla_timer_id'),
+    /** One per (event occurrence, channel, target): a replanned event inserts nothing. */
+    dedupeKey: text('dedupe_key').notNull(),
+    subject: text('subject').notNull(),
+    body: text('body').notNull(),
+    /** The webhook body's data (and what the templates were rendered from). */
+    payload: jsonb('payload').notNull(),
+    status: text('status').notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    lastError: text('last_error'),
+    ...retryColumns(),
+    createdAt: createdAt(),
+    doneAt: timestamp('done_at', { withTimezone: true, mode: 'date' }),
+    /** What the channel answered: { ts, channel } (Slack), { messageId } (email), { status } (webhook). */
+    delivery: jsonb('delivery'),
+  },
+  (t) => [
+    uniqueIndex('notifications_dedupe_uq').on(t.dedupeKey),
+    index('notifications_lead_idx').on(t.leadId),
+    index('notifications_pending_idx')
+      .on(t.createdAt)
+      .where(sql`status = 'pending'`),
+    index('notifications_due_idx')
+      .on(t.nextAttemptAt)
+      .where(sql`status = 'pending' and next_attempt_at is not null`),
+    index('notifications_dead_idx')
+      .on(t.lastAttemptAt, t.id)
+      .where(sql`status = 'failed'`),
+  ],
+);
+
 export const schema = {
   inboundEvents,
   leads,
@@ -546,4 +600,5 @@ export const schema = {
   leadReports,
   bulkJobs,
   bulkJobItems,
+  notifications,
 };
