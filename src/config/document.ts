@@ -23,6 +23,7 @@ import {
   type PartialRoutingConfig,
 } from '../routing/index.js';
 import { validateSyncConfig } from '../sync/index.js';
+import { notificationsSchema, validateNotifications, type NotificationsConfig } from '../notify/index.js';
 import { fieldPath, type FieldIssue } from '../errors.js';
 import { didYouMean } from '../lead/index.js';
 import { schemaKeysAt } from './schema-keys.js';
@@ -39,6 +40,8 @@ export const configDocumentSchema = z.strictObject({
   connectors: z
     .strictObject({ hubspot: connectorSettingsSchema.optional(), salesforce: connectorSettingsSchema.optional() })
     .optional(),
+  /** Who hears about assignments, SLA events, conflicts and dead letters (docs/notifications.md); absent: nobody. */
+  notifications: notificationsSchema.optional(),
 });
 export type ConfigDocument = z.infer<typeof configDocumentSchema>;
 
@@ -100,6 +103,9 @@ const routingIssues = (routing: PartialRoutingConfig, known?: Known): FieldIssue
   ...validateSyncConfig(routing, 'routing'),
 ];
 
+const notificationIssues = (n: NotificationsConfig | undefined, routing: PartialRoutingConfig): FieldIssue[] =>
+  n ? validateNotifications(n, routing) : [];
+
 /** The checks after the schema, on the parts of a document that failed it which still parse. */
 function salvagedIssues(input: unknown): FieldIssue[] {
   if (typeof input !== 'object' || input === null) return [];
@@ -112,7 +118,14 @@ function salvagedIssues(input: unknown): FieldIssue[] {
     }
   }
   const salvaged = salvageRoutingConfig(routing);
-  return [...mappingIssues(parsedMappings), ...(salvaged ? routingIssues(salvaged.config, salvaged.known) : [])];
+  const notifications = notificationsSchema.safeParse((input as Record<string, unknown>).notifications ?? undefined);
+  return [
+    ...mappingIssues(parsedMappings),
+    ...(salvaged ? routingIssues(salvaged.config, salvaged.known) : []),
+    ...(notifications.success && notifications.data && salvaged
+      ? notificationIssues(notifications.data, salvaged.config)
+      : []),
+  ];
 }
 
 /**
@@ -125,7 +138,11 @@ export function parseConfigDocument(
 ): { ok: true; doc: ConfigDocument; warnings: FieldIssue[] } | { ok: false; errors: FieldIssue[] } {
   const parsed = configDocumentSchema.safeParse(input);
   const errors = parsed.success
-    ? [...mappingIssues(parsed.data.mappings), ...routingIssues(parsed.data.routing)]
+    ? [
+        ...mappingIssues(parsed.data.mappings),
+        ...routingIssues(parsed.data.routing),
+        ...notificationIssues(parsed.data.notifications, parsed.data.routing),
+      ]
     : [...zodIssues(parsed.error, '', configDocumentSchema), ...salvagedIssues(input)];
   if (parsed.success && errors.length === 0)
     return {

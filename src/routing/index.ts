@@ -54,7 +54,7 @@ export {
   type Sla,
   type SyncSettings,
 } from './config-schema.js';
-export { slaDeadline } from './sla-deadline.js';
+export { slaDeadline, nextWorkingInstant } from './sla-deadline.js';
 export { ZoneClock, zoneClock, isValidTimeZone, type LocalTime } from './local-time.js';
 export { repSchema, id, type RepInput } from './rep-schema.js';
 export {

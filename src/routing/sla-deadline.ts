@@ -135,3 +135,22 @@ export function slaDeadline(
   }
   return elapsed;
 }
+
+/**
+ * The first instant at or after `at` inside the rep's working hours: `at` itself when they work
+ * then (or have no hours: around the clock). Holidays count as off; time off (`away`) does not,
+ * as for the SLA clock. Used for quiet hours (notifications wait for the rep's next working minute).
+ */
+export function nextWorkingInstant(
+  at: Date,
+  rep: Rep,
+  shared?: Pick<RoutingConfig, 'schedules' | 'holidayCalendars'>,
+): Date {
+  const clock = zoneClock(rep.timeZone);
+  if (!clock) return at;
+  const schedule = compileSchedule(rep, shared && sharedSchedulesOf(shared));
+  const local = clock.at(at);
+  if (spanEndAt(schedule, local) !== undefined) return at;
+  const next = nextSpanStart(schedule, local);
+  return next === undefined ? at : new Date(Math.max(instantOf(clock, next, at.getTime()), at.getTime()));
+}
