@@ -15,7 +15,7 @@ import { openDatabase } from './runtime.js';
 interface ReplayOptions {
   crm?: string;
   code?: string;
-  kind?: 'route' | 'writeback';
+  kind?: 'route' | 'writeback' | 'notify';
   since?: Date;
   until?: Date;
   id?: string[];
@@ -49,10 +49,10 @@ export function replayCommand(ctx: CliContext): Command {
     .option('--crm <name>', 'only this CRM (hubspot, salesforce, api)')
     .option('--code <code>', 'only this error code (docs/errors.md), e.g. CRM_REJECTED')
     .addOption(
-      new Option('--kind <kind>', 'only events that could not be routed, or only owner writes').choices([
-        'route',
-        'writeback',
-      ]),
+      new Option(
+        '--kind <kind>',
+        'only events that could not be routed, only owner writes, or only notifications not sent',
+      ).choices(['route', 'writeback', 'notify']),
     )
     .option('--since <time>', 'last attempt at or after this ISO 8601 time', time)
     .option('--until <time>', 'last attempt at or before this ISO 8601 time', time)

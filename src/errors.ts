@@ -84,6 +84,21 @@ export const errorTable = {
     retryable: false,
     doc: 'a webhook arrived for a CRM this deployment has not configured; work already stored for it waits for an operator to configure it and replay',
   },
+  NOTIFY_TEMPORARY: {
+    status: 502,
+    retryable: true,
+    doc: 'a notification channel (Slack, SMTP, a webhook receiver) failed in a way worth retrying (5xx, 429, timeout, reset, Slack `ratelimited`); the notification is retried on its own schedule, never holding routing or the owner write',
+  },
+  NOTIFY_REJECTED: {
+    status: 422,
+    retryable: false,
+    doc: 'a notification channel refused the message for good (Slack `users_not_found` or `channel_not_found`, a 4xx from a webhook receiver, an SMTP 5xx); a dead letter of kind `notify`, replayable once fixed',
+  },
+  NOTIFY_NOT_CONFIGURED: {
+    status: 404,
+    retryable: false,
+    doc: 'a notification is for a channel this deployment has no credentials for (`SLACK_BOT_TOKEN`, `SMTP_URL`, `WEBHOOK_SIGNING_SECRET`); a dead letter, replayable once the env is set',
+  },
   NOT_READY: {
     status: 503,
     retryable: true,
@@ -264,6 +279,12 @@ export const errors = {
     crmError('CRM_NOT_FOUND', `${crm} ${objectType} ${id} no longer exists in the CRM`),
   /** Any connector code, for a classifier that computed it. */
   crm: crmError,
+  notifyTemporary: (message: string, details?: Record<string, unknown>) =>
+    new AppError('NOTIFY_TEMPORARY', message, details),
+  notifyRejected: (message: string, details?: Record<string, unknown>) =>
+    new PermanentError('NOTIFY_REJECTED', message, details),
+  notifyNotConfigured: (channel: string, env: string) =>
+    new PermanentError('NOTIFY_NOT_CONFIGURED', `no ${channel} channel: ${env} is not set`),
   connectorNotConfigured: (crm: string) =>
     new AppError('CONNECTOR_NOT_CONFIGURED', `connector "${crm}" is not configured`),
   notReady: (what: string) => new AppError('NOT_READY', `${what} is not reachable`),

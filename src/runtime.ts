@@ -7,6 +7,7 @@ import {
   parseSalesforceConfig,
   type SalesforceConnector,
 } from '../connectors/salesforce/index.js';
+import { createNotifiers } from '../notifiers/index.js';
 import { parseConfigDocument, readConfigFile, readConnectorConfig, type Env } from './config/index.js';
 import type { CrmConnector } from './connector.js';
 import {
@@ -87,6 +88,18 @@ export function crmConnectorsFromEnv(
   };
 }
 
+/** The notification channels env configures (docs/notifications.md); a channel without its env has none. */
+export function notifiersFromEnv(env: Env, now: () => Date) {
+  const timeoutMs = env.NOTIFY_TIMEOUT_MS;
+  return createNotifiers({
+    slack: env.SLACK_BOT_TOKEN && { token: env.SLACK_BOT_TOKEN, apiUrl: env.SLACK_API_URL, timeoutMs },
+    email: env.SMTP_URL
+      ? { url: env.SMTP_URL, user: env.SMTP_USER, password: env.SMTP_PASSWORD, from: env.SMTP_FROM, timeoutMs }
+      : undefined,
+    webhook: env.WEBHOOK_SIGNING_SECRET && { secret: env.WEBHOOK_SIGNING_SECRET, timeoutMs, now },
+  });
+}
+
 /** `command` names this process in the embedded data folder's lock, for the message a second process prints. */
 export async function openDatabase(env: Env, command?: string): Promise<DbHandle> {
   return env.DATABASE_URL
@@ -145,6 +158,7 @@ export async function openRuntime(
     logger,
     metrics,
     now,
+    notifiers: notifiersFromEnv(env, now),
     identity: syncIdentity({ ...(hubspot ? { hubspot } : {}), ...(salesforce ? { salesforce } : {}) }),
     durability: {
       schedule: { baseMs: env.RETRY_BASE_MS, maxMs: env.RETRY_MAX_MS, horizonMs: env.RETRY_HORIZON_MS, jitter: 0.2 },

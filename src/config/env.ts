@@ -16,6 +16,11 @@ const secrets = z
       : [],
   );
 
+const optionalSecret = z
+  .string()
+  .optional()
+  .transform((s) => (s ? new Secret(s) : undefined));
+
 export const envSchema = z.object({
   /** HTTP port for `serve` (and the embedded default). */
   PORT: int(3000),
@@ -162,6 +167,24 @@ export const envSchema = z.object({
   SHED_HEAP_USED_BYTES: int(0),
   /** Resident memory, in bytes; set it below the container's memory limit. Default 0: off. */
   SHED_RSS_BYTES: int(0),
+  /** Slack bot token (xoxb-...) for notifications (docs/notifications.md); needs users:read.email, im:write, chat:write, channels:history, im:history. Unset: no Slack. */
+  SLACK_BOT_TOKEN: optionalSecret,
+  /** Slack Web API base URL; a local stand-in's in tests. */
+  SLACK_API_URL: z.string().url().default('https://slack.com/api/'),
+  /** SMTP server for email notifications, smtp://host:port or smtps://host:port (no credentials in it). Unset: no email. */
+  SMTP_URL: z.string().url().optional(),
+  SMTP_USER: z.string().optional(),
+  /** Password for SMTP_USER. */
+  SMTP_PASSWORD: optionalSecret,
+  /** The From address of email notifications. */
+  SMTP_FROM: z.string().min(3).default('lead-router@localhost'),
+  /** Signing secret of outbound webhooks (Standard Webhooks: whsec_ + base64, 24-64 bytes). Unset: no webhooks. */
+  WEBHOOK_SIGNING_SECRET: optionalSecret.refine(
+    (s) => s === undefined || /^(whsec_)?[A-Za-z0-9+/]{32,}={0,2}$/.test(s.reveal()),
+    'must be whsec_ followed by base64 (at least 24 bytes)',
+  ),
+  /** Longest one notification send may take (Slack call, SMTP session, webhook request), in ms. Default 10000. */
+  NOTIFY_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
   /** The commit this build is of, reported in the build_info metric (the image build passes it). Unset: "unknown". */
   BUILD_COMMIT: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

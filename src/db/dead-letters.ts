@@ -23,7 +23,8 @@ export interface DeadLetterRow {
   kind: RetryKind;
   id: string;
   status: string;
-  eventId: string;
+  /** Null for a notification not about an assignment (an SLA warning's or dead letter's). */
+  eventId: string | null;
   outboxId: string | null;
   leadId: string | null;
   crm: string;
@@ -53,6 +54,13 @@ const deadRows = sql`(
          date_trunc('milliseconds', coalesce(o.last_attempt_at, o.done_at, o.created_at))
   from outbox o join assignments a on a.id = o.assignment_id
   where o.status = 'failed'
+  union all
+  -- a notification: its record is its lead's (none for one about a dead letter), its owner the target it was for
+  select 'notify', n.id, n.status, a.event_id, null::uuid, n.lead_id, coalesce(l.crm, n.channel), coalesce(l.object_type, n.event), coalesce(l.record_id, n.id::text), n.target,
+         n.error_code, n.last_error, n.attempts, n.first_failed_at,
+         date_trunc('milliseconds', coalesce(n.last_attempt_at, n.done_at, n.created_at))
+  from notifications n left join assignments a on a.id = n.assignment_id left join leads l on l.id = n.lead_id
+  where n.status = 'failed'
 ) d`;
 
 /** Newest first, keyset-paged on (at, id). */
@@ -85,7 +93,7 @@ export async function listDeadLetters(db: DbOrTx, f: DeadLetterFilter): Promise<
     kind: r.kind as RetryKind,
     id: String(r.id),
     status: String(r.status),
-    eventId: String(r.event_id),
+    eventId: (r.event_id as string | null) ?? null,
     outboxId: (r.outbox_id as string | null) ?? null,
     leadId: (r.lead_id as string | null) ?? null,
     crm: String(r.crm),
@@ -140,7 +148,11 @@ export async function reviveDeadLetters(db: DbOrTx, kind: RetryKind, ids: string
       ? await db.execute(sql`
           update inbound_events set status = 'received', next_attempt_at = ${at}, first_failed_at = null, attempts = 0, processed_at = null
           where id in (${list}) and status in ('failed', 'refused') returning id`)
-      : await db.execute(sql`
+      : kind === 'notify'
+        ? await db.execute(sql`
+          update notifications set status = 'pending', next_attempt_at = ${at}, first_failed_at = null, attempts = 0, done_at = null
+          where id in (${list}) and status = 'failed' returning id`)
+        : await db.execute(sql`
           update outbox set status = 'pending', next_attempt_at = ${at}, first_failed_at = null, attempts = 0, done_at = null
           where id in (${list}) and status = 'failed' returning id`);
   return rowsOf<{ id: string }>(result).map((r) => r.id);

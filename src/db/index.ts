@@ -13,6 +13,7 @@ export * from './config-drafts.js';
 export * from './lead-queries.js';
 export * from './ownership.js';
 export * from './sla-timers.js';
+export * from './notifications.js';
 export { isDatabaseUnavailable } from './connection-errors.js';
 export { storedError } from './stored-error.js';
 export * from './retries.js';

@@ -1,25 +1,35 @@
-// The durable retry schedule of inbound events (route) and outbox rows (write-back), and their
+// The durable retry schedule of inbound events (route), outbox rows (write-back) and
+// notifications (notify), and their
 // dead letters (docs/failures.md). A row waiting for its next try keeps its status (received /
 // pending) with next_attempt_at set; a dead letter is status failed (or refused, set at intake for
 // an event that cannot be parsed) with the code of its last failure.
 import { and, asc, eq, inArray, isNotNull, lte, sql } from 'drizzle-orm';
 import { jsonParam, rowsOf, type DbOrTx } from './client.js';
-import { assignments, inboundEvents, outbox } from './schema.js';
+import { assignments, inboundEvents, notifications, outbox } from './schema.js';
 import { storedError } from './stored-error.js';
 
-export type RetryKind = 'route' | 'writeback';
+export type RetryKind = 'route' | 'writeback' | 'notify';
 
 /** Statuses a row can be retried from, per kind. */
-const live: Record<RetryKind, string[]> = { route: ['received', 'queued'], writeback: ['pending'] };
+const live: Record<RetryKind, string[]> = {
+  route: ['received', 'queued'],
+  writeback: ['pending'],
+  notify: ['pending'],
+};
+
+/** Each kind's table. */
+const tableOf = { route: inboundEvents, writeback: outbox, notify: notifications } as const;
+const tableName: Record<RetryKind, string> = { route: 'inbound_events', writeback: 'outbox', notify: 'notifications' };
 
 export interface RetryState {
   id: string;
+  /** The CRM (route, writeback) or the channel (notify): the metrics' `crm` label. */
   crm: string;
   attempts: number;
   firstFailedAt: Date | null;
   /** The lead's ids for the log lines about this row (docs/operations.md): an event has no lead yet. */
   leadId: string | null;
-  eventId: string;
+  eventId: string | null;
   requestId: string | null;
 }
 
@@ -39,6 +49,22 @@ export async function getRetryStates(db: DbOrTx, kind: RetryKind, ids: string[])
       })
       .from(t)
       .where(and(inArray(t.id, ids), inArray(t.status, live[kind])));
+  }
+  if (kind === 'notify') {
+    const n = notifications;
+    return db
+      .select({
+        id: n.id,
+        crm: n.channel,
+        attempts: n.attempts,
+        firstFailedAt: n.firstFailedAt,
+        leadId: n.leadId,
+        eventId: assignments.eventId,
+        requestId: sql<string | null>`null`,
+      })
+      .from(n)
+      .leftJoin(assignments, eq(assignments.id, n.assignmentId))
+      .where(and(inArray(n.id, ids), inArray(n.status, live[kind])));
   }
   return db
     .select({
@@ -76,7 +102,7 @@ export async function recordFailures(
   now: Date,
 ): Promise<Array<{ id: string; attempts: number; dead: boolean }>> {
   if (rows.length === 0) return [];
-  const table = sql.raw(kind === 'route' ? 'inbound_events' : 'outbox');
+  const table = sql.raw(tableName[kind]);
   const statuses = sql.join(
     live[kind].map((s) => sql`${s}`),
     sql`, `,
@@ -106,7 +132,7 @@ export async function recordFailures(
 /** Moves rows' next try without counting an attempt (horizon untouched): writes an open circuit holds back, and the claim a running write-back renews. */
 export async function deferRows(db: DbOrTx, kind: RetryKind, ids: string[], until: Date): Promise<void> {
   if (ids.length === 0) return;
-  const t = kind === 'route' ? inboundEvents : outbox;
+  const t = tableOf[kind];
   await db
     .update(t)
     .set({ nextAttemptAt: until })
@@ -120,7 +146,7 @@ export async function listDueRows(
   now: Date,
   limit: number,
 ): Promise<Array<{ id: string; attempts: number; nextAttemptAt: Date | null }>> {
-  const t = kind === 'route' ? inboundEvents : outbox;
+  const t = tableOf[kind];
   const status = kind === 'route' ? 'received' : 'pending';
   return db
     .select({ id: t.id, attempts: t.attempts, nextAttemptAt: t.nextAttemptAt })

@@ -1,5 +1,5 @@
 // A routing batch's writes in one statement: every lead, assignment, outbox row, SLA timer,
-// cursor, counter and event status (lockForRouting in routing-state.ts took the locks). Per-table
+// notification, cursor, counter and event status (lockForRouting in routing-state.ts took the locks). Per-table
 // statements made a batch ~14 round trips; the routing transaction holds the cursor locks (on
 // PGlite, the only connection, which intake waits for), so its length is what the ack pays.
 // Inputs travel as one JSON parameter per table (jsonb_to_recordset): constant SQL text, and no
@@ -7,8 +7,9 @@
 import { sql } from 'drizzle-orm';
 import { jsonParam as json, rowsOf, type Tx } from './client.js';
 import { name as n, recordset, type RowOf } from './recordset.js';
-import { assignments, leads, outbox, slaTimers } from './schema.js';
+import { assignments, leads, notifications, outbox, slaTimers } from './schema.js';
 import type { SlaTimerRow } from './sla-timers.js';
+import { dueOf, type DueNotification } from './notifications.js';
 
 const leadKeys = ['crm', 'objectType', 'recordId'] as const;
 const leadCols = [...leadKeys, 'data', 'ownerRepId', 'crmOwnerId'] as const;
@@ -25,6 +26,17 @@ const assignmentCols = [
 ] as const;
 const outboxCols = ['ownerId', 'extraFields'] as const;
 const timerCols = ['poolId', 'repId', 'dueAt', 'reassignments'] as const;
+const notificationCols = [
+  'event',
+  'channel',
+  'target',
+  'repId',
+  'dedupeKey',
+  'subject',
+  'body',
+  'payload',
+  'nextAttemptAt',
+] as const;
 
 /** The lead a routing batch upserts. */
 export type RoutedLeadRow = RowOf<typeof leads, (typeof leadCols)[number]>;
@@ -35,6 +47,10 @@ export type RoutedAssignmentRow = RowOf<typeof assignments, (typeof assignmentCo
 export type RoutedOutboxRow = RowOf<typeof assignments, 'eventId'> & RowOf<typeof outbox, (typeof outboxCols)[number]>;
 /** An SLA timer, joined to its assignment by the assignment's event. */
 export type RoutedTimerRow = RowOf<typeof assignments, 'eventId'> & RowOf<typeof slaTimers, (typeof timerCols)[number]>;
+
+/** A notification, joined to its assignment by the assignment's event (an slaWarning also to the timer armed beside it). */
+export type RoutedNotificationRow = RowOf<typeof assignments, 'eventId'> &
+  RowOf<typeof notifications, (typeof notificationCols)[number]>;
 
 export interface RoutingBatchWrites {
   leads: RoutedLeadRow[];
@@ -61,6 +77,7 @@ export interface RoutingBatchWrites {
     crmSetOwnerId: string | null;
     crmSetRepId: string | null;
   }>;
+  notifications: RoutedNotificationRow[];
 }
 
 // Built once: the statement's text is the same for every batch.
@@ -71,6 +88,7 @@ const OK = recordset(outbox, leadKeys);
 const E = recordset(assignments, ['eventId']);
 const O = recordset(outbox, outboxCols);
 const T = recordset(slaTimers, timerCols);
+const N = recordset(notifications, notificationCols);
 
 /** A new SLA timer, as much as scheduling its job needs. */
 export type ArmedTimer = Pick<SlaTimerRow, 'id' | 'dueAt' | 'reassignments'>;
@@ -80,11 +98,16 @@ export async function writeRoutingBatch(
   tx: Tx,
   w: RoutingBatchWrites,
   now: Date,
-): Promise<{ outboxIds: string[]; timers: ArmedTimer[]; leadIds: Map<string, string> }> {
+): Promise<{
+  outboxIds: string[];
+  timers: ArmedTimer[];
+  leadIds: Map<string, string>;
+  notifications: DueNotification[];
+}> {
   const at = now.toISOString();
   // Data-modifying CTEs all run, referenced or not, against one snapshot: the timer update
   // cannot see the timers inserted beside it, which is what "end the earlier ones" needs.
-  const rows = rowsOf<{ kind: 'outbox' | 'timer' | 'lead'; row: unknown }>(
+  const rows = rowsOf<{ kind: 'outbox' | 'timer' | 'lead' | 'notification'; row: unknown }>(
     await tx.execute(sql`
       with l as (
         insert into ${leads} (${L.columns}, ${n(leads.updatedAt)})
@@ -128,7 +151,16 @@ export async function writeRoutingBatch(
         from jsonb_to_recordset(${json(w.timers)}) as x(${E.definition}, ${T.definition})
         join a on a.event_id = x."eventId"
         on conflict (${n(slaTimers.assignmentId)}) do nothing
-        returning ${n(slaTimers.id)} as id, ${n(slaTimers.dueAt)} as "dueAt", ${n(slaTimers.reassignments)} as reassignments
+        returning ${n(slaTimers.id)} as id, ${n(slaTimers.dueAt)} as "dueAt", ${n(slaTimers.reassignments)} as reassignments,
+          ${n(slaTimers.assignmentId)} as assignment_id
+      ), n as (
+        insert into ${notifications} (${N.columns}, ${n(notifications.leadId)}, ${n(notifications.assignmentId)}, ${n(notifications.slaTimerId)})
+        select ${N.select('x')}, a.lead_id, a.id, t.id
+        from jsonb_to_recordset(${json(w.notifications)}) as x(${E.definition}, ${N.definition})
+        join a on a.event_id = x."eventId"
+        left join t on t.assignment_id = a.id and x."event" = 'slaWarning'
+        on conflict (${n(notifications.dedupeKey)}) do nothing
+        returning ${n(notifications.id)} as id, ${n(notifications.nextAttemptAt)} as next_attempt_at
       ), cursors as (
         insert into rotation_cursors (pool_id, position, updated_at)
         select key, value::integer, ${at}::timestamptz from jsonb_each_text(${json(w.cursors)})
@@ -146,14 +178,17 @@ export async function writeRoutingBatch(
       )
       select 'outbox' as kind, jsonb_build_object('id', o.id) as row from o
       union all select 'timer', to_jsonb(t) from t
-      union all select 'lead', jsonb_build_object('eventId', a.event_id, 'leadId', a.lead_id) from a`),
+      union all select 'lead', jsonb_build_object('eventId', a.event_id, 'leadId', a.lead_id) from a
+      union all select 'notification', jsonb_build_object('id', n.id, 'next_attempt_at', n.next_attempt_at) from n`),
   );
   const outboxIds: string[] = [];
   const timers: ArmedTimer[] = [];
   const leadIds = new Map<string, string>();
+  const notes: DueNotification[] = [];
   for (const r of rows) {
     const row = (typeof r.row === 'string' ? JSON.parse(r.row) : r.row) as Record<string, unknown>;
     if (r.kind === 'outbox') outboxIds.push(row.id as string);
+    else if (r.kind === 'notification') notes.push(dueOf(row as { id: string; next_attempt_at: string | null }));
     else if (r.kind === 'lead') leadIds.set(row.eventId as string, row.leadId as string);
     else
       timers.push({
@@ -162,5 +197,5 @@ export async function writeRoutingBatch(
         reassignments: row.reassignments as number,
       });
   }
-  return { outboxIds, timers, leadIds };
+  return { outboxIds, timers, leadIds, notifications: notes };
 }

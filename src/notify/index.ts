@@ -29,7 +29,9 @@ export {
   planLeadAssigned,
   planSlaWarning,
   planSlaBreach,
+  planAssignmentNotifications,
   planConflict,
   planDeadLetter,
   whyLine,
 } from './plan-events.js';
+export type { Delivery, Notifier, Notifiers, OutgoingNotification, SecretValue } from './channel.js';

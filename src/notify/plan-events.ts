@@ -139,3 +139,26 @@ export function planDeadLetter(
     { now },
   );
 }
+
+/**
+ * An assignment's notifications: the assignment itself and, when it arms an SLA timer due at
+ * `slaDueAt`, the warning before it (stored with that timer, and sent only while it still runs).
+ */
+export function planAssignmentNotifications(
+  cfg: PlanConfig,
+  a: { eventId: string; lead: Lead; decision: Decision; receivedAt: Date; slaDueAt?: Date | undefined },
+  now: Date,
+): PlannedNotification[] {
+  const d = a.decision;
+  if (!cfg.notifications || d.kind !== 'assigned') return [];
+  return [
+    ...planLeadAssigned(cfg, a, now),
+    ...(a.slaDueAt && d.ownerKind === 'rep' && d.poolId
+      ? planSlaWarning(
+          cfg,
+          { key: a.eventId, lead: a.lead, repId: d.ownerId, poolId: d.poolId, dueAt: a.slaDueAt },
+          now,
+        )
+      : []),
+  ];
+}

@@ -4,6 +4,7 @@ import type { Db } from '../db/index.js';
 import type { CrmName } from '../lead/index.js';
 import type { Logger } from '../logger.js';
 import type { JobQueue } from '../queue/index.js';
+import type { Notifiers } from '../notify/index.js';
 import type { ConfigStore } from './config-store.js';
 import type { Metrics } from './metrics.js';
 import type { IntegrationIdentity } from '../sync/index.js';
@@ -32,6 +33,8 @@ export interface PipelineDeps {
   identity?: IntegrationIdentity;
   /** Retry schedule and CRM circuits; absent = the defaults (docs/failures.md). */
   durability?: Durability;
+  /** The notification channels env configures (Slack, SMTP, webhooks); absent: notifications wait as NOTIFY_NOT_CONFIGURED dead letters. */
+  notifiers?: Notifiers;
   /** CRM accounts mirrored in memory for lead-to-account matching (docs/accounts.md); absent = config accounts only. */
   accounts?: AccountMatcher;
 }

@@ -48,7 +48,12 @@ export function enqueueTry(
   delayMs = 0,
   round?: number,
 ): Promise<void> {
-  const payload = kind === 'route' ? { v: 1, eventId: id } : { v: 1, outboxId: id };
+  const payload =
+    kind === 'route'
+      ? { v: 1, eventId: id }
+      : kind === 'notify'
+        ? { v: 1, notificationId: id }
+        : { v: 1, outboxId: id };
   return queue.enqueue(kind, payload, { jobId: retryJobId(id, attempts, round), delayMs: Math.max(0, delayMs) });
 }
 
@@ -101,6 +106,7 @@ export async function settleFailures(
           id: c.id,
           ...leadIdFields(st),
           ...(kind === 'writeback' && { outboxId: c.id }),
+          ...(kind === 'notify' && { notificationId: c.id }),
           code: r.code,
           err: r.error,
           attempts: c.attempts,

@@ -24,11 +24,12 @@ export interface FailureFilter {
 }
 
 export interface FailureView {
-  /** route: the inbound event could not be routed; writeback: the owner could not be written. */
+  /** route: the inbound event could not be routed; writeback: the owner could not be written; notify: a notification could not be sent. */
   kind: RetryKind;
   /** The row's id: the inbound event (route) or the outbox row (writeback); replay takes these. */
   id: string;
-  eventId: string;
+  /** Null for a notification not about an assignment. */
+  eventId: string | null;
   outboxId: string | null;
   leadId: string | null;
   record: { crm: string; objectType: string; recordId: string };
@@ -139,7 +140,7 @@ export async function replayFailures(
 
   const replayed: ReplayResult['replayed'] = [];
   const now = deps.now();
-  for (const kind of ['route', 'writeback'] as const) {
+  for (const kind of ['route', 'writeback', 'notify'] as const) {
     const ids = todo.filter((r) => r.kind === kind).map((r) => r.id);
     const revived = new Set(await reviveDeadLetters(deps.db, kind, ids, now));
     for (const id of ids) {

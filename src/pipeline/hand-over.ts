@@ -12,6 +12,7 @@ const pickedUpBy: Record<JobName, string> = {
   route: 'the sweeper will pick the stored event up',
   writeback: 'the sweeper will pick the outbox row up',
   sla: 'the sweeper fires the timer when due',
+  notify: 'the sweeper will pick the notification up when due',
 };
 
 /** Logs that the fast path failed for a row and who takes it over. `ids` name the row ({ outboxId }). */

@@ -9,7 +9,8 @@ import {
 } from '../queue/index.js';
 import type { PipelineDeps } from './deps.js';
 import { settleFailures } from './durability.js';
-import { routeJob, slaTimerJob, writebackJob } from './jobs.js';
+import { notifyJob, routeJob, slaTimerJob, writebackJob } from './jobs.js';
+import { deliverNotification } from './notify.js';
 import { leftToSweeper, type DeliverWrites } from './hand-over.js';
 import { fireSlaTimer } from './sla-timers.js';
 import { batchWaitMs, createArrivalRate } from './batch-wait.js';
@@ -89,6 +90,10 @@ export function jobHandlers(
       sla: async (payload) => {
         await fireSlaTimer(deps, slaTimerJob.parse(payload).slaTimerId);
       },
+      // A failed send is scheduled on its row (not a job retry): the job succeeds either way.
+      notify: async (payload) => {
+        await deliverNotification(deps, notifyJob.parse(payload).notificationId);
+      },
     },
     drain: async () => {
       while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
@@ -139,6 +144,9 @@ export function jobEvents(deps: PipelineDeps): JobEvents {
       } else if (name === 'writeback') {
         const p = writebackJob.safeParse(payload);
         if (p.success) await settleFailures(deps, 'writeback', [{ id: p.data.outboxId, failure }]);
+      } else if (name === 'notify') {
+        const p = notifyJob.safeParse(payload);
+        if (p.success) await settleFailures(deps, 'notify', [{ id: p.data.notificationId, failure }]);
       }
       // sla: the timer row stays pending, and the sweeper fires it when due (fireDueSlaTimers).
     },

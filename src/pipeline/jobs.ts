@@ -10,3 +10,7 @@ export type SlaTimerJob = z.infer<typeof slaTimerJob>;
 
 export const writebackJob = z.object({ v: z.literal(1), outboxId: z.string().uuid() });
 export type WritebackJob = z.infer<typeof writebackJob>;
+
+/** A notification to send, on the 'notify' queue (delayed until due: quiet hours, an SLA warning's time). */
+export const notifyJob = z.object({ v: z.literal(1), notificationId: z.string().uuid() });
+export type NotifyJob = z.infer<typeof notifyJob>;

@@ -6,7 +6,8 @@ import type { Logger } from '../logger.js';
 
 export interface LeadIds {
   leadId?: string | null;
-  eventId: string;
+  /** Null for work no event started (a notification about a dead letter). */
+  eventId: string | null;
   requestId?: string | null;
 }
 
@@ -19,7 +20,7 @@ export function leadLogger(logger: Logger, ids: LeadIds): Logger {
 export function leadIdFields(ids: LeadIds): Record<string, string> {
   return {
     ...(ids.leadId && { leadId: ids.leadId }),
-    eventId: ids.eventId,
+    ...(ids.eventId && { eventId: ids.eventId }),
     ...(ids.requestId && { requestId: ids.requestId }),
   };
 }

@@ -158,9 +158,15 @@ export function createMetrics(build?: BuildInfo) {
       labelNames: ['crm', 'code'] as const,
       registers: [registry],
     }),
+    notifications: new Counter({
+      name: 'notifications_total',
+      help: 'Notification sends by channel (slack, email, webhook), event and outcome (sent, failed: retried on its schedule or a dead letter)',
+      labelNames: ['channel', 'event', 'outcome'] as const,
+      registers: [registry],
+    }),
     retriesScheduled: new Counter({
       name: 'retries_scheduled_total',
-      help: 'Failed tries given a next attempt in Postgres, by kind (route, writeback), CRM and error code',
+      help: 'Failed tries given a next attempt in Postgres, by kind (route, writeback, notify), CRM (the channel for notify) and error code',
       labelNames: ['kind', 'crm', 'code'] as const,
       registers: [registry],
     }),

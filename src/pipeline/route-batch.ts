@@ -19,6 +19,7 @@ import { errors } from '../errors.js';
 import type { PipelineDeps } from './deps.js';
 import type { BatchOutcome } from './group-commit.js';
 import { handOverWrites, type DeliverWrites } from './hand-over.js';
+import { handOverNotifications } from './notify.js';
 import { leadLogger } from './lead-log.js';
 import { loadRecords } from './load-records.js';
 import { routingLockKey as globalLockKey } from './routing-lock.js';
@@ -122,11 +123,17 @@ export async function routeBatch(
     );
     const todo = routable.filter((r) => open.has(r.ev.id));
     if (todo.length === 0)
-      return { results: [], outboxIds: [] as string[], timers: [] as ArmedTimer[], leadIds: new Map<string, string>() };
+      return {
+        results: [],
+        outboxIds: [] as string[],
+        timers: [] as ArmedTimer[],
+        leadIds: new Map<string, string>(),
+        notifications: [],
+      };
 
     const plan = planRoutingBatch(
       todo,
-      { config: doc.routing, mappings: doc.mappings, version, connectors: doc.connectors },
+      { config: doc.routing, mappings: doc.mappings, version, connectors: doc.connectors, notifications: doc.notifications },
       state,
       now,
     );
@@ -139,6 +146,7 @@ export async function routeBatch(
   await scheduleSlaTimers(deps, decided.timers);
 
   await handOverWrites(deps, decided.outboxIds, { via: deliver });
+  await handOverNotifications(deps, decided.notifications);
   const logRouted = deps.logger.isLevelEnabled('info');
   for (const { ev, decision: d } of decided.results) {
     deps.metrics.leadsRouted.inc({

@@ -4,7 +4,7 @@
 // - anything stored but never handled past a grace period (lost job, Redis flushed, worker killed).
 // Enqueueing is deduplicated by jobId and every handler is idempotent, so sweeping twice is harmless.
 // Leads a full pool holds (status queued) are offered again each sweep, highest score first.
-import { listDueRows, listStaleInboundEvents, listStaleOutbox } from '../db/index.js';
+import { listDueRows, listStaleInboundEvents, listStaleNotifications, listStaleOutbox } from '../db/index.js';
 import type { PipelineDeps } from './deps.js';
 import { enqueueTry } from './durability.js';
 import { offerQueuedLeads } from './queued-leads.js';
@@ -13,16 +13,18 @@ import { fireDueSlaTimers } from './sla-timers.js';
 export async function sweepOnce(
   deps: PipelineDeps,
   opts: { olderThanMs: number; limit?: number },
-): Promise<{ events: number; writes: number; queued: number; slaFired: number }> {
+): Promise<{ events: number; writes: number; notifications: number; queued: number; slaFired: number }> {
   const now = deps.now();
   const cutoff = new Date(now.getTime() - opts.olderThanMs);
   const limit = opts.limit ?? 1000;
-  const [events, writes, dueEvents, dueWrites, queuedCount] = await Promise.all([
+  const [events, writes, dueEvents, dueWrites, queuedCount, notes, dueNotes] = await Promise.all([
     listStaleInboundEvents(deps.db, cutoff, limit),
     listStaleOutbox(deps.db, cutoff, limit),
     listDueRows(deps.db, 'route', now, limit),
     listDueRows(deps.db, 'writeback', now, limit),
     offerQueuedLeads(deps, limit),
+    listStaleNotifications(deps.db, cutoff, limit),
+    listDueRows(deps.db, 'notify', now, limit),
   ]);
   for (const e of events) await deps.queue.enqueue('route', { v: 1, eventId: e.id }, { jobId: e.id });
   for (const w of writes) await deps.queue.enqueue('writeback', { v: 1, outboxId: w.id }, { jobId: w.id });
@@ -34,6 +36,10 @@ export async function sweepOnce(
     r.nextAttemptAt && r.nextAttemptAt < cutoff ? Math.floor(now.getTime() / Math.max(1, opts.olderThanMs)) : undefined;
   for (const e of dueEvents) await enqueueTry(deps.queue, 'route', e.id, e.attempts, 0, round(e));
   for (const w of dueWrites) await enqueueTry(deps.queue, 'writeback', w.id, w.attempts, 0, round(w));
+  // Notifications: never tried (a lost job), or due (a retry, quiet hours over, an SLA warning's time).
+  for (const n of notes) await deps.queue.enqueue('notify', { v: 1, notificationId: n.id }, { jobId: n.id });
+  for (const n of dueNotes) await enqueueTry(deps.queue, 'notify', n.id, n.attempts, 0, round(n));
+  if (notes.length + dueNotes.length) deps.metrics.swept.inc({ queue: 'notify' }, notes.length + dueNotes.length);
   if (events.length + dueEvents.length) deps.metrics.swept.inc({ queue: 'route' }, events.length + dueEvents.length);
   if (writes.length + dueWrites.length)
     deps.metrics.swept.inc({ queue: 'writeback' }, writes.length + dueWrites.length);
@@ -42,6 +48,7 @@ export async function sweepOnce(
   return {
     events: events.length + dueEvents.length,
     writes: writes.length + dueWrites.length,
+    notifications: notes.length + dueNotes.length,
     queued: queuedCount,
     slaFired,
   };
@@ -54,7 +61,8 @@ export function startSweeper(deps: PipelineDeps, opts: { intervalMs: number; old
     running = true;
     sweepOnce(deps, opts)
       .then((n) => {
-        if (n.events || n.writes || n.slaFired) deps.logger.info(n, 'sweeper re-enqueued stored work');
+        if (n.events || n.writes || n.notifications || n.slaFired)
+          deps.logger.info(n, 'sweeper re-enqueued stored work');
       })
       .catch((err: Error) => deps.logger.warn({ err: err.message }, 'sweep failed; will try again'))
       .finally(() => (running = false));

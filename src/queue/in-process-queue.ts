@@ -23,7 +23,7 @@ export function createInProcessQueue(opts: { retry: RetryPolicy }): JobQueue {
   const waiting: Pending[] = [];
   /** Delayed jobs by their timer (the name, for the depth gauge). */
   const timers = new Map<NodeJS.Timeout, JobName>();
-  const active: Record<JobName, number> = { route: 0, writeback: 0, sla: 0 };
+  const active: Record<JobName, number> = { route: 0, writeback: 0, sla: 0, notify: 0 };
   let handlers: Record<JobName, JobHandler> | undefined;
   let events: JobEvents = {};
   let concurrency = 1;

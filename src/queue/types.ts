@@ -1,11 +1,14 @@
 // The transport for jobs. Postgres is the record of what must happen; a queue only carries
 // the nudge. Two bindings with the same semantics: BullMQ (Redis) and an in-process runner.
 
-/** route: an inbound event to route; writeback: an owner write; sla: an SLA timer due (its own queue, so no handler has to guess a payload's kind). */
-export type JobName = 'route' | 'writeback' | 'sla';
+/**
+ * route: an inbound event to route; writeback: an owner write; sla: an SLA timer due; notify: a
+ * notification to send (its own queue, so a slow Slack or SMTP never holds routing or owner writes).
+ */
+export type JobName = 'route' | 'writeback' | 'sla' | 'notify';
 
 /** Every queue, in the order workers start. */
-export const jobNames: readonly JobName[] = ['route', 'writeback', 'sla'];
+export const jobNames: readonly JobName[] = ['route', 'writeback', 'sla', 'notify'];
 
 export type JobHandler = (payload: unknown, ctx: { attempt: number; jobId: string }) => Promise<void>;
 

@@ -22,6 +22,7 @@ import {
 } from '../routing/index.js';
 import { slaTimerSpec } from './sla.js';
 import { reportFacts, writeModeOf, type ConnectorModes } from './report-facts.js';
+import { planAssignmentNotifications, type NotificationsConfig } from '../notify/index.js';
 
 export interface RoutableLead {
   ev: InboundEventRow;
@@ -37,6 +38,8 @@ export interface RoutingSettings {
   version: number;
   /** The config document's connectors section: a shadow-mode lead is recorded, never written (docs/shadow-mode.md). */
   connectors?: ConnectorModes | undefined;
+  /** Who hears about assignments (docs/notifications.md); absent: nobody. */
+  notifications?: NotificationsConfig | undefined;
 }
 
 export interface RoutingPlan {
@@ -148,6 +151,31 @@ export function planRoutingBatch(
       .filter((r) => r.decision.kind === 'queued')
       .map((r) => ({ id: r.ev.id, score: r.lead.score ?? null, poolId: r.decision.poolId ?? null })),
     reports: placed.map((r) => reportFacts(config, modeOf(r), r.ev, r.lead)),
+    // The assignment's notifications (and the warning before its SLA runs out), in the same statement.
+    notifications: assigned.flatMap(({ ev, lead, decision }) =>
+      planAssignmentNotifications(
+        { routing: config, notifications: settings.notifications },
+        {
+          eventId: ev.id,
+          lead,
+          decision,
+          receivedAt: ev.receivedAt,
+          slaDueAt: slaTimerSpec(config, decision, now)?.dueAt,
+        },
+        now,
+      ).map((p) => ({
+        eventId: ev.id,
+        event: p.event,
+        channel: p.channel,
+        target: p.target,
+        repId: p.repId,
+        dedupeKey: p.dedupeKey,
+        subject: p.subject,
+        body: p.body,
+        payload: p.payload,
+        nextAttemptAt: p.notBefore,
+      })),
+    ),
   };
   return { decided, deferred, writes };
 }

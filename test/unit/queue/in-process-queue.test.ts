@@ -22,6 +22,7 @@ describe('in-process queue (same semantics as the BullMQ binding)', () => {
         },
         writeback: async () => {},
         sla: async () => {},
+        notify: async () => {},
       },
       { concurrency: 1, onOutcome: (_n, o) => outcomes.push(o) },
     );
@@ -44,6 +45,7 @@ describe('in-process queue (same semantics as the BullMQ binding)', () => {
         },
         writeback: async () => {},
         sla: async () => {},
+        notify: async () => {},
       },
       { concurrency: 1, onFinalFailure: async (n, p) => void finals.push([n, p]) },
     );
@@ -66,6 +68,7 @@ describe('in-process queue (same semantics as the BullMQ binding)', () => {
           throw new Error('down');
         },
         sla: async () => {},
+        notify: async () => {},
       },
       { concurrency: 1, onFinalFailure: async (_n, p) => void finals.push(p) },
     );
@@ -87,6 +90,7 @@ describe('in-process queue (same semantics as the BullMQ binding)', () => {
         },
         writeback: async () => {},
         sla: async () => {},
+        notify: async () => {},
       },
       { concurrency: 2 },
     );
@@ -112,6 +116,7 @@ describe('in-process queue (same semantics as the BullMQ binding)', () => {
         },
         writeback: async () => {},
         sla: async () => {},
+        notify: async () => {},
       },
       { concurrency: 1 },
     );
@@ -125,7 +130,10 @@ describe('in-process queue (same semantics as the BullMQ binding)', () => {
     const q = createInProcessQueue({ retry: policy(1) });
     const seen: Array<[JobName, unknown]> = [];
     const record = (name: JobName) => async (p: unknown) => void seen.push([name, p]);
-    q.startWorkers({ route: record('route'), writeback: record('writeback'), sla: record('sla') }, { concurrency: 1 });
+    q.startWorkers(
+      { route: record('route'), writeback: record('writeback'), sla: record('sla'), notify: record('notify') },
+      { concurrency: 1 },
+    );
     await q.enqueue('sla', { v: 1, slaTimerId: 't1' }, { jobId: 'same' });
     await q.enqueue('route', { v: 1, eventId: 'e1' }, { jobId: 'same' });
     await until(() => seen.length === 2);

@@ -10,8 +10,8 @@ import { failurePage, replayResult } from './responses.js';
 const tags = ['failures'];
 const isoTime = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 time' }).transform((s) => new Date(s));
 const filter = {
-  /** route: the event could not be routed; writeback: the owner could not be written. */
-  kind: z.enum(['route', 'writeback']).optional(),
+  /** route: the event could not be routed; writeback: the owner could not be written; notify: a notification could not be sent. */
+  kind: z.enum(['route', 'writeback', 'notify']).optional(),
   crm: z.string().min(1).max(100).optional(),
   /** An error code of docs/errors.md, e.g. CRM_REJECTED. */
   code: z

@@ -104,9 +104,9 @@ const record = z.object({ crm: z.string(), objectType: z.string(), recordId: z.s
 export const failurePage = z.object({
   items: z.array(
     z.looseObject({
-      kind: z.enum(['route', 'writeback']),
+      kind: z.enum(['route', 'writeback', 'notify']),
       id: z.string().describe('replay takes this'),
-      eventId: z.string(),
+      eventId: z.string().nullable(),
       leadId: z.string().nullable(),
       record,
       status: z.string(),
@@ -121,6 +121,8 @@ export const failurePage = z.object({
 
 export const replayResult = z.object({
   dryRun: z.boolean(),
-  replayed: z.array(z.object({ kind: z.enum(['route', 'writeback']), id: z.string() })),
-  skipped: z.array(z.object({ kind: z.enum(['route', 'writeback']).nullable(), id: z.string(), reason: z.string() })),
+  replayed: z.array(z.object({ kind: z.enum(['route', 'writeback', 'notify']), id: z.string() })),
+  skipped: z.array(
+    z.object({ kind: z.enum(['route', 'writeback', 'notify']).nullable(), id: z.string(), reason: z.string() }),
+  ),
 });
