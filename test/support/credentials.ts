@@ -63,6 +63,10 @@ export const testCredentials: readonly TestCredential[] = [
   { name: 'HubSpot OAuth client secret (chaos)', value: 'chaos-oauth-secret-0001' },
   { name: 'HubSpot OAuth refresh token (chaos)', value: 'chaos-refresh-token-0001' },
   { name: 'intake API key (chaos)', value: 'chaos-intake-key-0123456789' },
+  // Notifications (test/support/notify-standins.ts)
+  { name: 'Slack bot token (notifications)', value: 'xoxb-test-0123456789-notify' },
+  { name: 'SMTP password (notifications)', value: 'smtp-pass-0123456789' },
+  { name: 'webhook signing secret (notifications)', value: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' },
   // Salesforce
   { name: 'Salesforce access token (stand-in)', value: 'standin-access-token' },
   { name: 'Salesforce access token minted by the stand-in', value: /standin-token-\d+/ },

@@ -1,0 +1,201 @@
+// Notifications end to end: real Postgres and Redis, the real Slack SDK, nodemailer and
+// Standard Webhooks signing, against local stand-ins over loopback (test/support/notify-standins.ts).
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { leadBody, testApiKey, useTestSystem } from '../support/system.js';
+import {
+  distinct,
+  slackToken,
+  smtpPassword,
+  smtpUser,
+  startSlackStandin,
+  startSmtpStandin,
+  startWebhookReceiver,
+  webhookSecret,
+  type SlackStandin,
+  type SmtpStandin,
+  type WebhookReceiver,
+} from '../support/notify-standins.js';
+import { until } from '../support/until.js';
+
+let slack: SlackStandin;
+let smtp: SmtpStandin;
+let hooks: WebhookReceiver;
+
+const config = (webhookUrl: string) => `
+mappings:
+  api/lead:
+    fields:
+      - { from: email, to: email }
+      - { from: firstName, to: firstName }
+      - { from: lastName, to: lastName }
+      - { from: company, to: company }
+      - { from: country, to: country }
+routing:
+  reps:
+    - { id: ana, name: Ana Lopez, email: ana@example.com }
+    - { id: bo, name: Bo Chen, email: bo@example.com }
+  pools:
+    - { id: inbound, strategy: round_robin, members: [ana, bo] }
+  rules:
+    - { id: everyone, when: { match: always }, action: { pool: inbound } }
+notifications:
+  defaultChannel: slack
+  quietHours: send
+  reps:
+    bo: { channel: email }
+  webhooks:
+    - { id: ops, url: "${webhookUrl}", events: [leadAssigned] }
+  recordUrls:
+    api: "https://crm.example/leads/{{recordId}}"
+  templates:
+    leadAssigned:
+      subject: "New lead {{leadName}}"
+      text: "{{repName}}: {{leadName}} from {{company}} is yours ({{why}}), {{speed}} so far. {{recordUrl}}"
+`;
+
+const sys = useTestSystem(async () => {
+  slack = await startSlackStandin({ 'ana@example.com': 'U0ANA', 'bo@example.com': 'U0BO' });
+  smtp = await startSmtpStandin();
+  hooks = await startWebhookReceiver();
+  const dir = mkdtempSync(join(tmpdir(), 'notify-'));
+  writeFileSync(join(dir, 'config.yaml'), config(hooks.url));
+  return {
+    migrate: true,
+    working: true,
+    env: {
+      CONFIG_FILE: join(dir, 'config.yaml'),
+      SLACK_BOT_TOKEN: slackToken,
+      SLACK_API_URL: slack.url,
+      SMTP_URL: smtp.url,
+      SMTP_USER: smtpUser,
+      SMTP_PASSWORD: smtpPassword,
+      SMTP_FROM: 'Lead Router <router@leads.example>',
+      WEBHOOK_SIGNING_SECRET: webhookSecret,
+    },
+    after: async () => {
+      await Promise.all([slack.close(), smtp.close(), hooks.close()]);
+    },
+  };
+});
+
+async function post(key: string, lead: Record<string, unknown>): Promise<string> {
+  const res = await sys.app.inject({
+    method: 'POST',
+    url: '/v1/leads',
+    headers: { 'x-api-key': testApiKey },
+    payload: leadBody(key, lead),
+  });
+  expect(res.statusCode).toBe(202);
+  return res.json().eventId;
+}
+
+interface NoteRow {
+  id: string;
+  event: string;
+  channel: string;
+  target: string;
+  status: string;
+  attempts: number;
+  first_failed_at: Date | null;
+  done_at: Date | null;
+  delivery: Record<string, unknown> | null;
+}
+
+const notesFor = (eventId: string) =>
+  sys.sql.rows<NoteRow>(
+    `select n.id, n.event, n.channel, n.target, n.status, n.attempts, n.first_failed_at, n.done_at, n.delivery
+     from notifications n join assignments a on a.id = n.assignment_id where a.event_id = $1 order by n.channel, n.target`,
+    [eventId],
+  );
+
+const ownerWriteFor = async (eventId: string) =>
+  (
+    await sys.sql.rows<{ status: string; done_at: Date | null }>(
+      `select o.status, o.done_at from outbox o join assignments a on a.id = o.assignment_id where a.event_id = $1`,
+      [eventId],
+    )
+  )[0];
+
+const allDone = async (eventId: string, count: number) => {
+  const rows = await notesFor(eventId);
+  return rows.length === count && rows.every((r) => r.status === 'done') ? rows : undefined;
+};
+
+describe('notifications', () => {
+  it('tells the rep once on their channel (a Slack DM, an email) and signs one webhook per assignment', async () => {
+    const first = await post('notify-0001', { firstName: 'Lu', lastName: 'Ng', company: 'Acme' });
+    const second = await post('notify-0002', { firstName: 'Mo', lastName: 'Ra', company: 'Globex' });
+    const [toAna, toBo] = [
+      await until(() => allDone(first, 2), { timeoutMs: 15_000, what: "ana's notifications sent" }),
+      await until(() => allDone(second, 2), { timeoutMs: 15_000, what: "bo's notifications sent" }),
+    ];
+    expect(toAna.map((r) => [r.event, r.channel, r.target])).toEqual([
+      ['leadAssigned', 'slack', 'email:ana@example.com'],
+      ['leadAssigned', 'webhook', hooks.url],
+    ]);
+    expect(toBo.map((r) => [r.channel, r.target])).toEqual([
+      ['email', 'bo@example.com'],
+      ['webhook', hooks.url],
+    ]);
+
+    // Slack: one DM to ana, found by her email, saying who, why, how fast, and where.
+    expect(slack.messages).toHaveLength(1);
+    const dm = slack.messages[0]!;
+    expect(dm.channel).toBe('DU0ANA');
+    expect(dm.notificationId).toBe(toAna[0]!.id);
+    expect(dm.text).toMatch(
+      /^Ana Lopez: Lu Ng from Acme is yours \(rule everyone, pool inbound: ROUND_ROBIN_NEXT.*\), \d+s so far\. https:\/\/crm\.example\/leads\/notify-0001$/,
+    );
+    expect(toAna[0]!.delivery).toEqual({ channel: 'DU0ANA', ts: dm.ts });
+
+    // Email: one message to bo, its Message-ID the notification's id.
+    expect(smtp.mails).toHaveLength(1);
+    expect(smtp.mails[0]).toMatchObject({
+      to: ['bo@example.com'],
+      subject: 'New lead Mo Ra',
+      messageId: `<${toBo[0]!.id}@leads.example>`,
+    });
+
+    // Webhooks: one per assignment, each signature verified by the standardwebhooks package.
+    expect(hooks.refused).toBe(0);
+    expect(hooks.received.map((h) => h.id).sort()).toEqual([toAna[1]!.id, toBo[1]!.id].sort());
+    const forAna = hooks.received.find((h) => h.id === toAna[1]!.id)!;
+    expect(forAna.body).toMatchObject({
+      type: 'lead.assigned',
+      data: { notificationId: toAna[1]!.id, repId: 'ana', pool: 'inbound', rule: 'everyone', recordId: 'notify-0001' },
+    });
+    expect(forAna.body.data.leadId).toEqual(expect.any(String));
+  });
+
+  it('keeps retrying through a channel outage longer than a few tries, while routing and the owner write go on', async () => {
+    slack.faults.failing = 6;
+    hooks.faults.failing = 6;
+    const sentBefore = slack.messages.length;
+    const hooksBefore = hooks.received.length;
+    const eventId = await post('notify-0003', { firstName: 'Al', company: 'Initech' }); // ana again (round robin)
+
+    // The owner is written while every notification is still failing.
+    const write = await until(
+      async () => ((await ownerWriteFor(eventId))?.status === 'done' ? ownerWriteFor(eventId) : undefined),
+      {
+        timeoutMs: 15_000,
+        what: 'the owner write',
+      },
+    );
+    const rows = await until(() => allDone(eventId, 2), {
+      timeoutMs: 20_000,
+      what: 'the notifications after the outage',
+    });
+    for (const r of rows) {
+      expect(r.first_failed_at).not.toBeNull();
+      expect(r.attempts).toBeGreaterThanOrEqual(3);
+      expect(r.done_at!.getTime()).toBeGreaterThan(write!.done_at!.getTime());
+    }
+    // Still exactly one message each.
+    expect(slack.messages.length - sentBefore).toBe(1);
+    expect(hooks.received.length - hooksBefore).toBe(1);
+  });
+});
