@@ -166,6 +166,9 @@ export async function openRuntime(
       random: Math.random,
       // A write in flight longer than this is taken to be lost, as the sweeper's grace period says.
       leaseMs: env.SWEEP_AFTER_MS,
+      // A send is bounded by its timeout (a Slack send is up to four calls); its lease outlasts that.
+      notifyTimeoutMs: 4 * env.NOTIFY_TIMEOUT_MS,
+      notifyLeaseMs: Math.max(env.SWEEP_AFTER_MS, 4 * env.NOTIFY_TIMEOUT_MS + 2_000),
     },
   };
   metrics.setSources({

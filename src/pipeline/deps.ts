@@ -18,6 +18,10 @@ export interface Durability {
   random: () => number;
   /** How long a write-back job holds the rows it claimed before another may take them (a worker died mid-call). */
   leaseMs: number;
+  /** How long a notification send holds its row: past the longest a send can take (its timeouts), so only a dead worker's send is tried again. Default: leaseMs. */
+  notifyLeaseMs?: number;
+  /** The longest one send may take before it counts as failed (NOTIFY_TEMPORARY). Default 10000. */
+  notifyTimeoutMs?: number;
 }
 
 export interface PipelineDeps {

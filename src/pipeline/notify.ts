@@ -36,7 +36,8 @@ export type NotifyResult = 'sent' | 'skipped' | 'not_due' | 'failed';
 /** Sends one notification if it is pending and due. Safe to call any number of times, from any process. */
 export async function deliverNotification(deps: PipelineDeps, id: string): Promise<NotifyResult> {
   const now = deps.now();
-  const row = await claimNotification(deps.db, id, now, new Date(now.getTime() + durabilityOf(deps).leaseMs));
+  const d = durabilityOf(deps);
+  const row = await claimNotification(deps.db, id, now, new Date(now.getTime() + (d.notifyLeaseMs ?? d.leaseMs)));
   if (!row) return 'not_due';
   const log = deps.logger.child({
     notificationId: row.id,
@@ -56,7 +57,7 @@ export async function deliverNotification(deps: PipelineDeps, id: string): Promi
   try {
     const notifier = deps.notifiers?.[row.channel as 'slack' | 'email' | 'webhook'];
     if (!notifier) throw errors.notifyNotConfigured(row.channel, credentialEnv[row.channel] ?? row.channel);
-    const delivery = await notifier.send(outgoing(row));
+    const delivery = await withinMs(notifier.send(outgoing(row)), d.notifyTimeoutMs ?? 10_000, row.channel);
     await markNotificationSent(deps.db, row.id, delivery, deps.now());
     deps.metrics.notifications.inc({ channel: row.channel, event: row.event, outcome: 'sent' });
     log.info({ attempts: row.attempts + 1 }, 'notification sent');
@@ -67,6 +68,19 @@ export async function deliverNotification(deps: PipelineDeps, id: string): Promi
     log.warn({ code: failure.code, err: failure.message }, 'notification not sent; its row keeps its schedule');
     await settleFailures(deps, 'notify', [{ id: row.id, failure }]);
     return 'failed';
+  }
+}
+
+/** A send that outlives its bound fails as temporary, before its lease runs out and another worker may try. */
+async function withinMs<T>(p: Promise<T>, ms: number, channel: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(errors.notifyTemporary(`${channel}: no answer within ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([p, late]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 
