@@ -15,6 +15,7 @@ export const webhookType: Record<NotificationEvent, string> = {
 /** What every event about a lead offers. */
 const leadVariables = [
   'leadName',
+  'leadLabel',
   'leadEmail',
   'company',
   'country',
@@ -41,20 +42,20 @@ export interface Template {
 
 export const defaultTemplates: Record<NotificationEvent, Template> = {
   leadAssigned: {
-    subject: 'New lead: {{leadName}} ({{company}})',
-    text: 'New lead for {{repName}}: {{leadName}} ({{company}}, {{leadEmail}}). Why: {{why}}. {{speed}} since it arrived. {{recordUrl}}',
+    subject: 'New lead: {{leadLabel}}',
+    text: 'New lead for {{repName}}: {{leadLabel}}, {{leadEmail}}. Why: {{why}}. {{speed}} since it arrived. {{recordUrl}}',
   },
   slaWarning: {
-    subject: 'Lead waiting: {{leadName}}, {{minutesLeft}} min left',
-    text: '{{repName}}, {{leadName}} ({{company}}) is still unclaimed: {{minutesLeft}} min left before it is reassigned ({{dueAt}}). {{recordUrl}}',
+    subject: 'Lead waiting: {{leadLabel}}, {{minutesLeft}} min left',
+    text: '{{repName}}, {{leadLabel}} is still unclaimed: {{minutesLeft}} min left before it is reassigned ({{dueAt}}). {{recordUrl}}',
   },
   slaBreach: {
-    subject: 'Lead reassigned to you: {{leadName}}',
-    text: '{{leadName}} ({{company}}) is yours now: {{breachedRepName}} did not claim it in time ({{action}}). {{recordUrl}}',
+    subject: 'Lead reassigned to you: {{leadLabel}}',
+    text: '{{leadLabel}} is yours now: {{breachedRepName}} did not claim it in time ({{action}}). {{recordUrl}}',
   },
   conflict: {
-    subject: 'Owner changed by hand: {{leadName}}',
-    text: 'The owner of {{leadName}} was changed in {{crm}} by {{changedBy}} (routing chose {{routerRepId}}): {{policy}} -> {{outcome}}. {{recordUrl}}',
+    subject: 'Owner changed by hand: {{leadLabel}}',
+    text: 'The owner of {{leadLabel}} was changed in {{crm}} by {{changedBy}} (routing chose {{routerRepId}}): {{policy}} -> {{outcome}}. {{recordUrl}}',
   },
   deadLetter: {
     subject: 'Dead letter: {{kind}} {{code}}',

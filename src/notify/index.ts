@@ -30,6 +30,7 @@ export {
   planSlaWarning,
   planSlaBreach,
   planAssignmentNotifications,
+  planBreachNotifications,
   planConflict,
   planDeadLetter,
   whyLine,

@@ -162,3 +162,32 @@ export function planAssignmentNotifications(
       : []),
   ];
 }
+
+/**
+ * An SLA breach that moved the lead: the new owner hears why, and, when a new timer was armed
+ * (`nextTimer`), is warned before it runs out too. `key` names the breach (its event's source id).
+ */
+export function planBreachNotifications(
+  cfg: PlanConfig,
+  b: {
+    key: string;
+    lead: Lead;
+    newRepId: string;
+    breachedRepId: string;
+    poolId: string;
+    action: string;
+    nextTimer?: { id: string; dueAt: Date } | undefined;
+  },
+  now: Date,
+): Array<PlannedNotification & { slaTimerId: string | null }> {
+  if (!cfg.notifications) return [];
+  const t = b.nextTimer;
+  return [
+    ...planSlaBreach(cfg, b, now).map((p) => ({ ...p, slaTimerId: null })),
+    ...(t
+      ? planSlaWarning(cfg, { key: b.key, lead: b.lead, repId: b.newRepId, poolId: b.poolId, dueAt: t.dueAt }, now).map(
+          (p) => ({ ...p, slaTimerId: t.id }),
+        )
+      : []),
+  ];
+}

@@ -69,6 +69,8 @@ export function leadVars(cfg: PlanConfig, lead: Lead, repId: string | undefined)
   const rep = repId ? cfg.routing.reps.find((r) => r.id === repId) : undefined;
   return {
     leadName: leadName(lead),
+    /** The name, with the company when there is one: "Lu Ng (Acme)". */
+    leadLabel: lead.company ? `${leadName(lead)} (${lead.company})` : leadName(lead),
     leadEmail: lead.email,
     company: lead.company,
     country: lead.country,

@@ -14,6 +14,8 @@
 import { randomUUID } from 'node:crypto';
 import type { InboundEvent } from '../connector.js';
 import { handOverWrites, nudge } from './hand-over.js';
+import { toNotificationInsert } from './notification-rows.js';
+import { handOverNotifications } from './notify.js';
 import type { SlaTimerJob } from './jobs.js';
 import {
   applyStateChange,
@@ -23,6 +25,7 @@ import {
   getSlaTimer,
   insertAssignments,
   insertInboundEvent,
+  insertNotifications,
   insertOutboxRows,
   insertSlaTimers,
   listBreachedRepIds,
@@ -40,6 +43,7 @@ import {
   type InboundEventRow,
   type ArmedTimer,
   type SlaTimerRow,
+  type DueNotification,
 } from '../db/index.js';
 import { errors } from '../errors.js';
 import { openKey, stateKeys } from '../routing/index.js';
@@ -78,7 +82,7 @@ export async function fireSlaTimer(deps: PipelineDeps, timerId: string): Promise
   const config = doc.routing;
 
   const done = await deps.db.transaction(
-    async (tx): Promise<{ plan: SlaFirePlan; armed: SlaTimerRow[] } | undefined> => {
+    async (tx): Promise<{ plan: SlaFirePlan; armed: SlaTimerRow[]; notes: DueNotification[] } | undefined> => {
       // Fetch, in the routing order: the routing lock and state, the lead, the timer.
       const keys = stateKeys(config, now);
       const state = await loadRoutingStateForUpdate(tx, {
@@ -91,7 +95,7 @@ export async function fireSlaTimer(deps: PipelineDeps, timerId: string): Promise
       const breachedRepIds = await listBreachedRepIds(tx, lead.id);
       const plan = planSlaFire(
         { timer, lead, breachedRepIds, state },
-        { config, mappings: doc.mappings, version },
+        { config, mappings: doc.mappings, version, notifications: doc.notifications },
         now,
         randomUUID,
       );
@@ -99,7 +103,7 @@ export async function fireSlaTimer(deps: PipelineDeps, timerId: string): Promise
       // Store.
       if (plan.kind === 'close') {
         await closeSlaTimer(tx, timer.id, { ...plan.close, at: now });
-        return { plan, armed: [] };
+        return { plan, armed: [], notes: [] };
       }
       const breach = await insertInboundEvent(tx, plan.event);
       await markInboundEventsDone(tx, [breach.id], now);
@@ -116,11 +120,21 @@ export async function fireSlaTimer(deps: PipelineDeps, timerId: string): Promise
           at: now,
           exceptAssignmentIds: [plan.endPendingTimersExcept],
         });
-      return { plan, armed: await insertSlaTimers(tx, plan.timers) };
+      const armed = await insertSlaTimers(tx, plan.timers);
+      const notes = await insertNotifications(
+        tx,
+        plan.notifications.map((p) => ({
+          ...toNotificationInsert(p),
+          lead_id: p.leadId,
+          assignment_id: p.assignmentId,
+          sla_timer_id: p.slaTimerId,
+        })),
+      );
+      return { plan, armed, notes };
     },
   );
   if (!done) return 'not_pending';
-  const { plan, armed } = done;
+  const { plan, armed, notes } = done;
 
   if (plan.breach) deps.metrics.slaBreaches.inc({ action: plan.breach });
   if (plan.kind === 'breach' && plan.outbox.length > 0) {
@@ -132,6 +146,7 @@ export async function fireSlaTimer(deps: PipelineDeps, timerId: string): Promise
     );
   }
   await scheduleSlaTimers(deps, armed);
+  await handOverNotifications(deps, notes);
   return plan.result;
 }
 

@@ -33,6 +33,7 @@ import {
 import { counterDeltasForMove } from './counter-moves.js';
 import { excludeReps } from './reassign.js';
 import { onSlaBreach, slaFor, slaTimerSpec } from './sla.js';
+import { planBreachNotifications, type NotificationsConfig, type PlannedNotification } from '../notify/index.js';
 
 export interface SlaFireFacts {
   /** Pending and due, locked. */
@@ -47,6 +48,8 @@ export interface SlaFireSettings {
   config: RoutingConfig;
   mappings: MappingSet;
   version: number;
+  /** Who hears about the breach (docs/notifications.md); absent: nobody. */
+  notifications?: NotificationsConfig | undefined;
 }
 
 export interface TimerClose {
@@ -75,6 +78,8 @@ export type SlaFirePlan =
       endPendingTimersExcept?: string;
       /** The next timer (a reassignment into a pool with an SLA). */
       timers: NewSlaTimer[];
+      /** The new owner told (and warned before the next timer runs out), with the assignment's and timer's ids. */
+      notifications: Array<PlannedNotification & { leadId: string; assignmentId: string; slaTimerId: string | null }>;
       from?: string;
       to?: string;
     };
@@ -201,6 +206,7 @@ export function planSlaFire(
       leadPatches: [],
       close: { status: 'breached', reason: 'NO_REP_AVAILABLE', breachAction: breach },
       timers: [],
+      notifications: [],
     };
 
   const assignmentId = newId();
@@ -210,7 +216,21 @@ export function planSlaFire(
     cursors: {},
     counterDeltas: previous ? counterDeltasForMove({ from: { rep: previous }, periods: false }) : {},
   };
-  const next = !escalateTo && decision ? slaTimerSpec(config, decision, now) : undefined;
+  const spec = !escalateTo && decision ? slaTimerSpec(config, decision, now) : undefined;
+  const next = spec && { id: newId(), ...spec };
+  const notifications = planBreachNotifications(
+    { routing: config, notifications: settings.notifications },
+    {
+      key: event.sourceEventId,
+      lead: lead.data as Lead,
+      newRepId: owner.repId,
+      breachedRepId: timer.repId,
+      poolId: timer.poolId,
+      action: breach,
+      nextTimer: next,
+    },
+    now,
+  ).map((p) => ({ ...p, leadId: lead.id, assignmentId }));
   return {
     kind: 'breach',
     result: escalateTo ? 'escalated' : 'reassigned',
@@ -250,6 +270,7 @@ export function planSlaFire(
     },
     ...(!escalateTo && { endPendingTimersExcept: assignmentId }),
     timers: next ? [{ leadId: lead.id, assignmentId, ...next, reassignments: attempt }] : [],
+    notifications,
     from: timer.repId,
     to: owner.repId,
   };

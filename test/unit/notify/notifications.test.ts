@@ -110,7 +110,7 @@ describe('planning notifications', () => {
       ['webhook', 'https://hooks.example/lr', 'leadAssigned:ev1:webhook:https://hooks.example/lr', null],
     ]);
     expect(rows[0]!.body).toBe(
-      `New lead for Ana Lopez: Lu Ng (Acme, ${lead.email}). Why: rule ${decision.ruleId}, pool inbound: ${decision.code} (first in line on pool/inbound (no lead on it yet)). 5s since it arrived. https://crm.example/${lead.source.objectType}/${lead.source.id}`,
+      `New lead for Ana Lopez: Lu Ng (Acme), ${lead.email}. Why: rule ${decision.ruleId}, pool inbound: ${decision.code} (first in line on pool/inbound (no lead on it yet)). 5s since it arrived. https://crm.example/${lead.source.objectType}/${lead.source.id}`,
     );
     expect(rows[2]!.payload).toMatchObject({ repId: 'ana', speedSeconds: 5, pool: 'inbound' });
   });

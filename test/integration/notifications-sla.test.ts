@@ -1,0 +1,123 @@
+// SLA notifications on a settable clock: the warning its lead time before the deadline (none
+// once the lead is claimed), and the new owner told after a breach reassigned the lead.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { leadBody, testApiKey, useTestSystem, type Clock } from '../support/system.js';
+import { slackToken, startSlackStandin, type SlackStandin } from '../support/notify-standins.js';
+import { until } from '../support/until.js';
+
+let slack: SlackStandin;
+const clock: Clock = { at: new Date('2026-12-02T10:00:00Z') };
+const advance = (minutes: number) => (clock.at = new Date(clock.at.getTime() + minutes * 60_000));
+
+const config = `
+mappings:
+  api/lead:
+    fields:
+      - { from: email, to: email }
+      - { from: firstName, to: firstName }
+routing:
+  reps:
+    - { id: ana, name: Ana Lopez, email: ana@example.com }
+    - { id: bo, name: Bo Chen, email: bo@example.com }
+  pools:
+    - { id: fast, strategy: round_robin, members: [ana, bo], sla: { minutes: 30, maxReassignments: 1 } }
+  rules:
+    - { id: everyone, when: { match: always }, action: { pool: fast } }
+notifications:
+  defaultChannel: slack
+  quietHours: send
+  slaWarningMinutes: 10
+`;
+
+const sys = useTestSystem(async () => {
+  slack = await startSlackStandin({ 'ana@example.com': 'U0ANA', 'bo@example.com': 'U0BO' });
+  const dir = mkdtempSync(join(tmpdir(), 'notify-sla-'));
+  writeFileSync(join(dir, 'config.yaml'), config);
+  return {
+    migrate: true,
+    working: true,
+    clock,
+    env: { CONFIG_FILE: join(dir, 'config.yaml'), SLACK_BOT_TOKEN: slackToken, SLACK_API_URL: slack.url },
+    after: () => slack.close(),
+  };
+});
+
+async function post(key: string): Promise<string> {
+  const res = await sys.app.inject({
+    method: 'POST',
+    url: '/v1/leads',
+    headers: { 'x-api-key': testApiKey },
+    payload: leadBody(key, { firstName: key }),
+  });
+  expect(res.statusCode).toBe(202);
+  return res.json().eventId;
+}
+
+const notes = (leadKey: string) =>
+  sys.sql.rows<{ event: string; target: string; status: string; next_attempt_at: Date | null; delivery: unknown }>(
+    `select n.event, n.target, n.status, n.next_attempt_at, n.delivery from notifications n join leads l on l.id = n.lead_id
+     where l.record_id = $1 order by n.created_at, n.event`,
+    [leadKey],
+  );
+const dmsTo = (user: string) => slack.messages.filter((m) => m.channel === `D${user}`).map((m) => m.text);
+
+describe('SLA notifications', () => {
+  it('warns the rep 10 minutes before the deadline, then tells the next rep the lead is theirs after the breach', async () => {
+    await post('sla-lu-0001');
+    await until(
+      async () => (await notes('sla-lu-0001')).some((n) => n.event === 'leadAssigned' && n.status === 'done'),
+      {
+        timeoutMs: 15_000,
+        what: 'the assignment DM',
+      },
+    );
+    const warning = (await notes('sla-lu-0001')).find((n) => n.event === 'slaWarning')!;
+    expect(warning).toMatchObject({ target: 'email:ana@example.com', status: 'pending' });
+    expect(warning.next_attempt_at).toEqual(new Date('2026-12-02T10:20:00Z'));
+
+    advance(21);
+    await until(() => dmsTo('U0ANA').length === 2, { timeoutMs: 15_000, what: 'the SLA warning' });
+    expect(dmsTo('U0ANA')[1]).toMatch(
+      /^Ana Lopez, sla-lu-0001 is still unclaimed: 10 min left before it is reassigned/,
+    );
+
+    advance(10); // past the 30 minutes: the sweeper fires the timer, the lead goes to bo
+    await until(() => dmsTo('U0BO').length === 1, { timeoutMs: 15_000, what: "bo's breach notification" });
+    expect(dmsTo('U0BO')[0]).toBe('sla-lu-0001 is yours now: Ana Lopez did not claim it in time (reassign). ');
+    const rows = await notes('sla-lu-0001');
+    expect(rows.map((n) => [n.event, n.target, n.status])).toEqual([
+      ['leadAssigned', 'email:ana@example.com', 'done'],
+      ['slaWarning', 'email:ana@example.com', 'done'],
+      ['slaBreach', 'email:bo@example.com', 'done'],
+      ['slaWarning', 'email:bo@example.com', 'pending'], // bo's own timer runs now
+    ]);
+  });
+
+  it('sends no warning for a lead claimed before it was due', async () => {
+    await post('sla-mo-0001');
+    const leadId = await until(
+      async () => (await sys.sql.rows<{ id: string }>(`select id from leads where record_id = 'sla-mo-0001'`))[0]?.id,
+      { timeoutMs: 15_000, what: 'the lead routed' },
+    );
+    const claim = await sys.app.inject({
+      method: 'POST',
+      url: `/v1/leads/${leadId}/claim`,
+      headers: { 'x-api-key': testApiKey },
+      payload: {},
+    });
+    expect(claim.statusCode).toBe(200);
+    const before = slack.messages.length;
+    advance(21);
+    await until(async () => (await notes('sla-mo-0001')).find((n) => n.event === 'slaWarning')?.status === 'skipped', {
+      timeoutMs: 15_000,
+      what: 'the warning skipped',
+    });
+    expect((await notes('sla-mo-0001')).find((n) => n.event === 'slaWarning')!.delivery).toEqual({
+      skipped: 'SLA timer claimed',
+    });
+    expect(slack.messages.slice(before).filter((m) => m.text.includes('sla-mo-0001 is still unclaimed'))).toEqual([]);
+  });
+});
