@@ -12,7 +12,9 @@ import { getConfigDraft, listRecentLeads, readRoutingState } from '../db/index.j
 import { errors, type FieldIssue } from '../errors.js';
 import type { Lead } from '../lead/index.js';
 import { applyMapping, type MappingWarning } from '../mapping/index.js';
+import { planLeadAssigned, planSlaWarning } from '../notify/index.js';
 import { decide, stateKeys, type Decision, type Reason, type RoutingState } from '../routing/index.js';
+import { slaTimerSpec } from './sla-timers.js';
 import type { PipelineDeps } from './deps.js';
 import { applyToState } from '../routing/index.js';
 
@@ -53,9 +55,21 @@ export interface PreviewResult {
   storedOwnerRepId?: string | null;
   decision: DecisionSummary;
   mappingWarnings: MappingWarning[];
+  /** The notifications the assignment would send (docs/notifications.md), rendered with the config's templates. */
+  notifications?: NotificationPreview[];
   /** Draft previews only: the active config's decision for the same lead, and whether the owner differs. */
   active?: DecisionSummary;
   changed?: boolean;
+}
+
+export interface NotificationPreview {
+  event: string;
+  channel: string;
+  target: string;
+  subject: string;
+  text: string;
+  /** When it would go, if not at once (quiet hours, an SLA warning's time). */
+  notBefore?: string;
 }
 
 export interface PreviewOutput {
@@ -186,8 +200,38 @@ function runAll(
     const { lead, warnings } = item.toLead(doc, i);
     const decision = decide(lead, doc.routing, state, now);
     applyToState(state, decision.stateChange);
-    return { ...item.shown, decision: summaryOf(decision), mappingWarnings: warnings };
+    const notifications = previewNotifications(doc, lead, decision, now, `preview-${i + 1}`);
+    return {
+      ...item.shown,
+      decision: summaryOf(decision),
+      mappingWarnings: warnings,
+      ...(notifications.length > 0 && { notifications }),
+    };
   });
+}
+
+/** What the assignment would say, to whom: the same planners routing uses, nothing stored or sent. */
+function previewNotifications(
+  doc: ConfigDocument,
+  lead: Lead,
+  d: Decision,
+  now: Date,
+  key: string,
+): NotificationPreview[] {
+  if (!doc.notifications || d.kind !== 'assigned') return [];
+  const due = slaTimerSpec(doc.routing, d, now);
+  const planned = [
+    ...planLeadAssigned(doc, { eventId: key, lead, decision: d, receivedAt: now }, now),
+    ...(due ? planSlaWarning(doc, { key, lead, repId: due.repId, poolId: due.poolId, dueAt: due.dueAt }, now) : []),
+  ];
+  return planned.map((p) => ({
+    event: p.event,
+    channel: p.channel,
+    target: p.target,
+    subject: p.subject,
+    text: p.body,
+    ...(p.notBefore && { notBefore: p.notBefore.toISOString() }),
+  }));
 }
 
 function summaryOf(d: Decision): DecisionSummary {

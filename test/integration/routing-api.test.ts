@@ -47,6 +47,7 @@ async function everything() {
     leads: await sys.sql.rows(`select id, owner_rep_id, updated_at from leads order by id`),
     assignments: await sys.sql.rows(`select id from assignments order by id`),
     outbox: await sys.sql.rows(`select id from outbox order by id`),
+    notifications: await sys.sql.rows(`select id from notifications order by id`),
     cursors: await sys.sql.rows(`select pool_id, position, updated_at from rotation_cursors order by pool_id`),
     counters: await sys.sql.rows(`select key, value from routing_counters order by key`),
   };
@@ -214,6 +215,90 @@ describe('POST /v1/route/preview', () => {
     });
     expect(await everything()).toEqual(before);
     // And the next real lead still goes where it would have without the preview: ana.
+  });
+
+  it('shows the notifications a draft would send for each assignment, rendered, and writes nothing', async () => {
+    const before = await everything();
+    const draft = {
+      mappings: {
+        'api/lead': {
+          fields: [
+            { from: 'email', to: 'email' },
+            { from: 'firstName', to: 'firstName' },
+          ],
+        },
+      },
+      routing: {
+        reps: [{ id: 'ana', name: 'Ana Lopez', email: 'ana@example.com', crmIds: { hubspot: '101' } }],
+        pools: [{ id: 'inbound', strategy: 'round_robin', members: ['ana'], sla: { minutes: 30 } }],
+        rules: [{ id: 'everyone', when: { match: 'always' }, action: { pool: 'inbound' } }],
+      },
+      notifications: {
+        defaultChannel: 'email',
+        quietHours: 'send',
+        slaWarningMinutes: 10,
+        pools: { inbound: { slackChannel: 'C0INBOUND' } },
+        templates: {
+          leadAssigned: {
+            subject: 'Lead for {{repName}}',
+            text: '{{leadName}} is yours: rule {{rule}}, pool {{pool}}',
+          },
+        },
+      },
+    };
+    const res = await preview({
+      leads: [{ externalId: 'n1', email: 'n1@acme.example', firstName: 'Lu' }],
+      config: draft,
+      at: '2026-11-25T10:00:00Z',
+    });
+    expect(res.statusCode).toBe(200);
+    expect(res.json().results[0].notifications).toEqual([
+      {
+        event: 'leadAssigned',
+        channel: 'email',
+        target: 'ana@example.com',
+        subject: 'Lead for Ana Lopez',
+        text: 'Lu is yours: rule everyone, pool inbound',
+      },
+      {
+        event: 'leadAssigned',
+        channel: 'slack',
+        target: 'channel:C0INBOUND',
+        subject: 'Lead for Ana Lopez',
+        text: 'Lu is yours: rule everyone, pool inbound',
+      },
+      {
+        event: 'slaWarning',
+        channel: 'email',
+        target: 'ana@example.com',
+        subject: 'Lead waiting: Lu, 10 min left',
+        text: 'Ana Lopez, Lu is still unclaimed: 10 min left before it is reassigned (2026-11-25T10:30:00.000Z). ',
+        notBefore: '2026-11-25T10:20:00.000Z',
+      },
+    ]);
+
+    // A template naming a variable its event does not offer is refused, with its path.
+    const bad = structuredClone(draft);
+    bad.notifications.templates.leadAssigned.text = '{{leadName}} is yours in {{minutesLeft}} min';
+    const refused = await preview({ leads: [{ email: 'n2@acme.example' }], config: bad });
+    expect(refused.statusCode).toBe(422);
+    expect(refused.json().errors).toEqual([
+      {
+        path: 'body.config.notifications.templates.leadAssigned.text',
+        message: expect.stringMatching(/^uses unknown variable \{\{minutesLeft\}\}; this event offers leadName, /),
+      },
+    ]);
+    const validated = await sys.app.inject({
+      method: 'POST',
+      url: '/v1/admin/config/validate',
+      headers: viewer,
+      payload: { document: bad },
+    });
+    expect(validated.json()).toMatchObject({
+      ok: false,
+      errors: [{ path: 'notifications.templates.leadAssigned.text' }],
+    });
+    expect(await everything()).toEqual(before);
   });
 
   it('reports who changes under a draft, against the active config, and writes nothing', async () => {

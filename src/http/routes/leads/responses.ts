@@ -90,6 +90,19 @@ export const previewOutput = z.object({
       index: z.number().int(),
       decision: decisionSummary,
       mappingWarnings: z.array(z.unknown()),
+      notifications: z
+        .array(
+          z.object({
+            event: z.string(),
+            channel: z.string(),
+            target: z.string(),
+            subject: z.string(),
+            text: z.string(),
+            notBefore: z.string().optional(),
+          }),
+        )
+        .optional()
+        .describe('what the assignment would send, rendered (docs/notifications.md)'),
       active: decisionSummary.optional(),
       changed: z.boolean().optional(),
     }),
