@@ -295,7 +295,7 @@ describe('POST /v1/route/preview', () => {
       payload: { document: bad },
     });
     expect(validated.json()).toMatchObject({
-      ok: false,
+      valid: false,
       errors: [{ path: 'notifications.templates.leadAssigned.text' }],
     });
     expect(await everything()).toEqual(before);
