@@ -117,21 +117,22 @@ export function planConflict(
 /** A route or owner write given up: operations hear about it (a dead notification does not notify: no loops). */
 export function planDeadLetter(
   cfg: PlanConfig,
-  d: { kind: string; id: string; code: string; error: string; record?: Lead['source'] },
+  d: { kind: string; id: string; code: string; error: string; crm?: string; record?: Lead['source'] },
   now: Date,
 ): PlannedNotification[] {
   const rec = d.record;
   return planEvent(
     cfg,
     'deadLetter',
-    `${d.kind}:${d.id}`,
+    // A row replayed and given up again is a new dead letter: it is told again.
+    `${d.kind}:${d.id}:${now.toISOString()}`,
     { ops: true },
     {
       kind: d.kind,
       id: d.id,
       code: d.code,
       error: d.error,
-      crm: rec?.crm,
+      crm: rec?.crm ?? d.crm,
       objectType: rec?.objectType,
       recordId: rec?.id,
       recordUrl: rec && recordUrl(cfg.notifications, rec),

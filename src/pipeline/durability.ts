@@ -2,12 +2,22 @@
 // next try in Postgres (next_attempt_at) and nudges the queue with a delayed job for it; a
 // permanent one, or one past the row's horizon, makes it a dead letter with its code. The queue
 // only carries nudges: the sweeper enqueues whatever is due, so losing Redis loses no schedule.
-import { getRetryStates, recordFailures, type FailureRecord, type RetryKind } from '../db/index.js';
+import {
+  getRetryStates,
+  insertNotifications,
+  recordFailures,
+  type DueNotification,
+  type FailureRecord,
+  type RetryKind,
+} from '../db/index.js';
+import { planDeadLetter } from '../notify/index.js';
 import type { JobQueue } from '../queue/index.js';
 import { createCircuits } from './circuit.js';
 import type { Durability, PipelineDeps } from './deps.js';
 import { leadIdFields } from './lead-log.js';
 import { nextAttempt, type Failure, type RetrySchedule } from './retry-schedule.js';
+import { toNotificationInsert } from './notification-rows.js';
+import { handOverNotifications } from './hand-over.js';
 
 export type { Durability };
 
@@ -91,7 +101,26 @@ export async function settleFailures(
     );
     records.push(next.kind === 'retry' ? { ...base, nextAttemptAt: next.at } : base);
   }
-  const changed = await recordFailures(deps.db, kind, records, now);
+  // A notification about each new dead letter commits with it (none about a notification's own: no loops).
+  const doc = kind === 'notify' ? undefined : (await deps.configs.get()).doc;
+  const told: DueNotification[] = [];
+  const changed = await deps.db.transaction(async (tx) => {
+    const out = await recordFailures(tx, kind, records, now);
+    const dead = out.filter((c) => c.dead);
+    if (doc?.notifications && dead.length > 0) {
+      const byId = new Map(records.map((r) => [r.id, r]));
+      const rows = dead.flatMap((c) =>
+        planDeadLetter(
+          doc,
+          { kind, id: c.id, code: byId.get(c.id)!.code, error: byId.get(c.id)!.error, crm: states.get(c.id)!.crm },
+          now,
+        ).map((p) => ({ ...toNotificationInsert(p), lead_id: states.get(c.id)!.leadId, assignment_id: null })),
+      );
+      told.push(...(await insertNotifications(tx, rows)));
+    }
+    return out;
+  });
+  if (told.length > 0) await handOverNotifications(deps, told);
   const byId = new Map(records.map((r) => [r.id, r]));
   const nudges: Promise<void>[] = [];
   for (const c of changed) {

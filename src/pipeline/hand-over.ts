@@ -2,7 +2,9 @@
 // That is only the fast path. Postgres holds the row, so a hand-over that fails loses nothing:
 // it is logged at warn and the sweeper picks the row up (a route event or an outbox row after
 // SWEEP_AFTER_MS, an SLA timer when due). None of these ever rejects: the commit stands.
+import type { DueNotification } from '../db/index.js';
 import type { JobName } from '../queue/index.js';
+import type { NotifyJob } from './jobs.js';
 import type { PipelineDeps } from './deps.js';
 
 type HandOverDeps = Pick<PipelineDeps, 'queue' | 'logger'>;
@@ -69,4 +71,22 @@ export async function handOverWrites(
       ),
     ),
   );
+}
+
+/** After commit: one job per new notification, delayed until it is due. If Redis is away the sweeper sends it when due. */
+export async function handOverNotifications(
+  deps: HandOverDeps & Pick<PipelineDeps, 'now'>,
+  rows: readonly DueNotification[],
+): Promise<void> {
+  for (const r of rows) {
+    const delayMs = r.dueAt ? Math.max(0, r.dueAt.getTime() - deps.now().getTime()) : 0;
+    await nudge(
+      deps,
+      'notify',
+      { v: 1, notificationId: r.id } satisfies NotifyJob,
+      { jobId: r.id, delayMs },
+      { notificationId: r.id },
+      'notification job',
+    );
+  }
 }

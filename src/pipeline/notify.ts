@@ -13,15 +13,12 @@ import {
   getSlaTimer,
   markNotificationSent,
   markNotificationSkipped,
-  type DueNotification,
   type NotificationRow,
 } from '../db/index.js';
 import { errors } from '../errors.js';
 import { webhookType, type NotificationEvent } from '../notify/index.js';
 import type { PipelineDeps } from './deps.js';
 import { durabilityOf, settleFailures } from './durability.js';
-import { nudge } from './hand-over.js';
-import type { NotifyJob } from './jobs.js';
 import { failureOf } from './retry-schedule.js';
 
 /** The env a channel's credentials come from, for the NOTIFY_NOT_CONFIGURED message. */
@@ -99,19 +96,4 @@ function outgoing(row: NotificationRow) {
     },
     createdAt: row.createdAt,
   };
-}
-
-/** After commit: one job per new notification, delayed until it is due. If Redis is away the sweeper sends it when due. */
-export async function handOverNotifications(deps: PipelineDeps, rows: readonly DueNotification[]): Promise<void> {
-  for (const r of rows) {
-    const delayMs = r.dueAt ? Math.max(0, r.dueAt.getTime() - deps.now().getTime()) : 0;
-    await nudge(
-      deps,
-      'notify',
-      { v: 1, notificationId: r.id } satisfies NotifyJob,
-      { jobId: r.id, delayMs },
-      { notificationId: r.id },
-      'notification job',
-    );
-  }
 }

@@ -18,8 +18,7 @@ import {
 import { errors } from '../errors.js';
 import type { PipelineDeps } from './deps.js';
 import type { BatchOutcome } from './group-commit.js';
-import { handOverWrites, type DeliverWrites } from './hand-over.js';
-import { handOverNotifications } from './notify.js';
+import { handOverNotifications, handOverWrites, type DeliverWrites } from './hand-over.js';
 import { leadLogger } from './lead-log.js';
 import { loadRecords } from './load-records.js';
 import { routingLockKey as globalLockKey } from './routing-lock.js';

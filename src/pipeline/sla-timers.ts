@@ -13,9 +13,8 @@
 // Firing is fetch, plan, store: what a breach writes is planSlaFire (src/sync/plan-sla-fire.ts), pure.
 import { randomUUID } from 'node:crypto';
 import type { InboundEvent } from '../connector.js';
-import { handOverWrites, nudge } from './hand-over.js';
+import { handOverNotifications, handOverWrites, nudge } from './hand-over.js';
 import { toNotificationInsert } from './notification-rows.js';
-import { handOverNotifications } from './notify.js';
 import type { SlaTimerJob } from './jobs.js';
 import {
   applyStateChange,

@@ -19,7 +19,9 @@ import {
   type WebhookReceiver,
 } from '../support/notify-standins.js';
 import { until } from '../support/until.js';
+import { settleFailures } from '../../src/pipeline/durability.js';
 
+const editorToken = 'editor-token-0123456789';
 let slack: SlackStandin;
 let smtp: SmtpStandin;
 let hooks: WebhookReceiver;
@@ -46,8 +48,9 @@ notifications:
   quietHours: send
   reps:
     bo: { channel: email }
+  ops: { email: ops@example.com }
   webhooks:
-    - { id: ops, url: "${webhookUrl}", events: [leadAssigned] }
+    - { id: ops, url: "${webhookUrl}", events: [leadAssigned, deadLetter] }
   recordUrls:
     api: "https://crm.example/leads/{{recordId}}"
   templates:
@@ -74,6 +77,7 @@ const sys = useTestSystem(async () => {
       SMTP_PASSWORD: smtpPassword,
       SMTP_FROM: 'Lead Router <router@leads.example>',
       WEBHOOK_SIGNING_SECRET: webhookSecret,
+      ADMIN_TOKENS: `editor:${editorToken}`,
     },
     after: async () => {
       await Promise.all([slack.close(), smtp.close(), hooks.close()]);
@@ -197,5 +201,78 @@ describe('notifications', () => {
     // Still exactly one message each.
     expect(slack.messages.length - sentBefore).toBe(1);
     expect(hooks.received.length - hooksBefore).toBe(1);
+  });
+
+  it('makes a notification Slack refuses a dead letter of kind notify, and a replay sends it once', async () => {
+    slack.faults.refusing = 1;
+    // Round robin: one of the next two leads is ana's, told by Slack.
+    let dead: NoteRow | undefined;
+    let second = '';
+    for (const key of ['notify-0004', 'notify-0005']) {
+      second = await post(key, { firstName: 'Ed' });
+      const rows = await until(
+        async () =>
+          (await notesFor(second)).filter((r) => r.status !== 'pending').length === 2 ? notesFor(second) : undefined,
+        {
+          timeoutMs: 15_000,
+          what: `the notifications of ${key} settled`,
+        },
+      );
+      dead = rows.find((r) => r.channel === 'slack' && r.status === 'failed');
+      if (dead) break;
+    }
+    expect(dead).toBeDefined();
+    const admin = { 'x-admin-token': editorToken };
+    const listed = await sys.app.inject({ method: 'GET', url: '/v1/admin/failures?kind=notify', headers: admin });
+    expect(listed.json().items).toEqual([
+      expect.objectContaining({
+        kind: 'notify',
+        id: dead!.id,
+        code: 'NOTIFY_REJECTED',
+        lastError: 'NOTIFY_REJECTED: slack: channel_not_found',
+        ownerId: 'email:ana@example.com',
+      }),
+    ]);
+
+    const before = slack.messages.length;
+    const replay = await sys.app.inject({
+      method: 'POST',
+      url: '/v1/admin/failures/replay',
+      headers: admin,
+      payload: { kind: 'notify' },
+    });
+    expect(replay.json()).toEqual({ dryRun: false, replayed: [{ kind: 'notify', id: dead!.id }], skipped: [] });
+    await until(() => allDone(second, 2), { timeoutMs: 15_000, what: 'the replayed notification sent' });
+    expect(slack.messages.slice(before).map((m) => m.notificationId)).toEqual([dead!.id]);
+  });
+
+  it('tells operations about a dead letter in the transaction that made it (email and webhook)', async () => {
+    const [ev] = await sys.sql.rows<{ id: string }>(
+      `insert into inbound_events (source, source_event_id, kind, crm, object_type, record_id, payload)
+       values ('api:web-form', 'dead-0001', 'created', 'api', 'lead', 'dead-0001', '{}') returning id`,
+    );
+    await settleFailures(sys.rt.deps, 'route', [
+      { id: ev!.id, failure: { code: 'MAPPING_FAILED', message: 'no mapping for this object type', retryable: false } },
+    ]);
+    const rows = await until(
+      async () => {
+        const r = await sys.sql.rows<{ channel: string; target: string; status: string; subject: string }>(
+          `select channel, target, status, subject from notifications where event = 'deadLetter' order by channel`,
+        );
+        return r.length === 2 && r.every((x) => x.status === 'done') ? r : undefined;
+      },
+      { timeoutMs: 15_000, what: 'the dead letter notifications' },
+    );
+    expect(rows).toEqual([
+      { channel: 'email', target: 'ops@example.com', status: 'done', subject: 'Dead letter: route MAPPING_FAILED' },
+      { channel: 'webhook', target: hooks.url, status: 'done', subject: 'Dead letter: route MAPPING_FAILED' },
+    ]);
+    expect(smtp.mails.filter((m) => m.to.includes('ops@example.com')).map((m) => m.subject)).toEqual([
+      'Dead letter: route MAPPING_FAILED',
+    ]);
+    expect(hooks.received.find((h) => h.body.type === 'dead_letter.created')!.body).toMatchObject({
+      type: 'dead_letter.created',
+      data: { kind: 'route', id: ev!.id, code: 'MAPPING_FAILED', crm: 'api' },
+    });
   });
 });

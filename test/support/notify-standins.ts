@@ -19,8 +19,10 @@ interface Faults {
   failing: number;
   /** The next n sends are recorded and never answered. */
   holding: number;
+  /** The next n sends are refused for good (Slack: channel_not_found; webhook: 410). */
+  refusing: number;
 }
-const faults = (): Faults => ({ failing: 0, holding: 0 });
+const faults = (): Faults => ({ failing: 0, holding: 0, refusing: 0 });
 
 async function listen(server: Server): Promise<string> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -50,6 +52,7 @@ export interface SlackStandin {
   messages: SlackMessage[];
   /** Every call by method, for "how often was it asked". */
   calls: string[];
+
   faults: Faults;
   close(): Promise<void>;
 }
@@ -118,6 +121,10 @@ export async function startSlackStandin(users: Record<string, string>, channels:
         const channel = String(args.channel);
         if (!knownChannel(channel)) return reply({ ok: false, error: 'channel_not_found' });
         if (!args.text) return reply({ ok: false, error: 'no_text' });
+        if (f.refusing > 0) {
+          f.refusing--;
+          return reply({ ok: false, error: 'channel_not_found' });
+        }
         const meta = args.metadata
           ? (JSON.parse(String(args.metadata)) as { event_payload?: { notification_id?: string } })
           : {};
