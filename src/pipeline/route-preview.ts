@@ -14,7 +14,7 @@ import type { Lead } from '../lead/index.js';
 import { applyMapping, type MappingWarning } from '../mapping/index.js';
 import { planLeadAssigned, planSlaWarning } from '../notify/index.js';
 import { decide, stateKeys, type Decision, type Reason, type RoutingState } from '../routing/index.js';
-import { slaTimerSpec } from './sla-timers.js';
+import { slaTimerSpec } from '../sync/index.js';
 import type { PipelineDeps } from './deps.js';
 import { applyToState } from '../routing/index.js';
 

@@ -210,6 +210,7 @@ export function planSlaFire(
     };
 
   const assignmentId = newId();
+  const outboxId = newId();
   // The breached rep gives back the open lead; the day/week charge stays: they were handed it.
   const previous = lead.ownerRepId ? config.reps.find((r) => r.id === lead.ownerRepId) : undefined;
   const giveBack = {
@@ -250,7 +251,7 @@ export function planSlaFire(
     },
     outbox: [
       {
-        id: newId(),
+        id: outboxId,
         assignmentId,
         leadId: lead.id,
         crm: lead.crm,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { LeadRowForSync, SlaTimerRow } from '../../../src/db/index.js';
 import { planSlaFire, type SlaFireSettings } from '../../../src/sync/index.js';
+import { notificationsSchema } from '../../../src/notify/index.js';
 import { aConfig, aLead, aPool, aRep, at, noHistory } from '../../builders/index.js';
 
 const now = at('2026-11-25T10:31:00Z');
@@ -70,6 +71,33 @@ describe('planSlaFire', () => {
       'rep:ana:open': -1,
       'rep:bo:open': 1,
     });
+  });
+
+  it('tells the new owner in the plan, and warns them before the next timer (joined by its id)', () => {
+    const s = settings();
+    const withEmail = {
+      ...s,
+      config: { ...s.config, reps: s.config.reps.map((r) => ({ ...r, email: `${r.id}@example.com` })) },
+    };
+    const plan = fire(aLeadRow(), {
+      ...withEmail,
+      notifications: notificationsSchema.parse({ defaultChannel: 'email', quietHours: 'send', slaWarningMinutes: 10 }),
+    });
+    expect(plan.kind === 'breach' && plan.timers[0]!.id).toBe('id-3');
+    expect(
+      plan.kind === 'breach' &&
+        plan.notifications.map((n) => [n.event, n.target, n.dedupeKey, n.assignmentId, n.slaTimerId, n.notBefore]),
+    ).toEqual([
+      ['slaBreach', 'bo@example.com', 'slaBreach:t-1:1:email:bo@example.com', 'id-1', null, null],
+      [
+        'slaWarning',
+        'bo@example.com',
+        'slaWarning:t-1:1:email:bo@example.com',
+        'id-1',
+        'id-3',
+        at('2026-11-25T10:51:00Z'),
+      ],
+    ]);
   });
 
   it('only closes the timer when the lead was worked (claimed) or someone else owns it now', () => {
