@@ -241,6 +241,8 @@ async function rerouteChunk(
         ),
         doneEventIds: placed.map((p) => p.eventId),
         queued: [],
+        // A bulk move does not message each rep (docs/bulk.md): thousands of DMs for one admin action.
+        notifications: [],
       },
       now,
     );

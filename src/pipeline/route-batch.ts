@@ -132,7 +132,13 @@ export async function routeBatch(
 
     const plan = planRoutingBatch(
       todo,
-      { config: doc.routing, mappings: doc.mappings, version, connectors: doc.connectors, notifications: doc.notifications },
+      {
+        config: doc.routing,
+        mappings: doc.mappings,
+        version,
+        connectors: doc.connectors,
+        notifications: doc.notifications,
+      },
       state,
       now,
     );
