@@ -580,6 +580,122 @@ export const notifications = pgTable(
   ],
 );
 
+/**
+ * The account mirror (docs/accounts.md): one row per CRM account (Salesforce Account, HubSpot
+ * company), per CRM connection, kept current by webhooks / polling and a periodic reconcile. The
+ * in-memory account index is loaded from here at start. A deleted account keeps its row with
+ * deleted_at set (a late webhook for it must not bring it back unless the CRM says so).
+ */
+export const crmAccounts = pgTable(
+  'crm_accounts',
+  {
+    crm: text('crm').notNull(),
+    id: text('id').notNull(),
+    name: text('name'),
+    /** Lower-cased, punctuation and spaces folded: for SQL lookups and similarity (the index normalizes itself). */
+    nameNormalized: text('name_normalized'),
+    /** Raw website / domain values from the CRM, as AccountRecord.websites. */
+    websites: jsonb('websites').notNull(),
+    /** Registrable domains of the websites (tldts): eu.acme.com -> acme.com. */
+    domains: text('domains').array().notNull(),
+    ownerCrmId: text('owner_crm_id'),
+    parentId: text('parent_id'),
+    recordType: text('record_type'),
+    lastActivityAt: timestamp('last_activity_at', { withTimezone: true, mode: 'date' }),
+    crmCreatedAt: timestamp('crm_created_at', { withTimezone: true, mode: 'date' }),
+    /** The CRM's count when it keeps one (HubSpot num_associated_contacts); null = count the mirrored contacts. */
+    contacts: integer('contacts'),
+    opportunities: integer('opportunities').notNull().default(0),
+    /** The CRM's count when it keeps one (HubSpot hs_num_child_companies); null = count mirrored children. */
+    children: integer('children'),
+    fields: jsonb('fields').notNull(),
+    /** The CRM's own last-change stamp (Salesforce SystemModstamp, HubSpot hs_lastmodifieddate). */
+    modstamp: timestamp('modstamp', { withTimezone: true, mode: 'date' }),
+    deletedAt: timestamp('deleted_at', { withTimezone: true, mode: 'date' }),
+    /** When we last wrote the row from the CRM; a full sync marks rows it did not see as deleted. */
+    syncedAt: timestamp('synced_at', { withTimezone: true, mode: 'date' }).notNull(),
+  },
+  (t) => [
+    uniqueIndex('crm_accounts_pk').on(t.crm, t.id),
+    index('crm_accounts_parent_idx').on(t.crm, t.parentId),
+    index('crm_accounts_synced_idx').on(t.crm, t.syncedAt),
+  ],
+);
+
+/**
+ * Contacts' email domains per account, one row per CRM contact (so a resumed or repeated load is
+ * an idempotent upsert, never a double count); the per-account domain counts the index reads
+ * (ContactDomainCount) are a GROUP BY over these rows.
+ */
+export const crmAccountContacts = pgTable(
+  'crm_account_contacts',
+  {
+    crm: text('crm').notNull(),
+    contactId: text('contact_id').notNull(),
+    accountId: text('account_id').notNull(),
+    /** The contact's email domain, lower-cased; null when the contact has no usable email. */
+    emailDomain: text('email_domain'),
+    syncedAt: timestamp('synced_at', { withTimezone: true, mode: 'date' }).notNull(),
+  },
+  (t) => [
+    uniqueIndex('crm_account_contacts_pk').on(t.crm, t.contactId),
+    index('crm_account_contacts_account_idx').on(t.crm, t.accountId),
+  ],
+);
+
+/**
+ * Where a sync of one CRM object (accounts, contacts) stands: the CRM's page cursor after the last
+ * stored page, so an interrupted load resumes there, and the watermark incremental syncs start from.
+ */
+export const crmSyncCursors = pgTable(
+  'crm_sync_cursors',
+  {
+    crm: text('crm').notNull(),
+    /** accounts | contacts */
+    object: text('object').notNull(),
+    /** full | incremental */
+    mode: text('mode').notNull(),
+    /** running | done | failed */
+    status: text('status').notNull(),
+    /** The CRM's cursor after the last stored page (HubSpot `after` / last id; Salesforce last Id); null = from the start. */
+    cursor: text('cursor'),
+    /** Incremental syncs fetch changes from here (the CRM's modstamp, ISO 8601); set when a sync completes. */
+    watermark: text('watermark'),
+    /** The highest modstamp seen by the running sync: the next watermark once it completes. */
+    runWatermark: text('run_watermark'),
+    /** Rows stored by the current (or last) run, and CRM calls it made. */
+    loaded: integer('loaded').notNull().default(0),
+    calls: integer('calls').notNull().default(0),
+    lastError: text('last_error'),
+    startedAt: timestamp('started_at', { withTimezone: true, mode: 'date' }).notNull(),
+    finishedAt: timestamp('finished_at', { withTimezone: true, mode: 'date' }),
+    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull(),
+  },
+  (t) => [uniqueIndex('crm_sync_cursors_pk').on(t.crm, t.object)],
+);
+
+/**
+ * Accounts a CRM said changed (HubSpot company webhooks, Salesforce change events and gap events),
+ * waiting to be re-read from the CRM into the mirror. Stored before the webhook's 2xx, one row per
+ * account however many events named it; a worker drains them (fetch, upsert or mark deleted).
+ */
+export const crmAccountChanges = pgTable(
+  'crm_account_changes',
+  {
+    crm: text('crm').notNull(),
+    accountId: text('account_id').notNull(),
+    /** changed | deleted: what the event said (a deletion is applied without asking the CRM). */
+    kind: text('kind').notNull(),
+    receivedAt: timestamp('received_at', { withTimezone: true, mode: 'date' }).notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    lastError: text('last_error'),
+  },
+  (t) => [
+    uniqueIndex('crm_account_changes_pk').on(t.crm, t.accountId),
+    index('crm_account_changes_received_idx').on(t.receivedAt),
+  ],
+);
+
 export const schema = {
   inboundEvents,
   leads,
@@ -601,4 +717,8 @@ export const schema = {
   bulkJobs,
   bulkJobItems,
   notifications,
+  crmAccounts,
+  crmAccountContacts,
+  crmSyncCursors,
+  crmAccountChanges,
 };
