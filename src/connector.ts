@@ -1,6 +1,7 @@
 // The CrmConnector contract. It lives in the core (not in connectors/) so that pipeline/
 // can depend on the contract while connectors depend on the core, never the reverse.
 // Only the composition root (cli.ts / app factory) knows which connectors exist.
+import type { AccountRecord } from './accounts/types.js';
 import type { CrmName, RecordRef } from './lead/index.js';
 import type { ErrorCode, FieldIssue } from './errors.js';
 
@@ -143,6 +144,63 @@ export interface CallBudget {
   callIntervalMs: number;
 }
 
+/** An account as the CRM answered it, with the CRM's last-change stamp (the mirror keeps both). */
+export interface CrmAccount extends AccountRecord {
+  /** Salesforce SystemModstamp, HubSpot hs_lastmodifieddate: epoch ms, or null when absent. */
+  modstamp: number | null;
+}
+
+/** A contact's link to its account, for the contact-domain counts (one row per contact). */
+export interface CrmAccountContact {
+  contactId: string;
+  accountId: string;
+  /** The contact's email as the CRM holds it (the mirror keeps only its domain). */
+  email: string | null;
+  modstamp: number | null;
+}
+
+/** One page of a sync read, and where to resume after it. */
+export interface SyncPage<T> {
+  items: T[];
+  /** The cursor to resume after this page; null = this was the last page. */
+  next: string | null;
+  /** CRM API calls this page cost (the sync reports calls used against the CRM's budget). */
+  calls: number;
+}
+
+export interface SyncReadOptions {
+  /** Resume after this cursor (from a previous page's `next`); null = from the start. */
+  cursor: string | null;
+  /** Only records changed at or after this instant (epoch ms); absent = every record. */
+  since?: number;
+}
+
+/**
+ * The read side of the account mirror (docs/accounts.md). Every call here is background work: it
+ * waits behind owner writes for the connector's rate-limit budget and leaves them a reserve.
+ * Pages must never loop: a cursor moves strictly forward (by id), whatever the timestamps.
+ */
+export interface AccountSource {
+  listAccounts(opts: SyncReadOptions): AsyncIterable<SyncPage<CrmAccount>>;
+  /** Contacts that belong to an account, with their email (for contact-domain counts). */
+  listAccountContacts(opts: SyncReadOptions): AsyncIterable<SyncPage<CrmAccountContact>>;
+  /** These accounts as they are now; an id the CRM no longer has (deleted, merged) is absent. */
+  fetchAccounts(ids: readonly string[]): Promise<CrmAccount[]>;
+  /** Deleted accounts changed at or after `since` (Salesforce's recycle bin), when the CRM can say; else []. */
+  listDeletedAccounts?(since: number): Promise<string[]>;
+  /**
+   * The accounts a verified webhook delivery names (HubSpot company.creation / propertyChange /
+   * deletion), read leniently: items that are not account events are left to parseBatch.
+   */
+  parseAccountChanges?(req: InboundRequest): AccountChange[];
+}
+
+/** An account a CRM event named: re-read it (changed) or drop it (deleted). */
+export interface AccountChange {
+  accountId: string;
+  kind: 'changed' | 'deleted';
+}
+
 export interface CrmConnector {
   readonly name: CrmName;
   /** Throws an AppError SIGNATURE_* (401) or UNAUTHORIZED when the request is not from the CRM. */
@@ -177,6 +235,8 @@ export interface CrmConnector {
   checkFieldPath?(path: string, known: ReadonlySet<string>): FieldPathCheck | undefined;
   /** The API allowance left now; absent: unlimited (calls go as soon as a batch has anything). */
   callBudget?(): CallBudget;
+  /** The CRM's accounts and their contacts' domains, for the account mirror; absent = no accounts to mirror. */
+  accounts?: AccountSource;
 }
 
 /** Which long-running inbound streams a connector runs (from its config). */

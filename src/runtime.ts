@@ -22,6 +22,7 @@ import {
 import type { CrmName } from './lead/index.js';
 import { createLogger, type Logger } from './logger.js';
 import { readBuildInfo } from './build-info.js';
+import { createAccountIndex } from './accounts/account-index.js';
 import {
   createCircuits,
   createConfigStore,
@@ -29,9 +30,13 @@ import {
   jobEvents,
   jobHandlers,
   retryPolicy,
+  loadAccountIndex,
   runWhileLeader,
   startConnectorStreams,
+  startFollowingMirror,
+  startMirrorUpkeep,
   startSweeper,
+  type Leadership,
   type PipelineDeps,
 } from './pipeline/index.js';
 import { createBullQueue, createInProcessQueue, type JobQueue } from './queue/index.js';
@@ -48,6 +53,8 @@ function syncIdentity(configured: Partial<Record<CrmName, CrmConnector>>): Integ
 
 /** The Postgres advisory lock the connector streams' leader holds ("LR" 0001). */
 const streamsLeaseKey = 0x4c520001;
+/** The lock of the account mirror's upkeep (webhook-named changes, periodic syncs): "LR" 0002. */
+const mirrorLeaseKey = 0x4c520002;
 
 export interface Runtime {
   env: Env;
@@ -150,7 +157,14 @@ export async function openRuntime(
     ...(salesforce ? { salesforce } : {}),
     ...opts.connectors,
   };
+  // The account index is filled from the mirror before anything routes (docs/accounts.md), and
+  // follows the table from the moment it was loaded.
+  const accounts = createAccountIndex();
+  const indexLoadedAt = now();
+  const indexed = await loadAccountIndex(dbHandle.db, accounts);
+  if (indexed > 0) logger.info({ accounts: indexed }, 'account index loaded from the mirror');
   const deps: PipelineDeps = {
+    accounts,
     db: dbHandle.db,
     queue,
     configs: createConfigStore(dbHandle.db, { refreshMs: 1000, now: () => now().getTime() }),
@@ -179,6 +193,8 @@ export async function openRuntime(
   });
 
   let stopSweeper: (() => void) | undefined;
+  let stopFollowing: (() => void) | undefined;
+  let stopUpkeep: Leadership | undefined;
   let stopStreams: Promise<() => Promise<void>> | undefined;
   let drainWrites: (() => Promise<void>) | undefined;
   return {
@@ -201,6 +217,20 @@ export async function openRuntime(
       drainWrites = jobs.drain;
       queue.startWorkers(jobs.handlers, { concurrency: env.WORKER_CONCURRENCY, ...jobEvents(deps) });
       stopSweeper = startSweeper(deps, { intervalMs: env.SWEEP_INTERVAL_MS, olderThanMs: env.SWEEP_AFTER_MS });
+      stopFollowing = startFollowingMirror(deps, accounts, indexLoadedAt, env.ACCOUNT_CHANGES_INTERVAL_MS);
+      if (Object.values(connectors).some((c) => c?.accounts))
+        stopUpkeep = runWhileLeader({
+          name: 'account-mirror',
+          tryLease: () => dbHandle.tryLease(mirrorLeaseKey),
+          start: async () =>
+            startMirrorUpkeep(deps, {
+              changesIntervalMs: env.ACCOUNT_CHANGES_INTERVAL_MS,
+              syncIntervalMs: env.ACCOUNT_SYNC_INTERVAL_MS,
+              reconcileIntervalMs: env.ACCOUNT_RECONCILE_INTERVAL_MS,
+            }),
+          retryMs: 5_000,
+          logger,
+        });
       // One worker of the fleet runs the streams (docs/architecture.md "Leadership").
       const streaming = salesforce && (salesforce.streams.cdc || salesforce.streams.poll) ? [salesforce] : [];
       if (streaming.length === 0) return Promise.resolve();
@@ -216,6 +246,8 @@ export async function openRuntime(
     },
     async close() {
       stopSweeper?.();
+      stopFollowing?.();
+      await stopUpkeep?.stop();
       await (
         await stopStreams
       )?.(); // no new events before the queue and database close

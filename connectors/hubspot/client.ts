@@ -23,6 +23,11 @@ export interface HubSpotApis {
   objectsBatch: Crm['objects']['batchApi'];
   owners: Crm['owners']['ownersApi'];
   properties: Crm['properties']['coreApi'];
+  companiesBasic: Crm['companies']['basicApi'];
+  companiesSearch: Crm['companies']['searchApi'];
+  companiesBatch: Crm['companies']['batchApi'];
+  contactsBasic: Crm['contacts']['basicApi'];
+  contactsSearch: Crm['contacts']['searchApi'];
 }
 
 interface RequestCtx {
@@ -79,6 +84,11 @@ export function createApis(opts: {
     objectsBatch: client.crm.objects.batchApi,
     owners: client.crm.owners.ownersApi,
     properties: client.crm.properties.coreApi,
+    companiesBasic: client.crm.companies.basicApi,
+    companiesSearch: client.crm.companies.searchApi,
+    companiesBatch: client.crm.companies.batchApi,
+    contactsBasic: client.crm.contacts.basicApi,
+    contactsSearch: client.crm.contacts.searchApi,
   };
 }
 

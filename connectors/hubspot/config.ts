@@ -58,6 +58,10 @@ export const hubSpotConfigSchema = z.object({
         'moved: set mappings["hubspot/<objectType>"].reasonField in the config document (YAML/JSON, published through the admin API or CONFIG_FILE) instead',
     })
     .optional(),
+  /** Company properties mirrored beside the standard ones, for rules as account.custom.<name> (docs/accounts.md). */
+  accountFields: z
+    .array(z.string().regex(/^[a-z0-9_]+$/, 'must be a HubSpot property name'))
+    .default(['industry', 'country', 'numberofemployees']),
   /** Client-side token bucket per portal. HubSpot's private-app burst limit is 190-200 / 10 s. */
   rateLimit: z
     .object({

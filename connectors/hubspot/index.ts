@@ -3,6 +3,7 @@
 // Nothing happens at import: the SDK client, token bucket and token provider are built here, per
 // call of createHubSpotConnector, from config and deps. See docs/connectors-hubspot.md.
 import type { CrmConnector } from '../../src/connector.js';
+import { createHubSpotAccountSource } from './accounts.js';
 import { errors } from '../../src/errors.js';
 import { timeoutAgent } from '../http/index.js';
 import { createTokenProvider, type RefreshTokenFn } from './auth.js';
@@ -72,5 +73,6 @@ export function createHubSpotConnector(
     describeFields: (objectType) => describeFields(io, objectType),
     isOwnWrite: (origin) => isHubSpotOwnWrite(appIds, origin),
     callBudget: () => bucket.budget(),
+    accounts: createHubSpotAccountSource({ ...io, accountFields: config.accountFields }),
   };
 }

@@ -15,6 +15,9 @@
 //   doubled). Below half, calls go at once: a lead at 10/s (a read and a write each) must not wait
 //   for a pacing slot while most of the window is unused; the write-back and routing batchers
 //   (src/pipeline/batch-wait.ts) read budget() and let batches fill as the window runs down.
+// - Background callers (the account mirror's sync) yield: they take a token only while no
+//   foreground caller (owner write-back, record reads) waits and more than `reserve` tokens are
+//   left, so a million-account load never delays a lead's owner write by more than one call.
 
 import type { CallBudget } from '../../src/connector.js';
 
@@ -30,6 +33,8 @@ export interface TokenBucketOptions {
   clock: Clock;
   /** Requests that may go back to back before pacing starts; default half of `requests`. */
   burst?: number;
+  /** Tokens background callers leave to foreground ones; default a fifth of `requests`. */
+  reserve?: number;
 }
 
 export class TokenBucket {
@@ -44,16 +49,40 @@ export class TokenBucket {
   #queued = 0;
   readonly #clock: Clock;
   readonly #burst: number;
+  readonly #reserve: number;
+  #foregroundWaiting = 0;
 
   constructor(opts: TokenBucketOptions) {
     this.#clock = opts.clock;
     this.#capacity = opts.requests;
     this.#windowMs = opts.windowMs;
     this.#burst = opts.burst ?? Math.max(1, Math.floor(opts.requests / 2));
+    this.#reserve = opts.reserve ?? Math.floor(opts.requests / 5);
   }
 
-  /** Resolves when the caller may send one request, with the token's spend time. Callers are served in arrival order. */
-  acquire(): Promise<number> {
+  /**
+   * Resolves when the caller may send one request, with the token's spend time. Foreground callers
+   * are served in arrival order; a background caller first waits until no foreground caller waits
+   * and more than the reserve is left (then queues like anyone else: at most one call ahead of a
+   * write that arrives just after).
+   */
+  async acquire(opts: { background?: boolean } = {}): Promise<number> {
+    if (!opts.background) {
+      this.#foregroundWaiting++;
+      try {
+        return await this.#enqueue();
+      } finally {
+        this.#foregroundWaiting--;
+      }
+    }
+    for (;;) {
+      if (this.#foregroundWaiting === 0 && this.available() > this.#reserve && this.#clock.now() >= this.#pausedUntil)
+        return this.#enqueue();
+      await this.#clock.sleep(Math.max(1, Math.ceil(this.#windowMs / this.#capacity)));
+    }
+  }
+
+  #enqueue(): Promise<number> {
     this.#queued++;
     const mine = this.#turn.then(() => this.#take()).finally(() => this.#queued--);
     this.#turn = mine.then(

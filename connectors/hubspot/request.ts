@@ -25,13 +25,14 @@ export interface RunnerOptions {
   timeZone: string;
 }
 
-export type CallHubSpot = <T>(what: string, fn: () => Promise<T>) => Promise<T>;
+/** `background`: the account mirror's reads, which wait behind owner writes (rate-limit.ts). */
+export type CallHubSpot = <T>(what: string, fn: () => Promise<T>, opts?: { background?: boolean }) => Promise<T>;
 
 export function createRequestRunner(opts: RunnerOptions): CallHubSpot {
-  return async <T>(what: string, fn: () => Promise<T>): Promise<T> => {
+  return async <T>(what: string, fn: () => Promise<T>, callOpts: { background?: boolean } = {}): Promise<T> => {
     let refreshedAfter401 = false;
     for (let attempt = 0; ; attempt++) {
-      const spentAt = await opts.bucket.acquire();
+      const spentAt = await opts.bucket.acquire(callOpts);
       try {
         return await fn();
       } catch (e) {

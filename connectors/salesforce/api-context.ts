@@ -59,7 +59,7 @@ export async function callApi<T>(
   ctx: ApiContext,
   what: string,
   fn: (conn: Connection) => Promise<T>,
-  opts: { retries?: number } = {},
+  opts: { retries?: number; background?: boolean } = {},
 ): Promise<T> {
   const retries = opts.retries ?? ctx.config.maxRetries;
   for (let attempt = 0; ; attempt++) {
@@ -70,6 +70,7 @@ export async function callApi<T>(
         return await ctx.budget.run(
           () => fn(conn),
           () => conn.limitInfo?.apiUsage,
+          { background: opts.background === true },
         );
       });
     } catch (err) {

@@ -56,6 +56,12 @@ export const salesforceConfigSchema = z
     objectTypes: z.array(sobjectName).min(1).default(['Lead', 'Contact']),
     /** Objects whose outbound message fires on an owner change (it carries OwnerId) rather than on create. */
     ownerChangeOutboundObjects: z.array(sobjectName).default([]),
+    /** Account fields mirrored beside the standard ones, for rules as account.custom.<name> (docs/accounts.md). */
+    accountFields: z.array(sobjectName).default(['Industry', 'BillingCountry', 'NumberOfEmployees']),
+    /** Mirror each account's record type (RecordType.DeveloperName); only orgs with Account record types have the field. */
+    accountRecordTypes: z.boolean().default(false),
+    /** Count each account's opportunities (one aggregate query per 200 accounts loaded). */
+    accountOpportunityCounts: z.boolean().default(true),
     requestBudget: z
       .object({
         /** Most REST calls this process makes per rolling minute; further calls wait. */

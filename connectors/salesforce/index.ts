@@ -9,6 +9,7 @@ import type {
   StreamingConnector,
 } from '../../src/connector.js';
 import { errors } from '../../src/errors.js';
+import { createSalesforceAccountSource } from './accounts.js';
 import { createSession } from './auth.js';
 import type { ApiContext, Logger } from './api-context.js';
 import { createCdcSubscriber, type CdcSubscriber, type CdcSubscriberOptions } from './cdc-subscriber.js';
@@ -121,5 +122,6 @@ export function createSalesforceConnector(
     createPoller: (opts) => createPoller({ ...ctx, now }, opts),
     isOwnWrite: (origin) => isSalesforceOwnWrite(identity, origin),
     checkFieldPath: checkSalesforceFieldPath,
+    accounts: createSalesforceAccountSource(ctx),
   };
 }

@@ -4,6 +4,10 @@
 // conn.limitInfo.apiUsage after each request; we read it there, hand it to deps.onLimitInfo
 // (metrics), and stop calling once only `reserveApiCalls` remain, so a routing burst can never
 // starve the org's other integrations. A rolling per-minute cap smooths our own bursts.
+// Background calls (the account mirror's sync) yield to the rest: they start only while no other
+// call waits for a slot and more than a fifth of the minute's slots are free, so owner writes go
+// first even during a million-account load.
+
 import type { CallBudget } from '../../src/connector.js';
 import { AppError } from '../../src/errors.js';
 
@@ -25,7 +29,7 @@ export interface BudgetDeps {
 
 export interface RequestBudget {
   /** Runs one API call inside the budget and reports the usage the response carried. */
-  run<T>(call: () => Promise<T>, usageAfter: () => ApiUsage | undefined): Promise<T>;
+  run<T>(call: () => Promise<T>, usageAfter: () => ApiUsage | undefined, opts?: { background?: boolean }): Promise<T>;
   /** Last usage Salesforce reported, if any. */
   lastUsage(): ApiUsage | undefined;
   /**
@@ -40,24 +44,31 @@ const WINDOW_MS = 60_000;
 export function createRequestBudget(opts: BudgetOptions, deps: BudgetDeps): RequestBudget {
   const started: number[] = [];
   let usage: ApiUsage | undefined;
+  let foregroundWaiting = 0;
+  const backgroundReserve = Math.floor(opts.maxRequestsPerMinute / 5);
 
   const expire = (now: number) => {
     while (started.length > 0 && started[0]! <= now - WINDOW_MS) started.shift();
   };
-  const waitForSlot = async () => {
+  const waitForSlot = async (background: boolean) => {
     for (;;) {
       const now = deps.nowMs();
       expire(now);
-      if (started.length < opts.maxRequestsPerMinute) {
+      const free = opts.maxRequestsPerMinute - started.length;
+      if (background ? foregroundWaiting === 0 && free > backgroundReserve : free > 0) {
         started.push(now);
         return;
       }
-      await deps.sleep(started[0]! + WINDOW_MS - now);
+      const oldest = started[0] ?? now;
+      // A background caller re-checks often: a slot may be free but held back for the foreground.
+      await deps.sleep(
+        background && free > 0 ? Math.ceil(WINDOW_MS / opts.maxRequestsPerMinute) : oldest + WINDOW_MS - now,
+      );
     }
   };
 
   return {
-    async run(call, usageAfter) {
+    async run(call, usageAfter, runOpts = {}) {
       if (usage && usage.limit - usage.used <= opts.reserveApiCalls) {
         throw new AppError(
           'CRM_RATE_LIMITED',
@@ -65,7 +76,15 @@ export function createRequestBudget(opts: BudgetOptions, deps: BudgetDeps): Requ
           { retryable: true, retryAfterMs: 15 * WINDOW_MS },
         );
       }
-      await waitForSlot();
+      if (runOpts.background) await waitForSlot(true);
+      else {
+        foregroundWaiting++;
+        try {
+          await waitForSlot(false);
+        } finally {
+          foregroundWaiting--;
+        }
+      }
       try {
         return await call();
       } finally {

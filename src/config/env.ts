@@ -140,6 +140,12 @@ export const envSchema = z.object({
   /** How often the sweeper looks for stored-but-unfinished work, and how old it must be. */
   SWEEP_INTERVAL_MS: int(5_000),
   SWEEP_AFTER_MS: int(30_000),
+  /** Account mirror (docs/accounts.md): how often webhook-named account changes are applied, and each index follows the table. */
+  ACCOUNT_CHANGES_INTERVAL_MS: int(1_000),
+  /** How often each CRM's mirror is synced incrementally (0 = never; after an initial load only). Default 15 minutes. */
+  ACCOUNT_SYNC_INTERVAL_MS: int(15 * 60_000),
+  /** How often a full sync reconciles the mirror with the CRM (deleted accounts; 0 = never). Default 24 hours. */
+  ACCOUNT_RECONCILE_INTERVAL_MS: int(24 * 60 * 60_000),
   /** Largest accepted request body. */
   BODY_LIMIT_BYTES: int(256 * 1024),
   /**

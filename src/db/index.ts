@@ -33,3 +33,5 @@ export * from './report-speed.js';
 export * from './report-reads.js';
 export * from './shadow.js';
 export * from './bulk-jobs.js';
+export * from './account-mirror.js';
+export * from './sync-cursors.js';

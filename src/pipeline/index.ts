@@ -84,3 +84,13 @@ export {
 } from './bulk-reroute.js';
 export { runImport, importBatchSize, type ImportRequest, type RefusedRow, type ImportProgress } from './bulk-import.js';
 export { listBulkJobsView, getBulkJobView, cancelBulkJob, bulkJobView, type BulkJobView } from './bulk-jobs.js';
+export {
+  syncAccounts,
+  accountSourceOf,
+  type MirrorDeps,
+  type SyncOptions,
+  type SyncProgress,
+  type ObjectSyncResult,
+} from './account-sync.js';
+export { recordAccountChangesOf, drainAccountChanges, followMirrorOnce, loadAccountIndex } from './account-changes.js';
+export { startFollowingMirror, startMirrorUpkeep, type MirrorLoopOptions } from './account-mirror-loops.js';

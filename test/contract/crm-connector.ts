@@ -16,6 +16,8 @@ import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type {
   ChangeOrigin,
+  CrmAccount,
+  CrmAccountContact,
   CrmConnector,
   CrmErrorCode,
   CrmOwner,
@@ -71,6 +73,24 @@ export interface CrmConnectorContractSetup {
   };
   /** The strict stand-in cases; a fresh stand-in per test, closed after it. */
   strict: () => Promise<StrictContractSetup>;
+  /** The account mirror's reads (connector.accounts) against the strict stand-in; a fresh one per test. */
+  accounts?: () => Promise<AccountsContractSetup>;
+}
+
+/** A stand-in seeded with accounts over several pages, and contacts of some of them. */
+export interface AccountsContractSetup {
+  connector(): CrmConnector;
+  /** Every seeded account id, in the CRM's id order (more than one page of them). */
+  ids: string[];
+  /** One seeded account exactly as listAccounts / fetchAccounts must map it. */
+  sample: CrmAccount;
+  /** Contacts the CRM holds for accounts (each with its account id and email). */
+  contacts: Array<Pick<CrmAccountContact, 'contactId' | 'accountId' | 'email'>>;
+  /** Gives one account another owner in the CRM, stamped now (after every seeded record). */
+  reassign(id: string): void;
+  /** Deletes an account in the CRM. */
+  remove(id: string): void;
+  close(): Promise<void>;
 }
 
 /** What the suite needs of a strict stand-in (both stand-ins have it). */
@@ -284,6 +304,69 @@ export function runCrmConnectorContract(
     });
 
     runStrictCases(name, () => s);
+    runAccountCases(name, () => s.accounts);
+  });
+}
+
+async function collect<T>(pages: AsyncIterable<{ items: T[]; next: string | null }>) {
+  const out: Array<{ items: T[]; next: string | null }> = [];
+  for await (const p of pages) out.push(p);
+  return out;
+}
+
+function runAccountCases(name: CrmName, setup: () => (() => Promise<AccountsContractSetup>) | undefined): void {
+  describe(`account mirror reads: ${name}`, () => {
+    let t: AccountsContractSetup | undefined;
+    beforeEach(async (ctx) => {
+      const make = setup();
+      if (!make) return ctx.skip(); // this CRM mirrors no accounts
+      nock.enableNetConnect(/^127\.0\.0\.1(:\d+)?$/);
+      t = await make();
+    });
+    afterEach(async () => {
+      await t?.close();
+      t = undefined;
+    });
+
+    it('lists every account once, in pages that each say where to resume, mapped as the CRM holds them', async () => {
+      const pages = await collect(t!.connector().accounts!.listAccounts({ cursor: null }));
+      expect(pages.length).toBeGreaterThan(1);
+      expect(pages.flatMap((p) => p.items.map((a) => a.id))).toEqual(t!.ids);
+      expect(pages.slice(0, -1).every((p) => p.next !== null)).toBe(true);
+      expect(pages.at(-1)!.next).toBeNull();
+      expect(pages.flatMap((p) => p.items).find((a) => a.id === t!.sample.id)).toEqual(t!.sample);
+    });
+
+    it('resumes after a page from its cursor: the rest, nothing twice', async () => {
+      const source = t!.connector().accounts!;
+      const first = await source.listAccounts({ cursor: null })[Symbol.asyncIterator]().next();
+      const page = first.value as { items: CrmAccount[]; next: string };
+      const rest = await collect(source.listAccounts({ cursor: page.next }));
+      expect([...page.items, ...rest.flatMap((p) => p.items)].map((a) => a.id)).toEqual(t!.ids);
+    });
+
+    it('lists only the accounts changed since a moment, with their new values', async () => {
+      const source = t!.connector().accounts!;
+      const before = Date.now();
+      t!.reassign(t!.sample.id);
+      const changed = (await collect(source.listAccounts({ cursor: null, since: before - 1 }))).flatMap((p) => p.items);
+      expect(changed.map((a) => a.id)).toEqual([t!.sample.id]);
+      expect(changed[0]!.ownerCrmId).not.toBe(t!.sample.ownerCrmId);
+    });
+
+    it('fetches accounts by id; a deleted one is absent', async () => {
+      const source = t!.connector().accounts!;
+      t!.remove(t!.ids[0]!);
+      const got = await source.fetchAccounts([t!.sample.id, t!.ids[0]!]);
+      expect(got).toEqual([t!.sample]);
+    });
+
+    it("lists the accounts' contacts with their emails", async () => {
+      const contacts = (await collect(t!.connector().accounts!.listAccountContacts({ cursor: null }))).flatMap(
+        (p) => p.items,
+      );
+      expect(contacts.map(({ contactId, accountId, email }) => ({ contactId, accountId, email }))).toEqual(t!.contacts);
+    });
   });
 }
 
@@ -296,7 +379,7 @@ function runStrictCases(name: CrmName, base: () => CrmConnectorContractSetup): v
     beforeEach(async () => {
       nock.enableNetConnect(/^127\.0\.0\.1(:\d+)?$/);
       t = await base().strict();
-      c = t.connector();
+      c = t!.connector();
     });
     afterEach(async () => {
       await t.standIn.close();

@@ -5,6 +5,9 @@
 //                                              objectWriteTraceId); 400 for >100 inputs, a repeated id,
 //                                              a property the portal does not have, or an owner id that
 //                                              is not an active owner (whole batch, like HubSpot)
+//   GET  /crm/v3/objects/{type}?limit&after&properties   list, id order, `after` = the last id; 400 past 100 a page
+//   POST /crm/v3/objects/{type}/search         filters (EQ, NEQ, GT, GTE, LT, LTE, HAS_PROPERTY) AND-ed, sorts,
+//                                              limit <= 200, `after` an offset: 400 at 10,000 (HubSpot's cap)
 //   GET  /crm/v3/owners[/]?after&limit&archived  cursor-paged
 //   GET  /crm/v3/properties/{type}
 //   POST /oauth/v1/token                       refresh_token grant -> a new access token
@@ -71,6 +74,8 @@ export interface HubSpotStandIn {
   /** Every request answered; `body` is the parsed JSON request body (batch reads: ids and properties asked). */
   requests: Array<{ method: string; path: string; status: number; body?: unknown }>;
   record(objectType: string, id: string): Props | undefined;
+  /** Creates or changes a record (merged into its properties); hs_lastmodifieddate / lastmodifieddate become now unless given. */
+  putRecord(objectType: string, id: string, props: Props): void;
   deleteRecord(objectType: string, id: string): void;
   /** The next `count` API requests answer `status` with `body` (a 5xx storm, say). Same as faults.next. */
   failNext(count: number, status: number, body?: unknown): void;
@@ -144,7 +149,26 @@ export const hubspotFaults = {
 
 /** HubSpot's default contact properties (a subset: what our mappings and tests write or read). */
 const defaultProperties: Record<string, string[]> = {
+  companies: [
+    'name',
+    'domain',
+    'hs_additional_domains',
+    'hubspot_owner_id',
+    'hs_parent_company_id',
+    'type',
+    'industry',
+    'country',
+    'numberofemployees',
+    'notes_last_updated',
+    'num_associated_contacts',
+    'num_associated_deals',
+    'hs_num_child_companies',
+    'hs_object_id',
+    'createdate',
+    'hs_lastmodifieddate',
+  ],
   contacts: [
+    'associatedcompanyid',
     'email',
     'firstname',
     'lastname',
@@ -277,7 +301,65 @@ export async function startHubSpotStandIn(opts: StandInOptions = {}): Promise<Hu
     });
   }
 
+  // Ids in numeric order per object type, rebuilt after a change: list pages binary-search it.
+  const sortedIds = new Map<string, string[]>();
+  const idsOf = (type: string): string[] => {
+    let ids = sortedIds.get(type);
+    if (!ids) {
+      ids = [...(store.get(type)?.keys() ?? [])].sort((a, b) => Number(a) - Number(b) || a.localeCompare(b));
+      sortedIds.set(type, ids);
+    }
+    return ids;
+  };
+
   function route(method: string, url: URL, raw: string, answer: (status: number, body: unknown) => void): void {
+    const list = /^\/crm\/v3\/objects\/([^/]+)$/.exec(url.pathname);
+    if (method === 'GET' && list) {
+      const type = aliases[list[1]!] ?? list[1]!;
+      const limit = Number(url.searchParams.get('limit') ?? 10);
+      if (!Number.isInteger(limit) || limit < 1 || limit > 100)
+        return answer(400, validation(`limit must be between 1 and 100 (was ${url.searchParams.get('limit')})`));
+      const names = url.searchParams
+        .getAll('properties')
+        .flatMap((p) => p.split(','))
+        .filter(Boolean);
+      const ids = idsOf(type);
+      const after = url.searchParams.get('after');
+      const start = after === null ? 0 : upperBound(ids, Number(after));
+      const page = ids.slice(start, start + limit);
+      const recs = store.get(type)!;
+      return answer(200, {
+        results: page.map((id) => toObject(id, pick(recs.get(id)!, names))),
+        ...(start + limit < ids.length && { paging: { next: { after: page.at(-1)!, link: '' } } }),
+      });
+    }
+    const search = /^\/crm\/v3\/objects\/([^/]+)\/search$/.exec(url.pathname);
+    if (method === 'POST' && search) {
+      const type = aliases[search[1]!] ?? search[1]!;
+      const body = (parseJson(raw) ?? {}) as SearchBody;
+      const limit = body.limit ?? 10;
+      const offset = Number(body.after ?? 0);
+      if (limit > 200) return answer(400, validation(`limit must be less than or equal to 200 (was ${limit})`));
+      // HubSpot's search returns at most 10,000 results for one query; paging past them is refused.
+      if (offset + limit > 10_000)
+        return answer(400, validation('The search API returns at most 10,000 results; after + limit exceeds 10000'));
+      const recs = store.get(type) ?? new Map<string, Props>();
+      let rows = [...recs.entries()].filter(([id, p]) => matchesSearch({ ...p, hs_object_id: id }, body));
+      for (const sort of [...(body.sorts ?? [])].reverse()) {
+        const name = typeof sort === 'string' ? sort : sort.propertyName;
+        const dir = typeof sort === 'string' || sort.direction !== 'DESCENDING' ? 1 : -1;
+        rows = rows.sort(
+          ([ia, a], [ib, b]) =>
+            dir * compareValues(value({ ...a, hs_object_id: ia }, name), value({ ...b, hs_object_id: ib }, name)),
+        );
+      }
+      const page = rows.slice(offset, offset + limit);
+      return answer(200, {
+        total: rows.length,
+        results: page.map(([id, p]) => toObject(id, pick(p, body.properties ?? []))),
+        ...(offset + limit < rows.length && { paging: { next: { after: String(offset + limit) } } }),
+      });
+    }
     const batch = /^\/crm\/v3\/objects\/([^/]+)\/batch\/(read|update)$/.exec(url.pathname);
     if (method === 'POST' && batch) {
       const type = aliases[batch[1]!] ?? batch[1]!;
@@ -421,7 +503,19 @@ export async function startHubSpotStandIn(opts: StandInOptions = {}): Promise<Hu
     writes,
     requests,
     record: (type, id) => store.get(aliases[type] ?? type)?.get(id),
-    deleteRecord: (type, id) => void store.get(aliases[type] ?? type)?.delete(id),
+    putRecord: (rawType, id, props) => {
+      const type = aliases[rawType] ?? rawType;
+      const recs = store.get(type) ?? new Map<string, Props>();
+      store.set(type, recs);
+      const stamp = type === 'contacts' ? 'lastmodifieddate' : 'hs_lastmodifieddate';
+      if (!recs.has(id)) sortedIds.delete(type);
+      recs.set(id, { ...recs.get(id), [stamp]: new Date(now()).toISOString(), ...props });
+    },
+    deleteRecord: (rawType, id) => {
+      const type = aliases[rawType] ?? rawType;
+      store.get(type)?.delete(id);
+      sortedIds.delete(type);
+    },
     failNext: (count, status, body) => faults.next({ kind: 'status', status, body, times: count }),
     faults,
     expireToken: () => {
@@ -439,6 +533,71 @@ export async function startHubSpotStandIn(opts: StandInOptions = {}): Promise<Hu
         server.close((e) => (e ? reject(e) : resolve()));
       }),
   };
+}
+
+interface SearchBody {
+  filterGroups?: Array<{ filters?: Array<{ propertyName: string; operator: string; value?: string }> }>;
+  sorts?: Array<string | { propertyName: string; direction?: string }>;
+  properties?: string[];
+  limit?: number;
+  after?: string | number;
+}
+
+/** First index in sorted numeric ids whose id is greater than `after`. */
+function upperBound(ids: string[], after: number): number {
+  let lo = 0;
+  let hi = ids.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (Number(ids[mid]) <= after) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** A property as search compares it: dates (ISO) and numbers as numbers, else the string. */
+function value(p: Props, name: string): number | string | null {
+  const v = p[name];
+  if (v === null || v === undefined || v === '') return null;
+  if (/^-?\d+(\.\d+)?$/.test(v)) return Number(v);
+  const t = /^\d{4}-\d{2}-\d{2}T/.test(v) ? Date.parse(v) : NaN;
+  return Number.isFinite(t) ? t : v;
+}
+
+function compareValues(a: number | string | null, b: number | string | null): number {
+  if (a === b) return 0;
+  if (a === null) return 1;
+  if (b === null) return -1;
+  return a < b ? -1 : 1;
+}
+
+/** Filter groups are OR-ed, a group's filters AND-ed (HubSpot's search semantics). */
+function matchesSearch(p: Props, body: SearchBody): boolean {
+  const groups = body.filterGroups ?? [];
+  if (groups.length === 0) return true;
+  return groups.some((g) =>
+    (g.filters ?? []).every((f) => {
+      const v = value(p, f.propertyName);
+      if (f.operator === 'HAS_PROPERTY') return v !== null;
+      if (f.operator === 'NOT_HAS_PROPERTY') return v === null;
+      if (v === null) return false;
+      const w = value({ x: f.value ?? null }, 'x');
+      const c = compareValues(v, w);
+      return f.operator === 'EQ'
+        ? c === 0
+        : f.operator === 'NEQ'
+          ? c !== 0
+          : f.operator === 'GT'
+            ? c > 0
+            : f.operator === 'GTE'
+              ? c >= 0
+              : f.operator === 'LT'
+                ? c < 0
+                : f.operator === 'LTE'
+                  ? c <= 0
+                  : false;
+    }),
+  );
 }
 
 function toObject(id: string, properties: Props) {

@@ -124,6 +124,23 @@ const standardFields: Record<string, string[]> = {
     'SystemModstamp',
     'IsDeleted',
   ],
+  Account: [
+    'Id',
+    'Name',
+    'Website',
+    'OwnerId',
+    'ParentId',
+    'Type',
+    'Industry',
+    'BillingCountry',
+    'NumberOfEmployees',
+    'LastActivityDate',
+    'CreatedDate',
+    'LastModifiedDate',
+    'SystemModstamp',
+    'IsDeleted',
+  ],
+  Opportunity: ['Id', 'Name', 'AccountId', 'OwnerId', 'StageName', 'CloseDate', 'CreatedDate', 'SystemModstamp'],
   User: ['Id', 'Name', 'Email', 'IsActive', 'UserType', 'Username', 'FirstName', 'LastName'],
   Group: ['Id', 'Name', 'Email', 'Type', 'DeveloperName'],
 };
@@ -143,6 +160,10 @@ export interface StandinOptions {
   unknownFieldMode?: 'record' | 'request';
   /** A real org's round trip on every REST call (not the token endpoint); default none. */
   latency?: Latency;
+  /** Rows per query batch before queryMore (Salesforce's default is 2,000). */
+  queryBatchSize?: number;
+  /** The org's 24-hour API allowance reported in Sforce-Limit-Info (default 15,000). */
+  dailyApiLimit?: number;
 }
 
 export interface RecordedWrite {
@@ -179,8 +200,10 @@ export interface SalesforceStandin {
   revokeRefreshToken(): void;
   /** Access tokens the token endpoint issued, oldest first. */
   issuedTokens: string[];
-  /** A record is deleted: writes answer ENTITY_IS_DELETED, queries no longer return it. */
+  /** A record is deleted: writes answer ENTITY_IS_DELETED, queries no longer return it; queryAll finds it with IsDeleted true. */
   deleteRecord(type: string, id: string): void;
+  /** Creates or changes a record (merged); SystemModstamp becomes now unless given. */
+  putRecord(type: string, record: Record<string, unknown> & { Id: string }): void;
   unknownFieldMode: 'record' | 'request';
   close(): Promise<void>;
 }
@@ -189,6 +212,12 @@ export async function startSalesforceStandin(opts: StandinOptions = {}): Promise
   let accessToken = opts.accessToken ?? 'standin-access-token';
   const orgId = opts.organizationId ?? '00D5g000004XyZaEAK';
   const records = new Map<string, Map<string, Record<string, unknown>>>();
+  // Deleted records (the recycle bin): only queryAll sees them, with IsDeleted true.
+  const recycleBin = new Map<string, Map<string, Record<string, unknown>>>();
+  // queryMore cursors: locator -> the rows still to hand out.
+  const locators = new Map<string, Array<Record<string, unknown>>>();
+  let locatorSeq = 0;
+  const batchSize = opts.queryBatchSize ?? 2000;
   for (const [type, rows] of Object.entries(opts.records ?? {})) {
     records.set(type, new Map(rows.map((r) => [String(r['Id']), { ...r }])));
   }
@@ -212,7 +241,10 @@ export async function startSalesforceStandin(opts: StandinOptions = {}): Promise
   const strict = { records, knownFields, state };
 
   const send = (res: ServerResponse, status: number, body: unknown) => {
-    res.writeHead(status, { 'content-type': 'application/json', 'sforce-limit-info': `api-usage=${apiUsed}/15000` });
+    res.writeHead(status, {
+      'content-type': 'application/json',
+      'sforce-limit-info': `api-usage=${apiUsed}/${opts.dailyApiLimit ?? 15000}`,
+    });
     res.end(JSON.stringify(body));
   };
 
@@ -249,12 +281,20 @@ export async function startSalesforceStandin(opts: StandinOptions = {}): Promise
     apiUsed++;
     const m = /^\/services\/data\/v\d+\.\d+(\/.*)$/.exec(u.pathname);
     const path = m?.[1] ?? '';
-    if (req.method === 'GET' && path === '/query') {
+    if (req.method === 'GET' && (path === '/query' || path === '/queryAll')) {
       const soql = u.searchParams.get('q') ?? '';
       queries.push(soql);
       const refused = unknownSelected(soql, knownFields);
       if (refused) return send(res, 400, [{ message: refused, errorCode: 'INVALID_FIELD' }]);
-      return send(res, 200, runQuery(soql, records));
+      const result = runQuery(soql, records, path === '/queryAll' ? recycleBin : undefined);
+      return send(res, 200, pageOut(result.records, m![0]!.replace(/\/query(All)?$/, '')));
+    }
+    const more = /^\/query\/([\w-]+)$/.exec(path);
+    if (req.method === 'GET' && more) {
+      const rest = locators.get(more[1]!);
+      if (!rest) return send(res, 400, [{ message: 'invalid query locator', errorCode: 'INVALID_QUERY_LOCATOR' }]);
+      locators.delete(more[1]!);
+      return send(res, 200, pageOut(rest, u.pathname.replace(/\/query\/[\w-]+$/, '')));
     }
     if (req.method === 'PATCH' && path === '/composite/sobjects') {
       const parsed = JSON.parse(body) as { records: Array<Record<string, unknown>> };
@@ -280,6 +320,19 @@ export async function startSalesforceStandin(opts: StandinOptions = {}): Promise
       });
     }
     return send(res, 404, [{ message: 'The requested resource does not exist', errorCode: 'NOT_FOUND' }]);
+  };
+
+  /** One batch of rows; the rest wait behind a locator in nextRecordsUrl (queryMore). */
+  const pageOut = (rows: Array<Record<string, unknown>>, base: string) => {
+    if (rows.length <= batchSize) return { totalSize: rows.length, done: true, records: rows };
+    const locator = `01gSTANDIN${String(++locatorSeq).padStart(8, '0')}-${batchSize}`;
+    locators.set(locator, rows.slice(batchSize));
+    return {
+      totalSize: rows.length,
+      done: false,
+      nextRecordsUrl: `${base}/query/${locator}`,
+      records: rows.slice(0, batchSize),
+    };
   };
 
   const server = createServer(
@@ -315,7 +368,17 @@ export async function startSalesforceStandin(opts: StandinOptions = {}): Promise
       grantsRevoked = true;
     },
     deleteRecord(type, id) {
+      const row = records.get(type)?.get(id);
       records.get(type)?.delete(id);
+      if (!row) return;
+      const bin = recycleBin.get(type) ?? new Map<string, Record<string, unknown>>();
+      recycleBin.set(type, bin);
+      bin.set(id, { ...row, IsDeleted: true, SystemModstamp: sfDateTime(new Date()) });
+    },
+    putRecord(type, record) {
+      const rows = records.get(type) ?? new Map<string, Record<string, unknown>>();
+      records.set(type, rows);
+      rows.set(record.Id, { ...rows.get(record.Id), SystemModstamp: sfDateTime(new Date()), ...record });
     },
     get unknownFieldMode() {
       return state.unknownFieldMode;
@@ -442,28 +505,124 @@ function defaultError(status: number) {
   return [{ message: `error ${status}`, errorCode: 'BAD_REQUEST' }];
 }
 
-/** SELECT a, b FROM Obj [WHERE Id IN ('x', ...) | WHERE F = 'v' AND G = true] — all the connector sends. */
-function runQuery(soql: string, records: Map<string, Map<string, Record<string, unknown>>>) {
-  const m = /^SELECT (.+?) FROM (\w+)(?: WHERE (.+?))?(?: ORDER BY .*)?$/i.exec(soql.trim());
-  if (!m) return { totalSize: 0, done: true, records: [] };
+/**
+ * The SOQL the connector sends: SELECT fields FROM Obj [WHERE c AND c ...] [GROUP BY f] [ORDER BY f]
+ * [LIMIT n]. Conditions: F IN ('a', ...), F = / != / > / >= / < / <= a 'string', true/false, null,
+ * a number or a datetime literal. COUNT(Id) alias in a GROUP BY query. Unknown conditions are ignored.
+ */
+function runQuery(
+  soql: string,
+  records: Map<string, Map<string, Record<string, unknown>>>,
+  recycleBin?: Map<string, Map<string, Record<string, unknown>>>,
+) {
+  const m =
+    /^SELECT (.+?) FROM (\w+)(?: WHERE (.+?))?(?: GROUP BY (\w+))?(?: ORDER BY ([\w, ]+?))?(?: LIMIT (\d+))?$/i.exec(
+      soql.trim(),
+    );
+  if (!m) return { totalSize: 0, done: true, records: [] as Array<Record<string, unknown>> };
   const fields = m[1]!.split(',').map((s) => s.trim());
-  let rows = [...(records.get(m[2]!)?.values() ?? [])];
-  const where = m[3] ?? '';
-  const inList = /Id IN \((.*)\)/i.exec(where);
-  if (inList) {
-    const ids = new Set([...inList[1]!.matchAll(/'((?:\\.|[^'])*)'/g)].map((x) => x[1]));
-    rows = rows.filter((r) => ids.has(String(r['Id'])));
-  } else if (where) {
-    for (const cond of where.split(/\s+AND\s+/i)) {
-      const c = /^(\w+)\s*=\s*(?:'([^']*)'|(true|false))$/.exec(cond.trim());
-      if (c) rows = rows.filter((r) => String(r[c[1]!]) === (c[2] ?? c[3]));
-    }
+  const type = m[2]!;
+  let rows = [...(records.get(type)?.values() ?? []), ...(recycleBin?.get(type)?.values() ?? [])];
+  for (const cond of splitConditions(m[3] ?? '')) rows = rows.filter((r) => matches(r, cond));
+  if (m[5]) {
+    const keys = m[5].split(',').map((k) => k.trim().split(/\s+/));
+    rows = [...rows].sort((a, b) => {
+      for (const [f, dir] of keys) {
+        const k = compare(a[f!], b[f!]) * (/^desc$/i.test(dir ?? '') ? -1 : 1);
+        if (k !== 0) return k;
+      }
+      return 0;
+    });
+  }
+  if (m[6]) rows = rows.slice(0, Number(m[6]));
+  if (m[4]) {
+    const groups = new Map<string, number>();
+    for (const r of rows) groups.set(String(r[m[4]]), (groups.get(String(r[m[4]])) ?? 0) + 1);
+    const out = [...groups].map(([key, n]) => ({
+      attributes: { type: 'AggregateResult' },
+      ...Object.fromEntries(
+        fields.map((f) => {
+          const agg = /^COUNT\(\w+\)\s*(\w+)?$/i.exec(f);
+          return agg ? [agg[1] ?? 'expr0', n] : [f, key];
+        }),
+      ),
+    }));
+    return { totalSize: out.length, done: true, records: out };
   }
   const out = rows.map((r) => ({
-    attributes: { type: m[2] },
+    attributes: { type },
     ...Object.fromEntries(fields.map((f) => [f, r[f] ?? null])),
   }));
   return { totalSize: out.length, done: true, records: out };
+}
+
+type Condition = { field: string; op: string; values: unknown[] };
+
+function splitConditions(where: string): Condition[] {
+  if (!where) return [];
+  const out: Condition[] = [];
+  for (const part of where.split(/\s+AND\s+/i)) {
+    const inList = /^(\w+) IN \((.*)\)$/i.exec(part.trim());
+    if (inList) {
+      out.push({
+        field: inList[1]!,
+        op: 'IN',
+        values: [...inList[2]!.matchAll(/'((?:\\.|[^'])*)'/g)].map((x) => x[1]),
+      });
+      continue;
+    }
+    const c = /^(\w+)\s*(=|!=|>=|<=|>|<)\s*(.+)$/.exec(part.trim());
+    if (!c) continue;
+    const raw = c[3]!.trim();
+    const literal =
+      raw === 'null'
+        ? null
+        : raw === 'true' || raw === 'false'
+          ? raw
+          : raw.startsWith("'")
+            ? raw.slice(1, -1).replace(/\\(.)/g, '$1')
+            : /^\d{4}-\d{2}-\d{2}T/.test(raw)
+              ? Date.parse(raw)
+              : Number(raw);
+    out.push({ field: c[1]!, op: c[2]!, values: [literal] });
+  }
+  return out;
+}
+
+function matches(r: Record<string, unknown>, c: Condition): boolean {
+  const v = r[c.field];
+  if (c.op === 'IN') return c.values.includes(String(v));
+  const w = c.values[0];
+  if (w === null) return c.op === '=' ? v === null || v === undefined : v !== null && v !== undefined;
+  if (w === 'true' || w === 'false') return (String(v ?? false) === w) === (c.op === '=');
+  const left = typeof w === 'number' && typeof v === 'string' && /^\d{4}-/.test(v) ? parseSfDate(v) : v;
+  const k = compare(left, w);
+  return c.op === '='
+    ? k === 0
+    : c.op === '!='
+      ? k !== 0
+      : c.op === '>'
+        ? k > 0
+        : c.op === '>='
+          ? k >= 0
+          : c.op === '<'
+            ? k < 0
+            : k <= 0;
+}
+
+function compare(a: unknown, b: unknown): number {
+  if (a === b) return 0;
+  if (a === null || a === undefined) return -1;
+  if (b === null || b === undefined) return 1;
+  if (typeof a === 'number' && typeof b === 'number') return a - b;
+  return String(a) < String(b) ? -1 : 1;
+}
+
+const parseSfDate = (v: string) => Date.parse(v.replace(/([+-]\d{2})(\d{2})$/, '$1:$2'));
+
+/** Salesforce's datetime format: 2025-07-15T21:12:05.000+0000. */
+export function sfDateTime(d: Date): string {
+  return d.toISOString().replace('Z', '+0000');
 }
 
 function readBody(req: IncomingMessage): Promise<string> {

@@ -16,7 +16,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { CrmConnector, InboundRequest } from '../../../connector.js';
 import { isAppError } from '../../../errors.js';
-import { ingestCrmEvents } from '../../../pipeline/index.js';
+import { ingestCrmEvents, recordAccountChangesOf } from '../../../pipeline/index.js';
 import type { HttpDeps } from '../../deps.js';
 import { leadUrlOf } from '../post-lead.js';
 import { described, errorResponses, open } from '../../route-schema.js';
@@ -53,6 +53,8 @@ export function hubspotWebhook(app: FastifyInstance, deps: HttpDeps): void {
       const { events: ids, ...stored } = await ingestCrmEvents(deps.pipeline, 'hubspot', events, refused, {
         requestId: req.id,
       }); // durable before the ack
+      // Company events keep the account mirror current (docs/accounts.md); stored before the ack too.
+      await recordAccountChangesOf(deps.pipeline, connector, inbound);
       logEventIds(
         req,
         ids.map((e) => e.eventId),

@@ -3,7 +3,11 @@ import { createHmac } from 'node:crypto';
 import nock from 'nock';
 import { createHubSpotConnector } from '../../../../connectors/hubspot/index.js';
 import type { OwnerWrite } from '../../../../src/connector.js';
-import { runCrmConnectorContract, type StrictContractSetup } from '../../../contract/crm-connector.js';
+import {
+  runCrmConnectorContract,
+  type AccountsContractSetup,
+  type StrictContractSetup,
+} from '../../../contract/crm-connector.js';
 import { hubspotFaults, startHubSpotStandIn } from '../../../support/hubspot-standin.js';
 import { aConnector, baseUrl, fakeClock, fixture, t0, token, webhookSecret } from './support.js';
 
@@ -171,6 +175,7 @@ runCrmConnectorContract('hubspot', () => ({
         .reply(401, fixture<{ body: object }>('errors/401-invalid-authentication.json').body),
   },
   strict,
+  accounts,
 }));
 
 // The strict part: an OAuth install against the stand-in (its token endpoint mints the tokens),
@@ -257,5 +262,73 @@ async function strict(): Promise<StrictContractSetup> {
         },
       }),
     },
+  };
+}
+
+// Companies for the account mirror: 250 (three list pages of 100), stamped in the past.
+async function accounts(): Promise<AccountsContractSetup> {
+  const old = '2026-01-05T08:00:00.000Z';
+  const companies: Record<string, Record<string, string | null>> = {};
+  for (let i = 1; i <= 250; i++)
+    companies[String(9000 + i)] = {
+      name: `Company ${i}`,
+      domain: `company${i}.example`,
+      hubspot_owner_id: '41629779',
+      hs_lastmodifieddate: old,
+      createdate: old,
+    };
+  companies['9007'] = {
+    name: 'Acme GmbH',
+    domain: 'acme.de',
+    hs_additional_domains: 'acme.com;eu.acme.com',
+    hubspot_owner_id: '41629779',
+    hs_parent_company_id: '9001',
+    type: 'CUSTOMER',
+    industry: 'MACHINERY',
+    country: 'Germany',
+    notes_last_updated: '2026-01-02T09:30:00.000Z',
+    createdate: '2025-03-01T00:00:00.000Z',
+    hs_lastmodifieddate: old,
+    num_associated_contacts: '12',
+    num_associated_deals: '3',
+    hs_num_child_companies: '2',
+  };
+  const standIn = await startHubSpotStandIn({
+    records: {
+      companies,
+      contacts: {
+        '101': { email: 'ana@acme.de', associatedcompanyid: '9007' },
+        '102': { email: 'bo@acme.com', associatedcompanyid: '9007' },
+        '103': { email: 'cy@nowhere.example', associatedcompanyid: null },
+      },
+    },
+    owners: [{ id: '41629779' }, { id: '41629780' }],
+  });
+  return {
+    connector: () => aConnector({ baseUrl: standIn.url }),
+    ids: Object.keys(companies).sort((a, b) => Number(a) - Number(b)),
+    sample: {
+      crm: 'hubspot',
+      id: '9007',
+      name: 'Acme GmbH',
+      websites: ['acme.de', 'acme.com', 'eu.acme.com'],
+      ownerCrmId: '41629779',
+      parentId: '9001',
+      recordType: 'CUSTOMER',
+      lastActivityAt: Date.parse('2026-01-02T09:30:00.000Z'),
+      createdAt: Date.parse('2025-03-01T00:00:00.000Z'),
+      contacts: 12,
+      opportunities: 3,
+      children: 2,
+      fields: { industry: 'MACHINERY', country: 'Germany' },
+      modstamp: Date.parse(old),
+    },
+    contacts: [
+      { contactId: '101', accountId: '9007', email: 'ana@acme.de' },
+      { contactId: '102', accountId: '9007', email: 'bo@acme.com' },
+    ],
+    reassign: (id) => standIn.putRecord('companies', id, { hubspot_owner_id: '41629780' }),
+    remove: (id) => standIn.deleteRecord('companies', id),
+    close: () => standIn.close(),
   };
 }

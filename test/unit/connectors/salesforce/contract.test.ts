@@ -4,7 +4,11 @@
 import nock from 'nock';
 import { createSalesforceConnector, type SalesforceConfigInput } from '../../../../connectors/salesforce/index.js';
 import type { OwnerWrite } from '../../../../src/connector.js';
-import { runCrmConnectorContract, type StrictContractSetup } from '../../../contract/crm-connector.js';
+import {
+  runCrmConnectorContract,
+  type AccountsContractSetup,
+  type StrictContractSetup,
+} from '../../../contract/crm-connector.js';
 import { salesforceFaults, startSalesforceStandin } from '../../../support/salesforce-standin.js';
 import { aSalesforceConfig, fixture, fixtureJson, INSTANCE, OUTBOUND_TOKEN } from './helpers.js';
 
@@ -178,6 +182,7 @@ runCrmConnectorContract('salesforce', () => ({
       nock(INSTANCE).get(`${API}/query`).query(true).once().reply(401, fixtureJson('errors/invalid-session.json')),
   },
   strict,
+  accounts,
 }));
 
 // The strict part: a refresh-token install whose token endpoint is the stand-in's.
@@ -260,5 +265,77 @@ async function strict(): Promise<StrictContractSetup> {
         body: [{ message: `session ${token} could not be used for this call`, errorCode: 'UNKNOWN_EXCEPTION' }],
       }),
     },
+  };
+}
+
+// Accounts for the account mirror: 250 over three queryMore batches of 100, stamped in the past.
+async function accounts(): Promise<AccountsContractSetup> {
+  const old = '2026-01-05T08:00:00.000+0000';
+  const id = (n: number) => `001${String(n).padStart(12, '0')}AAA`;
+  const rows: Array<Record<string, unknown> & { Id: string }> = [];
+  for (let i = 1; i <= 250; i++)
+    rows.push({ Id: id(i), Name: `Company ${i}`, Website: `company${i}.example`, OwnerId: ANA, SystemModstamp: old });
+  const sample = id(7);
+  rows[6] = {
+    Id: sample,
+    Name: 'Acme GmbH',
+    Website: 'https://www.acme.de/en',
+    OwnerId: ANA,
+    ParentId: id(1),
+    Industry: 'Machinery',
+    BillingCountry: 'Germany',
+    LastActivityDate: '2026-01-02',
+    CreatedDate: '2025-03-01T00:00:00.000+0000',
+    SystemModstamp: old,
+  };
+  const sf = await startSalesforceStandin({
+    queryBatchSize: 100,
+    records: {
+      Account: rows,
+      Contact: [
+        { Id: '0035g00000C1', AccountId: sample, Email: 'ana@acme.de', SystemModstamp: old },
+        { Id: '0035g00000C2', AccountId: sample, Email: 'bo@acme.com', SystemModstamp: old },
+        { Id: '0035g00000C3', AccountId: null, Email: 'cy@nowhere.example', SystemModstamp: old },
+      ],
+      Opportunity: [
+        { Id: '0065g00000O1', AccountId: sample },
+        { Id: '0065g00000O2', AccountId: sample },
+      ],
+      User: [
+        { Id: ANA, Name: 'Ana Silva', IsActive: true, UserType: 'Standard' },
+        { Id: BO, Name: 'Bo Berg', IsActive: true, UserType: 'Standard' },
+      ],
+    },
+  });
+  return {
+    connector: () =>
+      createSalesforceConnector(
+        aSalesforceConfig({ instanceUrl: sf.url, auth: { kind: 'access_token', accessToken: 'standin-access-token' } }),
+        noWait,
+      ),
+    ids: rows.map((r) => r.Id),
+    sample: {
+      crm: 'salesforce',
+      id: sample,
+      name: 'Acme GmbH',
+      websites: ['https://www.acme.de/en'],
+      ownerCrmId: ANA,
+      parentId: id(1),
+      recordType: null,
+      lastActivityAt: Date.parse('2026-01-02'),
+      createdAt: Date.parse('2025-03-01T00:00:00.000Z'),
+      contacts: 0,
+      opportunities: 2,
+      children: 0,
+      fields: { Industry: 'Machinery', BillingCountry: 'Germany' },
+      modstamp: Date.parse('2026-01-05T08:00:00.000Z'),
+    },
+    contacts: [
+      { contactId: '0035g00000C1', accountId: sample, email: 'ana@acme.de' },
+      { contactId: '0035g00000C2', accountId: sample, email: 'bo@acme.com' },
+    ],
+    reassign: (accountId) => sf.putRecord('Account', { Id: accountId, OwnerId: BO }),
+    remove: (accountId) => sf.deleteRecord('Account', accountId),
+    close: () => sf.close(),
   };
 }

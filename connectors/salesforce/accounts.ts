@@ -1,0 +1,180 @@
+// The account mirror's reads from Salesforce (docs/accounts.md): Accounts and their contacts' emails.
+// - One SOQL query ordered by Id, followed with queryMore (the locator Salesforce returns in
+//   nextRecordsUrl, up to 2,000 rows a batch). Each page's last Id is the resume cursor: after an
+//   interruption the next run asks for Id > cursor, so a locator that expired (15 minutes) costs
+//   nothing. Changes since a watermark add SystemModstamp >= watermark to the same query; ordered
+//   by Id, records sharing one stamp can never make it loop.
+// - Opportunity counts: one aggregate query per 200 accounts of a page (GROUP BY AccountId; an
+//   aggregate has no queryMore, and 200 ids keep the GET URL short). Child-account counts are
+//   not asked for: the mirror counts its own rows by ParentId.
+// - Deleted accounts: queryAll with IsDeleted = true (the recycle bin, 15 days) since a watermark.
+// - Every call is background work: it waits behind owner writes for the API budget (limits.ts).
+import type { Connection } from 'jsforce';
+import type { AccountSource, CrmAccount, CrmAccountContact, SyncReadOptions } from '../../src/connector.js';
+import { callApi, type ApiContext } from './api-context.js';
+import { checkName, soqlDateTime, soqlString, type SoqlRecord } from './soql.js';
+
+const background = { background: true };
+const countChunk = 200;
+
+interface QueryPage {
+  records: SoqlRecord[];
+  done: boolean;
+  nextRecordsUrl?: string;
+}
+
+export function accountSelect(ctx: ApiContext): string[] {
+  const extra = ctx.config.accountFields.map((f, i) => checkName(f, `accountFields[${i}]`));
+  return [
+    ...new Set([
+      'Id',
+      'Name',
+      'Website',
+      'OwnerId',
+      'ParentId',
+      ...(ctx.config.accountRecordTypes ? ['RecordType.DeveloperName'] : []),
+      'LastActivityDate',
+      'CreatedDate',
+      'SystemModstamp',
+      ...extra,
+    ]),
+  ];
+}
+
+export function createSalesforceAccountSource(ctx: ApiContext): AccountSource {
+  const select = accountSelect(ctx);
+  const toAccount = (r: SoqlRecord) => toCrmAccount(r, ctx.config.accountFields);
+  return {
+    async *listAccounts(opts) {
+      for await (const page of pages(ctx, `SELECT ${select.join(', ')} FROM Account`, [], opts)) {
+        const accounts = page.records.map(toAccount);
+        let calls = page.calls;
+        if (ctx.config.accountOpportunityCounts && accounts.length > 0)
+          calls += await addOpportunityCounts(ctx, accounts);
+        yield { items: accounts, next: page.next, calls };
+      }
+    },
+    async *listAccountContacts(opts) {
+      const soql = 'SELECT Id, AccountId, Email, SystemModstamp FROM Contact';
+      for await (const page of pages(ctx, soql, ['AccountId != null'], opts)) {
+        yield { items: page.records.map(toContact), next: page.next, calls: page.calls };
+      }
+    },
+    async fetchAccounts(ids) {
+      const out: CrmAccount[] = [];
+      const unique = [...new Set(ids)];
+      for (let i = 0; i < unique.length; i += countChunk) {
+        const chunk = unique.slice(i, i + countChunk);
+        const soql = `SELECT ${select.join(', ')} FROM Account WHERE Id IN (${chunk.map(soqlString).join(', ')})`;
+        const rows = await callApi(ctx, 'query Account', (conn) => queryEvery(conn, soql), background);
+        const accounts = rows.map(toAccount);
+        if (ctx.config.accountOpportunityCounts && accounts.length > 0) await addOpportunityCounts(ctx, accounts);
+        out.push(...accounts);
+      }
+      return out;
+    },
+    async listDeletedAccounts(since) {
+      const soql = `SELECT Id FROM Account WHERE IsDeleted = true AND SystemModstamp >= ${soqlDateTime(new Date(since))}`;
+      const rows = await callApi(ctx, 'queryAll Account', (conn) => queryEvery(conn, soql, true), background);
+      return rows.map((r) => r.Id);
+    },
+  };
+}
+
+/** One query ordered by Id from the cursor on, page by page through queryMore. */
+async function* pages(
+  ctx: ApiContext,
+  selectFrom: string,
+  conditions: string[],
+  opts: SyncReadOptions,
+): AsyncGenerator<{ records: SoqlRecord[]; next: string | null; calls: number }> {
+  const where = [...conditions];
+  if (opts.cursor) where.push(`Id > ${soqlString(opts.cursor)}`);
+  if (opts.since !== undefined) where.push(`SystemModstamp >= ${soqlDateTime(new Date(opts.since))}`);
+  const soql = `${selectFrom}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY Id`;
+  let page: QueryPage = await callApi(
+    ctx,
+    'query',
+    async (conn) => (await conn.query(soql)) as unknown as QueryPage,
+    background,
+  );
+  for (;;) {
+    const more = !page.done && page.nextRecordsUrl !== undefined;
+    const last = page.records.at(-1)?.Id;
+    yield { records: page.records, next: more && last ? last : null, calls: 1 };
+    if (!more) return;
+    const locator = page.nextRecordsUrl!;
+    page = await callApi(
+      ctx,
+      'queryMore',
+      async (conn) => (await conn.queryMore(locator)) as unknown as QueryPage,
+      background,
+    );
+  }
+}
+
+async function queryEvery(conn: Connection, soql: string, scanAll = false): Promise<SoqlRecord[]> {
+  let page = (await conn.query(soql, { scanAll })) as unknown as QueryPage;
+  const out = [...page.records];
+  while (!page.done && page.nextRecordsUrl) {
+    page = (await conn.queryMore(page.nextRecordsUrl)) as unknown as QueryPage;
+    out.push(...page.records);
+  }
+  return out;
+}
+
+/** Sets `opportunities` on each account from aggregate queries; returns the calls made. */
+async function addOpportunityCounts(ctx: ApiContext, accounts: CrmAccount[]): Promise<number> {
+  const counts = new Map<string, number>();
+  let calls = 0;
+  for (let i = 0; i < accounts.length; i += countChunk) {
+    const ids = accounts.slice(i, i + countChunk).map((a) => soqlString(a.id));
+    const soql = `SELECT AccountId, COUNT(Id) n FROM Opportunity WHERE AccountId IN (${ids.join(', ')}) GROUP BY AccountId`;
+    const rows = await callApi(ctx, 'count Opportunity', (conn) => queryEvery(conn, soql), background);
+    calls++;
+    for (const r of rows as unknown as Array<Record<string, unknown>>)
+      counts.set(String(r['AccountId']), Number(r['n']));
+  }
+  for (const a of accounts) a.opportunities = counts.get(a.id) ?? 0;
+  return calls;
+}
+
+function toCrmAccount(r: SoqlRecord, accountFields: readonly string[]): CrmAccount {
+  const website = str(r['Website']);
+  const recordType = r['RecordType'] as { DeveloperName?: unknown } | null | undefined;
+  return {
+    crm: 'salesforce',
+    id: r.Id,
+    name: str(r['Name']),
+    websites: website ? [website] : [],
+    ownerCrmId: str(r['OwnerId']),
+    parentId: str(r['ParentId']),
+    recordType: str(recordType?.DeveloperName),
+    lastActivityAt: epochMs(r['LastActivityDate']),
+    createdAt: epochMs(r['CreatedDate']),
+    // Salesforce keeps no contact or child count on Account: the mirror counts its own rows.
+    contacts: 0,
+    opportunities: 0,
+    children: 0,
+    fields: Object.fromEntries(accountFields.flatMap((f) => (r[f] === undefined || r[f] === null ? [] : [[f, r[f]]]))),
+    modstamp: epochMs(r['SystemModstamp']),
+  };
+}
+
+function toContact(r: SoqlRecord): CrmAccountContact {
+  return {
+    contactId: r.Id,
+    accountId: String(r['AccountId']),
+    email: str(r['Email']),
+    modstamp: epochMs(r['SystemModstamp']),
+  };
+}
+
+const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
+
+function epochMs(v: unknown): number | null {
+  if (typeof v !== 'string' || v === '') return null;
+  // Salesforce datetimes look like 2025-07-15T21:12:05.000+0000, which Date.parse does not read.
+  const n = Date.parse(v.replace(/([+-]\d{2})(\d{2})$/, '$1:$2'));
+  return Number.isFinite(n) ? n : null;
+}

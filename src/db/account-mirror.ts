@@ -1,0 +1,363 @@
+// The account mirror's rows (docs/accounts.md): CRM accounts, their contacts' email domains, and
+// what the in-memory index loads from them. Writes are idempotent upserts keyed by the CRM's ids,
+// so a resumed or repeated sync page rewrites the same rows. Reads for the index are keyset-paged
+// (bounded memory at a million accounts, on node-postgres and PGlite alike).
+import { and, eq, gte, inArray, isNull, lt, lte, sql } from 'drizzle-orm';
+import type { AccountRecord, ContactDomainCount } from '../accounts/types.js';
+import type { CrmName } from '../lead/index.js';
+import { jsonParam, rowsOf, type DbOrTx } from './client.js';
+import { crmAccountChanges, crmAccountContacts, crmAccounts } from './schema.js';
+
+/** An account as stored: the record plus the columns derived for SQL (domains, normalized name). */
+export interface MirrorAccountRow {
+  record: AccountRecord;
+  domains: string[];
+  nameNormalized: string | null;
+  modstamp: number | null;
+}
+
+export interface MirrorContactRow {
+  contactId: string;
+  accountId: string;
+  emailDomain: string | null;
+}
+
+const ts = (ms: number | null) => (ms === null ? null : new Date(ms));
+
+export async function upsertMirrorAccounts(
+  db: DbOrTx,
+  crm: CrmName,
+  rows: readonly MirrorAccountRow[],
+  now: Date,
+): Promise<void> {
+  if (rows.length === 0) return;
+  // One row per id: Postgres refuses an ON CONFLICT that touches one row twice in a statement.
+  const unique = [...new Map(rows.map((r) => [r.record.id, r])).values()];
+  await db
+    .insert(crmAccounts)
+    .values(
+      unique.map(({ record: r, domains, nameNormalized, modstamp }) => ({
+        crm,
+        id: r.id,
+        name: r.name,
+        nameNormalized,
+        websites: [...r.websites],
+        domains,
+        ownerCrmId: r.ownerCrmId,
+        parentId: r.parentId,
+        recordType: r.recordType,
+        lastActivityAt: ts(r.lastActivityAt),
+        crmCreatedAt: ts(r.createdAt),
+        contacts: r.contacts,
+        opportunities: r.opportunities,
+        children: r.children,
+        fields: r.fields,
+        modstamp: ts(modstamp),
+        deletedAt: null,
+        syncedAt: now,
+      })),
+    )
+    .onConflictDoUpdate({
+      target: [crmAccounts.crm, crmAccounts.id],
+      set: {
+        name: sql`excluded.name`,
+        nameNormalized: sql`excluded.name_normalized`,
+        websites: sql`excluded.websites`,
+        domains: sql`excluded.domains`,
+        ownerCrmId: sql`excluded.owner_crm_id`,
+        parentId: sql`excluded.parent_id`,
+        recordType: sql`excluded.record_type`,
+        lastActivityAt: sql`excluded.last_activity_at`,
+        crmCreatedAt: sql`excluded.crm_created_at`,
+        contacts: sql`excluded.contacts`,
+        opportunities: sql`excluded.opportunities`,
+        children: sql`excluded.children`,
+        fields: sql`excluded.fields`,
+        modstamp: sql`excluded.modstamp`,
+        deletedAt: sql`null`,
+        syncedAt: sql`excluded.synced_at`,
+      },
+    });
+}
+
+/** Marks these accounts deleted; returns the ids that were live (the index drops those). */
+export async function markMirrorAccountsDeleted(
+  db: DbOrTx,
+  crm: CrmName,
+  ids: readonly string[],
+  now: Date,
+): Promise<string[]> {
+  if (ids.length === 0) return [];
+  const rows = await db
+    .update(crmAccounts)
+    .set({ deletedAt: now, syncedAt: now })
+    .where(and(eq(crmAccounts.crm, crm), inArray(crmAccounts.id, [...ids]), isNull(crmAccounts.deletedAt)))
+    .returning({ id: crmAccounts.id });
+  return rows.map((r) => r.id);
+}
+
+/**
+ * Reconcile after a complete full sync: live rows the sync did not write (synced before it
+ * started) are accounts the CRM no longer has. Returns their ids.
+ */
+export async function markUnseenMirrorAccountsDeleted(
+  db: DbOrTx,
+  crm: CrmName,
+  syncStartedAt: Date,
+  now: Date,
+): Promise<string[]> {
+  const rows = await db
+    .update(crmAccounts)
+    .set({ deletedAt: now, syncedAt: now })
+    .where(and(eq(crmAccounts.crm, crm), isNull(crmAccounts.deletedAt), lt(crmAccounts.syncedAt, syncStartedAt)))
+    .returning({ id: crmAccounts.id });
+  return rows.map((r) => r.id);
+}
+
+export async function upsertMirrorContacts(
+  db: DbOrTx,
+  crm: CrmName,
+  rows: readonly MirrorContactRow[],
+  now: Date,
+): Promise<void> {
+  if (rows.length === 0) return;
+  const unique = [...new Map(rows.map((r) => [r.contactId, r])).values()];
+  await db
+    .insert(crmAccountContacts)
+    .values(unique.map((r) => ({ crm, ...r, syncedAt: now })))
+    .onConflictDoUpdate({
+      target: [crmAccountContacts.crm, crmAccountContacts.contactId],
+      set: { accountId: sql`excluded.account_id`, emailDomain: sql`excluded.email_domain`, syncedAt: now },
+    });
+}
+
+/** Contacts of accounts that are gone, and contacts a complete full contact sync did not see. */
+export async function deleteUnseenMirrorContacts(db: DbOrTx, crm: CrmName, syncStartedAt: Date): Promise<number> {
+  const rows = await db
+    .delete(crmAccountContacts)
+    .where(and(eq(crmAccountContacts.crm, crm), lt(crmAccountContacts.syncedAt, syncStartedAt)))
+    .returning({ id: crmAccountContacts.contactId });
+  return rows.length;
+}
+
+interface AccountSqlRow {
+  crm: string;
+  id: string;
+  name: string | null;
+  websites: string[];
+  owner_crm_id: string | null;
+  parent_id: string | null;
+  record_type: string | null;
+  last_activity_at: string | Date | null;
+  crm_created_at: string | Date | null;
+  contacts: number | string;
+  opportunities: number;
+  children: number | string;
+  fields: Record<string, unknown>;
+}
+
+/**
+ * Live accounts as index records, `pageSize` at a time in (crm, id) order, after `after`.
+ * Contacts and children are the CRM's count or the mirror's own (contact rows, child accounts),
+ * whichever is higher: Salesforce keeps neither count on Account.
+ */
+export async function readMirrorAccountPage(
+  db: DbOrTx,
+  opts: { crm?: CrmName; after?: { crm: string; id: string }; ids?: readonly string[]; pageSize: number },
+): Promise<AccountRecord[]> {
+  const conditions = [sql`a.deleted_at is null`];
+  if (opts.crm) conditions.push(sql`a.crm = ${opts.crm}`);
+  if (opts.after) conditions.push(sql`(a.crm, a.id) > (${opts.after.crm}, ${opts.after.id})`);
+  if (opts.ids) conditions.push(sql`a.id in (select jsonb_array_elements_text(${jsonParam(opts.ids)}))`);
+  const result = await db.execute(sql`
+    select a.crm, a.id, a.name, a.websites, a.owner_crm_id, a.parent_id, a.record_type, a.last_activity_at,
+      a.crm_created_at, a.opportunities, a.fields,
+      greatest(coalesce(a.contacts, 0),
+        (select count(*) from crm_account_contacts c where c.crm = a.crm and c.account_id = a.id)) as contacts,
+      greatest(coalesce(a.children, 0),
+        (select count(*) from crm_accounts k where k.crm = a.crm and k.parent_id = a.id and k.deleted_at is null)) as children
+    from crm_accounts a
+    where ${sql.join(conditions, sql` and `)}
+    order by a.crm, a.id
+    limit ${opts.pageSize}`);
+  return rowsOf<AccountSqlRow>(result).map(toRecord);
+}
+
+function toRecord(r: AccountSqlRow): AccountRecord {
+  const ms = (v: string | Date | null) => (v === null ? null : new Date(v).getTime());
+  return {
+    crm: r.crm as CrmName,
+    id: r.id,
+    name: r.name,
+    websites: r.websites,
+    ownerCrmId: r.owner_crm_id,
+    parentId: r.parent_id,
+    recordType: r.record_type,
+    lastActivityAt: ms(r.last_activity_at),
+    createdAt: ms(r.crm_created_at),
+    contacts: Number(r.contacts),
+    opportunities: Number(r.opportunities),
+    children: Number(r.children),
+    fields: r.fields,
+  };
+}
+
+/**
+ * Contact-domain counts of accounts after `afterAccount` (in account order), about `pageSize`
+ * contacts' worth at a time: the page ends on an account boundary, so each account's counts
+ * come whole. Returns the counts and the last account id covered (undefined = done).
+ */
+export async function readContactDomainPage(
+  db: DbOrTx,
+  crm: CrmName,
+  afterAccount: string | undefined,
+  pageSize: number,
+): Promise<{ rows: ContactDomainCount[]; last: string | undefined }> {
+  const after = afterAccount ?? '';
+  const [boundary] = rowsOf<{ account_id: string }>(
+    await db.execute(sql`
+      select account_id from crm_account_contacts
+      where crm = ${crm} and account_id > ${after}
+      order by account_id offset ${pageSize} limit 1`),
+  );
+  const upTo = boundary ? sql`and account_id <= ${boundary.account_id}` : sql``;
+  const rows = rowsOf<{ account_id: string; email_domain: string; n: number | string }>(
+    await db.execute(sql`
+      select account_id, email_domain, count(*) as n from crm_account_contacts
+      where crm = ${crm} and account_id > ${after} ${upTo} and email_domain is not null
+      group by account_id, email_domain
+      order by account_id`),
+  );
+  return {
+    rows: rows.map((r) => ({ crm, accountId: r.account_id, domain: r.email_domain, contacts: Number(r.n) })),
+    last: boundary?.account_id,
+  };
+}
+
+/** Every contact-domain count of these accounts (after a change to their contacts). */
+export async function readContactDomainsOf(
+  db: DbOrTx,
+  crm: CrmName,
+  accountIds: readonly string[],
+): Promise<ContactDomainCount[]> {
+  if (accountIds.length === 0) return [];
+  const rows = rowsOf<{ account_id: string; email_domain: string; n: number | string }>(
+    await db.execute(sql`
+      select account_id, email_domain, count(*) as n from crm_account_contacts
+      where crm = ${crm} and account_id in (select jsonb_array_elements_text(${jsonParam(accountIds)}))
+        and email_domain is not null
+      group by account_id, email_domain`),
+  );
+  return rows.map((r) => ({ crm, accountId: r.account_id, domain: r.email_domain, contacts: Number(r.n) }));
+}
+
+/** Live and deleted account counts per CRM (the admin API's sync status). */
+export async function countMirrorAccounts(db: DbOrTx): Promise<Array<{ crm: string; live: number; deleted: number }>> {
+  const rows = rowsOf<{ crm: string; live: number | string; deleted: number | string }>(
+    await db.execute(sql`
+      select crm, count(*) filter (where deleted_at is null) as live, count(*) filter (where deleted_at is not null) as deleted
+      from crm_accounts group by crm order by crm`),
+  );
+  return rows.map((r) => ({ crm: r.crm, live: Number(r.live), deleted: Number(r.deleted) }));
+}
+
+/** The parent ids of these accounts as the mirror holds them now (their child counts move with a change). */
+export async function readMirrorParentIds(db: DbOrTx, crm: CrmName, ids: readonly string[]): Promise<string[]> {
+  if (ids.length === 0) return [];
+  const rows = await db
+    .select({ parentId: crmAccounts.parentId })
+    .from(crmAccounts)
+    .where(and(eq(crmAccounts.crm, crm), inArray(crmAccounts.id, [...ids])));
+  return [...new Set(rows.flatMap((r) => (r.parentId ? [r.parentId] : [])))];
+}
+
+/** Accounts a CRM event named, stored before the ack; one row per account (the latest kind wins). */
+export async function recordAccountChanges(
+  db: DbOrTx,
+  crm: CrmName,
+  changes: ReadonlyArray<{ accountId: string; kind: 'changed' | 'deleted' }>,
+  now: Date,
+): Promise<void> {
+  if (changes.length === 0) return;
+  const unique = [...new Map(changes.map((c) => [c.accountId, c])).values()];
+  await db
+    .insert(crmAccountChanges)
+    .values(unique.map((c) => ({ crm, accountId: c.accountId, kind: c.kind, receivedAt: now })))
+    .onConflictDoUpdate({
+      target: [crmAccountChanges.crm, crmAccountChanges.accountId],
+      set: { kind: sql`excluded.kind`, receivedAt: sql`excluded.received_at` },
+    });
+}
+
+export interface PendingAccountChange {
+  crm: CrmName;
+  accountId: string;
+  kind: 'changed' | 'deleted';
+  receivedAt: Date;
+}
+
+/** The oldest pending changes (at most `limit`). */
+export async function readAccountChanges(db: DbOrTx, limit: number): Promise<PendingAccountChange[]> {
+  const rows = await db
+    .select({
+      crm: crmAccountChanges.crm,
+      accountId: crmAccountChanges.accountId,
+      kind: crmAccountChanges.kind,
+      receivedAt: crmAccountChanges.receivedAt,
+    })
+    .from(crmAccountChanges)
+    .orderBy(crmAccountChanges.receivedAt)
+    .limit(limit);
+  return rows as PendingAccountChange[];
+}
+
+/** Applied: gone, unless the account was named again after we read it (received later). */
+export async function clearAccountChanges(db: DbOrTx, applied: readonly PendingAccountChange[]): Promise<void> {
+  for (const c of applied) {
+    await db
+      .delete(crmAccountChanges)
+      .where(
+        and(
+          eq(crmAccountChanges.crm, c.crm),
+          eq(crmAccountChanges.accountId, c.accountId),
+          lte(crmAccountChanges.receivedAt, c.receivedAt),
+        ),
+      );
+  }
+}
+
+export async function failAccountChanges(
+  db: DbOrTx,
+  failed: readonly PendingAccountChange[],
+  error: string,
+): Promise<void> {
+  for (const c of failed) {
+    await db
+      .update(crmAccountChanges)
+      .set({ attempts: sql`${crmAccountChanges.attempts} + 1`, lastError: error.slice(0, 2000) })
+      .where(and(eq(crmAccountChanges.crm, c.crm), eq(crmAccountChanges.accountId, c.accountId)));
+  }
+}
+
+/**
+ * Rows written after `since` (changes and deletions), in (synced_at, crm, id) order: how a process
+ * that did not make a change (another worker, the CLI's sync) brings its in-memory index up to date.
+ */
+export async function readMirrorChangesSince(
+  db: DbOrTx,
+  since: Date,
+  limit: number,
+): Promise<Array<{ crm: CrmName; id: string; deleted: boolean; syncedAt: Date }>> {
+  const rows = await db
+    .select({
+      crm: crmAccounts.crm,
+      id: crmAccounts.id,
+      deletedAt: crmAccounts.deletedAt,
+      syncedAt: crmAccounts.syncedAt,
+    })
+    .from(crmAccounts)
+    .where(gte(crmAccounts.syncedAt, since))
+    .orderBy(crmAccounts.syncedAt, crmAccounts.crm, crmAccounts.id)
+    .limit(limit);
+  return rows.map((r) => ({ crm: r.crm as CrmName, id: r.id, deleted: r.deletedAt !== null, syncedAt: r.syncedAt }));
+}

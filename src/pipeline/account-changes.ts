@@ -1,0 +1,138 @@
+// Keeping the account mirror and the in-memory index current between syncs (docs/accounts.md).
+// - recordChanges: a CRM event named accounts (HubSpot company.* webhooks): stored before the ack.
+// - drainAccountChanges: a worker re-reads the named accounts from the CRM (background calls) and
+//   upserts them, or marks them deleted (a deletion event, or the CRM no longer has the id), then
+//   updates this process's index. A failed read leaves the rows for the next drain.
+// - followMirror: every process with an index follows the table (rows written since it last
+//   looked), so a change drained by another worker, or loaded by the CLI, reaches it too.
+// - loadAccountIndex: at start, the index is filled from the mirror page by page (bounded memory).
+import type { AccountIndex } from '../accounts/types.js';
+import type { AccountChange, CrmConnector, InboundRequest } from '../connector.js';
+import {
+  clearAccountChanges,
+  failAccountChanges,
+  markMirrorAccountsDeleted,
+  readAccountChanges,
+  readContactDomainPage,
+  readMirrorAccountPage,
+  readMirrorChangesSince,
+  readMirrorParentIds,
+  recordAccountChanges,
+  upsertMirrorAccounts,
+  type Db,
+  type PendingAccountChange,
+} from '../db/index.js';
+import type { CrmName } from '../lead/index.js';
+import { toMirrorAccountRow } from './account-rows.js';
+import { accountSourceOf, refreshIndex, type MirrorDeps } from './account-sync.js';
+
+export async function recordChanges(deps: Pick<MirrorDeps, 'db' | 'now'>, crm: CrmName, changes: AccountChange[]) {
+  await recordAccountChanges(deps.db, crm, changes, deps.now());
+}
+
+/** The account changes a verified webhook delivery names, stored (nothing when the connector mirrors no accounts). */
+export async function recordAccountChangesOf(
+  deps: Pick<MirrorDeps, 'db' | 'now'>,
+  connector: CrmConnector,
+  req: InboundRequest,
+): Promise<number> {
+  const changes = connector.accounts?.parseAccountChanges?.(req) ?? [];
+  await recordChanges(deps, connector.name, changes);
+  return changes.length;
+}
+
+/** Applies up to `limit` pending changes; returns how many were applied. */
+export async function drainAccountChanges(deps: MirrorDeps, limit = 500): Promise<number> {
+  const pending = await readAccountChanges(deps.db, limit);
+  let applied = 0;
+  for (const crm of [...new Set(pending.map((p) => p.crm))]) {
+    const mine = pending.filter((p) => p.crm === crm);
+    try {
+      await applyChanges(deps, crm, mine);
+      await clearAccountChanges(deps.db, mine);
+      applied += mine.length;
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      deps.logger.warn(
+        { crm, accounts: mine.length, err: message },
+        'account changes not applied; kept for the next try',
+      );
+      await failAccountChanges(deps.db, mine, message);
+    }
+  }
+  return applied;
+}
+
+async function applyChanges(deps: MirrorDeps, crm: CrmName, changes: PendingAccountChange[]) {
+  const changed = changes.filter((c) => c.kind === 'changed').map((c) => c.accountId);
+  const found = changed.length > 0 ? await accountSourceOf(deps, crm).fetchAccounts(changed) : [];
+  const foundIds = new Set(found.map((a) => a.id));
+  const gone = [
+    ...changes.filter((c) => c.kind === 'deleted').map((c) => c.accountId),
+    ...changed.filter((id) => !foundIds.has(id)),
+  ];
+  const ids = changes.map((c) => c.accountId);
+  // Parents before and after: their child counts move with a re-parented account.
+  const parents = [
+    ...(await readMirrorParentIds(deps.db, crm, ids)),
+    ...found.flatMap((a) => (a.parentId ? [a.parentId] : [])),
+  ];
+  await deps.db.transaction(async (tx) => {
+    await upsertMirrorAccounts(tx, crm, found.map(toMirrorAccountRow), deps.now());
+    await markMirrorAccountsDeleted(tx, crm, gone, deps.now());
+  });
+  await refreshIndex(deps, crm, [...ids, ...parents]);
+}
+
+/** How far back each look re-reads, for a transaction that committed after a later one (its synced_at is older). */
+const followOverlapMs = 5_000;
+const followPage = 5_000;
+
+/**
+ * One look at the mirror: rows written since `since` go into the index. Returns where the next
+ * look starts. Rows are re-read for followOverlapMs (idempotent upserts).
+ */
+export async function followMirrorOnce(db: Db, index: AccountIndex, since: Date): Promise<Date> {
+  let from = new Date(since.getTime() - followOverlapMs);
+  let latest = since;
+  for (;;) {
+    const rows = await readMirrorChangesSince(db, from, followPage);
+    for (const crm of [...new Set(rows.map((r) => r.crm))]) {
+      const mine = rows.filter((r) => r.crm === crm);
+      for (const r of mine) if (r.deleted) index.remove(crm, r.id);
+      await refreshIndex(
+        { db, accounts: index },
+        crm,
+        mine.filter((r) => !r.deleted).map((r) => r.id),
+      );
+    }
+    const last = rows.at(-1)?.syncedAt;
+    if (last && last > latest) latest = last;
+    if (rows.length < followPage || !last || last.getTime() === from.getTime()) return latest;
+    from = last;
+  }
+}
+
+/** Fills the index from the mirror, `pageSize` accounts at a time, then every CRM's contact domains. */
+export async function loadAccountIndex(db: Db, index: AccountIndex, pageSize = 5_000): Promise<number> {
+  let after: { crm: string; id: string } | undefined;
+  let loaded = 0;
+  for (;;) {
+    const page = await readMirrorAccountPage(db, { ...(after && { after }), pageSize });
+    for (const r of page) index.upsert(r);
+    loaded += page.length;
+    const last = page.at(-1);
+    if (!last || page.length < pageSize) break;
+    after = { crm: last.crm, id: last.id };
+  }
+  for (const crm of ['hubspot', 'salesforce'] as const) {
+    let afterAccount: string | undefined;
+    for (;;) {
+      const { rows, last } = await readContactDomainPage(db, crm, afterAccount, pageSize);
+      if (rows.length > 0) index.setContactDomains(rows);
+      if (last === undefined) break;
+      afterAccount = last;
+    }
+  }
+  return loaded;
+}

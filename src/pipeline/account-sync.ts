@@ -1,0 +1,188 @@
+// Initial load and incremental sync of the account mirror (docs/accounts.md), one CRM at a time:
+// accounts first, then their contacts' email domains.
+// Contract:
+// - Each page's rows and the cursor past it are one transaction, so an interrupted run (a crash,
+//   Ctrl-C, retries exhausted) resumes at the page after the last stored one, never skipping one.
+// - A full run ends with a reconcile: live rows it did not write (synced before it started) are
+//   accounts the CRM no longer has, marked deleted. An incremental run reads changes since the
+//   last completed run's start (less a clock-skew margin) and, where the CRM can say, deletions.
+// - After each committed page the in-memory index (deps.accounts) gets the rows as the mirror
+//   holds them (with the mirror's contact and child counts); other processes follow the table.
+// - The connector's reads are background calls: owner writes go first (connector budgets).
+import type { AccountIndex } from '../accounts/types.js';
+import type { AccountSource } from '../connector.js';
+import {
+  advanceSyncCursor,
+  failSyncRun,
+  finishSyncRun,
+  getSyncCursor,
+  markMirrorAccountsDeleted,
+  markUnseenMirrorAccountsDeleted,
+  deleteUnseenMirrorContacts,
+  readContactDomainsOf,
+  readMirrorAccountPage,
+  readMirrorParentIds,
+  resumeSyncRun,
+  startSyncRun,
+  upsertMirrorAccounts,
+  upsertMirrorContacts,
+  type Db,
+  type SyncCursor,
+  type SyncObject,
+} from '../db/index.js';
+import { errors } from '../errors.js';
+import type { CrmName } from '../lead/index.js';
+import type { Logger } from '../logger.js';
+import { toMirrorAccountRow, toMirrorContactRow } from './account-rows.js';
+
+/** A change the CRM stamped just before our run started, on a clock a little behind ours, is still read next time. */
+export const clockSkewMarginMs = 5 * 60_000;
+
+export interface MirrorDeps {
+  db: Db;
+  connectors: Partial<Record<CrmName, { accounts?: AccountSource }>>;
+  logger: Logger;
+  now: () => Date;
+  accounts?: AccountIndex;
+}
+
+export interface SyncProgress {
+  crm: CrmName;
+  object: SyncObject;
+  mode: SyncCursor['mode'];
+  /** Rows stored by this run so far (a resumed run counts from its first part). */
+  loaded: number;
+  calls: number;
+  done: boolean;
+}
+
+export interface ObjectSyncResult {
+  object: SyncObject;
+  mode: SyncCursor['mode'];
+  resumed: boolean;
+  loaded: number;
+  calls: number;
+  /** Accounts marked deleted (reconcile or the CRM's deleted list); contacts removed. */
+  deleted: number;
+}
+
+export interface SyncOptions {
+  crm: CrmName;
+  /** Read everything and reconcile, even when a watermark allows an incremental run. */
+  full?: boolean;
+  onProgress?: (p: SyncProgress) => void;
+  /** Stops between pages (the page in hand is stored first); the run resumes from there next time. */
+  signal?: AbortSignal;
+}
+
+export function accountSourceOf(deps: Pick<MirrorDeps, 'connectors'>, crm: CrmName): AccountSource {
+  const source = deps.connectors[crm]?.accounts;
+  if (!source) throw errors.connectorNotConfigured(crm);
+  return source;
+}
+
+export async function syncAccounts(deps: MirrorDeps, opts: SyncOptions): Promise<ObjectSyncResult[]> {
+  const source = accountSourceOf(deps, opts.crm);
+  const out: ObjectSyncResult[] = [];
+  for (const object of ['accounts', 'contacts'] as const) out.push(await syncObject(deps, source, object, opts));
+  return out;
+}
+
+async function syncObject(
+  deps: MirrorDeps,
+  source: AccountSource,
+  object: SyncObject,
+  opts: SyncOptions,
+): Promise<ObjectSyncResult> {
+  const { db, crm } = { db: deps.db, crm: opts.crm };
+  const prev = await getSyncCursor(db, crm, object);
+  const mode: SyncCursor['mode'] = opts.full || !prev?.watermark ? 'full' : 'incremental';
+  const resumed = prev !== undefined && prev.status !== 'done' && prev.mode === mode && prev.cursor !== null;
+  if (resumed) await resumeSyncRun(db, crm, object, deps.now());
+  else await startSyncRun(db, crm, object, mode, deps.now());
+  const run = (await getSyncCursor(db, crm, object))!;
+  const since = mode === 'incremental' && prev?.watermark ? Date.parse(prev.watermark) : undefined;
+  const read = { cursor: run.cursor, ...(since !== undefined && { since }) };
+  const progress = (done: boolean, r: SyncCursor) =>
+    opts.onProgress?.({ crm, object, mode, loaded: r.loaded, calls: r.calls, done });
+  progress(false, run);
+  let deleted = 0;
+  try {
+    if (object === 'accounts') {
+      for await (const page of source.listAccounts(read)) {
+        const rows = page.items.map(toMirrorAccountRow);
+        const ids = rows.map((r) => r.record.id);
+        const parents = new Set([
+          ...(await readMirrorParentIds(db, crm, ids)),
+          ...rows.flatMap((r) => r.record.parentId ?? []),
+        ]);
+        await db.transaction(async (tx) => {
+          await upsertMirrorAccounts(tx, crm, rows, deps.now());
+          const modstamp = Math.max(...rows.map((r) => r.modstamp ?? 0), 0) || null;
+          await advanceSyncCursor(
+            tx,
+            crm,
+            object,
+            { cursor: page.next, loaded: rows.length, calls: page.calls, modstamp },
+            deps.now(),
+          );
+        });
+        await refreshIndex(deps, crm, [...ids, ...parents]);
+        progress(false, (await getSyncCursor(db, crm, object))!);
+        if (opts.signal?.aborted && page.next !== null) throw interrupted();
+      }
+      const gone =
+        mode === 'full'
+          ? await markUnseenMirrorAccountsDeleted(db, crm, run.startedAt, deps.now())
+          : await markMirrorAccountsDeleted(db, crm, (await source.listDeletedAccounts?.(since!)) ?? [], deps.now());
+      for (const id of gone) deps.accounts?.remove(crm, id);
+      deleted = gone.length;
+    } else {
+      for await (const page of source.listAccountContacts(read)) {
+        const rows = page.items.map(toMirrorContactRow);
+        await db.transaction(async (tx) => {
+          await upsertMirrorContacts(tx, crm, rows, deps.now());
+          const modstamp = Math.max(...page.items.map((c) => c.modstamp ?? 0), 0) || null;
+          await advanceSyncCursor(
+            tx,
+            crm,
+            object,
+            { cursor: page.next, loaded: rows.length, calls: page.calls, modstamp },
+            deps.now(),
+          );
+        });
+        const accountIds = [...new Set(rows.map((r) => r.accountId))];
+        deps.accounts?.setContactDomains(await readContactDomainsOf(db, crm, accountIds));
+        progress(false, (await getSyncCursor(db, crm, object))!);
+        if (opts.signal?.aborted && page.next !== null) throw interrupted();
+      }
+      if (mode === 'full') deleted = await deleteUnseenMirrorContacts(db, crm, run.startedAt);
+    }
+    await finishSyncRun(db, crm, object, new Date(run.startedAt.getTime() - clockSkewMarginMs), deps.now());
+  } catch (err) {
+    await failSyncRun(db, crm, object, err instanceof Error ? err.message : String(err), deps.now());
+    throw err;
+  }
+  const done = (await getSyncCursor(db, crm, object))!;
+  progress(true, done);
+  deps.logger.info(
+    { crm, object, mode, resumed, loaded: done.loaded, calls: done.calls, deleted },
+    'account mirror synced',
+  );
+  return { object, mode, resumed, loaded: done.loaded, calls: done.calls, deleted };
+}
+
+function interrupted(): Error {
+  return new Error('interrupted: the next run resumes after the last stored page');
+}
+
+/** The index gets these accounts as the mirror holds them now (counts included); gone ones are dropped. */
+export async function refreshIndex(deps: Pick<MirrorDeps, 'db' | 'accounts'>, crm: CrmName, ids: readonly string[]) {
+  const index = deps.accounts;
+  if (!index || ids.length === 0) return;
+  const unique = [...new Set(ids)];
+  const records = await readMirrorAccountPage(deps.db, { crm, ids: unique, pageSize: unique.length });
+  const live = new Set(records.map((r) => r.id));
+  for (const r of records) index.upsert(r);
+  for (const id of unique) if (!live.has(id)) index.remove(crm, id);
+}
