@@ -89,28 +89,39 @@ const followOverlapMs = 5_000;
 const followPage = 5_000;
 
 /**
- * One look at the mirror: rows written since `since` go into the index. Returns where the next
- * look starts. Rows are re-read for followOverlapMs (idempotent upserts).
+ * Follows the mirror into `index` from `since`: each tick() reads rows written since the last
+ * one (re-reading followOverlapMs back) and applies each (account, synced_at) once.
  */
-export async function followMirrorOnce(db: Db, index: AccountIndex, since: Date): Promise<Date> {
-  let from = new Date(since.getTime() - followOverlapMs);
+export function createMirrorFollower(db: Db, index: AccountIndex, since: Date) {
   let latest = since;
-  for (;;) {
-    const rows = await readMirrorChangesSince(db, from, followPage);
-    for (const crm of [...new Set(rows.map((r) => r.crm))]) {
-      const mine = rows.filter((r) => r.crm === crm);
-      for (const r of mine) if (r.deleted) index.remove(crm, r.id);
-      await refreshIndex(
-        { db, accounts: index },
-        crm,
-        mine.filter((r) => !r.deleted).map((r) => r.id),
-      );
+  // (crm:id) -> synced_at already applied, for rows inside the overlap window.
+  const applied = new Map<string, number>();
+  return async function tick(): Promise<number> {
+    let from = new Date(latest.getTime() - followOverlapMs);
+    let count = 0;
+    for (;;) {
+      const rows = await readMirrorChangesSince(db, from, followPage);
+      const fresh = rows.filter((r) => applied.get(`${r.crm}:${r.id}`) !== r.syncedAt.getTime());
+      for (const crm of [...new Set(fresh.map((r) => r.crm))]) {
+        const mine = fresh.filter((r) => r.crm === crm);
+        for (const r of mine) if (r.deleted) index.remove(crm, r.id);
+        await refreshIndex(
+          { db, accounts: index },
+          crm,
+          mine.filter((r) => !r.deleted).map((r) => r.id),
+        );
+      }
+      for (const r of fresh) applied.set(`${r.crm}:${r.id}`, r.syncedAt.getTime());
+      count += fresh.length;
+      const last = rows.at(-1)?.syncedAt;
+      if (last && last > latest) latest = last;
+      if (rows.length < followPage || !last || last.getTime() === from.getTime()) break;
+      from = last;
     }
-    const last = rows.at(-1)?.syncedAt;
-    if (last && last > latest) latest = last;
-    if (rows.length < followPage || !last || last.getTime() === from.getTime()) return latest;
-    from = last;
-  }
+    const horizon = latest.getTime() - followOverlapMs;
+    for (const [k, at] of applied) if (at < horizon) applied.delete(k);
+    return count;
+  };
 }
 
 /** Fills the index from the mirror, `pageSize` accounts at a time, then every CRM's contact domains. */

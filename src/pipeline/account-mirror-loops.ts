@@ -7,7 +7,7 @@
 import type { AccountIndex } from '../accounts/types.js';
 import { getSyncCursor, type Db } from '../db/index.js';
 import type { CrmName } from '../lead/index.js';
-import { drainAccountChanges, followMirrorOnce } from './account-changes.js';
+import { createMirrorFollower, drainAccountChanges } from './account-changes.js';
 import { syncAccounts, type MirrorDeps } from './account-sync.js';
 
 export interface MirrorLoopOptions {
@@ -36,10 +36,10 @@ export function startFollowingMirror(
   since: Date,
   intervalMs: number,
 ) {
-  let from = since;
+  const tick = createMirrorFollower(deps.db, index, since);
   return every(intervalMs, async () => {
     try {
-      from = await followMirrorOnce(deps.db, index, from);
+      await tick();
     } catch (err) {
       deps.logger.warn({ err: (err as Error).message }, 'account index could not follow the mirror; will try again');
     }

@@ -92,5 +92,10 @@ export {
   type SyncProgress,
   type ObjectSyncResult,
 } from './account-sync.js';
-export { recordAccountChangesOf, drainAccountChanges, followMirrorOnce, loadAccountIndex } from './account-changes.js';
+export {
+  recordAccountChangesOf,
+  drainAccountChanges,
+  createMirrorFollower,
+  loadAccountIndex,
+} from './account-changes.js';
 export { startFollowingMirror, startMirrorUpkeep, type MirrorLoopOptions } from './account-mirror-loops.js';
