@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import type { Env } from './config/index.js';
+import { accountsCommand } from './cli-accounts.js';
 import { configCommand } from './cli-config.js';
 import { cliContext, consoleOutput, exitCodes, exitCodesHelp, type CliContext, type CliOutput } from './cli-context.js';
 import { replayCommand } from './cli-replay.js';
@@ -49,6 +50,7 @@ function program(ctx: CliContext): Command {
   root.addCommand(replayCommand(ctx));
   root.addCommand(rerouteCommand(ctx));
   root.addCommand(importCommand(ctx));
+  root.addCommand(accountsCommand(ctx));
   configure(root, ctx.io);
   return root;
 }
