@@ -99,3 +99,4 @@ export {
   loadAccountIndex,
 } from './account-changes.js';
 export { startFollowingMirror, startMirrorUpkeep, type MirrorLoopOptions } from './account-mirror-loops.js';
+export { startAccountSync, accountSyncStatus, type SyncStart, type AccountSyncStatus } from './account-sync-runs.js';

@@ -1,9 +1,10 @@
-// Admin API: config drafts, validation, publish, rollback, diff, export; dead letters; bulk jobs.
+// Admin API: config drafts, validation, publish, rollback, diff, export; dead letters; bulk jobs; the account mirror's syncs.
 // Documented with every other route (src/http/openapi.ts).
 import type { FastifyInstance } from 'fastify';
 import { adminAuthChecker } from '../../admin-auth.js';
 import type { HttpDeps } from '../../deps.js';
 import { bulkJobRoutes } from './bulk-jobs.js';
+import { accountRoutes } from './accounts.js';
 import { configReadRoutes } from './config-read.js';
 import { configWriteRoutes } from './config-write.js';
 import { draftRoutes } from './drafts.js';
@@ -21,4 +22,5 @@ export function adminRoutes(app: FastifyInstance, deps: HttpDeps): void {
   draftRoutes(app, deps, guard);
   failureRoutes(app, deps, guard);
   bulkJobRoutes(app, deps, guard);
+  accountRoutes(app, deps, guard);
 }
