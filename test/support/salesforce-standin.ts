@@ -233,10 +233,18 @@ export async function startSalesforceStandin(opts: StandinOptions = {}): Promise
   let apiUsed = 0;
   let url = '';
   const state = { unknownFieldMode: opts.unknownFieldMode ?? ('record' as 'record' | 'request') };
+  // Known fields per type, computed again when its records change in number or through putRecord
+  // (a bench org holds a million; scanning them per query would dominate).
+  const knownCache = new Map<string, { size: number; known: Set<string> }>();
   const knownFields = (type: string): Set<string> => {
+    const size = records.get(type)?.size ?? 0;
+    const cached = knownCache.get(type);
+    if (cached && cached.size === size) return cached.known;
     const names = new Set([...(standardFields[type] ?? ['Id', 'OwnerId', 'Name']), ...(opts.fields?.[type] ?? [])]);
     for (const row of records.get(type)?.values() ?? []) for (const k of Object.keys(row)) names.add(k);
-    return new Set([...names].map((n) => n.toLowerCase()));
+    const known = new Set([...names].map((n) => n.toLowerCase()));
+    knownCache.set(type, { size, known });
+    return known;
   };
   const strict = { records, knownFields, state };
 
@@ -379,6 +387,7 @@ export async function startSalesforceStandin(opts: StandinOptions = {}): Promise
       const rows = records.get(type) ?? new Map<string, Record<string, unknown>>();
       records.set(type, rows);
       rows.set(record.Id, { ...rows.get(record.Id), SystemModstamp: sfDateTime(new Date()), ...record });
+      knownCache.delete(type);
     },
     get unknownFieldMode() {
       return state.unknownFieldMode;
