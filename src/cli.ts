@@ -10,6 +10,7 @@ import { configCommand } from './cli-config.js';
 import { cliContext, consoleOutput, exitCodes, exitCodesHelp, type CliContext, type CliOutput } from './cli-context.js';
 import { replayCommand } from './cli-replay.js';
 import { importCommand, rerouteCommand } from './cli-bulk.js';
+import { repsCommand } from './cli-reps.js';
 import { migrate, serve, worker } from './cli-serve.js';
 
 /** package.json's version: two folders up from dist/src/cli.js, one from src/cli.ts. */
@@ -51,6 +52,7 @@ function program(ctx: CliContext): Command {
   root.addCommand(rerouteCommand(ctx));
   root.addCommand(importCommand(ctx));
   root.addCommand(accountsCommand(ctx));
+  root.addCommand(repsCommand(ctx));
   configure(root, ctx.io);
   return root;
 }

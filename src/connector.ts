@@ -219,7 +219,8 @@ export interface CrmConnector {
   errorResponse?(err: unknown): AckResponse;
   fetchRecords(objectType: string, ids: string[], fields: string[]): Promise<CrmRecord[]>;
   writeOwners(writes: OwnerWrite[]): Promise<WriteResult[]>;
-  listOwners(): Promise<CrmOwner[]>;
+  /** Active users and queues; with includeInactive, deactivated users too (active: false). HubSpot always includes archived owners. */
+  listOwners(opts?: { includeInactive?: boolean }): Promise<CrmOwner[]>;
   describeFields(objectType: string): Promise<FieldInfo[]>;
   /**
    * Whether a change was made by this deployment's own owner write (echo by origin, docs/sync.md),

@@ -114,7 +114,7 @@ export function createSalesforceConnector(
     errorResponse: (err) => soapFault(err),
     fetchRecords: (objectType, ids, fields) => fetchRecords(ctx, objectType, ids, fields),
     writeOwners: (writes) => writeOwners(ctx, writes),
-    listOwners: () => listOwners(ctx),
+    listOwners: (opts) => listOwners(ctx, opts),
     describeFields: (objectType) => describeFields(ctx, objectType),
     callBudget: () => ctx.budget.budget(),
     createChangeSubscriber: (opts) =>

@@ -6,12 +6,15 @@ import { queryAll } from './soql.js';
 
 // Standard users only: portal/community and automated users cannot own leads.
 export const USERS_SOQL = "SELECT Id, Name, Email, IsActive FROM User WHERE IsActive = true AND UserType = 'Standard'";
+/** Deactivated users too, for reps import (a deactivated user's rep is marked away). */
+export const ALL_USERS_SOQL = "SELECT Id, Name, Email, IsActive FROM User WHERE UserType = 'Standard'";
 export const QUEUES_SOQL = "SELECT Id, Name, Email FROM Group WHERE Type = 'Queue'";
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 
-export async function listOwners(ctx: ApiContext): Promise<CrmOwner[]> {
-  const users = await callApi(ctx, 'query User', (conn) => queryAll(conn, USERS_SOQL));
+export async function listOwners(ctx: ApiContext, opts: { includeInactive?: boolean } = {}): Promise<CrmOwner[]> {
+  const soql = opts.includeInactive ? ALL_USERS_SOQL : USERS_SOQL;
+  const users = await callApi(ctx, 'query User', (conn) => queryAll(conn, soql));
   const queues = await callApi(ctx, 'query Group', (conn) => queryAll(conn, QUEUES_SOQL));
   return [
     ...users.map((u) => owner(u, 'user', u['IsActive'] !== false)),

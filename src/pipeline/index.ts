@@ -100,3 +100,4 @@ export {
 } from './account-changes.js';
 export { startFollowingMirror, startMirrorUpkeep, type MirrorLoopOptions } from './account-mirror-loops.js';
 export { startAccountSync, accountSyncStatus, type SyncStart, type AccountSyncStatus } from './account-sync-runs.js';
+export { proposeReps, importReps, type ProposedRep, type RepsImport } from './reps-import.js';
