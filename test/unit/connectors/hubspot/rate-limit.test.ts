@@ -3,6 +3,20 @@ import { TokenBucket } from '../../../../connectors/hubspot/rate-limit.js';
 import { fakeClock, t0 } from './support.js';
 
 describe('TokenBucket (per-portal rate limit, injected clock)', () => {
+  it('a background call (the account mirror) waits behind owner writes and leaves them a reserve', async () => {
+    const clock = fakeClock();
+    const bucket = new TokenBucket({ requests: 10, windowMs: 1_000, clock, burst: 10, reserve: 2 });
+    for (let i = 0; i < 8; i++) await bucket.acquire();
+    const order: string[] = [];
+    // Asked first, but only the reserve is left: the write that comes after goes first.
+    const mirror = bucket.acquire({ background: true }).then(() => order.push('mirror'));
+    const write = bucket.acquire().then(() => order.push('write'));
+    await Promise.all([mirror, write]);
+    expect(order).toEqual(['write', 'mirror']);
+    // The mirror call went once the window gave tokens back, not before.
+    expect(clock.now() - t0).toBeGreaterThanOrEqual(1_000);
+  });
+
   it('with burst = requests, lets a full window through at once, then each token returns one window after it was spent', async () => {
     const clock = fakeClock();
     const bucket = new TokenBucket({ requests: 10, windowMs: 1_000, clock, burst: 10 });
