@@ -19,8 +19,10 @@ export function parseAccountChanges(req: Pick<InboundRequest, 'rawBody'>): Accou
   for (const item of json as unknown[]) {
     if (typeof item !== 'object' || item === null) continue;
     const e = item as Record<string, unknown>;
-    const [prefix = '', action = ''] = String(e['subscriptionType'] ?? '').split('.');
-    const type = prefix === 'object' ? String(e['objectTypeId'] ?? '') : prefix;
+    // Only strings: an object here may carry a non-callable toString (String() would throw).
+    const str = (v: unknown) => (typeof v === 'string' ? v : '');
+    const [prefix = '', action = ''] = str(e['subscriptionType']).split('.');
+    const type = prefix === 'object' ? str(e['objectTypeId']) : prefix;
     const id = e['objectId'];
     if (canonicalObjectType(type) !== 'company' || !isId(id)) continue;
     if (action === 'deletion') out.push({ accountId: String(id), kind: 'deleted' });
