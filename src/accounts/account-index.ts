@@ -1,45 +1,78 @@
-// The first, plain index: exact lower-cased website host (without www.) to account, first one
-// kept. Account matching replaces its insides (registrable domains, contact domains, cross-TLD,
-// names, tie-breaks); the mirror and the pipeline only see the AccountMatcher interface.
+// The in-memory account index the mirror keeps current (upsert / remove / contact domains /
+// people) and the pipeline asks before routing (match, findPeople). Every write updates only the
+// keys of the record it touches, so a reassignment in the CRM is visible to the next lead.
+// Pure: no I/O, no clock. Matching itself is match-lead.ts; the options come per call.
 import type { CrmName, Lead } from '../lead/index.js';
-import type { AccountMatch, AccountMatcher, AccountRecord, ContactDomainCount } from './types.js';
+import { accountKey, addTo, removeFrom, toEntry, type AccountEntry } from './account-entry.js';
+import type { AccountTables } from './account-tables.js';
+import { defaultMatchOptions, type MatchOptions } from './match-options.js';
+import { matchLead } from './match-lead.js';
+import { NameTable } from './name-table.js';
+import { PeopleByEmail } from './people.js';
+import { baseLabel } from './registrable-domain.js';
+import type { AccountMatch, AccountMatcher, AccountRecord, ContactDomainCount, PersonRecord } from './types.js';
 
-function host(website: string): string {
-  return website
-    .trim()
-    .toLowerCase()
-    .replace(/^[a-z]+:\/\//, '')
-    .replace(/[/:?#].*$/, '')
-    .replace(/^www\./, '');
-}
-
-export function createAccountIndex(): AccountMatcher {
-  const byKey = new Map<string, AccountRecord>();
-  const byDomain = new Map<string, AccountRecord>();
-  const key = (crm: CrmName, id: string) => `${crm}:${id}`;
-  const rebuildDomains = () => {
-    byDomain.clear();
-    for (const a of byKey.values()) for (const w of a.websites) if (!byDomain.has(host(w))) byDomain.set(host(w), a);
+export function createAccountIndex(defaults: MatchOptions = defaultMatchOptions): AccountMatcher {
+  const tables: AccountTables = {
+    byKey: new Map(),
+    byDomain: new Map(),
+    byBase: new Map(),
+    contactDomains: new Map(),
+    names: new NameTable(),
   };
+  const people = new PeopleByEmail();
+
+  const unfile = (entry: AccountEntry) => {
+    for (const d of entry.domains) {
+      removeFrom(tables.byDomain, d, entry);
+      if (!tables.byDomain.has(d)) {
+        const base = baseLabel(d);
+        if (base !== undefined) removeFrom(tables.byBase, base, d);
+      }
+    }
+    tables.names.remove(entry);
+  };
+  const file = (entry: AccountEntry) => {
+    for (const d of entry.domains) {
+      if (!tables.byDomain.has(d)) {
+        const base = baseLabel(d);
+        if (base !== undefined) addTo(tables.byBase, base, d);
+      }
+      addTo(tables.byDomain, d, entry);
+    }
+    tables.names.add(entry);
+  };
+
   return {
     get size() {
-      return byKey.size;
+      return tables.byKey.size;
     },
-    upsert(record) {
-      byKey.set(key(record.crm, record.id), record);
-      rebuildDomains();
+    upsert(record: AccountRecord) {
+      const key = accountKey(record.crm, record.id);
+      const old = tables.byKey.get(key);
+      if (old) unfile(old);
+      const entry = toEntry(record);
+      tables.byKey.set(key, entry);
+      file(entry);
     },
-    remove(crm, id) {
-      byKey.delete(key(crm, id));
-      rebuildDomains();
+    remove(crm: CrmName, id: string) {
+      const key = accountKey(crm, id);
+      const old = tables.byKey.get(key);
+      if (!old) return;
+      unfile(old);
+      tables.byKey.delete(key);
     },
-    setContactDomains(_rows: readonly ContactDomainCount[]) {},
-    match(lead: Lead): AccountMatch | undefined {
-      const domain = lead.websiteDomain ?? (lead.freeEmail === true ? undefined : lead.emailDomain);
-      const account = domain ? byDomain.get(host(domain)) : undefined;
-      if (!account || !domain) return undefined;
-      const method = lead.websiteDomain ? 'website' : 'email_domain';
-      return { account, method, key: host(domain), candidates: [account.id], confidence: 1 };
+    /** Replaces the whole contact-domain table (the mirror recomputes it from its contacts). */
+    setContactDomains(rows: readonly ContactDomainCount[]) {
+      tables.contactDomains.clear();
+      for (const row of rows) addTo(tables.contactDomains, row.domain.trim().toLowerCase(), row);
     },
+    match(lead: Lead, options?: MatchOptions): AccountMatch | undefined {
+      return matchLead(lead, tables, options ?? defaults);
+    },
+    setPeople: (rows: readonly PersonRecord[]) => people.replaceAll(rows),
+    upsertPerson: (row: PersonRecord) => people.upsert(row),
+    removePerson: (crm: CrmName, kind: PersonRecord['kind'], id: string) => people.remove(crm, kind, id),
+    findPeople: (email: string) => people.find(email),
   };
 }

@@ -3,6 +3,7 @@
 // AccountIndex; the pipeline asks the index for a lead's match before routing and passes the
 // result to decide (routing stays pure: it never holds the index).
 import type { CrmName, Lead } from '../lead/index.js';
+import type { MatchOptions } from './match-options.js';
 
 /** One CRM account (Salesforce Account, HubSpot company) as the mirror stores it. */
 export interface AccountRecord {
@@ -24,6 +25,14 @@ export interface AccountRecord {
   children: number;
   /** Other fields rules may test as account.custom.<name> (industry, tier, country...). */
   fields: Readonly<Record<string, unknown>>;
+  /** Account team (Salesforce AccountTeamMember, HubSpot company team): a rule may route to a role. */
+  team?: readonly AccountTeamMember[];
+}
+
+/** One member of an account's team: their role and CRM user id. */
+export interface AccountTeamMember {
+  role: string;
+  userCrmId: string;
 }
 
 /** How many of an account's contacts have an email at this domain (the dominant-account signal). */
@@ -57,9 +66,30 @@ export interface AccountMatch {
   tieBreak?: string;
   /** 0..1: how sure the method is (exact website 1, name similarity its score). */
   confidence: number;
+  /** The lead's own domain or name that was looked up, before normalization ("eu.acme.com"). */
+  leadValue?: string;
+  /** With rollUpToParent: the hierarchy's top account, whose owner the lead goes to. */
+  ultimateParent?: AccountRecord;
+}
+
+/** A CRM contact or lead the mirror knows by email (existing-record routing). */
+export interface PersonRecord {
+  crm: CrmName;
+  kind: 'contact' | 'lead';
+  id: string;
+  /** Lower-cased email address. */
+  email: string;
+  ownerCrmId: string | null;
 }
 
 /** An index that can also answer: the mirror keeps it current, the pipeline asks it. */
 export interface AccountMatcher extends AccountIndex {
-  match(lead: Lead): AccountMatch | undefined;
+  /** options: the admin's matching settings (routing.accountMatching); absent = the index's defaults. */
+  match(lead: Lead, options?: MatchOptions): AccountMatch | undefined;
+  /** Existing records by email: replace them all, or keep one current. Optional: a mirror without people has none. */
+  setPeople?(rows: readonly PersonRecord[]): void;
+  upsertPerson?(row: PersonRecord): void;
+  removePerson?(crm: CrmName, kind: PersonRecord['kind'], id: string): void;
+  /** Contacts and leads with this email, contacts first, then by id. */
+  findPeople?(email: string): readonly PersonRecord[];
 }

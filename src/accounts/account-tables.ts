@@ -1,0 +1,15 @@
+// The maps one index keeps, shared by the index (which fills them) and the matcher (which reads them).
+import type { AccountEntry } from './account-entry.js';
+import type { NameTable } from './name-table.js';
+import type { ContactDomainCount } from './types.js';
+
+export interface AccountTables {
+  byKey: Map<string, AccountEntry>;
+  /** Registrable domain -> accounts whose websites have it. */
+  byDomain: Map<string, AccountEntry[]>;
+  /** Base label ("acme") -> registrable domains indexed with it (acme.com, acme.de), for cross-TLD. */
+  byBase: Map<string, string[]>;
+  /** Email domain -> per-account contact counts. */
+  contactDomains: Map<string, ContactDomainCount[]>;
+  names: NameTable;
+}

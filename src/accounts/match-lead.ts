@@ -1,0 +1,152 @@
+// The matching waterfall for one lead, first hit wins:
+//   1. website: the registrable domain of lead.websiteDomain on an account's website
+//   2. email_domain: the same for the email's domain (never for free mail)
+//   3. contact_domain: no account has the domain, so the account holding most contacts at it
+//   4. cross_tld (opt-in): same base label under another suffix (acme.de -> acme.com)
+//   5. name: normalized company name, exact then trigram-similar, with a supporting signal
+// Several accounts at one step go through the tie-break waterfall; when it does not decide
+// (or the admin said do_not_guess) the lead is unmatched: a guess would route it wrongly.
+import { isFreeEmailDomain, type Lead } from '../lead/index.js';
+import type { AccountEntry } from './account-entry.js';
+import { accountKey } from './account-entry.js';
+import type { AccountTables } from './account-tables.js';
+import { normalizeCompanyName } from './company-name.js';
+import type { MatchOptions } from './match-options.js';
+import { supportingSignal, type LeadSignals } from './name-signal.js';
+import { baseLabel, registrableDomain } from './registrable-domain.js';
+import { breakTie, candidateIds } from './tie-break.js';
+import type { AccountMatch, AccountMatchMethod, AccountRecord } from './types.js';
+
+interface LeadDomain {
+  value: string;
+  domain: string;
+  method: 'website' | 'email_domain';
+}
+
+/** The lead's company domains: website, then email; free-mail domains are nobody's company. */
+export function leadDomains(lead: Lead): LeadDomain[] {
+  const out: LeadDomain[] = [];
+  const add = (value: string | undefined, method: LeadDomain['method']) => {
+    if (value === undefined) return;
+    const domain = registrableDomain(value);
+    if (domain === undefined || isFreeEmailDomain(domain) || isFreeEmailDomain(value)) return;
+    if (!out.some((d) => d.domain === domain)) out.push({ value, domain, method });
+  };
+  add(lead.websiteDomain, 'website');
+  if (lead.freeEmail !== true) add(lead.emailDomain, 'email_domain');
+  return out;
+}
+
+const maxHierarchyDepth = 50;
+
+function topParent(record: AccountRecord, tables: AccountTables): AccountRecord | undefined {
+  let top = record;
+  for (let i = 0; i < maxHierarchyDepth && top.parentId !== null; i++) {
+    const parent = tables.byKey.get(accountKey(top.crm, top.parentId))?.record;
+    if (!parent || parent === record) break; // a parent not mirrored (or a cycle) ends the walk
+    top = parent;
+  }
+  return top === record ? undefined : top;
+}
+
+function pick(
+  method: AccountMatchMethod,
+  key: string,
+  leadValue: string,
+  records: readonly AccountRecord[],
+  confidence: number,
+  tables: AccountTables,
+  options: MatchOptions,
+): AccountMatch | undefined {
+  let winner: AccountRecord | undefined = records[0];
+  let tieBreak: string | undefined;
+  if (records.length > 1) {
+    const r = breakTie(records, options.tieBreak);
+    winner = r.winner;
+    tieBreak = r.decidedBy;
+  }
+  if (!winner) return undefined;
+  const match: AccountMatch = {
+    account: winner,
+    method,
+    key,
+    candidates: candidateIds(records, winner),
+    confidence: Math.round(confidence * 1000) / 1000,
+    leadValue,
+  };
+  if (tieBreak !== undefined) match.tieBreak = tieBreak;
+  if (options.rollUpToParent) {
+    const top = topParent(winner, tables);
+    if (top) match.ultimateParent = top;
+  }
+  return match;
+}
+
+const recordsOf = (entries: readonly AccountEntry[]) => entries.map((e) => e.record);
+
+function byContacts(d: LeadDomain, tables: AccountTables, options: MatchOptions): AccountMatch | undefined {
+  const rows = tables.contactDomains.get(d.domain);
+  if (!rows) return undefined;
+  let total = 0;
+  let most = 0;
+  let top: AccountRecord[] = [];
+  for (const row of rows) {
+    const record = tables.byKey.get(accountKey(row.crm, row.accountId))?.record;
+    if (!record || row.contacts <= 0) continue;
+    total += row.contacts;
+    if (row.contacts > most) [most, top] = [row.contacts, [record]];
+    else if (row.contacts === most) top.push(record);
+  }
+  if (top.length === 0) return undefined;
+  // Confidence: the dominant account's share of the domain's contacts.
+  return pick('contact_domain', d.domain, d.value, top, 0.8 * (most / total), tables, options);
+}
+
+function byCrossTld(d: LeadDomain, tables: AccountTables, options: MatchOptions): AccountMatch | undefined {
+  const base = baseLabel(d.domain);
+  if (base === undefined || base.length < 3) return undefined;
+  const others = (tables.byBase.get(base) ?? []).filter((o) => o !== d.domain);
+  const entries = others.flatMap((o) => tables.byDomain.get(o) ?? []);
+  if (entries.length === 0) return undefined;
+  return pick('cross_tld', base, d.value, recordsOf(entries), 0.7, tables, options);
+}
+
+function byName(lead: Lead, domains: LeadDomain[], tables: AccountTables, options: MatchOptions) {
+  if (!options.names.enabled || lead.company === undefined) return undefined;
+  const name = normalizeCompanyName(lead.company);
+  if (name === '') return undefined;
+  const base = domains[0] && baseLabel(domains[0].domain);
+  const signals: LeadSignals = { base: base && base.length >= 3 ? base : undefined, country: lead.country };
+  const supported = (entries: readonly AccountEntry[]) =>
+    options.names.allowNameOnly ? entries : entries.filter((e) => supportingSignal(e, signals) !== undefined);
+  const exact = supported(tables.names.exact(name));
+  if (exact.length > 0) return pick('name', name, lead.company, recordsOf(exact), 0.9, tables, options);
+  for (const hit of tables.names.similar(name, options.names.threshold)) {
+    const held = supported(hit.entries);
+    // Best score first: the first similar name with a supported account is the match.
+    if (held.length > 0) return pick('name', name, lead.company, recordsOf(held), 0.8 * hit.score, tables, options);
+  }
+  return undefined;
+}
+
+export function matchLead(lead: Lead, tables: AccountTables, options: MatchOptions): AccountMatch | undefined {
+  const domains = leadDomains(lead);
+  for (const d of domains) {
+    const entries = tables.byDomain.get(d.domain);
+    if (!entries) continue;
+    // A subdomain or www. reduced to the registrable domain is a normalized, not exact, hit.
+    const confidence = (d.method === 'website' ? 1 : 0.95) * (d.value === d.domain ? 1 : 0.98);
+    return pick(d.method, d.domain, d.value, recordsOf(entries), confidence, tables, options);
+  }
+  if (options.contactDomains)
+    for (const d of domains) {
+      const m = byContacts(d, tables, options);
+      if (m) return m;
+    }
+  if (options.crossTld)
+    for (const d of domains) {
+      const m = byCrossTld(d, tables, options);
+      if (m) return m;
+    }
+  return byName(lead, domains, tables, options);
+}
