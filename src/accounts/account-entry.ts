@@ -1,13 +1,19 @@
 // One indexed account: the record and the keys it is filed under, computed once at upsert so a
 // match reads maps only.
 import { normalizeCompanyName } from './company-name.js';
+import { domainOf } from '../lead/index.js';
 import { registrableDomain } from './registrable-domain.js';
 import type { AccountRecord } from './types.js';
 
 export interface AccountEntry {
   record: AccountRecord;
-  /** Registrable domains of the account's websites, deduplicated. */
+  /** Registrable domains of the account's websites on that domain itself (acme.com, www.acme.com). */
   domains: readonly string[];
+  /** Websites on a subdomain (eu.acme.com): matched exactly, and by their registrable domain
+   *  (in `parents`) only when no account has that domain itself, so a subsidiary's site never
+   *  competes with the parent company's own domain. */
+  hosts: readonly string[];
+  parents: readonly string[];
   /** Normalized company name ('' when the account has none). */
   name: string;
 }
@@ -16,11 +22,26 @@ export const accountKey = (crm: string, id: string) => `${crm}:${id}`;
 
 export function toEntry(record: AccountRecord): AccountEntry {
   const domains: string[] = [];
+  const hosts: string[] = [];
+  const parents: string[] = [];
+  const once = (list: string[], v: string) => list.includes(v) || list.push(v);
   for (const w of record.websites) {
-    const d = registrableDomain(w);
-    if (d !== undefined && !domains.includes(d)) domains.push(d);
+    const host = domainOf(w);
+    const d = host && registrableDomain(host);
+    if (!host || !d) continue;
+    if (host === d) once(domains, d);
+    else {
+      once(hosts, host);
+      once(parents, d);
+    }
   }
-  return { record, domains, name: record.name ? normalizeCompanyName(record.name) : '' };
+  return {
+    record,
+    domains,
+    hosts,
+    parents: parents.filter((p) => !domains.includes(p)),
+    name: record.name ? normalizeCompanyName(record.name) : '',
+  };
 }
 
 /** Adds to a list-valued map entry. */

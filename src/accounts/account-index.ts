@@ -16,6 +16,8 @@ export function createAccountIndex(defaults: MatchOptions = defaultMatchOptions)
   const tables: AccountTables = {
     byKey: new Map(),
     byDomain: new Map(),
+    byHost: new Map(),
+    byParent: new Map(),
     byBase: new Map(),
     contactDomains: new Map(),
     names: new NameTable(),
@@ -30,6 +32,8 @@ export function createAccountIndex(defaults: MatchOptions = defaultMatchOptions)
         if (base !== undefined) removeFrom(tables.byBase, base, d);
       }
     }
+    for (const h of entry.hosts) removeFrom(tables.byHost, h, entry);
+    for (const p of entry.parents) removeFrom(tables.byParent, p, entry);
     tables.names.remove(entry);
   };
   const file = (entry: AccountEntry) => {
@@ -40,6 +44,8 @@ export function createAccountIndex(defaults: MatchOptions = defaultMatchOptions)
       }
       addTo(tables.byDomain, d, entry);
     }
+    for (const h of entry.hosts) addTo(tables.byHost, h, entry);
+    for (const p of entry.parents) addTo(tables.byParent, p, entry);
     tables.names.add(entry);
   };
 

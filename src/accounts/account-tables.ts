@@ -7,6 +7,10 @@ export interface AccountTables {
   byKey: Map<string, AccountEntry>;
   /** Registrable domain -> accounts whose websites have it. */
   byDomain: Map<string, AccountEntry[]>;
+  /** Exact subdomain host (eu.acme.com) -> accounts whose websites are on it. */
+  byHost: Map<string, AccountEntry[]>;
+  /** Registrable domain -> accounts with a website on a subdomain of it, used when byDomain has none. */
+  byParent: Map<string, AccountEntry[]>;
   /** Base label ("acme") -> registrable domains indexed with it (acme.com, acme.de), for cross-TLD. */
   byBase: Map<string, string[]>;
   /** Email domain -> per-account contact counts. */

@@ -6,7 +6,7 @@
 //   5. name: normalized company name, exact then trigram-similar, with a supporting signal
 // Several accounts at one step go through the tie-break waterfall; when it does not decide
 // (or the admin said do_not_guess) the lead is unmatched: a guess would route it wrongly.
-import { isFreeEmailDomain, type Lead } from '../lead/index.js';
+import { domainOf, isFreeEmailDomain, type Lead } from '../lead/index.js';
 import type { AccountEntry } from './account-entry.js';
 import { accountKey } from './account-entry.js';
 import type { AccountTables } from './account-tables.js';
@@ -19,6 +19,8 @@ import type { AccountMatch, AccountMatchMethod, AccountRecord } from './types.js
 
 interface LeadDomain {
   value: string;
+  /** The normalized host (eu.acme.com) and its registrable domain (acme.com). */
+  host: string;
   domain: string;
   method: 'website' | 'email_domain';
 }
@@ -28,9 +30,10 @@ export function leadDomains(lead: Lead): LeadDomain[] {
   const out: LeadDomain[] = [];
   const add = (value: string | undefined, method: LeadDomain['method']) => {
     if (value === undefined) return;
-    const domain = registrableDomain(value);
-    if (domain === undefined || isFreeEmailDomain(domain) || isFreeEmailDomain(value)) return;
-    if (!out.some((d) => d.domain === domain)) out.push({ value, domain, method });
+    const host = domainOf(value);
+    const domain = host && registrableDomain(host);
+    if (!host || !domain || isFreeEmailDomain(domain) || isFreeEmailDomain(host)) return;
+    if (!out.some((d) => d.host === host)) out.push({ value, host, domain, method });
   };
   add(lead.websiteDomain, 'website');
   if (lead.freeEmail !== true) add(lead.emailDomain, 'email_domain');
@@ -132,10 +135,15 @@ function byName(lead: Lead, domains: LeadDomain[], tables: AccountTables, option
 export function matchLead(lead: Lead, tables: AccountTables, options: MatchOptions): AccountMatch | undefined {
   const domains = leadDomains(lead);
   for (const d of domains) {
-    const entries = tables.byDomain.get(d.domain);
+    const base = d.method === 'website' ? 1 : 0.95;
+    // Exact: an account's website is the lead's own subdomain host (eu.acme.com).
+    const exact = d.host !== d.domain ? tables.byHost.get(d.host) : undefined;
+    if (exact) return pick(d.method, d.host, d.value, recordsOf(exact), base, tables, options);
+    // Normalized: the registrable domain (eu.acme.com -> acme.com); an account's own domain
+    // first, a subsidiary's subdomain site only when no account has the domain itself.
+    const entries = tables.byDomain.get(d.domain) ?? tables.byParent.get(d.domain);
     if (!entries) continue;
-    // A subdomain or www. reduced to the registrable domain is a normalized, not exact, hit.
-    const confidence = (d.method === 'website' ? 1 : 0.95) * (d.value === d.domain ? 1 : 0.98);
+    const confidence = base * (d.host === d.domain ? 1 : 0.98);
     return pick(d.method, d.domain, d.value, recordsOf(entries), confidence, tables, options);
   }
   if (options.contactDomains)

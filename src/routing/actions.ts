@@ -1,7 +1,7 @@
-// Following a rule's action: a pool, a named rep, the account owner or a CRM queue. A rep or
-// account owner who cannot take the lead hands it to the action's fallback; with no fallback
+// Following a rule's action: a pool, a named rep, a person named by CRM data (account-actions.ts)
+// or a CRM queue. A rep or account person who cannot take the lead hands it to the action's fallback; with no fallback
 // the lead is unassigned with a code saying why (REP_UNAVAILABLE, ACCOUNT_OWNER_AWAY, ...).
-import { findAccount } from './accounts.js';
+import { resolveAccountAction } from './account-actions.js';
 import { checkRep } from './availability.js';
 import type { CompiledRep } from './compile.js';
 import type { Action } from './config-schema.js';
@@ -51,19 +51,8 @@ export function resolveAction(action: Action, ctx: DecideContext, needs: Needs, 
     }
     return orFallback(action, 'REP_UNAVAILABLE', ctx, needs, reasons);
   }
-  const match = findAccount(ctx.lead, ctx.compiled);
-  if (!match) {
-    reasons.push({ code: 'NO_ACCOUNT_MATCH' });
-    return orFallback(action, 'NO_ACCOUNT_MATCH', ctx, needs, reasons);
-  }
-  const { account, domain } = match;
-  reasons.push({ code: 'ACCOUNT_MATCHED', repId: account.owner, detail: `account ${account.id} by domain ${domain}` });
-  const owner = ctx.compiled.reps.get(account.owner);
-  if (tryRep(owner, account.owner, ctx, needs, reasons) && owner) {
-    reasons.push({ code: 'ACCOUNT_OWNER', repId: owner.id, detail: `owns account ${account.id}` });
-    return { kind: 'rep', rep: owner, code: 'ACCOUNT_OWNER' };
-  }
-  return orFallback(action, 'ACCOUNT_OWNER_AWAY', ctx, needs, reasons);
+  const result = resolveAccountAction(action, ctx, needs, reasons, (rep, c, n, r) => tryRep(rep, rep.id, c, n, r));
+  return typeof result === 'string' ? orFallback(action, result, ctx, needs, reasons) : result;
 }
 
 /** Sticky routing: the CRM's current owner, if they are our rep and can take the lead, keeps it. */
@@ -85,5 +74,8 @@ export function describeAction(action: Action): string {
   if ('queue' in action) return `queue ${action.queue}`;
   if ('rep' in action) return `rep ${action.rep}`;
   if ('skip' in action) return `skip (${action.skip.reason})`;
+  if ('accountUser' in action) return `account user in ${action.accountUser.field}`;
+  if ('accountTeam' in action) return `account team ${action.accountTeam.role}`;
+  if ('existingOwner' in action) return 'existing record owner';
   return 'account owner';
 }

@@ -3,7 +3,9 @@
 // Configs are treated as immutable after parse; mutate one in place and the cache goes stale.
 import type { CrmName } from '../lead/index.js';
 import { compileWhen, leadingLeaf, type CompiledCondition, type LeadingLeaf } from './conditions.js';
-import type { Account, CrmQueue, Pool, Rep, RoutingConfig, Rule } from './config-schema.js';
+import { defaultMatchOptions, type AccountMatcher, type MatchOptions } from '../accounts/index.js';
+import { configAccountIndex } from './config-account-index.js';
+import type { CrmQueue, Pool, Rep, RoutingConfig, Rule } from './config-schema.js';
 import {
   creditKey,
   countKey,
@@ -86,8 +88,10 @@ export interface CompiledConfig {
   pools: ReadonlyMap<string, CompiledPool>;
   queues: ReadonlyMap<string, CrmQueue>;
   rules: readonly CompiledRule[];
-  /** Exact domain -> account; lookups also try parent domains (eu.acme.com -> acme.com). */
-  accountsByDomain: ReadonlyMap<string, Account>;
+  /** Config accounts (routing.accounts) in the same matcher the CRM mirror uses; undefined when there are none. */
+  configAccounts: AccountMatcher | undefined;
+  /** routing.accountMatching with its defaults. */
+  matchOptions: MatchOptions;
   /** Rep by owner id in each CRM, for sticky routing. For 'api' the rep id also matches. */
   repsByCrmId: Readonly<Record<CrmName, ReadonlyMap<string, CompiledRep>>>;
   /** Counter keys that do not depend on the time. */
@@ -150,8 +154,6 @@ export function compileConfig(config: RoutingConfig): CompiledConfig {
       if (crmId !== undefined && !repsByCrmId[crm].has(crmId)) repsByCrmId[crm].set(crmId, r);
     }
   }
-  const accountsByDomain = new Map<string, Account>();
-  for (const a of config.accounts) for (const d of a.domains) if (!accountsByDomain.has(d)) accountsByDomain.set(d, a);
   const compiled: CompiledConfig = {
     config,
     reps,
@@ -164,7 +166,8 @@ export function compileConfig(config: RoutingConfig): CompiledConfig {
       requiredSkills: lower(rule.requiredSkills),
       leading: leadingLeaf(rule.when),
     })),
-    accountsByDomain,
+    configAccounts: configAccountIndex(config.accounts),
+    matchOptions: config.accountMatching ?? defaultMatchOptions,
     repsByCrmId,
     fixedCounterKeys: repList.flatMap((r) => [r.openKey, r.globalLastKey]).concat(lineKeys([...pools.values()])),
   };

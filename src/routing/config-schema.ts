@@ -1,6 +1,7 @@
 // The routing half of the config an admin edits: reps, pools, queues, accounts, ordered rules,
 // default. zod checks shapes (every error with its path); validateRoutingConfig checks meaning.
 import { z } from 'zod';
+import { accountMatchingSchema } from './account-matching-schema.js';
 import { actionSchema, overflowTargetSchema } from './action-schema.js';
 import { whenSchema } from './condition-schema.js';
 import { keyedUnion } from './keyed-union.js';
@@ -146,6 +147,8 @@ export const routingConfigSchema = z.strictObject({
   pools: z.array(poolSchema).default([]),
   queues: z.array(queueSchema).default([]),
   accounts: z.array(accountSchema).default([]),
+  /** How a lead finds its account among config and CRM accounts (docs/accounts.md "Matching"); absent = the defaults. */
+  accountMatching: accountMatchingSchema.optional(),
   rules: z.array(ruleSchema),
   /** Used when no rule matches; without it such a lead is unassigned with NO_RULE_MATCHED. */
   default: actionSchema.optional(),
@@ -155,7 +158,8 @@ export const routingConfigSchema = z.strictObject({
 export type RoutingConfig = z.infer<typeof routingConfigSchema>;
 export type RoutingConfigInput = z.input<typeof routingConfigSchema>;
 
-export { actionSchema };
+export { actionSchema, accountMatchingSchema };
+export type { AccountMatching } from './account-matching-schema.js';
 export type { Action, OverflowTarget } from './action-schema.js';
 export type { Condition, LeafCondition, Operator, When } from './condition-schema.js';
 export type { Account, CrmQueue, Rep } from './rep-schema.js';

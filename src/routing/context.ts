@@ -1,8 +1,9 @@
 // Per-decision inputs bundled once, so helpers take one argument instead of six.
 import type { CrmName, Lead } from '../lead/index.js';
+import type { AccountView } from './account-fields.js';
 import { primaryLanguage, type CompiledConfig, type CompiledRep } from './compile.js';
 import type { LocalTime } from './local-time.js';
-import type { DecideOptions, PickTrace, RepStatus, RoutingState } from './types.js';
+import type { AccountTrace, DecideOptions, PickTrace, RepStatus, RoutingState } from './types.js';
 
 export interface DecideContext {
   lead: Lead;
@@ -18,6 +19,9 @@ export interface DecideContext {
   picks: PickTrace[];
   /** API statuses (state.availability) that made a rep away or cut config time off short, for the trace. */
   availabilityUsed: Record<string, RepStatus> | undefined;
+  /** The matched account once looked up (accounts.ts matchedAccount); accountTrace is set by the lookup. */
+  account: AccountView | undefined;
+  accountTrace: AccountTrace | undefined;
 }
 
 /** What a candidate must offer: skills named by the rule and pool, and the lead's language if asked. */
@@ -60,6 +64,8 @@ export function makeContext(
     language: lead.language ? primaryLanguage(lead.language) : undefined,
     picks: [],
     availabilityUsed: undefined,
+    account: undefined,
+    accountTrace: undefined,
   };
 }
 

@@ -2,10 +2,9 @@
 // loaded (and locked, see stateKeys) and the time are passed in; the result says who owns the
 // lead, why, and the state change to persist in the same transaction. Same inputs, same output.
 import type { Lead } from '../lead/index.js';
-import type { AccountView } from './account-fields.js';
 import { matchedAccount } from './accounts.js';
 import { resolveAction, stickyOwner } from './actions.js';
-import { compileConfig, type CompiledConfig, type CompiledRule } from './compile.js';
+import { compileConfig, type CompiledRule } from './compile.js';
 import type { ConditionInput, LeadingLeaf } from './conditions.js';
 import type { RoutingConfig } from './config-schema.js';
 import { crmOwnerIdOf } from './crm-owner-id.js';
@@ -26,21 +25,9 @@ import type {
 
 const noChange = (): StateChange => ({ cursors: {}, counterDeltas: {} });
 
-/** The matched account is looked up once, and only when a condition reads it. */
-function conditionInput(lead: Lead, compiled: CompiledConfig, now: Date): ConditionInput {
-  let looked = false;
-  let account: AccountView | undefined;
-  return {
-    lead,
-    now,
-    account() {
-      if (!looked) {
-        account = matchedAccount(lead, compiled);
-        looked = true;
-      }
-      return account;
-    },
-  };
+/** The matched account is looked up once, and only when a condition or action reads it. */
+function conditionInput(ctx: DecideContext): ConditionInput {
+  return { lead: ctx.lead, now: ctx.now, account: () => matchedAccount(ctx) };
 }
 
 function firstMatch(
@@ -100,11 +87,12 @@ export function decide(
   const reasons: Reason[] = [];
   const trace: DecisionTrace = { rules: [] as RuleTrace[] };
 
-  const matched = firstMatch(compiled.rules, conditionInput(lead, compiled, now), trace.rules);
+  const matched = firstMatch(compiled.rules, conditionInput(ctx), trace.rules);
   const action = matched ? matched.rule.action : config.default;
   const ruleId = matched ? matched.rule.id : 'default';
   if (!action) {
     reasons.push({ code: 'NO_RULE_MATCHED' });
+    if (ctx.accountTrace) trace.account = ctx.accountTrace;
     return { kind: 'unassigned', code: 'NO_RULE_MATCHED', reasons, trace, stateChange: noChange() };
   }
   reasons.push(matched ? { code: 'RULE_MATCHED', ruleId } : { code: 'DEFAULT_ACTION', ruleId });
@@ -116,6 +104,7 @@ export function decide(
   if (ctx.picks.length > 0) trace.picks = ctx.picks;
   // The API statuses that changed a rep's availability here, so the decision shows the overlay it used.
   if (ctx.availabilityUsed) trace.availability = ctx.availabilityUsed;
+  if (ctx.accountTrace) trace.account = ctx.accountTrace;
   return toDecision(outcome, ruleId, ctx, reasons, trace);
 }
 

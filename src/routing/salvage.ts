@@ -45,14 +45,12 @@ export function salvageRoutingConfig(raw: unknown): { config: PartialRoutingConf
     default: raw.default === undefined ? undefined : optional(actionSchema, raw.default),
     sync: raw.sync === undefined ? undefined : optional(syncSettingsSchema, raw.sync),
   };
-  const accounts = raw.accounts;
   const known: Known = {
     reps: names(raw, 'reps'),
     pools: names(raw, 'pools'),
     queues: names(raw, 'queues'),
     schedules: names(raw, 'schedules'),
     holidayCalendars: names(raw, 'holidayCalendars'),
-    hasAccounts: accounts !== undefined && (!Array.isArray(accounts) || accounts.length > 0),
   };
   return { config, known };
 }

@@ -1,5 +1,6 @@
 // What decide() reads and returns. State is loaded (and locked) by the caller before decide and
 // the stateChange is applied in the same transaction, so rotation stays exact across workers.
+import type { AccountMatch, PersonRecord } from '../accounts/index.js';
 import type { RecordRef } from '../lead/index.js';
 import type { RepStatus } from './rep-status.js';
 
@@ -49,6 +50,12 @@ export type ChoiceCode =
   | 'LEAST_RECENTLY_ASSIGNED'
   | 'STICKY_OWNER'
   | 'ACCOUNT_OWNER'
+  /** The user an account lookup field names (accountUser). */
+  | 'ACCOUNT_USER'
+  /** The account team member with the rule's role (accountTeam). */
+  | 'ACCOUNT_TEAM'
+  /** Owner of an existing CRM contact (preferred) or lead with the lead's email (existingOwner). */
+  | 'EXISTING_OWNER'
   | 'NAMED_REP'
   | 'CRM_QUEUE'
   /** Nobody was available: the pool's assignAnyway picked a member anyway. */
@@ -61,6 +68,11 @@ export type StepCode =
   | 'STICKY_OWNER_UNKNOWN'
   | 'ACCOUNT_MATCHED'
   | 'NO_ACCOUNT_MATCH'
+  /** accountUser / accountTeam: the field is empty, or no team member has the role, or the user is not our rep. */
+  | 'NO_ACCOUNT_USER'
+  /** existingOwner: a contact or lead with the lead's email, owned by one of our reps (detail names it). */
+  | 'EXISTING_RECORD'
+  | 'NO_EXISTING_RECORD'
   | 'FALLBACK'
   | 'POOL_EMPTY_HANDED'
   | 'POOL_UNKNOWN'
@@ -70,7 +82,14 @@ export type StepCode =
   | 'SKIPPED';
 
 export type UnassignedCode =
-  'NO_RULE_MATCHED' | 'POOL_EXHAUSTED' | 'ACCOUNT_OWNER_AWAY' | 'NO_ACCOUNT_MATCH' | 'REP_UNAVAILABLE' | 'NO_CRM_OWNER';
+  | 'NO_RULE_MATCHED'
+  | 'POOL_EXHAUSTED'
+  | 'ACCOUNT_OWNER_AWAY'
+  | 'NO_ACCOUNT_MATCH'
+  | 'NO_ACCOUNT_USER'
+  | 'NO_EXISTING_RECORD'
+  | 'REP_UNAVAILABLE'
+  | 'NO_CRM_OWNER';
 
 export type ReasonCode = SkipCode | ChoiceCode | StepCode | UnassignedCode | 'QUEUED';
 
@@ -126,6 +145,28 @@ export interface DecisionTrace {
   picks?: PickTrace[];
   /** API availability in effect at the decision, per rep (absent when none). */
   availability?: Record<string, RepStatus>;
+  /** The account lookup, when a condition or action read the account (absent when none did). */
+  account?: AccountTrace;
+}
+
+/** How the lead's account was found (or that none was): the "why this account" of a decision. */
+export interface AccountTrace {
+  matched: boolean;
+  /** config: routing.accounts; crm: the CRM mirror. */
+  source?: 'config' | 'crm';
+  accountId?: string;
+  /** website, email_domain, contact_domain, cross_tld or name. */
+  method?: string;
+  /** The registrable domain, base label or normalized name that matched, and what the lead had. */
+  key?: string;
+  leadValue?: string;
+  /** Every account for the key, the winner first. */
+  candidates?: readonly string[];
+  /** The tie-break step that decided among several candidates. */
+  tieBreak?: string;
+  confidence?: number;
+  /** rollUpToParent: the top parent whose owner counts. */
+  ultimateParentId?: string;
 }
 
 interface DecisionBase {
@@ -170,6 +211,11 @@ export type Decision =
 export interface DecideOptions {
   /** When this lead was first queued by a pool with queueWhenFull; absent on the first run. */
   queuedSince?: Date;
+  /** The CRM account the pipeline matched in its mirror (deps.accounts); absent = none. Config accounts
+   *  (routing.accounts) are matched by decide itself with the same matcher and win over it. */
+  account?: AccountMatch;
+  /** CRM contacts and leads with the lead's email, contacts first (the existingOwner action). */
+  existingRecords?: readonly PersonRecord[];
 }
 
 export type { RecordRef, RepStatus };

@@ -25,7 +25,6 @@ export interface Known {
   queues: Names;
   schedules: Names;
   holidayCalendars: Names;
-  hasAccounts: boolean;
 }
 
 export const namesOf = (ids: readonly string[]): Names => {
@@ -73,11 +72,10 @@ export function checkAction(a: Action, path: string, known: Known, out: ConfigIs
     return;
   }
   if ('skip' in a) return;
-  if ('rep' in a) {
-    if (!known.reps.has(a.rep)) out.push({ path: `${path}.rep`, message: missing('rep', a.rep, known.reps) });
-  } else if (!known.hasAccounts) {
-    out.push({ path: `${path}.accountOwner`, message: 'routes to the account owner but no accounts are configured' });
-  }
+  // Account and existing-record actions name no config object: their accounts may come from the
+  // CRM mirror (docs/accounts.md), so a config without routing.accounts is not an error.
+  if ('rep' in a && !known.reps.has(a.rep))
+    out.push({ path: `${path}.rep`, message: missing('rep', a.rep, known.reps) });
   if (a.fallback) checkAction(a.fallback, `${path}.fallback`, known, out);
 }
 

@@ -8,9 +8,9 @@ import type { LeafCondition } from './condition-schema.js';
 /** Same shape as validate-rules' ConfigIssue (not imported from there: that file imports this one). */
 type ConfigIssue = { path: string; message: string };
 
-const numberFields = new Set(['employeeCount', 'annualRevenue', 'score']);
+const numberFields = new Set(['employeeCount', 'annualRevenue', 'score', 'account.confidence']);
 const domainFields = new Set(['emailDomain', 'websiteDomain']);
-const booleanFields = new Set(['freeEmail']);
+const booleanFields = new Set(['freeEmail', 'account.matched']);
 const numericOps = new Set(['gt', 'gte', 'lt', 'lte', 'between']);
 // Operators whose value must equal a whole field value (so it must be in the field's format).
 const wholeValueOps = new Set(['eq', 'neq', 'in', 'not_in']);
@@ -41,7 +41,7 @@ function valueProblem(field: string, value: string | number | boolean): string |
       ? undefined
       : `${field} is true or false; ${JSON.stringify(value)} never equals it`;
   if (typeof value !== 'string') return undefined;
-  if (field === 'country') return countryProblem(value);
+  if (field === 'country' || field === 'account.country') return countryProblem(value);
   if (domainFields.has(field)) return domainProblem(field, value);
   if (field === 'email' && !normaliseEmail(value))
     return `"${value}" is not an email address; to match a domain test emailDomain`;
@@ -58,7 +58,7 @@ export function checkLeafValue(c: LeafCondition, path: string, out: ConfigIssue[
   if (c.field === 'account' && c.op !== 'exists' && c.op !== 'empty') {
     out.push({
       path: `${path}.op`,
-      message: `account alone only takes exists or empty (is there a matched account); test its fields as account.id, account.name, account.owner, account.domains`,
+      message: `account alone only takes exists or empty (is there a matched account) or account.matched eq true/false; test its fields as account.id, account.name, account.owner, account.industry, account.tier, account.country`,
     });
     return;
   }
@@ -72,7 +72,7 @@ export function checkLeafValue(c: LeafCondition, path: string, out: ConfigIssue[
   if (numericOps.has(c.op) && !numberFields.has(c.field) && !untyped(c.field)) {
     out.push({
       path: `${path}.op`,
-      message: `${c.op} compares numbers, and ${c.field} is not a number field (${[...numberFields].join(', ')} are)`,
+      message: `${c.op} compares numbers, and ${c.field} is not a number field (${[...numberFields].filter((f) => !f.startsWith('account.')).join(', ')} are)`,
     });
     return;
   }

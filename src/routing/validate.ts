@@ -261,7 +261,6 @@ export function knownOf(config: PartialRoutingConfig): Known {
     queues: namesOf(idsOf(config.queues)),
     schedules: namesOf(idsOf(config.schedules)),
     holidayCalendars: namesOf(idsOf(config.holidayCalendars)),
-    hasAccounts: config.accounts.length > 0,
   };
 }
 

@@ -112,7 +112,7 @@ describe('account owner', () => {
     expect(d.reasons).toContainEqual({
       code: 'ACCOUNT_MATCHED',
       repId: 'bo',
-      detail: 'account globex by domain globex.io',
+      detail: 'config account globex by website globex.io',
     });
   });
 

@@ -299,7 +299,7 @@ describe('errors of the new condition shapes', () => {
         {
           path: 'routing.rules[0].when.op',
           message:
-            'account alone only takes exists or empty (is there a matched account); test its fields as account.id, account.name, account.owner, account.domains',
+            'account alone only takes exists or empty (is there a matched account) or account.matched eq true/false; test its fields as account.id, account.name, account.owner, account.industry, account.tier, account.country',
         },
       ],
     ],
