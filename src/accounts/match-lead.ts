@@ -12,7 +12,7 @@ import { accountKey } from './account-entry.js';
 import type { AccountTables } from './account-tables.js';
 import { normalizeCompanyName } from './company-name.js';
 import type { MatchOptions } from './match-options.js';
-import { supportingSignal, type LeadSignals } from './name-signal.js';
+import { bestSupported, type LeadSignals } from './name-signal.js';
 import { baseLabel, registrableDomain } from './registrable-domain.js';
 import { breakTie, candidateIds } from './tie-break.js';
 import type { AccountMatch, AccountMatchMethod, AccountRecord } from './types.js';
@@ -121,7 +121,7 @@ function byName(lead: Lead, domains: LeadDomain[], tables: AccountTables, option
   const base = domains[0] && baseLabel(domains[0].domain);
   const signals: LeadSignals = { base: base && base.length >= 3 ? base : undefined, country: lead.country };
   const supported = (entries: readonly AccountEntry[]) =>
-    options.names.allowNameOnly ? entries : entries.filter((e) => supportingSignal(e, signals) !== undefined);
+    options.names.allowNameOnly ? entries : bestSupported(entries, signals);
   const exact = supported(tables.names.exact(name));
   if (exact.length > 0) return pick('name', name, lead.company, recordsOf(exact), 0.9, tables, options);
   for (const hit of tables.names.similar(name, options.names.threshold)) {

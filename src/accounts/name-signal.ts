@@ -1,7 +1,8 @@
 // A company name alone is weak ("Acme" exists in every country), so a name match needs the lead to
 // agree with the account on something else, unless the admin allows name-only matches: the lead's
 // domain (its base label is one of the account's, or its name squeezed of spaces contains it or
-// is contained in it) or its country (the account's country field, as an ISO code).
+// is contained in it) or its country (the account's country field, as an ISO code). The strongest
+// signal wins: a name shared by two accounts goes to the one whose domain the lead has.
 import { toCountryCode } from '../lead/index.js';
 import type { AccountEntry } from './account-entry.js';
 import { baseLabel } from './registrable-domain.js';
@@ -22,14 +23,27 @@ export function accountCountry(entry: AccountEntry): string | undefined {
   return undefined;
 }
 
-/** Which signal supports the account, or undefined. */
-export function supportingSignal(entry: AccountEntry, lead: LeadSignals): 'domain' | 'country' | undefined {
+/** How strongly the lead supports the account: 3 same domain base label, 2 same country,
+ *  1 the name inside the lead's domain label (or the reverse), 0 nothing. */
+export function signalStrength(entry: AccountEntry, lead: LeadSignals): number {
   const b = lead.base;
+  if (b !== undefined && entry.domains.some((d) => baseLabel(d) === b)) return 3;
+  if (lead.country !== undefined && accountCountry(entry) === lead.country) return 2;
   if (b !== undefined) {
-    if (entry.domains.some((d) => baseLabel(d) === b)) return 'domain';
     const squeezed = entry.name.replaceAll(' ', '');
-    if (squeezed.length >= 3 && (squeezed.includes(b) || b.includes(squeezed))) return 'domain';
+    if (squeezed.length >= 3 && (squeezed.includes(b) || b.includes(squeezed))) return 1;
   }
-  if (lead.country !== undefined && accountCountry(entry) === lead.country) return 'country';
-  return undefined;
+  return 0;
+}
+
+/** The entries with the strongest support (none when nothing supports any). */
+export function bestSupported(entries: readonly AccountEntry[], lead: LeadSignals): AccountEntry[] {
+  let best = 1;
+  let out: AccountEntry[] = [];
+  for (const e of entries) {
+    const s = signalStrength(e, lead);
+    if (s > best) [best, out] = [s, [e]];
+    else if (s === best) out.push(e);
+  }
+  return out;
 }

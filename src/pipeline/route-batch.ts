@@ -17,6 +17,7 @@ import {
 } from '../db/index.js';
 import { errors } from '../errors.js';
 import type { PipelineDeps } from './deps.js';
+import { accountOptions } from './account-lookup.js';
 import type { BatchOutcome } from './group-commit.js';
 import { handOverNotifications, handOverWrites, type DeliverWrites } from './hand-over.js';
 import { leadLogger } from './lead-log.js';
@@ -130,6 +131,7 @@ export async function routeBatch(
         notifications: [],
       };
 
+    for (const r of todo) r.accounts = accountOptions(deps.accounts, r.lead, doc.routing);
     const plan = planRoutingBatch(
       todo,
       {

@@ -16,6 +16,7 @@ import { planLeadAssigned, planSlaWarning } from '../notify/index.js';
 import { decide, stateKeys, type Decision, type Reason, type RoutingState } from '../routing/index.js';
 import { slaTimerSpec } from '../sync/index.js';
 import type { PipelineDeps } from './deps.js';
+import { accountOptions } from './account-lookup.js';
 import { applyToState } from '../routing/index.js';
 
 /** Leads come in the POST /v1/leads `lead` shape and go through the config's own api/lead mapping. */
@@ -120,10 +121,10 @@ export async function previewRoutes(deps: PipelineDeps, input: PreviewInput): Pr
     counters: [...new Set([...keysUsed.counters, ...keysActive.counters])],
   });
 
-  const results = runAll(leads, used, structuredClone(snapshot), now).map((r, index) => ({ index, ...r }));
+  const results = runAll(deps, leads, used, structuredClone(snapshot), now).map((r, index) => ({ index, ...r }));
   if (draft) {
     const canRun = input.recent !== undefined || active.doc.mappings[previewMappingKey] !== undefined;
-    const baseline = canRun ? runAll(leads, active.doc, structuredClone(snapshot), now) : [];
+    const baseline = canRun ? runAll(deps, leads, active.doc, structuredClone(snapshot), now) : [];
     results.forEach((r, i) => {
       const before = baseline[i]?.decision;
       r.active = before;
@@ -191,6 +192,7 @@ async function loadDraft(deps: PipelineDeps, id: string): Promise<ConfigDocument
 }
 
 function runAll(
+  deps: PipelineDeps,
   leads: PreviewLead[],
   doc: ConfigDocument,
   state: RoutingState,
@@ -198,7 +200,7 @@ function runAll(
 ): Array<Omit<PreviewResult, 'index'>> {
   return leads.map((item, i) => {
     const { lead, warnings } = item.toLead(doc, i);
-    const decision = decide(lead, doc.routing, state, now);
+    const decision = decide(lead, doc.routing, state, now, accountOptions(deps.accounts, lead, doc.routing));
     applyToState(state, decision.stateChange);
     const notifications = previewNotifications(doc, lead, decision, now, `preview-${i + 1}`);
     return {

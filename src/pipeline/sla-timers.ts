@@ -48,6 +48,8 @@ import { errors } from '../errors.js';
 import { openKey, stateKeys } from '../routing/index.js';
 import { isClaimed, planSlaFire, slaFor, type SlaFirePlan, type SlaFireResult } from '../sync/index.js';
 import type { PipelineDeps } from './deps.js';
+import type { Lead } from '../lead/index.js';
+import { accountOptions } from './account-lookup.js';
 import type { BatchOutcome } from './group-commit.js';
 import { offerQueuedLeads } from './queued-leads.js';
 import { routingLockKey } from './routing-lock.js';
@@ -93,7 +95,7 @@ export async function fireSlaTimer(deps: PipelineDeps, timerId: string): Promise
       if (!lead || !timer || timer.status !== 'pending') return undefined;
       const breachedRepIds = await listBreachedRepIds(tx, lead.id);
       const plan = planSlaFire(
-        { timer, lead, breachedRepIds, state },
+        { timer, lead, breachedRepIds, state, accounts: accountOptions(deps.accounts, lead.data as Lead, config) },
         { config, mappings: doc.mappings, version, notifications: doc.notifications },
         now,
         randomUUID,

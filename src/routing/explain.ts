@@ -1,6 +1,6 @@
 // A decision as text for GET /v1/leads/:id/decision and the simulator: what was tested, who
 // was passed over and why, who won and why. Built only from the Decision value.
-import type { CandidateTrace, CheckTrace, Decision, PickTrace, Reason } from './types.js';
+import type { AccountTrace, CandidateTrace, CheckTrace, Decision, PickTrace, Reason } from './types.js';
 
 const show = (v: unknown) => (v === undefined ? '(missing)' : JSON.stringify(v));
 
@@ -31,6 +31,17 @@ function pick(p: PickTrace): string[] {
     ...p.candidates.map((c) => `      ${figure(c)}`),
     `      -> ${p.winner}: ${p.why}`,
   ];
+}
+
+function account(a: AccountTrace): string[] {
+  if (!a.matched) return ['  - no account matched'];
+  const lines = [
+    `  - ${a.source} account ${a.accountId} by ${a.method} ${a.key}${a.leadValue && a.leadValue !== a.key ? ` (lead had ${a.leadValue})` : ''}, confidence ${a.confidence}`,
+  ];
+  if (a.candidates && a.candidates.length > 1)
+    lines.push(`      candidates ${a.candidates.join(', ')}; decided by ${a.tieBreak}`);
+  if (a.ultimateParentId) lines.push(`      owner taken from top parent ${a.ultimateParentId}`);
+  return lines;
 }
 
 function headline(d: Decision): string {
@@ -67,6 +78,7 @@ export function explainDecision(d: Decision): string {
       );
     }
   }
+  if (d.trace.account) lines.push('', 'Account:', ...account(d.trace.account));
   lines.push('', 'Steps:');
   for (const r of d.reasons) lines.push(`  - ${reason(r)}`);
   if (d.trace.picks?.length) {

@@ -24,6 +24,8 @@ export {
 } from './counter-keys.js';
 export {
   routingConfigSchema,
+  accountMatchingSchema,
+  type AccountMatching,
   poolSchema,
   ruleSchema,
   actionSchema,
@@ -67,6 +69,7 @@ export {
 } from './schedule-schema.js';
 export { operators } from './condition-schema.js';
 export type {
+  AccountTrace,
   Decision,
   DecideOptions,
   DecisionTrace,

@@ -17,6 +17,7 @@ import {
   decide,
   mergeStateChanges,
   type Decision,
+  type DecideOptions,
   type RoutingConfig,
   type RoutingState,
 } from '../routing/index.js';
@@ -30,6 +31,8 @@ export interface RoutableLead {
   warnings: MappingWarning[];
   /** Set when the record was created closed (routing.sync.closedWhen): stored as skipped, not routed. */
   closed?: Decision;
+  /** The lead's CRM account and existing records, looked up by the pipeline before planning. */
+  accounts?: Pick<DecideOptions, 'account' | 'existingRecords'>;
 }
 
 export interface RoutingSettings {
@@ -94,8 +97,9 @@ export function planRoutingBatch(
       continue;
     }
     seen.add(k);
-    const decision =
-      r.closed ?? decide(r.lead, config, state, now, r.ev.status === 'queued' ? { queuedSince: r.ev.receivedAt } : {});
+    const options: DecideOptions = { ...r.accounts };
+    if (r.ev.status === 'queued') options.queuedSince = r.ev.receivedAt;
+    const decision = r.closed ?? decide(r.lead, config, state, now, options);
     applyToState(state, decision.stateChange);
     decided.push({ ...r, decision });
   }

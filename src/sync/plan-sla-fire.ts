@@ -25,6 +25,7 @@ import {
   crmOwnerIdOf,
   decide,
   mergeStateChanges,
+  type DecideOptions,
   type Decision,
   type RoutingConfig,
   type RoutingState,
@@ -42,6 +43,8 @@ export interface SlaFireFacts {
   /** Reps who already breached an SLA of this lead. */
   breachedRepIds: string[];
   state: RoutingState;
+  /** The lead's CRM account and existing records (the pipeline's lookup), for a reassignment's decide. */
+  accounts?: Pick<DecideOptions, 'account' | 'existingRecords'>;
 }
 
 export interface SlaFireSettings {
@@ -130,7 +133,7 @@ export function planSlaFire(
   let decision: Decision | undefined;
   let escalateTo = action.kind === 'escalate' ? action.managerRepId : undefined;
   if (action.kind === 'reassign') {
-    decision = decide(lead.data as Lead, excludeReps(config, action.excludeRepIds), facts.state, now);
+    decision = decide(lead.data as Lead, excludeReps(config, action.excludeRepIds), facts.state, now, facts.accounts);
     // Nobody in the pool or its overflow can take it: the manager, if there is one, rather than nobody.
     if (decision.kind !== 'assigned' && sla.managerRepId && !action.excludeRepIds.includes(sla.managerRepId))
       escalateTo = sla.managerRepId;

@@ -3,3 +3,4 @@ export { aConfig, aPool, aQueue, aRep, aRule, anAccount, type BuiltPool, type Co
 export { at, days, weekdaysHours } from './time.js';
 export { applyStateChange, noHistory, tally } from './state.js';
 export { owners, simulate } from './simulate.js';
+export { aCrmAccount, aPerson, anIndexOf } from './accounts.js';
