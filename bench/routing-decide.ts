@@ -1,6 +1,10 @@
 // Decisions per second on one core for a config of 50 rules, 40 reps, 5 pools, with state
 // applied after every decision as the caller's transaction would. Prints one JSON object.
+// decisions_per_s_account_rule: the same with an account rule in front (account.matched and
+// account.tier -> account owner), each lead first matched in a 10,000-account index as the
+// pipeline does (the match is inside the timed loop).
 //   node --import tsx bench/routing-decide.ts
+import { createAccountIndex, type AccountMatch } from '../src/accounts/index.js';
 import { leadSchema, type Lead } from '../src/lead/index.js';
 import {
   decide,
@@ -98,11 +102,50 @@ const config = buildConfig();
 const leads = buildLeads(4096);
 const start = Date.UTC(2026, 10, 25, 14, 0); // Wednesday afternoon in Europe, morning in the US
 
-function run(n: number, state: RoutingState): { assigned: number } {
+const accountIndex = createAccountIndex();
+for (let i = 0; i < 10_000; i++)
+  accountIndex.upsert({
+    crm: i % 2 ? 'hubspot' : 'salesforce',
+    id: String(i),
+    name: `Company ${i}`,
+    // Leads mail from company0..company96.com: the even ones have an account.
+    websites: [`https://www.company${i * 2}.com/`],
+    ownerCrmId: i % 2 ? `${1000 + (i % 40)}` : `005${i % 40}`,
+    parentId: null,
+    recordType: null,
+    lastActivityAt: null,
+    createdAt: null,
+    contacts: 0,
+    opportunities: 0,
+    children: 0,
+    fields: { tier: i % 3 ? 'enterprise' : 'smb' },
+  });
+const accountConfig = routingConfigSchema.parse({
+  ...config,
+  rules: [
+    {
+      id: 'accounts',
+      when: {
+        all: [
+          { field: 'account.matched', op: 'eq', value: true },
+          { field: 'account.tier', op: 'eq', value: 'enterprise' },
+        ],
+      },
+      action: { accountOwner: true, fallback: { pool: 'pool-1' } },
+    },
+    ...config.rules,
+  ],
+});
+
+function run(n: number, state: RoutingState, withAccounts = false): { assigned: number } {
   let assigned = 0;
+  const cfg = withAccounts ? accountConfig : config;
   for (let i = 0; i < n; i++) {
+    const lead = leads[i & 4095]!;
+    let account: AccountMatch | undefined;
+    if (withAccounts) account = accountIndex.match(lead, cfg.accountMatching);
     // Leads arrive 1 ms apart: time moves, as it does in production.
-    const d = decide(leads[i & 4095]!, config, state, new Date(start + i));
+    const d = decide(lead, cfg, state, new Date(start + i), account ? { account } : {});
     if (d.kind === 'assigned') assigned++;
     apply(state, d.stateChange);
   }
@@ -119,6 +162,13 @@ const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
 // process waited for a core; the CPU figure is what the engine itself costs.
 const cpu = process.cpuUsage(cpu0);
 const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+run(50_000, { cursors: {}, counters: {} }, true);
+const t1 = process.hrtime.bigint();
+const cpu1 = process.cpuUsage();
+const withAccounts = run(n, { cursors: {}, counters: {} }, true);
+const accountSeconds = Number(process.hrtime.bigint() - t1) / 1e9;
+const accountCpu = process.cpuUsage(cpu1);
+const accountCpuSeconds = (accountCpu.user + accountCpu.system) / 1e6;
 
 // Fairness: one round-robin pool, 10k leads, every member available.
 const rr = routingConfigSchema.parse({
@@ -146,6 +196,9 @@ console.log(
     decisions_per_s: Math.round(n / seconds),
     decisions_per_cpu_s: Math.round(n / cpuSeconds),
     assigned_ratio: Number((assigned / n).toFixed(3)),
+    decisions_per_s_account_rule: Math.round(n / accountSeconds),
+    decisions_per_cpu_s_account_rule: Math.round(n / accountCpuSeconds),
+    account_rule_assigned_ratio: Number((withAccounts.assigned / n).toFixed(3)),
     fairness_spread: Math.max(...perRep) - Math.min(...perRep),
     fairness_leads: 10_000,
     fairness_reps: perRep.length,

@@ -2,6 +2,8 @@
 // Prints ONE JSON object:
 //  - decisions_per_s: pure decide() on one core, 50 rules / 40 reps / 5 pools (bench/routing-decide.ts,
 //    run as its own process so it has a core and a clean heap to itself);
+//  - decisions_per_s_account_rule: the same with an account rule in front, each lead matched in an
+//    in-memory account index first (the pipeline's account lookup included);
 //  - e2e_leads_per_s: leads routed per second end to end on real Postgres + Redis by W (2) real
 //    `lead-router worker` processes, from N (20,000) events stored beforehand through the intake;
 //  - fairness_spread: max - min leads per rep of the round-robin pool `inbound` in that run.
@@ -179,6 +181,8 @@ async function main() {
     JSON.stringify({
       bench: 'routing',
       decisions_per_s: decide.decisions_per_s,
+      decisions_per_s_account_rule: decide.decisions_per_s_account_rule,
+      decisions_per_cpu_s_account_rule: decide.decisions_per_cpu_s_account_rule,
       decide_config: { rules: decide.rules, reps: decide.reps, pools: decide.pools },
       decide_fairness_spread: decide.fairness_spread,
       ...e2e,

@@ -2,7 +2,7 @@
 // match reads maps only.
 import { normalizeCompanyName } from './company-name.js';
 import { domainOf } from '../lead/index.js';
-import { registrableDomain } from './registrable-domain.js';
+import { registrableDomainOfHost } from './registrable-domain.js';
 import type { AccountRecord } from './types.js';
 
 export interface AccountEntry {
@@ -18,6 +18,8 @@ export interface AccountEntry {
   name: string;
 }
 
+const none: readonly string[] = Object.freeze([]);
+
 export const accountKey = (crm: string, id: string) => `${crm}:${id}`;
 
 export function toEntry(record: AccountRecord): AccountEntry {
@@ -27,7 +29,7 @@ export function toEntry(record: AccountRecord): AccountEntry {
   const once = (list: string[], v: string) => list.includes(v) || list.push(v);
   for (const w of record.websites) {
     const host = domainOf(w);
-    const d = host && registrableDomain(host);
+    const d = host && registrableDomainOfHost(host);
     if (!host || !d) continue;
     if (host === d) once(domains, d);
     else {
@@ -35,11 +37,13 @@ export function toEntry(record: AccountRecord): AccountEntry {
       once(parents, d);
     }
   }
+  const parentsOnly = parents.filter((p) => !domains.includes(p));
+  // Most accounts have one website on its own domain: share one empty list rather than hold two per account.
   return {
     record,
     domains,
-    hosts,
-    parents: parents.filter((p) => !domains.includes(p)),
+    hosts: hosts.length === 0 ? none : hosts,
+    parents: parentsOnly.length === 0 ? none : parentsOnly,
     name: record.name ? normalizeCompanyName(record.name) : '',
   };
 }

@@ -21,6 +21,7 @@ export function createAccountIndex(defaults: MatchOptions = defaultMatchOptions)
     byBase: new Map(),
     contactDomains: new Map(),
     names: new NameTable(),
+    domainKeys: new Map(),
   };
   const people = new PeopleByEmail();
 

@@ -3,6 +3,9 @@ import type { AccountEntry } from './account-entry.js';
 import type { NameTable } from './name-table.js';
 import type { ContactDomainCount } from './types.js';
 
+/** A lead domain's host and registrable domain, or null (not a company domain: junk, free mail). */
+export type DomainKey = { host: string; domain: string } | null;
+
 export interface AccountTables {
   byKey: Map<string, AccountEntry>;
   /** Registrable domain -> accounts whose websites have it. */
@@ -16,4 +19,6 @@ export interface AccountTables {
   /** Email domain -> per-account contact counts. */
   contactDomains: Map<string, ContactDomainCount[]>;
   names: NameTable;
+  /** Lead domain value -> its host and registrable domain (a bounded memo; see match-lead.ts). */
+  domainKeys: Map<string, DomainKey>;
 }

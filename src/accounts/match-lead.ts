@@ -9,11 +9,11 @@
 import { domainOf, isFreeEmailDomain, type Lead } from '../lead/index.js';
 import type { AccountEntry } from './account-entry.js';
 import { accountKey } from './account-entry.js';
-import type { AccountTables } from './account-tables.js';
+import type { AccountTables, DomainKey } from './account-tables.js';
 import { normalizeCompanyName } from './company-name.js';
 import type { MatchOptions } from './match-options.js';
 import { bestSupported, type LeadSignals } from './name-signal.js';
-import { baseLabel, registrableDomain } from './registrable-domain.js';
+import { baseLabel, registrableDomainOfHost } from './registrable-domain.js';
 import { breakTie, candidateIds } from './tie-break.js';
 import type { AccountMatch, AccountMatchMethod, AccountRecord } from './types.js';
 
@@ -25,18 +25,39 @@ interface LeadDomain {
   method: 'website' | 'email_domain';
 }
 
+function domainKeyOf(value: string): DomainKey {
+  const host = domainOf(value);
+  const domain = host && registrableDomainOfHost(host);
+  if (!host || !domain || isFreeEmailDomain(domain) || isFreeEmailDomain(host)) return null;
+  return { host, domain };
+}
+
+// Leads come from the same companies again and again: their domain keys are remembered (per
+// index, bounded; cleared whole when full, which keeps it simple and never wrong).
+const memoLimit = 50_000;
+
+function cachedKey(value: string, memo: Map<string, DomainKey>): DomainKey {
+  let key = memo.get(value);
+  if (key === undefined) {
+    if (memo.size >= memoLimit) memo.clear();
+    key = domainKeyOf(value);
+    memo.set(value, key);
+  }
+  return key;
+}
+
 /** The lead's company domains: website, then email; free-mail domains are nobody's company. */
-export function leadDomains(lead: Lead): LeadDomain[] {
+export function leadDomains(lead: Lead, memo: Map<string, DomainKey>): LeadDomain[] {
   const out: LeadDomain[] = [];
-  const add = (value: string | undefined, method: LeadDomain['method']) => {
-    if (value === undefined) return;
-    const host = domainOf(value);
-    const domain = host && registrableDomain(host);
-    if (!host || !domain || isFreeEmailDomain(domain) || isFreeEmailDomain(host)) return;
-    if (!out.some((d) => d.host === host)) out.push({ value, host, domain, method });
-  };
-  add(lead.websiteDomain, 'website');
-  if (lead.freeEmail !== true) add(lead.emailDomain, 'email_domain');
+  if (lead.websiteDomain !== undefined) {
+    const k = cachedKey(lead.websiteDomain, memo);
+    if (k) out.push({ value: lead.websiteDomain, host: k.host, domain: k.domain, method: 'website' });
+  }
+  if (lead.emailDomain !== undefined && lead.freeEmail !== true) {
+    const k = cachedKey(lead.emailDomain, memo);
+    if (k && (out.length === 0 || out[0]!.host !== k.host))
+      out.push({ value: lead.emailDomain, host: k.host, domain: k.domain, method: 'email_domain' });
+  }
   return out;
 }
 
@@ -63,17 +84,20 @@ function pick(
 ): AccountMatch | undefined {
   let winner: AccountRecord | undefined = records[0];
   let tieBreak: string | undefined;
+  let candidates: readonly string[] = [winner!.id];
   if (records.length > 1) {
     const r = breakTie(records, options.tieBreak);
     winner = r.winner;
     tieBreak = r.decidedBy;
+    if (!winner) return undefined;
+    candidates = candidateIds(records, winner);
   }
   if (!winner) return undefined;
   const match: AccountMatch = {
     account: winner,
     method,
     key,
-    candidates: candidateIds(records, winner),
+    candidates,
     confidence: Math.round(confidence * 1000) / 1000,
     leadValue,
   };
@@ -85,7 +109,10 @@ function pick(
   return match;
 }
 
-const recordsOf = (entries: readonly AccountEntry[]) => entries.map((e) => e.record);
+function recordsOf(entries: readonly AccountEntry[]): AccountRecord[] {
+  if (entries.length === 1) return [entries[0]!.record];
+  return entries.map((e) => e.record);
+}
 
 function byContacts(d: LeadDomain, tables: AccountTables, options: MatchOptions): AccountMatch | undefined {
   const rows = tables.contactDomains.get(d.domain);
@@ -133,7 +160,7 @@ function byName(lead: Lead, domains: LeadDomain[], tables: AccountTables, option
 }
 
 export function matchLead(lead: Lead, tables: AccountTables, options: MatchOptions): AccountMatch | undefined {
-  const domains = leadDomains(lead);
+  const domains = leadDomains(lead, tables.domainKeys);
   for (const d of domains) {
     const base = d.method === 'website' ? 1 : 0.95;
     // Exact: an account's website is the lead's own subdomain host (eu.acme.com).

@@ -10,7 +10,7 @@ export interface SimilarName {
 }
 
 // Above this many names to score for one lead, the lookup stops (a p99 bound, not a relevance one).
-const maxCandidates = 20_000;
+const maxCandidates = 5_000;
 
 export class NameTable {
   private readonly ids = new Map<string, number>();
@@ -47,9 +47,9 @@ export class NameTable {
   /** Names other than `name` itself scoring >= threshold, best first. */
   similar(name: string, threshold: number): SimilarName[] {
     const self = this.ids.get(name);
-    const textOf = (id: number) => (id === self || this.holders[id]!.length === 0 ? undefined : this.texts[id]);
+    const alive = (id: number) => id !== self && this.holders[id]!.length > 0;
     return this.trigrams
-      .search(name, threshold, textOf, maxCandidates)
+      .search(name, threshold, alive, maxCandidates)
       .map((hit) => ({ score: hit.score, entries: this.holders[hit.id]! }));
   }
 }

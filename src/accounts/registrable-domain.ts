@@ -17,6 +17,11 @@ export function registrableDomain(value: string): string | undefined {
   return getDomain(host, options) ?? undefined;
 }
 
+/** registrableDomain for a host already normalized (lower case, no scheme, www. or port). */
+export function registrableDomainOfHost(host: string): string | undefined {
+  return getDomain(host, options) ?? undefined;
+}
+
 /** The label before the public suffix ("acme" for acme.co.uk), the key of cross-TLD matching. */
 export function baseLabel(domain: string): string | undefined {
   return getDomainWithoutSuffix(domain, options) ?? undefined;
