@@ -186,7 +186,7 @@ index.setContactDomains(
 );
 const buildS = Number(process.hrtime.bigint() - t0) / 1e9;
 global.gc?.();
-const rss = process.memoryUsage().rss;
+const { rss, heapUsed } = process.memoryUsage();
 
 const options: MatchOptions = { ...defaultMatchOptions, crossTld: true };
 // Warm the JIT on a slice of each kind before timing.
@@ -225,6 +225,7 @@ console.log(
     build_s: Number(buildS.toFixed(2)),
     rss_mb: Math.round(rss / 1_048_576),
     rss_before_index_mb: Math.round(rssBefore / 1_048_576),
+    heap_used_mb: Math.round(heapUsed / 1_048_576),
     leads_per_kind: leadCount,
     match_p50_ms: pct(all, 50),
     match_p99_ms: pct(all, 99),

@@ -47,19 +47,3 @@ export function toEntry(record: AccountRecord): AccountEntry {
     name: record.name ? normalizeCompanyName(record.name) : '',
   };
 }
-
-/** Adds to a list-valued map entry. */
-export function addTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
-  const list = map.get(key);
-  if (list) list.push(value);
-  else map.set(key, [value]);
-}
-
-/** Removes from a list-valued map entry, dropping the entry when it empties. */
-export function removeFrom<K, V>(map: Map<K, V[]>, key: K, value: V): void {
-  const list = map.get(key);
-  if (!list) return;
-  const i = list.indexOf(value);
-  if (i >= 0) list.splice(i, 1);
-  if (list.length === 0) map.delete(key);
-}

@@ -3,7 +3,8 @@
 // keys of the record it touches, so a reassignment in the CRM is visible to the next lead.
 // Pure: no I/O, no clock. Matching itself is match-lead.ts; the options come per call.
 import type { CrmName, Lead } from '../lead/index.js';
-import { accountKey, addTo, removeFrom, toEntry, type AccountEntry } from './account-entry.js';
+import { accountKey, toEntry, type AccountEntry } from './account-entry.js';
+import { ListMap } from './list-map.js';
 import type { AccountTables } from './account-tables.js';
 import { defaultMatchOptions, type MatchOptions } from './match-options.js';
 import { matchLead } from './match-lead.js';
@@ -15,11 +16,11 @@ import type { AccountMatch, AccountMatcher, AccountRecord, ContactDomainCount, P
 export function createAccountIndex(defaults: MatchOptions = defaultMatchOptions): AccountMatcher {
   const tables: AccountTables = {
     byKey: new Map(),
-    byDomain: new Map(),
-    byHost: new Map(),
-    byParent: new Map(),
-    byBase: new Map(),
-    contactDomains: new Map(),
+    byDomain: new ListMap(),
+    byHost: new ListMap(),
+    byParent: new ListMap(),
+    byBase: new ListMap(),
+    contactDomains: new ListMap(),
     names: new NameTable(),
     domainKeys: new Map(),
   };
@@ -27,26 +28,26 @@ export function createAccountIndex(defaults: MatchOptions = defaultMatchOptions)
 
   const unfile = (entry: AccountEntry) => {
     for (const d of entry.domains) {
-      removeFrom(tables.byDomain, d, entry);
+      tables.byDomain.remove(d, entry);
       if (!tables.byDomain.has(d)) {
         const base = baseLabel(d);
-        if (base !== undefined) removeFrom(tables.byBase, base, d);
+        if (base !== undefined) tables.byBase.remove(base, d);
       }
     }
-    for (const h of entry.hosts) removeFrom(tables.byHost, h, entry);
-    for (const p of entry.parents) removeFrom(tables.byParent, p, entry);
+    for (const h of entry.hosts) tables.byHost.remove(h, entry);
+    for (const p of entry.parents) tables.byParent.remove(p, entry);
     tables.names.remove(entry);
   };
   const file = (entry: AccountEntry) => {
     for (const d of entry.domains) {
       if (!tables.byDomain.has(d)) {
         const base = baseLabel(d);
-        if (base !== undefined) addTo(tables.byBase, base, d);
+        if (base !== undefined) tables.byBase.add(base, d);
       }
-      addTo(tables.byDomain, d, entry);
+      tables.byDomain.add(d, entry);
     }
-    for (const h of entry.hosts) addTo(tables.byHost, h, entry);
-    for (const p of entry.parents) addTo(tables.byParent, p, entry);
+    for (const h of entry.hosts) tables.byHost.add(h, entry);
+    for (const p of entry.parents) tables.byParent.add(p, entry);
     tables.names.add(entry);
   };
 
@@ -72,7 +73,7 @@ export function createAccountIndex(defaults: MatchOptions = defaultMatchOptions)
     /** Replaces the whole contact-domain table (the mirror recomputes it from its contacts). */
     setContactDomains(rows: readonly ContactDomainCount[]) {
       tables.contactDomains.clear();
-      for (const row of rows) addTo(tables.contactDomains, row.domain.trim().toLowerCase(), row);
+      for (const row of rows) tables.contactDomains.add(row.domain.trim().toLowerCase(), row);
     },
     match(lead: Lead, options?: MatchOptions): AccountMatch | undefined {
       return matchLead(lead, tables, options ?? defaults);

@@ -1,5 +1,6 @@
 // The maps one index keeps, shared by the index (which fills them) and the matcher (which reads them).
 import type { AccountEntry } from './account-entry.js';
+import type { ListMap } from './list-map.js';
 import type { NameTable } from './name-table.js';
 import type { ContactDomainCount } from './types.js';
 
@@ -9,15 +10,15 @@ export type DomainKey = { host: string; domain: string } | null;
 export interface AccountTables {
   byKey: Map<string, AccountEntry>;
   /** Registrable domain -> accounts whose websites have it. */
-  byDomain: Map<string, AccountEntry[]>;
+  byDomain: ListMap<AccountEntry>;
   /** Exact subdomain host (eu.acme.com) -> accounts whose websites are on it. */
-  byHost: Map<string, AccountEntry[]>;
+  byHost: ListMap<AccountEntry>;
   /** Registrable domain -> accounts with a website on a subdomain of it, used when byDomain has none. */
-  byParent: Map<string, AccountEntry[]>;
+  byParent: ListMap<AccountEntry>;
   /** Base label ("acme") -> registrable domains indexed with it (acme.com, acme.de), for cross-TLD. */
-  byBase: Map<string, string[]>;
+  byBase: ListMap<string>;
   /** Email domain -> per-account contact counts. */
-  contactDomains: Map<string, ContactDomainCount[]>;
+  contactDomains: ListMap<ContactDomainCount>;
   names: NameTable;
   /** Lead domain value -> its host and registrable domain (a bounded memo; see match-lead.ts). */
   domainKeys: Map<string, DomainKey>;

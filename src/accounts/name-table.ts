@@ -15,7 +15,13 @@ const maxCandidates = 5_000;
 export class NameTable {
   private readonly ids = new Map<string, number>();
   private readonly texts: string[] = [];
-  private readonly holders: AccountEntry[][] = [];
+  /** Per name id: its accounts; a lone account is held without a list (most names have one). */
+  private readonly holders: Array<AccountEntry | AccountEntry[] | null> = [];
+
+  private holdersOf(id: number): readonly AccountEntry[] {
+    const h = this.holders[id];
+    return h === null || h === undefined ? [] : Array.isArray(h) ? h : [h];
+  }
   private readonly trigrams = new TrigramIndex();
 
   add(entry: AccountEntry): void {
@@ -25,31 +31,31 @@ export class NameTable {
       id = this.texts.length;
       this.ids.set(entry.name, id);
       this.texts.push(entry.name);
-      this.holders.push([]);
+      this.holders.push(null);
       this.trigrams.add(id, entry.name);
     }
-    this.holders[id]!.push(entry);
+    const h = this.holders[id]!;
+    this.holders[id] = h === null ? entry : Array.isArray(h) ? [...h, entry] : [h, entry];
   }
 
   remove(entry: AccountEntry): void {
     const id = this.ids.get(entry.name);
     if (id === undefined) return;
-    const list = this.holders[id]!;
-    const i = list.indexOf(entry);
-    if (i >= 0) list.splice(i, 1);
+    const rest = this.holdersOf(id).filter((e) => e !== entry);
+    this.holders[id] = rest.length === 0 ? null : rest.length === 1 ? rest[0]! : rest;
   }
 
   exact(name: string): readonly AccountEntry[] {
     const id = this.ids.get(name);
-    return id === undefined ? [] : this.holders[id]!;
+    return id === undefined ? [] : this.holdersOf(id);
   }
 
   /** Names other than `name` itself scoring >= threshold, best first. */
   similar(name: string, threshold: number): SimilarName[] {
     const self = this.ids.get(name);
-    const alive = (id: number) => id !== self && this.holders[id]!.length > 0;
+    const alive = (id: number) => id !== self && this.holders[id] !== null;
     return this.trigrams
       .search(name, threshold, alive, maxCandidates)
-      .map((hit) => ({ score: hit.score, entries: this.holders[hit.id]! }));
+      .map((hit) => ({ score: hit.score, entries: this.holdersOf(hit.id) }));
   }
 }
