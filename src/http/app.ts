@@ -22,6 +22,7 @@ import { registerOpenApi } from './openapi.js';
 import { serializerCompiler, validatorCompiler } from './parse.js';
 import { webFormRoutes } from './routes/forms/post-web-form.js';
 import { lazyChild } from './lazy-logger.js';
+import { consoleRoutes } from './console/index.js';
 
 /** Socket and request limits (env REQUEST_TIMEOUT_MS, CONNECTION_TIMEOUT_MS, KEEP_ALIVE_TIMEOUT_MS). */
 export interface HttpTimeouts {
@@ -149,5 +150,8 @@ export function buildApp(opts: AppOptions): FastifyInstance {
       reportRoutes(api, deps);
     }
   });
+  // The admin console (pages, not API): outside the OpenAPI scope, with its own body parser and errors.
+  if (intake)
+    consoleRoutes(app, { pipeline: intake.pipeline, env: intake.env, checkApiKey: apiKeyChecker(intake.apiKeys) });
   return app;
 }

@@ -5,6 +5,7 @@ import type { RouteOptions } from 'fastify';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isDocsRoute } from '../../src/http/openapi.js';
+import { isConsoleRoute } from '../../src/http/console/index.js';
 import { parseInput } from '../../src/http/parse.js';
 import { postLeadBody } from '../../src/http/routes/post-lead.js';
 import { isAppError } from '../../src/errors.js';
@@ -71,6 +72,7 @@ const apiRoutes = () =>
   routes.filter(
     (r) =>
       !isDocsRoute(r.url) &&
+      !isConsoleRoute(r.url) && // the admin console's pages (docs/console.md), not API routes
       !isCorsPreflight(r) &&
       !(methodsOf(r).every((m) => m === 'head') && routes.some((g) => g.url === r.url && methodsOf(g).includes('get'))),
   );
