@@ -21,13 +21,15 @@ export function issueList(issues: FieldIssue[]): Html {
 export function annotatedYaml(text: string, issues: FieldIssue[]): Html {
   const byLine = new Map<number, FieldIssue[]>();
   for (const i of issues) if (i.line !== undefined) byLine.set(i.line, [...(byLine.get(i.line) ?? []), i]);
+  const lines = text.replace(/\n$/, '').split('\n');
+  // The lines are shown with white-space: pre, so no whitespace may be added around them.
+  // prettier-ignore
+  const items = lines.map((l, n) => {
+    const at = byLine.get(n + 1);
+    return html`<li id="line-${n + 1}" data-line="${n + 1}"${at ? html` class="error"` : ''}>${l || ' '}${at ? at.map((i) => html`<span class="message">${i.path}: ${i.message}</span>`) : ''}</li>`;
+  });
   return html`<ol class="yaml" aria-label="The YAML with errors at their lines">
-    ${text.split('\n').map((l, n) => {
-      const at = byLine.get(n + 1);
-      return html`<li id="line-${n + 1}" data-line="${n + 1}" ${at ? html`class="error"` : ''}>
-        ${l || ' '}${at ? at.map((i) => html`<span class="message">${i.path}: ${i.message}</span>`) : ''}
-      </li>`;
-    })}
+    ${items}
   </ol>`;
 }
 
