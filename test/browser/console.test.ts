@@ -22,6 +22,8 @@ const sys = useTestSystem(() => ({
 let browser: Browser;
 let page: Page;
 let base: string;
+/** What the page itself complained about: script errors, refused loads (CSP), failed requests. */
+const complaints: string[] = [];
 
 beforeAll(async () => {
   if (!existsSync(chromiumPath))
@@ -29,6 +31,13 @@ beforeAll(async () => {
   base = await sys.app.listen({ host: '127.0.0.1', port: 0 });
   browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: ['--no-sandbox'] });
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  page.on('pageerror', (e) => complaints.push(`page error: ${e.message}`));
+  // The browser's own guess at /favicon.ico (outside /admin) is not a page's doing.
+  page.on('console', (m) => {
+    const at = m.location().url;
+    if (m.type() === 'error' && !at.endsWith('/favicon.ico')) complaints.push(`console: ${m.text()} (${at})`);
+  });
+  page.on('response', (r) => void (r.status() === 404 && complaints.push(`404: ${new URL(r.url()).pathname}`)));
   mkdirSync(artifactsDir, { recursive: true });
 });
 
@@ -93,6 +102,8 @@ describe('the console in a browser', () => {
     const line = lineOf(broken, 'pool: nowhere');
     const marked = page.locator(`#checks li.error[data-line="${line}"]`);
     await marked.waitFor();
+    // htmx swapped the result in: the page did not navigate to the form's action.
+    expect(page.url()).toMatch(/\/admin\/config\/drafts\/[0-9a-f-]{36}$/);
     expect(await marked.textContent()).toContain('routing.rules[id=everyone].action.pool');
     expect((await page.locator('#checks ul.errors li').first().textContent())?.trim()).toMatch(
       new RegExp(`^line ${line}: `),
@@ -187,5 +198,9 @@ describe('the console in a browser', () => {
     await page.locator('[data-metric="dead-letters"]').waitFor();
     expect(await page.locator('[data-metric="dead-letters"]').textContent()).toBe('0');
     await page.screenshot({ path: `${artifactsDir}/console-dashboard.png`, fullPage: true });
+  });
+
+  it('ran without a script error or a refused load (the Content-Security-Policy allows what the pages use)', () => {
+    expect(complaints).toEqual([]);
   });
 });

@@ -9,6 +9,9 @@ import { consoleCss } from './styles.js';
 
 const require = createRequire(import.meta.url);
 
+const icon =
+  '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><circle cx="8" cy="8" r="7" fill="#0b5cad"/><path d="M5 4v8h6" stroke="#fff" stroke-width="2" fill="none"/></svg>';
+
 export function assetRoutes(app: FastifyInstance): void {
   let htmx: Promise<string> | undefined;
   app.get(`${consoleBase}/assets/htmx.js`, async (_req, reply) => {
@@ -18,6 +21,10 @@ export function assetRoutes(app: FastifyInstance): void {
       .header('cache-control', 'public, max-age=3600')
       .send(await htmx);
   });
+  // Our own icon, so the browser does not ask for /favicon.ico (a 404 in every console's log).
+  app.get(`${consoleBase}/assets/icon.svg`, async (_req, reply) =>
+    reply.type('image/svg+xml').header('cache-control', 'public, max-age=3600').send(icon),
+  );
   app.get(`${consoleBase}/assets/console.css`, async (_req, reply) =>
     reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=3600').send(consoleCss),
   );
