@@ -8,6 +8,7 @@ import { field, type ConsoleAuth } from './auth.js';
 import { html, type Html } from './html.js';
 import { consoleBase, csrfField, notice, page, when, type PageContext } from './layout.js';
 import { sendHtml } from './send.js';
+import { connectorModes, connectorSection } from './connector-modes.js';
 
 const isEditor = (ctx: PageContext) => ctx.session?.role === 'editor';
 
@@ -34,6 +35,7 @@ async function configPage(deps: HttpDeps, ctx: PageContext, flash?: Html): Promi
           <pre>${toYaml(active.document, { lineWidth: 0 })}</pre>
         </details>
       </section>
+      ${connectorSection(ctx, connectorModes(active.document, Object.keys(p.connectors)))}
       <section aria-labelledby="drafts">
         <h2 id="drafts">Drafts</h2>
         ${

@@ -10,6 +10,7 @@ import type { HttpDeps } from '../deps.js';
 import { assetRoutes } from './assets.js';
 import { consoleAuth } from './auth.js';
 import { configPages } from './config-pages.js';
+import { connectorModeRoutes } from './connector-modes.js';
 import { dashboardPages } from './dashboard.js';
 import { draftPages } from './draft-pages.js';
 import { failurePages } from './failures-page.js';
@@ -68,6 +69,7 @@ export function consoleRoutes(app: FastifyInstance, deps: HttpDeps): void {
     leadPages(scope, deps, auth);
     configPages(scope, deps, auth);
     draftPages(scope, deps, auth);
+    connectorModeRoutes(scope, deps, auth);
     repPages(scope, deps, auth);
     failurePages(scope, deps, auth);
   });
