@@ -50,6 +50,11 @@ dl.facts dt { font-weight: 600; } dl.facts dd { margin: 0; word-break: break-wor
 .muted { color: var(--muted); }
 .w4 { max-width: 4rem; } .w6 { max-width: 6rem; } .w8 { max-width: 8rem; } .w10 { max-width: 10rem; } .w12 { max-width: 12rem; } .w20 { max-width: 20rem; } .w30 { max-width: 30rem; }
 textarea.short { min-height: 6rem; }
+figure.chart { margin: .5rem 0; } figure.chart svg { max-width: 100%; height: auto; }
+polyline.p50 { stroke: #1a7f37; } polyline.p95 { stroke: #0b5cad; } polyline.p99 { stroke: #b42318; }
+.key::before { content: ""; display: inline-block; width: .8rem; height: .2rem; margin-right: .3rem; vertical-align: middle; background: currentColor; }
+.key.p50 { color: #1a7f37; } .key.p95 { color: #0b5cad; } .key.p99 { color: #b42318; }
+meter { width: 8rem; }
 @media (max-width: 640px) {
   main { padding: .5rem; }
   table.stack thead { display: none; }
