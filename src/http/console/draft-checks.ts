@@ -22,6 +22,9 @@ export function annotatedYaml(text: string, issues: FieldIssue[]): Html {
   const byLine = new Map<number, FieldIssue[]>();
   for (const i of issues) if (i.line !== undefined) byLine.set(i.line, [...(byLine.get(i.line) ?? []), i]);
   const lines = text.replace(/\n$/, '').split('\n');
+  // A syntax error at the end of the text points one line past it: show that line too.
+  const last = Math.max(0, ...byLine.keys());
+  while (lines.length < last) lines.push('');
   // The lines are shown with white-space: pre, so no whitespace may be added around them.
   // prettier-ignore
   const items = lines.map((l, n) => {
