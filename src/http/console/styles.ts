@@ -59,7 +59,7 @@ meter { width: 8rem; }
   main { padding: .5rem; }
   table.stack thead { display: none; }
   table.stack tr { display: block; border-bottom: 1px solid var(--line); padding: .25rem 0; }
-  table.stack td { display: block; border: 0; padding: .1rem .25rem; }
+  table.stack td { display: block; border: 0; padding: .1rem .25rem; text-align: left; }
   table.stack td::before { content: attr(data-label) ": "; font-weight: 600; }
   dl.facts { grid-template-columns: 1fr; }
 }
