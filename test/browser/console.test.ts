@@ -193,10 +193,60 @@ describe('the console in a browser', () => {
     await page.getByRole('button', { name: 'Mark ana away' }).waitFor();
   });
 
+  it('switches a connector from shadow to live: a published version with its message, in the audit trail', async () => {
+    // HubSpot in shadow, as an admin would have set it up through the admin API.
+    const asEditor = { 'x-admin-token': editorToken };
+    const active = (await sys.app.inject({ url: '/v1/admin/config', headers: asEditor })).json();
+    const shadow = await sys.app.inject({
+      method: 'POST',
+      url: '/v1/admin/config/publish',
+      headers: asEditor,
+      payload: {
+        document: { ...active.document, connectors: { hubspot: { mode: 'shadow' } } },
+        message: 'hubspot in shadow',
+      },
+    });
+    expect(shadow.statusCode).toBe(201);
+    const shadowVersion = shadow.json().version as number;
+
+    await page.goto(`${base}/admin/config`);
+    const row = page.locator('tr[data-crm="hubspot"]');
+    expect(await row.locator('td[data-label="Mode"]').textContent()).toBe('shadow');
+    // The evidence beside the switch (no HubSpot leads in this file: nothing decided in shadow yet).
+    expect(await page.locator('[data-metric="shadow-agreement"]').textContent()).toMatch(/0 leads decided.*\(—\)/s);
+    await page.getByRole('button', { name: 'Switch hubspot to live' }).click();
+    await page.waitForURL(`${base}/admin/config?published=${shadowVersion + 1}`);
+    expect(await row.locator('td[data-label="Mode"]').textContent()).toBe('live');
+
+    const [now] = await sys.sql.rows<{ version: number; document: { connectors?: unknown } }>(
+      `select v.version, v.document from config_active a join config_versions v on v.version = a.version`,
+    );
+    expect(now).toEqual({
+      version: shadowVersion + 1,
+      document: expect.objectContaining({ connectors: { hubspot: { mode: 'live' } } }),
+    });
+    const [audit] = await sys.sql.rows<{ kind: string; by: string; message: string }>(
+      `select kind, by, message from config_activations order by at desc limit 1`,
+    );
+    expect(audit).toEqual({
+      kind: 'publish',
+      by: expect.stringMatching(/^editor:[0-9a-f]{8}$/),
+      message: 'hubspot: shadow -> live',
+    });
+  });
+
   it('shows the dashboard', async () => {
     await page.getByRole('link', { name: 'Dashboard' }).click();
     await page.locator('[data-metric="dead-letters"]').waitFor();
     expect(await page.locator('[data-metric="dead-letters"]').textContent()).toBe('0');
+    expect(await page.locator('[data-metric="waiting"]').textContent()).toBe('0');
+    expect(await page.locator('[data-metric="unassigned"]').textContent()).toBe('0');
+    // Every lead of this file routed within the period: the speed chart and the distribution per rep.
+    await page.locator('#speed-title ~ figure svg polyline.p95').waitFor({ state: 'attached' });
+    const reps = await page
+      .locator('section[aria-labelledby="dist-title"] tr[data-rep]')
+      .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-rep')));
+    expect(reps).toEqual(expect.arrayContaining(['ana', 'bo']));
     await page.screenshot({ path: `${artifactsDir}/console-dashboard.png`, fullPage: true });
   });
 

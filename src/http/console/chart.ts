@@ -22,7 +22,7 @@ export function lineChart(opts: { title: string; labels: string[]; series: Serie
   const every = Math.max(1, Math.ceil(n / 8));
   const fmt = (v: number) => (v >= 1000 ? `${(v / 1000).toFixed(1)} s` : `${Math.round(v)} ${opts.unit}`);
   return html`<figure class="chart">
-    <svg viewBox="0 0 ${width} ${height}" role="img" aria-label="${opts.title}" width="100%" height="${height}">
+    <svg viewBox="0 0 ${width} ${height}" role="img" aria-label="${opts.title}" width="${width}" height="${height}">
       <line x1="${pad.left}" y1="${y(0)}" x2="${width - pad.right}" y2="${y(0)}" stroke="#8c959f" />
       <line x1="${pad.left}" y1="${pad.top}" x2="${pad.left}" y2="${y(0)}" stroke="#8c959f" />
       <text x="${pad.left - 6}" y="${pad.top + 4}" text-anchor="end" font-size="11">${fmt(max)}</text>

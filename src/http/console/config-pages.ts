@@ -8,7 +8,7 @@ import { field, type ConsoleAuth } from './auth.js';
 import { html, type Html } from './html.js';
 import { consoleBase, csrfField, notice, page, when, type PageContext } from './layout.js';
 import { sendHtml } from './send.js';
-import { connectorModes, connectorSection } from './connector-modes.js';
+import { connectorModes, connectorSection, shadowEvidence } from './connector-modes.js';
 
 const isEditor = (ctx: PageContext) => ctx.session?.role === 'editor';
 
@@ -21,6 +21,7 @@ async function configPage(deps: HttpDeps, ctx: PageContext, flash?: Html): Promi
     configAdmin.listDrafts(p, 50),
   ]);
   const editor = isEditor(ctx);
+  const modes = connectorModes(active.document, Object.keys(p.connectors));
   return page(ctx, {
     title: 'Config',
     section: 'config',
@@ -35,7 +36,7 @@ async function configPage(deps: HttpDeps, ctx: PageContext, flash?: Html): Promi
           <pre>${toYaml(active.document, { lineWidth: 0 })}</pre>
         </details>
       </section>
-      ${connectorSection(ctx, connectorModes(active.document, Object.keys(p.connectors)))}
+      ${connectorSection(ctx, modes, modes.some((m) => m.mode === 'shadow') ? await shadowEvidence(deps) : undefined)}
       <section aria-labelledby="drafts">
         <h2 id="drafts">Drafts</h2>
         ${

@@ -2,11 +2,61 @@
 // to the CRM (docs/shadow-mode.md). Switching is a config change like any other: a new version,
 // validated, published with a message and kept in the audit trail; rolling back switches back.
 import type { FastifyInstance } from 'fastify';
-import { configAdmin } from '../../pipeline/index.js';
+import { configAdmin, shadowReport } from '../../pipeline/index.js';
 import type { HttpDeps } from '../deps.js';
 import { field, type ConsoleAuth } from './auth.js';
 import { html, type Html } from './html.js';
-import { consoleBase, csrfField, type PageContext } from './layout.js';
+import { consoleBase, csrfField, when, type PageContext } from './layout.js';
+
+const evidenceDays = 30;
+const differencesShown = 10;
+
+/** The evidence for a switch: how often our decisions agreed with the owner the CRM's own process set. */
+export async function shadowEvidence(deps: HttpDeps): Promise<Html> {
+  const to = deps.pipeline.now();
+  const from = new Date(to.getTime() - evidenceDays * 86_400_000);
+  const r = await shadowReport(deps.pipeline, { from, to, limit: differencesShown });
+  const rate = r.agreementRate === null ? '—' : `${Math.round(r.agreementRate * 1000) / 10}%`;
+  return html`<p data-metric="shadow-agreement">
+      Last ${evidenceDays} days in shadow: ${r.decided} leads decided; the CRM assigned ${r.crmAssigned} of them itself,
+      and we agreed on ${r.agreed} (<strong>${rate}</strong>).
+    </p>
+    ${
+      r.differences.length
+        ? html`<div class="table-wrap">
+            <table class="stack">
+              <caption class="muted">
+                Where we differ (latest ${differencesShown})
+              </caption>
+              <thead>
+                <tr>
+                  <th>Lead</th>
+                  <th>Ours</th>
+                  <th>Why</th>
+                  <th>The CRM's</th>
+                  <th>Set by</th>
+                </tr>
+              </thead>
+              <tbody>
+                ${r.differences.map(
+                  (d) =>
+                    html`<tr>
+                      <td data-label="Lead">
+                        <a href="${consoleBase}/leads/${d.leadId}">${d.recordId}</a>
+                        <span class="muted">${when(d.receivedAt)}</span>
+                      </td>
+                      <td data-label="Ours">${d.ours.rep ?? d.ours.owner ?? d.ours.outcome}</td>
+                      <td data-label="Why">${d.ours.rule ? `rule ${d.ours.rule}: ` : ''}${d.ours.reason}</td>
+                      <td data-label="The CRM's">${d.crm.rep ?? d.crm.owner}</td>
+                      <td data-label="Set by">${d.crm.by ?? d.crm.source ?? ''}</td>
+                    </tr>`,
+                )}
+              </tbody>
+            </table>
+          </div>`
+        : ''
+    }`;
+}
 
 export const crms = ['hubspot', 'salesforce'] as const;
 export type WriteMode = 'live' | 'shadow';

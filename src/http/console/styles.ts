@@ -52,6 +52,7 @@ dl.facts dt { font-weight: 600; } dl.facts dd { margin: 0; word-break: break-wor
 textarea.short { min-height: 6rem; }
 figure.chart { margin: .5rem 0; } figure.chart svg { max-width: 100%; height: auto; }
 polyline.p50 { stroke: #1a7f37; } polyline.p95 { stroke: #0b5cad; } polyline.p99 { stroke: #b42318; }
+circle.p50 { fill: #1a7f37; } circle.p95 { fill: #0b5cad; } circle.p99 { fill: #b42318; }
 .key::before { content: ""; display: inline-block; width: .8rem; height: .2rem; margin-right: .3rem; vertical-align: middle; background: currentColor; }
 .key.p50 { color: #1a7f37; } .key.p95 { color: #0b5cad; } .key.p99 { color: #b42318; }
 meter { width: 8rem; }
