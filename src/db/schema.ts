@@ -61,9 +61,16 @@ export const inboundEvents = pgTable(
     ...retryColumns(),
     receivedAt: timestamp('received_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
     processedAt: timestamp('processed_at', { withTimezone: true, mode: 'date' }),
+    /** When retention or an erasure emptied the raw payload and last_error (docs/operations.md "Retention"). */
+    purgedAt: timestamp('purged_at', { withTimezone: true, mode: 'date' }),
   },
   (t) => [
     uniqueIndex('inbound_events_source_event_uq').on(t.source, t.sourceEventId),
+    // What retention still has to purge: finished events with their payload. Purged rows leave the
+    // index, so the sweep reads only the retention window, however many years of history there are.
+    index('inbound_events_unpurged_idx')
+      .on(t.receivedAt)
+      .where(sql`purged_at is null and status not in ('received', 'queued')`),
     index('inbound_events_pending_idx')
       .on(t.receivedAt)
       .where(sql`status in ('received', 'queued')`),
@@ -98,9 +105,15 @@ export const leads = pgTable(
     closedAt: timestamp('closed_at', { withTimezone: true, mode: 'date' }),
     createdAt: createdAt(),
     updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    /** When retention or an erasure removed the lead's personal fields (and its decisions' copies of them). */
+    anonymizedAt: timestamp('anonymized_at', { withTimezone: true, mode: 'date' }),
   },
   (t) => [
     uniqueIndex('leads_record_uq').on(t.crm, t.objectType, t.recordId),
+    // What retention still has to anonymize, oldest first; anonymized rows leave the index (see above).
+    index('leads_unanonymized_idx')
+      .on(t.createdAt)
+      .where(sql`anonymized_at is null`),
     // GET /v1/leads: newest first, keyset-paginated on (created_at, id), and its email search. Ascending
     // on purpose: read backwards it is exactly `order by created_at desc, id desc` (nulls first).
     index('leads_created_idx').on(t.createdAt, t.id),
@@ -696,6 +709,25 @@ export const crmAccountChanges = pgTable(
   ],
 );
 
+/**
+ * The audit trail of erasures on request (docs/operations.md "Erasure"): who asked, when, and how many
+ * rows of each table were erased. The email itself is never stored: only its SHA-256 (lowercased).
+ */
+export const erasures = pgTable(
+  'erasures',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    /** sha256 hex of the trimmed, lowercased email asked for. */
+    emailSha256: text('email_sha256').notNull(),
+    /** The actor (editor:1a2b3c4d, or cli when run against the database directly), never a token. */
+    requestedBy: text('requested_by').notNull(),
+    /** Rows changed per table: { leads, inbound_events, assignments, outbox, ... }. */
+    rows: jsonb('rows').notNull(),
+    at: timestamp('at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (t) => [index('erasures_at_idx').on(t.at)],
+);
+
 export const schema = {
   inboundEvents,
   leads,
@@ -721,4 +753,5 @@ export const schema = {
   crmAccountContacts,
   crmSyncCursors,
   crmAccountChanges,
+  erasures,
 };
