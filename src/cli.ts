@@ -8,6 +8,7 @@ import type { Env } from './config/index.js';
 import { accountsCommand } from './cli-accounts.js';
 import { configCommand } from './cli-config.js';
 import { cliContext, consoleOutput, exitCodes, exitCodesHelp, type CliContext, type CliOutput } from './cli-context.js';
+import { eraseCommand } from './cli-erase.js';
 import { replayCommand } from './cli-replay.js';
 import { importCommand, rerouteCommand } from './cli-bulk.js';
 import { repsCommand } from './cli-reps.js';
@@ -53,6 +54,7 @@ function program(ctx: CliContext): Command {
   root.addCommand(importCommand(ctx));
   root.addCommand(accountsCommand(ctx));
   root.addCommand(repsCommand(ctx));
+  root.addCommand(eraseCommand(ctx));
   configure(root, ctx.io);
   return root;
 }

@@ -37,6 +37,7 @@ import {
   startMirrorUpkeep,
   startSweeper,
   type Leadership,
+  startRetention,
   type PipelineDeps,
 } from './pipeline/index.js';
 import { createBullQueue, createInProcessQueue, type JobQueue } from './queue/index.js';
@@ -195,6 +196,7 @@ export async function openRuntime(
   let stopSweeper: (() => void) | undefined;
   let stopFollowing: (() => void) | undefined;
   let stopUpkeep: Leadership | undefined;
+  let stopRetention: (() => void) | undefined;
   let stopStreams: Promise<() => Promise<void>> | undefined;
   let drainWrites: (() => Promise<void>) | undefined;
   return {
@@ -231,6 +233,13 @@ export async function openRuntime(
           retryMs: 5_000,
           logger,
         });
+      // Every worker runs retention: its batches skip rows another worker holds (docs/operations.md).
+      if (env.RETENTION_DAYS > 0)
+        stopRetention = startRetention(deps, {
+          days: env.RETENTION_DAYS,
+          batch: env.RETENTION_BATCH,
+          intervalMs: env.RETENTION_INTERVAL_MS,
+        });
       // One worker of the fleet runs the streams (docs/architecture.md "Leadership").
       const streaming = salesforce && (salesforce.streams.cdc || salesforce.streams.poll) ? [salesforce] : [];
       if (streaming.length === 0) return Promise.resolve();
@@ -248,6 +257,7 @@ export async function openRuntime(
       stopSweeper?.();
       stopFollowing?.();
       await stopUpkeep?.stop();
+      stopRetention?.();
       await (
         await stopStreams
       )?.(); // no new events before the queue and database close

@@ -146,6 +146,14 @@ export const envSchema = z.object({
   ACCOUNT_SYNC_INTERVAL_MS: int(15 * 60_000),
   /** How often a full sync reconciles the mirror with the CRM (deleted accounts; 0 = never). Default 24 hours. */
   ACCOUNT_RECONCILE_INTERVAL_MS: int(24 * 60 * 60_000),
+  /**
+   * Retention (docs/operations.md): finished events' raw payloads are purged and leads anonymized
+   * (their decisions kept) this many days after they were received/created. Unset or 0: kept forever.
+   */
+  RETENTION_DAYS: int(0),
+  /** How often a worker runs retention, and the most rows one batch touches (one short transaction each). */
+  RETENTION_INTERVAL_MS: z.coerce.number().int().positive().default(3_600_000),
+  RETENTION_BATCH: z.coerce.number().int().positive().max(10_000).default(500),
   /** Largest accepted request body. */
   BODY_LIMIT_BYTES: int(256 * 1024),
   /**

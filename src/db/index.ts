@@ -35,3 +35,4 @@ export * from './shadow.js';
 export * from './bulk-jobs.js';
 export * from './account-mirror.js';
 export * from './sync-cursors.js';
+export * from './retention.js';

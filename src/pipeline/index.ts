@@ -102,3 +102,11 @@ export { startFollowingMirror, startMirrorUpkeep, type MirrorLoopOptions } from 
 export { startAccountSync, accountSyncStatus, type SyncStart, type AccountSyncStatus } from './account-sync-runs.js';
 export { proposeReps, importReps, type ProposedRep, type RepsImport } from './reps-import.js';
 export { getLeadSpeed, type SpeedStep, type SpeedStepName } from './lead-speed.js';
+export {
+  retentionOnce,
+  startRetention,
+  eraseEmail,
+  listErasureAudit,
+  type ErasureResult,
+  type RetentionPolicy,
+} from './retention.js';

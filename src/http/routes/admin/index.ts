@@ -1,4 +1,4 @@
-// Admin API: config drafts, validation, publish, rollback, diff, export; dead letters; bulk jobs; the account mirror's syncs.
+// Admin API: config drafts, validation, publish, rollback, diff, export; dead letters; bulk jobs; the account mirror's syncs; erasures.
 // Documented with every other route (src/http/openapi.ts).
 import type { FastifyInstance } from 'fastify';
 import { adminAuthChecker } from '../../admin-auth.js';
@@ -8,6 +8,7 @@ import { accountRoutes } from './accounts.js';
 import { configReadRoutes } from './config-read.js';
 import { configWriteRoutes } from './config-write.js';
 import { draftRoutes } from './drafts.js';
+import { erasureRoutes } from './erasures.js';
 import { failureRoutes } from './failures.js';
 import type { Guard } from './guard.js';
 
@@ -23,4 +24,5 @@ export function adminRoutes(app: FastifyInstance, deps: HttpDeps): void {
   failureRoutes(app, deps, guard);
   bulkJobRoutes(app, deps, guard);
   accountRoutes(app, deps, guard);
+  erasureRoutes(app, deps, guard);
 }
