@@ -132,5 +132,12 @@ export function rowsOf<T>(result: unknown): T[] {
   return (result as { rows?: T[] }).rows ?? (result as T[]);
 }
 
+/**
+ * `any(array[...uuids])` for `id = ${anyUuid(ids)}`: one array value the planner reads by an index
+ * whatever the table's size (a join to jsonb_to_recordset is estimated at 100 rows and can be
+ * hashed against a whole table).
+ */
+export const anyUuid = (ids: string[]) => sql`any(array(select jsonb_array_elements_text(${jsonParam(ids)})::uuid))`;
+
 /** A value as one jsonb parameter (for jsonb_to_recordset / jsonb_array_elements_text inputs). */
 export const jsonParam = (v: unknown) => sql`${JSON.stringify(v)}::jsonb`;

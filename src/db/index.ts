@@ -36,3 +36,4 @@ export * from './bulk-jobs.js';
 export * from './account-mirror.js';
 export * from './sync-cursors.js';
 export * from './retention.js';
+export * from './history-seed.js';

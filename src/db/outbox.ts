@@ -1,5 +1,5 @@
 import { and, asc, eq, isNull, lt, sql } from 'drizzle-orm';
-import { jsonParam, rowsOf, type DbOrTx } from './client.js';
+import { anyUuid, jsonParam, rowsOf, type DbOrTx } from './client.js';
 import { outbox } from './schema.js';
 
 export type NewOutboxRow = typeof outbox.$inferInsert;
@@ -109,7 +109,7 @@ export async function recordWriteResults(
       last_attempt_at = ${now.toISOString()}::timestamptz,
       attempts = o.attempts + case when x.done and o.status = 'pending' then 1 else 0 end
     from jsonb_to_recordset(${jsonParam(rows)}) as x(id uuid, response jsonb, done boolean)
-    where o.id = x.id
+    where o.id = x.id and o.id = ${anyUuid(rows.map((r) => r.id))}
     returning o.assignment_id, o.status, o.done_at
     )
     update lead_reports r set written_at = w.done_at

@@ -6,7 +6,7 @@
 // - Erasure does the same at once for every row of one person, found by email, and records it.
 import { sql, type SQL } from 'drizzle-orm';
 import { anonymizeDecision, anonymizeLeadData } from '../lead/pii.js';
-import { jsonParam, rowsOf, type Db, type DbOrTx } from './client.js';
+import { anyUuid, jsonParam, rowsOf, type Db, type DbOrTx } from './client.js';
 
 /** Rows changed per table by one retention batch or one erasure. */
 export interface ErasedRows {
@@ -20,14 +20,14 @@ export interface ErasedRows {
 export async function purgeEventPayloads(db: DbOrTx, cutoff: Date, limit: number, now: Date): Promise<number> {
   const rows = rowsOf<{ id: string }>(
     await db.execute(sql`
-      update inbound_events e set payload = '{}'::jsonb, last_error = null, purged_at = ${now}
-      from (
+      with due as (
         select id from inbound_events
         where purged_at is null and status not in ('received', 'queued') and received_at < ${cutoff}
         order by received_at limit ${limit}
         for update skip locked
-      ) due
-      where e.id = due.id
+      )
+      update inbound_events e set payload = '{}'::jsonb, last_error = null, purged_at = ${now}
+      where e.id = any(array(select id from due))
       returning e.id`),
   );
   return rows.length;
@@ -59,26 +59,20 @@ export async function anonymizeOldLeads(db: Db, cutoff: Date, limit: number, now
  */
 async function anonymizeLeads(tx: DbOrTx, ids: string[], now: Date): Promise<Omit<ErasedRows, 'inbound_events'>> {
   if (ids.length === 0) return { leads: 0, assignments: 0, outbox: 0 };
-  const idList = sql`(select jsonb_array_elements_text(${jsonParam(ids)})::uuid)`;
+  const idList = anyUuid(ids);
   const leadsDone = await rewriteJson(
     tx,
     'leads',
     'data',
-    sql`id in ${idList}`,
+    sql`id = ${idList}`,
     anonymizeLeadData,
     sql`, anonymized_at = ${now}`,
   );
-  const assignmentsDone = await rewriteJson(
-    tx,
-    'assignments',
-    'decision',
-    sql`lead_id in ${idList}`,
-    anonymizeDecision,
-  );
+  const assignmentsDone = await rewriteJson(tx, 'assignments', 'decision', sql`lead_id = ${idList}`, anonymizeDecision);
   const writes = rowsOf<{ id: string }>(
     await tx.execute(sql`
       update outbox set last_error = null, crm_response = crm_response - 'message'
-      where lead_id in ${idList} returning id`),
+      where lead_id = ${idList} returning id`),
   );
   return { leads: leadsDone, assignments: assignmentsDone, outbox: writes.length };
 }
@@ -101,7 +95,7 @@ async function rewriteJson(
     await tx.execute(sql`
       update ${sql.identifier(table)} t set ${sql.identifier(column)} = v.value ${extra}
       from jsonb_to_recordset(${jsonParam(rows)}) as v(id uuid, value jsonb)
-      where t.id = v.id returning t.id`),
+      where t.id = v.id and t.id = ${anyUuid(rows.map((r) => r.id))} returning t.id`),
   );
   return done.length;
 }
@@ -123,15 +117,15 @@ export async function eraseByEmail(
         select id from leads where lower(data->>'email') = ${input.email} order by id for update`),
     );
     const ids = found.map((r) => r.id);
-    const idList = sql`(select jsonb_array_elements_text(${jsonParam(ids)})::uuid)`;
+    const idList = anyUuid(ids);
     const events = rowsOf<{ id: string }>(
       await tx.execute(sql`
         update inbound_events e set payload = '{}'::jsonb, last_error = null, purged_at = coalesce(purged_at, ${input.now})
         where (purged_at is null or last_error is not null or payload <> '{}'::jsonb) and (
-          e.id in (select event_id from assignments where lead_id in ${idList})
-          or e.id in (select event_id from ownership_changes where lead_id in ${idList})
-          or e.id in (select event_id from conflicts where lead_id in ${idList})
-          or (e.crm, e.object_type, e.record_id) in (select crm, object_type, record_id from leads where id in ${idList})
+          e.id in (select event_id from assignments where lead_id = ${idList})
+          or e.id in (select event_id from ownership_changes where lead_id = ${idList})
+          or e.id in (select event_id from conflicts where lead_id = ${idList})
+          or (e.crm, e.object_type, e.record_id) in (select crm, object_type, record_id from leads where id = ${idList})
           or (e.purged_at is null and strpos(lower(e.payload::text), ${input.email}) > 0)
         )
         returning e.id`),

@@ -2,12 +2,16 @@ import { sql } from 'drizzle-orm';
 import { rowsOf, type DbOrTx } from './client.js';
 
 /** Per lead: ms from intake (event stored) to owner written (outbox done), for benches and ops. */
-export async function intakeToWritebackMs(db: DbOrTx): Promise<{ acked: number; done: number; latenciesMs: number[] }> {
+export async function intakeToWritebackMs(
+  db: DbOrTx,
+  source?: string,
+): Promise<{ acked: number; done: number; latenciesMs: number[] }> {
   const rows = await db.execute<{ ms: number | null }>(sql`
     select extract(epoch from (o.done_at - e.received_at)) * 1000 as ms
     from inbound_events e
     left join assignments a on a.event_id = e.id
-    left join outbox o on o.assignment_id = a.id and o.status = 'done'`);
+    left join outbox o on o.assignment_id = a.id and o.status = 'done'
+    ${source ? sql`where e.source = ${source}` : sql``}`);
   const list = rowsOf<{ ms: number | null }>(rows).map((r) => r.ms);
   const latenciesMs = list.filter((m): m is number => m !== null).map(Number);
   return { acked: list.length, done: latenciesMs.length, latenciesMs };
@@ -20,10 +24,15 @@ export async function routedCount(db: DbOrTx): Promise<number> {
 }
 
 /** Events stored and owner writes done, counted (cheap enough to poll while a bench drains). */
-export async function intakeProgress(db: DbOrTx): Promise<{ acked: number; done: number }> {
+export async function intakeProgress(db: DbOrTx, source?: string): Promise<{ acked: number; done: number }> {
+  // With a source (bench:growth, beside millions of seeded rows): only its events, through the source's unique index.
   const [row] = rowsOf<{ acked: string | number; done: string | number }>(
     await db.execute(
-      sql`select (select count(*) from inbound_events) as acked, (select count(*) from outbox where status = 'done') as done`,
+      source
+        ? sql`select count(*) as acked, count(o.id) as done from inbound_events e
+              left join assignments a on a.event_id = e.id left join outbox o on o.assignment_id = a.id and o.status = 'done'
+              where e.source = ${source}`
+        : sql`select (select count(*) from inbound_events) as acked, (select count(*) from outbox where status = 'done') as done`,
     ),
   );
   return { acked: Number(row!.acked), done: Number(row!.done) };
