@@ -1,0 +1,137 @@
+// npm run bench:growth [-- --rate N] [--seconds S]   (HISTORICAL_LEADS=10000000 by default)
+// Does history slow the hot path? The same intake + route run as bench:intake (POST /v1/leads at a
+// fixed rate, open loop, against `serve` + 1 `worker` on DATABASE_URL/REDIS_URL), once on empty tables
+// and once beside HISTORICAL_LEADS leads of history, each with its event, assignment and written
+// owner (src/db/history-seed.ts, generate_series), each run in a database of its own. Prints one
+// JSON object: both runs' ack and intake -> owner-written p99, their ratios (target <= 1.2), and the
+// seeded tables' sizes. Seeding 10,000,000 leads takes a while: try HISTORICAL_LEADS=100000 first.
+import { parseArgs } from 'node:util';
+import { intakeProgress, intakeToWritebackMs, openPostgres, seedHistory, tableSizes } from '../src/db/index.js';
+import { ackFigures, openLoop } from './open-loop.js';
+import { freePort, freshDatabase, percentile, startCli, waitHealthy } from './support.js';
+
+const { values } = parseArgs({
+  options: { rate: { type: 'string', default: '500' }, seconds: { type: 'string', default: '15' } },
+});
+const rate = Number(values.rate);
+const seconds = Number(values.seconds);
+const historical = Number(process.env.HISTORICAL_LEADS ?? 10_000_000);
+const key = 'bench-key-0123456789';
+const source = 'api:bench';
+const tables = ['inbound_events', 'leads', 'assignments', 'outbox'];
+
+async function withDb<T>(url: string, f: (db: Awaited<ReturnType<typeof openPostgres>>['db']) => Promise<T>) {
+  const h = await openPostgres(url, { poolSize: 1 });
+  try {
+    return await f(h.db);
+  } finally {
+    await h.close();
+  }
+}
+
+/** One intake + route run against this database (migrated; seeded or not): the ack and e2e figures. */
+async function run(databaseUrl: string) {
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const env = {
+    PORT: String(port),
+    INTAKE_API_KEYS: key,
+    WORKER_PORT: '0',
+    SWEEP_AFTER_MS: '30000',
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: process.env.REDIS_URL!,
+    QUEUE_PREFIX: `lr-growth-${Date.now()}`,
+  };
+  const procs = [startCli(['serve'], env), startCli(['worker'], env)];
+  try {
+    await waitHealthy(`${base}/healthz`);
+    const loop = (secs: number, r: number, tag: string) =>
+      openLoop({
+        origin: base,
+        path: '/v1/leads',
+        rate: r,
+        seconds: secs,
+        headers: { 'content-type': 'application/json', 'x-api-key': key },
+        body: (n) =>
+          JSON.stringify({
+            source: 'bench',
+            idempotencyKey: `growth-${tag}-${n}`,
+            lead: { email: `lead${n}@acme.example`, country: 'DE', score: n % 100 },
+          }),
+      });
+    await loop(2, rate / 2, 'warm'); // JIT, pools, prepared paths
+    const result = await loop(seconds, rate, 'run');
+    const deadline = Date.now() + 60_000;
+    while (Date.now() < deadline) {
+      const p = await withDb(databaseUrl, (db) => intakeProgress(db, source));
+      if (p.done >= p.acked) break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    const s = await withDb(databaseUrl, (db) => intakeToWritebackMs(db, source));
+    const lat = [...s.latenciesMs].sort((a, b) => a - b);
+    return {
+      ...ackFigures(result, percentile),
+      e2e_p50_ms: percentile(lat, 50),
+      e2e_p99_ms: percentile(lat, 99),
+      acked: s.acked,
+      lost: s.acked - s.done,
+    };
+  } finally {
+    for (const p of procs) p.child.kill('SIGTERM');
+    await Promise.all(procs.map((p) => p.exited));
+  }
+}
+
+async function prepared(name: string, seed: number) {
+  const fresh = await freshDatabase(process.env.DATABASE_URL!, name);
+  const migrate = startCli(['migrate'], { DATABASE_URL: fresh.url });
+  if ((await migrate.exited) !== 0) throw new Error(`migrate failed:\n${migrate.output()}`);
+  const started = Date.now();
+  if (seed > 0)
+    await withDb(fresh.url, (db) =>
+      seedHistory(db, {
+        leads: seed,
+        until: new Date(),
+        spanDays: 730,
+        onChunk: (n) => process.stderr.write(`\rseeded ${n} of ${seed} historical leads`),
+      }),
+    );
+  if (seed > 0) process.stderr.write('\n');
+  return { ...fresh, seedSeconds: Math.round((Date.now() - started) / 1000) };
+}
+
+async function main() {
+  if (!process.env.DATABASE_URL || !process.env.REDIS_URL)
+    throw new Error('set DATABASE_URL and REDIS_URL (`. .ci/services.sh`)');
+  const empty = await prepared('growth_empty', 0);
+  const grown = await prepared('growth_history', historical);
+  try {
+    const onEmpty = await run(empty.url);
+    const withHistory = await run(grown.url);
+    const sizes = await withDb(grown.url, (db) => tableSizes(db, tables));
+    const ratio = (a: number, b: number) => (b > 0 ? Math.round((a / b) * 100) / 100 : null);
+    console.log(
+      JSON.stringify({
+        bench: 'growth',
+        mode: 'postgres + redis (serve + 1 worker), each run in a database of its own',
+        historical_leads: historical,
+        target_rate_per_s: rate,
+        seconds,
+        ack_p99_ratio: ratio(withHistory.ack_p99_ms, onEmpty.ack_p99_ms),
+        e2e_p99_ratio: ratio(withHistory.e2e_p99_ms, onEmpty.e2e_p99_ms),
+        empty: onEmpty,
+        with_history: withHistory,
+        seed_seconds: grown.seedSeconds,
+        table_sizes_mb: Object.fromEntries(Object.entries(sizes).map(([t, b]) => [t, Math.round(b / 1048576)])),
+      }),
+    );
+  } finally {
+    await empty.drop();
+    await grown.drop();
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
