@@ -14,6 +14,8 @@ export interface ErasedRows {
   inbound_events: number;
   assignments: number;
   outbox: number;
+  /** Notifications about the leads (their rendered text names the person); pending ones are not sent. */
+  notifications: number;
 }
 
 /** Empties the raw payload (and the last error, which may quote it) of finished events received before `cutoff`. */
@@ -58,7 +60,7 @@ export async function anonymizeOldLeads(db: Db, cutoff: Date, limit: number, now
  * done again: an update event may have brought data back since.
  */
 async function anonymizeLeads(tx: DbOrTx, ids: string[], now: Date): Promise<Omit<ErasedRows, 'inbound_events'>> {
-  if (ids.length === 0) return { leads: 0, assignments: 0, outbox: 0 };
+  if (ids.length === 0) return { leads: 0, assignments: 0, outbox: 0, notifications: 0 };
   const idList = anyUuid(ids);
   const leadsDone = await rewriteJson(
     tx,
@@ -74,7 +76,15 @@ async function anonymizeLeads(tx: DbOrTx, ids: string[], now: Date): Promise<Omi
       update outbox set last_error = null, crm_response = crm_response - 'message'
       where lead_id = ${idList} returning id`),
   );
-  return { leads: leadsDone, assignments: assignmentsDone, outbox: writes.length };
+  // A rendered notification quotes the lead (name, email, company): its text goes, and one not yet
+  // sent is skipped rather than delivered as an empty message.
+  const notes = rowsOf<{ id: string }>(
+    await tx.execute(sql`
+      update notifications set subject = '[erased]', body = '[erased]', payload = '{}'::jsonb, last_error = null,
+        status = case when status = 'pending' then 'skipped' else status end
+      where lead_id = ${idList} and body <> '[erased]' returning id`),
+  );
+  return { leads: leadsDone, assignments: assignmentsDone, outbox: writes.length, notifications: notes.length };
 }
 
 /** Reads a jsonb column of the rows `where` picks and writes back `change` of each, in one statement (table and column are ours, never input). */

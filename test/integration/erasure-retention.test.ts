@@ -106,9 +106,22 @@ describe('erasure on request', () => {
        values ('api:web-form', 'erase-dead', 'created', 'api', 'lead', 'erase-dead', $1::jsonb, 'failed', 'VALIDATION_FAILED', 'VALIDATION_FAILED')`,
       [JSON.stringify({ lead: { email: aliceEmail, phone: person.phone } })],
     );
+    // A Slack DM about her lead, rendered and waiting to be sent (quiet hours).
+    await sys.sql.rows(
+      `insert into notifications (event, channel, target, lead_id, dedupe_key, subject, body, payload)
+       select 'lead_assigned', 'slack', 'U1', id, 'erase-note-1', 'New lead: ' || $1::text, 'Call ' || $2::text || ' at ' || $3::text, jsonb_build_object('email', $1::text)
+       from leads where record_id = 'erase-a1'`,
+      [aliceEmail, person.firstName, person.phone],
+    );
     const before = await decisions();
     expect(before.map((d) => d.rule_id)).toContain('everyone');
-    expect(await tablesHolding(aliceEmail)).toEqual(['assignments', 'inbound_events', 'leads', 'outbox']);
+    expect(await tablesHolding(aliceEmail)).toEqual([
+      'assignments',
+      'inbound_events',
+      'leads',
+      'notifications',
+      'outbox',
+    ]);
 
     expect((await erase(aliceEmail, viewer)).statusCode).toBe(403);
     const res = await erase(`  ${aliceEmail.toUpperCase()} `.trim());
@@ -117,8 +130,8 @@ describe('erasure on request', () => {
     expect(res.json()).toEqual({
       id: expect.any(String),
       emailSha256: hash,
-      // 2 leads; their 2 events + the dead letter; their 2 decisions; their 2 owner writes.
-      rows: { leads: 2, inbound_events: 3, assignments: 2, outbox: 2 },
+      // 2 leads; their 2 events + the dead letter; their 2 decisions; their 2 owner writes; the DM.
+      rows: { leads: 2, inbound_events: 3, assignments: 2, outbox: 2, notifications: 1 },
     });
 
     for (const value of [aliceEmail, person.firstName, person.lastName, person.phone, person.company])
@@ -142,6 +155,10 @@ describe('erasure on request', () => {
       `select status, crm_response, last_error from outbox o join leads l on l.id = o.lead_id where l.record_id = 'erase-a1'`,
     );
     expect(write).toEqual({ status: 'done', crm_response: { ok: false, code: 'CRM_REJECTED' }, last_error: null });
+    // The DM is not sent with an erased text.
+    expect(await sys.sql.rows(`select status from notifications where dedupe_key = 'erase-note-1'`)).toEqual([
+      { status: 'skipped' },
+    ]);
     // Bob is untouched.
     expect(await tablesHolding(bobEmail)).toEqual(['assignments', 'inbound_events', 'leads']);
 
@@ -158,7 +175,13 @@ describe('erasure on request', () => {
       },
     ]);
     // A second request finds nothing left (the email is gone), and is audited too.
-    expect((await erase(aliceEmail)).json().rows).toEqual({ leads: 0, inbound_events: 0, assignments: 0, outbox: 0 });
+    expect((await erase(aliceEmail)).json().rows).toEqual({
+      leads: 0,
+      inbound_events: 0,
+      assignments: 0,
+      outbox: 0,
+      notifications: 0,
+    });
     expect(await sys.sql.rows(`select count(*)::int n from erasures where email_sha256 = $1`, [hash])).toEqual([
       { n: 2 },
     ]);

@@ -20,6 +20,7 @@ const erasedRows = z.object({
   inbound_events: z.number().int(),
   assignments: z.number().int(),
   outbox: z.number().int(),
+  notifications: z.number().int(),
 });
 
 export const erasureResult = z.object({
