@@ -90,7 +90,7 @@ describe('lead-router --version and exit codes', () => {
     expect(results[1]!.output).toBe("error: unknown option '--bogus'\n(add --help for usage)\n");
     expect(results[2]!.output).toBe("error: missing required argument 'b'\n(add --help for usage)\n");
     expect(results[3]!.output).toBe(
-      "error: option '--kind <kind>' argument 'nope' is invalid. Allowed choices are route, writeback.\n(add --help for usage)\n",
+      "error: option '--kind <kind>' argument 'nope' is invalid. Allowed choices are route, writeback, notify.\n(add --help for usage)\n",
     );
     expect(results[4]!.output).toContain('Usage: lead-router config [options] [command]');
   }, 60_000);
