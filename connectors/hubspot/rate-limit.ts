@@ -145,9 +145,7 @@ export class TokenBucket {
     this.#expire(now);
     const intervalMs = this.#windowMs / this.#capacity;
     const inUse = this.#spent.length;
-    let readyAt = Math.max(now, this.#pausedUntil);
-    if (inUse >= this.#capacity) readyAt = Math.max(readyAt, this.#spent[inUse - this.#capacity]! + this.#windowMs);
-    else if (inUse >= this.#burst) readyAt = Math.max(readyAt, this.#lastTake + intervalMs);
+    let readyAt = this.#readyAt(now);
     // Each caller already waiting takes a slot first.
     readyAt += this.#queued * (inUse + this.#queued >= this.#burst ? intervalMs : 0);
     return {
@@ -167,24 +165,24 @@ export class TokenBucket {
   async #take(): Promise<number> {
     for (;;) {
       const now = this.#clock.now();
-      if (now < this.#pausedUntil) {
-        await this.#clock.sleep(this.#pausedUntil - now);
-        continue;
-      }
       this.#expire(now);
-      const paceAt = this.#spent.length >= this.#burst ? this.#lastTake + this.#windowMs / this.#capacity : now;
-      if (this.#spent.length < this.#capacity && paceAt <= now) {
+      const at = this.#readyAt(now);
+      if (at <= now) {
         this.#spent.push(now);
         this.#lastTake = now;
         return now;
       }
-      if (this.#spent.length < this.#capacity) {
-        await this.#clock.sleep(Math.max(1, Math.ceil(paceAt - now)));
-        continue;
-      }
-      const oldest = this.#spent[this.#spent.length - this.#capacity]!;
-      await this.#clock.sleep(Math.max(1, oldest + this.#windowMs - now));
+      await this.#clock.sleep(Math.max(1, Math.ceil(at - now)));
     }
+  }
+
+  /** When the next token may be spent (tokens expired up to `now`): after a pause, a full window's oldest token, or pacing. */
+  #readyAt(now: number): number {
+    const inUse = this.#spent.length;
+    const at = Math.max(now, this.#pausedUntil);
+    if (inUse >= this.#capacity) return Math.max(at, this.#spent[inUse - this.#capacity]! + this.#windowMs);
+    if (inUse >= this.#burst) return Math.max(at, this.#lastTake + this.#windowMs / this.#capacity);
+    return at;
   }
 
   #expire(now: number): void {
