@@ -4,40 +4,43 @@
 // retry columns and dead letters are shared with route and write-back (retries.ts, kind 'notify').
 import { and, asc, eq, isNull, lt, sql } from 'drizzle-orm';
 import { jsonParam, rowsOf, type DbOrTx } from './client.js';
+import { name, recordset, type RowOf } from './recordset.js';
 import { notifications } from './schema.js';
 
 export type NotificationRow = typeof notifications.$inferSelect;
 
-/** A planned notification as the store takes it; the routing batch joins `event_id` to its assignment. */
-export interface NotificationInsert {
-  event: string;
-  channel: string;
-  target: string;
-  rep_id: string | null;
-  dedupe_key: string;
-  subject: string;
-  body: string;
-  payload: Record<string, unknown>;
-  /** Quiet hours or an SLA warning's time; null: due at once. */
-  next_attempt_at: string | null;
-}
+/** The columns a planned notification fills (the routing batch's statement takes the same, joined to its assignment). */
+export const notificationCols = [
+  'event',
+  'channel',
+  'target',
+  'repId',
+  'dedupeKey',
+  'subject',
+  'body',
+  'payload',
+  'nextAttemptAt',
+] as const;
+const insertCols = [...notificationCols, 'leadId', 'assignmentId', 'slaTimerId'] as const;
+
+/** A planned notification as the store takes it (nextAttemptAt: quiet hours or an SLA warning's time; null: due at once). */
+export type NotificationInsert = RowOf<typeof notifications, (typeof notificationCols)[number]>;
+/** A notification row for insertNotifications: the plan and what it is about (an slaWarning also its timer). */
+export type NotificationInsertRow = RowOf<typeof notifications, (typeof insertCols)[number]>;
+
+// Built once: the statement's text is the same for every call.
+const R = recordset(notifications, insertCols);
 
 /** Inserts notification rows (a replanned event's keys insert nothing); answers the new rows' ids and when they are due. */
-export async function insertNotifications(
-  tx: DbOrTx,
-  rows: Array<
-    NotificationInsert & { lead_id: string | null; assignment_id: string | null; sla_timer_id?: string | null }
-  >,
-): Promise<DueNotification[]> {
+export async function insertNotifications(tx: DbOrTx, rows: NotificationInsertRow[]): Promise<DueNotification[]> {
   if (rows.length === 0) return [];
   const out = rowsOf<{ id: string; next_attempt_at: string | null }>(
     await tx.execute(sql`
-      insert into notifications (event, channel, target, rep_id, lead_id, assignment_id, sla_timer_id, dedupe_key, subject, body, payload, next_attempt_at)
-      select event, channel, target, rep_id, lead_id, assignment_id, sla_timer_id, dedupe_key, subject, body, payload, next_attempt_at
-      from jsonb_to_recordset(${jsonParam(rows)}) as x(event text, channel text, target text, rep_id text, lead_id uuid,
-        assignment_id uuid, sla_timer_id uuid, dedupe_key text, subject text, body text, payload jsonb, next_attempt_at timestamptz)
-      on conflict (dedupe_key) do nothing
-      returning id, next_attempt_at`),
+      insert into ${notifications} (${R.columns})
+      select ${R.select('x')}
+      from jsonb_to_recordset(${jsonParam(rows)}) as x(${R.definition})
+      on conflict (${name(notifications.dedupeKey)}) do nothing
+      returning ${name(notifications.id)} as id, ${name(notifications.nextAttemptAt)} as next_attempt_at`),
   );
   return out.map(dueOf);
 }

@@ -9,7 +9,7 @@ import { jsonParam as json, rowsOf, type Tx } from './client.js';
 import { name as n, recordset, type RowOf } from './recordset.js';
 import { assignments, leads, notifications, outbox, slaTimers } from './schema.js';
 import type { SlaTimerRow } from './sla-timers.js';
-import { dueOf, type DueNotification } from './notifications.js';
+import { dueOf, notificationCols, type DueNotification } from './notifications.js';
 
 const leadKeys = ['crm', 'objectType', 'recordId'] as const;
 const leadCols = [...leadKeys, 'data', 'ownerRepId', 'crmOwnerId'] as const;
@@ -26,17 +26,6 @@ const assignmentCols = [
 ] as const;
 const outboxCols = ['ownerId', 'extraFields'] as const;
 const timerCols = ['poolId', 'repId', 'dueAt', 'reassignments'] as const;
-const notificationCols = [
-  'event',
-  'channel',
-  'target',
-  'repId',
-  'dedupeKey',
-  'subject',
-  'body',
-  'payload',
-  'nextAttemptAt',
-] as const;
 
 /** The lead a routing batch upserts. */
 export type RoutedLeadRow = RowOf<typeof leads, (typeof leadCols)[number]>;

@@ -114,7 +114,12 @@ export async function settleFailures(
           doc,
           { kind, id: c.id, code: byId.get(c.id)!.code, error: byId.get(c.id)!.error, crm: states.get(c.id)!.crm },
           now,
-        ).map((p) => ({ ...toNotificationInsert(p), lead_id: states.get(c.id)!.leadId, assignment_id: null })),
+        ).map((p) => ({
+          ...toNotificationInsert(p),
+          leadId: states.get(c.id)!.leadId,
+          assignmentId: null,
+          slaTimerId: null,
+        })),
       );
       told.push(...(await insertNotifications(tx, rows)));
     }

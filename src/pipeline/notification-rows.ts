@@ -8,11 +8,11 @@ export function toNotificationInsert(p: PlannedNotification): NotificationInsert
     event: p.event,
     channel: p.channel,
     target: p.target,
-    rep_id: p.repId,
-    dedupe_key: p.dedupeKey,
+    repId: p.repId,
+    dedupeKey: p.dedupeKey,
     subject: p.subject,
     body: p.body,
     payload: p.payload,
-    next_attempt_at: p.notBefore?.toISOString() ?? null,
+    nextAttemptAt: p.notBefore,
   };
 }

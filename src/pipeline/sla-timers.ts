@@ -126,9 +126,9 @@ export async function fireSlaTimer(deps: PipelineDeps, timerId: string): Promise
         tx,
         plan.notifications.map((p) => ({
           ...toNotificationInsert(p),
-          lead_id: p.leadId,
-          assignment_id: p.assignmentId,
-          sla_timer_id: p.slaTimerId,
+          leadId: p.leadId,
+          assignmentId: p.assignmentId,
+          slaTimerId: p.slaTimerId,
         })),
       );
       return { plan, armed, notes };
