@@ -22,14 +22,23 @@ export interface RetentionPolicy {
   maxBatches?: number;
 }
 
+/** Rows one retention round changed, per table (events purged; leads and what hangs off them anonymized). */
+export interface RetentionTotals {
+  events: number;
+  leads: number;
+  assignments: number;
+  outbox: number;
+  notifications: number;
+}
+
 export async function retentionOnce(
   deps: Pick<PipelineDeps, 'db' | 'now'>,
   policy: RetentionPolicy,
-): Promise<{ events: number; leads: number; assignments: number; outbox: number }> {
+): Promise<RetentionTotals> {
   const now = deps.now();
   const cutoff = new Date(now.getTime() - policy.days * dayMs);
   const maxBatches = policy.maxBatches ?? 20;
-  const total = { events: 0, leads: 0, assignments: 0, outbox: 0 };
+  const total: RetentionTotals = { events: 0, leads: 0, assignments: 0, outbox: 0, notifications: 0 };
   for (let i = 0; i < maxBatches; i++) {
     const n = await purgeEventPayloads(deps.db, cutoff, policy.batch, now);
     total.events += n;
@@ -40,6 +49,7 @@ export async function retentionOnce(
     total.leads += r.leads;
     total.assignments += r.assignments;
     total.outbox += r.outbox;
+    total.notifications += r.notifications;
     if (r.leads < policy.batch) break;
   }
   return total;

@@ -227,6 +227,13 @@ describe('retention', () => {
     for (const key of keys)
       expect((await post(key, { ...person, email: `carol.${key}@example.org` })).statusCode).toBe(202);
     await routed(keys);
+    // A sent email about one of them, quoting the person.
+    await sys.sql.rows(
+      `insert into notifications (event, channel, target, lead_id, dedupe_key, subject, body, payload, status)
+       select 'lead_assigned', 'email', 'rep@example.com', id, 'keep-note-1', 'New lead: ' || $1::text, 'Call ' || $1::text, '{}'::jsonb, 'done'
+       from leads where record_id = 'keep-c001'`,
+      ['carol.keep-c001@example.org'],
+    );
     await sys.sql.rows(
       `insert into inbound_events (source, source_event_id, kind, crm, object_type, record_id, payload, status)
        values ('api:web-form', 'in-flight', 'created', 'api', 'lead', 'in-flight', '{"lead":{"email":"dora@example.org"}}', 'received')`,
@@ -239,11 +246,12 @@ describe('retention', () => {
       leads: 0,
       assignments: 0,
       outbox: 0,
+      notifications: 0,
     });
     const later = new Date(Date.now() + 31 * 86_400_000);
     const first = await retentionOnce({ db, now: () => later }, { days: 30, batch: 2 });
     // Batches of 2 until done: the 3 finished events and 3 leads not yet purged by the erasures above...
-    expect(first).toEqual({ events: 3, leads: 3, assignments: 3, outbox: 3 });
+    expect(first).toEqual({ events: 3, leads: 3, assignments: 3, outbox: 3, notifications: 1 });
     expect(await tablesHolding('carol.keep')).toEqual([]);
     expect(await tablesHolding(person.phone)).toEqual([]);
     // ...but not an event still to route.
@@ -255,6 +263,7 @@ describe('retention', () => {
       leads: 0,
       assignments: 0,
       outbox: 0,
+      notifications: 0,
     });
   });
 });
