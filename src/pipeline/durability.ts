@@ -16,7 +16,7 @@ import { createCircuits } from './circuit.js';
 import type { Durability, PipelineDeps } from './deps.js';
 import { leadIdFields } from './lead-log.js';
 import { nextAttempt, type Failure, type RetrySchedule } from './retry-schedule.js';
-import { toNotificationInsert } from './notification-rows.js';
+import { toNotificationInsert } from '../sync/notification-rows.js';
 import { handOverNotifications } from './hand-over.js';
 
 export type { Durability };

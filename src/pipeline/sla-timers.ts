@@ -14,7 +14,7 @@
 import { randomUUID } from 'node:crypto';
 import type { InboundEvent } from '../connector.js';
 import { handOverNotifications, handOverWrites, nudge } from './hand-over.js';
-import { toNotificationInsert } from './notification-rows.js';
+import { toNotificationInsert } from '../sync/notification-rows.js';
 import type { SlaTimerJob } from './jobs.js';
 import {
   applyStateChange,

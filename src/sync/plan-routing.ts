@@ -24,6 +24,7 @@ import {
 import { slaTimerSpec } from './sla.js';
 import { reportFacts, writeModeOf, type ConnectorModes } from './report-facts.js';
 import { planAssignmentNotifications, type NotificationsConfig } from '../notify/index.js';
+import { toNotificationInsert } from './notification-rows.js';
 
 export interface RoutableLead {
   ev: InboundEventRow;
@@ -167,18 +168,7 @@ export function planRoutingBatch(
           slaDueAt: slaTimerSpec(config, decision, now)?.dueAt,
         },
         now,
-      ).map((p) => ({
-        eventId: ev.id,
-        event: p.event,
-        channel: p.channel,
-        target: p.target,
-        repId: p.repId,
-        dedupeKey: p.dedupeKey,
-        subject: p.subject,
-        body: p.body,
-        payload: p.payload,
-        nextAttemptAt: p.notBefore,
-      })),
+      ).map((p) => ({ eventId: ev.id, ...toNotificationInsert(p) })),
     ),
   };
   return { decided, deferred, writes };

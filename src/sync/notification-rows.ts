@@ -1,5 +1,5 @@
-// Planned notifications as the rows insertNotifications takes (src/notify plans them, src/db
-// stores them), for the events outside the routing batch (whose plan maps its own rows).
+// Planned notifications as the rows the store takes (src/notify plans them, src/db stores them):
+// the routing batch's rows (joined to their event) and insertNotifications' for the other events.
 import type { NotificationInsert } from '../db/index.js';
 import type { PlannedNotification } from '../notify/index.js';
 
