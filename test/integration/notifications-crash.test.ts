@@ -2,26 +2,12 @@
 // next worker tries again once the send's lease runs out, and each receiver still ends up with
 // one message: Slack is asked first (the message carries the notification id in its metadata),
 // and the webhook and the email go again under the same webhook-id and Message-ID.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { childEnv, spawnCli, type CliProcess } from '../support/cli.js';
 import { clearQueuePrefix, createTestDatabase, sqlClient, type TestDatabase } from '../support/services.js';
 import { leadBody, startSystem, testApiKey, testEnv, type TestSystem } from '../support/system.js';
-import {
-  distinct,
-  slackToken,
-  smtpPassword,
-  smtpUser,
-  startSlackStandin,
-  startSmtpStandin,
-  startWebhookReceiver,
-  webhookSecret,
-  type SlackStandin,
-  type SmtpStandin,
-  type WebhookReceiver,
-} from '../support/notify-standins.js';
+import { distinct, type SlackStandin, type SmtpStandin, type WebhookReceiver } from '../support/notify-standins.js';
+import { startNotifyChannels, type NotifyChannels } from '../support/notify-channels.js';
 import { until } from '../support/until.js';
 import type { Env } from '../../src/config/index.js';
 
@@ -29,6 +15,7 @@ let tdb: TestDatabase;
 let intake: TestSystem;
 let env: Env;
 let sql: Awaited<ReturnType<typeof sqlClient>>;
+let channels: NotifyChannels;
 let slack: SlackStandin;
 let smtp: SmtpStandin;
 let hooks: WebhookReceiver;
@@ -57,24 +44,11 @@ notifications:
     - { id: ops, url: "${webhookUrl}", events: [leadAssigned] }
 `;
 
-const channelEnv = () => ({
-  SLACK_BOT_TOKEN: slackToken,
-  SLACK_API_URL: slack.url,
-  SMTP_URL: smtp.url,
-  SMTP_USER: smtpUser,
-  SMTP_PASSWORD: smtpPassword,
-  SMTP_FROM: 'router@leads.example',
-  WEBHOOK_SIGNING_SECRET: webhookSecret,
-});
-
 beforeAll(async () => {
-  slack = await startSlackStandin({ 'ana@example.com': 'U0ANA', 'bo@example.com': 'U0BO' });
-  smtp = await startSmtpStandin();
-  hooks = await startWebhookReceiver();
-  const dir = mkdtempSync(join(tmpdir(), 'notify-crash-'));
-  writeFileSync(join(dir, 'config.yaml'), config(hooks.url));
+  channels = await startNotifyChannels(config);
+  ({ slack, smtp, hooks } = channels);
   tdb = await createTestDatabase();
-  env = testEnv(tdb.url, { CONFIG_FILE: join(dir, 'config.yaml') });
+  env = testEnv(tdb.url, { CONFIG_FILE: channels.configFile });
   intake = await startSystem(env, { migrate: true }); // serves only: the workers below send
   sql = await sqlClient(tdb.url);
 });
@@ -85,7 +59,7 @@ afterAll(async () => {
   await clearQueuePrefix(env.QUEUE_PREFIX);
   await sql?.end();
   await tdb?.drop();
-  await Promise.all([slack?.close(), smtp?.close(), hooks?.close()]);
+  await channels?.close();
 });
 
 function worker(): CliProcess {
@@ -104,7 +78,7 @@ function worker(): CliProcess {
       SWEEP_INTERVAL_MS: '200',
       // A send's lease is 4 x this + 2 s: a held send in the first worker is tried again ~8 s on.
       NOTIFY_TIMEOUT_MS: '1500',
-      ...channelEnv(),
+      ...channels.env,
     }),
   );
   children.push(c);

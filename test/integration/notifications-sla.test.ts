@@ -1,11 +1,9 @@
 // SLA notifications on a settable clock: the warning its lead time before the deadline (none
 // once the lead is claimed), and the new owner told after a breach reassigned the lead.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { leadBody, testApiKey, useTestSystem, type Clock } from '../support/system.js';
-import { slackToken, startSlackStandin, type SlackStandin } from '../support/notify-standins.js';
+import type { SlackStandin } from '../support/notify-standins.js';
+import { startNotifyChannels } from '../support/notify-channels.js';
 import { until } from '../support/until.js';
 
 let slack: SlackStandin;
@@ -33,15 +31,14 @@ notifications:
 `;
 
 const sys = useTestSystem(async () => {
-  slack = await startSlackStandin({ 'ana@example.com': 'U0ANA', 'bo@example.com': 'U0BO' });
-  const dir = mkdtempSync(join(tmpdir(), 'notify-sla-'));
-  writeFileSync(join(dir, 'config.yaml'), config);
+  const channels = await startNotifyChannels(() => config);
+  slack = channels.slack;
   return {
     migrate: true,
     working: true,
     clock,
-    env: { CONFIG_FILE: join(dir, 'config.yaml'), SLACK_BOT_TOKEN: slackToken, SLACK_API_URL: slack.url },
-    after: () => slack.close(),
+    env: { CONFIG_FILE: channels.configFile, ...channels.env },
+    after: channels.close,
   };
 });
 

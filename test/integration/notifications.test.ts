@@ -1,23 +1,9 @@
 // Notifications end to end: real Postgres and Redis, the real Slack SDK, nodemailer and
 // Standard Webhooks signing, against local stand-ins over loopback (test/support/notify-standins.ts).
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { leadBody, testApiKey, useTestSystem } from '../support/system.js';
-import {
-  distinct,
-  slackToken,
-  smtpPassword,
-  smtpUser,
-  startSlackStandin,
-  startSmtpStandin,
-  startWebhookReceiver,
-  webhookSecret,
-  type SlackStandin,
-  type SmtpStandin,
-  type WebhookReceiver,
-} from '../support/notify-standins.js';
+import { distinct, type SlackStandin, type SmtpStandin, type WebhookReceiver } from '../support/notify-standins.js';
+import { startNotifyChannels } from '../support/notify-channels.js';
 import { until } from '../support/until.js';
 import { settleFailures } from '../../src/pipeline/durability.js';
 
@@ -60,28 +46,13 @@ notifications:
 `;
 
 const sys = useTestSystem(async () => {
-  slack = await startSlackStandin({ 'ana@example.com': 'U0ANA', 'bo@example.com': 'U0BO' });
-  smtp = await startSmtpStandin();
-  hooks = await startWebhookReceiver();
-  const dir = mkdtempSync(join(tmpdir(), 'notify-'));
-  writeFileSync(join(dir, 'config.yaml'), config(hooks.url));
+  const channels = await startNotifyChannels(config);
+  ({ slack, smtp, hooks } = channels);
   return {
     migrate: true,
     working: true,
-    env: {
-      CONFIG_FILE: join(dir, 'config.yaml'),
-      SLACK_BOT_TOKEN: slackToken,
-      SLACK_API_URL: slack.url,
-      SMTP_URL: smtp.url,
-      SMTP_USER: smtpUser,
-      SMTP_PASSWORD: smtpPassword,
-      SMTP_FROM: 'Lead Router <router@leads.example>',
-      WEBHOOK_SIGNING_SECRET: webhookSecret,
-      ADMIN_TOKENS: `editor:${editorToken}`,
-    },
-    after: async () => {
-      await Promise.all([slack.close(), smtp.close(), hooks.close()]);
-    },
+    env: { CONFIG_FILE: channels.configFile, ...channels.env, ADMIN_TOKENS: `editor:${editorToken}` },
+    after: channels.close,
   };
 });
 
