@@ -25,9 +25,24 @@ import type {
 
 const noChange = (): StateChange => ({ cursors: {}, counterDeltas: {} });
 
-/** The matched account is looked up once, and only when a condition or action reads it. */
-function conditionInput(ctx: DecideContext): ConditionInput {
-  return { lead: ctx.lead, now: ctx.now, account: () => matchedAccount(ctx) };
+/**
+ * What the rules read. The matched account is looked up once, and only when a condition or action
+ * reads it. A class, not an object literal with an arrow: one shape and no closure per decision
+ * (under tsx/esbuild's keepNames an arrow in a property is also renamed with defineProperty on
+ * every call, which cost decide ~13% with no account rule at all).
+ */
+class RuleInput implements ConditionInput {
+  readonly lead: Lead;
+  readonly now: Date;
+  readonly #ctx: DecideContext;
+  constructor(ctx: DecideContext) {
+    this.lead = ctx.lead;
+    this.now = ctx.now;
+    this.#ctx = ctx;
+  }
+  account() {
+    return matchedAccount(this.#ctx);
+  }
 }
 
 function firstMatch(
@@ -87,7 +102,7 @@ export function decide(
   const reasons: Reason[] = [];
   const trace: DecisionTrace = { rules: [] as RuleTrace[] };
 
-  const matched = firstMatch(compiled.rules, conditionInput(ctx), trace.rules);
+  const matched = firstMatch(compiled.rules, new RuleInput(ctx), trace.rules);
   const action = matched ? matched.rule.action : config.default;
   const ruleId = matched ? matched.rule.id : 'default';
   if (!action) {
