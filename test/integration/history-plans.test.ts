@@ -15,14 +15,36 @@ const big = ['inbound_events', 'leads', 'assignments', 'outbox'];
 let tdb: TestDatabase;
 let sys: TestSystem | undefined;
 let sql: Awaited<ReturnType<typeof sqlClient>>;
+let migrated: Catalog;
+
+/** The big tables' indexes and constraints (and the foreign keys pointing at them), as the catalog defines them. */
+type Catalog = { indexes: unknown[]; constraints: unknown[] };
+const catalog = async (): Promise<Catalog> => ({
+  indexes: await sql.rows(
+    `select tablename, indexname, indexdef from pg_indexes where tablename = any($1) order by 1, 2`,
+    [big],
+  ),
+  constraints: await sql.rows(
+    `select conrelid::regclass::text tbl, conname, pg_get_constraintdef(oid) def, convalidated from pg_constraint
+     where conrelid = any($1::regclass[]) or confrelid = any($1::regclass[]) order by 1, 2`,
+    [big],
+  ),
+});
 
 beforeAll(async () => {
   tdb = await createTestDatabase();
-  const handle = await openPostgres(tdb.url, { poolSize: 1 });
+  sql = await sqlClient(tdb.url);
+  const handle = await openPostgres(tdb.url, { poolSize: 2 });
   await handle.migrate();
+  migrated = await catalog();
+  // The seed drops the tables' keys and indexes to load fast, and puts them back.
   await seedHistory(handle.db, { leads: historical, until: new Date(), spanDays: 730, chunk: 10_000 });
   await handle.close();
-  sql = await sqlClient(tdb.url);
+});
+
+it('seeding leaves the tables with the indexes and constraints the migrations made, foreign keys validated', async () => {
+  expect(await catalog()).toEqual(migrated);
+  expect(migrated.indexes.length).toBeGreaterThan(10);
 });
 
 afterAll(async () => {
