@@ -7,11 +7,11 @@
 // Several accounts at one step go through the tie-break waterfall; when it does not decide
 // (or the admin said do_not_guess) the lead is unmatched: a guess would route it wrongly.
 import { domainOf, isFreeEmailDomain, type Lead } from '../lead/index.js';
-import { toEntry, type AccountEntry } from './account-entry.js';
+import { toEntry } from './account-entry.js';
 import type { AccountTables, DomainKey } from './account-tables.js';
 import { normalizeCompanyName } from './company-name.js';
 import type { MatchOptions } from './match-options.js';
-import { bestSupported, type LeadSignals } from './name-signal.js';
+import { bestSupported, type LeadSignals, type NameCandidate } from './name-signal.js';
 import { baseLabel, registrableDomainOfHost } from './registrable-domain.js';
 import { breakTie, candidateIds } from './tie-break.js';
 import type { AccountMatch, AccountMatchMethod, AccountRecord } from './types.js';
@@ -117,12 +117,15 @@ function recordsOf(slots: readonly number[], tables: AccountTables): AccountReco
   return out;
 }
 
-/** The entries (keys computed again) of a name's few accounts, for their supporting signals. */
-function entriesOf(slots: readonly number[], tables: AccountTables): AccountEntry[] {
-  const out: AccountEntry[] = [];
+/** A name's accounts, for their supporting signals (domains computed again, only if compared). */
+function candidatesOf(slots: readonly number[], tables: AccountTables): NameCandidate[] {
+  const out: NameCandidate[] = [];
   for (const slot of slots) {
-    const r = tables.accounts.at(slot);
-    if (r) out.push(toEntry(r, tables.names.nameOf(slot)));
+    const record = tables.accounts.at(slot);
+    if (!record) continue;
+    const name = tables.names.nameOf(slot);
+    let domains: readonly string[] | undefined;
+    out.push({ record, name, domains: () => (domains ??= toEntry(record, name).domains) });
   }
   return out;
 }
@@ -163,7 +166,7 @@ function byName(lead: Lead, domains: LeadDomain[], tables: AccountTables, option
   const supported = (slots: readonly number[]): AccountRecord[] =>
     options.names.allowNameOnly
       ? recordsOf(slots, tables)
-      : bestSupported(entriesOf(slots, tables), signals).map((e) => e.record);
+      : bestSupported(candidatesOf(slots, tables), signals).map((e) => e.record);
   const exact = supported(tables.names.exact(name));
   if (exact.length > 0) return pick('name', name, lead.company, exact, 0.9, tables, options);
   for (const hit of tables.names.similar(name, options.names.threshold)) {
