@@ -1,5 +1,6 @@
-// One indexed account: the record and the keys it is filed under, computed once at upsert so a
-// match reads maps only.
+// The keys one account is filed under, computed from its record: at upsert (to file it), at
+// removal (to unfile it) and for a name match's few candidates (to weigh the lead's signals).
+// Not kept per account: a million of these objects would cost more than the records.
 import { normalizeCompanyName } from './company-name.js';
 import { domainOf } from '../lead/index.js';
 import { registrableDomainOfHost } from './registrable-domain.js';
@@ -20,30 +21,28 @@ export interface AccountEntry {
 
 const none: readonly string[] = Object.freeze([]);
 
-export const accountKey = (crm: string, id: string) => `${crm}:${id}`;
-
-export function toEntry(record: AccountRecord): AccountEntry {
-  const domains: string[] = [];
-  const hosts: string[] = [];
-  const parents: string[] = [];
-  const once = (list: string[], v: string) => list.includes(v) || list.push(v);
+/** The entry of a record; `name`, when the caller already knows the normalized name. */
+export function toEntry(record: AccountRecord, name?: string): AccountEntry {
+  let domains: string[] | undefined;
+  let hosts: string[] | undefined;
+  let parents: string[] | undefined;
   for (const w of record.websites) {
     const host = domainOf(w);
     const d = host && registrableDomainOfHost(host);
     if (!host || !d) continue;
-    if (host === d) once(domains, d);
-    else {
-      once(hosts, host);
-      once(parents, d);
+    if (host === d) {
+      if (!domains?.includes(d)) (domains ??= []).push(d);
+    } else {
+      if (!hosts?.includes(host)) (hosts ??= []).push(host);
+      if (!parents?.includes(d)) (parents ??= []).push(d);
     }
   }
-  const parentsOnly = parents.filter((p) => !domains.includes(p));
-  // Most accounts have one website on its own domain: share one empty list rather than hold two per account.
+  const parentsOnly = parents?.filter((p) => !domains?.includes(p));
   return {
     record,
-    domains,
-    hosts: hosts.length === 0 ? none : hosts,
-    parents: parentsOnly.length === 0 ? none : parentsOnly,
-    name: record.name ? normalizeCompanyName(record.name) : '',
+    domains: domains ?? none,
+    hosts: hosts ?? none,
+    parents: parentsOnly && parentsOnly.length > 0 ? parentsOnly : none,
+    name: name ?? (record.name ? normalizeCompanyName(record.name) : ''),
   };
 }

@@ -3,7 +3,8 @@
 // keys of the record it touches, so a reassignment in the CRM is visible to the next lead.
 // Pure: no I/O, no clock. Matching itself is match-lead.ts; the options come per call.
 import type { CrmName, Lead } from '../lead/index.js';
-import { accountKey, toEntry, type AccountEntry } from './account-entry.js';
+import { toEntry, type AccountEntry } from './account-entry.js';
+import { AccountStore } from './account-store.js';
 import { ListMap } from './list-map.js';
 import type { AccountTables } from './account-tables.js';
 import { defaultMatchOptions, type MatchOptions } from './match-options.js';
@@ -15,7 +16,7 @@ import type { AccountMatch, AccountMatcher, AccountRecord, ContactDomainCount, P
 
 export function createAccountIndex(defaults: MatchOptions = defaultMatchOptions): AccountMatcher {
   const tables: AccountTables = {
-    byKey: new Map(),
+    accounts: new AccountStore(),
     byDomain: new ListMap(),
     byHost: new ListMap(),
     byParent: new ListMap(),
@@ -26,49 +27,51 @@ export function createAccountIndex(defaults: MatchOptions = defaultMatchOptions)
   };
   const people = new PeopleByEmail();
 
-  const unfile = (entry: AccountEntry) => {
+  // An account's keys are recomputed from its record to unfile it (an update or a removal),
+  // rather than kept for a million accounts that will mostly never change.
+  const unfile = (slot: number, entry: AccountEntry) => {
     for (const d of entry.domains) {
-      tables.byDomain.remove(d, entry);
+      tables.byDomain.remove(d, slot);
       if (!tables.byDomain.has(d)) {
         const base = baseLabel(d);
         if (base !== undefined) tables.byBase.remove(base, d);
       }
     }
-    for (const h of entry.hosts) tables.byHost.remove(h, entry);
-    for (const p of entry.parents) tables.byParent.remove(p, entry);
-    tables.names.remove(entry);
+    for (const h of entry.hosts) tables.byHost.remove(h, slot);
+    for (const p of entry.parents) tables.byParent.remove(p, slot);
+    tables.names.remove(slot);
   };
-  const file = (entry: AccountEntry) => {
+  const file = (slot: number, entry: AccountEntry) => {
     for (const d of entry.domains) {
       if (!tables.byDomain.has(d)) {
         const base = baseLabel(d);
         if (base !== undefined) tables.byBase.add(base, d);
       }
-      tables.byDomain.add(d, entry);
+      tables.byDomain.add(d, slot);
     }
-    for (const h of entry.hosts) tables.byHost.add(h, entry);
-    for (const p of entry.parents) tables.byParent.add(p, entry);
-    tables.names.add(entry);
+    for (const h of entry.hosts) tables.byHost.add(h, slot);
+    for (const p of entry.parents) tables.byParent.add(p, slot);
+    tables.names.add(slot, entry.name);
+  };
+  const unfileSlot = (slot: number) => {
+    const old = tables.accounts.at(slot);
+    if (old) unfile(slot, toEntry(old, tables.names.nameOf(slot)));
   };
 
   return {
     get size() {
-      return tables.byKey.size;
+      return tables.accounts.size;
     },
     upsert(record: AccountRecord) {
-      const key = accountKey(record.crm, record.id);
-      const old = tables.byKey.get(key);
-      if (old) unfile(old);
-      const entry = toEntry(record);
-      tables.byKey.set(key, entry);
-      file(entry);
+      const slot = tables.accounts.slotOf(record.crm, record.id);
+      if (slot !== undefined) unfileSlot(slot);
+      file(tables.accounts.put(record), toEntry(record));
     },
     remove(crm: CrmName, id: string) {
-      const key = accountKey(crm, id);
-      const old = tables.byKey.get(key);
-      if (!old) return;
-      unfile(old);
-      tables.byKey.delete(key);
+      const slot = tables.accounts.slotOf(crm, id);
+      if (slot === undefined) return;
+      unfileSlot(slot);
+      tables.accounts.delete(crm, id);
     },
     /** Replaces the whole contact-domain table (the mirror recomputes it from its contacts). */
     setContactDomains(rows: readonly ContactDomainCount[]) {

@@ -1,5 +1,6 @@
-// The maps one index keeps, shared by the index (which fills them) and the matcher (which reads them).
-import type { AccountEntry } from './account-entry.js';
+// The maps one index keeps, shared by the index (which fills them) and the matcher (which reads
+// them). Accounts are slot numbers (account-store.ts) everywhere but in the store itself.
+import type { AccountStore } from './account-store.js';
 import type { ListMap } from './list-map.js';
 import type { NameTable } from './name-table.js';
 import type { ContactDomainCount } from './types.js';
@@ -8,13 +9,13 @@ import type { ContactDomainCount } from './types.js';
 export type DomainKey = { host: string; domain: string } | null;
 
 export interface AccountTables {
-  byKey: Map<string, AccountEntry>;
-  /** Registrable domain -> accounts whose websites have it. */
-  byDomain: ListMap<AccountEntry>;
-  /** Exact subdomain host (eu.acme.com) -> accounts whose websites are on it. */
-  byHost: ListMap<AccountEntry>;
-  /** Registrable domain -> accounts with a website on a subdomain of it, used when byDomain has none. */
-  byParent: ListMap<AccountEntry>;
+  accounts: AccountStore;
+  /** Registrable domain -> slots of accounts whose websites have it. */
+  byDomain: ListMap<number>;
+  /** Exact subdomain host (eu.acme.com) -> slots of accounts whose websites are on it. */
+  byHost: ListMap<number>;
+  /** Registrable domain -> slots of accounts with a website on a subdomain of it, used when byDomain has none. */
+  byParent: ListMap<number>;
   /** Base label ("acme") -> registrable domains indexed with it (acme.com, acme.de), for cross-TLD. */
   byBase: ListMap<string>;
   /** Email domain -> per-account contact counts. */

@@ -7,12 +7,11 @@
 // Several accounts at one step go through the tie-break waterfall; when it does not decide
 // (or the admin said do_not_guess) the lead is unmatched: a guess would route it wrongly.
 import { domainOf, isFreeEmailDomain, type Lead } from '../lead/index.js';
-import type { AccountEntry } from './account-entry.js';
-import { accountKey } from './account-entry.js';
+import { toEntry } from './account-entry.js';
 import type { AccountTables, DomainKey } from './account-tables.js';
 import { normalizeCompanyName } from './company-name.js';
 import type { MatchOptions } from './match-options.js';
-import { bestSupported, type LeadSignals } from './name-signal.js';
+import { bestSupported, type LeadSignals, type NameCandidate } from './name-signal.js';
 import { baseLabel, registrableDomainOfHost } from './registrable-domain.js';
 import { breakTie, candidateIds } from './tie-break.js';
 import type { AccountMatch, AccountMatchMethod, AccountRecord } from './types.js';
@@ -66,7 +65,7 @@ const maxHierarchyDepth = 50;
 function topParent(record: AccountRecord, tables: AccountTables): AccountRecord | undefined {
   let top = record;
   for (let i = 0; i < maxHierarchyDepth && top.parentId !== null; i++) {
-    const parent = tables.byKey.get(accountKey(top.crm, top.parentId))?.record;
+    const parent = tables.accounts.get(top.crm, top.parentId);
     if (!parent || parent === record) break; // a parent not mirrored (or a cycle) ends the walk
     top = parent;
   }
@@ -109,9 +108,26 @@ function pick(
   return match;
 }
 
-function recordsOf(entries: readonly AccountEntry[]): AccountRecord[] {
-  if (entries.length === 1) return [entries[0]!.record];
-  return entries.map((e) => e.record);
+function recordsOf(slots: readonly number[], tables: AccountTables): AccountRecord[] {
+  const out: AccountRecord[] = [];
+  for (const slot of slots) {
+    const r = tables.accounts.at(slot);
+    if (r) out.push(r);
+  }
+  return out;
+}
+
+/** A name's accounts, for their supporting signals (domains computed again, only if compared). */
+function candidatesOf(slots: readonly number[], tables: AccountTables): NameCandidate[] {
+  const out: NameCandidate[] = [];
+  for (const slot of slots) {
+    const record = tables.accounts.at(slot);
+    if (!record) continue;
+    const name = tables.names.nameOf(slot);
+    let domains: readonly string[] | undefined;
+    out.push({ record, name, domains: () => (domains ??= toEntry(record, name).domains) });
+  }
+  return out;
 }
 
 function byContacts(d: LeadDomain, tables: AccountTables, options: MatchOptions): AccountMatch | undefined {
@@ -121,7 +137,7 @@ function byContacts(d: LeadDomain, tables: AccountTables, options: MatchOptions)
   let most = 0;
   let top: AccountRecord[] = [];
   for (const row of rows) {
-    const record = tables.byKey.get(accountKey(row.crm, row.accountId))?.record;
+    const record = tables.accounts.get(row.crm, row.accountId);
     if (!record || row.contacts <= 0) continue;
     total += row.contacts;
     if (row.contacts > most) [most, top] = [row.contacts, [record]];
@@ -136,9 +152,9 @@ function byCrossTld(d: LeadDomain, tables: AccountTables, options: MatchOptions)
   const base = baseLabel(d.domain);
   if (base === undefined || base.length < 3) return undefined;
   const others = (tables.byBase.get(base) ?? []).filter((o) => o !== d.domain);
-  const entries = others.flatMap((o) => tables.byDomain.get(o) ?? []);
-  if (entries.length === 0) return undefined;
-  return pick('cross_tld', base, d.value, recordsOf(entries), 0.7, tables, options);
+  const slots = others.flatMap((o) => tables.byDomain.get(o) ?? []);
+  if (slots.length === 0) return undefined;
+  return pick('cross_tld', base, d.value, recordsOf(slots, tables), 0.7, tables, options);
 }
 
 function byName(lead: Lead, domains: LeadDomain[], tables: AccountTables, options: MatchOptions) {
@@ -147,14 +163,16 @@ function byName(lead: Lead, domains: LeadDomain[], tables: AccountTables, option
   if (name === '') return undefined;
   const base = domains[0] && baseLabel(domains[0].domain);
   const signals: LeadSignals = { base: base && base.length >= 3 ? base : undefined, country: lead.country };
-  const supported = (entries: readonly AccountEntry[]) =>
-    options.names.allowNameOnly ? entries : bestSupported(entries, signals);
+  const supported = (slots: readonly number[]): AccountRecord[] =>
+    options.names.allowNameOnly
+      ? recordsOf(slots, tables)
+      : bestSupported(candidatesOf(slots, tables), signals).map((e) => e.record);
   const exact = supported(tables.names.exact(name));
-  if (exact.length > 0) return pick('name', name, lead.company, recordsOf(exact), 0.9, tables, options);
+  if (exact.length > 0) return pick('name', name, lead.company, exact, 0.9, tables, options);
   for (const hit of tables.names.similar(name, options.names.threshold)) {
-    const held = supported(hit.entries);
+    const held = supported(tables.names.holdersOf(hit.id));
     // Best score first: the first similar name with a supported account is the match.
-    if (held.length > 0) return pick('name', name, lead.company, recordsOf(held), 0.8 * hit.score, tables, options);
+    if (held.length > 0) return pick('name', name, lead.company, held, 0.8 * hit.score, tables, options);
   }
   return undefined;
 }
@@ -165,13 +183,13 @@ export function matchLead(lead: Lead, tables: AccountTables, options: MatchOptio
     const base = d.method === 'website' ? 1 : 0.95;
     // Exact: an account's website is the lead's own subdomain host (eu.acme.com).
     const exact = d.host !== d.domain ? tables.byHost.get(d.host) : undefined;
-    if (exact) return pick(d.method, d.host, d.value, recordsOf(exact), base, tables, options);
+    if (exact) return pick(d.method, d.host, d.value, recordsOf(exact, tables), base, tables, options);
     // Normalized: the registrable domain (eu.acme.com -> acme.com); an account's own domain
     // first, a subsidiary's subdomain site only when no account has the domain itself.
     const entries = tables.byDomain.get(d.domain) ?? tables.byParent.get(d.domain);
     if (!entries) continue;
     const confidence = base * (d.host === d.domain ? 1 : 0.98);
-    return pick(d.method, d.domain, d.value, recordsOf(entries), confidence, tables, options);
+    return pick(d.method, d.domain, d.value, recordsOf(entries, tables), confidence, tables, options);
   }
   if (options.contactDomains)
     for (const d of domains) {

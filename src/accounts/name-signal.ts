@@ -4,8 +4,16 @@
 // is contained in it) or its country (the account's country field, as an ISO code). The strongest
 // signal wins: a name shared by two accounts goes to the one whose domain the lead has.
 import { toCountryCode } from '../lead/index.js';
-import type { AccountEntry } from './account-entry.js';
 import { baseLabel } from './registrable-domain.js';
+import type { AccountRecord } from './types.js';
+
+/** An account a name found: its record, normalized name, and its registrable domains, computed
+ *  only when asked (a free-mail lead has no domain to compare, and most candidates lose on country). */
+export interface NameCandidate {
+  record: AccountRecord;
+  name: string;
+  domains(): readonly string[];
+}
 
 export interface LeadSignals {
   /** Base label of the lead's company domain, when it has one of at least 3 characters. */
@@ -15,7 +23,7 @@ export interface LeadSignals {
 
 const countryFields = ['country', 'Country', 'BillingCountry', 'billingCountry'];
 
-export function accountCountry(entry: AccountEntry): string | undefined {
+export function accountCountry(entry: NameCandidate): string | undefined {
   for (const f of countryFields) {
     const v = entry.record.fields[f];
     if (typeof v === 'string' && v.trim() !== '') return toCountryCode(v);
@@ -25,9 +33,9 @@ export function accountCountry(entry: AccountEntry): string | undefined {
 
 /** How strongly the lead supports the account: 3 same domain base label, 2 same country,
  *  1 the name inside the lead's domain label (or the reverse), 0 nothing. */
-export function signalStrength(entry: AccountEntry, lead: LeadSignals): number {
+export function signalStrength(entry: NameCandidate, lead: LeadSignals): number {
   const b = lead.base;
-  if (b !== undefined && entry.domains.some((d) => baseLabel(d) === b)) return 3;
+  if (b !== undefined && entry.domains().some((d) => baseLabel(d) === b)) return 3;
   if (lead.country !== undefined && accountCountry(entry) === lead.country) return 2;
   if (b !== undefined) {
     const squeezed = entry.name.replaceAll(' ', '');
@@ -37,9 +45,9 @@ export function signalStrength(entry: AccountEntry, lead: LeadSignals): number {
 }
 
 /** The entries with the strongest support (none when nothing supports any). */
-export function bestSupported(entries: readonly AccountEntry[], lead: LeadSignals): AccountEntry[] {
+export function bestSupported(entries: readonly NameCandidate[], lead: LeadSignals): NameCandidate[] {
   let best = 1;
-  let out: AccountEntry[] = [];
+  let out: NameCandidate[] = [];
   for (const e of entries) {
     const s = signalStrength(e, lead);
     if (s > best) [best, out] = [s, [e]];

@@ -22,8 +22,11 @@ export interface MirrorContactRow {
   emailDomain: string | null;
 }
 
-const ts = (ms: number | null) => (ms === null ? null : new Date(ms));
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
+// A page is written as ONE statement over ONE jsonb parameter (jsonb_to_recordset), not a
+// multi-row VALUES list: building a 2,000-row, 38,000-parameter insert cost the query builder
+// more CPU than Postgres spent storing it, and a million-account load is 500 such pages.
 export async function upsertMirrorAccounts(
   db: DbOrTx,
   crm: CrmName,
@@ -31,53 +34,43 @@ export async function upsertMirrorAccounts(
   now: Date,
 ): Promise<void> {
   if (rows.length === 0) return;
-  // One row per id: Postgres refuses an ON CONFLICT that touches one row twice in a statement.
+  // One row per id (the last wins): Postgres refuses an ON CONFLICT that touches one row twice in a statement.
   const unique = [...new Map(rows.map((r) => [r.record.id, r])).values()];
-  await db
-    .insert(crmAccounts)
-    .values(
-      unique.map(({ record: r, domains, nameNormalized, modstamp }) => ({
-        crm,
-        id: r.id,
-        name: r.name,
-        nameNormalized,
-        websites: [...r.websites],
-        domains,
-        ownerCrmId: r.ownerCrmId,
-        parentId: r.parentId,
-        recordType: r.recordType,
-        lastActivityAt: ts(r.lastActivityAt),
-        crmCreatedAt: ts(r.createdAt),
-        contacts: r.contacts,
-        opportunities: r.opportunities,
-        children: r.children,
-        fields: r.fields,
-        modstamp: ts(modstamp),
-        deletedAt: null,
-        syncedAt: now,
-      })),
-    )
-    .onConflictDoUpdate({
-      target: [crmAccounts.crm, crmAccounts.id],
-      set: {
-        name: sql`excluded.name`,
-        nameNormalized: sql`excluded.name_normalized`,
-        websites: sql`excluded.websites`,
-        domains: sql`excluded.domains`,
-        ownerCrmId: sql`excluded.owner_crm_id`,
-        parentId: sql`excluded.parent_id`,
-        recordType: sql`excluded.record_type`,
-        lastActivityAt: sql`excluded.last_activity_at`,
-        crmCreatedAt: sql`excluded.crm_created_at`,
-        contacts: sql`excluded.contacts`,
-        opportunities: sql`excluded.opportunities`,
-        children: sql`excluded.children`,
-        fields: sql`excluded.fields`,
-        modstamp: sql`excluded.modstamp`,
-        deletedAt: sql`null`,
-        syncedAt: sql`excluded.synced_at`,
-      },
-    });
+  const page = unique.map(({ record: r, domains, nameNormalized, modstamp }) => ({
+    id: r.id,
+    name: r.name,
+    name_normalized: nameNormalized,
+    websites: r.websites,
+    domains,
+    owner_crm_id: r.ownerCrmId,
+    parent_id: r.parentId,
+    record_type: r.recordType,
+    last_activity_at: iso(r.lastActivityAt),
+    crm_created_at: iso(r.createdAt),
+    contacts: r.contacts,
+    opportunities: r.opportunities,
+    children: r.children,
+    fields: r.fields,
+    modstamp: iso(modstamp),
+  }));
+  await db.execute(sql`
+    insert into crm_accounts (crm, id, name, name_normalized, websites, domains, owner_crm_id, parent_id,
+      record_type, last_activity_at, crm_created_at, contacts, opportunities, children, fields, modstamp,
+      deleted_at, synced_at)
+    select ${crm}, x.id, x.name, x.name_normalized, x.websites, array(select jsonb_array_elements_text(x.domains)),
+      x.owner_crm_id, x.parent_id, x.record_type, x.last_activity_at, x.crm_created_at, x.contacts,
+      x.opportunities, x.children, x.fields, x.modstamp, null, ${now.toISOString()}::timestamptz
+    from jsonb_to_recordset(${jsonParam(page)}) as x(id text, name text, name_normalized text, websites jsonb,
+      domains jsonb, owner_crm_id text, parent_id text, record_type text, last_activity_at timestamptz,
+      crm_created_at timestamptz, contacts integer, opportunities integer, children integer, fields jsonb,
+      modstamp timestamptz)
+    on conflict (crm, id) do update set
+      name = excluded.name, name_normalized = excluded.name_normalized, websites = excluded.websites,
+      domains = excluded.domains, owner_crm_id = excluded.owner_crm_id, parent_id = excluded.parent_id,
+      record_type = excluded.record_type, last_activity_at = excluded.last_activity_at,
+      crm_created_at = excluded.crm_created_at, contacts = excluded.contacts,
+      opportunities = excluded.opportunities, children = excluded.children, fields = excluded.fields,
+      modstamp = excluded.modstamp, deleted_at = null, synced_at = excluded.synced_at`);
 }
 
 /** Marks these accounts deleted; returns the ids that were live (the index drops those). */
@@ -122,13 +115,13 @@ export async function upsertMirrorContacts(
 ): Promise<void> {
   if (rows.length === 0) return;
   const unique = [...new Map(rows.map((r) => [r.contactId, r])).values()];
-  await db
-    .insert(crmAccountContacts)
-    .values(unique.map((r) => ({ crm, ...r, syncedAt: now })))
-    .onConflictDoUpdate({
-      target: [crmAccountContacts.crm, crmAccountContacts.contactId],
-      set: { accountId: sql`excluded.account_id`, emailDomain: sql`excluded.email_domain`, syncedAt: now },
-    });
+  const page = unique.map((r) => ({ contact_id: r.contactId, account_id: r.accountId, email_domain: r.emailDomain }));
+  await db.execute(sql`
+    insert into crm_account_contacts (crm, contact_id, account_id, email_domain, synced_at)
+    select ${crm}, x.contact_id, x.account_id, x.email_domain, ${now.toISOString()}::timestamptz
+    from jsonb_to_recordset(${jsonParam(page)}) as x(contact_id text, account_id text, email_domain text)
+    on conflict (crm, contact_id) do update set
+      account_id = excluded.account_id, email_domain = excluded.email_domain, synced_at = excluded.synced_at`);
 }
 
 /** Contacts of accounts that are gone, and contacts a complete full contact sync did not see. */
@@ -264,11 +257,14 @@ export async function countMirrorAccounts(db: DbOrTx): Promise<Array<{ crm: stri
 /** The parent ids of these accounts as the mirror holds them now (their child counts move with a change). */
 export async function readMirrorParentIds(db: DbOrTx, crm: CrmName, ids: readonly string[]): Promise<string[]> {
   if (ids.length === 0) return [];
-  const rows = await db
-    .select({ parentId: crmAccounts.parentId })
-    .from(crmAccounts)
-    .where(and(eq(crmAccounts.crm, crm), inArray(crmAccounts.id, [...ids])));
-  return [...new Set(rows.flatMap((r) => (r.parentId ? [r.parentId] : [])))];
+  // One array parameter, not one per id (a sync page asks for 2,000).
+  const rows = rowsOf<{ parent_id: string }>(
+    await db.execute(sql`
+      select distinct parent_id from crm_accounts
+      where crm = ${crm} and id = any(array(select jsonb_array_elements_text(${jsonParam(ids)})))
+        and parent_id is not null`),
+  );
+  return rows.map((r) => r.parent_id);
 }
 
 /** Accounts a CRM event named, stored before the ack; one row per account (the latest kind wins). */

@@ -112,10 +112,10 @@ async function syncObject(
       for await (const page of source.listAccounts(read)) {
         const rows = page.items.map(toMirrorAccountRow);
         const ids = rows.map((r) => r.record.id);
-        const parents = new Set([
-          ...(await readMirrorParentIds(db, crm, ids)),
-          ...rows.flatMap((r) => r.record.parentId ?? []),
-        ]);
+        // Parents old and new: their child counts move in the index (no index, no query).
+        const parents = deps.accounts
+          ? new Set([...(await readMirrorParentIds(db, crm, ids)), ...rows.flatMap((r) => r.record.parentId ?? [])])
+          : [];
         await db.transaction(async (tx) => {
           await upsertMirrorAccounts(tx, crm, rows, deps.now());
           const modstamp = Math.max(...rows.map((r) => r.modstamp ?? 0), 0) || null;
@@ -128,7 +128,7 @@ async function syncObject(
           );
         });
         await refreshIndex(deps, crm, [...ids, ...parents]);
-        progress(false, (await getSyncCursor(db, crm, object))!);
+        if (opts.onProgress) progress(false, (await getSyncCursor(db, crm, object))!);
         if (opts.signal?.aborted && page.next !== null) throw interrupted();
       }
       const gone =
@@ -153,7 +153,7 @@ async function syncObject(
         });
         const accountIds = [...new Set(rows.map((r) => r.accountId))];
         deps.accounts?.setContactDomains(await readContactDomainsOf(db, crm, accountIds));
-        progress(false, (await getSyncCursor(db, crm, object))!);
+        if (opts.onProgress) progress(false, (await getSyncCursor(db, crm, object))!);
         if (opts.signal?.aborted && page.next !== null) throw interrupted();
       }
       if (mode === 'full') deleted = await deleteUnseenMirrorContacts(db, crm, run.startedAt);
