@@ -296,8 +296,22 @@ export interface PendingAccountChange {
   receivedAt: Date;
 }
 
-/** The oldest pending changes (at most `limit`). */
-export async function readAccountChanges(db: DbOrTx, limit: number): Promise<PendingAccountChange[]> {
+/** Whether a change is pending that no drain has tried yet (one that failed is left to the leader's loop). */
+export async function hasUntriedAccountChanges(db: DbOrTx): Promise<boolean> {
+  const rows = await db
+    .select({ one: sql<number>`1` })
+    .from(crmAccountChanges)
+    .where(eq(crmAccountChanges.attempts, 0))
+    .limit(1);
+  return rows.length > 0;
+}
+
+/** The oldest pending changes (at most `limit`); untriedOnly: none that a drain already failed on. */
+export async function readAccountChanges(
+  db: DbOrTx,
+  limit: number,
+  opts: { untriedOnly?: boolean } = {},
+): Promise<PendingAccountChange[]> {
   const rows = await db
     .select({
       crm: crmAccountChanges.crm,
@@ -306,6 +320,7 @@ export async function readAccountChanges(db: DbOrTx, limit: number): Promise<Pen
       receivedAt: crmAccountChanges.receivedAt,
     })
     .from(crmAccountChanges)
+    .where(opts.untriedOnly ? eq(crmAccountChanges.attempts, 0) : undefined)
     .orderBy(crmAccountChanges.receivedAt)
     .limit(limit);
   return rows as PendingAccountChange[];

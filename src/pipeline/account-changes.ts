@@ -11,6 +11,7 @@ import type { AccountChange, CrmConnector, InboundRequest } from '../connector.j
 import {
   clearAccountChanges,
   failAccountChanges,
+  hasUntriedAccountChanges,
   markMirrorAccountsDeleted,
   readAccountChanges,
   readContactDomainPage,
@@ -41,9 +42,16 @@ export async function recordAccountChangesOf(
   return changes.length;
 }
 
-/** Applies up to `limit` pending changes; returns how many were applied. */
-export async function drainAccountChanges(deps: MirrorDeps, limit = 500): Promise<number> {
-  const pending = await readAccountChanges(deps.db, limit);
+/**
+ * Applies up to `limit` pending changes; returns how many were applied. untriedOnly: leave the
+ * changes a drain already failed on (the leader's loop retries those, on its own clock).
+ */
+export async function drainAccountChanges(
+  deps: MirrorDeps,
+  limit = 500,
+  opts: { untriedOnly?: boolean } = {},
+): Promise<number> {
+  const pending = await readAccountChanges(deps.db, limit, opts);
   let applied = 0;
   for (const crm of [...new Set(pending.map((p) => p.crm))]) {
     const mine = pending.filter((p) => p.crm === crm);
@@ -61,6 +69,35 @@ export async function drainAccountChanges(deps: MirrorDeps, limit = 500): Promis
     }
   }
   return applied;
+}
+
+const catchingUp = new WeakMap<object, Promise<void>>();
+
+/**
+ * Called before a batch is routed: account changes a CRM event named that no drain has tried yet
+ * are applied now, in this process (its index updated), so a lead arriving a moment after its
+ * account was reassigned in the CRM matches the new owner instead of waiting for the next drain
+ * tick. Costs one indexed query when nothing is pending; a change whose CRM read failed is left to
+ * the leader's loop, so an outage costs no CRM call per batch. Concurrent batches share one run.
+ * Another worker's drain reaches this process's index by following the mirror (one tick).
+ */
+export async function catchUpAccountChanges(deps: MirrorDeps): Promise<void> {
+  if (!deps.accounts || deps.accounts.size === 0) return;
+  if (!Object.values(deps.connectors).some((c) => c?.accounts)) return;
+  const running = catchingUp.get(deps.db);
+  if (running) return running;
+  const run = (async () => {
+    try {
+      if (await hasUntriedAccountChanges(deps.db)) await drainAccountChanges(deps, 500, { untriedOnly: true });
+    } catch (err) {
+      // Routing goes on with the index as it is; the leader's drain applies the change.
+      deps.logger.warn({ err: (err as Error).message }, 'account changes not caught up before routing');
+    } finally {
+      catchingUp.delete(deps.db);
+    }
+  })();
+  catchingUp.set(deps.db, run);
+  return run;
 }
 
 async function applyChanges(deps: MirrorDeps, crm: CrmName, changes: PendingAccountChange[]) {
