@@ -244,6 +244,8 @@ export interface CrmConnector {
 export interface StreamsConfig {
   cdc: boolean;
   cdcInitialReplayId?: -1 | -2;
+  /** CDC of the CRM's accounts too (Salesforce AccountChangeEvent), for the account mirror. */
+  accountChangeEvents?: boolean;
   poll?: { intervalMs: number; initialLookbackMs?: number };
 }
 
@@ -253,6 +255,12 @@ export interface ChangeSubscriberOptions {
     set(channel: string, replayId: number): Promise<void>;
   };
   onEvents: (events: InboundEvent[]) => Promise<void>;
+  /**
+   * Accounts a change event named (to re-read or drop), when the connector streams account changes;
+   * resync: the event could not name every account changed (an overflow), an incremental sync should run.
+   * Resolves once they are durably stored: the replay id moves on after it.
+   */
+  onAccountChanges?: (changes: AccountChange[], meta: { resync: boolean }) => Promise<void>;
   onError?: (err: Error, channel: string) => void;
   initialReplayId?: -1 | -2;
 }

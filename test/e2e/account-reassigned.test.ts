@@ -3,32 +3,14 @@
 // right after the other (no waiting in between), the worker routes the lead, and the owner write
 // reaches the stand-in. The mirror's drain loop is slowed to a minute here, so the only thing
 // that can apply the change in time is the catch-up before routing (pipeline/account-changes.ts).
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { syncAccounts } from '../../src/pipeline/index.js';
 import { signedHubSpotWebhook, startHubSpotStandIn, type HubSpotStandIn } from '../support/hubspot-standin.js';
+import { writeAccountOwnerConfig } from '../support/account-owner-config.js';
 import { useTestSystem } from '../support/system.js';
 import { until } from '../support/until.js';
 
 const clientSecret = 'account-reassigned-secret-01';
-const routing = {
-  reps: [
-    { id: 'ana', email: 'ana@example.com', crmIds: { hubspot: '101', salesforce: '0055g00000AnaAAAA1' } },
-    { id: 'bo', email: 'bo@example.com', crmIds: { hubspot: '102', salesforce: '0055g00000BoCAAAA2' } },
-    { id: 'cy', email: 'cy@example.com', crmIds: { hubspot: '103', salesforce: '0055g00000CyOAAAA3' } },
-  ],
-  pools: [{ id: 'inbound', strategy: 'round_robin', members: ['cy'] }],
-  rules: [
-    {
-      id: 'account-owner',
-      when: { field: 'account.matched', op: 'eq', value: true },
-      action: { accountOwner: true, fallback: { pool: 'inbound' } },
-    },
-    { id: 'all', when: { match: 'always' }, action: { pool: 'inbound' } },
-  ],
-};
 const mappings = {
   'hubspot/contact': {
     fields: [
@@ -40,10 +22,9 @@ const mappings = {
 };
 
 let standIn: HubSpotStandIn;
-let dir: string;
+let config: ReturnType<typeof writeAccountOwnerConfig>;
 const sys = useTestSystem(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'lr-reassigned-'));
-  writeFileSync(join(dir, 'config.yaml'), JSON.stringify({ mappings, routing }));
+  config = writeAccountOwnerConfig(mappings);
   standIn = await startHubSpotStandIn({
     records: {
       companies: {
@@ -58,7 +39,7 @@ const sys = useTestSystem(async () => {
   return {
     env: {
       HUBSPOT_CONFIG: JSON.stringify(hubspot),
-      CONFIG_FILE: join(dir, 'config.yaml'),
+      CONFIG_FILE: config.file,
       // No drain tick and no follow tick inside the test: only the catch-up before routing applies the change.
       ACCOUNT_CHANGES_INTERVAL_MS: '600000',
       ACCOUNT_SYNC_INTERVAL_MS: '0',
@@ -68,7 +49,7 @@ const sys = useTestSystem(async () => {
     migrate: true,
     after: async () => {
       await standIn?.close();
-      rmSync(dir, { recursive: true, force: true });
+      config?.remove();
     },
   };
 });
