@@ -193,6 +193,16 @@ export interface AccountSource {
    * deletion), read leniently: items that are not account events are left to parseBatch.
    */
   parseAccountChanges?(req: InboundRequest): AccountChange[];
+  /** The contacts a verified webhook delivery names (HubSpot contact.creation / email change / deletion). */
+  parseContactChanges?(req: InboundRequest): ContactChange[];
+  /** These contacts' account links as they are now; a contact deleted, or with no account, is absent. */
+  fetchAccountContacts?(contactIds: readonly string[]): Promise<CrmAccountContact[]>;
+}
+
+/** A contact a CRM event named: re-read its account link and email (changed) or drop it (deleted). */
+export interface ContactChange {
+  contactId: string;
+  kind: 'changed' | 'deleted';
 }
 
 /** An account a CRM event named: re-read it (changed) or drop it (deleted). */

@@ -131,6 +131,28 @@ export async function upsertMirrorContacts(
     });
 }
 
+/** The accounts these contacts belong to in the mirror now (their counts move with a contact change). */
+export async function readMirrorContactAccounts(
+  db: DbOrTx,
+  crm: CrmName,
+  contactIds: readonly string[],
+): Promise<string[]> {
+  if (contactIds.length === 0) return [];
+  const rows = await db
+    .selectDistinct({ accountId: crmAccountContacts.accountId })
+    .from(crmAccountContacts)
+    .where(and(eq(crmAccountContacts.crm, crm), inArray(crmAccountContacts.contactId, [...contactIds])));
+  return rows.map((r) => r.accountId);
+}
+
+/** These contacts are gone from the CRM, or belong to no account any more. */
+export async function deleteMirrorContacts(db: DbOrTx, crm: CrmName, contactIds: readonly string[]): Promise<void> {
+  if (contactIds.length === 0) return;
+  await db
+    .delete(crmAccountContacts)
+    .where(and(eq(crmAccountContacts.crm, crm), inArray(crmAccountContacts.contactId, [...contactIds])));
+}
+
 /** Contacts of accounts that are gone, and contacts a complete full contact sync did not see. */
 export async function deleteUnseenMirrorContacts(db: DbOrTx, crm: CrmName, syncStartedAt: Date): Promise<number> {
   const rows = await db
