@@ -10,11 +10,16 @@ import { exitCodes, type CliContext } from './cli-context.js';
 import type { CrmName } from './lead/index.js';
 import { syncAccounts, type ObjectSyncResult, type SyncProgress } from './pipeline/index.js';
 import { crmConnectorsFromEnv, openDatabase } from './runtime.js';
+import { runRemoteSync, remoteSyncTarget } from './cli-accounts-remote.js';
+import type { AdminTarget } from './cli-config-remote.js';
+import { isAppError } from './errors.js';
 
 interface SyncCliOptions {
   crm?: 'hubspot' | 'salesforce';
   full?: boolean;
   json?: boolean;
+  url?: string;
+  token?: string;
 }
 
 export function accountsCommand(ctx: CliContext): Command {
@@ -29,6 +34,11 @@ export function accountsCommand(ctx: CliContext): Command {
     )
     .option('--full', 'read everything and mark accounts the CRM no longer has as deleted (reconcile)')
     .option('--json', 'print the result as JSON')
+    .option(
+      '--url <url>',
+      'run the sync inside this running service (admin API) and follow it (default: LEAD_ROUTER_URL, or the embedded serve holding DATA_DIR; else the database directly)',
+    )
+    .option('--token <token>', 'admin token for --url (an editor; default LEAD_ROUTER_ADMIN_TOKEN)')
     .action(async (opts: SyncCliOptions) => {
       ctx.exitCode = await runSync(ctx, opts);
     });
@@ -37,6 +47,8 @@ export function accountsCommand(ctx: CliContext): Command {
 
 async function runSync(ctx: CliContext, opts: SyncCliOptions): Promise<number> {
   const env = ctx.env();
+  const target = remoteSyncTarget(env, opts);
+  if (target) return syncThroughService(ctx, target, opts);
   const logger = ctx.logger();
   const connectors = crmConnectorsFromEnv(env, logger);
   const crms = (['hubspot', 'salesforce'] as const).filter((c) => connectors[c] && (!opts.crm || opts.crm === c));
@@ -88,6 +100,47 @@ async function runSync(ctx: CliContext, opts: SyncCliOptions): Promise<number> {
           `${r.crm} ${o.object}: ${o.loaded} stored (${o.mode}${o.resumed ? ', resumed' : ''}), ${o.deleted} deleted, ${o.calls} CRM calls`,
         );
   return exitCodes.ok;
+}
+
+async function syncThroughService(ctx: CliContext, target: AdminTarget, opts: SyncCliOptions): Promise<number> {
+  const abort = new AbortController();
+  const onSignal = () => {
+    ctx.io.err('stopping; the sync goes on in the service');
+    abort.abort();
+  };
+  process.once('SIGINT', onSignal);
+  const reporters: Array<ReturnType<typeof progressReporter>> = [];
+  let results;
+  try {
+    results = await runRemoteSync(
+      ctx,
+      target,
+      { ...(opts.crm && { crm: opts.crm }), full: opts.full === true, signal: abort.signal },
+      (crm) => {
+        const r = progressReporter(ctx, crm);
+        reporters.push(r);
+        return r.update;
+      },
+    );
+  } catch (err) {
+    ctx.io.err(`accounts sync failed: ${isAppError(err) ? `${err.code}: ` : ''}${(err as Error).message}`);
+    return exitCodes.failed;
+  } finally {
+    for (const r of reporters) r.stop();
+    process.off('SIGINT', onSignal);
+  }
+  if (opts.json) ctx.io.out(JSON.stringify(results.map((r) => ({ ...r, via: target.url }))));
+  else
+    for (const r of results)
+      for (const o of r.objects)
+        ctx.io.out(
+          `${r.crm} ${o.object}: ${o.loaded} stored (${o.mode}), ${o.calls} CRM calls, ${o.status} (via ${target.url})`,
+        );
+  const failed = results.flatMap((r) =>
+    r.objects.filter((o) => o.status === 'failed').map((o) => ({ ...o, crm: r.crm })),
+  );
+  for (const f of failed) ctx.io.err(`${f.crm} ${f.object} failed: ${f.lastError ?? 'no reason given'}`);
+  return failed.length > 0 ? exitCodes.failed : exitCodes.ok;
 }
 
 /** A bar on a terminal (stderr), else a line every 20 pages and at the end of each object. */

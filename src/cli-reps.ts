@@ -4,9 +4,7 @@
 // Writes the database directly, like `accounts sync`. Exit codes: 0 done, 1 failed, 2 usage.
 import { Command } from 'commander';
 import { exitCodes, type CliContext } from './cli-context.js';
-import type { CrmOwner } from './connector.js';
-import type { CrmName } from './lead/index.js';
-import { importReps } from './pipeline/index.js';
+import { importReps, ownerListsOf } from './pipeline/index.js';
 import { crmConnectorsFromEnv, openDatabase } from './runtime.js';
 
 export function repsCommand(ctx: CliContext): Command {
@@ -21,11 +19,7 @@ export function repsCommand(ctx: CliContext): Command {
     .action(async (opts: { author: string; json?: boolean }) => {
       const env = ctx.env();
       const connectors = crmConnectorsFromEnv(env, ctx.logger());
-      const listOwners: Partial<Record<CrmName, () => Promise<CrmOwner[]>>> = {};
-      for (const crm of ['hubspot', 'salesforce'] as const) {
-        const c = connectors[crm];
-        if (c) listOwners[crm] = () => c.listOwners({ includeInactive: true });
-      }
+      const listOwners = ownerListsOf(connectors);
       if (Object.keys(listOwners).length === 0) {
         ctx.io.err('no CRM is configured (HUBSPOT_CONFIG, SALESFORCE_CONFIG)');
         ctx.exitCode = exitCodes.failed;

@@ -193,6 +193,16 @@ export interface AccountSource {
    * deletion), read leniently: items that are not account events are left to parseBatch.
    */
   parseAccountChanges?(req: InboundRequest): AccountChange[];
+  /** The contacts a verified webhook delivery names (HubSpot contact.creation / email change / deletion). */
+  parseContactChanges?(req: InboundRequest): ContactChange[];
+  /** These contacts' account links as they are now; a contact deleted, or with no account, is absent. */
+  fetchAccountContacts?(contactIds: readonly string[]): Promise<CrmAccountContact[]>;
+}
+
+/** A contact a CRM event named: re-read its account link and email (changed) or drop it (deleted). */
+export interface ContactChange {
+  contactId: string;
+  kind: 'changed' | 'deleted';
 }
 
 /** An account a CRM event named: re-read it (changed) or drop it (deleted). */
@@ -244,6 +254,8 @@ export interface CrmConnector {
 export interface StreamsConfig {
   cdc: boolean;
   cdcInitialReplayId?: -1 | -2;
+  /** CDC of the CRM's accounts too (Salesforce AccountChangeEvent), for the account mirror. */
+  accountChangeEvents?: boolean;
   poll?: { intervalMs: number; initialLookbackMs?: number };
 }
 
@@ -253,6 +265,12 @@ export interface ChangeSubscriberOptions {
     set(channel: string, replayId: number): Promise<void>;
   };
   onEvents: (events: InboundEvent[]) => Promise<void>;
+  /**
+   * Accounts a change event named (to re-read or drop), when the connector streams account changes;
+   * resync: the event could not name every account changed (an overflow), an incremental sync should run.
+   * Resolves once they are durably stored: the replay id moves on after it.
+   */
+  onAccountChanges?: (changes: AccountChange[], meta: { resync: boolean }) => Promise<void>;
   onError?: (err: Error, channel: string) => void;
   initialReplayId?: -1 | -2;
 }

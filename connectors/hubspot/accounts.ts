@@ -9,7 +9,7 @@
 import type { AccountSource, CrmAccount, CrmAccountContact, SyncPage, SyncReadOptions } from '../../src/connector.js';
 import type { HubSpotApis } from './client.js';
 import type { CallHubSpot } from './request.js';
-import { parseAccountChanges } from './account-changes.js';
+import { parseAccountChanges, parseContactChanges } from './account-changes.js';
 import { chunks } from './fetch-records.js';
 
 export const listPageSize = 100;
@@ -73,6 +73,16 @@ export function createHubSpotAccountSource(deps: {
         keep: (c) => c.accountId !== '',
       }),
     parseAccountChanges,
+    parseContactChanges,
+    async fetchAccountContacts(ids) {
+      const out: CrmAccountContact[] = [];
+      for (const chunk of chunks([...new Set(ids)], 100)) {
+        const body = { inputs: chunk.map((id) => ({ id })), properties: contactProperties, propertiesWithHistory: [] };
+        const res = await call(`read ${chunk.length} contacts`, () => apis.contactsBatch.read(body, false), background);
+        out.push(...(res.results as HubSpotObject[]).map(toContact).filter((c) => c.accountId !== ''));
+      }
+      return out;
+    },
     async fetchAccounts(ids) {
       const out: CrmAccount[] = [];
       for (const chunk of chunks([...new Set(ids)], 100)) {

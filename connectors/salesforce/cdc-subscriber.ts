@@ -10,11 +10,12 @@
 // - jsforce's Replay extension handles one channel per client (it overwrites ext.replay), hence
 //   one faye client per channel.
 import { StreamingExtension } from 'jsforce/lib/api/streaming.js';
-import type { InboundEvent } from '../../src/connector.js';
+import type { AccountChange, InboundEvent } from '../../src/connector.js';
 import { AppError } from '../../src/errors.js';
 import type { Logger } from './api-context.js';
 import type { Session } from './auth.js';
 import { scrubSecrets, type Secret } from './secret.js';
+import { parseAccountChangeEvent } from './parse-account-change.js';
 import { parseChangeEvent } from './parse-change-event.js';
 
 export interface ReplayStore {
@@ -27,6 +28,8 @@ export interface CdcSubscriberOptions {
   channels?: string[];
   replayStore: ReplayStore;
   onEvents: (events: InboundEvent[], meta: { channel: string; replayId: number }) => Promise<void>;
+  /** With accountChangeEvents: the accounts an AccountChangeEvent named, stored before its replay id is. */
+  onAccountChanges?: (changes: AccountChange[], meta: { resync: boolean }) => Promise<void>;
   onError?: (err: Error, channel: string) => void;
   /** Where to start when the store has no id for a channel. Default -1 (new events only). */
   initialReplayId?: -1 | -2;
@@ -52,12 +55,16 @@ export function createCdcSubscriber(
   ctx: {
     session: Session;
     objectTypes: readonly string[];
+    /** Subscribe to AccountChangeEvent too (when opts.onAccountChanges is given). */
+    accountChangeEvents?: boolean;
     logger?: Logger | undefined;
     secrets?: () => readonly Secret[];
   },
   opts: CdcSubscriberOptions,
 ): CdcSubscriber {
-  const channels = opts.channels ?? ctx.objectTypes.map(changeEventChannel);
+  const accountChannel = ctx.accountChangeEvents && opts.onAccountChanges ? changeEventChannel('Account') : undefined;
+  const routed = opts.channels ?? ctx.objectTypes.map(changeEventChannel);
+  const channels = [...new Set([...routed, ...(accountChannel ? [accountChannel] : [])])];
   const clients = new Map<string, FayeClient>();
 
   const stopChannel = (channel: string) => {
@@ -85,17 +92,24 @@ export function createCdcSubscriber(
     const handle = async (data: unknown) => {
       if (failed) return;
       let parsed;
+      let accounts;
       try {
-        parsed = parseChangeEvent(data);
+        // The Account channel feeds the mirror; it routes too only if Account is a routed object type.
+        if (channel === accountChannel) accounts = parseAccountChangeEvent(data);
+        parsed = routed.includes(channel) ? parseChangeEvent(data) : undefined;
       } catch (err) {
         // A malformed message stays malformed: log it and move past it.
         report(err as Error, channel);
         return;
       }
+      const replayId = (parsed ?? accounts)!.replayId;
       try {
-        if (parsed.events.length > 0) await opts.onEvents(parsed.events, { channel, replayId: parsed.replayId });
-        else ctx.logger?.debug({ channel, replayId: parsed.replayId }, parsed.skipped ?? 'no events');
-        await opts.replayStore.set(channel, parsed.replayId);
+        if (accounts && (accounts.changes.length > 0 || accounts.resync))
+          await opts.onAccountChanges!(accounts.changes, { resync: accounts.resync });
+        else if (accounts) ctx.logger?.debug({ channel, replayId }, accounts.skipped ?? 'no account changes');
+        if (parsed && parsed.events.length > 0) await opts.onEvents(parsed.events, { channel, replayId });
+        else if (parsed) ctx.logger?.debug({ channel, replayId }, parsed.skipped ?? 'no events');
+        await opts.replayStore.set(channel, replayId);
       } catch (err) {
         failed = true;
         stopChannel(channel);

@@ -101,6 +101,11 @@ export const salesforceConfigSchema = z
         cdc: z.boolean().default(false),
         /** Where CDC starts when no replay id is stored yet: -1 = new events only, -2 = all retained (72 h). */
         cdcInitialReplayId: z.union([z.literal(-1), z.literal(-2)]).default(-1),
+        /**
+         * With cdc: also /data/AccountChangeEvent, to keep the account mirror current within a second
+         * (docs/accounts.md). Off by default: the org must have selected Account for CDC.
+         */
+        accountChangeEvents: z.boolean().default(false),
         /** SOQL polling fallback on SystemModstamp with a durable watermark; absent = off. */
         poll: z
           .strictObject({
@@ -111,7 +116,7 @@ export const salesforceConfigSchema = z
           })
           .optional(),
       })
-      .default({ cdc: false, cdcInitialReplayId: -1 }),
+      .default({ cdc: false, cdcInitialReplayId: -1, accountChangeEvents: false }),
   })
   .refine((c) => c.auth.kind !== 'access_token' || c.instanceUrl !== undefined, {
     path: ['instanceUrl'],

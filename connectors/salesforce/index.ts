@@ -37,6 +37,7 @@ export { changeOriginClient, isSalesforceOwnWrite, type SalesforceIdentity } fro
 export { checkSalesforceFieldPath } from './field-path.js';
 export { soapAck, soapFault, ACK_TRUE, SOAP_CONTENT_TYPE } from './soap-ack.js';
 export { parseChangeEvent, type ChangeEventMessage, type ChangeEventHeader } from './parse-change-event.js';
+export { parseAccountChangeEvent, type ParsedAccountChange } from './parse-account-change.js';
 export { parseLimitInfo, type ApiUsage } from './limits.js';
 export {
   changeEventChannel,
@@ -118,7 +119,16 @@ export function createSalesforceConnector(
     describeFields: (objectType) => describeFields(ctx, objectType),
     callBudget: () => ctx.budget.budget(),
     createChangeSubscriber: (opts) =>
-      createCdcSubscriber({ session, objectTypes: cfg.objectTypes, logger: deps.logger, secrets: ctx.secrets }, opts),
+      createCdcSubscriber(
+        {
+          session,
+          objectTypes: cfg.objectTypes,
+          accountChangeEvents: cfg.streams.accountChangeEvents,
+          logger: deps.logger,
+          secrets: ctx.secrets,
+        },
+        opts,
+      ),
     createPoller: (opts) => createPoller({ ...ctx, now }, opts),
     isOwnWrite: (origin) => isSalesforceOwnWrite(identity, origin),
     checkFieldPath: checkSalesforceFieldPath,

@@ -37,26 +37,42 @@ export interface ParsedChange {
 
 const fail = (path: string, message: string) => errors.validation([{ path, message }]);
 
-export function parseChangeEvent(data: unknown): ParsedChange {
+/**
+ * The message's replay id and header, checked (VALIDATION_FAILED names the path). recordIds may be
+ * empty only where `allowNoIds` (an overflow event of a huge transaction need not name them).
+ */
+export function readChangeMessage(
+  data: unknown,
+  opts: { allowNoIds?: boolean } = {},
+): { replayId: number; header: ChangeEventHeader; payload: ChangeEventMessage['payload'] } {
   const msg = data as Partial<ChangeEventMessage> | undefined;
   const replayId = msg?.event?.replayId;
   if (typeof replayId !== 'number') throw fail('event.replayId', 'must be a number');
   const h = msg?.payload?.ChangeEventHeader;
   if (!h || typeof h !== 'object') throw fail('payload.ChangeEventHeader', 'is required');
-  if (!Array.isArray(h.recordIds) || h.recordIds.length === 0)
+  if (!Array.isArray(h.recordIds) || (h.recordIds.length === 0 && !opts.allowNoIds))
     throw fail('payload.ChangeEventHeader.recordIds', 'must list record ids');
   if (typeof h.transactionKey !== 'string' || typeof h.entityName !== 'string') {
     throw fail('payload.ChangeEventHeader', 'needs entityName and transactionKey');
   }
-  // A wildcard id ("00Q*") marks a schema-wide change, not a record we can route.
-  const ids = h.recordIds.filter((id) => !id.endsWith('*'));
+  if (typeof h.changeType !== 'string') throw fail('payload.ChangeEventHeader.changeType', 'must be a string');
+  return { replayId, header: h, payload: msg!.payload! };
+}
+
+/** Record ids a change names; a wildcard ("00Q*") marks a schema-wide change, not a record. */
+export const namedRecordIds = (h: ChangeEventHeader) =>
+  h.recordIds.filter((id) => typeof id === 'string' && id !== '' && !id.endsWith('*'));
+
+export function parseChangeEvent(data: unknown): ParsedChange {
+  const { replayId, header: h, payload } = readChangeMessage(data);
+  const ids = namedRecordIds(h);
   const occurredAt = new Date(h.commitTimestamp).toISOString();
   const base = (id: string) => ({
     sourceEventId: `${h.transactionKey}:${h.sequenceNumber}:${id}`,
     record: { crm: 'salesforce' as const, objectType: h.entityName, id },
     occurredAt,
   });
-  const fields = bodyFields(msg!.payload!);
+  const fields = bodyFields(payload);
 
   if (h.changeType === 'CREATE' || h.changeType === 'GAP_CREATE') {
     const carried = h.changeType === 'CREATE' ? { fields } : {};

@@ -78,6 +78,14 @@ export function createAccountIndex(defaults: MatchOptions = defaultMatchOptions)
       tables.contactDomains.clear();
       for (const row of rows) tables.contactDomains.add(row.domain.trim().toLowerCase(), row);
     },
+    changeContactDomains(removed: readonly ContactDomainCount[], added: readonly ContactDomainCount[]) {
+      for (const r of removed) {
+        const domain = r.domain.trim().toLowerCase();
+        for (const row of [...(tables.contactDomains.get(domain) ?? [])])
+          if (row.crm === r.crm && row.accountId === r.accountId) tables.contactDomains.remove(domain, row);
+      }
+      for (const row of added) tables.contactDomains.add(row.domain.trim().toLowerCase(), row);
+    },
     match(lead: Lead, options?: MatchOptions): AccountMatch | undefined {
       return matchLead(lead, tables, options ?? defaults);
     },

@@ -49,6 +49,12 @@ export interface AccountIndex {
   upsert(record: AccountRecord): void;
   remove(crm: CrmName, id: string): void;
   setContactDomains(rows: readonly ContactDomainCount[]): void;
+  /**
+   * Changes part of the contact-domain table: drops the counts in `removed` (as the mirror held them
+   * before; matched by crm, account and domain), then adds `added`. For pages of a load and for
+   * contact changes, where setContactDomains would drop every other account's counts.
+   */
+  changeContactDomains(removed: readonly ContactDomainCount[], added: readonly ContactDomainCount[]): void;
 }
 
 /** How a lead's account was found (the decision trace names it). */

@@ -124,6 +124,28 @@ export async function upsertMirrorContacts(
       account_id = excluded.account_id, email_domain = excluded.email_domain, synced_at = excluded.synced_at`);
 }
 
+/** The accounts these contacts belong to in the mirror now (their counts move with a contact change). */
+export async function readMirrorContactAccounts(
+  db: DbOrTx,
+  crm: CrmName,
+  contactIds: readonly string[],
+): Promise<string[]> {
+  if (contactIds.length === 0) return [];
+  const rows = await db
+    .selectDistinct({ accountId: crmAccountContacts.accountId })
+    .from(crmAccountContacts)
+    .where(and(eq(crmAccountContacts.crm, crm), inArray(crmAccountContacts.contactId, [...contactIds])));
+  return rows.map((r) => r.accountId);
+}
+
+/** These contacts are gone from the CRM, or belong to no account any more. */
+export async function deleteMirrorContacts(db: DbOrTx, crm: CrmName, contactIds: readonly string[]): Promise<void> {
+  if (contactIds.length === 0) return;
+  await db
+    .delete(crmAccountContacts)
+    .where(and(eq(crmAccountContacts.crm, crm), inArray(crmAccountContacts.contactId, [...contactIds])));
+}
+
 /** Contacts of accounts that are gone, and contacts a complete full contact sync did not see. */
 export async function deleteUnseenMirrorContacts(db: DbOrTx, crm: CrmName, syncStartedAt: Date): Promise<number> {
   const rows = await db
@@ -292,8 +314,22 @@ export interface PendingAccountChange {
   receivedAt: Date;
 }
 
-/** The oldest pending changes (at most `limit`). */
-export async function readAccountChanges(db: DbOrTx, limit: number): Promise<PendingAccountChange[]> {
+/** Whether a change is pending that no drain has tried yet (one that failed is left to the leader's loop). */
+export async function hasUntriedAccountChanges(db: DbOrTx): Promise<boolean> {
+  const rows = await db
+    .select({ one: sql<number>`1` })
+    .from(crmAccountChanges)
+    .where(eq(crmAccountChanges.attempts, 0))
+    .limit(1);
+  return rows.length > 0;
+}
+
+/** The oldest pending changes (at most `limit`); untriedOnly: none that a drain already failed on. */
+export async function readAccountChanges(
+  db: DbOrTx,
+  limit: number,
+  opts: { untriedOnly?: boolean } = {},
+): Promise<PendingAccountChange[]> {
   const rows = await db
     .select({
       crm: crmAccountChanges.crm,
@@ -302,6 +338,7 @@ export async function readAccountChanges(db: DbOrTx, limit: number): Promise<Pen
       receivedAt: crmAccountChanges.receivedAt,
     })
     .from(crmAccountChanges)
+    .where(opts.untriedOnly ? eq(crmAccountChanges.attempts, 0) : undefined)
     .orderBy(crmAccountChanges.receivedAt)
     .limit(limit);
   return rows as PendingAccountChange[];

@@ -7,43 +7,66 @@
 //   looked), so a change drained by another worker, or loaded by the CLI, reaches it too.
 // - loadAccountIndex: at start, the index is filled from the mirror page by page (bounded memory).
 import type { AccountIndex } from '../accounts/types.js';
-import type { AccountChange, CrmConnector, InboundRequest } from '../connector.js';
+import type { AccountChange, ContactChange, CrmConnector, InboundRequest } from '../connector.js';
 import {
   clearAccountChanges,
+  deleteMirrorContacts,
   failAccountChanges,
+  hasUntriedAccountChanges,
   markMirrorAccountsDeleted,
   readAccountChanges,
+  readContactDomainsOf,
+  readMirrorContactAccounts,
   readContactDomainPage,
   readMirrorAccountPage,
   readMirrorChangesSince,
   readMirrorParentIds,
   recordAccountChanges,
   upsertMirrorAccounts,
+  upsertMirrorContacts,
   type Db,
   type PendingAccountChange,
 } from '../db/index.js';
 import type { CrmName } from '../lead/index.js';
-import { toMirrorAccountRow } from './account-rows.js';
+import { toMirrorAccountRow, toMirrorContactRow } from './account-rows.js';
 import { accountSourceOf, refreshIndex, type MirrorDeps } from './account-sync.js';
 
-export async function recordChanges(deps: Pick<MirrorDeps, 'db' | 'now'>, crm: CrmName, changes: AccountChange[]) {
-  await recordAccountChanges(deps.db, crm, changes, deps.now());
+// Contact changes share crm_account_changes with account changes (one drain, one retry path); their
+// ids are kept apart by this prefix, since a HubSpot contact and company may have the same number.
+const contactPrefix = 'contact:';
+
+export async function recordChanges(
+  deps: Pick<MirrorDeps, 'db' | 'now'>,
+  crm: CrmName,
+  changes: AccountChange[],
+  contacts: ContactChange[] = [],
+) {
+  const rows = [...changes, ...contacts.map((c) => ({ accountId: contactPrefix + c.contactId, kind: c.kind }))];
+  await recordAccountChanges(deps.db, crm, rows, deps.now());
 }
 
-/** The account changes a verified webhook delivery names, stored (nothing when the connector mirrors no accounts). */
+/** The account and contact changes a verified webhook delivery names, stored (none when the connector mirrors no accounts). */
 export async function recordAccountChangesOf(
   deps: Pick<MirrorDeps, 'db' | 'now'>,
   connector: CrmConnector,
   req: InboundRequest,
 ): Promise<number> {
   const changes = connector.accounts?.parseAccountChanges?.(req) ?? [];
-  await recordChanges(deps, connector.name, changes);
-  return changes.length;
+  const contacts = connector.accounts?.parseContactChanges?.(req) ?? [];
+  await recordChanges(deps, connector.name, changes, contacts);
+  return changes.length + contacts.length;
 }
 
-/** Applies up to `limit` pending changes; returns how many were applied. */
-export async function drainAccountChanges(deps: MirrorDeps, limit = 500): Promise<number> {
-  const pending = await readAccountChanges(deps.db, limit);
+/**
+ * Applies up to `limit` pending changes; returns how many were applied. untriedOnly: leave the
+ * changes a drain already failed on (the leader's loop retries those, on its own clock).
+ */
+export async function drainAccountChanges(
+  deps: MirrorDeps,
+  limit = 500,
+  opts: { untriedOnly?: boolean } = {},
+): Promise<number> {
+  const pending = await readAccountChanges(deps.db, limit, opts);
   let applied = 0;
   for (const crm of [...new Set(pending.map((p) => p.crm))]) {
     const mine = pending.filter((p) => p.crm === crm);
@@ -63,7 +86,44 @@ export async function drainAccountChanges(deps: MirrorDeps, limit = 500): Promis
   return applied;
 }
 
-async function applyChanges(deps: MirrorDeps, crm: CrmName, changes: PendingAccountChange[]) {
+const catchingUp = new WeakMap<object, Promise<void>>();
+
+/**
+ * Called before a batch is routed: account changes a CRM event named that no drain has tried yet
+ * are applied now, in this process (its index updated), so a lead arriving a moment after its
+ * account was reassigned in the CRM matches the new owner instead of waiting for the next drain
+ * tick. Costs one indexed query when nothing is pending; a change whose CRM read failed is left to
+ * the leader's loop, so an outage costs no CRM call per batch. Concurrent batches share one run.
+ * Another worker's drain reaches this process's index by following the mirror (one tick).
+ */
+export async function catchUpAccountChanges(deps: MirrorDeps): Promise<void> {
+  if (!deps.accounts || deps.accounts.size === 0) return;
+  if (!Object.values(deps.connectors).some((c) => c?.accounts)) return;
+  const running = catchingUp.get(deps.db);
+  if (running) return running;
+  const run = (async () => {
+    try {
+      if (await hasUntriedAccountChanges(deps.db)) await drainAccountChanges(deps, 500, { untriedOnly: true });
+    } catch (err) {
+      // Routing goes on with the index as it is; the leader's drain applies the change.
+      deps.logger.warn({ err: (err as Error).message }, 'account changes not caught up before routing');
+    } finally {
+      catchingUp.delete(deps.db);
+    }
+  })();
+  catchingUp.set(deps.db, run);
+  return run;
+}
+
+async function applyChanges(deps: MirrorDeps, crm: CrmName, pending: PendingAccountChange[]) {
+  const isContact = (c: PendingAccountChange) => c.accountId.startsWith(contactPrefix);
+  await applyContactChanges(
+    deps,
+    crm,
+    pending.filter(isContact).map((c) => ({ contactId: c.accountId.slice(contactPrefix.length), kind: c.kind })),
+  );
+  const changes = pending.filter((c) => !isContact(c));
+  if (changes.length === 0) return;
   const changed = changes.filter((c) => c.kind === 'changed').map((c) => c.accountId);
   const found = changed.length > 0 ? await accountSourceOf(deps, crm).fetchAccounts(changed) : [];
   const foundIds = new Set(found.map((a) => a.id));
@@ -82,6 +142,30 @@ async function applyChanges(deps: MirrorDeps, crm: CrmName, changes: PendingAcco
     await markMirrorAccountsDeleted(tx, crm, gone, deps.now());
   });
   await refreshIndex(deps, crm, [...ids, ...parents]);
+}
+
+/**
+ * Contacts a CRM event named: re-read (their email and account now) or dropped, then the domain
+ * counts of every account they belonged to before or belong to now are recomputed in the index.
+ */
+async function applyContactChanges(deps: MirrorDeps, crm: CrmName, changes: ContactChange[]) {
+  if (changes.length === 0) return;
+  const source = accountSourceOf(deps, crm);
+  const ids = changes.map((c) => c.contactId);
+  const changed = changes.filter((c) => c.kind === 'changed').map((c) => c.contactId);
+  const found = changed.length > 0 && source.fetchAccountContacts ? await source.fetchAccountContacts(changed) : [];
+  const rows = found.map(toMirrorContactRow);
+  const kept = new Set(rows.map((r) => r.contactId));
+  const gone = ids.filter((id) => !kept.has(id));
+  const accounts = [
+    ...new Set([...(await readMirrorContactAccounts(deps.db, crm, ids)), ...rows.map((r) => r.accountId)]),
+  ];
+  const before = await readContactDomainsOf(deps.db, crm, accounts);
+  await deps.db.transaction(async (tx) => {
+    await upsertMirrorContacts(tx, crm, rows, deps.now());
+    await deleteMirrorContacts(tx, crm, gone);
+  });
+  deps.accounts?.changeContactDomains(before, await readContactDomainsOf(deps.db, crm, accounts));
 }
 
 /** How far back each look re-reads, for a transaction that committed after a later one (its synced_at is older). */
@@ -140,7 +224,7 @@ export async function loadAccountIndex(db: Db, index: AccountIndex, pageSize = 5
     let afterAccount: string | undefined;
     for (;;) {
       const { rows, last } = await readContactDomainPage(db, crm, afterAccount, pageSize);
-      if (rows.length > 0) index.setContactDomains(rows);
+      if (rows.length > 0) index.changeContactDomains([], rows);
       if (last === undefined) break;
       afterAccount = last;
     }

@@ -20,6 +20,7 @@ import {
   markUnseenMirrorAccountsDeleted,
   deleteUnseenMirrorContacts,
   readContactDomainsOf,
+  readMirrorContactAccounts,
   readMirrorAccountPage,
   readMirrorParentIds,
   resumeSyncRun,
@@ -140,6 +141,20 @@ async function syncObject(
     } else {
       for await (const page of source.listAccountContacts(read)) {
         const rows = page.items.map(toMirrorContactRow);
+        // The index's counts of the accounts these contacts belonged to and belong to now, before and after.
+        const accountIds = deps.accounts
+          ? [
+              ...new Set([
+                ...rows.map((r) => r.accountId),
+                ...(await readMirrorContactAccounts(
+                  db,
+                  crm,
+                  rows.map((r) => r.contactId),
+                )),
+              ]),
+            ]
+          : [];
+        const before = await readContactDomainsOf(db, crm, accountIds);
         await db.transaction(async (tx) => {
           await upsertMirrorContacts(tx, crm, rows, deps.now());
           const modstamp = Math.max(...page.items.map((c) => c.modstamp ?? 0), 0) || null;
@@ -151,8 +166,7 @@ async function syncObject(
             deps.now(),
           );
         });
-        const accountIds = [...new Set(rows.map((r) => r.accountId))];
-        deps.accounts?.setContactDomains(await readContactDomainsOf(db, crm, accountIds));
+        deps.accounts?.changeContactDomains(before, await readContactDomainsOf(db, crm, accountIds));
         if (opts.onProgress) progress(false, (await getSyncCursor(db, crm, object))!);
         if (opts.signal?.aborted && page.next !== null) throw interrupted();
       }

@@ -9,8 +9,10 @@
 //   after `restartDelayMs` (the CDC subscriber resumes from the stored replay id).
 // StreamingConnector is declared in src/connector.ts beside CrmConnector: pipeline/ depends on no
 // connector, runtime passes it in.
-import type { InboundEvent, StreamingConnector } from '../connector.js';
-import { getConnectorState, setConnectorState } from '../db/index.js';
+import type { AccountChange, InboundEvent, StreamingConnector } from '../connector.js';
+import { getConnectorState, getSyncCursor, setConnectorState } from '../db/index.js';
+import { catchUpAccountChanges, recordChanges } from './account-changes.js';
+import { startAccountSync } from './account-sync-runs.js';
 import type { PipelineDeps } from './deps.js';
 import { ingestCrmEvents } from './ingest.js';
 
@@ -48,6 +50,17 @@ async function startOne(
   const onEvents = async (events: InboundEvent[]) => {
     await ingestCrmEvents(deps, crm, events);
   };
+  // Account change events (Salesforce AccountChangeEvent): stored like a webhook's before the replay
+  // id moves on, then applied at once in this process (re-read by id); an overflow that could not
+  // name every account starts an incremental sync by SystemModstamp (after an initial load only).
+  const onAccountChanges = async (changes: AccountChange[], meta: { resync: boolean }) => {
+    await recordChanges(deps, crm, changes);
+    if (meta.resync && (await getSyncCursor(deps.db, crm, 'accounts'))?.watermark) {
+      log.warn({ accounts: changes.length }, 'account change overflow: running an incremental account sync');
+      startAccountSync(deps, crm, false);
+    }
+    void catchUpAccountChanges(deps);
+  };
   let stopped = false;
   const stops: Array<() => Promise<void> | void> = [];
   let firstStart: Promise<void> = Promise.resolve();
@@ -60,6 +73,7 @@ async function startOne(
         set: (channel, replayId) => setConnectorState(deps.db, replayKey(crm, channel), replayId, deps.now()),
       },
       onEvents,
+      ...(deps.connectors[crm]?.accounts ? { onAccountChanges } : {}),
       // The channel stopped at the failed message (its replay id is not stored): start it again.
       onError: () => scheduleRestart(),
       initialReplayId: connector.streams.cdcInitialReplayId ?? -1,

@@ -100,7 +100,14 @@ export {
 } from './account-changes.js';
 export { startFollowingMirror, startMirrorUpkeep, type MirrorLoopOptions } from './account-mirror-loops.js';
 export { startAccountSync, accountSyncStatus, type SyncStart, type AccountSyncStatus } from './account-sync-runs.js';
-export { proposeReps, importReps, type ProposedRep, type RepsImport } from './reps-import.js';
+export {
+  proposeReps,
+  importReps,
+  ownerListsOf,
+  previewRepsImport,
+  type ProposedRep,
+  type RepsImport,
+} from './reps-import.js';
 export { getLeadSpeed, type SpeedStep, type SpeedStepName } from './lead-speed.js';
 export {
   retentionOnce,

@@ -2,7 +2,7 @@
 // proposed as reps, one person per email across CRMs (so a rep gets both CRM ids), merged into the
 // active config's reps as a draft an admin reviews and publishes. A config rep whose CRM user is
 // deactivated is marked away in the availability overlay at once, without a publish.
-import type { CrmOwner } from '../connector.js';
+import type { CrmConnector, CrmOwner } from '../connector.js';
 import { getActiveConfig, getRepAvailability, insertConfigDraft, setRepAvailability, type Db } from '../db/index.js';
 import type { CrmName } from '../lead/index.js';
 
@@ -74,12 +74,22 @@ export interface RepsImport {
   markedAway: string[];
 }
 
-export async function importReps(
-  deps: { db: Db; now: () => Date },
-  opts: { author: string; listOwners: Partial<Record<CrmName, () => Promise<CrmOwner[]>>> },
-): Promise<RepsImport> {
+export type OwnerLists = Partial<Record<CrmName, () => Promise<CrmOwner[]>>>;
+
+/** Every configured CRM's users, deactivated ones included (what reps import lists). */
+export function ownerListsOf(connectors: Partial<Record<CrmName, Pick<CrmConnector, 'listOwners'>>>): OwnerLists {
+  const lists: OwnerLists = {};
+  for (const crm of ['hubspot', 'salesforce'] as const) {
+    const c = connectors[crm];
+    if (c) lists[crm] = () => c.listOwners({ includeInactive: true });
+  }
+  return lists;
+}
+
+/** The proposal alone, changing nothing (GET /v1/admin/reps/import): the CRMs' users against the active config's reps. */
+export async function previewRepsImport(deps: { db: Db }, listOwners: OwnerLists) {
   const owners: Partial<Record<CrmName, CrmOwner[]>> = {};
-  for (const [crm, list] of Object.entries(opts.listOwners) as Array<[CrmName, () => Promise<CrmOwner[]>]>)
+  for (const [crm, list] of Object.entries(listOwners) as Array<[CrmName, () => Promise<CrmOwner[]>]>)
     owners[crm] = await list();
   const active = await getActiveConfig(deps.db);
   const doc = (active?.document ?? {}) as { routing?: { reps?: ConfigRep[] } & Record<string, unknown> } & Record<
@@ -87,7 +97,14 @@ export async function importReps(
     unknown
   >;
   const reps = doc.routing?.reps ?? [];
-  const proposals = proposeReps(owners, reps);
+  return { active, doc, reps, proposals: proposeReps(owners, reps) };
+}
+
+export async function importReps(
+  deps: { db: Db; now: () => Date },
+  opts: { author: string; listOwners: OwnerLists },
+): Promise<RepsImport> {
+  const { active, doc, reps, proposals } = await previewRepsImport(deps, opts.listOwners);
   const merged: ConfigRep[] = reps.map((r) => {
     const p = proposals.find((x) => x.existing === r.id);
     return p ? { ...r, crmIds: { ...p.crmIds, ...r.crmIds }, ...(r.email ? {} : { email: p.email }) } : r;

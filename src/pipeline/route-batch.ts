@@ -18,6 +18,7 @@ import {
 import { errors } from '../errors.js';
 import type { PipelineDeps } from './deps.js';
 import { accountOptions } from './account-lookup.js';
+import { catchUpAccountChanges } from './account-changes.js';
 import type { BatchOutcome } from './group-commit.js';
 import { handOverNotifications, handOverWrites, type DeliverWrites } from './hand-over.js';
 import { leadLogger } from './lead-log.js';
@@ -109,6 +110,8 @@ export async function routeBatch(
   // Waiting leads first (highest score, then oldest), then new ones oldest first.
   routable.sort(byRoutingOrder);
 
+  // A CRM account change stored a moment ago (a reassignment) is applied before these leads match.
+  if (routable.length > 0) await catchUpAccountChanges(deps);
   // On PGlite queries run on this thread: let requests that arrived meanwhile store their events
   // before the routing transaction takes the one connection (a turn of the loop on Postgres).
   await new Promise((resolve) => setImmediate(resolve));

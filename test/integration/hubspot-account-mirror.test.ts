@@ -118,6 +118,65 @@ it('a company.deletion webhook marks the account deleted and drops it from the i
   expect(row!.deleted_at).not.toBeNull();
 });
 
+it('contact webhooks keep the per-account email-domain counts current: the dominant account follows them', async () => {
+  const dominant = () => {
+    const m = sys.rt.deps.accounts!.match(aLead({ emailDomain: 'partner.example' }));
+    return m && { id: m.account.id, method: m.method };
+  };
+  const deliver = (events: Array<[number, string, number, string?]>) =>
+    sys.app.inject(
+      signedHubSpotWebhook(
+        clientSecret,
+        events.map(([eventId, subscriptionType, objectId, propertyName]) => ({
+          eventId,
+          subscriptionType,
+          objectId,
+          ...(propertyName ? { propertyName, propertyValue: 'x' } : {}),
+          occurredAt: Date.now(),
+          portalId: 62515,
+        })),
+      ),
+    );
+  for (const [id, email, company] of [
+    ['11', 'a@partner.example', '7010'],
+    ['12', 'b@partner.example', '7010'],
+    ['13', 'c@partner.example', '7011'],
+  ] as const)
+    standIn.putRecord('contacts', id, { email, associatedcompanyid: company });
+  const created = await deliver([
+    [880011, 'contact.creation', 11],
+    [880012, 'contact.creation', 12],
+    [880013, 'contact.creation', 13],
+  ]);
+  expect(created.statusCode).toBe(200);
+  await until(() => dominant()?.id === '7010', { timeoutMs: 10_000, what: '7010 dominant with two contacts' });
+  expect(dominant()).toEqual({ id: '7010', method: 'contact_domain' });
+  // The contacts loaded by the first sync still count (a page of changes adds to the table, never replaces it).
+  expect(sys.rt.deps.accounts!.match(aLead({ emailDomain: 'c7001.example' }))?.account.id).toBe('7001');
+
+  // 11 is deleted, 12 changes its email to another domain, 14 joins 7011: 7011 now holds the most.
+  standIn.deleteRecord('contacts', '11');
+  standIn.putRecord('contacts', '12', { email: 'b@elsewhere.example' });
+  standIn.putRecord('contacts', '14', { email: 'd@partner.example', associatedcompanyid: '7011' });
+  const changed = await deliver([
+    [880014, 'contact.deletion', 11],
+    [880015, 'contact.propertyChange', 12, 'email'],
+    [880016, 'contact.creation', 14],
+    // Not a change of email or company: not read.
+    [880017, 'contact.propertyChange', 13, 'firstname'],
+  ]);
+  expect(changed.statusCode).toBe(200);
+  await until(() => dominant()?.id === '7011', { timeoutMs: 10_000, what: '7011 dominant after the changes' });
+  const contacts = await q(
+    `select contact_id, account_id, email_domain from crm_account_contacts where contact_id in ('11','12','13','14') order by contact_id`,
+  );
+  expect(contacts).toEqual([
+    { contact_id: '12', account_id: '7010', email_domain: 'elsewhere.example' },
+    { contact_id: '13', account_id: '7011', email_domain: 'partner.example' },
+    { contact_id: '14', account_id: '7011', email_domain: 'partner.example' },
+  ]);
+});
+
 it('a full sync reconciles: a company deleted without a webhook is marked deleted', async () => {
   standIn.deleteRecord('companies', '7044');
   const [accounts] = await syncAccounts(sys.rt.deps, { crm: 'hubspot', full: true });

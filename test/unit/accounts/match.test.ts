@@ -88,6 +88,18 @@ describe('dominant account by contact domain', () => {
   it('is off when the admin turns it off', () => {
     expect(index.match(aLead({ emailDomain: 'umbrella.com' }), opts({ contactDomains: false }))).toBeUndefined();
   });
+  it("a partial change drops only the named accounts' old counts and keeps everyone else's", () => {
+    const own = anIndexOf([aCrmAccount({ id: 'b' }), aCrmAccount({ id: 'c' })]);
+    const b = { crm: 'salesforce' as const, accountId: 'b', domain: 'umbrella.com', contacts: 3 };
+    const c = { crm: 'salesforce' as const, accountId: 'c', domain: 'umbrella.com', contacts: 2 };
+    own.changeContactDomains([], [b]);
+    own.changeContactDomains([], [c]);
+    expect(own.match(aLead({ emailDomain: 'umbrella.com' }))?.account.id).toBe('b');
+    own.changeContactDomains([b], [{ ...b, contacts: 1 }]);
+    expect(own.match(aLead({ emailDomain: 'umbrella.com' }))?.account.id).toBe('c');
+    own.changeContactDomains([c], []);
+    expect(own.match(aLead({ emailDomain: 'umbrella.com' }))?.account.id).toBe('b');
+  });
 });
 
 describe('cross-TLD', () => {

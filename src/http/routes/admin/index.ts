@@ -5,6 +5,7 @@ import { adminAuthChecker } from '../../admin-auth.js';
 import type { HttpDeps } from '../../deps.js';
 import { bulkJobRoutes } from './bulk-jobs.js';
 import { accountRoutes } from './accounts.js';
+import { repsImportRoutes } from './reps-import.js';
 import { configReadRoutes } from './config-read.js';
 import { configWriteRoutes } from './config-write.js';
 import { draftRoutes } from './drafts.js';
@@ -24,5 +25,6 @@ export function adminRoutes(app: FastifyInstance, deps: HttpDeps): void {
   failureRoutes(app, deps, guard);
   bulkJobRoutes(app, deps, guard);
   accountRoutes(app, deps, guard);
+  repsImportRoutes(app, deps, guard);
   erasureRoutes(app, deps, guard);
 }
