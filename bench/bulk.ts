@@ -1,6 +1,6 @@
 // npm run bench:bulk [-- --leads 100000 --rows 1000000]
 // Two phases against the real CLI processes, on DATABASE_URL (a fresh database) and Redis:
-// 1. reroute: `leads` HubSpot contacts owned by ana, `lead-router reroute --from-rep ana`, one
+// 1. reroute: `leads` HubSpot contacts owned by ana, the compiled `lead-router reroute --from-rep ana`, one
 //    `worker` writing owners to a stand-in HubSpot limited like a private app (190 requests per
 //    rolling 10 s). A reroute reads no record (the stored lead is decided again), so every CRM
 //    call is a batch update of 100 owners: the ceiling is 19 req/s x 100 = 1900 owners/s.
@@ -23,7 +23,8 @@ import { freshDatabase, root, startCli } from './support.js';
 
 /** The compiled CLI (bin/lead-router.js, dist/ from `npm run build`) as a child, like startCli. */
 function startCompiled(args: string[], env: Record<string, string>): ReturnType<typeof startCli> {
-  const child = spawn(`${root}node_modules/.bin/node`, [`${root}bin/lead-router.js`, ...args], {
+  const nodeOptions = process.env.BENCH_CHILD_NODE_OPTIONS?.split(' ').filter(Boolean) ?? [];
+  const child = spawn(`${root}node_modules/.bin/node`, [...nodeOptions, `${root}bin/lead-router.js`, ...args], {
     cwd: root,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -40,7 +41,7 @@ const { values } = parseArgs({
     rows: { type: 'string', default: '1000000' },
     'skip-import': { type: 'boolean', default: false },
     'skip-reroute': { type: 'boolean', default: false },
-    /** Run the import through tsx (src/) instead of the compiled dist/ (`npm run build` first). */
+    /** Run the CLI through tsx (src/) instead of the compiled dist/ (`npm run build` first). */
     tsx: { type: 'boolean', default: false },
   },
 });
@@ -50,6 +51,36 @@ const limit = { requests: 190, windowMs: 10_000 };
 const writeBatchMax = 100;
 const ceilingPerS = (limit.requests / (limit.windowMs / 1000)) * writeBatchMax;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const ticksPerS = 100; // USER_HZ on Linux
+
+/**
+ * A child's peak RSS (VmHWM) and CPU time (user + system), polled from /proc until it exits: CPU
+ * time is the figure to compare on a loaded machine, where wall time is mostly other processes.
+ */
+function watchProcess(pid: number): { stop(): { peakMb: number; cpuS: number } } {
+  let peakKb = 0;
+  let ticks = 0;
+  const read = () => {
+    try {
+      const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+      if (m) peakKb = Math.max(peakKb, Number(m[1]));
+      // Fields 14 and 15 (utime, stime) after the command name, which may hold spaces.
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks = Math.max(ticks, Number(f[11]) + Number(f[12]));
+    } catch {
+      // exited: the last reading stands
+    }
+  };
+  read();
+  const timer = setInterval(read, 100);
+  return {
+    stop() {
+      clearInterval(timer);
+      return { peakMb: Math.round(peakKb / 1024), cpuS: Math.round((ticks / ticksPerS) * 10) / 10 };
+    },
+  };
+}
 
 async function sql<T>(url: string, text: string, params: unknown[] = []): Promise<T[]> {
   const c = new pg.Client({ connectionString: url });
@@ -111,11 +142,16 @@ async function reroutePhase(databaseUrl: string) {
     [leads],
   );
   await sql(databaseUrl, `insert into routing_counters (key, value) values ('rep:ana:open', $1)`, [leads]);
-  const worker = startCli(['worker'], { ...env, WORKER_CONCURRENCY: '400' });
+  // The compiled CLI, as deployed (--tsx: src/ through tsx, whose transform costs CPU of its own).
+  const run = values.tsx ? startCli : startCompiled;
+  const worker = run(['worker'], { ...env, WORKER_CONCURRENCY: '400' });
   const requestsBefore = standIn.requests.length;
   const start = performance.now();
-  const cli = startCli(['reroute', '--from-rep', 'ana'], { ...env, LOG_LEVEL: 'info' });
+  const cli = run(['reroute', '--from-rep', 'ana'], { ...env, LOG_LEVEL: 'info' });
+  const cliWatch = watchProcess(cli.child.pid!);
+  const workerWatch = watchProcess(worker.child.pid!);
   const code = await cli.exited;
+  const cliUsage = cliWatch.stop();
   if (code !== 0) throw new Error(`reroute failed:\n${cli.output()}`);
   const committedMs = performance.now() - start;
   if (process.env.BULK_BENCH_DEBUG)
@@ -133,6 +169,7 @@ async function reroutePhase(databaseUrl: string) {
   const endMs = Math.max(...times);
   const steady = times.filter((t) => t > limit.windowMs).length;
   const phase = standIn.requests.slice(requestsBefore);
+  const workerUsage = workerWatch.stop();
   worker.child.kill('SIGTERM');
   await worker.exited;
   await standIn.close();
@@ -148,6 +185,9 @@ async function reroutePhase(databaseUrl: string) {
     throttled_429: phase.filter((r) => r.status === 429).length,
     owners_written: writtenAt.size,
     duplicated_writes: standIn.writes.length - writtenAt.size,
+    reroute_cli_cpu_s: cliUsage.cpuS,
+    reroute_worker_cpu_s: workerUsage.cpuS,
+    reroute_cli_peak_rss_mb: cliUsage.peakMb,
   };
 }
 
@@ -178,17 +218,9 @@ async function importPhase(databaseUrl: string) {
     const cli = values.tsx
       ? startCli(['import', file, '--source', 'bench'], env)
       : startCompiled(['import', file, '--source', 'bench'], env);
-    let peakKb = 0;
-    const poll = setInterval(() => {
-      try {
-        const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${cli.child.pid}/status`, 'utf8'));
-        if (m) peakKb = Math.max(peakKb, Number(m[1]));
-      } catch {
-        // exited
-      }
-    }, 100);
+    const watch = watchProcess(cli.child.pid!);
     const code = await cli.exited;
-    clearInterval(poll);
+    const usage = watch.stop();
     if (code !== 0) throw new Error(`import failed:\n${cli.output()}`);
     const [job] = await sql<{ counts: Record<string, number>; s: number }>(
       databaseUrl,
@@ -197,7 +229,9 @@ async function importPhase(databaseUrl: string) {
     return {
       import_rows: rows,
       import_rows_per_s: Math.round(rows / job!.s),
-      import_peak_rss_mb: Math.round(peakKb / 1024),
+      import_peak_rss_mb: usage.peakMb,
+      import_cpu_s: usage.cpuS,
+      import_cpu_us_per_row: Math.round((usage.cpuS * 1e6) / rows),
       import_counts: job!.counts,
     };
   } finally {

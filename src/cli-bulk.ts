@@ -12,6 +12,7 @@ import { exitCodes, type CliContext } from './cli-context.js';
 import { progressFor } from './cli-progress.js';
 import type { BulkJobRow } from './db/index.js';
 import { isAppError } from './errors.js';
+import { heapBound } from './heap-bound.js';
 import { planReroute, runImport, runReroute, startReroute, type RerouteRequest } from './pipeline/index.js';
 import { openRuntime, type Runtime } from './runtime.js';
 
@@ -148,6 +149,8 @@ export function importCommand(ctx: CliContext): Command {
       try {
         await withRuntime(ctx, 'import', async (rt) => {
           const bar = progressFor(ctx.io, `import ${opts.source}`);
+          // A batch at a time: memory stays flat whatever the file's size (src/heap-bound.ts).
+          const bound = heapBound(48);
           let job: BulkJobRow;
           try {
             job = await runImport(
@@ -157,6 +160,7 @@ export function importCommand(ctx: CliContext): Command {
               {
                 onRefused: (r) => ctx.io.out(`line ${r.line}: refused: ${r.reason}`),
                 onProgress: ({ job: j, bytesRead, fileBytes }) => {
+                  bound();
                   const c = counts(j);
                   bar.update(bytesRead, fileBytes, `rows ${c.rows}, imported ${c.imported}, refused ${c.refused}`);
                 },

@@ -167,26 +167,29 @@ export async function finishRerouteItems(
     where i.job_id = ${jobId}::uuid and i.lead_id = x.lead_id`);
 }
 
-/** Adds to the job's counts and appends errors (up to maxStoredJobErrors); also its heartbeat. The row is locked for the read-modify-write. */
+/**
+ * Adds to the job's counts and appends errors (up to maxStoredJobErrors); also its heartbeat. One
+ * statement (a chunk or import batch pays one round trip for it): the UPDATE's row lock makes the
+ * read-modify-write atomic, and a concurrent update is re-read before the sums are taken.
+ */
 export async function addBulkJobProgress(
   db: DbOrTx,
   jobId: string,
   p: { counts: Record<string, number>; errors?: unknown[]; now: Date },
 ): Promise<BulkJobRow | undefined> {
-  return db.transaction(async (tx) => {
-    const [job] = await tx.select().from(bulkJobs).where(eq(bulkJobs.id, jobId)).for('update');
-    if (!job) return undefined;
-    const counts = { ...(job.counts as Record<string, number>) };
-    for (const [k, n] of Object.entries(p.counts)) counts[k] = (counts[k] ?? 0) + n;
-    const kept = job.errors as unknown[];
-    const errors = [...kept, ...(p.errors ?? []).slice(0, Math.max(0, maxStoredJobErrors - kept.length))];
-    const [row] = await tx
-      .update(bulkJobs)
-      .set({ counts, errors, updatedAt: p.now })
-      .where(eq(bulkJobs.id, jobId))
-      .returning();
-    return row;
-  });
+  const add = sql`${json(p.counts)}::jsonb`;
+  const [row] = await db
+    .update(bulkJobs)
+    .set({
+      counts: sql`(select coalesce(jsonb_object_agg(k, coalesce((${bulkJobs.counts} ->> k)::bigint, 0) + coalesce((${add} ->> k)::bigint, 0)), '{}'::jsonb)
+        from (select jsonb_object_keys(${bulkJobs.counts}) union select jsonb_object_keys(${add})) ks(k))`,
+      errors: sql`${bulkJobs.errors} || coalesce((select jsonb_agg(e order by i) from jsonb_array_elements(${json(p.errors ?? [])}::jsonb) with ordinality t(e, i)
+        where i <= ${maxStoredJobErrors} - jsonb_array_length(${bulkJobs.errors})), '[]'::jsonb)`,
+      updatedAt: p.now,
+    })
+    .where(eq(bulkJobs.id, jobId))
+    .returning();
+  return row;
 }
 
 export async function finishBulkJob(db: DbOrTx, jobId: string, status: BulkJobStatus, now: Date): Promise<void> {

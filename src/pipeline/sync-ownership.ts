@@ -7,7 +7,8 @@
 //   counter moves, or the revert) is planOwnershipSync in src/sync/plan-ownership.ts, pure;
 // - our own echo never becomes a conflict (ARCHITECTURE.md invariant 3).
 import { randomUUID } from 'node:crypto';
-import { handOverWrites } from './hand-over.js';
+import { handOverNotifications, handOverWrites } from './hand-over.js';
+import { toNotificationInsert } from './notification-rows.js';
 import { recordShadowOwnerChanges } from './sync-shadow.js';
 import {
   applyStateChange,
@@ -16,6 +17,7 @@ import {
   countReverts,
   insertAssignments,
   insertConflicts,
+  insertNotifications,
   insertOutboxRows,
   insertOwnershipChanges,
   latestRoutingAssignments,
@@ -28,7 +30,7 @@ import {
   updateLeadOwnership,
   type InboundEventRow,
 } from '../db/index.js';
-import { noIntegrationIdentity, planOwnershipSync, revertReasonCode, type OwnershipPlan } from '../sync/index.js';
+import { noIntegrationIdentity, planOwnershipSync, revertReasonCode } from '../sync/index.js';
 import type { PipelineDeps } from './deps.js';
 import type { BatchOutcome } from './group-commit.js';
 import { routingLockKey } from './routing-lock.js';
@@ -40,7 +42,7 @@ export async function syncOwnershipBatch(deps: PipelineDeps, events: InboundEven
   if (events.length === 0) return outcome;
   const { version, doc } = await deps.configs.get();
   const now = deps.now();
-  const plan = await deps.db.transaction(async (tx): Promise<OwnershipPlan | undefined> => {
+  const done = await deps.db.transaction(async (tx) => {
     // Fetch: the open events, then (counters move only under it) the routing lock, then the ledger.
     const open = await lockRoutableInboundEvents(
       tx,
@@ -67,6 +69,7 @@ export async function syncOwnershipBatch(deps: PipelineDeps, events: InboundEven
         version,
         identity: deps.identity ?? noIntegrationIdentity,
         echoWindowSeconds: doc.routing.sync?.echoWindowSeconds,
+        notifications: doc.notifications,
       },
       now,
       randomUUID,
@@ -82,15 +85,22 @@ export async function syncOwnershipBatch(deps: PipelineDeps, events: InboundEven
     await applyStateChange(tx, { cursors: {}, counterDeltas: await clampAtZero(tx, plan.counterDeltas) }, now);
     await closePendingSlaTimers(tx, plan.cancelTimersOf, { status: 'cancelled', reason: 'OWNER_CHANGED', at: now });
     await markInboundEventsDone(tx, plan.doneEventIds, now);
-    return plan;
+    // A conflict's notifications commit with it (after its revert's assignment, which they name).
+    const notes = await insertNotifications(
+      tx,
+      plan.notifications.map((p) => ({ ...toNotificationInsert(p), lead_id: p.leadId, assignment_id: p.assignmentId })),
+    );
+    return { plan, notes };
   });
-  if (!plan) return outcome;
+  if (!done) return outcome;
+  const { plan, notes } = done;
 
   await handOverWrites(
     deps,
     plan.outbox.map((o) => o.id!),
     { what: 'revert write-back' },
   );
+  await handOverNotifications(deps, notes);
   for (const c of plan.metrics.changes) deps.metrics.ownershipChanges.inc(c);
   for (const c of plan.metrics.conflicts) deps.metrics.conflicts.inc(c);
   return outcome;

@@ -22,8 +22,9 @@ import type {
   RoutedBy,
 } from '../db/index.js';
 import type { InboundEvent } from '../connector.js';
-import type { CrmName } from '../lead/index.js';
+import type { CrmName, Lead } from '../lead/index.js';
 import { ownerWriteFields, type MappingSet } from '../mapping/index.js';
+import { planConflict, type NotificationsConfig, type PlannedNotification } from '../notify/index.js';
 import type { RoutingConfig } from '../routing/index.js';
 import { classifyOwnershipChange } from './classify.js';
 import { counterDeltasForMove } from './counter-moves.js';
@@ -56,6 +57,8 @@ export interface OwnershipSettings {
   version: number;
   identity: IntegrationIdentity;
   echoWindowSeconds: number | undefined;
+  /** Who hears about a conflict (docs/notifications.md); absent: nobody. */
+  notifications?: NotificationsConfig | undefined;
 }
 
 export interface OwnershipPlan {
@@ -65,6 +68,8 @@ export interface OwnershipPlan {
   assignments: NewAssignment[];
   outbox: NewOutboxRow[];
   conflicts: NewConflict[];
+  /** A conflict's notifications, written in the conflict's transaction (key: its event id, so a replan adds none). */
+  notifications: Array<PlannedNotification & { leadId: string; assignmentId: string | null }>;
   leadPatches: LeadOwnershipPatch[];
   /** Counter moves before clamping at zero (the store step reads the counters it lowers). */
   counterDeltas: Record<string, number>;
@@ -153,6 +158,7 @@ export function planOwnershipSync(
       assignments: [],
       outbox: [],
       conflicts: [],
+      notifications: [],
       leadPatches: [],
       counterDeltas: {},
       cancelTimersOf: [],
@@ -276,6 +282,7 @@ function planOne(ctx: Ctx, ev: InboundEventRow, change: OwnershipChange): void {
     addDeltas(o.counterDeltas, d.counterDeltas);
     ctx.cancelTimers.add(lead.id);
     o.conflicts.push(base);
+    tell(ctx, lead, base, null);
     touch({ ownerRepId: d.owner.repId, crmOwnerId: change.newOwnerId, ownerSince: at });
     return;
   }
@@ -316,6 +323,7 @@ function planOne(ctx: Ctx, ev: InboundEventRow, change: OwnershipChange): void {
     extraFields: ownerWriteFields(ctx.mappings, ev, d.reason),
   });
   o.conflicts.push({ ...base, attempt: d.attempt, revertWriteId: outboxId });
+  tell(ctx, lead, base, assignmentId);
   ctx.reverts.set(lead.id, (ctx.reverts.get(lead.id) ?? 0) + 1);
   writes.unshift({
     id: outboxId,
@@ -342,6 +350,25 @@ function planOne(ctx: Ctx, ev: InboundEventRow, change: OwnershipChange): void {
       );
     touch({ ownerRepId: d.repId, crmOwnerId: d.ownerId, ownerSince: ctx.now });
   } else touch({});
+}
+
+/** Operations (and webhooks) hear about each conflict recorded, with the policy's verdict. */
+function tell(ctx: Ctx, lead: LeadRowForSync, c: NewConflict, assignmentId: string | null): void {
+  if (!ctx.notifications) return;
+  const planned = planConflict(
+    { routing: ctx.config, notifications: ctx.notifications },
+    {
+      key: c.eventId,
+      lead: lead.data as Lead,
+      routerRepId: c.routerRepId ?? null,
+      crmOwnerId: c.crmOwnerId ?? null,
+      changedBy: c.changedBy ?? null,
+      policy: c.policy,
+      outcome: c.outcome,
+    },
+    ctx.now,
+  );
+  for (const p of planned) ctx.plan.notifications.push({ ...p, leadId: lead.id, assignmentId });
 }
 
 function conflictContext(ctx: Ctx, lead: LeadRowForSync, crm: CrmName, change: OwnershipChange, at: Date) {

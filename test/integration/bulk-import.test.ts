@@ -9,6 +9,7 @@ import { childEnv, spawnCli } from '../support/cli.js';
 import { testApiKey, useTestSystem } from '../support/system.js';
 import { until } from '../support/until.js';
 import { cancelBulkJob, runImport, type RefusedRow } from '../../src/pipeline/index.js';
+import { addBulkJobProgress, insertBulkJob, maxStoredJobErrors } from '../../src/db/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'lr-import-'));
 const config = join(dir, 'config.yaml');
@@ -123,5 +124,29 @@ describe('import leads.csv', () => {
     });
     expect(job.status).toBe('cancelled');
     expect(job.counts).toEqual({ rows: 10, imported: 10, duplicates: 0, refused: 0 });
+  });
+});
+
+describe('job progress', () => {
+  it('sums the counts of each batch and keeps only the first errors, in order', async () => {
+    const db = sys.rt.deps.db;
+    const job = await insertBulkJob(db, {
+      kind: 'import',
+      params: {},
+      counts: { rows: 0, refused: 0 },
+      createdBy: 't',
+    });
+    const refused = (from: number, n: number) => Array.from({ length: n }, (_, i) => ({ line: from + i, reason: 'x' }));
+    const now = new Date();
+    await addBulkJobProgress(db, job.id, { counts: { rows: 900, refused: 900 }, errors: refused(1, 900), now });
+    const after = await addBulkJobProgress(db, job.id, {
+      counts: { rows: 300, refused: 300, imported: 0 },
+      errors: refused(901, 300),
+      now,
+    });
+    expect(after!.counts).toEqual({ rows: 1200, refused: 1200, imported: 0 });
+    const errors = after!.errors as Array<{ line: number }>;
+    expect(errors).toHaveLength(maxStoredJobErrors);
+    expect(errors.map((e) => e.line)).toEqual(Array.from({ length: maxStoredJobErrors }, (_, i) => i + 1));
   });
 });

@@ -4,11 +4,11 @@
 // switched back to live by another publish, the next lead is written.
 import { describe, expect, it } from 'vitest';
 import type { InboundEvent } from '../../src/connector.js';
-import { ingestCrmEvents } from '../../src/pipeline/index.js';
 import { useTestSystem } from '../support/system.js';
 import { until } from '../support/until.js';
 import {
   created,
+  feedEvents,
   editorToken,
   fakeHubSpot,
   hubspotConfigEnv,
@@ -55,20 +55,7 @@ const sys = useTestSystem(() => ({
 
 const wait = { timeoutMs: 60_000 };
 
-async function feed(...events: InboundEvent[]) {
-  await ingestCrmEvents(sys.rt.deps, 'hubspot', events);
-  const ids = events.map((e) => e.sourceEventId);
-  await until(
-    async () =>
-      (
-        await sys.sql.rows(
-          `select 1 from inbound_events where source = 'hubspot' and source_event_id = any($1) and status = 'done'`,
-          [ids],
-        )
-      ).length === ids.length,
-    { ...wait, what: `events ${ids.join(',')} done` },
-  );
-}
+const feed = (...events: InboundEvent[]) => feedEvents({ deps: sys.rt.deps, sql: sys.sql }, events);
 
 async function report(recordId: string) {
   const [r] = await sys.sql.rows<Record<string, unknown>>(

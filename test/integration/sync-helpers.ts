@@ -5,6 +5,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CrmConnector, InboundEvent, OwnerWrite } from '../../src/connector.js';
+import { ingestCrmEvents } from '../../src/pipeline/index.js';
+import type { PipelineDeps } from '../../src/pipeline/index.js';
+import type { SqlClient } from '../support/system.js';
+import { until } from '../support/until.js';
 export { startSystem, type Clock, type TestSystem } from '../support/system.js';
 
 export const viewerToken = 'viewer-token-0123456789';
@@ -95,4 +99,38 @@ export function updated(recordId: string, fields: Record<string, unknown>, at = 
     changedFields: Object.keys(fields),
     fields,
   };
+}
+
+/** A node's pipeline and a SQL client on its database: what feeding events and waiting on them take. */
+export interface Fed {
+  deps: PipelineDeps;
+  sql: SqlClient;
+}
+
+const fedWait = { timeoutMs: 60_000 };
+
+/** Ingests CRM events as the connector would and waits until the worker has done each. */
+export async function feedEvents(node: Fed, events: InboundEvent[]): Promise<void> {
+  await ingestCrmEvents(node.deps, 'hubspot', events);
+  const ids = events.map((e) => e.sourceEventId);
+  await until(
+    async () =>
+      (
+        await node.sql.rows(
+          `select 1 from inbound_events where source = 'hubspot' and source_event_id = any($1) and status = 'done'`,
+          [ids],
+        )
+      ).length === ids.length,
+    { ...fedWait, what: `events ${ids.join(',')} done` },
+  );
+}
+
+/** Routes a new record and waits until its owner write is done. */
+export async function routeRecord(node: Fed, recordId: string, fields: Record<string, unknown> = {}): Promise<void> {
+  await feedEvents(node, [created(recordId, fields)]);
+  await until(
+    async () =>
+      (await node.sql.rows(`select 1 from outbox where record_id = $1 and status = 'done'`, [recordId])).length === 1,
+    { ...fedWait, what: `write-back of ${recordId}` },
+  );
 }

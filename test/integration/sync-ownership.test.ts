@@ -8,11 +8,12 @@ import { cleanupQueue, testApiKey, testEnv } from '../support/system.js';
 import { until } from '../support/until.js';
 import {
   contactMapping,
-  created,
   editorToken,
   fakeHubSpot,
+  feedEvents,
   hubspotConfigEnv,
   ownerChanged,
+  routeRecord,
   startSystem,
   viewerToken,
   writeConfigFile,
@@ -69,29 +70,11 @@ afterAll(async () => {
 
 const wait = { timeoutMs: 60_000 };
 
-async function feed(...events: InboundEvent[]) {
-  await ingestCrmEvents(node.rt.deps, 'hubspot', events);
-  const ids = events.map((e) => e.sourceEventId);
-  await until(
-    async () =>
-      (
-        await sql.rows(
-          `select 1 from inbound_events where source = 'hubspot' and source_event_id = any($1) and status = 'done'`,
-          [ids],
-        )
-      ).length === ids.length,
-    { ...wait, what: `events ${ids.join(',')} done` },
-  );
-}
+const feed = (...events: InboundEvent[]) => feedEvents({ deps: node.rt.deps, sql }, events);
 
 /** Routes a new record and waits until its owner write is done; returns the lead. */
 async function routed(recordId: string, fields: Record<string, unknown> = {}) {
-  await feed(created(recordId, fields));
-  await until(
-    async () =>
-      (await sql.rows(`select 1 from outbox where record_id = $1 and status = 'done'`, [recordId])).length === 1,
-    { ...wait, what: `write-back of ${recordId}` },
-  );
+  await routeRecord({ deps: node.rt.deps, sql }, recordId, fields);
   return lead(recordId);
 }
 
