@@ -11,6 +11,7 @@ import { sql } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { schema } from './schema.js';
 import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.js';
+import { hasDatabase, initdbInChild } from './pglite-initdb.js';
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
@@ -134,9 +135,9 @@ export async function openPglite(dataDir: string, command = 'process'): Promise<
   const lock = acquireDataDirLock(dataDir, command);
   let client: Awaited<ReturnType<typeof PGlite.create>>;
   try {
-    client = await PGlite.create(dataDir, {
-      startParams: [...PGlite.defaultStartParams, ...pgliteSettings.flatMap((s) => ['-c', s])],
-    });
+    const startParams = [...PGlite.defaultStartParams, ...pgliteSettings.flatMap((s) => ['-c', s])];
+    if (!hasDatabase(dataDir)) await initdbInChild(dataDir, startParams);
+    client = await PGlite.create(dataDir, { startParams });
   } catch (err) {
     lock.release();
     throw err;
