@@ -38,7 +38,7 @@ export function accountsCommand(ctx: CliContext): Command {
 async function runSync(ctx: CliContext, opts: SyncCliOptions): Promise<number> {
   const env = ctx.env();
   const logger = ctx.logger();
-  const connectors = crmConnectorsFromEnv(env, logger);
+  const connectors = await crmConnectorsFromEnv(env, logger);
   const crms = (['hubspot', 'salesforce'] as const).filter((c) => connectors[c] && (!opts.crm || opts.crm === c));
   if (crms.length === 0) {
     ctx.io.err(

@@ -20,7 +20,7 @@ export function repsCommand(ctx: CliContext): Command {
     .option('--json', 'print the result as JSON')
     .action(async (opts: { author: string; json?: boolean }) => {
       const env = ctx.env();
-      const connectors = crmConnectorsFromEnv(env, ctx.logger());
+      const connectors = await crmConnectorsFromEnv(env, ctx.logger());
       const listOwners: Partial<Record<CrmName, () => Promise<CrmOwner[]>>> = {};
       for (const crm of ['hubspot', 'salesforce'] as const) {
         const c = connectors[crm];
