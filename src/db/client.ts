@@ -3,7 +3,6 @@
 import { fileURLToPath } from 'node:url';
 import { mkdirSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import pg from 'pg';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
@@ -114,16 +113,6 @@ function baselineWasmOnly(): void {
   setFlagsFromString('--liftoff-only');
 }
 
-/**
- * One full collection now. On a new data folder PGlite ran initdb in a second PGlite (its own
- * 128 MB WASM memory, plus a copy of it): garbage once create() returns, but nothing else in an
- * idle process makes V8 collect it, so ~250 MB stayed resident until the first burst of leads.
- */
-function collectGarbage(): void {
-  setFlagsFromString('--expose-gc');
-  (runInNewContext('gc') as () => void)();
-}
-
 export async function openPglite(dataDir: string, command = 'process'): Promise<DbHandle> {
   baselineWasmOnly();
   const [{ PGlite }, { drizzle: drizzleLite }, { migrate: migrateLite }] = await Promise.all([
@@ -142,7 +131,6 @@ export async function openPglite(dataDir: string, command = 'process'): Promise<
     lock.release();
     throw err;
   }
-  collectGarbage();
   const db = drizzleLite(client, { schema }) as unknown as Db;
   return {
     db,
