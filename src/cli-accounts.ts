@@ -50,7 +50,7 @@ async function runSync(ctx: CliContext, opts: SyncCliOptions): Promise<number> {
   const target = remoteSyncTarget(env, opts);
   if (target) return syncThroughService(ctx, target, opts);
   const logger = ctx.logger();
-  const connectors = crmConnectorsFromEnv(env, logger);
+  const connectors = await crmConnectorsFromEnv(env, logger);
   const crms = (['hubspot', 'salesforce'] as const).filter((c) => connectors[c] && (!opts.crm || opts.crm === c));
   if (crms.length === 0) {
     ctx.io.err(

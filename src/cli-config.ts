@@ -19,8 +19,11 @@ embedded default a \`serve\` holding DATA_DIR is found by itself (its developmen
 Otherwise they write the database (DATABASE_URL, or DATA_DIR) directly.`;
 
 /** Connectors named in env, for the CRM schema check. */
-function connectorsFrom(env: Env, logger: Logger): Partial<Record<'hubspot' | 'salesforce', CrmConnector>> {
-  const { hubspot, salesforce } = crmConnectorsFromEnv(env, logger);
+async function connectorsFrom(
+  env: Env,
+  logger: Logger,
+): Promise<Partial<Record<'hubspot' | 'salesforce', CrmConnector>>> {
+  const { hubspot, salesforce } = await crmConnectorsFromEnv(env, logger);
   return { ...(hubspot ? { hubspot } : {}), ...(salesforce ? { salesforce } : {}) };
 }
 
@@ -47,7 +50,7 @@ async function withDatabase<T>(
   const handle = await openDatabase(env, 'config');
   try {
     if (handle.kind === 'pglite') await handle.migrate(); // the embedded default needs no setup step
-    return await run({ db: handle.db, connectors: connectorsFrom(env, logger) });
+    return await run({ db: handle.db, connectors: await connectorsFrom(env, logger) });
   } finally {
     await handle.close();
   }
@@ -103,7 +106,7 @@ export function configCommand(ctx: CliContext): Command {
         const env = ctx.env();
         const source = await readConfigSource(file);
         const result = await configAdmin.validateConfig(
-          { connectors: connectorsFrom(env, ctx.logger()) },
+          { connectors: await connectorsFrom(env, ctx.logger()) },
           source.document,
         );
         if (!result.ok) {

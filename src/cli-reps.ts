@@ -18,7 +18,7 @@ export function repsCommand(ctx: CliContext): Command {
     .option('--json', 'print the result as JSON')
     .action(async (opts: { author: string; json?: boolean }) => {
       const env = ctx.env();
-      const connectors = crmConnectorsFromEnv(env, ctx.logger());
+      const connectors = await crmConnectorsFromEnv(env, ctx.logger());
       const listOwners = ownerListsOf(connectors);
       if (Object.keys(listOwners).length === 0) {
         ctx.io.err('no CRM is configured (HUBSPOT_CONFIG, SALESFORCE_CONFIG)');

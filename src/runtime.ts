@@ -1,13 +1,11 @@
 // Wires one process from its env: database, queue, connectors, pipeline. Used by cli.ts and
 // by tests that need the real thing in-process. The only place that knows which connectors exist.
-import { createHubSpotConnector, parseHubSpotConfig } from '../connectors/hubspot/index.js';
+// The CRM connectors, the notification channels and BullMQ are imported when env configures
+// them, not up front: their SDKs (jsforce, @hubspot/api-client, @slack/web-api, nodemailer,
+// bullmq + ioredis) are ~18 MB of heap the embedded default, which uses none of them, kept.
 import { createLogOnlyConnector } from '../connectors/log-only/index.js';
-import {
-  createSalesforceConnector,
-  parseSalesforceConfig,
-  type SalesforceConnector,
-} from '../connectors/salesforce/index.js';
-import { createNotifiers } from '../notifiers/index.js';
+import type { SalesforceConnector } from '../connectors/salesforce/index.js';
+import type { Notifiers } from './notify/index.js';
 import { parseConfigDocument, readConfigFile, readConnectorConfig, type Env } from './config/index.js';
 import type { CrmConnector } from './connector.js';
 import {
@@ -40,7 +38,7 @@ import {
   startRetention,
   type PipelineDeps,
 } from './pipeline/index.js';
-import { createBullQueue, createInProcessQueue, type JobQueue } from './queue/index.js';
+import { createInProcessQueue, type JobQueue } from './queue/index.js';
 import type { IntegrationIdentity } from './sync/index.js';
 
 /**
@@ -76,28 +74,33 @@ export interface Runtime {
 }
 
 /** The CRM connectors HUBSPOT_CONFIG / SALESFORCE_CONFIG name (the CLI's config commands use them too). */
-export function crmConnectorsFromEnv(
+export async function crmConnectorsFromEnv(
   env: Env,
   logger: Logger,
   onSalesforceLimit?: (u: { used: number; limit: number }) => void,
 ) {
   const hubspotRaw = readConnectorConfig('HUBSPOT_CONFIG', env.HUBSPOT_CONFIG);
   const salesforceRaw = readConnectorConfig('SALESFORCE_CONFIG', env.SALESFORCE_CONFIG);
+  const hs = hubspotRaw ? await import('../connectors/hubspot/index.js') : undefined;
+  const sf = salesforceRaw ? await import('../connectors/salesforce/index.js') : undefined;
   // Parsed here, typed from here on: CONFIG_INVALID names the path of a bad setting.
-  const hubspotConfig = hubspotRaw ? parseHubSpotConfig(hubspotRaw) : undefined;
-  const salesforceConfig = salesforceRaw ? parseSalesforceConfig(salesforceRaw) : undefined;
+  const hubspotConfig = hs && hs.parseHubSpotConfig(hubspotRaw);
+  const salesforceConfig = sf && sf.parseSalesforceConfig(salesforceRaw);
   return {
     hubspotConfig,
     salesforceConfig,
-    hubspot: hubspotConfig ? createHubSpotConnector(hubspotConfig) : undefined,
-    salesforce: salesforceConfig
-      ? createSalesforceConnector(salesforceConfig, { logger, onLimitInfo: onSalesforceLimit })
-      : undefined,
+    hubspot: hs && hubspotConfig ? hs.createHubSpotConnector(hubspotConfig) : undefined,
+    salesforce:
+      sf && salesforceConfig
+        ? sf.createSalesforceConnector(salesforceConfig, { logger, onLimitInfo: onSalesforceLimit })
+        : undefined,
   };
 }
 
 /** The notification channels env configures (docs/notifications.md); a channel without its env has none. */
-export function notifiersFromEnv(env: Env, now: () => Date) {
+export async function notifiersFromEnv(env: Env, now: () => Date): Promise<Notifiers> {
+  if (!env.SLACK_BOT_TOKEN && !env.SMTP_URL && !env.WEBHOOK_SIGNING_SECRET) return {};
+  const { createNotifiers } = await import('../notifiers/index.js');
   const timeoutMs = env.NOTIFY_TIMEOUT_MS;
   return createNotifiers({
     slack: env.SLACK_BOT_TOKEN && { token: env.SLACK_BOT_TOKEN, apiUrl: env.SLACK_API_URL, timeoutMs },
@@ -145,10 +148,15 @@ export async function openRuntime(
 
   const retry = retryPolicy(env.JOB_ATTEMPTS, { baseMs: env.RETRY_BASE_MS, maxMs: env.RETRY_MAX_MS, jitter: 0.2 });
   const queue = env.REDIS_URL
-    ? createBullQueue({ redisUrl: env.REDIS_URL, prefix: env.QUEUE_PREFIX, retry, lockDurationMs: env.JOB_LOCK_MS })
+    ? (await import('./queue/bullmq-queue.js')).createBullQueue({
+        redisUrl: env.REDIS_URL,
+        prefix: env.QUEUE_PREFIX,
+        retry,
+        lockDurationMs: env.JOB_LOCK_MS,
+      })
     : createInProcessQueue({ retry });
   const metrics = createMetrics(readBuildInfo(env.BUILD_COMMIT));
-  const { hubspot, salesforce } = crmConnectorsFromEnv(env, logger, (u) => {
+  const { hubspot, salesforce } = await crmConnectorsFromEnv(env, logger, (u) => {
     metrics.crmApiUsage.set({ crm: 'salesforce', kind: 'used' }, u.used);
     metrics.crmApiUsage.set({ crm: 'salesforce', kind: 'limit' }, u.limit);
   });
@@ -173,7 +181,7 @@ export async function openRuntime(
     logger,
     metrics,
     now,
-    notifiers: notifiersFromEnv(env, now),
+    notifiers: await notifiersFromEnv(env, now),
     identity: syncIdentity({ ...(hubspot ? { hubspot } : {}), ...(salesforce ? { salesforce } : {}) }),
     durability: {
       schedule: { baseMs: env.RETRY_BASE_MS, maxMs: env.RETRY_MAX_MS, horizonMs: env.RETRY_HORIZON_MS, jitter: 0.2 },

@@ -2,6 +2,7 @@
 // (Postgres compiled to WASM, on disk) for the embedded default. Same schema, same migrations.
 import { fileURLToPath } from 'node:url';
 import { mkdirSync } from 'node:fs';
+import { setFlagsFromString } from 'node:v8';
 import pg from 'pg';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
@@ -9,6 +10,7 @@ import { sql } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { schema } from './schema.js';
 import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.js';
+import { hasDatabase, initdbInChild } from './pglite-initdb.js';
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
@@ -92,7 +94,27 @@ export async function openPostgres(url: string, opts: { poolSize?: number } = {}
  * PGlite on disk. The folder is locked first (data-dir-lock.ts): a second process refuses with
  * the folder and the holder's pid. `command` names this process in the lock ("serve", "config").
  */
+/**
+ * Postgres settings for the embedded database, on its command line (they override the data
+ * folder's postgresql.conf without rewriting it). Postgres's shared memory lives in PGlite's WASM
+ * memory, which never shrinks: the default 128 MB buffer cache alone was ~120 MB of the process's
+ * resident memory. A development database of thousands of leads fits in 16 MB; work_mem and the
+ * like are allocated on demand and left alone.
+ */
+export const pgliteSettings = ['shared_buffers=16MB'];
+
+/**
+ * V8 compiles PGlite's 9 MB of WASM with its baseline compiler (Liftoff) only: the optimizing
+ * tier's background compiles left ~150 MB of freed-but-kept malloc arenas and code behind, for
+ * queries that are not the embedded default's bottleneck. Set before PGlite compiles (the flag is
+ * read at compile time), and only here: the Postgres path never loads PGlite.
+ */
+function baselineWasmOnly(): void {
+  setFlagsFromString('--liftoff-only');
+}
+
 export async function openPglite(dataDir: string, command = 'process'): Promise<DbHandle> {
+  baselineWasmOnly();
   const [{ PGlite }, { drizzle: drizzleLite }, { migrate: migrateLite }] = await Promise.all([
     import('@electric-sql/pglite'),
     import('drizzle-orm/pglite'),
@@ -102,7 +124,9 @@ export async function openPglite(dataDir: string, command = 'process'): Promise<
   const lock = acquireDataDirLock(dataDir, command);
   let client: Awaited<ReturnType<typeof PGlite.create>>;
   try {
-    client = await PGlite.create(dataDir);
+    const startParams = [...PGlite.defaultStartParams, ...pgliteSettings.flatMap((s) => ['-c', s])];
+    if (!hasDatabase(dataDir)) await initdbInChild(dataDir, startParams);
+    client = await PGlite.create(dataDir, { startParams });
   } catch (err) {
     lock.release();
     throw err;
