@@ -26,6 +26,7 @@ import {
 } from '../test/support/salesforce-outbound.js';
 import { startSalesforceStandin } from '../test/support/salesforce-standin.js';
 import { freePort, freshDatabase, percentile, root, startCli, waitHealthy } from './support.js';
+import { scrapeStages, stageFigures, type Arrival, type LeadStamps } from './owner-latency-stages.js';
 
 const { values } = parseArgs({
   options: {
@@ -65,6 +66,7 @@ function stampFirstWrite<W extends { id: string }>(writes: W[]): Map<string, num
 /** The CLI (`migrate`, `serve`, one `worker`) on a fresh database, with the CRM config in `env`. */
 async function startService(name: string, crmEnv: Record<string, string>) {
   const port = await freePort();
+  const workerPort = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const db = await freshDatabase(process.env.DATABASE_URL!, name);
   const env: Record<string, string> = {
@@ -75,7 +77,7 @@ async function startService(name: string, crmEnv: Record<string, string>) {
     REDIS_URL: process.env.REDIS_URL!,
     QUEUE_PREFIX: `lr-bench-${name}-${Date.now()}`,
     ROUTE_BATCH_MAX: String(batchMax),
-    WORKER_PORT: '0',
+    WORKER_PORT: String(workerPort),
     SWEEP_AFTER_MS: '60000',
     ...crmEnv,
   };
@@ -84,8 +86,10 @@ async function startService(name: string, crmEnv: Record<string, string>) {
   // Group commit fills a batch only with jobs in hand: two write batches in flight and one waiting.
   const procs = [startCli(['serve'], env), startCli(['worker'], { ...env, WORKER_CONCURRENCY: '400' })];
   await waitHealthy(`${base}/healthz`);
+  await waitHealthy(`http://127.0.0.1:${workerPort}/healthz`);
   return {
     base,
+    stages: () => scrapeStages(`http://127.0.0.1:${workerPort}/metrics`),
     async stop() {
       for (const p of procs) p.child.kill('SIGTERM');
       await Promise.all(procs.map((p) => p.exited));
@@ -114,6 +118,29 @@ function ownerSetFigures(ids: string[], sentAt: Map<string, number>, setAt: Map<
   return { leads: ids.length, p50_ms: percentile(lat, 50), p99_ms: percentile(lat, 99), lost: ids.length - lat.length };
 }
 
+/** The first arrival of each record id in the requests `idsOf` names (a read, or a write). */
+function firstArrivals<Q extends Arrival>(requests: Q[], idsOf: (r: Q) => string[]): Map<string, Arrival> {
+  const at = new Map<string, Arrival>();
+  for (const r of requests) for (const id of idsOf(r)) if (!at.has(id)) at.set(id, { at: r.at, rttMs: r.rttMs });
+  return at;
+}
+
+/** A phase's per-lead stamps: sent, acked, record read and owner write arrivals. */
+function stamps(
+  ids: string[],
+  sentAt: Map<string, number>,
+  ackAt: Map<string, number>,
+  reads: Map<string, Arrival>,
+  writes: Map<string, Arrival>,
+): LeadStamps[] {
+  return ids.map((id) => ({
+    sentAt: sentAt.get(id)!,
+    ackAt: ackAt.get(id),
+    read: reads.get(id),
+    write: writes.get(id),
+  }));
+}
+
 async function hubspotRun() {
   const perPhase = rates.map((r) => Math.max(1, Math.round(r * seconds)));
   const total = warmupLeads + perPhase.reduce((a, b) => a + b, 0) + burstLeads;
@@ -140,6 +167,7 @@ async function hubspotRun() {
   });
   const url = `${service.base}/webhooks/hubspot`;
   const sentAt = new Map<string, number>();
+  const ackAt = new Map<string, number>();
   const inflight: Promise<unknown>[] = [];
   const deliver = (batch: string[]) => {
     const body = JSON.stringify(
@@ -167,14 +195,37 @@ async function hubspotRun() {
         },
         body,
       }).then(
-        (r) => r.arrayBuffer(),
+        (r) => {
+          const now = performance.now();
+          for (const id of batch) ackAt.set(id, now);
+          return r.arrayBuffer();
+        },
         () => undefined,
       ),
+    );
+  };
+  const inputIds = (path: string) => (r: (typeof standIn.requests)[number]) =>
+    r.path.endsWith(path) && r.status === 200
+      ? ((r.body as { inputs?: Array<{ id: string }> }).inputs ?? []).map((i) => String(i.id))
+      : [];
+  const phaseStages = async (phaseIds: string[], from: number, before: Awaited<ReturnType<typeof service.stages>>) => {
+    const reqs = standIn.requests.slice(from);
+    return stageFigures(
+      stamps(
+        phaseIds,
+        sentAt,
+        ackAt,
+        firstArrivals(reqs, inputIds('/batch/read')),
+        firstArrivals(reqs, inputIds('/batch/update')),
+      ),
+      before,
+      await service.stages(),
     );
   };
   const count429 = (from: number) => standIn.requests.slice(from).filter((r) => r.status === 429).length;
   try {
     const phases: Record<string, ReturnType<typeof ownerSetFigures>> = {};
+    const stagesAt: Record<string, Awaited<ReturnType<typeof phaseStages>>> = {};
     let next = warmupLeads;
     await sendAtRate(warmupLeads, 10, (i) => deliver([ids[i]!]));
     await waitAll(ids.slice(0, warmupLeads), setAt, 60_000);
@@ -183,9 +234,11 @@ async function hubspotRun() {
       await sleep(limit.windowMs + 500); // a full window, as a quiet portal has
       const phaseIds = ids.slice(next, (next += perPhase[k]!));
       const from = standIn.requests.length;
+      const before = await service.stages();
       await sendAtRate(phaseIds.length, rate, (i) => deliver([phaseIds[i]!]));
       await waitAll(phaseIds, setAt, 60_000);
       phases[rate] = ownerSetFigures(phaseIds, sentAt, setAt);
+      stagesAt[rate] = await phaseStages(phaseIds, from, before);
       throttled += count429(from);
     }
     // Burst: webhooks of 100 above the ceiling; the bucket is the bottleneck.
@@ -204,7 +257,7 @@ async function hubspotRun() {
     const steady = times.filter((t) => t > limit.windowMs).length;
     const burstOwnersPerS = steady / ((end - limit.windowMs) / 1000);
     await Promise.all(inflight);
-    return { phases, throttled, burstOwnersPerS, burstLost: burstIds.length - times.length };
+    return { phases, stages: stagesAt, throttled, burstOwnersPerS, burstLost: burstIds.length - times.length };
   } finally {
     await service.stop();
     await standIn.close();
@@ -225,13 +278,26 @@ async function salesforceRun() {
   });
   const url = `${service.base}/webhooks/salesforce/${SF_OUTBOUND_TOKEN}`;
   const sentAt = new Map<string, number>();
+  const ackAt = new Map<string, number>();
   const inflight: Promise<unknown>[] = [];
+  // Reads: a SOQL query naming the Ids; writes: sObject Collections updates.
+  const readIds = (r: (typeof rest.requests)[number]) =>
+    r.method === 'GET' && r.path.includes('/query')
+      ? [...decodeURIComponent(r.path.replace(/\+/g, ' ')).matchAll(/'(00Q\w{15})'/g)].map((m) => m[1]!)
+      : [];
+  const writeIds = (r: (typeof rest.requests)[number]) =>
+    r.method === 'PATCH' && r.path.endsWith('/composite/sobjects')
+      ? ((JSON.parse(r.body) as { records?: Array<{ Id: string }> }).records ?? []).map((x) => x.Id)
+      : [];
   try {
     const phases: Record<string, ReturnType<typeof ownerSetFigures>> = {};
+    const stagesAt: Record<string, ReturnType<typeof stageFigures>> = {};
     let next = 0;
     for (const [k, rate] of [[-1, 10] as const, ...rates.entries()]) {
       const first = next;
       const phase = records.slice(first, (next += k === -1 ? warmupLeads : perPhase[k]!));
+      const from = rest.requests.length;
+      const before = await service.stages();
       await sendAtRate(phase.length, rate, (i) => {
         const rec = phase[i]!;
         sentAt.set(rec.Id as string, performance.now());
@@ -241,17 +307,34 @@ async function salesforceRun() {
             headers: { 'content-type': 'text/xml; charset=utf-8', soapaction: '""' },
             body: outboundMessage([{ id: sfId('04l', first + i, 'L'), fields: someFields(rec) }]),
           }).then(
-            (r) => r.arrayBuffer(),
+            (r) => {
+              ackAt.set(rec.Id as string, performance.now());
+              return r.arrayBuffer();
+            },
             () => undefined,
           ),
         );
       });
       const ids = phase.map((r) => r.Id as string);
       await waitAll(ids, setAt, 60_000);
-      if (k !== -1) phases[rate] = ownerSetFigures(ids, sentAt, setAt);
+      if (k === -1) continue;
+      phases[rate] = ownerSetFigures(ids, sentAt, setAt);
+      const reqs = rest.requests.slice(from);
+      if (process.env.BENCH_DEBUG)
+        console.error(
+          reqs
+            .filter((r) => r.method === 'PATCH')
+            .slice(0, 2)
+            .map((r) => `${r.method} ${r.path} ${r.body.slice(0, 300)}`),
+        );
+      stagesAt[rate] = stageFigures(
+        stamps(ids, sentAt, ackAt, firstArrivals(reqs, readIds), firstArrivals(reqs, writeIds)),
+        before,
+        await service.stages(),
+      );
     }
     await Promise.all(inflight);
-    return { phases };
+    return { phases, stages: stagesAt };
   } finally {
     await service.stop();
     await rest.close();
@@ -287,6 +370,8 @@ async function main() {
       throttled_429_steady: hs.throttled,
       hubspot: hs.phases,
       salesforce: sf.phases,
+      hubspot_stages: hs.stages,
+      salesforce_stages: sf.stages,
     }),
   );
 }

@@ -15,6 +15,8 @@ export interface GroupCommit<T = string, R = void> {
 
 interface Waiting<T, R> {
   item: T;
+  /** performance.now() at submit, when someone watches the waits. */
+  at: number;
   resolve: (r: R) => void;
   reject: (e: Error) => void;
 }
@@ -33,6 +35,8 @@ export function createBatcher<T, R>(
      * each time a short batch could go, with how many items wait (an adaptive linger).
      */
     lingerMs?: number | ((waiting: number) => number);
+    /** A batch starts: its items waited `waitedMs` in all (summed over items) since their submit. */
+    onDispatch?: (count: number, waitedMs: number) => void;
   },
 ): GroupCommit<T, R> {
   const waiting: Waiting<T, R>[] = [];
@@ -82,6 +86,13 @@ export function createBatcher<T, R>(
   function dispatch(): void {
     while (active < opts.maxConcurrent && waiting.length > 0) {
       const batch = waiting.splice(0, opts.maxBatch);
+      if (opts.onDispatch) {
+        const now = performance.now();
+        opts.onDispatch(
+          batch.length,
+          batch.reduce((sum, w) => sum + now - w.at, 0),
+        );
+      }
       active++;
       void runOne(batch).finally(() => {
         active--;
@@ -93,7 +104,7 @@ export function createBatcher<T, R>(
   return {
     submit(item) {
       return new Promise<R>((resolve, reject) => {
-        waiting.push({ item, resolve, reject });
+        waiting.push({ item, resolve, reject, at: opts.onDispatch ? performance.now() : 0 });
         pump();
       });
     },
@@ -103,7 +114,7 @@ export function createBatcher<T, R>(
 /** Jobs by id whose handler answers an outcome per id (route and write-back batches). */
 export function createGroupCommit(
   handle: (ids: string[]) => Promise<Map<string, Error | undefined>>,
-  opts: { maxBatch: number; maxConcurrent: number; lingerMs?: number | ((waiting: number) => number) },
+  opts: Parameters<typeof createBatcher>[1],
 ): GroupCommit<string, void> {
   return createBatcher<string, void>(async (ids) => {
     const outcome = await handle(ids);

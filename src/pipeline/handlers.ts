@@ -16,6 +16,7 @@ import { fireSlaTimer } from './sla-timers.js';
 import { batchWaitMs, createArrivalRate } from './batch-wait.js';
 import { createGroupCommit, type BatchOutcome } from './group-commit.js';
 import { failureOf } from './retry-schedule.js';
+import { leadStage, stageWait } from './lead-stages.js';
 import { routeBatch } from './route-batch.js';
 import { RetryableWriteError, writeBackBatch } from './write-back.js';
 
@@ -25,6 +26,14 @@ export interface BatchLimits {
   writeBatch: number;
   /** Write batches in flight at once per process (CRM calls overlap). */
   concurrentBatches: number;
+  /**
+   * Routing batches in flight at once per process. Each reads its records first (a CRM round
+   * trip, when the event carried too little): one at a time, a lead arriving during a read waits
+   * that whole round trip before its own read starts. Several overlap their reads; their
+   * transactions still queue on the routing locks. The CRM's budget, not this, decides how many
+   * reads go (batch-wait.ts): a tight budget holds a short batch back whatever the slots.
+   */
+  concurrentRouteBatches: number;
   /** Most a short write batch waits to fill (batch-wait.ts decides from the CRM's budget); unset: no cap. */
   writeLingerMs?: number;
   /** Most a short routing batch waits to fill; unset: no cap. */
@@ -42,12 +51,21 @@ export function jobHandlers(
   // writer for its owner writes, the router for its record reads (HubSpot creation webhooks carry
   // no properties, so each routing batch reads its records first).
   const budgets = () => Object.values(deps.connectors).flatMap((c) => (c?.callBudget ? [c.callBudget()] : []));
-  const writer = createGroupCommit((ids) => writeBackBatch(deps, ids), {
-    maxBatch: limits.writeBatch,
-    maxConcurrent: limits.concurrentBatches,
-    lingerMs: (waiting) =>
-      batchWaitMs({ waiting, maxBatch: limits.writeBatch, budgets: budgets(), capMs: limits.writeLingerMs }),
-  });
+  const writer = createGroupCommit(
+    async (ids) => {
+      const start = performance.now();
+      const outcome = await writeBackBatch(deps, ids);
+      leadStage(deps.metrics, 'write', ids.length, performance.now() - start);
+      return outcome;
+    },
+    {
+      maxBatch: limits.writeBatch,
+      maxConcurrent: limits.concurrentBatches,
+      onDispatch: stageWait(deps.metrics, 'write_wait'),
+      lingerMs: (waiting) =>
+        batchWaitMs({ waiting, maxBatch: limits.writeBatch, budgets: budgets(), capMs: limits.writeLingerMs }),
+    },
+  );
   // The happy path writes owners from the worker that routed them, with no queue hop (no job
   // to add, fetch and finish per lead). A failed try schedules the row's next one in Postgres
   // (write-back.ts); a worker that dies first, or a database error, leaves the row pending for
@@ -62,13 +80,14 @@ export function jobHandlers(
       void p.finally(() => inFlight.delete(p));
     }
   };
-  // One routing batch at a time per process: routing transactions queue on the same locks
-  // anyway, and a second one only splits what would have been one bigger batch. An event that
-  // failed gets its next try scheduled on its row; the job succeeds.
+  // Routing batches overlap their record reads (concurrentRouteBatches); when the CRM budget is
+  // tight the batch waits for its slot and takes everything that arrived meanwhile. An event
+  // that failed gets its next try scheduled on its row; the job succeeds.
   const routeArrivals = createArrivalRate(() => deps.now().getTime());
   const router = createGroupCommit(async (ids) => settleRouting(deps, await routeBatch(deps, ids, deliver)), {
     maxBatch: limits.routeBatch,
-    maxConcurrent: 1,
+    maxConcurrent: limits.concurrentRouteBatches,
+    onDispatch: stageWait(deps.metrics, 'route_wait'),
     lingerMs: (waiting) =>
       batchWaitMs({
         waiting,
