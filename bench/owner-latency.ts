@@ -287,7 +287,10 @@ async function salesforceRun() {
       : [];
   const writeIds = (r: (typeof rest.requests)[number]) =>
     r.method === 'PATCH' && r.path.endsWith('/composite/sobjects')
-      ? ((JSON.parse(r.body) as { records?: Array<{ Id: string }> }).records ?? []).map((x) => x.Id)
+      ? // jsforce sends the record's id as `id`.
+        ((JSON.parse(r.body) as { records?: Array<{ id?: string; Id?: string }> }).records ?? []).map(
+          (x) => x.id ?? x.Id ?? '',
+        )
       : [];
   try {
     const phases: Record<string, ReturnType<typeof ownerSetFigures>> = {};
@@ -320,13 +323,12 @@ async function salesforceRun() {
       if (k === -1) continue;
       phases[rate] = ownerSetFigures(ids, sentAt, setAt);
       const reqs = rest.requests.slice(from);
-      if (process.env.BENCH_DEBUG)
-        console.error(
-          reqs
-            .filter((r) => r.method === 'PATCH')
-            .slice(0, 2)
-            .map((r) => `${r.method} ${r.path} ${r.body.slice(0, 300)}`),
-        );
+      console.error(
+        reqs
+          .filter((r) => r.method === 'PATCH')
+          .slice(0, 2)
+          .map((r) => `${r.method} ${r.path} ${r.body.slice(0, 300)}`),
+      );
       stagesAt[rate] = stageFigures(
         stamps(ids, sentAt, ackAt, firstArrivals(reqs, readIds), firstArrivals(reqs, writeIds)),
         before,
