@@ -325,12 +325,6 @@ async function salesforceRun() {
       if (k === -1) continue;
       phases[rate] = ownerSetFigures(ids, sentAt, setAt);
       const reqs = rest.requests.slice(from);
-      console.error(
-        reqs
-          .filter((r) => r.method === 'PATCH')
-          .slice(0, 2)
-          .map((r) => `${r.method} ${r.path} ${r.body.slice(0, 300)}`),
-      );
       stagesAt[rate] = stageFigures(
         stamps(ids, sentAt, ackAt, firstArrivals(reqs, readIds), firstArrivals(reqs, writeIds)),
         before,
