@@ -1,78 +1,19 @@
 // npm run bench:intake-baseline [-- --rate N] [--seconds S]
 // The floor bench:intake's ack latency is compared with: the issue's "minimal fastify + pg
 // INSERT + BullMQ add handler" (bench/baseline-server.ts, its own process like `serve`), under
-// the same fixed-rate generator, on the same Postgres and Redis. Run it beside bench:intake:
-// on a shared 2-core machine the floor moves with everything else running.
-import { spawn } from 'node:child_process';
+// the same fixed-rate generator, on the same Postgres and Redis. bench:intake runs it too, first,
+// in the same run: on a shared 2-core machine the floor moves with everything else running.
 import { parseArgs } from 'node:util';
-import { ackFigures, openLoop } from './open-loop.js';
-import { cpuMeter, freePort, freshDatabase, percentile, root, waitHealthy } from './support.js';
+import { baselineRun } from './intake-baseline-run.js';
 
 const { values } = parseArgs({
   options: { rate: { type: 'string', default: '1000' }, seconds: { type: 'string', default: '15' } },
 });
-const rate = Number(values.rate);
-const seconds = Number(values.seconds);
 
-async function main() {
-  if (!process.env.DATABASE_URL || !process.env.REDIS_URL)
-    throw new Error('set DATABASE_URL and REDIS_URL (`. .ci/services.sh`)');
-  const db = await freshDatabase(process.env.DATABASE_URL, 'baseline');
-  const port = await freePort();
-  const child = spawn(`${root}node_modules/.bin/node`, ['--import', 'tsx', `${root}bench/baseline-server.ts`], {
-    cwd: root,
-    env: {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      DATABASE_URL: db.url,
-      REDIS_URL: process.env.REDIS_URL,
-      PORT: String(port),
-    },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  const exited = new Promise((r) => child.on('exit', r));
-  await waitHealthy(`http://127.0.0.1:${port}/healthz`);
-  const run = (s: number, r: number) =>
-    openLoop({
-      origin: `http://127.0.0.1:${port}`,
-      path: '/v1/leads',
-      rate: r,
-      seconds: s,
-      headers: { 'content-type': 'application/json' },
-      body: (n) =>
-        JSON.stringify({
-          source: 'bench',
-          idempotencyKey: `bench-${r}-${n}`,
-          lead: { email: `lead${n}@acme.example`, country: 'DE', score: n % 100 },
-        }),
-    });
-  await run(2, rate / 2);
-  const cpu = cpuMeter({
-    server: (pid) => pid === child.pid,
-    postgres: (_, cmd) => cmd.startsWith('postgres'),
-    redis: (_, cmd) => cmd.startsWith('redis-server'),
-    load_generator: (pid) => pid === process.pid,
-  });
-  const result = await run(seconds, rate);
-  const cpuSeconds = cpu();
-  child.kill('SIGTERM');
-  await exited;
-  await db.drop();
-  console.log(
-    JSON.stringify({
-      bench: 'intake-baseline',
-      mode: 'minimal fastify + pg INSERT + BullMQ add (bench/baseline-server.ts)',
-      target_rate_per_s: rate,
-      seconds,
-      acks_per_s: Math.round((result.byStatus['202'] ?? 0) / seconds),
-      errors: result.errors,
-      ...ackFigures(result, percentile),
-      cpu_s: cpuSeconds,
-    }),
-  );
-}
-
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+baselineRun(Number(values.rate), Number(values.seconds)).then(
+  (r) => console.log(JSON.stringify(r)),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

@@ -1,13 +1,16 @@
-// npm run bench:intake [-- --embedded] [--rate N] [--seconds S] [--workers N]
+// npm run bench:intake [-- --embedded] [--rate N] [--seconds S] [--workers N] [--no-baseline]
 // POST /v1/leads at a fixed rate (open loop, bench/open-loop.ts) against the real CLI processes, then measure from the
 // database: every acked lead must reach "owner written" (lost = acked but never written back).
 // Postgres mode: `serve` + 1 `worker` on DATABASE_URL/REDIS_URL (a fresh database per run).
 // Embedded mode: one `serve` on PGlite with in-process jobs.
+// Postgres mode runs the baseline handler first at the same rate (bench/intake-baseline-run.ts)
+// and prints ack_p99_vs_baseline (target <= 1.5 with one worker, issue 19).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { intakeProgress, intakeToWritebackMs, openPglite, openPostgres } from '../src/db/index.js';
+import { baselineRun } from './intake-baseline-run.js';
 import { ackFigures, openLoop } from './open-loop.js';
 import { cpuMeter, freePort, percentile, startCli, waitHealthy, freshDatabase } from './support.js';
 
@@ -18,6 +21,7 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '15' },
     workers: { type: 'string', default: '1' },
     'route-linger-ms': { type: 'string' },
+    'no-baseline': { type: 'boolean', default: false },
   },
 });
 const embedded = values.embedded!;
@@ -26,6 +30,7 @@ const seconds = Number(values.seconds);
 const key = 'bench-key-0123456789';
 
 async function main() {
+  const baseline = embedded || values['no-baseline'] ? undefined : await baselineRun(rate, seconds);
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const dataDir = mkdtempSync(join(tmpdir(), 'lr-bench-'));
@@ -123,6 +128,7 @@ async function main() {
   rmSync(dataDir, { recursive: true, force: true });
   await dropDatabase();
   const lat = [...s!.latenciesMs].sort((a, b) => a - b);
+  const ack = ackFigures(result, percentile);
   const acked = Object.entries(result.byStatus).reduce(
     (sum, [code, count]) => sum + (code.startsWith('2') ? count : 0),
     0,
@@ -136,7 +142,9 @@ async function main() {
       acks_per_s: Math.round(acked / seconds),
       non_2xx: result.sent - result.errors - acked,
       errors: result.errors,
-      ...ackFigures(result, percentile),
+      ...ack,
+      baseline_ack_p99_ms: baseline?.ack_p99_ms ?? null,
+      ack_p99_vs_baseline: baseline ? Math.round((ack.ack_p99_ms / baseline.ack_p99_ms) * 100) / 100 : null,
       // CPU seconds per process during the measured run; the machine has 2 cores (2 x seconds).
       cpu_s: cpuSeconds,
       // Every process of the pipeline (serve, workers, our Postgres backends and its writers,

@@ -142,6 +142,11 @@ export interface CallBudget {
   nextCallInMs: number;
   /** The spacing between calls that the limit sustains (window / limit). */
   callIntervalMs: number;
+  /**
+   * The limiter spaces calls itself once the window runs down (HubSpot's bucket): nextCallInMs
+   * already says how long the next call waits, and a batcher adds no wait of its own on top.
+   */
+  paced?: boolean;
 }
 
 /** An account as the CRM answered it, with the CRM's last-change stamp (the mirror keeps both). */

@@ -219,7 +219,10 @@ export async function openRuntime(
       const jobs = jobHandlers(deps, {
         routeBatch: env.ROUTE_BATCH_MAX ?? (embedded ? 8 : 50),
         writeBatch: env.WRITE_BATCH_MAX,
-        concurrentBatches: 2,
+        concurrentBatches: 4,
+        // Embedded (PGlite, one connection on this thread): one at a time, as before; overlapping
+        // routing transactions there are untested.
+        concurrentRouteBatches: embedded ? 1 : 4,
         writeLingerMs: env.WRITE_LINGER_MS,
         routeLingerMs: env.ROUTE_LINGER_MS,
         routeGatherMs: env.ROUTE_LINGER_MS ?? (embedded ? 50 : 20),

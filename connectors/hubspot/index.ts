@@ -46,7 +46,8 @@ export function createHubSpotConnector(
     sleep: deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
   };
   const random = deps.random ?? Math.random;
-  const bucket = new TokenBucket({ ...config.rateLimit, clock });
+  // Paced in pairs: a lead's record read and its owner write (rate-limit.ts).
+  const bucket = new TokenBucket({ ...config.rateLimit, clock, pacedTogether: 2 });
   const httpAgent = timeoutAgent(config.baseUrl, config);
   const tokens = createTokenProvider(config.auth, {
     now: clock.now,

@@ -2,7 +2,10 @@
 // allowance has left (no knob to tune by hand):
 // - plenty left (at least half the window): send now; a single lead must not wait for company;
 // - tight: wait up to one call interval, longer as the window runs down, so the batch fills to
-//   what the remaining rate allows;
+//   what the remaining rate allows; unless the limiter paces calls itself (HubSpot's bucket:
+//   `paced`), whose pacing wait is the batch's wait: waiting a further interval on a free slot
+//   would only spend it later, and the owner write that follows a record read by one round trip
+//   would miss the slot paired with the next read (rate-limit.ts);
 // - none left (the next call would wait for a token anyway): wait exactly that long, so the batch
 //   that goes is everything that arrived meanwhile; under a burst, full batches.
 // Routing batches may also gather for a few ms to share one transaction (ROUTE gather), but only
@@ -37,7 +40,7 @@ export function batchWaitMs(input: BatchWaitInput): number {
 
 /** The wait one CRM's allowance asks for (see the top of this file). */
 export function budgetWaitMs(b: CallBudget): number {
-  if (b.nextCallInMs > 0) return b.nextCallInMs;
+  if (b.nextCallInMs > 0 || b.paced) return b.nextCallInMs;
   const share = b.limit > 0 ? b.remaining / b.limit : 0;
   if (share >= plentyShare) return 0;
   return Math.round(b.callIntervalMs * (1 - share / plentyShare));

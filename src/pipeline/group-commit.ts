@@ -15,6 +15,8 @@ export interface GroupCommit<T = string, R = void> {
 
 interface Waiting<T, R> {
   item: T;
+  /** performance.now() at submit, when someone watches the waits. */
+  at: number;
   resolve: (r: R) => void;
   reject: (e: Error) => void;
 }
@@ -33,6 +35,13 @@ export function createBatcher<T, R>(
      * each time a short batch could go, with how many items wait (an adaptive linger).
      */
     lingerMs?: number | ((waiting: number) => number);
+    /**
+     * A short batch (fewer than maxBatch items) starts only while fewer than this many batches
+     * are in flight; full batches may use every maxConcurrent slot. Default: maxConcurrent.
+     */
+    maxConcurrentShort?: number;
+    /** A batch starts: its items waited `waitedMs` in all (summed over items) since their submit. */
+    onDispatch?: (count: number, waitedMs: number) => void;
   },
 ): GroupCommit<T, R> {
   const waiting: Waiting<T, R>[] = [];
@@ -56,12 +65,16 @@ export function createBatcher<T, R>(
     });
   }
 
+  /** Whether another batch may start now: full ones up to maxConcurrent, short ones up to maxConcurrentShort. */
+  const canStart = () =>
+    active < (waiting.length >= opts.maxBatch ? opts.maxConcurrent : (opts.maxConcurrentShort ?? opts.maxConcurrent));
+
   function pump(): void {
     if (lingering) {
       if (waiting.length < opts.maxBatch) return;
       clearTimeout(lingering);
       lingering = undefined;
-    } else if (opts.lingerMs && waiting.length > 0 && waiting.length < opts.maxBatch && active < opts.maxConcurrent) {
+    } else if (opts.lingerMs && waiting.length > 0 && waiting.length < opts.maxBatch && canStart()) {
       const ms = typeof opts.lingerMs === 'function' ? opts.lingerMs(waiting.length) : opts.lingerMs;
       if (ms > 0) {
         lingering = setTimeout(() => {
@@ -71,7 +84,7 @@ export function createBatcher<T, R>(
         return;
       }
     }
-    if (scheduled || active >= opts.maxConcurrent || waiting.length === 0) return;
+    if (scheduled || !canStart() || waiting.length === 0) return;
     scheduled = true;
     setImmediate(() => {
       scheduled = false;
@@ -80,8 +93,15 @@ export function createBatcher<T, R>(
   }
 
   function dispatch(): void {
-    while (active < opts.maxConcurrent && waiting.length > 0) {
+    while (waiting.length > 0 && canStart()) {
       const batch = waiting.splice(0, opts.maxBatch);
+      if (opts.onDispatch) {
+        const now = performance.now();
+        opts.onDispatch(
+          batch.length,
+          batch.reduce((sum, w) => sum + now - w.at, 0),
+        );
+      }
       active++;
       void runOne(batch).finally(() => {
         active--;
@@ -93,7 +113,7 @@ export function createBatcher<T, R>(
   return {
     submit(item) {
       return new Promise<R>((resolve, reject) => {
-        waiting.push({ item, resolve, reject });
+        waiting.push({ item, resolve, reject, at: opts.onDispatch ? performance.now() : 0 });
         pump();
       });
     },
@@ -103,7 +123,7 @@ export function createBatcher<T, R>(
 /** Jobs by id whose handler answers an outcome per id (route and write-back batches). */
 export function createGroupCommit(
   handle: (ids: string[]) => Promise<Map<string, Error | undefined>>,
-  opts: { maxBatch: number; maxConcurrent: number; lingerMs?: number | ((waiting: number) => number) },
+  opts: Parameters<typeof createBatcher>[1],
 ): GroupCommit<string, void> {
   return createBatcher<string, void>(async (ids) => {
     const outcome = await handle(ids);

@@ -110,6 +110,20 @@ export function createMetrics(build?: BuildInfo) {
       buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 120, 300, 600, 1800, 3600],
       registers: [registry],
     }),
+    // Lead-weighted sums, not histograms: a batch adds its duration once per lead in it, so
+    // sum / leads is the mean a lead spent in the stage, at one counter add per batch on the hot path.
+    leadStageSeconds: new Counter({
+      name: 'lead_stage_seconds_total',
+      help: 'Seconds leads spent in each worker stage, summed over leads: route_wait (queued for a routing batch), read (the batch read of the CRM records, its token wait included), decide (after the read to the owner writes handed over: the routing transaction), write_wait (queued for a write batch), write (the owner write call, its token wait included). Divide by lead_stage_leads_total',
+      labelNames: ['stage'] as const,
+      registers: [registry],
+    }),
+    leadStageLeads: new Counter({
+      name: 'lead_stage_leads_total',
+      help: 'Leads counted in lead_stage_seconds_total, by stage',
+      labelNames: ['stage'] as const,
+      registers: [registry],
+    }),
     writebacks: new Counter({
       name: 'writebacks_total',
       help: 'Owner write-backs by CRM and outcome',

@@ -23,6 +23,7 @@ import type { BatchOutcome } from './group-commit.js';
 import { handOverNotifications, handOverWrites, type DeliverWrites } from './hand-over.js';
 import { leadLogger } from './lead-log.js';
 import { loadRecords } from './load-records.js';
+import { leadStage } from './lead-stages.js';
 import { routingLockKey as globalLockKey } from './routing-lock.js';
 import { routingLockTimer } from './lock-timing.js';
 import { claimFromFieldChanges, scheduleSlaTimers } from './sla-timers.js';
@@ -82,6 +83,7 @@ export async function routeBatch(
   if (created.length === 0) return outcome;
 
   const { version, doc } = await deps.configs.get();
+  const readStart = performance.now();
   const records = await loadRecords(deps, created, (key) =>
     doc.mappings[key] ? mappedCrmFields(doc.mappings[key]) : [],
   );
@@ -107,6 +109,8 @@ export async function routeBatch(
       );
     }
   }
+  const readEnd = performance.now();
+  leadStage(deps.metrics, 'read', created.length, readEnd - readStart);
   // Waiting leads first (highest score, then oldest), then new ones oldest first.
   routable.sort(byRoutingOrder);
 
@@ -156,6 +160,7 @@ export async function routeBatch(
   await scheduleSlaTimers(deps, decided.timers);
 
   await handOverWrites(deps, decided.outboxIds, { via: deliver });
+  leadStage(deps.metrics, 'decide', decided.results.length, performance.now() - readEnd);
   await handOverNotifications(deps, decided.notifications);
   const logRouted = deps.logger.isLevelEnabled('info');
   for (const { ev, decision: d } of decided.results) {

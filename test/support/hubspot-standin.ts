@@ -26,7 +26,7 @@ import { createHmac } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createFaults, type Fault, type FaultInjector } from './standin-faults.js';
-import { withLatency, type Latency } from './standin-latency.js';
+import { withLatency, type Latency, type RequestWithLatency } from './standin-latency.js';
 
 export type { Fault, FaultInjector } from './standin-faults.js';
 
@@ -72,7 +72,15 @@ export interface HubSpotStandIn {
   port: number;
   writes: RecordedWrite[];
   /** Every request answered; `body` is the parsed JSON request body (batch reads: ids and properties asked). */
-  requests: Array<{ method: string; path: string; status: number; body?: unknown }>;
+  requests: Array<{
+    method: string;
+    path: string;
+    status: number;
+    body?: unknown;
+    /** performance.now() when the request was handled (it arrived), and the round trip drawn for it. */
+    at: number;
+    rttMs: number;
+  }>;
   record(objectType: string, id: string): Props | undefined;
   /** Creates or changes a record (merged into its properties); hs_lastmodifieddate / lastmodifieddate become now unless given. */
   putRecord(objectType: string, id: string, props: Props): void;
@@ -226,7 +234,14 @@ export async function startHubSpotStandIn(opts: StandInOptions = {}): Promise<Hu
     void readBody(req).then((raw) => {
       const url = new URL(req.url ?? '/', 'http://standin');
       const answer = (status: number, body: unknown, headers: Record<string, string> = {}) => {
-        requests.push({ method: req.method ?? '', path: url.pathname, status, ...(raw && { body: parseJson(raw) }) });
+        requests.push({
+          method: req.method ?? '',
+          path: url.pathname,
+          status,
+          ...(raw && { body: parseJson(raw) }),
+          at: performance.now(),
+          rttMs: (req as RequestWithLatency).latencyMs ?? 0,
+        });
         send(res, status, body, { ...rateHeaders(), ...headers });
       };
       const limit = opts.rateLimit;
@@ -256,7 +271,13 @@ export async function startHubSpotStandIn(opts: StandInOptions = {}): Promise<Hu
         return answer(200, { token_type: 'bearer', access_token: accessToken, refresh_token: rt, expires_in: 1800 });
       }
       if (faults.apply(req, res, url.pathname, defaultError)) {
-        requests.push({ method: req.method ?? '', path: url.pathname, status: res.headersSent ? res.statusCode : 0 });
+        requests.push({
+          method: req.method ?? '',
+          path: url.pathname,
+          status: res.headersSent ? res.statusCode : 0,
+          at: performance.now(),
+          rttMs: (req as RequestWithLatency).latencyMs ?? 0,
+        });
         return;
       }
       const bearer = (req.headers.authorization ?? '').replace(/^Bearer /, '');

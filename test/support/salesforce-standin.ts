@@ -21,7 +21,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createFaults, type Fault, type FaultInjector } from './standin-faults.js';
-import { withLatency, type Latency } from './standin-latency.js';
+import { withLatency, type Latency, type RequestWithLatency } from './standin-latency.js';
 
 export type { Fault, FaultInjector } from './standin-faults.js';
 
@@ -178,6 +178,9 @@ export interface RecordedRequest {
   path: string;
   headers: Record<string, string | string[] | undefined>;
   body: string;
+  /** performance.now() when the request was handled (it arrived), and the round trip drawn for it. */
+  at: number;
+  rttMs: number;
 }
 
 export interface SalesforceStandin {
@@ -259,7 +262,14 @@ export async function startSalesforceStandin(opts: StandinOptions = {}): Promise
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const body = await readBody(req);
     const u = new URL(req.url ?? '/', url);
-    requests.push({ method: req.method ?? 'GET', path: u.pathname + u.search, headers: { ...req.headers }, body });
+    requests.push({
+      method: req.method ?? 'GET',
+      path: u.pathname + u.search,
+      headers: { ...req.headers },
+      body,
+      at: performance.now(),
+      rttMs: (req as RequestWithLatency).latencyMs ?? 0,
+    });
     if (req.method === 'POST' && u.pathname === '/services/oauth2/token') {
       const params = Object.fromEntries(new URLSearchParams(body));
       tokenRequests.push(params);

@@ -13,6 +13,9 @@ export interface Latency {
   random?: () => number;
 }
 
+/** A request that went through withLatency: the round trip drawn for it, ms. */
+export type RequestWithLatency = IncomingMessage & { latencyMs?: number };
+
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
 /** `handler` delayed by the latency, when there is any; `skip` names requests answered at once (token endpoints). */
@@ -26,6 +29,8 @@ export function withLatency(
   return (req, res) => {
     if (skip?.(req)) return handler(req, res);
     const rtt = latency.rttMs + (latency.jitterMs ?? 0) * random();
+    // The round trip drawn, for stand-ins that log when each request arrived (bench stage figures).
+    (req as RequestWithLatency).latencyMs = rtt;
     const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
     res.end = ((...args: unknown[]) => {
       setTimeout(() => end(...args), rtt / 2);

@@ -29,6 +29,17 @@ describe('batchWaitMs (adaptive CRM batching)', () => {
     expect(batchWaitMs({ waiting: 100, maxBatch: 100, budgets: [hubspot(0, 480)] })).toBe(0);
   });
 
+  it('a limiter that paces itself (HubSpot): its pacing wait is the wait, nothing on top of a free slot', () => {
+    const paced = (remaining: number, nextCallInMs: number): CallBudget => ({
+      ...hubspot(remaining, nextCallInMs),
+      paced: true,
+    });
+    expect(batchWaitMs({ waiting: 1, maxBatch: 100, budgets: [paced(3, 0)] })).toBe(0);
+    expect(batchWaitMs({ waiting: 1, maxBatch: 100, budgets: [paced(3, 45)] })).toBe(45);
+    // Unpaced, the same budget holds a short batch back up to an interval.
+    expect(batchWaitMs({ waiting: 1, maxBatch: 100, budgets: [hubspot(3, 0)] })).toBeGreaterThan(45);
+  });
+
   it('the tightest CRM decides; no CRM limit means no wait', () => {
     const salesforce: CallBudget = { remaining: 600, limit: 600, nextCallInMs: 0, callIntervalMs: 100 };
     expect(batchWaitMs({ waiting: 1, maxBatch: 100, budgets: [salesforce, hubspot(0, 40)] })).toBe(40);

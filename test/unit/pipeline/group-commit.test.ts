@@ -28,6 +28,34 @@ describe('createBatcher (group commit)', () => {
     expect(batches).toEqual([[1, 2], [3, 4, 5], [6]]);
   });
 
+  it('maxConcurrentShort: a short batch waits for the one in flight; full batches overlap', async () => {
+    const started: number[][] = [];
+    const gates: Array<() => void> = [];
+    const b = createBatcher<number, void>(
+      async (items) => {
+        started.push(items);
+        await new Promise<void>((r) => gates.push(r));
+        return items.map(() => undefined);
+      },
+      { maxBatch: 2, maxConcurrent: 3, maxConcurrentShort: 1 },
+    );
+    const all = [b.submit(1)];
+    await new Promise((r) => setImmediate(r));
+    all.push(b.submit(2));
+    await new Promise((r) => setImmediate(r));
+    // One short batch is out: the second short one waits.
+    expect(started).toEqual([[1]]);
+    all.push(...[3, 4].map((i) => b.submit(i)));
+    await new Promise((r) => setImmediate(r));
+    // Now two full batches' worth wait: they go beside the first.
+    expect(started).toEqual([[1], [2, 3]]);
+    all.push(b.submit(5));
+    await new Promise((r) => setImmediate(r));
+    expect(started).toEqual([[1], [2, 3], [4, 5]]);
+    for (const g of gates) g();
+    await Promise.all(all);
+  });
+
   it('retries each item alone when a batch fails as a whole, so only the bad one fails', async () => {
     const b = createBatcher<number, string>(
       async (items) => {

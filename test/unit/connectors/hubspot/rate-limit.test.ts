@@ -26,20 +26,23 @@ describe('TokenBucket (per-portal rate limit, injected clock)', () => {
     expect(clock.slept).toEqual([1_000]);
   });
 
-  it('never lets more than `requests` through in any window', async () => {
-    const clock = fakeClock();
-    const bucket = new TokenBucket({ requests: 190, windowMs: 10_000, clock });
-    const times: number[] = [];
-    for (let i = 0; i < 1_000; i++) {
-      await bucket.acquire();
-      times.push(clock.now());
-    }
-    // HubSpot's window is rolling: request i and request i-190 must be a full window apart.
-    for (let i = 190; i < times.length; i++) expect(times[i]! - times[i - 190]!).toBeGreaterThanOrEqual(10_000);
-    // ...and it is not needlessly slow: paced at 190 per 10 s (52.6 ms apart, whole ms), 1,000
-    // requests take about 1000 / 19 s.
-    expect(clock.now() - times[0]!).toBeLessThanOrEqual(53_500);
-  });
+  it.each([1, 2])(
+    'never lets more than `requests` through in any window (paced %i together)',
+    async (pacedTogether) => {
+      const clock = fakeClock();
+      const bucket = new TokenBucket({ requests: 190, windowMs: 10_000, clock, pacedTogether });
+      const times: number[] = [];
+      for (let i = 0; i < 1_000; i++) {
+        await bucket.acquire();
+        times.push(clock.now());
+      }
+      // HubSpot's window is rolling: request i and request i-190 must be a full window apart.
+      for (let i = 190; i < times.length; i++) expect(times[i]! - times[i - 190]!).toBeGreaterThanOrEqual(10_000);
+      // ...and it is not needlessly slow: paced at 190 per 10 s (52.6 ms apart, whole ms), 1,000
+      // requests take about 1000 / 19 s.
+      expect(clock.now() - times[0]!).toBeLessThanOrEqual(53_500);
+    },
+  );
 
   it('after a burst of half the window, paces requests one per window/requests instead of spending the window at once', async () => {
     const clock = fakeClock();
@@ -55,10 +58,36 @@ describe('TokenBucket (per-portal rate limit, injected clock)', () => {
     expect(times[134]! - times[0]!).toBeLessThan(41 * 54);
   });
 
+  it('paced in pairs (pacedTogether 2): a read and a write share a slot pair; same rate, same window', async () => {
+    const clock = fakeClock();
+    const bucket = new TokenBucket({ requests: 190, windowMs: 10_000, clock, pacedTogether: 2 });
+    const times: number[] = [];
+    // 134: the last call is the first of a pair (95 + 2 * 19 + 1).
+    for (let i = 0; i < 134; i++) {
+      await bucket.acquire();
+      times.push(clock.now());
+    }
+    // Past the burst, two calls may go together, and each is two intervals after the one two back...
+    expect(times[96]! - times[95]!).toBe(0);
+    for (let i = 97; i < times.length; i++) expect(times[i]! - times[i - 2]!).toBeGreaterThanOrEqual(20_000 / 190);
+    // ...so the rate is the same as one by one: 39 calls after the burst in 20 pair slots.
+    expect(times[133]! - times[95]!).toBeLessThan(20 * 106);
+    // At the ceiling: a read at T (times[133]), the next batch's read at T + 106, and the first
+    // read's owner write ready at T + 110 (a round trip + the routing transaction) goes at once...
+    clock.advance(106);
+    await bucket.acquire();
+    clock.advance(4);
+    expect(bucket.budget().nextCallInMs).toBe(0);
+    // ...where one by one it would wait for the slot an interval after the second read (~49 ms).
+    const single = new TokenBucket({ requests: 190, windowMs: 10_000, clock: fakeClock() });
+    for (let i = 0; i < 96; i++) await single.acquire();
+    expect(single.budget().nextCallInMs).toBeGreaterThan(45);
+  });
+
   it('budget(): plenty at first; then how long the next call waits for pacing, a full window or a pause', async () => {
     const clock = fakeClock();
     const bucket = new TokenBucket({ requests: 10, windowMs: 1_000, clock, burst: 5 });
-    expect(bucket.budget()).toEqual({ remaining: 10, limit: 10, nextCallInMs: 0, callIntervalMs: 100 });
+    expect(bucket.budget()).toEqual({ remaining: 10, limit: 10, nextCallInMs: 0, callIntervalMs: 100, paced: true });
     for (let i = 0; i < 5; i++) await bucket.acquire();
     // Past the burst: the next call is paced one interval after the last.
     expect(bucket.budget()).toMatchObject({ remaining: 5, nextCallInMs: 100 });

@@ -1,0 +1,189 @@
+// npm run bench:owner-latency-policy [-- --rtt-ms 100 --decide-ms 10 --hop-ms 5 --burst-leads 20000]
+// The batching policy alone, in virtual time: the real batchers (src/pipeline/group-commit.ts)
+// with the real waits (batch-wait.ts) in front of the real HubSpot bucket (rate-limit.ts), a CRM
+// that answers in exactly --rtt-ms and counts 429s like HubSpot's rolling window (190 per 10 s),
+// and fixed costs for everything else (--hop-ms intake -> routing batch, --decide-ms the routing
+// transaction). No CPU and no machine load: what this prints is what the policy alone costs, so
+// bench:owner-latency's figures minus these are the machine's (CPU, queue hops, Postgres).
+// Each phase starts on a full window, like bench:owner-latency; the same rates and burst.
+// `policy: "now"` is the shipped policy; `policy: "before"` the one before issue 19's latency
+// pass (one routing batch at a time, 2 write batches, calls paced one by one, a free slot held
+// back when the window is half spent), for the A/B. SIM_POLICIES='[{...Policy}]' runs others.
+import { parseArgs } from 'node:util';
+import { TokenBucket } from '../connectors/hubspot/rate-limit.js';
+import type { CallBudget } from '../src/connector.js';
+import { batchWaitMs, createArrivalRate } from '../src/pipeline/batch-wait.js';
+import { createBatcher } from '../src/pipeline/group-commit.js';
+import { percentile } from './support.js';
+import { virtualTime } from './virtual-time.js';
+
+const { values } = parseArgs({
+  options: {
+    'rtt-ms': { type: 'string', default: '100' },
+    'decide-ms': { type: 'string', default: '10' },
+    'hop-ms': { type: 'string', default: '5' },
+    seconds: { type: 'string', default: '10' },
+    rates: { type: 'string', default: '1,9,10,100,200' },
+    'burst-leads': { type: 'string', default: '20000' },
+  },
+});
+const rttMs = Number(values['rtt-ms']);
+const decideMs = Number(values['decide-ms']);
+const hopMs = Number(values['hop-ms']);
+const seconds = Number(values.seconds);
+const rates = values.rates!.split(',').map(Number);
+const burstLeads = Number(values['burst-leads']);
+const limit = { requests: 190, windowMs: 10_000 };
+const batchMax = 100;
+const ceilingPerS = ((limit.requests / (limit.windowMs / 1000)) * batchMax) / 2;
+
+interface Policy {
+  name: string;
+  routeConcurrent: number;
+  /** Short routing batches in flight at once (full ones: routeConcurrent). */
+  routeConcurrentShort: number;
+  writeConcurrent: number;
+  pacedTogether: number;
+  /** The budget says the bucket paces itself (batch-wait.ts adds no wait on a free slot). */
+  pacedBudget: boolean;
+}
+const variants = process.env.SIM_POLICIES ? (JSON.parse(process.env.SIM_POLICIES) as Policy[]) : undefined;
+const policies: Policy[] = variants ?? [
+  { name: 'now', routeConcurrent: 4, routeConcurrentShort: 1, writeConcurrent: 4, pacedTogether: 2, pacedBudget: true },
+  {
+    name: 'before',
+    routeConcurrent: 1,
+    routeConcurrentShort: 1,
+    writeConcurrent: 2,
+    pacedTogether: 1,
+    pacedBudget: false,
+  },
+];
+
+/** One phase: leads sent at `sendAt` (ms, in arrivals of `perArrival`), owner-set time per lead. */
+async function phase(policy: Policy, arrivals: number[], perArrival: number) {
+  const vt = virtualTime();
+  const bucket = new TokenBucket({ ...limit, clock: vt.clock, pacedTogether: policy.pacedTogether });
+  const budget = (): CallBudget => {
+    const b = bucket.budget();
+    return policy.pacedBudget ? b : { ...b, paced: undefined };
+  };
+  const served: number[] = []; // when the CRM counted each call (arrival), for its rolling window
+  let throttled = 0;
+  const ownerSet = new Map<number, number>();
+  const crmCall = async (kind: 'read' | 'write', ids: number[]) => {
+    for (;;) {
+      const spentAt = await bucket.acquire();
+      await vt.sleep(rttMs / 2);
+      const now = vt.now();
+      while (served.length > 0 && served[0]! <= now - limit.windowMs) served.shift();
+      const ok = served.length < limit.requests;
+      if (ok) {
+        served.push(now);
+        if (kind === 'write') for (const id of ids) ownerSet.set(id, now);
+      } else throttled++;
+      await vt.sleep(rttMs / 2);
+      bucket.settle(spentAt);
+      if (ok) return;
+      bucket.pauseFor(1000);
+    }
+  };
+  const writer = createBatcher<number, void>(
+    async (ids) => {
+      await crmCall('write', ids);
+      return ids.map(() => undefined);
+    },
+    {
+      maxBatch: batchMax,
+      maxConcurrent: policy.writeConcurrent,
+      lingerMs: (waiting) => batchWaitMs({ waiting, maxBatch: batchMax, budgets: [budget()] }),
+    },
+  );
+  const arrivalRate = createArrivalRate(vt.now);
+  const router = createBatcher<number, void>(
+    async (ids) => {
+      await crmCall('read', ids);
+      await vt.sleep(decideMs);
+      for (const id of ids) void writer.submit(id);
+      return ids.map(() => undefined);
+    },
+    {
+      maxBatch: batchMax,
+      maxConcurrent: policy.routeConcurrent,
+      maxConcurrentShort: policy.routeConcurrentShort,
+      lingerMs: (waiting) =>
+        batchWaitMs({
+          waiting,
+          maxBatch: batchMax,
+          budgets: [budget()],
+          arrivalsPerS: arrivalRate.perS(),
+          gatherMs: 20,
+        }),
+    },
+  );
+  const sentAt: number[] = [];
+  const start = vt.now();
+  for (const [i, at] of arrivals.entries()) {
+    vt.setTimeout(() => {
+      for (let k = 0; k < perArrival; k++) {
+        const id = i * perArrival + k;
+        sentAt[id] = vt.now();
+        vt.setTimeout(() => {
+          arrivalRate.arrived();
+          void router.submit(id);
+        }, hopMs);
+      }
+    }, at);
+  }
+  await vt.run();
+  const lat = sentAt.map((t, id) => (ownerSet.get(id) ?? Infinity) - t);
+  return { lat, throttled, setAt: sentAt.map((_, id) => (ownerSet.get(id) ?? Infinity) - start) };
+}
+
+async function main() {
+  const out: Record<string, unknown> = {
+    bench: 'owner-latency-policy',
+    mode: 'virtual time: real batchers, batch waits and HubSpot bucket; CRM answers in exactly rtt_ms; no CPU',
+    rtt_ms: rttMs,
+    decide_ms: decideMs,
+    hop_ms: hopMs,
+    target_p99_ms_at_10: 2 * rttMs + 30,
+  };
+  for (const policy of policies) {
+    const figures: Record<string, unknown> = {};
+    let throttled = 0;
+    for (const rate of rates) {
+      const n = Math.max(1, Math.round(rate * seconds));
+      const r = await phase(
+        policy,
+        Array.from({ length: n }, (_, i) => (i * 1000) / rate),
+        1,
+      );
+      const sorted = [...r.lat].sort((a, b) => a - b);
+      throttled += r.throttled;
+      figures[`p50_ms_at_${rate}`] = Math.round(percentile(sorted, 50) * 10) / 10;
+      figures[`p99_ms_at_${rate}`] = Math.round(percentile(sorted, 99) * 10) / 10;
+    }
+    if (burstLeads > 0) {
+      // Webhooks of 100 at 1,200 leads/s; owners/s after the first window against the ceiling.
+      const r = await phase(
+        policy,
+        Array.from({ length: Math.ceil(burstLeads / 100) }, (_, i) => (i * 1000) / 12),
+        100,
+      );
+      throttled += r.throttled;
+      const end = Math.max(...r.setAt);
+      const steady = r.setAt.filter((t) => t > limit.windowMs).length;
+      figures.burst_share_of_ceiling =
+        Math.round((steady / ((end - limit.windowMs) / 1000) / ceilingPerS) * 1000) / 1000;
+    }
+    figures.throttled_429 = throttled;
+    out[policy.name] = figures;
+  }
+  console.log(JSON.stringify(out));
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
