@@ -5,18 +5,13 @@
 // leads per rep and reason, and the same value of every counter. The only values allowed to
 // differ are the places on the line "all" (a sequence every partition increments): their order
 // among the reps of a partition, all that routing compares, must be the same.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import type { InboundEvent } from '../../src/connector.js';
 import { ingestCrmEvents } from '../../src/pipeline/index.js';
-import { openRuntime, type Runtime } from '../../src/runtime.js';
-import { createTestDatabase, sqlClient, type TestDatabase } from '../support/services.js';
-import { cleanupQueue, startSystem, testEnv, type TestSystem } from '../support/system.js';
+import { openCluster } from '../support/cluster.js';
+import { sqlClient } from '../support/services.js';
 import { until } from '../support/until.js';
 
-const hour = 3_600_000;
 const total = 600;
 const mappings = {
   'api/lead': {
@@ -73,28 +68,8 @@ afterEach(async () => {
 });
 
 async function route(workers: number) {
-  const tdb: TestDatabase = await createTestDatabase();
-  const dir = mkdtempSync(join(tmpdir(), 'lr-parts-'));
-  cleanups.push(async () => {
-    await tdb.drop();
-    rmSync(dir, { recursive: true, force: true });
-  });
-  writeFileSync(join(dir, 'config.yaml'), JSON.stringify({ mappings, routing }));
-  const env = testEnv(tdb.url, {
-    CONFIG_FILE: join(dir, 'config.yaml'),
-    DB_POOL_SIZE: '4',
-    WORKER_CONCURRENCY: '8',
-    ROUTE_BATCH_MAX: '10',
-    SWEEP_AFTER_MS: '30000',
-  });
-  const serve: TestSystem = await startSystem(env, { migrate: true });
-  const working: Runtime[] = [];
-  cleanups.push(async () => {
-    await Promise.all([serve.close(), ...working.map((w) => w.close())]);
-    await cleanupQueue(env);
-  });
-  // The day cap is per local day: keep every decision on one day, clear of midnight UTC.
-  const offsetMs = new Date().getUTCHours() >= 22 ? 3 * hour : 0;
+  const env = { DB_POOL_SIZE: '4', WORKER_CONCURRENCY: '8', ROUTE_BATCH_MAX: '10' };
+  const { tdb, serve, working } = await openCluster({ mappings, routing }, { workers, env }, cleanups);
   // Stored before any worker runs: every run sees the whole backlog in the same order.
   const stream = countries();
   for (let i = 0; i < total; i += 100) {
@@ -110,11 +85,7 @@ async function route(workers: number) {
     });
     await ingestCrmEvents(serve.rt.deps, `api:parts`, events);
   }
-  for (let i = 0; i < workers; i++) {
-    const w = await openRuntime(env, { now: () => new Date(Date.now() + offsetMs) });
-    working.push(w);
-    void w.startWorking();
-  }
+  for (const w of working) void w.startWorking();
   const sql = await sqlClient(tdb.url);
   cleanups.push(() => sql.end());
   await until(
