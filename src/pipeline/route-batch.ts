@@ -91,9 +91,10 @@ export async function routeBatch(
   // A publish that moves the lock partitions under a batch is found under its locks (stale):
   // the config is read again and the leads not yet decided are routed with the new one.
   let decided = emptyDecided();
+  let pending = created;
   for (let attempt = 1; ; attempt++) {
     const active = await deps.configs.get();
-    const routed = await routeCreated(deps, created, active, report);
+    const routed = await routeCreated(deps, pending, active, report);
     decided = mergeDecided(decided, routed.decided);
     if (!routed.stale) break;
     deps.configs.invalidate();
@@ -101,6 +102,8 @@ export async function routeBatch(
       for (const id of routed.stale) report(id, new Error('the active config moved while routing; retried'));
       break;
     }
+    const stale = new Set(routed.stale);
+    pending = pending.filter((e) => stale.has(e.id));
   }
   await scheduleSlaTimers(deps, decided.timers);
 
