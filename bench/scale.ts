@@ -1,6 +1,9 @@
-// npm run bench:scale [-- --workers 1,2,4 --leads 6000 --intake-rate 1500]
-// How routing scales with workers while every routing transaction serialises on its lock rows
-// (src/pipeline/routing-lock.ts; docs/scaling.md). Per worker count, on a fresh database: `serve`
+// npm run bench:scale [-- --workers 1,2,4 --leads 6000 --intake-rate 1500 --configs single,partitioned]
+// How routing scales with workers on the routing lock (src/pipeline/routing-lock.ts,
+// src/routing/lock-partitions.ts; docs/scaling.md), for two configs: `single`, one pool over every
+// rep (one lock partition: every routing transaction serialises, as the lock always did), and
+// `partitioned`, four regional pools of three reps each, a rule per country, leads spread evenly
+// over the four countries (four partitions). Per config and worker count, on a fresh database: `serve`
 // alone takes --leads POST /v1/leads (nothing routes yet: the route jobs wait in Redis), then N
 // `worker` processes start and drain the backlog. Measured:
 // - leads_per_s: routed (assignment rows) per second between 10% and 90% of the backlog, so
@@ -8,8 +11,13 @@
 // - per routing transaction, from every worker's /metrics: lock wait (BEGIN -> locks held) and
 //   hold (locks held -> commit), p50/p99 (interpolated in the histogram's doubling buckets) and
 //   mean, and leads per transaction;
-// - lock_bound_leads_per_s: leads per transaction / mean hold, what one lock row allows.
+// - lock_bound_leads_per_s: leads per transaction / mean hold, what one lock row allows;
+// - per_partition: the same wait and hold figures per lock partition label.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { parse as parseYaml } from 'yaml';
 import { intakeProgress, openPostgres, routedCount } from '../src/db/index.js';
 import { openLoop } from './open-loop.js';
 import { freePort, freshDatabase, startCli, waitHealthy } from './support.js';
@@ -19,6 +27,7 @@ const { values } = parseArgs({
     workers: { type: 'string', default: '1,2,4' },
     leads: { type: 'string', default: '6000' },
     'intake-rate': { type: 'string', default: '1500' },
+    configs: { type: 'string', default: 'single,partitioned' },
   },
 });
 const key = 'bench-key-0123456789';
@@ -31,17 +40,29 @@ interface Histogram {
   count: number;
 }
 
-/** One histogram (no labels) from Prometheus text, merged into `into`. */
-function addHistogram(text: string, name: string, into: Histogram): void {
+const emptyHistogram = (): Histogram => ({ buckets: new Map(), sum: 0, count: 0 });
+
+/** One histogram from Prometheus text, merged into `into` over every label, and per `partition` label into `per`. */
+function addHistogram(text: string, name: string, into: Histogram, per: Map<string, Histogram>): void {
+  const at = (labels: string | undefined) => {
+    const part = /partition="([^"]*)"/.exec(labels ?? '')?.[1] ?? 'none';
+    if (!per.has(part)) per.set(part, emptyHistogram());
+    return per.get(part)!;
+  };
   for (const line of text.split('\n')) {
-    const b = new RegExp(`^${name}_bucket\\{le="([^"]+)"\\} (\\S+)`).exec(line);
+    const b = new RegExp(`^${name}_bucket\\{([^}]*)\\} (\\S+)`).exec(line);
+    const total = new RegExp(`^${name}_(sum|count)(?:\\{([^}]*)\\})? (\\S+)`).exec(line);
     if (b) {
-      const le = b[1] === '+Inf' ? Infinity : Number(b[1]);
-      into.buckets.set(le, (into.buckets.get(le) ?? 0) + Number(b[2]));
-    } else if (line.startsWith(`${name}_sum `)) into.sum += Number(line.split(' ')[1]);
-    else if (line.startsWith(`${name}_count `)) into.count += Number(line.split(' ')[1]);
+      const leText = /le="([^"]+)"/.exec(b[1]!)![1]!;
+      const le = leText === '+Inf' ? Infinity : Number(leText);
+      for (const h of [into, at(b[1])]) h.buckets.set(le, (h.buckets.get(le) ?? 0) + Number(b[2]));
+    } else if (total) {
+      for (const h of [into, at(total[2])]) h[total[1] as 'sum' | 'count'] += Number(total[3]);
+    }
   }
 }
+
+const meanMs = (h: Histogram) => (h.count ? Math.round((h.sum / h.count) * 1000 * 100) / 100 : null);
 
 /** The p-th percentile in ms, linear inside its (cumulative) bucket. */
 function quantileMs(h: Histogram, p: number): number | null {
@@ -61,8 +82,37 @@ function quantileMs(h: Histogram, p: number): number | null {
   return null;
 }
 
-async function runWith(workers: number, leads: number, intakeRate: number) {
+const countries = ['DE', 'US', 'JP', 'BR'];
+
+/** The default config's mappings with `partitioned`'s routing: a pool of three reps per country. */
+function partitionedConfig(): unknown {
+  const base = parseYaml(readFileSync('fixtures/config/default.yaml', 'utf8')) as { mappings: unknown };
+  const reps = countries.flatMap((c) =>
+    [1, 2, 3].map((i) => ({ id: `${c.toLowerCase()}${i}`, crmIds: { hubspot: `${c}${i}` } })),
+  );
+  return {
+    mappings: base.mappings,
+    routing: {
+      reps,
+      pools: countries.map((c) => ({
+        id: c.toLowerCase(),
+        strategy: 'round_robin',
+        members: [1, 2, 3].map((i) => `${c.toLowerCase()}${i}`),
+      })),
+      rules: countries.map((c) => ({
+        id: c.toLowerCase(),
+        when: { field: 'country', op: 'eq', value: c },
+        action: { pool: c.toLowerCase() },
+      })),
+    },
+  };
+}
+
+async function runWith(config: 'single' | 'partitioned', workers: number, leads: number, intakeRate: number) {
   const db = await freshDatabase(process.env.DATABASE_URL!, `scale${workers}`);
+  const dir = mkdtempSync(join(tmpdir(), 'lr-bench-scale-'));
+  const configFile = join(dir, 'config.json');
+  if (config === 'partitioned') writeFileSync(configFile, JSON.stringify(partitionedConfig()));
   const port = await freePort();
   const env: Record<string, string> = {
     PORT: String(port),
@@ -72,6 +122,7 @@ async function runWith(workers: number, leads: number, intakeRate: number) {
     QUEUE_PREFIX: `lr-bench-scale-${workers}-${Date.now()}`,
     WORKER_PORT: '0',
     SWEEP_AFTER_MS: '600000',
+    ...(config === 'partitioned' && { CONFIG_FILE: configFile }),
   };
   const migrate = startCli(['migrate'], env);
   if ((await migrate.exited) !== 0) throw new Error(`migrate failed:\n${migrate.output()}`);
@@ -90,7 +141,7 @@ async function runWith(workers: number, leads: number, intakeRate: number) {
         JSON.stringify({
           source: 'bench',
           idempotencyKey: `scale-${n}`,
-          lead: { email: `lead${n}@acme.example`, country: 'DE', score: n % 100 },
+          lead: { email: `lead${n}@acme.example`, country: countries[n % countries.length], score: n % 100 },
         }),
     });
     // What intake stored is the backlog (a request refused under load is not in it).
@@ -107,17 +158,20 @@ async function runWith(workers: number, leads: number, intakeRate: number) {
     }
     const at = (share: number) => samples.find((s) => s.n >= share * backlog) ?? samples[samples.length - 1]!;
     const [from, to] = [at(0.1), at(0.9)];
-    const wait: Histogram = { buckets: new Map(), sum: 0, count: 0 };
-    const hold: Histogram = { buckets: new Map(), sum: 0, count: 0 };
+    const wait = emptyHistogram();
+    const hold = emptyHistogram();
+    const waitPer = new Map<string, Histogram>();
+    const holdPer = new Map<string, Histogram>();
     for (const p of ports) {
       const text = await (await fetch(`http://127.0.0.1:${p}/metrics`)).text();
-      addHistogram(text, 'routing_lock_wait_seconds', wait);
-      addHistogram(text, 'routing_lock_hold_seconds', hold);
+      addHistogram(text, 'routing_lock_wait_seconds', wait, waitPer);
+      addHistogram(text, 'routing_lock_hold_seconds', hold, holdPer);
     }
     const routed = samples[samples.length - 1]!.n;
     const leadsPerTx = hold.count ? routed / hold.count : null;
     const holdMeanMs = hold.count ? (hold.sum / hold.count) * 1000 : null;
     return {
+      config,
       workers,
       backlog,
       routed,
@@ -126,17 +180,31 @@ async function runWith(workers: number, leads: number, intakeRate: number) {
       leads_per_tx: leadsPerTx && Math.round(leadsPerTx * 10) / 10,
       lock_wait_p50_ms: quantileMs(wait, 50),
       lock_wait_p99_ms: quantileMs(wait, 99),
-      lock_wait_mean_ms: wait.count ? Math.round((wait.sum / wait.count) * 1000 * 100) / 100 : null,
+      lock_wait_mean_ms: meanMs(wait),
       lock_hold_p50_ms: quantileMs(hold, 50),
       lock_hold_p99_ms: quantileMs(hold, 99),
       lock_hold_mean_ms: holdMeanMs && Math.round(holdMeanMs * 100) / 100,
       lock_bound_leads_per_s: leadsPerTx && holdMeanMs ? Math.round((leadsPerTx / holdMeanMs) * 1000) : null,
+      per_partition: Object.fromEntries(
+        [...holdPer].map(([label, h]) => [
+          label,
+          {
+            transactions: h.count,
+            lock_wait_p50_ms: quantileMs(waitPer.get(label) ?? emptyHistogram(), 50),
+            lock_wait_mean_ms: meanMs(waitPer.get(label) ?? emptyHistogram()),
+            lock_hold_p50_ms: quantileMs(h, 50),
+            lock_hold_p99_ms: quantileMs(h, 99),
+            lock_hold_mean_ms: meanMs(h),
+          },
+        ]),
+      ),
     };
   } finally {
     await handle.close();
     for (const p of procs) p.child.kill('SIGTERM');
     await Promise.all(procs.map((p) => p.exited));
     await db.drop();
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 
@@ -144,12 +212,17 @@ async function main() {
   if (!process.env.DATABASE_URL || !process.env.REDIS_URL)
     throw new Error('set DATABASE_URL and REDIS_URL (`. .ci/services.sh`)');
   const runs = [];
-  for (const n of values.workers!.split(',').map(Number))
-    runs.push(await runWith(n, Number(values.leads), Number(values['intake-rate'])));
+  for (const config of values.configs!.split(',') as Array<'single' | 'partitioned'>)
+    for (const n of values.workers!.split(',').map(Number))
+      runs.push(await runWith(config, n, Number(values.leads), Number(values['intake-rate'])));
   console.log(
     JSON.stringify({
       bench: 'scale',
       mode: 'serve takes the backlog, then N workers drain it; postgres + redis on this machine',
+      configs: {
+        single: 'one round-robin pool over 3 reps: one lock partition (global)',
+        partitioned: '4 round-robin pools of 3 reps, a rule per country, leads spread evenly: 4 lock partitions',
+      },
       leads: Number(values.leads),
       runs,
     }),

@@ -15,7 +15,8 @@ export interface Activation {
 }
 
 // Any constant works; it only has to be the same for every process that publishes.
-const publishLockKey = 0x4c52_0c0f;
+// Routing transactions of a partitioned config hold it shared (routing-state.ts): a publish waits for them, and they for it.
+export const publishLockKey = 0x4c52_0c0f;
 
 export async function getActiveConfig(db: DbOrTx): Promise<ConfigVersionRow | undefined> {
   const [row] = await db

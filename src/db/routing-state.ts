@@ -12,29 +12,47 @@
 import { inArray, sql } from 'drizzle-orm';
 import type { RoutingState, StateChange } from '../routing/index.js';
 import { jsonParam as json, rowsOf, type DbOrTx, type Tx } from './client.js';
+import { publishLockKey } from './config-versions.js';
 import { routableStatuses } from './inbound-events.js';
 import { readRepAvailability } from './rep-availability.js';
 import { rotationCursors, routingCounters } from './schema.js';
+
+/** The global routing row: a transaction naming it among its pools excludes every other routing transaction. */
+export const globalRoutingLockKey = '$routing';
+// Held with the global row: exclusive by a transaction naming `$routing`, shared by a lock
+// partition's transaction, so partitions run in parallel with each other and never beside a
+// global one. An advisory lock (memory only): sharing a row lock would write the row per locker.
+const globalAdvisoryKey = 0x4c52_0c10;
+
+/** A lock partition's transaction (docs/scaling.md): the config version its partitions came from. */
+export interface PartitionLock {
+  configVersion: number;
+}
 
 /**
  * Locks the events (id order) and the pools' cursor rows (sorted: overlapping transactions
  * never deadlock), in that order, then reads the cursors and counters. Answers the events still
  * routable (the status read under the lock decides, so a retry or a second worker writes
  * nothing) and the routing state as the last transaction holding these locks left it.
+ * With `partition`, the global lock and the publish lock are held shared, and `stale` says the
+ * active config moved from the version the partitions were computed for: the caller decides
+ * nothing and retries with the new config (two versions' partitions never run side by side).
  */
 export async function lockForRouting(
   tx: Tx,
-  keys: { eventIds: string[]; pools: string[]; counters: string[] },
+  keys: { eventIds: string[]; pools: string[]; counters: string[]; partition?: PartitionLock },
   /** Called once the locks are held (lock wait and hold metrics). */
   onLocked?: () => void,
-): Promise<{ routable: Set<string>; state: RoutingState }> {
+): Promise<{ routable: Set<string>; state: RoutingState; stale: boolean }> {
   const pools = [...new Set(keys.pools)].sort();
-  const routable = await lockRows(tx, keys.eventIds, pools);
+  const routable = await lockRows(tx, keys.eventIds, pools, keys.partition !== undefined);
   onLocked?.();
-  const state = await readLockedState(tx, pools, keys.counters);
+  const { state, activeVersion } = await readLockedState(tx, pools, keys.counters);
+  if (keys.partition && activeVersion !== undefined && activeVersion !== keys.partition.configVersion)
+    return { routable, state, stale: true };
   // Away/back set through the API, overlaid on the config by decide (routing/rep-status.ts).
   state.availability = await readRepAvailability(tx);
-  return { routable, state };
+  return { routable, state, stale: false };
 }
 
 /** The routing state under the same locks, for paths that lock their own events (SLA). */
@@ -47,13 +65,22 @@ export async function loadRoutingStateForUpdate(
 
 /** Only the locks, for a path that decides nothing from cursors or counters it has not read after (sync). */
 export async function lockRoutingState(tx: Tx, pools: string[]): Promise<void> {
-  await lockRows(tx, [], [...new Set(pools)].sort());
+  await lockRows(tx, [], [...new Set(pools)].sort(), false);
 }
 
-/** One statement: the locks, and the events' statuses (FOR UPDATE reads a row it waited for at its newest version). */
-async function lockRows(tx: Tx, eventIds: string[], pools: string[]): Promise<Set<string>> {
+/**
+ * One statement: the locks, and the events' statuses (FOR UPDATE reads a row it waited for at its
+ * newest version). Always in this order: events, the advisory locks, cursor rows (an Append runs
+ * its branches in order), so no two routing transactions wait for each other in a circle.
+ */
+async function lockRows(tx: Tx, eventIds: string[], pools: string[], shared: boolean): Promise<Set<string>> {
+  const advisory = shared
+    ? sql`select 'a' as t, '' as k, null as s from pg_advisory_xact_lock_shared(${publishLockKey}) p, pg_advisory_xact_lock_shared(${globalAdvisoryKey}) g`
+    : pools.includes(globalRoutingLockKey)
+      ? sql`select 'a' as t, '' as k, null as s from pg_advisory_xact_lock(${globalAdvisoryKey})`
+      : sql`select 'a' as t, '' as k, null as s where false`;
   const lock = async () =>
-    rowsOf<{ t: 'e' | 'c'; k: string; s: string | null }>(
+    rowsOf<{ t: 'e' | 'c' | 'a'; k: string; s: string | null }>(
       await tx.execute(sql`
         with ev as (
           select id::text as k, status as s from inbound_events
@@ -63,6 +90,7 @@ async function lockRows(tx: Tx, eventIds: string[], pools: string[]): Promise<Se
           where pool_id in (select jsonb_array_elements_text(${json(pools)})) order by pool_id for update
         )
         select 'e' as t, k, s from ev
+        union all (${advisory})
         union all select 'c', k, null from cur`),
     );
   let locked = await lock();
@@ -80,15 +108,23 @@ async function lockRows(tx: Tx, eventIds: string[], pools: string[]): Promise<Se
 }
 
 /** A new statement, so a new snapshot: taken after the locks are held (see the top of the file). */
-async function readLockedState(tx: Tx, pools: string[], counters: string[]): Promise<RoutingState> {
+async function readLockedState(
+  tx: Tx,
+  pools: string[],
+  counters: string[],
+): Promise<{ state: RoutingState; activeVersion: number | undefined }> {
   const state: RoutingState = { cursors: {}, counters: {} };
-  const rows = rowsOf<{ t: 'c' | 'k'; k: string; n: string | number }>(
+  let activeVersion: number | undefined;
+  const rows = rowsOf<{ t: 'c' | 'k' | 'v'; k: string; n: string | number }>(
     await tx.execute(sql`
       select 'c' as t, pool_id as k, position::bigint as n from rotation_cursors where pool_id in (select jsonb_array_elements_text(${json(pools)}))
-      union all select 'k', key, value from routing_counters where key in (select jsonb_array_elements_text(${json(counters)}))`),
+      union all select 'k', key, value from routing_counters where key in (select jsonb_array_elements_text(${json(counters)}))
+      union all select 'v', '', version::bigint from config_active where id = 1`),
   );
-  for (const r of rows) (r.t === 'c' ? state.cursors : state.counters)[r.k] = Number(r.n);
-  return state;
+  for (const r of rows)
+    if (r.t === 'v') activeVersion = Number(r.n);
+    else (r.t === 'c' ? state.cursors : state.counters)[r.k] = Number(r.n);
+  return { state, activeVersion };
 }
 
 export async function applyStateChange(tx: Tx, change: StateChange, now: Date): Promise<void> {

@@ -80,13 +80,15 @@ export function createMetrics(build?: BuildInfo) {
     // them and held them bounds routed leads/s per lock (docs/scaling.md).
     routingLockWait: new Histogram({
       name: 'routing_lock_wait_seconds',
-      help: 'Per routing transaction: from its lock statement sent to the locks held (one round trip plus the wait behind other holders)',
+      help: 'Per routing transaction, by lock partition ("global" for the one lock of an unpartitioned config and for adoptions, SLA and bulk reroutes; at most 32 partition names per process, then "other"): from its lock statement sent to the locks held (one round trip plus the wait behind other holders)',
+      labelNames: ['partition'] as const,
       buckets: lockBuckets,
       registers: [registry],
     }),
     routingLockHold: new Histogram({
       name: 'routing_lock_hold_seconds',
-      help: 'Per routing transaction: from the locks held to the commit (reading state, deciding, writing the batch)',
+      help: 'Per routing transaction, by lock partition (as routing_lock_wait_seconds): from the locks held to the commit (reading state, deciding, writing the batch)',
+      labelNames: ['partition'] as const,
       buckets: lockBuckets,
       registers: [registry],
     }),

@@ -4,8 +4,14 @@
 // Fetch, plan, store: this file reads the records and maps them, locks and reads the routing
 // state, calls planRoutingBatch (src/sync/plan-routing.ts, pure) and writes its rows.
 import { applyMapping, mappedCrmFields, type SourceRecord } from '../mapping/index.js';
-import { stateKeys } from '../routing/index.js';
-import { byRoutingOrder, planRoutingBatch, type RoutableLead } from '../sync/index.js';
+import {
+  leadLockPartition,
+  lockPartitions,
+  stateKeys,
+  type LockPartition,
+  type RoutingConfig,
+} from '../routing/index.js';
+import { byRoutingOrder, planRoutingBatch, type RoutableLead, type RoutingPlan } from '../sync/index.js';
 import {
   getRoutableInboundEvents,
   listQueuedInboundEvents,
@@ -14,8 +20,10 @@ import {
   writeRoutingBatch,
   type ArmedTimer,
   type InboundEventRow,
+  type DueNotification,
 } from '../db/index.js';
 import { errors } from '../errors.js';
+import type { ActiveConfig } from './config-store.js';
 import type { PipelineDeps } from './deps.js';
 import { accountOptions } from './account-lookup.js';
 import { catchUpAccountChanges } from './account-changes.js';
@@ -82,7 +90,92 @@ export async function routeBatch(
   );
   if (created.length === 0) return outcome;
 
-  const { version, doc } = await deps.configs.get();
+  // A publish that moves the lock partitions under a batch is found under its locks (stale):
+  // the config is read again and the leads not yet decided are routed with the new one.
+  let decided = emptyDecided();
+  let pending = created;
+  let readEnd = 0;
+  for (let attempt = 1; ; attempt++) {
+    const active = await deps.configs.get();
+    const routed = await routeCreated(deps, pending, active, report);
+    decided = mergeDecided(decided, routed.decided);
+    readEnd = routed.readEnd;
+    if (!routed.stale) break;
+    deps.configs.invalidate();
+    if (attempt === 3) {
+      for (const id of routed.stale) report(id, new Error('the active config moved while routing; retried'));
+      break;
+    }
+    const stale = new Set(routed.stale);
+    pending = pending.filter((e) => stale.has(e.id));
+  }
+  await scheduleSlaTimers(deps, decided.timers);
+
+  await handOverWrites(deps, decided.outboxIds, { via: deliver });
+  leadStage(deps.metrics, 'decide', decided.results.length, performance.now() - readEnd);
+  await handOverNotifications(deps, decided.notifications);
+  const logRouted = deps.logger.isLevelEnabled('info');
+  for (const { ev, decision: d, configVersion } of decided.results) {
+    deps.metrics.leadsRouted.inc({
+      pool: d.poolId ?? 'none',
+      rule: d.ruleId ?? 'none',
+      outcome: d.kind,
+      reason: d.code,
+    });
+    if (logRouted) {
+      leadLogger(deps.logger, { leadId: decided.leadIds.get(ev.id), eventId: ev.id, requestId: ev.requestId }).info(
+        {
+          outcome: d.kind,
+          code: d.code,
+          pool: d.poolId,
+          rule: d.ruleId,
+          owner: d.kind === 'assigned' ? d.ownerId : undefined,
+          configVersion,
+        },
+        'lead routed',
+      );
+    }
+  }
+  return outcome;
+}
+
+type Decided = {
+  results: Array<RoutingPlan['decided'][number] & { configVersion: number }>;
+  outboxIds: string[];
+  timers: ArmedTimer[];
+  leadIds: Map<string, string>;
+  notifications: DueNotification[];
+};
+
+const emptyDecided = (): Decided => ({
+  results: [],
+  outboxIds: [],
+  timers: [],
+  leadIds: new Map(),
+  notifications: [],
+});
+
+function mergeDecided(a: Decided, b: Decided): Decided {
+  return {
+    results: [...a.results, ...b.results],
+    outboxIds: [...a.outboxIds, ...b.outboxIds],
+    timers: [...a.timers, ...b.timers],
+    leadIds: new Map([...a.leadIds, ...b.leadIds]),
+    notifications: [...a.notifications, ...b.notifications],
+  };
+}
+
+/**
+ * Maps the created events with this config and routes them: one transaction per lock partition
+ * the leads fall in (docs/scaling.md), in parallel. Answers what was decided and, when the
+ * active config moved from this one under the locks, the events left to route again.
+ */
+async function routeCreated(
+  deps: PipelineDeps,
+  created: InboundEventRow[],
+  { version, doc }: ActiveConfig,
+  report: (id: string, r: Error | undefined) => void,
+): Promise<{ decided: Decided; stale: string[] | undefined; readEnd: number }> {
   const readStart = performance.now();
   const records = await loadRecords(deps, created, (key) =>
     doc.mappings[key] ? mappedCrmFields(doc.mappings[key]) : [],
@@ -120,69 +213,86 @@ export async function routeBatch(
   // before the routing transaction takes the one connection (a turn of the loop on Postgres).
   await new Promise((resolve) => setImmediate(resolve));
   const now = deps.now();
-  const lockTiming = routingLockTimer(deps.metrics);
-  const decided = await deps.db.transaction(async (tx) => {
-    const keys = stateKeys(doc.routing, now);
-    const { routable: open, state } = await lockForRouting(
-      tx,
-      { eventIds: routable.map((r) => r.ev.id), pools: [globalLockKey, ...keys.pools], counters: keys.counters },
-      lockTiming.locked,
-    );
-    const todo = routable.filter((r) => open.has(r.ev.id));
-    if (todo.length === 0)
-      return {
-        results: [],
-        outboxIds: [] as string[],
-        timers: [] as ArmedTimer[],
-        leadIds: new Map<string, string>(),
-        notifications: [],
-      };
+  for (const r of routable) r.accounts = accountOptions(deps.accounts, r.lead, doc.routing);
+  const groups = byLockPartition(routable, doc.routing, now);
+  const config = {
+    config: doc.routing,
+    mappings: doc.mappings,
+    version,
+    connectors: doc.connectors,
+    notifications: doc.notifications,
+  };
+  const outcomes = await Promise.all(
+    [...groups].map(async ([partition, leads]) => {
+      const lockTiming = routingLockTimer(deps.metrics, partition?.key ?? globalLockKey);
+      const out = await deps.db.transaction(async (tx) => {
+        const keys = stateKeys(doc.routing, now, partition);
+        const locked = await lockForRouting(
+          tx,
+          {
+            eventIds: leads.map((r) => r.ev.id),
+            pools: partition ? [partition.key, ...keys.pools] : [globalLockKey, ...keys.pools],
+            counters: keys.counters,
+            ...(partition && { partition: { configVersion: version } }),
+          },
+          lockTiming.locked,
+        );
+        const todo = leads.filter((r) => locked.routable.has(r.ev.id));
+        if (locked.stale) return { decided: emptyDecided(), stale: todo.map((r) => r.ev.id) };
+        if (todo.length === 0) return { decided: emptyDecided(), stale: [] };
+        const plan = planRoutingBatch(todo, config, locked.state, now);
+        for (const id of plan.deferred)
+          report(id, new Error('another trigger for the same record is in this batch; retried'));
+        const written = await writeRoutingBatch(tx, plan.writes, now);
+        const results = plan.decided.map((d) => ({ ...d, configVersion: version }));
+        return { decided: { results, ...written }, stale: [] as string[] };
+      });
+      lockTiming.released();
+      return out;
+    }),
+  );
+  const stale = outcomes.flatMap((o) => o.stale);
+  return {
+    decided: outcomes.map((o) => o.decided).reduce(mergeDecided, emptyDecided()),
+    stale: stale.length > 0 ? stale : undefined,
+    readEnd,
+  };
+}
 
-    for (const r of todo) r.accounts = accountOptions(deps.accounts, r.lead, doc.routing);
-    const plan = planRoutingBatch(
-      todo,
-      {
-        config: doc.routing,
-        mappings: doc.mappings,
-        version,
-        connectors: doc.connectors,
-        notifications: doc.notifications,
-      },
-      state,
-      now,
-    );
-    for (const id of plan.deferred)
-      report(id, new Error('another trigger for the same record is in this batch; retried'));
-    const written = await writeRoutingBatch(tx, plan.writes, now);
-    return { results: plan.decided, ...written };
-  });
-  lockTiming.released();
-  await scheduleSlaTimers(deps, decided.timers);
-
-  await handOverWrites(deps, decided.outboxIds, { via: deliver });
-  leadStage(deps.metrics, 'decide', decided.results.length, performance.now() - readEnd);
-  await handOverNotifications(deps, decided.notifications);
-  const logRouted = deps.logger.isLevelEnabled('info');
-  for (const { ev, decision: d } of decided.results) {
-    deps.metrics.leadsRouted.inc({
-      pool: d.poolId ?? 'none',
-      rule: d.ruleId ?? 'none',
-      outcome: d.kind,
-      reason: d.code,
-    });
-    if (logRouted) {
-      leadLogger(deps.logger, { leadId: decided.leadIds.get(ev.id), eventId: ev.id, requestId: ev.requestId }).info(
-        {
-          outcome: d.kind,
-          code: d.code,
-          pool: d.poolId,
-          rule: d.ruleId,
-          owner: d.kind === 'assigned' ? d.ownerId : undefined,
-          configVersion: version,
-        },
-        'lead routed',
-      );
-    }
+/**
+ * Groups a batch's leads by the lock partition their decision reads and writes (undefined: the
+ * config has one partition, the global lock). Leads that touch no counter (no rule, a queue, a
+ * skip, closed on creation) join the first group; triggers of one record stay together (the plan
+ * defers all but the first).
+ */
+function byLockPartition(
+  routable: RoutableLead[],
+  config: RoutingConfig,
+  now: Date,
+): Map<LockPartition | undefined, RoutableLead[]> {
+  const groups = new Map<LockPartition | undefined, RoutableLead[]>();
+  if (!lockPartitions(config).partitioned) {
+    if (routable.length > 0) groups.set(undefined, routable);
+    return groups;
   }
-  return outcome;
+  const ofRecord = new Map<string, LockPartition | undefined>();
+  const loose: RoutableLead[] = [];
+  for (const r of routable) {
+    const { crm, objectType, id: recordId } = r.lead.source;
+    const rk = `${crm}\u0000${objectType}\u0000${recordId}`;
+    const part = ofRecord.has(rk)
+      ? ofRecord.get(rk)
+      : r.closed
+        ? undefined
+        : leadLockPartition(r.lead, config, now, { ...r.accounts });
+    ofRecord.set(rk, part);
+    if (part === undefined) loose.push(r);
+    else groups.set(part, [...(groups.get(part) ?? []), r]);
+  }
+  if (loose.length > 0) {
+    const [first] = groups.keys();
+    const part = first ?? lockPartitions(config).list[0];
+    groups.set(part, [...(groups.get(part) ?? []), ...loose].sort(byRoutingOrder));
+  }
+  return groups;
 }

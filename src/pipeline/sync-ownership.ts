@@ -8,7 +8,7 @@
 // - our own echo never becomes a conflict (ARCHITECTURE.md invariant 3).
 import { randomUUID } from 'node:crypto';
 import { handOverNotifications, handOverWrites } from './hand-over.js';
-import { toNotificationInsert } from './notification-rows.js';
+import { toNotificationInsert } from '../sync/notification-rows.js';
 import { recordShadowOwnerChanges } from './sync-shadow.js';
 import {
   applyStateChange,
@@ -88,7 +88,12 @@ export async function syncOwnershipBatch(deps: PipelineDeps, events: InboundEven
     // A conflict's notifications commit with it (after its revert's assignment, which they name).
     const notes = await insertNotifications(
       tx,
-      plan.notifications.map((p) => ({ ...toNotificationInsert(p), lead_id: p.leadId, assignment_id: p.assignmentId })),
+      plan.notifications.map((p) => ({
+        ...toNotificationInsert(p),
+        leadId: p.leadId,
+        assignmentId: p.assignmentId,
+        slaTimerId: null,
+      })),
     );
     return { plan, notes };
   });

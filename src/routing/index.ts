@@ -2,6 +2,7 @@
 export { decide } from './decide.js';
 export { crmOwnerIdOf } from './crm-owner-id.js';
 export { stateKeys } from './state-keys.js';
+export { leadLockPartition, lockPartitions, type LockPartition, type LockPartitions } from './lock-partitions.js';
 export { explainDecision } from './explain.js';
 export { validateRoutingConfig, knownOf, type ConfigIssue, type Known, type PartialRoutingConfig } from './validate.js';
 export { salvageRoutingConfig } from './salvage.js';

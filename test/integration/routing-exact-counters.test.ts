@@ -3,15 +3,11 @@
 // routing lock is held: 1 serving runtime and 8 working runtimes (each its own connection pool
 // and BullMQ worker), many small routing transactions at once, and the result must be what one
 // worker routing the leads one by one would give.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import type { InboundEvent } from '../../src/connector.js';
 import { ingestCrmEvents } from '../../src/pipeline/index.js';
-import { openRuntime, type Runtime } from '../../src/runtime.js';
-import { createTestDatabase, sqlClient, type TestDatabase } from '../support/services.js';
-import { cleanupQueue, startSystem, testEnv, type TestSystem } from '../support/system.js';
+import { openCluster } from '../support/cluster.js';
+import { sqlClient } from '../support/services.js';
 import { until } from '../support/until.js';
 
 const workers = 8;
@@ -25,34 +21,10 @@ afterEach(async () => {
 
 /** 1 serve + 8 workers on a fresh database with this routing config; `total` leads stored through the serving one. */
 async function routeThroughCluster(routing: unknown, total: number, prefix: string, clock?: () => Date) {
-  const tdb: TestDatabase = await createTestDatabase();
-  const dir = mkdtempSync(join(tmpdir(), 'lr-exact-'));
-  cleanups.push(async () => {
-    await tdb.drop();
-    rmSync(dir, { recursive: true, force: true });
-  });
-  writeFileSync(join(dir, 'config.yaml'), JSON.stringify({ mappings, routing }));
   // Small batches and many jobs in hand: hundreds of routing transactions queue on the lock at once.
-  const env = testEnv(tdb.url, {
-    CONFIG_FILE: join(dir, 'config.yaml'),
-    DB_POOL_SIZE: '4',
-    WORKER_CONCURRENCY: '20',
-    ROUTE_BATCH_MAX: '5',
-    SWEEP_AFTER_MS: '30000',
-  });
-  const serve: TestSystem = await startSystem(env, { migrate: true });
-  const working: Runtime[] = [];
-  cleanups.push(async () => {
-    await Promise.all([serve.close(), ...working.map((w) => w.close())]);
-    await cleanupQueue(env);
-  });
-  // The day caps are per local day: keep every decision on one day, clear of midnight UTC.
-  const offsetMs = new Date().getUTCHours() >= 22 ? 3 * hour : 0;
-  for (let i = 0; i < workers; i++) {
-    const w = await openRuntime(env, { now: clock ?? (() => new Date(Date.now() + offsetMs)) });
-    working.push(w);
-    void w.startWorking();
-  }
+  const env = { DB_POOL_SIZE: '4', WORKER_CONCURRENCY: '20', ROUTE_BATCH_MAX: '5' };
+  const { tdb, serve, working } = await openCluster({ mappings, routing }, { workers, env, clock }, cleanups);
+  for (const w of working) void w.startWorking();
   for (let i = 0; i < total; i += 100) {
     const events: InboundEvent[] = Array.from({ length: Math.min(100, total - i) }, (_, j) => {
       const id = `${prefix}-${String(i + j).padStart(5, '0')}`;
