@@ -9,6 +9,7 @@ import { sql } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { schema } from './schema.js';
 import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.js';
+import { backfillReportDays } from './report-rollup.js';
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
@@ -55,7 +56,10 @@ export async function openPostgres(url: string, opts: { poolSize?: number } = {}
   return {
     db,
     kind: 'postgres',
-    migrate: () => migratePg(drizzlePg(pool), { migrationsFolder: resolveMigrationsFolder() }),
+    migrate: async () => {
+      await migratePg(drizzlePg(pool), { migrationsFolder: resolveMigrationsFolder() });
+      await backfillReportDays(db);
+    },
     ping: async () => {
       await db.execute(sql`select 1`);
     },
@@ -111,7 +115,10 @@ export async function openPglite(dataDir: string, command = 'process'): Promise<
   return {
     db,
     kind: 'pglite',
-    migrate: () => migrateLite(drizzleLite(client), { migrationsFolder: resolveMigrationsFolder() }),
+    migrate: async () => {
+      await migrateLite(drizzleLite(client), { migrationsFolder: resolveMigrationsFolder() });
+      await backfillReportDays(db);
+    },
     ping: async () => {
       await db.execute(sql`select 1`);
     },

@@ -1,6 +1,7 @@
 import { and, asc, eq, isNull, lt, sql } from 'drizzle-orm';
 import { anyUuid, jsonParam, rowsOf, type DbOrTx } from './client.js';
 import { outbox } from './schema.js';
+import { completedBy, rollUpSql } from './report-rollup.js';
 
 export type NewOutboxRow = typeof outbox.$inferInsert;
 export type OutboxRow = typeof outbox.$inferSelect;
@@ -111,9 +112,12 @@ export async function recordWriteResults(
     from jsonb_to_recordset(${jsonParam(rows)}) as x(id uuid, response jsonb, done boolean)
     where o.id = x.id and o.id = ${anyUuid(rows.map((r) => r.id))}
     returning o.assignment_id, o.status, o.done_at
-    )
+    ), reported as (
     update lead_reports r set written_at = w.done_at
-    from w where r.assignment_id = w.assignment_id and w.status = 'done' and r.written_at is null`);
+    from w where r.assignment_id = w.assignment_id and w.status = 'done' and r.written_at is null
+    returning r.*
+    )
+    ${rollUpSql(sql`reported`, completedBy.write)}`);
 }
 
 /** Rows stored but never tried nor scheduled, older than the cutoff: their job may be lost (Redis flushed, worker killed). */

@@ -5,6 +5,7 @@ import { and, desc, eq, gte, inArray, lte, or, sql, type SQL } from 'drizzle-orm
 import { jsonParam, type DbOrTx } from './client.js';
 import { assignmentSummaryColumns } from './lead-queries.js';
 import { assignments, conflicts, inboundEvents, leads, outbox, ownershipChanges } from './schema.js';
+import { completedBy, rollUpSql } from './report-rollup.js';
 
 export type LeadRowForSync = typeof leads.$inferSelect;
 export type NewOwnershipChange = typeof ownershipChanges.$inferInsert;
@@ -165,9 +166,12 @@ export async function confirmWrites(tx: DbOrTx, ids: string[], at: Date): Promis
         sql`, `,
       )}) and confirmed_at is null
       returning assignment_id
-    )
+    ), reported as (
     update lead_reports r set confirmed_at = ${at.toISOString()}::timestamptz
-    from c where r.assignment_id = c.assignment_id and r.confirmed_at is null`);
+    from c where r.assignment_id = c.assignment_id and r.confirmed_at is null
+    returning r.*
+    )
+    ${rollUpSql(sql`reported`, completedBy.echo)}`);
 }
 
 export interface LeadOwnershipPatch {
