@@ -13,7 +13,14 @@ import { sql, type SQL } from 'drizzle-orm';
 interface Executor {
   execute(query: SQL): PromiseLike<unknown>;
 }
-import { binSql, measuresLateral, receivedDaySql, speedMeasures, type SpeedMeasure } from './report-durations.js';
+import {
+  binSql,
+  durationSql,
+  measuresLateral,
+  receivedDaySql,
+  speedMeasures,
+  type SpeedMeasure,
+} from './report-durations.js';
 
 /** pool_id and source of the rows that count every pool or every source (not a config id: those are [A-Za-z0-9_-]). */
 export const allKey = '*';
@@ -80,3 +87,15 @@ export async function backfillReportDays(db: Executor): Promise<void> {
   }>;
   if (r?.reports && !r.days) await db.execute(rollUpSql(sql`lead_reports`, speedMeasures));
 }
+
+/** A lead whose written -> confirmed step a statement completed (for speed_to_lead_stage_seconds). */
+export interface ConfirmedStep {
+  crm: string;
+  pool: string | null;
+  ms: number;
+}
+
+/** The statement's tail that answers its ConfirmedSteps: `rows` as in rollUpSql. */
+export const confirmedStepsSql = (rows: SQL) => sql`
+  select crm, pool_id as pool, ${durationSql.written_to_confirmed}::float8 as ms from ${rows}
+  where written_at is not null and confirmed_at is not null`;

@@ -144,6 +144,10 @@ describe('lead_reports, filled by the pipeline', () => {
     expect(metrics).toMatch(
       /speed_to_lead_stage_seconds_count\{crm="hubspot",pool="inbound",stage="decided_to_written"\} 1/,
     );
+    // The echo step, with the same labels, once the echo is recorded after the write.
+    expect(metrics).toMatch(
+      /speed_to_lead_stage_seconds_count\{crm="hubspot",pool="inbound",stage="written_to_confirmed"\} 1/,
+    );
   });
 });
 
