@@ -11,6 +11,7 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { schema } from './schema.js';
 import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.js';
 import { hasDatabase, initdbInChild } from './pglite-initdb.js';
+import { backfillReportDays } from './report-rollup.js';
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
@@ -57,7 +58,10 @@ export async function openPostgres(url: string, opts: { poolSize?: number } = {}
   return {
     db,
     kind: 'postgres',
-    migrate: () => migratePg(drizzlePg(pool), { migrationsFolder: resolveMigrationsFolder() }),
+    migrate: async () => {
+      await migratePg(drizzlePg(pool), { migrationsFolder: resolveMigrationsFolder() });
+      await backfillReportDays(db);
+    },
     ping: async () => {
       await db.execute(sql`select 1`);
     },
@@ -135,7 +139,10 @@ export async function openPglite(dataDir: string, command = 'process'): Promise<
   return {
     db,
     kind: 'pglite',
-    migrate: () => migrateLite(drizzleLite(client), { migrationsFolder: resolveMigrationsFolder() }),
+    migrate: async () => {
+      await migrateLite(drizzleLite(client), { migrationsFolder: resolveMigrationsFolder() });
+      await backfillReportDays(db);
+    },
     ping: async () => {
       await db.execute(sql`select 1`);
     },

@@ -1,6 +1,7 @@
 import { and, asc, eq, isNull, lt, sql } from 'drizzle-orm';
 import { anyUuid, jsonParam, rowsOf, type DbOrTx } from './client.js';
 import { outbox } from './schema.js';
+import { completedBy, confirmedStepsSql, rollUpSql, type ConfirmedStep } from './report-rollup.js';
 
 export type NewOutboxRow = typeof outbox.$inferInsert;
 export type OutboxRow = typeof outbox.$inferSelect;
@@ -95,10 +96,11 @@ export async function recordWriteResults(
   db: DbOrTx,
   rows: Array<{ id: string; response: Record<string, unknown>; done: boolean }>,
   now: Date,
-): Promise<void> {
-  if (rows.length === 0) return;
-  // The first write of a lead's first decision that the CRM accepted is its speed-to-lead "owner written".
-  await db.execute(sql`
+): Promise<ConfirmedStep[]> {
+  if (rows.length === 0) return [];
+  // The first write of a lead's first decision that the CRM accepted is its speed-to-lead "owner written";
+  // answers the leads whose echo had come first (their written -> confirmed step is now complete).
+  const steps = await db.execute(sql`
     with w as (
     update outbox o set
       crm_response = x.response,
@@ -111,9 +113,13 @@ export async function recordWriteResults(
     from jsonb_to_recordset(${jsonParam(rows)}) as x(id uuid, response jsonb, done boolean)
     where o.id = x.id and o.id = ${anyUuid(rows.map((r) => r.id))}
     returning o.assignment_id, o.status, o.done_at
-    )
+    ), reported as (
     update lead_reports r set written_at = w.done_at
-    from w where r.assignment_id = w.assignment_id and w.status = 'done' and r.written_at is null`);
+    from w where r.assignment_id = w.assignment_id and w.status = 'done' and r.written_at is null
+    returning r.*
+    ), rolled as (${rollUpSql(sql`reported`, completedBy.write)})
+    ${confirmedStepsSql(sql`reported`)}`);
+  return rowsOf<ConfirmedStep>(steps);
 }
 
 /** Rows stored but never tried nor scheduled, older than the cutoff: their job may be lost (Redis flushed, worker killed). */

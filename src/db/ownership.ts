@@ -2,9 +2,10 @@
 // confirmed them), the owner changes CRMs reported, and the conflicts a person's change caused.
 // The sync transaction locks the lead rows first (in id order), then reads and writes here.
 import { and, desc, eq, gte, inArray, lte, or, sql, type SQL } from 'drizzle-orm';
-import { jsonParam, type DbOrTx } from './client.js';
+import { jsonParam, rowsOf, type DbOrTx } from './client.js';
 import { assignmentSummaryColumns } from './lead-queries.js';
 import { assignments, conflicts, inboundEvents, leads, outbox, ownershipChanges } from './schema.js';
+import { completedBy, confirmedStepsSql, rollUpSql, type ConfirmedStep } from './report-rollup.js';
 
 export type LeadRowForSync = typeof leads.$inferSelect;
 export type NewOwnershipChange = typeof ownershipChanges.$inferInsert;
@@ -154,10 +155,11 @@ export async function insertConflicts(tx: DbOrTx, rows: NewConflict[]): Promise<
 }
 
 /** Marks our writes confirmed by their echo (the first echo wins; a later one changes nothing). */
-export async function confirmWrites(tx: DbOrTx, ids: string[], at: Date): Promise<void> {
-  if (ids.length === 0) return;
-  // The echo of a lead's first write is its speed-to-lead "confirmed" (lead_reports).
-  await tx.execute(sql`
+export async function confirmWrites(tx: DbOrTx, ids: string[], at: Date): Promise<ConfirmedStep[]> {
+  if (ids.length === 0) return [];
+  // The echo of a lead's first write is its speed-to-lead "confirmed" (lead_reports); answers the
+  // leads whose written -> confirmed step this completed (the write recorded already).
+  const steps = await tx.execute(sql`
     with c as (
       update outbox set confirmed_at = ${at.toISOString()}::timestamptz
       where id in (${sql.join(
@@ -165,9 +167,13 @@ export async function confirmWrites(tx: DbOrTx, ids: string[], at: Date): Promis
         sql`, `,
       )}) and confirmed_at is null
       returning assignment_id
-    )
+    ), reported as (
     update lead_reports r set confirmed_at = ${at.toISOString()}::timestamptz
-    from c where r.assignment_id = c.assignment_id and r.confirmed_at is null`);
+    from c where r.assignment_id = c.assignment_id and r.confirmed_at is null
+    returning r.*
+    ), rolled as (${rollUpSql(sql`reported`, completedBy.echo)})
+    ${confirmedStepsSql(sql`reported`)}`);
+  return rowsOf<ConfirmedStep>(steps);
 }
 
 export interface LeadOwnershipPatch {

@@ -8,6 +8,7 @@ import { sql } from 'drizzle-orm';
 import { jsonParam as json, rowsOf, type Tx } from './client.js';
 import { name as n, recordset, type RowOf } from './recordset.js';
 import { assignments, leads, notifications, outbox, slaTimers } from './schema.js';
+import { completedBy, rollUpSql } from './report-rollup.js';
 import type { SlaTimerRow } from './sla-timers.js';
 import { dueOf, notificationCols, type DueNotification } from './notifications.js';
 
@@ -125,6 +126,8 @@ export async function writeRoutingBatch(
           "crmSetOwnerId" text, "crmSetRepId" text)
         join a on a.event_id = x."eventId" join inbound_events e on e.id = x."eventId"
         on conflict (lead_id) do nothing
+        returning *
+      ), rolled as (${rollUpSql(sql`r`, completedBy.decision)}
       ), o as (
         insert into ${outbox} (${n(outbox.assignmentId)}, ${n(outbox.leadId)}, ${OK.columns}, ${O.columns})
         select a.id, a.lead_id, ${OK.select('l')}, ${O.select('x')}

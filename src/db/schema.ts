@@ -2,6 +2,7 @@
 import { sql } from 'drizzle-orm';
 import {
   bigint,
+  date,
   doublePrecision,
   index,
   integer,
@@ -434,15 +435,41 @@ export const leadReports = pgTable(
     // Every report reads a period of received_at; the columns after it let the scan stay in the index.
     index('lead_reports_received_idx').on(t.receivedAt),
     index('lead_reports_pool_received_idx').on(t.poolId, t.receivedAt),
+    // The shadow report's totals read only these columns: an index-only scan of the shadow leads.
     index('lead_reports_shadow_idx')
-      .on(t.receivedAt)
+      .on(t.receivedAt, t.crm, t.crmOwnerId, t.crmSetOwnerId)
       .where(sql`mode = 'shadow'`),
+    // GET /v1/reports/distribution counts assigned leads per pool and rep: index-only over a year.
+    index('lead_reports_assigned_idx')
+      .on(t.receivedAt, t.poolId, t.repId)
+      .where(sql`outcome = 'assigned'`),
     index('lead_reports_assignment_idx').on(t.assignmentId),
     // GET /v1/reports/unassigned reads the few leads not assigned, not the year.
     index('lead_reports_not_assigned_idx')
-      .on(t.receivedAt)
+      .on(t.receivedAt, t.outcome, t.reasonCode)
       .where(sql`outcome <> 'assigned'`),
   ],
+);
+
+/**
+ * Speed to lead rolled up per UTC day of received_at, CRM, pool ('' for none), source and stage
+ * (total or one of the four steps), kept current by the statements that fill lead_reports
+ * (src/db/report-rollup.ts). hist maps a log bin of the duration (ratio 1.05) to its lead count,
+ * so days merge by adding counts: GET /v1/reports/speed-to-lead reads a year as ~a few thousand rows.
+ */
+export const leadReportDays = pgTable(
+  'lead_report_days',
+  {
+    day: date('day', { mode: 'string' }).notNull(),
+    crm: text('crm').notNull(),
+    poolId: text('pool_id').notNull(),
+    source: text('source').notNull(),
+    stage: text('stage').notNull(),
+    /** Leads counted in hist (the sum of its counts). */
+    n: integer('n').notNull(),
+    hist: jsonb('hist').$type<Record<string, number>>().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.day, t.crm, t.poolId, t.source, t.stage] })],
 );
 
 /**
@@ -746,6 +773,7 @@ export const schema = {
   repAvailability,
   repAvailabilityChanges,
   leadReports,
+  leadReportDays,
   bulkJobs,
   bulkJobItems,
   notifications,

@@ -73,6 +73,7 @@ export {
   slaReport,
   conflictsReport,
   shadowReport,
+  type SpeedToLeadView,
 } from './report-views.js';
 export {
   planReroute,

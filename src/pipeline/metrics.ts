@@ -107,7 +107,7 @@ export function createMetrics(build?: BuildInfo) {
     }),
     speedToLeadStage: new Histogram({
       name: 'speed_to_lead_stage_seconds',
-      help: "Each step of a new lead's way to its first owner written, by CRM, pool and stage: created_to_received (the CRM record's createdAt to our intake; only when the CRM gave one), received_to_decided, decided_to_written (the CRM accepted the owner). The echo step (written_to_confirmed) is in GET /v1/reports/speed-to-lead",
+      help: "Each step of a new lead's way to its first owner written and confirmed, by CRM, pool and stage: created_to_received (the CRM record's createdAt to our intake; only when the CRM gave one), received_to_decided, decided_to_written (the CRM accepted the owner), observed when the owner is written; written_to_confirmed (the CRM's echo of that write), observed when both are recorded",
       labelNames: ['crm', 'pool', 'stage'] as const,
       buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 120, 300, 600, 1800, 3600],
       registers: [registry],

@@ -29,11 +29,13 @@ import {
   readCounters,
   updateLeadOwnership,
   type InboundEventRow,
+  type ConfirmedStep,
 } from '../db/index.js';
 import { noIntegrationIdentity, planOwnershipSync, revertReasonCode } from '../sync/index.js';
 import type { PipelineDeps } from './deps.js';
 import type { BatchOutcome } from './group-commit.js';
 import { routingLockKey } from './routing-lock.js';
+import { observeConfirmedSteps } from './write-back.js';
 
 export async function syncOwnershipBatch(deps: PipelineDeps, events: InboundEventRow[]): Promise<BatchOutcome> {
   const outcome: BatchOutcome = new Map(events.map((e) => [e.id, undefined]));
@@ -42,6 +44,7 @@ export async function syncOwnershipBatch(deps: PipelineDeps, events: InboundEven
   if (events.length === 0) return outcome;
   const { version, doc } = await deps.configs.get();
   const now = deps.now();
+  let confirmed: ConfirmedStep[] = [];
   const done = await deps.db.transaction(async (tx) => {
     // Fetch: the open events, then (counters move only under it) the routing lock, then the ledger.
     const open = await lockRoutableInboundEvents(
@@ -80,7 +83,7 @@ export async function syncOwnershipBatch(deps: PipelineDeps, events: InboundEven
     await insertOutboxRows(tx, plan.outbox);
     await insertOwnershipChanges(tx, plan.ownershipChanges);
     await insertConflicts(tx, plan.conflicts);
-    await confirmWrites(tx, plan.confirmedWriteIds, now);
+    confirmed = await confirmWrites(tx, plan.confirmedWriteIds, now);
     await updateLeadOwnership(tx, plan.leadPatches, now);
     await applyStateChange(tx, { cursors: {}, counterDeltas: await clampAtZero(tx, plan.counterDeltas) }, now);
     await closePendingSlaTimers(tx, plan.cancelTimersOf, { status: 'cancelled', reason: 'OWNER_CHANGED', at: now });
@@ -106,6 +109,7 @@ export async function syncOwnershipBatch(deps: PipelineDeps, events: InboundEven
     { what: 'revert write-back' },
   );
   await handOverNotifications(deps, notes);
+  observeConfirmedSteps(deps, confirmed);
   for (const c of plan.metrics.changes) deps.metrics.ownershipChanges.inc(c);
   for (const c of plan.metrics.conflicts) deps.metrics.conflicts.inc(c);
   return outcome;

@@ -10,6 +10,7 @@ import {
   isDatabaseUnavailable,
   recordWriteResults,
   type ClaimedOutboxRow,
+  type ConfirmedStep,
 } from '../db/index.js';
 import { AppError, errors } from '../errors.js';
 import type { CrmName } from '../lead/index.js';
@@ -131,7 +132,7 @@ async function writeGroup(deps: PipelineDeps, crm: CrmName, rows: ClaimedOutboxR
   // The ledger keeps what the CRM answered to each write (docs/sync.md), retries included.
   const accepted = new Set(done);
   await untilStored(deps, crm, async () => {
-    await recordWriteResults(
+    const confirmed = await recordWriteResults(
       deps.db,
       rows.map((r) => {
         const res = byId.get(r.id);
@@ -145,6 +146,7 @@ async function writeGroup(deps: PipelineDeps, crm: CrmName, rows: ClaimedOutboxR
       }),
       now,
     );
+    observeConfirmedSteps(deps, confirmed);
     await settleFailures(deps, 'writeback', failed);
   });
   // One info line per owner written, once it is recorded: what a person greps for to see a lead land.
@@ -191,6 +193,15 @@ function observeSpeedToLead(deps: PipelineDeps, crm: CrmName, r: ClaimedOutboxRo
   if (r.recordCreatedAt) step('created_to_received', r.recordCreatedAt, r.receivedAt);
   step('received_to_decided', r.receivedAt, r.decidedAt);
   step('decided_to_written', r.decidedAt, now);
+}
+
+/** The echo step (written -> confirmed) of the leads a statement completed it for: the echo or the write, whichever was recorded last. */
+export function observeConfirmedSteps(deps: PipelineDeps, steps: ConfirmedStep[]): void {
+  for (const s of steps)
+    deps.metrics.speedToLeadStage.observe(
+      { crm: s.crm, pool: s.pool ?? 'none', stage: 'written_to_confirmed' },
+      Number(s.ms) / 1000,
+    );
 }
 
 function observeCall(deps: PipelineDeps, crm: CrmName, how: 'down' | 'answered'): void {

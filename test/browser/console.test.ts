@@ -242,7 +242,19 @@ describe('the console in a browser', () => {
     expect(await page.locator('[data-metric="waiting"]').textContent()).toBe('0');
     expect(await page.locator('[data-metric="unassigned"]').textContent()).toBe('0');
     // Every lead of this file routed within the period: the speed chart and the distribution per rep.
-    await page.locator('#speed-title ~ figure svg polyline.p95').waitFor({ state: 'attached' });
+    // Each percentile is drawn: a dot per bucket of the numbers table (one bucket drew axes only before).
+    const buckets = await page
+      .locator('section[aria-labelledby="speed-title"] details table')
+      .first()
+      .locator('tbody tr')
+      .count();
+    expect(buckets).toBeGreaterThan(0);
+    for (const k of ['p50', 'p95', 'p99']) {
+      const dots = await page
+        .locator(`#speed-title ~ figure svg circle.${k}`)
+        .evaluateAll((cs) => cs.filter((c) => c.getBoundingClientRect().width > 0).length);
+      expect(dots, k).toBe(buckets);
+    }
     const reps = await page
       .locator('section[aria-labelledby="dist-title"] tr[data-rep]')
       .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-rep')));

@@ -4,6 +4,7 @@
 // switched back to live by another publish, the next lead is written.
 import { describe, expect, it } from 'vitest';
 import type { InboundEvent } from '../../src/connector.js';
+import { rebuildReportDays } from '../../src/db/report-rollup.js';
 import { useTestSystem } from '../support/system.js';
 import { until } from '../support/until.js';
 import {
@@ -78,6 +79,19 @@ async function publish(document: unknown, message: string) {
 
 const viewer = { 'x-admin-token': viewerToken };
 
+const rollup = () =>
+  sys.sql.rows<{ pool_id: string; source: string; stage: string; n: number; hist: Record<string, number> }>(
+    `select day::text, crm, pool_id, source, stage, n, hist from lead_report_days order by 1, 2, 3, 4, 5`,
+  );
+
+/** The rollup the writes kept is the one lead_reports rebuilds: each lead's measures counted once. */
+async function expectRollupCurrent() {
+  const kept = await rollup();
+  await rebuildReportDays(sys.rt.deps.db);
+  expect(kept).toEqual(await rollup());
+  return kept;
+}
+
 describe('lead_reports, filled by the pipeline', () => {
   it('keeps each step of a live lead: created, received, decided, written, confirmed', async () => {
     const createdAt = new Date(Date.now() - 60_000);
@@ -101,9 +115,25 @@ describe('lead_reports, filled by the pipeline', () => {
     expect(body.overall.count).toBe(1);
     expect(body.overall.p50_ms).toBeGreaterThanOrEqual(60_000);
     expect(body.stages.written_to_confirmed.count).toBe(1);
+    const kept = await expectRollupCurrent();
+    // Counted under its pool and source, and under all of each ('*').
+    expect(new Set(kept.map((r) => `${r.pool_id}/${r.source}`))).toEqual(
+      new Set(['inbound/hubspot', '*/hubspot', 'inbound/*', '*/*']),
+    );
+    expect(kept.filter((r) => r.pool_id === '*' && r.source === '*').map((r) => [r.stage, r.n])).toEqual([
+      ['created_to_received', 1],
+      ['decided_to_written', 1],
+      ['received_to_decided', 1],
+      ['total', 1],
+      ['written_to_confirmed', 1],
+    ]);
     const metrics = (await sys.app.inject({ url: '/metrics' })).body;
     expect(metrics).toMatch(
       /speed_to_lead_stage_seconds_count\{crm="hubspot",pool="inbound",stage="decided_to_written"\} 1/,
+    );
+    // The echo step, with the same labels, once the echo is recorded after the write.
+    expect(metrics).toMatch(
+      /speed_to_lead_stage_seconds_count\{crm="hubspot",pool="inbound",stage="written_to_confirmed"\} 1/,
     );
   });
 });
@@ -174,5 +204,7 @@ describe('shadow mode', () => {
     await feed(created('live-2', {}));
     await until(() => hubspot.writes.find((w) => w.ref.id === 'live-2'), { ...wait, what: 'live-2 written' });
     expect((await report('live-2'))!.mode).toBe('live');
+    await until(async () => (await report('live-2'))?.written_at, { ...wait, what: 'live-2 written_at' });
+    await expectRollupCurrent();
   });
 });

@@ -1,5 +1,6 @@
 // A line chart as inline SVG (no script, no style attribute: the CSP allows it), with a title for
-// screen readers; the numbers are always in a table next to it too.
+// screen readers; the numbers are always in a table next to it too. Each value gets a dot, runs of
+// values a line (marks()).
 import { html, type Html } from './html.js';
 
 export interface Series {
@@ -33,13 +34,39 @@ export function lineChart(opts: { title: string; labels: string[]; series: Serie
           : '',
       )}
       ${opts.series.map((s) => {
-        const points = s.values
-          .map((v, i) => (v === null ? undefined : `${x(i).toFixed(1)},${y(v).toFixed(1)}`))
-          .filter(Boolean)
-          .join(' ');
-        return html`<polyline class="${s.className}" points="${points}" fill="none" stroke-width="2" />`;
+        const { lines, dots } = marks(s.values, x, y);
+        return html`${lines.map(
+          (points) => html`<polyline class="${s.className}" points="${points}" fill="none" stroke-width="2" />`,
+        )}${dots.map(([cx, cy]) => html`<circle class="${s.className}" cx="${cx}" cy="${cy}" r="2.5" />`)}`;
       })}
     </svg>
     <figcaption>${opts.series.map((s) => html`<span class="key ${s.className}">${s.name}</span> `)}</figcaption>
   </figure>`;
+}
+
+/**
+ * A series' marks: a dot on every value, and a line through each run of consecutive values (a
+ * null is a gap, not a fall to zero). A polyline of one point draws nothing: the dots keep a
+ * single bucket, or one between two gaps, visible.
+ */
+export function marks(
+  values: Array<number | null>,
+  x: (i: number) => number,
+  y: (v: number) => number,
+): { lines: string[]; dots: Array<[string, string]> } {
+  const lines: string[] = [];
+  const dots: Array<[string, string]> = [];
+  let run: string[] = [];
+  const end = () => {
+    if (run.length > 1) lines.push(run.join(' '));
+    run = [];
+  };
+  values.forEach((v, i) => {
+    if (v === null) return end();
+    const p: [string, string] = [x(i).toFixed(1), y(v).toFixed(1)];
+    dots.push(p);
+    run.push(p.join(','));
+  });
+  end();
+  return { lines, dots };
 }

@@ -9,6 +9,7 @@ import {
   speedToLeadReport,
   unassignedReport,
   waitingReport,
+  type SpeedToLeadView,
 } from '../../pipeline/index.js';
 import type { HttpDeps } from '../deps.js';
 import type { ConsoleAuth } from './auth.js';
@@ -57,6 +58,12 @@ function periodForm(p: Period): Html {
   </form>`;
 }
 
+const percentiles = ['p50', 'p95', 'p99'] as const;
+const percentileHeads = percentiles.map((k) => html`<th class="num">${k}</th>`);
+/** A row's p50, p95 and p99 cells (the day/week rows and the stage rows alike). */
+const percentileCells = (p: Pick<SpeedToLeadView['overall'], 'p50_ms' | 'p95_ms' | 'p99_ms'>) =>
+  percentiles.map((k) => html`<td data-label="${k}" class="num">${ms(p[`${k}_ms`])}</td>`);
+
 async function speedSection(deps: HttpDeps, p: Period): Promise<Html> {
   const r = await speedToLeadReport(deps.pipeline, { from: p.from, to: p.to, bucket: p.bucket });
   const labels = r.buckets.map((b) => b.start.slice(5, 10));
@@ -72,7 +79,7 @@ async function speedSection(deps: HttpDeps, p: Period): Promise<Html> {
             title: `Speed to lead per ${p.bucket}: p50, p95 and p99`,
             labels,
             unit: 'ms',
-            series: (['p50', 'p95', 'p99'] as const).map((k) => ({
+            series: percentiles.map((k) => ({
               name: k,
               className: k,
               values: r.buckets.map((b) => b[`${k}_ms`]),
@@ -88,9 +95,7 @@ async function speedSection(deps: HttpDeps, p: Period): Promise<Html> {
             <tr>
               <th>${p.bucket === 'day' ? 'Day' : 'Week of'}</th>
               <th class="num">Leads</th>
-              <th class="num">p50</th>
-              <th class="num">p95</th>
-              <th class="num">p99</th>
+              ${percentileHeads}
             </tr>
           </thead>
           <tbody>
@@ -99,9 +104,7 @@ async function speedSection(deps: HttpDeps, p: Period): Promise<Html> {
                 html`<tr>
                   <td data-label="Start">${b.start.slice(0, 10)}</td>
                   <td data-label="Leads" class="num">${b.count}</td>
-                  <td data-label="p50" class="num">${ms(b.p50_ms)}</td>
-                  <td data-label="p95" class="num">${ms(b.p95_ms)}</td>
-                  <td data-label="p99" class="num">${ms(b.p99_ms)}</td>
+                  ${percentileCells(b)}
                 </tr>`,
             )}
           </tbody>
@@ -113,9 +116,7 @@ async function speedSection(deps: HttpDeps, p: Period): Promise<Html> {
           <thead>
             <tr>
               <th>Stage</th>
-              <th class="num">p50</th>
-              <th class="num">p95</th>
-              <th class="num">p99</th>
+              ${percentileHeads}
             </tr>
           </thead>
           <tbody>
@@ -123,9 +124,7 @@ async function speedSection(deps: HttpDeps, p: Period): Promise<Html> {
               ([stage, s]) =>
                 html`<tr>
                   <td data-label="Stage">${stage}</td>
-                  <td data-label="p50" class="num">${ms(s.p50_ms)}</td>
-                  <td data-label="p95" class="num">${ms(s.p95_ms)}</td>
-                  <td data-label="p99" class="num">${ms(s.p99_ms)}</td>
+                  ${percentileCells(s)}
                 </tr>`,
             )}
           </tbody>
