@@ -64,5 +64,7 @@ export function parseAccountChanges(req: Pick<InboundRequest, 'rawBody'>): Accou
   return out;
 }
 
+// A HubSpot object id is a 64-bit number: a longer digit string is not an id (and would not fit the
+// change table's key index).
 const isId = (v: unknown): v is string | number =>
-  (typeof v === 'number' && Number.isInteger(v) && v >= 0) || (typeof v === 'string' && /^\d+$/.test(v));
+  (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0) || (typeof v === 'string' && /^\d{1,20}$/.test(v));

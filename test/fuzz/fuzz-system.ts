@@ -92,13 +92,17 @@ export async function startFuzzSystem(): Promise<FuzzSystem> {
     )
   ).map((r) => r.t);
   expect(tables).toContain('inbound_events');
-  const others = tables.filter((t) => t !== 'inbound_events');
+  // Intake stores CRM events, and account/contact changes from the CRM's webhooks beside them.
+  const intakeTables = ['inbound_events', 'crm_account_changes'];
+  const others = tables.filter((t) => !intakeTables.includes(t));
   // Row count and newest row version (xmin) per table: an insert, update or delete changes one
   // of them, and reading them costs no row-to-text conversion.
-  const fingerprintSql = `select (select count(*)::int from inbound_events) events, concat_ws(' ', ${others
-    .map((t) => `(select '${t}:' || count(*) || ':' || coalesce(max(xmin::text::bigint), 0) from "${t}")`)
-    .join(', ')}) others`;
-  const fingerprint = async () => (await sql.rows<{ events: number; others: string }>(fingerprintSql))[0]!;
+  const fingerprintSql = `select (select count(*)::int from inbound_events) events,
+    (select count(*) || ':' || coalesce(max(xmin::text::bigint), 0) from crm_account_changes) changes, concat_ws(' ', ${others
+      .map((t) => `(select '${t}:' || count(*) || ':' || coalesce(max(xmin::text::bigint), 0) from "${t}")`)
+      .join(', ')}) others`;
+  const fingerprint = async () =>
+    (await sql.rows<{ events: number; changes: string; others: string }>(fingerprintSql))[0]!;
 
   const metric = sys.rt.deps.metrics.eventsReceived;
   const intakeWrites = async () =>
@@ -114,6 +118,7 @@ export async function startFuzzSystem(): Promise<FuzzSystem> {
     const statuses: number[] = [];
     for (const c of cases) {
       const counted = await intakeWrites();
+      const changes = c.writes === 'intake' ? (await fingerprint()).changes : undefined;
       const res = await sys.app.inject({
         method: c.method,
         url: c.url,
@@ -128,6 +133,8 @@ export async function startFuzzSystem(): Promise<FuzzSystem> {
         throw new Error(`not 2xx/4xx: ${what()}`);
       if (status >= 400 && (await intakeWrites()) !== counted)
         throw new Error(`a ${status} stored intake events: ${what()}`);
+      if (status >= 400 && changes !== undefined && (await fingerprint()).changes !== changes)
+        throw new Error(`a ${status} stored account changes: ${what()}`);
       if (status >= 400 && !answeredInOurShape(res.headers['content-type'], res.body, status))
         throw new Error(`a ${status} not in our error shape: ${what()}`);
       if (c.writes === 'admin') {

@@ -78,7 +78,9 @@ describe('the CRM schema check', () => {
   it('names every mapped HubSpot property the portal does not have', async () => {
     const result = await validateConfig({ connectors: { hubspot } }, sample);
     expect(result).toEqual({ ok: false, errors: expectedErrors.map(({ line: _, ...e }) => e) });
-    expect(standIn.requests).toContainEqual({ method: 'GET', path: '/crm/v3/properties/contacts', status: 200 });
+    expect(standIn.requests).toContainEqual(
+      expect.objectContaining({ method: 'GET', path: '/crm/v3/properties/contacts', status: 200 }),
+    );
   });
 
   it('passes once the portal has them, and skips CRMs with no connector (salesforce here)', async () => {

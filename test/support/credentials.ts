@@ -89,4 +89,11 @@ export const testCredentials: readonly TestCredential[] = [
   { name: 'Salesforce OAuth client secret (auth)', value: 'client-secret-7f3a9c2e1d' },
   { name: 'Salesforce OAuth refresh token (auth)', value: 'refresh-token-5b8e4d1a0c' },
   { name: 'Salesforce other refresh token (auth)', value: 'some-other-refresh-token' },
+  // Accounts from the CRM (account-reassigned, accounts-cli-remote, reps-import-api tests)
+  { name: 'HubSpot client secret (account reassigned)', value: 'account-reassigned-secret-01' },
+  { name: 'HubSpot private app token (account reassigned)', value: 'pat-reassigned' },
+  { name: 'HubSpot private app token (accounts sync remote)', value: 'pat-remote' },
+  { name: 'HubSpot client secret (accounts sync remote)', value: 'remote-0001' },
+  { name: 'HubSpot private app token (reps import API)', value: 'pat-reps' },
+  { name: 'HubSpot client secret (reps import API)', value: 'reps-0001' },
 ];

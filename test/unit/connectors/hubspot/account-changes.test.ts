@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { parseAccountChanges } from '../../../../connectors/hubspot/account-changes.js';
+import { parseAccountChanges, parseContactChanges } from '../../../../connectors/hubspot/account-changes.js';
 
 const body = (events: unknown) => ({ rawBody: JSON.stringify(events) });
 
@@ -27,4 +27,15 @@ it('never throws on hostile items (a toString that is not a function, non-string
   const hostile = [{ subscriptionType: [{ toString: 'x' }], objectId: 1 }, { objectTypeId: { toString: 1 } }, null, 3];
   expect(parseAccountChanges(body(hostile))).toEqual([]);
   expect(parseAccountChanges({ rawBody: 'not json' })).toEqual([]);
+});
+
+it('takes only ids HubSpot can send: at most 20 digits or a safe integer (a longer one is no change at all)', () => {
+  const events = [
+    { subscriptionType: 'company.deletion', objectId: '9'.repeat(21) },
+    { subscriptionType: 'contact.deletion', objectId: '9'.repeat(3000) },
+    { subscriptionType: 'company.creation', objectId: 2 ** 60 },
+    { subscriptionType: 'company.creation', objectId: '18446744073709551615' },
+  ];
+  expect(parseAccountChanges(body(events))).toEqual([{ accountId: '18446744073709551615', kind: 'changed' }]);
+  expect(parseContactChanges(body(events))).toEqual([]);
 });
