@@ -3,18 +3,7 @@
 // conflict's transaction; our own write echoing back records no conflict and tells nobody.
 import { describe, expect, it } from 'vitest';
 import type { InboundEvent } from '../../src/connector.js';
-import {
-  slackToken,
-  smtpPassword,
-  smtpUser,
-  startSlackStandin,
-  startSmtpStandin,
-  startWebhookReceiver,
-  webhookSecret,
-  type SlackStandin,
-  type SmtpStandin,
-  type WebhookReceiver,
-} from '../support/notify-standins.js';
+import { startNotifyChannels, type NotifyChannels } from '../support/notify-channels.js';
 import { useTestSystem } from '../support/system.js';
 import { until } from '../support/until.js';
 import {
@@ -24,12 +13,9 @@ import {
   hubspotConfigEnv,
   ownerChanged,
   routeRecord,
-  writeConfigFile,
 } from './sync-helpers.js';
 
-let slack: SlackStandin;
-let smtp: SmtpStandin;
-let hooks: WebhookReceiver;
+let channels: NotifyChannels;
 const hubspot = fakeHubSpot();
 
 const config = (webhookUrl: string) => ({
@@ -60,27 +46,14 @@ const config = (webhookUrl: string) => ({
 });
 
 const sys = useTestSystem(async () => {
-  slack = await startSlackStandin({}, ['C0OPS']);
-  smtp = await startSmtpStandin();
-  hooks = await startWebhookReceiver();
+  // The config is JSON, which the YAML config file reads as it is.
+  channels = await startNotifyChannels((url) => JSON.stringify(config(url)), { slackChannels: ['C0OPS'] });
   return {
     migrate: true,
     working: true,
     connectors: { hubspot },
-    env: {
-      CONFIG_FILE: writeConfigFile(config(hooks.url)),
-      HUBSPOT_CONFIG: hubspotConfigEnv,
-      SLACK_BOT_TOKEN: slackToken,
-      SLACK_API_URL: slack.url,
-      SMTP_URL: smtp.url,
-      SMTP_USER: smtpUser,
-      SMTP_PASSWORD: smtpPassword,
-      SMTP_FROM: 'Lead Router <router@leads.example>',
-      WEBHOOK_SIGNING_SECRET: webhookSecret,
-    },
-    after: async () => {
-      await Promise.all([slack.close(), smtp.close(), hooks.close()]);
-    },
+    env: { CONFIG_FILE: channels.configFile, HUBSPOT_CONFIG: hubspotConfigEnv, ...channels.env },
+    after: () => channels.close(),
   };
 });
 
@@ -106,9 +79,11 @@ const notes = (leadId: string) =>
   );
 
 const sent = (recordId: string) => ({
-  slack: slack.messages.filter((m) => m.text.includes(recordId)).map((m) => [m.channel, m.text]),
-  mail: smtp.mails.filter((m) => m.subject?.includes(recordId)).map((m) => [m.to, m.subject]),
-  hooks: hooks.received.filter((h) => h.body.data.recordId === recordId).map((h) => [h.body.type, h.body.data.outcome]),
+  slack: channels.slack.messages.filter((m) => m.text.includes(recordId)).map((m) => [m.channel, m.text]),
+  mail: channels.smtp.mails.filter((m) => m.subject?.includes(recordId)).map((m) => [m.to, m.subject]),
+  hooks: channels.hooks.received
+    .filter((h) => h.body.data.recordId === recordId)
+    .map((h) => [h.body.type, h.body.data.outcome]),
 });
 
 const other = (crmOwnerId: string) => (crmOwnerId === '101' ? { crm: '102', name: 'bo' } : { crm: '101', name: 'ana' });
@@ -126,7 +101,7 @@ describe('conflict notifications', () => {
     expect(await notes(l.id)).toEqual([
       { event: 'conflict', channel: 'email', target: 'ops@example.com', status: 'done', assignment_id: null },
       { event: 'conflict', channel: 'slack', target: 'channel:C0OPS', status: 'done', assignment_id: null },
-      { event: 'conflict', channel: 'webhook', target: hooks.url, status: 'done', assignment_id: null },
+      { event: 'conflict', channel: 'webhook', target: channels.hooks.url, status: 'done', assignment_id: null },
     ]);
     const text =
       `The owner of 8101@acme.example was changed in hubspot by user:4242 (routing chose ${l.owner_rep_id}): ` +

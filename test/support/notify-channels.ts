@@ -28,9 +28,13 @@ export interface NotifyChannels {
   close(): Promise<void>;
 }
 
-export async function startNotifyChannels(config: (webhookUrl: string) => string): Promise<NotifyChannels> {
+/** `slackChannels`: the channels the Slack stand-in knows (a pool's or operations' channel). */
+export async function startNotifyChannels(
+  config: (webhookUrl: string) => string,
+  { slackChannels = [] }: { slackChannels?: string[] } = {},
+): Promise<NotifyChannels> {
   const [slack, smtp, hooks] = await Promise.all([
-    startSlackStandin({ 'ana@example.com': 'U0ANA', 'bo@example.com': 'U0BO' }),
+    startSlackStandin({ 'ana@example.com': 'U0ANA', 'bo@example.com': 'U0BO' }, slackChannels),
     startSmtpStandin(),
     startWebhookReceiver(),
   ]);
