@@ -16,6 +16,9 @@ const port = Number(process.env.NPM_START_PORT ?? 47731);
 let dataDir: string;
 let npmStart: ChildProcess | undefined;
 let output = '';
+// npm and sh die of the group's SIGTERM at once; node keeps the output pipes until it has shut
+// down, so 'close' (every writer gone), not npm's exit, is when the output is complete.
+let closed = false;
 let builtAt: number;
 
 beforeAll(() => {
@@ -27,8 +30,7 @@ beforeAll(() => {
 
 afterAll(() => {
   // npm runs sh runs node: the whole process group goes.
-  if (npmStart?.pid && npmStart.exitCode === null && npmStart.signalCode === null)
-    process.kill(-npmStart.pid, 'SIGKILL');
+  if (npmStart?.pid && !closed) process.kill(-npmStart.pid, 'SIGKILL');
   rmSync(dataDir, { recursive: true, force: true });
 });
 
@@ -52,7 +54,7 @@ it('npm start prints how to send a lead and read the last decision, and both wor
   const log = childLogStream('npm-start', npmStart.pid);
   for (const s of [npmStart.stdout!, npmStart.stderr!])
     s.on('data', (d: Buffer) => ((output += d.toString()), log.write(d)));
-  npmStart.on('close', () => log.end());
+  npmStart.on('close', () => ((closed = true), log.end()));
 
   const how = await until(() => printed(output), { timeoutMs: 120_000, what: `the start-up text (output: ${output})` });
   expect(output).toContain('DEVELOPMENT CREDENTIALS');
@@ -143,10 +145,7 @@ it('config publish (and replay) while serving go through the service: the very n
   expect(rollback.output()).toContain(`version 1 is active again (was 2) (through http://127.0.0.1:${port})`);
 
   process.kill(-npmStart!.pid!, 'SIGTERM');
-  await until(() => npmStart!.exitCode !== null || npmStart!.signalCode !== null, {
-    timeoutMs: 30_000,
-    what: 'npm start to stop',
-  });
+  await until(() => closed, { timeoutMs: 30_000, what: 'npm start to stop and close its output' });
   expect(output).toContain('shutdown complete');
   // The lock went with it: the CLI now writes the database itself.
   const offline = spawnCli(['config', 'export', '--format', 'json'], childEnv({ DATA_DIR: dataDir }), {
