@@ -4,9 +4,11 @@
 import { describe, expect, it } from 'vitest';
 import type { InboundEvent } from '../../src/connector.js';
 import { startNotifyChannels, type NotifyChannels } from '../support/notify-channels.js';
+import { notifyConfig } from '../support/notify-config.js';
 import { useTestSystem } from '../support/system.js';
 import { until } from '../support/until.js';
 import {
+  conflictRules,
   contactMapping,
   fakeHubSpot,
   feedEvents,
@@ -18,36 +20,20 @@ import {
 let channels: NotifyChannels;
 const hubspot = fakeHubSpot();
 
-const config = (webhookUrl: string) => ({
+const config = notifyConfig({
   mappings: { 'hubspot/contact': contactMapping },
-  routing: {
-    reps: [
-      { id: 'ana', name: 'Ana Lopez', crmIds: { hubspot: '101' } },
-      { id: 'bo', name: 'Bo Chen', crmIds: { hubspot: '102' } },
-    ],
-    pools: [{ id: 'inbound', strategy: 'round_robin', members: ['ana', 'bo'] }],
-    rules: [
-      {
-        id: 'enterprise',
-        when: { field: 'employeeCount', op: 'gte', value: 1000 },
-        action: { pool: 'inbound' },
-        conflictPolicy: { policy: 'router_wins', maxReverts: 2 },
-      },
-      { id: 'everyone', when: { match: 'always' }, action: { pool: 'inbound' } },
-    ],
-  },
-  notifications: {
-    // Reps hear nothing here: every message the stand-ins get is about a conflict.
-    defaultChannel: 'none',
-    quietHours: 'send',
-    ops: { slackChannel: 'C0OPS', email: 'ops@example.com' },
-    webhooks: [{ id: 'ops', url: webhookUrl, events: ['conflict'] }],
-  },
+  reps: [
+    { id: 'ana', name: 'Ana Lopez', crmIds: { hubspot: '101' } },
+    { id: 'bo', name: 'Bo Chen', crmIds: { hubspot: '102' } },
+  ],
+  rules: conflictRules,
+  webhookEvents: ['conflict'],
+  // Reps hear nothing here: every message the stand-ins get is about a conflict.
+  notifications: { defaultChannel: 'none', ops: { slackChannel: 'C0OPS', email: 'ops@example.com' } },
 });
 
 const sys = useTestSystem(async () => {
-  // The config is JSON, which the YAML config file reads as it is.
-  channels = await startNotifyChannels((url) => JSON.stringify(config(url)), { slackChannels: ['C0OPS'] });
+  channels = await startNotifyChannels(config, { slackChannels: ['C0OPS'] });
   return {
     migrate: true,
     working: true,

@@ -8,6 +8,7 @@ import { clearQueuePrefix, createTestDatabase, sqlClient, type TestDatabase } fr
 import { leadBody, startSystem, testApiKey, testEnv, type TestSystem } from '../support/system.js';
 import { distinct, type SlackStandin, type SmtpStandin, type WebhookReceiver } from '../support/notify-standins.js';
 import { startNotifyChannels, type NotifyChannels } from '../support/notify-channels.js';
+import { notifyConfig } from '../support/notify-config.js';
 import { until } from '../support/until.js';
 import type { Env } from '../../src/config/index.js';
 
@@ -21,28 +22,10 @@ let smtp: SmtpStandin;
 let hooks: WebhookReceiver;
 const children: CliProcess[] = [];
 
-const config = (webhookUrl: string) => `
-mappings:
-  api/lead:
-    fields:
-      - { from: email, to: email }
-      - { from: firstName, to: firstName }
-routing:
-  reps:
-    - { id: ana, name: Ana Lopez, email: ana@example.com }
-    - { id: bo, name: Bo Chen, email: bo@example.com }
-  pools:
-    - { id: inbound, strategy: round_robin, members: [ana, bo] }
-  rules:
-    - { id: everyone, when: { match: always }, action: { pool: inbound } }
-notifications:
-  quietHours: send
-  reps:
-    ana: { channel: slack }
-    bo: { channel: email }
-  webhooks:
-    - { id: ops, url: "${webhookUrl}", events: [leadAssigned] }
-`;
+const config = notifyConfig({
+  webhookEvents: ['leadAssigned'],
+  notifications: { reps: { ana: { channel: 'slack' }, bo: { channel: 'email' } } },
+});
 
 beforeAll(async () => {
   channels = await startNotifyChannels(config);

@@ -4,34 +4,20 @@ import { describe, expect, it } from 'vitest';
 import { leadBody, testApiKey, useTestSystem, type Clock } from '../support/system.js';
 import type { SlackStandin } from '../support/notify-standins.js';
 import { startNotifyChannels } from '../support/notify-channels.js';
+import { notifyConfig } from '../support/notify-config.js';
 import { until } from '../support/until.js';
 
 let slack: SlackStandin;
 const clock: Clock = { at: new Date('2026-12-02T10:00:00Z') };
 const advance = (minutes: number) => (clock.at = new Date(clock.at.getTime() + minutes * 60_000));
 
-const config = `
-mappings:
-  api/lead:
-    fields:
-      - { from: email, to: email }
-      - { from: firstName, to: firstName }
-routing:
-  reps:
-    - { id: ana, name: Ana Lopez, email: ana@example.com }
-    - { id: bo, name: Bo Chen, email: bo@example.com }
-  pools:
-    - { id: fast, strategy: round_robin, members: [ana, bo], sla: { minutes: 30, maxReassignments: 1 } }
-  rules:
-    - { id: everyone, when: { match: always }, action: { pool: fast } }
-notifications:
-  defaultChannel: slack
-  quietHours: send
-  slaWarningMinutes: 10
-`;
+const config = notifyConfig({
+  pool: { id: 'fast', sla: { minutes: 30, maxReassignments: 1 } },
+  notifications: { defaultChannel: 'slack', slaWarningMinutes: 10 },
+});
 
 const sys = useTestSystem(async () => {
-  const channels = await startNotifyChannels(() => config);
+  const channels = await startNotifyChannels(config);
   slack = channels.slack;
   return {
     migrate: true,
@@ -82,7 +68,11 @@ describe('SLA notifications', () => {
     );
 
     advance(10); // past the 30 minutes: the sweeper fires the timer, the lead goes to bo
-    await until(() => dmsTo('U0BO').length === 1, { timeoutMs: 15_000, what: "bo's breach notification" });
+    // The DM reaches Slack a moment before its row is marked done: wait for both.
+    const breachSent = async () =>
+      dmsTo('U0BO').length === 1 &&
+      (await notes('sla-lu-0001')).some((n) => n.event === 'slaBreach' && n.status === 'done');
+    await until(breachSent, { timeoutMs: 15_000, what: "bo's breach notification" });
     expect(dmsTo('U0BO')[0]).toBe('sla-lu-0001 is yours now: Ana Lopez did not claim it in time (reassign). ');
     const rows = await notes('sla-lu-0001');
     expect(rows.map((n) => [n.event, n.target, n.status])).toEqual([

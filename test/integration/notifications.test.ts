@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { leadBody, testApiKey, useTestSystem } from '../support/system.js';
 import { distinct, type SlackStandin, type SmtpStandin, type WebhookReceiver } from '../support/notify-standins.js';
 import { startNotifyChannels } from '../support/notify-channels.js';
+import { notifyConfig } from '../support/notify-config.js';
 import { until } from '../support/until.js';
 import { settleFailures } from '../../src/pipeline/durability.js';
 
@@ -12,38 +13,22 @@ let slack: SlackStandin;
 let smtp: SmtpStandin;
 let hooks: WebhookReceiver;
 
-const config = (webhookUrl: string) => `
-mappings:
-  api/lead:
-    fields:
-      - { from: email, to: email }
-      - { from: firstName, to: firstName }
-      - { from: lastName, to: lastName }
-      - { from: company, to: company }
-      - { from: country, to: country }
-routing:
-  reps:
-    - { id: ana, name: Ana Lopez, email: ana@example.com }
-    - { id: bo, name: Bo Chen, email: bo@example.com }
-  pools:
-    - { id: inbound, strategy: round_robin, members: [ana, bo] }
-  rules:
-    - { id: everyone, when: { match: always }, action: { pool: inbound } }
-notifications:
-  defaultChannel: slack
-  quietHours: send
-  reps:
-    bo: { channel: email }
-  ops: { email: ops@example.com }
-  webhooks:
-    - { id: ops, url: "${webhookUrl}", events: [leadAssigned, deadLetter] }
-  recordUrls:
-    api: "https://crm.example/leads/{{recordId}}"
-  templates:
-    leadAssigned:
-      subject: "New lead {{leadName}}"
-      text: "{{repName}}: {{leadName}} from {{company}} is yours ({{why}}), {{speed}} so far. {{recordUrl}}"
-`;
+const config = notifyConfig({
+  fields: ['email', 'firstName', 'lastName', 'company', 'country'],
+  webhookEvents: ['leadAssigned', 'deadLetter'],
+  notifications: {
+    defaultChannel: 'slack',
+    reps: { bo: { channel: 'email' } },
+    ops: { email: 'ops@example.com' },
+    recordUrls: { api: 'https://crm.example/leads/{{recordId}}' },
+    templates: {
+      leadAssigned: {
+        subject: 'New lead {{leadName}}',
+        text: '{{repName}}: {{leadName}} from {{company}} is yours ({{why}}), {{speed}} so far. {{recordUrl}}',
+      },
+    },
+  },
+});
 
 const sys = useTestSystem(async () => {
   const channels = await startNotifyChannels(config);

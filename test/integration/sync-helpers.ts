@@ -37,6 +37,17 @@ export const contactMapping = {
   ],
 };
 
+/** Both rules send every lead to pool "inbound"; an enterprise lead (1,000+ employees) keeps our owner (router_wins, at most 2 reverts). */
+export const conflictRules = [
+  {
+    id: 'enterprise',
+    when: { field: 'employeeCount', op: 'gte', value: 1000 },
+    action: { pool: 'inbound' },
+    conflictPolicy: { policy: 'router_wins', maxReverts: 2 },
+  },
+  { id: 'everyone', when: { match: 'always' }, action: { pool: 'inbound' } },
+];
+
 export function fakeHubSpot(): CrmConnector & { writes: OwnerWrite[] } {
   const writes: OwnerWrite[] = [];
   return {

@@ -7,6 +7,7 @@ import { createTestDatabase, sqlClient, type TestDatabase } from '../support/ser
 import { cleanupQueue, testApiKey, testEnv } from '../support/system.js';
 import { until } from '../support/until.js';
 import {
+  conflictRules,
   contactMapping,
   editorToken,
   fakeHubSpot,
@@ -29,15 +30,7 @@ const config = {
       { id: 'cy', crmIds: { hubspot: '103' } },
     ],
     pools: [{ id: 'inbound', strategy: 'round_robin', members: ['ana', 'bo', 'cy'] }],
-    rules: [
-      {
-        id: 'enterprise',
-        when: { field: 'employeeCount', op: 'gte', value: 1000 },
-        action: { pool: 'inbound' },
-        conflictPolicy: { policy: 'router_wins', maxReverts: 2 },
-      },
-      { id: 'everyone', when: { match: 'always' }, action: { pool: 'inbound' } },
-    ],
+    rules: conflictRules,
   },
 };
 
