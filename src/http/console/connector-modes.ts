@@ -6,7 +6,8 @@ import { configAdmin, shadowReport } from '../../pipeline/index.js';
 import type { HttpDeps } from '../deps.js';
 import { field, type ConsoleAuth } from './auth.js';
 import { html, type Html } from './html.js';
-import { consoleBase, csrfField, when, type PageContext } from './layout.js';
+import { consoleBase, when, type PageContext } from './layout.js';
+import { rowFormCell } from './row-form.js';
 
 const evidenceDays = 30;
 const differencesShown = 10;
@@ -117,21 +118,19 @@ export function connectorSection(
               <td data-label="Mode"><strong>${m.mode}</strong></td>
               ${
                 editor
-                  ? html`<td data-label="Switch">
-                      <form method="post" action="${consoleBase}/config/connectors/${m.crm}/mode" class="actions">
-                        ${csrfField(ctx)}
-                        <input type="hidden" name="mode" value="${to}" />
-                        <label for="mode-msg-${m.crm}">Message</label
-                        ><input
-                          id="mode-msg-${m.crm}"
-                          name="message"
-                          maxlength="500"
-                          class="w20"
-                          value="${m.crm}: ${m.mode} -> ${to}"
-                        />
-                        <button type="submit">Switch ${m.crm} to ${to}</button>
-                      </form>
-                    </td>`
+                  ? rowFormCell(ctx, {
+                      label: 'Switch',
+                      action: `/config/connectors/${m.crm}/mode`,
+                      hidden: { name: 'mode', value: to },
+                      text: {
+                        id: `mode-msg-${m.crm}`,
+                        name: 'message',
+                        label: 'Message',
+                        widthClass: 'w20',
+                        value: `${m.crm}: ${m.mode} -> ${to}`,
+                      },
+                      button: { text: `Switch ${m.crm} to ${to}` },
+                    })
                   : ''
               }
             </tr>`;

@@ -7,6 +7,7 @@ import type { FastifyError, FastifyInstance } from 'fastify';
 import { isAppError } from '../../errors.js';
 import { asServiceUnavailable } from '../error-handler.js';
 import type { HttpDeps } from '../deps.js';
+import { registerRouteGroups } from '../route-groups.js';
 import { assetRoutes } from './assets.js';
 import { consoleAuth } from './auth.js';
 import { configPages } from './config-pages.js';
@@ -65,12 +66,14 @@ export function consoleRoutes(app: FastifyInstance, deps: HttpDeps): void {
     });
     assetRoutes(scope);
     signInRoutes(scope, auth);
-    dashboardPages(scope, deps, auth);
-    leadPages(scope, deps, auth);
-    configPages(scope, deps, auth);
-    draftPages(scope, deps, auth);
-    connectorModeRoutes(scope, deps, auth);
-    repPages(scope, deps, auth);
-    failurePages(scope, deps, auth);
+    registerRouteGroups(scope, deps, auth, [
+      dashboardPages,
+      leadPages,
+      configPages,
+      draftPages,
+      connectorModeRoutes,
+      repPages,
+      failurePages,
+    ]);
   });
 }

@@ -8,6 +8,7 @@ import { field, type ConsoleAuth, type FormBody } from './auth.js';
 import { html, type Html } from './html.js';
 import { consoleBase, csrfField, notice, page, when, type PageContext } from './layout.js';
 import { applyRoutingForm, repTable } from './routing-form.js';
+import { rowFormCell } from './row-form.js';
 import { sendHtml } from './send.js';
 
 async function repsPage(deps: HttpDeps, ctx: PageContext, flash?: Html): Promise<Html> {
@@ -52,16 +53,22 @@ async function repsPage(deps: HttpDeps, ctx: PageContext, flash?: Html): Promise
                   <td data-label="By">${a.status?.by ?? ''}</td>
                   ${
                     editor
-                      ? html`<td data-label="Change">
-                          <form method="post" action="${consoleBase}/reps/${id}/availability" class="actions">
-                            ${csrfField(ctx)}
-                            <input type="hidden" name="status" value="${away ? 'back' : 'away'}" />
-                            ${away ? '' : html`<label class="muted" for="note-${id}">Note</label><input id="note-${id}" name="note" maxlength="500" class="w10" />`}
-                            <button type="submit" class="secondary">
-                              ${away ? `Mark ${id} back` : `Mark ${id} away`}
-                            </button>
-                          </form>
-                        </td>`
+                      ? rowFormCell(ctx, {
+                          label: 'Change',
+                          action: `/reps/${id}/availability`,
+                          hidden: { name: 'status', value: away ? 'back' : 'away' },
+                          // Back needs no note: it returns the rep to what the config says.
+                          ...(!away && {
+                            text: {
+                              id: `note-${id}`,
+                              name: 'note',
+                              label: 'Note',
+                              labelClass: 'muted',
+                              widthClass: 'w10',
+                            },
+                          }),
+                          button: { text: away ? `Mark ${id} back` : `Mark ${id} away`, class: 'secondary' },
+                        })
                       : ''
                   }
                 </tr>`;

@@ -3,6 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import { adminAuthChecker } from '../../admin-auth.js';
 import type { HttpDeps } from '../../deps.js';
+import { registerRouteGroups } from '../../route-groups.js';
 import { bulkJobRoutes } from './bulk-jobs.js';
 import { accountRoutes } from './accounts.js';
 import { repsImportRoutes } from './reps-import.js';
@@ -19,12 +20,14 @@ export function adminRoutes(app: FastifyInstance, deps: HttpDeps): void {
   const guard: Guard = (needs) => async (req) => {
     req.adminWho = check(req.headers, needs).who;
   };
-  configReadRoutes(app, deps, guard);
-  configWriteRoutes(app, deps, guard);
-  draftRoutes(app, deps, guard);
-  failureRoutes(app, deps, guard);
-  bulkJobRoutes(app, deps, guard);
-  accountRoutes(app, deps, guard);
-  repsImportRoutes(app, deps, guard);
-  erasureRoutes(app, deps, guard);
+  registerRouteGroups(app, deps, guard, [
+    configReadRoutes,
+    configWriteRoutes,
+    draftRoutes,
+    failureRoutes,
+    bulkJobRoutes,
+    accountRoutes,
+    repsImportRoutes,
+    erasureRoutes,
+  ]);
 }
