@@ -2,7 +2,7 @@
 // Postgres: weights and caps saved as a draft (not published), a YAML syntax error saved nowhere,
 // the draft form, a simulation on pasted CSV leads, and the lead search.
 import { describe, expect, it } from 'vitest';
-import { leadBody, testApiKey, useTestSystem } from '../support/system.js';
+import { useTestSystem, postLead } from '../support/system.js';
 import { until } from '../support/until.js';
 
 const editorToken = 'editor-token-0123456789';
@@ -126,13 +126,7 @@ describe('console pages', () => {
   it('searches leads by email and outcome', async () => {
     const keys = ['search-one', 'search-two'];
     for (const key of keys) {
-      const res = await sys.app.inject({
-        method: 'POST',
-        url: '/v1/leads',
-        headers: { 'x-api-key': testApiKey },
-        payload: leadBody(key),
-      });
-      expect(res.statusCode).toBe(202);
+      await postLead(sys.app, key);
     }
     await until(async () => (await sys.sql.rows(`select 1 from assignments`)).length === 2);
     const one = await get('/admin/leads?email=search-one%40acme.example&outcome=assigned');

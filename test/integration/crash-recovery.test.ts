@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { childEnv, spawnCli, type CliProcess } from '../support/cli.js';
 import { clearQueuePrefix, createTestDatabase, sqlClient, type TestDatabase } from '../support/services.js';
-import { leadBody, startSystem, testApiKey, testEnv, type TestSystem } from '../support/system.js';
+import { startSystem, testApiKey, testEnv, type TestSystem, postLead } from '../support/system.js';
 import { until } from '../support/until.js';
 import type { Env } from '../../src/config/index.js';
 
@@ -42,16 +42,7 @@ function workerEnv(extra: Record<string, string> = {}) {
   });
 }
 
-async function post(key: string): Promise<string> {
-  const res = await intake.app.inject({
-    method: 'POST',
-    url: '/v1/leads',
-    headers: { 'x-api-key': testApiKey },
-    payload: leadBody(key),
-  });
-  expect(res.statusCode).toBe(202);
-  return res.json().eventId;
-}
+const post = (key: string) => postLead(intake.app, key);
 
 const countFor = async (eventId: string) =>
   (

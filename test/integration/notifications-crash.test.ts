@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { childEnv, spawnCli, type CliProcess } from '../support/cli.js';
 import { clearQueuePrefix, createTestDatabase, sqlClient, type TestDatabase } from '../support/services.js';
-import { leadBody, startSystem, testApiKey, testEnv, type TestSystem } from '../support/system.js';
+import { startSystem, testApiKey, testEnv, type TestSystem, postLead } from '../support/system.js';
 import { distinct, type SlackStandin, type SmtpStandin, type WebhookReceiver } from '../support/notify-standins.js';
 import { startNotifyChannels, type NotifyChannels } from '../support/notify-channels.js';
 import { notifyConfig } from '../support/notify-config.js';
@@ -68,16 +68,7 @@ function worker(): CliProcess {
   return c;
 }
 
-async function post(key: string): Promise<string> {
-  const res = await intake.app.inject({
-    method: 'POST',
-    url: '/v1/leads',
-    headers: { 'x-api-key': testApiKey },
-    payload: leadBody(key, { firstName: key }),
-  });
-  expect(res.statusCode).toBe(202);
-  return res.json().eventId;
-}
+const post = (key: string) => postLead(intake.app, key, { firstName: key });
 
 const rows = () =>
   sql.rows<{ id: string; channel: string; status: string; delivery: Record<string, unknown> | null }>(

@@ -1,7 +1,7 @@
 // SLA notifications on a settable clock: the warning its lead time before the deadline (none
 // once the lead is claimed), and the new owner told after a breach reassigned the lead.
 import { describe, expect, it } from 'vitest';
-import { leadBody, testApiKey, useTestSystem, type Clock } from '../support/system.js';
+import { testApiKey, useTestSystem, type Clock, postLead } from '../support/system.js';
 import type { SlackStandin } from '../support/notify-standins.js';
 import { startNotifyChannels } from '../support/notify-channels.js';
 import { notifyConfig } from '../support/notify-config.js';
@@ -28,16 +28,7 @@ const sys = useTestSystem(async () => {
   };
 });
 
-async function post(key: string): Promise<string> {
-  const res = await sys.app.inject({
-    method: 'POST',
-    url: '/v1/leads',
-    headers: { 'x-api-key': testApiKey },
-    payload: leadBody(key, { firstName: key }),
-  });
-  expect(res.statusCode).toBe(202);
-  return res.json().eventId;
-}
+const post = (key: string) => postLead(sys.app, key, { firstName: key });
 
 const notes = (leadKey: string) =>
   sys.sql.rows<{ event: string; target: string; status: string; next_attempt_at: Date | null; delivery: unknown }>(

@@ -1,7 +1,7 @@
 // Notifications end to end: real Postgres and Redis, the real Slack SDK, nodemailer and
 // Standard Webhooks signing, against local stand-ins over loopback (test/support/notify-standins.ts).
 import { describe, expect, it } from 'vitest';
-import { leadBody, testApiKey, useTestSystem } from '../support/system.js';
+import { useTestSystem, postLead } from '../support/system.js';
 import { distinct, type SlackStandin, type SmtpStandin, type WebhookReceiver } from '../support/notify-standins.js';
 import { startNotifyChannels } from '../support/notify-channels.js';
 import { notifyConfig } from '../support/notify-config.js';
@@ -41,16 +41,7 @@ const sys = useTestSystem(async () => {
   };
 });
 
-async function post(key: string, lead: Record<string, unknown>): Promise<string> {
-  const res = await sys.app.inject({
-    method: 'POST',
-    url: '/v1/leads',
-    headers: { 'x-api-key': testApiKey },
-    payload: leadBody(key, lead),
-  });
-  expect(res.statusCode).toBe(202);
-  return res.json().eventId;
-}
+const post = (key: string, lead: Record<string, unknown>) => postLead(sys.app, key, lead);
 
 interface NoteRow {
   id: string;

@@ -3,7 +3,7 @@
 // marking him back returns him to the rotation, each change is audited, and bad requests write nothing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, sqlClient, type TestDatabase } from '../support/services.js';
-import { cleanupQueue, leadBody, startSystem, testApiKey, testEnv, type TestSystem } from '../support/system.js';
+import { cleanupQueue, startSystem, testEnv, type TestSystem, postLead } from '../support/system.js';
 import { until } from '../support/until.js';
 
 const viewerToken = 'viewer-token-0123456789';
@@ -45,14 +45,7 @@ async function routeOne(): Promise<{
     trace: { availability?: Record<string, unknown> };
   };
 }> {
-  const res = await sys.app.inject({
-    method: 'POST',
-    url: '/v1/leads',
-    headers: { 'x-api-key': testApiKey },
-    payload: leadBody(`avail-lead-${String(++n).padStart(4, '0')}`),
-  });
-  expect(res.statusCode).toBe(202);
-  const { eventId } = res.json();
+  const eventId = await postLead(sys.app, `avail-lead-${String(++n).padStart(4, '0')}`);
   const row = await until(
     async () =>
       (

@@ -9,7 +9,7 @@ import { parse as parseYaml } from 'yaml';
 import { Secret } from '../../src/config/index.js';
 import type { CrmConnector } from '../../src/connector.js';
 import { sqlClient } from '../support/services.js';
-import { leadBody, testApiKey, useTestSystem } from '../support/system.js';
+import { useTestSystem, postLead } from '../support/system.js';
 import { testLogPath } from '../support/test-logs.js';
 import { until } from '../support/until.js';
 
@@ -51,13 +51,7 @@ const sys = useTestSystem(() => {
 });
 
 it('stores a refused write-back without the token the CRM echoed', async () => {
-  const res = await sys.app.inject({
-    method: 'POST',
-    url: '/v1/leads',
-    headers: { 'x-api-key': testApiKey },
-    payload: leadBody('scrub-0001'),
-  });
-  expect(res.statusCode).toBe(202);
+  await postLead(sys.app, 'scrub-0001');
   const sql = await sqlClient(sys.db.url);
   try {
     const row = await until(

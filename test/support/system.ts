@@ -6,7 +6,7 @@ import { buildApp } from '../../src/http/index.js';
 import { testLogger } from './test-logs.js';
 import { openDatabase, openRuntime, type Runtime } from '../../src/runtime.js';
 import type { FastifyInstance, RouteOptions } from 'fastify';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import {
   clearQueuePrefix,
   createTestDatabase,
@@ -173,4 +173,16 @@ export async function cleanupQueue(env: Env): Promise<void> {
 
 export function leadBody(key: string, lead: Record<string, unknown> = {}) {
   return { source: 'web-form', idempotencyKey: key, lead: { email: `${key}@acme.example`, country: 'DE', ...lead } };
+}
+
+/** POST /v1/leads of leadBody(key, lead) with the test API key; it must be taken (202). Answers the event id. */
+export async function postLead(app: FastifyInstance, key: string, lead: Record<string, unknown> = {}): Promise<string> {
+  const res = await app.inject({
+    method: 'POST',
+    url: '/v1/leads',
+    headers: { 'x-api-key': testApiKey },
+    payload: leadBody(key, lead),
+  });
+  expect(res.statusCode, res.body).toBe(202);
+  return res.json().eventId;
 }
