@@ -10,6 +10,7 @@ import { configCommand } from './cli-config.js';
 import { cliContext, consoleOutput, exitCodes, exitCodesHelp, type CliContext, type CliOutput } from './cli-context.js';
 import { eraseCommand } from './cli-erase.js';
 import { replayCommand } from './cli-replay.js';
+import { reportsCommand } from './cli-reports.js';
 import { importCommand, rerouteCommand } from './cli-bulk.js';
 import { repsCommand } from './cli-reps.js';
 import { migrate, serve, worker } from './cli-serve.js';
@@ -55,6 +56,7 @@ function program(ctx: CliContext): Command {
   root.addCommand(accountsCommand(ctx));
   root.addCommand(repsCommand(ctx));
   root.addCommand(eraseCommand(ctx));
+  root.addCommand(reportsCommand(ctx));
   configure(root, ctx.io);
   return root;
 }

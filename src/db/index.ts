@@ -38,3 +38,4 @@ export * from './account-mirror.js';
 export * from './sync-cursors.js';
 export * from './retention.js';
 export * from './history-seed.js';
+export * from './report-backfill.js';

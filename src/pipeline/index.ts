@@ -118,3 +118,4 @@ export {
   type ErasureResult,
   type RetentionPolicy,
 } from './retention.js';
+export { backfillLeadReports, backfillBatchSize, type ReportBackfillResult } from './report-backfill.js';

@@ -46,6 +46,8 @@ const commands = [
   ['config', 'diff'],
   ['config', 'rollback'],
   ['replay'],
+  ['reports'],
+  ['reports', 'backfill'],
 ];
 
 describe('lead-router --help', () => {
