@@ -251,6 +251,11 @@ export const configDrafts = pgTable('config_drafts', {
   id: uuid('id').primaryKey().defaultRandom(),
   name: text('name').notNull(),
   document: jsonb('document').notNull(),
+  /**
+   * The document as the admin typed it in the console's YAML editor, comments and all, shown there
+   * again; null once the document was last set another way (the API, the form), which has no text.
+   */
+  yaml: text('yaml'),
   /** The version this draft started from, for the diff shown before publish. */
   baseVersion: integer('base_version'),
   author: text('author').notNull(),

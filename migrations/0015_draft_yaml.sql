@@ -1,0 +1,1 @@
+ALTER TABLE "config_drafts" ADD COLUMN "yaml" text;
