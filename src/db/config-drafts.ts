@@ -1,23 +1,32 @@
 // Config drafts: documents an admin edits before publishing. A draft may be invalid while it is
 // being edited; validation happens at publish. A draft is never active.
-import { desc, eq, sql } from 'drizzle-orm';
+import { desc, eq, getTableColumns, sql } from 'drizzle-orm';
 import type { DbOrTx } from './client.js';
 import { configDrafts } from './schema.js';
 
-export type ConfigDraftRow = typeof configDrafts.$inferSelect;
+/** A draft as the API answers it: the typed YAML is the console's (getConfigDraftYaml), not part of it. */
+export type ConfigDraftRow = Omit<typeof configDrafts.$inferSelect, 'yaml'>;
 export type ConfigDraftSummary = Omit<ConfigDraftRow, 'document'>;
+
+const { yaml: _yaml, ...rowColumns } = getTableColumns(configDrafts);
 
 export async function insertConfigDraft(
   db: DbOrTx,
   draft: { name: string; document: unknown; baseVersion: number | null; author: string },
 ): Promise<ConfigDraftRow> {
-  const [row] = await db.insert(configDrafts).values(draft).returning();
+  const [row] = await db.insert(configDrafts).values(draft).returning(rowColumns);
   return row!;
 }
 
 export async function getConfigDraft(db: DbOrTx, id: string): Promise<ConfigDraftRow | undefined> {
-  const [row] = await db.select().from(configDrafts).where(eq(configDrafts.id, id));
+  const [row] = await db.select(rowColumns).from(configDrafts).where(eq(configDrafts.id, id));
   return row;
+}
+
+/** The YAML the admin last saved in the console, comments and all; null when the document was last set another way. */
+export async function getConfigDraftYaml(db: DbOrTx, id: string): Promise<string | null> {
+  const [row] = await db.select({ yaml: configDrafts.yaml }).from(configDrafts).where(eq(configDrafts.id, id));
+  return row?.yaml ?? null;
 }
 
 export async function listConfigDrafts(db: DbOrTx, limit = 100): Promise<ConfigDraftSummary[]> {
@@ -35,21 +44,24 @@ export async function listConfigDrafts(db: DbOrTx, limit = 100): Promise<ConfigD
     .limit(limit);
 }
 
-/** Undefined when there is no such draft. */
+/**
+ * Undefined when there is no such draft. A new document drops the saved YAML unless `yaml` is the
+ * text it was parsed from: the text shown must be the document's.
+ */
 export async function updateConfigDraft(
   db: DbOrTx,
   id: string,
-  patch: { name?: string; document?: unknown },
+  patch: { name?: string; document?: unknown; yaml?: string },
 ): Promise<ConfigDraftRow | undefined> {
   const [row] = await db
     .update(configDrafts)
     .set({
       ...(patch.name !== undefined && { name: patch.name }),
-      ...(patch.document !== undefined && { document: patch.document }),
+      ...(patch.document !== undefined && { document: patch.document, yaml: patch.yaml ?? null }),
       updatedAt: sql`now()`,
     })
     .where(eq(configDrafts.id, id))
-    .returning();
+    .returning(rowColumns);
   return row;
 }
 
@@ -61,6 +73,6 @@ export async function deleteConfigDraft(db: DbOrTx, id: string): Promise<boolean
 
 /** Deletes a draft and returns what it held (publishing consumes the draft), or undefined. */
 export async function takeConfigDraft(db: DbOrTx, id: string): Promise<ConfigDraftRow | undefined> {
-  const [row] = await db.delete(configDrafts).where(eq(configDrafts.id, id)).returning();
+  const [row] = await db.delete(configDrafts).where(eq(configDrafts.id, id)).returning(rowColumns);
   return row;
 }

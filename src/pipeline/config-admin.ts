@@ -321,12 +321,17 @@ export async function getDraft(deps: Pick<ConfigAdminDeps, 'db'>, id: string) {
   return row;
 }
 
+/** The draft's text for the console's YAML editor: as the admin last saved it there (comments kept), else the document as YAML. */
+export async function getDraftYaml(deps: Pick<ConfigAdminDeps, 'db'>, id: string, document: unknown): Promise<string> {
+  return (await db.getConfigDraftYaml(deps.db, id)) ?? toYaml(document, { lineWidth: 0 });
+}
+
 export const listDrafts = (deps: Pick<ConfigAdminDeps, 'db'>, limit?: number) => db.listConfigDrafts(deps.db, limit);
 
 export async function updateDraft(
   deps: Pick<ConfigAdminDeps, 'db'>,
   id: string,
-  patch: { name?: string; document?: unknown },
+  patch: { name?: string; document?: unknown; yaml?: string },
 ) {
   const row = await db.updateConfigDraft(deps.db, id, patch);
   if (!row) throw errors.notFound(`draft ${id}`);

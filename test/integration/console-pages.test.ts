@@ -1,7 +1,8 @@
 // The console's pages that change or compute something, through fastify inject against real
 // Postgres: weights and caps saved as a draft (not published), a YAML syntax error saved nowhere,
-// the draft form, a simulation on pasted CSV leads, and the lead search.
+// the admin's YAML comments kept through a save, the draft form, a simulation on pasted CSV leads, and the lead search.
 import { describe, expect, it } from 'vitest';
+import { stringify as toYaml } from 'yaml';
 import { useTestSystem, postLead } from '../support/system.js';
 import { until } from '../support/until.js';
 
@@ -84,6 +85,34 @@ describe('console pages', () => {
     );
     const [after] = await drafts();
     expect(after!.document).toEqual(draft!.document);
+  });
+
+  it("keeps the admin's YAML comments through a save; a change made through the API shows the document again", async () => {
+    const [draft] = await drafts();
+    const comment = '# Reviewed with sales on Monday: keep ana first';
+    const text = `${comment}\n${toYaml(draft!.document, { lineWidth: 0 })}`;
+    const saved = await post(`/admin/config/drafts/${draft!.id}/yaml`, { yaml: text }, true);
+    expect(saved.body).toContain('Saved.');
+    expect((await drafts())[0]!.document).toEqual(draft!.document);
+    const page = await get(`/admin/config/drafts/${draft!.id}`);
+    expect(page.body).toContain(`${comment}\nrouting:`);
+    // The API's draft is the document alone, as before.
+    const api = (url: string, method: 'GET' | 'PUT' = 'GET', payload?: object) =>
+      sys.app.inject({ method, url, headers: { 'x-admin-token': editorToken }, ...(payload && { payload }) });
+    expect(Object.keys((await api(`/v1/admin/config/drafts/${draft!.id}`)).json()).sort()).toEqual([
+      'author',
+      'baseVersion',
+      'createdAt',
+      'document',
+      'id',
+      'name',
+      'updatedAt',
+    ]);
+    // A renamed draft keeps its text; a new document from the API has none, so the page shows the document's YAML.
+    await api(`/v1/admin/config/drafts/${draft!.id}`, 'PUT', { name: draft!.name });
+    expect((await get(`/admin/config/drafts/${draft!.id}`)).body).toContain(comment);
+    await api(`/v1/admin/config/drafts/${draft!.id}`, 'PUT', { document: draft!.document });
+    expect((await get(`/admin/config/drafts/${draft!.id}`)).body).not.toContain(comment);
   });
 
   it('the draft form writes its fields into the draft; a bad number is kept for validation to name at its line', async () => {

@@ -1,8 +1,9 @@
 // One draft: edit it as YAML (errors shown at their line), see its diff against the active
 // version, simulate it on recent or pasted leads, publish it with a message, or delete it.
-// Saving stores the document (comments in the YAML are not kept: drafts store the document).
+// Saving stores the document and the text it was parsed from, so the admin's comments and layout
+// come back in the editor; a change made another way (the form, the API) has no text, and the
+// editor then shows the document as YAML.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { stringify as toYaml } from 'yaml';
 import { parseConfigDocument } from '../../config/index.js';
 import { isAppError, type FieldIssue } from '../../errors.js';
 import { configAdmin } from '../../pipeline/index.js';
@@ -16,7 +17,9 @@ import { simulateDraft } from './simulate.js';
 import { applyRoutingForm, routingForm } from './routing-form.js';
 import { checkYaml } from './yaml-check.js';
 
-export const yamlOf = (doc: unknown): string => toYaml(doc, { lineWidth: 0 });
+/** The draft's text for the editor (the YAML last saved there, else the document's). */
+const draftText = async (deps: HttpDeps, id: string): Promise<string> =>
+  configAdmin.getDraftYaml(deps.pipeline, id, (await configAdmin.getDraft(deps.pipeline, id)).document);
 
 interface Checks {
   text: string;
@@ -45,7 +48,7 @@ function quickIssues(text: string, document: unknown): FieldIssue[] {
 
 async function draftPage(deps: HttpDeps, ctx: PageContext, id: string, edited?: Checks): Promise<Html> {
   const draft = await configAdmin.getDraft(deps.pipeline, id);
-  const text = edited?.text ?? yamlOf(draft.document);
+  const text = edited?.text ?? (await configAdmin.getDraftYaml(deps.pipeline, id, draft.document));
   const checks = edited ?? { text, issues: quickIssues(text, draft.document) };
   const editor = ctx.session?.role === 'editor';
   const base = `${consoleBase}/config/drafts/${id}`;
@@ -126,7 +129,7 @@ export function draftPages(app: FastifyInstance, deps: HttpDeps, auth: ConsoleAu
     // A syntax error: nothing to store; the admin's text stays in the editor.
     if (!checked.ok)
       return respond(req, reply, { text, issues: [checked.issue], flash: notice('error', 'Not saved.') });
-    await configAdmin.updateDraft(p, idOf(req), { document: checked.document });
+    await configAdmin.updateDraft(p, idOf(req), { document: checked.document, yaml: text });
     const result = await configAdmin.validateConfig(p, checked.document);
     const saved = notice('ok', 'Saved.');
     return result.ok
@@ -156,7 +159,7 @@ export function draftPages(app: FastifyInstance, deps: HttpDeps, auth: ConsoleAu
         req,
         reply,
         {
-          text: yamlOf((await configAdmin.getDraft(p, id)).document),
+          text: await draftText(deps, id),
           issues: [],
           flash: notice('error', 'A publish needs a message.'),
         },
@@ -171,7 +174,7 @@ export function draftPages(app: FastifyInstance, deps: HttpDeps, auth: ConsoleAu
       return reply.redirect(`${consoleBase}/config?published=${done.version}`, 303);
     } catch (err) {
       if (!isAppError(err) || err.code !== 'CONFIG_INVALID') throw err;
-      const text = yamlOf((await configAdmin.getDraft(p, id)).document);
+      const text = await draftText(deps, id);
       const checked = checkYaml(text);
       const issues = err.details?.errors ?? [];
       return respond(
