@@ -2,76 +2,47 @@
 // next worker tries again once the send's lease runs out, and each receiver still ends up with
 // one message: Slack is asked first (the message carries the notification id in its metadata),
 // and the webhook and the email go again under the same webhook-id and Message-ID.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { childEnv, spawnCli, type CliProcess } from '../support/cli.js';
-import { clearQueuePrefix, createTestDatabase, sqlClient, type TestDatabase } from '../support/services.js';
-import { startSystem, testApiKey, testEnv, type TestSystem, postLead } from '../support/system.js';
+import { describe, expect, it } from 'vitest';
+import { useServeAndWorkers } from '../support/serve-and-workers.js';
+import { postLead } from '../support/system.js';
 import { distinct, type SlackStandin, type SmtpStandin, type WebhookReceiver } from '../support/notify-standins.js';
 import { startNotifyChannels, type NotifyChannels } from '../support/notify-channels.js';
 import { notifyConfig } from '../support/notify-config.js';
 import { until } from '../support/until.js';
-import type { Env } from '../../src/config/index.js';
 
-let tdb: TestDatabase;
-let intake: TestSystem;
-let env: Env;
-let sql: Awaited<ReturnType<typeof sqlClient>>;
 let channels: NotifyChannels;
 let slack: SlackStandin;
 let smtp: SmtpStandin;
 let hooks: WebhookReceiver;
-const children: CliProcess[] = [];
 
 const config = notifyConfig({
   webhookEvents: ['leadAssigned'],
   notifications: { reps: { ana: { channel: 'slack' }, bo: { channel: 'email' } } },
 });
 
-beforeAll(async () => {
-  channels = await startNotifyChannels(config);
-  ({ slack, smtp, hooks } = channels);
-  tdb = await createTestDatabase();
-  env = testEnv(tdb.url, { CONFIG_FILE: channels.configFile });
-  intake = await startSystem(env, { migrate: true }); // serves only: the workers below send
-  sql = await sqlClient(tdb.url);
-});
+// The intake only serves: the workers below send.
+const sys = useServeAndWorkers(
+  async () => {
+    channels = await startNotifyChannels(config);
+    ({ slack, smtp, hooks } = channels);
+    return { CONFIG_FILE: channels.configFile };
+  },
+  () => channels?.close(),
+);
 
-afterAll(async () => {
-  for (const c of children) c.child.kill('SIGKILL');
-  await intake?.close();
-  await clearQueuePrefix(env.QUEUE_PREFIX);
-  await sql?.end();
-  await tdb?.drop();
-  await channels?.close();
-});
+const worker = () =>
+  sys.worker({
+    SWEEP_AFTER_MS: '300',
+    SWEEP_INTERVAL_MS: '200',
+    // A send's lease is 4 x this + 2 s: a held send in the first worker is tried again ~8 s on.
+    NOTIFY_TIMEOUT_MS: '1500',
+    ...channels.env,
+  });
 
-function worker(): CliProcess {
-  const c = spawnCli(
-    ['worker'],
-    childEnv({
-      DATABASE_URL: tdb.url,
-      REDIS_URL: env.REDIS_URL!,
-      QUEUE_PREFIX: env.QUEUE_PREFIX,
-      INTAKE_API_KEYS: testApiKey,
-      LOG_LEVEL: 'trace',
-      WORKER_PORT: '0',
-      JOB_LOCK_MS: '1500',
-      RETRY_BASE_MS: '50',
-      SWEEP_AFTER_MS: '300',
-      SWEEP_INTERVAL_MS: '200',
-      // A send's lease is 4 x this + 2 s: a held send in the first worker is tried again ~8 s on.
-      NOTIFY_TIMEOUT_MS: '1500',
-      ...channels.env,
-    }),
-  );
-  children.push(c);
-  return c;
-}
-
-const post = (key: string) => postLead(intake.app, key, { firstName: key });
+const post = (key: string) => postLead(sys.intake.app, key, { firstName: key });
 
 const rows = () =>
-  sql.rows<{ id: string; channel: string; status: string; delivery: Record<string, unknown> | null }>(
+  sys.sql.rows<{ id: string; channel: string; status: string; delivery: Record<string, unknown> | null }>(
     `select id, channel, status, delivery from notifications order by channel, target`,
   );
 
