@@ -4,3 +4,4 @@ export { at, days, weekdaysHours } from './time.js';
 export { applyStateChange, noHistory, tally } from './state.js';
 export { owners, simulate } from './simulate.js';
 export { aCrmAccount, aPerson, anIndexOf } from './accounts.js';
+export { apiLeadMappings } from './documents.js';

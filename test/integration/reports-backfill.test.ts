@@ -10,17 +10,10 @@ import { rebuildReportDays } from '../../src/db/report-rollup.js';
 import { leadBody, testApiKey, useTestSystem, postLead } from '../support/system.js';
 import { until } from '../support/until.js';
 import { writeConfigFile } from './sync-helpers.js';
+import { apiLeadMappings } from '../builders/index.js';
 
 const config = {
-  mappings: {
-    'api/lead': {
-      fields: [
-        { from: 'email', to: 'email' },
-        { from: 'createdAt', to: 'createdAt' },
-        { from: 'leadSource', to: 'leadSource' },
-      ],
-    },
-  },
+  mappings: apiLeadMappings('email', 'createdAt', 'leadSource'),
   routing: {
     reps: [
       { id: 'ana', name: 'Ana Lopez' },

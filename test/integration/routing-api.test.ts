@@ -3,6 +3,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { leadBody, testApiKey, useTestSystem } from '../support/system.js';
 import { until } from '../support/until.js';
+import { apiLeadMappings } from '../builders/index.js';
 
 const viewerToken = 'viewer-token-0123456789';
 const editorToken = 'editor-token-0123456789';
@@ -220,14 +221,7 @@ describe('POST /v1/route/preview', () => {
   it('shows the notifications a draft would send for each assignment, rendered, and writes nothing', async () => {
     const before = await everything();
     const draft = {
-      mappings: {
-        'api/lead': {
-          fields: [
-            { from: 'email', to: 'email' },
-            { from: 'firstName', to: 'firstName' },
-          ],
-        },
-      },
+      mappings: apiLeadMappings('email', 'firstName'),
       routing: {
         reps: [{ id: 'ana', name: 'Ana Lopez', email: 'ana@example.com', crmIds: { hubspot: '101' } }],
         pools: [{ id: 'inbound', strategy: 'round_robin', members: ['ana'], sla: { minutes: 30 } }],
@@ -304,14 +298,7 @@ describe('POST /v1/route/preview', () => {
   it('reports who changes under a draft, against the active config, and writes nothing', async () => {
     const before = await everything();
     const draft = {
-      mappings: {
-        'api/lead': {
-          fields: [
-            { from: 'email', to: 'email' },
-            { from: 'country', to: 'country' },
-          ],
-        },
-      },
+      mappings: apiLeadMappings('email', 'country'),
       routing: {
         reps: [
           { id: 'ana', crmIds: { hubspot: '101' } },

@@ -10,6 +10,7 @@ import { ingestCrmEvents } from '../../src/pipeline/index.js';
 import { createTestDatabase, sqlClient, type TestDatabase } from '../support/services.js';
 import { cleanupQueue, startSystem, testEnv, type TestSystem } from '../support/system.js';
 import { until } from '../support/until.js';
+import { apiLeadMappings } from '../builders/index.js';
 
 const reps = ['r1', 'r2', 'r3', 'r4', 'r5', 'r6', 'r7'];
 const total = 10_000;
@@ -26,14 +27,7 @@ beforeAll(async () => {
   writeFileSync(
     join(dir, 'config.yaml'),
     JSON.stringify({
-      mappings: {
-        'api/lead': {
-          fields: [
-            { from: 'email', to: 'email' },
-            { from: 'country', to: 'country' },
-          ],
-        },
-      },
+      mappings: apiLeadMappings('email', 'country'),
       routing: {
         reps: reps.map((id) => ({ id, crmIds: { hubspot: id } })),
         pools: [{ id: 'rr', strategy: 'round_robin', members: reps }],

@@ -3,6 +3,7 @@
 // that takes every lead, the web form maps email and firstName, and messages go out in quiet hours.
 // The result is the function startNotifyChannels takes: it writes the receiver's URL into the
 // webhooks. JSON is YAML, so the config file reads the text as it is.
+import { apiLeadMappings } from '../builders/index.js';
 
 type Obj = Record<string, unknown>;
 
@@ -31,7 +32,7 @@ export function notifyConfig(o: NotifyConfigOptions = {}): (webhookUrl: string) 
   const fields = o.fields ?? ['email', 'firstName'];
   return (webhookUrl) =>
     JSON.stringify({
-      mappings: o.mappings ?? { 'api/lead': { fields: fields.map((f) => ({ from: f, to: f })) } },
+      mappings: o.mappings ?? apiLeadMappings(...fields),
       routing: {
         reps: o.reps ?? notifyReps,
         pools: [{ id: poolId, strategy: 'round_robin', members: ['ana', 'bo'], ...poolSettings }],
