@@ -6,7 +6,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { leadBody, testApiKey, useTestSystem } from '../support/system.js';
+import { postLead, useTestSystem } from '../support/system.js';
 import { until } from '../support/until.js';
 
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -49,14 +49,7 @@ let n = 0;
 /** Sends one lead through the API and waits until it is routed; its lead id and owner. */
 async function routeLead(): Promise<{ leadId: string; owner: string | null; email: string }> {
   const key = `browser-${String(++n).padStart(3, '0')}`;
-  const res = await sys.app.inject({
-    method: 'POST',
-    url: '/v1/leads',
-    headers: { 'x-api-key': testApiKey },
-    payload: leadBody(key),
-  });
-  expect(res.statusCode).toBe(202);
-  const { eventId } = res.json();
+  const eventId = await postLead(sys.app, key);
   const row = await until(
     async () =>
       (

@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { createTestDatabase, sqlClient, type TestDatabase } from '../support/services.js';
-import { cleanupQueue, leadBody, startSystem, testApiKey, testEnv, type TestSystem } from '../support/system.js';
+import { cleanupQueue, postLead, startSystem, testEnv, type TestSystem } from '../support/system.js';
 import { until } from '../support/until.js';
 
 const editorToken = 'editor-token-0123456789';
@@ -31,15 +31,8 @@ afterAll(async () => {
   await tdb?.drop();
 });
 
-async function postLead(key: string): Promise<{ config_version: number; rep_id: string }> {
-  const res = await api.app.inject({
-    method: 'POST',
-    url: '/v1/leads',
-    headers: { 'x-api-key': testApiKey },
-    payload: leadBody(key),
-  });
-  expect(res.statusCode).toBe(202);
-  const { eventId } = res.json();
+async function routed(key: string): Promise<{ config_version: number; rep_id: string }> {
+  const eventId = await postLead(api.app, key);
   return until(
     async () =>
       (
@@ -53,7 +46,7 @@ async function postLead(key: string): Promise<{ config_version: number; rep_id: 
 }
 
 it('routes a lead under v1, then, after a publish through the admin API, under v2, each by the rules of the version it records', async () => {
-  const before = await postLead('switch-before-1');
+  const before = await routed('switch-before-1');
   expect(before.config_version).toBe(1);
   expect(['ana', 'bo', 'cy']).toContain(before.rep_id);
 
@@ -76,7 +69,7 @@ it('routes a lead under v1, then, after a publish through the admin API, under v
   let n = 0;
   await until(
     async () => {
-      const a = await postLead(`switch-after-${++n}`);
+      const a = await routed(`switch-after-${++n}`);
       seen.push(a);
       return a.config_version === 2;
     },
@@ -87,7 +80,7 @@ it('routes a lead under v1, then, after a publish through the admin API, under v
   expect(seen.at(-1)).toEqual({ config_version: 2, rep_id: 'dee' });
 
   // And it stays switched: no restart happened, nothing was invalidated in the worker.
-  expect(await postLead('switch-later-1')).toEqual({ config_version: 2, rep_id: 'dee' });
+  expect(await routed('switch-later-1')).toEqual({ config_version: 2, rep_id: 'dee' });
   const [db] = await sql.rows(`select count(*)::int n from assignments where config_version = 2 and rep_id <> 'dee'`);
   expect(db).toEqual({ n: 0 });
 });
