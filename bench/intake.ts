@@ -1,18 +1,32 @@
-// npm run bench:intake [-- --embedded] [--rate N] [--seconds S] [--workers N] [--no-baseline]
+// npm run bench:intake [-- --embedded] [--rate N] [--seconds S] [--workers N] [--no-baseline] [--tsx]
 // POST /v1/leads at a fixed rate (open loop, bench/open-loop.ts) against the real CLI processes, then measure from the
 // database: every acked lead must reach "owner written" (lost = acked but never written back).
 // Postgres mode: `serve` + 1 `worker` on DATABASE_URL/REDIS_URL (a fresh database per run).
 // Embedded mode: one `serve` on PGlite with in-process jobs.
 // Postgres mode runs the baseline handler first at the same rate (bench/intake-baseline-run.ts)
 // and prints ack_p99_vs_baseline (target <= 1.5 with one worker, issue 19).
+// The service runs compiled (dist/, as the Dockerfile runs it; the npm script builds first);
+// --tsx runs src/ through tsx instead.
+// CPU is counted per process: serve, the workers, this database's Postgres backends and its
+// cluster's writers, the Redis at REDIS_URL (other databases and other Redis servers on the
+// machine are not ours; on a shared machine, give the bench a Redis of its own).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { intakeProgress, intakeToWritebackMs, openPglite, openPostgres } from '../src/db/index.js';
+import { intakeToWritebackMs, openPglite, openPostgres, pipelineSettled } from '../src/db/index.js';
 import { baselineRun } from './intake-baseline-run.js';
 import { ackFigures, openLoop } from './open-loop.js';
-import { cpuMeter, freePort, percentile, startCli, waitHealthy, freshDatabase } from './support.js';
+import {
+  cpuMeter,
+  freePort,
+  percentile,
+  postmasterPid,
+  startCli,
+  startCompiledCli,
+  waitHealthy,
+  freshDatabase,
+} from './support.js';
 
 const { values } = parseArgs({
   options: {
@@ -22,12 +36,14 @@ const { values } = parseArgs({
     workers: { type: 'string', default: '1' },
     'route-linger-ms': { type: 'string' },
     'no-baseline': { type: 'boolean', default: false },
+    tsx: { type: 'boolean', default: false },
   },
 });
 const embedded = values.embedded!;
 const rate = Number(values.rate ?? (embedded ? 200 : 1000));
 const seconds = Number(values.seconds);
 const key = 'bench-key-0123456789';
+const start = values.tsx ? startCli : startCompiledCli;
 
 async function main() {
   const baseline = embedded || values['no-baseline'] ? undefined : await baselineRun(rate, seconds);
@@ -58,11 +74,11 @@ async function main() {
       REDIS_URL: process.env.REDIS_URL,
       QUEUE_PREFIX: `lr-bench-${Date.now()}`,
     };
-    const migrate = startCli(['migrate'], env);
+    const migrate = start(['migrate'], env);
     if ((await migrate.exited) !== 0) throw new Error(`migrate failed:\n${migrate.output()}`);
   }
-  const procs = [startCli(['serve'], env)];
-  if (!embedded) for (let i = 0; i < Number(values.workers); i++) procs.push(startCli(['worker'], env));
+  const procs = [start(['serve'], env)];
+  if (!embedded) for (let i = 0; i < Number(values.workers); i++) procs.push(start(['worker'], env));
   await waitHealthy(`${base}/healthz`);
 
   const run = (seconds: number, r: number) =>
@@ -91,22 +107,23 @@ async function main() {
   const drained = async () => {
     const deadline = Date.now() + 60_000;
     while (!embedded && Number(values.workers) > 0 && Date.now() < deadline) {
-      const p = await withPostgres(intakeProgress);
-      if (p.done >= p.acked) break;
+      if (await withPostgres(pipelineSettled)) break;
       await new Promise((r) => setTimeout(r, 250));
     }
   };
   await drained(); // the warm-up's leads are not in the measured CPU
   const [servePid, ...workerPids] = procs.map((p) => p.child.pid);
+  const postmaster = databaseUrl ? await postmasterPid(databaseUrl) : undefined;
+  const redisPort = embedded ? '' : new URL(process.env.REDIS_URL!).port || '6379';
   const cpu = cpuMeter({
     serve: (pid) => pid === servePid,
     worker: (pid) => workerPids.includes(pid),
-    // Our database's backends, and the server's own writers (they write our WAL and pages too).
-    postgres: (_, cmd) =>
+    // Our database's backends, and our cluster's writers (they write our WAL and pages too).
+    postgres: (_, cmd, ppid) =>
       cmd.startsWith('postgres') &&
       ((databaseName !== '' && cmd.includes(` ${databaseName} `)) ||
-        /^postgres: (walwriter|checkpointer|background writer)/.test(cmd)),
-    redis: (_, cmd) => cmd.startsWith('redis-server'),
+        (ppid === postmaster && /^postgres: (walwriter|checkpointer|background writer)/.test(cmd))),
+    redis: (_, cmd) => cmd.startsWith('redis-server') && cmd.includes(`:${redisPort}`),
     load_generator: (pid) => pid === process.pid,
   });
   const result = await run(seconds, rate);
@@ -148,8 +165,8 @@ async function main() {
       // CPU seconds per process during the measured run; the machine has 2 cores (2 x seconds).
       cpu_s: cpuSeconds,
       // Every process of the pipeline (serve, workers, our Postgres backends and its writers,
-      // Redis) per lead of the measured run, until its last owner was written. Redis is shared
-      // with anything else using it: on a quiet machine that is only us.
+      // the Redis at REDIS_URL) per lead of the measured run, until its last owner was written.
+      // That Redis is shared with anything else using it: on a quiet machine that is only us.
       cpu_ms_per_lead:
         Math.round(
           ((['serve', 'worker', 'postgres', 'redis'] as const).reduce((a, g) => a + (cpuUntilDrained[g] ?? 0), 0) *
