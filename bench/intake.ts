@@ -14,7 +14,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { intakeToWritebackMs, openPglite, openPostgres, pipelineSettled } from '../src/db/index.js';
+import { backendApps, intakeToWritebackMs, openPglite, openPostgres, pipelineSettled } from '../src/db/index.js';
 import { baselineRun } from './intake-baseline-run.js';
 import { ackFigures, openLoop } from './open-loop.js';
 import {
@@ -44,6 +44,9 @@ const rate = Number(values.rate ?? (embedded ? 200 : 1000));
 const seconds = Number(values.seconds);
 const key = 'bench-key-0123456789';
 const start = values.tsx ? startCli : startCompiledCli;
+
+/** Every process of the pipeline, counted in cpu_ms_per_lead (not the load generator). */
+const pipelineGroups = ['serve', 'worker', 'postgres_serve', 'postgres_worker', 'postgres_other', 'redis'] as const;
 
 async function main() {
   const baseline = embedded || values['no-baseline'] ? undefined : await baselineRun(rate, seconds);
@@ -77,8 +80,12 @@ async function main() {
     const migrate = start(['migrate'], env);
     if ((await migrate.exited) !== 0) throw new Error(`migrate failed:\n${migrate.output()}`);
   }
-  const procs = [start(['serve'], env)];
-  if (!embedded) for (let i = 0; i < Number(values.workers); i++) procs.push(start(['worker'], env));
+  // Each process names its Postgres connections, so their backends' CPU is told apart (serve's intake, the workers' routing).
+  const named = (app: string) =>
+    databaseUrl ? { ...env, DATABASE_URL: `${databaseUrl}?application_name=${app}` } : env;
+  const procs = [start(['serve'], named('lr-bench-serve'))];
+  if (!embedded)
+    for (let i = 0; i < Number(values.workers); i++) procs.push(start(['worker'], named('lr-bench-worker')));
   await waitHealthy(`${base}/healthz`);
 
   const run = (seconds: number, r: number) =>
@@ -115,11 +122,19 @@ async function main() {
   const [servePid, ...workerPids] = procs.map((p) => p.child.pid);
   const postmaster = databaseUrl ? await postmasterPid(databaseUrl) : undefined;
   const redisPort = embedded ? '' : new URL(process.env.REDIS_URL!).port || '6379';
+  let backends = new Map<number, string>();
+  const readBackends = async () => {
+    if (databaseUrl) backends = await withPostgres(backendApps);
+  };
+  await readBackends();
   const cpu = cpuMeter({
     serve: (pid) => pid === servePid,
     worker: (pid) => workerPids.includes(pid),
-    // Our database's backends, and our cluster's writers (they write our WAL and pages too).
-    postgres: (_, cmd, ppid) =>
+    // Our database's backends: serve's, the workers', the rest (this bench's probes, autovacuum);
+    // and our cluster's writers (they write our WAL and pages too).
+    postgres_serve: (pid) => backends.get(pid) === 'lr-bench-serve',
+    postgres_worker: (pid) => backends.get(pid) === 'lr-bench-worker',
+    postgres_other: (_, cmd, ppid) =>
       cmd.startsWith('postgres') &&
       ((databaseName !== '' && cmd.includes(` ${databaseName} `)) ||
         (ppid === postmaster && /^postgres: (walwriter|checkpointer|background writer)/.test(cmd))),
@@ -127,12 +142,14 @@ async function main() {
     load_generator: (pid) => pid === process.pid,
   });
   const result = await run(seconds, rate);
+  await readBackends(); // connections opened during the run
   const cpuSeconds = cpu();
 
   // Let the pipeline drain (counting only), then read every lead's intake -> owner-written time.
   await drained();
   if (embedded) await new Promise((r) => setTimeout(r, 3000));
   // CPU per lead counts the whole pipeline's work for the run's leads: up to the last owner written.
+  await readBackends();
   const cpuUntilDrained = cpu();
   for (const p of procs) p.child.kill('SIGTERM');
   await Promise.all(procs.map((p) => p.exited));
@@ -146,6 +163,7 @@ async function main() {
   await dropDatabase();
   const lat = [...s!.latenciesMs].sort((a, b) => a - b);
   const ack = ackFigures(result, percentile);
+  const perLead = (cpuS: number) => Math.round((cpuS * 1000 * 1000) / Math.max(1, acked)) / 1000;
   const acked = Object.entries(result.byStatus).reduce(
     (sum, [code, count]) => sum + (code.startsWith('2') ? count : 0),
     0,
@@ -167,13 +185,9 @@ async function main() {
       // Every process of the pipeline (serve, workers, our Postgres backends and its writers,
       // the Redis at REDIS_URL) per lead of the measured run, until its last owner was written.
       // That Redis is shared with anything else using it: on a quiet machine that is only us.
-      cpu_ms_per_lead:
-        Math.round(
-          ((['serve', 'worker', 'postgres', 'redis'] as const).reduce((a, g) => a + (cpuUntilDrained[g] ?? 0), 0) *
-            1000 *
-            1000) /
-            Math.max(1, acked),
-        ) / 1000,
+      cpu_ms_per_lead: perLead(pipelineGroups.reduce((a, g) => a + (cpuUntilDrained[g] ?? 0), 0)),
+      // The same, per process group: where the ms per lead go.
+      cpu_ms_per_lead_by_process: Object.fromEntries(pipelineGroups.map((g) => [g, perLead(cpuUntilDrained[g] ?? 0)])),
       cpu_share_of_2_cores:
         Math.round((Object.values(cpuSeconds).reduce((a, b) => a + b, 0) / (2 * seconds)) * 100) / 100,
       e2e_p50_ms: percentile(lat, 50),

@@ -36,6 +36,14 @@ export async function pipelineSettled(db: DbOrTx): Promise<boolean> {
   return row!.settled;
 }
 
+/** This database's server processes (backends) by the application_name their connection gave (bench:intake's CPU per process). */
+export async function backendApps(db: DbOrTx): Promise<Map<number, string>> {
+  const rows = rowsOf<{ pid: number; app: string }>(
+    await db.execute(sql`select pid, application_name as app from pg_stat_activity where datname = current_database()`),
+  );
+  return new Map(rows.map((r) => [Number(r.pid), r.app]));
+}
+
 /** Events stored and owner writes done, counted (cheap enough to poll while a bench drains). */
 export async function intakeProgress(db: DbOrTx, source?: string): Promise<{ acked: number; done: number }> {
   // With a source (bench:growth, beside millions of seeded rows): only its events, through the source's unique index.
