@@ -36,9 +36,10 @@ function intakeBatcher(deps: PipelineDeps): GroupCommit<NewInboundEvent, Stored>
     b = createBatcher(
       async (evs) => {
         const stored = await storeInboundEvents(deps.db, evs);
-        // One route job for the statement's new events, not awaited: the ack does not wait for Redis.
+        // One route job for the statement's new events, not awaited: the ack does not wait for
+        // Redis. Sent on the next turn, so the batch's answers are written before the job's add runs.
         const fresh = stored.flatMap((r, i) => (r.duplicate ? [] : [{ eventId: r.id, requestId: evs[i]!.requestId }]));
-        void nudgeRoute(deps, fresh);
+        if (fresh.length > 0) setImmediate(() => void nudgeRoute(deps, fresh));
         return stored;
       },
       { maxBatch: routeJobMaxEvents, maxConcurrent: 1 },
