@@ -14,7 +14,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { backendApps, intakeToWritebackMs, openPglite, openPostgres, pipelineSettled } from '../src/db/index.js';
+import { Redis } from 'ioredis';
+import {
+  backendApps,
+  intakeToWritebackMs,
+  openPglite,
+  openPostgres,
+  pipelineSettled,
+  transactionsCommitted,
+} from '../src/db/index.js';
 import { baselineRun } from './intake-baseline-run.js';
 import { ackFigures, openLoop } from './open-loop.js';
 import {
@@ -47,6 +55,19 @@ const start = values.tsx ? startCli : startCompiledCli;
 
 /** Every process of the pipeline, counted in cpu_ms_per_lead (not the load generator). */
 const pipelineGroups = ['serve', 'worker', 'postgres_serve', 'postgres_worker', 'postgres_other', 'redis'] as const;
+
+const round3 = (n: number) => Math.round(n * 1000) / 1000;
+
+/** Commands the Redis server has processed since it started (INFO stats). */
+async function redisCommands(url: string): Promise<number> {
+  const r = new Redis(url, { maxRetriesPerRequest: 1 });
+  try {
+    const info = await r.info('stats');
+    return Number(/total_commands_processed:(\d+)/.exec(info)?.[1] ?? NaN);
+  } finally {
+    r.disconnect();
+  }
+}
 
 async function main() {
   const baseline = embedded || values['no-baseline'] ? undefined : await baselineRun(rate, seconds);
@@ -127,6 +148,12 @@ async function main() {
     if (databaseUrl) backends = await withPostgres(backendApps);
   };
   await readBackends();
+  // Round trips that cost the servers most, counted: Postgres commits in our database, commands at our Redis.
+  const counts = async () => ({
+    commits: databaseUrl ? await withPostgres(transactionsCommitted) : 0,
+    redis: embedded ? 0 : await redisCommands(process.env.REDIS_URL!),
+  });
+  const countsBefore = await counts();
   const cpu = cpuMeter({
     serve: (pid) => pid === servePid,
     worker: (pid) => workerPids.includes(pid),
@@ -151,6 +178,8 @@ async function main() {
   // CPU per lead counts the whole pipeline's work for the run's leads: up to the last owner written.
   await readBackends();
   const cpuUntilDrained = cpu();
+  await new Promise((r) => setTimeout(r, 1000)); // pg_stat_database is flushed within a second
+  const countsAfter = await counts();
   for (const p of procs) p.child.kill('SIGTERM');
   await Promise.all(procs.map((p) => p.exited));
   let s = embedded ? undefined : await withPostgres(intakeToWritebackMs);
@@ -188,6 +217,10 @@ async function main() {
       cpu_ms_per_lead: perLead(pipelineGroups.reduce((a, g) => a + (cpuUntilDrained[g] ?? 0), 0)),
       // The same, per process group: where the ms per lead go.
       cpu_ms_per_lead_by_process: Object.fromEntries(pipelineGroups.map((g) => [g, perLead(cpuUntilDrained[g] ?? 0)])),
+      // Per lead of the run, until drained: Postgres commits in our database (the bench's own probes
+      // included, a few dozen) and commands at the Redis at REDIS_URL (every client of it counts).
+      pg_commits_per_lead: embedded ? null : round3((countsAfter.commits - countsBefore.commits) / Math.max(1, acked)),
+      redis_commands_per_lead: embedded ? null : round3((countsAfter.redis - countsBefore.redis) / Math.max(1, acked)),
       cpu_share_of_2_cores:
         Math.round((Object.values(cpuSeconds).reduce((a, b) => a + b, 0) / (2 * seconds)) * 100) / 100,
       e2e_p50_ms: percentile(lat, 50),

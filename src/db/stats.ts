@@ -44,6 +44,14 @@ export async function backendApps(db: DbOrTx): Promise<Map<number, string>> {
   return new Map(rows.map((r) => [Number(r.pid), r.app]));
 }
 
+/** Transactions committed in this database so far (pg_stat_database; the server updates it within about a second). */
+export async function transactionsCommitted(db: DbOrTx): Promise<number> {
+  const [row] = rowsOf<{ n: string | number }>(
+    await db.execute(sql`select xact_commit as n from pg_stat_database where datname = current_database()`),
+  );
+  return Number(row!.n);
+}
+
 /** Events stored and owner writes done, counted (cheap enough to poll while a bench drains). */
 export async function intakeProgress(db: DbOrTx, source?: string): Promise<{ acked: number; done: number }> {
   // With a source (bench:growth, beside millions of seeded rows): only its events, through the source's unique index.
