@@ -19,21 +19,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { startHubSpotStandIn, type RecordedWrite } from '../test/support/hubspot-standin.js';
-import { freshDatabase, root, startCli } from './support.js';
-
-/** The compiled CLI (bin/lead-router.js, dist/ from `npm run build`) as a child, like startCli. */
-function startCompiled(args: string[], env: Record<string, string>): ReturnType<typeof startCli> {
-  const nodeOptions = process.env.BENCH_CHILD_NODE_OPTIONS?.split(' ').filter(Boolean) ?? [];
-  const child = spawn(`${root}node_modules/.bin/node`, [...nodeOptions, `${root}bin/lead-router.js`, ...args], {
-    cwd: root,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout!.on('data', (d: Buffer) => (out = (out + d.toString()).slice(-20_000)));
-  child.stderr!.on('data', (d: Buffer) => (out = (out + d.toString()).slice(-20_000)));
-  return { child, exited: new Promise((r) => child.on('exit', (c) => r(c))), output: () => out };
-}
+import { freshDatabase, startCli, startCompiledCli } from './support.js';
 
 const { values } = parseArgs({
   options: {
@@ -143,7 +129,7 @@ async function reroutePhase(databaseUrl: string) {
   );
   await sql(databaseUrl, `insert into routing_counters (key, value) values ('rep:ana:open', $1)`, [leads]);
   // The compiled CLI, as deployed (--tsx: src/ through tsx, whose transform costs CPU of its own).
-  const run = values.tsx ? startCli : startCompiled;
+  const run = values.tsx ? startCli : startCompiledCli;
   const worker = run(['worker'], { ...env, WORKER_CONCURRENCY: '400' });
   const requestsBefore = standIn.requests.length;
   const start = performance.now();
@@ -217,7 +203,7 @@ async function importPhase(databaseUrl: string) {
     // The compiled CLI, as deployed (the Dockerfile runs dist/): tsx's transform alone holds ~100 MB.
     const cli = values.tsx
       ? startCli(['import', file, '--source', 'bench'], env)
-      : startCompiled(['import', file, '--source', 'bench'], env);
+      : startCompiledCli(['import', file, '--source', 'bench'], env);
     const watch = watchProcess(cli.child.pid!);
     const code = await cli.exited;
     const usage = watch.stop();

@@ -10,7 +10,8 @@ export async function baselineRun(rate: number, seconds: number) {
     throw new Error('set DATABASE_URL and REDIS_URL (`. .ci/services.sh`)');
   const db = await freshDatabase(process.env.DATABASE_URL, 'baseline');
   const port = await freePort();
-  const child = spawn(`${root}node_modules/.bin/node`, ['--import', 'tsx', `${root}bench/baseline-server.ts`], {
+  // Node's own type stripping, not tsx: plain JavaScript at run time, like the compiled `serve` it is compared with.
+  const child = spawn(`${root}node_modules/.bin/node`, ['--no-warnings', `${root}bench/baseline-server.ts`], {
     cwd: root,
     env: {
       PATH: process.env.PATH,

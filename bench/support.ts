@@ -21,21 +21,29 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export function startCli(
-  args: string[],
-  env: Record<string, string>,
-): { child: ChildProcess; exited: Promise<number | null>; output: () => string } {
+export type StartedCli = { child: ChildProcess; exited: Promise<number | null>; output: () => string };
+
+/** The CLI from src/ through tsx (no build needed). */
+export function startCli(args: string[], env: Record<string, string>): StartedCli {
+  return startNode(['--import', 'tsx', `${root}src/cli.ts`, ...args], env);
+}
+
+/**
+ * The compiled CLI (bin/lead-router.js, dist/ from `npm run build`), as production runs it: tsx
+ * adds its own per-call cost to every function (esbuild's name helpers, source maps on errors).
+ */
+export function startCompiledCli(args: string[], env: Record<string, string>): StartedCli {
+  return startNode([`${root}bin/lead-router.js`, ...args], env);
+}
+
+function startNode(argv: string[], env: Record<string, string>): StartedCli {
   // BENCH_CHILD_NODE_OPTIONS reaches the service processes only (e.g. --cpu-prof), not the load generator.
   const nodeOptions = process.env.BENCH_CHILD_NODE_OPTIONS?.split(' ').filter(Boolean) ?? [];
-  const child = spawn(
-    `${root}node_modules/.bin/node`,
-    [...nodeOptions, '--import', 'tsx', `${root}src/cli.ts`, ...args],
-    {
-      cwd: root,
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: 'warn', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
+  const child = spawn(`${root}node_modules/.bin/node`, [...nodeOptions, ...argv], {
+    cwd: root,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out = (out + d.toString()).slice(-20_000)));
   child.stderr!.on('data', (d: Buffer) => (out = (out + d.toString()).slice(-20_000)));
@@ -73,12 +81,28 @@ export async function freshDatabase(baseUrl: string, bench = 'bench'): Promise<{
   return { url: u.toString(), drop: () => admin(`drop database if exists ${name} with (force)`) };
 }
 
+/** The pid of the postmaster serving `url` (the parent of a backend): its writers are its other children. */
+export async function postmasterPid(url: string): Promise<number | undefined> {
+  const { default: pg } = await import('pg');
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    const { rows } = await c.query<{ pid: number }>('select pg_backend_pid() as pid');
+    const stat = readFileSync(`/proc/${rows[0]!.pid}/stat`, 'utf8');
+    return Number(stat.split(') ')[1]!.split(' ')[1]);
+  } catch {
+    return undefined; // not on this machine, or not Linux
+  } finally {
+    await c.end();
+  }
+}
+
 /**
  * CPU seconds used per process group over a window, read from /proc (Linux; empty elsewhere):
  * on a shared 2-core box, where the time goes is the first question about a latency figure.
  */
 export function cpuMeter(
-  groups: Record<string, (pid: number, cmdline: string) => boolean>,
+  groups: Record<string, (pid: number, cmdline: string, ppid: number) => boolean>,
 ): () => Record<string, number> {
   const tick = 100; // USER_HZ on Linux
   const read = () => {
@@ -92,9 +116,9 @@ export function cpuMeter(
     for (const p of pids) {
       try {
         const cmdline = readFileSync(`/proc/${p}/cmdline`, 'utf8').replaceAll('\0', ' ');
-        const group = Object.entries(groups).find(([, match]) => match(Number(p), cmdline))?.[0];
-        if (!group) continue;
         const fields = readFileSync(`/proc/${p}/stat`, 'utf8').split(') ')[1]!.split(' ');
+        const group = Object.entries(groups).find(([, match]) => match(Number(p), cmdline, Number(fields[1])))?.[0];
+        if (!group) continue;
         out.set(Number(p), { group, ticks: Number(fields[11]) + Number(fields[12]) });
       } catch {
         // the process ended between the listing and the read

@@ -98,6 +98,9 @@ export async function crmConnectorsFromEnv(
 }
 
 /** The notification channels env configures (docs/notifications.md); a channel without its env has none. */
+/** Leads per routing transaction: ROUTE_BATCH_MAX, else 50 on Postgres and 8 on PGlite (env.ts). */
+const routeBatchMax = (env: Env, embedded: boolean) => env.ROUTE_BATCH_MAX ?? (embedded ? 8 : 50);
+
 export async function notifiersFromEnv(env: Env, now: () => Date): Promise<Notifiers> {
   if (!env.SLACK_BOT_TOKEN && !env.SMTP_URL && !env.WEBHOOK_SIGNING_SECRET) return {};
   const { createNotifiers } = await import('../notifiers/index.js');
@@ -183,6 +186,7 @@ export async function openRuntime(
     now,
     notifiers: await notifiersFromEnv(env, now),
     identity: syncIdentity({ ...(hubspot ? { hubspot } : {}), ...(salesforce ? { salesforce } : {}) }),
+    routeJobEvents: routeBatchMax(env, dbHandle.kind === 'pglite'),
     durability: {
       schedule: { baseMs: env.RETRY_BASE_MS, maxMs: env.RETRY_MAX_MS, horizonMs: env.RETRY_HORIZON_MS, jitter: 0.2 },
       circuits: createCircuits({ failures: env.CIRCUIT_FAILURES, openMs: env.CIRCUIT_OPEN_MS }, () => now().getTime()),
@@ -217,7 +221,7 @@ export async function openRuntime(
     startWorking() {
       const embedded = dbHandle.kind === 'pglite';
       const jobs = jobHandlers(deps, {
-        routeBatch: env.ROUTE_BATCH_MAX ?? (embedded ? 8 : 50),
+        routeBatch: routeBatchMax(env, embedded),
         writeBatch: env.WRITE_BATCH_MAX,
         concurrentBatches: 4,
         // Embedded (PGlite, one connection on this thread): one at a time, as before; overlapping

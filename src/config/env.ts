@@ -102,8 +102,9 @@ export const envSchema = z.object({
   /** Jobs held at once per process and queue. A routing batch can only hold jobs in hand, so keep it above ROUTE_BATCH_MAX. */
   WORKER_CONCURRENCY: int(100),
   /**
-   * Most leads routed in one transaction (jobs waiting together are routed together). Unset: 50
-   * on Postgres; 8 on PGlite, whose one connection intake waits on while a routing transaction runs.
+   * Most leads routed in one transaction (jobs waiting together are routed together), and most
+   * events one intake route job carries (set it alike on serve and workers). Unset: 50 on
+   * Postgres; 8 on PGlite, whose one connection intake waits on while a routing transaction runs.
    */
   ROUTE_BATCH_MAX: z.coerce.number().int().positive().optional(),
   /** Most owners written in one CRM call (HubSpot takes 100, Salesforce 200). */

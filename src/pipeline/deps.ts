@@ -41,4 +41,9 @@ export interface PipelineDeps {
   notifiers?: Notifiers;
   /** CRM accounts mirrored in memory for lead-to-account matching (docs/accounts.md); absent = config accounts only. */
   accounts?: AccountMatcher;
+  /**
+   * Most new events one route job carries (ROUTE_BATCH_MAX): a job is never more than one routing
+   * batch, so jobs spread over the workers as routing batches do. Absent: routeJobMaxEvents.
+   */
+  routeJobEvents?: number;
 }

@@ -9,7 +9,7 @@ import {
 } from '../queue/index.js';
 import type { PipelineDeps } from './deps.js';
 import { settleFailures } from './durability.js';
-import { notifyJob, routeJob, slaTimerJob, writebackJob } from './jobs.js';
+import { notifyJob, routeJob, routeJobEventIds, slaTimerJob, writebackJob } from './jobs.js';
 import { deliverNotification } from './notify.js';
 import { leftToSweeper, type DeliverWrites } from './hand-over.js';
 import { fireSlaTimer } from './sla-timers.js';
@@ -103,9 +103,12 @@ export function jobHandlers(
 
   return {
     handlers: {
-      route: (payload) => {
-        routeArrivals.arrived();
-        return router.submit(routeJob.parse(payload).eventId);
+      // A job carries one event or an intake statement's new events; each goes to the router's
+      // group commit on its own, and the job is done when all of them are.
+      route: async (payload) => {
+        const ids = routeJobEventIds(routeJob.parse(payload));
+        for (let i = 0; i < ids.length; i++) routeArrivals.arrived();
+        await Promise.all(ids.map((id) => router.submit(id)));
       },
       writeback: (payload) => writer.submit(writebackJob.parse(payload).outboxId),
       sla: async (payload) => {
@@ -161,7 +164,12 @@ export function jobEvents(deps: PipelineDeps): JobEvents {
       const failure = failureOf(error);
       if (name === 'route') {
         const p = routeJob.safeParse(payload);
-        if (p.success) await settleFailures(deps, 'route', [{ id: p.data.eventId, failure }]);
+        if (p.success)
+          await settleFailures(
+            deps,
+            'route',
+            routeJobEventIds(p.data).map((id) => ({ id, failure })),
+          );
       } else if (name === 'writeback') {
         const p = writebackJob.safeParse(payload);
         if (p.success) await settleFailures(deps, 'writeback', [{ id: p.data.outboxId, failure }]);

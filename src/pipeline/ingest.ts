@@ -16,7 +16,8 @@ import { escapeString, exactJson, findUnstorable, toStorable } from '../storable
 import type { PipelineDeps } from './deps.js';
 import { createBatcher, type GroupCommit } from './group-commit.js';
 import { leadIdFields } from './lead-log.js';
-import { nudge as nudgeJob } from './hand-over.js';
+import { leftToSweeper } from './hand-over.js';
+import { routeJobMaxEvents, type RouteJob } from './jobs.js';
 
 export interface ApiLeadInput {
   source: string;
@@ -32,7 +33,17 @@ const batchers = new WeakMap<PipelineDeps, GroupCommit<NewInboundEvent, Stored>>
 function intakeBatcher(deps: PipelineDeps): GroupCommit<NewInboundEvent, Stored> {
   let b = batchers.get(deps);
   if (!b) {
-    b = createBatcher((evs) => storeInboundEvents(deps.db, evs), { maxBatch: 200, maxConcurrent: 1 });
+    b = createBatcher(
+      async (evs) => {
+        const stored = await storeInboundEvents(deps.db, evs);
+        // One route job for the statement's new events, not awaited: the ack does not wait for
+        // Redis. Sent on the next turn, so the batch's answers are written before the job's add runs.
+        const fresh = stored.flatMap((r, i) => (r.duplicate ? [] : [{ eventId: r.id, requestId: evs[i]!.requestId }]));
+        if (fresh.length > 0) setImmediate(() => void nudgeRoute(deps, fresh));
+        return stored;
+      },
+      { maxBatch: routeJobMaxEvents, maxConcurrent: 1 },
+    );
     batchers.set(deps, b);
   }
   return b;
@@ -66,7 +77,6 @@ export async function ingestApiLead(
     payload: { fields },
   });
   deps.metrics.eventsReceived.inc({ source: 'api', outcome: duplicate ? 'duplicate' : 'stored' });
-  if (!duplicate) void nudge(deps, id, ctx.requestId);
   return { eventId: id, duplicate };
 }
 
@@ -136,8 +146,11 @@ export async function ingestCrmEvents(
         'inbound event refused: stored, not routed',
       );
   }
-  const nudges = inserted.filter((r) => r.status !== 'refused').map((r) => nudge(deps, r.id, ctx.requestId));
-  if (ctx.awaitNudges) await Promise.all(nudges);
+  const nudged = nudgeRoute(
+    deps,
+    inserted.filter((r) => r.status !== 'refused').map((r) => ({ eventId: r.id, requestId: ctx.requestId })),
+  );
+  if (ctx.awaitNudges) await nudged;
   return {
     stored,
     duplicates: rows.length - inserted.length,
@@ -214,7 +227,30 @@ function refusedRow(source: string, r: RefusedEvent): NewInboundEvent {
   };
 }
 
-/** Not awaited by the ack: the event is already durable, and Redis latency is not the caller's. Never rejects. */
-function nudge(deps: PipelineDeps, eventId: string, requestId?: string): Promise<void> {
-  return nudgeJob(deps, 'route', { v: 1, eventId }, { jobId: eventId }, leadIdFields({ eventId, requestId }));
+/**
+ * One route job per chunk of new events (job id: the chunk's first event id). Not awaited by the
+ * ack: the events are already durable, and Redis latency is not the caller's. Never rejects; when
+ * the queue refuses, each event is named in its own warn line and left to the sweeper.
+ */
+async function nudgeRoute(deps: PipelineDeps, events: Array<{ eventId: string; requestId?: string }>): Promise<void> {
+  const size = Math.min(routeJobMaxEvents, deps.routeJobEvents ?? routeJobMaxEvents);
+  const chunks: Array<typeof events> = [];
+  for (let i = 0; i < events.length; i += size) chunks.push(events.slice(i, i + size));
+  await Promise.all(
+    chunks.map(async (chunk) => {
+      const job: RouteJob = { v: 2, eventIds: chunk.map((e) => e.eventId) };
+      try {
+        await deps.queue.enqueue('route', job, { jobId: chunk[0]!.eventId });
+      } catch (err) {
+        for (const e of chunk)
+          leftToSweeper(
+            deps,
+            'route',
+            leadIdFields(e),
+            err instanceof Error ? err : new Error(String(err)),
+            'route job not enqueued',
+          );
+      }
+    }),
+  );
 }

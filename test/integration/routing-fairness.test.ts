@@ -65,7 +65,7 @@ it(
       void w.rt.startWorking();
       systems.push(w);
     }
-    // Stored 1,000 per statement, as a CRM batch would be; each is enqueued as its own route job.
+    // Stored 1,000 per statement, as a CRM batch would be; enqueued as route jobs of ROUTE_BATCH_MAX events.
     for (let i = 0; i < total; i += 1000) {
       const events: InboundEvent[] = Array.from({ length: 1000 }, (_, j) => {
         const id = `fair-${String(i + j).padStart(5, '0')}`;
