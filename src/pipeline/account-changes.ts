@@ -23,6 +23,7 @@ import {
 } from '../db/index.js';
 import type { CrmName } from '../lead/index.js';
 import { followMirror } from './account-follow.js';
+import { serialRuns } from './account-serial.js';
 import { toMirrorAccountRow, toMirrorContactRow } from './account-rows.js';
 import { accountSourceOf, refreshIndex, type MirrorDeps } from './account-sync.js';
 
@@ -81,14 +82,16 @@ export async function drainAccountChanges(
   return applied;
 }
 
-const catchingUp = new WeakMap<object, Promise<void>>();
+// One drain of untried changes at a time per database handle (serialRuns: a caller gets a run that starts after it asked).
+const catchingUp = new WeakMap<object, () => Promise<void>>();
 
 /**
  * Called before a batch is routed: account changes a CRM event named that no drain has tried yet
  * are applied now, in this process (its index updated), so a lead arriving a moment after its
  * account was reassigned in the CRM matches the new owner instead of waiting for the next drain
  * tick. Costs one indexed query when nothing is pending; a change whose CRM read failed is left to
- * the leader's loop, so an outage costs no CRM call per batch. Concurrent batches share one run.
+ * the leader's loop, so an outage costs no CRM call per batch. A catch-up asked while one runs gets
+ * the next run (a change recorded meanwhile is not left behind); callers waiting together share it.
  * Then the index follows the mirror (account-follow.ts): what another worker drained or synced,
  * contact counts included, is in this index before the batch matches (one snapshot, one indexed
  * query when nothing changed).
@@ -105,20 +108,19 @@ export async function catchUpAccountChanges(deps: MirrorDeps): Promise<void> {
 }
 
 function drainUntried(deps: MirrorDeps): Promise<void> {
-  const running = catchingUp.get(deps.db);
-  if (running) return running;
-  const run = (async () => {
-    try {
-      if (await hasUntriedAccountChanges(deps.db)) await drainAccountChanges(deps, 500, { untriedOnly: true });
-    } catch (err) {
-      // Routing goes on with the index as it is; the leader's drain applies the change.
-      deps.logger.warn({ err: (err as Error).message }, 'account changes not caught up before routing');
-    } finally {
-      catchingUp.delete(deps.db);
-    }
-  })();
-  catchingUp.set(deps.db, run);
-  return run;
+  let run = catchingUp.get(deps.db);
+  if (!run) {
+    run = serialRuns(async () => {
+      try {
+        if (await hasUntriedAccountChanges(deps.db)) await drainAccountChanges(deps, 500, { untriedOnly: true });
+      } catch (err) {
+        // Routing goes on with the index as it is; the leader's drain applies the change.
+        deps.logger.warn({ err: (err as Error).message }, 'account changes not caught up before routing');
+      }
+    });
+    catchingUp.set(deps.db, run);
+  }
+  return run();
 }
 
 async function applyChanges(deps: MirrorDeps, crm: CrmName, pending: PendingAccountChange[]) {

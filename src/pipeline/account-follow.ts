@@ -19,6 +19,7 @@ import {
   type MirrorChange,
 } from '../db/index.js';
 import type { CrmName } from '../lead/index.js';
+import { serialRuns } from './account-serial.js';
 import { refreshIndex } from './account-sync.js';
 
 const followPage = 5_000;
@@ -64,18 +65,7 @@ export function createMirrorFollower(db: Db, index: AccountIndex, horizon: strin
       },
       { isolationLevel: 'repeatable read', accessMode: 'read only' },
     );
-  let queued: Promise<number> | undefined;
-  let last: Promise<unknown> = Promise.resolve();
-  return () => {
-    if (queued) return queued;
-    const next = last.then(() => {
-      queued = undefined;
-      return look();
-    });
-    queued = next;
-    last = next.catch(() => undefined);
-    return next;
-  };
+  return serialRuns(look);
 }
 
 /** This index's follower (registered by loadAccountIndex), or a new one from now. */
