@@ -261,6 +261,8 @@ export interface StreamsConfig {
   cdcInitialReplayId?: -1 | -2;
   /** CDC of the CRM's accounts too (Salesforce AccountChangeEvent), for the account mirror. */
   accountChangeEvents?: boolean;
+  /** CDC of the CRM's contacts too (Salesforce ContactChangeEvent), for the mirror's contact-domain counts. */
+  contactChangeEvents?: boolean;
   poll?: { intervalMs: number; initialLookbackMs?: number };
 }
 
@@ -276,6 +278,8 @@ export interface ChangeSubscriberOptions {
    * Resolves once they are durably stored: the replay id moves on after it.
    */
   onAccountChanges?: (changes: AccountChange[], meta: { resync: boolean }) => Promise<void>;
+  /** The same for contacts (re-read their email and account, or drop them), when the connector streams contact changes. */
+  onContactChanges?: (changes: ContactChange[], meta: { resync: boolean }) => Promise<void>;
   onError?: (err: Error, channel: string) => void;
   initialReplayId?: -1 | -2;
 }

@@ -170,9 +170,8 @@ export async function openRuntime(
     ...opts.connectors,
   };
   // The account index is filled from the mirror before anything routes (docs/accounts.md), and
-  // follows the table from the moment it was loaded.
+  // follows the mirror from a snapshot taken before the load (src/pipeline/account-follow.ts).
   const accounts = createAccountIndex();
-  const indexLoadedAt = now();
   const indexed = await loadAccountIndex(dbHandle.db, accounts);
   if (indexed > 0) logger.info({ accounts: indexed }, 'account index loaded from the mirror');
   const deps: PipelineDeps = {
@@ -234,7 +233,7 @@ export async function openRuntime(
       drainWrites = jobs.drain;
       queue.startWorkers(jobs.handlers, { concurrency: env.WORKER_CONCURRENCY, ...jobEvents(deps) });
       stopSweeper = startSweeper(deps, { intervalMs: env.SWEEP_INTERVAL_MS, olderThanMs: env.SWEEP_AFTER_MS });
-      stopFollowing = startFollowingMirror(deps, accounts, indexLoadedAt, env.ACCOUNT_CHANGES_INTERVAL_MS);
+      stopFollowing = startFollowingMirror(deps, accounts, env.ACCOUNT_CHANGES_INTERVAL_MS);
       if (Object.values(connectors).some((c) => c?.accounts))
         stopUpkeep = runWhileLeader({
           name: 'account-mirror',

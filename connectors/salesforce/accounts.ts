@@ -8,6 +8,8 @@
 //   aggregate has no queryMore, and 200 ids keep the GET URL short). Child-account counts are
 //   not asked for: the mirror counts its own rows by ParentId.
 // - Deleted accounts: queryAll with IsDeleted = true (the recycle bin, 15 days) since a watermark.
+// - Contacts a ContactChangeEvent named: re-read by Id (200 a query), those with an account only:
+//   a contact deleted or without an account is absent, and the mirror drops it.
 // - Every call is background work: it waits behind owner writes for the API budget (limits.ts).
 import type { Connection } from 'jsforce';
 import type { AccountSource, CrmAccount, CrmAccountContact, SyncReadOptions } from '../../src/connector.js';
@@ -15,6 +17,7 @@ import { callApi, type ApiContext } from './api-context.js';
 import { checkName, soqlDateTime, soqlString, type SoqlRecord } from './soql.js';
 
 const background = { background: true };
+const contactSelect = 'SELECT Id, AccountId, Email, SystemModstamp FROM Contact';
 const countChunk = 200;
 
 interface QueryPage {
@@ -55,8 +58,7 @@ export function createSalesforceAccountSource(ctx: ApiContext): AccountSource {
       }
     },
     async *listAccountContacts(opts) {
-      const soql = 'SELECT Id, AccountId, Email, SystemModstamp FROM Contact';
-      for await (const page of pages(ctx, soql, ['AccountId != null'], opts)) {
+      for await (const page of pages(ctx, contactSelect, ['AccountId != null'], opts)) {
         yield { items: page.records.map(toContact), next: page.next, calls: page.calls };
       }
     },
@@ -70,6 +72,17 @@ export function createSalesforceAccountSource(ctx: ApiContext): AccountSource {
         const accounts = rows.map(toAccount);
         if (ctx.config.accountOpportunityCounts && accounts.length > 0) await addOpportunityCounts(ctx, accounts);
         out.push(...accounts);
+      }
+      return out;
+    },
+    async fetchAccountContacts(ids) {
+      const out: CrmAccountContact[] = [];
+      const unique = [...new Set(ids)];
+      for (let i = 0; i < unique.length; i += countChunk) {
+        const chunk = unique.slice(i, i + countChunk).map(soqlString);
+        const soql = `${contactSelect} WHERE Id IN (${chunk.join(', ')}) AND AccountId != null`;
+        const rows = await callApi(ctx, 'query Contact', (conn) => queryEvery(conn, soql), background);
+        out.push(...rows.map(toContact));
       }
       return out;
     },

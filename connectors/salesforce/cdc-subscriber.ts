@@ -9,13 +9,16 @@
 //   onError is told; start() again resumes from the stored id;
 // - jsforce's Replay extension handles one channel per client (it overwrites ext.replay), hence
 //   one faye client per channel.
+// - with accountChangeEvents / contactChangeEvents, /data/AccountChangeEvent and
+//   /data/ContactChangeEvent feed the account mirror: the records they name are handed to
+//   onAccountChanges / onContactChanges, and the replay id is stored only after that resolved.
 import { StreamingExtension } from 'jsforce/lib/api/streaming.js';
-import type { AccountChange, InboundEvent } from '../../src/connector.js';
+import type { AccountChange, ContactChange, InboundEvent } from '../../src/connector.js';
 import { AppError } from '../../src/errors.js';
 import type { Logger } from './api-context.js';
 import type { Session } from './auth.js';
 import { scrubSecrets, type Secret } from './secret.js';
-import { parseAccountChangeEvent } from './parse-account-change.js';
+import { parseAccountChangeEvent, parseContactChangeEvent } from './parse-account-change.js';
 import { parseChangeEvent } from './parse-change-event.js';
 
 export interface ReplayStore {
@@ -30,6 +33,8 @@ export interface CdcSubscriberOptions {
   onEvents: (events: InboundEvent[], meta: { channel: string; replayId: number }) => Promise<void>;
   /** With accountChangeEvents: the accounts an AccountChangeEvent named, stored before its replay id is. */
   onAccountChanges?: (changes: AccountChange[], meta: { resync: boolean }) => Promise<void>;
+  /** With contactChangeEvents: the contacts a ContactChangeEvent named, stored before its replay id is. */
+  onContactChanges?: (changes: ContactChange[], meta: { resync: boolean }) => Promise<void>;
   onError?: (err: Error, channel: string) => void;
   /** Where to start when the store has no id for a channel. Default -1 (new events only). */
   initialReplayId?: -1 | -2;
@@ -57,14 +62,18 @@ export function createCdcSubscriber(
     objectTypes: readonly string[];
     /** Subscribe to AccountChangeEvent too (when opts.onAccountChanges is given). */
     accountChangeEvents?: boolean;
+    /** Subscribe to ContactChangeEvent too (when opts.onContactChanges is given). */
+    contactChangeEvents?: boolean;
     logger?: Logger | undefined;
     secrets?: () => readonly Secret[];
   },
   opts: CdcSubscriberOptions,
 ): CdcSubscriber {
   const accountChannel = ctx.accountChangeEvents && opts.onAccountChanges ? changeEventChannel('Account') : undefined;
+  const contactChannel = ctx.contactChangeEvents && opts.onContactChanges ? changeEventChannel('Contact') : undefined;
   const routed = opts.channels ?? ctx.objectTypes.map(changeEventChannel);
-  const channels = [...new Set([...routed, ...(accountChannel ? [accountChannel] : [])])];
+  const mirrored = [accountChannel, contactChannel].flatMap((c) => (c ? [c] : []));
+  const channels = [...new Set([...routed, ...mirrored])];
   const clients = new Map<string, FayeClient>();
 
   const stopChannel = (channel: string) => {
@@ -93,20 +102,25 @@ export function createCdcSubscriber(
       if (failed) return;
       let parsed;
       let accounts;
+      let contacts;
       try {
-        // The Account channel feeds the mirror; it routes too only if Account is a routed object type.
+        // The Account and Contact channels feed the mirror; they route too only if the object is routed.
         if (channel === accountChannel) accounts = parseAccountChangeEvent(data);
+        if (channel === contactChannel) contacts = parseContactChangeEvent(data);
         parsed = routed.includes(channel) ? parseChangeEvent(data) : undefined;
       } catch (err) {
         // A malformed message stays malformed: log it and move past it.
         report(err as Error, channel);
         return;
       }
-      const replayId = (parsed ?? accounts)!.replayId;
+      const replayId = (parsed ?? accounts ?? contacts)!.replayId;
       try {
         if (accounts && (accounts.changes.length > 0 || accounts.resync))
           await opts.onAccountChanges!(accounts.changes, { resync: accounts.resync });
         else if (accounts) ctx.logger?.debug({ channel, replayId }, accounts.skipped ?? 'no account changes');
+        if (contacts && (contacts.changes.length > 0 || contacts.resync))
+          await opts.onContactChanges!(contacts.changes, { resync: contacts.resync });
+        else if (contacts) ctx.logger?.debug({ channel, replayId }, contacts.skipped ?? 'no contact changes');
         if (parsed && parsed.events.length > 0) await opts.onEvents(parsed.events, { channel, replayId });
         else if (parsed) ctx.logger?.debug({ channel, replayId }, parsed.skipped ?? 'no events');
         await opts.replayStore.set(channel, replayId);

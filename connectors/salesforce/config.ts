@@ -106,6 +106,12 @@ export const salesforceConfigSchema = z
          * (docs/accounts.md). Off by default: the org must have selected Account for CDC.
          */
         accountChangeEvents: z.boolean().default(false),
+        /**
+         * With cdc: also /data/ContactChangeEvent, to keep the mirror's contact-domain counts (the
+         * dominant account by contact domain) current between syncs. Off by default: the org must
+         * have selected Contact for CDC.
+         */
+        contactChangeEvents: z.boolean().default(false),
         /** SOQL polling fallback on SystemModstamp with a durable watermark; absent = off. */
         poll: z
           .strictObject({
@@ -116,7 +122,7 @@ export const salesforceConfigSchema = z
           })
           .optional(),
       })
-      .default({ cdc: false, cdcInitialReplayId: -1, accountChangeEvents: false }),
+      .default({ cdc: false, cdcInitialReplayId: -1, accountChangeEvents: false, contactChangeEvents: false }),
   })
   .refine((c) => c.auth.kind !== 'access_token' || c.instanceUrl !== undefined, {
     path: ['instanceUrl'],

@@ -37,7 +37,12 @@ export { changeOriginClient, isSalesforceOwnWrite, type SalesforceIdentity } fro
 export { checkSalesforceFieldPath } from './field-path.js';
 export { soapAck, soapFault, ACK_TRUE, SOAP_CONTENT_TYPE } from './soap-ack.js';
 export { parseChangeEvent, type ChangeEventMessage, type ChangeEventHeader } from './parse-change-event.js';
-export { parseAccountChangeEvent, type ParsedAccountChange } from './parse-account-change.js';
+export {
+  parseAccountChangeEvent,
+  parseContactChangeEvent,
+  type ParsedAccountChange,
+  type ParsedContactChange,
+} from './parse-account-change.js';
 export { parseLimitInfo, type ApiUsage } from './limits.js';
 export {
   changeEventChannel,
@@ -124,6 +129,7 @@ export function createSalesforceConnector(
           session,
           objectTypes: cfg.objectTypes,
           accountChangeEvents: cfg.streams.accountChangeEvents,
+          contactChangeEvents: cfg.streams.contactChangeEvents,
           logger: deps.logger,
           secrets: ctx.secrets,
         },

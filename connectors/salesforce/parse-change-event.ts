@@ -20,6 +20,8 @@ export interface ChangeEventHeader {
   commitTimestamp: number;
   commitUser?: string;
   changedFields?: string[];
+  /** Fields an UPDATE set to null (they are in changedFields too). */
+  nulledFields?: string[];
 }
 
 export interface ChangeEventMessage {

@@ -26,6 +26,25 @@ export function createAccountIndex(defaults: MatchOptions = defaultMatchOptions)
     domainKeys: new Map(),
   };
   const people = new PeopleByEmail();
+  // CRM -> account id -> that account's rows of tables.contactDomains (the same objects), so one
+  // account's counts are replaced without a walk over every domain. Accounts not in the store
+  // may have counts too (the mirror may hold contacts before their account).
+  const countsByAccount = new Map<string, ListMap<ContactDomainCount>>();
+  const addCount = (row: ContactDomainCount) => {
+    const domain = row.domain.trim().toLowerCase();
+    const kept = domain === row.domain ? row : { ...row, domain };
+    tables.contactDomains.add(domain, kept);
+    let mine = countsByAccount.get(row.crm);
+    if (!mine) countsByAccount.set(row.crm, (mine = new ListMap()));
+    mine.add(row.accountId, kept);
+  };
+  const dropCounts = (crm: CrmName, accountId: string) => {
+    const mine = countsByAccount.get(crm);
+    const rows = mine?.get(accountId);
+    if (!rows) return;
+    for (const row of rows) tables.contactDomains.remove(row.domain, row);
+    mine!.delete(accountId);
+  };
 
   // An account's keys are recomputed from its record to unfile it (an update or a removal),
   // rather than kept for a million accounts that will mostly never change.
@@ -76,15 +95,15 @@ export function createAccountIndex(defaults: MatchOptions = defaultMatchOptions)
     /** Replaces the whole contact-domain table (the mirror recomputes it from its contacts). */
     setContactDomains(rows: readonly ContactDomainCount[]) {
       tables.contactDomains.clear();
-      for (const row of rows) tables.contactDomains.add(row.domain.trim().toLowerCase(), row);
+      countsByAccount.clear();
+      for (const row of rows) addCount(row);
     },
-    changeContactDomains(removed: readonly ContactDomainCount[], added: readonly ContactDomainCount[]) {
-      for (const r of removed) {
-        const domain = r.domain.trim().toLowerCase();
-        for (const row of [...(tables.contactDomains.get(domain) ?? [])])
-          if (row.crm === r.crm && row.accountId === r.accountId) tables.contactDomains.remove(domain, row);
-      }
-      for (const row of added) tables.contactDomains.add(row.domain.trim().toLowerCase(), row);
+    replaceContactDomains(crm: CrmName, accountIds: readonly string[], rows: readonly ContactDomainCount[]) {
+      for (const id of accountIds) dropCounts(crm, id);
+      for (const row of rows) addCount(row);
+    },
+    contactDomainCounts(domain: string): readonly ContactDomainCount[] {
+      return tables.contactDomains.get(domain.trim().toLowerCase()) ?? [];
     },
     match(lead: Lead, options?: MatchOptions): AccountMatch | undefined {
       return matchLead(lead, tables, options ?? defaults);

@@ -37,6 +37,10 @@ export class ListMap<V> {
     else if (v.length === 0) this.map.delete(key);
   }
 
+  delete(key: string): void {
+    this.map.delete(key);
+  }
+
   clear(): void {
     this.map.clear();
   }

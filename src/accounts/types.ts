@@ -50,11 +50,13 @@ export interface AccountIndex {
   remove(crm: CrmName, id: string): void;
   setContactDomains(rows: readonly ContactDomainCount[]): void;
   /**
-   * Changes part of the contact-domain table: drops the counts in `removed` (as the mirror held them
-   * before; matched by crm, account and domain), then adds `added`. For pages of a load and for
-   * contact changes, where setContactDomains would drop every other account's counts.
+   * Replaces these accounts' contact-domain counts with `rows` (every count the mirror holds for
+   * them now; none = they have no contacts with a domain). For pages of a load and for contact
+   * changes, where setContactDomains would drop every other account's counts.
    */
-  changeContactDomains(removed: readonly ContactDomainCount[], added: readonly ContactDomainCount[]): void;
+  replaceContactDomains(crm: CrmName, accountIds: readonly string[], rows: readonly ContactDomainCount[]): void;
+  /** The per-account counts held for one email domain (what the dominant-account step reads). */
+  contactDomainCounts(domain: string): readonly ContactDomainCount[];
 }
 
 /** How a lead's account was found (the decision trace names it). */

@@ -141,7 +141,7 @@ export const envSchema = z.object({
   /** How often the sweeper looks for stored-but-unfinished work, and how old it must be. */
   SWEEP_INTERVAL_MS: int(5_000),
   SWEEP_AFTER_MS: int(30_000),
-  /** Account mirror (docs/accounts.md): how often webhook-named account changes are applied, and each index follows the table. */
+  /** Account mirror (docs/accounts.md): how often webhook-named account changes are applied, and each index follows the mirror (also before every routing batch). */
   ACCOUNT_CHANGES_INTERVAL_MS: int(1_000),
   /** How often each CRM's mirror is synced incrementally (0 = never; after an initial load only). Default 15 minutes. */
   ACCOUNT_SYNC_INTERVAL_MS: int(15 * 60_000),

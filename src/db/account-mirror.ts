@@ -2,7 +2,7 @@
 // what the in-memory index loads from them. Writes are idempotent upserts keyed by the CRM's ids,
 // so a resumed or repeated sync page rewrites the same rows. Reads for the index are keyset-paged
 // (bounded memory at a million accounts, on node-postgres and PGlite alike).
-import { and, eq, gte, inArray, isNull, lt, lte, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, lt, lte, sql } from 'drizzle-orm';
 import type { AccountRecord, ContactDomainCount } from '../accounts/types.js';
 import type { CrmName } from '../lead/index.js';
 import { jsonParam, rowsOf, type DbOrTx } from './client.js';
@@ -70,7 +70,8 @@ export async function upsertMirrorAccounts(
       record_type = excluded.record_type, last_activity_at = excluded.last_activity_at,
       crm_created_at = excluded.crm_created_at, contacts = excluded.contacts,
       opportunities = excluded.opportunities, children = excluded.children, fields = excluded.fields,
-      modstamp = excluded.modstamp, deleted_at = null, synced_at = excluded.synced_at`);
+      modstamp = excluded.modstamp, deleted_at = null, synced_at = excluded.synced_at,
+      changed_xid = pg_current_xact_id()`);
 }
 
 /** Marks these accounts deleted; returns the ids that were live (the index drops those). */
@@ -83,7 +84,7 @@ export async function markMirrorAccountsDeleted(
   if (ids.length === 0) return [];
   const rows = await db
     .update(crmAccounts)
-    .set({ deletedAt: now, syncedAt: now })
+    .set({ deletedAt: now, syncedAt: now, changedXid: sql`pg_current_xact_id()` })
     .where(and(eq(crmAccounts.crm, crm), inArray(crmAccounts.id, [...ids]), isNull(crmAccounts.deletedAt)))
     .returning({ id: crmAccounts.id });
   return rows.map((r) => r.id);
@@ -101,7 +102,7 @@ export async function markUnseenMirrorAccountsDeleted(
 ): Promise<string[]> {
   const rows = await db
     .update(crmAccounts)
-    .set({ deletedAt: now, syncedAt: now })
+    .set({ deletedAt: now, syncedAt: now, changedXid: sql`pg_current_xact_id()` })
     .where(and(eq(crmAccounts.crm, crm), isNull(crmAccounts.deletedAt), lt(crmAccounts.syncedAt, syncStartedAt)))
     .returning({ id: crmAccounts.id });
   return rows.map((r) => r.id);
@@ -146,13 +147,33 @@ export async function deleteMirrorContacts(db: DbOrTx, crm: CrmName, contactIds:
     .where(and(eq(crmAccountContacts.crm, crm), inArray(crmAccountContacts.contactId, [...contactIds])));
 }
 
-/** Contacts of accounts that are gone, and contacts a complete full contact sync did not see. */
-export async function deleteUnseenMirrorContacts(db: DbOrTx, crm: CrmName, syncStartedAt: Date): Promise<number> {
+/**
+ * Contacts a complete full contact sync did not see (gone from the CRM, or from every account).
+ * Returns how many, and the accounts they belonged to (their domain counts fall).
+ */
+export async function deleteUnseenMirrorContacts(
+  db: DbOrTx,
+  crm: CrmName,
+  syncStartedAt: Date,
+): Promise<{ removed: number; accountIds: string[] }> {
   const rows = await db
     .delete(crmAccountContacts)
     .where(and(eq(crmAccountContacts.crm, crm), lt(crmAccountContacts.syncedAt, syncStartedAt)))
-    .returning({ id: crmAccountContacts.contactId });
-  return rows.length;
+    .returning({ accountId: crmAccountContacts.accountId });
+  return { removed: rows.length, accountIds: [...new Set(rows.map((r) => r.accountId))] };
+}
+
+/**
+ * Stamps these accounts as changed by this transaction (changed_xid) without rewriting them: their
+ * contacts' domain counts or their child count moved. Every process's index follows the stamp
+ * (src/pipeline/account-follow.ts) and re-reads them. Ids the mirror has no row for are skipped
+ * (an index holds counts only for mirrored accounts).
+ */
+export async function touchMirrorAccounts(db: DbOrTx, crm: CrmName, ids: readonly string[]): Promise<void> {
+  if (ids.length === 0) return;
+  await db.execute(sql`
+    update crm_accounts set changed_xid = pg_current_xact_id()
+    where crm = ${crm} and id = any(array(select jsonb_array_elements_text(${jsonParam([...new Set(ids)])})))`);
 }
 
 interface AccountSqlRow {
@@ -238,10 +259,11 @@ export async function readContactDomainPage(
   const upTo = boundary ? sql`and account_id <= ${boundary.account_id}` : sql``;
   const rows = rowsOf<{ account_id: string; email_domain: string; n: number | string }>(
     await db.execute(sql`
-      select account_id, email_domain, count(*) as n from crm_account_contacts
-      where crm = ${crm} and account_id > ${after} ${upTo} and email_domain is not null
-      group by account_id, email_domain
-      order by account_id`),
+      select c.account_id, c.email_domain, count(*) as n from crm_account_contacts c
+      where c.crm = ${crm} and c.account_id > ${after} ${upTo} and c.email_domain is not null
+        and exists (select 1 from crm_accounts a where a.crm = c.crm and a.id = c.account_id and a.deleted_at is null)
+      group by c.account_id, c.email_domain
+      order by c.account_id`),
   );
   return {
     rows: rows.map((r) => ({ crm, accountId: r.account_id, domain: r.email_domain, contacts: Number(r.n) })),
@@ -249,7 +271,11 @@ export async function readContactDomainPage(
   };
 }
 
-/** Every contact-domain count of these accounts (after a change to their contacts). */
+/**
+ * Every contact-domain count of these accounts, for those that are live in the mirror: what an
+ * index holds for them (loadAccountIndex reads the same), so a refresh gives the counts a fresh
+ * load would.
+ */
 export async function readContactDomainsOf(
   db: DbOrTx,
   crm: CrmName,
@@ -258,10 +284,11 @@ export async function readContactDomainsOf(
   if (accountIds.length === 0) return [];
   const rows = rowsOf<{ account_id: string; email_domain: string; n: number | string }>(
     await db.execute(sql`
-      select account_id, email_domain, count(*) as n from crm_account_contacts
-      where crm = ${crm} and account_id in (select jsonb_array_elements_text(${jsonParam(accountIds)}))
-        and email_domain is not null
-      group by account_id, email_domain`),
+      select c.account_id, c.email_domain, count(*) as n from crm_account_contacts c
+      where c.crm = ${crm} and c.account_id in (select jsonb_array_elements_text(${jsonParam(accountIds)}))
+        and c.email_domain is not null
+        and exists (select 1 from crm_accounts a where a.crm = c.crm and a.id = c.account_id and a.deleted_at is null)
+      group by c.account_id, c.email_domain`),
   );
   return rows.map((r) => ({ crm, accountId: r.account_id, domain: r.email_domain, contacts: Number(r.n) }));
 }
@@ -373,24 +400,43 @@ export async function failAccountChanges(
 }
 
 /**
- * Rows written after `since` (changes and deletions), in (synced_at, crm, id) order: how a process
- * that did not make a change (another worker, the CLI's sync) brings its in-memory index up to date.
+ * The oldest transaction still running when this statement's snapshot was taken (as text): every
+ * transaction below it has ended, so no row stamped below it (changed_xid) can appear later.
  */
-export async function readMirrorChangesSince(
+export async function mirrorSnapshotXmin(db: DbOrTx): Promise<string> {
+  const [row] = rowsOf<{ xmin: string }>(
+    await db.execute(sql`select pg_snapshot_xmin(pg_current_snapshot())::text as xmin`),
+  );
+  return row!.xmin;
+}
+
+export interface MirrorChange {
+  crm: CrmName;
+  id: string;
+  /** The stamping transaction (changed_xid, as text). */
+  xid: string;
+}
+
+/**
+ * Accounts stamped by a transaction at or after `from`, except the transactions in `done` (already
+ * applied), in (changed_xid, crm, id) order after `after`: how a process that did not make a change
+ * (another worker, the CLI's sync) brings its in-memory index up to date.
+ */
+export async function readMirrorChangesAfter(
   db: DbOrTx,
-  since: Date,
-  limit: number,
-): Promise<Array<{ crm: CrmName; id: string; deleted: boolean; syncedAt: Date }>> {
-  const rows = await db
-    .select({
-      crm: crmAccounts.crm,
-      id: crmAccounts.id,
-      deletedAt: crmAccounts.deletedAt,
-      syncedAt: crmAccounts.syncedAt,
-    })
-    .from(crmAccounts)
-    .where(gte(crmAccounts.syncedAt, since))
-    .orderBy(crmAccounts.syncedAt, crmAccounts.crm, crmAccounts.id)
-    .limit(limit);
-  return rows.map((r) => ({ crm: r.crm as CrmName, id: r.id, deleted: r.deletedAt !== null, syncedAt: r.syncedAt }));
+  opts: { from: string; done: readonly string[]; after?: MirrorChange; limit: number },
+): Promise<MirrorChange[]> {
+  const after = opts.after
+    ? sql`and (changed_xid, crm, id) > (${opts.after.xid}::xid8, ${opts.after.crm}, ${opts.after.id})`
+    : sql``;
+  const rows = rowsOf<{ crm: string; id: string; xid: string }>(
+    await db.execute(sql`
+      select crm, id, changed_xid::text as xid from crm_accounts
+      where changed_xid >= ${opts.from}::xid8
+        and changed_xid <> all(array(select jsonb_array_elements_text(${jsonParam(opts.done)})::xid8))
+        ${after}
+      order by changed_xid, crm, id
+      limit ${opts.limit}`),
+  );
+  return rows.map((r) => ({ crm: r.crm as CrmName, id: r.id, xid: r.xid }));
 }

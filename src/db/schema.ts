@@ -1,6 +1,7 @@
 // The source of truth for the database. drizzle-kit generates migrations/ from this file.
 import { sql } from 'drizzle-orm';
 import {
+  customType,
   bigint,
   date,
   doublePrecision,
@@ -631,6 +632,9 @@ export const notifications = pgTable(
  * in-memory account index is loaded from here at start. A deleted account keeps its row with
  * deleted_at set (a late webhook for it must not bring it back unless the CRM says so).
  */
+/** Postgres's 64-bit transaction id (pg_current_xact_id()), read and written as its decimal text. */
+const xid8 = customType<{ data: string; driverData: string }>({ dataType: () => 'xid8' });
+
 export const crmAccounts = pgTable(
   'crm_accounts',
   {
@@ -659,11 +663,21 @@ export const crmAccounts = pgTable(
     deletedAt: timestamp('deleted_at', { withTimezone: true, mode: 'date' }),
     /** When we last wrote the row from the CRM; a full sync marks rows it did not see as deleted. */
     syncedAt: timestamp('synced_at', { withTimezone: true, mode: 'date' }).notNull(),
+    /**
+     * The transaction that last changed what the index holds for this account: the row itself, or
+     * its contacts' domain counts, or its child count (the writer stamps the account in the same
+     * transaction). Every process's index follows this column (src/pipeline/account-follow.ts): a
+     * transaction id, not a clock, so a follower that remembers its snapshot's xmin misses none.
+     */
+    changedXid: xid8('changed_xid')
+      .notNull()
+      .default(sql`pg_current_xact_id()`),
   },
   (t) => [
     uniqueIndex('crm_accounts_pk').on(t.crm, t.id),
     index('crm_accounts_parent_idx').on(t.crm, t.parentId),
     index('crm_accounts_synced_idx').on(t.crm, t.syncedAt),
+    index('crm_accounts_changed_idx').on(t.changedXid),
   ],
 );
 

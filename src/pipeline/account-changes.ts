@@ -3,10 +3,8 @@
 // - drainAccountChanges: a worker re-reads the named accounts from the CRM (background calls) and
 //   upserts them, or marks them deleted (a deletion event, or the CRM no longer has the id), then
 //   updates this process's index. A failed read leaves the rows for the next drain.
-// - followMirror: every process with an index follows the table (rows written since it last
-//   looked), so a change drained by another worker, or loaded by the CLI, reaches it too.
-// - loadAccountIndex: at start, the index is filled from the mirror page by page (bounded memory).
-import type { AccountIndex } from '../accounts/types.js';
+// - Every write stamps the accounts whose index view it changed (changed_xid, in the same
+//   transaction): other processes' indexes follow the stamps (account-follow.ts).
 import type { AccountChange, ContactChange, CrmConnector, InboundRequest } from '../connector.js';
 import {
   clearAccountChanges,
@@ -15,19 +13,17 @@ import {
   hasUntriedAccountChanges,
   markMirrorAccountsDeleted,
   readAccountChanges,
-  readContactDomainsOf,
   readMirrorContactAccounts,
-  readContactDomainPage,
-  readMirrorAccountPage,
-  readMirrorChangesSince,
   readMirrorParentIds,
   recordAccountChanges,
+  touchMirrorAccounts,
   upsertMirrorAccounts,
   upsertMirrorContacts,
-  type Db,
   type PendingAccountChange,
 } from '../db/index.js';
 import type { CrmName } from '../lead/index.js';
+import { followMirror } from './account-follow.js';
+import { serialRuns } from './account-serial.js';
 import { toMirrorAccountRow, toMirrorContactRow } from './account-rows.js';
 import { accountSourceOf, refreshIndex, type MirrorDeps } from './account-sync.js';
 
@@ -86,33 +82,45 @@ export async function drainAccountChanges(
   return applied;
 }
 
-const catchingUp = new WeakMap<object, Promise<void>>();
+// One drain of untried changes at a time per database handle (serialRuns: a caller gets a run that starts after it asked).
+const catchingUp = new WeakMap<object, () => Promise<void>>();
 
 /**
  * Called before a batch is routed: account changes a CRM event named that no drain has tried yet
  * are applied now, in this process (its index updated), so a lead arriving a moment after its
  * account was reassigned in the CRM matches the new owner instead of waiting for the next drain
  * tick. Costs one indexed query when nothing is pending; a change whose CRM read failed is left to
- * the leader's loop, so an outage costs no CRM call per batch. Concurrent batches share one run.
- * Another worker's drain reaches this process's index by following the mirror (one tick).
+ * the leader's loop, so an outage costs no CRM call per batch. A catch-up asked while one runs gets
+ * the next run (a change recorded meanwhile is not left behind); callers waiting together share it.
+ * Then the index follows the mirror (account-follow.ts): what another worker drained or synced,
+ * contact counts included, is in this index before the batch matches (one snapshot, one indexed
+ * query when nothing changed).
  */
 export async function catchUpAccountChanges(deps: MirrorDeps): Promise<void> {
-  if (!deps.accounts || deps.accounts.size === 0) return;
+  if (!deps.accounts) return;
   if (!Object.values(deps.connectors).some((c) => c?.accounts)) return;
-  const running = catchingUp.get(deps.db);
-  if (running) return running;
-  const run = (async () => {
-    try {
-      if (await hasUntriedAccountChanges(deps.db)) await drainAccountChanges(deps, 500, { untriedOnly: true });
-    } catch (err) {
-      // Routing goes on with the index as it is; the leader's drain applies the change.
-      deps.logger.warn({ err: (err as Error).message }, 'account changes not caught up before routing');
-    } finally {
-      catchingUp.delete(deps.db);
-    }
-  })();
-  catchingUp.set(deps.db, run);
-  return run;
+  if (deps.accounts.size > 0) await drainUntried(deps);
+  try {
+    await followMirror(deps.accounts);
+  } catch (err) {
+    deps.logger.warn({ err: (err as Error).message }, 'account index did not follow the mirror before routing');
+  }
+}
+
+function drainUntried(deps: MirrorDeps): Promise<void> {
+  let run = catchingUp.get(deps.db);
+  if (!run) {
+    run = serialRuns(async () => {
+      try {
+        if (await hasUntriedAccountChanges(deps.db)) await drainAccountChanges(deps, 500, { untriedOnly: true });
+      } catch (err) {
+        // Routing goes on with the index as it is; the leader's drain applies the change.
+        deps.logger.warn({ err: (err as Error).message }, 'account changes not caught up before routing');
+      }
+    });
+    catchingUp.set(deps.db, run);
+  }
+  return run();
 }
 
 async function applyChanges(deps: MirrorDeps, crm: CrmName, pending: PendingAccountChange[]) {
@@ -132,21 +140,24 @@ async function applyChanges(deps: MirrorDeps, crm: CrmName, pending: PendingAcco
     ...changed.filter((id) => !foundIds.has(id)),
   ];
   const ids = changes.map((c) => c.accountId);
-  // Parents before and after: their child counts move with a re-parented account.
-  const parents = [
-    ...(await readMirrorParentIds(deps.db, crm, ids)),
-    ...found.flatMap((a) => (a.parentId ? [a.parentId] : [])),
-  ];
-  await deps.db.transaction(async (tx) => {
+  const parents = await deps.db.transaction(async (tx) => {
+    // Parents before and after: their child counts move with a re-parented or deleted account.
+    const parents = [
+      ...(await readMirrorParentIds(tx, crm, ids)),
+      ...found.flatMap((a) => (a.parentId ? [a.parentId] : [])),
+    ];
     await upsertMirrorAccounts(tx, crm, found.map(toMirrorAccountRow), deps.now());
     await markMirrorAccountsDeleted(tx, crm, gone, deps.now());
+    await touchMirrorAccounts(tx, crm, parents);
+    return parents;
   });
   await refreshIndex(deps, crm, [...ids, ...parents]);
 }
 
 /**
- * Contacts a CRM event named: re-read (their email and account now) or dropped, then the domain
- * counts of every account they belonged to before or belong to now are recomputed in the index.
+ * Contacts a CRM event named: re-read (their email and account now) or dropped; every account they
+ * belonged to before or belong to now is stamped in the same transaction, and its counts (and
+ * contact count) re-read into this index; other indexes follow the stamp.
  */
 async function applyContactChanges(deps: MirrorDeps, crm: CrmName, changes: ContactChange[]) {
   if (changes.length === 0) return;
@@ -157,77 +168,14 @@ async function applyContactChanges(deps: MirrorDeps, crm: CrmName, changes: Cont
   const rows = found.map(toMirrorContactRow);
   const kept = new Set(rows.map((r) => r.contactId));
   const gone = ids.filter((id) => !kept.has(id));
-  const accounts = [
-    ...new Set([...(await readMirrorContactAccounts(deps.db, crm, ids)), ...rows.map((r) => r.accountId)]),
-  ];
-  const before = await readContactDomainsOf(deps.db, crm, accounts);
-  await deps.db.transaction(async (tx) => {
+  const accounts = await deps.db.transaction(async (tx) => {
+    const accounts = [
+      ...new Set([...(await readMirrorContactAccounts(tx, crm, ids)), ...rows.map((r) => r.accountId)]),
+    ];
     await upsertMirrorContacts(tx, crm, rows, deps.now());
     await deleteMirrorContacts(tx, crm, gone);
+    await touchMirrorAccounts(tx, crm, accounts);
+    return accounts;
   });
-  deps.accounts?.changeContactDomains(before, await readContactDomainsOf(deps.db, crm, accounts));
-}
-
-/** How far back each look re-reads, for a transaction that committed after a later one (its synced_at is older). */
-const followOverlapMs = 5_000;
-const followPage = 5_000;
-
-/**
- * Follows the mirror into `index` from `since`: each tick() reads rows written since the last
- * one (re-reading followOverlapMs back) and applies each (account, synced_at) once.
- */
-export function createMirrorFollower(db: Db, index: AccountIndex, since: Date) {
-  let latest = since;
-  // (crm:id) -> synced_at already applied, for rows inside the overlap window.
-  const applied = new Map<string, number>();
-  return async function tick(): Promise<number> {
-    let from = new Date(latest.getTime() - followOverlapMs);
-    let count = 0;
-    for (;;) {
-      const rows = await readMirrorChangesSince(db, from, followPage);
-      const fresh = rows.filter((r) => applied.get(`${r.crm}:${r.id}`) !== r.syncedAt.getTime());
-      for (const crm of [...new Set(fresh.map((r) => r.crm))]) {
-        const mine = fresh.filter((r) => r.crm === crm);
-        for (const r of mine) if (r.deleted) index.remove(crm, r.id);
-        await refreshIndex(
-          { db, accounts: index },
-          crm,
-          mine.filter((r) => !r.deleted).map((r) => r.id),
-        );
-      }
-      for (const r of fresh) applied.set(`${r.crm}:${r.id}`, r.syncedAt.getTime());
-      count += fresh.length;
-      const last = rows.at(-1)?.syncedAt;
-      if (last && last > latest) latest = last;
-      if (rows.length < followPage || !last || last.getTime() === from.getTime()) break;
-      from = last;
-    }
-    const horizon = latest.getTime() - followOverlapMs;
-    for (const [k, at] of applied) if (at < horizon) applied.delete(k);
-    return count;
-  };
-}
-
-/** Fills the index from the mirror, `pageSize` accounts at a time, then every CRM's contact domains. */
-export async function loadAccountIndex(db: Db, index: AccountIndex, pageSize = 5_000): Promise<number> {
-  let after: { crm: string; id: string } | undefined;
-  let loaded = 0;
-  for (;;) {
-    const page = await readMirrorAccountPage(db, { ...(after && { after }), pageSize });
-    for (const r of page) index.upsert(r);
-    loaded += page.length;
-    const last = page.at(-1);
-    if (!last || page.length < pageSize) break;
-    after = { crm: last.crm, id: last.id };
-  }
-  for (const crm of ['hubspot', 'salesforce'] as const) {
-    let afterAccount: string | undefined;
-    for (;;) {
-      const { rows, last } = await readContactDomainPage(db, crm, afterAccount, pageSize);
-      if (rows.length > 0) index.changeContactDomains([], rows);
-      if (last === undefined) break;
-      afterAccount = last;
-    }
-  }
-  return loaded;
+  await refreshIndex(deps, crm, accounts);
 }

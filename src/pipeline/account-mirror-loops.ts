@@ -1,5 +1,5 @@
 // The account mirror's background loops (docs/accounts.md):
-// - every process with an index follows the mirror table (followMirrorOnce);
+// - every process with an index follows the mirror (account-follow.ts) every changesIntervalMs;
 // - one process of the fleet (the leader) drains webhook-named account changes, runs an
 //   incremental sync per CRM every syncIntervalMs (Salesforce: polling by SystemModstamp, with the
 //   recycle bin for deletions) once an initial load completed, and a full sync with reconcile
@@ -7,7 +7,8 @@
 import type { AccountIndex } from '../accounts/types.js';
 import { getSyncCursor, type Db } from '../db/index.js';
 import type { CrmName } from '../lead/index.js';
-import { createMirrorFollower, drainAccountChanges } from './account-changes.js';
+import { drainAccountChanges } from './account-changes.js';
+import { followerOf } from './account-follow.js';
 import { syncAccounts, type MirrorDeps } from './account-sync.js';
 
 export interface MirrorLoopOptions {
@@ -29,17 +30,17 @@ function every(ms: number, tick: () => Promise<void>): () => void {
   return () => clearInterval(timer);
 }
 
-/** Follows the mirror into `index` from `since` (the moment the index was loaded). */
+/** Follows the mirror into `index` (from where loadAccountIndex filled it) every intervalMs. */
 export function startFollowingMirror(
   deps: Pick<MirrorDeps, 'logger'> & { db: Db },
   index: AccountIndex,
-  since: Date,
   intervalMs: number,
 ) {
-  const tick = createMirrorFollower(deps.db, index, since);
   return every(intervalMs, async () => {
     try {
-      await tick();
+      await (
+        await followerOf(deps.db, index)
+      )();
     } catch (err) {
       deps.logger.warn({ err: (err as Error).message }, 'account index could not follow the mirror; will try again');
     }

@@ -7,7 +7,9 @@
 //   accounts the CRM no longer has, marked deleted. An incremental run reads changes since the
 //   last completed run's start (less a clock-skew margin) and, where the CRM can say, deletions.
 // - After each committed page the in-memory index (deps.accounts) gets the rows as the mirror
-//   holds them (with the mirror's contact and child counts); other processes follow the table.
+//   holds them (with the mirror's contact and child counts). Accounts whose counts a page moved
+//   without rewriting them (parents, a contact's old and new account) are stamped (changed_xid)
+//   in the page's transaction: other processes follow the stamps (account-follow.ts).
 // - The connector's reads are background calls: owner writes go first (connector budgets).
 import type { AccountIndex } from '../accounts/types.js';
 import type { AccountSource } from '../connector.js';
@@ -25,9 +27,11 @@ import {
   readMirrorParentIds,
   resumeSyncRun,
   startSyncRun,
+  touchMirrorAccounts,
   upsertMirrorAccounts,
   upsertMirrorContacts,
   type Db,
+  type DbOrTx,
   type SyncCursor,
   type SyncObject,
 } from '../db/index.js';
@@ -113,12 +117,13 @@ async function syncObject(
       for await (const page of source.listAccounts(read)) {
         const rows = page.items.map(toMirrorAccountRow);
         const ids = rows.map((r) => r.record.id);
-        // Parents old and new: their child counts move in the index (no index, no query).
-        const parents = deps.accounts
-          ? new Set([...(await readMirrorParentIds(db, crm, ids)), ...rows.flatMap((r) => r.record.parentId ?? [])])
-          : [];
-        await db.transaction(async (tx) => {
+        const parents = await db.transaction(async (tx) => {
+          // Parents old and new: their child counts move (stamped for other processes).
+          const parents = [
+            ...new Set([...(await readMirrorParentIds(tx, crm, ids)), ...rows.flatMap((r) => r.record.parentId ?? [])]),
+          ];
           await upsertMirrorAccounts(tx, crm, rows, deps.now());
+          await touchMirrorAccounts(tx, crm, parents);
           const modstamp = Math.max(...rows.map((r) => r.modstamp ?? 0), 0) || null;
           await advanceSyncCursor(
             tx,
@@ -127,36 +132,41 @@ async function syncObject(
             { cursor: page.next, loaded: rows.length, calls: page.calls, modstamp },
             deps.now(),
           );
+          return parents;
         });
         await refreshIndex(deps, crm, [...ids, ...parents]);
         if (opts.onProgress) progress(false, (await getSyncCursor(db, crm, object))!);
         if (opts.signal?.aborted && page.next !== null) throw interrupted();
       }
-      const gone =
-        mode === 'full'
-          ? await markUnseenMirrorAccountsDeleted(db, crm, run.startedAt, deps.now())
-          : await markMirrorAccountsDeleted(db, crm, (await source.listDeletedAccounts?.(since!)) ?? [], deps.now());
-      for (const id of gone) deps.accounts?.remove(crm, id);
+      const deletedIds = mode === 'full' ? [] : ((await source.listDeletedAccounts?.(since!)) ?? []);
+      const { gone, parents } = await db.transaction(async (tx) => {
+        const gone =
+          mode === 'full'
+            ? await markUnseenMirrorAccountsDeleted(tx, crm, run.startedAt, deps.now())
+            : await markMirrorAccountsDeleted(tx, crm, deletedIds, deps.now());
+        const parents = await readMirrorParentIds(tx, crm, gone);
+        await touchMirrorAccounts(tx, crm, parents);
+        return { gone, parents };
+      });
+      await refreshIndex(deps, crm, [...gone, ...parents]);
       deleted = gone.length;
     } else {
       for await (const page of source.listAccountContacts(read)) {
         const rows = page.items.map(toMirrorContactRow);
-        // The index's counts of the accounts these contacts belonged to and belong to now, before and after.
-        const accountIds = deps.accounts
-          ? [
-              ...new Set([
-                ...rows.map((r) => r.accountId),
-                ...(await readMirrorContactAccounts(
-                  db,
-                  crm,
-                  rows.map((r) => r.contactId),
-                )),
-              ]),
-            ]
-          : [];
-        const before = await readContactDomainsOf(db, crm, accountIds);
-        await db.transaction(async (tx) => {
+        const accountIds = await db.transaction(async (tx) => {
+          // The accounts these contacts belonged to and belong to now: their counts move.
+          const accountIds = [
+            ...new Set([
+              ...rows.map((r) => r.accountId),
+              ...(await readMirrorContactAccounts(
+                tx,
+                crm,
+                rows.map((r) => r.contactId),
+              )),
+            ]),
+          ];
           await upsertMirrorContacts(tx, crm, rows, deps.now());
+          await touchMirrorAccounts(tx, crm, accountIds);
           const modstamp = Math.max(...page.items.map((c) => c.modstamp ?? 0), 0) || null;
           await advanceSyncCursor(
             tx,
@@ -165,12 +175,22 @@ async function syncObject(
             { cursor: page.next, loaded: rows.length, calls: page.calls, modstamp },
             deps.now(),
           );
+          return accountIds;
         });
-        deps.accounts?.changeContactDomains(before, await readContactDomainsOf(db, crm, accountIds));
+        await refreshIndex(deps, crm, accountIds);
         if (opts.onProgress) progress(false, (await getSyncCursor(db, crm, object))!);
         if (opts.signal?.aborted && page.next !== null) throw interrupted();
       }
-      if (mode === 'full') deleted = await deleteUnseenMirrorContacts(db, crm, run.startedAt);
+      if (mode === 'full') {
+        // Reconcile: contacts the run did not see are gone; their accounts' counts fall everywhere.
+        const { removed, accountIds } = await db.transaction(async (tx) => {
+          const unseen = await deleteUnseenMirrorContacts(tx, crm, run.startedAt);
+          await touchMirrorAccounts(tx, crm, unseen.accountIds);
+          return unseen;
+        });
+        await refreshIndex(deps, crm, accountIds);
+        deleted = removed;
+      }
     }
     await finishSyncRun(db, crm, object, new Date(run.startedAt.getTime() - clockSkewMarginMs), deps.now());
   } catch (err) {
@@ -190,8 +210,16 @@ function interrupted(): Error {
   return new Error('interrupted: the next run resumes after the last stored page');
 }
 
-/** The index gets these accounts as the mirror holds them now (counts included); gone ones are dropped. */
-export async function refreshIndex(deps: Pick<MirrorDeps, 'db' | 'accounts'>, crm: CrmName, ids: readonly string[]) {
+/**
+ * The index gets these accounts as the mirror holds them now: the record (contact and child counts
+ * included) and its contacts' domain counts; gone ones are dropped, counts and all. What a fresh
+ * load would hold for them. `db` may be a transaction (a follower's snapshot).
+ */
+export async function refreshIndex(
+  deps: { db: DbOrTx; accounts?: AccountIndex | undefined },
+  crm: CrmName,
+  ids: readonly string[],
+) {
   const index = deps.accounts;
   if (!index || ids.length === 0) return;
   const unique = [...new Set(ids)];
@@ -199,4 +227,5 @@ export async function refreshIndex(deps: Pick<MirrorDeps, 'db' | 'accounts'>, cr
   const live = new Set(records.map((r) => r.id));
   for (const r of records) index.upsert(r);
   for (const id of unique) if (!live.has(id)) index.remove(crm, id);
+  index.replaceContactDomains(crm, unique, await readContactDomainsOf(deps.db, crm, unique));
 }

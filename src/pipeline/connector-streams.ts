@@ -9,7 +9,7 @@
 //   after `restartDelayMs` (the CDC subscriber resumes from the stored replay id).
 // StreamingConnector is declared in src/connector.ts beside CrmConnector: pipeline/ depends on no
 // connector, runtime passes it in.
-import type { AccountChange, InboundEvent, StreamingConnector } from '../connector.js';
+import type { AccountChange, ContactChange, InboundEvent, StreamingConnector } from '../connector.js';
 import { getConnectorState, getSyncCursor, setConnectorState } from '../db/index.js';
 import { catchUpAccountChanges, recordChanges } from './account-changes.js';
 import { startAccountSync } from './account-sync-runs.js';
@@ -50,16 +50,26 @@ async function startOne(
   const onEvents = async (events: InboundEvent[]) => {
     await ingestCrmEvents(deps, crm, events);
   };
-  // Account change events (Salesforce AccountChangeEvent): stored like a webhook's before the replay
-  // id moves on, then applied at once in this process (re-read by id); an overflow that could not
-  // name every account starts an incremental sync by SystemModstamp (after an initial load only).
-  const onAccountChanges = async (changes: AccountChange[], meta: { resync: boolean }) => {
-    await recordChanges(deps, crm, changes);
-    if (meta.resync && (await getSyncCursor(deps.db, crm, 'accounts'))?.watermark) {
-      log.warn({ accounts: changes.length }, 'account change overflow: running an incremental account sync');
+  // Account and contact change events (Salesforce AccountChangeEvent, ContactChangeEvent): stored
+  // like a webhook's before the replay id moves on, then applied at once in this process (re-read by
+  // id); an overflow that could not name every record starts an incremental sync by SystemModstamp
+  // (accounts, then contacts; after an initial load only).
+  const onMirrorChanges = async (accounts: AccountChange[], contacts: ContactChange[], resync: boolean) => {
+    await recordChanges(deps, crm, accounts, contacts);
+    if (resync && (await getSyncCursor(deps.db, crm, 'accounts'))?.watermark) {
+      log.warn(
+        { accounts: accounts.length, contacts: contacts.length },
+        'change overflow: running an incremental account sync',
+      );
       startAccountSync(deps, crm, false);
     }
     void catchUpAccountChanges(deps);
+  };
+  const mirror = {
+    onAccountChanges: (changes: AccountChange[], meta: { resync: boolean }) =>
+      onMirrorChanges(changes, [], meta.resync),
+    onContactChanges: (changes: ContactChange[], meta: { resync: boolean }) =>
+      onMirrorChanges([], changes, meta.resync),
   };
   let stopped = false;
   const stops: Array<() => Promise<void> | void> = [];
@@ -73,7 +83,7 @@ async function startOne(
         set: (channel, replayId) => setConnectorState(deps.db, replayKey(crm, channel), replayId, deps.now()),
       },
       onEvents,
-      ...(deps.connectors[crm]?.accounts ? { onAccountChanges } : {}),
+      ...(deps.connectors[crm]?.accounts ? mirror : {}),
       // The channel stopped at the failed message (its replay id is not stored): start it again.
       onError: () => scheduleRestart(),
       initialReplayId: connector.streams.cdcInitialReplayId ?? -1,

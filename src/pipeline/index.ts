@@ -93,12 +93,8 @@ export {
   type SyncProgress,
   type ObjectSyncResult,
 } from './account-sync.js';
-export {
-  recordAccountChangesOf,
-  drainAccountChanges,
-  createMirrorFollower,
-  loadAccountIndex,
-} from './account-changes.js';
+export { recordAccountChangesOf, drainAccountChanges, catchUpAccountChanges } from './account-changes.js';
+export { createMirrorFollower, followMirror, loadAccountIndex } from './account-follow.js';
 export { startFollowingMirror, startMirrorUpkeep, type MirrorLoopOptions } from './account-mirror-loops.js';
 export { startAccountSync, accountSyncStatus, type SyncStart, type AccountSyncStatus } from './account-sync-runs.js';
 export {

@@ -5,7 +5,9 @@
 // - the handshake reply says ext.replay = true (Salesforce does; jsforce's Replay ext keys on it);
 // - every published change event gets a replay id and is retained; a /meta/subscribe carrying
 //   ext.replay { <channel>: id } gets the retained events after `id` (-2: all; -1: none), and an
-//   id older than the retention floor fails with Salesforce's "replayId ... invalid" error.
+//   id older than the retention floor fails with Salesforce's "replayId ... invalid" error;
+// - publishChangeEvent refuses (throws) an event Salesforce would never send (checkChangeEvent):
+//   a test cannot feed the connector a shape the real org does not produce.
 import { createRequire } from 'node:module';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -137,6 +139,7 @@ export async function startBayeuxStandin(opts: BayeuxStandinOptions = {}): Promi
       return handshakes;
     },
     publishChangeEvent(channel, payload) {
+      checkChangeEvent(channel, payload);
       const replayId = nextReplayId;
       nextReplayId += 3;
       const data = { schema: 'standin-schema', payload, event: { replayId } };
@@ -156,4 +159,60 @@ export async function startBayeuxStandin(opts: BayeuxStandinOptions = {}): Promi
         server.close(() => resolve());
       }),
   };
+}
+
+const changeTypes = new Set([
+  'CREATE',
+  'UPDATE',
+  'DELETE',
+  'UNDELETE',
+  'GAP_CREATE',
+  'GAP_UPDATE',
+  'GAP_DELETE',
+  'GAP_UNDELETE',
+  'GAP_OVERFLOW',
+]);
+
+/**
+ * What a CometD change event from Salesforce always is (CDC guide, "ChangeEventHeader Fields" and
+ * "Change Event Body Fields"; docs/shared salesforce-cdc.md): the channel's entity; every header
+ * field, typed; record ids (none only for an overflow); changedFields only on an UPDATE, always with
+ * LastModifiedDate, naming every body field and every nulled one (nulledFields: in changedFields
+ * too, null in the body); no body at all for a DELETE or a gap event. Throws on anything else.
+ */
+export function checkChangeEvent(channel: string, payload: Record<string, unknown>): void {
+  const fail = (why: string) => {
+    throw new Error(`the Bayeux stand-in refuses a change event Salesforce would not send on ${channel}: ${why}`);
+  };
+  const h = payload['ChangeEventHeader'] as Record<string, unknown> | undefined;
+  if (!h || typeof h !== 'object') return fail('no ChangeEventHeader');
+  const entity = /^\/data\/(\w+?)ChangeEvent$/.exec(channel)?.[1];
+  if (entity && h['entityName'] !== entity) fail(`entityName ${String(h['entityName'])} on the ${entity} channel`);
+  const strings = (k: string) => Array.isArray(h[k]) && (h[k] as unknown[]).every((v) => typeof v === 'string');
+  for (const k of ['entityName', 'changeType', 'changeOrigin', 'transactionKey', 'commitUser'])
+    if (typeof h[k] !== 'string') fail(`header ${k} must be a string`);
+  for (const k of ['sequenceNumber', 'commitTimestamp', 'commitNumber'])
+    if (typeof h[k] !== 'number') fail(`header ${k} must be a number`);
+  for (const k of ['recordIds', 'changedFields', 'nulledFields', 'diffFields'])
+    if (!strings(k)) fail(`header ${k} must be a list of strings`);
+  const type = h['changeType'] as string;
+  if (!changeTypes.has(type)) fail(`unknown changeType ${type}`);
+  if ((h['recordIds'] as string[]).length === 0 && type !== 'GAP_OVERFLOW') fail(`${type} names no record`);
+  const changed = h['changedFields'] as string[];
+  const nulled = h['nulledFields'] as string[];
+  const body = Object.keys(payload).filter((k) => k !== 'ChangeEventHeader');
+  if (type === 'UPDATE') {
+    if (!changed.includes('LastModifiedDate')) fail('an UPDATE always lists LastModifiedDate in changedFields');
+    // Compound fields arrive nested (Name { FirstName }) and are listed by component (Name.FirstName).
+    const listed = (k: string) => changed.includes(k) || changed.some((c) => c.startsWith(`${k}.`));
+    for (const k of body) if (!listed(k)) fail(`UPDATE body field ${k} is not in changedFields`);
+    for (const k of nulled) {
+      if (!changed.includes(k)) fail(`nulled field ${k} is not in changedFields`);
+      if (k in payload && payload[k] !== null) fail(`nulled field ${k} has a value`);
+    }
+    for (const k of body) if (payload[k] === null && !nulled.includes(k)) fail(`null ${k} is not in nulledFields`);
+  } else {
+    if (changed.length > 0 || nulled.length > 0) fail(`changedFields / nulledFields on a ${type}`);
+    if ((type === 'DELETE' || type.startsWith('GAP_')) && body.length > 0) fail(`body fields on a ${type}`);
+  }
 }

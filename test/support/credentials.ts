@@ -38,6 +38,8 @@ export const testCredentials: readonly TestCredential[] = [
   { name: 'HubSpot token (account admin API)', value: 'pat-admin' },
   { name: 'HubSpot client secret (account admin API)', value: 'admin-secret-01' },
   { name: 'HubSpot token (account sync)', value: 'pat-sync' },
+  { name: 'HubSpot token (account mirror, two processes)', value: 'pat-two' },
+  { name: 'HubSpot client secret (account mirror, two processes)', value: 'two-processes-secret-01' },
   { name: 'HubSpot client secret (account sync)', value: 'sync-secret-0001' },
   { name: 'HubSpot token (accounts CLI)', value: 'pat-cli' },
   { name: 'HubSpot client secret (accounts CLI)', value: 'cli-secret-0001' },

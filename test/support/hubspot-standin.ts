@@ -702,3 +702,15 @@ export function signedHubSpotWebhook(secret: string, events: unknown[]) {
     },
   };
 }
+
+/** Webhook events from [eventId, subscriptionType, objectId, propertyName?] (a property change's value is 'x'). */
+export function objectEvents(events: ReadonlyArray<readonly [number, string, number, string?]>) {
+  return events.map(([eventId, subscriptionType, objectId, propertyName]) => ({
+    eventId,
+    subscriptionType,
+    objectId,
+    ...(propertyName ? { propertyName, propertyValue: 'x' } : {}),
+    occurredAt: Date.now(),
+    portalId: 62515,
+  }));
+}

@@ -396,7 +396,11 @@ export async function startSalesforceStandin(opts: StandinOptions = {}): Promise
     putRecord(type, record) {
       const rows = records.get(type) ?? new Map<string, Record<string, unknown>>();
       records.set(type, rows);
-      rows.set(record.Id, { ...rows.get(record.Id), SystemModstamp: sfDateTime(new Date()), ...record });
+      // A record put back is undeleted: out of the recycle bin, as Salesforce's undelete does.
+      const deleted = recycleBin.get(type)?.get(record.Id);
+      recycleBin.get(type)?.delete(record.Id);
+      const { IsDeleted: _, ...was } = deleted ?? {};
+      rows.set(record.Id, { ...was, ...rows.get(record.Id), SystemModstamp: sfDateTime(new Date()), ...record });
       knownCache.delete(type);
     },
     get unknownFieldMode() {

@@ -88,17 +88,23 @@ describe('dominant account by contact domain', () => {
   it('is off when the admin turns it off', () => {
     expect(index.match(aLead({ emailDomain: 'umbrella.com' }), opts({ contactDomains: false }))).toBeUndefined();
   });
-  it("a partial change drops only the named accounts' old counts and keeps everyone else's", () => {
+  it("a partial change replaces only the named accounts' counts and keeps everyone else's", () => {
     const own = anIndexOf([aCrmAccount({ id: 'b' }), aCrmAccount({ id: 'c' })]);
     const b = { crm: 'salesforce' as const, accountId: 'b', domain: 'umbrella.com', contacts: 3 };
     const c = { crm: 'salesforce' as const, accountId: 'c', domain: 'umbrella.com', contacts: 2 };
-    own.changeContactDomains([], [b]);
-    own.changeContactDomains([], [c]);
+    own.replaceContactDomains('salesforce', ['b'], [b, { ...b, domain: 'b.example', contacts: 7 }]);
+    own.replaceContactDomains('salesforce', ['c'], [c]);
     expect(own.match(aLead({ emailDomain: 'umbrella.com' }))?.account.id).toBe('b');
-    own.changeContactDomains([b], [{ ...b, contacts: 1 }]);
+    // b's counts are replaced whole: its b.example row goes too, c's stay.
+    own.replaceContactDomains('salesforce', ['b'], [{ ...b, contacts: 1 }]);
     expect(own.match(aLead({ emailDomain: 'umbrella.com' }))?.account.id).toBe('c');
-    own.changeContactDomains([c], []);
+    expect(own.contactDomainCounts('b.example')).toEqual([]);
+    own.replaceContactDomains('salesforce', ['c'], []);
     expect(own.match(aLead({ emailDomain: 'umbrella.com' }))?.account.id).toBe('b');
+    expect(own.contactDomainCounts('UMBRELLA.com')).toEqual([{ ...b, contacts: 1 }]);
+    // The same id in another CRM is another account.
+    own.replaceContactDomains('hubspot', ['b'], []);
+    expect(own.contactDomainCounts('umbrella.com')).toHaveLength(1);
   });
 });
 

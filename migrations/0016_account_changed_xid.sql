@@ -1,0 +1,2 @@
+ALTER TABLE "crm_accounts" ADD COLUMN "changed_xid" "xid8" DEFAULT pg_current_xact_id() NOT NULL;--> statement-breakpoint
+CREATE INDEX "crm_accounts_changed_idx" ON "crm_accounts" USING btree ("changed_xid");
