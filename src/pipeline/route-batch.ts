@@ -10,17 +10,21 @@ import {
   stateKeys,
   type LockPartition,
   type RoutingConfig,
+  type RoutingState,
 } from '../routing/index.js';
 import { byRoutingOrder, planRoutingBatch, type RoutableLead, type RoutingPlan } from '../sync/index.js';
 import {
   getRoutableInboundEvents,
   listQueuedInboundEvents,
   lockForRouting,
+  lockPartitionsForRouting,
   markInboundEventsDone,
   writeRoutingBatch,
   type ArmedTimer,
   type InboundEventRow,
   type DueNotification,
+  allPoolsKeyOf,
+  type Tx,
 } from '../db/index.js';
 import { errors } from '../errors.js';
 import type { ActiveConfig } from './config-store.js';
@@ -92,13 +96,13 @@ export async function routeBatch(
 
   // A publish that moves the lock partitions under a batch is found under its locks (stale):
   // the config is read again and the leads not yet decided are routed with the new one.
-  let decided = emptyDecided();
+  const decided = emptyDecided();
   let pending = created;
   let readEnd = 0;
   for (let attempt = 1; ; attempt++) {
     const active = await deps.configs.get();
     const routed = await routeCreated(deps, pending, active, report);
-    decided = mergeDecided(decided, routed.decided);
+    addDecided(decided, routed.decided);
     readEnd = routed.readEnd;
     if (!routed.stale) break;
     deps.configs.invalidate();
@@ -155,14 +159,13 @@ const emptyDecided = (): Decided => ({
   notifications: [],
 });
 
-function mergeDecided(a: Decided, b: Decided): Decided {
-  return {
-    results: [...a.results, ...b.results],
-    outboxIds: [...a.outboxIds, ...b.outboxIds],
-    timers: [...a.timers, ...b.timers],
-    leadIds: new Map([...a.leadIds, ...b.leadIds]),
-    notifications: [...a.notifications, ...b.notifications],
-  };
+/** Adds b's to `into` (one accumulator for a batch's transactions). */
+function addDecided(into: Decided, b: Decided): void {
+  into.results.push(...b.results);
+  into.outboxIds.push(...b.outboxIds);
+  into.timers.push(...b.timers);
+  for (const [k, v] of b.leadIds) into.leadIds.set(k, v);
+  into.notifications.push(...b.notifications);
 }
 
 /**
@@ -222,41 +225,78 @@ async function routeCreated(
     connectors: doc.connectors,
     notifications: doc.notifications,
   };
-  const outcomes = await Promise.all(
-    [...groups].map(async ([partition, leads]) => {
-      const lockTiming = routingLockTimer(deps.metrics, partition?.key ?? globalLockKey);
-      const out = await deps.db.transaction(async (tx) => {
-        const keys = stateKeys(doc.routing, now, partition);
-        const locked = await lockForRouting(
-          tx,
-          {
-            eventIds: leads.map((r) => r.ev.id),
-            pools: partition ? [partition.key, ...keys.pools] : [globalLockKey, ...keys.pools],
-            counters: keys.counters,
-            ...(partition && { partition: { configVersion: version } }),
-          },
-          lockTiming.locked,
-        );
-        const todo = leads.filter((r) => locked.routable.has(r.ev.id));
-        if (locked.stale) return { decided: emptyDecided(), stale: todo.map((r) => r.ev.id) };
-        if (todo.length === 0) return { decided: emptyDecided(), stale: [] };
-        const plan = planRoutingBatch(todo, config, locked.state, now);
-        for (const id of plan.deferred)
-          report(id, new Error('another trigger for the same record is in this batch; retried'));
-        const written = await writeRoutingBatch(tx, plan.writes, now);
-        const results = plan.decided.map((d) => ({ ...d, configVersion: version }));
-        return { decided: { results, ...written }, stale: [] as string[] };
-      });
-      lockTiming.released();
-      return out;
-    }),
-  );
-  const stale = outcomes.flatMap((o) => o.stale);
-  return {
-    decided: outcomes.map((o) => o.decided).reduce(mergeDecided, emptyDecided()),
-    stale: stale.length > 0 ? stale : undefined,
-    readEnd,
-  };
+  const decided = emptyDecided();
+  if (routable.length === 0) return { decided, stale: undefined, readEnd };
+  const decide = (tx: Tx, leads: RoutableLead[], state: RoutingState, routable: Set<string>, allPools?: string) =>
+    decideAndWrite(tx, { leads, routable, state, allPools }, config, now, report);
+  if (!lockPartitions(doc.routing).partitioned) {
+    // One partition: the global lock, as one lock always did.
+    const lockTiming = routingLockTimer(deps.metrics, globalLockKey);
+    const keys = stateKeys(doc.routing, now);
+    await deps.db.transaction(async (tx) => {
+      const eventIds = routable.map((r) => r.ev.id);
+      const locked = await lockForRouting(
+        tx,
+        { eventIds, counters: keys.counters, pools: [globalLockKey, ...keys.pools] },
+        () => lockTiming.locked(),
+      );
+      addDecided(decided, await decide(tx, routable, locked.state, locked.routable));
+    });
+    lockTiming.released();
+    return { decided, stale: undefined, readEnd };
+  }
+  // Partitions: each transaction takes the partitions of the leads left that are free (all of
+  // them while no other transaction holds one), decides their leads together and commits; the
+  // next takes what is left. One transaction per batch unless another one holds a partition.
+  const left = byLockPartition(routable, doc.routing, now);
+  while (left.size > 0) {
+    const lockTiming = routingLockTimer(deps.metrics, globalLockKey);
+    const out = await deps.db.transaction(async (tx) => {
+      const parts = [...left.keys()];
+      const locked = await lockPartitionsForRouting(
+        tx,
+        [...left.values()].flat().map((r) => r.ev.id),
+        {
+          configVersion: version,
+          partitions: parts.map((p) => ({ key: p.key, ...stateKeys(doc.routing, now, p) })),
+        },
+        (held) => lockTiming.locked(held.length === 1 ? held[0] : `${globalLockKey}/several`),
+      );
+      const held = parts.filter((p) => locked.held.includes(p.key));
+      if (locked.stale) return { held, stale: true };
+      const leads = held.flatMap((p) => left.get(p)!).sort(byRoutingOrder);
+      addDecided(decided, await decide(tx, leads, locked.state, locked.routable, allPoolsKeyOf(held[0]!.key)));
+      return { held, stale: false };
+    });
+    lockTiming.released();
+    // The config moved: what is left is routed again with the new one.
+    if (out.stale) return { decided, stale: [...left.values()].flat().map((r) => r.ev.id), readEnd };
+    for (const p of out.held) left.delete(p);
+  }
+  return { decided, stale: undefined, readEnd };
+}
+
+/** Plans the leads still routable under the locks and writes the plan, in the routing transaction. */
+async function decideAndWrite(
+  tx: Tx,
+  {
+    leads,
+    routable,
+    state,
+    allPools,
+  }: { leads: RoutableLead[]; routable: Set<string>; state: RoutingState; allPools: string | undefined },
+  config: Parameters<typeof planRoutingBatch>[1],
+  now: Date,
+  report: (id: string, r: Error | undefined) => void,
+): Promise<Decided> {
+  const todo = leads.filter((r) => routable.has(r.ev.id));
+  if (todo.length === 0) return emptyDecided();
+  const plan = planRoutingBatch(todo, config, state, now);
+  for (const id of plan.deferred)
+    report(id, new Error('another trigger for the same record is in this batch; retried'));
+  const written = await writeRoutingBatch(tx, plan.writes, now, allPools);
+  const results = plan.decided.map((d) => ({ ...d, configVersion: config.version }));
+  return { results, ...written };
 }
 
 /**
@@ -269,12 +309,8 @@ function byLockPartition(
   routable: RoutableLead[],
   config: RoutingConfig,
   now: Date,
-): Map<LockPartition | undefined, RoutableLead[]> {
-  const groups = new Map<LockPartition | undefined, RoutableLead[]>();
-  if (!lockPartitions(config).partitioned) {
-    if (routable.length > 0) groups.set(undefined, routable);
-    return groups;
-  }
+): Map<LockPartition, RoutableLead[]> {
+  const groups = new Map<LockPartition, RoutableLead[]>();
   const ofRecord = new Map<string, LockPartition | undefined>();
   const loose: RoutableLead[] = [];
   for (const r of routable) {
@@ -291,7 +327,7 @@ function byLockPartition(
   }
   if (loose.length > 0) {
     const [first] = groups.keys();
-    const part = first ?? lockPartitions(config).list[0];
+    const part = first ?? lockPartitions(config).list[0]!;
     groups.set(part, [...(groups.get(part) ?? []), ...loose].sort(byRoutingOrder));
   }
   return groups;
