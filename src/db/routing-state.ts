@@ -24,15 +24,13 @@ export const globalRoutingLockKey = '$routing';
 // global one. An advisory lock (memory only): sharing a row lock would write the row per locker.
 const globalAdvisoryKey = 0x4c52_0c10;
 
-/** A lock partition's transaction (docs/scaling.md): the config version its partitions came from. */
+/**
+ * A lock partition's transaction (docs/scaling.md): the config version its partitions came from.
+ * Its pools name the key rows of every partition it decides in (one transaction locks all the
+ * partitions a batch spans, sorted with their pools like any other rows).
+ */
 export interface PartitionLock {
   configVersion: number;
-  /**
-   * The partitions the batch's leads fall in, each with the pools and counters its decisions
-   * read. The transaction takes those free now (SKIP LOCKED) and decides their leads together,
-   * one fixed cost for all; when none is free it waits for all of them (sorted).
-   */
-  partitions: Array<{ key: string; pools: string[]; counters: string[] }>;
 }
 
 /**
@@ -40,81 +38,25 @@ export interface PartitionLock {
  * never deadlock), in that order, then reads the cursors and counters. Answers the events still
  * routable (the status read under the lock decides, so a retry or a second worker writes
  * nothing) and the routing state as the last transaction holding these locks left it.
+ * With `partition`, the global lock and the publish lock are held shared, and `stale` says the
+ * active config moved from the version the partitions were computed for: the caller decides
+ * nothing and retries with the new config (two versions' partitions never run side by side).
  */
 export async function lockForRouting(
   tx: Tx,
-  keys: { eventIds: string[]; pools: string[]; counters: string[] },
+  keys: { eventIds: string[]; pools: string[]; counters: string[]; partition?: PartitionLock },
   /** Called once the locks are held (lock wait and hold metrics). */
   onLocked?: () => void,
-): Promise<{ routable: Set<string>; state: RoutingState }> {
+): Promise<{ routable: Set<string>; state: RoutingState; stale: boolean }> {
   const pools = [...new Set(keys.pools)].sort();
-  const routable = await lockRows(tx, keys.eventIds, pools);
+  const routable = await lockRows(tx, keys.eventIds, pools, keys.partition !== undefined);
   onLocked?.();
-  const { state } = await readLockedState(tx, pools, keys.counters, false);
+  const { state, activeVersion } = await readLockedState(tx, pools, keys.counters, keys.partition !== undefined);
+  if (keys.partition && activeVersion !== undefined && activeVersion !== keys.partition.configVersion)
+    return { routable, state, stale: true };
   // Away/back set through the API, overlaid on the config by decide (routing/rep-status.ts).
   state.availability = await readRepAvailability(tx);
-  return { routable, state };
-}
-
-/**
- * A partition transaction's locks (docs/scaling.md): the global lock and the publish lock held
- * shared, the events, then of `lock.partitions` those no other transaction holds (their key rows
- * FOR UPDATE SKIP LOCKED, then their pools' rows), or, when every one is held, all of them in key
- * order, waiting. A transaction waits only while it holds no partition row, and then in one
- * order, so no two wait for each other in a circle. Answers the partitions held (`held`, their
- * keys), and `stale` when the active config moved from `lock.configVersion`: the caller decides
- * nothing and retries with the new config (two versions' partitions never run side by side).
- */
-export async function lockPartitionsForRouting(
-  tx: Tx,
-  eventIds: string[],
-  lock: PartitionLock,
-  onLocked?: (held: string[]) => void,
-): Promise<{ routable: Set<string>; state: RoutingState; held: string[]; stale: boolean }> {
-  const parts = [...lock.partitions].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  const poolsOf = Object.fromEntries(parts.map((p) => [p.key, [...new Set(p.pools)].sort()]));
-  const rows = [...parts.map((p) => p.key), ...Object.values(poolsOf).flat()];
-  const lockSome = async (wait: boolean) =>
-    rowsOf<{ t: 'e' | 'a' | 'p' | 'c' | 'x'; k: string; s: string | null }>(
-      await tx.execute(sql`
-        with ev as (${eventsForUpdate(eventIds)}), part as (
-          select pool_id as k from rotation_cursors
-          where pool_id in (select jsonb_array_elements_text(${json(parts.map((p) => p.key))}))
-          order by pool_id for update ${wait ? sql`` : sql`skip locked`}
-        ), cur as (
-          select pool_id as k from rotation_cursors
-          where pool_id in (select jsonb_array_elements_text(${json(poolsOf)} -> part.k) from part) order by pool_id for update
-        )
-        select 'e' as t, k, s from ev
-        union all select 'a', '', null from pg_advisory_xact_lock_shared(${publishLockKey}) p, pg_advisory_xact_lock_shared(${globalAdvisoryKey}) g
-        union all select 'p', k, null from part
-        union all select 'c', k, null from cur
-        union all select 'x', pool_id, null from rotation_cursors where pool_id in (select jsonb_array_elements_text(${json(rows)}))`),
-    );
-  let locked = await lockSome(false);
-  if (locked.filter((r) => r.t === 'x').length < rows.length) {
-    // A partition's or pool's first lead: create the rows (a skipped row and a missing one look alike), lock again.
-    await tx.execute(
-      sql`insert into rotation_cursors (pool_id, position) select jsonb_array_elements_text(${json(rows)}), -1 on conflict do nothing`,
-    );
-    locked = await lockSome(false);
-  }
-  // Every partition busy: wait for all of them, holding none meanwhile.
-  if (!locked.some((r) => r.t === 'p')) locked = await lockSome(true);
-  const held = locked.filter((r) => r.t === 'p').map((r) => r.k);
-  onLocked?.(held);
-  const heldParts = parts.filter((p) => held.includes(p.key));
-  const { state, activeVersion } = await readLockedState(
-    tx,
-    heldParts.flatMap((p) => poolsOf[p.key]!),
-    [...new Set(heldParts.flatMap((p) => p.counters))],
-    true,
-  );
-  const routable = routableOf(locked);
-  if (activeVersion !== undefined && activeVersion !== lock.configVersion)
-    return { routable, state, held, stale: true };
-  state.availability = await readRepAvailability(tx);
-  return { routable, state, held, stale: false };
+  return { routable, state, stale: false };
 }
 
 /** The routing state under the same locks, for paths that lock their own events (SLA). */
@@ -127,7 +69,7 @@ export async function loadRoutingStateForUpdate(
 
 /** Only the locks, for a path that decides nothing from cursors or counters it has not read after (sync). */
 export async function lockRoutingState(tx: Tx, pools: string[]): Promise<void> {
-  await lockRows(tx, [], [...new Set(pools)].sort());
+  await lockRows(tx, [], [...new Set(pools)].sort(), false);
 }
 
 /**
@@ -135,14 +77,19 @@ export async function lockRoutingState(tx: Tx, pools: string[]): Promise<void> {
  * newest version). Always in this order: events, the advisory locks, cursor rows (an Append runs
  * its branches in order), so no two routing transactions wait for each other in a circle.
  */
-async function lockRows(tx: Tx, eventIds: string[], pools: string[]): Promise<Set<string>> {
-  const advisory = pools.includes(globalRoutingLockKey)
-    ? sql`select 'a' as t, '' as k, null as s from pg_advisory_xact_lock(${globalAdvisoryKey})`
-    : sql`select 'a' as t, '' as k, null as s where false`;
+async function lockRows(tx: Tx, eventIds: string[], pools: string[], shared: boolean): Promise<Set<string>> {
+  const advisory = shared
+    ? sql`select 'a' as t, '' as k, null as s from pg_advisory_xact_lock_shared(${publishLockKey}) p, pg_advisory_xact_lock_shared(${globalAdvisoryKey}) g`
+    : pools.includes(globalRoutingLockKey)
+      ? sql`select 'a' as t, '' as k, null as s from pg_advisory_xact_lock(${globalAdvisoryKey})`
+      : sql`select 'a' as t, '' as k, null as s where false`;
   const lock = async () =>
     rowsOf<{ t: 'e' | 'c' | 'a'; k: string; s: string | null }>(
       await tx.execute(sql`
-        with ev as (${eventsForUpdate(eventIds)}), cur as (
+        with ev as (
+          select id::text as k, status as s from inbound_events
+          where id in (select jsonb_array_elements_text(${json(eventIds)})::uuid) order by id for update
+        ), cur as (
           select pool_id as k from rotation_cursors
           where pool_id in (select jsonb_array_elements_text(${json(pools)})) order by pool_id for update
         )
@@ -158,16 +105,6 @@ async function lockRows(tx: Tx, eventIds: string[], pools: string[]): Promise<Se
     );
     locked = await lock();
   }
-  return routableOf(locked);
-}
-
-/** The events' statuses, their rows locked in id order (every routing transaction locks them first). */
-const eventsForUpdate = (eventIds: string[]) => sql`
-  select id::text as k, status as s from inbound_events
-  where id in (select jsonb_array_elements_text(${json(eventIds)})::uuid) order by id for update`;
-
-/** The locked events whose status still asks for routing. */
-function routableOf(locked: Array<{ t: string; k: string; s: string | null }>): Set<string> {
   const routable = new Set<string>();
   for (const r of locked)
     if (r.t === 'e' && (routableStatuses as readonly (string | null)[]).includes(r.s)) routable.add(r.k);
@@ -179,7 +116,7 @@ async function readLockedState(
   tx: Tx,
   pools: string[],
   counters: string[],
-  /** A partition transaction's check (lockPartitionsForRouting); the global lock needs none. */
+  /** A partition transaction's check (lockForRouting); the global lock needs none. */
   withVersion: boolean,
 ): Promise<{ state: RoutingState; activeVersion: number | undefined }> {
   const state: RoutingState = { cursors: {}, counters: {} };

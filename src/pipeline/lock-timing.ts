@@ -20,13 +20,11 @@ export function partitionLabel(lockKey: string): string {
  * the lock partition. Those two bound how many leads/s one partition routes (docs/scaling.md).
  */
 export function routingLockTimer(metrics: Pick<Metrics, 'routingLockWait' | 'routingLockHold'>, lockKey: string) {
-  let partition = partitionLabel(lockKey);
+  const partition = partitionLabel(lockKey);
   const begun = performance.now();
   let lockedAt: number | undefined;
   return {
-    /** heldKey: the lock the transaction ended up holding, when only the locks themselves tell (a partition transaction). */
-    locked(heldKey?: string): void {
-      if (heldKey !== undefined) partition = partitionLabel(heldKey);
+    locked(): void {
       lockedAt = performance.now();
       metrics.routingLockWait.observe({ partition }, (lockedAt - begun) / 1000);
     },

@@ -17,7 +17,6 @@ import {
   getRoutableInboundEvents,
   listQueuedInboundEvents,
   lockForRouting,
-  lockPartitionsForRouting,
   markInboundEventsDone,
   writeRoutingBatch,
   type ArmedTimer,
@@ -217,7 +216,6 @@ async function routeCreated(
   await new Promise((resolve) => setImmediate(resolve));
   const now = deps.now();
   for (const r of routable) r.accounts = accountOptions(deps.accounts, r.lead, doc.routing);
-  const groups = byLockPartition(routable, doc.routing, now);
   const config = {
     config: doc.routing,
     mappings: doc.mappings,
@@ -225,55 +223,39 @@ async function routeCreated(
     connectors: doc.connectors,
     notifications: doc.notifications,
   };
-  const decided = emptyDecided();
-  if (routable.length === 0) return { decided, stale: undefined, readEnd };
-  const decide = (tx: Tx, leads: RoutableLead[], state: RoutingState, routable: Set<string>, allPools?: string) =>
-    decideAndWrite(tx, { leads, routable, state, allPools }, config, now, report);
-  if (!lockPartitions(doc.routing).partitioned) {
-    // One partition: the global lock, as one lock always did.
-    const lockTiming = routingLockTimer(deps.metrics, globalLockKey);
-    const keys = stateKeys(doc.routing, now);
-    await deps.db.transaction(async (tx) => {
-      const eventIds = routable.map((r) => r.ev.id);
-      const locked = await lockForRouting(
-        tx,
-        { eventIds, counters: keys.counters, pools: [globalLockKey, ...keys.pools] },
-        () => lockTiming.locked(),
-      );
-      addDecided(decided, await decide(tx, routable, locked.state, locked.routable));
-    });
-    lockTiming.released();
-    return { decided, stale: undefined, readEnd };
-  }
-  // Partitions: each transaction takes the partitions of the leads left that are free (all of
-  // them while no other transaction holds one), decides their leads together and commits; the
-  // next takes what is left. One transaction per batch unless another one holds a partition.
-  const left = byLockPartition(routable, doc.routing, now);
-  while (left.size > 0) {
-    const lockTiming = routingLockTimer(deps.metrics, globalLockKey);
-    const out = await deps.db.transaction(async (tx) => {
-      const parts = [...left.keys()];
-      const locked = await lockPartitionsForRouting(
-        tx,
-        [...left.values()].flat().map((r) => r.ev.id),
-        {
-          configVersion: version,
-          partitions: parts.map((p) => ({ key: p.key, ...stateKeys(doc.routing, now, p) })),
-        },
-        (held) => lockTiming.locked(held.length === 1 ? held[0] : `${globalLockKey}/several`),
-      );
-      const held = parts.filter((p) => locked.held.includes(p.key));
-      if (locked.stale) return { held, stale: true };
-      const leads = held.flatMap((p) => left.get(p)!).sort(byRoutingOrder);
-      addDecided(decided, await decide(tx, leads, locked.state, locked.routable, allPoolsKeyOf(held[0]!.key)));
-      return { held, stale: false };
-    });
-    lockTiming.released();
-    // The config moved: what is left is routed again with the new one.
-    if (out.stale) return { decided, stale: [...left.values()].flat().map((r) => r.ev.id), readEnd };
-    for (const p of out.held) left.delete(p);
-  }
-  return { decided, stale: undefined, readEnd };
+  if (routable.length === 0) return { decided: emptyDecided(), stale: undefined, readEnd };
+  // One transaction for the batch: the global lock when the config is one partition, else the
+  // key rows of every partition its leads fall in (docs/scaling.md), taken in one sorted order
+  // with their pools: one fixed cost (round trips, statement, commit) per batch, not per partition.
+  const partitions = lockPartitions(doc.routing).partitioned ? partitionsOf(routable, doc.routing, now) : undefined;
+  const keys = partitions ? partitions.map((p) => stateKeys(doc.routing, now, p)) : [stateKeys(doc.routing, now)];
+  const lockKeys = partitions?.map((p) => p.key) ?? [globalLockKey];
+  const lockTiming = routingLockTimer(deps.metrics, lockKeys.length === 1 ? lockKeys[0]! : `${globalLockKey}/several`);
+  const out = await deps.db.transaction(async (tx) => {
+    const locked = await lockForRouting(
+      tx,
+      {
+        eventIds: routable.map((r) => r.ev.id),
+        pools: [...lockKeys, ...keys.flatMap((k) => k.pools)],
+        counters: [...new Set(keys.flatMap((k) => k.counters))],
+        ...(partitions && { partition: { configVersion: version } }),
+      },
+      lockTiming.locked,
+    );
+    if (locked.stale) return { stale: routable.map((r) => r.ev.id) };
+    // The "all pools" report rows of a partition transaction: its own (no two run at once with one partition).
+    const allPools = partitions ? allPoolsKeyOf(lockKeys[0]!) : undefined;
+    const decided = await decideAndWrite(
+      tx,
+      { leads: routable, routable: locked.routable, state: locked.state, allPools },
+      config,
+      now,
+      report,
+    );
+    return { decided };
+  });
+  lockTiming.released();
+  return { decided: out.decided ?? emptyDecided(), stale: out.stale, readEnd };
 }
 
 /** Plans the leads still routable under the locks and writes the plan, in the routing transaction. */
@@ -300,35 +282,16 @@ async function decideAndWrite(
 }
 
 /**
- * Groups a batch's leads by the lock partition their decision reads and writes (undefined: the
- * config has one partition, the global lock). Leads that touch no counter (no rule, a queue, a
- * skip, closed on creation) join the first group; triggers of one record stay together (the plan
- * defers all but the first).
+ * The lock partitions a batch's leads are decided in (sorted by key): each lead's first matching
+ * rule's or the default's. Leads that touch no counter (no rule, a queue, a skip, closed on
+ * creation) need none, unless no lead of the batch has one: then the first partition.
  */
-function byLockPartition(
-  routable: RoutableLead[],
-  config: RoutingConfig,
-  now: Date,
-): Map<LockPartition, RoutableLead[]> {
-  const groups = new Map<LockPartition, RoutableLead[]>();
-  const ofRecord = new Map<string, LockPartition | undefined>();
-  const loose: RoutableLead[] = [];
+function partitionsOf(routable: RoutableLead[], config: RoutingConfig, now: Date): LockPartition[] {
+  const parts = new Set<LockPartition>();
   for (const r of routable) {
-    const { crm, objectType, id: recordId } = r.lead.source;
-    const rk = `${crm}\u0000${objectType}\u0000${recordId}`;
-    const part = ofRecord.has(rk)
-      ? ofRecord.get(rk)
-      : r.closed
-        ? undefined
-        : leadLockPartition(r.lead, config, now, { ...r.accounts });
-    ofRecord.set(rk, part);
-    if (part === undefined) loose.push(r);
-    else groups.set(part, [...(groups.get(part) ?? []), r]);
+    const part = r.closed ? undefined : leadLockPartition(r.lead, config, now, { ...r.accounts });
+    if (part) parts.add(part);
   }
-  if (loose.length > 0) {
-    const [first] = groups.keys();
-    const part = first ?? lockPartitions(config).list[0]!;
-    groups.set(part, [...(groups.get(part) ?? []), ...loose].sort(byRoutingOrder));
-  }
-  return groups;
+  if (parts.size === 0) parts.add(lockPartitions(config).list[0]!);
+  return [...parts].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }

@@ -9,11 +9,9 @@ import {
   insertConfigVersion,
   lockConfigLifecycle,
   lockForRouting,
-  lockPartitionsForRouting,
   openPostgres,
   setActiveConfigVersion,
   type DbHandle,
-  type PartitionLock,
   type Tx,
 } from '../../src/db/index.js';
 import { createTestDatabase, sqlClient, type TestDatabase } from '../support/services.js';
@@ -35,19 +33,14 @@ afterAll(async () => {
   await tdb.drop();
 });
 
-/** A transaction that takes `keys`' locks (a partition's, or the global path's) and holds them until `release` is called. */
-function holding(keys: Parameters<typeof lockForRouting>[1] | { eventIds: string[]; partition: PartitionLock }) {
+/** A transaction that takes `keys`' locks and holds them until `release` is called. */
+function holding(keys: Parameters<typeof lockForRouting>[1]) {
   let release!: () => void;
   const released = new Promise<void>((r) => (release = r));
-  type Locked = { stale: boolean; held?: string[] };
-  let locked!: (v: Locked) => void;
-  const lockedP = new Promise<Locked>((r) => (locked = r));
+  let locked!: (v: Awaited<ReturnType<typeof lockForRouting>>) => void;
+  const lockedP = new Promise<Awaited<ReturnType<typeof lockForRouting>>>((r) => (locked = r));
   const done = handle.db.transaction(async (tx: Tx) => {
-    locked(
-      'partition' in keys
-        ? await lockPartitionsForRouting(tx, keys.eventIds, keys.partition)
-        : { ...(await lockForRouting(tx, keys)), stale: false },
-    );
+    locked(await lockForRouting(tx, keys));
     await released;
   });
   return { locked: lockedP, release, done };
@@ -65,7 +58,9 @@ const waiting = async () =>
 
 const partitionOf = (key: string, version: number) => ({
   eventIds: [],
-  partition: { configVersion: version, partitions: [{ key, pools: [], counters: ['rep:r1:open'] }] },
+  pools: [key],
+  counters: ['rep:r1:open'],
+  partition: { configVersion: version },
 });
 
 it('a publish waits for the partitions routing under the old version, and their late transactions find it stale', async () => {
@@ -120,30 +115,4 @@ it('the global lock (adoptions, SLA, bulk reroutes) waits for every partition, a
   expect((await b.locked).stale).toBe(false);
   b.release();
   await b.done;
-});
-
-it('a batch spanning partitions takes the free ones at once, leaves a busy one, and waits for all only when none is free', async () => {
-  const version = (await sql.rows<{ version: number }>(`select version from config_active where id = 1`))[0]!.version;
-  const both = {
-    eventIds: [],
-    partition: {
-      configVersion: version,
-      partitions: ['$routing/p/a', '$routing/p/b'].map((key) => ({ key, pools: [], counters: ['rep:r1:open'] })),
-    },
-  };
-  const a = holding(partitionOf('$routing/p/a', version));
-  expect((await a.locked).held).toEqual(['$routing/p/a']);
-  // a is busy: b is taken without waiting for a.
-  const some = holding(both);
-  expect(await some.locked).toMatchObject({ held: ['$routing/p/b'], stale: false });
-  // Both busy: the next waits, holding neither, and then gets both.
-  const all = holding(both);
-  await until(async () => (await waiting()) === 1, { what: 'a batch waiting for its busy partitions' });
-  a.release();
-  await a.done;
-  some.release();
-  await some.done;
-  expect(await all.locked).toMatchObject({ held: ['$routing/p/a', '$routing/p/b'], stale: false });
-  all.release();
-  await all.done;
 });
