@@ -32,6 +32,7 @@ export * from './rep-availability.js';
 export * from './report-speed.js';
 export * from './report-reads.js';
 export type { ConfirmedStep } from './report-rollup.js';
+export { allPoolsKeyOf } from './report-rollup.js';
 export * from './shadow.js';
 export * from './bulk-jobs.js';
 export * from './account-mirror.js';

@@ -25,6 +25,14 @@ import {
 /** pool_id and source of the rows that count every pool or every source (not a config id: those are [A-Za-z0-9_-]). */
 export const allKey = '*';
 
+/**
+ * The "all pools" rows a routing transaction of a lock partition adds to: `*:<partition key>`, so
+ * transactions of two partitions, which run at the same time, never update the same rollup row
+ * (one '*' row per day would make each wait for the other's commit). Readers of all pools sum
+ * every row whose pool_id starts with '*' (report-speed.ts).
+ */
+export const allPoolsKeyOf = (lockKey: string) => `${allKey}:${lockKey}`;
+
 /** The measures each statement that fills lead_reports completes (see above). */
 export const completedBy = {
   decision: ['created_to_received', 'received_to_decided'],
@@ -37,7 +45,7 @@ export const completedBy = {
  * a CTE over a RETURNING) where both ends are set, merging bin counts into existing rows. Keys are written in
  * one order so two concurrent statements lock shared rows in the same order.
  */
-export function rollUpSql(rows: SQL, measures: readonly SpeedMeasure[]): SQL {
+export function rollUpSql(rows: SQL, measures: readonly SpeedMeasure[], allPools: string = allKey): SQL {
   return sql`
     insert into lead_report_days (day, crm, pool_id, source, stage, n, hist)
     select day, crm, pool_id, source, measure, sum(c)::int, jsonb_object_agg(bin, c)
@@ -51,8 +59,9 @@ export function rollUpSql(rows: SQL, measures: readonly SpeedMeasure[]): SQL {
         group by 1, 2, 3, 4, 5, 6
       ) b
       -- Each lead also counts under "all pools" and "all sources" ('*'), so a report without those
-      -- filters reads one row per day and measure instead of one per pool and source.
-      cross join lateral (values (b.pool_id, b.source), (${allKey}, b.source), (b.pool_id, ${allKey}), (${allKey}, ${allKey}))
+      -- filters reads one row per day and measure (per lock partition: allPoolsKeyOf) instead of
+      -- one per pool and source.
+      cross join lateral (values (b.pool_id, b.source), (${allPools}, b.source), (b.pool_id, ${allKey}), (${allPools}, ${allKey}))
         as g(pool_id, source)
       group by 1, 2, 3, 4, 5, 6
     ) x

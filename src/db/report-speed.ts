@@ -77,13 +77,13 @@ function filtersOf(f: SpeedFilter): SQL[] {
 }
 const rawWhere = (f: SpeedFilter, from: Date, to: Date) =>
   sql.join([sql`received_at >= ${ts(from)}`, sql`received_at < ${ts(to)}`, ...filtersOf(f)], sql` and `);
-/** Rollup rows: a pool or source filter reads its own rows, no filter the rows of all ('*'). */
+/** Rollup rows: a pool or source filter reads its own rows, no filter the rows of all ('*', and '*:<partition>': allPoolsKeyOf). */
 const rollupWhere = (f: SpeedFilter, fromDay: string, toDay: string) =>
   sql.join(
     [
       sql`day >= ${fromDay}::date`,
       sql`day < ${toDay}::date`,
-      sql`pool_id = ${f.pool ?? allKey}`,
+      f.pool ? sql`pool_id = ${f.pool}` : sql`left(pool_id, 1) = ${allKey}`,
       sql`source = ${f.source ?? allKey}`,
       ...(f.crm ? [sql`crm = ${f.crm}`] : []),
     ],

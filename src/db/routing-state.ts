@@ -24,7 +24,11 @@ export const globalRoutingLockKey = '$routing';
 // global one. An advisory lock (memory only): sharing a row lock would write the row per locker.
 const globalAdvisoryKey = 0x4c52_0c10;
 
-/** A lock partition's transaction (docs/scaling.md): the config version its partitions came from. */
+/**
+ * A lock partition's transaction (docs/scaling.md): the config version its partitions came from.
+ * Its pools name the key rows of every partition it decides in (one transaction locks all the
+ * partitions a batch spans, sorted with their pools like any other rows).
+ */
 export interface PartitionLock {
   configVersion: number;
 }
@@ -47,7 +51,7 @@ export async function lockForRouting(
   const pools = [...new Set(keys.pools)].sort();
   const routable = await lockRows(tx, keys.eventIds, pools, keys.partition !== undefined);
   onLocked?.();
-  const { state, activeVersion } = await readLockedState(tx, pools, keys.counters);
+  const { state, activeVersion } = await readLockedState(tx, pools, keys.counters, keys.partition !== undefined);
   if (keys.partition && activeVersion !== undefined && activeVersion !== keys.partition.configVersion)
     return { routable, state, stale: true };
   // Away/back set through the API, overlaid on the config by decide (routing/rep-status.ts).
@@ -112,6 +116,8 @@ async function readLockedState(
   tx: Tx,
   pools: string[],
   counters: string[],
+  /** A partition transaction's check (lockForRouting); the global lock needs none. */
+  withVersion: boolean,
 ): Promise<{ state: RoutingState; activeVersion: number | undefined }> {
   const state: RoutingState = { cursors: {}, counters: {} };
   let activeVersion: number | undefined;
@@ -119,7 +125,7 @@ async function readLockedState(
     await tx.execute(sql`
       select 'c' as t, pool_id as k, position::bigint as n from rotation_cursors where pool_id in (select jsonb_array_elements_text(${json(pools)}))
       union all select 'k', key, value from routing_counters where key in (select jsonb_array_elements_text(${json(counters)}))
-      union all select 'v', '', version::bigint from config_active where id = 1`),
+      union all select 'v', '', version::bigint from config_active where id = 1 and ${withVersion}`),
   );
   for (const r of rows)
     if (r.t === 'v') activeVersion = Number(r.n);

@@ -88,6 +88,8 @@ export async function writeRoutingBatch(
   tx: Tx,
   w: RoutingBatchWrites,
   now: Date,
+  /** The "all pools" report rollup rows this transaction adds to (allPoolsKeyOf its lock partition); default '*'. */
+  allPools?: string,
 ): Promise<{
   outboxIds: string[];
   timers: ArmedTimer[];
@@ -127,7 +129,7 @@ export async function writeRoutingBatch(
         join a on a.event_id = x."eventId" join inbound_events e on e.id = x."eventId"
         on conflict (lead_id) do nothing
         returning *
-      ), rolled as (${rollUpSql(sql`r`, completedBy.decision)}
+      ), rolled as (${rollUpSql(sql`r`, completedBy.decision, allPools)}
       ), o as (
         insert into ${outbox} (${n(outbox.assignmentId)}, ${n(outbox.leadId)}, ${OK.columns}, ${O.columns})
         select a.id, a.lead_id, ${OK.select('l')}, ${O.select('x')}

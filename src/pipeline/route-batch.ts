@@ -10,6 +10,7 @@ import {
   stateKeys,
   type LockPartition,
   type RoutingConfig,
+  type RoutingState,
 } from '../routing/index.js';
 import { byRoutingOrder, planRoutingBatch, type RoutableLead, type RoutingPlan } from '../sync/index.js';
 import {
@@ -21,6 +22,8 @@ import {
   type ArmedTimer,
   type InboundEventRow,
   type DueNotification,
+  allPoolsKeyOf,
+  type Tx,
 } from '../db/index.js';
 import { errors } from '../errors.js';
 import type { ActiveConfig } from './config-store.js';
@@ -92,13 +95,13 @@ export async function routeBatch(
 
   // A publish that moves the lock partitions under a batch is found under its locks (stale):
   // the config is read again and the leads not yet decided are routed with the new one.
-  let decided = emptyDecided();
+  const decided = emptyDecided();
   let pending = created;
   let readEnd = 0;
   for (let attempt = 1; ; attempt++) {
     const active = await deps.configs.get();
     const routed = await routeCreated(deps, pending, active, report);
-    decided = mergeDecided(decided, routed.decided);
+    addDecided(decided, routed.decided);
     readEnd = routed.readEnd;
     if (!routed.stale) break;
     deps.configs.invalidate();
@@ -155,14 +158,13 @@ const emptyDecided = (): Decided => ({
   notifications: [],
 });
 
-function mergeDecided(a: Decided, b: Decided): Decided {
-  return {
-    results: [...a.results, ...b.results],
-    outboxIds: [...a.outboxIds, ...b.outboxIds],
-    timers: [...a.timers, ...b.timers],
-    leadIds: new Map([...a.leadIds, ...b.leadIds]),
-    notifications: [...a.notifications, ...b.notifications],
-  };
+/** Adds b's to `into` (one accumulator for a batch's transactions). */
+function addDecided(into: Decided, b: Decided): void {
+  into.results.push(...b.results);
+  into.outboxIds.push(...b.outboxIds);
+  into.timers.push(...b.timers);
+  for (const [k, v] of b.leadIds) into.leadIds.set(k, v);
+  into.notifications.push(...b.notifications);
 }
 
 /**
@@ -214,7 +216,6 @@ async function routeCreated(
   await new Promise((resolve) => setImmediate(resolve));
   const now = deps.now();
   for (const r of routable) r.accounts = accountOptions(deps.accounts, r.lead, doc.routing);
-  const groups = byLockPartition(routable, doc.routing, now);
   const config = {
     config: doc.routing,
     mappings: doc.mappings,
@@ -222,77 +223,75 @@ async function routeCreated(
     connectors: doc.connectors,
     notifications: doc.notifications,
   };
-  const outcomes = await Promise.all(
-    [...groups].map(async ([partition, leads]) => {
-      const lockTiming = routingLockTimer(deps.metrics, partition?.key ?? globalLockKey);
-      const out = await deps.db.transaction(async (tx) => {
-        const keys = stateKeys(doc.routing, now, partition);
-        const locked = await lockForRouting(
-          tx,
-          {
-            eventIds: leads.map((r) => r.ev.id),
-            pools: partition ? [partition.key, ...keys.pools] : [globalLockKey, ...keys.pools],
-            counters: keys.counters,
-            ...(partition && { partition: { configVersion: version } }),
-          },
-          lockTiming.locked,
-        );
-        const todo = leads.filter((r) => locked.routable.has(r.ev.id));
-        if (locked.stale) return { decided: emptyDecided(), stale: todo.map((r) => r.ev.id) };
-        if (todo.length === 0) return { decided: emptyDecided(), stale: [] };
-        const plan = planRoutingBatch(todo, config, locked.state, now);
-        for (const id of plan.deferred)
-          report(id, new Error('another trigger for the same record is in this batch; retried'));
-        const written = await writeRoutingBatch(tx, plan.writes, now);
-        const results = plan.decided.map((d) => ({ ...d, configVersion: version }));
-        return { decided: { results, ...written }, stale: [] as string[] };
-      });
-      lockTiming.released();
-      return out;
-    }),
-  );
-  const stale = outcomes.flatMap((o) => o.stale);
-  return {
-    decided: outcomes.map((o) => o.decided).reduce(mergeDecided, emptyDecided()),
-    stale: stale.length > 0 ? stale : undefined,
-    readEnd,
-  };
+  if (routable.length === 0) return { decided: emptyDecided(), stale: undefined, readEnd };
+  // One transaction for the batch: the global lock when the config is one partition, else the
+  // key rows of every partition its leads fall in (docs/scaling.md), taken in one sorted order
+  // with their pools: one fixed cost (round trips, statement, commit) per batch, not per partition.
+  const partitions = lockPartitions(doc.routing).partitioned ? partitionsOf(routable, doc.routing, now) : undefined;
+  const keys = partitions ? partitions.map((p) => stateKeys(doc.routing, now, p)) : [stateKeys(doc.routing, now)];
+  const lockKeys = partitions?.map((p) => p.key) ?? [globalLockKey];
+  const lockTiming = routingLockTimer(deps.metrics, lockKeys.length === 1 ? lockKeys[0]! : `${globalLockKey}/several`);
+  const out = await deps.db.transaction(async (tx) => {
+    const locked = await lockForRouting(
+      tx,
+      {
+        eventIds: routable.map((r) => r.ev.id),
+        pools: [...lockKeys, ...keys.flatMap((k) => k.pools)],
+        counters: [...new Set(keys.flatMap((k) => k.counters))],
+        ...(partitions && { partition: { configVersion: version } }),
+      },
+      lockTiming.locked,
+    );
+    if (locked.stale) return { stale: routable.map((r) => r.ev.id) };
+    // The "all pools" report rows of a partition transaction: its own (no two run at once with one partition).
+    const allPools = partitions ? allPoolsKeyOf(lockKeys[0]!) : undefined;
+    const decided = await decideAndWrite(
+      tx,
+      { leads: routable, routable: locked.routable, state: locked.state, allPools },
+      config,
+      now,
+      report,
+    );
+    return { decided };
+  });
+  lockTiming.released();
+  return { decided: out.decided ?? emptyDecided(), stale: out.stale, readEnd };
+}
+
+/** Plans the leads still routable under the locks and writes the plan, in the routing transaction. */
+async function decideAndWrite(
+  tx: Tx,
+  {
+    leads,
+    routable,
+    state,
+    allPools,
+  }: { leads: RoutableLead[]; routable: Set<string>; state: RoutingState; allPools: string | undefined },
+  config: Parameters<typeof planRoutingBatch>[1],
+  now: Date,
+  report: (id: string, r: Error | undefined) => void,
+): Promise<Decided> {
+  const todo = leads.filter((r) => routable.has(r.ev.id));
+  if (todo.length === 0) return emptyDecided();
+  const plan = planRoutingBatch(todo, config, state, now);
+  for (const id of plan.deferred)
+    report(id, new Error('another trigger for the same record is in this batch; retried'));
+  const written = await writeRoutingBatch(tx, plan.writes, now, allPools);
+  const results = plan.decided.map((d) => ({ ...d, configVersion: config.version }));
+  return { results, ...written };
 }
 
 /**
- * Groups a batch's leads by the lock partition their decision reads and writes (undefined: the
- * config has one partition, the global lock). Leads that touch no counter (no rule, a queue, a
- * skip, closed on creation) join the first group; triggers of one record stay together (the plan
- * defers all but the first).
+ * The lock partitions a batch's leads are decided in (sorted by key): each lead's first matching
+ * rule's or the default's. Leads that touch no counter (no rule, a queue, a skip, closed on
+ * creation) need none, unless no lead of the batch has one: then the first partition.
  */
-function byLockPartition(
-  routable: RoutableLead[],
-  config: RoutingConfig,
-  now: Date,
-): Map<LockPartition | undefined, RoutableLead[]> {
-  const groups = new Map<LockPartition | undefined, RoutableLead[]>();
-  if (!lockPartitions(config).partitioned) {
-    if (routable.length > 0) groups.set(undefined, routable);
-    return groups;
-  }
-  const ofRecord = new Map<string, LockPartition | undefined>();
-  const loose: RoutableLead[] = [];
+function partitionsOf(routable: RoutableLead[], config: RoutingConfig, now: Date): LockPartition[] {
+  const parts = new Set<LockPartition>();
   for (const r of routable) {
-    const { crm, objectType, id: recordId } = r.lead.source;
-    const rk = `${crm}\u0000${objectType}\u0000${recordId}`;
-    const part = ofRecord.has(rk)
-      ? ofRecord.get(rk)
-      : r.closed
-        ? undefined
-        : leadLockPartition(r.lead, config, now, { ...r.accounts });
-    ofRecord.set(rk, part);
-    if (part === undefined) loose.push(r);
-    else groups.set(part, [...(groups.get(part) ?? []), r]);
+    const part = r.closed ? undefined : leadLockPartition(r.lead, config, now, { ...r.accounts });
+    if (part) parts.add(part);
   }
-  if (loose.length > 0) {
-    const [first] = groups.keys();
-    const part = first ?? lockPartitions(config).list[0];
-    groups.set(part, [...(groups.get(part) ?? []), ...loose].sort(byRoutingOrder));
-  }
-  return groups;
+  if (parts.size === 0) parts.add(lockPartitions(config).list[0]!);
+  return [...parts].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }

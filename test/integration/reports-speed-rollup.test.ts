@@ -4,7 +4,9 @@
 // within the bins' precision (2.44 %, then rounded to the ms) of percentile_disc over the leads.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { end, seedSql, start } from '../../bench/reports-seed.js';
-import { rebuildReportDays } from '../../src/db/report-rollup.js';
+import { sql } from 'drizzle-orm';
+import { allPoolsKeyOf, rebuildReportDays, rollUpSql } from '../../src/db/report-rollup.js';
+import { speedMeasures } from '../../src/db/report-durations.js';
 import {
   readExactSpeedToLead,
   readSpeedToLead,
@@ -103,5 +105,29 @@ describe('speed to lead from the rollup', () => {
     const exact = await readExactSpeedToLead(sys.rt.deps.db, f);
     if (exact.overall.count === 0) expect(got).toEqual(exact);
     else expectSameAsExact(got, exact);
+  });
+});
+
+describe('the rollup of partitioned routing', () => {
+  it("sums every lock partition's all-pools rows ('*:<partition>') when no pool is asked for", async () => {
+    // As two partitions' transactions leave it: each lead's all-pools counts under its partition's key.
+    await sys.sql.query('delete from lead_report_days');
+    for (const [op, key] of [
+      ['<', allPoolsKeyOf('$routing/p/a')],
+      ['>=', allPoolsKeyOf('$routing/p/b')],
+    ] as const) {
+      const half = sql`(select * from lead_reports where right(lead_id::text, 1) ${sql.raw(op)} '8') h`;
+      await sys.rt.deps.db.execute(rollUpSql(half, speedMeasures, key));
+    }
+    const pools = await sys.sql.query<{ pool_id: string }>(
+      `select distinct pool_id from lead_report_days where pool_id like '*%' order by 1`,
+    );
+    expect(pools.rows.map((r) => r.pool_id)).toEqual(['*:$routing/p/a', '*:$routing/p/b']);
+    const f: SpeedFilter = { from, to, bucket: 'week' };
+    expectSameAsExact(
+      await readSpeedToLead(sys.rt.deps.db, f, { exactUpTo: -1 }),
+      await readExactSpeedToLead(sys.rt.deps.db, f),
+    );
+    await rebuildReportDays(sys.rt.deps.db);
   });
 });
