@@ -129,7 +129,6 @@ async function reroutePhase(databaseUrl: string) {
       rateLimit: limit,
     }),
     WRITE_BATCH_MAX: String(writeBatchMax),
-    WRITE_LINGER_MS: '0',
   };
   // Leads as routing left them: owned by ana (HubSpot owner 101), counted in her open load.
   await sql(

@@ -10,7 +10,14 @@
 //   that goes is everything that arrived meanwhile; under a burst, full batches.
 // Routing batches may also gather for a few ms to share one transaction (ROUTE gather), but only
 // when arrivals come fast enough for the wait to gather anything. WRITE_LINGER_MS and
-// ROUTE_LINGER_MS, when set, cap the wait. Pure: the caller reads the budgets and the clock.
+// ROUTE_LINGER_MS, when set, cap the waits we choose (the fill and the gather), never the wait for
+// the CRM's next call: that one the call would wait anyway, inside the CRM call with its batch
+// already cut; waited here, the batch fills meanwhile (bench:bulk: 0 had cut write batches to
+// ~79 of 100 at the ceiling).
+// How many short batches may be out at once (shortBatchSlots): while every CRM's calls are
+// plentiful, all the slots (a lead at 9/s must not queue behind the last lead's read); once one
+// runs short, one, so the others wait in the batcher and fill rather than at the token, short.
+// Pure: the caller reads the budgets and the clock.
 import type { CallBudget } from '../connector.js';
 
 /** At or above this share of the window left, calls are plentiful: a batch goes at once. */
@@ -32,10 +39,24 @@ export interface BatchWaitInput {
 
 export function batchWaitMs(input: BatchWaitInput): number {
   if (input.waiting >= input.maxBatch) return 0;
-  let wait = 0;
-  for (const b of input.budgets) wait = Math.max(wait, budgetWaitMs(b));
-  if (input.gatherMs && ((input.arrivalsPerS ?? 0) * input.gatherMs) / 1000 >= 1) wait = Math.max(wait, input.gatherMs);
-  return input.capMs === undefined ? wait : Math.min(wait, input.capMs);
+  let tokenWait = 0;
+  let fill = 0;
+  for (const b of input.budgets) {
+    tokenWait = Math.max(tokenWait, b.nextCallInMs);
+    fill = Math.max(fill, budgetWaitMs(b));
+  }
+  if (input.gatherMs && ((input.arrivalsPerS ?? 0) * input.gatherMs) / 1000 >= 1) fill = Math.max(fill, input.gatherMs);
+  return Math.max(tokenWait, input.capMs === undefined ? fill : Math.min(fill, input.capMs));
+}
+
+/** Whether a CRM's calls are plentiful: its next call goes now, with at least half the window left. */
+export function plentiful(b: CallBudget): boolean {
+  return b.nextCallInMs === 0 && (b.limit > 0 ? b.remaining / b.limit : 0) >= plentyShare;
+}
+
+/** Short batches that may be in flight at once (see the top of this file): `max` while every budget is plentiful, else 1. */
+export function shortBatchSlots(budgets: CallBudget[], max: number): number {
+  return budgets.every(plentiful) ? max : 1;
 }
 
 /** The wait one CRM's allowance asks for (see the top of this file). */
@@ -69,5 +90,37 @@ export function createArrivalRate(nowMs: () => number): { arrived(): void; perS(
       const into = roll();
       return current + previous * (1 - into / 1000);
     },
+  };
+}
+
+/**
+ * The write-back batcher's scheduling (handlers.ts; bench:owner-latency-policy runs the same):
+ * how long a short batch waits, and how many short batches may be out, both from the budgets
+ * read at that moment. Plentiful: a batch goes on the next turn, beside the ones in flight. At
+ * the ceiling: one batch waits for the next token and the rest fill behind it, so every call
+ * that goes is as full as what arrived meanwhile.
+ */
+export function budgetedWrites(opts: {
+  maxBatch: number;
+  maxConcurrent: number;
+  budgets: () => CallBudget[];
+  capMs?: number | undefined;
+}): {
+  maxBatch: number;
+  maxConcurrent: number;
+  maxConcurrentShort: () => number;
+  lingerMs: (waiting: number) => number;
+} {
+  return {
+    maxBatch: opts.maxBatch,
+    maxConcurrent: opts.maxConcurrent,
+    maxConcurrentShort: () => shortBatchSlots(opts.budgets(), opts.maxConcurrent),
+    lingerMs: (waiting) =>
+      batchWaitMs({
+        waiting,
+        maxBatch: opts.maxBatch,
+        budgets: opts.budgets(),
+        ...(opts.capMs !== undefined && { capMs: opts.capMs }),
+      }),
   };
 }

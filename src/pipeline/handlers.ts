@@ -13,7 +13,7 @@ import { notifyJob, routeJob, slaTimerJob, writebackJob } from './jobs.js';
 import { deliverNotification } from './notify.js';
 import { leftToSweeper, type DeliverWrites } from './hand-over.js';
 import { fireSlaTimer } from './sla-timers.js';
-import { batchWaitMs, createArrivalRate } from './batch-wait.js';
+import { batchWaitMs, budgetedWrites, createArrivalRate } from './batch-wait.js';
 import { createGroupCommit, type BatchOutcome } from './group-commit.js';
 import { failureOf } from './retry-schedule.js';
 import { leadStage, stageWait } from './lead-stages.js';
@@ -50,7 +50,10 @@ export function jobHandlers(
 ): { handlers: Record<JobName, JobHandler>; drain(): Promise<void> } {
   // Both batchers wait only as long as the CRMs' remaining allowance asks (batch-wait.ts): the
   // writer for its owner writes, the router for its record reads (HubSpot creation webhooks carry
-  // no properties, so each routing batch reads its records first).
+  // no properties, so each routing batch reads its records first). The writer's short batches go
+  // beside each other only while calls are plentiful; at the ceiling one waits for the next
+  // token and the rest fill behind it (budgetedWrites: bench:bulk's reroute 0.76 -> 0.98 of the
+  // ceiling in bench:owner-latency-policy, 12.5 -> 10.2 calls per 1,000 owners).
   const budgets = () => Object.values(deps.connectors).flatMap((c) => (c?.callBudget ? [c.callBudget()] : []));
   const writer = createGroupCommit(
     async (ids) => {
@@ -60,11 +63,13 @@ export function jobHandlers(
       return outcome;
     },
     {
-      maxBatch: limits.writeBatch,
-      maxConcurrent: limits.concurrentBatches,
+      ...budgetedWrites({
+        maxBatch: limits.writeBatch,
+        maxConcurrent: limits.concurrentBatches,
+        budgets,
+        capMs: limits.writeLingerMs,
+      }),
       onDispatch: stageWait(deps.metrics, 'write_wait'),
-      lingerMs: (waiting) =>
-        batchWaitMs({ waiting, maxBatch: limits.writeBatch, budgets: budgets(), capMs: limits.writeLingerMs }),
     },
   );
   // The happy path writes owners from the worker that routed them, with no queue hop (no job

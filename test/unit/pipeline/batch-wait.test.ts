@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CallBudget } from '../../../src/connector.js';
-import { batchWaitMs, budgetWaitMs, createArrivalRate } from '../../../src/pipeline/batch-wait.js';
+import { batchWaitMs, budgetWaitMs, createArrivalRate, shortBatchSlots } from '../../../src/pipeline/batch-wait.js';
 
 // HubSpot's private-app window: 190 calls per rolling 10 s, one call per ~52.6 ms sustained.
 const hubspot = (remaining: number, nextCallInMs = 0): CallBudget => ({
@@ -46,9 +46,14 @@ describe('batchWaitMs (adaptive CRM batching)', () => {
     expect(batchWaitMs({ waiting: 1, maxBatch: 100, budgets: [] })).toBe(0);
   });
 
-  it('WRITE_LINGER_MS / ROUTE_LINGER_MS cap the wait; 0 turns it off', () => {
-    expect(batchWaitMs({ waiting: 1, maxBatch: 100, budgets: [hubspot(0, 480)], capMs: 100 })).toBe(100);
-    expect(batchWaitMs({ waiting: 1, maxBatch: 100, budgets: [hubspot(0, 480)], capMs: 0 })).toBe(0);
+  it('WRITE_LINGER_MS / ROUTE_LINGER_MS cap the fill wait; 0 turns it off', () => {
+    expect(batchWaitMs({ waiting: 1, maxBatch: 100, budgets: [hubspot(3)], capMs: 10 })).toBe(10);
+    expect(batchWaitMs({ waiting: 1, maxBatch: 100, budgets: [hubspot(3)], capMs: 0 })).toBe(0);
+  });
+
+  it('no cap cuts the wait for the next token: the call would wait it anyway, with its batch already cut', () => {
+    expect(batchWaitMs({ waiting: 1, maxBatch: 100, budgets: [hubspot(0, 480)], capMs: 0 })).toBe(480);
+    expect(batchWaitMs({ waiting: 1, maxBatch: 100, budgets: [hubspot(0, 480)], capMs: 100 })).toBe(480);
   });
 
   it('gathers for one transaction only when arrivals would fill the gather window', () => {
@@ -60,6 +65,21 @@ describe('batchWaitMs (adaptive CRM batching)', () => {
 
   it('tight means linear from nothing at half the window left to one call interval at none', () => {
     expect(budgetWaitMs({ remaining: 60, limit: 600, nextCallInMs: 0, callIntervalMs: 100 })).toBe(80);
+  });
+});
+
+describe('shortBatchSlots (short batches in flight)', () => {
+  it('every slot while calls are plentiful: a lead never queues behind the last one', () => {
+    expect(shortBatchSlots([hubspot(190)], 4)).toBe(4);
+    expect(shortBatchSlots([hubspot(95)], 4)).toBe(4);
+    expect(shortBatchSlots([], 4)).toBe(4);
+  });
+
+  it('one once any CRM runs short or its next call must wait: the rest wait in the batcher and fill', () => {
+    expect(shortBatchSlots([hubspot(94)], 4)).toBe(1);
+    expect(shortBatchSlots([hubspot(150, 20)], 4)).toBe(1);
+    const salesforce: CallBudget = { remaining: 600, limit: 600, nextCallInMs: 0, callIntervalMs: 100 };
+    expect(shortBatchSlots([salesforce, hubspot(0, 40)], 4)).toBe(1);
   });
 });
 
