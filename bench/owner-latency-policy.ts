@@ -11,14 +11,24 @@
 // write jobs (WORKER_CONCURRENCY), a freed job slot takes the next job --hop-ms later (one by one,
 // --fetch-ms apart: BullMQ fetches jobs in turn), and a write batch claims its rows (--claim-ms)
 // before its call: owners/s after the first window against the 1,900/s ceiling, calls per 1,000.
+// Then Salesforce as bench:owner-latency runs it: every rate in turn on one connector, its
+// per-minute cap (--sf-per-minute, the connector's default) carried over from phase to phase.
 // `policy: "now"` is the shipped policy; `policy: "before"` the one before the budget-aware
-// short-batch slots (short batches up to every slot whatever the budget, and bench:bulk's
-// WRITE_LINGER_MS=0 capping even the wait for the next token), for the A/B.
+// short-batch slots (short write batches up to every slot whatever the budget, short routing
+// batches one at a time, bench:bulk's WRITE_LINGER_MS=0 capping even the wait for the next token,
+// Salesforce's minute spent back to back with no pacing), for the A/B.
 // SIM_POLICIES='[{...Policy}]' runs others.
 import { parseArgs } from 'node:util';
 import { TokenBucket } from '../connectors/hubspot/rate-limit.js';
+import { createRequestBudget } from '../connectors/salesforce/limits.js';
 import type { CallBudget } from '../src/connector.js';
-import { batchWaitMs, budgetedWrites, createArrivalRate, shortBatchSlots } from '../src/pipeline/batch-wait.js';
+import {
+  batchWaitMs,
+  budgetedWrites,
+  createArrivalRate,
+  shortBatchSlots,
+  shortReadSlots,
+} from '../src/pipeline/batch-wait.js';
 import { createBatcher } from '../src/pipeline/group-commit.js';
 import { percentile } from './support.js';
 import { virtualTime } from './virtual-time.js';
@@ -35,6 +45,8 @@ const { values } = parseArgs({
     'reroute-commit-per-s': { type: 'string', default: '3264' },
     'fetch-ms': { type: 'string', default: '0.2' },
     'claim-ms': { type: 'string', default: '5' },
+    /** Salesforce: the connector's requestBudget.maxRequestsPerMinute. */
+    'sf-per-minute': { type: 'string', default: '1200' },
   },
 });
 const rttMs = Number(values['rtt-ms']);
@@ -47,6 +59,7 @@ const rerouteLeads = Number(values['reroute-leads']);
 const rerouteCommitPerS = Number(values['reroute-commit-per-s']);
 const fetchMs = Number(values['fetch-ms']);
 const claimMs = Number(values['claim-ms']);
+const sfPerMinute = Number(values['sf-per-minute']);
 const limit = { requests: 190, windowMs: 10_000 };
 const batchMax = 100;
 const ceilingPerS = ((limit.requests / (limit.windowMs / 1000)) * batchMax) / 2;
@@ -54,8 +67,8 @@ const ceilingPerS = ((limit.requests / (limit.windowMs / 1000)) * batchMax) / 2;
 interface Policy {
   name: string;
   routeConcurrent: number;
-  /** Short routing batches in flight at once (full ones: routeConcurrent); 'budget': shortBatchSlots. */
-  routeConcurrentShort: number | 'budget';
+  /** Short routing batches in flight at once (full ones: routeConcurrent); 'budget': shortBatchSlots; 'sustained': shortReadSlots. */
+  routeConcurrentShort: number | 'budget' | 'sustained';
   writeConcurrent: number;
   /** Short write batches in flight at once; 'budget': shortBatchSlots; unset: writeConcurrent. */
   writeConcurrentShort?: number | 'budget';
@@ -68,13 +81,19 @@ interface Policy {
   rerouteWriteCapMs?: number;
   /** The cap cut the wait for the next token too (before). */
   capTokenWait?: boolean;
+  /** With routeConcurrentShort 'sustained': the calls a lead costs (default 2: a read and a write). */
+  callsPerLead?: number;
+  /** Salesforce's per-minute cap spent back to back, no pacing (before). */
+  sfUnpaced?: boolean;
+  /** Salesforce's per-minute cap (before: 600); default --sf-per-minute. */
+  sfPerMinute?: number;
 }
 const variants = process.env.SIM_POLICIES ? (JSON.parse(process.env.SIM_POLICIES) as Policy[]) : undefined;
 const policies: Policy[] = variants ?? [
   {
     name: 'now',
     routeConcurrent: 4,
-    routeConcurrentShort: 'budget',
+    routeConcurrentShort: 'sustained',
     writeConcurrent: 4,
     writeConcurrentShort: 'budget',
     pacedTogether: 2,
@@ -89,6 +108,8 @@ const policies: Policy[] = variants ?? [
     pacedBudget: true,
     rerouteWriteCapMs: 0,
     capTokenWait: true,
+    sfUnpaced: true,
+    sfPerMinute: 600,
   },
 ];
 
@@ -110,6 +131,38 @@ async function phase(policy: Policy, arrivals: number[], perArrival: number) {
   await vt.run();
   const lat = sentAt.map((t, id) => (run.ownerSet.get(id) ?? Infinity) - t);
   return { lat, throttled: run.throttled(), setAt: sentAt.map((_, id) => (run.ownerSet.get(id) ?? Infinity) - start) };
+}
+
+/**
+ * Salesforce as bench:owner-latency runs it: 20 warm-up leads at 10/s, then each rate in turn on
+ * the same connector (no pause: the minute's budget carries over), each phase starting once the
+ * last one's owners are set. p50/p99 per rate and the calls each phase made.
+ */
+async function salesforceSequence(policy: Policy) {
+  const vt = virtualTime();
+  const run = pipeline(policy, vt, undefined, 'salesforce');
+  const figures: Record<string, number> = {};
+  let next = 0;
+  for (const rate of [0, ...rates]) {
+    const n = rate === 0 ? 20 : Math.max(1, Math.round(rate * seconds));
+    const every = 1000 / (rate === 0 ? 10 : rate);
+    const sentAt = new Map<number, number>();
+    const callsBefore = run.calls();
+    for (let i = 0; i < n; i++) {
+      const id = next++;
+      vt.setTimeout(() => {
+        sentAt.set(id, vt.now());
+        vt.setTimeout(() => run.route(id), hopMs);
+      }, i * every);
+    }
+    await vt.run();
+    if (rate === 0) continue;
+    const lat = [...sentAt].map(([id, t]) => (run.ownerSet.get(id) ?? Infinity) - t).sort((a, b) => a - b);
+    figures[`p50_ms_at_${rate}`] = Math.round(percentile(lat, 50) * 10) / 10;
+    figures[`p99_ms_at_${rate}`] = Math.round(percentile(lat, 99) * 10) / 10;
+    figures[`calls_at_${rate}`] = run.calls() - callsBefore;
+  }
+  return figures;
 }
 
 /**
@@ -158,34 +211,86 @@ async function reroutePhase(policy: Policy, leads: number, jobSlots = 400) {
   };
 }
 
-/** The real batchers and bucket, wired as the worker wires them, on virtual time. */
-function pipeline(policy: Policy, vt: ReturnType<typeof virtualTime>, writeCapMs?: number) {
+/** A CRM's limiter as the connector uses it: a call through it, and its budget for the batchers. */
+interface Limiter {
+  call(kind: 'read' | 'write', ids: number[], counted: (kind: 'read' | 'write', ids: number[]) => void): Promise<void>;
+  budget(): CallBudget;
+  throttled(): number;
+}
+
+/** HubSpot: the real bucket, and a CRM counting 429s like HubSpot's rolling window. */
+function hubspotLimiter(policy: Policy, vt: ReturnType<typeof virtualTime>): Limiter {
   const bucket = new TokenBucket({ ...limit, clock: vt.clock, pacedTogether: policy.pacedTogether });
-  const budget = (): CallBudget => {
-    const b = bucket.budget();
-    return policy.pacedBudget ? b : { ...b, paced: undefined };
-  };
   const served: number[] = []; // when the CRM counted each call (arrival), for its rolling window
   let throttled = 0;
+  return {
+    budget() {
+      const b = bucket.budget();
+      return policy.pacedBudget ? b : { ...b, paced: undefined };
+    },
+    throttled: () => throttled,
+    async call(kind, ids, counted) {
+      for (;;) {
+        const spentAt = await bucket.acquire();
+        await vt.sleep(rttMs / 2);
+        const now = vt.now();
+        while (served.length > 0 && served[0]! <= now - limit.windowMs) served.shift();
+        const ok = served.length < limit.requests;
+        if (ok) {
+          served.push(now);
+          counted(kind, ids);
+        } else throttled++;
+        await vt.sleep(rttMs / 2);
+        bucket.settle(spentAt);
+        if (ok) return;
+        bucket.pauseFor(1000);
+      }
+    },
+  };
+}
+
+/** Salesforce: the connector's real request budget (600 per rolling minute by default); the org never says 429. */
+function salesforceLimiter(policy: Policy, vt: ReturnType<typeof virtualTime>): Limiter {
+  const perMinute = policy.sfPerMinute ?? sfPerMinute;
+  const budget = createRequestBudget(
+    { maxRequestsPerMinute: perMinute, reserveApiCalls: 1000, ...(policy.sfUnpaced && { burst: perMinute }) },
+    { nowMs: vt.now, sleep: vt.sleep },
+  );
+  return {
+    budget() {
+      const b = budget.budget();
+      return policy.sfUnpaced ? { ...b, paced: undefined } : b;
+    },
+    throttled: () => 0,
+    call: (kind, ids, counted) =>
+      budget.run(
+        async () => {
+          await vt.sleep(rttMs / 2);
+          counted(kind, ids);
+          await vt.sleep(rttMs / 2);
+        },
+        () => undefined,
+      ),
+  };
+}
+
+/** The real batchers in front of a CRM's limiter, wired as the worker wires them, on virtual time. */
+function pipeline(
+  policy: Policy,
+  vt: ReturnType<typeof virtualTime>,
+  writeCapMs?: number,
+  crm: 'hubspot' | 'salesforce' = 'hubspot',
+) {
+  const limiter = crm === 'hubspot' ? hubspotLimiter(policy, vt) : salesforceLimiter(policy, vt);
+  const budget = () => limiter.budget();
+  const writeMax = crm === 'hubspot' ? batchMax : 200;
   let calls = 0;
   const ownerSet = new Map<number, number>();
-  const crmCall = async (kind: 'read' | 'write', ids: number[]) => {
-    for (;;) {
-      const spentAt = await bucket.acquire();
-      await vt.sleep(rttMs / 2);
-      const now = vt.now();
-      while (served.length > 0 && served[0]! <= now - limit.windowMs) served.shift();
-      const ok = served.length < limit.requests;
-      calls++;
-      if (ok) {
-        served.push(now);
-        if (kind === 'write') for (const id of ids) ownerSet.set(id, now);
-      } else throttled++;
-      await vt.sleep(rttMs / 2);
-      bucket.settle(spentAt);
-      if (ok) return;
-      bucket.pauseFor(1000);
-    }
+  const crmCall = (kind: 'read' | 'write', ids: number[]) => {
+    calls++;
+    return limiter.call(kind, ids, (k, xs) => {
+      if (k === 'write') for (const id of xs) ownerSet.set(id, vt.now());
+    });
   };
   const shortSlots = (slots: number | 'budget' | undefined, max: number) =>
     slots === 'budget' ? () => shortBatchSlots([budget()], max) : (slots ?? max);
@@ -201,7 +306,7 @@ function pipeline(policy: Policy, vt: ReturnType<typeof virtualTime>, writeCapMs
     },
     policy.writeConcurrentShort === 'budget'
       ? budgetedWrites({
-          maxBatch: batchMax,
+          maxBatch: writeMax,
           maxConcurrent: policy.writeConcurrent,
           budgets: () => [budget()],
           capMs: writeCapMs,
@@ -230,7 +335,10 @@ function pipeline(policy: Policy, vt: ReturnType<typeof virtualTime>, writeCapMs
     {
       maxBatch: batchMax,
       maxConcurrent: policy.routeConcurrent,
-      maxConcurrentShort: shortSlots(policy.routeConcurrentShort, policy.routeShortPlentiful ?? policy.routeConcurrent),
+      maxConcurrentShort:
+        policy.routeConcurrentShort === 'sustained'
+          ? () => shortReadSlots([budget()], arrivalRate.perS(), policy.routeConcurrent, policy.callsPerLead)
+          : shortSlots(policy.routeConcurrentShort, policy.routeShortPlentiful ?? policy.routeConcurrent),
       lingerMs: (waiting) =>
         wait({
           waiting,
@@ -243,7 +351,7 @@ function pipeline(policy: Policy, vt: ReturnType<typeof virtualTime>, writeCapMs
   );
   return {
     ownerSet,
-    throttled: () => throttled,
+    throttled: () => limiter.throttled(),
     calls: () => calls,
     route(id: number) {
       arrivalRate.arrived();
@@ -256,7 +364,8 @@ function pipeline(policy: Policy, vt: ReturnType<typeof virtualTime>, writeCapMs
 async function main() {
   const out: Record<string, unknown> = {
     bench: 'owner-latency-policy',
-    mode: 'virtual time: real batchers, batch waits and HubSpot bucket; CRM answers in exactly rtt_ms; no CPU',
+    mode: 'virtual time: real batchers, batch waits, HubSpot bucket and Salesforce budget; CRM answers in exactly rtt_ms; no CPU',
+    salesforce_per_minute: sfPerMinute,
     rtt_ms: rttMs,
     decide_ms: decideMs,
     hop_ms: hopMs,
@@ -297,6 +406,7 @@ async function main() {
       figures.reroute_crm_calls_per_1000 = r.crm_calls_per_1000;
     }
     figures.throttled_429 = throttled;
+    figures.salesforce = await salesforceSequence(policy);
     out[policy.name] = figures;
   }
   console.log(JSON.stringify(out));

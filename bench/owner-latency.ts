@@ -121,7 +121,14 @@ async function waitAll(ids: string[], done: Map<string, number>, timeoutMs: numb
 
 function ownerSetFigures(ids: string[], sentAt: Map<string, number>, setAt: Map<string, number>) {
   const lat = ids.flatMap((id) => (setAt.has(id) ? [setAt.get(id)! - sentAt.get(id)!] : [])).sort((a, b) => a - b);
-  return { leads: ids.length, p50_ms: percentile(lat, 50), p99_ms: percentile(lat, 99), lost: ids.length - lat.length };
+  return {
+    leads: ids.length,
+    p50_ms: percentile(lat, 50),
+    p99_ms: percentile(lat, 99),
+    lost: ids.length - lat.length,
+    /** CRM calls the phase made (reads, writes, anything else), for the budget it spent. */
+    calls: 0,
+  };
 }
 
 /** The first arrival of each record id in the requests `idsOf` names (a read, or a write). */
@@ -243,7 +250,7 @@ async function hubspotRun() {
       const before = await service.stages();
       await sendAtRate(phaseIds.length, rate, (i) => deliver([phaseIds[i]!]));
       await waitAll(phaseIds, setAt, 60_000);
-      phases[rate] = ownerSetFigures(phaseIds, sentAt, setAt);
+      phases[rate] = { ...ownerSetFigures(phaseIds, sentAt, setAt), calls: standIn.requests.length - from };
       stagesAt[rate] = await phaseStages(phaseIds, from, before);
       throttled += count429(from);
     }
@@ -327,8 +334,8 @@ async function salesforceRun() {
       const ids = phase.map((r) => r.Id as string);
       await waitAll(ids, setAt, 60_000);
       if (k === -1) continue;
-      phases[rate] = ownerSetFigures(ids, sentAt, setAt);
       const reqs = rest.requests.slice(from);
+      phases[rate] = { ...ownerSetFigures(ids, sentAt, setAt), calls: reqs.length };
       stagesAt[rate] = stageFigures(
         stamps(ids, sentAt, ackAt, firstArrivals(reqs, readIds), firstArrivals(reqs, writeIds)),
         before,

@@ -14,9 +14,11 @@
 // the CRM's next call: that one the call would wait anyway, inside the CRM call with its batch
 // already cut; waited here, the batch fills meanwhile (bench:bulk: 0 had cut write batches to
 // ~79 of 100 at the ceiling).
-// How many short batches may be out at once (shortBatchSlots): while every CRM's calls are
-// plentiful, all the slots (a lead at 9/s must not queue behind the last lead's read); once one
-// runs short, one, so the others wait in the batcher and fill rather than at the token, short.
+// How many short write batches may be out at once (shortBatchSlots): while every CRM's calls are
+// plentiful, all the slots (a lead must not queue behind the last lead's write); once one runs
+// short, one, so the others wait in the batcher and fill rather than at the token, short. Short
+// routing batches (shortReadSlots) overlap only while each lead's own calls could go on at that
+// arrival rate for ever, so a 200 leads/s stream does not spend a fresh window on one-lead reads.
 // Pure: the caller reads the budgets and the clock.
 import type { CallBudget } from '../connector.js';
 
@@ -91,6 +93,25 @@ export function createArrivalRate(nowMs: () => number): { arrived(): void; perS(
       return current + previous * (1 - into / 1000);
     },
   };
+}
+
+/**
+ * Short routing batches (each reads its records first) in flight at once: every slot while each
+ * lead's own calls (a read and a write, `callsPerLead`) at the current arrival rate fit the
+ * tightest CRM's sustained rate, so that pace could go on for ever; else one,
+ * so reads go at most once per round trip plus transaction and the batch takes what arrived
+ * meanwhile. One slot at 10 leads/s with a 100 ms read and a ~10 ms transaction is a queue
+ * (110 ms of work every 100 ms: p99 270 ms in bench:owner-latency-policy where 170 would do);
+ * every slot at 200 leads/s on a fresh HubSpot window spends its burst on one-lead reads (p99 2.6 s).
+ */
+export function shortReadSlots(budgets: CallBudget[], arrivalsPerS: number, max: number, callsPerLead = 2): number {
+  const sustainedPerS = Math.min(...budgets.map((b) => 1000 / b.callIntervalMs));
+  // The arrival rate is an estimate over about a second: 10% slack, so a stream at exactly the
+  // sustained rate (10 leads/s against 1,200 calls a minute) is not judged over it by the noise.
+  // A limiter that paces itself holds calls to that rate past half its window, so the pace is the
+  // test; one that does not (Salesforce when the day's allowance is the scarcer) must be plentiful.
+  const fits = budgets.every((b) => b.paced || plentiful(b));
+  return fits && arrivalsPerS * callsPerLead <= sustainedPerS * 1.1 ? max : 1;
 }
 
 /**
