@@ -7,7 +7,7 @@
 // HubSpot's bucket, calls go at once while less than half the minute's cap is spent, and past
 // that are paced one per minute/cap. Unpaced, a stream of small batches spent the whole minute
 // and every call then waited for the oldest to age out, up to a minute: bench:owner-latency's
-// 200 leads/s phase, after 9 and 10 leads/s ones had spent ~440 of 600, wrote its owners 9.4 s
+// 200 leads/s phase, after 9 and 10 leads/s ones had spent ~410 of 600, wrote its owners 9.4 s
 // late (p99). Paced, the batchers see the next slot (`paced` in the budget) and fill to it.
 // Background calls (the account mirror's sync) yield to the rest: they start only while no other
 // call waits for a slot and more than a fifth of the minute's slots are free, so owner writes go
