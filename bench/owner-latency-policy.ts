@@ -10,7 +10,8 @@
 // --reroute-commit-per-s (3,264: what the routing side commits), the worker holds at most 400
 // write jobs (WORKER_CONCURRENCY), a freed job slot takes the next job --hop-ms later (one by one,
 // --fetch-ms apart: BullMQ fetches jobs in turn), and a write batch claims its rows (--claim-ms)
-// before its call: owners/s after the first window against the 1,900/s ceiling, calls per 1,000.
+// before its call (and records the answers after it, --record-ms): owners/s after the first
+// window against the 1,900/s ceiling, calls per 1,000.
 // Then Salesforce as bench:owner-latency runs it: every rate in turn on one connector, its
 // per-minute cap (--sf-per-minute, the connector's default) carried over from phase to phase.
 // `policy: "now"` is the shipped policy; `policy: "before"` the one before the budget-aware
@@ -45,6 +46,7 @@ const { values } = parseArgs({
     'reroute-commit-per-s': { type: 'string', default: '3264' },
     'fetch-ms': { type: 'string', default: '0.2' },
     'claim-ms': { type: 'string', default: '5' },
+    'record-ms': { type: 'string', default: '10' },
     /** Salesforce: the connector's requestBudget.maxRequestsPerMinute. */
     'sf-per-minute': { type: 'string', default: '1200' },
   },
@@ -59,6 +61,7 @@ const rerouteLeads = Number(values['reroute-leads']);
 const rerouteCommitPerS = Number(values['reroute-commit-per-s']);
 const fetchMs = Number(values['fetch-ms']);
 const claimMs = Number(values['claim-ms']);
+const recordMs = Number(values['record-ms']);
 const sfPerMinute = Number(values['sf-per-minute']);
 const limit = { requests: 190, windowMs: 10_000 };
 const batchMax = 100;
@@ -292,6 +295,7 @@ function pipeline(
       if (k === 'write') for (const id of xs) ownerSet.set(id, vt.now());
     });
   };
+  const arrivalRate = createArrivalRate(vt.now);
   const shortSlots = (slots: number | 'budget' | undefined, max: number) =>
     slots === 'budget' ? () => shortBatchSlots([budget()], max) : (slots ?? max);
   const wait = (input: Parameters<typeof batchWaitMs>[0]) =>
@@ -302,6 +306,7 @@ function pipeline(
     async (ids) => {
       await vt.sleep(claimMs);
       await crmCall('write', ids);
+      await vt.sleep(recordMs);
       return ids.map(() => undefined);
     },
     policy.writeConcurrentShort === 'budget'
@@ -324,7 +329,6 @@ function pipeline(
             }),
         },
   );
-  const arrivalRate = createArrivalRate(vt.now);
   const router = createBatcher<number, void>(
     async (ids) => {
       await crmCall('read', ids);

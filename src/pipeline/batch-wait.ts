@@ -14,9 +14,9 @@
 // the CRM's next call: that one the call would wait anyway, inside the CRM call with its batch
 // already cut; waited here, the batch fills meanwhile (bench:bulk: 0 had cut write batches to
 // ~79 of 100 at the ceiling).
-// How many short write batches may be out at once (shortBatchSlots): while every CRM's calls are
-// plentiful, all the slots (a lead must not queue behind the last lead's write); once one runs
-// short, one, so the others wait in the batcher and fill rather than at the token, short. Short
+// How many short write batches may be out at once (shortBatchSlots): while every CRM's next call
+// goes now, all the slots (a lead must not queue behind the last lead's write); once a call must
+// wait for its token, one, so the others wait in the batcher and fill rather than at the token. Short
 // routing batches (shortReadSlots) overlap only while each lead's own calls could go on at that
 // arrival rate for ever, so a 200 leads/s stream does not spend a fresh window on one-lead reads.
 // Pure: the caller reads the budgets and the clock.
@@ -56,9 +56,27 @@ export function plentiful(b: CallBudget): boolean {
   return b.nextCallInMs === 0 && (b.limit > 0 ? b.remaining / b.limit : 0) >= plentyShare;
 }
 
-/** Short batches that may be in flight at once (see the top of this file): `max` while every budget is plentiful, else 1. */
+/**
+ * Short write batches in flight at once (see the top of this file): every slot while each CRM's
+ * next call goes now (a paced limiter, or a plentiful one), so a second owner write never queues
+ * behind the first one's round trip and recording (~115 ms at 9 leads/s: a queue); one once a call
+ * must wait for its token (a reroute at the ceiling), so the batches behind the one that waits
+ * fill to full instead of waiting at the token, short.
+ */
 export function shortBatchSlots(budgets: CallBudget[], max: number): number {
-  return budgets.every(plentiful) ? max : 1;
+  return budgets.every((b) => b.nextCallInMs === 0 && (b.paced || plentiful(b))) ? max : 1;
+}
+
+/** Whether `callsPerLead` calls per lead at `arrivalsPerS` fit every budget's sustained rate. */
+function sustainable(budgets: CallBudget[], arrivalsPerS: number, callsPerLead: number): boolean {
+  return budgets.every((b) => {
+    // A limiter that paces itself holds calls to its rate past half its window, so the pace is the
+    // test; one that does not (Salesforce when the day's allowance is the scarcer) must be plentiful.
+    if (!b.paced && !plentiful(b)) return false;
+    // The arrival rate is an estimate over about a second: 10% slack, so a stream at exactly the
+    // sustained rate (10 leads/s against 1,200 calls a minute) is not judged over it by the noise.
+    return arrivalsPerS * callsPerLead <= (1000 / b.callIntervalMs) * 1.1;
+  });
 }
 
 /** The wait one CRM's allowance asks for (see the top of this file). */
@@ -105,13 +123,7 @@ export function createArrivalRate(nowMs: () => number): { arrived(): void; perS(
  * every slot at 200 leads/s on a fresh HubSpot window spends its burst on one-lead reads (p99 2.6 s).
  */
 export function shortReadSlots(budgets: CallBudget[], arrivalsPerS: number, max: number, callsPerLead = 2): number {
-  const sustainedPerS = Math.min(...budgets.map((b) => 1000 / b.callIntervalMs));
-  // The arrival rate is an estimate over about a second: 10% slack, so a stream at exactly the
-  // sustained rate (10 leads/s against 1,200 calls a minute) is not judged over it by the noise.
-  // A limiter that paces itself holds calls to that rate past half its window, so the pace is the
-  // test; one that does not (Salesforce when the day's allowance is the scarcer) must be plentiful.
-  const fits = budgets.every((b) => b.paced || plentiful(b));
-  return fits && arrivalsPerS * callsPerLead <= sustainedPerS * 1.1 ? max : 1;
+  return sustainable(budgets, arrivalsPerS, callsPerLead) ? max : 1;
 }
 
 /**

@@ -51,7 +51,7 @@ export function jobHandlers(
   // Both batchers wait only as long as the CRMs' remaining allowance asks (batch-wait.ts): the
   // writer for its owner writes, the router for its record reads (HubSpot creation webhooks carry
   // no properties, so each routing batch reads its records first). The writer's short batches go
-  // beside each other only while calls are plentiful; at the ceiling one waits for the next
+  // beside each other while the CRM's next call goes now; at the ceiling one waits for the next
   // token and the rest fill behind it (budgetedWrites: bench:bulk's reroute 0.76 -> 0.98 of the
   // ceiling in bench:owner-latency-policy, 12.5 -> 10.2 calls per 1,000 owners).
   const budgets = () => Object.values(deps.connectors).flatMap((c) => (c?.callBudget ? [c.callBudget()] : []));

@@ -74,16 +74,18 @@ describe('batchWaitMs (adaptive CRM batching)', () => {
   });
 });
 
-describe('shortBatchSlots (short batches in flight)', () => {
-  it('every slot while calls are plentiful: a lead never queues behind the last one', () => {
+describe('shortBatchSlots (short write batches in flight)', () => {
+  it("every slot while each CRM's next call goes now: an owner write never queues behind the last one", () => {
     expect(shortBatchSlots([hubspot(190)], 4)).toBe(4);
     expect(shortBatchSlots([hubspot(95)], 4)).toBe(4);
+    // A paced bucket past half its window, its next slot free: the call goes now.
+    expect(shortBatchSlots([{ ...hubspot(40), paced: true }], 4)).toBe(4);
     expect(shortBatchSlots([], 4)).toBe(4);
   });
 
-  it('one once any CRM runs short or its next call must wait: the rest wait in the batcher and fill', () => {
+  it('one once a call must wait for its token, or an unpaced budget runs short: the rest wait in the batcher and fill', () => {
+    expect(shortBatchSlots([{ ...hubspot(150, 20), paced: true }], 4)).toBe(1);
     expect(shortBatchSlots([hubspot(94)], 4)).toBe(1);
-    expect(shortBatchSlots([hubspot(150, 20)], 4)).toBe(1);
     const salesforce: CallBudget = { remaining: 600, limit: 600, nextCallInMs: 0, callIntervalMs: 100 };
     expect(shortBatchSlots([salesforce, hubspot(0, 40)], 4)).toBe(1);
   });

@@ -61,8 +61,19 @@ describe('budgeted write batches', () => {
     expect(w.batches.flat().sort((a, b) => a - b)).toEqual(Array.from({ length: 35 }, (_, i) => i));
   });
 
-  it('running short (under half the window left): a second short batch waits for the one in flight', async () => {
+  it('a paced bucket with its next slot free (window past half): a second short batch still goes at once', async () => {
     const w = writer(() => ({ ...plenty, remaining: 40 }));
+    const all = [w.b.submit(1)];
+    await until(() => w.batches.length === 1, { what: 'the first batch out' });
+    all.push(w.b.submit(2), w.b.submit(3));
+    await until(() => w.batches.length === 2, { what: 'the second batch out beside the first' });
+    expect(w.batches).toEqual([[1], [2, 3]]);
+    w.releaseAll();
+    await Promise.all(all);
+  });
+
+  it('an unpaced budget running short (under half left): a second short batch waits for the one in flight', async () => {
+    const w = writer(() => ({ ...plenty, remaining: 40, paced: false }));
     const all = [w.b.submit(1)];
     await until(() => w.batches.length === 1, { what: 'the first batch out' });
     all.push(w.b.submit(2), w.b.submit(3));
