@@ -16,9 +16,9 @@
 // ~79 of 100 at the ceiling).
 // How many short write batches may be out at once (shortBatchSlots): while every CRM's next call
 // goes now, all the slots (a lead must not queue behind the last lead's write); once a call must
-// wait for its token, one, so the others wait in the batcher and fill rather than at the token. Short
-// routing batches (shortReadSlots) overlap only while each lead's own calls could go on at that
-// arrival rate for ever, so a 200 leads/s stream does not spend a fresh window on one-lead reads.
+// wait for its token, one, so the others wait in the batcher and fill rather than at the token.
+// shortReadSlots says how many short routing batches could overlap (while each lead's own calls
+// could go on at that arrival rate for ever); not used yet (handlers.ts says why).
 // Pure: the caller reads the budgets and the clock.
 import type { CallBudget } from '../connector.js';
 
