@@ -1,4 +1,4 @@
-// npm run bench:bulk [-- --leads 100000 --rows 1000000]
+// npm run bench:bulk [-- --leads 100000 --rows 1000000 --skip-import --skip-reroute --window-requests 190]
 // Two phases against the real CLI processes, on DATABASE_URL (a fresh database) and Redis:
 // 1. reroute: `leads` HubSpot contacts owned by ana, the compiled `lead-router reroute --from-rep ana`, one
 //    `worker` writing owners to a stand-in HubSpot limited like a private app (190 requests per
@@ -29,11 +29,13 @@ const { values } = parseArgs({
     'skip-reroute': { type: 'boolean', default: false },
     /** Run the CLI through tsx (src/) instead of the compiled dist/ (`npm run build` first). */
     tsx: { type: 'boolean', default: false },
+    /** HubSpot requests per rolling 10 s (a private app: 190); lower puts the ceiling below a loaded machine's routing. */
+    'window-requests': { type: 'string', default: '190' },
   },
 });
 const leads = Number(values.leads);
 const rows = Number(values.rows);
-const limit = { requests: 190, windowMs: 10_000 };
+const limit = { requests: Number(values['window-requests']), windowMs: 10_000 };
 const writeBatchMax = 100;
 const ceilingPerS = (limit.requests / (limit.windowMs / 1000)) * writeBatchMax;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -115,7 +117,6 @@ async function reroutePhase(databaseUrl: string) {
       rateLimit: limit,
     }),
     WRITE_BATCH_MAX: String(writeBatchMax),
-    WRITE_LINGER_MS: '0',
   };
   // Leads as routing left them: owned by ana (HubSpot owner 101), counted in her open load.
   await sql(

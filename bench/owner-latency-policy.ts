@@ -1,4 +1,4 @@
-// npm run bench:owner-latency-policy [-- --rtt-ms 100 --decide-ms 10 --hop-ms 5 --burst-leads 20000]
+// npm run bench:owner-latency-policy [-- --rtt-ms 100 --decide-ms 10 --hop-ms 5 --burst-leads 20000 --reroute-leads 100000]
 // The batching policy alone, in virtual time: the real batchers (src/pipeline/group-commit.ts)
 // with the real waits (batch-wait.ts) in front of the real HubSpot bucket (rate-limit.ts), a CRM
 // that answers in exactly --rtt-ms and counts 429s like HubSpot's rolling window (190 per 10 s),
@@ -6,13 +6,30 @@
 // transaction). No CPU and no machine load: what this prints is what the policy alone costs, so
 // bench:owner-latency's figures minus these are the machine's (CPU, queue hops, Postgres).
 // Each phase starts on a full window, like bench:owner-latency; the same rates and burst.
-// `policy: "now"` is the shipped policy; `policy: "before"` the one before issue 19's latency
-// pass (one routing batch at a time, 2 write batches, calls paced one by one, a free slot held
-// back when the window is half spent), for the A/B. SIM_POLICIES='[{...Policy}]' runs others.
+// Then bench:bulk's reroute, writes only: the reroute commits chunks of 1,000 owner writes at
+// --reroute-commit-per-s (3,264: what the routing side commits), the worker holds at most 400
+// write jobs (WORKER_CONCURRENCY), a freed job slot takes the next job --hop-ms later (one by one,
+// --fetch-ms apart: BullMQ fetches jobs in turn), and a write batch claims its rows (--claim-ms)
+// before its call (and records the answers after it, --record-ms): owners/s after the first
+// window against the 1,900/s ceiling, calls per 1,000.
+// Then Salesforce as bench:owner-latency runs it: every rate in turn on one connector, its
+// per-minute cap (--sf-per-minute, the connector's default) carried over from phase to phase.
+// `policy: "now"` is the shipped policy; `policy: "before"` the one before the budget-aware
+// short-batch slots (short write batches up to every slot whatever the budget, short routing
+// batches one at a time, bench:bulk's WRITE_LINGER_MS=0 capping even the wait for the next token,
+// Salesforce's minute spent back to back with no pacing), for the A/B.
+// SIM_POLICIES='[{...Policy}]' runs others.
 import { parseArgs } from 'node:util';
 import { TokenBucket } from '../connectors/hubspot/rate-limit.js';
+import { createRequestBudget } from '../connectors/salesforce/limits.js';
 import type { CallBudget } from '../src/connector.js';
-import { batchWaitMs, createArrivalRate } from '../src/pipeline/batch-wait.js';
+import {
+  batchWaitMs,
+  budgetedWrites,
+  createArrivalRate,
+  shortBatchSlots,
+  shortReadSlots,
+} from '../src/pipeline/batch-wait.js';
 import { createBatcher } from '../src/pipeline/group-commit.js';
 import { percentile } from './support.js';
 import { virtualTime } from './virtual-time.js';
@@ -25,6 +42,13 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '10' },
     rates: { type: 'string', default: '1,9,10,100,200' },
     'burst-leads': { type: 'string', default: '20000' },
+    'reroute-leads': { type: 'string', default: '100000' },
+    'reroute-commit-per-s': { type: 'string', default: '3264' },
+    'fetch-ms': { type: 'string', default: '0.2' },
+    'claim-ms': { type: 'string', default: '5' },
+    'record-ms': { type: 'string', default: '10' },
+    /** Salesforce: the connector's requestBudget.maxRequestsPerMinute. */
+    'sf-per-minute': { type: 'string', default: '1200' },
   },
 });
 const rttMs = Number(values['rtt-ms']);
@@ -33,6 +57,12 @@ const hopMs = Number(values['hop-ms']);
 const seconds = Number(values.seconds);
 const rates = values.rates!.split(',').map(Number);
 const burstLeads = Number(values['burst-leads']);
+const rerouteLeads = Number(values['reroute-leads']);
+const rerouteCommitPerS = Number(values['reroute-commit-per-s']);
+const fetchMs = Number(values['fetch-ms']);
+const claimMs = Number(values['claim-ms']);
+const recordMs = Number(values['record-ms']);
+const sfPerMinute = Number(values['sf-per-minute']);
 const limit = { requests: 190, windowMs: 10_000 };
 const batchMax = 100;
 const ceilingPerS = ((limit.requests / (limit.windowMs / 1000)) * batchMax) / 2;
@@ -40,66 +70,275 @@ const ceilingPerS = ((limit.requests / (limit.windowMs / 1000)) * batchMax) / 2;
 interface Policy {
   name: string;
   routeConcurrent: number;
-  /** Short routing batches in flight at once (full ones: routeConcurrent). */
-  routeConcurrentShort: number;
+  /** Short routing batches in flight at once (full ones: routeConcurrent); 'budget': shortBatchSlots; 'sustained': shortReadSlots. */
+  routeConcurrentShort: number | 'budget' | 'sustained';
   writeConcurrent: number;
+  /** Short write batches in flight at once; 'budget': shortBatchSlots; unset: writeConcurrent. */
+  writeConcurrentShort?: number | 'budget';
   pacedTogether: number;
   /** The budget says the bucket paces itself (batch-wait.ts adds no wait on a free slot). */
   pacedBudget: boolean;
+  /** With routeConcurrentShort 'budget': short routing batches while plentiful (default routeConcurrent). */
+  routeShortPlentiful?: number;
+  /** WRITE_LINGER_MS in the reroute phase (bench:bulk set 0). */
+  rerouteWriteCapMs?: number;
+  /** The cap cut the wait for the next token too (before). */
+  capTokenWait?: boolean;
+  /** With routeConcurrentShort 'sustained': the calls a lead costs (default 2: a read and a write). */
+  callsPerLead?: number;
+  /** Salesforce's per-minute cap spent back to back, no pacing (before). */
+  sfUnpaced?: boolean;
+  /** Salesforce's per-minute cap (before: 600); default --sf-per-minute. */
+  sfPerMinute?: number;
 }
 const variants = process.env.SIM_POLICIES ? (JSON.parse(process.env.SIM_POLICIES) as Policy[]) : undefined;
 const policies: Policy[] = variants ?? [
-  { name: 'now', routeConcurrent: 4, routeConcurrentShort: 1, writeConcurrent: 4, pacedTogether: 2, pacedBudget: true },
+  {
+    name: 'now',
+    routeConcurrent: 4,
+    routeConcurrentShort: 1,
+    writeConcurrent: 4,
+    writeConcurrentShort: 'budget',
+    pacedTogether: 2,
+    pacedBudget: true,
+  },
+  // Not shipped (handlers.ts says why): short routing batches overlapping while the rate is sustainable.
+  {
+    name: 'reads_overlap',
+    routeConcurrent: 4,
+    routeConcurrentShort: 'sustained',
+    writeConcurrent: 4,
+    writeConcurrentShort: 'budget',
+    pacedTogether: 2,
+    pacedBudget: true,
+  },
   {
     name: 'before',
-    routeConcurrent: 1,
+    routeConcurrent: 4,
     routeConcurrentShort: 1,
-    writeConcurrent: 2,
-    pacedTogether: 1,
-    pacedBudget: false,
+    writeConcurrent: 4,
+    pacedTogether: 2,
+    pacedBudget: true,
+    rerouteWriteCapMs: 0,
+    capTokenWait: true,
+    sfUnpaced: true,
+    sfPerMinute: 600,
   },
 ];
 
 /** One phase: leads sent at `sendAt` (ms, in arrivals of `perArrival`), owner-set time per lead. */
 async function phase(policy: Policy, arrivals: number[], perArrival: number) {
   const vt = virtualTime();
-  const bucket = new TokenBucket({ ...limit, clock: vt.clock, pacedTogether: policy.pacedTogether });
-  const budget = (): CallBudget => {
-    const b = bucket.budget();
-    return policy.pacedBudget ? b : { ...b, paced: undefined };
-  };
-  const served: number[] = []; // when the CRM counted each call (arrival), for its rolling window
-  let throttled = 0;
-  const ownerSet = new Map<number, number>();
-  const crmCall = async (kind: 'read' | 'write', ids: number[]) => {
-    for (;;) {
-      const spentAt = await bucket.acquire();
-      await vt.sleep(rttMs / 2);
-      const now = vt.now();
-      while (served.length > 0 && served[0]! <= now - limit.windowMs) served.shift();
-      const ok = served.length < limit.requests;
-      if (ok) {
-        served.push(now);
-        if (kind === 'write') for (const id of ids) ownerSet.set(id, now);
-      } else throttled++;
-      await vt.sleep(rttMs / 2);
-      bucket.settle(spentAt);
-      if (ok) return;
-      bucket.pauseFor(1000);
+  const run = pipeline(policy, vt);
+  const sentAt: number[] = [];
+  const start = vt.now();
+  for (const [i, at] of arrivals.entries()) {
+    vt.setTimeout(() => {
+      for (let k = 0; k < perArrival; k++) {
+        const id = i * perArrival + k;
+        sentAt[id] = vt.now();
+        vt.setTimeout(() => run.route(id), hopMs);
+      }
+    }, at);
+  }
+  await vt.run();
+  const lat = sentAt.map((t, id) => (run.ownerSet.get(id) ?? Infinity) - t);
+  return { lat, throttled: run.throttled(), setAt: sentAt.map((_, id) => (run.ownerSet.get(id) ?? Infinity) - start) };
+}
+
+/**
+ * Salesforce as bench:owner-latency runs it: 20 warm-up leads at 10/s, then each rate in turn on
+ * the same connector (no pause: the minute's budget carries over), each phase starting once the
+ * last one's owners are set. p50/p99 per rate and the calls each phase made.
+ */
+async function salesforceSequence(policy: Policy) {
+  const vt = virtualTime();
+  const run = pipeline(policy, vt, undefined, 'salesforce');
+  const figures: Record<string, number> = {};
+  let next = 0;
+  for (const rate of [0, ...rates]) {
+    const n = rate === 0 ? 20 : Math.max(1, Math.round(rate * seconds));
+    const every = 1000 / (rate === 0 ? 10 : rate);
+    const sentAt = new Map<number, number>();
+    const callsBefore = run.calls();
+    for (let i = 0; i < n; i++) {
+      const id = next++;
+      vt.setTimeout(() => {
+        sentAt.set(id, vt.now());
+        vt.setTimeout(() => run.route(id), hopMs);
+      }, i * every);
+    }
+    await vt.run();
+    if (rate === 0) continue;
+    const lat = [...sentAt].map(([id, t]) => (run.ownerSet.get(id) ?? Infinity) - t).sort((a, b) => a - b);
+    figures[`p50_ms_at_${rate}`] = Math.round(percentile(lat, 50) * 10) / 10;
+    figures[`p99_ms_at_${rate}`] = Math.round(percentile(lat, 99) * 10) / 10;
+    figures[`calls_at_${rate}`] = run.calls() - callsBefore;
+  }
+  return figures;
+}
+
+/**
+ * bench:bulk's reroute: chunks of 1,000 owner writes committed at rerouteCommitPerS, written
+ * through at most `jobSlots` write jobs at once. Owners/s after the first window, calls per 1,000.
+ */
+async function reroutePhase(policy: Policy, leads: number, jobSlots = 400) {
+  const vt = virtualTime();
+  const run = pipeline(policy, vt, policy.rerouteWriteCapMs);
+  const queued: number[] = [];
+  let free = jobSlots;
+  const take = () => {
+    // Each free slot fetches the next job, one after the other (fetchMs apart), hopMs after.
+    let k = 0;
+    while (free > 0 && queued.length > 0) {
+      const id = queued.shift()!;
+      free--;
+      vt.setTimeout(
+        () =>
+          void run.write(id).finally(() => {
+            free++;
+            take();
+          }),
+        hopMs + k++ * fetchMs,
+      );
     }
   };
+  const chunk = 1000;
+  for (let c = 0; c * chunk < leads; c++)
+    vt.setTimeout(
+      () => {
+        for (let id = c * chunk; id < Math.min(leads, (c + 1) * chunk); id++) queued.push(id);
+        take();
+      },
+      ((c + 1) * chunk * 1000) / rerouteCommitPerS,
+    );
+  await vt.run();
+  const times = [...run.ownerSet.values()];
+  const end = Math.max(...times);
+  const steady = times.filter((t) => t > limit.windowMs).length;
+  const perS = steady / ((end - limit.windowMs) / 1000);
+  return {
+    reroute_share_of_ceiling: Math.round((perS / (ceilingPerS * 2)) * 1000) / 1000,
+    crm_calls_per_1000: Math.round((run.calls() / (leads / 1000)) * 10) / 10,
+    throttled_429: run.throttled(),
+  };
+}
+
+/** A CRM's limiter as the connector uses it: a call through it, and its budget for the batchers. */
+interface Limiter {
+  call(kind: 'read' | 'write', ids: number[], counted: (kind: 'read' | 'write', ids: number[]) => void): Promise<void>;
+  budget(): CallBudget;
+  throttled(): number;
+}
+
+/** HubSpot: the real bucket, and a CRM counting 429s like HubSpot's rolling window. */
+function hubspotLimiter(policy: Policy, vt: ReturnType<typeof virtualTime>): Limiter {
+  const bucket = new TokenBucket({ ...limit, clock: vt.clock, pacedTogether: policy.pacedTogether });
+  const served: number[] = []; // when the CRM counted each call (arrival), for its rolling window
+  let throttled = 0;
+  return {
+    budget() {
+      const b = bucket.budget();
+      return policy.pacedBudget ? b : { ...b, paced: undefined };
+    },
+    throttled: () => throttled,
+    async call(kind, ids, counted) {
+      for (;;) {
+        const spentAt = await bucket.acquire();
+        await vt.sleep(rttMs / 2);
+        const now = vt.now();
+        while (served.length > 0 && served[0]! <= now - limit.windowMs) served.shift();
+        const ok = served.length < limit.requests;
+        if (ok) {
+          served.push(now);
+          counted(kind, ids);
+        } else throttled++;
+        await vt.sleep(rttMs / 2);
+        bucket.settle(spentAt);
+        if (ok) return;
+        bucket.pauseFor(1000);
+      }
+    },
+  };
+}
+
+/** Salesforce: the connector's real request budget (600 per rolling minute by default); the org never says 429. */
+function salesforceLimiter(policy: Policy, vt: ReturnType<typeof virtualTime>): Limiter {
+  const perMinute = policy.sfPerMinute ?? sfPerMinute;
+  const budget = createRequestBudget(
+    { maxRequestsPerMinute: perMinute, reserveApiCalls: 1000, ...(policy.sfUnpaced && { burst: perMinute }) },
+    { nowMs: vt.now, sleep: vt.sleep },
+  );
+  return {
+    budget() {
+      const b = budget.budget();
+      return policy.sfUnpaced ? { ...b, paced: undefined } : b;
+    },
+    throttled: () => 0,
+    call: (kind, ids, counted) =>
+      budget.run(
+        async () => {
+          await vt.sleep(rttMs / 2);
+          counted(kind, ids);
+          await vt.sleep(rttMs / 2);
+        },
+        () => undefined,
+      ),
+  };
+}
+
+/** The real batchers in front of a CRM's limiter, wired as the worker wires them, on virtual time. */
+function pipeline(
+  policy: Policy,
+  vt: ReturnType<typeof virtualTime>,
+  writeCapMs?: number,
+  crm: 'hubspot' | 'salesforce' = 'hubspot',
+) {
+  const limiter = crm === 'hubspot' ? hubspotLimiter(policy, vt) : salesforceLimiter(policy, vt);
+  const budget = () => limiter.budget();
+  const writeMax = crm === 'hubspot' ? batchMax : 200;
+  let calls = 0;
+  const ownerSet = new Map<number, number>();
+  const crmCall = (kind: 'read' | 'write', ids: number[]) => {
+    calls++;
+    return limiter.call(kind, ids, (k, xs) => {
+      if (k === 'write') for (const id of xs) ownerSet.set(id, vt.now());
+    });
+  };
+  const arrivalRate = createArrivalRate(vt.now);
+  const shortSlots = (slots: number | 'budget' | undefined, max: number) =>
+    slots === 'budget' ? () => shortBatchSlots([budget()], max) : (slots ?? max);
+  const wait = (input: Parameters<typeof batchWaitMs>[0]) =>
+    policy.capTokenWait && input.capMs !== undefined
+      ? Math.min(batchWaitMs({ ...input, capMs: undefined }), input.capMs)
+      : batchWaitMs(input);
   const writer = createBatcher<number, void>(
     async (ids) => {
+      await vt.sleep(claimMs);
       await crmCall('write', ids);
+      await vt.sleep(recordMs);
       return ids.map(() => undefined);
     },
-    {
-      maxBatch: batchMax,
-      maxConcurrent: policy.writeConcurrent,
-      lingerMs: (waiting) => batchWaitMs({ waiting, maxBatch: batchMax, budgets: [budget()] }),
-    },
+    policy.writeConcurrentShort === 'budget'
+      ? budgetedWrites({
+          maxBatch: writeMax,
+          maxConcurrent: policy.writeConcurrent,
+          budgets: () => [budget()],
+          capMs: writeCapMs,
+        })
+      : {
+          maxBatch: batchMax,
+          maxConcurrent: policy.writeConcurrent,
+          maxConcurrentShort: policy.writeConcurrentShort ?? policy.writeConcurrent,
+          lingerMs: (waiting: number) =>
+            wait({
+              waiting,
+              maxBatch: batchMax,
+              budgets: [budget()],
+              ...(writeCapMs !== undefined && { capMs: writeCapMs }),
+            }),
+        },
   );
-  const arrivalRate = createArrivalRate(vt.now);
   const router = createBatcher<number, void>(
     async (ids) => {
       await crmCall('read', ids);
@@ -110,9 +349,12 @@ async function phase(policy: Policy, arrivals: number[], perArrival: number) {
     {
       maxBatch: batchMax,
       maxConcurrent: policy.routeConcurrent,
-      maxConcurrentShort: policy.routeConcurrentShort,
+      maxConcurrentShort:
+        policy.routeConcurrentShort === 'sustained'
+          ? () => shortReadSlots([budget()], arrivalRate.perS(), policy.routeConcurrent, policy.callsPerLead)
+          : shortSlots(policy.routeConcurrentShort, policy.routeShortPlentiful ?? policy.routeConcurrent),
       lingerMs: (waiting) =>
-        batchWaitMs({
+        wait({
           waiting,
           maxBatch: batchMax,
           budgets: [budget()],
@@ -121,29 +363,23 @@ async function phase(policy: Policy, arrivals: number[], perArrival: number) {
         }),
     },
   );
-  const sentAt: number[] = [];
-  const start = vt.now();
-  for (const [i, at] of arrivals.entries()) {
-    vt.setTimeout(() => {
-      for (let k = 0; k < perArrival; k++) {
-        const id = i * perArrival + k;
-        sentAt[id] = vt.now();
-        vt.setTimeout(() => {
-          arrivalRate.arrived();
-          void router.submit(id);
-        }, hopMs);
-      }
-    }, at);
-  }
-  await vt.run();
-  const lat = sentAt.map((t, id) => (ownerSet.get(id) ?? Infinity) - t);
-  return { lat, throttled, setAt: sentAt.map((_, id) => (ownerSet.get(id) ?? Infinity) - start) };
+  return {
+    ownerSet,
+    throttled: () => limiter.throttled(),
+    calls: () => calls,
+    route(id: number) {
+      arrivalRate.arrived();
+      void router.submit(id);
+    },
+    write: (id: number) => writer.submit(id),
+  };
 }
 
 async function main() {
   const out: Record<string, unknown> = {
     bench: 'owner-latency-policy',
-    mode: 'virtual time: real batchers, batch waits and HubSpot bucket; CRM answers in exactly rtt_ms; no CPU',
+    mode: 'virtual time: real batchers, batch waits, HubSpot bucket and Salesforce budget; CRM answers in exactly rtt_ms; no CPU',
+    salesforce_per_minute: sfPerMinute,
     rtt_ms: rttMs,
     decide_ms: decideMs,
     hop_ms: hopMs,
@@ -177,7 +413,14 @@ async function main() {
       figures.burst_share_of_ceiling =
         Math.round((steady / ((end - limit.windowMs) / 1000) / ceilingPerS) * 1000) / 1000;
     }
+    if (rerouteLeads > 0) {
+      const r = await reroutePhase(policy, rerouteLeads);
+      throttled += r.throttled_429;
+      figures.reroute_share_of_ceiling = r.reroute_share_of_ceiling;
+      figures.reroute_crm_calls_per_1000 = r.crm_calls_per_1000;
+    }
     figures.throttled_429 = throttled;
+    figures.salesforce = await salesforceSequence(policy);
     out[policy.name] = figures;
   }
   console.log(JSON.stringify(out));

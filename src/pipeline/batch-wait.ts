@@ -10,7 +10,16 @@
 //   that goes is everything that arrived meanwhile; under a burst, full batches.
 // Routing batches may also gather for a few ms to share one transaction (ROUTE gather), but only
 // when arrivals come fast enough for the wait to gather anything. WRITE_LINGER_MS and
-// ROUTE_LINGER_MS, when set, cap the wait. Pure: the caller reads the budgets and the clock.
+// ROUTE_LINGER_MS, when set, cap the waits we choose (the fill and the gather), never the wait for
+// the CRM's next call: that one the call would wait anyway, inside the CRM call with its batch
+// already cut; waited here, the batch fills meanwhile (bench:bulk: 0 had cut write batches to
+// ~79 of 100 at the ceiling).
+// How many short write batches may be out at once (shortBatchSlots): while every CRM's next call
+// goes now, all the slots (a lead must not queue behind the last lead's write); once a call must
+// wait for its token, one, so the others wait in the batcher and fill rather than at the token.
+// shortReadSlots says how many short routing batches could overlap (while each lead's own calls
+// could go on at that arrival rate for ever); not used yet (handlers.ts says why).
+// Pure: the caller reads the budgets and the clock.
 import type { CallBudget } from '../connector.js';
 
 /** At or above this share of the window left, calls are plentiful: a batch goes at once. */
@@ -32,10 +41,42 @@ export interface BatchWaitInput {
 
 export function batchWaitMs(input: BatchWaitInput): number {
   if (input.waiting >= input.maxBatch) return 0;
-  let wait = 0;
-  for (const b of input.budgets) wait = Math.max(wait, budgetWaitMs(b));
-  if (input.gatherMs && ((input.arrivalsPerS ?? 0) * input.gatherMs) / 1000 >= 1) wait = Math.max(wait, input.gatherMs);
-  return input.capMs === undefined ? wait : Math.min(wait, input.capMs);
+  let tokenWait = 0;
+  let fill = 0;
+  for (const b of input.budgets) {
+    tokenWait = Math.max(tokenWait, b.nextCallInMs);
+    fill = Math.max(fill, budgetWaitMs(b));
+  }
+  if (input.gatherMs && ((input.arrivalsPerS ?? 0) * input.gatherMs) / 1000 >= 1) fill = Math.max(fill, input.gatherMs);
+  return Math.max(tokenWait, input.capMs === undefined ? fill : Math.min(fill, input.capMs));
+}
+
+/** Whether a CRM's calls are plentiful: its next call goes now, with at least half the window left. */
+export function plentiful(b: CallBudget): boolean {
+  return b.nextCallInMs === 0 && (b.limit > 0 ? b.remaining / b.limit : 0) >= plentyShare;
+}
+
+/**
+ * Short write batches in flight at once (see the top of this file): every slot while each CRM's
+ * next call goes now (a paced limiter, or a plentiful one), so a second owner write never queues
+ * behind the first one's round trip and recording (~115 ms at 9 leads/s: a queue); one once a call
+ * must wait for its token (a reroute at the ceiling), so the batches behind the one that waits
+ * fill to full instead of waiting at the token, short.
+ */
+export function shortBatchSlots(budgets: CallBudget[], max: number): number {
+  return budgets.every((b) => b.nextCallInMs === 0 && (b.paced || plentiful(b))) ? max : 1;
+}
+
+/** Whether `callsPerLead` calls per lead at `arrivalsPerS` fit every budget's sustained rate. */
+function sustainable(budgets: CallBudget[], arrivalsPerS: number, callsPerLead: number): boolean {
+  return budgets.every((b) => {
+    // A limiter that paces itself holds calls to its rate past half its window, so the pace is the
+    // test; one that does not (Salesforce when the day's allowance is the scarcer) must be plentiful.
+    if (!b.paced && !plentiful(b)) return false;
+    // The arrival rate is an estimate over about a second: 10% slack, so a stream at exactly the
+    // sustained rate (10 leads/s against 1,200 calls a minute) is not judged over it by the noise.
+    return arrivalsPerS * callsPerLead <= (1000 / b.callIntervalMs) * 1.1;
+  });
 }
 
 /** The wait one CRM's allowance asks for (see the top of this file). */
@@ -69,5 +110,50 @@ export function createArrivalRate(nowMs: () => number): { arrived(): void; perS(
       const into = roll();
       return current + previous * (1 - into / 1000);
     },
+  };
+}
+
+/**
+ * Short routing batches (each reads its records first) in flight at once: every slot while each
+ * lead's own calls (a read and a write, `callsPerLead`) at the current arrival rate fit the
+ * tightest CRM's sustained rate, so that pace could go on for ever; else one,
+ * so reads go at most once per round trip plus transaction and the batch takes what arrived
+ * meanwhile. One slot at 10 leads/s with a 100 ms read and a ~10 ms transaction is a queue
+ * (110 ms of work every 100 ms: p99 270 ms in bench:owner-latency-policy where 170 would do);
+ * every slot at 200 leads/s on a fresh HubSpot window spends its burst on one-lead reads (p99 2.6 s).
+ */
+export function shortReadSlots(budgets: CallBudget[], arrivalsPerS: number, max: number, callsPerLead = 2): number {
+  return sustainable(budgets, arrivalsPerS, callsPerLead) ? max : 1;
+}
+
+/**
+ * The write-back batcher's scheduling (handlers.ts; bench:owner-latency-policy runs the same):
+ * how long a short batch waits, and how many short batches may be out, both from the budgets
+ * read at that moment. Plentiful: a batch goes on the next turn, beside the ones in flight. At
+ * the ceiling: one batch waits for the next token and the rest fill behind it, so every call
+ * that goes is as full as what arrived meanwhile.
+ */
+export function budgetedWrites(opts: {
+  maxBatch: number;
+  maxConcurrent: number;
+  budgets: () => CallBudget[];
+  capMs?: number | undefined;
+}): {
+  maxBatch: number;
+  maxConcurrent: number;
+  maxConcurrentShort: () => number;
+  lingerMs: (waiting: number) => number;
+} {
+  return {
+    maxBatch: opts.maxBatch,
+    maxConcurrent: opts.maxConcurrent,
+    maxConcurrentShort: () => shortBatchSlots(opts.budgets(), opts.maxConcurrent),
+    lingerMs: (waiting) =>
+      batchWaitMs({
+        waiting,
+        maxBatch: opts.maxBatch,
+        budgets: opts.budgets(),
+        ...(opts.capMs !== undefined && { capMs: opts.capMs }),
+      }),
   };
 }

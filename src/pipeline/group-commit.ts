@@ -37,9 +37,12 @@ export function createBatcher<T, R>(
     lingerMs?: number | ((waiting: number) => number);
     /**
      * A short batch (fewer than maxBatch items) starts only while fewer than this many batches
-     * are in flight; full batches may use every maxConcurrent slot. Default: maxConcurrent.
+     * are in flight; full batches may use every maxConcurrent slot. Default: maxConcurrent. A
+     * function is asked each time a short batch could start (batch-wait.ts shortBatchSlots: every
+     * slot while the CRM's calls are plentiful, one once they run short, so the batches that wait
+     * for the CRM's next call wait here and fill instead of queueing for a token half empty).
      */
-    maxConcurrentShort?: number;
+    maxConcurrentShort?: number | (() => number);
     /** A batch starts: its items waited `waitedMs` in all (summed over items) since their submit. */
     onDispatch?: (count: number, waitedMs: number) => void;
   },
@@ -66,8 +69,12 @@ export function createBatcher<T, R>(
   }
 
   /** Whether another batch may start now: full ones up to maxConcurrent, short ones up to maxConcurrentShort. */
+  const shortSlots = () =>
+    typeof opts.maxConcurrentShort === 'function'
+      ? opts.maxConcurrentShort()
+      : (opts.maxConcurrentShort ?? opts.maxConcurrent);
   const canStart = () =>
-    active < (waiting.length >= opts.maxBatch ? opts.maxConcurrent : (opts.maxConcurrentShort ?? opts.maxConcurrent));
+    active < (waiting.length >= opts.maxBatch ? opts.maxConcurrent : Math.min(opts.maxConcurrent, shortSlots()));
 
   function pump(): void {
     if (lingering) {

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { CallBudget } from '../../../src/connector.js';
-import { batchWaitMs, budgetWaitMs, createArrivalRate } from '../../../src/pipeline/batch-wait.js';
+import {
+  batchWaitMs,
+  budgetWaitMs,
+  createArrivalRate,
+  shortBatchSlots,
+  shortReadSlots,
+} from '../../../src/pipeline/batch-wait.js';
 
 // HubSpot's private-app window: 190 calls per rolling 10 s, one call per ~52.6 ms sustained.
 const hubspot = (remaining: number, nextCallInMs = 0): CallBudget => ({
@@ -46,9 +52,14 @@ describe('batchWaitMs (adaptive CRM batching)', () => {
     expect(batchWaitMs({ waiting: 1, maxBatch: 100, budgets: [] })).toBe(0);
   });
 
-  it('WRITE_LINGER_MS / ROUTE_LINGER_MS cap the wait; 0 turns it off', () => {
-    expect(batchWaitMs({ waiting: 1, maxBatch: 100, budgets: [hubspot(0, 480)], capMs: 100 })).toBe(100);
-    expect(batchWaitMs({ waiting: 1, maxBatch: 100, budgets: [hubspot(0, 480)], capMs: 0 })).toBe(0);
+  it('WRITE_LINGER_MS / ROUTE_LINGER_MS cap the fill wait; 0 turns it off', () => {
+    expect(batchWaitMs({ waiting: 1, maxBatch: 100, budgets: [hubspot(3)], capMs: 10 })).toBe(10);
+    expect(batchWaitMs({ waiting: 1, maxBatch: 100, budgets: [hubspot(3)], capMs: 0 })).toBe(0);
+  });
+
+  it('no cap cuts the wait for the next token: the call would wait it anyway, with its batch already cut', () => {
+    expect(batchWaitMs({ waiting: 1, maxBatch: 100, budgets: [hubspot(0, 480)], capMs: 0 })).toBe(480);
+    expect(batchWaitMs({ waiting: 1, maxBatch: 100, budgets: [hubspot(0, 480)], capMs: 100 })).toBe(480);
   });
 
   it('gathers for one transaction only when arrivals would fill the gather window', () => {
@@ -60,6 +71,49 @@ describe('batchWaitMs (adaptive CRM batching)', () => {
 
   it('tight means linear from nothing at half the window left to one call interval at none', () => {
     expect(budgetWaitMs({ remaining: 60, limit: 600, nextCallInMs: 0, callIntervalMs: 100 })).toBe(80);
+  });
+});
+
+describe('shortBatchSlots (short write batches in flight)', () => {
+  it("every slot while each CRM's next call goes now: an owner write never queues behind the last one", () => {
+    expect(shortBatchSlots([hubspot(190)], 4)).toBe(4);
+    expect(shortBatchSlots([hubspot(95)], 4)).toBe(4);
+    // A paced bucket past half its window, its next slot free: the call goes now.
+    expect(shortBatchSlots([{ ...hubspot(40), paced: true }], 4)).toBe(4);
+    expect(shortBatchSlots([], 4)).toBe(4);
+  });
+
+  it('one once a call must wait for its token, or an unpaced budget runs short: the rest wait in the batcher and fill', () => {
+    expect(shortBatchSlots([{ ...hubspot(150, 20), paced: true }], 4)).toBe(1);
+    expect(shortBatchSlots([hubspot(94)], 4)).toBe(1);
+    const salesforce: CallBudget = { remaining: 600, limit: 600, nextCallInMs: 0, callIntervalMs: 100 };
+    expect(shortBatchSlots([salesforce, hubspot(0, 40)], 4)).toBe(1);
+  });
+});
+
+describe('shortReadSlots (short routing batches in flight)', () => {
+  const salesforce = (remaining: number): CallBudget => ({
+    remaining,
+    limit: 1200,
+    nextCallInMs: 0,
+    callIntervalMs: 50,
+    paced: true,
+  });
+
+  it("every slot while each lead's own read and write could go on at this rate for ever: a lead never queues behind the last read", () => {
+    // 10 leads/s x 2 calls = 20/s: Salesforce's 1,200 a minute sustains it.
+    expect(shortReadSlots([salesforce(1200)], 10, 4)).toBe(4);
+    // 9 leads/s x 2 = 18/s: HubSpot's 19/s sustains it, its bucket pacing past half the window.
+    expect(shortReadSlots([{ ...hubspot(190), paced: true }], 9, 4)).toBe(4);
+    expect(shortReadSlots([{ ...hubspot(40), paced: true }], 9, 4)).toBe(4);
+    expect(shortReadSlots([], 500, 4)).toBe(4);
+  });
+
+  it('one when the rate would spend the window (200 leads/s on HubSpot) or calls run short: reads batch', () => {
+    expect(shortReadSlots([hubspot(190)], 200, 4)).toBe(1);
+    expect(shortReadSlots([salesforce(1200)], 30, 4)).toBe(1);
+    // Salesforce's day running short (its budget no longer paces: the batchers fill on their own).
+    expect(shortReadSlots([{ ...salesforce(500), paced: false }], 1, 4)).toBe(1);
   });
 });
 
