@@ -93,18 +93,9 @@ interface Policy {
 }
 const variants = process.env.SIM_POLICIES ? (JSON.parse(process.env.SIM_POLICIES) as Policy[]) : undefined;
 const policies: Policy[] = variants ?? [
+  // Short routing batches overlap while the rate is sustainable (their locks in arrival order).
   {
     name: 'now',
-    routeConcurrent: 4,
-    routeConcurrentShort: 1,
-    writeConcurrent: 4,
-    writeConcurrentShort: 'budget',
-    pacedTogether: 2,
-    pacedBudget: true,
-  },
-  // Not shipped (handlers.ts says why): short routing batches overlapping while the rate is sustainable.
-  {
-    name: 'reads_overlap',
     routeConcurrent: 4,
     routeConcurrentShort: 'sustained',
     writeConcurrent: 4,

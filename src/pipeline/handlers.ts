@@ -13,7 +13,7 @@ import { notifyJob, routeJob, routeJobEventIds, slaTimerJob, writebackJob } from
 import { deliverNotification } from './notify.js';
 import { leftToSweeper, type DeliverWrites } from './hand-over.js';
 import { fireSlaTimer } from './sla-timers.js';
-import { batchWaitMs, budgetedWrites, createArrivalRate } from './batch-wait.js';
+import { batchWaitMs, budgetedWrites, createArrivalRate, shortReadSlots } from './batch-wait.js';
 import { createGroupCommit, type BatchOutcome } from './group-commit.js';
 import { failureOf } from './retry-schedule.js';
 import { leadStage, stageWait } from './lead-stages.js';
@@ -86,18 +86,17 @@ export function jobHandlers(
       void p.finally(() => inFlight.delete(p));
     }
   };
-  // Full routing batches overlap (concurrentRouteBatches), short ones go one at a time; when the
-  // CRM budget is tight the batch waits for its slot and takes everything that arrived meanwhile.
-  // Not yet shortReadSlots (batch-wait.ts: overlapping short reads while the rate is sustainable,
-  // 270 -> 170 ms p99 at 10 leads/s on Salesforce in bench:owner-latency-policy): two short
-  // batches then commit in whichever order their reads answer, not in arrival order, and round
-  // robin's next rep goes to the later lead (test/integration/reports-pipeline.test.ts caught it).
+  // Full routing batches overlap (concurrentRouteBatches); short ones too while the CRMs could
+  // give each lead its own read and write at this arrival rate for ever (shortReadSlots), else one
+  // at a time; when the CRM budget is tight the batch waits for its slot and takes everything
+  // that arrived meanwhile. Overlapping batches still take their locks in arrival order
+  // (arrival-order.ts), so the later leads never commit first.
   // An event that failed gets its next try scheduled on its row; the job succeeds.
   const routeArrivals = createArrivalRate(() => deps.now().getTime());
   const router = createGroupCommit(async (ids) => settleRouting(deps, await routeBatch(deps, ids, deliver)), {
     maxBatch: limits.routeBatch,
     maxConcurrent: limits.concurrentRouteBatches,
-    maxConcurrentShort: 1,
+    maxConcurrentShort: () => shortReadSlots(budgets(), routeArrivals.perS(), limits.concurrentRouteBatches),
     onDispatch: stageWait(deps.metrics, 'route_wait'),
     lingerMs: (waiting) =>
       batchWaitMs({

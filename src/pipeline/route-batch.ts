@@ -37,6 +37,7 @@ import { loadRecords } from './load-records.js';
 import { leadStage } from './lead-stages.js';
 import { routingLockKey as globalLockKey } from './routing-lock.js';
 import { routingLockTimer } from './lock-timing.js';
+import { takeTurn, type Turn } from './arrival-order.js';
 import { claimFromFieldChanges, scheduleSlaTimers } from './sla-timers.js';
 import { closedOnCreation, skippedAsClosed } from './skip-closed.js';
 import { syncOwnershipBatch } from './sync-ownership.js';
@@ -71,6 +72,21 @@ export async function routeBatch(
   eventIds: string[],
   deliver?: DeliverWrites,
 ): Promise<BatchOutcome> {
+  // Taken before the first await: the place in line is the order the batches were formed.
+  const turn = takeTurn(deps);
+  try {
+    return await routeBatchInTurn(deps, eventIds, turn, deliver);
+  } finally {
+    turn.done();
+  }
+}
+
+async function routeBatchInTurn(
+  deps: PipelineDeps,
+  eventIds: string[],
+  turn: Turn,
+  deliver: DeliverWrites | undefined,
+): Promise<BatchOutcome> {
   const outcome: BatchOutcome = new Map(eventIds.map((id) => [id, undefined]));
   // Waiting leads pulled into this batch are not its jobs: their outcome is not this batch's to report.
   const report = (id: string, r: Error | undefined) => {
@@ -100,7 +116,7 @@ export async function routeBatch(
   let readEnd = 0;
   for (let attempt = 1; ; attempt++) {
     const active = await deps.configs.get();
-    const routed = await routeCreated(deps, pending, active, report);
+    const routed = await routeCreated(deps, pending, active, report, turn);
     addDecided(decided, routed.decided);
     readEnd = routed.readEnd;
     if (!routed.stale) break;
@@ -177,6 +193,7 @@ async function routeCreated(
   created: InboundEventRow[],
   { version, doc }: ActiveConfig,
   report: (id: string, r: Error | undefined) => void,
+  turn: Turn,
 ): Promise<{ decided: Decided; stale: string[] | undefined; readEnd: number }> {
   const readStart = performance.now();
   const records = await loadRecords(deps, created, (key) =>
@@ -230,6 +247,7 @@ async function routeCreated(
   const partitions = lockPartitions(doc.routing).partitioned ? partitionsOf(routable, doc.routing, now) : undefined;
   const keys = partitions ? partitions.map((p) => stateKeys(doc.routing, now, p)) : [stateKeys(doc.routing, now)];
   const lockKeys = partitions?.map((p) => p.key) ?? [globalLockKey];
+  await turn.ready;
   const lockTiming = routingLockTimer(deps.metrics, lockKeys.length === 1 ? lockKeys[0]! : `${globalLockKey}/several`);
   const out = await deps.db.transaction(async (tx) => {
     const locked = await lockForRouting(
@@ -242,6 +260,7 @@ async function routeCreated(
       },
       lockTiming.locked,
     );
+    turn.done();
     if (locked.stale) return { stale: routable.map((r) => r.ev.id) };
     // The "all pools" report rows of a partition transaction: its own (no two run at once with one partition).
     const allPools = partitions ? allPoolsKeyOf(lockKeys[0]!) : undefined;

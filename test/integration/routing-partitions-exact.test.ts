@@ -68,10 +68,8 @@ afterEach(async () => {
 });
 
 async function route(workers: number) {
-  // One route job in hand per worker: intake sends jobs of ROUTE_BATCH_MAX events, so each worker
-  // routes one batch at a time and the parallelism is the workers'. (With several full batches in
-  // flight in one worker, WORKER_CONCURRENCY 40 before jobs carried batches, the places on line
-  // "all" within the smb/mid partition came out in another order than with 1 worker.)
+  // Several route jobs of ROUTE_BATCH_MAX events in hand per worker: its batches overlap (reads,
+  // then locks in arrival order: src/pipeline/arrival-order.ts), and the workers' too.
   const env = { DB_POOL_SIZE: '4', WORKER_CONCURRENCY: '1', ROUTE_BATCH_MAX: '10' };
   const { tdb, serve, working } = await openCluster({ mappings, routing }, { workers, env }, cleanups);
   // Stored before any worker runs: every run sees the whole backlog in the same order.
