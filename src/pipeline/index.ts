@@ -100,6 +100,7 @@ export {
   loadAccountIndex,
 } from './account-changes.js';
 export { startFollowingMirror, startMirrorUpkeep, type MirrorLoopOptions } from './account-mirror-loops.js';
+export { startCrmUserSync, syncCrmUsers, type CrmUserSyncResult } from './crm-user-sync.js';
 export { startAccountSync, accountSyncStatus, type SyncStart, type AccountSyncStatus } from './account-sync-runs.js';
 export {
   proposeReps,
