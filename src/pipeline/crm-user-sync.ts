@@ -7,9 +7,10 @@
 // active again, the rep is marked back, but only if the away mark is still this check's own: a
 // person's away (or reps import's) is never undone here.
 import type { CrmOwner } from '../connector.js';
-import { readRepAvailability, setRepAvailability, type Db } from '../db/index.js';
+import { readRepAvailability, setRepAvailabilityIf, type Db } from '../db/index.js';
 import type { CrmName } from '../lead/index.js';
 import type { Logger } from '../logger.js';
+import type { RepStatus } from '../routing/index.js';
 import { every } from './account-mirror-loops.js';
 import { activeConfigReps, markCrmUserDeactivated, type OwnerLists } from './crm-users.js';
 import { effective } from './rep-availability.js';
@@ -57,20 +58,24 @@ export async function syncCrmUsers(deps: CrmUserSyncDeps, lists: OwnerLists): Pr
     if (deactivated.length > 0) {
       // Away already (a person's mark, or ours from an earlier round): nothing to add.
       if (effective(status, deps.now()) === 'away') continue;
-      await markCrmUserDeactivated(deps, rep.id, deactivated, actorPrefix + deactivated.join('+'));
+      if (!(await markCrmUserDeactivated(deps, rep.id, deactivated, actorPrefix + deactivated.join('+')))) continue;
       deps.logger.info({ repId: rep.id, crms: deactivated }, 'CRM user deactivated: rep marked away');
       result.markedAway.push(rep.id);
       continue;
     }
-    // Back only from our own mark, and only once every CRM the rep has an id in was listed active.
-    if (status?.status !== 'away' || !status.by?.startsWith(actorPrefix) || listed.length < ids.length) continue;
+    // Back only from our own mark (checked again under the row lock: a person may mark the rep
+    // away meanwhile), and only once every CRM the rep has an id in was listed active.
+    const ours = (s: RepStatus | undefined) => s?.status === 'away' && s.by?.startsWith(actorPrefix) === true;
+    if (!ours(status) || listed.length < ids.length) continue;
     const crms = ids.map(([crm]) => crm);
-    await setRepAvailability(
+    const back = await setRepAvailabilityIf(
       deps.db,
       rep.id,
       { status: 'back', since: deps.now(), note: `CRM user active again (${crms.join(', ')})` },
       actorPrefix + crms.join('+'),
+      ours,
     );
+    if (!back) continue;
     deps.logger.info({ repId: rep.id, crms }, 'CRM user active again: rep marked back');
     result.markedBack.push(rep.id);
   }

@@ -2,8 +2,9 @@
 // the CRMs' owner lists, the active config's reps, and the away mark a deactivated CRM user's
 // rep gets in the availability overlay (routing reads it without a publish).
 import type { CrmOwner } from '../connector.js';
-import { getActiveConfig, setRepAvailability, type Db } from '../db/index.js';
+import { getActiveConfig, setRepAvailabilityIf, type Db } from '../db/index.js';
 import type { CrmName } from '../lead/index.js';
+import { effective } from './rep-availability.js';
 
 export interface ConfigRep {
   id: string;
@@ -37,12 +38,23 @@ export async function listEveryCrm(lists: OwnerLists): Promise<Partial<Record<Cr
 /** The note of the away mark; the check reads the CRMs back from `by`, not from here. */
 export const deactivatedNote = (crms: readonly string[]) => `CRM user deactivated (${crms.join(', ')})`;
 
-/** Marks the rep away, audited with `by` as the actor. */
+/**
+ * Marks the rep away, audited with `by` as the actor, unless it is away already (checked under the
+ * row lock, so a person's mark set a moment before is kept as it is). Returns whether it marked.
+ */
 export async function markCrmUserDeactivated(
   deps: { db: Db; now: () => Date },
   repId: string,
   crms: readonly string[],
   by: string,
-): Promise<void> {
-  await setRepAvailability(deps.db, repId, { status: 'away', since: deps.now(), note: deactivatedNote(crms) }, by);
+): Promise<boolean> {
+  const now = deps.now();
+  const applied = await setRepAvailabilityIf(
+    deps.db,
+    repId,
+    { status: 'away', since: now, note: deactivatedNote(crms) },
+    by,
+    (current) => effective(current, now) !== 'away',
+  );
+  return applied !== undefined;
 }

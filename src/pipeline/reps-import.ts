@@ -3,7 +3,7 @@
 // active config's reps as a draft an admin reviews and publishes. A config rep whose CRM user is
 // deactivated is marked away in the availability overlay at once, without a publish.
 import type { CrmConnector, CrmOwner, ListOwnersOptions } from '../connector.js';
-import { getRepAvailability, insertConfigDraft, type Db } from '../db/index.js';
+import { insertConfigDraft, type Db } from '../db/index.js';
 import type { CrmName } from '../lead/index.js';
 import {
   activeConfigReps,
@@ -12,7 +12,6 @@ import {
   type ConfigRep,
   type OwnerLists,
 } from './crm-users.js';
-import { effective } from './rep-availability.js';
 
 export type { OwnerLists } from './crm-users.js';
 
@@ -119,9 +118,7 @@ export async function importReps(
   const markedAway: string[] = [];
   for (const p of proposals) {
     if (!p.existing || p.active) continue;
-    if (effective(await getRepAvailability(deps.db, p.existing), deps.now()) === 'away') continue;
-    await markCrmUserDeactivated(deps, p.existing, Object.keys(p.crmIds), opts.author);
-    markedAway.push(p.existing);
+    if (await markCrmUserDeactivated(deps, p.existing, Object.keys(p.crmIds), opts.author)) markedAway.push(p.existing);
   }
   return { proposals, draftId: draft.id, markedAway };
 }

@@ -4,6 +4,7 @@
 // IsActive false, is skipped by the next decisions without a publish, and routed again once the
 // user is active; an away mark a person set is never undone by the check.
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { syncCrmUsers } from '../../src/pipeline/index.js';
 import { startHubSpotStandIn, type HubSpotStandIn, type StandInOwner } from '../support/hubspot-standin.js';
 import { startSalesforceStandin, type SalesforceStandin } from '../support/salesforce-standin.js';
 import { createTestDatabase, sqlClient, type TestDatabase } from '../support/services.js';
@@ -162,6 +163,24 @@ it('a rep whose Salesforce user has IsActive false is skipped, and routed again 
   // One SOQL query of User per round, as background work; never the queues (usersOnly).
   expect(sf.queries.filter((q) => /FROM Group/.test(q))).toEqual([]);
   expect(sf.queries.filter((q) => /FROM User/.test(q)).length).toBeGreaterThan(1);
+});
+
+it('a rep whose HubSpot owner is gone from the list is marked away too', async () => {
+  const [gone] = owners.splice(1, 1);
+  await until(async () => (await status('bo'))?.status === 'away' || undefined, { what: 'bo marked away' });
+  expect(await status('bo')).toMatchObject({ note: 'CRM user deactivated (hubspot)', updated_by: 'crm-sync:hubspot' });
+  owners.splice(1, 0, gone!);
+  await until(async () => (await status('bo'))?.status === 'back' || undefined, { what: 'bo marked back' });
+});
+
+it('a CRM whose list fails or comes back empty marks no one', async () => {
+  const result = await syncCrmUsers(sys.rt.deps, {
+    hubspot: async () => [],
+    salesforce: async () => {
+      throw new Error('INSUFFICIENT_ACCESS');
+    },
+  });
+  expect(result).toEqual({ markedAway: [], markedBack: [], unlisted: ['hubspot', 'salesforce'] });
 });
 
 it("never undoes a person's away mark, whatever the CRM says", async () => {
