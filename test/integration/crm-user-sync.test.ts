@@ -2,7 +2,8 @@
 // both stand-ins, default config (ana, bo, cy round-robin; each with a HubSpot owner and a
 // Salesforce user): a rep whose HubSpot owner is archived, or whose Salesforce user has
 // IsActive false, is skipped by the next decisions without a publish, and routed again once the
-// user is active; an away mark a person set is never undone by the check.
+// user is active; an away mark a person set is never undone by the check. Credentials: reps import's
+// (test/support/credentials.ts).
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { syncCrmUsers } from '../../src/pipeline/index.js';
 import { startHubSpotStandIn, type HubSpotStandIn, type StandInOwner } from '../support/hubspot-standin.js';
@@ -29,7 +30,7 @@ beforeAll(async () => {
   tdb = await createTestDatabase();
   hs = await startHubSpotStandIn({ owners });
   sf = await startSalesforceStandin({
-    accessToken: 'sf-user-sync',
+    accessToken: 'sf-reps',
     records: {
       User: ['Ana Lopez', 'Bo Chen', 'Cy Okafor'].map((Name, i) => ({
         Id: sfUser(i + 1),
@@ -47,13 +48,13 @@ beforeAll(async () => {
     HUBSPOT_CONFIG: JSON.stringify({
       baseUrl: hs.url,
       auth: { kind: 'private_app', token: 'pat' },
-      clientSecret: 'user-sync-secret-01',
+      clientSecret: 'reps-secret-01',
     }),
     SALESFORCE_CONFIG: JSON.stringify({
       instanceUrl: sf.url,
-      auth: { kind: 'access_token', accessToken: 'sf-user-sync' },
+      auth: { kind: 'access_token', accessToken: 'sf-reps' },
       organizationId: '00D5g000004XyZaEAK',
-      outboundToken: 'user-sync-outbound-token',
+      outboundToken: 'reps-outbound-token-000',
     }),
   });
   sys = await startSystem(env, { working: true, migrate: true });
