@@ -216,6 +216,14 @@ export interface AccountChange {
   kind: 'changed' | 'deleted';
 }
 
+export interface ListOwnersOptions {
+  includeInactive?: boolean;
+  /** Users only, no queues (one call fewer where queues are a query of their own: Salesforce). */
+  usersOnly?: boolean;
+  /** Background work (the periodic CRM user check): waits behind owner writes for the rate-limit budget, like the account mirror. */
+  background?: boolean;
+}
+
 export interface CrmConnector {
   readonly name: CrmName;
   /** Throws an AppError SIGNATURE_* (401) or UNAUTHORIZED when the request is not from the CRM. */
@@ -235,7 +243,7 @@ export interface CrmConnector {
   fetchRecords(objectType: string, ids: string[], fields: string[]): Promise<CrmRecord[]>;
   writeOwners(writes: OwnerWrite[]): Promise<WriteResult[]>;
   /** Active users and queues; with includeInactive, deactivated users too (active: false). HubSpot always includes archived owners. */
-  listOwners(opts?: { includeInactive?: boolean }): Promise<CrmOwner[]>;
+  listOwners(opts?: ListOwnersOptions): Promise<CrmOwner[]>;
   describeFields(objectType: string): Promise<FieldInfo[]>;
   /**
    * Whether a change was made by this deployment's own owner write (echo by origin, docs/sync.md),

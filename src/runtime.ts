@@ -34,6 +34,8 @@ import {
   startFollowingMirror,
   startMirrorUpkeep,
   startSweeper,
+  startCrmUserSync,
+  ownerListsOf,
   type Leadership,
   startRetention,
   type PipelineDeps,
@@ -54,6 +56,8 @@ function syncIdentity(configured: Partial<Record<CrmName, CrmConnector>>): Integ
 const streamsLeaseKey = 0x4c520001;
 /** The lock of the account mirror's upkeep (webhook-named changes, periodic syncs): "LR" 0002. */
 const mirrorLeaseKey = 0x4c520002;
+/** The lock of the periodic CRM user check (reps of deactivated CRM users marked away): "LR" 0003. */
+const crmUsersLeaseKey = 0x4c520003;
 
 export interface Runtime {
   env: Env;
@@ -207,6 +211,7 @@ export async function openRuntime(
   let stopSweeper: (() => void) | undefined;
   let stopFollowing: (() => void) | undefined;
   let stopUpkeep: Leadership | undefined;
+  let stopUserSync: Leadership | undefined;
   let stopRetention: (() => void) | undefined;
   let stopStreams: Promise<() => Promise<void>> | undefined;
   let drainWrites: (() => Promise<void>) | undefined;
@@ -247,6 +252,16 @@ export async function openRuntime(
           retryMs: 5_000,
           logger,
         });
+      // One worker of the fleet checks the CRMs' users (docs/accounts.md "Reps from the CRM").
+      const userLists = ownerListsOf(connectors, { background: true, usersOnly: true });
+      if (env.CRM_USER_SYNC_INTERVAL_MS > 0 && Object.keys(userLists).length > 0)
+        stopUserSync = runWhileLeader({
+          name: 'crm-users',
+          tryLease: () => dbHandle.tryLease(crmUsersLeaseKey),
+          start: async () => startCrmUserSync(deps, userLists, env.CRM_USER_SYNC_INTERVAL_MS),
+          retryMs: 5_000,
+          logger,
+        });
       // Every worker runs retention: its batches skip rows another worker holds (docs/operations.md).
       if (env.RETENTION_DAYS > 0)
         stopRetention = startRetention(deps, {
@@ -271,6 +286,7 @@ export async function openRuntime(
       stopSweeper?.();
       stopFollowing?.();
       await stopUpkeep?.stop();
+      await stopUserSync?.stop();
       stopRetention?.();
       await (
         await stopStreams

@@ -70,7 +70,7 @@ export function createHubSpotConnector(
         { ...io, clock, random, ...config, secrets: () => [config.clientSecret, ...tokens.secrets()] },
         writes,
       ),
-    listOwners: () => listOwners(io),
+    listOwners: (opts) => listOwners(io, opts),
     describeFields: (objectType) => describeFields(io, objectType),
     isOwnWrite: (origin) => isHubSpotOwnWrite(appIds, origin),
     callBudget: () => bucket.budget(),

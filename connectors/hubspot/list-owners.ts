@@ -2,7 +2,7 @@
 // (paging.next.after). Active owners come first, then archived ones (deactivated users) marked
 // active:false, so routing can say "this rep's HubSpot user is gone" instead of "unknown id".
 // The owner `id` (not `userId`) is what hubspot_owner_id takes (HubSpot owners guide).
-import type { CrmOwner } from '../../src/connector.js';
+import type { CrmOwner, ListOwnersOptions } from '../../src/connector.js';
 import type { HubSpotApis } from './client.js';
 import type { CallHubSpot } from './request.js';
 
@@ -19,14 +19,20 @@ interface PublicOwner {
   archived?: boolean;
 }
 
-export async function listOwners(deps: { apis: HubSpotApis; call: CallHubSpot }): Promise<CrmOwner[]> {
+/** Queues are owners of type QUEUE on the same pages: `usersOnly` drops them without saving a call. */
+export async function listOwners(
+  deps: { apis: HubSpotApis; call: CallHubSpot },
+  opts: ListOwnersOptions = {},
+): Promise<CrmOwner[]> {
   const out: CrmOwner[] = [];
   const seen = new Set<string>();
   for (const archived of [false, true]) {
     let after: string | undefined;
     for (let page = 0; page < maxPages; page++) {
-      const res = await deps.call(`list owners${archived ? ' (archived)' : ''}`, () =>
-        deps.apis.owners.getPage(undefined, after, pageSize, archived),
+      const res = await deps.call(
+        `list owners${archived ? ' (archived)' : ''}`,
+        () => deps.apis.owners.getPage(undefined, after, pageSize, archived),
+        { background: opts.background === true },
       );
       for (const o of res.results as PublicOwner[]) {
         if (seen.has(o.id)) continue;
@@ -38,7 +44,7 @@ export async function listOwners(deps: { apis: HubSpotApis; call: CallHubSpot })
       after = next;
     }
   }
-  return out;
+  return opts.usersOnly ? out.filter((o) => o.kind === 'user') : out;
 }
 
 function toOwner(o: PublicOwner, archived: boolean): CrmOwner {

@@ -1,6 +1,6 @@
 // Who can own a record: active users (matched to reps by id or email) and lead queues.
 // Queues are Group rows of Type 'Queue'; their ids (00G...) are valid OwnerId values.
-import type { CrmOwner } from '../../src/connector.js';
+import type { CrmOwner, ListOwnersOptions } from '../../src/connector.js';
 import { callApi, type ApiContext } from './api-context.js';
 import { queryAll } from './soql.js';
 
@@ -12,10 +12,13 @@ export const QUEUES_SOQL = "SELECT Id, Name, Email FROM Group WHERE Type = 'Queu
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 
-export async function listOwners(ctx: ApiContext, opts: { includeInactive?: boolean } = {}): Promise<CrmOwner[]> {
+export async function listOwners(ctx: ApiContext, opts: ListOwnersOptions = {}): Promise<CrmOwner[]> {
   const soql = opts.includeInactive ? ALL_USERS_SOQL : USERS_SOQL;
-  const users = await callApi(ctx, 'query User', (conn) => queryAll(conn, soql));
-  const queues = await callApi(ctx, 'query Group', (conn) => queryAll(conn, QUEUES_SOQL));
+  const background = { background: opts.background === true };
+  const users = await callApi(ctx, 'query User', (conn) => queryAll(conn, soql), background);
+  const queues = opts.usersOnly
+    ? []
+    : await callApi(ctx, 'query Group', (conn) => queryAll(conn, QUEUES_SOQL), background);
   return [
     ...users.map((u) => owner(u, 'user', u['IsActive'] !== false)),
     ...queues.map((q) => owner(q, 'queue', true)),

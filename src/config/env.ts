@@ -147,6 +147,8 @@ export const envSchema = z.object({
   ACCOUNT_SYNC_INTERVAL_MS: int(15 * 60_000),
   /** How often a full sync reconciles the mirror with the CRM (deleted accounts; 0 = never). Default 24 hours. */
   ACCOUNT_RECONCILE_INTERVAL_MS: int(24 * 60 * 60_000),
+  /** How often one worker lists the CRMs' users and marks reps of deactivated ones away (docs/accounts.md; 0 = never). Default 5 minutes. */
+  CRM_USER_SYNC_INTERVAL_MS: int(5 * 60_000),
   /**
    * Retention (docs/operations.md): finished events' raw payloads are purged and leads anonymized
    * (their decisions kept) this many days after they were received/created. Unset or 0: kept forever.

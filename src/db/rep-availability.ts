@@ -40,16 +40,30 @@ export async function getRepAvailability(db: DbOrTx, repId: string): Promise<Rep
   return row && toStatus(row);
 }
 
+type NextStatus = { status: RepStatus['status']; since: Date; until?: Date | undefined; note?: string | undefined };
+type Applied = { status: RepStatus; change: RepAvailabilityChange };
+
 /** Replaces the rep's status and records the change, in one transaction; returns the new status and the audit row. */
-export async function setRepAvailability(
+export async function setRepAvailability(db: Db, repId: string, next: NextStatus, by: string): Promise<Applied> {
+  return (await setRepAvailabilityIf(db, repId, next, by, () => true))!;
+}
+
+/**
+ * The same, only when `onlyIf` accepts the status the rep has under the row lock (undefined: none
+ * yet); else nothing is written and undefined is returned. The CRM user check marks a rep back this
+ * way, only while the away is still its own: a person's mark set a moment before stays.
+ */
+export async function setRepAvailabilityIf(
   db: Db,
   repId: string,
-  next: { status: RepStatus['status']; since: Date; until?: Date | undefined; note?: string | undefined },
+  next: NextStatus,
   by: string,
-): Promise<{ status: RepStatus; change: RepAvailabilityChange }> {
+  onlyIf: (current: RepStatus | undefined) => boolean,
+): Promise<Applied | undefined> {
   return db.transaction(async (tx) => {
     // Row lock: two changes at once are recorded in the order they were applied, each with its true previous.
     const [before] = await tx.select().from(repAvailability).where(eq(repAvailability.repId, repId)).for('update');
+    if (!onlyIf(before && toStatus(before))) return undefined;
     const values = {
       repId,
       status: next.status,

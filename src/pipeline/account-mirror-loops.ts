@@ -19,7 +19,8 @@ export interface MirrorLoopOptions {
   reconcileIntervalMs: number;
 }
 
-function every(ms: number, tick: () => Promise<void>): () => void {
+/** Runs `tick` every `ms`, never two at once (a slow tick skips the next). */
+export function every(ms: number, tick: () => Promise<void>): () => void {
   let running = false;
   const timer = setInterval(() => {
     if (running) return;

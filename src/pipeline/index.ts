@@ -96,6 +96,7 @@ export {
 export { recordAccountChangesOf, drainAccountChanges, catchUpAccountChanges } from './account-changes.js';
 export { createMirrorFollower, followMirror, loadAccountIndex } from './account-follow.js';
 export { startFollowingMirror, startMirrorUpkeep, type MirrorLoopOptions } from './account-mirror-loops.js';
+export { startCrmUserSync, syncCrmUsers, type CrmUserSyncResult } from './crm-user-sync.js';
 export { startAccountSync, accountSyncStatus, type SyncStart, type AccountSyncStatus } from './account-sync-runs.js';
 export {
   proposeReps,

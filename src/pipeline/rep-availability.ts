@@ -34,7 +34,8 @@ async function requireRep(deps: PipelineDeps, repId: string): Promise<void> {
     throw errors.notFoundAt('params.id', `rep "${repId}" is not in the active config${didYouMean(repId, ids)}`);
 }
 
-function effective(status: RepStatus | undefined, now: Date): AvailabilityView['effective'] {
+/** Whether routing treats the rep as away now (an away with a past `until` has lapsed). */
+export function effective(status: RepStatus | undefined, now: Date): AvailabilityView['effective'] {
   if (!status || status.status !== 'away') return 'as_configured';
   return status.until === undefined || Date.parse(status.until) > now.getTime() ? 'away' : 'as_configured';
 }

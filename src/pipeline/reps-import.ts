@@ -2,18 +2,18 @@
 // proposed as reps, one person per email across CRMs (so a rep gets both CRM ids), merged into the
 // active config's reps as a draft an admin reviews and publishes. A config rep whose CRM user is
 // deactivated is marked away in the availability overlay at once, without a publish.
-import type { CrmConnector, CrmOwner } from '../connector.js';
-import { getActiveConfig, getRepAvailability, insertConfigDraft, setRepAvailability, type Db } from '../db/index.js';
+import type { CrmConnector, CrmOwner, ListOwnersOptions } from '../connector.js';
+import { insertConfigDraft, type Db } from '../db/index.js';
 import type { CrmName } from '../lead/index.js';
+import {
+  activeConfigReps,
+  listEveryCrm,
+  markCrmUserDeactivated,
+  type ConfigRep,
+  type OwnerLists,
+} from './crm-users.js';
 
-interface ConfigRep {
-  id: string;
-  name?: string;
-  email?: string;
-  crmIds?: Partial<Record<CrmName, string>>;
-  active?: boolean;
-  [key: string]: unknown;
-}
+export type { OwnerLists } from './crm-users.js';
 
 export interface ProposedRep {
   id: string;
@@ -74,29 +74,26 @@ export interface RepsImport {
   markedAway: string[];
 }
 
-export type OwnerLists = Partial<Record<CrmName, () => Promise<CrmOwner[]>>>;
-
-/** Every configured CRM's users, deactivated ones included (what reps import lists). */
-export function ownerListsOf(connectors: Partial<Record<CrmName, Pick<CrmConnector, 'listOwners'>>>): OwnerLists {
+/**
+ * Every configured CRM's users, deactivated ones included (what reps import lists). The periodic
+ * check passes `{ background: true, usersOnly: true }`: it waits behind owner writes, and skips queues.
+ */
+export function ownerListsOf(
+  connectors: Partial<Record<CrmName, Pick<CrmConnector, 'listOwners'>>>,
+  opts: Omit<ListOwnersOptions, 'includeInactive'> = {},
+): OwnerLists {
   const lists: OwnerLists = {};
   for (const crm of ['hubspot', 'salesforce'] as const) {
     const c = connectors[crm];
-    if (c) lists[crm] = () => c.listOwners({ includeInactive: true });
+    if (c) lists[crm] = () => c.listOwners({ includeInactive: true, ...opts });
   }
   return lists;
 }
 
 /** The proposal alone, changing nothing (GET /v1/admin/reps/import): the CRMs' users against the active config's reps. */
 export async function previewRepsImport(deps: { db: Db }, listOwners: OwnerLists) {
-  const owners: Partial<Record<CrmName, CrmOwner[]>> = {};
-  for (const [crm, list] of Object.entries(listOwners) as Array<[CrmName, () => Promise<CrmOwner[]>]>)
-    owners[crm] = await list();
-  const active = await getActiveConfig(deps.db);
-  const doc = (active?.document ?? {}) as { routing?: { reps?: ConfigRep[] } & Record<string, unknown> } & Record<
-    string,
-    unknown
-  >;
-  const reps = doc.routing?.reps ?? [];
+  const owners = await listEveryCrm(listOwners);
+  const { active, doc, reps } = await activeConfigReps(deps.db);
   return { active, doc, reps, proposals: proposeReps(owners, reps) };
 }
 
@@ -121,16 +118,7 @@ export async function importReps(
   const markedAway: string[] = [];
   for (const p of proposals) {
     if (!p.existing || p.active) continue;
-    const current = await getRepAvailability(deps.db, p.existing);
-    if (current?.status === 'away') continue;
-    const crms = Object.keys(p.crmIds).join(', ');
-    await setRepAvailability(
-      deps.db,
-      p.existing,
-      { status: 'away', since: deps.now(), note: `CRM user deactivated (${crms})` },
-      opts.author,
-    );
-    markedAway.push(p.existing);
+    if (await markCrmUserDeactivated(deps, p.existing, Object.keys(p.crmIds), opts.author)) markedAway.push(p.existing);
   }
   return { proposals, draftId: draft.id, markedAway };
 }
