@@ -17,7 +17,9 @@ afterAll(async () => {
 });
 
 it('keeps round robin exact with 4 workers in parallel: 300 leads over 3 reps is 100 each', async () => {
-  const env = testEnv(tdb.url, { WORKER_CONCURRENCY: '4', DB_POOL_SIZE: '6' });
+  // Route jobs carry up to ROUTE_BATCH_MAX events each (one per intake statement): small ones, so
+  // 300 leads make enough jobs for every worker to get some.
+  const env = testEnv(tdb.url, { WORKER_CONCURRENCY: '4', DB_POOL_SIZE: '6', ROUTE_BATCH_MAX: '5' });
   const intake = await startSystem(env, { migrate: true });
   systems.push(intake);
   // Four worker processes' worth of runtimes: each its own pool of connections and its own BullMQ worker.

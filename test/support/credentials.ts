@@ -37,6 +37,8 @@ export const testCredentials: readonly TestCredential[] = [
   { name: 'HubSpot token (rate limit)', value: 'pat-rl' },
   { name: 'HubSpot token (account admin API)', value: 'pat-admin' },
   { name: 'HubSpot client secret (account admin API)', value: 'admin-secret-01' },
+  { name: 'HubSpot token (routing arrival order)', value: 'pat-order' },
+  { name: 'HubSpot client secret (routing arrival order)', value: 'order-secret-01' },
   { name: 'HubSpot token (account sync)', value: 'pat-sync' },
   { name: 'HubSpot token (account mirror, two processes)', value: 'pat-two' },
   { name: 'HubSpot client secret (account mirror, two processes)', value: 'two-processes-secret-01' },
