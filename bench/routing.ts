@@ -18,6 +18,7 @@ import pg from 'pg';
 import { parseEnv } from '../src/config/index.js';
 import type { InboundEvent } from '../src/connector.js';
 import { ingestCrmEvents } from '../src/pipeline/index.js';
+import { routeJobEventIds, type RouteJob } from '../src/pipeline/jobs.js';
 import { openRuntime } from '../src/runtime.js';
 import { percentile, root, startCli, freshDatabase } from './support.js';
 
@@ -102,7 +103,10 @@ async function e2eBench() {
       await ingestCrmEvents(intake.deps, 'api:bench', events(i, Math.min(1000, total - i)));
     const route = new Queue('route', { connection: redis, prefix });
     const deadline = Date.now() + 120_000;
-    while ((await route.getWaitingCount()) < total) {
+    // A route job carries the events of one intake statement (up to ROUTE_BATCH_MAX): count events.
+    const waitingEvents = async () =>
+      (await route.getWaiting(0, -1)).reduce((n, job) => n + routeJobEventIds(job.data as RouteJob).length, 0);
+    while ((await waitingEvents()) < total) {
       if (Date.now() > deadline) throw new Error('route jobs were not all enqueued');
       await new Promise((r) => setTimeout(r, 100));
     }
