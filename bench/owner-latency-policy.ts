@@ -48,7 +48,7 @@ const { values } = parseArgs({
     'claim-ms': { type: 'string', default: '5' },
     'record-ms': { type: 'string', default: '10' },
     /** Salesforce: the connector's requestBudget.maxRequestsPerMinute. */
-    'sf-per-minute': { type: 'string', default: '1200' },
+    'sf-per-minute': { type: 'string', default: '1500' },
   },
 });
 const rttMs = Number(values['rtt-ms']);

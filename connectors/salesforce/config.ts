@@ -65,11 +65,11 @@ export const salesforceConfigSchema = z
     requestBudget: z
       .object({
         /** Most REST calls this process makes per rolling minute; further calls wait. */
-        maxRequestsPerMinute: z.int().positive().default(1200),
+        maxRequestsPerMinute: z.int().positive().default(1500),
         /** Daily API calls left untouched for other integrations; below it calls fail CRM_RATE_LIMITED. */
         reserveApiCalls: z.int().nonnegative().default(1000),
       })
-      .default({ maxRequestsPerMinute: 1200, reserveApiCalls: 1000 }),
+      .default({ maxRequestsPerMinute: 1500, reserveApiCalls: 1000 }),
     /** Retries inside one writeOwners call for transient record errors (UNABLE_TO_LOCK_ROW, 5xx). */
     maxRetries: z.int().min(0).max(10).default(3),
     /** First retry delay; doubles per attempt, with +-20% jitter. */

@@ -111,6 +111,9 @@ describe('shortReadSlots (short routing batches in flight)', () => {
 
   it('one when the rate would spend the window (200 leads/s on HubSpot) or calls run short: reads batch', () => {
     expect(shortReadSlots([hubspot(190)], 200, 4)).toBe(1);
+    // 10 leads/s x 2 = 20/s against HubSpot's 19/s: just over, so one (the estimate's slack is
+    // half a call a second, not a tenth of the rate).
+    expect(shortReadSlots([{ ...hubspot(190), paced: true }], 10, 4)).toBe(1);
     expect(shortReadSlots([salesforce(1200)], 30, 4)).toBe(1);
     // Salesforce's day running short (its budget no longer paces: the batchers fill on their own).
     expect(shortReadSlots([{ ...salesforce(500), paced: false }], 1, 4)).toBe(1);
