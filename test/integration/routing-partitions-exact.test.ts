@@ -4,7 +4,7 @@
 // (one partition), gives the same decision for every lead's rule and pool, the same number of
 // leads per rep and reason, and the same value of every counter. The only values allowed to
 // differ are the places on the line "all" (a sequence every partition increments): their order
-// among the reps of a partition, all that routing compares, must be the same.
+// among the reps of a one-pool partition, all that routing compares, must be the same.
 import { afterEach, expect, it } from 'vitest';
 import type { InboundEvent } from '../../src/connector.js';
 import { ingestCrmEvents } from '../../src/pipeline/index.js';
@@ -153,7 +153,13 @@ it(
     const a = comparable(one.counters);
     const b = comparable(four.counters);
     expect(b.plain).toEqual(a.plain);
-    expect(b.order).toEqual(a.order);
+    // Within a one-pool partition the order on the line follows from the rotation alone. In the
+    // shared smb/mid partition it follows from which of its last leads committed last, and across
+    // processes that is the order the workers took the partition's lock (arrival order is kept only
+    // within a process: src/pipeline/arrival-order.ts), so there only the reps on the line compare.
+    const shared = partitions.length - 1;
+    expect(b.order.slice(0, shared)).toEqual(a.order.slice(0, shared));
+    expect([...b.order[shared]!].sort()).toEqual([...a.order[shared]!].sort());
     expect(a.plain['line:all:seq']).toBe(one.perLead.filter((l) => l.outcome === 'assigned').length);
   },
 );
