@@ -4,33 +4,29 @@
 // IsActive false, is skipped by the next decisions without a publish, and routed again once the
 // user is active; an away mark a person set is never undone by the check. Credentials: reps import's
 // (test/support/credentials.ts).
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { syncCrmUsers } from '../../src/pipeline/index.js';
 import { startHubSpotStandIn, type HubSpotStandIn, type StandInOwner } from '../support/hubspot-standin.js';
 import { startSalesforceStandin, type SalesforceStandin } from '../support/salesforce-standin.js';
-import { createTestDatabase, sqlClient, type TestDatabase } from '../support/services.js';
-import { cleanupQueue, leadBody, startSystem, testApiKey, testEnv, type TestSystem } from '../support/system.js';
+import { crmUserConnectorsEnv, crmUserSalesforceToken } from '../support/crm-user-connectors.js';
+import { leadBody, testApiKey, useTestSystem } from '../support/system.js';
 import { until } from '../support/until.js';
 
 const editorToken = 'editor-token-0123456789';
 const sfUser = (n: number) => `00500000000000${n}AAA`;
 
-let tdb: TestDatabase;
 let hs: HubSpotStandIn;
 let sf: SalesforceStandin;
-let sys: TestSystem;
-let sql: Awaited<ReturnType<typeof sqlClient>>;
 const owners: StandInOwner[] = [
   { id: '101', email: 'ana@example.com', firstName: 'Ana', lastName: 'Lopez' },
   { id: '102', email: 'bo@example.com', firstName: 'Bo', lastName: 'Chen' },
   { id: '103', email: 'cy@example.com', firstName: 'Cy', lastName: 'Okafor' },
 ];
 
-beforeAll(async () => {
-  tdb = await createTestDatabase();
+const sys = useTestSystem(async () => {
   hs = await startHubSpotStandIn({ owners });
   sf = await startSalesforceStandin({
-    accessToken: 'sf-reps',
+    accessToken: crmUserSalesforceToken,
     records: {
       User: ['Ana Lopez', 'Bo Chen', 'Cy Okafor'].map((Name, i) => ({
         Id: sfUser(i + 1),
@@ -42,32 +38,19 @@ beforeAll(async () => {
       Group: [{ Id: '00G5g000001WxYzEAK', Name: 'Queue', Type: 'Queue' }],
     },
   });
-  const env = testEnv(tdb.url, {
-    ADMIN_TOKENS: `editor:${editorToken}`,
-    CRM_USER_SYNC_INTERVAL_MS: '100',
-    HUBSPOT_CONFIG: JSON.stringify({
-      baseUrl: hs.url,
-      auth: { kind: 'private_app', token: 'pat' },
-      clientSecret: 'reps-secret-01',
-    }),
-    SALESFORCE_CONFIG: JSON.stringify({
-      instanceUrl: sf.url,
-      auth: { kind: 'access_token', accessToken: 'sf-reps' },
-      organizationId: '00D5g000004XyZaEAK',
-      outboundToken: 'reps-outbound-token-000',
-    }),
-  });
-  sys = await startSystem(env, { working: true, migrate: true });
-  sql = await sqlClient(tdb.url);
-});
-
-afterAll(async () => {
-  await sys?.close();
-  if (sys) await cleanupQueue(sys.rt.env);
-  await sql?.end();
-  await hs?.close();
-  await sf?.close();
-  await tdb?.drop();
+  return {
+    env: {
+      ADMIN_TOKENS: `editor:${editorToken}`,
+      CRM_USER_SYNC_INTERVAL_MS: '100',
+      ...crmUserConnectorsEnv(hs.url, sf.url),
+    },
+    working: true,
+    migrate: true,
+    after: async () => {
+      await hs?.close();
+      await sf?.close();
+    },
+  };
 });
 
 let n = 0;
@@ -84,7 +67,7 @@ async function routeOne() {
   const row = await until(
     async () =>
       (
-        await sql.rows<{ rep_id: string | null; decision: { reasons: Array<{ code: string; repId?: string }> } }>(
+        await sys.sql.rows<{ rep_id: string | null; decision: { reasons: Array<{ code: string; repId?: string }> } }>(
           `select rep_id, decision from assignments where event_id = $1`,
           [eventId],
         )
@@ -103,14 +86,14 @@ async function aTurn() {
 
 const status = async (rep: string) =>
   (
-    await sql.rows<{ status: string; note: string | null; updated_by: string }>(
+    await sys.sql.rows<{ status: string; note: string | null; updated_by: string }>(
       `select status, note, updated_by from rep_availability where rep_id = $1`,
       [rep],
     )
   )[0];
 
 const audit = (rep: string) =>
-  sql.rows<{ status: string; note: string | null; changed_by: string }>(
+  sys.sql.rows<{ status: string; note: string | null; changed_by: string }>(
     `select status, note, changed_by from rep_availability_changes where rep_id = $1 order by changed_at, id`,
     [rep],
   );
@@ -122,7 +105,7 @@ async function twoMoreRounds() {
   await until(async () => archivedLists() >= from + 4 || undefined, { what: 'two more CRM user checks' });
 }
 
-const versions = async () => (await sql.rows(`select version from config_versions`)).length;
+const versions = async () => (await sys.sql.rows(`select version from config_versions`)).length;
 
 it('a rep whose HubSpot owner is archived is skipped without a publish, and routed again once reactivated', async () => {
   owners[1]!.archived = true;

@@ -3,7 +3,7 @@
 // Both are listed by GET /v1/admin/failures and replayed by the API or `lead-router replay`, once:
 // a second replay writes nothing. Real connector, HubSpot stand-in behind a fault proxy.
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli.js';
 import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.js';
 import {
@@ -12,8 +12,7 @@ import {
   type HubSpotStandIn,
   type StandInOwner,
 } from '../support/hubspot-standin.js';
-import { createTestDatabase, sqlClient, type TestDatabase } from '../support/services.js';
-import { cleanupQueue, startSystem, testEnv, type TestSystem } from '../support/system.js';
+import { useTestSystem } from '../support/system.js';
 import { testLogPath } from '../support/test-logs.js';
 import { until } from '../support/until.js';
 
@@ -24,15 +23,11 @@ const editor = 'editor-token-0123456789';
 const owners: StandInOwner[] = [{ id: '101' }, { id: '102' }];
 const ids = ['6001', '6002', '6003', '6004', '6005'];
 
-let tdb: TestDatabase;
 let standIn: HubSpotStandIn;
 let proxy: FaultProxy;
-let sys: TestSystem;
-let sql: Awaited<ReturnType<typeof sqlClient>>;
 let eventSeq = 90_000;
 
-beforeAll(async () => {
-  tdb = await createTestDatabase();
+const sys = useTestSystem(async () => {
   standIn = await startHubSpotStandIn({
     records: {
       contacts: {
@@ -51,8 +46,8 @@ beforeAll(async () => {
     maxRetries: 0,
     retryBaseDelayMs: 1,
   };
-  sys = await startSystem(
-    testEnv(tdb.url, {
+  return {
+    env: {
       HUBSPOT_CONFIG: JSON.stringify(hubspot),
       CONFIG_FILE: 'fixtures/config/hubspot-e2e.yaml',
       ADMIN_TOKENS: `viewer:${viewer},editor:${editor}`,
@@ -61,19 +56,14 @@ beforeAll(async () => {
       RETRY_HORIZON_MS: '1500',
       CIRCUIT_FAILURES: '1000',
       SWEEP_AFTER_MS: '30000',
-    }),
-    { working: true, migrate: true },
-  );
-  sql = await sqlClient(tdb.url);
-});
-
-afterAll(async () => {
-  await sys?.close();
-  if (sys) await cleanupQueue(sys.rt.env);
-  await proxy?.close();
-  await standIn?.close();
-  await sql?.end();
-  await tdb?.drop();
+    },
+    working: true,
+    migrate: true,
+    after: async () => {
+      await proxy?.close();
+      await standIn?.close();
+    },
+  };
 });
 
 function created(objectIds: string[]) {
@@ -93,7 +83,7 @@ function created(objectIds: string[]) {
 
 const write = async (recordId: string) =>
   (
-    await sql.rows<{
+    await sys.sql.rows<{
       id: string;
       status: string;
       attempts: number;
@@ -149,7 +139,7 @@ describe('refused for good', () => {
 
     // The dead letter's log line names the lead it is about, as every line about a lead does (docs/operations.md).
     const row = (await write('6003'))!;
-    const [ids] = await sql.rows<{ lead_id: string; event_id: string; request_id: string | null }>(
+    const [ids] = await sys.sql.rows<{ lead_id: string; event_id: string; request_id: string | null }>(
       `select o.lead_id, a.event_id, e.request_id from outbox o join assignments a on a.id = o.assignment_id join inbound_events e on e.id = a.event_id where o.id = $1`,
       [row.id],
     );

@@ -1,9 +1,8 @@
 // The availability API against real Postgres and Redis, default config (ana, bo, cy in one
 // round-robin pool): marking bo away sends his next lead to the next rep without a publish,
 // marking him back returns him to the rotation, each change is audited, and bad requests write nothing.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, sqlClient, type TestDatabase } from '../support/services.js';
-import { cleanupQueue, startSystem, testEnv, type TestSystem, postLead } from '../support/system.js';
+import { describe, expect, it } from 'vitest';
+import { postLead, useTestSystem } from '../support/system.js';
 import { until } from '../support/until.js';
 
 const viewerToken = 'viewer-token-0123456789';
@@ -11,26 +10,14 @@ const editorToken = 'editor-token-0123456789';
 const boToken = 'bo-own-token-0123456789';
 const anaToken = 'ana-own-token-0123456789';
 
-let tdb: TestDatabase;
-let sys: TestSystem;
-let sql: Awaited<ReturnType<typeof sqlClient>>;
-
-beforeAll(async () => {
-  tdb = await createTestDatabase();
-  const env = testEnv(tdb.url, {
+const sys = useTestSystem(() => ({
+  env: {
     ADMIN_TOKENS: `viewer:${viewerToken},editor:${editorToken}`,
     REP_TOKENS: `bo=${boToken},ana=${anaToken}`,
-  });
-  sys = await startSystem(env, { working: true, migrate: true });
-  sql = await sqlClient(tdb.url);
-});
-
-afterAll(async () => {
-  await sys?.close();
-  if (sys) await cleanupQueue(sys.rt.env);
-  await sql?.end();
-  await tdb?.drop();
-});
+  },
+  working: true,
+  migrate: true,
+}));
 
 const put = (rep: string, payload: unknown, headers: Record<string, string>) =>
   sys.app.inject({ method: 'PUT', url: `/v1/reps/${rep}/availability`, headers, payload: payload as object });
@@ -49,7 +36,7 @@ async function routeOne(): Promise<{
   const row = await until(
     async () =>
       (
-        await sql.rows<{ rep_id: string | null; decision: never }>(
+        await sys.sql.rows<{ rep_id: string | null; decision: never }>(
           `select rep_id, decision from assignments where event_id = $1`,
           [eventId],
         )
@@ -60,7 +47,7 @@ async function routeOne(): Promise<{
 }
 
 const audit = () =>
-  sql.rows<{
+  sys.sql.rows<{
     rep_id: string;
     status: string;
     away_until: Date | null;
@@ -124,7 +111,7 @@ describe('PUT /v1/reps/:id/availability', () => {
         changed_by: 'rep:bo',
       },
     ]);
-    expect(await sql.rows(`select version from config_versions`)).toHaveLength(1);
+    expect(await sys.sql.rows(`select version from config_versions`)).toHaveLength(1);
 
     const read = await sys.app.inject({
       method: 'GET',
@@ -240,12 +227,13 @@ describe('refusals write nothing', () => {
     },
   ];
   it.each(cases)('$name: $status', async ({ rep, body, headers, status, expected }) => {
-    const before = { rows: await sql.rows(`select * from rep_availability order by rep_id`), audit: await audit() };
+    const before = { rows: await sys.sql.rows(`select * from rep_availability order by rep_id`), audit: await audit() };
     const res = await put(rep, body, headers);
     expect(res.statusCode).toBe(status);
     expect(res.json()).toMatchObject(expected as object);
-    expect({ rows: await sql.rows(`select * from rep_availability order by rep_id`), audit: await audit() }).toEqual(
-      before,
-    );
+    expect({
+      rows: await sys.sql.rows(`select * from rep_availability order by rep_id`),
+      audit: await audit(),
+    }).toEqual(before);
   });
 });

@@ -9,6 +9,7 @@ import { ensureConfig, openDatabase } from '../../src/runtime.js';
 import { startHubSpotStandIn, type HubSpotStandIn } from '../support/hubspot-standin.js';
 import { startSalesforceStandin, type SalesforceStandin } from '../support/salesforce-standin.js';
 import { createTestDatabase, sqlClient, type TestDatabase } from '../support/services.js';
+import { crmUserConnectorsEnv, crmUserSalesforceToken } from '../support/crm-user-connectors.js';
 import { testEnv } from '../support/system.js';
 import { testLogger } from '../support/test-logs.js';
 
@@ -27,7 +28,7 @@ beforeAll(async () => {
     ],
   });
   sf = await startSalesforceStandin({
-    accessToken: 'sf-reps',
+    accessToken: crmUserSalesforceToken,
     records: {
       User: [
         { Id: '0055g00000AnaAAAA1', Name: 'Ana Lopez', Email: 'Ana@Example.com', IsActive: true, UserType: 'Standard' },
@@ -38,17 +39,7 @@ beforeAll(async () => {
   });
   env = testEnv(tdb.url, {
     CONFIG_FILE: 'fixtures/config/hubspot-e2e.yaml',
-    HUBSPOT_CONFIG: JSON.stringify({
-      baseUrl: hs.url,
-      auth: { kind: 'private_app', token: 'pat' },
-      clientSecret: 'reps-secret-01',
-    }),
-    SALESFORCE_CONFIG: JSON.stringify({
-      instanceUrl: sf.url,
-      auth: { kind: 'access_token', accessToken: 'sf-reps' },
-      organizationId: '00D5g000004XyZaEAK',
-      outboundToken: 'reps-outbound-token-000',
-    }),
+    ...crmUserConnectorsEnv(hs.url, sf.url),
   });
   const db = await openDatabase(env);
   await db.migrate();

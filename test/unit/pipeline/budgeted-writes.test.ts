@@ -4,38 +4,25 @@
 import { describe, expect, it } from 'vitest';
 import type { CallBudget } from '../../../src/connector.js';
 import { budgetedWrites } from '../../../src/pipeline/batch-wait.js';
-import { createBatcher } from '../../../src/pipeline/group-commit.js';
+import { heldBatcher, nextTurn } from '../../support/held-batcher.js';
 import { until } from '../../support/until.js';
 
 const interval = 10_000 / 190;
 const plenty: CallBudget = { remaining: 190, limit: 190, nextCallInMs: 0, callIntervalMs: interval, paced: true };
 
 /** A writer whose every call stays open until the test releases it. */
-function writer(budget: () => CallBudget, capMs?: number) {
-  const batches: number[][] = [];
-  const open: Array<() => void> = [];
-  const b = createBatcher<number, void>(
-    async (items) => {
-      batches.push(items);
-      await new Promise<void>((r) => open.push(r));
-      return items.map(() => undefined);
-    },
-    budgetedWrites({ maxBatch: 10, maxConcurrent: 4, budgets: () => [budget()], capMs }),
-  );
-  return { b, batches, releaseAll: () => open.splice(0).forEach((r) => r()) };
-}
-
-const turn = () => new Promise((r) => setImmediate(r));
+const writer = (budget: () => CallBudget, capMs?: number) =>
+  heldBatcher(budgetedWrites({ maxBatch: 10, maxConcurrent: 4, budgets: () => [budget()], capMs }));
 
 describe('budgeted write batches', () => {
   it('calls plentiful: each owner write goes at once, beside the ones in flight, nothing waits for company', async () => {
     const w = writer(() => plenty);
     const all = [w.b.submit(1)];
-    await turn();
+    await nextTurn();
     all.push(w.b.submit(2));
-    await turn();
+    await nextTurn();
     all.push(w.b.submit(3));
-    await turn();
+    await nextTurn();
     expect(w.batches).toEqual([[1], [2], [3]]);
     w.releaseAll();
     await Promise.all(all);
@@ -45,11 +32,11 @@ describe('budgeted write batches', () => {
     // The window is spent: the next call waits 30 ms for its token, whatever batch it carries.
     const w = writer(() => ({ ...plenty, remaining: 0, nextCallInMs: 30 }), 0);
     const all = [w.b.submit(0)];
-    await turn();
+    await nextTurn();
     // Arrivals over several turns, as write jobs come in one by one.
     for (let i = 1; i < 35; i++) {
       all.push(w.b.submit(i));
-      if (i % 3 === 0) await turn();
+      if (i % 3 === 0) await nextTurn();
     }
     await until(() => w.batches.flat().length === 30, { what: 'three full batches out', timeoutMs: 5_000 });
     // The first batch waited for the token and filled; while it is out, only full ones go.
@@ -77,8 +64,8 @@ describe('budgeted write batches', () => {
     const all = [w.b.submit(1)];
     await until(() => w.batches.length === 1, { what: 'the first batch out' });
     all.push(w.b.submit(2), w.b.submit(3));
-    await turn();
-    await turn();
+    await nextTurn();
+    await nextTurn();
     expect(w.batches).toEqual([[1]]);
     w.releaseAll();
     await until(() => w.batches.length === 2, { what: 'the second batch out' });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createBatcher } from '../../../src/pipeline/group-commit.js';
+import { heldBatcher, nextTurn } from '../../support/held-batcher.js';
 
 describe('createBatcher (group commit)', () => {
   it('runs on the next turn with what arrived in that turn, and batches what arrives while a batch runs', async () => {
@@ -16,7 +17,7 @@ describe('createBatcher (group commit)', () => {
     );
     const first = [1, 2].map((i) => b.submit(i));
     expect(batches).toEqual([]);
-    await new Promise((r) => setImmediate(r));
+    await nextTurn();
     expect(batches).toEqual([[1, 2]]);
     const rest = [3, 4, 5, 6].map((i) => b.submit(i));
     const r1 = release;
@@ -29,30 +30,21 @@ describe('createBatcher (group commit)', () => {
   });
 
   it('maxConcurrentShort: a short batch waits for the one in flight; full batches overlap', async () => {
-    const started: number[][] = [];
-    const gates: Array<() => void> = [];
-    const b = createBatcher<number, void>(
-      async (items) => {
-        started.push(items);
-        await new Promise<void>((r) => gates.push(r));
-        return items.map(() => undefined);
-      },
-      { maxBatch: 2, maxConcurrent: 3, maxConcurrentShort: 1 },
-    );
+    const { b, batches: started, releaseAll } = heldBatcher({ maxBatch: 2, maxConcurrent: 3, maxConcurrentShort: 1 });
     const all = [b.submit(1)];
-    await new Promise((r) => setImmediate(r));
+    await nextTurn();
     all.push(b.submit(2));
-    await new Promise((r) => setImmediate(r));
+    await nextTurn();
     // One short batch is out: the second short one waits.
     expect(started).toEqual([[1]]);
     all.push(...[3, 4].map((i) => b.submit(i)));
-    await new Promise((r) => setImmediate(r));
+    await nextTurn();
     // Now two full batches' worth wait: they go beside the first.
     expect(started).toEqual([[1], [2, 3]]);
     all.push(b.submit(5));
-    await new Promise((r) => setImmediate(r));
+    await nextTurn();
     expect(started).toEqual([[1], [2, 3], [4, 5]]);
-    for (const g of gates) g();
+    releaseAll();
     await Promise.all(all);
   });
 
