@@ -703,6 +703,28 @@ export const crmAccountContacts = pgTable(
 );
 
 /**
+ * Account team members (Salesforce AccountTeamMember: AccountId, UserId, TeamMemberRole), one row
+ * per CRM member record, so a resumed or repeated load is an idempotent upsert. What an index holds
+ * as AccountRecord.team is read from here; a change stamps its account (crm_accounts.changed_xid)
+ * in the same transaction.
+ */
+export const crmAccountTeamMembers = pgTable(
+  'crm_account_team_members',
+  {
+    crm: text('crm').notNull(),
+    memberId: text('member_id').notNull(),
+    accountId: text('account_id').notNull(),
+    userCrmId: text('user_crm_id').notNull(),
+    role: text('role').notNull(),
+    syncedAt: timestamp('synced_at', { withTimezone: true, mode: 'date' }).notNull(),
+  },
+  (t) => [
+    uniqueIndex('crm_account_team_members_pk').on(t.crm, t.memberId),
+    index('crm_account_team_members_account_idx').on(t.crm, t.accountId),
+  ],
+);
+
+/**
  * Where a sync of one CRM object (accounts, contacts) stands: the CRM's page cursor after the last
  * stored page, so an interrupted load resumes there, and the watermark incremental syncs start from.
  */
@@ -710,7 +732,7 @@ export const crmSyncCursors = pgTable(
   'crm_sync_cursors',
   {
     crm: text('crm').notNull(),
-    /** accounts | contacts */
+    /** accounts | contacts | team */
     object: text('object').notNull(),
     /** full | incremental */
     mode: text('mode').notNull(),
@@ -798,6 +820,7 @@ export const schema = {
   notifications,
   crmAccounts,
   crmAccountContacts,
+  crmAccountTeamMembers,
   crmSyncCursors,
   crmAccountChanges,
   erasures,
