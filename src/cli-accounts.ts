@@ -97,7 +97,7 @@ async function runSync(ctx: CliContext, opts: SyncCliOptions): Promise<number> {
     for (const r of results)
       for (const o of r.objects)
         ctx.io.out(
-          `${r.crm} ${o.object}: ${o.loaded} stored (${o.mode}${o.resumed ? ', resumed' : ''}), ${o.deleted} deleted, ${o.calls} CRM calls`,
+          `${r.crm} ${o.object}: ${o.loaded} stored (${o.mode}${o.resumed ? ', resumed' : ''}), ${o.deleted} deleted, ${o.calls} CRM calls${o.unavailable ? `; not available: ${o.unavailable}` : ''}`,
         );
   return exitCodes.ok;
 }

@@ -164,6 +164,22 @@ export interface CrmAccountContact {
   modstamp: number | null;
 }
 
+/** One account team member record (Salesforce AccountTeamMember), for accountTeam routes. */
+export interface CrmAccountTeamMember {
+  /** The member record's own id (one row per record: a repeated page is an idempotent upsert). */
+  memberId: string;
+  accountId: string;
+  userCrmId: string;
+  role: string;
+  modstamp: number | null;
+}
+
+/** A page of team members; `unavailable` (no items, the last page) says why the CRM cannot list them. */
+export interface TeamMemberPage extends SyncPage<CrmAccountTeamMember> {
+  /** The org has no account teams (Salesforce INVALID_TYPE on AccountTeamMember): the CRM's words. */
+  unavailable?: string;
+}
+
 /** One page of a sync read, and where to resume after it. */
 export interface SyncPage<T> {
   items: T[];
@@ -202,6 +218,12 @@ export interface AccountSource {
   parseContactChanges?(req: InboundRequest): ContactChange[];
   /** These contacts' account links as they are now; a contact deleted, or with no account, is absent. */
   fetchAccountContacts?(contactIds: readonly string[]): Promise<CrmAccountContact[]>;
+  /**
+   * Account team members (Salesforce AccountTeamMember), by member id from the cursor, changed
+   * since `since` when given. A CRM without account teams (HubSpot) has no such method; an org
+   * with Account Teams off answers one page with `unavailable`.
+   */
+  listAccountTeamMembers?(opts: SyncReadOptions): AsyncIterable<TeamMemberPage>;
 }
 
 /** A contact a CRM event named: re-read its account link and email (changed) or drop it (deleted). */

@@ -10,20 +10,34 @@
 // - Deleted accounts: queryAll with IsDeleted = true (the recycle bin, 15 days) since a watermark.
 // - Contacts a ContactChangeEvent named: re-read by Id (200 a query), those with an account only:
 //   a contact deleted or without an account is absent, and the mirror drops it.
+// - Account team members (AccountTeamMember: AccountId, UserId, TeamMemberRole): one query ordered
+//   by Id with queryMore, like contacts; changes since a watermark by SystemModstamp (the object
+//   has no change events in most orgs). Deletions are hard deletes, not in the recycle bin: the
+//   full sync's reconcile removes members it no longer sees. An org with Account Teams off answers
+//   INVALID_TYPE ("sObject type 'AccountTeamMember' is not supported"): one page saying so.
 // - Every call is background work: it waits behind owner writes for the API budget (limits.ts).
 import type { Connection } from 'jsforce';
-import type { AccountSource, CrmAccount, CrmAccountContact, SyncReadOptions } from '../../src/connector.js';
+import type {
+  AccountSource,
+  CrmAccount,
+  CrmAccountContact,
+  CrmAccountTeamMember,
+  SyncReadOptions,
+} from '../../src/connector.js';
 import { callApi, type ApiContext } from './api-context.js';
 import { checkName, soqlDateTime, soqlString, type SoqlRecord } from './soql.js';
 
 const background = { background: true };
 const contactSelect = 'SELECT Id, AccountId, Email, SystemModstamp FROM Contact';
+const teamSelect = 'SELECT Id, AccountId, UserId, TeamMemberRole, SystemModstamp FROM AccountTeamMember';
 const countChunk = 200;
 
 interface QueryPage {
   records: SoqlRecord[];
   done: boolean;
   nextRecordsUrl?: string;
+  /** Set by pages() when the org refused the object itself (INVALID_TYPE): why, in the CRM's words. */
+  unavailable?: string;
 }
 
 export function accountSelect(ctx: ApiContext): string[] {
@@ -62,6 +76,15 @@ export function createSalesforceAccountSource(ctx: ApiContext): AccountSource {
         yield { items: page.records.map(toContact), next: page.next, calls: page.calls };
       }
     },
+    async *listAccountTeamMembers(opts) {
+      for await (const page of pages(ctx, teamSelect, [], opts, 'INVALID_TYPE')) {
+        if (page.unavailable !== undefined) {
+          yield { items: [], next: null, calls: page.calls, unavailable: page.unavailable };
+          return;
+        }
+        yield { items: page.records.map(toTeamMember), next: page.next, calls: page.calls };
+      }
+    },
     async fetchAccounts(ids) {
       const out: CrmAccount[] = [];
       const unique = [...new Set(ids)];
@@ -94,13 +117,18 @@ export function createSalesforceAccountSource(ctx: ApiContext): AccountSource {
   };
 }
 
-/** One query ordered by Id from the cursor on, page by page through queryMore. */
+/**
+ * One query ordered by Id from the cursor on, page by page through queryMore. `refusedType`: the
+ * errorCode with which an org refuses the object itself (a feature turned off), answered as one
+ * last page with `unavailable` instead of a failure.
+ */
 async function* pages(
   ctx: ApiContext,
   selectFrom: string,
   conditions: string[],
   opts: SyncReadOptions,
-): AsyncGenerator<{ records: SoqlRecord[]; next: string | null; calls: number }> {
+  refusedType?: string,
+): AsyncGenerator<{ records: SoqlRecord[]; next: string | null; calls: number; unavailable?: string }> {
   const where = [...conditions];
   if (opts.cursor) where.push(`Id > ${soqlString(opts.cursor)}`);
   if (opts.since !== undefined) where.push(`SystemModstamp >= ${soqlDateTime(new Date(opts.since))}`);
@@ -108,9 +136,21 @@ async function* pages(
   let page: QueryPage = await callApi(
     ctx,
     'query',
-    async (conn) => (await conn.query(soql)) as unknown as QueryPage,
+    async (conn) => {
+      try {
+        return (await conn.query(soql)) as unknown as QueryPage;
+      } catch (err) {
+        const e = err as { errorCode?: unknown; message?: unknown };
+        if (refusedType === undefined || e.errorCode !== refusedType) throw err;
+        return { records: [], done: true, unavailable: `${refusedType}: ${refusalLine(String(e.message))}` };
+      }
+    },
     background,
   );
+  if (page.unavailable !== undefined) {
+    yield { records: [], next: null, calls: 1, unavailable: page.unavailable };
+    return;
+  }
   for (;;) {
     const more = !page.done && page.nextRecordsUrl !== undefined;
     const last = page.records.at(-1)?.Id;
@@ -170,6 +210,24 @@ function toCrmAccount(r: SoqlRecord, accountFields: readonly string[]): CrmAccou
     opportunities: 0,
     children: 0,
     fields: Object.fromEntries(accountFields.flatMap((f) => (r[f] === undefined || r[f] === null ? [] : [[f, r[f]]]))),
+    modstamp: epochMs(r['SystemModstamp']),
+  };
+}
+
+/** A SOQL error's message is the query, a caret and then the reason: keep the reason's line. */
+function refusalLine(message: string): string {
+  const lines = message.split('\n').map((l) => l.trim());
+  return (
+    lines.find((l) => /not supported|does not exist|not allowed/i.test(l)) ?? lines.filter(Boolean).at(-1) ?? message
+  );
+}
+
+function toTeamMember(r: SoqlRecord): CrmAccountTeamMember {
+  return {
+    memberId: r.Id,
+    accountId: String(r['AccountId']),
+    userCrmId: String(r['UserId']),
+    role: str(r['TeamMemberRole']) ?? '',
     modstamp: epochMs(r['SystemModstamp']),
   };
 }

@@ -190,12 +190,14 @@ interface AccountSqlRow {
   opportunities: number;
   children: number | string;
   fields: Record<string, unknown>;
+  team: Array<{ role: string; userCrmId: string }> | null;
 }
 
 /**
  * Live accounts as index records, `pageSize` at a time in (crm, id) order, after `after`.
  * Contacts and children are the CRM's count or the mirror's own (contact rows, child accounts),
- * whichever is higher: Salesforce keeps neither count on Account.
+ * whichever is higher: Salesforce keeps neither count on Account. The team comes from the
+ * mirrored AccountTeamMember rows, by role then member id (the first of a role is the one routed to).
  */
 export async function readMirrorAccountPage(
   db: DbOrTx,
@@ -211,7 +213,9 @@ export async function readMirrorAccountPage(
       greatest(coalesce(a.contacts, 0),
         (select count(*) from crm_account_contacts c where c.crm = a.crm and c.account_id = a.id)) as contacts,
       greatest(coalesce(a.children, 0),
-        (select count(*) from crm_accounts k where k.crm = a.crm and k.parent_id = a.id and k.deleted_at is null)) as children
+        (select count(*) from crm_accounts k where k.crm = a.crm and k.parent_id = a.id and k.deleted_at is null)) as children,
+      (select jsonb_agg(jsonb_build_object('role', t.role, 'userCrmId', t.user_crm_id) order by t.role, t.member_id)
+        from crm_account_team_members t where t.crm = a.crm and t.account_id = a.id) as team
     from crm_accounts a
     where ${sql.join(conditions, sql` and `)}
     order by a.crm, a.id
@@ -235,6 +239,8 @@ function toRecord(r: AccountSqlRow): AccountRecord {
     opportunities: Number(r.opportunities),
     children: Number(r.children),
     fields: r.fields,
+    // Most accounts have no team: no empty array per account in a million-account index.
+    ...(r.team && r.team.length > 0 && { team: r.team }),
   };
 }
 

@@ -6,7 +6,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { DbOrTx } from './client.js';
 import { crmSyncCursors } from './schema.js';
 
-export type SyncObject = 'accounts' | 'contacts';
+export type SyncObject = 'accounts' | 'contacts' | 'team';
 
 export interface SyncCursor {
   crm: string;
@@ -101,6 +101,8 @@ export async function finishSyncRun(
   object: SyncObject,
   watermark: Date,
   now: Date,
+  /** Done, but the CRM could not give this object (e.g. Account Teams off): why, shown as lastError. */
+  unavailable?: string,
 ): Promise<void> {
   await db
     .update(crmSyncCursors)
@@ -108,6 +110,7 @@ export async function finishSyncRun(
       status: 'done',
       cursor: null,
       watermark: watermark.toISOString(),
+      lastError: unavailable === undefined ? null : unavailable.slice(0, 2000),
       finishedAt: now,
       updatedAt: now,
     })

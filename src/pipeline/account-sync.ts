@@ -1,5 +1,7 @@
 // Initial load and incremental sync of the account mirror (docs/accounts.md), one CRM at a time:
-// accounts first, then their contacts' email domains.
+// accounts first, then their contacts' email domains, then (where the CRM has them: Salesforce)
+// account team members. An org that cannot list teams (Account Teams off) is logged with the
+// CRM's reason and holds no teams; the rest of the sync goes on.
 // Contract:
 // - Each page's rows and the cursor past it are one transaction, so an interrupted run (a crash,
 //   Ctrl-C, retries exhausted) resumes at the page after the last stored one, never skipping one.
@@ -12,7 +14,7 @@
 //   in the page's transaction: other processes follow the stamps (account-follow.ts).
 // - The connector's reads are background calls: owner writes go first (connector budgets).
 import type { AccountIndex } from '../accounts/types.js';
-import type { AccountSource } from '../connector.js';
+import type { AccountSource, SyncReadOptions } from '../connector.js';
 import {
   advanceSyncCursor,
   failSyncRun,
@@ -21,6 +23,9 @@ import {
   markMirrorAccountsDeleted,
   markUnseenMirrorAccountsDeleted,
   deleteUnseenMirrorContacts,
+  deleteUnseenMirrorTeamMembers,
+  readMirrorTeamAccounts,
+  upsertMirrorTeamMembers,
   readContactDomainsOf,
   readMirrorContactAccounts,
   readMirrorAccountPage,
@@ -67,8 +72,10 @@ export interface ObjectSyncResult {
   resumed: boolean;
   loaded: number;
   calls: number;
-  /** Accounts marked deleted (reconcile or the CRM's deleted list); contacts removed. */
+  /** Accounts marked deleted (reconcile or the CRM's deleted list); contacts or team members removed. */
   deleted: number;
+  /** Team members only: why the CRM could not list them (the org has no account teams). */
+  unavailable?: string;
 }
 
 export interface SyncOptions {
@@ -90,6 +97,7 @@ export async function syncAccounts(deps: MirrorDeps, opts: SyncOptions): Promise
   const source = accountSourceOf(deps, opts.crm);
   const out: ObjectSyncResult[] = [];
   for (const object of ['accounts', 'contacts'] as const) out.push(await syncObject(deps, source, object, opts));
+  if (source.listAccountTeamMembers) out.push(await syncObject(deps, source, 'team', opts));
   return out;
 }
 
@@ -112,31 +120,25 @@ async function syncObject(
     opts.onProgress?.({ crm, object, mode, loaded: r.loaded, calls: r.calls, done });
   progress(false, run);
   let deleted = 0;
+  let unavailable: string | undefined;
+  const pages: PageRun = { deps, crm, object, opts, progress };
   try {
-    if (object === 'accounts') {
+    if (object === 'team') {
+      ({ deleted, unavailable } = await syncTeamPages(pages, source, read, mode, run.startedAt));
+    } else if (object === 'accounts') {
       for await (const page of source.listAccounts(read)) {
         const rows = page.items.map(toMirrorAccountRow);
         const ids = rows.map((r) => r.record.id);
-        const parents = await db.transaction(async (tx) => {
+        const modstamp = Math.max(...rows.map((r) => r.modstamp ?? 0), 0) || null;
+        await storePage(pages, page, modstamp, async (tx) => {
           // Parents old and new: their child counts move (stamped for other processes).
           const parents = [
             ...new Set([...(await readMirrorParentIds(tx, crm, ids)), ...rows.flatMap((r) => r.record.parentId ?? [])]),
           ];
           await upsertMirrorAccounts(tx, crm, rows, deps.now());
           await touchMirrorAccounts(tx, crm, parents);
-          const modstamp = Math.max(...rows.map((r) => r.modstamp ?? 0), 0) || null;
-          await advanceSyncCursor(
-            tx,
-            crm,
-            object,
-            { cursor: page.next, loaded: rows.length, calls: page.calls, modstamp },
-            deps.now(),
-          );
-          return parents;
+          return [...ids, ...parents];
         });
-        await refreshIndex(deps, crm, [...ids, ...parents]);
-        if (opts.onProgress) progress(false, (await getSyncCursor(db, crm, object))!);
-        if (opts.signal?.aborted && page.next !== null) throw interrupted();
       }
       const deletedIds = mode === 'full' ? [] : ((await source.listDeletedAccounts?.(since!)) ?? []);
       const { gone, parents } = await db.transaction(async (tx) => {
@@ -153,46 +155,30 @@ async function syncObject(
     } else {
       for await (const page of source.listAccountContacts(read)) {
         const rows = page.items.map(toMirrorContactRow);
-        const accountIds = await db.transaction(async (tx) => {
+        const modstamp = Math.max(...page.items.map((c) => c.modstamp ?? 0), 0) || null;
+        await storePage(pages, page, modstamp, async (tx) => {
           // The accounts these contacts belonged to and belong to now: their counts move.
-          const accountIds = [
-            ...new Set([
-              ...rows.map((r) => r.accountId),
-              ...(await readMirrorContactAccounts(
-                tx,
-                crm,
-                rows.map((r) => r.contactId),
-              )),
-            ]),
-          ];
-          await upsertMirrorContacts(tx, crm, rows, deps.now());
-          await touchMirrorAccounts(tx, crm, accountIds);
-          const modstamp = Math.max(...page.items.map((c) => c.modstamp ?? 0), 0) || null;
-          await advanceSyncCursor(
+          const was = await readMirrorContactAccounts(
             tx,
             crm,
-            object,
-            { cursor: page.next, loaded: rows.length, calls: page.calls, modstamp },
-            deps.now(),
+            rows.map((r) => r.contactId),
           );
-          return accountIds;
+          await upsertMirrorContacts(tx, crm, rows, deps.now());
+          return touchMoved(tx, crm, rows, was);
         });
-        await refreshIndex(deps, crm, accountIds);
-        if (opts.onProgress) progress(false, (await getSyncCursor(db, crm, object))!);
-        if (opts.signal?.aborted && page.next !== null) throw interrupted();
       }
-      if (mode === 'full') {
-        // Reconcile: contacts the run did not see are gone; their accounts' counts fall everywhere.
-        const { removed, accountIds } = await db.transaction(async (tx) => {
-          const unseen = await deleteUnseenMirrorContacts(tx, crm, run.startedAt);
-          await touchMirrorAccounts(tx, crm, unseen.accountIds);
-          return unseen;
-        });
-        await refreshIndex(deps, crm, accountIds);
-        deleted = removed;
-      }
+      // Reconcile: contacts the run did not see are gone; their accounts' counts fall everywhere.
+      if (mode === 'full')
+        deleted = await removeUnseen(deps, crm, (tx) => deleteUnseenMirrorContacts(tx, crm, run.startedAt));
     }
-    await finishSyncRun(db, crm, object, new Date(run.startedAt.getTime() - clockSkewMarginMs), deps.now());
+    await finishSyncRun(
+      db,
+      crm,
+      object,
+      new Date(run.startedAt.getTime() - clockSkewMarginMs),
+      deps.now(),
+      unavailable,
+    );
   } catch (err) {
     await failSyncRun(db, crm, object, err instanceof Error ? err.message : String(err), deps.now());
     throw err;
@@ -203,7 +189,112 @@ async function syncObject(
     { crm, object, mode, resumed, loaded: done.loaded, calls: done.calls, deleted },
     'account mirror synced',
   );
-  return { object, mode, resumed, loaded: done.loaded, calls: done.calls, deleted };
+  return {
+    object,
+    mode,
+    resumed,
+    loaded: done.loaded,
+    calls: done.calls,
+    deleted,
+    ...(unavailable && { unavailable }),
+  };
+}
+
+/** What storePage needs of the run: where to store, and whom to tell. */
+interface PageRun {
+  deps: MirrorDeps;
+  crm: CrmName;
+  object: SyncObject;
+  opts: SyncOptions;
+  progress: (done: boolean, r: SyncCursor) => void;
+}
+
+/**
+ * One page stored: `write` stores its rows, stamps the accounts whose index entries move and
+ * returns them; the cursor moves past the page in the same transaction. Then this process's index
+ * gets those accounts, and the run stops here if it was asked to (the page in hand is stored).
+ */
+async function storePage(
+  run: PageRun,
+  page: { items: readonly unknown[]; next: string | null; calls: number },
+  modstamp: number | null,
+  write: (tx: DbOrTx) => Promise<string[]>,
+): Promise<void> {
+  const { deps, crm, object, opts } = run;
+  const moved = await deps.db.transaction(async (tx) => {
+    const moved = await write(tx);
+    const cursor = { cursor: page.next, loaded: page.items.length, calls: page.calls, modstamp };
+    await advanceSyncCursor(tx, crm, object, cursor, deps.now());
+    return moved;
+  });
+  await refreshIndex(deps, crm, moved);
+  if (opts.onProgress) run.progress(false, (await getSyncCursor(deps.db, crm, object))!);
+  if (opts.signal?.aborted && page.next !== null) throw interrupted();
+}
+
+/** Rows that belong to an account (contacts, team members): the accounts they were and are in move; stamped. */
+async function touchMoved(
+  tx: DbOrTx,
+  crm: CrmName,
+  rows: ReadonlyArray<{ accountId: string }>,
+  was: readonly string[],
+): Promise<string[]> {
+  const accountIds = [...new Set([...rows.map((r) => r.accountId), ...was])];
+  await touchMirrorAccounts(tx, crm, accountIds);
+  return accountIds;
+}
+
+/** A reconcile's removal (rows the full run did not see) and the stamps of their accounts: one transaction. */
+async function removeUnseen(
+  deps: MirrorDeps,
+  crm: CrmName,
+  remove: (tx: DbOrTx) => Promise<{ removed: number; accountIds: string[] }>,
+): Promise<number> {
+  const { removed, accountIds } = await deps.db.transaction(async (tx) => {
+    const unseen = await remove(tx);
+    await touchMirrorAccounts(tx, crm, unseen.accountIds);
+    return unseen;
+  });
+  await refreshIndex(deps, crm, accountIds);
+  return removed;
+}
+
+/**
+ * Team members page by page. A full run, or a CRM that says it has no teams, ends with a
+ * reconcile: members not seen are gone (the CRM hard-deletes them; no incremental read sees that).
+ */
+async function syncTeamPages(
+  run: PageRun,
+  source: AccountSource,
+  read: SyncReadOptions,
+  mode: SyncCursor['mode'],
+  startedAt: Date,
+): Promise<{ deleted: number; unavailable?: string }> {
+  const { deps, crm } = run;
+  let unavailable: string | undefined;
+  for await (const page of source.listAccountTeamMembers!(read)) {
+    if (page.unavailable !== undefined) {
+      unavailable = page.unavailable;
+      deps.logger.warn(
+        { crm, reason: unavailable },
+        'account teams are not mirrored: the CRM cannot list AccountTeamMember (turn on Account Teams); accountTeam routes take their fallback',
+      );
+    }
+    const rows = page.items.map(({ modstamp: _, ...row }) => row);
+    const modstamp = Math.max(...page.items.map((m) => m.modstamp ?? 0), 0) || null;
+    await storePage(run, page, modstamp, async (tx) => {
+      const was = await readMirrorTeamAccounts(
+        tx,
+        crm,
+        rows.map((r) => r.memberId),
+      );
+      await upsertMirrorTeamMembers(tx, crm, rows, deps.now());
+      return touchMoved(tx, crm, rows, was);
+    });
+  }
+  if (mode !== 'full' && unavailable === undefined) return { deleted: 0 };
+  const deleted = await removeUnseen(deps, crm, (tx) => deleteUnseenMirrorTeamMembers(tx, crm, startedAt));
+  return { deleted, ...(unavailable !== undefined && { unavailable }) };
 }
 
 function interrupted(): Error {

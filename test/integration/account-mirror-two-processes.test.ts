@@ -3,15 +3,9 @@
 // index must hold the mirror's contact-domain counts before each batch it routes, exactly as an
 // index freshly loaded from the mirror would: contacts created and moved by webhooks drained in A,
 // and contacts removed by A's full-sync reconcile. routeBatch is called directly on B.
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { createAccountIndex, type AccountMatcher } from '../../src/accounts/index.js';
-import {
-  drainAccountChanges,
-  ingestApiLead,
-  loadAccountIndex,
-  routeBatch,
-  syncAccounts,
-} from '../../src/pipeline/index.js';
+import { drainAccountChanges, loadAccountIndex, syncAccounts } from '../../src/pipeline/index.js';
 import { aLead } from '../builders/index.js';
 import {
   objectEvents,
@@ -21,7 +15,8 @@ import {
 } from '../support/hubspot-standin.js';
 import { writeAccountOwnerConfig } from '../support/account-owner-config.js';
 import { sqlClient } from '../support/services.js';
-import { cleanupQueue, startSystem, testEnv, useTestSystem, type TestSystem } from '../support/system.js';
+import { routeApiLead, useSecondSystem } from '../support/second-system.js';
+import { useTestSystem } from '../support/system.js';
 
 const clientSecret = 'two-processes-secret-01';
 const old = '2026-01-05T08:00:00.000Z';
@@ -68,24 +63,11 @@ const a = useTestSystem(async () => {
   };
 });
 
-let b: TestSystem;
-beforeAll(async () => {
-  b = await startSystem(testEnv(a.db.url, env));
-});
-afterAll(async () => {
-  await b?.close();
-  if (b) await cleanupQueue(b.rt.env);
-});
+const second = useSecondSystem(a, () => env);
 
-let seq = 0;
 /** Routes one lead in B; returns who got it and how its account was found. */
 async function routeInB(email: string) {
-  const { eventId } = await ingestApiLead(b.rt.deps, {
-    source: 'web',
-    idempotencyKey: `two-${++seq}`,
-    lead: { email },
-  });
-  await routeBatch(b.rt.deps, [eventId]);
+  const eventId = await routeApiLead(second.sys, email);
   const [row] = await a.sql.rows<{ rep_id: string | null; account: { accountId?: string; method?: string } | null }>(
     `select rep_id, decision->'trace'->'account' as account from assignments where event_id = $1`,
     [eventId],
@@ -103,7 +85,7 @@ const sorted = <T extends { accountId: string }>(rows: readonly T[]) =>
 async function expectBLikeAFreshLoad(domains: string[]) {
   const fresh = createAccountIndex();
   await loadAccountIndex(a.rt.deps.db, fresh);
-  const bIndex = b.rt.deps.accounts as AccountMatcher;
+  const bIndex = second.sys.rt.deps.accounts as AccountMatcher;
   for (const d of domains) expect(sorted(bIndex.contactDomainCounts(d))).toEqual(sorted(fresh.contactDomainCounts(d)));
   for (const site of ['anaco.example', 'boco.example'])
     expect(bIndex.match(aLead({ websiteDomain: site }))?.account).toEqual(
@@ -128,7 +110,7 @@ it('contacts created and moved by webhooks A drains: B routes the next lead by t
   expect(ack.statusCode).toBe(200);
   expect(await drainAccountChanges(a.rt.deps)).toBe(2);
   expect(await routeInB('lead2@partner.example')).toEqual({ rep: 'bo', accountId: '7002', method: 'contact_domain' });
-  expect(sorted(b.rt.deps.accounts!.contactDomainCounts('partner.example'))).toEqual([
+  expect(sorted(second.sys.rt.deps.accounts!.contactDomainCounts('partner.example'))).toEqual([
     { crm: 'hubspot', accountId: '7001', domain: 'partner.example', contacts: 1 },
     { crm: 'hubspot', accountId: '7002', domain: 'partner.example', contacts: 3 },
   ]);
@@ -155,10 +137,10 @@ it("a full sync's reconcile in A removes contacts: B's counts fall before its ne
   }
   expect(between).toEqual({ rep: 'bo', accountId: '7002', method: 'contact_domain' });
   expect(await routeInB('lead4@partner.example')).toEqual({ rep: 'ana', accountId: '7001', method: 'contact_domain' });
-  expect(b.rt.deps.accounts!.contactDomainCounts('partner.example')).toEqual([
+  expect(second.sys.rt.deps.accounts!.contactDomainCounts('partner.example')).toEqual([
     { crm: 'hubspot', accountId: '7001', domain: 'partner.example', contacts: 1 },
   ]);
-  expect(b.rt.deps.accounts!.contactDomainCounts('other.example')).toEqual([]);
+  expect(second.sys.rt.deps.accounts!.contactDomainCounts('other.example')).toEqual([]);
   await expectBLikeAFreshLoad(['partner.example', 'other.example']);
 });
 
@@ -182,7 +164,7 @@ it('a writer transaction that began before B looked and committed after is appli
     );
     await a.sql.query(`commit`);
     expect(await routeInB('lead5@partner.example')).toMatchObject({ rep: 'bo', accountId: '7002' });
-    expect(sorted(b.rt.deps.accounts!.contactDomainCounts('partner.example'))).toEqual([
+    expect(sorted(second.sys.rt.deps.accounts!.contactDomainCounts('partner.example'))).toEqual([
       { crm: 'hubspot', accountId: '7001', domain: 'partner.example', contacts: 1 },
       { crm: 'hubspot', accountId: '7002', domain: 'partner.example', contacts: 2 },
     ]);
@@ -191,7 +173,7 @@ it('a writer transaction that began before B looked and committed after is appli
     await held.end();
   }
   expect(await routeInB('lead6@partner.example')).toMatchObject({ rep: 'bo', accountId: '7002' });
-  expect(b.rt.deps.accounts!.contactDomainCounts('partner.example')).toEqual([
+  expect(second.sys.rt.deps.accounts!.contactDomainCounts('partner.example')).toEqual([
     { crm: 'hubspot', accountId: '7002', domain: 'partner.example', contacts: 2 },
   ]);
   await expectBLikeAFreshLoad(['partner.example', 'other.example']);

@@ -17,7 +17,11 @@
 // - deleted records (deleteRecord, or never seeded): per record ENTITY_IS_DELETED;
 // - sessions: a wrong or expired token answers 401 INVALID_SESSION_ID; expireToken() expires the
 //   current one; revokeRefreshToken() makes the token endpoint answer 400 invalid_grant;
-// - faults (standin-faults.ts): status (salesforceFaults has the real bodies), reset, hang.
+// - faults (standin-faults.ts): status (salesforceFaults has the real bodies), reset, hang;
+// - AccountTeamMember exists only in an org with Account Teams on (`accountTeams: true`); otherwise
+//   a query of it is a 400 INVALID_TYPE "sObject type 'AccountTeamMember' is not supported", as in
+//   an org where the feature was never enabled (the default there). A team member deleted is gone:
+//   AccountTeamMember records never go to the recycle bin.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createFaults, type Fault, type FaultInjector } from './standin-faults.js';
@@ -141,6 +145,23 @@ const standardFields: Record<string, string[]> = {
     'IsDeleted',
   ],
   Opportunity: ['Id', 'Name', 'AccountId', 'OwnerId', 'StageName', 'CloseDate', 'CreatedDate', 'SystemModstamp'],
+  AccountTeamMember: [
+    'Id',
+    'AccountId',
+    'UserId',
+    'TeamMemberRole',
+    'AccountAccessLevel',
+    'CaseAccessLevel',
+    'ContactAccessLevel',
+    'OpportunityAccessLevel',
+    'Title',
+    'CreatedDate',
+    'CreatedById',
+    'LastModifiedDate',
+    'LastModifiedById',
+    'SystemModstamp',
+    'IsDeleted',
+  ],
   User: ['Id', 'Name', 'Email', 'IsActive', 'UserType', 'Username', 'FirstName', 'LastName'],
   Group: ['Id', 'Name', 'Email', 'Type', 'DeveloperName'],
 };
@@ -164,6 +185,8 @@ export interface StandinOptions {
   queryBatchSize?: number;
   /** The org's 24-hour API allowance reported in Sforce-Limit-Info (default 15,000). */
   dailyApiLimit?: number;
+  /** Account Teams enabled (AccountTeamMember queryable); default off, as a new org. */
+  accountTeams?: boolean;
 }
 
 export interface RecordedWrite {
@@ -208,6 +231,8 @@ export interface SalesforceStandin {
   /** Creates or changes a record (merged); SystemModstamp becomes now unless given. */
   putRecord(type: string, record: Record<string, unknown> & { Id: string }): void;
   unknownFieldMode: 'record' | 'request';
+  /** Account Teams on (AccountTeamMember queryable) or off (INVALID_TYPE), from now on. */
+  accountTeams: boolean;
   close(): Promise<void>;
 }
 
@@ -235,7 +260,10 @@ export async function startSalesforceStandin(opts: StandinOptions = {}): Promise
   let grantsRevoked = false;
   let apiUsed = 0;
   let url = '';
-  const state = { unknownFieldMode: opts.unknownFieldMode ?? ('record' as 'record' | 'request') };
+  const state = {
+    unknownFieldMode: opts.unknownFieldMode ?? ('record' as 'record' | 'request'),
+    accountTeams: opts.accountTeams === true,
+  };
   // Known fields per type, computed again when its records change in number or through putRecord
   // (a bench org holds a million; scanning them per query would dominate).
   const knownCache = new Map<string, { size: number; known: Set<string> }>();
@@ -302,6 +330,8 @@ export async function startSalesforceStandin(opts: StandinOptions = {}): Promise
     if (req.method === 'GET' && (path === '/query' || path === '/queryAll')) {
       const soql = u.searchParams.get('q') ?? '';
       queries.push(soql);
+      const refusedType = unsupportedType(soql, state.accountTeams);
+      if (refusedType) return send(res, 400, [{ message: refusedType, errorCode: 'INVALID_TYPE' }]);
       const refused = unknownSelected(soql, knownFields);
       if (refused) return send(res, 400, [{ message: refused, errorCode: 'INVALID_FIELD' }]);
       const result = runQuery(soql, records, path === '/queryAll' ? recycleBin : undefined);
@@ -388,7 +418,7 @@ export async function startSalesforceStandin(opts: StandinOptions = {}): Promise
     deleteRecord(type, id) {
       const row = records.get(type)?.get(id);
       records.get(type)?.delete(id);
-      if (!row) return;
+      if (!row || type === 'AccountTeamMember') return;
       const bin = recycleBin.get(type) ?? new Map<string, Record<string, unknown>>();
       recycleBin.set(type, bin);
       bin.set(id, { ...row, IsDeleted: true, SystemModstamp: sfDateTime(new Date()) });
@@ -409,6 +439,12 @@ export async function startSalesforceStandin(opts: StandinOptions = {}): Promise
     set unknownFieldMode(mode) {
       state.unknownFieldMode = mode;
     },
+    get accountTeams() {
+      return state.accountTeams;
+    },
+    set accountTeams(on) {
+      state.accountTeams = on;
+    },
     failWrite(id, statusCode, message, times = 1) {
       failures.set(id, { statusCode, message, times });
     },
@@ -424,7 +460,7 @@ export async function startSalesforceStandin(opts: StandinOptions = {}): Promise
 interface Strict {
   records: Map<string, Map<string, Record<string, unknown>>>;
   knownFields: (type: string) => Set<string>;
-  state: { unknownFieldMode: 'record' | 'request' };
+  state: { unknownFieldMode: 'record' | 'request'; accountTeams: boolean };
 }
 
 function applyWrite(
@@ -504,6 +540,14 @@ function ownerRefusal(ownerId: string, records: Map<string, Map<string, Record<s
   const group = records.get('Group')?.get(ownerId);
   if (group && group['Type'] === 'Queue') return undefined;
   return { statusCode: 'INVALID_CROSS_REFERENCE_KEY', message: 'invalid cross reference id', fields: ['OwnerId'] };
+}
+
+/** A SOQL query of an object this org does not have (a feature off) -> Salesforce's INVALID_TYPE message. */
+function unsupportedType(soql: string, accountTeams: boolean): string | undefined {
+  const m = /^SELECT .+? FROM (\w+)/i.exec(soql.trim());
+  if (!m || m[1] !== 'AccountTeamMember' || accountTeams) return undefined;
+  const column = soql.indexOf(' FROM ') + 7;
+  return `\n${soql}\n${' '.repeat(column - 1)}^\nERROR at Row:1:Column:${column}\nsObject type '${m[1]}' is not supported. If you are attempting to use a custom object, be sure to append the '__c' after the entity name. Please reference your WSDL or the describe call for the appropriate names.`;
 }
 
 /** A SOQL SELECT naming a field the object lacks -> Salesforce's INVALID_FIELD message; else undefined. */

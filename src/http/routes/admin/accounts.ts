@@ -23,7 +23,7 @@ const syncStatus = z.object({
   syncs: z.array(
     z.object({
       crm: z.string(),
-      object: z.enum(['accounts', 'contacts']),
+      object: z.enum(['accounts', 'contacts', 'team']),
       mode: z.enum(['full', 'incremental']),
       status: z.enum(['running', 'done', 'failed']),
       cursor: z.string().nullable(),
