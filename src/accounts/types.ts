@@ -25,7 +25,7 @@ export interface AccountRecord {
   children: number;
   /** Other fields rules may test as account.custom.<name> (industry, tier, country...). */
   fields: Readonly<Record<string, unknown>>;
-  /** Account team (Salesforce AccountTeamMember, HubSpot company team): a rule may route to a role. */
+  /** Account team (Salesforce AccountTeamMember; HubSpot companies have none): a rule may route to a role. */
   team?: readonly AccountTeamMember[];
 }
 

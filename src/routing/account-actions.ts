@@ -61,9 +61,14 @@ function accountPerson(action: AccountAction, ctx: DecideContext, reasons: Reaso
   }
   const rep = record && userId !== undefined ? repForCrmUser(ctx.compiled, record, userId) : undefined;
   if (!rep) {
+    // HubSpot has no team-role API for companies: the mirror never holds a team for one (docs/routing.md).
+    const why =
+      'accountTeam' in action && record?.crm === 'hubspot'
+        ? ': HubSpot companies have no account team (accountTeam reads Salesforce AccountTeamMember)'
+        : '';
     reasons.push({
       code: 'NO_ACCOUNT_USER',
-      detail: userId ? `${what} is ${userId}, not a routed rep` : `${what} is empty`,
+      detail: userId ? `${what} is ${userId}, not a routed rep` : `${what} is empty${why}`,
     });
     return { none: 'NO_ACCOUNT_USER' };
   }

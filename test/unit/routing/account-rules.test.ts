@@ -97,6 +97,27 @@ describe('actions naming a person from CRM data', () => {
     expect(d.reasons.map((r) => r.code)).toContain(code);
   });
 
+  it('a HubSpot company has no team: accountTeam falls back and the trace says why', () => {
+    const company = anIndexOf([
+      aCrmAccount({ crm: 'hubspot', id: '7001', websites: ['hs-co.com'], ownerCrmId: '101' }),
+    ]);
+    const lead = aLead({ websiteDomain: 'hs-co.com' });
+    const config = configWith([
+      {
+        id: 'acct',
+        when: { match: 'always' },
+        action: { accountTeam: { role: 'Sales Engineer' }, fallback: { pool: 'inbound' } },
+      },
+    ]);
+    const d = decide(lead, config, noHistory(), now, { account: company.match(lead)! });
+    expect(d).toMatchObject({ kind: 'assigned', ownerId: 'ana', poolId: 'inbound' });
+    expect(d.reasons).toContainEqual({
+      code: 'NO_ACCOUNT_USER',
+      detail:
+        'account team role Sales Engineer is empty: HubSpot companies have no account team (accountTeam reads Salesforce AccountTeamMember)',
+    });
+  });
+
   it('a CRM owner who is not one of our reps hands the lead to the fallback', () => {
     const stranger = anIndexOf([aCrmAccount({ id: 'x', websites: ['x.com'], ownerCrmId: 'sf-nobody' })]);
     const lead = sfLead({ websiteDomain: 'x.com' });
