@@ -134,7 +134,7 @@ async function syncThroughService(ctx: CliContext, target: AdminTarget, opts: Sy
     for (const r of results)
       for (const o of r.objects)
         ctx.io.out(
-          `${r.crm} ${o.object}: ${o.loaded} stored (${o.mode}), ${o.calls} CRM calls, ${o.status} (via ${target.url})`,
+          `${r.crm} ${o.object}: ${o.loaded} stored (${o.mode}), ${o.calls} CRM calls, ${o.status}${o.status === 'done' && o.lastError ? `; not available: ${o.lastError}` : ''} (via ${target.url})`,
         );
   const failed = results.flatMap((r) =>
     r.objects.filter((o) => o.status === 'failed').map((o) => ({ ...o, crm: r.crm })),
