@@ -36,6 +36,7 @@ export { allPoolsKeyOf } from './report-rollup.js';
 export * from './shadow.js';
 export * from './bulk-jobs.js';
 export * from './account-mirror.js';
+export * from './people-mirror.js';
 export * from './sync-cursors.js';
 export * from './retention.js';
 export * from './history-seed.js';

@@ -10,6 +10,9 @@
 //   holds them (with the mirror's contact and child counts). Accounts whose counts a page moved
 //   without rewriting them (parents, a contact's old and new account) are stamped (changed_xid)
 //   in the page's transaction: other processes follow the stamps (account-follow.ts).
+// - Contacts also fill the people mirror (email + owner, existingOwner), and a CRM with leads
+//   (Salesforce) syncs them as a third object the same way; each page's people are applied to this
+//   index after the commit, and other processes follow their changed_xid (account-follow.ts).
 // - The connector's reads are background calls: owner writes go first (connector budgets).
 import type { AccountIndex } from '../accounts/types.js';
 import type { AccountSource } from '../connector.js';
@@ -30,6 +33,10 @@ import {
   touchMirrorAccounts,
   upsertMirrorAccounts,
   upsertMirrorContacts,
+  upsertMirrorPeople,
+  clearMirrorPeople,
+  clearUnseenMirrorPeople,
+  deleteMirrorContacts,
   type Db,
   type DbOrTx,
   type SyncCursor,
@@ -39,6 +46,7 @@ import { errors } from '../errors.js';
 import type { CrmName } from '../lead/index.js';
 import type { Logger } from '../logger.js';
 import { toMirrorAccountRow, toMirrorContactRow } from './account-rows.js';
+import { applyPeople, contactPerson, leadPerson, removedStates, statesOf } from './people-rows.js';
 
 /** A change the CRM stamped just before our run started, on a clock a little behind ours, is still read next time. */
 export const clockSkewMarginMs = 5 * 60_000;
@@ -89,7 +97,8 @@ export function accountSourceOf(deps: Pick<MirrorDeps, 'connectors'>, crm: CrmNa
 export async function syncAccounts(deps: MirrorDeps, opts: SyncOptions): Promise<ObjectSyncResult[]> {
   const source = accountSourceOf(deps, opts.crm);
   const out: ObjectSyncResult[] = [];
-  for (const object of ['accounts', 'contacts'] as const) out.push(await syncObject(deps, source, object, opts));
+  const objects: SyncObject[] = ['accounts', 'contacts', ...(source.listLeads ? (['leads'] as const) : [])];
+  for (const object of objects) out.push(await syncObject(deps, source, object, opts));
   return out;
 }
 
@@ -150,9 +159,11 @@ async function syncObject(
       });
       await refreshIndex(deps, crm, [...gone, ...parents]);
       deleted = gone.length;
-    } else {
+    } else if (object === 'contacts') {
       for await (const page of source.listAccountContacts(read)) {
-        const rows = page.items.map(toMirrorContactRow);
+        const rows = page.items.filter((c) => c.accountId !== '').map(toMirrorContactRow);
+        const unlinked = page.items.filter((c) => c.accountId === '').map((c) => c.contactId);
+        const people = page.items.map(contactPerson);
         const accountIds = await db.transaction(async (tx) => {
           // The accounts these contacts belonged to and belong to now: their counts move.
           const accountIds = [
@@ -161,36 +172,68 @@ async function syncObject(
               ...(await readMirrorContactAccounts(
                 tx,
                 crm,
-                rows.map((r) => r.contactId),
+                page.items.map((c) => c.contactId),
               )),
             ]),
           ];
           await upsertMirrorContacts(tx, crm, rows, deps.now());
+          await deleteMirrorContacts(tx, crm, unlinked);
           await touchMirrorAccounts(tx, crm, accountIds);
+          await upsertMirrorPeople(tx, crm, 'contact', people, deps.now());
           const modstamp = Math.max(...page.items.map((c) => c.modstamp ?? 0), 0) || null;
           await advanceSyncCursor(
             tx,
             crm,
             object,
-            { cursor: page.next, loaded: rows.length, calls: page.calls, modstamp },
+            { cursor: page.next, loaded: page.items.length, calls: page.calls, modstamp },
             deps.now(),
           );
           return accountIds;
         });
         await refreshIndex(deps, crm, accountIds);
+        applyPeople(deps.accounts, statesOf(crm, 'contact', people));
         if (opts.onProgress) progress(false, (await getSyncCursor(db, crm, object))!);
         if (opts.signal?.aborted && page.next !== null) throw interrupted();
       }
       if (mode === 'full') {
         // Reconcile: contacts the run did not see are gone; their accounts' counts fall everywhere.
-        const { removed, accountIds } = await db.transaction(async (tx) => {
+        const { removed, accountIds, people } = await db.transaction(async (tx) => {
           const unseen = await deleteUnseenMirrorContacts(tx, crm, run.startedAt);
           await touchMirrorAccounts(tx, crm, unseen.accountIds);
-          return unseen;
+          const people = await clearUnseenMirrorPeople(tx, crm, 'contact', run.startedAt, deps.now());
+          return { ...unseen, people };
         });
         await refreshIndex(deps, crm, accountIds);
+        applyPeople(deps.accounts, removedStates(crm, 'contact', people));
         deleted = removed;
       }
+    } else {
+      const listLeads = source.listLeads!.bind(source);
+      for await (const page of listLeads(read)) {
+        const people = page.items.map(leadPerson);
+        await db.transaction(async (tx) => {
+          await upsertMirrorPeople(tx, crm, 'lead', people, deps.now());
+          const modstamp = Math.max(...page.items.map((c) => c.modstamp ?? 0), 0) || null;
+          await advanceSyncCursor(
+            tx,
+            crm,
+            object,
+            { cursor: page.next, loaded: people.length, calls: page.calls, modstamp },
+            deps.now(),
+          );
+        });
+        applyPeople(deps.accounts, statesOf(crm, 'lead', people));
+        if (opts.onProgress) progress(false, (await getSyncCursor(db, crm, object))!);
+        if (opts.signal?.aborted && page.next !== null) throw interrupted();
+      }
+      const deletedIds = mode === 'full' ? [] : ((await source.listDeletedLeads?.(since!)) ?? []);
+      const gone = await db.transaction(async (tx) =>
+        mode === 'full'
+          ? await clearUnseenMirrorPeople(tx, crm, 'lead', run.startedAt, deps.now())
+          : await clearMirrorPeople(tx, crm, 'lead', deletedIds, deps.now()),
+      );
+      applyPeople(deps.accounts, removedStates(crm, 'lead', gone));
+      deleted = gone.length;
     }
     await finishSyncRun(db, crm, object, new Date(run.startedAt.getTime() - clockSkewMarginMs), deps.now());
   } catch (err) {
