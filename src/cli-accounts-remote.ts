@@ -11,7 +11,7 @@ import type { SyncProgress } from './pipeline/index.js';
 
 interface SyncRow {
   crm: string;
-  object: 'accounts' | 'contacts' | 'team';
+  object: 'accounts' | 'contacts' | 'team' | 'leads';
   mode: 'full' | 'incremental';
   status: 'running' | 'done' | 'failed';
   loaded: number;

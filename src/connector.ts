@@ -155,12 +155,26 @@ export interface CrmAccount extends AccountRecord {
   modstamp: number | null;
 }
 
-/** A contact's link to its account, for the contact-domain counts (one row per contact). */
+/**
+ * A contact: its link to its account (for the contact-domain counts) and its email and owner (for
+ * the people mirror, existingOwner). One row per contact, with or without an account.
+ */
 export interface CrmAccountContact {
   contactId: string;
+  /** '' = the contact belongs to no account (it counts for no domain, but is still a person). */
   accountId: string;
-  /** The contact's email as the CRM holds it (the mirror keeps only its domain). */
+  /** The contact's email as the CRM holds it (the account mirror keeps its domain, the people mirror the address). */
   email: string | null;
+  /** The contact's owner (Salesforce OwnerId, HubSpot hubspot_owner_id). */
+  ownerCrmId: string | null;
+  modstamp: number | null;
+}
+
+/** A CRM lead (Salesforce Lead) for the people mirror: email null = converted or without email (not a person to match). */
+export interface CrmPerson {
+  id: string;
+  email: string | null;
+  ownerCrmId: string | null;
   modstamp: number | null;
 }
 
@@ -203,8 +217,12 @@ export interface SyncReadOptions {
  */
 export interface AccountSource {
   listAccounts(opts: SyncReadOptions): AsyncIterable<SyncPage<CrmAccount>>;
-  /** Contacts that belong to an account, with their email (for contact-domain counts). */
+  /** Every contact with its email, owner and account ('' = none): contact-domain counts and the people mirror. */
   listAccountContacts(opts: SyncReadOptions): AsyncIterable<SyncPage<CrmAccountContact>>;
+  /** The CRM's leads (a Salesforce Lead; HubSpot has none), for the people mirror; converted ones with email null. */
+  listLeads?(opts: SyncReadOptions): AsyncIterable<SyncPage<CrmPerson>>;
+  /** Deleted leads changed at or after `since` (Salesforce's recycle bin). */
+  listDeletedLeads?(since: number): Promise<string[]>;
   /** These accounts as they are now; an id the CRM no longer has (deleted, merged) is absent. */
   fetchAccounts(ids: readonly string[]): Promise<CrmAccount[]>;
   /** Deleted accounts changed at or after `since` (Salesforce's recycle bin), when the CRM can say; else []. */
@@ -214,9 +232,9 @@ export interface AccountSource {
    * deletion), read leniently: items that are not account events are left to parseBatch.
    */
   parseAccountChanges?(req: InboundRequest): AccountChange[];
-  /** The contacts a verified webhook delivery names (HubSpot contact.creation / email change / deletion). */
+  /** The contacts a verified webhook delivery names (HubSpot contact.creation / email, company or owner change / deletion). */
   parseContactChanges?(req: InboundRequest): ContactChange[];
-  /** These contacts' account links as they are now; a contact deleted, or with no account, is absent. */
+  /** These contacts as they are now (a contact with no account has accountId ''); a deleted one is absent. */
   fetchAccountContacts?(contactIds: readonly string[]): Promise<CrmAccountContact[]>;
   /**
    * Account team members (Salesforce AccountTeamMember), by member id from the cursor, changed

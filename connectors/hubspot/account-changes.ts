@@ -30,9 +30,9 @@ function* objectEvents(rawBody: string) {
 const str = (v: unknown) => (typeof v === 'string' ? v : '');
 
 /**
- * Contact events that can move a per-account email-domain count: a new contact, a change of its
- * email or company (`associatedcompanyid`), a deletion, a restore or merge. Other property changes
- * are not read: they cannot change the counts.
+ * Contact events that can move a per-account email-domain count or the people mirror: a new
+ * contact, a change of its email, company (`associatedcompanyid`) or owner (`hubspot_owner_id`),
+ * a deletion, a restore or merge. Other property changes are not read: they change neither.
  */
 export function parseContactChanges(req: Pick<InboundRequest, 'rawBody'>): ContactChange[] {
   const out: ContactChange[] = [];
@@ -41,7 +41,10 @@ export function parseContactChanges(req: Pick<InboundRequest, 'rawBody'>): Conta
     if (action === 'deletion' || action === 'privacyDeletion') out.push({ contactId: id, kind: 'deleted' });
     else if (action === 'creation' || action === 'restore' || action === 'merge' || action === 'associationChange')
       out.push({ contactId: id, kind: 'changed' });
-    else if (action === 'propertyChange' && ['email', 'associatedcompanyid'].includes(str(e['propertyName'])))
+    else if (
+      action === 'propertyChange' &&
+      ['email', 'associatedcompanyid', 'hubspot_owner_id'].includes(str(e['propertyName']))
+    )
       out.push({ contactId: id, kind: 'changed' });
     if (action === 'merge' && Array.isArray(e['mergedObjectIds']))
       for (const m of e['mergedObjectIds'] as unknown[])

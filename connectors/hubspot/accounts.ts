@@ -31,7 +31,7 @@ const companyProperties = [
   'hs_num_child_companies',
 ];
 // Contacts name their last-change date without the hs_ prefix (HubSpot's default contact properties).
-const contactProperties = ['email', 'associatedcompanyid', 'lastmodifieddate'];
+const contactProperties = ['email', 'associatedcompanyid', 'hubspot_owner_id', 'lastmodifieddate'];
 
 type Props = Record<string, string | null | undefined>;
 interface HubSpotObject {
@@ -69,8 +69,6 @@ export function createHubSpotAccountSource(deps: {
         modifiedProperty: 'lastmodifieddate',
         properties: contactProperties,
         map: toContact,
-        // Search filters on a property having a value; the list API returns every contact.
-        keep: (c) => c.accountId !== '',
       }),
     parseAccountChanges,
     parseContactChanges,
@@ -79,7 +77,7 @@ export function createHubSpotAccountSource(deps: {
       for (const chunk of chunks([...new Set(ids)], 100)) {
         const body = { inputs: chunk.map((id) => ({ id })), properties: contactProperties, propertiesWithHistory: [] };
         const res = await call(`read ${chunk.length} contacts`, () => apis.contactsBatch.read(body, false), background);
-        out.push(...(res.results as HubSpotObject[]).map(toContact).filter((c) => c.accountId !== ''));
+        out.push(...(res.results as HubSpotObject[]).map(toContact));
       }
       return out;
     },
@@ -105,7 +103,6 @@ interface PageReader<T> {
   modifiedProperty: string;
   properties: string[];
   map(o: HubSpotObject): T;
-  keep?: (item: T) => boolean;
 }
 
 interface SearchRequest {
@@ -134,8 +131,7 @@ async function* pages<T>(opts: SyncReadOptions, reader: PageReader<T>): AsyncGen
       const last = res.results.at(-1)?.id;
       next = res.results.length === searchPageSize && last !== undefined ? last : null;
     }
-    const items = res.results.map(reader.map);
-    yield { items: reader.keep ? items.filter(reader.keep) : items, next, calls: 1 };
+    yield { items: res.results.map(reader.map), next, calls: 1 };
     if (next === null) return;
     cursor = next;
   }
@@ -181,6 +177,7 @@ function toContact(o: HubSpotObject): CrmAccountContact {
     contactId: o.id,
     accountId: text(p['associatedcompanyid']) ?? '',
     email: text(p['email']),
+    ownerCrmId: text(p['hubspot_owner_id']),
     modstamp: epochMs(p['lastmodifieddate']),
   };
 }

@@ -8,8 +8,12 @@
 //   aggregate has no queryMore, and 200 ids keep the GET URL short). Child-account counts are
 //   not asked for: the mirror counts its own rows by ParentId.
 // - Deleted accounts: queryAll with IsDeleted = true (the recycle bin, 15 days) since a watermark.
-// - Contacts a ContactChangeEvent named: re-read by Id (200 a query), those with an account only:
-//   a contact deleted or without an account is absent, and the mirror drops it.
+// - Contacts: every one, with Email and OwnerId (the people mirror) and AccountId (null = none, ''
+//   to the mirror). Those a ContactChangeEvent named: re-read by Id (200 a query); a deleted one
+//   is absent, and the mirror drops it.
+// - Leads (the people mirror): the same paging by Id, since a SystemModstamp watermark; converted
+//   ones come with email null (the mirror drops them), deleted ones from the recycle bin. No
+//   LeadChangeEvent: leads follow by the periodic incremental sync (polling).
 // - Account team members (AccountTeamMember: AccountId, UserId, TeamMemberRole): one query ordered
 //   by Id with queryMore, like contacts; changes since a watermark by SystemModstamp (the object
 //   has no change events in most orgs). Deletions are hard deletes, not in the recycle bin: the
@@ -22,13 +26,15 @@ import type {
   CrmAccount,
   CrmAccountContact,
   CrmAccountTeamMember,
+  CrmPerson,
   SyncReadOptions,
 } from '../../src/connector.js';
 import { callApi, type ApiContext } from './api-context.js';
 import { checkName, soqlDateTime, soqlString, type SoqlRecord } from './soql.js';
 
 const background = { background: true };
-const contactSelect = 'SELECT Id, AccountId, Email, SystemModstamp FROM Contact';
+const contactSelect = 'SELECT Id, AccountId, Email, OwnerId, SystemModstamp FROM Contact';
+const leadSelect = 'SELECT Id, Email, OwnerId, IsConverted, SystemModstamp FROM Lead';
 const teamSelect = 'SELECT Id, AccountId, UserId, TeamMemberRole, SystemModstamp FROM AccountTeamMember';
 const countChunk = 200;
 
@@ -72,7 +78,7 @@ export function createSalesforceAccountSource(ctx: ApiContext): AccountSource {
       }
     },
     async *listAccountContacts(opts) {
-      for await (const page of pages(ctx, contactSelect, ['AccountId != null'], opts)) {
+      for await (const page of pages(ctx, contactSelect, [], opts)) {
         yield { items: page.records.map(toContact), next: page.next, calls: page.calls };
       }
     },
@@ -84,6 +90,16 @@ export function createSalesforceAccountSource(ctx: ApiContext): AccountSource {
         }
         yield { items: page.records.map(toTeamMember), next: page.next, calls: page.calls };
       }
+    },
+    async *listLeads(opts) {
+      for await (const page of pages(ctx, leadSelect, [], opts)) {
+        yield { items: page.records.map(toLead), next: page.next, calls: page.calls };
+      }
+    },
+    async listDeletedLeads(since) {
+      const soql = `SELECT Id FROM Lead WHERE IsDeleted = true AND SystemModstamp >= ${soqlDateTime(new Date(since))}`;
+      const rows = await callApi(ctx, 'queryAll Lead', (conn) => queryEvery(conn, soql, true), background);
+      return rows.map((r) => r.Id);
     },
     async fetchAccounts(ids) {
       const out: CrmAccount[] = [];
@@ -103,7 +119,7 @@ export function createSalesforceAccountSource(ctx: ApiContext): AccountSource {
       const unique = [...new Set(ids)];
       for (let i = 0; i < unique.length; i += countChunk) {
         const chunk = unique.slice(i, i + countChunk).map(soqlString);
-        const soql = `${contactSelect} WHERE Id IN (${chunk.join(', ')}) AND AccountId != null`;
+        const soql = `${contactSelect} WHERE Id IN (${chunk.join(', ')})`;
         const rows = await callApi(ctx, 'query Contact', (conn) => queryEvery(conn, soql), background);
         out.push(...rows.map(toContact));
       }
@@ -235,8 +251,19 @@ function toTeamMember(r: SoqlRecord): CrmAccountTeamMember {
 function toContact(r: SoqlRecord): CrmAccountContact {
   return {
     contactId: r.Id,
-    accountId: String(r['AccountId']),
+    accountId: str(r['AccountId']) ?? '',
     email: str(r['Email']),
+    ownerCrmId: str(r['OwnerId']),
+    modstamp: epochMs(r['SystemModstamp']),
+  };
+}
+
+function toLead(r: SoqlRecord): CrmPerson {
+  const converted = r['IsConverted'] === true || r['IsConverted'] === 'true';
+  return {
+    id: r.Id,
+    email: converted ? null : str(r['Email']),
+    ownerCrmId: str(r['OwnerId']),
     modstamp: epochMs(r['SystemModstamp']),
   };
 }

@@ -4,8 +4,9 @@
 // and a gap event none, so every named record is re-read by id (fetchAccounts,
 // fetchAccountContacts), which also makes a late or repeated event harmless (the CRM's current
 // state wins).
-// - CREATE, UPDATE, UNDELETE -> 'changed' (re-read); a Contact UPDATE only when Email or AccountId
-//   is among its changedFields or nulledFields (nothing else moves a contact-domain count);
+// - CREATE, UPDATE, UNDELETE -> 'changed' (re-read); a Contact UPDATE only when Email, AccountId or
+//   OwnerId is among its changedFields or nulledFields (nothing else moves a contact-domain count or
+//   the people mirror);
 // - DELETE -> 'deleted' (applied without asking the CRM);
 // - GAP_CREATE, GAP_UPDATE, GAP_DELETE, GAP_UNDELETE: Salesforce could not build the event body
 //   (the change was too large, or an internal error); the header still names the ids -> 'changed',
@@ -58,8 +59,8 @@ export function parseAccountChangeEvent(data: unknown): ParsedAccountChange {
   return { ...rest, changes: changes.map((c) => ({ accountId: c.id, kind: c.kind })) };
 }
 
-/** Contact fields the mirror keeps: a change of another field moves no contact-domain count. */
-const contactFields = ['Email', 'AccountId'];
+/** Contact fields the mirrors keep: a change of another field moves no contact-domain count and no person. */
+const contactFields = ['Email', 'AccountId', 'OwnerId'];
 
 export function parseContactChangeEvent(data: unknown): ParsedContactChange {
   const { changes, ...rest } = parseMirrorChange(data, 'Contact', (h) => {

@@ -37,6 +37,7 @@ export * from './shadow.js';
 export * from './bulk-jobs.js';
 export * from './account-mirror.js';
 export * from './account-team.js';
+export * from './people-mirror.js';
 export * from './sync-cursors.js';
 export * from './retention.js';
 export * from './history-seed.js';

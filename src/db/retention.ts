@@ -7,6 +7,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { anonymizeDecision, anonymizeLeadData } from '../lead/pii.js';
 import { anyUuid, jsonParam, rowsOf, type Db, type DbOrTx } from './client.js';
+import { erasePeopleByEmail } from './people-mirror.js';
 
 /** Rows changed per table by one retention batch or one erasure. */
 export interface ErasedRows {
@@ -16,6 +17,8 @@ export interface ErasedRows {
   outbox: number;
   /** Notifications about the leads (their rendered text names the person); pending ones are not sent. */
   notifications: number;
+  /** Mirrored CRM contacts/leads with the email (erasure only): their email and owner are cleared. */
+  crm_people?: number;
 }
 
 /** Empties the raw payload (and the last error, which may quote it) of finished events received before `cutoff`. */
@@ -115,7 +118,9 @@ async function rewriteJson(
  * (the email's hash, never the email). Found by email: their leads (leads_email_idx), those leads'
  * events (through their assignments, ownership changes and conflicts, or the same CRM record), and
  * any other event whose stored payload still holds the email (one never routed, a dead letter).
- * That last search reads the events whose payload retention has not purged yet.
+ * That last search reads the events whose payload retention has not purged yet. The people mirror's
+ * contacts/leads with the email lose email and owner (a CRM sync brings them back only if the CRM
+ * still has them: erase there too).
  */
 export async function eraseByEmail(
   db: Db,
@@ -141,7 +146,9 @@ export async function eraseByEmail(
         returning e.id`),
     );
     const rest = await anonymizeLeads(tx, ids, input.now);
-    const rows: ErasedRows = { ...rest, inbound_events: events.length };
+    // The people mirror's copies (existingOwner): tombstoned and stamped, so every process's index drops them.
+    const people = await erasePeopleByEmail(tx, input.email, input.now);
+    const rows: ErasedRows = { ...rest, inbound_events: events.length, crm_people: people };
     const [audit] = rowsOf<{ id: string }>(
       await tx.execute(sql`
         insert into erasures (email_sha256, requested_by, rows, at)

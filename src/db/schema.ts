@@ -725,6 +725,40 @@ export const crmAccountTeamMembers = pgTable(
 );
 
 /**
+ * CRM people by email (docs/accounts.md "Existing records"): Salesforce Contacts and Leads, HubSpot
+ * contacts, one row each, for the rule action existingOwner. Personal data: only the normalized
+ * email, the kind, the CRM id and the owner's CRM id are kept. A person the CRM deleted (a
+ * Salesforce lead converted), or erased on request, keeps its row without email or owner (a
+ * tombstone, no personal data) so every process's index follows the removal by changed_xid;
+ * retention deletes tombstones past the retention window.
+ */
+export const crmPeople = pgTable(
+  'crm_people',
+  {
+    crm: text('crm').notNull(),
+    /** contact | lead */
+    kind: text('kind').notNull(),
+    id: text('id').notNull(),
+    /** Trimmed, lower-cased; null = gone from the CRM or erased (not in any index). */
+    email: text('email'),
+    ownerCrmId: text('owner_crm_id'),
+    syncedAt: timestamp('synced_at', { withTimezone: true, mode: 'date' }).notNull(),
+    /** The transaction that last changed the row: every process's index follows it (account-follow.ts). */
+    changedXid: xid8('changed_xid')
+      .notNull()
+      .default(sql`pg_current_xact_id()`),
+  },
+  (t) => [
+    uniqueIndex('crm_people_pk').on(t.crm, t.kind, t.id),
+    index('crm_people_email_idx')
+      .on(t.email)
+      .where(sql`email is not null`),
+    index('crm_people_changed_idx').on(t.changedXid),
+    index('crm_people_synced_idx').on(t.crm, t.kind, t.syncedAt),
+  ],
+);
+
+/**
  * Where a sync of one CRM object (accounts, contacts) stands: the CRM's page cursor after the last
  * stored page, so an interrupted load resumes there, and the watermark incremental syncs start from.
  */
@@ -732,7 +766,7 @@ export const crmSyncCursors = pgTable(
   'crm_sync_cursors',
   {
     crm: text('crm').notNull(),
-    /** accounts | contacts | team */
+    /** accounts | contacts | team | leads */
     object: text('object').notNull(),
     /** full | incremental */
     mode: text('mode').notNull(),
@@ -821,6 +855,7 @@ export const schema = {
   crmAccounts,
   crmAccountContacts,
   crmAccountTeamMembers,
+  crmPeople,
   crmSyncCursors,
   crmAccountChanges,
   erasures,

@@ -6,7 +6,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { DbOrTx } from './client.js';
 import { crmSyncCursors } from './schema.js';
 
-export type SyncObject = 'accounts' | 'contacts' | 'team';
+export type SyncObject = 'accounts' | 'contacts' | 'team' | 'leads';
 
 export interface SyncCursor {
   crm: string;

@@ -19,12 +19,15 @@ import {
   touchMirrorAccounts,
   upsertMirrorAccounts,
   upsertMirrorContacts,
+  upsertMirrorPeople,
+  clearMirrorPeople,
   type PendingAccountChange,
 } from '../db/index.js';
 import type { CrmName } from '../lead/index.js';
 import { followMirror } from './account-follow.js';
 import { serialRuns } from './account-serial.js';
 import { toMirrorAccountRow, toMirrorContactRow } from './account-rows.js';
+import { applyPeople, contactPerson, removedStates, statesOf } from './people-rows.js';
 import { accountSourceOf, refreshIndex, type MirrorDeps } from './account-sync.js';
 
 // Contact changes share crm_account_changes with account changes (one drain, one retry path); their
@@ -155,9 +158,10 @@ async function applyChanges(deps: MirrorDeps, crm: CrmName, pending: PendingAcco
 }
 
 /**
- * Contacts a CRM event named: re-read (their email and account now) or dropped; every account they
- * belonged to before or belong to now is stamped in the same transaction, and its counts (and
- * contact count) re-read into this index; other indexes follow the stamp.
+ * Contacts a CRM event named: re-read (their email, owner and account now) or dropped; every account
+ * they belonged to before or belong to now is stamped in the same transaction, and its counts (and
+ * contact count) re-read into this index; the people mirror takes their email and owner (a contact
+ * gone becomes a tombstone). Other indexes follow the stamps.
  */
 async function applyContactChanges(deps: MirrorDeps, crm: CrmName, changes: ContactChange[]) {
   if (changes.length === 0) return;
@@ -165,17 +169,26 @@ async function applyContactChanges(deps: MirrorDeps, crm: CrmName, changes: Cont
   const ids = changes.map((c) => c.contactId);
   const changed = changes.filter((c) => c.kind === 'changed').map((c) => c.contactId);
   const found = changed.length > 0 && source.fetchAccountContacts ? await source.fetchAccountContacts(changed) : [];
-  const rows = found.map(toMirrorContactRow);
-  const kept = new Set(rows.map((r) => r.contactId));
-  const gone = ids.filter((id) => !kept.has(id));
-  const accounts = await deps.db.transaction(async (tx) => {
+  const rows = found.filter((c) => c.accountId !== '').map(toMirrorContactRow);
+  const people = found.map(contactPerson);
+  const linked = new Set(rows.map((r) => r.contactId));
+  const seen = new Set(found.map((c) => c.contactId));
+  const gone = ids.filter((id) => !seen.has(id));
+  const { accounts, cleared } = await deps.db.transaction(async (tx) => {
     const accounts = [
       ...new Set([...(await readMirrorContactAccounts(tx, crm, ids)), ...rows.map((r) => r.accountId)]),
     ];
     await upsertMirrorContacts(tx, crm, rows, deps.now());
-    await deleteMirrorContacts(tx, crm, gone);
+    await deleteMirrorContacts(
+      tx,
+      crm,
+      ids.filter((id) => !linked.has(id)),
+    );
     await touchMirrorAccounts(tx, crm, accounts);
-    return accounts;
+    await upsertMirrorPeople(tx, crm, 'contact', people, deps.now());
+    const cleared = await clearMirrorPeople(tx, crm, 'contact', gone, deps.now());
+    return { accounts, cleared };
   });
   await refreshIndex(deps, crm, accounts);
+  applyPeople(deps.accounts, [...statesOf(crm, 'contact', people), ...removedStates(crm, 'contact', cleared)]);
 }

@@ -7,6 +7,9 @@
 // Exact, not by a clock: each look runs in one repeatable-read snapshot and remembers that
 // snapshot's xmin (every transaction below it had ended) and the transactions above it it already
 // applied. A transaction still running at a look has no visible rows yet and is read next time.
+// - The people mirror (crm_people: contacts' and leads' email and owner, existingOwner) is followed
+//   the same way in the same snapshot: its rows carry the state itself (a tombstone = removed), so
+//   a follower applies them without another read. An erasure reaches every index by this path.
 // - loadAccountIndex fills an index at start and registers its follower from a horizon taken
 //   before the load; followMirror runs it (the interval loop, and before every routing batch).
 import type { AccountIndex } from '../accounts/types.js';
@@ -15,12 +18,16 @@ import {
   readContactDomainPage,
   readMirrorAccountPage,
   readMirrorChangesAfter,
+  readMirrorPeoplePage,
+  readPeopleChangesAfter,
   type Db,
   type MirrorChange,
+  type PersonChange,
 } from '../db/index.js';
 import type { CrmName } from '../lead/index.js';
 import { serialRuns } from './account-serial.js';
 import { refreshIndex } from './account-sync.js';
+import { applyPeople } from './people-rows.js';
 
 const followPage = 5_000;
 
@@ -57,6 +64,20 @@ export function createMirrorFollower(db: Db, index: AccountIndex, horizon: strin
           after = rows.at(-1);
           if (rows.length < followPage) break;
         }
+        let afterPerson: PersonChange | undefined;
+        for (;;) {
+          const rows = await readPeopleChangesAfter(tx, {
+            from,
+            done,
+            ...(afterPerson && { after: afterPerson }),
+            limit: followPage,
+          });
+          applyPeople(index, rows);
+          for (const r of rows) seen.add(r.xid);
+          count += rows.length;
+          afterPerson = rows.at(-1);
+          if (rows.length < followPage) break;
+        }
         // In this snapshot a transaction's rows are all visible or none are: those seen are whole.
         const floor = BigInt(xmin);
         done = [...new Set([...done, ...seen])].filter((x) => BigInt(x) >= floor);
@@ -85,8 +106,8 @@ export async function followMirror(index: AccountIndex): Promise<number> {
 
 /**
  * Fills the index from the mirror, `pageSize` accounts at a time, then every CRM's contact domains,
- * and registers its follower from a horizon taken before the first read (what commits during the
- * load is applied by the follower's first look).
+ * then the people mirror's live people, and registers its follower from a horizon taken before the
+ * first read (what commits during the load is applied by the follower's first look).
  */
 export async function loadAccountIndex(db: Db, index: AccountIndex, pageSize = 5_000): Promise<number> {
   const horizon = await mirrorSnapshotXmin(db);
@@ -109,6 +130,14 @@ export async function loadAccountIndex(db: Db, index: AccountIndex, pageSize = 5
       if (last === undefined) break;
       afterAccount = last;
     }
+  }
+  let afterPerson: { crm: string; kind: string; id: string } | undefined;
+  for (;;) {
+    const page = await readMirrorPeoplePage(db, afterPerson, pageSize);
+    applyPeople(index, page);
+    const last = page.at(-1);
+    if (!last || page.length < pageSize) break;
+    afterPerson = last;
   }
   followers.set(index, createMirrorFollower(db, index, horizon));
   return loaded;

@@ -1,7 +1,7 @@
 // Account syncs started through the admin API run in the background of the serving process, one
 // at a time per CRM; a second start while one runs is told so instead of starting another. The
 // registry belongs to one set of pipeline deps (a process can hold several in tests).
-import { countMirrorAccounts, listSyncCursors, type SyncCursor } from '../db/index.js';
+import { countMirrorAccounts, countMirrorPeople, listSyncCursors, type SyncCursor } from '../db/index.js';
 import type { CrmName } from '../lead/index.js';
 import { syncAccounts, type MirrorDeps } from './account-sync.js';
 
@@ -28,6 +28,7 @@ export function startAccountSync(deps: MirrorDeps, crm: CrmName, full: boolean):
 
 export interface AccountSyncStatus {
   accounts: Array<{ crm: string; live: number; deleted: number }>;
+  people: Array<{ crm: string; kind: 'contact' | 'lead'; live: number }>;
   syncs: Array<
     Omit<SyncCursor, 'startedAt' | 'finishedAt' | 'updatedAt'> & {
       startedAt: string;
@@ -43,6 +44,7 @@ export async function accountSyncStatus(deps: MirrorDeps): Promise<AccountSyncSt
   const cursors = await listSyncCursors(deps.db);
   return {
     accounts: await countMirrorAccounts(deps.db),
+    people: await countMirrorPeople(deps.db),
     syncs: cursors.map((c) => ({
       ...c,
       startedAt: c.startedAt.toISOString(),

@@ -12,6 +12,9 @@
 //   holds them (with the mirror's contact and child counts). Accounts whose counts a page moved
 //   without rewriting them (parents, a contact's old and new account) are stamped (changed_xid)
 //   in the page's transaction: other processes follow the stamps (account-follow.ts).
+// - Contacts also fill the people mirror (email + owner, existingOwner), and a CRM with leads
+//   (Salesforce) syncs them as a third object the same way; each page's people are applied to this
+//   index after the commit, and other processes follow their changed_xid (account-follow.ts).
 // - The connector's reads are background calls: owner writes go first (connector budgets).
 import type { AccountIndex } from '../accounts/types.js';
 import type { AccountSource, SyncReadOptions } from '../connector.js';
@@ -35,6 +38,10 @@ import {
   touchMirrorAccounts,
   upsertMirrorAccounts,
   upsertMirrorContacts,
+  upsertMirrorPeople,
+  clearMirrorPeople,
+  clearUnseenMirrorPeople,
+  deleteMirrorContacts,
   type Db,
   type DbOrTx,
   type SyncCursor,
@@ -44,6 +51,7 @@ import { errors } from '../errors.js';
 import type { CrmName } from '../lead/index.js';
 import type { Logger } from '../logger.js';
 import { toMirrorAccountRow, toMirrorContactRow } from './account-rows.js';
+import { applyPeople, contactPerson, leadPerson, removedStates, statesOf } from './people-rows.js';
 
 /** A change the CRM stamped just before our run started, on a clock a little behind ours, is still read next time. */
 export const clockSkewMarginMs = 5 * 60_000;
@@ -96,8 +104,13 @@ export function accountSourceOf(deps: Pick<MirrorDeps, 'connectors'>, crm: CrmNa
 export async function syncAccounts(deps: MirrorDeps, opts: SyncOptions): Promise<ObjectSyncResult[]> {
   const source = accountSourceOf(deps, opts.crm);
   const out: ObjectSyncResult[] = [];
-  for (const object of ['accounts', 'contacts'] as const) out.push(await syncObject(deps, source, object, opts));
-  if (source.listAccountTeamMembers) out.push(await syncObject(deps, source, 'team', opts));
+  const objects: SyncObject[] = [
+    'accounts',
+    'contacts',
+    ...(source.listAccountTeamMembers ? (['team'] as const) : []),
+    ...(source.listLeads ? (['leads'] as const) : []),
+  ];
+  for (const object of objects) out.push(await syncObject(deps, source, object, opts));
   return out;
 }
 
@@ -152,24 +165,64 @@ async function syncObject(
       });
       await refreshIndex(deps, crm, [...gone, ...parents]);
       deleted = gone.length;
-    } else {
+    } else if (object === 'contacts') {
       for await (const page of source.listAccountContacts(read)) {
-        const rows = page.items.map(toMirrorContactRow);
+        const rows = page.items.filter((c) => c.accountId !== '').map(toMirrorContactRow);
+        const unlinked = page.items.filter((c) => c.accountId === '').map((c) => c.contactId);
+        const people = page.items.map(contactPerson);
         const modstamp = Math.max(...page.items.map((c) => c.modstamp ?? 0), 0) || null;
-        await storePage(pages, page, modstamp, async (tx) => {
-          // The accounts these contacts belonged to and belong to now: their counts move.
-          const was = await readMirrorContactAccounts(
-            tx,
-            crm,
-            rows.map((r) => r.contactId),
-          );
-          await upsertMirrorContacts(tx, crm, rows, deps.now());
-          return touchMoved(tx, crm, rows, was);
-        });
+        await storePage(
+          pages,
+          page,
+          modstamp,
+          async (tx) => {
+            // The accounts these contacts belonged to and belong to now: their counts move.
+            const was = await readMirrorContactAccounts(
+              tx,
+              crm,
+              page.items.map((c) => c.contactId),
+            );
+            await upsertMirrorContacts(tx, crm, rows, deps.now());
+            await deleteMirrorContacts(tx, crm, unlinked);
+            await upsertMirrorPeople(tx, crm, 'contact', people, deps.now());
+            return touchMoved(tx, crm, rows, was);
+          },
+          () => applyPeople(deps.accounts, statesOf(crm, 'contact', people)),
+        );
       }
-      // Reconcile: contacts the run did not see are gone; their accounts' counts fall everywhere.
-      if (mode === 'full')
-        deleted = await removeUnseen(deps, crm, (tx) => deleteUnseenMirrorContacts(tx, crm, run.startedAt));
+      if (mode === 'full') {
+        // Reconcile: contacts the run did not see are gone; their accounts' counts fall everywhere.
+        let gone: string[] = [];
+        deleted = await removeUnseen(deps, crm, async (tx) => {
+          const unseen = await deleteUnseenMirrorContacts(tx, crm, run.startedAt);
+          gone = await clearUnseenMirrorPeople(tx, crm, 'contact', run.startedAt, deps.now());
+          return unseen;
+        });
+        applyPeople(deps.accounts, removedStates(crm, 'contact', gone));
+      }
+    } else {
+      for await (const page of source.listLeads!(read)) {
+        const people = page.items.map(leadPerson);
+        const modstamp = Math.max(...page.items.map((c) => c.modstamp ?? 0), 0) || null;
+        await storePage(
+          pages,
+          page,
+          modstamp,
+          async (tx) => {
+            await upsertMirrorPeople(tx, crm, 'lead', people, deps.now());
+            return [];
+          },
+          () => applyPeople(deps.accounts, statesOf(crm, 'lead', people)),
+        );
+      }
+      const deletedIds = mode === 'full' ? [] : ((await source.listDeletedLeads?.(since!)) ?? []);
+      const gone = await db.transaction(async (tx) =>
+        mode === 'full'
+          ? await clearUnseenMirrorPeople(tx, crm, 'lead', run.startedAt, deps.now())
+          : await clearMirrorPeople(tx, crm, 'lead', deletedIds, deps.now()),
+      );
+      applyPeople(deps.accounts, removedStates(crm, 'lead', gone));
+      deleted = gone.length;
     }
     await finishSyncRun(
       db,
@@ -212,13 +265,14 @@ interface PageRun {
 /**
  * One page stored: `write` stores its rows, stamps the accounts whose index entries move and
  * returns them; the cursor moves past the page in the same transaction. Then this process's index
- * gets those accounts, and the run stops here if it was asked to (the page in hand is stored).
+ * gets those accounts (and `stored` runs: the people on the page), and the run stops here if it was asked to (the page in hand is stored).
  */
 async function storePage(
   run: PageRun,
   page: { items: readonly unknown[]; next: string | null; calls: number },
   modstamp: number | null,
   write: (tx: DbOrTx) => Promise<string[]>,
+  stored?: () => void,
 ): Promise<void> {
   const { deps, crm, object, opts } = run;
   const moved = await deps.db.transaction(async (tx) => {
@@ -228,6 +282,7 @@ async function storePage(
     return moved;
   });
   await refreshIndex(deps, crm, moved);
+  stored?.();
   if (opts.onProgress) run.progress(false, (await getSyncCursor(deps.db, crm, object))!);
   if (opts.signal?.aborted && page.next !== null) throw interrupted();
 }

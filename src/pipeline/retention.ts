@@ -7,11 +7,13 @@ import {
   eraseByEmail,
   listErasures,
   purgeEventPayloads,
+  purgePeopleTombstones,
   type ErasedRows,
   type ErasureRecord,
 } from '../db/index.js';
 import { emailSha256, normaliseErasureEmail } from '../lead/pii.js';
 import type { PipelineDeps } from './deps.js';
+import { followMirror } from './account-follow.js';
 
 const dayMs = 86_400_000;
 
@@ -29,6 +31,8 @@ export interface RetentionTotals {
   assignments: number;
   outbox: number;
   notifications: number;
+  /** People-mirror tombstones deleted (rows without personal data left by a CRM deletion or an erasure). */
+  people_tombstones: number;
 }
 
 export async function retentionOnce(
@@ -38,7 +42,14 @@ export async function retentionOnce(
   const now = deps.now();
   const cutoff = new Date(now.getTime() - policy.days * dayMs);
   const maxBatches = policy.maxBatches ?? 20;
-  const total: RetentionTotals = { events: 0, leads: 0, assignments: 0, outbox: 0, notifications: 0 };
+  const total: RetentionTotals = {
+    events: 0,
+    leads: 0,
+    assignments: 0,
+    outbox: 0,
+    notifications: 0,
+    people_tombstones: 0,
+  };
   for (let i = 0; i < maxBatches; i++) {
     const n = await purgeEventPayloads(deps.db, cutoff, policy.batch, now);
     total.events += n;
@@ -51,6 +62,11 @@ export async function retentionOnce(
     total.outbox += r.outbox;
     total.notifications += r.notifications;
     if (r.leads < policy.batch) break;
+  }
+  for (let i = 0; i < maxBatches; i++) {
+    const n = await purgePeopleTombstones(deps.db, cutoff, policy.batch);
+    total.people_tombstones += n;
+    if (n < policy.batch) break;
   }
   return total;
 }
@@ -88,7 +104,7 @@ export interface ErasureResult {
 }
 
 export async function eraseEmail(
-  deps: Pick<PipelineDeps, 'db' | 'now'>,
+  deps: Pick<PipelineDeps, 'db' | 'now'> & Partial<Pick<PipelineDeps, 'accounts'>>,
   input: { email: string; by: string },
 ): Promise<ErasureResult> {
   const hash = emailSha256(input.email);
@@ -98,6 +114,8 @@ export async function eraseEmail(
     requestedBy: input.by,
     now: deps.now(),
   });
+  // This process's index drops the person now; every other process's at its next look (account-follow.ts).
+  if (deps.accounts) await followMirror(deps.accounts);
   return { id, emailSha256: hash, rows };
 }
 

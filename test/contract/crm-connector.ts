@@ -85,7 +85,7 @@ export interface AccountsContractSetup {
   /** One seeded account exactly as listAccounts / fetchAccounts must map it. */
   sample: CrmAccount;
   /** Contacts the CRM holds for accounts (each with its account id and email). */
-  contacts: Array<Pick<CrmAccountContact, 'contactId' | 'accountId' | 'email'>>;
+  contacts: Array<Pick<CrmAccountContact, 'contactId' | 'accountId' | 'email' | 'ownerCrmId'>>;
   /** Gives one account another owner in the CRM, stamped now (after every seeded record). */
   reassign(id: string): void;
   /** Deletes an account in the CRM. */
@@ -361,11 +361,13 @@ function runAccountCases(name: CrmName, setup: () => (() => Promise<AccountsCont
       expect(got).toEqual([t!.sample]);
     });
 
-    it("lists the accounts' contacts with their emails", async () => {
+    it('lists every contact with its account, email and owner', async () => {
       const contacts = (await collect(t!.connector().accounts!.listAccountContacts({ cursor: null }))).flatMap(
         (p) => p.items,
       );
-      expect(contacts.map(({ contactId, accountId, email }) => ({ contactId, accountId, email }))).toEqual(t!.contacts);
+      expect(
+        contacts.map(({ contactId, accountId, email, ownerCrmId }) => ({ contactId, accountId, email, ownerCrmId })),
+      ).toEqual(t!.contacts);
     });
   });
 }

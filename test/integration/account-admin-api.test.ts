@@ -55,6 +55,7 @@ it('an editor starts a sync; the status shows it done with the mirror counts', a
   );
   expect(status).toMatchObject({
     accounts: [{ crm: 'hubspot', live: 30, deleted: 0 }],
+    people: [],
     syncs: [
       { crm: 'hubspot', object: 'accounts', mode: 'full', status: 'done', loaded: 30, calls: 1, runningHere: false },
       { crm: 'hubspot', object: 'contacts', mode: 'full', status: 'done', loaded: 0, calls: 1, runningHere: false },

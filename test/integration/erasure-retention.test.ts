@@ -106,6 +106,11 @@ describe('erasure on request', () => {
        values ('api:web-form', 'erase-dead', 'created', 'api', 'lead', 'erase-dead', $1::jsonb, 'failed', 'VALIDATION_FAILED', 'VALIDATION_FAILED')`,
       [JSON.stringify({ lead: { email: aliceEmail, phone: person.phone } })],
     );
+    // She is also a contact in HubSpot: the people mirror holds her email and owner.
+    await sys.sql.rows(
+      `insert into crm_people (crm, kind, id, email, owner_crm_id, synced_at) values ('hubspot', 'contact', '9001', $1, '101', now())`,
+      [aliceEmail],
+    );
     // A Slack DM about her lead, rendered and waiting to be sent (quiet hours).
     await sys.sql.rows(
       `insert into notifications (event, channel, target, lead_id, dedupe_key, subject, body, payload)
@@ -117,6 +122,7 @@ describe('erasure on request', () => {
     expect(before.map((d) => d.rule_id)).toContain('everyone');
     expect(await tablesHolding(aliceEmail)).toEqual([
       'assignments',
+      'crm_people',
       'inbound_events',
       'leads',
       'notifications',
@@ -131,7 +137,8 @@ describe('erasure on request', () => {
       id: expect.any(String),
       emailSha256: hash,
       // 2 leads; their 2 events + the dead letter; their 2 decisions; their 2 owner writes; the DM.
-      rows: { leads: 2, inbound_events: 3, assignments: 2, outbox: 2, notifications: 1 },
+      // ... and her mirrored HubSpot contact (existingOwner's people mirror).
+      rows: { leads: 2, inbound_events: 3, assignments: 2, outbox: 2, notifications: 1, crm_people: 1 },
     });
 
     for (const value of [aliceEmail, person.firstName, person.lastName, person.phone, person.company])
@@ -181,6 +188,7 @@ describe('erasure on request', () => {
       assignments: 0,
       outbox: 0,
       notifications: 0,
+      crm_people: 0,
     });
     expect(await sys.sql.rows(`select count(*)::int n from erasures where email_sha256 = $1`, [hash])).toEqual([
       { n: 2 },
@@ -247,11 +255,14 @@ describe('retention', () => {
       assignments: 0,
       outbox: 0,
       notifications: 0,
+      people_tombstones: 0,
     });
     const later = new Date(Date.now() + 31 * 86_400_000);
     const first = await retentionOnce({ db, now: () => later }, { days: 30, batch: 2 });
     // Batches of 2 until done: the 3 finished events and 3 leads not yet purged by the erasures above...
-    expect(first).toEqual({ events: 3, leads: 3, assignments: 3, outbox: 3, notifications: 1 });
+    // ... and the people-mirror tombstone the erasure above left (ids only) is past the window.
+    expect(first).toEqual({ events: 3, leads: 3, assignments: 3, outbox: 3, notifications: 1, people_tombstones: 1 });
+    expect(await sys.sql.rows(`select count(*)::int n from crm_people`)).toEqual([{ n: 0 }]);
     expect(await tablesHolding('carol.keep')).toEqual([]);
     expect(await tablesHolding(person.phone)).toEqual([]);
     // ...but not an event still to route.
@@ -264,6 +275,7 @@ describe('retention', () => {
       assignments: 0,
       outbox: 0,
       notifications: 0,
+      people_tombstones: 0,
     });
   });
 });

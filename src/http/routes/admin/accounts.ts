@@ -20,10 +20,12 @@ const syncStart = z.object({ crm: z.string(), started: z.boolean(), alreadyRunni
 
 const syncStatus = z.object({
   accounts: z.array(z.object({ crm: z.string(), live: z.number().int(), deleted: z.number().int() })),
+  /** Contacts and leads the people mirror holds with an email (existingOwner), per CRM and kind. */
+  people: z.array(z.object({ crm: z.string(), kind: z.enum(['contact', 'lead']), live: z.number().int() })),
   syncs: z.array(
     z.object({
       crm: z.string(),
-      object: z.enum(['accounts', 'contacts', 'team']),
+      object: z.enum(['accounts', 'contacts', 'team', 'leads']),
       mode: z.enum(['full', 'incremental']),
       status: z.enum(['running', 'done', 'failed']),
       cursor: z.string().nullable(),

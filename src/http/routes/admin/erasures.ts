@@ -21,6 +21,8 @@ const erasedRows = z.object({
   assignments: z.number().int(),
   outbox: z.number().int(),
   notifications: z.number().int(),
+  /** Mirrored CRM contacts/leads with this email (docs/accounts.md); absent in erasures recorded before the people mirror. */
+  crm_people: z.number().int().optional(),
 });
 
 export const erasureResult = z.object({

@@ -39,3 +39,22 @@ it('takes only ids HubSpot can send: at most 20 digits or a safe integer (a long
   expect(parseAccountChanges(body(events))).toEqual([{ accountId: '18446744073709551615', kind: 'changed' }]);
   expect(parseContactChanges(body(events))).toEqual([]);
 });
+
+it('reads contact changes that move a domain count or the people mirror (email, company, owner); other properties are not', () => {
+  expect(
+    parseContactChanges(
+      body([
+        { subscriptionType: 'contact.propertyChange', objectId: 1, propertyName: 'hubspot_owner_id' },
+        { subscriptionType: 'contact.propertyChange', objectId: 2, propertyName: 'email' },
+        { subscriptionType: 'contact.propertyChange', objectId: 3, propertyName: 'associatedcompanyid' },
+        { subscriptionType: 'contact.propertyChange', objectId: 4, propertyName: 'phone' },
+        { subscriptionType: 'contact.deletion', objectId: 5 },
+      ]),
+    ),
+  ).toEqual([
+    { contactId: '1', kind: 'changed' },
+    { contactId: '2', kind: 'changed' },
+    { contactId: '3', kind: 'changed' },
+    { contactId: '5', kind: 'deleted' },
+  ]);
+});

@@ -297,9 +297,9 @@ async function accounts(): Promise<AccountsContractSetup> {
     records: {
       companies,
       contacts: {
-        '101': { email: 'ana@acme.de', associatedcompanyid: '9007' },
-        '102': { email: 'bo@acme.com', associatedcompanyid: '9007' },
-        '103': { email: 'cy@nowhere.example', associatedcompanyid: null },
+        '101': { email: 'ana@acme.de', associatedcompanyid: '9007', hubspot_owner_id: '41629779' },
+        '102': { email: 'bo@acme.com', associatedcompanyid: '9007', hubspot_owner_id: '41629780' },
+        '103': { email: 'cy@nowhere.example', associatedcompanyid: null, hubspot_owner_id: null },
       },
     },
     owners: [{ id: '41629779' }, { id: '41629780' }],
@@ -323,9 +323,11 @@ async function accounts(): Promise<AccountsContractSetup> {
       fields: { industry: 'MACHINERY', country: 'Germany' },
       modstamp: Date.parse(old),
     },
+    // Every contact (the people mirror keeps those with no company too: accountId '').
     contacts: [
-      { contactId: '101', accountId: '9007', email: 'ana@acme.de' },
-      { contactId: '102', accountId: '9007', email: 'bo@acme.com' },
+      { contactId: '101', accountId: '9007', email: 'ana@acme.de', ownerCrmId: '41629779' },
+      { contactId: '102', accountId: '9007', email: 'bo@acme.com', ownerCrmId: '41629780' },
+      { contactId: '103', accountId: '', email: 'cy@nowhere.example', ownerCrmId: null },
     ],
     reassign: (id) => standIn.putRecord('companies', id, { hubspot_owner_id: '41629780' }),
     remove: (id) => standIn.deleteRecord('companies', id),

@@ -1,5 +1,6 @@
 // ContactChangeEvent -> the contacts the mirror re-reads or drops: only a change of Email or
-// AccountId (set, or nulled) moves a contact-domain count; other updates are skipped.
+// AccountId (set, or nulled) moves a contact-domain count, and of Email or OwnerId the people
+// mirror (existingOwner); other updates are skipped.
 import { describe, expect, it } from 'vitest';
 import { parseContactChangeEvent } from '../../../../connectors/salesforce/index.js';
 
@@ -49,7 +50,7 @@ describe('ContactChangeEvent -> contact changes (pure)', () => {
     });
   });
 
-  it('an UPDATE of Email or AccountId is re-read, a nulled one too; one of another field is skipped', () => {
+  it('an UPDATE of Email, AccountId or OwnerId is re-read, a nulled one too; one of another field is skipped', () => {
     const update = (changed: string[], nulled: string[] = [], body: Record<string, unknown> = {}) =>
       parseContactChangeEvent(message('UPDATE', [C, D], { changed, nulled, body }));
     const both = [
@@ -58,6 +59,8 @@ describe('ContactChangeEvent -> contact changes (pure)', () => {
     ];
     expect(update(['Email', 'LastModifiedDate'], [], { Email: 'ann@globex.example' }).changes).toEqual(both);
     expect(update(['AccountId', 'LastModifiedDate'], [], { AccountId: '0015g00000BetaAAAA' }).changes).toEqual(both);
+    // A new owner moves existingOwner's answer (the people mirror keeps OwnerId).
+    expect(update(['OwnerId', 'LastModifiedDate'], [], { OwnerId: '0055g00000BoCAAAA2' }).changes).toEqual(both);
     // Salesforce lists a nulled field in changedFields and in nulledFields.
     expect(update(['Email', 'LastModifiedDate'], ['Email'], { Email: null }).changes).toEqual(both);
     expect(update(['Phone', 'LastModifiedDate'], [], { Phone: '+1 555' })).toEqual({

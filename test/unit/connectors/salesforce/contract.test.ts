@@ -293,9 +293,9 @@ async function accounts(): Promise<AccountsContractSetup> {
     records: {
       Account: rows,
       Contact: [
-        { Id: '0035g00000C1', AccountId: sample, Email: 'ana@acme.de', SystemModstamp: old },
-        { Id: '0035g00000C2', AccountId: sample, Email: 'bo@acme.com', SystemModstamp: old },
-        { Id: '0035g00000C3', AccountId: null, Email: 'cy@nowhere.example', SystemModstamp: old },
+        { Id: '0035g00000C1', AccountId: sample, Email: 'ana@acme.de', OwnerId: ANA, SystemModstamp: old },
+        { Id: '0035g00000C2', AccountId: sample, Email: 'bo@acme.com', OwnerId: BO, SystemModstamp: old },
+        { Id: '0035g00000C3', AccountId: null, Email: 'cy@nowhere.example', OwnerId: BO, SystemModstamp: old },
       ],
       Opportunity: [
         { Id: '0065g00000O1', AccountId: sample },
@@ -330,9 +330,11 @@ async function accounts(): Promise<AccountsContractSetup> {
       fields: { Industry: 'Machinery', BillingCountry: 'Germany' },
       modstamp: Date.parse('2026-01-05T08:00:00.000Z'),
     },
+    // Every contact (the people mirror keeps those with no account too: accountId '').
     contacts: [
-      { contactId: '0035g00000C1', accountId: sample, email: 'ana@acme.de' },
-      { contactId: '0035g00000C2', accountId: sample, email: 'bo@acme.com' },
+      { contactId: '0035g00000C1', accountId: sample, email: 'ana@acme.de', ownerCrmId: ANA },
+      { contactId: '0035g00000C2', accountId: sample, email: 'bo@acme.com', ownerCrmId: BO },
+      { contactId: '0035g00000C3', accountId: '', email: 'cy@nowhere.example', ownerCrmId: BO },
     ],
     reassign: (accountId) => sf.putRecord('Account', { Id: accountId, OwnerId: BO }),
     remove: (accountId) => sf.deleteRecord('Account', accountId),
