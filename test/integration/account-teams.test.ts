@@ -111,6 +111,7 @@ it('the initial sync stores the team; a lead for the account goes to its Sales E
     ['accounts', 'full', 1],
     ['contacts', 'full', 0],
     ['team', 'full', 2],
+    ['leads', 'full', 0],
   ]);
   expect(await teamRows()).toEqual([
     { member_id: sfId('01M', 1), user_crm_id: ANA, role: 'Sales Engineer' },
@@ -156,6 +157,7 @@ it('an org with Account Teams off: the sync says why (INVALID_TYPE), keeps no te
     ['accounts', undefined],
     ['contacts', undefined],
     ['team', reason],
+    ['leads', undefined],
   ]);
   const [cursor] = await a.sql.rows<{ status: string; last_error: string }>(
     `select status, last_error from crm_sync_cursors where crm = 'salesforce' and object = 'team'`,

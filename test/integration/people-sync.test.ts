@@ -104,7 +104,7 @@ const live = async (crm: string, kind: string) =>
   )[0]!.n;
 
 it('the first Salesforce sync stores every contact and every unconverted lead, page by page through queryMore', async () => {
-  const [, contacts, leads] = await syncAccounts(deps, { crm: 'salesforce' });
+  const [, contacts, , leads] = await syncAccounts(deps, { crm: 'salesforce' });
   expect(contacts).toMatchObject({ object: 'contacts', mode: 'full', loaded: 250, calls: 3 });
   expect(leads).toMatchObject({ object: 'leads', mode: 'full', loaded: 230, calls: 3 });
   expect(sf.queries.filter((q) => q.includes('FROM Lead') && q.includes('ORDER BY Id'))).toEqual([
@@ -134,7 +134,7 @@ it('polls Salesforce leads and contacts by SystemModstamp: owner changes, a conv
   sf.putRecord('Lead', { Id: leadId(4), IsConverted: true });
   sf.deleteRecord('Lead', leadId(5));
   sf.putRecord('Contact', { Id: contactId(2), OwnerId: ANA });
-  const [, contacts, leads] = await syncAccounts({ ...deps, accounts: index }, { crm: 'salesforce' });
+  const [, contacts, , leads] = await syncAccounts({ ...deps, accounts: index }, { crm: 'salesforce' });
   expect(contacts).toMatchObject({ mode: 'incremental', loaded: 1 });
   expect(leads).toMatchObject({ mode: 'incremental', loaded: 2, deleted: 1 });
   expect(
