@@ -40,9 +40,11 @@ export function createRouteNudger<E>(
     lastSentAt = nowMs();
     const chunks: E[][] = [];
     for (let i = 0; i < events.length; i += opts.maxEvents) chunks.push(events.slice(i, i + opts.maxEvents));
-    return Promise.all(chunks.map(send)).then(() => {
+    // `send` leaves a refused add to the sweeper; the waiters are answered either way.
+    const answer = () => {
       for (const d of done) d();
-    });
+    };
+    return Promise.all(chunks.map(send)).then(answer, answer);
   }
 
   function schedule(): void {

@@ -75,4 +75,11 @@ describe('createRouteNudger (route jobs shared across intake statements)', () =>
     await vi.advanceTimersByTimeAsync(0);
     expect(jobs).toEqual([[1, 2], [3]]);
   });
+
+  it('answers the events of a job whose add failed (the sweeper routes them)', async () => {
+    const n = createRouteNudger<number>(() => Promise.reject(new Error('redis down')), { windowMs: 10, maxEvents: 5 });
+    const sent = n.add([1]);
+    await vi.advanceTimersByTimeAsync(0);
+    await expect(sent).resolves.toBeUndefined();
+  });
 });
