@@ -1,4 +1,5 @@
 // npm run bench:intake [-- --embedded] [--rate N] [--seconds S] [--workers N] [--no-baseline] [--tsx]
+//   [--route-linger-ms N] [--route-job-window-ms N] (A/B of the batching windows)
 // POST /v1/leads at a fixed rate (open loop, bench/open-loop.ts) against the real CLI processes, then measure from the
 // database: every acked lead must reach "owner written" (lost = acked but never written back).
 // Postgres mode: `serve` + 1 `worker` on DATABASE_URL/REDIS_URL (a fresh database per run).
@@ -43,6 +44,7 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '15' },
     workers: { type: 'string', default: '1' },
     'route-linger-ms': { type: 'string' },
+    'route-job-window-ms': { type: 'string' },
     'no-baseline': { type: 'boolean', default: false },
     tsx: { type: 'boolean', default: false },
   },
@@ -84,6 +86,7 @@ async function main() {
   let databaseName = '';
   let dropDatabase = async () => {};
   if (values['route-linger-ms']) env.ROUTE_LINGER_MS = values['route-linger-ms'];
+  if (values['route-job-window-ms']) env.ROUTE_JOB_WINDOW_MS = values['route-job-window-ms'];
   if (embedded) env = { ...env, DATA_DIR: dataDir };
   else {
     if (!process.env.DATABASE_URL || !process.env.REDIS_URL)

@@ -34,6 +34,7 @@ import {
   startFollowingMirror,
   startMirrorUpkeep,
   startSweeper,
+  flushRouteNudges,
   startCrmUserSync,
   ownerListsOf,
   type Leadership,
@@ -190,6 +191,7 @@ export async function openRuntime(
     notifiers: await notifiersFromEnv(env, now),
     identity: syncIdentity({ ...(hubspot ? { hubspot } : {}), ...(salesforce ? { salesforce } : {}) }),
     routeJobEvents: routeBatchMax(env, dbHandle.kind === 'pglite'),
+    routeJobWindowMs: env.ROUTE_JOB_WINDOW_MS ?? (queue.kind === 'bullmq' ? 10 : 0),
     durability: {
       schedule: { baseMs: env.RETRY_BASE_MS, maxMs: env.RETRY_MAX_MS, horizonMs: env.RETRY_HORIZON_MS, jitter: 0.2 },
       circuits: createCircuits({ failures: env.CIRCUIT_FAILURES, openMs: env.CIRCUIT_OPEN_MS }, () => now().getTime()),
@@ -291,6 +293,7 @@ export async function openRuntime(
       await (
         await stopStreams
       )?.(); // no new events before the queue and database close
+      await flushRouteNudges(deps); // route jobs intake still held back for their window
       await queue.close();
       await drainWrites?.(); // owner writes handed over by routing jobs that just finished
       await dbHandle.close();

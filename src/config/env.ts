@@ -107,6 +107,13 @@ export const envSchema = z.object({
    * Postgres; 8 on PGlite, whose one connection intake waits on while a routing transaction runs.
    */
   ROUTE_BATCH_MAX: z.coerce.number().int().positive().optional(),
+  /**
+   * How long intake holds new events after its last route job so the leads arriving meanwhile share
+   * the next job, in ms (a job costs ~25 Redis commands and a worker turn whatever it carries). A
+   * lead that finds no job sent in that time goes at once. Unset: 10 with Redis, 0 with in-process jobs.
+   * The ack never waits for it.
+   */
+  ROUTE_JOB_WINDOW_MS: z.coerce.number().int().nonnegative().optional(),
   /** Most owners written in one CRM call (HubSpot takes 100, Salesforce 200). */
   WRITE_BATCH_MAX: int(100),
   /**

@@ -46,4 +46,9 @@ export interface PipelineDeps {
    * batch, so jobs spread over the workers as routing batches do. Absent: routeJobMaxEvents.
    */
   routeJobEvents?: number;
+  /**
+   * ROUTE_JOB_WINDOW_MS: new events wait at most this long after the last route job for the next
+   * one, so leads arriving together share a job (route-nudge.ts). Absent: 0 (each turn's events).
+   */
+  routeJobWindowMs?: number;
 }

@@ -1,7 +1,7 @@
 export type { PipelineDeps } from './deps.js';
 export { createMetrics, type Metrics, type BacklogAge } from './metrics.js';
 export { createConfigStore, type ConfigStore, type ActiveConfig } from './config-store.js';
-export { ingestApiLead, ingestCrmEvents, type ApiLeadInput, type IntakeContext } from './ingest.js';
+export { flushRouteNudges, ingestApiLead, ingestCrmEvents, type ApiLeadInput, type IntakeContext } from './ingest.js';
 export { routeBatch } from './route-batch.js';
 export { writeBackBatch, RetryableWriteError } from './write-back.js';
 export { createBatcher, createGroupCommit, type GroupCommit, type BatchOutcome } from './group-commit.js';

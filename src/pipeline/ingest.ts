@@ -18,6 +18,7 @@ import { createBatcher, type GroupCommit } from './group-commit.js';
 import { leadIdFields } from './lead-log.js';
 import { leftToSweeper } from './hand-over.js';
 import { routeJobMaxEvents, type RouteJob } from './jobs.js';
+import { createRouteNudger, type RouteNudger } from './route-nudge.js';
 
 export interface ApiLeadInput {
   source: string;
@@ -27,8 +28,30 @@ export interface ApiLeadInput {
 
 type Stored = { id: string; duplicate: boolean };
 
-// One batcher per pipeline (per process), made on first use.
+// One batcher and one route nudger per pipeline (per process), made on first use.
 const batchers = new WeakMap<PipelineDeps, GroupCommit<NewInboundEvent, Stored>>();
+const nudgers = new WeakMap<PipelineDeps, RouteNudger<Nudged>>();
+
+type Nudged = { eventId: string; requestId?: string };
+
+function routeNudger(deps: PipelineDeps): RouteNudger<Nudged> {
+  let n = nudgers.get(deps);
+  if (!n) {
+    n = createRouteNudger<Nudged>((events) => nudgeRoute(deps, events), {
+      windowMs: deps.routeJobWindowMs ?? 0,
+      maxEvents: routeJobSize(deps),
+    });
+    nudgers.set(deps, n);
+  }
+  return n;
+}
+
+/** Adds the route jobs intake is still holding back (shutdown: before the queue closes). */
+export async function flushRouteNudges(deps: PipelineDeps): Promise<void> {
+  await nudgers.get(deps)?.flush();
+}
+
+const routeJobSize = (deps: PipelineDeps) => Math.min(routeJobMaxEvents, deps.routeJobEvents ?? routeJobMaxEvents);
 
 function intakeBatcher(deps: PipelineDeps): GroupCommit<NewInboundEvent, Stored> {
   let b = batchers.get(deps);
@@ -36,10 +59,10 @@ function intakeBatcher(deps: PipelineDeps): GroupCommit<NewInboundEvent, Stored>
     b = createBatcher(
       async (evs) => {
         const stored = await storeInboundEvents(deps.db, evs);
-        // One route job for the statement's new events, not awaited: the ack does not wait for
-        // Redis. Sent on the next turn, so the batch's answers are written before the job's add runs.
+        // The statement's new events ride the next route job (route-nudge.ts: on the next turn, or
+        // within ROUTE_JOB_WINDOW_MS of the last job), not awaited: the ack does not wait for Redis.
         const fresh = stored.flatMap((r, i) => (r.duplicate ? [] : [{ eventId: r.id, requestId: evs[i]!.requestId }]));
-        if (fresh.length > 0) setImmediate(() => void nudgeRoute(deps, fresh));
+        void routeNudger(deps).add(fresh);
         return stored;
       },
       { maxBatch: routeJobMaxEvents, maxConcurrent: 1 },
@@ -146,11 +169,12 @@ export async function ingestCrmEvents(
         'inbound event refused: stored, not routed',
       );
   }
-  const nudged = nudgeRoute(
-    deps,
-    inserted.filter((r) => r.status !== 'refused').map((r) => ({ eventId: r.id, requestId: ctx.requestId })),
-  );
-  if (ctx.awaitNudges) await nudged;
+  const fresh = inserted
+    .filter((r) => r.status !== 'refused')
+    .map((r) => ({ eventId: r.id, requestId: ctx.requestId }));
+  // A bulk import's batch is already a full job or more, and waits for its add (no window).
+  if (ctx.awaitNudges) await nudgeRoute(deps, fresh);
+  else void routeNudger(deps).add(fresh);
   return {
     stored,
     duplicates: rows.length - inserted.length,
@@ -232,8 +256,8 @@ function refusedRow(source: string, r: RefusedEvent): NewInboundEvent {
  * ack: the events are already durable, and Redis latency is not the caller's. Never rejects; when
  * the queue refuses, each event is named in its own warn line and left to the sweeper.
  */
-async function nudgeRoute(deps: PipelineDeps, events: Array<{ eventId: string; requestId?: string }>): Promise<void> {
-  const size = Math.min(routeJobMaxEvents, deps.routeJobEvents ?? routeJobMaxEvents);
+async function nudgeRoute(deps: PipelineDeps, events: Nudged[]): Promise<void> {
+  const size = routeJobSize(deps);
   const chunks: Array<typeof events> = [];
   for (let i = 0; i < events.length; i += size) chunks.push(events.slice(i, i + size));
   await Promise.all(

@@ -1,6 +1,7 @@
 // The lead APIs read through indexes, not scans and sorts (src/db/schema.ts): GET /v1/leads's
 // page and cursor (leads_created_idx read backwards), its email search (leads_email_idx), and
-// GET /v1/leads/latest/decision (assignments_created_idx). EXPLAIN on 5,000 leads, analysed, so
+// GET /v1/leads/latest/decision (assignments_created_idx), and the waiting leads routing reads
+// before every batch (inbound_events_queued_idx). EXPLAIN on 5,000 leads, analysed, so
 // the planner chooses as it would on a real table rather than seq-scanning a tiny one.
 import { sql, type SQL } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -90,4 +91,21 @@ it('finds the newest decision of all by reading assignments_created_idx backward
   const plan = rows.map((r) => r['QUERY PLAN']).join('\n');
   expect(plan).toMatch(/Index Scan Backward using assignments_created_idx on assignments a/);
   expect(plan).not.toMatch(/Sort|Seq Scan on assignments/);
+});
+
+it('reads only the leads a full pool holds (inbound_events_queued_idx), not a backlog of received events', async () => {
+  await client.query(`
+    insert into inbound_events (source, source_event_id, kind, crm, object_type, record_id, payload, status, lead_score, received_at)
+      select 'api:test', 'backlog' || n, 'created', 'api', 'lead', 'b' || n, '{}',
+        case when n % 100 = 0 then 'queued' else 'received' end, n % 7, now() - n * interval '1 second'
+      from generate_series(1, 5000) n;
+    analyze inbound_events;`);
+  // The statement listQueuedInboundEvents (src/db/inbound-events.ts) builds: its filter, order and limit.
+  const rows = await client.rows<{ 'QUERY PLAN': string }>(`
+    explain (costs off) select id from inbound_events where status = 'queued'
+    order by lead_score desc nulls last, received_at asc limit 100`);
+  const plan = rows.map((r) => r['QUERY PLAN']).join('\n');
+  // 50 queued among 5,050 pending: the planner may sort those 50, but reads no other pending row.
+  expect(plan).toMatch(/Index Scan on inbound_events_queued_idx|Index Scan using inbound_events_queued_idx/);
+  expect(plan).not.toMatch(/inbound_events_pending_idx|Seq Scan on inbound_events/);
 });
