@@ -74,6 +74,8 @@ beforeAll(async () => {
       HUBSPOT_CONFIG: JSON.stringify(hubspot),
       CONFIG_FILE: configFile,
       ADMIN_TOKENS: `editor:${editorToken}`,
+      // The tests count CRM reads: the sweeper must not send a slow route (a loaded machine) again.
+      SWEEP_AFTER_MS: '60000',
     }),
     { working: true, migrate: true },
   );
@@ -181,13 +183,17 @@ describe('POST /webhooks/hubspot', () => {
 
     const parsed = parseConfigDocument(await readConfigFile(configFile));
     if (!parsed.ok) throw new Error('fixture config is invalid');
-    const reads = standIn.requests.filter((r) => r.path === '/crm/v3/objects/contacts/batch/read');
+    // Routing reads the record once, with the mapping's properties. The account mirror's drain of
+    // the same contact.creation (email, company, owner; docs/accounts.md) is a read of its own,
+    // and may come before or after this look: it is not counted here.
+    const mapped = [...mappedCrmFields(parsed.doc.mappings['hubspot/contact']!)].sort();
+    const reads = standIn.requests
+      .filter((r) => r.path === '/crm/v3/objects/contacts/batch/read')
+      .map((r) => r.body as { inputs: unknown; properties: string[] })
+      .filter((b) => b.properties.includes('firstname'));
     expect(reads).toHaveLength(1);
-    const readBody = reads[0]!.body as { inputs: unknown; properties: string[] };
-    expect(readBody.inputs).toEqual([{ id: '5001' }]);
-    expect([...readBody.properties].sort()).toEqual(
-      [...mappedCrmFields(parsed.doc.mappings['hubspot/contact']!)].sort(),
-    );
+    expect(reads[0]!.inputs).toEqual([{ id: '5001' }]);
+    expect([...reads[0]!.properties].sort()).toEqual(mapped);
 
     const outbox = await until(
       async () =>
