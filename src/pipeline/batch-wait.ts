@@ -17,8 +17,10 @@
 // How many short write batches may be out at once (shortBatchSlots): while every CRM's next call
 // goes now, all the slots (a lead must not queue behind the last lead's write); once a call must
 // wait for its token, one, so the others wait in the batcher and fill rather than at the token.
-// shortReadSlots says how many short routing batches could overlap (while each lead's own calls
-// could go on at that arrival rate for ever); not used yet (handlers.ts says why).
+// shortReadSlots says how many short routing batches may overlap (while each lead's own calls
+// could go on at that arrival rate for ever). budgetedWrites and budgetedReads are the writer's and
+// the router's whole scheduling, built here once for the worker (handlers.ts) and for
+// bench:owner-latency-policy's simulation alike, so the simulation cannot drift from the service.
 // Pure: the caller reads the budgets and the clock.
 import type { CallBudget } from '../connector.js';
 
@@ -158,5 +160,111 @@ export function budgetedWrites(opts: {
         budgets: opts.budgets(),
         ...(opts.capMs !== undefined && { capMs: opts.capMs }),
       }),
+  };
+}
+
+/**
+ * The routing batcher's scheduling (handlers.ts; bench:owner-latency-policy runs the same). Each
+ * routing batch reads its records first, so its waits follow the CRMs' budgets as the writer's
+ * do; short batches overlap only while each lead's own calls fit the sustained rate
+ * (shortReadSlots), else one at a time, taking what arrived meanwhile; and a batch gathers
+ * `gatherMs` for one transaction when arrivals come fast enough to fill it.
+ */
+export function budgetedReads(opts: {
+  maxBatch: number;
+  maxConcurrent: number;
+  budgets: () => CallBudget[];
+  /** Routing arrivals per second lately (createArrivalRate). */
+  arrivalsPerS: () => number;
+  gatherMs: number;
+  capMs?: number | undefined;
+  /** CRM calls a lead costs on its own: a read and a write. */
+  callsPerLead?: number;
+}): {
+  maxBatch: number;
+  maxConcurrent: number;
+  maxConcurrentShort: () => number;
+  lingerMs: (waiting: number) => number;
+} {
+  return {
+    maxBatch: opts.maxBatch,
+    maxConcurrent: opts.maxConcurrent,
+    maxConcurrentShort: () =>
+      shortReadSlots(opts.budgets(), opts.arrivalsPerS(), opts.maxConcurrent, opts.callsPerLead),
+    lingerMs: (waiting) =>
+      batchWaitMs({
+        waiting,
+        maxBatch: opts.maxBatch,
+        budgets: opts.budgets(),
+        arrivalsPerS: opts.arrivalsPerS(),
+        gatherMs: opts.gatherMs,
+        ...(opts.capMs !== undefined && { capMs: opts.capMs }),
+      }),
+  };
+}
+
+/** The worker's batching limits. Batch sizes: HubSpot takes 100 records per batch call, Salesforce 200; a routing batch is one transaction. */
+export interface BatchLimits {
+  routeBatch: number;
+  writeBatch: number;
+  /** Write batches in flight at once per process (CRM calls overlap). */
+  concurrentBatches: number;
+  /**
+   * Full routing batches in flight at once per process (short ones: one at a time). At the
+   * CRM's ceiling batches are full, and a second one reads its records during the first one's
+   * transaction, so reads keep pace with the budget (bench:owner-latency-policy: burst 0.96 ->
+   * 0.997 of the ceiling). Short batches one at a time: each read takes a round trip, so reads
+   * go at most once per round trip while the budget looks plentiful, and do not spend half the
+   * window on tiny batches in the first second of a 200 leads/s run (p99 4 s, then).
+   */
+  concurrentRouteBatches: number;
+  /** Most a short write batch waits to fill (batch-wait.ts decides from the CRM's budget); unset: no cap. */
+  writeLingerMs?: number;
+  /** Most a short routing batch waits to fill; unset: no cap. */
+  routeLingerMs?: number;
+  /** How long a routing batch gathers for one transaction when leads arrive fast enough to fill it. */
+  routeGatherMs: number;
+}
+
+/**
+ * The limits the worker runs with (runtime.ts; bench:owner-latency-policy simulates the same).
+ * Embedded (PGlite, one connection on this thread): routing batches one at a time, as before
+ * (overlapping routing transactions there are untested), and a longer gather.
+ */
+export function workerBatchLimits(opts: {
+  routeBatch: number;
+  writeBatch: number;
+  writeLingerMs?: number | undefined;
+  routeLingerMs?: number | undefined;
+  embedded: boolean;
+}): BatchLimits {
+  return {
+    routeBatch: opts.routeBatch,
+    writeBatch: opts.writeBatch,
+    concurrentBatches: 4,
+    concurrentRouteBatches: opts.embedded ? 1 : 4,
+    ...(opts.writeLingerMs !== undefined && { writeLingerMs: opts.writeLingerMs }),
+    ...(opts.routeLingerMs !== undefined && { routeLingerMs: opts.routeLingerMs }),
+    routeGatherMs: opts.routeLingerMs ?? (opts.embedded ? 50 : 20),
+  };
+}
+
+/** The writer's and the router's batcher options from the limits, the CRMs' budgets and the routing arrivals. */
+export function batchingPolicy(limits: BatchLimits, budgets: () => CallBudget[], arrivalsPerS: () => number) {
+  return {
+    writer: budgetedWrites({
+      maxBatch: limits.writeBatch,
+      maxConcurrent: limits.concurrentBatches,
+      budgets,
+      capMs: limits.writeLingerMs,
+    }),
+    router: budgetedReads({
+      maxBatch: limits.routeBatch,
+      maxConcurrent: limits.concurrentRouteBatches,
+      budgets,
+      arrivalsPerS,
+      gatherMs: limits.routeGatherMs,
+      capMs: limits.routeLingerMs,
+    }),
   };
 }
