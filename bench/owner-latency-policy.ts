@@ -65,13 +65,14 @@ const hopMs = Number(values['hop-ms']);
 const hopJitterMs = Number(values['hop-jitter-ms']);
 const preReadMs = Number(values['pre-read-ms']);
 const decideJitterMs = Number(values['decide-jitter-ms']);
-/** A seeded uniform [0, 1) (mulberry32): the same jitter in every run and for every policy. */
-let seed = 19;
-function random(): number {
-  seed = (seed + 0x6d2b79f5) | 0;
-  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+/** A seeded uniform [0, 1) (mulberry32), one per pipeline: the same jitter in every run and for every policy. */
+function seeded(seed: number): () => number {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
 }
 const seconds = Number(values.seconds);
 const rates = values.rates!.split(',').map(Number);
@@ -116,6 +117,8 @@ interface Policy {
   sfUnpaced?: boolean;
   /** Salesforce's per-minute cap (before: 600); default --sf-per-minute. */
   sfPerMinute?: number;
+  /** A routing batch gathers even when its leads already waited a gather's worth (before). */
+  gatherAlways?: boolean;
 }
 type AnyPolicy = Policy | Shipped;
 const variants = process.env.SIM_POLICIES ? (JSON.parse(process.env.SIM_POLICIES) as AnyPolicy[]) : undefined;
@@ -132,6 +135,7 @@ const policies: AnyPolicy[] = variants ?? [
     capTokenWait: true,
     sfUnpaced: true,
     sfPerMinute: 600,
+    gatherAlways: true,
   },
 ];
 
@@ -146,12 +150,19 @@ async function phase(policy: AnyPolicy, arrivals: number[], perArrival: number) 
       for (let k = 0; k < perArrival; k++) {
         const id = i * perArrival + k;
         sentAt[id] = vt.now();
-        vt.setTimeout(() => run.route(id), hopMs + random() * hopJitterMs);
+        vt.setTimeout(() => run.route(id), run.hopMs());
       }
     }, at);
   }
   await vt.run();
   const lat = sentAt.map((t, id) => (run.ownerSet.get(id) ?? Infinity) - t);
+  if (process.env.SIM_TRACE)
+    for (const id of [...lat.keys()].sort((a, b) => lat[b]! - lat[a]!).slice(0, 3))
+      console.error(
+        `lead ${id} of ${lat.length}: ${Math.round(lat[id]!)} ms`,
+        Object.entries(run.trace.get(id) ?? {}).map(([k, t]) => `${k} +${Math.round(t - sentAt[id]!)}`),
+        `budget at end`,
+      );
   return { lat, throttled: run.throttled(), setAt: sentAt.map((_, id) => (run.ownerSet.get(id) ?? Infinity) - start) };
 }
 
@@ -174,7 +185,7 @@ async function salesforceSequence(policy: AnyPolicy) {
       const id = next++;
       vt.setTimeout(() => {
         sentAt.set(id, vt.now());
-        vt.setTimeout(() => run.route(id), hopMs + random() * hopJitterMs);
+        vt.setTimeout(() => run.route(id), run.hopMs());
       }, i * every);
     }
     await vt.run();
@@ -312,13 +323,21 @@ function pipeline(
   const writeMax = crm === 'hubspot' ? batchMax : 200;
   let calls = 0;
   const ownerSet = new Map<number, number>();
+  // SIM_TRACE=1: when each lead reached each step, for the slowest leads of each phase.
+  const trace = new Map<number, Record<string, number>>();
+  const stamp = (ids: number[], step: string) => {
+    if (process.env.SIM_TRACE) for (const id of ids) trace.set(id, { ...trace.get(id), [step]: vt.now() });
+  };
   const crmCall = (kind: 'read' | 'write', ids: number[]) => {
     calls++;
     return limiter.call(kind, ids, (k, xs) => {
       if (k === 'write') for (const id of xs) ownerSet.set(id, vt.now());
+      stamp(xs, k === 'write' ? 'write_at' : 'read_at');
     });
   };
   const arrivalRate = createArrivalRate(vt.now);
+  const random = seeded(19);
+  const hopRandom = seeded(20);
   const options = policy.shipped
     ? batchingPolicy(
         workerBatchLimits({ routeBatch: batchMax, writeBatch: writeMax, writeLingerMs: writeCapMs, embedded: false }),
@@ -327,15 +346,18 @@ function pipeline(
       )
     : fieldOptions(policy, writeMax, budget, () => arrivalRate.perS(), writeCapMs);
   const writer = createBatcher<number, void>(async (ids) => {
+    stamp(ids, `write_batch_${ids.length}`);
     await vt.sleep(claimMs);
     await crmCall('write', ids);
     await vt.sleep(recordMs);
     return ids.map(() => undefined);
   }, options.writer);
   const router = createBatcher<number, void>(async (ids) => {
+    stamp(ids, `route_batch_${ids.length}`);
     await vt.sleep(preReadMs);
     await crmCall('read', ids);
     await vt.sleep(decideMs + random() * decideJitterMs);
+    stamp(ids, 'decided');
     for (const id of ids) void writer.submit(id);
     return ids.map(() => undefined);
   }, options.router);
@@ -343,11 +365,14 @@ function pipeline(
     ownerSet,
     throttled: () => limiter.throttled(),
     calls: () => calls,
+    trace,
     route(id: number) {
+      stamp([id], 'routed');
       arrivalRate.arrived();
       void router.submit(id);
     },
     write: (id: number) => writer.submit(id),
+    hopMs: () => hopMs + hopRandom() * hopJitterMs,
   };
 }
 
@@ -386,7 +411,14 @@ function fieldOptions(
           ? () => shortReadSlots([budget()], arrivalsPerS(), policy.routeConcurrent, policy.callsPerLead)
           : shortSlots(policy.routeConcurrentShort, policy.routeShortPlentiful ?? policy.routeConcurrent),
       lingerMs: (waiting: number) =>
-        wait({ waiting, maxBatch: batchMax, budgets: [budget()], arrivalsPerS: arrivalsPerS(), gatherMs: 20 }),
+        wait({
+          waiting,
+          maxBatch: batchMax,
+          budgets: [budget()],
+          arrivalsPerS: arrivalsPerS(),
+          gatherMs: 20,
+          ...(policy.gatherAlways && { gatherUntilWaited: true }),
+        }),
     },
   };
 }

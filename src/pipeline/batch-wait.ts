@@ -9,7 +9,8 @@
 // - none left (the next call would wait for a token anyway): wait exactly that long, so the batch
 //   that goes is everything that arrived meanwhile; under a burst, full batches.
 // Routing batches may also gather for a few ms to share one transaction (ROUTE gather), but only
-// when arrivals come fast enough for the wait to gather anything. WRITE_LINGER_MS and
+// when arrivals come fast enough for the wait to gather anything, and not when the leads waiting
+// already hold a gather's worth (they waited for the last batch's read meanwhile). WRITE_LINGER_MS and
 // ROUTE_LINGER_MS, when set, cap the waits we choose (the fill and the gather), never the wait for
 // the CRM's next call: that one the call would wait anyway, inside the CRM call with its batch
 // already cut; waited here, the batch fills meanwhile (bench:bulk: 0 had cut write batches to
@@ -39,6 +40,19 @@ export interface BatchWaitInput {
   gatherMs?: number;
   /** Never wait longer than this (WRITE_LINGER_MS / ROUTE_LINGER_MS); unset: no cap. */
   capMs?: number;
+  /** Gather even when the waiting items already hold a gather's worth of arrivals (the policy before; bench:owner-latency-policy). */
+  gatherUntilWaited?: boolean;
+}
+
+/**
+ * Whether a short batch gathers: arrivals come fast enough for the wait to add a lead, and the
+ * items waiting do not already hold a gather's worth of arrivals. They do after waiting for a
+ * slot (the last batch's record read, ~100 ms at 200 leads/s: ~20 leads): a further gather then
+ * adds a few leads to a batch that already shares its transaction, and 20 ms to every lead in it.
+ */
+function gathers(waiting: number, arrivalsPerS: number, gatherMs: number, always = false): boolean {
+  const worth = (arrivalsPerS * gatherMs) / 1000;
+  return worth >= 1 && (always || waiting < worth);
 }
 
 export function batchWaitMs(input: BatchWaitInput): number {
@@ -49,7 +63,8 @@ export function batchWaitMs(input: BatchWaitInput): number {
     tokenWait = Math.max(tokenWait, b.nextCallInMs);
     fill = Math.max(fill, budgetWaitMs(b));
   }
-  if (input.gatherMs && ((input.arrivalsPerS ?? 0) * input.gatherMs) / 1000 >= 1) fill = Math.max(fill, input.gatherMs);
+  if (input.gatherMs && gathers(input.waiting, input.arrivalsPerS ?? 0, input.gatherMs, input.gatherUntilWaited))
+    fill = Math.max(fill, input.gatherMs);
   return Math.max(tokenWait, input.capMs === undefined ? fill : Math.min(fill, input.capMs));
 }
 
