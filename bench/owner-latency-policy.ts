@@ -14,21 +14,28 @@
 // window against the 1,900/s ceiling, calls per 1,000.
 // Then Salesforce as bench:owner-latency runs it: every rate in turn on one connector, its
 // per-minute cap (--sf-per-minute, the connector's default) carried over from phase to phase.
-// `policy: "now"` is the shipped policy; `policy: "before"` the one before the budget-aware
+// `policy: "now"` is the shipped policy, built by the worker's own functions (batch-wait.ts
+// workerBatchLimits + batchingPolicy, as runtime.ts and handlers.ts build it); `policy: "before"` the one before the budget-aware
 // short-batch slots (short write batches up to every slot whatever the budget, short routing
 // batches one at a time, bench:bulk's WRITE_LINGER_MS=0 capping even the wait for the next token,
 // Salesforce's minute spent back to back with no pacing), for the A/B.
-// SIM_POLICIES='[{...Policy}]' runs others.
+// SIM_POLICIES='[{...Policy}]' runs others ({"name": "now", "shipped": true} is the shipped one).
+// The machine's share, modelled: --hop-jitter-ms (arrivals at the worker not evenly spaced),
+// --pre-read-ms (a routing batch's database time before its read), --decide-jitter-ms; seeded
+// (--seed). With 30 / 10 / --decide-ms 20 + 20 this gives what a quiet bench:owner-latency run
+// gives (HubSpot p99 ~370 ms at 9 and 200 leads/s). SIM_TRACE=1 prints each phase's slowest
+// leads step by step (routed, batch formed and its size, read and write at the CRM).
 import { parseArgs } from 'node:util';
 import { TokenBucket } from '../connectors/hubspot/rate-limit.js';
 import { createRequestBudget } from '../connectors/salesforce/limits.js';
 import type { CallBudget } from '../src/connector.js';
 import {
+  batchingPolicy,
   batchWaitMs,
-  budgetedWrites,
   createArrivalRate,
   shortBatchSlots,
   shortReadSlots,
+  workerBatchLimits,
 } from '../src/pipeline/batch-wait.js';
 import { createBatcher } from '../src/pipeline/group-commit.js';
 import { percentile } from './support.js';
@@ -39,6 +46,14 @@ const { values } = parseArgs({
     'rtt-ms': { type: 'string', default: '100' },
     'decide-ms': { type: 'string', default: '10' },
     'hop-ms': { type: 'string', default: '5' },
+    /** Up to this much more per lead's hop (uniform, seeded): arrivals at the worker are not evenly spaced. */
+    'hop-jitter-ms': { type: 'string', default: '0' },
+    /** Database time in a routing batch before its record read (loading its events). */
+    'pre-read-ms': { type: 'string', default: '0' },
+    /** Up to this much more per routing transaction (uniform, seeded). */
+    'decide-jitter-ms': { type: 'string', default: '0' },
+    /** The jitter's seed (another seed: another draw of the same jitter). */
+    seed: { type: 'string', default: '19' },
     seconds: { type: 'string', default: '10' },
     rates: { type: 'string', default: '1,9,10,100,200' },
     'burst-leads': { type: 'string', default: '20000' },
@@ -54,6 +69,19 @@ const { values } = parseArgs({
 const rttMs = Number(values['rtt-ms']);
 const decideMs = Number(values['decide-ms']);
 const hopMs = Number(values['hop-ms']);
+const hopJitterMs = Number(values['hop-jitter-ms']);
+const preReadMs = Number(values['pre-read-ms']);
+const decideJitterMs = Number(values['decide-jitter-ms']);
+const seed = Number(values.seed);
+/** A seeded uniform [0, 1) (mulberry32), one per pipeline: the same jitter in every run and for every policy. */
+function seeded(seed: number): () => number {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
 const seconds = Number(values.seconds);
 const rates = values.rates!.split(',').map(Number);
 const burstLeads = Number(values['burst-leads']);
@@ -67,8 +95,15 @@ const limit = { requests: 190, windowMs: 10_000 };
 const batchMax = 100;
 const ceilingPerS = ((limit.requests / (limit.windowMs / 1000)) * batchMax) / 2;
 
+/** The shipped policy: the worker's own limits and batcher options (the other fields unused). */
+interface Shipped {
+  name: string;
+  shipped: true;
+}
+
 interface Policy {
   name: string;
+  shipped?: false;
   routeConcurrent: number;
   /** Short routing batches in flight at once (full ones: routeConcurrent); 'budget': shortBatchSlots; 'sustained': shortReadSlots. */
   routeConcurrentShort: number | 'budget' | 'sustained';
@@ -90,19 +125,15 @@ interface Policy {
   sfUnpaced?: boolean;
   /** Salesforce's per-minute cap (before: 600); default --sf-per-minute. */
   sfPerMinute?: number;
+  /** A routing batch gathers even when its leads already waited a gather's worth (before). */
+  gatherAlways?: boolean;
+  /** HubSpot calls that go back to back before pacing starts (default: the bucket's, half the window). */
+  hubspotBurst?: number;
 }
-const variants = process.env.SIM_POLICIES ? (JSON.parse(process.env.SIM_POLICIES) as Policy[]) : undefined;
-const policies: Policy[] = variants ?? [
-  // Short routing batches overlap while the rate is sustainable (their locks in arrival order).
-  {
-    name: 'now',
-    routeConcurrent: 4,
-    routeConcurrentShort: 'sustained',
-    writeConcurrent: 4,
-    writeConcurrentShort: 'budget',
-    pacedTogether: 2,
-    pacedBudget: true,
-  },
+type AnyPolicy = Policy | Shipped;
+const variants = process.env.SIM_POLICIES ? (JSON.parse(process.env.SIM_POLICIES) as AnyPolicy[]) : undefined;
+const policies: AnyPolicy[] = variants ?? [
+  { name: 'now', shipped: true },
   {
     name: 'before',
     routeConcurrent: 4,
@@ -114,11 +145,12 @@ const policies: Policy[] = variants ?? [
     capTokenWait: true,
     sfUnpaced: true,
     sfPerMinute: 600,
+    gatherAlways: true,
   },
 ];
 
 /** One phase: leads sent at `sendAt` (ms, in arrivals of `perArrival`), owner-set time per lead. */
-async function phase(policy: Policy, arrivals: number[], perArrival: number) {
+async function phase(policy: AnyPolicy, arrivals: number[], perArrival: number) {
   const vt = virtualTime();
   const run = pipeline(policy, vt);
   const sentAt: number[] = [];
@@ -128,12 +160,19 @@ async function phase(policy: Policy, arrivals: number[], perArrival: number) {
       for (let k = 0; k < perArrival; k++) {
         const id = i * perArrival + k;
         sentAt[id] = vt.now();
-        vt.setTimeout(() => run.route(id), hopMs);
+        vt.setTimeout(() => run.route(id), run.hopMs());
       }
     }, at);
   }
   await vt.run();
   const lat = sentAt.map((t, id) => (run.ownerSet.get(id) ?? Infinity) - t);
+  if (process.env.SIM_TRACE)
+    for (const id of [...lat.keys()].sort((a, b) => lat[b]! - lat[a]!).slice(0, 3))
+      console.error(
+        `lead ${id} of ${lat.length}: ${Math.round(lat[id]!)} ms`,
+        Object.entries(run.trace.get(id) ?? {}).map(([k, t]) => `${k} +${Math.round(t - sentAt[id]!)}`),
+        `budget at end`,
+      );
   return { lat, throttled: run.throttled(), setAt: sentAt.map((_, id) => (run.ownerSet.get(id) ?? Infinity) - start) };
 }
 
@@ -142,7 +181,7 @@ async function phase(policy: Policy, arrivals: number[], perArrival: number) {
  * the same connector (no pause: the minute's budget carries over), each phase starting once the
  * last one's owners are set. p50/p99 per rate and the calls each phase made.
  */
-async function salesforceSequence(policy: Policy) {
+async function salesforceSequence(policy: AnyPolicy) {
   const vt = virtualTime();
   const run = pipeline(policy, vt, undefined, 'salesforce');
   const figures: Record<string, number> = {};
@@ -156,7 +195,7 @@ async function salesforceSequence(policy: Policy) {
       const id = next++;
       vt.setTimeout(() => {
         sentAt.set(id, vt.now());
-        vt.setTimeout(() => run.route(id), hopMs);
+        vt.setTimeout(() => run.route(id), run.hopMs());
       }, i * every);
     }
     await vt.run();
@@ -173,9 +212,9 @@ async function salesforceSequence(policy: Policy) {
  * bench:bulk's reroute: chunks of 1,000 owner writes committed at rerouteCommitPerS, written
  * through at most `jobSlots` write jobs at once. Owners/s after the first window, calls per 1,000.
  */
-async function reroutePhase(policy: Policy, leads: number, jobSlots = 400) {
+async function reroutePhase(policy: AnyPolicy, leads: number, jobSlots = 400) {
   const vt = virtualTime();
-  const run = pipeline(policy, vt, policy.rerouteWriteCapMs);
+  const run = pipeline(policy, vt, policy.shipped ? undefined : policy.rerouteWriteCapMs);
   const queued: number[] = [];
   let free = jobSlots;
   const take = () => {
@@ -223,14 +262,18 @@ interface Limiter {
 }
 
 /** HubSpot: the real bucket, and a CRM counting 429s like HubSpot's rolling window. */
-function hubspotLimiter(policy: Policy, vt: ReturnType<typeof virtualTime>): Limiter {
-  const bucket = new TokenBucket({ ...limit, clock: vt.clock, pacedTogether: policy.pacedTogether });
+function hubspotLimiter(policy: AnyPolicy, vt: ReturnType<typeof virtualTime>): Limiter {
+  // The connector's bucket paces in pairs (connectors/hubspot/index.ts).
+  const pacedTogether = policy.shipped ? 2 : policy.pacedTogether;
+  const pacedBudget = policy.shipped || policy.pacedBudget;
+  const burst = policy.shipped ? undefined : policy.hubspotBurst;
+  const bucket = new TokenBucket({ ...limit, clock: vt.clock, pacedTogether, ...(burst && { burst }) });
   const served: number[] = []; // when the CRM counted each call (arrival), for its rolling window
   let throttled = 0;
   return {
     budget() {
       const b = bucket.budget();
-      return policy.pacedBudget ? b : { ...b, paced: undefined };
+      return pacedBudget ? b : { ...b, paced: undefined };
     },
     throttled: () => throttled,
     async call(kind, ids, counted) {
@@ -254,16 +297,17 @@ function hubspotLimiter(policy: Policy, vt: ReturnType<typeof virtualTime>): Lim
 }
 
 /** Salesforce: the connector's real request budget (600 per rolling minute by default); the org never says 429. */
-function salesforceLimiter(policy: Policy, vt: ReturnType<typeof virtualTime>): Limiter {
-  const perMinute = policy.sfPerMinute ?? sfPerMinute;
+function salesforceLimiter(policy: AnyPolicy, vt: ReturnType<typeof virtualTime>): Limiter {
+  const unpaced = !policy.shipped && policy.sfUnpaced;
+  const perMinute = (!policy.shipped && policy.sfPerMinute) || sfPerMinute;
   const budget = createRequestBudget(
-    { maxRequestsPerMinute: perMinute, reserveApiCalls: 1000, ...(policy.sfUnpaced && { burst: perMinute }) },
+    { maxRequestsPerMinute: perMinute, reserveApiCalls: 1000, ...(unpaced && { burst: perMinute }) },
     { nowMs: vt.now, sleep: vt.sleep },
   );
   return {
     budget() {
       const b = budget.budget();
-      return policy.sfUnpaced ? { ...b, paced: undefined } : b;
+      return unpaced ? { ...b, paced: undefined } : b;
     },
     throttled: () => 0,
     call: (kind, ids, counted) =>
@@ -280,7 +324,7 @@ function salesforceLimiter(policy: Policy, vt: ReturnType<typeof virtualTime>): 
 
 /** The real batchers in front of a CRM's limiter, wired as the worker wires them, on virtual time. */
 function pipeline(
-  policy: Policy,
+  policy: AnyPolicy,
   vt: ReturnType<typeof virtualTime>,
   writeCapMs?: number,
   crm: 'hubspot' | 'salesforce' = 'hubspot',
@@ -290,79 +334,103 @@ function pipeline(
   const writeMax = crm === 'hubspot' ? batchMax : 200;
   let calls = 0;
   const ownerSet = new Map<number, number>();
+  // SIM_TRACE=1: when each lead reached each step, for the slowest leads of each phase.
+  const trace = new Map<number, Record<string, number>>();
+  const stamp = (ids: number[], step: string) => {
+    if (process.env.SIM_TRACE) for (const id of ids) trace.set(id, { ...trace.get(id), [step]: vt.now() });
+  };
   const crmCall = (kind: 'read' | 'write', ids: number[]) => {
     calls++;
     return limiter.call(kind, ids, (k, xs) => {
       if (k === 'write') for (const id of xs) ownerSet.set(id, vt.now());
+      stamp(xs, k === 'write' ? 'write_at' : 'read_at');
     });
   };
   const arrivalRate = createArrivalRate(vt.now);
+  const random = seeded(seed);
+  const hopRandom = seeded(seed + 1);
+  const options = policy.shipped
+    ? batchingPolicy(
+        workerBatchLimits({ routeBatch: batchMax, writeBatch: writeMax, writeLingerMs: writeCapMs, embedded: false }),
+        () => [budget()],
+        () => arrivalRate.perS(),
+      )
+    : fieldOptions(policy, writeMax, budget, () => arrivalRate.perS(), writeCapMs);
+  const writer = createBatcher<number, void>(async (ids) => {
+    stamp(ids, `write_batch_${ids.length}`);
+    await vt.sleep(claimMs);
+    await crmCall('write', ids);
+    await vt.sleep(recordMs);
+    return ids.map(() => undefined);
+  }, options.writer);
+  const router = createBatcher<number, void>(async (ids) => {
+    stamp(ids, `route_batch_${ids.length}`);
+    await vt.sleep(preReadMs);
+    await crmCall('read', ids);
+    await vt.sleep(decideMs + random() * decideJitterMs);
+    stamp(ids, 'decided');
+    for (const id of ids) void writer.submit(id);
+    return ids.map(() => undefined);
+  }, options.router);
+  return {
+    ownerSet,
+    throttled: () => limiter.throttled(),
+    calls: () => calls,
+    trace,
+    route(id: number) {
+      stamp([id], 'routed');
+      arrivalRate.arrived();
+      void router.submit(id);
+    },
+    write: (id: number) => writer.submit(id),
+    hopMs: () => hopMs + hopRandom() * hopJitterMs,
+  };
+}
+
+/** The batcher options of a policy given field by field ("before", or SIM_POLICIES). */
+function fieldOptions(
+  policy: Policy,
+  writeMax: number,
+  budget: () => CallBudget,
+  arrivalsPerS: () => number,
+  writeCapMs: number | undefined,
+) {
   const shortSlots = (slots: number | 'budget' | undefined, max: number) =>
     slots === 'budget' ? () => shortBatchSlots([budget()], max) : (slots ?? max);
   const wait = (input: Parameters<typeof batchWaitMs>[0]) =>
     policy.capTokenWait && input.capMs !== undefined
       ? Math.min(batchWaitMs({ ...input, capMs: undefined }), input.capMs)
       : batchWaitMs(input);
-  const writer = createBatcher<number, void>(
-    async (ids) => {
-      await vt.sleep(claimMs);
-      await crmCall('write', ids);
-      await vt.sleep(recordMs);
-      return ids.map(() => undefined);
-    },
-    policy.writeConcurrentShort === 'budget'
-      ? budgetedWrites({
+  return {
+    writer: {
+      maxBatch: writeMax,
+      maxConcurrent: policy.writeConcurrent,
+      maxConcurrentShort: shortSlots(policy.writeConcurrentShort, policy.writeConcurrent),
+      lingerMs: (waiting: number) =>
+        wait({
+          waiting,
           maxBatch: writeMax,
-          maxConcurrent: policy.writeConcurrent,
-          budgets: () => [budget()],
-          capMs: writeCapMs,
-        })
-      : {
-          maxBatch: batchMax,
-          maxConcurrent: policy.writeConcurrent,
-          maxConcurrentShort: policy.writeConcurrentShort ?? policy.writeConcurrent,
-          lingerMs: (waiting: number) =>
-            wait({
-              waiting,
-              maxBatch: batchMax,
-              budgets: [budget()],
-              ...(writeCapMs !== undefined && { capMs: writeCapMs }),
-            }),
-        },
-  );
-  const router = createBatcher<number, void>(
-    async (ids) => {
-      await crmCall('read', ids);
-      await vt.sleep(decideMs);
-      for (const id of ids) void writer.submit(id);
-      return ids.map(() => undefined);
+          budgets: [budget()],
+          ...(writeCapMs !== undefined && { capMs: writeCapMs }),
+        }),
     },
-    {
+    router: {
       maxBatch: batchMax,
       maxConcurrent: policy.routeConcurrent,
       maxConcurrentShort:
         policy.routeConcurrentShort === 'sustained'
-          ? () => shortReadSlots([budget()], arrivalRate.perS(), policy.routeConcurrent, policy.callsPerLead)
+          ? () => shortReadSlots([budget()], arrivalsPerS(), policy.routeConcurrent, policy.callsPerLead)
           : shortSlots(policy.routeConcurrentShort, policy.routeShortPlentiful ?? policy.routeConcurrent),
-      lingerMs: (waiting) =>
+      lingerMs: (waiting: number) =>
         wait({
           waiting,
           maxBatch: batchMax,
           budgets: [budget()],
-          arrivalsPerS: arrivalRate.perS(),
+          arrivalsPerS: arrivalsPerS(),
           gatherMs: 20,
+          ...(policy.gatherAlways && { gatherUntilWaited: true }),
         }),
     },
-  );
-  return {
-    ownerSet,
-    throttled: () => limiter.throttled(),
-    calls: () => calls,
-    route(id: number) {
-      arrivalRate.arrived();
-      void router.submit(id);
-    },
-    write: (id: number) => writer.submit(id),
   };
 }
 

@@ -27,6 +27,7 @@ import {
   createMetrics,
   jobEvents,
   jobHandlers,
+  workerBatchLimits,
   retryPolicy,
   loadAccountIndex,
   runWhileLeader,
@@ -226,17 +227,16 @@ export async function openRuntime(
     logger,
     startWorking() {
       const embedded = dbHandle.kind === 'pglite';
-      const jobs = jobHandlers(deps, {
-        routeBatch: routeBatchMax(env, embedded),
-        writeBatch: env.WRITE_BATCH_MAX,
-        concurrentBatches: 4,
-        // Embedded (PGlite, one connection on this thread): one at a time, as before; overlapping
-        // routing transactions there are untested.
-        concurrentRouteBatches: embedded ? 1 : 4,
-        writeLingerMs: env.WRITE_LINGER_MS,
-        routeLingerMs: env.ROUTE_LINGER_MS,
-        routeGatherMs: env.ROUTE_LINGER_MS ?? (embedded ? 50 : 20),
-      });
+      const jobs = jobHandlers(
+        deps,
+        workerBatchLimits({
+          routeBatch: routeBatchMax(env, embedded),
+          writeBatch: env.WRITE_BATCH_MAX,
+          writeLingerMs: env.WRITE_LINGER_MS,
+          routeLingerMs: env.ROUTE_LINGER_MS,
+          embedded,
+        }),
+      );
       drainWrites = jobs.drain;
       queue.startWorkers(jobs.handlers, { concurrency: env.WORKER_CONCURRENCY, ...jobEvents(deps) });
       stopSweeper = startSweeper(deps, { intervalMs: env.SWEEP_INTERVAL_MS, olderThanMs: env.SWEEP_AFTER_MS });

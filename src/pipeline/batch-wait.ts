@@ -9,7 +9,8 @@
 // - none left (the next call would wait for a token anyway): wait exactly that long, so the batch
 //   that goes is everything that arrived meanwhile; under a burst, full batches.
 // Routing batches may also gather for a few ms to share one transaction (ROUTE gather), but only
-// when arrivals come fast enough for the wait to gather anything. WRITE_LINGER_MS and
+// when arrivals come fast enough for the wait to gather anything, and not when it would add less
+// than half of what already waits (leads that waited for the last batch's read meanwhile). WRITE_LINGER_MS and
 // ROUTE_LINGER_MS, when set, cap the waits we choose (the fill and the gather), never the wait for
 // the CRM's next call: that one the call would wait anyway, inside the CRM call with its batch
 // already cut; waited here, the batch fills meanwhile (bench:bulk: 0 had cut write batches to
@@ -17,8 +18,10 @@
 // How many short write batches may be out at once (shortBatchSlots): while every CRM's next call
 // goes now, all the slots (a lead must not queue behind the last lead's write); once a call must
 // wait for its token, one, so the others wait in the batcher and fill rather than at the token.
-// shortReadSlots says how many short routing batches could overlap (while each lead's own calls
-// could go on at that arrival rate for ever); not used yet (handlers.ts says why).
+// shortReadSlots says how many short routing batches may overlap (while each lead's own calls
+// could go on at that arrival rate for ever). budgetedWrites and budgetedReads are the writer's and
+// the router's whole scheduling, built here once for the worker (handlers.ts) and for
+// bench:owner-latency-policy's simulation alike, so the simulation cannot drift from the service.
 // Pure: the caller reads the budgets and the clock.
 import type { CallBudget } from '../connector.js';
 
@@ -37,6 +40,20 @@ export interface BatchWaitInput {
   gatherMs?: number;
   /** Never wait longer than this (WRITE_LINGER_MS / ROUTE_LINGER_MS); unset: no cap. */
   capMs?: number;
+  /** Gather however many items wait (the policy before; bench:owner-latency-policy). */
+  gatherUntilWaited?: boolean;
+}
+
+/**
+ * Whether a short batch gathers: arrivals come fast enough for the wait to add a lead, and it
+ * would add at least half of what already waits. Leads that waited for a slot (the last routing
+ * batch's record read, ~100 ms: ~20 leads at 200 leads/s) already share one transaction; 20 ms
+ * more would add ~4 leads and 20 ms to every one of them. At 1,000 API leads/s, where ~20-30
+ * wait for the last transaction, the gather still nearly doubles the batch (database CPU per lead).
+ */
+function gathers(waiting: number, arrivalsPerS: number, gatherMs: number, always = false): boolean {
+  const worth = (arrivalsPerS * gatherMs) / 1000;
+  return worth >= 1 && (always || worth * 2 > waiting);
 }
 
 export function batchWaitMs(input: BatchWaitInput): number {
@@ -47,7 +64,8 @@ export function batchWaitMs(input: BatchWaitInput): number {
     tokenWait = Math.max(tokenWait, b.nextCallInMs);
     fill = Math.max(fill, budgetWaitMs(b));
   }
-  if (input.gatherMs && ((input.arrivalsPerS ?? 0) * input.gatherMs) / 1000 >= 1) fill = Math.max(fill, input.gatherMs);
+  if (input.gatherMs && gathers(input.waiting, input.arrivalsPerS ?? 0, input.gatherMs, input.gatherUntilWaited))
+    fill = Math.max(fill, input.gatherMs);
   return Math.max(tokenWait, input.capMs === undefined ? fill : Math.min(fill, input.capMs));
 }
 
@@ -158,5 +176,111 @@ export function budgetedWrites(opts: {
         budgets: opts.budgets(),
         ...(opts.capMs !== undefined && { capMs: opts.capMs }),
       }),
+  };
+}
+
+/**
+ * The routing batcher's scheduling (handlers.ts; bench:owner-latency-policy runs the same). Each
+ * routing batch reads its records first, so its waits follow the CRMs' budgets as the writer's
+ * do; short batches overlap only while each lead's own calls fit the sustained rate
+ * (shortReadSlots), else one at a time, taking what arrived meanwhile; and a batch gathers
+ * `gatherMs` for one transaction when arrivals come fast enough to fill it.
+ */
+export function budgetedReads(opts: {
+  maxBatch: number;
+  maxConcurrent: number;
+  budgets: () => CallBudget[];
+  /** Routing arrivals per second lately (createArrivalRate). */
+  arrivalsPerS: () => number;
+  gatherMs: number;
+  capMs?: number | undefined;
+  /** CRM calls a lead costs on its own: a read and a write. */
+  callsPerLead?: number;
+}): {
+  maxBatch: number;
+  maxConcurrent: number;
+  maxConcurrentShort: () => number;
+  lingerMs: (waiting: number) => number;
+} {
+  return {
+    maxBatch: opts.maxBatch,
+    maxConcurrent: opts.maxConcurrent,
+    maxConcurrentShort: () =>
+      shortReadSlots(opts.budgets(), opts.arrivalsPerS(), opts.maxConcurrent, opts.callsPerLead),
+    lingerMs: (waiting) =>
+      batchWaitMs({
+        waiting,
+        maxBatch: opts.maxBatch,
+        budgets: opts.budgets(),
+        arrivalsPerS: opts.arrivalsPerS(),
+        gatherMs: opts.gatherMs,
+        ...(opts.capMs !== undefined && { capMs: opts.capMs }),
+      }),
+  };
+}
+
+/** The worker's batching limits. Batch sizes: HubSpot takes 100 records per batch call, Salesforce 200; a routing batch is one transaction. */
+export interface BatchLimits {
+  routeBatch: number;
+  writeBatch: number;
+  /** Write batches in flight at once per process (CRM calls overlap). */
+  concurrentBatches: number;
+  /**
+   * Full routing batches in flight at once per process (short ones: one at a time). At the
+   * CRM's ceiling batches are full, and a second one reads its records during the first one's
+   * transaction, so reads keep pace with the budget (bench:owner-latency-policy: burst 0.96 ->
+   * 0.997 of the ceiling). Short batches one at a time: each read takes a round trip, so reads
+   * go at most once per round trip while the budget looks plentiful, and do not spend half the
+   * window on tiny batches in the first second of a 200 leads/s run (p99 4 s, then).
+   */
+  concurrentRouteBatches: number;
+  /** Most a short write batch waits to fill (batch-wait.ts decides from the CRM's budget); unset: no cap. */
+  writeLingerMs?: number;
+  /** Most a short routing batch waits to fill; unset: no cap. */
+  routeLingerMs?: number;
+  /** How long a routing batch gathers for one transaction when leads arrive fast enough to fill it. */
+  routeGatherMs: number;
+}
+
+/**
+ * The limits the worker runs with (runtime.ts; bench:owner-latency-policy simulates the same).
+ * Embedded (PGlite, one connection on this thread): routing batches one at a time, as before
+ * (overlapping routing transactions there are untested), and a longer gather.
+ */
+export function workerBatchLimits(opts: {
+  routeBatch: number;
+  writeBatch: number;
+  writeLingerMs?: number | undefined;
+  routeLingerMs?: number | undefined;
+  embedded: boolean;
+}): BatchLimits {
+  return {
+    routeBatch: opts.routeBatch,
+    writeBatch: opts.writeBatch,
+    concurrentBatches: 4,
+    concurrentRouteBatches: opts.embedded ? 1 : 4,
+    ...(opts.writeLingerMs !== undefined && { writeLingerMs: opts.writeLingerMs }),
+    ...(opts.routeLingerMs !== undefined && { routeLingerMs: opts.routeLingerMs }),
+    routeGatherMs: opts.routeLingerMs ?? (opts.embedded ? 50 : 20),
+  };
+}
+
+/** The writer's and the router's batcher options from the limits, the CRMs' budgets and the routing arrivals. */
+export function batchingPolicy(limits: BatchLimits, budgets: () => CallBudget[], arrivalsPerS: () => number) {
+  return {
+    writer: budgetedWrites({
+      maxBatch: limits.writeBatch,
+      maxConcurrent: limits.concurrentBatches,
+      budgets,
+      capMs: limits.writeLingerMs,
+    }),
+    router: budgetedReads({
+      maxBatch: limits.routeBatch,
+      maxConcurrent: limits.concurrentRouteBatches,
+      budgets,
+      arrivalsPerS,
+      gatherMs: limits.routeGatherMs,
+      capMs: limits.routeLingerMs,
+    }),
   };
 }

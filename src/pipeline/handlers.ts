@@ -13,35 +13,14 @@ import { notifyJob, routeJob, routeJobEventIds, slaTimerJob, writebackJob } from
 import { deliverNotification } from './notify.js';
 import { leftToSweeper, type DeliverWrites } from './hand-over.js';
 import { fireSlaTimer } from './sla-timers.js';
-import { batchWaitMs, budgetedWrites, createArrivalRate, shortReadSlots } from './batch-wait.js';
+import { batchingPolicy, createArrivalRate, type BatchLimits } from './batch-wait.js';
 import { createGroupCommit, type BatchOutcome } from './group-commit.js';
 import { failureOf } from './retry-schedule.js';
 import { leadStage, stageWait } from './lead-stages.js';
 import { routeBatch } from './route-batch.js';
 import { RetryableWriteError, writeBackBatch } from './write-back.js';
 
-/** Batch sizes: HubSpot takes 100 records per batch call, Salesforce 200; a routing batch is one transaction. */
-export interface BatchLimits {
-  routeBatch: number;
-  writeBatch: number;
-  /** Write batches in flight at once per process (CRM calls overlap). */
-  concurrentBatches: number;
-  /**
-   * Full routing batches in flight at once per process (short ones: one at a time). At the
-   * CRM's ceiling batches are full, and a second one reads its records during the first one's
-   * transaction, so reads keep pace with the budget (bench:owner-latency-policy: burst 0.96 ->
-   * 0.997 of the ceiling). Short batches one at a time: each read takes a round trip, so reads
-   * go at most once per round trip while the budget looks plentiful, and do not spend half the
-   * window on tiny batches in the first second of a 200 leads/s run (p99 4 s, then).
-   */
-  concurrentRouteBatches: number;
-  /** Most a short write batch waits to fill (batch-wait.ts decides from the CRM's budget); unset: no cap. */
-  writeLingerMs?: number;
-  /** Most a short routing batch waits to fill; unset: no cap. */
-  routeLingerMs?: number;
-  /** How long a routing batch gathers for one transaction when leads arrive fast enough to fill it. */
-  routeGatherMs: number;
-}
+export type { BatchLimits };
 
 /** The job handlers, and drain(): resolves when the owner writes handed over without a job are done. */
 export function jobHandlers(
@@ -55,6 +34,8 @@ export function jobHandlers(
   // token and the rest fill behind it (budgetedWrites: bench:bulk's reroute 0.76 -> 0.98 of the
   // ceiling in bench:owner-latency-policy, 12.5 -> 10.2 calls per 1,000 owners).
   const budgets = () => Object.values(deps.connectors).flatMap((c) => (c?.callBudget ? [c.callBudget()] : []));
+  const routeArrivals = createArrivalRate(() => deps.now().getTime());
+  const policy = batchingPolicy(limits, budgets, () => routeArrivals.perS());
   const writer = createGroupCommit(
     async (ids) => {
       const start = performance.now();
@@ -62,15 +43,7 @@ export function jobHandlers(
       leadStage(deps.metrics, 'write', ids.length, performance.now() - start);
       return outcome;
     },
-    {
-      ...budgetedWrites({
-        maxBatch: limits.writeBatch,
-        maxConcurrent: limits.concurrentBatches,
-        budgets,
-        capMs: limits.writeLingerMs,
-      }),
-      onDispatch: stageWait(deps.metrics, 'write_wait'),
-    },
+    { ...policy.writer, onDispatch: stageWait(deps.metrics, 'write_wait') },
   );
   // The happy path writes owners from the worker that routed them, with no queue hop (no job
   // to add, fetch and finish per lead). A failed try schedules the row's next one in Postgres
@@ -92,21 +65,9 @@ export function jobHandlers(
   // that arrived meanwhile. Overlapping batches still take their locks in arrival order
   // (arrival-order.ts), so the later leads never commit first.
   // An event that failed gets its next try scheduled on its row; the job succeeds.
-  const routeArrivals = createArrivalRate(() => deps.now().getTime());
   const router = createGroupCommit(async (ids) => settleRouting(deps, await routeBatch(deps, ids, deliver)), {
-    maxBatch: limits.routeBatch,
-    maxConcurrent: limits.concurrentRouteBatches,
-    maxConcurrentShort: () => shortReadSlots(budgets(), routeArrivals.perS(), limits.concurrentRouteBatches),
+    ...policy.router,
     onDispatch: stageWait(deps.metrics, 'route_wait'),
-    lingerMs: (waiting) =>
-      batchWaitMs({
-        waiting,
-        maxBatch: limits.routeBatch,
-        budgets: budgets(),
-        arrivalsPerS: routeArrivals.perS(),
-        gatherMs: limits.routeGatherMs,
-        capMs: limits.routeLingerMs,
-      }),
   });
 
   return {

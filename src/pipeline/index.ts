@@ -7,6 +7,7 @@ export { writeBackBatch, RetryableWriteError } from './write-back.js';
 export { createBatcher, createGroupCommit, type GroupCommit, type BatchOutcome } from './group-commit.js';
 export { sweepOnce, startSweeper } from './sweeper.js';
 export { jobHandlers, jobEvents, retryPolicy, type BatchLimits } from './handlers.js';
+export { workerBatchLimits } from './batch-wait.js';
 export { startConnectorStreams } from './connector-streams.js';
 export { runWhileLeader, type Leadership } from './leadership.js';
 export * as configAdmin from './config-admin.js';

@@ -69,6 +69,19 @@ describe('batchWaitMs (adaptive CRM batching)', () => {
     expect(at(1000)).toBe(20);
   });
 
+  it('does not gather when it would add less than half of what already waits (leads that waited for the last batch)', () => {
+    const at = (waiting: number) =>
+      batchWaitMs({ waiting, maxBatch: 100, budgets: [], arrivalsPerS: 200, gatherMs: 20 });
+    // 200 leads/s: a 20 ms gather brings 4 leads.
+    expect(at(3)).toBe(20);
+    expect(at(7)).toBe(20);
+    expect(at(8)).toBe(0);
+    expect(at(20)).toBe(0); // e.g. the leads that came during the last batch's record read: they go now
+    // The token wait still holds, whatever waits.
+    const paced = { remaining: 80, limit: 190, nextCallInMs: 30, callIntervalMs: 52.6, paced: true };
+    expect(batchWaitMs({ waiting: 20, maxBatch: 100, budgets: [paced], arrivalsPerS: 200, gatherMs: 20 })).toBe(30);
+  });
+
   it('tight means linear from nothing at half the window left to one call interval at none', () => {
     expect(budgetWaitMs({ remaining: 60, limit: 600, nextCallInMs: 0, callIntervalMs: 100 })).toBe(80);
   });
