@@ -18,6 +18,7 @@ import { createGroupCommit, type BatchOutcome } from './group-commit.js';
 import { failureOf } from './retry-schedule.js';
 import { leadStage, stageWait } from './lead-stages.js';
 import { routeBatch } from './route-batch.js';
+import { routeReadSize } from './route-read-size.js';
 import { RetryableWriteError, writeBackBatch } from './write-back.js';
 
 /** Batch sizes: HubSpot takes 100 records per batch call, Salesforce 200; a routing batch is one transaction. */
@@ -95,6 +96,7 @@ export function jobHandlers(
   const routeArrivals = createArrivalRate(() => deps.now().getTime());
   const router = createGroupCommit(async (ids) => settleRouting(deps, await routeBatch(deps, ids, deliver)), {
     maxBatch: limits.routeBatch,
+    takeMax: () => routeReadSize(deps, limits.routeBatch),
     maxConcurrent: limits.concurrentRouteBatches,
     maxConcurrentShort: () => shortReadSlots(budgets(), routeArrivals.perS(), limits.concurrentRouteBatches),
     onDispatch: stageWait(deps.metrics, 'route_wait'),

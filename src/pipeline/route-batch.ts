@@ -25,6 +25,7 @@ import { loadRecords } from './load-records.js';
 import { leadStage } from './lead-stages.js';
 import { routingLockKey as globalLockKey } from './routing-lock.js';
 import { joinPartitionLine } from './partition-lines.js';
+import { notePartitions } from './route-read-size.js';
 import { addDecided, emptyDecided, leadPartition, type Decided, type Report } from './routing-transaction.js';
 import { takeTurn, type Turn } from './arrival-order.js';
 import { claimFromFieldChanges, scheduleSlaTimers } from './sla-timers.js';
@@ -200,6 +201,8 @@ async function routeCreated(
   for (const r of routable) r.accounts = accountOptions(deps.accounts, r.lead, doc.routing);
   if (routable.length === 0) return { decided: emptyDecided(), stale: undefined, readEnd };
   const parts = splitByPartition(routable, doc.routing, deps.now());
+  const partitions = lockPartitions(doc.routing);
+  notePartitions(deps, partitions.partitioned ? partitions.list.length : 1);
   // Every earlier batch of this process has joined its lines: join ours, all at once, then let
   // the next batch join (per partition the lines keep formation order).
   await turn.ready;
