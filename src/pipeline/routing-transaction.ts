@@ -101,7 +101,7 @@ export async function routeInTransaction(
     );
     return { decided, stale: false };
   });
-  lockTiming.released();
+  lockTiming.released(out.stale ? 0 : leads.length);
   return out;
 }
 
