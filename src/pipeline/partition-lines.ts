@@ -1,12 +1,15 @@
-// A group commit per lock partition, per process (docs/scaling.md, "A line per partition").
+// A group commit per lock partition, per process (docs/scaling.md, item 3).
 // A routing batch is split by the partition its leads are decided in once their records are read
-// and mapped; each part joins its partition's line. A line runs one transaction at a time and
-// takes every part waiting in it (up to `maxLeads` leads), so one transaction holds one partition
-// and the fixed cost (round trips, the statement, the commit's flush) is shared by the parts of
-// several batches; different partitions' lines commit side by side, in this process and across
-// workers. Parts join a line in the order their batches were formed (route-batch.ts joins them
-// in its turn: arrival-order.ts), and a line takes them first in, first out, so per partition
-// the leads are decided in formation order, as one worker routing batch after batch would.
+// and mapped; each part joins its partition's line. A line's transaction takes every part waiting
+// in it (up to `maxLeads` leads), so one transaction holds one partition and the fixed cost (round
+// trips, the statement, the commit's flush) is shared by the parts of several batches; different
+// partitions' lines commit side by side, in this process and across workers. Parts join a line in
+// the order their batches were formed (route-batch.ts joins them in its turn: arrival-order.ts),
+// and a line takes them first in, first out; its next transaction starts only once the one before
+// holds its locks (so it queues behind it on the partition's row: per partition the leads are
+// decided in formation order, as one worker routing batch after batch would), and at most two are
+// in flight: one holding the locks, the next already waiting for them in Postgres, so the lock
+// passes on at the commit without a round trip through this process, as it did before the lines.
 import type { RoutableLead } from '../sync/index.js';
 import type { ActiveConfig } from './config-store.js';
 import type { PipelineDeps } from './deps.js';
@@ -37,8 +40,15 @@ interface Waiting {
 
 interface Line {
   waiting: Waiting[];
-  busy: boolean;
+  /** Transactions of this line in flight. */
+  inFlight: number;
+  /** The last one started, and whether it holds its locks (or ended): the next may queue behind it. */
+  last?: object;
+  lastLocked: boolean;
 }
+
+/** One holding the partition's locks, one waiting for them. */
+const lineDepth = 2;
 
 const linesOf = new WeakMap<object, Map<string, Line>>();
 
@@ -55,19 +65,30 @@ export function joinPartitionLine(
   let lines = linesOf.get(deps);
   if (!lines) linesOf.set(deps, (lines = new Map()));
   let line = lines.get(key);
-  if (!line) lines.set(key, (line = { waiting: [], busy: false }));
+  if (!line) lines.set(key, (line = { waiting: [], inFlight: 0, lastLocked: true }));
   const promise = new Promise<PartResult>((resolve, reject) => line.waiting.push({ part, resolve, reject }));
   pump(deps, lines, key, line, maxLeads);
   return promise;
 }
 
 function pump(deps: PipelineDeps, lines: Map<string, Line>, key: string, line: Line, maxLeads: number): void {
-  if (line.busy || line.waiting.length === 0) return;
+  if (!line.lastLocked || line.inFlight >= lineDepth || line.waiting.length === 0) return;
   const taken = takeParts(line.waiting, maxLeads);
-  line.busy = true;
-  void commitParts(deps, taken).finally(() => {
-    line.busy = false;
-    if (line.waiting.length === 0) lines.delete(key);
+  const me = {};
+  line.inFlight++;
+  line.last = me;
+  line.lastLocked = false;
+  let held = false;
+  const locked = () => {
+    if (held) return;
+    held = true;
+    if (line.last === me) line.lastLocked = true;
+    pump(deps, lines, key, line, maxLeads);
+  };
+  void commitParts(deps, taken, locked).finally(() => {
+    line.inFlight--;
+    locked();
+    if (line.inFlight === 0 && line.waiting.length === 0) lines.delete(key);
     else pump(deps, lines, key, line, maxLeads);
   });
 }
@@ -89,7 +110,7 @@ function takeParts(waiting: Waiting[], maxLeads: number): Waiting[] {
   return waiting.splice(0, n);
 }
 
-async function commitParts(deps: PipelineDeps, taken: Waiting[]): Promise<void> {
+async function commitParts(deps: PipelineDeps, taken: Waiting[], onLocked: () => void): Promise<void> {
   // A lead in two parts (a waiting lead two batches both took) is routed once, where it came first.
   const seen = new Set<string>();
   const leads: RoutableLead[] = [];
@@ -104,7 +125,7 @@ async function commitParts(deps: PipelineDeps, taken: Waiting[]): Promise<void> 
     for (const { part } of taken) part.report(id, r);
   };
   try {
-    const out = await routeInTransaction(deps, leads, taken[0]!.part.active, report);
+    const out = await routeInTransaction(deps, leads, taken[0]!.part.active, report, onLocked);
     taken.forEach((w, i) => w.resolve({ decided: i === 0 ? out.decided : undefined, stale: out.stale }));
   } catch (err) {
     for (const w of taken) w.reject(err);

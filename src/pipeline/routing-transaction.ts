@@ -63,6 +63,8 @@ export async function routeInTransaction(
   leads: RoutableLead[],
   { version, doc }: ActiveConfig,
   report: Report,
+  /** Called once the locks are held (the line's next transaction may then queue for them). */
+  onLocked?: () => void,
 ): Promise<{ decided: Decided; stale: boolean }> {
   const now = deps.now();
   const config = {
@@ -87,7 +89,10 @@ export async function routeInTransaction(
         counters: [...new Set(keys.flatMap((k) => k.counters))],
         ...(partitions && { partition: { configVersion: version } }),
       },
-      lockTiming.locked,
+      () => {
+        lockTiming.locked();
+        onLocked?.();
+      },
     );
     if (locked.stale) return { decided: emptyDecided(), stale: true };
     // The "all pools" report rows of a partition transaction: its own (no two run at once with one partition).
