@@ -7,8 +7,8 @@
 // the order their batches were formed (route-batch.ts joins them in its turn: arrival-order.ts),
 // and a line takes them first in, first out; its next transaction starts only once the one before
 // holds its locks (so it queues behind it on the partition's row: per partition the leads are
-// decided in formation order, as one worker routing batch after batch would), and at most two are
-// in flight: one holding the locks, the next already waiting for them in Postgres, so the lock
+// decided in formation order, as one worker routing batch after batch would), and at most four are
+// in flight: one holding the locks, the next ones already waiting for them in Postgres, so the lock
 // passes on at the commit without a round trip through this process, as it did before the lines.
 import type { RoutableLead } from '../sync/index.js';
 import type { ActiveConfig } from './config-store.js';
@@ -47,8 +47,11 @@ interface Line {
   lastLocked: boolean;
 }
 
-/** One holding the partition's locks, one waiting for them. */
-const lineDepth = 2;
+/**
+ * One holding the partition's locks, the rest queued for them in Postgres: as many as a process
+ * has routing batches in flight (runtime.ts), as when each batch took the locks itself.
+ */
+const lineDepth = 4;
 
 const linesOf = new WeakMap<object, Map<string, Line>>();
 
