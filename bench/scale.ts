@@ -12,7 +12,7 @@
 //   hold (locks held -> commit), p50/p99 (interpolated in the histogram's doubling buckets) and
 //   mean, and leads per transaction;
 // - lock_bound_leads_per_s: leads per transaction / mean hold, what one lock row allows;
-// - per_partition: the same wait and hold figures per lock partition label.
+// - per_partition: the same wait and hold figures and leads per transaction per lock partition label.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -162,10 +162,13 @@ async function runWith(config: 'single' | 'partitioned', workers: number, leads:
     const hold = emptyHistogram();
     const waitPer = new Map<string, Histogram>();
     const holdPer = new Map<string, Histogram>();
+    const leadsPer = new Map<string, number>();
     for (const p of ports) {
       const text = await (await fetch(`http://127.0.0.1:${p}/metrics`)).text();
       addHistogram(text, 'routing_lock_wait_seconds', wait, waitPer);
       addHistogram(text, 'routing_lock_hold_seconds', hold, holdPer);
+      for (const m of text.matchAll(/^routing_lock_leads_total\{partition="([^"]*)"\} (\S+)$/gm))
+        leadsPer.set(m[1]!, (leadsPer.get(m[1]!) ?? 0) + Number(m[2]));
     }
     const routed = samples[samples.length - 1]!.n;
     const leadsPerTx = hold.count ? routed / hold.count : null;
@@ -190,6 +193,7 @@ async function runWith(config: 'single' | 'partitioned', workers: number, leads:
           label,
           {
             transactions: h.count,
+            leads_per_tx: h.count ? Math.round(((leadsPer.get(label) ?? 0) / h.count) * 10) / 10 : null,
             lock_wait_p50_ms: quantileMs(waitPer.get(label) ?? emptyHistogram(), 50),
             lock_wait_mean_ms: meanMs(waitPer.get(label) ?? emptyHistogram()),
             lock_hold_p50_ms: quantileMs(h, 50),

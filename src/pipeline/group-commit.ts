@@ -29,6 +29,12 @@ export function createBatcher<T, R>(
   handle: (items: T[]) => Promise<Array<R | Error>>,
   opts: {
     maxBatch: number;
+    /**
+     * A batch that starts takes up to this many of the items waiting (at least maxBatch); what
+     * counts as full stays maxBatch. The router asks for one transaction's worth per lock
+     * partition (route-read-size.ts), since its batches split by partition before committing.
+     */
+    takeMax?: () => number;
     maxConcurrent: number;
     /**
      * Wait this long for a short batch to fill (Kafka's linger.ms); 0: never. A function is asked
@@ -101,7 +107,7 @@ export function createBatcher<T, R>(
 
   function dispatch(): void {
     while (waiting.length > 0 && canStart()) {
-      const batch = waiting.splice(0, opts.maxBatch);
+      const batch = waiting.splice(0, Math.max(opts.maxBatch, opts.takeMax?.() ?? 0));
       if (opts.onDispatch) {
         const now = performance.now();
         opts.onDispatch(

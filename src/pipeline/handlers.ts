@@ -18,6 +18,7 @@ import { createGroupCommit, type BatchOutcome } from './group-commit.js';
 import { failureOf } from './retry-schedule.js';
 import { leadStage, stageWait } from './lead-stages.js';
 import { routeBatch } from './route-batch.js';
+import { routeReadSize } from './route-read-size.js';
 import { RetryableWriteError, writeBackBatch } from './write-back.js';
 
 export type { BatchLimits };
@@ -67,6 +68,8 @@ export function jobHandlers(
   // An event that failed gets its next try scheduled on its row; the job succeeds.
   const router = createGroupCommit(async (ids) => settleRouting(deps, await routeBatch(deps, ids, deliver)), {
     ...policy.router,
+    // A backlog: read a transaction's worth per partition (route-read-size.ts); not in the sim.
+    takeMax: () => routeReadSize(deps, limits.routeBatch),
     onDispatch: stageWait(deps.metrics, 'route_wait'),
   });
 

@@ -19,7 +19,10 @@ export function partitionLabel(lockKey: string): string {
  * round trips plus any queue behind other holders) and hold (locks held -> commit), labelled by
  * the lock partition. Those two bound how many leads/s one partition routes (docs/scaling.md).
  */
-export function routingLockTimer(metrics: Pick<Metrics, 'routingLockWait' | 'routingLockHold'>, lockKey: string) {
+export function routingLockTimer(
+  metrics: Pick<Metrics, 'routingLockWait' | 'routingLockHold' | 'routingLockLeads'>,
+  lockKey: string,
+) {
   const partition = partitionLabel(lockKey);
   const begun = performance.now();
   let lockedAt: number | undefined;
@@ -28,9 +31,11 @@ export function routingLockTimer(metrics: Pick<Metrics, 'routingLockWait' | 'rou
       lockedAt = performance.now();
       metrics.routingLockWait.observe({ partition }, (lockedAt - begun) / 1000);
     },
-    /** After the commit: the locks are released (a rolled-back transaction is not timed). */
-    released(): void {
-      if (lockedAt !== undefined) metrics.routingLockHold.observe({ partition }, (performance.now() - lockedAt) / 1000);
+    /** After the commit of `leads`: the locks are released (a rolled-back transaction is not timed). */
+    released(leads: number): void {
+      if (lockedAt === undefined) return;
+      metrics.routingLockHold.observe({ partition }, (performance.now() - lockedAt) / 1000);
+      metrics.routingLockLeads.inc({ partition }, leads);
     },
   };
 }

@@ -92,6 +92,12 @@ export function createMetrics(build?: BuildInfo) {
       buckets: lockBuckets,
       registers: [registry],
     }),
+    routingLockLeads: new Counter({
+      name: 'routing_lock_leads_total',
+      help: 'Leads taken into routing transactions that committed, by lock partition (as routing_lock_wait_seconds): over routing_lock_hold_seconds_count, the leads per transaction',
+      labelNames: ['partition'] as const,
+      registers: [registry],
+    }),
     leadsRouted: new Counter({
       name: 'leads_routed_total',
       help: 'Routing decisions by pool, rule, outcome (assigned, unassigned, queued) and reason code; pool and rule are "none" when the decision named none',

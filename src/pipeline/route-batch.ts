@@ -1,29 +1,17 @@
 // Route a batch of stored events. Idempotent: the event rows are locked and their status
-// re-read inside the one transaction that writes the leads, assignments, routing state and
-// outbox rows, so a retry, a redelivery or a second worker finds them done and writes nothing.
-// Fetch, plan, store: this file reads the records and maps them, locks and reads the routing
-// state, calls planRoutingBatch (src/sync/plan-routing.ts, pure) and writes its rows.
+// re-read inside the transaction that writes the leads, assignments, routing state and outbox
+// rows, so a retry, a redelivery or a second worker finds them done and writes nothing.
+// Fetch, split, hand over: this file reads the records and maps them, splits the leads by the
+// lock partition they are decided in and gives each part to its partition's line
+// (partition-lines.ts), whose transaction (routing-transaction.ts) locks, decides and writes.
 import { applyMapping, mappedCrmFields, type SourceRecord } from '../mapping/index.js';
-import {
-  leadLockPartition,
-  lockPartitions,
-  stateKeys,
-  type LockPartition,
-  type RoutingConfig,
-  type RoutingState,
-} from '../routing/index.js';
-import { byRoutingOrder, planRoutingBatch, type RoutableLead, type RoutingPlan } from '../sync/index.js';
+import { lockPartitions, type RoutingConfig } from '../routing/index.js';
+import { byRoutingOrder, type RoutableLead } from '../sync/index.js';
 import {
   getRoutableInboundEvents,
   listQueuedInboundEvents,
-  lockForRouting,
   markInboundEventsDone,
-  writeRoutingBatch,
-  type ArmedTimer,
   type InboundEventRow,
-  type DueNotification,
-  allPoolsKeyOf,
-  type Tx,
 } from '../db/index.js';
 import { errors } from '../errors.js';
 import type { ActiveConfig } from './config-store.js';
@@ -36,7 +24,9 @@ import { leadLogger } from './lead-log.js';
 import { loadRecords } from './load-records.js';
 import { leadStage } from './lead-stages.js';
 import { routingLockKey as globalLockKey } from './routing-lock.js';
-import { routingLockTimer } from './lock-timing.js';
+import { joinPartitionLine } from './partition-lines.js';
+import { notePartitions } from './route-read-size.js';
+import { addDecided, emptyDecided, leadPartition, type Decided, type Report } from './routing-transaction.js';
 import { takeTurn, type Turn } from './arrival-order.js';
 import { claimFromFieldChanges, scheduleSlaTimers } from './sla-timers.js';
 import { closedOnCreation, skippedAsClosed } from './skip-closed.js';
@@ -89,7 +79,7 @@ async function routeBatchInTurn(
 ): Promise<BatchOutcome> {
   const outcome: BatchOutcome = new Map(eventIds.map((id) => [id, undefined]));
   // Waiting leads pulled into this batch are not its jobs: their outcome is not this batch's to report.
-  const report = (id: string, r: Error | undefined) => {
+  const report: Report = (id, r) => {
     if (outcome.has(id)) outcome.set(id, r);
   };
   const events = await getRoutableInboundEvents(deps.db, eventIds);
@@ -158,43 +148,20 @@ async function routeBatchInTurn(
   return outcome;
 }
 
-type Decided = {
-  results: Array<RoutingPlan['decided'][number] & { configVersion: number }>;
-  outboxIds: string[];
-  timers: ArmedTimer[];
-  leadIds: Map<string, string>;
-  notifications: DueNotification[];
-};
-
-const emptyDecided = (): Decided => ({
-  results: [],
-  outboxIds: [],
-  timers: [],
-  leadIds: new Map(),
-  notifications: [],
-});
-
-/** Adds b's to `into` (one accumulator for a batch's transactions). */
-function addDecided(into: Decided, b: Decided): void {
-  into.results.push(...b.results);
-  into.outboxIds.push(...b.outboxIds);
-  into.timers.push(...b.timers);
-  for (const [k, v] of b.leadIds) into.leadIds.set(k, v);
-  into.notifications.push(...b.notifications);
-}
-
 /**
- * Maps the created events with this config and routes them: one transaction per lock partition
- * the leads fall in (docs/scaling.md), in parallel. Answers what was decided and, when the
- * active config moved from this one under the locks, the events left to route again.
+ * Maps the created events with this config, splits them by the lock partition they are decided
+ * in and hands each part to its partition's line (partition-lines.ts), in this batch's turn.
+ * Answers what was decided and, when the active config moved from this one under the locks, the
+ * events left to route again.
  */
 async function routeCreated(
   deps: PipelineDeps,
   created: InboundEventRow[],
-  { version, doc }: ActiveConfig,
-  report: (id: string, r: Error | undefined) => void,
+  active: ActiveConfig,
+  report: Report,
   turn: Turn,
 ): Promise<{ decided: Decided; stale: string[] | undefined; readEnd: number }> {
+  const { doc } = active;
   const readStart = performance.now();
   const records = await loadRecords(deps, created, (key) =>
     doc.mappings[key] ? mappedCrmFields(doc.mappings[key]) : [],
@@ -231,86 +198,44 @@ async function routeCreated(
   // On PGlite queries run on this thread: let requests that arrived meanwhile store their events
   // before the routing transaction takes the one connection (a turn of the loop on Postgres).
   await new Promise((resolve) => setImmediate(resolve));
-  const now = deps.now();
   for (const r of routable) r.accounts = accountOptions(deps.accounts, r.lead, doc.routing);
-  const config = {
-    config: doc.routing,
-    mappings: doc.mappings,
-    version,
-    connectors: doc.connectors,
-    notifications: doc.notifications,
-  };
   if (routable.length === 0) return { decided: emptyDecided(), stale: undefined, readEnd };
-  // One transaction for the batch: the global lock when the config is one partition, else the
-  // key rows of every partition its leads fall in (docs/scaling.md), taken in one sorted order
-  // with their pools: one fixed cost (round trips, statement, commit) per batch, not per partition.
-  const partitions = lockPartitions(doc.routing).partitioned ? partitionsOf(routable, doc.routing, now) : undefined;
-  const keys = partitions ? partitions.map((p) => stateKeys(doc.routing, now, p)) : [stateKeys(doc.routing, now)];
-  const lockKeys = partitions?.map((p) => p.key) ?? [globalLockKey];
+  const parts = splitByPartition(routable, doc.routing, deps.now());
+  const partitions = lockPartitions(doc.routing);
+  notePartitions(deps, partitions.partitioned ? partitions.list.length : 1);
+  // Every earlier batch of this process has joined its lines: join ours, all at once, then let
+  // the next batch join (per partition the lines keep formation order).
   await turn.ready;
-  const lockTiming = routingLockTimer(deps.metrics, lockKeys.length === 1 ? lockKeys[0]! : `${globalLockKey}/several`);
-  const out = await deps.db.transaction(async (tx) => {
-    const locked = await lockForRouting(
-      tx,
-      {
-        eventIds: routable.map((r) => r.ev.id),
-        pools: [...lockKeys, ...keys.flatMap((k) => k.pools)],
-        counters: [...new Set(keys.flatMap((k) => k.counters))],
-        ...(partitions && { partition: { configVersion: version } }),
-      },
-      lockTiming.locked,
-    );
-    turn.done();
-    if (locked.stale) return { stale: routable.map((r) => r.ev.id) };
-    // The "all pools" report rows of a partition transaction: its own (no two run at once with one partition).
-    const allPools = partitions ? allPoolsKeyOf(lockKeys[0]!) : undefined;
-    const decided = await decideAndWrite(
-      tx,
-      { leads: routable, routable: locked.routable, state: locked.state, allPools },
-      config,
-      now,
-      report,
-    );
-    return { decided };
-  });
-  lockTiming.released();
-  return { decided: out.decided ?? emptyDecided(), stale: out.stale, readEnd };
-}
-
-/** Plans the leads still routable under the locks and writes the plan, in the routing transaction. */
-async function decideAndWrite(
-  tx: Tx,
-  {
-    leads,
-    routable,
-    state,
-    allPools,
-  }: { leads: RoutableLead[]; routable: Set<string>; state: RoutingState; allPools: string | undefined },
-  config: Parameters<typeof planRoutingBatch>[1],
-  now: Date,
-  report: (id: string, r: Error | undefined) => void,
-): Promise<Decided> {
-  const todo = leads.filter((r) => routable.has(r.ev.id));
-  if (todo.length === 0) return emptyDecided();
-  const plan = planRoutingBatch(todo, config, state, now);
-  for (const id of plan.deferred)
-    report(id, new Error('another trigger for the same record is in this batch; retried'));
-  const written = await writeRoutingBatch(tx, plan.writes, now, allPools);
-  const results = plan.decided.map((d) => ({ ...d, configVersion: config.version }));
-  return { results, ...written };
+  const maxLeads = deps.routeJobEvents ?? routable.length;
+  const joined = [...parts].map(([key, leads]) =>
+    joinPartitionLine(deps, key, { leads, active, report }, Math.max(maxLeads, leads.length)),
+  );
+  turn.done();
+  const decided = emptyDecided();
+  const stale: string[] = [];
+  for (const [i, result] of (await Promise.all(joined)).entries()) {
+    if (result.decided) addDecided(decided, result.decided);
+    if (result.stale) stale.push(...[...parts.values()][i]!.map((r) => r.ev.id));
+  }
+  return { decided, stale: stale.length > 0 ? stale : undefined, readEnd };
 }
 
 /**
- * The lock partitions a batch's leads are decided in (sorted by key): each lead's first matching
- * rule's or the default's. Leads that touch no counter (no rule, a queue, a skip, closed on
- * creation) need none, unless no lead of the batch has one: then the first partition.
+ * The batch's leads by the lock key of the partition they are decided in (their order kept):
+ * `$routing` for the whole batch when the config is one partition. A lead whose decision
+ * touches no counter (no rule, a queue, a skip, closed on creation) goes with the batch's first
+ * part, or alone to the config's first partition when no lead has one.
  */
-function partitionsOf(routable: RoutableLead[], config: RoutingConfig, now: Date): LockPartition[] {
-  const parts = new Set<LockPartition>();
-  for (const r of routable) {
-    const part = r.closed ? undefined : leadLockPartition(r.lead, config, now, { ...r.accounts });
-    if (part) parts.add(part);
+function splitByPartition(routable: RoutableLead[], config: RoutingConfig, now: Date): Map<string, RoutableLead[]> {
+  const parts = lockPartitions(config);
+  if (!parts.partitioned) return new Map([[globalLockKey, routable]]);
+  const keyed = routable.map((r) => ({ r, key: leadPartition(r, config, now)?.key }));
+  const anyKey = keyed.find((k) => k.key)?.key ?? parts.list[0]!.key;
+  const out = new Map<string, RoutableLead[]>();
+  for (const { r, key = anyKey } of keyed) {
+    const list = out.get(key);
+    if (list) list.push(r);
+    else out.set(key, [r]);
   }
-  if (parts.size === 0) parts.add(lockPartitions(config).list[0]!);
-  return [...parts].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  return out;
 }

@@ -48,6 +48,38 @@ describe('createBatcher (group commit)', () => {
     await Promise.all(all);
   });
 
+  it('takeMax: a batch takes up to that many of the items waiting; full and short are still judged by maxBatch', async () => {
+    let take = 5;
+    const {
+      b,
+      batches: started,
+      releaseAll,
+    } = heldBatcher({
+      maxBatch: 2,
+      maxConcurrent: 2,
+      maxConcurrentShort: 1,
+      takeMax: () => take,
+    });
+    const all = [1, 2, 3, 4, 5, 6, 7].map((i) => b.submit(i));
+    await nextTurn();
+    // Seven wait: the first batch takes five, the other two are a full batch of maxBatch and go beside it.
+    expect(started).toEqual([
+      [1, 2, 3, 4, 5],
+      [6, 7],
+    ]);
+    take = 1;
+    all.push(b.submit(8));
+    await nextTurn();
+    // One item is short: it waits for a short slot (none while two batches are in flight).
+    expect(started).toHaveLength(2);
+    releaseAll();
+    await nextTurn();
+    await nextTurn();
+    expect(started[2]).toEqual([8]);
+    releaseAll();
+    await Promise.all(all);
+  });
+
   it('retries each item alone when a batch fails as a whole, so only the bad one fails', async () => {
     const b = createBatcher<number, string>(
       async (items) => {
