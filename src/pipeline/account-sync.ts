@@ -142,7 +142,7 @@ async function syncObject(
       for await (const page of source.listAccounts(read)) {
         const rows = page.items.map(toMirrorAccountRow);
         const ids = rows.map((r) => r.record.id);
-        const modstamp = Math.max(...rows.map((r) => r.modstamp ?? 0), 0) || null;
+        const modstamp = pageModstamp(rows);
         await storePage(pages, page, modstamp, async (tx) => {
           // Parents old and new: their child counts move (stamped for other processes).
           const parents = [
@@ -170,7 +170,7 @@ async function syncObject(
         const rows = page.items.filter((c) => c.accountId !== '').map(toMirrorContactRow);
         const unlinked = page.items.filter((c) => c.accountId === '').map((c) => c.contactId);
         const people = page.items.map(contactPerson);
-        const modstamp = Math.max(...page.items.map((c) => c.modstamp ?? 0), 0) || null;
+        const modstamp = pageModstamp(page.items);
         await storePage(
           pages,
           page,
@@ -203,7 +203,7 @@ async function syncObject(
     } else {
       for await (const page of source.listLeads!(read)) {
         const people = page.items.map(leadPerson);
-        const modstamp = Math.max(...page.items.map((c) => c.modstamp ?? 0), 0) || null;
+        const modstamp = pageModstamp(page.items);
         await storePage(
           pages,
           page,
@@ -252,6 +252,10 @@ async function syncObject(
     ...(unavailable && { unavailable }),
   };
 }
+
+/** The latest SystemModstamp / lastmodifieddate on a page (null: none), the next incremental sync's watermark. */
+const pageModstamp = (items: ReadonlyArray<{ modstamp?: number | null | undefined }>) =>
+  Math.max(...items.map((r) => r.modstamp ?? 0), 0) || null;
 
 /** What storePage needs of the run: where to store, and whom to tell. */
 interface PageRun {
@@ -336,7 +340,7 @@ async function syncTeamPages(
       );
     }
     const rows = page.items.map(({ modstamp: _, ...row }) => row);
-    const modstamp = Math.max(...page.items.map((m) => m.modstamp ?? 0), 0) || null;
+    const modstamp = pageModstamp(page.items);
     await storePage(run, page, modstamp, async (tx) => {
       const was = await readMirrorTeamAccounts(
         tx,

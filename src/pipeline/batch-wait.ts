@@ -147,6 +147,14 @@ export function shortReadSlots(budgets: CallBudget[], arrivalsPerS: number, max:
   return sustainable(budgets, arrivalsPerS, callsPerLead) ? max : 1;
 }
 
+/** What a group-commit batcher is told by a batching policy: sizes, overlap, and how long to wait. */
+export interface BatchScheduling {
+  maxBatch: number;
+  maxConcurrent: number;
+  maxConcurrentShort: () => number;
+  lingerMs: (waiting: number) => number;
+}
+
 /**
  * The write-back batcher's scheduling (handlers.ts; bench:owner-latency-policy runs the same):
  * how long a short batch waits, and how many short batches may be out, both from the budgets
@@ -159,12 +167,7 @@ export function budgetedWrites(opts: {
   maxConcurrent: number;
   budgets: () => CallBudget[];
   capMs?: number | undefined;
-}): {
-  maxBatch: number;
-  maxConcurrent: number;
-  maxConcurrentShort: () => number;
-  lingerMs: (waiting: number) => number;
-} {
+}): BatchScheduling {
   return {
     maxBatch: opts.maxBatch,
     maxConcurrent: opts.maxConcurrent,
@@ -196,12 +199,7 @@ export function budgetedReads(opts: {
   capMs?: number | undefined;
   /** CRM calls a lead costs on its own: a read and a write. */
   callsPerLead?: number;
-}): {
-  maxBatch: number;
-  maxConcurrent: number;
-  maxConcurrentShort: () => number;
-  lingerMs: (waiting: number) => number;
-} {
+}): BatchScheduling {
   return {
     maxBatch: opts.maxBatch,
     maxConcurrent: opts.maxConcurrent,

@@ -4,8 +4,7 @@
 // the recycle bin, the mirror's own contact and child counts; and HubSpot's changes read by id
 // past search's 10,000-result cap.
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createHubSpotConnector } from '../../connectors/hubspot/index.js';
-import { createSalesforceConnector } from '../../connectors/salesforce/index.js';
+import { mirrorConnectors } from '../support/mirror-connectors.js';
 import { openPostgres, readMirrorAccountPage, type DbHandle } from '../../src/db/index.js';
 import { syncAccounts, type MirrorDeps } from '../../src/pipeline/index.js';
 import { startHubSpotStandIn, type HubSpotStandIn } from '../support/hubspot-standin.js';
@@ -55,20 +54,8 @@ beforeAll(async () => {
     },
   });
   hs = await startHubSpotStandIn({ owners: [{ id: '101' }, { id: '102' }] });
-  const salesforce = createSalesforceConnector({
-    instanceUrl: sf.url,
-    auth: { kind: 'access_token', accessToken: 'sf-token' },
-    organizationId: '00D5g000004XyZaEAK',
-    outboundToken: 'outbound-token-0123456789',
-    maxRetries: 0,
-  });
-  const hubspot = createHubSpotConnector({
-    baseUrl: hs.url,
-    auth: { kind: 'private_app', token: 'pat-sync' },
-    clientSecret: 'sync-secret-0001',
-    rateLimit: { requests: 2000, windowMs: 1000 },
-  });
-  deps = { db: handle.db, connectors: { salesforce, hubspot }, logger: testLogger(), now: () => new Date() };
+  const connectors = mirrorConnectors(sf.url, hs.url, { token: 'pat-sync', clientSecret: 'sync-secret-0001' });
+  deps = { db: handle.db, connectors, logger: testLogger(), now: () => new Date() };
 });
 
 afterAll(async () => {

@@ -4,8 +4,7 @@
 // contacts over list pages, with and without a company. An index loaded from the mirror answers
 // contact before lead.
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createHubSpotConnector } from '../../connectors/hubspot/index.js';
-import { createSalesforceConnector } from '../../connectors/salesforce/index.js';
+import { mirrorConnectors } from '../support/mirror-connectors.js';
 import { createAccountIndex } from '../../src/accounts/index.js';
 import { openPostgres, type DbHandle } from '../../src/db/index.js';
 import { loadAccountIndex, syncAccounts, type MirrorDeps } from '../../src/pipeline/index.js';
@@ -71,20 +70,8 @@ beforeAll(async () => {
     },
     owners: [{ id: '101' }, { id: '102' }],
   });
-  const salesforce = createSalesforceConnector({
-    instanceUrl: sf.url,
-    auth: { kind: 'access_token', accessToken: 'sf-token' },
-    organizationId: '00D5g000004XyZaEAK',
-    outboundToken: 'outbound-token-0123456789',
-    maxRetries: 0,
-  });
-  const hubspot = createHubSpotConnector({
-    baseUrl: hs.url,
-    auth: { kind: 'private_app', token: 'pat-people' },
-    clientSecret: 'people-secret-0001',
-    rateLimit: { requests: 2000, windowMs: 1000 },
-  });
-  deps = { db: handle.db, connectors: { salesforce, hubspot }, logger: testLogger(), now: () => new Date() };
+  const connectors = mirrorConnectors(sf.url, hs.url, { token: 'pat-people', clientSecret: 'people-secret-0001' });
+  deps = { db: handle.db, connectors, logger: testLogger(), now: () => new Date() };
 });
 
 afterAll(async () => {
