@@ -23,6 +23,9 @@ export type InboundEventRow = typeof inboundEvents.$inferSelect;
 /** Statuses that still need routing: stored and not yet decided, or held by a full pool. */
 export const routableStatuses = ['received', 'queued'] as const;
 
+/** Waiting leads' order: highest score first, then oldest (inbound_events_queued_idx). */
+const queuedOrder = [sql`${inboundEvents.leadScore} desc nulls last`, asc(inboundEvents.receivedAt)] as const;
+
 /** Stores the event once per (source, sourceEventId). A redelivery returns the first row's id. */
 export async function insertInboundEvent(db: DbOrTx, ev: NewInboundEvent): Promise<{ id: string; duplicate: boolean }> {
   const inserted = await db
@@ -66,6 +69,34 @@ export async function getRoutableInboundEvents(db: DbOrTx, ids: string[]): Promi
     .from(inboundEvents)
     .where(and(inArray(inboundEvents.id, ids), inArray(inboundEvents.status, [...routableStatuses])));
 }
+
+/**
+ * A routing batch's first read in one round trip: its events that still need routing and, apart,
+ * up to `waitingLimit` other leads full pools are holding (the order of listQueuedInboundEvents).
+ */
+export async function getRoutableWithWaiting(
+  db: DbOrTx,
+  ids: string[],
+  waitingLimit: number,
+): Promise<{ events: InboundEventRow[]; waiting: InboundEventRow[] }> {
+  if (ids.length === 0) return { events: [], waiting: [] };
+  const batch = new Set(ids);
+  const rows = await db
+    .select()
+    .from(inboundEvents)
+    .where(and(inArray(inboundEvents.id, ids), inArray(inboundEvents.status, [...routableStatuses])))
+    .unionAll(
+      db
+        .select()
+        .from(inboundEvents)
+        .where(and(eq(inboundEvents.status, 'queued'), sql`${inboundEvents.id} <> ${allUuid(ids)}`))
+        .orderBy(...queuedOrder)
+        .limit(waitingLimit),
+    );
+  return { events: rows.filter((r) => batch.has(r.id)), waiting: rows.filter((r) => !batch.has(r.id)) };
+}
+
+const allUuid = (ids: string[]) => sql`all(array(select jsonb_array_elements_text(${jsonParam(ids)})::uuid))`;
 
 /**
  * Locks the batch's event rows (in id order, so concurrent batches never deadlock) and returns
@@ -117,7 +148,7 @@ export async function listQueuedInboundEvents(db: DbOrTx, limit: number): Promis
     .select({ id: inboundEvents.id })
     .from(inboundEvents)
     .where(eq(inboundEvents.status, 'queued'))
-    .orderBy(sql`${inboundEvents.leadScore} desc nulls last`, asc(inboundEvents.receivedAt))
+    .orderBy(...queuedOrder)
     .limit(limit);
 }
 

@@ -1,7 +1,7 @@
 // A rep's away/back set through the availability API: one current row per rep, and an audit row
 // for every change. Routing reads the current rows with its state (lockForRouting) and the pure
 // core overlays them on the active config; nothing here knows what a status means.
-import { asc, desc, eq } from 'drizzle-orm';
+import { asc, desc, eq, sql } from 'drizzle-orm';
 import type { RepStatus } from '../routing/index.js';
 import type { Db, DbOrTx } from './client.js';
 import { repAvailability, repAvailabilityChanges } from './schema.js';
@@ -27,6 +27,29 @@ const toStatus = (r: Row): RepStatus => ({
   ...(r.note !== null && { note: r.note }),
   by: r.updatedBy,
 });
+
+/** A rep_availability row as one jsonb value (a column of a wider statement: routing-state.ts). */
+export const repAvailabilityJson = sql`jsonb_build_object('status', status, 'since', since, 'awayUntil', away_until, 'note', note, 'updatedBy', updated_by)`;
+
+/** repAvailabilityJson as it arrives (timestamps as jsonb text). */
+export type RepAvailabilityRow = {
+  status: string;
+  since: string;
+  awayUntil: string | null;
+  note: string | null;
+  updatedBy: string;
+};
+
+/** The status a repAvailabilityJson value holds (the same as the row's). */
+export const repStatusOf = (r: RepAvailabilityRow): RepStatus =>
+  toStatus({
+    repId: '',
+    status: r.status,
+    since: new Date(r.since),
+    awayUntil: r.awayUntil === null ? null : new Date(r.awayUntil),
+    note: r.note,
+    updatedBy: r.updatedBy,
+  });
 
 /** Every rep's current status, by rep id (a handful of rows: one per rep who ever set one). */
 export async function readRepAvailability(db: DbOrTx): Promise<Record<string, RepStatus>> {

@@ -10,11 +10,11 @@
 // the locks; the state decide() reads comes from a second statement, whose snapshot is taken
 // after the locks are held and so includes every commit that released them.
 import { inArray, sql } from 'drizzle-orm';
-import type { RoutingState, StateChange } from '../routing/index.js';
-import { jsonParam as json, rowsOf, type DbOrTx, type Tx } from './client.js';
+import type { RepStatus, RoutingState, StateChange } from '../routing/index.js';
+import { anyUuid, jsonParam as json, rowsOf, type DbOrTx, type Tx } from './client.js';
 import { publishLockKey } from './config-versions.js';
 import { routableStatuses } from './inbound-events.js';
-import { readRepAvailability } from './rep-availability.js';
+import { repAvailabilityJson, repStatusOf, type RepAvailabilityRow } from './rep-availability.js';
 import { rotationCursors, routingCounters } from './schema.js';
 
 /** The global routing row: a transaction naming it among its pools excludes every other routing transaction. */
@@ -52,11 +52,9 @@ export async function lockForRouting(
   const routable = await lockRows(tx, keys.eventIds, pools, keys.partition !== undefined);
   onLocked?.();
   const { state, activeVersion } = await readLockedState(tx, pools, keys.counters, keys.partition !== undefined);
-  if (keys.partition && activeVersion !== undefined && activeVersion !== keys.partition.configVersion)
-    return { routable, state, stale: true };
-  // Away/back set through the API, overlaid on the config by decide (routing/rep-status.ts).
-  state.availability = await readRepAvailability(tx);
-  return { routable, state, stale: false };
+  const stale =
+    keys.partition !== undefined && activeVersion !== undefined && activeVersion !== keys.partition.configVersion;
+  return { routable, state, stale };
 }
 
 /** The routing state under the same locks, for paths that lock their own events (SLA). */
@@ -88,7 +86,7 @@ async function lockRows(tx: Tx, eventIds: string[], pools: string[], shared: boo
       await tx.execute(sql`
         with ev as (
           select id::text as k, status as s from inbound_events
-          where id in (select jsonb_array_elements_text(${json(eventIds)})::uuid) order by id for update
+          where id = ${anyUuid(eventIds)} order by id for update
         ), cur as (
           select pool_id as k from rotation_cursors
           where pool_id in (select jsonb_array_elements_text(${json(pools)})) order by pool_id for update
@@ -111,7 +109,11 @@ async function lockRows(tx: Tx, eventIds: string[], pools: string[], shared: boo
   return routable;
 }
 
-/** A new statement, so a new snapshot: taken after the locks are held (see the top of the file). */
+/**
+ * A new statement, so a new snapshot: taken after the locks are held (see the top of the file).
+ * The reps' away/back rows (set through the API, overlaid on the config by decide:
+ * routing/rep-status.ts) come in the same statement: one round trip per routing transaction.
+ */
 async function readLockedState(
   tx: Tx,
   pools: string[],
@@ -119,16 +121,21 @@ async function readLockedState(
   /** A partition transaction's check (lockForRouting); the global lock needs none. */
   withVersion: boolean,
 ): Promise<{ state: RoutingState; activeVersion: number | undefined }> {
-  const state: RoutingState = { cursors: {}, counters: {} };
+  const availability: Record<string, RepStatus> = {};
+  const state: RoutingState = { cursors: {}, counters: {}, availability };
   let activeVersion: number | undefined;
-  const rows = rowsOf<{ t: 'c' | 'k' | 'v'; k: string; n: string | number }>(
+  const rows = rowsOf<{ t: 'c' | 'k' | 'v' | 'r'; k: string; n: string | number | null; r: RepAvailabilityRow | null }>(
     await tx.execute(sql`
-      select 'c' as t, pool_id as k, position::bigint as n from rotation_cursors where pool_id in (select jsonb_array_elements_text(${json(pools)}))
-      union all select 'k', key, value from routing_counters where key in (select jsonb_array_elements_text(${json(counters)}))
-      union all select 'v', '', version::bigint from config_active where id = 1 and ${withVersion}`),
+      select 'c' as t, pool_id as k, position::bigint as n, null::jsonb as r from rotation_cursors
+      where pool_id = any(array(select jsonb_array_elements_text(${json(pools)})))
+      union all select 'k', key, value, null from routing_counters
+      where key = any(array(select jsonb_array_elements_text(${json(counters)})))
+      union all select 'v', '', version::bigint, null from config_active where id = 1 and ${withVersion}
+      union all select 'r', rep_id, null, ${repAvailabilityJson} from rep_availability`),
   );
   for (const r of rows)
     if (r.t === 'v') activeVersion = Number(r.n);
+    else if (r.t === 'r') availability[r.k] = repStatusOf(r.r!);
     else (r.t === 'c' ? state.cursors : state.counters)[r.k] = Number(r.n);
   return { state, activeVersion };
 }

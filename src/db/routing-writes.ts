@@ -5,7 +5,7 @@
 // Inputs travel as one JSON parameter per table (jsonb_to_recordset): constant SQL text, and no
 // per-value query building.
 import { sql } from 'drizzle-orm';
-import { jsonParam as json, rowsOf, type Tx } from './client.js';
+import { anyUuid, jsonParam as json, rowsOf, type Tx } from './client.js';
 import { name as n, recordset, type RowOf } from './recordset.js';
 import { assignments, leads, notifications, outbox, slaTimers } from './schema.js';
 import { completedBy, rollUpSql } from './report-rollup.js';
@@ -165,10 +165,11 @@ export async function writeRoutingBatch(
         on conflict (key) do update set value = routing_counters.value + excluded.value
       ), done as (
         update inbound_events set status = 'done', processed_at = ${at}::timestamptz, last_error = null
-        where id in (select jsonb_array_elements_text(${json(w.doneEventIds)})::uuid)
+        where id = ${anyUuid(w.doneEventIds)}
       ), queued as (
         update inbound_events e set status = 'queued', lead_score = x.score, waiting_pool_id = x."poolId"
-        from jsonb_to_recordset(${json(w.queued)}) as x(id uuid, score double precision, "poolId" text) where e.id = x.id
+        from jsonb_to_recordset(${json(w.queued)}) as x(id uuid, score double precision, "poolId" text)
+        where e.id = x.id and e.id = ${anyUuid(w.queued.map((q) => q.id))}
       )
       select 'outbox' as kind, jsonb_build_object('id', o.id) as row from o
       union all select 'timer', to_jsonb(t) from t

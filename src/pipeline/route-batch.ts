@@ -9,6 +9,7 @@ import { lockPartitions, type RoutingConfig } from '../routing/index.js';
 import { byRoutingOrder, type RoutableLead } from '../sync/index.js';
 import {
   getRoutableInboundEvents,
+  getRoutableWithWaiting,
   listQueuedInboundEvents,
   markInboundEventsDone,
   type InboundEventRow,
@@ -44,9 +45,15 @@ export const waitingLeadsPerBatch = 100;
  * waiting, not to a new one that arrived with the close. The routing lock serialises batches,
  * and a waiting lead another worker placed meanwhile is found done under it.
  */
-async function withWaitingLeads(deps: PipelineDeps, created: InboundEventRow[]): Promise<InboundEventRow[]> {
+async function withWaitingLeads(
+  deps: PipelineDeps,
+  created: InboundEventRow[],
+  /** Read with the batch's events, when nothing in the batch can have freed capacity since. */
+  prefetched: InboundEventRow[] | undefined,
+): Promise<InboundEventRow[]> {
   if (!created.some((e) => e.status !== 'queued')) return created;
   const inBatch = new Set(created.map((e) => e.id));
+  if (prefetched) return [...created, ...prefetched.filter((e) => !inBatch.has(e.id))];
   const waiting = (await listQueuedInboundEvents(deps.db, waitingLeadsPerBatch))
     .map((e) => e.id)
     .filter((id) => !inBatch.has(id));
@@ -82,7 +89,8 @@ async function routeBatchInTurn(
   const report: Report = (id, r) => {
     if (outcome.has(id)) outcome.set(id, r);
   };
-  const events = await getRoutableInboundEvents(deps.db, eventIds);
+  // The waiting leads come in the same read: one round trip fewer per batch.
+  const { events, waiting } = await getRoutableWithWaiting(deps.db, eventIds, waitingLeadsPerBatch);
   // Owner changes go to the ownership sync, field updates to the SLA claim check (docs/sync.md).
   const owners = events.filter((e) => e.kind === 'ownerChanged');
   const updates = events.filter((e) => e.kind === 'updated');
@@ -96,6 +104,7 @@ async function routeBatchInTurn(
   const created = await withWaitingLeads(
     deps,
     events.filter((e) => e.kind === 'created'),
+    owners.length + updates.length === 0 ? waiting : undefined,
   );
   if (created.length === 0) return outcome;
 
