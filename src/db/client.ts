@@ -1,12 +1,13 @@
 // One database handle for both backends: node-postgres against a real server, or PGlite
 // (Postgres compiled to WASM, on disk) for the embedded default. Same schema, same migrations.
+import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { mkdirSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import pg from 'pg';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { schema } from './schema.js';
 import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.js';
@@ -161,6 +162,40 @@ export async function openPglite(dataDir: string, command = 'process'): Promise<
 /** The rows of a raw `execute`: node-postgres answers a QueryResult, PGlite a Results; both carry `rows`. */
 export function rowsOf<T>(result: unknown): T[] {
   return (result as { rows?: T[] }).rows ?? (result as T[]);
+}
+
+/** What executeNamed reaches inside a drizzle Db or Tx (present at runtime, typed internal by drizzle). */
+interface Session {
+  dialect: { sqlToQuery(q: SQL): { sql: string; params: unknown[] } };
+  session: {
+    prepareQuery(q: { sql: string; params: unknown[] }, fields: undefined, name: string, arrayMode: false): Run;
+  };
+}
+type Run = { execute(): Promise<unknown> };
+
+/**
+ * `db.execute(query)` as a named prepared statement: each connection parses and plans its text
+ * once, then runs it as a plan (a routing batch's write statement cost ~3.6 ms to plan, per
+ * batch, before it ran). Only for the hot path's statements whose text is the same every call
+ * (values all parameters); the name is the text's hash, so two texts never share one. PGlite
+ * ignores the name.
+ */
+export function executeNamed(db: DbOrTx, query: SQL): Promise<unknown> {
+  const { dialect, session } = db as unknown as Session;
+  const q = dialect.sqlToQuery(query);
+  return session.prepareQuery(q, undefined, statementName(q.sql), false).execute();
+}
+
+const names = new Map<string, string>();
+function statementName(text: string): string {
+  let name = names.get(text);
+  if (name === undefined) {
+    name = `lr_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`;
+    // A bounded cache: the texts passed here are a handful of constants.
+    if (names.size > 200) names.clear();
+    names.set(text, name);
+  }
+  return name;
 }
 
 /**

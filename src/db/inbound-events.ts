@@ -1,5 +1,5 @@
 import { and, asc, eq, inArray, isNull, lt, sql } from 'drizzle-orm';
-import { jsonParam, rowsOf, type DbOrTx } from './client.js';
+import { executeNamed, jsonParam, rowsOf, type DbOrTx } from './client.js';
 import { inboundEvents } from './schema.js';
 import { storedError } from './stored-error.js';
 
@@ -49,14 +49,17 @@ export async function insertInboundEvents(
   if (evs.length === 0) return [];
   // One JSON parameter, not a VALUES list built per column: this is the intake hot path.
   const rows = rowsOf<{ id: string; source: string; source_event_id: string; status: string }>(
-    await db.execute(sql`
+    await executeNamed(
+      db,
+      sql`
       insert into inbound_events (source, source_event_id, kind, crm, object_type, record_id, payload, status, last_error, processed_at, request_id)
       select source, source_event_id, kind, crm, object_type, record_id, payload, coalesce(status, 'received'), last_error,
         case when status = 'refused' then now() end, request_id
       from jsonb_to_recordset(${jsonParam(evs.map((e) => ({ source: e.source, source_event_id: e.sourceEventId, kind: e.kind, crm: e.crm, object_type: e.objectType, record_id: e.recordId, payload: e.payload, status: e.status, last_error: e.lastError === undefined ? undefined : storedError(e.lastError), request_id: e.requestId })))})
         as x(source text, source_event_id text, kind text, crm text, object_type text, record_id text, payload jsonb, status text, last_error text, request_id text)
       on conflict (source, source_event_id) do nothing
-      returning id, source, source_event_id, status`),
+      returning id, source, source_event_id, status`,
+    ),
   );
   return rows.map((r) => ({ id: r.id, source: r.source, sourceEventId: r.source_event_id, status: r.status }));
 }

@@ -1,5 +1,5 @@
 import { and, asc, eq, isNull, lt, sql } from 'drizzle-orm';
-import { anyUuid, jsonParam, rowsOf, type DbOrTx } from './client.js';
+import { anyUuid, executeNamed, jsonParam, rowsOf, type DbOrTx } from './client.js';
 import { outbox } from './schema.js';
 import { completedBy, confirmedStepsSql, rollUpSql, type ConfirmedStep } from './report-rollup.js';
 
@@ -42,19 +42,19 @@ export async function claimDueOutboxRows(
 ): Promise<ClaimedOutboxRow[]> {
   if (ids.length === 0) return [];
   const rows = rowsOf<Record<string, unknown>>(
-    await db.execute(sql`
+    await executeNamed(
+      db,
+      sql`
       with claimed as (
         update outbox o set next_attempt_at = ${leaseUntil.toISOString()}::timestamptz
-        where o.id in (${sql.join(
-          ids.map((id) => sql`${id}::uuid`),
-          sql`, `,
-        )})
+        where o.id = ${anyUuid(ids)}
           and o.status = 'pending' and (o.next_attempt_at is null or o.next_attempt_at <= ${now.toISOString()}::timestamptz)
         returning o.*
       )
       select c.*, e.received_at as lead_received_at, e.id as event_id, e.kind as event_kind, e.request_id, a.pool_id, a.created_at as decided_at,
         l.data->>'createdAt' as record_created_at
-      from claimed c join assignments a on a.id = c.assignment_id join inbound_events e on e.id = a.event_id join leads l on l.id = c.lead_id`),
+      from claimed c join assignments a on a.id = c.assignment_id join inbound_events e on e.id = a.event_id join leads l on l.id = c.lead_id`,
+    ),
   );
   const at = (v: unknown) => (v === null || v === undefined ? null : new Date(v as string));
   return rows.map((r) => ({
@@ -100,7 +100,9 @@ export async function recordWriteResults(
   if (rows.length === 0) return [];
   // The first write of a lead's first decision that the CRM accepted is its speed-to-lead "owner written";
   // answers the leads whose echo had come first (their written -> confirmed step is now complete).
-  const steps = await db.execute(sql`
+  const steps = await executeNamed(
+    db,
+    sql`
     with w as (
     update outbox o set
       crm_response = x.response,
@@ -118,7 +120,8 @@ export async function recordWriteResults(
     from w where r.assignment_id = w.assignment_id and w.status = 'done' and r.written_at is null
     returning r.*
     ), rolled as (${rollUpSql(sql`reported`, completedBy.write)})
-    ${confirmedStepsSql(sql`reported`)}`);
+    ${confirmedStepsSql(sql`reported`)}`,
+  );
   return rowsOf<ConfirmedStep>(steps);
 }
 

@@ -11,7 +11,7 @@
 // after the locks are held and so includes every commit that released them.
 import { inArray, sql } from 'drizzle-orm';
 import type { RepStatus, RoutingState, StateChange } from '../routing/index.js';
-import { anyUuid, jsonParam as json, rowsOf, type DbOrTx, type Tx } from './client.js';
+import { anyUuid, executeNamed, jsonParam as json, rowsOf, type DbOrTx, type Tx } from './client.js';
 import { publishLockKey } from './config-versions.js';
 import { routableStatuses } from './inbound-events.js';
 import { repAvailabilityJson, repStatusOf, type RepAvailabilityRow } from './rep-availability.js';
@@ -83,7 +83,9 @@ async function lockRows(tx: Tx, eventIds: string[], pools: string[], shared: boo
       : sql`select 'a' as t, '' as k, null as s where false`;
   const lock = async () =>
     rowsOf<{ t: 'e' | 'c' | 'a'; k: string; s: string | null }>(
-      await tx.execute(sql`
+      await executeNamed(
+        tx,
+        sql`
         with ev as (
           select id::text as k, status as s from inbound_events
           where id = ${anyUuid(eventIds)} order by id for update
@@ -93,7 +95,8 @@ async function lockRows(tx: Tx, eventIds: string[], pools: string[], shared: boo
         )
         select 'e' as t, k, s from ev
         union all (${advisory})
-        union all select 'c', k, null from cur`),
+        union all select 'c', k, null from cur`,
+      ),
     );
   let locked = await lock();
   if (locked.filter((r) => r.t === 'c').length < pools.length) {
@@ -125,13 +128,16 @@ async function readLockedState(
   const state: RoutingState = { cursors: {}, counters: {}, availability };
   let activeVersion: number | undefined;
   const rows = rowsOf<{ t: 'c' | 'k' | 'v' | 'r'; k: string; n: string | number | null; r: RepAvailabilityRow | null }>(
-    await tx.execute(sql`
+    await executeNamed(
+      tx,
+      sql`
       select 'c' as t, pool_id as k, position::bigint as n, null::jsonb as r from rotation_cursors
       where pool_id = any(array(select jsonb_array_elements_text(${json(pools)})))
       union all select 'k', key, value, null from routing_counters
       where key = any(array(select jsonb_array_elements_text(${json(counters)})))
       union all select 'v', '', version::bigint, null from config_active where id = 1 and ${withVersion}
-      union all select 'r', rep_id, null, ${repAvailabilityJson} from rep_availability`),
+      union all select 'r', rep_id, null, ${repAvailabilityJson} from rep_availability`,
+    ),
   );
   for (const r of rows)
     if (r.t === 'v') activeVersion = Number(r.n);

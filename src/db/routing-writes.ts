@@ -5,7 +5,7 @@
 // Inputs travel as one JSON parameter per table (jsonb_to_recordset): constant SQL text, and no
 // per-value query building.
 import { sql } from 'drizzle-orm';
-import { anyUuid, jsonParam as json, rowsOf, type Tx } from './client.js';
+import { anyUuid, executeNamed, jsonParam as json, rowsOf, type Tx } from './client.js';
 import { name as n, recordset, type RowOf } from './recordset.js';
 import { assignments, leads, notifications, outbox, slaTimers } from './schema.js';
 import { completedBy, rollUpSql } from './report-rollup.js';
@@ -100,7 +100,9 @@ export async function writeRoutingBatch(
   // Data-modifying CTEs all run, referenced or not, against one snapshot: the timer update
   // cannot see the timers inserted beside it, which is what "end the earlier ones" needs.
   const rows = rowsOf<{ kind: 'outbox' | 'timer' | 'lead' | 'notification'; row: unknown }>(
-    await tx.execute(sql`
+    await executeNamed(
+      tx,
+      sql`
       with l as (
         insert into ${leads} (${L.columns}, ${n(leads.updatedAt)})
         select ${L.select('x')}, ${at}::timestamptz
@@ -174,7 +176,8 @@ export async function writeRoutingBatch(
       select 'outbox' as kind, jsonb_build_object('id', o.id) as row from o
       union all select 'timer', to_jsonb(t) from t
       union all select 'lead', jsonb_build_object('eventId', a.event_id, 'leadId', a.lead_id) from a
-      union all select 'notification', jsonb_build_object('id', n.id, 'next_attempt_at', n.next_attempt_at) from n`),
+      union all select 'notification', jsonb_build_object('id', n.id, 'next_attempt_at', n.next_attempt_at) from n`,
+    ),
   );
   const outboxIds: string[] = [];
   const timers: ArmedTimer[] = [];
