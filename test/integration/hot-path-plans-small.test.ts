@@ -1,0 +1,65 @@
+// The routing path reads inbound_events by its key at every size, not only once the table is big:
+// with a few thousand rows (the first minutes of a busy day, a bench's run) an id list matched by
+// `in (select jsonb_array_elements_text(...))` is estimated at 100 rows and was hashed against a
+// scan of the whole table, twice per routing batch. history-plans.test.ts checks 20,000 rows, where
+// the planner already chose the index. Counted by Postgres (pg_stat_user_tables.seq_scan).
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { openPostgres, seedHistory } from '../../src/db/index.js';
+import { createTestDatabase, sqlClient, type TestDatabase } from '../support/services.js';
+import { cleanupQueue, leadBody, startSystem, testApiKey, testEnv, type TestSystem } from '../support/system.js';
+import { until } from '../support/until.js';
+
+let tdb: TestDatabase;
+let sys: TestSystem | undefined;
+let sql: Awaited<ReturnType<typeof sqlClient>>;
+
+beforeAll(async () => {
+  tdb = await createTestDatabase();
+  sql = await sqlClient(tdb.url);
+  const handle = await openPostgres(tdb.url, { poolSize: 2 });
+  await handle.migrate();
+  await seedHistory(handle.db, { leads: 3_000, until: new Date(), spanDays: 30, chunk: 3_000 });
+  await handle.close();
+});
+
+afterAll(async () => {
+  await sys?.close();
+  if (sys) await cleanupQueue(sys.rt.env);
+  await sql?.end();
+  await tdb?.drop();
+});
+
+it('routes and writes back a batch beside 3,000 events without a scan of inbound_events', async () => {
+  sys = await startSystem(testEnv(tdb.url), { working: true, migrate: true });
+  await sql.rows(`select pg_stat_reset()`);
+  const keys = Array.from({ length: 20 }, (_, i) => `small-${String(i).padStart(4, '0')}`);
+  const acks = await Promise.all(
+    keys.map((key) =>
+      sys!.app.inject({
+        method: 'POST',
+        url: '/v1/leads',
+        headers: { 'x-api-key': testApiKey },
+        payload: leadBody(key),
+      }),
+    ),
+  );
+  expect(acks.map((a) => a.statusCode)).toEqual(keys.map(() => 202));
+  await until(
+    async () =>
+      (
+        await sql.rows(
+          `select 1 from outbox o join leads l on l.id = o.lead_id
+           where (l.crm, l.object_type) = ('api', 'lead') and l.record_id = any($1) and o.status = 'done'`,
+          [keys],
+        )
+      ).length === keys.length,
+    { what: 'the 20 leads routed and written' },
+  );
+  await sys.close(); // the connections' stats are flushed as they close
+  sys = undefined;
+  const [events] = await sql.rows<{ seq_scan: string; idx_scan: string }>(
+    `select seq_scan, idx_scan from pg_stat_user_tables where relname = 'inbound_events'`,
+  );
+  expect(Number(events!.idx_scan)).toBeGreaterThan(0);
+  expect(Number(events!.seq_scan)).toBe(0);
+});
