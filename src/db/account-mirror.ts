@@ -432,17 +432,19 @@ export async function readMirrorChangesAfter(
   db: DbOrTx,
   opts: { from: string; done: readonly string[]; after?: MirrorChange; limit: number },
 ): Promise<MirrorChange[]> {
+  return rowsOf<MirrorChange>(await db.execute(mirrorChangesSql(opts)));
+}
+
+/** readMirrorChangesAfter's SELECT (crm, id, xid), also a subquery of readMirrorLook (mirror-look.ts). */
+export function mirrorChangesSql(opts: { from: string; done: readonly string[]; after?: MirrorChange; limit: number }) {
   const after = opts.after
     ? sql`and (changed_xid, crm, id) > (${opts.after.xid}::xid8, ${opts.after.crm}, ${opts.after.id})`
     : sql``;
-  const rows = rowsOf<{ crm: string; id: string; xid: string }>(
-    await db.execute(sql`
+  return sql`
       select crm, id, changed_xid::text as xid from crm_accounts
       where changed_xid >= ${opts.from}::xid8
         and changed_xid <> all(array(select jsonb_array_elements_text(${jsonParam(opts.done)})::xid8))
         ${after}
       order by changed_xid, crm, id
-      limit ${opts.limit}`),
-  );
-  return rows.map((r) => ({ crm: r.crm as CrmName, id: r.id, xid: r.xid }));
+      limit ${opts.limit}`;
 }

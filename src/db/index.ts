@@ -42,3 +42,4 @@ export * from './sync-cursors.js';
 export * from './retention.js';
 export * from './history-seed.js';
 export * from './report-backfill.js';
+export * from './mirror-look.js';

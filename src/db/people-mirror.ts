@@ -123,33 +123,21 @@ export async function readPeopleChangesAfter(
   db: DbOrTx,
   opts: { from: string; done: readonly string[]; after?: PersonChange; limit: number },
 ): Promise<PersonChange[]> {
+  return rowsOf<PersonChange>(await db.execute(peopleChangesSql(opts)));
+}
+
+/** readPeopleChangesAfter's SELECT (PersonChange's fields), also a subquery of readMirrorLook (mirror-look.ts). */
+export function peopleChangesSql(opts: { from: string; done: readonly string[]; after?: PersonChange; limit: number }) {
   const after = opts.after
     ? sql`and (changed_xid, crm, kind, id) > (${opts.after.xid}::xid8, ${opts.after.crm}, ${opts.after.kind}, ${opts.after.id})`
     : sql``;
-  const rows = rowsOf<{
-    crm: CrmName;
-    kind: PersonKind;
-    id: string;
-    email: string | null;
-    owner_crm_id: string | null;
-    xid: string;
-  }>(
-    await db.execute(sql`
-      select crm, kind, id, email, owner_crm_id, changed_xid::text as xid from crm_people
+  return sql`
+      select crm, kind, id, email, owner_crm_id as "ownerCrmId", changed_xid::text as xid from crm_people
       where changed_xid >= ${opts.from}::xid8
         and changed_xid <> all(array(select jsonb_array_elements_text(${jsonParam(opts.done)})::xid8))
         ${after}
       order by changed_xid, crm, kind, id
-      limit ${opts.limit}`),
-  );
-  return rows.map((r) => ({
-    crm: r.crm,
-    kind: r.kind,
-    id: r.id,
-    email: r.email,
-    ownerCrmId: r.owner_crm_id,
-    xid: r.xid,
-  }));
+      limit ${opts.limit}`;
 }
 
 /** Erasure: every mirrored person with this (normalized) email becomes a tombstone; returns how many. */

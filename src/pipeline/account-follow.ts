@@ -4,9 +4,11 @@
 //   counts, its child count) stamps the account's changed_xid in the same transaction;
 // - a follower reads the accounts stamped since its last look and re-reads each from the mirror
 //   (record, counts; a deleted one is dropped), so its index ends up as a fresh load would.
-// Exact, not by a clock: each look runs in one repeatable-read snapshot and remembers that
-// snapshot's xmin (every transaction below it had ended) and the transactions above it it already
-// applied. A transaction still running at a look has no visible rows yet and is read next time.
+// Exact, not by a clock: each look runs in one snapshot and remembers that snapshot's xmin (every
+// transaction below it had ended) and the transactions above it it already applied. A transaction
+// still running at a look has no visible rows yet and is read next time. A look is one statement
+// (readMirrorLook) when no account changed and the people fit a page, the usual case before a
+// routing batch; otherwise a repeatable-read transaction pages both tables and re-reads accounts.
 // - The people mirror (crm_people: contacts' and leads' email and owner, existingOwner) is followed
 //   the same way in the same snapshot: its rows carry the state itself (a tombstone = removed), so
 //   a follower applies them without another read. An erasure reaches every index by this path.
@@ -20,7 +22,9 @@ import {
   readMirrorChangesAfter,
   readMirrorPeoplePage,
   readPeopleChangesAfter,
+  readMirrorLook,
   type Db,
+  type DbOrTx,
   type MirrorChange,
   type PersonChange,
 } from '../db/index.js';
@@ -44,48 +48,65 @@ export function createMirrorFollower(db: Db, index: AccountIndex, horizon: strin
   let from = horizon;
   // Transactions at or above `from` already applied (an older one was still running at the last look).
   let done: string[] = [];
-  const look = () =>
+  /** Moves the horizon to the look's snapshot: the transactions whose rows it saw are whole. */
+  const advance = (xmin: string, seen: Iterable<string>) => {
+    const floor = BigInt(xmin);
+    done = [...new Set([...done, ...seen])].filter((x) => BigInt(x) >= floor);
+    from = xmin;
+  };
+  const applyAccounts = async (tx: DbOrTx, rows: MirrorChange[]) => {
+    for (const crm of [...new Set(rows.map((r) => r.crm))])
+      await refreshIndex(
+        { db: tx, accounts: index },
+        crm,
+        rows.filter((r) => r.crm === crm).map((r) => r.id),
+      );
+  };
+  // Every page of one mirror table, applied in order; answers the rows' transactions.
+  const pages = async <R extends { xid: string }>(
+    read: (after: R | undefined) => Promise<R[]>,
+    apply: (rows: R[]) => Promise<void> | void,
+  ): Promise<string[]> => {
+    const xids: string[] = [];
+    for (let after: R | undefined; ;) {
+      const rows = await read(after);
+      await apply(rows);
+      for (const r of rows) xids.push(r.xid);
+      after = rows.at(-1);
+      if (rows.length < followPage) return xids;
+    }
+  };
+  // The whole look in one repeatable-read snapshot: a page at a time, the accounts re-read in it.
+  const paged = () =>
     db.transaction(
       async (tx) => {
         const xmin = await mirrorSnapshotXmin(tx);
-        const seen = new Set<string>();
-        let after: MirrorChange | undefined;
-        let count = 0;
-        for (;;) {
-          const rows = await readMirrorChangesAfter(tx, { from, done, ...(after && { after }), limit: followPage });
-          for (const crm of [...new Set(rows.map((r) => r.crm))])
-            await refreshIndex(
-              { db: tx, accounts: index },
-              crm,
-              rows.filter((r) => r.crm === crm).map((r) => r.id),
-            );
-          for (const r of rows) seen.add(r.xid);
-          count += rows.length;
-          after = rows.at(-1);
-          if (rows.length < followPage) break;
-        }
-        let afterPerson: PersonChange | undefined;
-        for (;;) {
-          const rows = await readPeopleChangesAfter(tx, {
-            from,
-            done,
-            ...(afterPerson && { after: afterPerson }),
-            limit: followPage,
-          });
-          applyPeople(index, rows);
-          for (const r of rows) seen.add(r.xid);
-          count += rows.length;
-          afterPerson = rows.at(-1);
-          if (rows.length < followPage) break;
-        }
-        // In this snapshot a transaction's rows are all visible or none are: those seen are whole.
-        const floor = BigInt(xmin);
-        done = [...new Set([...done, ...seen])].filter((x) => BigInt(x) >= floor);
-        from = xmin;
-        return count;
+        const at = { from, done, limit: followPage };
+        const accounts = await pages<MirrorChange>(
+          (after) => readMirrorChangesAfter(tx, { ...at, ...(after && { after }) }),
+          (rows) => applyAccounts(tx, rows),
+        );
+        const people = await pages<PersonChange>(
+          (after) => readPeopleChangesAfter(tx, { ...at, ...(after && { after }) }),
+          (rows) => applyPeople(index, rows),
+        );
+        advance(xmin, [...accounts, ...people]);
+        return accounts.length + people.length;
       },
       { isolationLevel: 'repeatable read', accessMode: 'read only' },
     );
+  // One statement, one snapshot: enough when no account changed (an account is re-read, which
+  // needs the look's snapshot) and the people fit one page, as between syncs they do.
+  const look = async () => {
+    const quick = await readMirrorLook(db, { from, done, limit: followPage });
+    if (quick.accounts.length > 0 || quick.people.length >= followPage) return paged();
+    applyPeople(index, quick.people);
+    advance(
+      quick.xmin,
+      quick.people.map((r) => r.xid),
+    );
+    return quick.people.length;
+  };
   return serialRuns(look);
 }
 
