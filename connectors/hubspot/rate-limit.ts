@@ -28,7 +28,9 @@
 //   (bench:owner-latency p99 379 ms at 9 leads/s); with the slack its calls go when they come,
 //   as long as they come no faster than the pace on average. A burst is paced as before: every
 //   call spends a slot of the pacer, so once the stream outruns the pace the slack is gone within
-//   `paceSlack` calls and only the pair rule lets calls through. Same rate, same window.
+//   `paceSlack` calls and only the pair rule lets calls through. And only while the window as a
+//   whole was spent slower than the pace (#slackCovered), so a window a burst or another process
+//   spent is paced in pairs as before. Same rate, same window.
 // - Background callers (the account mirror's sync) yield: they take a token only while no
 //   foreground caller (owner write-back, record reads) waits and more than `reserve` tokens are
 //   left, so a million-account load never delays a lead's owner write by more than one call.
@@ -219,10 +221,25 @@ export class TokenBucket {
     if (inUse >= this.#burst && this.#lastTakes.length === this.#pacedTogether) {
       const intervalMs = this.#windowMs / this.#capacity;
       const paired = this.#lastTakes[0]! + this.#pacedTogether * intervalMs;
-      const slack = this.#paceSlack > 0 ? this.#paceAt - (this.#paceSlack - 1) * intervalMs : Infinity;
+      const slack = this.#slackCovered(now, intervalMs) ? this.#paceAt - (this.#paceSlack - 1) * intervalMs : Infinity;
       return Math.max(at, Math.min(paired, slack));
     }
     return at;
+  }
+
+  /**
+   * Whether the window has been spent slower than the pace: the tokens left after one more call
+   * still cover the calls the pace would make until the next token returns. A stream under the
+   * limit gains about a call of margin per second it runs under the pace (9 leads/s: 18 of 19),
+   * so its calls may use the slack; a window spent faster (a burst, 10 leads/s, other processes
+   * on the portal as the Remaining header tells) gives none: paced in pairs as before, and the
+   * batches fill. The pacer alone forgets what was spent before it last went idle; this does not.
+   */
+  #slackCovered(now: number, intervalMs: number): boolean {
+    if (this.#paceSlack === 0) return false;
+    const left = this.#capacity - this.#spent.length;
+    const nextReturn = this.#spent.length > 0 ? this.#spent[0]! + this.#windowMs : now;
+    return left - 1 >= Math.floor((nextReturn - now) / intervalMs);
   }
 
   #expire(now: number): void {

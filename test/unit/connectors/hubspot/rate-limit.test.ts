@@ -139,6 +139,27 @@ describe('TokenBucket (per-portal rate limit, injected clock)', () => {
     expect(bucket.available()).toBeGreaterThan(0);
   });
 
+  it('no slack while the window was spent faster than the pace, by other processes too (X-HubSpot-RateLimit-Remaining)', async () => {
+    // Other workers on the portal spent 130 of the 190 just now (the header says 60 remain); our
+    // own pacer is idle. A stream of 15 calls/s in lumps of 3 every 200 ms is paced in pairs as
+    // before (the third of a lump waits): the tokens left do not cover the pace until the next
+    // one returns, so slack would only spend the window sooner.
+    const run = async (paceSlack: number) => {
+      const clock = fakeClock();
+      const bucket = new TokenBucket({ requests: 190, windowMs: 10_000, clock, pacedTogether: 2, paceSlack });
+      bucket.observe({ 'x-hubspot-ratelimit-remaining': '60' });
+      const times: number[] = [];
+      for (let lump = 0; lump < 10; lump++) {
+        clock.advance(Math.max(0, t0 + lump * 200 - clock.now()));
+        for (let i = 0; i < 3; i++) times.push((await bucket.acquire()) - t0);
+      }
+      return times;
+    };
+    const withSlack = await run(4);
+    expect(withSlack).toEqual(await run(0));
+    expect(withSlack[2]).toBeGreaterThan(0);
+  });
+
   it('budget(): plenty at first; then how long the next call waits for pacing, a full window or a pause', async () => {
     const clock = fakeClock();
     const bucket = new TokenBucket({ requests: 10, windowMs: 1_000, clock, burst: 5 });
