@@ -25,6 +25,8 @@
 // (--seed). With 30 / 10 / --decide-ms 20 + 20 this gives what a quiet bench:owner-latency run
 // gives (HubSpot p99 ~370 ms at 9 and 200 leads/s). SIM_TRACE=1 prints each phase's slowest
 // leads step by step (routed, batch formed and its size, read and write at the CRM).
+// `hubspot_rate_limit_floor` is the least p99 the rate limit itself allows per rate, whatever the
+// policy (rateLimitFloorMs): at 10 leads/s 270 ms, which `now` reaches; 2 RTT + 30 is out of reach.
 import { parseArgs } from 'node:util';
 import { TokenBucket } from '../connectors/hubspot/rate-limit.js';
 import { createRequestBudget } from '../connectors/salesforce/limits.js';
@@ -434,6 +436,37 @@ function fieldOptions(
   };
 }
 
+/**
+ * The least p99 HubSpot's rate limit allows at `rate` leads/s, whatever the policy (the proof that
+ * 2 RTT + 30 ms is out of reach at 10 leads/s). A phase of n leads, one every 1000/rate ms, from a
+ * full window, needs 2n calls if each lead has its own read and write; the rolling window allows
+ * `requests` in its first windowMs and one per interval after. Every call saved is a lead's read
+ * or write shared with another lead's, and the earlier lead of the two waits for the later one
+ * (1000/rate ms at least); one wait saves at most two calls (the read and then the write of the
+ * pair). So when more than 1% of the leads must wait, p99 >= a lead alone (hop, read, the routing
+ * transaction, the claim, the write's way in) + 1000/rate. At 10 leads/s over 10 s: 200 calls
+ * against 190, 5 of 100 leads wait 100 ms: 270 ms, not 230. A lower bound, tight only at low rates.
+ */
+function rateLimitFloorMs(rate: number): {
+  calls_needed: number;
+  calls_allowed: number;
+  leads_waiting: number;
+  p99_ms: number;
+} {
+  const n = Math.max(1, Math.round(rate * seconds));
+  const spanMs = ((n - 1) * 1000) / rate;
+  const allowed =
+    limit.requests + Math.max(0, Math.floor((spanMs - limit.windowMs) / (limit.windowMs / limit.requests)));
+  const leadsWaiting = Math.ceil(Math.max(0, 2 * n - allowed) / 2);
+  const alone = hopMs + rttMs + decideMs + claimMs + rttMs / 2;
+  return {
+    calls_needed: 2 * n,
+    calls_allowed: allowed,
+    leads_waiting: leadsWaiting,
+    p99_ms: leadsWaiting > n * 0.01 ? alone + 1000 / rate : alone,
+  };
+}
+
 async function main() {
   const out: Record<string, unknown> = {
     bench: 'owner-latency-policy',
@@ -443,6 +476,7 @@ async function main() {
     decide_ms: decideMs,
     hop_ms: hopMs,
     target_p99_ms_at_10: 2 * rttMs + 30,
+    hubspot_rate_limit_floor: Object.fromEntries(rates.map((rate) => [rate, rateLimitFloorMs(rate)])),
   };
   for (const policy of policies) {
     const figures: Record<string, unknown> = {};

@@ -145,4 +145,29 @@ describe('createArrivalRate', () => {
     t += 5_000;
     expect(rate.perS()).toBe(0);
   });
+
+  it('reads a steady 9 leads/s, arrivals up to 29 ms late, as at most 9.x: every routing slot stays open', () => {
+    let t = 0;
+    const rate = createArrivalRate(() => t);
+    const budget = { ...hubspot(60), paced: true };
+    let highest = 0;
+    for (let lead = 0; lead < 600; lead++) {
+      const at = lead * (1000 / 9) + ((lead * 37) % 30);
+      // Read between arrivals too (the batcher asks when a batch forms and when one ends).
+      for (; t < at; t += 7) if (lead > 0) highest = Math.max(highest, rate.perS());
+      t = at;
+      rate.arrived();
+      highest = Math.max(highest, rate.perS());
+      expect(shortReadSlots([budget], rate.perS(), 4)).toBe(4);
+    }
+    // 18 calls/s against HubSpot's 19: shortReadSlots' slack is half a call a second (9.75 leads/s).
+    expect(highest).toBeLessThan(9.6);
+    // A stream that starts at 200 leads/s (after three quiet seconds) reads as over within a dozen arrivals.
+    t += 3_000;
+    for (let i = 0; i < 12; i++) {
+      rate.arrived();
+      t += 5;
+    }
+    expect(shortReadSlots([budget], rate.perS(), 4)).toBe(1);
+  });
 });

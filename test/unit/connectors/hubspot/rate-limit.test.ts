@@ -84,6 +84,82 @@ describe('TokenBucket (per-portal rate limit, injected clock)', () => {
     expect(single.budget().nextCallInMs).toBeGreaterThan(45);
   });
 
+  it('past half the window, a steady stream under the pace (9 leads/s: 18 of 19 calls/s) never waits, nor goes over the window', async () => {
+    // As the connector runs it: paced in pairs, each token settled when its answer comes (100 ms).
+    const clock = fakeClock();
+    const bucket = new TokenBucket({ requests: 190, windowMs: 10_000, clock, pacedTogether: 2 });
+    // Each lead a record read and, a round trip + the routing transaction later (110-129 ms), its
+    // owner write; leads 111 ms apart, each up to 29 ms late (the machine's jitter, fixed pattern).
+    const calls: number[] = [];
+    for (let lead = 0; lead < 540; lead++) {
+      const read = t0 + lead * 111 + ((lead * 37) % 30);
+      calls.push(read, read + 110 + ((lead * 13) % 20));
+    }
+    calls.sort((a, b) => a - b);
+    const answers: { at: number; spentAt: number }[] = [];
+    const spentTimes: number[] = [];
+    for (const at of calls) {
+      // Answers that came before this call, in order (answers is sorted by `at`).
+      while (answers.length > 0 && answers[0]!.at <= at) {
+        const a = answers.shift()!;
+        clock.advance(a.at - clock.now());
+        bucket.settle(a.spentAt);
+      }
+      clock.advance(at - clock.now());
+      const spentAt = await bucket.acquire();
+      spentTimes.push(spentAt);
+      answers.push({ at: spentAt + 100, spentAt });
+      answers.sort((a, b) => a.at - b.at);
+    }
+    // 60 s at 18 calls/s: the window sat above half from ~5 s on, and no call waited.
+    expect(clock.slept).toEqual([]);
+    expect(spentTimes).toEqual(calls);
+    for (let i = 190; i < spentTimes.length; i++)
+      expect(spentTimes[i]! - spentTimes[i - 190]!).toBeGreaterThanOrEqual(10_000);
+  });
+
+  it('past half the window, a stream that ran under the pace spends at most `paceSlack` stored slots at once, then is paced', async () => {
+    const clock = fakeClock();
+    const bucket = new TokenBucket({ requests: 190, windowMs: 10_000, clock, pacedTogether: 2, paceSlack: 4 });
+    // 100 calls 60 ms apart (slower than the pace, 52.6 ms): past half the window, the pacer idle.
+    for (let i = 0; i < 100; i++) {
+      await bucket.acquire();
+      clock.advance(60);
+    }
+    expect(clock.slept).toEqual([]);
+    // Then a burst of 40 at once: the 4 stored slots go now (paired, only 2 would)...
+    const start = clock.now();
+    const times: number[] = [];
+    for (let i = 0; i < 40; i++) times.push((await bucket.acquire()) - start);
+    expect(times.slice(0, 4)).toEqual([0, 0, 0, 0]);
+    expect(times[4]).toBeGreaterThan(0);
+    // ...and the rest go at the pace: one per 10_000 / 190 ms on average, the window never over.
+    for (let i = 6; i < times.length; i++) expect(times[i]! - times[i - 2]!).toBeGreaterThanOrEqual(20_000 / 190 - 1);
+    expect(times[39]!).toBeGreaterThanOrEqual((36 * 10_000) / 190 - 1);
+    expect(bucket.available()).toBeGreaterThan(0);
+  });
+
+  it('no slack while the window was spent faster than the pace, by other processes too (X-HubSpot-RateLimit-Remaining)', async () => {
+    // Other workers on the portal spent 130 of the 190 just now (the header says 60 remain); our
+    // own pacer is idle. A stream of 15 calls/s in lumps of 3 every 200 ms is paced in pairs as
+    // before (the third of a lump waits): the tokens left do not cover the pace until the next
+    // one returns, so slack would only spend the window sooner.
+    const run = async (paceSlack: number) => {
+      const clock = fakeClock();
+      const bucket = new TokenBucket({ requests: 190, windowMs: 10_000, clock, pacedTogether: 2, paceSlack });
+      bucket.observe({ 'x-hubspot-ratelimit-remaining': '60' });
+      const times: number[] = [];
+      for (let lump = 0; lump < 10; lump++) {
+        clock.advance(Math.max(0, t0 + lump * 200 - clock.now()));
+        for (let i = 0; i < 3; i++) times.push((await bucket.acquire()) - t0);
+      }
+      return times;
+    };
+    const withSlack = await run(4);
+    expect(withSlack).toEqual(await run(0));
+    expect(withSlack[2]).toBeGreaterThan(0);
+  });
+
   it('budget(): plenty at first; then how long the next call waits for pacing, a full window or a pause', async () => {
     const clock = fakeClock();
     const bucket = new TokenBucket({ requests: 10, windowMs: 1_000, clock, burst: 5 });
