@@ -25,12 +25,13 @@ export async function routedCount(db: DbOrTx): Promise<number> {
 
 /**
  * Nothing left to route or to write: no event waiting (received, queued) and no pending owner
- * write. Two probes of partial indexes, so polling it while a bench drains costs the database
+ * write. Three probes of partial indexes (one per index predicate), so polling it while a bench drains costs the database
  * next to nothing (counting both tables every 250 ms was ~5% of bench:intake's Postgres CPU).
  */
 export async function pipelineSettled(db: DbOrTx): Promise<boolean> {
   const [row] = rowsOf<{ settled: boolean }>(
-    await db.execute(sql`select not exists (select 1 from inbound_events where status in ('received', 'queued'))
+    await db.execute(sql`select not exists (select 1 from inbound_events where status = 'received')
+      and not exists (select 1 from inbound_events where status = 'queued')
       and not exists (select 1 from outbox where status = 'pending') as settled`),
   );
   return row!.settled;
@@ -69,8 +70,8 @@ export async function intakeProgress(db: DbOrTx, source?: string): Promise<{ ack
 
 /**
  * Seconds the oldest unrouted event, waiting lead and unwritten owner change have waited, on the
- * database's clock (no skew with ours). Each is a min() over a partial index (inbound_events_pending_idx,
- * outbox_pending_idx), cheap enough for every /readyz probe.
+ * database's clock (no skew with ours). Each is a min() over a partial index (inbound_events_received_idx,
+ * _queued_idx, outbox_pending_idx), cheap enough for every /readyz probe.
  */
 export async function backlogAge(db: DbOrTx): Promise<{
   unroutedEventSeconds: number | null;
