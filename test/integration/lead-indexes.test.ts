@@ -5,7 +5,14 @@
 // the planner chooses as it would on a real table rather than seq-scanning a tiny one.
 import { sql, type SQL } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { countBacklog, listLeads, openPostgres, type Db, type DbHandle } from '../../src/db/index.js';
+import {
+  claimDueOutboxRows,
+  countBacklog,
+  listLeads,
+  openPostgres,
+  type Db,
+  type DbHandle,
+} from '../../src/db/index.js';
 import { createTestDatabase, sqlClient, type TestDatabase } from '../support/services.js';
 
 let tdb: TestDatabase;
@@ -28,7 +35,10 @@ beforeAll(async () => {
     insert into assignments (event_id, lead_id, outcome, reason_code, decision, config_version, created_at)
       select md5('e' || n)::uuid, md5('l' || n)::uuid, 'assigned', 'ROUND_ROBIN_NEXT', '{}', 1, now() - n * interval '1 second'
       from generate_series(1, 5000) n;
-    analyze leads; analyze assignments; analyze inbound_events;`);
+    insert into outbox (assignment_id, lead_id, crm, object_type, record_id, owner_id, status, attempts, created_at, done_at)
+      select gen_random_uuid(), md5('l' || n)::uuid, 'api', 'lead', 'r' || n, 'o1', 'done', 1, now() - n * interval '1 second', now()
+      from generate_series(1, 5000) n;
+    analyze leads; analyze assignments; analyze inbound_events; analyze outbox;`);
 });
 
 afterAll(async () => {
@@ -97,9 +107,11 @@ it('counts the backlog for the gauges (every /metrics scrape) from the partial i
   const plan = await planOf((db) => countBacklog(db));
   for (const index of [
     'inbound_events_received_idx',
+    'inbound_events_due_idx',
     'inbound_events_queued_idx',
     'inbound_events_dead_idx',
     'outbox_pending_idx',
+    'outbox_due_idx',
     'outbox_dead_idx',
   ])
     expect(plan).toContain(index);
@@ -121,6 +133,37 @@ it('reads the waiting leads through inbound_events_queued_idx even when the stat
   const plan = rows.map((r) => r['QUERY PLAN']).join('\n');
   expect(plan).toMatch(/Index Scan using inbound_events_queued_idx/);
   expect(plan).not.toMatch(/Sort|inbound_events_received_idx|Seq Scan on inbound_events/);
+});
+
+it('reads due retries through the due indexes and claims owner writes by id, not by reading every pending row', async () => {
+  // Statistics from finished history only (analysed above); then a backlog arrives unanalysed.
+  await client.query(`
+    insert into outbox (assignment_id, lead_id, crm, object_type, record_id, owner_id, status, created_at)
+      select gen_random_uuid(), gen_random_uuid(), 'api', 'lead', 'p' || n, 'o1', 'pending', now() - n * interval '1 millisecond'
+      from generate_series(1, 2000) n;`);
+  const plans = await Promise.all(
+    ['inbound_events', 'outbox'].map(async (table) => {
+      // The statement listDueRows (src/db/retries.ts) builds: its filter and order.
+      const rows = await client.rows<{ 'QUERY PLAN': string }>(`
+        explain (costs off) select id, attempts, next_attempt_at from ${table}
+        where status = '${table === 'outbox' ? 'pending' : 'received'}' and next_attempt_at is not null and next_attempt_at <= now()
+        order by next_attempt_at asc limit 100`);
+      return rows.map((r) => r['QUERY PLAN']).join('\n');
+    }),
+  );
+  expect(plans[0]).toMatch(/Index Scan using inbound_events_due_idx/);
+  expect(plans[1]).toMatch(/Index Scan using outbox_due_idx/);
+  for (const plan of plans) expect(plan).not.toMatch(/Sort|received_idx|pending_idx|Seq Scan/);
+  const claim = await planOf((db) =>
+    claimDueOutboxRows(
+      db,
+      ['00000000-0000-7000-8000-000000000001', '00000000-0000-7000-8000-000000000002'],
+      new Date(),
+      new Date(Date.now() + 30_000),
+    ),
+  );
+  expect(claim).toMatch(/Index Scan using outbox_pkey on outbox o/);
+  expect(claim).not.toMatch(/outbox_pending_idx|outbox_due_idx|Seq Scan on outbox/);
 });
 
 it('reads only the leads a full pool holds (inbound_events_queued_idx), not a backlog of received events', async () => {
