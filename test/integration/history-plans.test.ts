@@ -91,6 +91,18 @@ it('intake, routing, write-back, the sweeper, the backlog gauges and retention s
       ).length === keys.length,
     { what: 'the 20 leads routed and written' },
   );
+  // A client retrying: the same keys again are answered from the stored events.
+  const again = await Promise.all(
+    keys.map((key) =>
+      sys!.app.inject({
+        method: 'POST',
+        url: '/v1/leads',
+        headers: { 'x-api-key': testApiKey },
+        payload: leadBody(key),
+      }),
+    ),
+  );
+  expect(again.map((r) => r.statusCode)).toEqual(keys.map(() => 200));
   const deps = sys.rt.deps;
   await sweepOnce(deps, { olderThanMs: 1000 });
   // What every /metrics scrape and /readyz probe reads (the backlog gauges), and a drain's poll.

@@ -10,6 +10,7 @@ import {
   countBacklog,
   listLeads,
   openPostgres,
+  storeInboundEvents,
   type Db,
   type DbHandle,
 } from '../../src/db/index.js';
@@ -101,6 +102,28 @@ it('finds the newest decision of all by reading assignments_created_idx backward
   const plan = rows.map((r) => r['QUERY PLAN']).join('\n');
   expect(plan).toMatch(/Index Scan Backward using assignments_created_idx on assignments a/);
   expect(plan).not.toMatch(/Sort|Seq Scan on assignments/);
+});
+
+it('finds redelivered events by both columns of their key, not by reading the whole index', async () => {
+  // planOf answers the insert with no rows, so both events look like redeliveries: the lookup is the last statement.
+  const plan = await planOf((db) =>
+    storeInboundEvents(
+      db,
+      ['k1', 'k2'].map((k) => ({
+        source: 'api:test',
+        sourceEventId: k,
+        kind: 'created',
+        crm: 'api',
+        objectType: 'lead',
+        recordId: k,
+        payload: {},
+      })),
+    ),
+  );
+  expect(plan).toMatch(
+    /Index Scan using inbound_events_source_event_uq on inbound_events\n(.*\n)*\s+Index Cond: \(\(source = ANY \(\$\d\)\) AND \(source_event_id = ANY \(\$\d\)\)\)/,
+  );
+  expect(plan).not.toMatch(/Seq Scan on inbound_events/);
 });
 
 it('counts the backlog for the gauges (every /metrics scrape) from the partial indexes, not by reading both tables', async () => {
