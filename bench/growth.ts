@@ -54,7 +54,7 @@ async function withDb<T>(
 }
 
 /** One intake + route run against this database (migrated; seeded or not): the ack and e2e figures. */
-async function run(databaseUrl: string) {
+async function run(databaseUrl: string, runTag: string) {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const env = {
@@ -79,7 +79,8 @@ async function run(databaseUrl: string) {
         body: (n) =>
           JSON.stringify({
             source: 'bench',
-            idempotencyKey: `growth-${tag}-${n}`,
+            // Keys new to this database on every run: a repeated key is a redelivery, another path.
+            idempotencyKey: `growth-${runTag}-${tag}-${n}`,
             lead: { email: `lead${n}@acme.example`, country: 'DE', score: n % 100 },
           }),
       });
@@ -166,7 +167,7 @@ async function main() {
         process.stderr.write(
           `pair ${pair}: ${tables} (disks ${settle.quiet ? 'quiet' : 'NOT quiet'} after ${settle.seconds} s)\n`,
         );
-        runs.push({ pair, tables, settle, ...(await run(db.url)) });
+        runs.push({ pair, tables, settle, ...(await run(db.url, `p${pair}`)) });
       }
     const of = (tables: 'empty' | 'history', f: 'ack_p99_ms' | 'e2e_p99_ms') =>
       runs.filter((r) => r.tables === tables).map((r) => r[f]);
