@@ -37,7 +37,6 @@ const seconds = Number(values.seconds);
 const historical = Number(values.historical);
 const pairs = Math.max(1, Number(values.pairs));
 const key = 'bench-key-0123456789';
-const source = 'api:bench';
 const tables = ['inbound_events', 'leads', 'assignments', 'outbox'];
 
 async function withDb<T>(
@@ -55,6 +54,8 @@ async function withDb<T>(
 
 /** One intake + route run against this database (migrated; seeded or not): the ack and e2e figures. */
 async function run(databaseUrl: string, runTag: string) {
+  // The runs reuse their databases: a source of its own per run, so its figures count only its leads.
+  const source = `api:bench-${runTag}`;
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const env = {
@@ -78,7 +79,7 @@ async function run(databaseUrl: string, runTag: string) {
         headers: { 'content-type': 'application/json', 'x-api-key': key },
         body: (n) =>
           JSON.stringify({
-            source: 'bench',
+            source: `bench-${runTag}`,
             // Keys new to this database on every run: a repeated key is a redelivery, another path.
             idempotencyKey: `growth-${runTag}-${tag}-${n}`,
             lead: { email: `lead${n}@acme.example`, country: 'DE', score: n % 100 },
