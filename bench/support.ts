@@ -134,3 +134,43 @@ export function cpuMeter(
     return Object.fromEntries(Object.entries(used).map(([g, s]) => [g, Math.round(s * 100) / 100]));
   };
 }
+
+/**
+ * Waits for the disks to go quiet before a measured run: `sync` first (what a seed or an earlier run left
+ * dirty in the page cache is written now, not during the next run's tail; the test Postgres runs with
+ * fsync=off, so its checkpoints leave that to the kernel), then until the block devices have written
+ * under `maxMBps` for `quietS` seconds running, at most `timeoutS`. Linux only (/sys/block); elsewhere
+ * it returns after the sync. Returns whether it went quiet and how long the wait took.
+ */
+export async function disksQuiet(
+  opts: { maxMBps?: number; quietS?: number; timeoutS?: number } = {},
+): Promise<{ quiet: boolean; seconds: number }> {
+  const { maxMBps = 4, quietS = 3, timeoutS = 180 } = opts;
+  const started = Date.now();
+  const elapsed = () => Math.round((Date.now() - started) / 100) / 10;
+  await new Promise<void>((resolve) =>
+    spawn('sync', { stdio: 'ignore' })
+      .on('close', () => resolve())
+      .on('error', () => resolve()),
+  );
+  const sectorsWritten = (): number | undefined => {
+    try {
+      return readdirSync('/sys/block')
+        .filter((d) => !/^(loop|ram|zram|sr)/.test(d))
+        .reduce((sum, d) => sum + Number(readFileSync(`/sys/block/${d}/stat`, 'utf8').trim().split(/\s+/)[6]), 0);
+    } catch {
+      return undefined;
+    }
+  };
+  let last = sectorsWritten();
+  if (last === undefined) return { quiet: false, seconds: elapsed() };
+  let quietFor = 0;
+  while (Date.now() - started < timeoutS * 1000) {
+    await new Promise((r) => setTimeout(r, 1000));
+    const now = sectorsWritten()!;
+    quietFor = ((now - last) * 512) / 1048576 < maxMBps ? quietFor + 1 : 0;
+    last = now;
+    if (quietFor >= quietS) return { quiet: true, seconds: elapsed() };
+  }
+  return { quiet: false, seconds: elapsed() };
+}

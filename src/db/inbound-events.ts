@@ -170,10 +170,16 @@ export async function storeInboundEvents(
   const ids = new Map(fresh);
   const missing = evs.filter((e) => !ids.has(key(e.source, e.sourceEventId)));
   if (missing.length > 0) {
-    const rows = await db
-      .select({ id: inboundEvents.id, source: inboundEvents.source, sourceEventId: inboundEvents.sourceEventId })
-      .from(inboundEvents)
-      .where(inArray(inboundEvents.sourceEventId, [...new Set(missing.map((m) => m.sourceEventId))]));
+    // Both columns of inbound_events_source_event_uq: by source_event_id alone the key's leading
+    // column was missing, and each redelivery read the whole index or table (parallel workers on
+    // ~5 GB beside 10,000,000 events).
+    const distinct = (xs: string[]) => [...new Set(xs)];
+    const rows = rowsOf<{ id: string; source: string; source_event_id: string }>(
+      await db.execute(sql`
+        select id, source, source_event_id from inbound_events
+        where source = any(array(select jsonb_array_elements_text(${jsonParam(distinct(missing.map((m) => m.source)))})))
+          and source_event_id = any(array(select jsonb_array_elements_text(${jsonParam(distinct(missing.map((m) => m.sourceEventId)))})))`),
+    ).map((r) => ({ id: r.id, source: r.source, sourceEventId: r.source_event_id }));
     for (const r of rows) if (!ids.has(key(r.source, r.sourceEventId))) ids.set(key(r.source, r.sourceEventId), r.id);
   }
   const claimed = new Set<string>();

@@ -33,6 +33,8 @@ export type ClaimedOutboxRow = OutboxRow & {
  * next_attempt_at moves to `leaseUntil`, so a second job for the same row (a stalled job handed
  * on, a sweep overlapping a nudge) finds it not due and sends nothing; the write's outcome then
  * sets it (done, next try, dead). A worker that dies mid-call leaves the row due at `leaseUntil`.
+ * "Due" is one coalesce, not `is null or <=`: that OR matched outbox_pending_idx and outbox_due_idx
+ * together, and the planner read every pending row through both instead of the ids through the key.
  */
 export async function claimDueOutboxRows(
   db: DbOrTx,
@@ -48,7 +50,7 @@ export async function claimDueOutboxRows(
       with claimed as (
         update outbox o set next_attempt_at = ${leaseUntil.toISOString()}::timestamptz
         where o.id = ${anyUuid(ids)}
-          and o.status = 'pending' and (o.next_attempt_at is null or o.next_attempt_at <= ${now.toISOString()}::timestamptz)
+          and o.status = 'pending' and coalesce(o.next_attempt_at, '-infinity') <= ${now.toISOString()}::timestamptz
         returning o.*
       )
       select c.*, e.received_at as lead_received_at, e.id as event_id, e.kind as event_kind, e.request_id, a.pool_id, a.created_at as decided_at,

@@ -31,13 +31,30 @@ const retryColumns = () => ({
   errorCode: text('error_code'),
 });
 
+/**
+ * The id of a table that grows by a row (or more) per lead: time-ordered, in UUIDv7's layout (48 bits
+ * of Unix milliseconds, then the version, variant and random bits of gen_random_uuid(); Postgres 15
+ * has no uuidv7()). A random (v4) key puts every insert on a random leaf of its B-tree, and so of every
+ * index that holds it as a foreign key (assignments.event_id/lead_id, outbox.assignment_id/lead_id):
+ * once years of history make those trees larger than shared_buffers, each routed lead read ~10
+ * pages from disk or the OS cache on the routing statement alone (EXPLAIN BUFFERS beside 1,000,000
+ * leads; docs/operations.md "Growth"). Time-ordered keys land on the few rightmost leaves, which stay
+ * cached however large the tables grow. Rows stored before this change keep their random ids.
+ */
+const timeOrderedId = () =>
+  uuid('id')
+    .primaryKey()
+    .default(
+      sql`encode(set_bit(set_bit(overlay(uuid_send(gen_random_uuid()) placing substring(int8send(floor(extract(epoch from clock_timestamp()) * 1000)::bigint) from 3) from 1 for 6), 52, 1), 53, 1), 'hex')::uuid`,
+    );
+
 const createdAt = () => timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow();
 
 /** Every trigger we acknowledged. Stored before the 2xx; Postgres is the record, Redis only the transport. */
 export const inboundEvents = pgTable(
   'inbound_events',
   {
-    id: uuid('id').primaryKey().defaultRandom(),
+    id: timeOrderedId(),
     /** Who sent it: 'hubspot', 'salesforce', or 'api:<source>' for POST /v1/leads. */
     source: text('source').notNull(),
     /** The sender's id for this event (webhook event id, notification id, idempotency key). */
@@ -73,9 +90,15 @@ export const inboundEvents = pgTable(
     index('inbound_events_unpurged_idx')
       .on(t.receivedAt)
       .where(sql`purged_at is null and status not in ('received', 'queued')`),
-    index('inbound_events_pending_idx')
+    // Events not routed yet and not failed yet, oldest first (the sweeper's stale rule, the backlog's
+    // age); those waiting for a retry are in inbound_events_due_idx, those a full pool holds in
+    // inbound_events_queued_idx. The predicates are disjoint so that a query can match only the index
+    // made for it: with overlapping ones, a table whose statistics saw only finished history (years of
+    // done events) planned the waiting-lead read and the sweeper's due read as a read of every received
+    // event and a sort, since this index's received_at follows the heap and looked cheaper.
+    index('inbound_events_received_idx')
       .on(t.receivedAt)
-      .where(sql`status in ('received', 'queued')`),
+      .where(sql`status = 'received' and next_attempt_at is null`),
     index('inbound_events_due_idx')
       .on(t.nextAttemptAt)
       .where(sql`status = 'received' and next_attempt_at is not null`),
@@ -84,7 +107,7 @@ export const inboundEvents = pgTable(
       .where(sql`status in ('failed', 'refused')`),
     // Leads a full pool holds, in the order they are placed (listQueuedInboundEvents, read before
     // every routing batch): the first rows in order, not a sort of every pending event (with a
-    // backlog of received events, inbound_events_pending_idx made it 1-2.5 ms a batch).
+    // backlog of received events, an index of received and queued events made it 1-2.5 ms a batch).
     index('inbound_events_queued_idx')
       .on(t.leadScore.desc().nullsLast(), t.receivedAt)
       .where(sql`status = 'queued'`),
@@ -95,7 +118,7 @@ export const inboundEvents = pgTable(
 export const leads = pgTable(
   'leads',
   {
-    id: uuid('id').primaryKey().defaultRandom(),
+    id: timeOrderedId(),
     crm: text('crm').notNull(),
     objectType: text('object_type').notNull(),
     recordId: text('record_id').notNull(),
@@ -133,7 +156,7 @@ export const leads = pgTable(
 export const assignments = pgTable(
   'assignments',
   {
-    id: uuid('id').primaryKey().defaultRandom(),
+    id: timeOrderedId(),
     // No foreign key on the routing hot path's children (assignments, outbox, lead_reports): each is
     // inserted in the one routing statement joined to the parent rows that statement just wrote (or
     // locked: the event), and no code deletes a lead, event or assignment (retention and erasure
@@ -164,7 +187,7 @@ export const assignments = pgTable(
 export const outbox = pgTable(
   'outbox',
   {
-    id: uuid('id').primaryKey().defaultRandom(),
+    id: timeOrderedId(),
     // No foreign keys: see assignments.
     assignmentId: uuid('assignment_id').notNull(),
     leadId: uuid('lead_id').notNull(),
@@ -189,9 +212,12 @@ export const outbox = pgTable(
     uniqueIndex('outbox_assignment_uq').on(t.assignmentId),
     // The ownership ledger of a record is its lead's outbox rows.
     index('outbox_lead_idx').on(t.leadId),
+    // Owner writes not tried yet (the sweeper's stale rule, the backlog's age); those waiting for a
+    // retry are in outbox_due_idx. Disjoint, as inbound_events' are: overlapping, the sweeper's due read
+    // and write-back's claim (by id, among the pending) were planned as reads of every pending row.
     index('outbox_pending_idx')
       .on(t.createdAt)
-      .where(sql`status = 'pending'`),
+      .where(sql`status = 'pending' and next_attempt_at is null`),
     index('outbox_due_idx')
       .on(t.nextAttemptAt)
       .where(sql`status = 'pending' and next_attempt_at is not null`),
@@ -282,7 +308,7 @@ export const connectorState = pgTable('connector_state', {
 export const ownershipChanges = pgTable(
   'ownership_changes',
   {
-    id: uuid('id').primaryKey().defaultRandom(),
+    id: timeOrderedId(),
     eventId: uuid('event_id')
       .notNull()
       .references(() => inboundEvents.id),
@@ -362,7 +388,7 @@ export const conflicts = pgTable(
 export const slaTimers = pgTable(
   'sla_timers',
   {
-    id: uuid('id').primaryKey().defaultRandom(),
+    id: timeOrderedId(),
     leadId: uuid('lead_id')
       .notNull()
       .references(() => leads.id),
@@ -585,7 +611,7 @@ export const bulkJobItems = pgTable(
 export const notifications = pgTable(
   'notifications',
   {
-    id: uuid('id').primaryKey().defaultRandom(),
+    id: timeOrderedId(),
     /** leadAssigned | slaWarning | slaBreach | conflict | deadLetter */
     event: text('event').notNull(),
     /** slack | email | webhook */

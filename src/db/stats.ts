@@ -24,14 +24,18 @@ export async function routedCount(db: DbOrTx): Promise<number> {
 }
 
 /**
- * Nothing left to route or to write: no event waiting (received, queued) and no pending owner
- * write. Two probes of partial indexes, so polling it while a bench drains costs the database
- * next to nothing (counting both tables every 250 ms was ~5% of bench:intake's Postgres CPU).
+ * Nothing left to route or to write: no event waiting (received, retrying, queued) and no pending
+ * owner write. One probe per partial index, each with the index's own predicate, so polling it while
+ * a bench drains costs the database next to nothing (counting both tables every 250 ms was ~5% of
+ * bench:intake's Postgres CPU).
  */
 export async function pipelineSettled(db: DbOrTx): Promise<boolean> {
   const [row] = rowsOf<{ settled: boolean }>(
-    await db.execute(sql`select not exists (select 1 from inbound_events where status in ('received', 'queued'))
-      and not exists (select 1 from outbox where status = 'pending') as settled`),
+    await db.execute(sql`select not exists (select 1 from inbound_events where status = 'received' and next_attempt_at is null)
+      and not exists (select 1 from inbound_events where status = 'received' and next_attempt_at is not null)
+      and not exists (select 1 from inbound_events where status = 'queued')
+      and not exists (select 1 from outbox where status = 'pending' and next_attempt_at is null)
+      and not exists (select 1 from outbox where status = 'pending' and next_attempt_at is not null) as settled`),
   );
   return row!.settled;
 }
@@ -69,8 +73,9 @@ export async function intakeProgress(db: DbOrTx, source?: string): Promise<{ ack
 
 /**
  * Seconds the oldest unrouted event, waiting lead and unwritten owner change have waited, on the
- * database's clock (no skew with ours). Each is a min() over a partial index (inbound_events_pending_idx,
- * outbox_pending_idx), cheap enough for every /readyz probe.
+ * database's clock (no skew with ours). Each is a min() over partial indexes, one per index predicate
+ * (inbound_events_received_idx, _due_idx, _queued_idx; outbox_pending_idx, _due_idx), cheap enough for
+ * every /readyz probe.
  */
 export async function backlogAge(db: DbOrTx): Promise<{
   unroutedEventSeconds: number | null;
@@ -83,9 +88,13 @@ export async function backlogAge(db: DbOrTx): Promise<{
     writes: string | number | null;
   }>(
     await db.execute(sql`
-      select extract(epoch from now() - (select min(received_at) from inbound_events where status = 'received')) as unrouted,
+      select extract(epoch from now() - least(
+          (select min(received_at) from inbound_events where status = 'received' and next_attempt_at is null),
+          (select min(received_at) from inbound_events where status = 'received' and next_attempt_at is not null))) as unrouted,
         extract(epoch from now() - (select min(received_at) from inbound_events where status = 'queued')) as waiting,
-        extract(epoch from now() - (select min(created_at) from outbox where status = 'pending')) as writes`),
+        extract(epoch from now() - least(
+          (select min(created_at) from outbox where status = 'pending' and next_attempt_at is null),
+          (select min(created_at) from outbox where status = 'pending' and next_attempt_at is not null))) as writes`),
   );
   const secs = (v: string | number | null | undefined) =>
     v === null || v === undefined ? null : Math.max(0, Math.round(Number(v) * 1000) / 1000);

@@ -11,7 +11,6 @@
 //   impossible even if everything above failed;
 // - a claim (a configured CRM field change, or POST /v1/leads/:id/claim) or any new owner ends it.
 // Firing is fetch, plan, store: what a breach writes is planSlaFire (src/sync/plan-sla-fire.ts), pure.
-import { randomUUID } from 'node:crypto';
 import type { InboundEvent } from '../connector.js';
 import { handOverNotifications, handOverWrites, nudge } from './hand-over.js';
 import { toNotificationInsert } from '../sync/notification-rows.js';
@@ -53,6 +52,7 @@ import { accountOptions } from './account-lookup.js';
 import type { BatchOutcome } from './group-commit.js';
 import { offerQueuedLeads } from './queued-leads.js';
 import { routingLockKey } from './routing-lock.js';
+import { timeOrderedUuid } from '../time-ordered-id.js';
 
 export type { SlaFireResult };
 
@@ -98,7 +98,7 @@ export async function fireSlaTimer(deps: PipelineDeps, timerId: string): Promise
         { timer, lead, breachedRepIds, state, accounts: accountOptions(deps.accounts, lead.data as Lead, config) },
         { config, mappings: doc.mappings, version, notifications: doc.notifications },
         now,
-        randomUUID,
+        () => timeOrderedUuid(),
       );
 
       // Store.

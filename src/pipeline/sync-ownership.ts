@@ -6,7 +6,6 @@
 //   ownership_changes row per event, the confirmed write, the conflict, the adopted owner with its
 //   counter moves, or the revert) is planOwnershipSync in src/sync/plan-ownership.ts, pure;
 // - our own echo never becomes a conflict (ARCHITECTURE.md invariant 3).
-import { randomUUID } from 'node:crypto';
 import { handOverNotifications, handOverWrites } from './hand-over.js';
 import { toNotificationInsert } from '../sync/notification-rows.js';
 import { recordShadowOwnerChanges } from './sync-shadow.js';
@@ -36,6 +35,7 @@ import type { PipelineDeps } from './deps.js';
 import type { BatchOutcome } from './group-commit.js';
 import { routingLockKey } from './routing-lock.js';
 import { observeConfirmedSteps } from './write-back.js';
+import { timeOrderedUuid } from '../time-ordered-id.js';
 
 export async function syncOwnershipBatch(deps: PipelineDeps, events: InboundEventRow[]): Promise<BatchOutcome> {
   const outcome: BatchOutcome = new Map(events.map((e) => [e.id, undefined]));
@@ -75,7 +75,7 @@ export async function syncOwnershipBatch(deps: PipelineDeps, events: InboundEven
         notifications: doc.notifications,
       },
       now,
-      randomUUID,
+      () => timeOrderedUuid(),
     );
 
     // Store.

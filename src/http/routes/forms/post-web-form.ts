@@ -23,6 +23,7 @@ import { digest } from '../../presented-token.js';
 import { described, errorResponses, open, type ApiTypes } from '../../route-schema.js';
 import { intakeAck, leadInput, leadUrlOf } from '../post-lead.js';
 import { formToLead } from './form-fields.js';
+import { timeOrderedUuid } from '../../../time-ordered-id.js';
 
 const value = z.string().max(2000);
 /** A form body as the browser sends it: every value a string, a repeated field a list. */
@@ -118,7 +119,7 @@ export function webFormRoutes(app: FastifyInstance, deps: HttpDeps, forms: WebFo
         const lead = parseInput(leadInput, formToLead(body, form.honeypotField), 'body');
         const { eventId, duplicate } = await ingestApiLead(
           deps.pipeline,
-          { source, idempotencyKey: body._idempotencyKey ?? randomUUID(), lead },
+          { source, idempotencyKey: body._idempotencyKey ?? timeOrderedUuid(), lead },
           { requestId: req.id },
         );
         const leadUrl = leadUrlOf(eventId);
