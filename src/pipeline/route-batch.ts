@@ -172,6 +172,13 @@ async function routeCreated(
 ): Promise<{ decided: Decided; stale: string[] | undefined; readEnd: number }> {
   const { doc } = active;
   const readStart = performance.now();
+  // A CRM account change stored a moment ago (a reassignment) is applied before these leads match:
+  // caught up while the records are read (it was one to three queries after the read, on every
+  // lead's way from its read to its owner write); a change stored during the read goes with the
+  // next batch, as one stored during the transaction always did.
+  const caughtUp = created.length > 0 ? catchUpAccountChanges(deps) : undefined;
+  // Awaited below; if the read throws first, its failure is the batch's, not an unhandled rejection.
+  caughtUp?.catch(() => undefined);
   const records = await loadRecords(deps, created, (key) =>
     doc.mappings[key] ? mappedCrmFields(doc.mappings[key]) : [],
   );
@@ -202,8 +209,7 @@ async function routeCreated(
   // Waiting leads first (highest score, then oldest), then new ones oldest first.
   routable.sort(byRoutingOrder);
 
-  // A CRM account change stored a moment ago (a reassignment) is applied before these leads match.
-  if (routable.length > 0) await catchUpAccountChanges(deps);
+  await caughtUp;
   // On PGlite queries run on this thread: let requests that arrived meanwhile store their events
   // before the routing transaction takes the one connection (a turn of the loop on Postgres).
   await new Promise((resolve) => setImmediate(resolve));
