@@ -51,16 +51,32 @@ afterAll(async () => {
 /** The plan of the statement `run` sends through db.execute: the real query text, EXPLAINed instead of run. */
 async function planOf(run: (db: Db) => Promise<unknown>): Promise<string> {
   let plan = '';
+  const keep = (res: unknown) => {
+    plan = (res as { rows: Array<{ 'QUERY PLAN': string }> }).rows.map((r) => r['QUERY PLAN']).join('\n');
+    return { rows: [] };
+  };
+  // executeNamed (src/db/client.ts) prepares through the session, not execute(): explain there too.
+  type Prepare = (q: { sql: string; params: unknown[] }, ...rest: unknown[]) => { execute(): Promise<unknown> };
+  const session = (handle.db as unknown as { session: { prepareQuery: Prepare } }).session;
+  const explainingSession = new Proxy(session, {
+    get(target, prop, receiver) {
+      if (prop !== 'prepareQuery') return Reflect.get(target, prop, receiver);
+      return (q: { sql: string; params: unknown[] }, fields: unknown, name: string, arrayMode: boolean) => {
+        const prepared = target.prepareQuery(
+          { sql: `explain (costs off) ${q.sql}`, params: q.params },
+          fields,
+          `${name}_explain`,
+          arrayMode,
+        );
+        return { execute: async () => keep(await prepared.execute()) };
+      };
+    },
+  });
   const explaining = new Proxy(handle.db, {
     get(target, prop, receiver) {
+      if (prop === 'session') return explainingSession;
       if (prop !== 'execute') return Reflect.get(target, prop, receiver);
-      return async (query: SQL) => {
-        const res = await target.execute(sql`explain (costs off) ${query}`);
-        plan = (res as unknown as { rows: Array<{ 'QUERY PLAN': string }> }).rows
-          .map((r) => r['QUERY PLAN'])
-          .join('\n');
-        return { rows: [] };
-      };
+      return async (query: SQL) => keep(await target.execute(sql`explain (costs off) ${query}`));
     },
   });
   await run(explaining);
