@@ -17,6 +17,31 @@ describe('TokenBucket (per-portal rate limit, injected clock)', () => {
     expect(clock.now() - t0).toBeGreaterThanOrEqual(1_000);
   });
 
+  it.each([
+    { leadsPerS: 9, mirrorGoes: false },
+    { leadsPerS: 1, mirrorGoes: true },
+  ])(
+    'from a full window, the mirror yields to a stream whose pace will need the window ($leadsPerS leads/s: goes $mirrorGoes)',
+    async ({ leadsPerS, mirrorGoes }) => {
+      const clock = fakeClock();
+      const bucket = new TokenBucket({ requests: 190, windowMs: 10_000, clock, pacedTogether: 2 });
+      // Each lead a read and, 110 ms later, its owner write; asked after each call, past the first
+      // second: may a background call (the people mirror's contact read) go now?
+      const answers: boolean[] = [];
+      for (let lead = 0; lead < leadsPerS * 10; lead++) {
+        for (const at of [0, 110]) {
+          clock.advance(t0 + Math.round((lead * 1000) / leadsPerS) + at - clock.now());
+          await bucket.acquire();
+          if (clock.now() - t0 >= 1000) answers.push(bucket.backgroundMayGo());
+        }
+      }
+      // 9 leads/s spends 180 of 190: a token the mirror took would be one the last leads wait for.
+      expect(answers.length).toBeGreaterThan(0);
+      expect(new Set(answers)).toEqual(new Set([mirrorGoes]));
+      expect(clock.slept).toEqual([]);
+    },
+  );
+
   it('with burst = requests, lets a full window through at once, then each token returns one window after it was spent', async () => {
     const clock = fakeClock();
     const bucket = new TokenBucket({ requests: 10, windowMs: 1_000, clock, burst: 10 });
