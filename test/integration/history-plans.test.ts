@@ -8,8 +8,16 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { backlogAge, countBacklog, openPostgres, pipelineSettled, seedHistory } from '../../src/db/index.js';
 import { retentionOnce, sweepOnce } from '../../src/pipeline/index.js';
 import { createTestDatabase, sqlClient, type TestDatabase } from '../support/services.js';
-import { cleanupQueue, leadBody, startSystem, testApiKey, testEnv, type TestSystem } from '../support/system.js';
-import { until } from '../support/until.js';
+import {
+  cleanupQueue,
+  leadBody,
+  postLead,
+  startSystem,
+  testApiKey,
+  testEnv,
+  untilApiLeadsWritten,
+  type TestSystem,
+} from '../support/system.js';
 
 const historical = 20_000;
 const keys = Array.from({ length: 20 }, (_, i) => `plan-${String(i).padStart(4, '0')}`);
@@ -69,28 +77,8 @@ const seqScans = async () =>
 it('intake, routing, write-back, the sweeper, the backlog gauges and retention scan none of the big tables beside 20,000 leads of history', async () => {
   sys = await startSystem(testEnv(tdb.url), { working: true, migrate: true });
   await sql.rows(`select pg_stat_reset()`);
-  for (const key of keys)
-    expect(
-      (
-        await sys.app.inject({
-          method: 'POST',
-          url: '/v1/leads',
-          headers: { 'x-api-key': testApiKey },
-          payload: leadBody(key),
-        })
-      ).statusCode,
-    ).toBe(202);
-  await until(
-    async () =>
-      (
-        await sql.rows(
-          `select 1 from outbox o join leads l on l.id = o.lead_id
-           where (l.crm, l.object_type) = ('api', 'lead') and l.record_id = any($1) and o.status = 'done'`,
-          [keys],
-        )
-      ).length === keys.length,
-    { what: 'the 20 leads routed and written' },
-  );
+  for (const key of keys) await postLead(sys.app, key);
+  await untilApiLeadsWritten(sql, keys);
   // A client retrying: the same keys again are answered from the stored events.
   const again = await Promise.all(
     keys.map((key) =>

@@ -6,8 +6,14 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { openPostgres, seedHistory } from '../../src/db/index.js';
 import { createTestDatabase, sqlClient, type TestDatabase } from '../support/services.js';
-import { cleanupQueue, leadBody, startSystem, testApiKey, testEnv, type TestSystem } from '../support/system.js';
-import { until } from '../support/until.js';
+import {
+  cleanupQueue,
+  postLead,
+  startSystem,
+  testEnv,
+  untilApiLeadsWritten,
+  type TestSystem,
+} from '../support/system.js';
 
 let tdb: TestDatabase;
 let sys: TestSystem | undefined;
@@ -33,28 +39,8 @@ it('routes and writes back a batch beside 3,000 events without a scan of inbound
   sys = await startSystem(testEnv(tdb.url), { working: true, migrate: true });
   await sql.rows(`select pg_stat_reset()`);
   const keys = Array.from({ length: 20 }, (_, i) => `small-${String(i).padStart(4, '0')}`);
-  const acks = await Promise.all(
-    keys.map((key) =>
-      sys!.app.inject({
-        method: 'POST',
-        url: '/v1/leads',
-        headers: { 'x-api-key': testApiKey },
-        payload: leadBody(key),
-      }),
-    ),
-  );
-  expect(acks.map((a) => a.statusCode)).toEqual(keys.map(() => 202));
-  await until(
-    async () =>
-      (
-        await sql.rows(
-          `select 1 from outbox o join leads l on l.id = o.lead_id
-           where (l.crm, l.object_type) = ('api', 'lead') and l.record_id = any($1) and o.status = 'done'`,
-          [keys],
-        )
-      ).length === keys.length,
-    { what: 'the 20 leads routed and written' },
-  );
+  await Promise.all(keys.map((key) => postLead(sys!.app, key)));
+  await untilApiLeadsWritten(sql, keys);
   await sys.close(); // the connections' stats are flushed as they close
   sys = undefined;
   const [events] = await sql.rows<{ seq_scan: string; idx_scan: string }>(

@@ -4,6 +4,7 @@ import type { CrmName } from '../../src/lead/index.js';
 import { parseEnv, parseWebForms, Secret, type Env } from '../../src/config/index.js';
 import { buildApp } from '../../src/http/index.js';
 import { testLogger } from './test-logs.js';
+import { until } from './until.js';
 import { openDatabase, openRuntime, type Runtime } from '../../src/runtime.js';
 import type { FastifyInstance, RouteOptions } from 'fastify';
 import { afterAll, beforeAll, expect } from 'vitest';
@@ -185,4 +186,19 @@ export async function postLead(app: FastifyInstance, key: string, lead: Record<s
   });
   expect(res.statusCode, res.body).toBe(202);
   return res.json().eventId;
+}
+
+/** Waits until every API lead of these idempotency keys (postLead) has its owner written back. */
+export async function untilApiLeadsWritten(sql: Awaited<ReturnType<typeof sqlClient>>, keys: string[]): Promise<void> {
+  await until(
+    async () =>
+      (
+        await sql.rows(
+          `select 1 from outbox o join leads l on l.id = o.lead_id
+           where (l.crm, l.object_type) = ('api', 'lead') and l.record_id = any($1) and o.status = 'done'`,
+          [keys],
+        )
+      ).length === keys.length,
+    { what: `the ${keys.length} leads routed and written` },
+  );
 }
