@@ -4,7 +4,7 @@
 // it stops, restarts and flushes. One JSON line per scenario: sent, acked, written_once, lost,
 // duplicated, recover_s (fault end -> last owner write), what intake refused, what the fault proxy
 // did. Target: lost 0, duplicated 0, recover_s under 30.
-// Ports: CHAOS_PG_PORT / CHAOS_REDIS_PORT, default 47633 / 47680 (the test suite uses 47632 / 47679,
+// Ports: CHAOS_PG_PORT / CHAOS_REDIS_PORT, default 27633 / 27680 (the test suite uses 27632 / 27679,
 // so a bench and a test run never stop each other's servers). Needs `npm run build`.
 import { parseArgs } from 'node:util';
 import { startCluster } from '../test/chaos/cluster.js';
@@ -15,8 +15,8 @@ const only = values.only?.split(',').map((s) => s.trim());
 
 async function main() {
   const cluster = await startCluster({
-    postgresPort: Number(process.env.CHAOS_PG_PORT ?? 47633),
-    redisPort: Number(process.env.CHAOS_REDIS_PORT ?? 47680),
+    postgresPort: Number(process.env.CHAOS_PG_PORT ?? 27633),
+    redisPort: Number(process.env.CHAOS_REDIS_PORT ?? 27680),
   });
   let failed = 0;
   try {

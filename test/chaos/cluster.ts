@@ -35,8 +35,8 @@ export interface ClusterPorts {
 /** CHAOS_PG_PORT / CHAOS_REDIS_PORT override the defaults (the range this suite was given). */
 export function clusterPorts(): ClusterPorts {
   return {
-    postgresPort: Number(process.env.CHAOS_PG_PORT ?? 47632),
-    redisPort: Number(process.env.CHAOS_REDIS_PORT ?? 47679),
+    postgresPort: Number(process.env.CHAOS_PG_PORT ?? 27632),
+    redisPort: Number(process.env.CHAOS_REDIS_PORT ?? 27679),
   };
 }
 

@@ -12,7 +12,7 @@ import { childLogStream } from '../support/test-logs.js';
 import { until } from '../support/until.js';
 
 // This helper's port range (47700-47799): the start-up text must carry the port it was given.
-const port = Number(process.env.NPM_START_PORT ?? 47731);
+const port = Number(process.env.NPM_START_PORT ?? 27731);
 let dataDir: string;
 let npmStart: ChildProcess | undefined;
 let output = '';

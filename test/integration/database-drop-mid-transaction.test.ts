@@ -9,7 +9,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { openPostgres, type DbHandle } from '../../src/db/index.js';
 import { startPrivatePostgres, type PrivatePostgres } from '../support/private-postgres.js';
 
-const port = Number(process.env.PRIVATE_PG_PORT_DROP ?? 47534);
+const port = Number(process.env.PRIVATE_PG_PORT_DROP ?? 27534);
 let pgServer: PrivatePostgres;
 let handle: DbHandle;
 

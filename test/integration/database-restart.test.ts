@@ -11,7 +11,7 @@ import { sqlClient } from '../support/services.js';
 import { cleanupQueue, leadBody, startSystem, testApiKey, testEnv, type TestSystem } from '../support/system.js';
 import { until } from '../support/until.js';
 
-const port = Number(process.env.PRIVATE_PG_PORT ?? 47532);
+const port = Number(process.env.PRIVATE_PG_PORT ?? 27532);
 let pgServer: PrivatePostgres;
 let sys: TestSystem;
 

@@ -12,7 +12,7 @@ import { sqlClient } from '../support/services.js';
 import { cleanupQueue, leadBody, startSystem, testApiKey, testEnv, type TestSystem } from '../support/system.js';
 import { until } from '../support/until.js';
 
-const port = Number(process.env.PRIVATE_PG_PORT_WRITE ?? 47533);
+const port = Number(process.env.PRIVATE_PG_PORT_WRITE ?? 27533);
 let pgServer: PrivatePostgres;
 let sys: TestSystem;
 const written: OwnerWrite[] = [];
