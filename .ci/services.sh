@@ -4,8 +4,10 @@
 # Source it (`. .ci/services.sh`) to get DATABASE_URL and REDIS_URL exported. No `set -e`
 # here: sourced, it would leak into the caller's shell (.ci/test sets its own).
 
-PG_PORT="${PG_PORT:-55432}"
-REDIS_PORT="${REDIS_PORT:-56379}"
+# Below 32768, outside Linux's ephemeral range (32768-60999), where an outgoing connection's local
+# port could already hold them (docs/chaos.md: a CI run lost a test's 47534 that way).
+PG_PORT="${PG_PORT:-25432}"
+REDIS_PORT="${REDIS_PORT:-26379}"
 PG_DIR="${PG_DIR:-/tmp/lead-router-pg-$PG_PORT}"
 PG_BIN="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)"
 

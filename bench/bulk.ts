@@ -9,7 +9,7 @@
 // 2. import: a generated CSV of `rows` rows through the compiled `lead-router import` (run
 //    `npm run build` first; --tsx runs src/ instead); rows/s from the job's
 //    own start and finish, peak RSS from the process's VmHWM. Its route jobs go to a private
-//    redis-server (BULK_BENCH_REDIS_PORT, default 48779) dropped afterwards, so a million jobs
+//    redis-server (BULK_BENCH_REDIS_PORT, default 28779) dropped afterwards, so a million jobs
 //    never land in a shared Redis; no worker routes them here (routing has its own bench).
 // BULK_BENCH_DEBUG=1 prints the reroute's last chunk timings (ms into the chunk per step).
 import { spawn } from 'node:child_process';
@@ -202,7 +202,7 @@ async function importPhase(databaseUrl: string) {
   const dir = mkdtempSync(join(tmpdir(), 'lr-bench-import-'));
   const file = join(dir, 'leads.csv');
   await writeCsv(file);
-  const port = process.env.BULK_BENCH_REDIS_PORT ?? '48779';
+  const port = process.env.BULK_BENCH_REDIS_PORT ?? '28779';
   const redis = spawn('redis-server', ['--port', port, '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
     stdio: 'ignore',
   });
