@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { backlogAge, countBacklog, openPostgres, pipelineSettled, seedHistory } from '../../src/db/index.js';
 import { retentionOnce, sweepOnce } from '../../src/pipeline/index.js';
-import { createTestDatabase, sqlClient, type TestDatabase } from '../support/services.js';
+import { createTestDatabase, sqlClient, untilOtherBackendsGone, type TestDatabase } from '../support/services.js';
 import {
   cleanupQueue,
   leadBody,
@@ -101,8 +101,9 @@ it('intake, routing, write-back, the sweeper, the backlog gauges and retention s
   // History up to two years old: the first batches of retention run over it.
   const purged = await retentionOnce(deps, { days: 365, batch: 500, maxBatches: 2 });
   expect(purged).toMatchObject({ events: 1000, leads: 1000 });
-  await sys.close(); // the connections' stats are flushed as they close
+  await sys.close();
   sys = undefined;
+  await untilOtherBackendsGone(sql); // their counters are flushed as they exit
   const scans = await seqScans();
   // The counters did count (the path read these tables)...
   const [reads] = await sql.rows<{ n: string }>(

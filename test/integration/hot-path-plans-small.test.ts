@@ -5,7 +5,7 @@
 // the planner already chose the index. Counted by Postgres (pg_stat_user_tables.seq_scan).
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { openPostgres, seedHistory } from '../../src/db/index.js';
-import { createTestDatabase, sqlClient, type TestDatabase } from '../support/services.js';
+import { createTestDatabase, sqlClient, untilOtherBackendsGone, type TestDatabase } from '../support/services.js';
 import {
   cleanupQueue,
   postLead,
@@ -41,8 +41,9 @@ it('routes and writes back a batch beside 3,000 events without a scan of inbound
   const keys = Array.from({ length: 20 }, (_, i) => `small-${String(i).padStart(4, '0')}`);
   await Promise.all(keys.map((key) => postLead(sys!.app, key)));
   await untilApiLeadsWritten(sql, keys);
-  await sys.close(); // the connections' stats are flushed as they close
+  await sys.close();
   sys = undefined;
+  await untilOtherBackendsGone(sql); // their counters are flushed as they exit
   const [events] = await sql.rows<{ seq_scan: string; idx_scan: string }>(
     `select seq_scan, idx_scan from pg_stat_user_tables where relname = 'inbound_events'`,
   );

@@ -65,3 +65,24 @@ export async function sqlClient(
   c.rows = async (text, params) => (await c.query(text, params as unknown[])).rows;
   return c;
 }
+
+/**
+ * Waits until no other connection to this client's database is left: a backend flushes its table
+ * counters (pg_stat_user_tables) as it exits, before it leaves pg_stat_activity, but it exits after
+ * the pool that closed it has returned. Read too early, a test saw idx_scan 0 for a path that had
+ * just read by index.
+ */
+export async function untilOtherBackendsGone(
+  sql: Awaited<ReturnType<typeof sqlClient>>,
+  timeoutMs = 10_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const [r] = await sql.rows<{ n: string }>(
+      `select count(*) n from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()`,
+    );
+    if (Number(r!.n) === 0) return;
+    if (Date.now() > deadline) throw new Error(`${r!.n} other connections to the database still open`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
