@@ -193,6 +193,7 @@ export async function openRuntime(
     identity: syncIdentity({ ...(hubspot ? { hubspot } : {}), ...(salesforce ? { salesforce } : {}) }),
     routeJobEvents: routeBatchMax(env, dbHandle.kind === 'pglite'),
     routeJobWindowMs: env.ROUTE_JOB_WINDOW_MS ?? (queue.kind === 'bullmq' ? 10 : 0),
+    apiRouteJobWindowMs: env.ROUTE_JOB_WINDOW_MS ?? (queue.kind === 'bullmq' ? 30 : 0),
     durability: {
       schedule: { baseMs: env.RETRY_BASE_MS, maxMs: env.RETRY_MAX_MS, horizonMs: env.RETRY_HORIZON_MS, jitter: 0.2 },
       circuits: createCircuits({ failures: env.CIRCUIT_FAILURES, openMs: env.CIRCUIT_OPEN_MS }, () => now().getTime()),

@@ -28,27 +28,30 @@ export interface ApiLeadInput {
 
 type Stored = { id: string; duplicate: boolean };
 
-// One batcher and one route nudger per pipeline (per process), made on first use.
+// One batcher per pipeline (per process), and two route nudgers: API leads' and CRM events', each
+// with its own window (deps.ts: an API lead's routing reads no CRM record). Made on first use.
 const batchers = new WeakMap<PipelineDeps, GroupCommit<NewInboundEvent, Stored>>();
-const nudgers = new WeakMap<PipelineDeps, RouteNudger<Nudged>>();
+const nudgers = new WeakMap<PipelineDeps, Record<NudgeKind, RouteNudger<Nudged>>>();
 
 type Nudged = { eventId: string; requestId?: string };
+type NudgeKind = 'api' | 'crm';
 
-function routeNudger(deps: PipelineDeps): RouteNudger<Nudged> {
+function routeNudger(deps: PipelineDeps, kind: NudgeKind): RouteNudger<Nudged> {
   let n = nudgers.get(deps);
   if (!n) {
-    n = createRouteNudger<Nudged>((events) => nudgeRoute(deps, events), {
-      windowMs: deps.routeJobWindowMs ?? 0,
-      maxEvents: routeJobSize(deps),
-    });
+    const made = (windowMs: number) =>
+      createRouteNudger<Nudged>((events) => nudgeRoute(deps, events), { windowMs, maxEvents: routeJobSize(deps) });
+    const crm = deps.routeJobWindowMs ?? 0;
+    n = { crm: made(crm), api: made(deps.apiRouteJobWindowMs ?? crm) };
     nudgers.set(deps, n);
   }
-  return n;
+  return n[kind];
 }
 
 /** Adds the route jobs intake is still holding back (shutdown: before the queue closes). */
 export async function flushRouteNudges(deps: PipelineDeps): Promise<void> {
-  await nudgers.get(deps)?.flush();
+  const n = nudgers.get(deps);
+  if (n) await Promise.all([n.api.flush(), n.crm.flush()]);
 }
 
 const routeJobSize = (deps: PipelineDeps) => Math.min(routeJobMaxEvents, deps.routeJobEvents ?? routeJobMaxEvents);
@@ -60,9 +63,9 @@ function intakeBatcher(deps: PipelineDeps): GroupCommit<NewInboundEvent, Stored>
       async (evs) => {
         const stored = await storeInboundEvents(deps.db, evs);
         // The statement's new events ride the next route job (route-nudge.ts: on the next turn, or
-        // within ROUTE_JOB_WINDOW_MS of the last job), not awaited: the ack does not wait for Redis.
+        // within the API window of the last job, deps.ts), not awaited: the ack does not wait for Redis.
         const fresh = stored.flatMap((r, i) => (r.duplicate ? [] : [{ eventId: r.id, requestId: evs[i]!.requestId }]));
-        void routeNudger(deps).add(fresh);
+        void routeNudger(deps, 'api').add(fresh);
         return stored;
       },
       { maxBatch: routeJobMaxEvents, maxConcurrent: 1 },
@@ -174,7 +177,7 @@ export async function ingestCrmEvents(
     .map((r) => ({ eventId: r.id, requestId: ctx.requestId }));
   // A bulk import's batch is already a full job or more, and waits for its add (no window).
   if (ctx.awaitNudges) await nudgeRoute(deps, fresh);
-  else void routeNudger(deps).add(fresh);
+  else void routeNudger(deps, 'crm').add(fresh);
   return {
     stored,
     duplicates: rows.length - inserted.length,
