@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { Redis } from 'ioredis';
+import { until } from './until.js';
 
 export function requireServices(): { databaseUrl: string; redisUrl: string } {
   const databaseUrl = process.env.DATABASE_URL;
@@ -76,13 +77,13 @@ export async function untilOtherBackendsGone(
   sql: Awaited<ReturnType<typeof sqlClient>>,
   timeoutMs = 10_000,
 ): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const [r] = await sql.rows<{ n: string }>(
-      `select count(*) n from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()`,
-    );
-    if (Number(r!.n) === 0) return;
-    if (Date.now() > deadline) throw new Error(`${r!.n} other connections to the database still open`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+  await until(
+    async () => {
+      const [r] = await sql.rows<{ n: string }>(
+        `select count(*) n from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()`,
+      );
+      return Number(r!.n) === 0;
+    },
+    { timeoutMs, intervalMs: 20, what: 'the other connections to the database to exit' },
+  );
 }
