@@ -127,11 +127,8 @@ async function routeBatchInTurn(
     const stale = new Set(routed.stale);
     pending = pending.filter((e) => stale.has(e.id));
   }
-  await scheduleSlaTimers(deps, decided.timers);
-
-  await handOverWrites(deps, decided.outboxIds, { via: deliver });
-  leadStage(deps.metrics, 'decide', decided.results.length, performance.now() - readEnd);
-  await handOverNotifications(deps, decided.notifications);
+  // Counted and logged before the writes are handed over, so a lead's count and its 'lead routed'
+  // line always come before its 'owner written'.
   const logRouted = deps.logger.isLevelEnabled('info');
   for (const { ev, decision: d, configVersion } of decided.results) {
     deps.metrics.leadsRouted.inc({
@@ -154,6 +151,11 @@ async function routeBatchInTurn(
       );
     }
   }
+  await scheduleSlaTimers(deps, decided.timers);
+
+  await handOverWrites(deps, decided.outboxIds, { via: deliver });
+  leadStage(deps.metrics, 'decide', decided.results.length, performance.now() - readEnd);
+  await handOverNotifications(deps, decided.notifications);
   return outcome;
 }
 

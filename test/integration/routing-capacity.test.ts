@@ -163,9 +163,15 @@ it(
       'OVERFLOW',
       'REP_INACTIVE',
     ]);
-    const metrics = await today.deps.metrics.registry.metrics();
-    expect(metrics).toMatch(
-      /leads_routed_total\{pool="first",rule="[^"]+",outcome="unassigned",reason="POOL_EXHAUSTED"\} 1\b/,
+    // The counter moves once the batch has handed its writes over, a moment after the commit the row shows.
+    const exhausted =
+      /leads_routed_total\{pool="first",rule="[^"]+",outcome="unassigned",reason="POOL_EXHAUSTED"\} 1\b/;
+    const metrics = await until(
+      async () => {
+        const text = await today.deps.metrics.registry.metrics();
+        return exhausted.test(text) ? text : undefined;
+      },
+      { what: 'chain-1 counted as POOL_EXHAUSTED' },
     );
     expect(metrics).toMatch(/leads_routed_total\{pool="[^"]+",rule="[^"]+",outcome="queued",reason="QUEUED"\} \d+/);
     const [lead] = await sql.rows(`select owner_rep_id from leads where record_id = 'chain-1'`);
