@@ -147,6 +147,13 @@ export interface CallBudget {
    * already says how long the next call waits, and a batcher adds no wait of its own on top.
    */
   paced?: boolean;
+  /**
+   * A paced limiter's wait for a call that may wait (a short routing batch's record read): how long
+   * until the calls left, spaced evenly, last until the window's first token returns; 0 while the
+   * pace itself gets there. Not part of nextCallInMs: a call that goes anyway (an owner write) is
+   * not held by it.
+   */
+  spreadInMs?: number;
 }
 
 /** An account as the CRM answered it, with the CRM's last-change stamp (the mirror keeps both). */

@@ -15,9 +15,13 @@
 // the CRM's next call: that one the call would wait anyway, inside the CRM call with its batch
 // already cut; waited here, the batch fills meanwhile (bench:bulk: 0 had cut write batches to
 // ~79 of 100 at the ceiling).
+// A short routing batch's record read also waits out a paced limiter's spread (spreadInMs): the
+// calls left, spaced evenly, must last until the window's first token returns, else the leads at
+// the window's end wait for tokens to come back. Owner writes do not: each follows its read.
 // How many short write batches may be out at once (shortBatchSlots): while every CRM's next call
-// goes now, all the slots (a lead must not queue behind the last lead's write); once a call must
-// wait for its token, one, so the others wait in the batcher and fill rather than at the token.
+// goes now or waits only for a paced slot with tokens left, all the slots (a lead must not queue
+// behind the last lead's write); once a call must wait for its token, one, so the others wait in
+// the batcher and fill rather than at the token.
 // shortReadSlots says how many short routing batches may overlap (while each lead's own calls
 // could go on at that arrival rate for ever). budgetedWrites and budgetedReads are the writer's and
 // the router's whole scheduling, built here once for the worker (handlers.ts) and for
@@ -42,6 +46,8 @@ export interface BatchWaitInput {
   capMs?: number;
   /** Gather however many items wait (the policy before; bench:owner-latency-policy). */
   gatherUntilWaited?: boolean;
+  /** Also wait out a paced limiter's spread (CallBudget.spreadInMs): the routing batches' record reads. */
+  spread?: boolean;
 }
 
 /**
@@ -62,7 +68,7 @@ export function batchWaitMs(input: BatchWaitInput): number {
   let fill = 0;
   for (const b of input.budgets) {
     tokenWait = Math.max(tokenWait, b.nextCallInMs);
-    fill = Math.max(fill, budgetWaitMs(b));
+    fill = Math.max(fill, budgetWaitMs(b), input.spread ? (b.spreadInMs ?? 0) : 0);
   }
   if (input.gatherMs && gathers(input.waiting, input.arrivalsPerS ?? 0, input.gatherMs, input.gatherUntilWaited))
     fill = Math.max(fill, input.gatherMs);
@@ -77,12 +83,21 @@ export function plentiful(b: CallBudget): boolean {
 /**
  * Short write batches in flight at once (see the top of this file): every slot while each CRM's
  * next call goes now (a paced limiter, or a plentiful one), so a second owner write never queues
- * behind the first one's round trip and recording (~115 ms at 9 leads/s: a queue); one once a call
- * must wait for its token (a reroute at the ceiling), so the batches behind the one that waits
- * fill to full instead of waiting at the token, short.
+ * behind the first one's round trip and recording (~115 ms at 9 leads/s: a queue); also while a
+ * paced limiter with tokens left holds it only for its pair slot (two intervals): at 200 leads/s
+ * reads go every ~105 ms, and one slot held each write ~115 ms behind the last, so the writes
+ * fell behind a period at a time (bench:owner-latency-policy --decide-ms 5: p99 365 ms, 278 with
+ * every slot). One once a call must wait for its token (a reroute at the ceiling), so the batches
+ * behind the one that waits fill to full instead of waiting at the token, short.
  */
 export function shortBatchSlots(budgets: CallBudget[], max: number): number {
-  return budgets.every((b) => b.nextCallInMs === 0 && (b.paced || plentiful(b))) ? max : 1;
+  return budgets.every(
+    (b) =>
+      (b.nextCallInMs === 0 && (b.paced || plentiful(b))) ||
+      (b.paced && b.remaining > 0 && b.nextCallInMs <= 2 * b.callIntervalMs),
+  )
+    ? max
+    : 1;
 }
 
 /** Whether `callsPerLead` calls per lead at `arrivalsPerS` fit every budget's sustained rate. */
@@ -227,6 +242,7 @@ export function budgetedReads(opts: {
         budgets: opts.budgets(),
         arrivalsPerS: opts.arrivalsPerS(),
         gatherMs: opts.gatherMs,
+        spread: true,
         ...(opts.capMs !== undefined && { capMs: opts.capMs }),
       }),
   };

@@ -87,17 +87,33 @@ describe('batchWaitMs (adaptive CRM batching)', () => {
   });
 });
 
+describe("batchWaitMs's spread (routing batches' record reads)", () => {
+  it("a routing batch's read also waits out a paced bucket's spread; an owner write does not", () => {
+    const spreading: CallBudget = { ...hubspot(60), paced: true, spreadInMs: 7 };
+    expect(batchWaitMs({ waiting: 5, maxBatch: 100, budgets: [spreading], spread: true })).toBe(7);
+    expect(batchWaitMs({ waiting: 5, maxBatch: 100, budgets: [spreading] })).toBe(0);
+    // A full batch goes at once, spread or not.
+    expect(batchWaitMs({ waiting: 100, maxBatch: 100, budgets: [spreading], spread: true })).toBe(0);
+  });
+});
+
 describe('shortBatchSlots (short write batches in flight)', () => {
   it("every slot while each CRM's next call goes now: an owner write never queues behind the last one", () => {
     expect(shortBatchSlots([hubspot(190)], 4)).toBe(4);
     expect(shortBatchSlots([hubspot(95)], 4)).toBe(4);
     // A paced bucket past half its window, its next slot free: the call goes now.
     expect(shortBatchSlots([{ ...hubspot(40), paced: true }], 4)).toBe(4);
+    // Or waiting only for its pair slot, with tokens left: one slot would hold each write for the
+    // last one's round trip and recording (~115 ms) while reads go every ~105 ms, and the writes
+    // fell behind a period at a time (bench:owner-latency-policy --decide-ms 5: p99 365 ms at 200 leads/s).
+    expect(shortBatchSlots([{ ...hubspot(60, 40), paced: true }], 4)).toBe(4);
     expect(shortBatchSlots([], 4)).toBe(4);
   });
 
   it('one once a call must wait for its token, or an unpaced budget runs short: the rest wait in the batcher and fill', () => {
-    expect(shortBatchSlots([{ ...hubspot(150, 20), paced: true }], 4)).toBe(1);
+    expect(shortBatchSlots([{ ...hubspot(0, 20), paced: true }], 4)).toBe(1);
+    // Callers queued ahead of it at the bucket: longer than a pair slot.
+    expect(shortBatchSlots([{ ...hubspot(150, 160), paced: true }], 4)).toBe(1);
     expect(shortBatchSlots([hubspot(94)], 4)).toBe(1);
     const salesforce: CallBudget = { remaining: 600, limit: 600, nextCallInMs: 0, callIntervalMs: 100 };
     expect(shortBatchSlots([salesforce, hubspot(0, 40)], 4)).toBe(1);

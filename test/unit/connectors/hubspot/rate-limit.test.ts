@@ -188,7 +188,14 @@ describe('TokenBucket (per-portal rate limit, injected clock)', () => {
   it('budget(): plenty at first; then how long the next call waits for pacing, a full window or a pause', async () => {
     const clock = fakeClock();
     const bucket = new TokenBucket({ requests: 10, windowMs: 1_000, clock, burst: 5 });
-    expect(bucket.budget()).toEqual({ remaining: 10, limit: 10, nextCallInMs: 0, callIntervalMs: 100, paced: true });
+    expect(bucket.budget()).toEqual({
+      remaining: 10,
+      limit: 10,
+      nextCallInMs: 0,
+      callIntervalMs: 100,
+      paced: true,
+      spreadInMs: 0,
+    });
     for (let i = 0; i < 5; i++) await bucket.acquire();
     // Past the burst: the next call is paced one interval after the last.
     expect(bucket.budget()).toMatchObject({ remaining: 5, nextCallInMs: 100 });
@@ -198,6 +205,22 @@ describe('TokenBucket (per-portal rate limit, injected clock)', () => {
     clock.advance(1_000);
     bucket.pauseFor(300);
     expect(bucket.budget()).toMatchObject({ nextCallInMs: 300 });
+  });
+
+  it('budget().spreadInMs: past the burst, how long a call that may wait holds so the calls left last until the first token returns', async () => {
+    const clock = fakeClock();
+    const bucket = new TokenBucket({ requests: 10, windowMs: 1_000, clock, burst: 5 });
+    for (let i = 0; i < 4; i++) await bucket.acquire();
+    expect(bucket.budget().spreadInMs).toBe(0);
+    await bucket.acquire();
+    // 5 calls left for the 1,000 ms until the first token returns: one per 200 ms, not the pace's 100.
+    expect(bucket.budget()).toMatchObject({ nextCallInMs: 100, spreadInMs: 200 });
+    // 150 ms on: 5 left for 850 ms, one per 170 ms, so the next 20 ms from now.
+    clock.advance(150);
+    expect(bucket.budget()).toMatchObject({ nextCallInMs: 0, spreadInMs: 20 });
+    // 5 left for 500 ms: the pace itself gets there.
+    clock.advance(350);
+    expect(bucket.budget()).toMatchObject({ nextCallInMs: 0, spreadInMs: 0 });
   });
 
   it('serves concurrent callers in arrival order', async () => {
