@@ -131,3 +131,30 @@ describe('the rollup of partitioned routing', () => {
     await rebuildReportDays(sys.rt.deps.db);
   });
 });
+
+describe('merging into stored rows', () => {
+  it("adds a statement's bins to the stored counts, keeps the bins it did not touch, and adds new ones: as one statement over every lead would", async () => {
+    const rows = () =>
+      sys.sql.rows(
+        `select day::text, crm, pool_id, source, stage, n, hist from lead_report_days order by 1, 2, 3, 4, 5`,
+      );
+    // Two thirds of the leads, then the rest and the first third again (every stored row merged),
+    // against one statement over all of them plus the first third.
+    const part = (cond: string) => sql`(select * from lead_reports where ${sql.raw(cond)}) p`;
+    await sys.sql.query('delete from lead_report_days');
+    await sys.rt.deps.db.execute(rollUpSql(part(`right(lead_id::text, 1) < 'b'`), speedMeasures));
+    await sys.rt.deps.db.execute(rollUpSql(part(`right(lead_id::text, 1) >= 'b'`), speedMeasures));
+    await sys.rt.deps.db.execute(rollUpSql(part(`right(lead_id::text, 1) < '6'`), speedMeasures));
+    const merged = await rows();
+    await sys.sql.query('delete from lead_report_days');
+    await sys.rt.deps.db.execute(
+      rollUpSql(
+        sql`(select * from lead_reports union all select * from lead_reports where right(lead_id::text, 1) < '6') p`,
+        speedMeasures,
+      ),
+    );
+    expect(merged.length).toBeGreaterThan(0);
+    expect(merged).toEqual(await rows());
+    await rebuildReportDays(sys.rt.deps.db);
+  });
+});
