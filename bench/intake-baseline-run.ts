@@ -2,7 +2,7 @@
 // same fixed-rate generator, on the same Postgres and Redis: bench:intake-baseline prints it
 // alone, bench:intake runs it first in the same run and compares its ack p99 with serve's.
 import { spawn } from 'node:child_process';
-import { ackFigures, openLoop } from './open-loop.js';
+import { ackFigures, openLoop, warmUpSeconds } from './open-loop.js';
 import { cpuMeter, freePort, freshDatabase, percentile, root, waitHealthy } from './support.js';
 
 export async function baselineRun(rate: number, seconds: number) {
@@ -38,7 +38,7 @@ export async function baselineRun(rate: number, seconds: number) {
           lead: { email: `lead${n}@acme.example`, country: 'DE', score: n % 100 },
         }),
     });
-  await run(2, rate / 2);
+  await run(warmUpSeconds, rate);
   const cpu = cpuMeter({
     server: (pid) => pid === child.pid,
     postgres: (_, cmd) => cmd.startsWith('postgres'),

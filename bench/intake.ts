@@ -29,7 +29,7 @@ import {
   transactionsCommitted,
 } from '../src/db/index.js';
 import { baselineRun } from './intake-baseline-run.js';
-import { ackFigures, openLoop, type OpenLoopResult } from './open-loop.js';
+import { ackFigures, openLoop, warmUpSeconds, type OpenLoopResult } from './open-loop.js';
 import {
   cpuMeter,
   freePort,
@@ -134,7 +134,7 @@ async function main() {
           lead: { email: `lead${n}@acme.example`, country: 'DE', score: n % 100 },
         }),
     });
-  await run(2, rate / 2); // warm-up: JIT, pools, prepared paths
+  await run(warmUpSeconds, rate); // warm-up: JIT, pools, prepared paths
   const withPostgres = async <T>(f: (db: Awaited<ReturnType<typeof openPostgres>>['db']) => Promise<T>) => {
     const h = await openPostgres(databaseUrl!, { poolSize: 1 });
     try {

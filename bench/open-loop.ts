@@ -7,6 +7,13 @@
 // every second, and it then filled in synthetic samples at a 1 ms expected interval.
 import { Pool } from 'undici';
 
+/**
+ * Seconds at the full rate before a measured run, for the baseline handler and the service alike.
+ * Two seconds at half the rate left the baseline, a fresh process each pair, short of steady state:
+ * its p99 was 2.5-4.5 ms after it and 1.2-2.3 ms after this (bench:intake, 5 pairs, twice each).
+ */
+export const warmUpSeconds = 5;
+
 export interface OpenLoopResult {
   sent: number;
   byStatus: Record<string, number>;
