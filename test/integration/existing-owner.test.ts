@@ -3,17 +3,17 @@
 // and must route by the people A stored, through its index following crm_people (account-follow.ts).
 // A lead whose email belongs to a contact (preferred) or lead owned by one of our reps goes to that
 // owner; its own CRM record is not "existing". routeBatch is called directly on B.
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { createAccountIndex, type AccountMatcher } from '../../src/accounts/index.js';
 import { drainAccountChanges, loadAccountIndex, routeBatch, syncAccounts } from '../../src/pipeline/index.js';
-import { ingestApiLead } from '../../src/pipeline/index.js';
 import {
   objectEvents,
   signedHubSpotWebhook,
   startHubSpotStandIn,
   type HubSpotStandIn,
 } from '../support/hubspot-standin.js';
-import { cleanupQueue, startSystem, testEnv, useTestSystem, type TestSystem } from '../support/system.js';
+import { routeApiLead, useSecondSystem } from '../support/second-system.js';
+import { useTestSystem } from '../support/system.js';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -85,17 +85,10 @@ const a = useTestSystem(async () => {
   };
 });
 
-let b: TestSystem;
-beforeAll(async () => {
-  b = await startSystem(testEnv(a.db.url, env));
-});
-afterAll(async () => {
-  await b?.close();
-  if (b) await cleanupQueue(b.rt.env);
-});
+const second = useSecondSystem(a, () => env);
 
+/** Who got the lead of this event (routed in B) and its existing-owner reasons. */
 async function outcomeOf(eventId: string) {
-  await routeBatch(b.rt.deps, [eventId]);
   const [row] = await a.sql.rows<{ rep_id: string | null; reasons: Array<{ code: string; detail?: string }> }>(
     `select rep_id, decision->'reasons' as reasons from assignments where event_id = $1`,
     [eventId],
@@ -105,11 +98,7 @@ async function outcomeOf(eventId: string) {
   return { rep: row?.rep_id, codes, ...(record && { record }) };
 }
 
-let seq = 0;
-async function routeInB(email: string) {
-  const { eventId } = await ingestApiLead(b.rt.deps, { source: 'web', idempotencyKey: `ex-${++seq}`, lead: { email } });
-  return outcomeOf(eventId);
-}
+const routeInB = async (email: string) => outcomeOf(await routeApiLead(second.sys, email));
 
 const deliver = async (events: Array<[number, string, number, string?]>) => {
   const ack = await a.app.inject(signedHubSpotWebhook(clientSecret, objectEvents(events)));
@@ -120,7 +109,7 @@ const deliver = async (events: Array<[number, string, number, string?]>) => {
 async function expectBLikeAFreshLoad(emails: string[]) {
   const fresh = createAccountIndex();
   await loadAccountIndex(a.rt.deps.db, fresh);
-  const bIndex = b.rt.deps.accounts as AccountMatcher;
+  const bIndex = second.sys.rt.deps.accounts as AccountMatcher;
   for (const e of emails) expect(bIndex.findPeople!(e), e).toEqual(fresh.findPeople!(e));
 }
 
@@ -191,6 +180,7 @@ it("a lead's own CRM record is not an existing record: HubSpot contact 4 as a le
   const [event] = await a.sql.rows<{ id: string }>(
     `select id from inbound_events where crm = 'hubspot' and record_id = '4' order by received_at desc limit 1`,
   );
+  await routeBatch(second.sys.rt.deps, [event!.id]);
   expect(await outcomeOf(event!.id)).toMatchObject({ rep: 'bo', record: 'owns hubspot contact 5' });
 });
 
