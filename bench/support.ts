@@ -36,6 +36,11 @@ export function startCompiledCli(args: string[], env: Record<string, string>): S
   return startNode([`${root}bin/lead-router.js`, ...args], env);
 }
 
+/** A bench script of ours (a path under the repository) through tsx, with the CLI's env defaults. */
+export function startScript(path: string, env: Record<string, string>): StartedCli {
+  return startNode(['--import', 'tsx', `${root}${path}`], env);
+}
+
 function startNode(argv: string[], env: Record<string, string>): StartedCli {
   // BENCH_CHILD_NODE_OPTIONS reaches the service processes only (e.g. --cpu-prof), not the load generator.
   const nodeOptions = process.env.BENCH_CHILD_NODE_OPTIONS?.split(' ').filter(Boolean) ?? [];
