@@ -9,8 +9,9 @@
 // ack p99 and the median pair's ratio: what routing on the same two cores does to the minimal
 // handler itself, against bench:intake's target of 1.5x the handler alone.
 import { parseArgs } from 'node:util';
+import { intakeProgress, openPostgres } from '../src/db/index.js';
 import { baselineRun } from './intake-baseline-run.js';
-import { freshDatabase, startCompiledCli, startScript, type StartedCli } from './support.js';
+import { freshDatabase, lowerMedian, startCompiledCli, startScript, type StartedCli } from './support.js';
 
 const { values } = parseArgs({
   options: {
@@ -23,16 +24,13 @@ const { values } = parseArgs({
 const rate = Number(values.rate);
 const seconds = Number(values.seconds);
 
-/** Events routed in the database at `url` (the run is void if the worker beside it routed nothing). */
+/** Owners written in the database at `url`, all of them routed there (the run is void if the worker beside it wrote none). */
 async function routedIn(url: string): Promise<number> {
-  const { default: pg } = await import('pg');
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
+  const h = await openPostgres(url, { poolSize: 1 });
   try {
-    const r = await c.query<{ n: string }>(`select count(*) as n from inbound_events where status = 'done'`);
-    return Number(r.rows[0]!.n);
+    return (await intakeProgress(h.db)).done;
   } finally {
-    await c.end();
+    await h.close();
   }
 }
 
@@ -74,14 +72,13 @@ async function main() {
       routed_beside: routed,
     });
   }
-  const ratios = pairs.map((p) => p.ratio).sort((a, b) => a - b);
   return {
     bench: 'intake-baseline',
     mode: 'the baseline handler alone, then beside a worker routing the same rate (--routing-beside)',
     target_rate_per_s: rate,
     seconds,
-    // The lower middle for an even count, as bench:intake takes its median pair.
-    beside_vs_alone_ack_p99: ratios[Math.floor((ratios.length - 1) / 2)],
+    // The median pair's ratio, taken as bench:intake takes its own.
+    beside_vs_alone_ack_p99: lowerMedian(pairs.map((p) => p.ratio)),
     pairs,
   };
 }

@@ -33,6 +33,7 @@ import { ackFigures, openLoop, warmUpSeconds, type OpenLoopResult } from './open
 import {
   cpuMeter,
   freePort,
+  lowerMedian,
   percentile,
   postmasterPid,
   startCli,
@@ -252,7 +253,7 @@ async function main() {
       // Over the service's runs together.
       ...ack,
       // The median pair's ratio (the target's figure), the worst pair's, and every pair.
-      ack_p99_vs_baseline: ratios.length ? ratios[Math.floor((ratios.length - 1) / 2)] : null,
+      ack_p99_vs_baseline: lowerMedian(ratios) ?? null,
       ack_p99_vs_baseline_worst: ratios.length ? ratios.at(-1) : null,
       ack_pairs: ackPairs,
       // CPU seconds per process during the measured runs; the machine has 2 cores (2 x seconds per run).

@@ -12,6 +12,12 @@ export function percentile(sorted: number[], p: number): number {
   return Math.round(sorted[i]! * 100) / 100;
 }
 
+/** The middle value, the lower of the two middle ones for an even count (a pair's ratio, not a mean of two). */
+export function lowerMedian(xs: number[]): number | undefined {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor((s.length - 1) / 2)];
+}
+
 export async function freePort(): Promise<number> {
   return new Promise((resolve) => {
     const s = createServer().listen(0, '127.0.0.1', () => {
@@ -25,7 +31,7 @@ export type StartedCli = { child: ChildProcess; exited: Promise<number | null>; 
 
 /** The CLI from src/ through tsx (no build needed). */
 export function startCli(args: string[], env: Record<string, string>): StartedCli {
-  return startNode(['--import', 'tsx', `${root}src/cli.ts`, ...args], env);
+  return startScript('src/cli.ts', env, args);
 }
 
 /**
@@ -36,9 +42,9 @@ export function startCompiledCli(args: string[], env: Record<string, string>): S
   return startNode([`${root}bin/lead-router.js`, ...args], env);
 }
 
-/** A bench script of ours (a path under the repository) through tsx, with the CLI's env defaults. */
-export function startScript(path: string, env: Record<string, string>): StartedCli {
-  return startNode(['--import', 'tsx', `${root}${path}`], env);
+/** A script of ours (a path under the repository) through tsx, with the CLI's env defaults. */
+export function startScript(path: string, env: Record<string, string>, args: string[] = []): StartedCli {
+  return startNode(['--import', 'tsx', `${root}${path}`, ...args], env);
 }
 
 function startNode(argv: string[], env: Record<string, string>): StartedCli {

@@ -56,8 +56,8 @@ export interface PipelineDeps {
    * routing reads no CRM record, so nothing downstream paces them and their job may wait longer
    * for company: ROUTE_JOB_WINDOW_MS when set, else 30 ms with Redis. A CRM event keeps the short
    * window: one held past a record-read slot waits a whole slot more (HubSpot at 200 leads/s, 105
-   * ms). bench:intake at 1,000 leads/s, 30 vs 10 ms (3 runs vs 2): ack p99 vs baseline, median
-   * of all pairs, 1.57 vs 1.78; service ack p99 5.3-5.4 vs 6.2 / 7.5 ms; CPU per lead 0.62-0.67 vs
+   * ms). bench:intake at 1,000 leads/s, 30 vs 10 ms (3 runs vs 2, before its warm-up was 5 s at
+   * the full rate; the ratio itself is ~2.3 since): ack p99 vs baseline, median of all pairs, 1.57 vs 1.78; service ack p99 5.3-5.4 vs 6.2 / 7.5 ms; CPU per lead 0.62-0.67 vs
    * 0.69 / 0.68 ms; Redis commands per lead 2.0 vs 6.2; intake -> owner written p50 44 vs 24 ms,
    * p99 65 vs 46 ms.
    */
